@@ -1,0 +1,320 @@
+"""The `okrtui` command. Light commands never import Textual: only the TUI path does."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrtui import __version__
+from okrtui.errors import OkrError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one `okrtui: error:` line, exit 2."""
+
+    def error(self, message: str):  # noqa: ANN201
+        raise OkrError(message)
+
+
+# --- argument types: each raises with a message that names the problem ------------
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _confidence(text: str) -> float:
+    value = _number(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a confidence from 0.0 to 1.0, got {text!r}")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    from okrtui.periods import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _text(limit: int):  # noqa: ANN202
+    def check(text: str) -> str:
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(f"is {len(text)} characters long; at most {limit} are allowed")
+        return text
+
+    return check
+
+
+def build_parser() -> Parser:
+    db = Parser(add_help=False)
+    db.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                    help="database file (default: $OKRTUI_DB, else okrtui.db in the user data dir)")
+    parser = Parser(prog="okrtui", description="A terminal OKR tracker for people and teams.", parents=[db])
+    parser.add_argument("--demo", action="store_true", help="open the TUI on a fresh demo database")
+    parser.add_argument("--version", action="version", version=f"okrtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", parents=[db], help="load an okrtui/1 JSON document: all of it or nothing")
+    p.add_argument("file", metavar="FILE", type=Path)
+
+    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV or Markdown")
+    p.add_argument("--format", choices=["json", "csv", "md"], default="json")
+    p.add_argument("--period", metavar="P", help="one period (default: every period)")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
+
+    p = sub.add_parser("checkin", parents=[db], help="record a value for a key result")
+    p.add_argument("kr", metavar="KR", help="key result id or a unique prefix (4+ characters)")
+    p.add_argument("value", metavar="VALUE", type=_number)
+    p.add_argument("--confidence", metavar="C", type=_confidence, help="0.0 to 1.0")
+    p.add_argument("--note", metavar="TEXT", type=_text(10_000), default="")
+    p.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="default: today")
+
+    p = sub.add_parser("report", parents=[db], help="scores, grades, pace and forecast of a period")
+    p.add_argument("--period", metavar="P")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
+    p.add_argument("--format", choices=["text", "md", "csv", "json"], default="text")
+    p.add_argument("--team", action="store_true", help="include what came in from the team file")
+
+    p = sub.add_parser("lint", parents=[db], help="check the period's OKRs against the method's rules")
+    p.add_argument("--period", metavar="P")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = sub.add_parser("whoami", parents=[db], help="show or set the local identity")
+    p.add_argument("--name", type=_text(200))
+    p.add_argument("--email", type=_text(200))
+    return parser
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    today: dt.date
+
+    @property
+    def config(self):  # noqa: ANN201
+        from okrtui import config
+
+        return config.load()
+
+    def db_path(self) -> Path:
+        from okrtui.config import default_db_path
+
+        given = getattr(self.args, "db", None)
+        return Path(given).expanduser() if given else default_db_path()
+
+    def engine(self):  # noqa: ANN201
+        from okrtui.store import open_engine
+
+        return open_engine(self.db_path())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        ctx = Context(args, dt.date.today())
+        handler = COMMANDS.get(args.command, cmd_tui)
+        return handler(ctx)
+    except OkrError as err:
+        _error(str(err))
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`okrtui report | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as err:  # noqa: BLE001 - the promise is one line, never a traceback
+        _error(f"unexpected {type(err).__name__}: {err}")
+        return EXIT_USAGE
+
+
+def _error(message: str) -> None:
+    from okrtui.text import plain
+
+    print(f"okrtui: error: {plain(message)[:2000]}", file=sys.stderr)
+
+
+def _emit(text: str, output: Path | None = None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text.encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, fsync, rename: readers see the old or the new file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise OkrError(f"cannot write {path}: {err.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise OkrError(f"cannot write {path}: {err.strerror}") from None
+
+
+# --- commands ------------------------------------------------------------------------
+
+def cmd_tui(ctx: Context) -> int:
+    from okrtui.config import default_db_path
+
+    cfg = ctx.config
+    given = getattr(ctx.args, "db", None)
+    if ctx.args.demo:
+        path = Path(given).expanduser() if given else Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
+        from okrtui import demo
+        from okrtui.store import open_engine
+
+        engine = open_engine(path)
+        demo.load(engine, ctx.today, cfg.fiscal_year_start_month)
+        engine.dispose()
+    else:
+        path = Path(given).expanduser() if given else default_db_path()
+    from okrtui.app import run_app  # the only place Textual is imported
+
+    run_app(path, cfg, ctx.today)
+    return EXIT_OK
+
+
+def cmd_import(ctx: Context) -> int:
+    from okrtui import interchange
+
+    data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
+    cfg = ctx.config
+    result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month)
+    print(f"imported {ctx.args.file}: {result}")
+    return EXIT_OK
+
+
+def cmd_export(ctx: Context) -> int:
+    from okrtui import interchange, report
+    from okrtui.store import identity, reading
+
+    args = ctx.args
+    engine = ctx.engine()
+    cfg = ctx.config
+    if args.period is not None:
+        with reading(engine) as session:
+            report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
+    if args.format == "json":
+        _emit(interchange.dumps(interchange.export_document(engine, args.period)), args.output)
+        return EXIT_OK
+    with reading(engine) as session:
+        me = identity(session).id
+        labels = [args.period] if args.period else _period_labels(session)
+        reps = [
+            report.build(session, report.resolve_period(session, label, ctx.today, cfg.fiscal_year_start_month),
+                         ctx.today, me, team=True, stale_after=cfg.stale_after_days)
+            for label in labels
+        ]
+    if args.format == "csv":
+        text = report.to_csv(reps)
+    else:
+        text = "\n".join(report.to_markdown(r) for r in reps)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+def _period_labels(session) -> list[str]:  # noqa: ANN001
+    from sqlmodel import select
+
+    from okrtui.model import Objective
+
+    rows = session.exec(select(Objective.period_id).where(Objective.deleted == False).distinct()).all()  # noqa: E712
+    return sorted(rows)
+
+
+def cmd_checkin(ctx: Context) -> int:
+    from okrtui import checkins
+
+    args = ctx.args
+    engine = ctx.engine()
+    saved = checkins.record(
+        engine, args.kr, args.value, confidence=args.confidence, note=args.note,
+        day=args.date or ctx.today, stale_after=ctx.config.stale_after_days,
+    )
+    print(saved.summary())
+    return EXIT_OK
+
+
+def cmd_report(ctx: Context) -> int:
+    from okrtui import report
+    from okrtui.store import identity, reading
+
+    args = ctx.args
+    cfg = ctx.config
+    with reading(ctx.engine()) as session:
+        span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
+        me = identity(session).id
+        rep = report.build(session, span, args.as_of or ctx.today, me, team=args.team,
+                           stale_after=cfg.stale_after_days)
+    _emit(report.render(rep, args.format))
+    return EXIT_OK
+
+
+def cmd_lint(ctx: Context) -> int:
+    from okrtui import lint, report
+    from okrtui.store import identity, reading
+
+    args = ctx.args
+    cfg = ctx.config
+    with reading(ctx.engine()) as session:
+        span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
+        me = identity(session).id
+        rep = report.build(session, span, args.as_of or ctx.today, me, team=False,
+                           stale_after=cfg.stale_after_days)
+    findings = lint.check(rep)
+    _emit(lint.render(rep, findings, args.format))
+    return EXIT_PROBLEMS if any(f.level == "error" for f in findings) else EXIT_OK
+
+
+def cmd_whoami(ctx: Context) -> int:
+    from okrtui.store import identity, touch, writing
+
+    args = ctx.args
+    cfg = ctx.config
+    with writing(ctx.engine()) as session:
+        me = identity(session, cfg.name, cfg.email)
+        changes = {k: v for k, v in (("name", args.name), ("email", args.email)) if v is not None}
+        touch(me, **changes)
+        line = f"{me.name} <{me.email}> ({me.id})" if me.email else f"{me.name} ({me.id})"
+    from okrtui.text import plain
+
+    print(plain(line))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "checkin": cmd_checkin,
+    "report": cmd_report,
+    "lint": cmd_lint,
+    "whoami": cmd_whoami,
+}

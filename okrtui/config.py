@@ -1,0 +1,102 @@
+"""config.toml and the default paths. Settings are passed down, never read from globals."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from okrtui.errors import OkrError
+
+APP = "okrtui"
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str = ""
+    email: str = ""
+    team_file: str = ""
+    fiscal_year_start_month: int = 1
+    stale_after_days: int = 7
+    theme: str = "textual-dark"
+
+
+def config_path() -> Path:
+    env = os.environ.get("OKRTUI_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP) / "config.toml"
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("OKRTUI_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP) / "okrtui.db"
+
+
+def load(path: Path | None = None) -> Config:
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except IsADirectoryError:
+        raise OkrError(f"config {path} is a directory") from None
+    except OSError as err:
+        raise OkrError(f"cannot read config {path}: {err.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise OkrError(f"config {path}: not valid TOML: {err}") from None
+    return from_dict(data, str(path))
+
+
+def from_dict(data: dict, where: str = "config") -> Config:
+    known = {f.name: f.type for f in fields(Config)}
+    values = {}
+    for key, value in data.items():
+        if key not in known:
+            raise OkrError(f"{where}: unknown setting {key!r}")
+        want_int = known[key] == "int"
+        if want_int and (type(value) is not int):
+            raise OkrError(f"{where}: {key}: expected a whole number")
+        if not want_int and not isinstance(value, str):
+            raise OkrError(f"{where}: {key}: expected a string")
+        values[key] = value
+    cfg = Config(**values)
+    if not 1 <= cfg.fiscal_year_start_month <= 12:
+        raise OkrError(f"{where}: fiscal_year_start_month: expected 1 to 12")
+    if not 0 <= cfg.stale_after_days <= 366:
+        raise OkrError(f"{where}: stale_after_days: expected 0 to 366")
+    return cfg
+
+
+def save(cfg: Config, path: Path | None = None) -> None:
+    """Write the whole file atomically, owner-only."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for f in fields(Config):
+        value = getattr(cfg, f.name)
+        # A JSON string is a valid TOML basic string.
+        lines.append(f"{f.name} = {value if isinstance(value, int) else json.dumps(value)}")
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+def update(path: Path | None = None, **changes) -> Config:  # noqa: ANN003
+    cfg = replace(load(path), **changes)
+    save(cfg, path)
+    return cfg

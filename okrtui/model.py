@@ -1,0 +1,123 @@
+"""SQLModel tables. Every synced row carries id, origin, created_at, updated_at, deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+from sqlmodel import Field, SQLModel
+
+ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+LEVELS = ("company", "team", "personal")
+STATUSES = ("draft", "active", "closed", "archived")
+VISIBILITIES = ("shared", "private")
+KINDS = ("increase", "decrease", "range", "baseline", "milestone")
+REFLECTION_QUESTIONS = {
+    "contributed": "Which company or team OKR did you contribute most to, and how?",
+    "helped": "Which team OKRs did you help develop?",
+    "learned": "What did you learn this quarter that you will apply next quarter?",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def now_stamp() -> str:
+    """UTC timestamp in one fixed-width format, so text order is time order."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Record(SQLModel):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=64)
+    origin: str = Field(default="", index=True)
+    created_at: str = Field(default_factory=now_stamp)
+    updated_at: str = Field(default_factory=now_stamp)
+    deleted: bool = False
+
+
+class Person(Record, table=True):
+    name: str = ""
+    email: str = ""
+
+
+class Team(Record, table=True):
+    name: str = ""
+    mission: str = ""
+    vision: str = ""
+
+
+class Period(Record, table=True):
+    """A quarter (id like 2026-Q4) or a custom period (any label)."""
+
+    start: dt.date
+    end: dt.date
+
+
+class Objective(Record, table=True):
+    title: str
+    description: str = ""
+    level: str = "personal"
+    team_id: str | None = Field(default=None, foreign_key="team.id")
+    owner_id: str | None = Field(default=None, foreign_key="person.id")
+    period_id: str = Field(foreign_key="period.id", index=True)
+    parent_id: str | None = Field(default=None, foreign_key="objective.id", index=True)
+    status: str = "active"
+    visibility: str = "shared"
+    position: int = 0
+
+
+class KeyResult(Record, table=True):
+    __tablename__ = "key_result"
+
+    objective_id: str = Field(foreign_key="objective.id", index=True)
+    title: str
+    owner_id: str | None = Field(default=None, foreign_key="person.id")
+    kind: str
+    unit: str = ""
+    start: float | None = None
+    target: float | None = None
+    low: float | None = None
+    high: float | None = None
+    weight: float = 1.0
+    self_score: float | None = None
+    score_comment: str = ""
+    position: int = 0
+
+
+class CheckIn(Record, table=True):
+    __tablename__ = "check_in"
+
+    kr_id: str = Field(foreign_key="key_result.id", index=True)
+    date: dt.date = Field(index=True)
+    value: float
+    confidence: float | None = None
+    note: str = ""
+    author_id: str | None = None
+
+
+class Dependency(Record, table=True):
+    """A horizontal link: from an objective or KR to another team's objective or KR."""
+
+    from_id: str = Field(index=True)
+    to_id: str = Field(index=True)
+    note: str = ""
+
+
+class Reflection(Record, table=True):
+    person_id: str = Field(foreign_key="person.id")
+    period_id: str = Field(foreign_key="period.id")
+    question: str
+    answer: str = ""
+
+
+class Meta(SQLModel, table=True):
+    """Local settings of this database (identity, schema version); never synced."""
+
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+SYNCED_TABLES = (Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection)

@@ -1,0 +1,68 @@
+"""Quarters, fiscal years and custom periods. Pure: no database.
+
+A fiscal year starting in month M is labelled by the calendar year it starts in:
+with M = 4, 2026-Q1 is 2026-04-01 .. 2026-06-30 and 2026-Q4 is 2027-01-01 .. 2027-03-31.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: dt.date
+    end: dt.date
+    label: str
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def is_quarter_label(label: str) -> bool:
+    return QUARTER_RE.match(label) is not None
+
+
+def quarter(label: str, fy_start_month: int = 1) -> Span:
+    match = QUARTER_RE.match(label)
+    if match is None:
+        raise ValueError(f"not a quarter label: {label!r} (expected YYYY-Qn)")
+    year, q = int(match.group(1)), int(match.group(2))
+    start = dt.date(year, fy_start_month, 1) + relativedelta(months=3 * (q - 1))
+    end = start + relativedelta(months=3, days=-1)
+    return Span(start, end, label)
+
+
+def quarter_of(day: dt.date, fy_start_month: int = 1) -> Span:
+    months = (day.year * 12 + day.month - 1) - (fy_start_month - 1)
+    fy, offset = divmod(months, 12)
+    return quarter(f"{fy:04d}-Q{offset // 3 + 1}", fy_start_month)
+
+
+def shift(label: str, steps: int, fy_start_month: int = 1) -> Span:
+    """The quarter `steps` quarters after (or before, if negative) this one."""
+    span = quarter(label, fy_start_month)
+    return quarter_of(span.start + relativedelta(months=3 * steps), fy_start_month)
+
+
+def parse_date(text: str) -> dt.date:
+    """Strict YYYY-MM-DD."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or ""):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}")
+    return dt.date.fromisoformat(text)
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday .. Sunday of the ISO week holding day."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)

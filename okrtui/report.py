@@ -1,0 +1,369 @@
+"""The period's objectives with every number of the method, and its renderings.
+
+`build` is the one place that turns rows into scores: the CLI report, exports
+and every TUI screen read the same views.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from okrtui import periods, scoring
+from okrtui.errors import OkrError
+from okrtui.model import Objective, Period, Person, Team
+from okrtui.store import check_ins_in, key_results_in, objectives_in
+from okrtui.text import csv_cell, md_cell, plain
+
+
+@dataclass
+class CheckInView:
+    id: str
+    date: dt.date
+    value: float
+    confidence: float | None
+    note: str
+    order: str
+    origin: str
+
+
+@dataclass
+class KRView:
+    id: str
+    objective_id: str
+    title: str
+    kind: str
+    unit: str
+    owner_id: str | None
+    start: float | None
+    target: float | None
+    low: float | None
+    high: float | None
+    weight: float
+    self_score: float | None
+    score_comment: str
+    origin: str
+    position: int
+    check_ins: list[CheckInView]  # within the period, oldest first
+    current: float | None = None
+    progress: float = 0.0
+    score: float = 0.0
+    grade: float | None = None
+    band: str | None = None
+    confidence: float | None = None
+    expected: float | None = None
+    pace: str | None = None
+    forecast: float | None = None
+    last_check_in: dt.date | None = None
+    stale: bool = False
+
+    @property
+    def spec(self) -> scoring.Spec:
+        return scoring.Spec(self.kind, self.start, self.target, self.low, self.high)
+
+    @property
+    def points(self) -> list[scoring.Point]:
+        return [scoring.Point(c.date, c.value, c.order) for c in self.check_ins]
+
+
+@dataclass
+class ObjectiveView:
+    id: str
+    title: str
+    description: str
+    level: str
+    team_id: str | None
+    owner_id: str | None
+    parent_id: str | None
+    status: str
+    visibility: str
+    origin: str
+    position: int
+    key_results: list[KRView] = field(default_factory=list)
+    score: float | None = None
+    grade: float | None = None
+    band: str | None = None
+
+
+@dataclass
+class PeriodReport:
+    period: periods.Span
+    as_of: dt.date
+    objectives: list[ObjectiveView]
+    people: dict[str, str]
+    teams: dict[str, Team]
+
+    def person(self, pid: str | None) -> str:
+        if pid is None:
+            return "–"
+        return self.people.get(pid, pid)
+
+    def key_results(self) -> list[KRView]:
+        return [kr for o in self.objectives for kr in o.key_results]
+
+    def pace_counts(self) -> Counter:
+        counts: Counter = Counter()
+        for kr in self.key_results():
+            if kr.pace:
+                counts[kr.pace] += 1
+            if kr.stale:
+                counts["stale"] += 1
+        return counts
+
+
+def resolve_period(session: Session, label: str | None, today: dt.date, fy_month: int = 1) -> periods.Span:
+    """A quarter label, a custom period stored in the database, or the quarter holding today."""
+    if label is None:
+        return periods.quarter_of(today, fy_month)
+    if periods.is_quarter_label(label):
+        return periods.quarter(label, fy_month)
+    row = session.get(Period, label)
+    if row is None or row.deleted:
+        raise OkrError(f"unknown period {label!r} (expected a label like 2026-Q4 or a custom period's id)")
+    return periods.Span(row.start, row.end, row.id)
+
+
+def ensure_period(session: Session, span: periods.Span, origin: str) -> Period:
+    row = session.get(Period, span.label)
+    if row is None:
+        row = Period(id=span.label, start=span.start, end=span.end, origin=origin)
+        session.add(row)
+    return row
+
+
+def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, stale_after: int) -> None:
+    spec, points = kr.spec, kr.points
+    kr.current = scoring.current(spec, points)
+    kr.progress = scoring.progress(spec, points)
+    kr.score = scoring.kr_score(kr.self_score, kr.progress)
+    kr.grade = scoring.grade(kr.score)
+    kr.band = scoring.band(kr.grade)
+    last = kr.check_ins[-1] if kr.check_ins else None
+    kr.confidence = last.confidence if last else None
+    kr.last_check_in = last.date if last else None
+    if kr.kind in ("increase", "decrease"):
+        kr.expected = scoring.expected(span.start, span.end, as_of)
+        kr.pace = scoring.pace(spec, kr.progress, kr.expected)
+        kr.forecast = scoring.forecast(spec, points, span.start, span.end)
+    else:
+        kr.expected = kr.pace = kr.forecast = None
+    kr.stale = scoring.is_stale(active, kr.last_check_in, span.start, as_of, stale_after)
+
+
+def compute_objective(obj: ObjectiveView) -> None:
+    obj.score = scoring.objective_score((kr.weight, kr.score) for kr in obj.key_results)
+    obj.grade = scoring.grade(obj.score)
+    obj.band = scoring.band(obj.grade)
+
+
+def build(
+    session: Session,
+    span: periods.Span,
+    as_of: dt.date,
+    me: str,
+    team: bool = False,
+    stale_after: int = 7,
+) -> PeriodReport:
+    """Every objective of the period (own ones only unless team) with its numbers."""
+    objectives = [o for o in objectives_in(session, span.label) if team or o.origin == me]
+    wanted = {o.id for o in objectives}
+    views = {o.id: _objective_view(o) for o in objectives}
+    krs: dict[str, KRView] = {}
+    for kr in key_results_in(session, span.label):
+        if kr.objective_id in wanted:
+            view = KRView(
+                kr.id, kr.objective_id, kr.title, kr.kind, kr.unit, kr.owner_id, kr.start, kr.target,
+                kr.low, kr.high, kr.weight, kr.self_score, kr.score_comment, kr.origin, kr.position, [],
+            )
+            krs[kr.id] = view
+            views[kr.objective_id].key_results.append(view)
+    for c in check_ins_in(session, span.label):
+        if c.kr_id in krs and span.contains(c.date):
+            krs[c.kr_id].check_ins.append(
+                CheckInView(c.id, c.date, c.value, c.confidence, c.note, c.created_at, c.origin)
+            )
+    for obj in views.values():
+        for kr in obj.key_results:
+            kr.check_ins.sort(key=lambda c: (c.date, c.order))
+            compute_kr(kr, span, as_of, obj.status == "active", stale_after)
+        compute_objective(obj)
+    people = {p.id: p.name or p.id for p in session.exec(select(Person)).all()}
+    teams = {t.id: t for t in session.exec(select(Team).where(Team.deleted == False)).all()}  # noqa: E712
+    return PeriodReport(span, as_of, list(views.values()), people, teams)
+
+
+def _objective_view(o: Objective) -> ObjectiveView:
+    return ObjectiveView(
+        o.id, o.title, o.description, o.level, o.team_id, o.owner_id, o.parent_id, o.status,
+        o.visibility, o.origin, o.position,
+    )
+
+
+# --- renderings -----------------------------------------------------------------
+
+def r4(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def num(x: float | None) -> int | float | None:
+    """A stored float as people wrote it: 94.0 → 94."""
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
+
+
+def fmt_num(x: float | None) -> str:
+    if x is None:
+        return "–"
+    n = num(x)
+    return str(n) if isinstance(n, int) else f"{n:g}"
+
+
+def fmt_grade(g: float | None) -> str:
+    return "–" if g is None else f"{g:.1f}"
+
+
+def to_json(rep: PeriodReport) -> str:
+    doc = {
+        "format": "okrtui-report/1",
+        "period": rep.period.label,
+        "as_of": rep.as_of.isoformat(),
+        "objectives": [
+            {
+                "id": o.id, "title": o.title, "owner": o.owner_id, "level": o.level, "team": o.team_id,
+                "status": o.status, "score": r4(o.score), "grade": o.grade, "band": o.band,
+                "key_results": [_kr_json(kr) for kr in o.key_results],
+            }
+            for o in rep.objectives
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def _kr_json(kr: KRView) -> dict:
+    return {
+        "id": kr.id, "title": kr.title, "owner": kr.owner_id, "kind": kr.kind, "unit": kr.unit,
+        "start": num(kr.start), "target": num(kr.target), "low": num(kr.low), "high": num(kr.high),
+        "weight": num(kr.weight), "current": num(kr.current), "progress": r4(kr.progress),
+        "self_score": kr.self_score, "score": r4(kr.score), "grade": kr.grade, "band": kr.band,
+        "confidence": kr.confidence, "expected": r4(kr.expected), "pace": kr.pace,
+        "forecast": r4(kr.forecast),
+        "last_check_in": kr.last_check_in.isoformat() if kr.last_check_in else None,
+        "stale": kr.stale,
+    }
+
+
+def kr_target_text(kr: KRView) -> str:
+    unit = f" {kr.unit}" if kr.unit else ""
+    if kr.kind in ("increase", "decrease"):
+        return f"{fmt_num(kr.current)} → {fmt_num(kr.target)}{unit}"
+    if kr.kind == "range":
+        return f"{fmt_num(kr.current)} in {fmt_num(kr.low)}..{fmt_num(kr.high)}{unit}"
+    if kr.kind == "milestone":
+        return "done" if kr.progress >= 1 else "not done"
+    return f"{fmt_num(kr.current)}{unit}" if kr.check_ins else f"not measured{unit}"
+
+
+def kr_flags(kr: KRView) -> str:
+    parts = [kr.pace or ""]
+    if kr.stale:
+        parts.append("STALE")
+    return " ".join(p for p in parts if p)
+
+
+def to_text(rep: PeriodReport) -> str:
+    out = [f"{rep.period.label} ({rep.period.start} .. {rep.period.end}), as of {rep.as_of}"]
+    counts = rep.pace_counts()
+    out.append(
+        f"{len(rep.objectives)} objectives · {len(rep.key_results())} key results · "
+        f"on track {counts['on track']} · at risk {counts['at risk']} · behind {counts['behind']} · "
+        f"stale {counts['stale']}"
+    )
+    for o in rep.objectives:
+        out.append("")
+        out.append(
+            f"{fmt_grade(o.grade):>4} {o.band or '':<6} {plain(o.title)}  "
+            f"({o.level}, {plain(rep.person(o.owner_id))}, {o.status})"
+        )
+        for kr in o.key_results:
+            conf = "" if kr.confidence is None else f"  conf {kr.confidence:.1f}"
+            out.append(
+                f"     {fmt_grade(kr.grade):>4} {kr.band or '':<6} {plain(kr.title)}  "
+                f"{plain(kr_target_text(kr))}{conf}  {kr_flags(kr)}".rstrip()
+            )
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(rep: PeriodReport) -> str:
+    out = [f"# OKRs {rep.period.label}", "", f"As of {rep.as_of} ({rep.period.start} .. {rep.period.end})."]
+    for o in rep.objectives:
+        out += [
+            "",
+            f"## {md_cell(o.title)} — {fmt_grade(o.grade)} {o.band or ''}".rstrip(),
+            "",
+            f"{o.level} · {md_cell(rep.person(o.owner_id))} · {o.status}",
+            "",
+            "| Key result | Owner | Now → target | Grade | Confidence | Pace | Last check-in |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for kr in o.key_results:
+            conf = "–" if kr.confidence is None else f"{kr.confidence:.1f}"
+            out.append(
+                f"| {md_cell(kr.title)} | {md_cell(rep.person(kr.owner_id))} | {md_cell(kr_target_text(kr))} "
+                f"| {fmt_grade(kr.grade)} {kr.band or ''} | {conf} | {kr_flags(kr) or '–'} "
+                f"| {kr.last_check_in or '–'} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = [
+    "period", "objective_id", "objective", "level", "objective_owner", "status", "objective_score",
+    "objective_grade", "kr_id", "key_result", "kr_owner", "kind", "unit", "start", "target", "low",
+    "high", "weight", "current", "progress", "self_score", "score", "grade", "band", "confidence",
+    "expected", "pace", "forecast", "last_check_in", "stale",
+]
+
+
+def csv_rows(rep: PeriodReport) -> list[list]:
+    rows = []
+    for o in rep.objectives:
+        for kr in o.key_results or [None]:
+            row = [rep.period.label, o.id, o.title, o.level, o.owner_id, o.status, r4(o.score), o.grade]
+            if kr is None:
+                row += [None] * (len(CSV_COLUMNS) - len(row))
+            else:
+                data = _kr_json(kr)
+                row += [
+                    kr.id, kr.title, kr.owner_id, kr.kind, kr.unit, data["start"], data["target"],
+                    data["low"], data["high"], data["weight"], data["current"], data["progress"],
+                    kr.self_score, data["score"], kr.grade, kr.band, kr.confidence, data["expected"],
+                    kr.pace, data["forecast"], data["last_check_in"], kr.stale,
+                ]
+            rows.append(row)
+    return rows
+
+
+def to_csv(reports: list[PeriodReport]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for rep in reports:
+        for row in csv_rows(rep):
+            writer.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def render(rep: PeriodReport, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(rep) + "\n"
+    if fmt == "md":
+        return to_markdown(rep)
+    if fmt == "csv":
+        return to_csv([rep])
+    return to_text(rep)

@@ -1,0 +1,303 @@
+"""Engine, sessions, numbered schema migrations and the queries the services share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, exc, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, SQLModel, col, create_engine, select
+
+from okrtui.errors import OkrError
+from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
+
+BUSY_TIMEOUT_S = 30
+
+
+# --- migrations -------------------------------------------------------------
+# Each entry is (version, name, function). Never edit a released migration:
+# add a new one. tests/test_store.py builds every version from an empty file.
+
+def _m001_initial(conn: Connection) -> None:
+    # Version 1 is the first released model, created whole.
+    SQLModel.metadata.create_all(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema", _m001_initial),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def _ensure_migration_table(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migration ("
+        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)"
+    )
+
+
+def schema_version(conn: Connection) -> int:
+    _ensure_migration_table(conn)
+    return conn.exec_driver_sql("SELECT COALESCE(MAX(version), 0) FROM schema_migration").scalar_one()
+
+
+def migrate(engine: Engine, path: Path | None = None) -> int:
+    """Bring the schema to LATEST in one transaction; back the file up first if it had data."""
+    with engine.connect() as conn:
+        current = schema_version(conn)
+        conn.commit()
+    if current > LATEST:
+        raise OkrError(
+            f"database {path or engine.url} was written by a newer okrtui "
+            f"(schema {current}; this okrtui knows up to {LATEST}); it was not changed"
+        )
+    if current == LATEST:
+        return current
+    if current > 0 and path is not None:
+        backup(path, f"schema{current}")
+    with engine.connect().execution_options(okrtui_write=True) as conn:
+        with conn.begin():
+            for version, name, step in MIGRATIONS:
+                if version > current:
+                    step(conn)
+                    conn.execute(
+                        text("INSERT INTO schema_migration VALUES (:v, :n, :t)"),
+                        {"v": version, "n": name, "t": now_stamp()},
+                    )
+    return LATEST
+
+
+def backup(path: Path, tag: str) -> Path:
+    """Copy the database (through SQLite's backup API, so WAL content is included), owner-only."""
+    target = path.with_name(f"{path.name}.{tag}.bak")
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+# --- engine -------------------------------------------------------------------
+
+def _create_private_file(path: Path) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise OkrError(f"database path {path} is a directory")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise OkrError(f"cannot create database {path}: {err.strerror}") from None
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # We issue BEGIN ourselves (below) so write transactions can be IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        # A write transaction takes the write lock up front, so it waits on the
+        # busy timeout instead of failing half-way with "database is locked".
+        immediate = conn.get_execution_options().get("okrtui_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def open_engine(target: str | Path) -> Engine:
+    """Open (creating if needed) and migrate a database: a file path or a SQLAlchemy URL."""
+    target_s = str(target)
+    path: Path | None = None
+    if "://" in target_s:
+        url = target_s
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+    else:
+        path = Path(target_s).expanduser()
+        url = f"sqlite:///{path}"
+    if path is not None:
+        _create_private_file(path)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S} if path else {})
+    if engine.dialect.name == "sqlite":
+        _sqlite_setup(engine)
+    try:
+        migrate(engine, path)
+    except exc.DatabaseError as err:
+        engine.dispose()
+        raise OkrError(f"cannot open database {path or url}: {_reason(err)}") from None
+    except OkrError:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _reason(err: exc.DBAPIError) -> str:
+    return str(err.orig) if err.orig is not None else str(err)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """One short IMMEDIATE transaction: all of it is committed, or none of it."""
+    with Session(engine.execution_options(okrtui_write=True), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except exc.OperationalError as err:
+            session.rollback()
+            raise OkrError(f"cannot write the database: {_reason(err)}") from None
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# --- identity ------------------------------------------------------------------
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(Meta, key)
+    return row.value if row else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(Meta, key) or Meta(key=key)
+    row.value = value
+    session.add(row)
+
+
+def login_person_id() -> str:
+    try:
+        login = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        login = "me"
+    slug = re.sub(r"[^A-Za-z0-9._-]", "-", login)[:60] or "me"
+    return f"p-{slug}"
+
+
+def identity(session: Session, default_name: str = "", default_email: str = "") -> Person:
+    """The local user. Created on first use from the login name (or config defaults)."""
+    pid = get_meta(session, "identity")
+    if pid:
+        person = session.get(Person, pid)
+        if person is not None:
+            return person
+    pid = pid or login_person_id()
+    person = session.get(Person, pid) or Person(id=pid, origin=pid)
+    if not person.name:
+        person.name = default_name or pid.removeprefix("p-")
+    if not person.email:
+        person.email = default_email
+    session.add(person)
+    set_meta(session, "identity", pid)
+    session.flush()
+    return person
+
+
+def touch(record, **changes) -> bool:  # noqa: ANN001
+    """Apply changes; bump updated_at only if something really changed."""
+    changed = False
+    for key, value in changes.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+            changed = True
+    if changed:
+        record.updated_at = now_stamp()
+    return changed
+
+
+# --- queries -------------------------------------------------------------------
+
+def find_key_result(session: Session, ref: str) -> KeyResult:
+    """A KR by id or by a unique prefix of at least 4 characters."""
+    kr = session.get(KeyResult, ref)
+    if kr is not None and not kr.deleted:
+        return kr
+    if len(ref) < 4:
+        raise OkrError(f"no key result with id {ref!r} (a prefix needs at least 4 characters)")
+    escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = session.exec(
+        select(KeyResult)
+        .where(col(KeyResult.id).like(f"{escaped}%", escape="\\"), KeyResult.deleted == False)  # noqa: E712
+        .order_by(KeyResult.id)
+        .limit(11)
+    ).all()
+    if not rows:
+        raise OkrError(f"no key result matches {ref!r}")
+    if len(rows) > 1:
+        shown = ", ".join(f"{r.id} ({_short(r.title)})" for r in rows[:10])
+        more = " …" if len(rows) > 10 else ""
+        raise OkrError(f"{ref!r} is ambiguous: {shown}{more}")
+    return rows[0]
+
+
+def _short(title: str, width: int = 30) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def objectives_in(session: Session, period_id: str) -> Sequence[Objective]:
+    return session.exec(
+        select(Objective)
+        .where(Objective.period_id == period_id, Objective.deleted == False)  # noqa: E712
+        .order_by(Objective.position, Objective.id)
+    ).all()
+
+
+def key_results_in(session: Session, period_id: str) -> Sequence[KeyResult]:
+    # Joined by period, not by an IN list: a company's KRs outgrow SQLite's bound-variable limit.
+    return session.exec(
+        select(KeyResult)
+        .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
+        .where(Objective.period_id == period_id, Objective.deleted == False)  # noqa: E712
+        .where(KeyResult.deleted == False)  # noqa: E712
+        .order_by(KeyResult.objective_id, KeyResult.position, KeyResult.id)
+    ).all()
+
+
+def check_ins_in(session: Session, period_id: str) -> Sequence[CheckIn]:
+    """Every live check-in of the period's KRs (all dates: callers window them)."""
+    return session.exec(
+        select(CheckIn)
+        .join(KeyResult, col(CheckIn.kr_id) == col(KeyResult.id))
+        .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
+        .where(Objective.period_id == period_id, Objective.deleted == False)  # noqa: E712
+        .where(KeyResult.deleted == False, CheckIn.deleted == False)  # noqa: E712
+        .order_by(CheckIn.kr_id, CheckIn.date, CheckIn.created_at, CheckIn.id)
+    ).all()
+
+
+def check_ins_of_kr(session: Session, kr_id: str) -> Sequence[CheckIn]:
+    return session.exec(
+        select(CheckIn)
+        .where(CheckIn.kr_id == kr_id, CheckIn.deleted == False)  # noqa: E712
+        .order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)
+    ).all()
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(Objective.id).limit(1)).first() is None

@@ -1,0 +1,106 @@
+import datetime as dt
+import json
+
+import pytest
+
+from okrtui import lint, periods
+from okrtui.report import KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
+
+SPAN = periods.quarter("2026-Q4")
+TODAY = dt.date(2026, 11, 26)
+
+
+def kr(title="Activation rate from 31% to 45%", kind="increase", start=31, target=45, owner="p-a", stale=False,
+       kid="k1", low=None, high=None):
+    view = KRView(kid, "o1", title, kind, "", owner, start, target, low, high, 1.0, None, "", "p-a", 0, [])
+    compute_kr(view, SPAN, TODAY, active=False, stale_after=7)
+    view.stale = stale
+    return view
+
+
+def objective(title="Delight first-week users", krs=None, status="active", level="company", parent=None,
+              owner="p-a", oid="o1"):
+    o = ObjectiveView(oid, title, "", level, None, owner, parent, status, "shared", "p-a", 0,
+                      [kr()] if krs is None else krs)
+    compute_objective(o)
+    return o
+
+
+def findings(*objectives):
+    rep = PeriodReport(SPAN, TODAY, list(objectives), {"p-a": "Ann"}, {})
+    return lint.check(rep)
+
+
+def rules(*objectives):
+    return {f.rule for f in findings(*objectives)}
+
+
+def test_a_good_objective_has_no_findings():
+    assert rules(objective()) == set()
+
+
+CASES = [
+    ("too-many-objectives", [objective(oid=f"o{i}") for i in range(6)], [objective(oid=f"o{i}") for i in range(5)]),
+    ("no-key-results", [objective(krs=[])], [objective(krs=[], status="draft")]),
+    ("too-many-key-results", [objective(krs=[kr(kid=f"k{i}") for i in range(6)])],
+     [objective(krs=[kr(kid=f"k{i}") for i in range(5)])]),
+    ("quantitative-objective", [objective("Grow revenue 20%")], [objective("Delight our enterprise customers")]),
+    ("quantitative-objective", [objective("Win 3 new markets")], [objective("Win new markets")]),
+    ("no-kr-owner", [objective(krs=[kr(owner=None)])], [objective(krs=[kr(owner="p-a")])]),
+    ("no-measurable-target", [objective(krs=[kr(start=5, target=5)])], [objective(krs=[kr(start=5, target=6)])]),
+    ("no-measurable-target", [objective(krs=[kr(kind="decrease", start=5, target=9)])],
+     [objective(krs=[kr(kind="decrease", start=9, target=5)])]),
+    ("all-milestones", [objective(krs=[kr(kind="milestone", start=None, target=None)])],
+     [objective(krs=[kr(kind="milestone", start=None, target=None), kr(kid="k2")])]),
+    ("task-not-result", [objective(krs=[kr("Write the onboarding guide", kind="milestone")])],
+     [objective(krs=[kr("Onboarding guide rated 4+ by new hires", kind="milestone"), kr(kid="k2")])]),
+    ("task-not-result", [objective(krs=[kr("Hold 5 customer workshops")])],
+     [objective(krs=[kr("Holdout group shows +5% retention")])]),
+    ("negative-language", [objective("Don't lose enterprise customers")], [objective("Keep enterprise customers")]),
+    ("negative-language", [objective("Avoid outages")], [objective("Make outages rare and short")]),
+    ("too-long", [objective("Delight " * 15)], [objective("Delight users")]),
+    ("unaligned", [objective(level="team")], [objective(level="team", parent="o-c"), objective(level="company")]),
+    ("stale", [objective(krs=[kr(stale=True)])], [objective(krs=[kr(stale=False)])]),
+]
+
+
+@pytest.mark.parametrize("rule_id, triggers, passes", CASES, ids=[c[0] for c in CASES])
+def test_rule_triggers_and_does_not(rule_id, triggers, passes):
+    assert rule_id in rules(*triggers)
+    assert rule_id not in rules(*passes)
+
+
+def test_every_rule_of_the_method_is_registered_with_level_and_hint():
+    ids = {r.id for r in lint.RULES}
+    assert ids == {c[0] for c in CASES}
+    for r in lint.RULES:
+        assert r.level in lint.LEVELS and r.hint
+
+
+def test_findings_carry_the_kr_id():
+    (f,) = [f for f in findings(objective(krs=[kr(owner=None, kid="kr-9")])) if f.rule == "no-kr-owner"]
+    assert (f.level, f.objective_id, f.kr_id) == ("warning", "o1", "kr-9")
+
+
+def test_lint_command_on_demo(cli, demo_db):
+    result = cli("--db", demo_db, "lint", "--format", "json", "--as-of", "2026-11-26")
+    doc = json.loads(result.out)
+    assert doc["findings"]
+    for f in doc["findings"]:
+        assert set(f) >= {"rule", "level", "message", "hint", "objective_id", "kr_id"}
+    got = {(f["rule"], f["kr_id"] or f["objective_id"]) for f in doc["findings"]}
+    assert ("quantitative-objective", "o-toil") in got
+    assert ("task-not-result", "kr-handbook") in got
+    assert ("no-kr-owner", "kr-runbooks") in got
+    assert result.code == 0  # no error-level finding in the demo
+    text = cli("--db", demo_db, "lint", "--as-of", "2026-11-26").out
+    assert "Halve on-call toil for 3 teams (o-toil)" in text and "hint:" in text
+
+
+def test_lint_exit_1_on_errors(cli, db, tmp_path):
+    from .conftest import write_doc
+
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Be better", "period": "2026-Q4"}]}
+    cli("--db", db, "import", write_doc(tmp_path / "d.json", doc))
+    result = cli("--db", db, "lint", "--period", "2026-Q4")
+    assert result.code == 1 and "no-key-results" in result.out
