@@ -134,6 +134,9 @@ def ensure_period(session: Session, span: periods.Span, origin: str) -> Period:
     if row is None:
         row = Period(id=span.label, start=span.start, end=span.end, origin=origin)
         session.add(row)
+        # Flushed now: without relationships the unit of work does not order
+        # this insert before the objectives that reference it.
+        session.flush()
     return row
 
 

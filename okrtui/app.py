@@ -1,0 +1,183 @@
+"""The Textual app: owns the state (period, loaded data) and runs every database call in a worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+
+from okrtui import config as config_mod
+from okrtui import periods
+from okrtui.errors import OkrError
+from okrtui.screens.checkin import CheckinScreen
+from okrtui.screens.objectives import ObjectivesScreen
+from okrtui.screens.review import ReviewScreen
+from okrtui.screens.scoring import ScoringScreen
+
+
+@dataclass
+class Snapshot:
+    """Everything the screens show for one period, loaded in one worker."""
+
+    report: Any  # okrtui.report.PeriodReport
+    me: str
+    my_team: Any = None  # okrtui.model.Team | None
+    dependencies: list = field(default_factory=list)
+    reflections: dict[str, str] = field(default_factory=dict)
+
+
+class DataLoaded(Message):
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+
+class OkrApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "okrtui"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {
+        "objectives": ObjectivesScreen,
+        "checkin": CheckinScreen,
+        "review": ReviewScreen,
+        "scoring": ScoringScreen,
+    }
+
+    BINDINGS = [
+        Binding("o", "mode('objectives')", "Objectives"),
+        Binding("c", "mode('checkin')", "Check-in"),
+        Binding("w", "mode('review')", "Review"),
+        Binding("s", "mode('scoring')", "Scoring"),
+        Binding("[", "period(-1)", "Prev period", show=False),
+        Binding("]", "period(1)", "Next period", show=False),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, engine: Engine, cfg: config_mod.Config | None = None, today: dt.date | None = None,
+                 *, config_path: Path | None = None, blink: bool = True) -> None:
+        super().__init__()
+        self.engine = engine
+        self.cfg = cfg or config_mod.Config()
+        self.config_path = config_path
+        self.today = today or dt.date.today()
+        self.blink = blink
+        self.span = periods.quarter_of(self.today, self.cfg.fiscal_year_start_month)
+        self.data: Snapshot | None = None
+        self.data_version = 0
+        if self.cfg.theme in self.available_themes:
+            self.theme = self.cfg.theme
+
+    def on_mount(self) -> None:
+        self.watch(self, "theme", self._remember_theme, init=False)
+        self.switch_mode("objectives")
+        self.reload()
+
+    # --- state ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.load(self.span)
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, span: periods.Span) -> None:
+        from okrtui import editing, report
+        from okrtui.model import Team
+        from okrtui.store import identity, reading
+
+        with reading(self.engine) as session:
+            me = identity(session).id
+            rep = report.build(session, span, self.today, me, team=True, stale_after=self.cfg.stale_after_days)
+            team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
+            my_team = session.get(Team, team_ids[0]) if team_ids else None
+            snapshot = Snapshot(rep, me, my_team, editing.dependencies(session),
+                                editing.reflections(session, me, span.label))
+        self.post_message(DataLoaded(snapshot))
+
+    def on_data_loaded(self, message: DataLoaded) -> None:
+        self.data = message.snapshot
+        self.data_version += 1
+        self.sub_title = f"{self.span.label}  {self.span.start:%b %-d} – {self.span.end:%b %-d %Y}"
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_data") and screen.is_current:
+                screen.refresh_data()
+
+    def save(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[OkrError], None] | None = None) -> None:
+        """Run a write in a worker; then reload. Errors go to on_error or a notification."""
+        self._save_worker(fn, on_done, on_error)
+
+    @work(thread=True, group="save")
+    def _save_worker(self, fn, on_done, on_error) -> None:  # noqa: ANN001
+        try:
+            result = fn()
+        except OkrError as err:
+            self.call_from_thread(on_error or self._notify_error, err)
+            return
+        if on_done is not None:
+            self.call_from_thread(on_done, result)
+        self.call_from_thread(self.reload)
+
+    def _notify_error(self, err: OkrError) -> None:
+        self.notify(str(err), severity="error", markup=False)
+
+    def _remember_theme(self, theme: str) -> None:
+        try:
+            config_mod.update(self.config_path, theme=theme)
+        except (OkrError, OSError) as err:
+            self.notify(f"theme not saved: {err}", severity="warning", markup=False)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Dialogs own the keyboard: no switching screens or periods beneath them.
+        if action in ("mode", "period", "help") and isinstance(self.screen, ModalScreen):
+            return False
+        return True
+
+    def action_mode(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_period(self, step: int) -> None:
+        label = self.span.label
+        if periods.is_quarter_label(label):
+            self.span = periods.shift(label, int(step), self.cfg.fiscal_year_start_month)
+        self.reload()
+
+    def action_help(self) -> None:
+        from okrtui.screens.dialogs import HelpDialog
+
+        self.push_screen(HelpDialog())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for mode, title in (("objectives", "Objectives"), ("checkin", "Check-in"), ("review", "Weekly review"),
+                            ("scoring", "Quarterly scoring")):
+            yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()} screen",
+                                lambda m=mode: self.action_mode(m))
+        yield SystemCommand("Previous period", "Show the quarter before", lambda: self.action_period(-1))
+        yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
+        yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
+        commands = getattr(screen, "commands", None)
+        if commands is not None:
+            for title, help_text, callback in commands():
+                yield SystemCommand(title, help_text, callback)
+
+
+def run_app(db_path: Path, cfg: config_mod.Config, today: dt.date) -> None:
+    from okrtui.store import open_engine
+
+    engine = open_engine(db_path)  # a bad database fails here, as one error line, before any screen
+    try:
+        OkrApp(engine, cfg, today).run()
+    finally:
+        engine.dispose()

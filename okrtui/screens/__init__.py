@@ -1,0 +1,1 @@
+"""One module per screen; dialogs and forms beside them."""

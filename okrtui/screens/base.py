@@ -1,0 +1,158 @@
+"""What every main screen and every form shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+if TYPE_CHECKING:
+    from okrtui.app import OkrApp, Snapshot
+
+
+class OkrTable(DataTable):
+    """A row-cursor table with vim keys."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+
+    @property
+    def current_key(self) -> str | None:
+        if self.row_count == 0:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:  # noqa: BLE001 - an empty or refreshing table has no current row
+            return None
+
+    def select_key(self, key: str | None) -> bool:
+        if key is None:
+            return False
+        try:
+            self.move_cursor(row=self.get_row_index(key))
+        except Exception:  # noqa: BLE001 - the row is gone after a reload
+            return False
+        return True
+
+
+class OkrScreen(Screen):
+    """A main screen: shows the app's Snapshot, refreshed when new data arrives."""
+
+    app: OkrApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◎")
+        yield Static(id="context", classes="context")
+        yield from self.body()
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def data(self) -> Snapshot | None:
+        return self.app.data
+
+    def on_screen_resume(self) -> None:
+        if self.app.data is not None and self.shown_version != self.app.data_version:
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if self.data is None:
+            return
+        self.shown_version = self.app.data_version
+        self.show(self.data)
+
+    def show(self, data: Snapshot) -> None:  # noqa: ARG002
+        """Draw data; each screen overrides."""
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.show(self.data)
+
+    def set_context(self, *lines: Text) -> None:
+        text = Text()
+        for i, line in enumerate(lines):
+            if i:
+                text.append("\n")
+            text.append_text(line)
+        self.query_one("#context", Static).update(text)
+
+    def commands(self) -> list[tuple[str, str, Any]]:
+        """(title, help, callback) for the command palette."""
+        return []
+
+    def title_width(self, fixed: int, minimum: int = 18) -> int:
+        return max(minimum, self.size.width - fixed)
+
+
+class FormScreen(ModalScreen):
+    """A dialog form: fields in rows, a message under each field, enter saves, esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    app: OkrApp
+
+    def field_row(self, name: str, label: str, widget: Widget) -> Vertical:
+        widget.id = widget.id or f"in-{name}"
+        if isinstance(widget, Input):
+            widget.cursor_blink = self.app.blink
+        return Vertical(
+            Horizontal(Static(label, classes="label"), widget, classes="row"),
+            Static("", id=f"err-{name}", classes="error"),
+            id=f"f-{name}", classes="field",
+        )
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for err in self.query(".error"):
+            err.update("")
+            err.display = False
+        unplaced = []
+        for name, message in errors.items():
+            found = self.query(f"#err-{name}")
+            if found:
+                found.first().update(Text(message))
+                found.first().display = True
+            else:
+                unplaced.append(message)
+        if unplaced:
+            self.notify("; ".join(unplaced), severity="error", markup=False)
+
+    def on_mount(self) -> None:
+        for err in self.query(".error"):
+            err.display = False
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def failed(self, err: Exception) -> None:
+        errors = getattr(err, "errors", None)
+        self.show_errors(errors if errors else {"form": str(err)})
+
+    def value_of(self, name: str) -> Any:
+        widget = self.query_one(f"#in-{name}")
+        value = widget.value
+        from textual.widgets import Select
+
+        return None if value is Select.NULL else value

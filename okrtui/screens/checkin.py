@@ -1,0 +1,304 @@
+"""Check-in (c): KRs due this week first; value, enter, value, enter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from okrtui import checkins, editing, periods, scoring
+from okrtui.report import CheckInView, KRView, fmt_grade, fmt_num
+from okrtui.screens.base import FormScreen, OkrScreen, OkrTable
+from okrtui.text import plain
+from okrtui.widgets.grade_bar import BAND_STYLE
+from okrtui.widgets.kr_row import confidence_cell, title_cell
+from okrtui.widgets.sparkline import sparkline
+
+FIXED = 2 + 12 + 10 + 3 + 6 + 6 * 2 + 1
+
+
+def due(kr: KRView, today: dt.date) -> bool:
+    """No check-in yet this (ISO) week."""
+    monday, _ = periods.week_of(today)
+    return kr.last_check_in is None or kr.last_check_in < monday
+
+
+def rounds(data) -> list[tuple[KRView, bool]]:  # noqa: ANN001
+    """The user's KRs of active objectives: due ones first (stale first among them), then the rest."""
+    krs = [kr for o in data.report.objectives if o.origin == data.me and o.status == "active"
+           for kr in o.key_results]
+    today = data.report.as_of
+    marked = [(kr, due(kr, today)) for kr in krs]
+    return sorted(marked, key=lambda m: (not m[1], not m[0].stale))
+
+
+class CheckinScreen(OkrScreen):
+    BINDINGS = [
+        Binding("enter", "checkin", "Check in", show=True),
+        Binding("h", "history", "History"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield OkrTable(id="table")
+
+    def on_mount(self) -> None:
+        self.query_one(OkrTable).focus()
+
+    def show(self, data) -> None:  # noqa: ANN001
+        table = self.query_one(OkrTable)
+        keep = table.current_key
+        width = self.title_width(FIXED)
+        table.clear(columns=True)
+        table.add_column(" ", width=2)
+        table.add_column("Key result", width=width)
+        for label, w in (("Now → target", 12), ("Last", 10), ("Cnf", 3), ("Trend", 6)):
+            table.add_column(label, width=w)
+        rows = rounds(data)
+        for kr, is_due in rows:
+            mark = Text("⚠", style="bold yellow") if kr.stale else Text("•", style="bold") if is_due else \
+                Text("✓", style="green")
+            from okrtui.report import kr_target_text
+
+            table.add_row(mark, title_cell(kr.title, width), title_cell(kr_target_text(kr), 12),
+                          Text(str(kr.last_check_in or "never"), style="dim"), confidence_cell(kr),
+                          sparkline([c.value for c in kr.check_ins], width=6), key=kr.id)
+        if getattr(self, "_advance", False):
+            self._advance = False
+            first_due = next((kr.id for kr, is_due in rows if is_due), None)
+            table.select_key(first_due) or table.select_key(keep)
+        elif not table.select_key(keep):
+            table.move_cursor(row=0)
+        count = sum(1 for _, d in rows if d)
+        stale = sum(1 for kr, _ in rows if kr.stale)
+        monday, sunday = periods.week_of(data.report.as_of)
+        head = Text(f"Week of {monday:%b %-d} · {count} of {len(rows)} due", style="bold")
+        if stale:
+            head.append(f" · {stale} stale ⚠", style="bold yellow")
+        if not rows:
+            head = Text("Nothing to check in: you have no active key results in this period.", style="dim")
+        self.set_context(head, Text("enter: check in   h: history (correct or delete)", style="dim"))
+
+    def current(self) -> KRView | None:
+        key = self.query_one(OkrTable).current_key
+        if key is None or self.data is None:
+            return None
+        return next((kr for o in self.data.report.objectives for kr in o.key_results if kr.id == key), None)
+
+    def action_checkin(self) -> None:
+        kr = self.current()
+        if kr is None:
+            return
+
+        def done(saved) -> None:  # noqa: ANN001
+            if saved:
+                self._advance = True
+                self.notify(saved.summary(), timeout=3, markup=False)
+
+        self.app.push_screen(CheckinForm(kr, self.app.today), done)
+
+    def on_data_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        self.action_checkin()
+
+    def action_history(self) -> None:
+        kr = self.current()
+        if kr is not None:
+            self.app.push_screen(HistoryDialog(kr.id))
+
+    def commands(self) -> list:
+        return [
+            ("Check in", "Record a value for the selected key result (enter)", self.action_checkin),
+            ("Check-in history", "Correct or delete a past check-in (h)", self.action_history),
+        ]
+
+
+class CheckinForm(FormScreen):
+    """Value (pre-filled with the last value and selected), confidence, note; a live preview."""
+
+    def __init__(self, kr: KRView, today: dt.date, editing_check_in: CheckInView | None = None) -> None:
+        super().__init__()
+        self.kr, self.today, self.edited = kr, today, editing_check_in
+
+    def compose(self) -> ComposeResult:
+        kr, c = self.kr, self.edited
+        last = kr.check_ins[-1] if kr.check_ins else None
+        value = c.value if c else (last.value if last else (kr.start if kr.start is not None else None))
+        conf = c.confidence if c else (last.confidence if last else None)
+        with Vertical(classes="dialog form"):
+            yield Static(title_cell(("Correct: " if c else "Check in: ") + kr.title, 70, style="bold"))
+            yield Static(Text(self._spec_line(), style="dim"))
+            history = Text()
+            for past in kr.check_ins[-5:]:
+                conf_text = "" if past.confidence is None else f" ({past.confidence:.1f})"
+                history.append(f"{past.date}  {fmt_num(past.value):>8}{conf_text}  ", style="dim")
+                history.append(plain(past.note)[:40] + "\n", style="dim italic")
+            if not kr.check_ins:
+                history.append("no check-ins yet", style="dim")
+            history.rstrip()
+            yield Static(history, classes="history")
+            yield self.field_row("value", "Value", Input("" if value is None else fmt_num(value), compact=True,
+                                                         select_on_focus=True))
+            yield self.field_row("confidence", "Confidence", Input(
+                "" if conf is None else f"{conf:g}", compact=True, placeholder="0.0 – 1.0"))
+            yield self.field_row("note", "Note", Input(c.note if c else "", compact=True, placeholder="what moved?"))
+            if c:
+                yield self.field_row("date", "Date", Input(str(c.date), compact=True))
+            yield Static("", id="preview", classes="preview")
+            yield Static("", id="err-form", classes="error")
+            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+
+    def _spec_line(self) -> str:
+        kr = self.kr
+        unit = f" {kr.unit}" if kr.unit else ""
+        if kr.kind in ("increase", "decrease"):
+            return f"{kr.kind} · start {fmt_num(kr.start)} → target {fmt_num(kr.target)}{unit}"
+        if kr.kind == "range":
+            return f"range · keep between {fmt_num(kr.low)} and {fmt_num(kr.high)}{unit}"
+        if kr.kind == "milestone":
+            return "milestone · enter 1 when done, 0 if not yet"
+        return f"baseline · measure{unit}"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        value = self.query_one("#in-value", Input)
+        value.focus()
+        value.selection = value.selection.__class__(0, len(value.value))
+        self._preview()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._preview()
+
+    def _preview(self) -> None:
+        text = Text()
+        try:
+            value = editing.parse_number(self.query_one("#in-value", Input).value)
+        except ValueError:
+            self.query_one("#preview", Static).update(Text("enter a number to see the progress it gives",
+                                                           style="dim"))
+            return
+        kr = self.kr
+        points = [scoring.Point(c.date, c.value, c.order) for c in kr.check_ins
+                  if self.edited is None or c.id != self.edited.id]
+        day = self.edited.date if self.edited else self.today
+        prog = scoring.preview_progress(kr.spec, points, scoring.Point(day, value, "~"))
+        score = scoring.kr_score(kr.self_score, prog)
+        g = scoring.grade(score)
+        band = scoring.band(g)
+        text.append(f"progress {kr.progress:.2f} → ", style="dim")
+        text.append(f"{prog:.2f}  grade {fmt_grade(g)} {band}", style=BAND_STYLE[band])
+        self.query_one("#preview", Static).update(text)
+
+    def action_save(self) -> None:
+        raw_value = self.query_one("#in-value", Input).value
+        raw_conf = self.query_one("#in-confidence", Input).value
+        note = self.query_one("#in-note", Input).value
+        errors: dict[str, str] = {}
+        day = self.today
+        try:
+            value, conf, note = editing.check_check_in(raw_value, raw_conf, note)
+        except editing.FormErrors as err:
+            errors.update(err.errors)
+        if self.edited is not None:
+            try:
+                day = periods.parse_date(self.query_one("#in-date", Input).value.strip())
+            except ValueError as err:
+                errors["date"] = str(err)
+        if errors:
+            self.show_errors(errors)
+            return
+        self.show_errors({})
+        app, kr_id, edited = self.app, self.kr.id, self.edited
+        if edited is None:
+            fn = lambda: checkins.record(app.engine, kr_id, value, confidence=conf, note=note, day=day)  # noqa: E731
+        else:
+            fn = lambda: checkins.update(app.engine, edited.id, value, confidence=conf, note=note, day=day)  # noqa: E731
+        app.save(fn, on_done=self.dismiss, on_error=self.failed)
+
+
+class HistoryDialog(ModalScreen[None]):
+    """A KR's check-ins in the period: e corrects one, d deletes one."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("e,enter", "edit", "Correct"),
+        Binding("d", "delete", "Delete"),
+    ]
+
+    def __init__(self, kr_id: str) -> None:
+        super().__init__()
+        self.kr_id = kr_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(id="history-title")
+            yield OkrTable(id="history")
+            yield Static(Text("e / enter: correct   d: delete   esc: back", style="dim"))
+
+    def on_mount(self) -> None:
+        self.fill()
+        self.query_one(OkrTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    @property
+    def kr(self) -> KRView | None:
+        data = self.app.data
+        if data is None:
+            return None
+        return next((k for o in data.report.objectives for k in o.key_results if k.id == self.kr_id), None)
+
+    def fill(self) -> None:
+        kr = self.kr
+        table = self.query_one(OkrTable)
+        keep = table.current_key
+        table.clear(columns=True)
+        if kr is None:
+            return
+        self.query_one("#history-title", Static).update(title_cell("History: " + kr.title, 70, style="bold"))
+        table.add_column("Date", width=10)
+        table.add_column("Value", width=9)
+        table.add_column("Cnf", width=3)
+        table.add_column("Note", width=40)
+        for c in reversed(kr.check_ins):
+            table.add_row(str(c.date), fmt_num(c.value), "–" if c.confidence is None else f"{c.confidence:.1f}",
+                          title_cell(c.note, 40), key=c.id)
+        table.select_key(keep)
+
+    def on_data_loaded(self) -> None:
+        self.fill()
+
+    def _current(self) -> CheckInView | None:
+        kr, key = self.kr, self.query_one(OkrTable).current_key
+        if kr is None or key is None:
+            return None
+        return next((c for c in kr.check_ins if c.id == key), None)
+
+    def action_edit(self) -> None:
+        c = self._current()
+        if c is not None:
+            self.app.push_screen(CheckinForm(self.kr, self.app.today, c), lambda _: self.fill())
+
+    def action_delete(self) -> None:
+        from okrtui.screens.dialogs import ConfirmDialog
+
+        c = self._current()
+        if c is None:
+            return
+        app = self.app
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                app.save(lambda: checkins.delete(app.engine, c.id), on_done=lambda _: self.notify("deleted"))
+
+        app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?"), answered)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def refresh_data(self) -> None:
+        self.fill()

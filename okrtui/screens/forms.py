@@ -1,0 +1,211 @@
+"""Objective, key-result and dependency forms."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Select, Static
+
+from okrtui import editing
+from okrtui.model import KINDS, LEVELS, STATUSES, VISIBILITIES
+from okrtui.report import KRView, ObjectiveView, fmt_num
+from okrtui.screens.base import FormScreen
+from okrtui.text import plain
+
+KIND_HELP = {
+    "increase": "More is better: start → target above it. e.g. activation from 31% to 45%",
+    "decrease": "Less is better: start → target below it. e.g. restore time from 90 to 30 min",
+    "range": "Keep between low and high: a health metric. e.g. p95 latency 120..250 ms",
+    "baseline": "Measure first: done once measured. e.g. measure alert noise per week",
+    "milestone": "Done or not: check in 1 when done. e.g. tracing pipeline live",
+}
+
+
+def _options(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+def _title_option(title: str) -> Text:
+    return Text(plain(title)[:60])
+
+
+class ObjectiveForm(FormScreen):
+    """New or edited objective. Dismisses with the objective id, or None."""
+
+    def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict) -> None:
+        super().__init__()
+        self.objective = objective
+        self.parents = [p for p in parents if objective is None or p.id != objective.id]
+        self.teams = teams
+
+    def compose(self) -> ComposeResult:
+        o = self.objective
+        with Vertical(classes="dialog form"):
+            yield Static(Text("Edit objective" if o else "New objective", style="bold"), classes="heading")
+            with VerticalScroll():
+                yield self.field_row("title", "Title", Input(o.title if o else "", placeholder="Start with a verb",
+                                                             compact=True))
+                yield Static("", id="hint-title", classes="hint")
+                yield self.field_row("description", "Why", Input(o.description if o else "", compact=True,
+                                                                 placeholder="why it matters"))
+                yield self.field_row("level", "Level", Select(_options(LEVELS), value=o.level if o else "personal",
+                                                              allow_blank=False, compact=True))
+                yield self.field_row("status", "Status", Select(_options(STATUSES), value=o.status if o else "draft",
+                                                                allow_blank=False, compact=True))
+                yield self.field_row("visibility", "Visible", Select(
+                    _options(VISIBILITIES), value=o.visibility if o else "shared", allow_blank=False, compact=True))
+                parents = [(_title_option(p.title), p.id) for p in self.parents]
+                yield self.field_row("parent_id", "Parent", Select(
+                    parents, value=o.parent_id if o and o.parent_id in {p.id for p in self.parents} else Select.NULL,
+                    prompt="(none)", compact=True))
+                teams = [(Text(plain(t.name or t.id)), t.id) for t in self.teams.values()]
+                yield self.field_row("team_id", "Team", Select(
+                    teams, value=o.team_id if o and o.team_id in self.teams else Select.NULL,
+                    prompt="(none)", compact=True))
+                yield Static("", id="err-form", classes="error")
+            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#in-title", Input).focus()
+        self._hint(self.query_one("#in-title", Input).value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "in-title":
+            self._hint(event.value)
+
+    def _hint(self, title: str) -> None:
+        from okrtui import lint
+
+        hints = []
+        if lint.quantitative(title):
+            hints.append("Numbers belong in key results: keep the objective qualitative.")
+        if lint.negative(title):
+            hints.append("Say what you want, in positive words.")
+        if len(title) > 100:
+            hints.append("Keep it short: 100 characters or fewer.")
+        self.query_one("#hint-title", Static).update(Text("\n".join(hints), style="italic yellow"))
+
+    def action_save(self) -> None:
+        raw = {name: self.value_of(name) for name in
+               ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
+        try:
+            values = editing.check_objective(raw)
+        except editing.FormErrors as err:
+            self.show_errors(err.errors)
+            return
+        self.show_errors({})
+        app, oid = self.app, self.objective.id if self.objective else None
+        app.save(lambda: editing.save_objective(app.engine, app.span, values, oid),
+                 on_done=self.dismiss, on_error=self.failed)
+
+
+class KeyResultForm(FormScreen):
+    """New or edited KR; the fields shown follow the chosen kind."""
+
+    def __init__(self, kr: KRView | None, objective_id: str, objectives: list[ObjectiveView], people: dict) -> None:
+        super().__init__()
+        self.kr = kr
+        self.objective_id = objective_id
+        self.objectives = objectives
+        self.people = people
+
+    def compose(self) -> ComposeResult:
+        kr = self.kr
+        kind = kr.kind if kr else "increase"
+
+        def num(value: float | None) -> str:
+            return "" if value is None else fmt_num(value)
+
+        with Vertical(classes="dialog form"):
+            yield Static(Text("Edit key result" if kr else "New key result", style="bold"), classes="heading")
+            with VerticalScroll():
+                yield self.field_row("objective_id", "Objective", Select(
+                    [(_title_option(o.title), o.id) for o in self.objectives], value=self.objective_id,
+                    allow_blank=False, compact=True))
+                yield self.field_row("title", "Title", Input(kr.title if kr else "", compact=True,
+                                                             placeholder="a result, not a task"))
+                yield Static("", id="hint-title", classes="hint")
+                yield self.field_row("kind", "Kind", Select(_options(KINDS), value=kind, allow_blank=False,
+                                                            compact=True))
+                yield Static(Text(KIND_HELP[kind], style="italic"), id="kind-help", classes="hint")
+                yield self.field_row("start", "Start", Input(num(kr.start) if kr else "", compact=True))
+                yield self.field_row("target", "Target", Input(num(kr.target) if kr else "", compact=True))
+                yield self.field_row("low", "Low", Input(num(kr.low) if kr else "", compact=True))
+                yield self.field_row("high", "High", Input(num(kr.high) if kr else "", compact=True))
+                yield self.field_row("unit", "Unit", Input(kr.unit if kr else "", compact=True))
+                yield self.field_row("owner_id", "Owner", Select(
+                    [(Text(plain(name)), pid) for pid, name in sorted(self.people.items(), key=lambda x: x[1])],
+                    value=kr.owner_id if kr and kr.owner_id in self.people else
+                    (self.app.data.me if self.app.data and self.app.data.me in self.people else Select.NULL),
+                    prompt="(nobody)", compact=True))
+                yield self.field_row("weight", "Weight", Input(num(kr.weight) if kr else "1", compact=True))
+                yield Static("", id="err-form", classes="error")
+            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_kind(self.value_of("kind"))
+        self.query_one("#in-title", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "in-kind" and event.value in KINDS:
+            self._show_kind(event.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "in-title":
+            from okrtui import lint
+
+            hint = "Describe the result, not the task that gets you there." if lint.task_like(event.value) else ""
+            self.query_one("#hint-title", Static).update(Text(hint, style="italic yellow"))
+
+    def _show_kind(self, kind: str) -> None:
+        shown = {"increase": {"start", "target"}, "decrease": {"start", "target"}, "range": {"low", "high"}}
+        for name in ("start", "target", "low", "high"):
+            self.query_one(f"#f-{name}").display = name in shown.get(kind, set())
+        self.query_one("#kind-help", Static).update(Text(KIND_HELP[kind], style="italic"))
+
+    def action_save(self) -> None:
+        raw = {name: self.value_of(name) for name in
+               ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
+        try:
+            values = editing.check_key_result(raw)
+        except editing.FormErrors as err:
+            self.show_errors(err.errors)
+            return
+        self.show_errors({})
+        app, kid = self.app, self.kr.id if self.kr else None
+        app.save(lambda: editing.save_key_result(app.engine, values, kid), on_done=self.dismiss,
+                 on_error=self.failed)
+
+
+class DependencyForm(FormScreen):
+    """Record that the selected objective or KR relies on another one."""
+
+    def __init__(self, from_id: str, from_title: str, targets: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.from_id, self.from_title, self.targets = from_id, from_title, targets
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(Text("Add a dependency", style="bold"), classes="heading")
+            yield Static(Text(f"{plain(self.from_title)[:70]} relies on …"))
+            yield self.field_row("to_id", "On", Select([(_title_option(t), i) for i, t in self.targets],
+                                                       prompt="choose", compact=True))
+            yield self.field_row("note", "Note", Input("", compact=True, placeholder="what you need from them"))
+            yield Static("", id="err-form", classes="error")
+            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#in-to_id", Select).focus()
+
+    def action_save(self) -> None:
+        to_id = self.value_of("to_id")
+        if not to_id:
+            self.show_errors({"to_id": "choose what this relies on"})
+            return
+        app, note = self.app, self.value_of("note") or ""
+        app.save(lambda: editing.add_dependency(app.engine, self.from_id, to_id, note), on_done=self.dismiss,
+                 on_error=self.failed)

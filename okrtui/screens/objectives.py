@@ -1,0 +1,226 @@
+"""Objectives (o): the period's alignment tree, objective → KRs, with grades and trends."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+
+from okrtui import editing
+from okrtui.model import KeyResult, Objective
+from okrtui.report import ObjectiveView
+from okrtui.screens.base import OkrScreen, OkrTable
+from okrtui.text import plain
+from okrtui.widgets.kr_row import kr_cells, objective_cells
+
+FIXED = 6 + 4 + 12 + 9 + 3 + 6 + 7 * 2 + 1  # every column but the title, with cell padding and scrollbar
+
+
+def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int]]:
+    """Objectives depth-first under their parents (company → team → personal), with depths."""
+    ids = {o.id for o in objectives}
+    children: dict[str | None, list[ObjectiveView]] = {}
+    for o in objectives:
+        children.setdefault(o.parent_id if o.parent_id in ids else None, []).append(o)
+    out: list[tuple[ObjectiveView, int]] = []
+    seen: set[str] = set()
+
+    def visit(o: ObjectiveView, depth: int) -> None:
+        if o.id in seen:
+            return
+        seen.add(o.id)
+        out.append((o, depth))
+        for child in children.get(o.id, []):
+            visit(child, depth + 1)
+
+    level_rank = {"company": 0, "team": 1, "personal": 2}
+    for root in sorted(children.get(None, []), key=lambda o: (level_rank.get(o.level, 3), o.position)):
+        visit(root, 0)
+    for o in objectives:  # cycles that came in from elsewhere: still shown
+        visit(o, 0)
+    return out
+
+
+class ObjectivesScreen(OkrScreen):
+    BINDINGS = [
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("a", "activate", "Activate", show=False),
+        Binding("x", "dependency", "Depends on", show=False),
+        Binding("J", "move(1)", "Move down", show=False),
+        Binding("K", "move(-1)", "Move up", show=False),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield OkrTable(id="table")
+
+    def on_mount(self) -> None:
+        self.query_one(OkrTable).focus()
+
+    def show(self, data) -> None:  # noqa: ANN001
+        rep = data.report
+        table = self.query_one(OkrTable)
+        keep = table.current_key
+        width = self.title_width(FIXED)
+        table.clear(columns=True)
+        table.add_column("Objective / key result", width=width)
+        for label, w in (("Owner", 6), ("Kind", 4), ("Now → target", 12), ("Grade", 9), ("Cnf", 3), ("Trend", 6)):
+            table.add_column(label, width=w)
+        for o, depth in tree_order(rep.objectives):
+            table.add_row(*objective_cells(rep, o, width, depth, data.me), key=f"o:{o.id}")
+            for kr in o.key_results:
+                table.add_row(*kr_cells(rep, kr, width, depth), key=f"k:{kr.id}")
+        if not table.select_key(keep):
+            table.move_cursor(row=0)
+        lines = [Text(f"{rep.period.label} · {len(rep.objectives)} objectives · "
+                      f"{len(rep.key_results())} key results", style="bold")]
+        team = data.my_team
+        if team is not None and (team.mission or team.vision):
+            lines.append(Text(f"{plain(team.name)} — mission: {plain(team.mission)}", no_wrap=True,
+                              overflow="ellipsis"))
+            if team.vision:
+                lines.append(Text(f"vision: {plain(team.vision)}", style="italic", no_wrap=True,
+                                  overflow="ellipsis"))
+        if not rep.objectives:
+            lines.append(Text("No objectives in this period yet: press n to draft one, [ ] to change period.",
+                              style="dim"))
+        self.set_context(*lines)
+
+    # --- selection ------------------------------------------------------------------------
+
+    def selected(self) -> tuple[str, ObjectiveView | None, object | None]:
+        """(kind, objective, kr) for the row under the cursor."""
+        key = self.query_one(OkrTable).current_key
+        if key is None or self.data is None:
+            return "", None, None
+        kind, ident = key.split(":", 1)
+        for o in self.data.report.objectives:
+            if kind == "o" and o.id == ident:
+                return "o", o, None
+            for kr in o.key_results:
+                if kind == "k" and kr.id == ident:
+                    return "k", o, kr
+        return "", None, None
+
+    def _writable(self, record) -> bool:  # noqa: ANN001
+        if record.origin and record.origin != self.data.me:
+            self.notify(f"read-only: this belongs to {self.data.report.person(record.origin)}", severity="warning",
+                        markup=False)
+            return False
+        return True
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_new(self) -> None:
+        from okrtui.screens.dialogs import ChoiceDialog
+
+        _, obj, _ = self.selected()
+        if obj is None or obj.origin != (self.data.me if self.data else None):
+            self._new_objective()
+            return
+        choices = [("objective", "New objective"), ("kr", f"New key result in: {plain(obj.title)[:50]}")]
+
+        def chosen(choice: str | None) -> None:
+            if choice == "objective":
+                self._new_objective()
+            elif choice == "kr":
+                self._edit_kr(None, obj.id)
+
+        self.app.push_screen(ChoiceDialog("Create", choices), chosen)
+
+    def _parents(self) -> list[ObjectiveView]:
+        return [o for o in self.data.report.objectives if o.level in ("company", "team")]
+
+    def _new_objective(self) -> None:
+        from okrtui.screens.forms import ObjectiveForm
+
+        if self.data is None:
+            return
+        self.app.push_screen(ObjectiveForm(None, self._parents(), self.data.report.teams), self._after_save)
+
+    def _edit_kr(self, kr, objective_id: str) -> None:  # noqa: ANN001
+        from okrtui.screens.forms import KeyResultForm
+
+        mine = [o for o in self.data.report.objectives if o.origin == self.data.me]
+        self.app.push_screen(KeyResultForm(kr, objective_id, mine, self.data.report.people), self._after_save)
+
+    def _after_save(self, ident: str | None) -> None:
+        if ident:
+            self.notify("saved", timeout=2)
+
+    def action_edit(self) -> None:
+        from okrtui.screens.forms import ObjectiveForm
+
+        kind, obj, kr = self.selected()
+        if kind == "o" and self._writable(obj):
+            self.app.push_screen(ObjectiveForm(obj, self._parents(), self.data.report.teams), self._after_save)
+        elif kind == "k" and self._writable(kr):
+            self._edit_kr(kr, obj.id)
+
+    def action_delete(self) -> None:
+        from okrtui.screens.dialogs import ConfirmDialog
+
+        kind, obj, kr = self.selected()
+        record = kr if kind == "k" else obj
+        if record is None or not self._writable(record):
+            return
+        model = KeyResult if kind == "k" else Objective
+        what = "key result" if kind == "k" else "objective, its key results and their check-ins"
+        app = self.app
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                app.save(lambda: editing.delete(app.engine, model, record.id),
+                         on_done=lambda _: self.notify("deleted", timeout=2))
+
+        app.push_screen(ConfirmDialog(f"Delete this {what}?", plain(record.title)), answered)
+
+    def action_activate(self) -> None:
+        kind, obj, _ = self.selected()
+        if obj is None or not self._writable(obj):
+            return
+        if obj.status == "active":
+            self.notify("already active", timeout=2)
+            return
+        values = {"title": obj.title, "description": obj.description, "level": obj.level, "status": "active",
+                  "visibility": obj.visibility, "parent_id": obj.parent_id, "team_id": obj.team_id}
+        app = self.app
+        app.save(lambda: editing.save_objective(app.engine, app.span, values, obj.id),
+                 on_done=lambda _: self.notify("activated", timeout=2))
+
+    def action_move(self, step: int) -> None:
+        kind, obj, kr = self.selected()
+        record = kr if kind == "k" else obj
+        if record is None or not self._writable(record):
+            return
+        app = self.app
+        app.save(lambda: editing.move(app.engine, KeyResult if kind == "k" else Objective, record.id, step))
+
+    def action_dependency(self) -> None:
+        from okrtui.screens.forms import DependencyForm
+
+        kind, obj, kr = self.selected()
+        source = kr if kind == "k" else obj
+        if source is None:
+            return
+        targets = []
+        for o in self.data.report.objectives:
+            if o.id != source.id:
+                targets.append((o.id, o.title))
+            targets += [(k.id, f"  {k.title}") for k in o.key_results if k.id != source.id]
+        self.app.push_screen(DependencyForm(source.id, source.title, targets), self._after_save)
+
+    def on_data_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        self.action_edit()
+
+    def commands(self) -> list:
+        return [
+            ("New objective or key result", "Create on the objectives screen (n)", self.action_new),
+            ("Edit", "Edit the selected objective or key result (e)", self.action_edit),
+            ("Delete", "Delete the selected objective or key result (d)", self.action_delete),
+            ("Activate draft", "Move the selected draft objective to active (a)", self.action_activate),
+            ("Add dependency", "The selected row relies on another objective or KR (x)", self.action_dependency),
+            ("Move row up", "Reorder objectives or key results (K)", lambda: self.action_move(-1)),
+            ("Move row down", "Reorder objectives or key results (J)", lambda: self.action_move(1)),
+        ]

@@ -1,0 +1,109 @@
+"""Weekly review (w): what moved this week, worst objectives first. At half-time: the mid-quarter review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+
+from okrtui import periods
+from okrtui.report import fmt_grade, fmt_num
+from okrtui.review import week_review
+from okrtui.screens.base import OkrScreen, OkrTable
+from okrtui.widgets.grade_bar import BAND_STYLE
+from okrtui.widgets.kr_row import title_cell
+
+FIXED = 9 + 7 + 8 + 5 + 2 + 5 + 7 * 2 + 2
+PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red", None: "dim"}
+
+
+def signed(x: float | None, digits: int = 2) -> str:
+    if x is None:
+        return "–"
+    if abs(x) < 10 ** -digits / 2:
+        return "±0"
+    return f"{x:+.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:+.0f}"
+
+
+class ReviewScreen(OkrScreen):
+    BINDINGS = [
+        Binding("less_than_sign", "week(-1)", "Prev week"),
+        Binding("greater_than_sign", "week(1)", "Next week"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.week_start: dt.date | None = None
+
+    def body(self) -> ComposeResult:
+        yield OkrTable(id="table")
+
+    def on_mount(self) -> None:
+        self.query_one(OkrTable).focus()
+
+    def show(self, data) -> None:  # noqa: ANN001
+        rep = data.report
+        today = self.app.today
+        if self.week_start is None or not (rep.period.start - dt.timedelta(days=6) <= self.week_start <= rep.period.end):
+            anchor = today if rep.period.contains(today) else rep.period.end
+            self.week_start = periods.week_of(anchor)[0]
+        review = week_review(rep, self.week_start, today, self.app.cfg.stale_after_days)
+        table = self.query_one(OkrTable)
+        keep = table.current_key
+        width = self.title_width(FIXED)
+        table.clear(columns=True)
+        table.add_column("Objective / key result", width=width)
+        for label, w in (("Now", 9), ("Δ value", 7), ("Δ prog", 8), ("Conf", 5), ("", 2), ("Fcst", 5)):
+            table.add_column(label, width=w)
+        current = None
+        for row in review.rows:
+            if row.objective.id != current:
+                current = row.objective.id
+                o = row.objective
+                title = title_cell(o.title, width - 5, style="bold")
+                title.append(f" {fmt_grade(o.grade)}", style=BAND_STYLE[o.band])
+                table.add_row(title, "", "", "", "", "", "", key=f"o:{o.id}")
+            kr = row.kr
+            name = title_cell("· " + kr.title, width - 11)
+            name.append(f" {row.pace or ''}", style=PACE_STYLE[row.pace])
+            conf = "–" if row.confidence is None else f"{row.confidence:.1f}{row.confidence_trend}"
+            table.add_row(
+                name,
+                title_cell(fmt_num(row.value), 9),
+                Text(signed(row.value_change, 1), style="dim" if not row.value_change else ""),
+                Text(signed(row.progress_change), style="green" if row.progress_change > 0 else "dim"),
+                conf,
+                Text("⚠", style="bold yellow") if row.stale else "",
+                "–" if row.forecast is None else f"{row.forecast:.2f}",
+                key=f"k:{kr.id}",
+            )
+        if not table.select_key(keep):
+            table.move_cursor(row=0)
+        c = review.counts
+        label = "Mid-quarter review" if review.mid_quarter else "Weekly review"
+        head = Text(f"{label} · week of {review.week_start:%b %-d} (as of {review.as_of:%b %-d})  ", style="bold")
+        head.append(f"on track {c['on track']}", style="green")
+        head.append(" · ")
+        head.append(f"at risk {c['at risk']}", style="yellow")
+        head.append(" · ")
+        head.append(f"behind {c['behind']}", style="bold red")
+        head.append(" · ")
+        head.append(f"stale {c['stale']}", style="bold yellow")
+        self.set_context(head, Text("< > change week · worst objectives first", style="dim"))
+
+    def action_week(self, step: int) -> None:
+        if self.week_start is None or self.data is None:
+            return
+        span = self.data.report.period
+        new = self.week_start + dt.timedelta(days=7 * int(step))
+        if span.start - dt.timedelta(days=6) <= new <= span.end:
+            self.week_start = new
+            self.show(self.data)
+
+    def commands(self) -> list:
+        return [
+            ("Previous week", "Review the week before (<)", lambda: self.action_week(-1)),
+            ("Next week", "Review the week after (>)", lambda: self.action_week(1)),
+        ]

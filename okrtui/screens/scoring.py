@@ -1,0 +1,220 @@
+"""Quarterly scoring (s): self-score every KR, answer the reflections, close the quarter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from okrtui import editing
+from okrtui.model import REFLECTION_QUESTIONS
+from okrtui.report import KRView, fmt_grade
+from okrtui.screens.base import FormScreen, OkrScreen, OkrTable
+from okrtui.text import plain
+from okrtui.widgets.grade_bar import grade_bar
+from okrtui.widgets.kr_row import title_cell
+
+FIXED = 6 + 6 + 9 + 16 + 5 * 2 + 2
+GUIDE = "0.0 no progress · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 far beyond"
+
+
+class ScoringScreen(OkrScreen):
+    BINDINGS = [
+        Binding("enter", "score", "Self-score"),
+        Binding("r", "reflect", "Reflections"),
+        Binding("C", "close_quarter", "Close quarter"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield OkrTable(id="table")
+
+    def on_mount(self) -> None:
+        self.query_one(OkrTable).focus()
+
+    def mine(self):  # noqa: ANN201
+        data = self.data
+        return [o for o in data.report.objectives if o.origin == data.me]
+
+    def show(self, data) -> None:  # noqa: ANN001
+        table = self.query_one(OkrTable)
+        keep = table.current_key
+        width = self.title_width(FIXED)
+        table.clear(columns=True)
+        table.add_column("Objective / key result", width=width)
+        for label, w in (("Prog", 6), ("Self", 6), ("Grade", 9), ("Comment", 16)):
+            table.add_column(label, width=w)
+        scored = total = 0
+        for o in self.mine():
+            title = title_cell(o.title, width - 9, style="bold")
+            if o.status != "active":
+                title.append(f" ({o.status})", style="italic dim")
+            table.add_row(title, "", "", grade_bar(o.score, o.grade, o.band), "", key=f"o:{o.id}")
+            for kr in o.key_results:
+                total += 1
+                scored += kr.self_score is not None
+                table.add_row(
+                    title_cell("· " + kr.title, width), f"{kr.progress:.2f}",
+                    Text("–" if kr.self_score is None else f"{kr.self_score:.1f}",
+                         style="dim" if kr.self_score is None else "bold"),
+                    grade_bar(kr.score, kr.grade, kr.band), title_cell(kr.score_comment, 16), key=f"k:{kr.id}",
+                )
+        if not table.select_key(keep):
+            table.move_cursor(row=0)
+        answered = sum(1 for q in REFLECTION_QUESTIONS if data.reflections.get(q, "").strip())
+        head = Text(f"Scoring {data.report.period.label} · {scored} of {total} KRs self-scored · "
+                    f"{answered} of {len(REFLECTION_QUESTIONS)} reflections", style="bold")
+        self.set_context(head, Text(GUIDE, style="dim"))
+
+    def _kr(self) -> KRView | None:
+        key = self.query_one(OkrTable).current_key
+        if not key or not key.startswith("k:"):
+            return None
+        return next((kr for o in self.mine() for kr in o.key_results if kr.id == key[2:]), None)
+
+    def action_score(self) -> None:
+        kr = self._kr()
+        if kr is None:
+            table = self.query_one(OkrTable)
+            if table.cursor_row + 1 < table.row_count:
+                table.move_cursor(row=table.cursor_row + 1)
+            return
+        self.app.push_screen(ScoreForm(kr), self._next)
+
+    def _next(self, saved) -> None:  # noqa: ANN001
+        if saved:
+            table = self.query_one(OkrTable)
+            for row in range(table.cursor_row + 1, table.row_count):
+                key = table.coordinate_to_cell_key((row, 0)).row_key.value
+                if key.startswith("k:"):
+                    table.move_cursor(row=row)
+                    break
+
+    def on_data_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        self.action_score()
+
+    def action_reflect(self) -> None:
+        self.app.push_screen(ReflectionsForm(self.data.reflections if self.data else {}))
+
+    def action_close_quarter(self) -> None:
+        if self.data is None:
+            return
+        open_ones = [o for o in self.mine() if o.status not in ("closed", "archived")]
+        if not open_ones:
+            self.notify("nothing to close: your objectives of this period are closed", timeout=3)
+            return
+        self.app.push_screen(CloseQuarterDialog(open_ones))
+
+    def commands(self) -> list:
+        return [
+            ("Self-score key result", "Score the selected KR 0.0–1.0 (enter)", self.action_score),
+            ("Reflection questions", "Answer the quarter's reflection questions (r)", self.action_reflect),
+            ("Close quarter", "Close this period's objectives and carry some over (C)", self.action_close_quarter),
+        ]
+
+
+class ScoreForm(FormScreen):
+    def __init__(self, kr: KRView) -> None:
+        super().__init__()
+        self.kr = kr
+
+    def compose(self) -> ComposeResult:
+        kr = self.kr
+        start = kr.self_score if kr.self_score is not None else round(kr.progress, 1)
+        with Vertical(classes="dialog form"):
+            yield Static(title_cell("Self-score: " + kr.title, 70, style="bold"))
+            yield Static(Text(f"computed progress {kr.progress:.2f} (grade {fmt_grade(kr.grade)})", style="dim"))
+            yield Static(Text("0.0  no progress\n0.3  what we knew we could do with little help\n"
+                              "0.7  hard but achieved: the level we hoped for\n1.0  far beyond expectations"))
+            yield self.field_row("score", "Score", Input(f"{start:.1f}", compact=True, placeholder="0.0 – 1.0"))
+            yield self.field_row("comment", "Comment", Input(kr.score_comment, compact=True))
+            yield Static("", id="err-form", classes="error")
+            yield Static(Text("enter: save   empty score: clear it   esc: cancel", style="dim"), classes="keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#in-score", Input).focus()
+
+    def action_save(self) -> None:
+        try:
+            score = editing.parse_unit_interval(self.query_one("#in-score", Input).value)
+        except ValueError as err:
+            self.show_errors({"score": str(err)})
+            return
+        comment = self.query_one("#in-comment", Input).value
+        app, kr_id = self.app, self.kr.id
+        app.save(lambda: editing.set_self_score(app.engine, kr_id, score, comment), on_done=lambda _: self.dismiss(True),
+                 on_error=self.failed)
+
+
+class ReflectionsForm(FormScreen):
+    def __init__(self, answers: dict[str, str]) -> None:
+        super().__init__()
+        self.answers = answers
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(Text("Reflections", style="bold"))
+            for key, question in REFLECTION_QUESTIONS.items():
+                yield Static(Text(question, style="italic"))
+                yield self.field_row(key, "›", Input(self.answers.get(key, ""), compact=True))
+            yield Static("", id="err-form", classes="error")
+            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(f"#in-{next(iter(REFLECTION_QUESTIONS))}", Input).focus()
+
+    def action_save(self) -> None:
+        answers = {key: self.query_one(f"#in-{key}", Input).value for key in REFLECTION_QUESTIONS}
+        too_long = {k: "at most 10,000 characters" for k, v in answers.items() if len(v) > 10_000}
+        if too_long:
+            self.show_errors(too_long)
+            return
+        app = self.app
+        app.save(lambda: editing.save_reflections(app.engine, app.span, answers),
+                 on_done=lambda _: self.dismiss(True), on_error=self.failed)
+
+
+class CloseQuarterDialog(ModalScreen[None]):
+    """Close the period's objectives; the checked unfinished ones come back next quarter as drafts."""
+
+    # enter must close the quarter even though the focused list would take it as "toggle".
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "close", "Close quarter", priority=True)]
+
+    def __init__(self, objectives) -> None:  # noqa: ANN001
+        super().__init__()
+        self.objectives = objectives
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(Text("Close the quarter", style="bold"))
+            yield Static(Text(f"Closes {len(self.objectives)} objective(s). Checked ones are carried into the next "
+                              "quarter as drafts; their history stays here.", style="dim"))
+            yield SelectionList[str](*[
+                Selection(Text(f"{fmt_grade(o.grade)}  {plain(o.title)[:60]}"), o.id,
+                          o.grade is None or o.grade < 0.7)
+                for o in self.objectives
+            ], id="carry")
+            yield Static(Text("space: toggle carry-over   enter: close quarter   esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_close(self) -> None:
+        carry = list(self.query_one(SelectionList).selected)
+        app = self.app
+
+        def done(result) -> None:  # noqa: ANN001
+            self.notify(f"closed {result.closed} objective(s), carried {len(result.carried)} into the next quarter",
+                        timeout=4)
+            self.dismiss(None)
+
+        app.save(lambda: editing.close_quarter(app.engine, app.span, carry, app.cfg.fiscal_year_start_month),
+                 on_done=done)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,21 @@
+"""A grade as a short bar coloured by band: `████░ 0.8`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+BAND_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "bold green", None: "dim"}
+
+
+def grade_bar(score: float | None, grade: float | None, band: str | None, width: int = 5) -> Text:
+    if score is None:
+        return Text("░" * width + "   –", style="dim")
+    filled = round(max(0.0, min(1.0, score)) * width)
+    text = Text("█" * filled, style=BAND_STYLE[band])
+    text.append("░" * (width - filled), style="dim")
+    text.append(f" {grade:.1f}", style=BAND_STYLE[band])
+    return text
+
+
+def band_text(band: str | None, label: str | None = None) -> Text:
+    return Text(label if label is not None else (band or "–"), style=BAND_STYLE.get(band, "dim"))

@@ -1,0 +1,59 @@
+"""Cells of one objective or key-result row, shared by the objectives, check-in and team screens."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from okrtui.report import KRView, ObjectiveView, PeriodReport, fmt_num, kr_target_text
+from okrtui.text import plain
+from okrtui.widgets.grade_bar import grade_bar
+from okrtui.widgets.sparkline import sparkline
+
+KIND_SHORT = {"increase": "inc", "decrease": "dec", "range": "rng", "baseline": "base", "milestone": "done"}
+LEVEL_MARK = {"company": "◆", "team": "■", "personal": "●"}
+
+
+def title_cell(title: str, width: int, indent: int = 0, style: str = "") -> Text:
+    """Untrusted title: control characters escaped, markup left literal, cut to width."""
+    text = Text(" " * indent + plain(title), style=style, no_wrap=True, overflow="ellipsis")
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def owner_cell(rep: PeriodReport, pid: str | None, width: int = 6) -> Text:
+    name = rep.person(pid)
+    return title_cell(name.split()[0] if name.strip() else name, width)
+
+
+def confidence_cell(kr: KRView) -> Text:
+    return Text("–" if kr.confidence is None else f"{kr.confidence:.1f}", style="dim" if kr.confidence is None else "")
+
+
+def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth: int, me: str) -> list:
+    mark = LEVEL_MARK.get(o.level, "·")
+    status = "" if o.status == "active" else f" ({o.status})"
+    # Read-only rows (a teammate's) are dimmed rather than labelled: titles need the room.
+    style = "bold" if o.origin == me else "bold dim"
+    title = title_cell(f"{mark} {o.title}", title_width - len(status), indent=2 * depth, style=style)
+    title.append(status, style="italic dim")
+    return [title, owner_cell(rep, o.owner_id), Text(o.level[:4], style="dim"), Text(""),
+            grade_bar(o.score, o.grade, o.band), Text(""), Text("")]
+
+
+def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int) -> list:
+    flag = Text(" ⚠" if kr.stale else "", style="bold yellow")
+    title = title_cell(f"· {kr.title}", title_width - len(flag), indent=2 * depth + 2)
+    title.append_text(flag)
+    return [
+        title,
+        owner_cell(rep, kr.owner_id),
+        Text(KIND_SHORT.get(kr.kind, kr.kind), style="dim"),
+        title_cell(kr_target_text(kr), 12),
+        grade_bar(kr.score, kr.grade, kr.band),
+        confidence_cell(kr),
+        sparkline([c.value for c in kr.check_ins], width=6),
+    ]
+
+
+def value_text(value: float | None) -> str:
+    return fmt_num(value)

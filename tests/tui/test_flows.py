@@ -1,0 +1,401 @@
+"""Each flow driven by keys, then checked in the database."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from okrtui.model import CheckIn, KeyResult, Objective, Reflection
+from okrtui.screens.base import OkrTable
+from okrtui.store import reading
+
+from .conftest import TODAY, settle
+
+
+def rows(app, model, *where):
+    with reading(app.engine) as session:
+        return session.exec(select(model).where(*where)).all()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def fill(pilot, field_id: str, text: str) -> None:
+    from textual.widgets import Input
+
+    widget = pilot.app.screen.query_one(f"#{field_id}", Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await type_text(pilot, text)
+
+
+async def choose(pilot, field_id: str, value) -> None:
+    from textual.widgets import Select
+
+    pilot.app.screen.query_one(f"#{field_id}", Select).value = value
+    await pilot.pause()
+
+
+async def test_screens_switch_with_their_keys(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, mode in (("c", "checkin"), ("w", "review"), ("s", "scoring"), ("o", "objectives")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_mode == mode
+        await pilot.press("[")
+        await settle(pilot)
+        assert app.span.label == "2026-Q3"
+        await pilot.press("]", "]")
+        await settle(pilot)
+        assert app.span.label == "2027-Q1"
+
+
+async def test_create_an_objective_and_one_kr_of_each_kind(empty_app):
+    app = empty_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Delight first-week users")
+        await pilot.press("enter")
+        await settle(pilot)
+        (objective,) = rows(app, Objective)
+        assert (objective.title, objective.status, objective.period_id) == ("Delight first-week users", "draft",
+                                                                           "2026-Q4")
+        kinds = [
+            ("increase", {"in-start": "31", "in-target": "45", "in-unit": "%"}),
+            ("decrease", {"in-start": "3", "in-target": "1", "in-unit": "days"}),
+            ("range", {"in-low": "0", "in-high": "2", "in-unit": "%"}),
+            ("baseline", {"in-unit": "users"}),
+            ("milestone", {}),
+        ]
+        for kind, fields in kinds:
+            app.screen.query_one(OkrTable).move_cursor(row=0)
+            await pilot.press("n")
+            await settle(pilot)
+            await pilot.press("down", "enter")  # "New key result in …"
+            await settle(pilot)
+            await fill(pilot, "in-title", f"A {kind} result")
+            await choose(pilot, "in-kind", kind)
+            for field_id, text in fields.items():
+                await fill(pilot, field_id, text)
+            await pilot.press("enter")
+            await settle(pilot)
+        krs = {kr.kind: kr for kr in rows(app, KeyResult)}
+        assert set(krs) == {"increase", "decrease", "range", "baseline", "milestone"}
+        assert (krs["increase"].start, krs["increase"].target, krs["increase"].unit) == (31, 45, "%")
+        assert (krs["decrease"].start, krs["decrease"].target) == (3, 1)
+        assert (krs["range"].low, krs["range"].high) == (0, 2)
+        assert krs["baseline"].unit == "users"
+        assert all(kr.objective_id == objective.id for kr in krs.values())
+        assert all(kr.owner_id == "p-tester" for kr in krs.values())
+        # now it has KRs, it can be activated
+        app.screen.query_one(OkrTable).move_cursor(row=0)
+        await pilot.press("a")
+        await settle(pilot)
+        assert rows(app, Objective)[0].status == "active"
+
+
+async def test_activating_a_draft_without_kr_is_refused(empty_app):
+    app = empty_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Open a self-serve path")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert rows(app, Objective)[0].status == "draft"
+        assert any("no-key-results" in str(n.message) for n in app._notifications)
+
+
+async def test_a_weekly_round_over_five_krs(tmp_path):
+    from okrtui import interchange
+
+    from .conftest import make_app
+
+    app = make_app(tmp_path / "round.db", load_demo=False)
+    doc = {"format": "okrtui/1", "objectives": [{
+        "id": "o-1", "title": "Make deploys reliable", "period": "2026-Q4", "key_results": [
+            {"id": f"kr-{i}", "title": f"Result {i}", "kind": "increase", "start": 0, "target": 100,
+             "check_ins": [{"id": f"c-{i}", "date": "2026-11-16", "value": 10 * i, "confidence": 0.5}]}
+            for i in range(1, 6)]}]}
+    interchange.import_document(app.engine, doc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        for value in ("11", "22", "33", "44", "55"):
+            await pilot.press("enter")
+            await settle(pilot)
+            await type_text(pilot, value)  # the last value is selected: typing replaces it
+            await pilot.press("enter")
+            await settle(pilot)
+        new = rows(app, CheckIn, CheckIn.date == TODAY)
+        assert sorted(c.value for c in new) == [11, 22, 33, 44, 55]
+        by_kr = {c.kr_id: c for c in new}
+        assert by_kr["kr-1"].value == 11 and by_kr["kr-5"].value == 55
+        assert all(c.confidence == 0.5 for c in new)  # carried from the last check-in
+    app.engine.dispose()
+
+
+async def test_check_in_form_rejects_bad_values_and_saves_nothing(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        before = len(rows(app, CheckIn))
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "lots")
+        await pilot.press("enter")
+        await settle(pilot)
+        err = app.screen.query_one("#err-value")
+        assert err.display and "not a number" in str(err.render())
+        await fill(pilot, "in-value", "97")
+        await fill(pilot, "in-confidence", "2")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "0.0 to 1.0" in str(app.screen.query_one("#err-confidence").render())
+        assert len(rows(app, CheckIn)) == before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(rows(app, CheckIn)) == before
+
+
+async def test_correct_and_delete_a_past_check_in(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        kr_id = app.screen.query_one(OkrTable).current_key
+        await pilot.press("h")
+        await settle(pilot)
+        newest = app.screen.query_one(OkrTable).current_key
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, "in-value", "42")
+        await fill(pilot, "in-note", "typo fixed")
+        await pilot.press("enter")
+        await settle(pilot)
+        (fixed,) = rows(app, CheckIn, CheckIn.id == newest)
+        assert (fixed.value, fixed.note, fixed.kr_id) == (42, "typo fixed", kr_id)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert rows(app, CheckIn, CheckIn.id == newest)[0].deleted is True
+
+
+async def test_objective_form_bad_values(empty_app):
+    app = empty_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")  # empty title
+        await settle(pilot)
+        assert "required" in str(app.screen.query_one("#err-title").render())
+        await type_text(pilot, "Grow revenue 20%")
+        await settle(pilot)
+        assert "qualitative" in str(app.screen.query_one("#hint-title").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert rows(app, Objective) == []
+
+
+async def _open_kr_form(pilot, app):
+    await pilot.press("n")
+    await settle(pilot)
+    await type_text(pilot, "Delight users")
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+
+
+async def test_kr_form_bad_values(empty_app):
+    app = empty_app
+    cases = [
+        ("increase", {"in-title": "Activation", "in-start": "5", "in-target": "5"}, "target", "above the start"),
+        ("increase", {"in-title": "Activation", "in-start": "abc", "in-target": "5"}, "start", "not a number"),
+        ("range", {"in-title": "Latency", "in-low": "300", "in-high": "100"}, "high", "not be below low"),
+        ("decrease", {"in-title": "Latency", "in-start": "1", "in-target": "9"}, "target", "below the start"),
+        ("baseline", {"in-title": "Noise", "in-unit": ""}, "unit", "unit"),
+        ("milestone", {"in-title": ""}, "title", "required"),
+    ]
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await _open_kr_form(pilot, app)
+        for kind, fields, field, phrase in cases:
+            await choose(pilot, "in-kind", kind)
+            for field_id, text in fields.items():
+                await fill(pilot, field_id, text)
+            await pilot.press("enter")
+            await settle(pilot)
+            err = app.screen.query_one(f"#err-{field}")
+            assert err.display and phrase in str(err.render()), (kind, fields)
+        assert rows(app, KeyResult) == []
+
+
+async def test_scoring_reflections_close_and_carry_over(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        table = app.screen.query_one(OkrTable)
+        table.select_key("k:kr-deploys")
+        await pilot.press("enter")
+        await settle(pilot)
+        await fill(pilot, "in-score", "0.7")
+        await fill(pilot, "in-comment", "hard but done")
+        await pilot.press("enter")
+        await settle(pilot)
+        (kr,) = rows(app, KeyResult, KeyResult.id == "kr-deploys")
+        assert (kr.self_score, kr.score_comment) == (0.7, "hard but done")
+        # a bad score is refused inline
+        table.select_key("k:kr-mttr")
+        await pilot.press("enter")
+        await settle(pilot)
+        await fill(pilot, "in-score", "1.5")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "0.0 to 1.0" in str(app.screen.query_one("#err-score").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert rows(app, KeyResult, KeyResult.id == "kr-mttr")[0].self_score is None
+
+        await pilot.press("r")
+        await settle(pilot)
+        for key, answer in (("contributed", "deploys"), ("helped", "growth"), ("learned", "check in weekly")):
+            await fill(pilot, f"in-{key}", answer)
+        await pilot.press("enter")
+        await settle(pilot)
+        answers = {r.question: r.answer for r in rows(app, Reflection, Reflection.period_id == "2026-Q4")}
+        assert answers == {"contributed": "deploys", "helped": "growth", "learned": "check in weekly"}
+
+        await pilot.press("C")
+        await settle(pilot)
+        from textual.widgets import SelectionList
+
+        carry = app.screen.query_one(SelectionList)
+        carry.deselect_all()
+        carry.select("o-reliable")
+        await pilot.press("enter")
+        await settle(pilot)
+        mine = rows(app, Objective, Objective.period_id == "2026-Q4", Objective.origin == "p-alice")
+        assert mine and all(o.status == "closed" for o in mine)
+        theirs = rows(app, Objective, Objective.period_id == "2026-Q4", Objective.origin != "p-alice")
+        assert all(o.status != "closed" for o in theirs)
+        (copy,) = rows(app, Objective, Objective.period_id == "2027-Q1")
+        assert (copy.title, copy.status) == ("Make deploys boringly reliable", "draft")
+        copied = rows(app, KeyResult, KeyResult.objective_id == copy.id)
+        assert len(copied) == 3
+        old_history = rows(app, CheckIn, CheckIn.kr_id == "kr-deploys")
+        assert len(old_history) > 5  # history stays with the closed objective
+
+
+async def test_teammates_rows_are_read_only(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("o:o-delight")
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ObjectivesScreen"
+        assert any("Chen Wei" in str(n.message) for n in app._notifications)
+        await pilot.press("d")
+        await settle(pilot)
+        assert rows(app, Objective, Objective.id == "o-delight")[0].deleted is False
+
+
+async def test_delete_asks_first(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("k:kr-handbook")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert rows(app, KeyResult, KeyResult.id == "kr-handbook")[0].deleted is False
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert rows(app, KeyResult, KeyResult.id == "kr-handbook")[0].deleted is True
+        assert rows(app, CheckIn, CheckIn.kr_id == "kr-handbook")[0].deleted is True
+
+
+async def test_add_dependency_and_reorder(app):
+    from okrtui.model import Dependency
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
+        await pilot.press("x")
+        await settle(pilot)
+        await choose(pilot, "in-to_id", "o-observability")
+        await fill(pilot, "in-note", "needs alerting")
+        await pilot.press("enter")
+        await settle(pilot)
+        deps = rows(app, Dependency, Dependency.from_id == "kr-deploys")
+        assert [(d.to_id, d.note) for d in deps] == [("o-observability", "needs alerting")]
+        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
+        await pilot.press("J")
+        await settle(pilot)
+        order = sorted(rows(app, KeyResult, KeyResult.objective_id == "o-reliable"), key=lambda k: k.position)
+        assert [k.id for k in order][:2] == ["kr-mttr", "kr-deploys"]
+
+
+async def test_help_and_palette_list_every_action(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "HelpDialog"
+        await pilot.press("escape")
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Go to Check-in", "New objective or key result", "Add dependency", "Delete"} <= titles
+        await pilot.press("s")
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Close quarter", "Reflection questions", "Self-score key result"} <= titles
+
+
+async def test_theme_is_remembered(tmp_path, monkeypatch):
+    from okrtui import config
+
+    from .conftest import make_app
+
+    cfg_path = tmp_path / "cfg.toml"
+    app = make_app(tmp_path / "t.db")
+    app.config_path = cfg_path
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    assert config.load(cfg_path).theme == "nord"
+    app.engine.dispose()
+
+
+async def test_untrusted_text_shows_literally(tmp_path):
+    from okrtui import interchange
+
+    from .conftest import make_app
+
+    app = make_app(tmp_path / "x.db", load_demo=False)
+    interchange.import_document(app.engine, {"format": "okrtui/1", "objectives": [
+        {"id": "o-x", "title": "[bold red]pwned[/] \x1b[31mred", "period": "2026-Q4",
+         "key_results": [{"id": "kr-x", "title": "[link=http://x]click[/link]", "kind": "milestone"}]}]})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(OkrTable)
+        cells = " ".join(str(table.get_row_at(i)[0]) for i in range(table.row_count))
+        assert "[bold red]pwned[/]" in cells and "\\x1b[31m" in cells and "[link=http://x]click[/link]" in cells
+    app.engine.dispose()
