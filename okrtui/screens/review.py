@@ -82,8 +82,8 @@ class ReviewScreen(OkrScreen):
         if not table.select_key(keep):
             table.move_cursor(row=0)
         c = review.counts
-        label = "Mid-quarter review" if review.mid_quarter else "Weekly review"
-        head = Text(f"{label} · week of {review.week_start:%b %-d} (as of {review.as_of:%b %-d})  ", style="bold")
+        label = "Mid-quarter · " if review.mid_quarter else ""
+        head = Text(f"{label}Week of {review.week_start:%b %-d} (to {review.as_of:%b %-d}) · ", style="bold")
         head.append(f"on track {c['on track']}", style="green")
         head.append(" · ")
         head.append(f"at risk {c['at risk']}", style="yellow")
@@ -91,7 +91,7 @@ class ReviewScreen(OkrScreen):
         head.append(f"behind {c['behind']}", style="bold red")
         head.append(" · ")
         head.append(f"stale {c['stale']}", style="bold yellow")
-        self.set_context(head, Text("< > change week · worst objectives first", style="dim"))
+        self.set_context(head, Text("Weekly review, worst objectives first · < > change week", style="dim"))
 
     def action_week(self, step: int) -> None:
         if self.week_start is None or self.data is None:

@@ -19,7 +19,7 @@ from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import title_cell
 
 FIXED = 6 + 6 + 9 + 16 + 5 * 2 + 2
-GUIDE = "0.0 no progress · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 far beyond"
+GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
 
 class ScoringScreen(OkrScreen):

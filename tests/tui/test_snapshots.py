@@ -1,0 +1,79 @@
+"""Every screen and dialog pinned at 80×24 and 120×40 (fixed clock, no blink, no animation)."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrtui.screens.base import OkrTable
+
+from .conftest import make_app, settle
+
+
+async def keys(pilot, *presses: str) -> None:
+    for key in presses:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+def at(key: str, *presses: str):
+    """Select a row on the current screen, then press keys."""
+
+    async def run(pilot) -> None:
+        pilot.app.screen.query_one(OkrTable).select_key(key)
+        await settle(pilot)
+        await keys(pilot, *presses)
+
+    return run
+
+
+def scene(*steps):
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for step in steps:
+            if callable(step):
+                await step(pilot)
+            else:
+                await keys(pilot, step)
+
+    return run
+
+
+SCENES = {
+    "objectives": scene(),
+    "checkin": scene("c"),
+    "review": scene("w"),
+    "scoring": scene("s"),
+    "help": scene("question_mark"),
+    "new-choice": scene(at("o:o-reliable", "n")),
+    "objective-form": scene(at("o:o-reliable", "e")),
+    "objective-form-errors": scene(at("o:o-reliable", "e", "ctrl+u", "enter")),
+    "kr-form": scene(at("k:kr-mttr", "e")),
+    "kr-form-range": scene(at("k:kr-latency", "e")),
+    "dependency-form": scene(at("k:kr-deploys", "x")),
+    "confirm-delete": scene(at("k:kr-handbook", "d")),
+    "checkin-form": scene("c", "enter"),
+    "checkin-form-error": scene("c", "enter", "x", "enter"),
+    "checkin-history": scene("c", "h"),
+    "score-form": scene("s", at("k:kr-deploys", "enter")),
+    "reflections": scene("s", "r"),
+    "close-quarter": scene("s", "C"),
+}
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
+@pytest.mark.parametrize("name", SCENES, ids=list(SCENES))
+def test_snapshot(name, size, snap_compare, tmp_path):
+    app = make_app(tmp_path / "snap.db")
+    try:
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=SCENES[name])
+    finally:
+        app.engine.dispose()
+
+
+def test_snapshot_of_an_empty_database(snap_compare, tmp_path):
+    app = make_app(tmp_path / "empty.db", load_demo=False)
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=scene())
+    finally:
+        app.engine.dispose()
