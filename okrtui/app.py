@@ -22,6 +22,7 @@ from okrtui.screens.checkin import CheckinScreen
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.screens.review import ReviewScreen
 from okrtui.screens.scoring import ScoringScreen
+from okrtui.screens.team import TeamScreen
 
 
 @dataclass
@@ -50,6 +51,7 @@ class OkrApp(App[None]):
         "checkin": CheckinScreen,
         "review": ReviewScreen,
         "scoring": ScoringScreen,
+        "team": TeamScreen,
     }
 
     BINDINGS = [
@@ -57,6 +59,7 @@ class OkrApp(App[None]):
         Binding("c", "mode('checkin')", "Check-in"),
         Binding("w", "mode('review')", "Review"),
         Binding("s", "mode('scoring')", "Scoring"),
+        Binding("t", "mode('team')", "Team"),
         Binding("[", "period(-1)", "Prev period", show=False),
         Binding("]", "period(1)", "Next period", show=False),
         Binding("question_mark", "help", "Keys"),
@@ -122,6 +125,10 @@ class OkrApp(App[None]):
         except OkrError as err:
             self.call_from_thread(on_error or self._notify_error, err)
             return
+        except Exception as err:  # noqa: BLE001 - a failed write is a message, never a crash
+            wrapped = OkrError(f"unexpected {type(err).__name__}: {err}")
+            self.call_from_thread(on_error or self._notify_error, wrapped)
+            return
         if on_done is not None:
             self.call_from_thread(on_done, result)
         self.call_from_thread(self.reload)
@@ -161,7 +168,7 @@ class OkrApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for mode, title in (("objectives", "Objectives"), ("checkin", "Check-in"), ("review", "Weekly review"),
-                            ("scoring", "Quarterly scoring")):
+                            ("scoring", "Quarterly scoring"), ("team", "Team")):
             yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()} screen",
                                 lambda m=mode: self.action_mode(m))
         yield SystemCommand("Previous period", "Show the quarter before", lambda: self.action_period(-1))

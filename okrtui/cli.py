@@ -97,6 +97,14 @@ def build_parser() -> Parser:
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     p.add_argument("--format", choices=["text", "json"], default="text")
 
+    p = sub.add_parser("sync", parents=[db], help="merge with the team file (default: config team_file)")
+    p.add_argument("team_file", metavar="TEAM_FILE", nargs="?", type=Path)
+
+    p = sub.add_parser("merge-driver", parents=[db], help="git merge driver for team files (writes OURS)")
+    p.add_argument("base", metavar="BASE", type=Path)
+    p.add_argument("ours", metavar="OURS", type=Path)
+    p.add_argument("theirs", metavar="THEIRS", type=Path)
+
     p = sub.add_parser("whoami", parents=[db], help="show or set the local identity")
     p.add_argument("--name", type=_text(200))
     p.add_argument("--email", type=_text(200))
@@ -156,27 +164,9 @@ def _emit(text: str, output: Path | None = None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    from okrtui.files import write_atomic
+
     write_atomic(output, text.encode("utf-8"))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: readers see the old or the new file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise OkrError(f"cannot write {path}: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise OkrError(f"cannot write {path}: {err.strerror}") from None
 
 
 # --- commands ------------------------------------------------------------------------
@@ -274,7 +264,7 @@ def cmd_report(ctx: Context) -> int:
         me = identity(session).id
         rep = report.build(session, span, args.as_of or ctx.today, me, team=args.team,
                            stale_after=cfg.stale_after_days)
-    _emit(report.render(rep, args.format))
+    _emit(report.render(rep, args.format, team=args.team, stale_after=cfg.stale_after_days))
     return EXIT_OK
 
 
@@ -292,6 +282,33 @@ def cmd_lint(ctx: Context) -> int:
     findings = lint.check(rep)
     _emit(lint.render(rep, findings, args.format))
     return EXIT_PROBLEMS if any(f.level == "error" for f in findings) else EXIT_OK
+
+
+def cmd_sync(ctx: Context) -> int:
+    from okrtui import sync
+
+    path = ctx.args.team_file or (Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
+    if path is None:
+        raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
+    progress = _progress if sys.stderr.isatty() else None
+    result = sync.sync(ctx.engine(), path, progress)
+    if progress is not None:
+        sys.stderr.write("\r\033[K")
+    print(result.summary())
+    return EXIT_PROBLEMS if result.skipped else EXIT_OK
+
+
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\rreading team file… {done * 100 // max(total, 1)}%")
+    sys.stderr.flush()
+
+
+def cmd_merge_driver(ctx: Context) -> int:
+    from okrtui import sync
+
+    count = sync.merge_files(ctx.args.ours, ctx.args.theirs)
+    print(f"merged {count} records into {ctx.args.ours}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_whoami(ctx: Context) -> int:
@@ -317,4 +334,6 @@ COMMANDS = {
     "report": cmd_report,
     "lint": cmd_lint,
     "whoami": cmd_whoami,
+    "sync": cmd_sync,
+    "merge-driver": cmd_merge_driver,
 }

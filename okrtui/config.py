@@ -87,13 +87,9 @@ def save(cfg: Config, path: Path | None = None) -> None:
         value = getattr(cfg, f.name)
         # A JSON string is a valid TOML basic string.
         lines.append(f"{f.name} = {value if isinstance(value, int) else json.dumps(value)}")
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    from okrtui.files import write_atomic
+
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"), mode=0o600)
 
 
 def update(path: Path | None = None, **changes) -> Config:  # noqa: ANN003

@@ -57,13 +57,15 @@ class Period(Record, table=True):
 
 
 class Objective(Record, table=True):
+    # owner, team and parent are soft references: a teammate's objective may name a
+    # parent that is private to them, so they are not foreign keys.
     title: str
     description: str = ""
     level: str = "personal"
-    team_id: str | None = Field(default=None, foreign_key="team.id")
-    owner_id: str | None = Field(default=None, foreign_key="person.id")
+    team_id: str | None = None
+    owner_id: str | None = Field(default=None, index=True)
     period_id: str = Field(foreign_key="period.id", index=True)
-    parent_id: str | None = Field(default=None, foreign_key="objective.id", index=True)
+    parent_id: str | None = Field(default=None, index=True)
     status: str = "active"
     visibility: str = "shared"
     position: int = 0
@@ -74,7 +76,7 @@ class KeyResult(Record, table=True):
 
     objective_id: str = Field(foreign_key="objective.id", index=True)
     title: str
-    owner_id: str | None = Field(default=None, foreign_key="person.id")
+    owner_id: str | None = None
     kind: str
     unit: str = ""
     start: float | None = None
@@ -107,7 +109,7 @@ class Dependency(Record, table=True):
 
 
 class Reflection(Record, table=True):
-    person_id: str = Field(foreign_key="person.id")
+    person_id: str
     period_id: str = Field(foreign_key="period.id")
     question: str
     answer: str = ""

@@ -362,9 +362,48 @@ def to_csv(reports: list[PeriodReport]) -> str:
     return buf.getvalue()
 
 
-def render(rep: PeriodReport, fmt: str) -> str:
+def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
+    """The weekly status a lead pastes into an email or chat: by team and person."""
+    from okrtui import periods, teamview
+    from okrtui.review import week_review
+
+    monday, _ = periods.week_of(rep.as_of)
+    moved = {row.kr.id: row for row in week_review(rep, monday, rep.as_of, stale_after).rows}
+    counts = rep.pace_counts()
+    out = [f"# Team status {rep.period.label}, week of {monday}", "",
+           f"As of {rep.as_of}: on track {counts['on track']} · at risk {counts['at risk']} · "
+           f"behind {counts['behind']} · stale {counts['stale']}."]
+    team_shown = object()
+    for pv in teamview.people(rep):
+        if pv.team_id != team_shown:
+            team_shown = pv.team_id
+            team = rep.teams.get(pv.team_id)
+            out += ["", f"## {md_cell(team.name) if team else 'No team'}"]
+        out += ["", f"### {md_cell(pv.name)} — {fmt_grade(pv.grade)} {pv.band or ''}".rstrip(), ""]
+        for o in pv.objectives:
+            out.append(f"- **{md_cell(o.title)}** — {fmt_grade(o.grade)} {o.band or ''}".rstrip())
+            for kr in sorted(o.key_results, key=teamview.attention):
+                flags = [f for f in (("⚠ stale" if kr.stale else ""), kr.pace or "") if f]
+                row = moved.get(kr.id)
+                change = ""
+                if row is not None and row.value_change:
+                    change = f" ({row.value_change:+g} this week)"
+                line = (f"  - {md_cell(kr.title)}: {md_cell(kr_target_text(kr))}{change}, "
+                        f"grade {fmt_grade(kr.grade)}")
+                if flags:
+                    line += f", **{', '.join(flags)}**"
+                last = kr.check_ins[-1] if kr.check_ins else None
+                if last is not None and last.note:
+                    line += f" — “{md_cell(last.note)}” ({last.date})"
+                out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7) -> str:
     if fmt == "json":
         return to_json(rep) + "\n"
+    if fmt == "md" and team:
+        return to_team_markdown(rep, stale_after)
     if fmt == "md":
         return to_markdown(rep)
     if fmt == "csv":

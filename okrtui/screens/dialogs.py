@@ -55,7 +55,7 @@ class ChoiceDialog(ModalScreen[str | None]):
 
 KEYS = """\
 Anywhere (outside a text field)
-  o  objectives      c  check-in        w  weekly review   s  scoring
+  o  objectives   c  check-in   w  weekly review   s  scoring   t  team
   [  previous period ]  next period      ?  these keys      q  quit
   ctrl+p  command palette: every action of every screen, themes too
 
@@ -70,8 +70,10 @@ Objectives                        Check-in
                                   Weekly review
 Scoring                             < >  previous / next week
   enter  self-score a KR
-  r      reflection questions      Forms: enter saves, esc cancels
-  C      close the quarter
+  r      reflection questions     Team
+  C      close the quarter          1 2 3  people / alignment / dependencies
+                                    f p b  filter by team / person / band
+Forms: enter saves, esc cancels     S      sync with the team file now
 """
 
 

@@ -1,0 +1,201 @@
+"""Team (t): the lead's review over SSH: people, alignment tree, dependencies, sync now."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import ContentSwitcher, Static
+
+from okrtui import teamview
+from okrtui.report import fmt_num
+from okrtui.screens.base import OkrScreen, OkrTable
+from okrtui.screens.objectives import tree_order
+from okrtui.widgets.grade_bar import grade_bar
+from okrtui.widgets.kr_row import owner_cell, title_cell
+
+VIEWS = ("people", "alignment", "dependencies")
+PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
+
+
+class TeamScreen(OkrScreen):
+    BINDINGS = [
+        Binding("1", "view('people')", "People"),
+        Binding("2", "view('alignment')", "Alignment"),
+        Binding("3", "view('dependencies')", "Depends"),
+        Binding("f", "cycle('team')", "Team filter"),
+        Binding("p", "cycle('person')", "Person", show=False),
+        Binding("b", "cycle('band')", "Band", show=False),
+        Binding("S", "sync", "Sync now"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "people"
+        self.filters = teamview.Filters()
+        self.last_sync = ""
+
+    def body(self) -> ComposeResult:
+        with ContentSwitcher(initial="people"):
+            for view in VIEWS:
+                yield OkrTable(id=view)
+        yield Static(id="detail", classes="detail")
+
+    def on_data_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
+        """The latest check-in of the highlighted KR, note included, on one line."""
+        key = event.row_key.value or ""
+        text = Text("")
+        if key.startswith("k:") and self.data is not None:
+            kr = next((k for o in self.data.report.objectives for k in o.key_results if k.id == key[2:]), None)
+            if kr is not None and kr.check_ins:
+                last = kr.check_ins[-1]
+                text = Text(f"latest {last.date}: {fmt_num(last.value)}  ", style="dim")
+                text.append_text(title_cell(last.note, max(10, self.size.width - 30), style="italic"))
+        self.query_one("#detail", Static).update(text)
+
+    def on_mount(self) -> None:
+        self.query_one("#people", OkrTable).focus()
+
+    def show(self, data) -> None:  # noqa: ANN001
+        rep = data.report
+        {"people": self._people, "alignment": self._alignment, "dependencies": self._dependencies}[self.view](data)
+        f = self.filters
+        parts = [
+            f"team {rep.teams[f.team].name if f.team in rep.teams else 'all'}",
+            f"person {rep.person(f.person) if f.person else 'all'}",
+            f"band {f.band or 'all'}",
+        ]
+        head = Text(f"Team · {rep.period.label} · {self.view} · ", style="bold")
+        head.append(" · ".join(parts))
+        keys = Text("1 people  2 alignment  3 dependencies  f/p/b filter  S sync", style="dim")
+        lines = [head, keys]
+        if self.last_sync:
+            lines.append(Text(self.last_sync, style="italic", no_wrap=True, overflow="ellipsis"))
+        self.set_context(*lines)
+
+    def _table(self, view: str, title: str, columns: tuple[tuple[str, int], ...]) -> tuple[OkrTable, int, str | None]:
+        table = self.query_one(f"#{view}", OkrTable)
+        keep = table.current_key
+        fixed = sum(w for _, w in columns) + 2 * (len(columns) + 1) + 1
+        width = self.title_width(fixed)
+        table.clear(columns=True)
+        table.add_column(title, width=width)
+        for label, w in columns:
+            table.add_column(label, width=w)
+        return table, width, keep
+
+    def _people(self, data) -> None:  # noqa: ANN001
+        rep, today = data.report, self.app.today
+        table, width, keep = self._table("people", "Person / objective / key result",
+                                         (("Grade", 9), ("Pace", 8), ("Last", 5), ("⚠", 3)))
+        team_shown = None
+        for pv in teamview.people(rep, self.filters):
+            if pv.team_id != team_shown:
+                team_shown = pv.team_id
+                team = rep.teams.get(pv.team_id)
+                table.add_row(title_cell(f"▍{team.name if team else 'no team'}", width, style="reverse bold"),
+                              "", "", "", "", key=f"t:{pv.team_id}:{pv.id}")
+            flags = Text(f"{pv.stale + pv.behind}" if pv.stale + pv.behind else "",
+                         style="bold yellow")
+            table.add_row(title_cell(pv.name, width, style="bold"), grade_bar(pv.score, pv.grade, pv.band),
+                          "", teamview.age(pv.last_check_in, today), flags, key=f"p:{pv.id}")
+            for o in pv.objectives:
+                table.add_row(title_cell(o.title, width, indent=2), grade_bar(o.score, o.grade, o.band), "",
+                              "", "", key=f"o:{o.id}")
+                for kr in sorted(o.key_results, key=teamview.attention):
+                    mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
+                    table.add_row(title_cell("· " + kr.title, width, indent=4),
+                                  grade_bar(kr.score, kr.grade, kr.band),
+                                  Text(kr.pace or "", style=PACE_STYLE.get(kr.pace, "dim")),
+                                  teamview.age(kr.last_check_in, today), mark, key=f"k:{kr.id}")
+        if not table.select_key(keep):
+            table.move_cursor(row=0)
+
+    def _alignment(self, data) -> None:  # noqa: ANN001
+        rep = data.report
+        table, width, keep = self._table("alignment", "Alignment: company → team → personal",
+                                         (("Owner", 6), ("Level", 5), ("Grade", 9)))
+        for o, depth in tree_order(rep.objectives):
+            style = "bold" if o.level == "company" else ""
+            table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id),
+                          Text(o.level[:4], style="dim"), grade_bar(o.score, o.grade, o.band), key=f"o:{o.id}")
+        if not table.select_key(keep):
+            table.move_cursor(row=0)
+
+    def _dependencies(self, data) -> None:  # noqa: ANN001
+        rep = data.report
+        table, width, keep = self._table("dependencies", "Who · what", (("", 12), ("On whom · what", 30)))
+        half = max(10, width)
+        for i, link in enumerate(teamview.links(rep, data.dependencies, self.filters.person)):
+            who = title_cell(f"{rep.person(link.person)} · {link.mine}", half)
+            arrow = Text(link.direction, style="bold cyan" if link.direction == "relies on" else "bold magenta")
+            other = title_cell(f"{rep.person(link.other_owner)} · {link.other}", 30)
+            table.add_row(who, arrow, other, key=f"d:{i}")
+            if link.note:
+                table.add_row(title_cell(f"  “{link.note}”", half, style="italic dim"), "", "", key=f"n:{i}")
+        if table.row_count == 0:
+            table.add_row(Text("No dependencies in this period.", style="dim"), "", "", key="none")
+        if not table.select_key(keep):
+            table.move_cursor(row=0)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.query_one(ContentSwitcher).current = view
+        self.query_one(f"#{view}", OkrTable).focus()
+        if self.data is not None:
+            self.show(self.data)
+
+    def action_cycle(self, which: str) -> None:
+        if self.data is None:
+            return
+        rep = self.data.report
+        if which == "team":
+            choices = [None, *sorted(rep.teams, key=lambda t: rep.teams[t].name)]
+        elif which == "person":
+            choices = [None, *sorted({o.owner_id or o.origin for o in rep.objectives}, key=rep.person)]
+        else:
+            choices = [None, "red", "yellow", "green"]
+        current = getattr(self.filters, which)
+        nxt = choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
+        self.filters = teamview.Filters(**{**self.filters.__dict__, which: nxt})
+        self.show(self.data)
+
+    def action_sync(self) -> None:
+        from okrtui import sync
+
+        path = self.app.cfg.team_file
+        if not path:
+            self.notify("no team file: set team_file in config.toml", severity="error", markup=False)
+            return
+        app = self.app
+        self.last_sync = "syncing…"
+        self.show(self.data)
+
+        def done(result) -> None:  # noqa: ANN001
+            self.last_sync = result.summary()
+            self.notify(self.last_sync, timeout=4, markup=False)
+
+        def failed(err) -> None:  # noqa: ANN001
+            self.last_sync = f"sync failed: {err}"
+            self.notify(str(err), severity="error", markup=False)
+            if self.data is not None:
+                self.show(self.data)
+
+        from pathlib import Path
+
+        app.save(lambda: sync.sync(app.engine, Path(path).expanduser()), on_done=done, on_error=failed)
+
+    def commands(self) -> list:
+        return [
+            ("Team: people", "Everyone's objectives by team and person (1)", lambda: self.action_view("people")),
+            ("Team: alignment tree", "Company → team → personal objectives (2)",
+             lambda: self.action_view("alignment")),
+            ("Team: dependencies", "Who relies on whom (3)", lambda: self.action_view("dependencies")),
+            ("Team: filter by team", "Cycle the team filter (f)", lambda: self.action_cycle("team")),
+            ("Team: filter by person", "Cycle the person filter (p)", lambda: self.action_cycle("person")),
+            ("Team: filter by band", "Cycle red / yellow / green (b)", lambda: self.action_cycle("band")),
+            ("Sync now", "Merge with the team file (S)", self.action_sync),
+        ]
+

@@ -1,0 +1,354 @@
+"""The team file (okrtui-team/1): merge everyone's shared records, serverless.
+
+One JSON object per line after a header, sorted by (type, id), keys sorted, so the
+same data always gives the same bytes. For one (type, id) the record with the later
+`updated_at` wins; a tie goes to the larger canonical JSON text, so every side picks
+the same winner whatever the order of syncs. Tombstones (`deleted`) are records too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from okrtui.errors import OkrError
+from okrtui.model import ID_RE, CheckIn, Dependency, KeyResult, Objective, Period, Person, Team
+from okrtui.store import identity, writing
+
+FORMAT = "okrtui-team/1"
+HEADER = json.dumps({"format": FORMAT}, sort_keys=True) + "\n"
+MAX_BYTES = 256 * 1024 * 1024
+LOCK_TIMEOUT_S = 60
+STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+# Apply order: what a record refers to comes before it.
+TYPES: dict[str, type] = {
+    "person": Person, "team": Team, "period": Period, "objective": Objective,
+    "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
+}
+TYPE_OF = {model: name for name, model in TYPES.items()}
+# Links that must resolve for a row to be stored (the rest are soft references).
+PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "objective"),
+          "check_in": ("kr_id", "key_result")}
+SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
+
+Key = tuple[str, str]
+
+
+class TeamFileError(OkrError):
+    """The team file cannot be read as okrtui-team/1: nothing was changed."""
+
+
+class SyncProblem(OkrError):
+    """The sync could not complete (a lock held too long): exit 1."""
+
+    exit_code = 1
+
+
+# --- records ------------------------------------------------------------------------------
+
+def _fields(model: type) -> dict[str, tuple[type, bool, bool]]:
+    """name → (base type, optional, required) from the SQLModel table."""
+    out = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        args = [a for a in get_args(ann) if a is not type(None)]
+        out[name] = (args[0] if args else ann, bool(args), info.is_required())
+    return out
+
+
+FIELDS = {name: _fields(model) for name, model in TYPES.items()}
+
+
+def canonical(record: dict) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def newer(a: dict, b: dict) -> dict:
+    """The winner of two versions of one record: deterministic, whatever the argument order."""
+    ka, kb = (a["updated_at"], canonical(a)), (b["updated_at"], canonical(b))
+    return a if ka >= kb else b
+
+
+def to_record(row: Any) -> dict:
+    kind = TYPE_OF[type(row)]
+    record: dict[str, Any] = {"type": kind}
+    for name in FIELDS[kind]:
+        value = getattr(row, name)
+        record[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return record
+
+
+def to_values(record: dict) -> dict:
+    """Model keyword arguments from a validated record."""
+    values = {}
+    for name, (base, _, _) in FIELDS[record["type"]].items():
+        if name in record:
+            value = record[name]
+            if base is dt.date and value is not None:
+                value = dt.date.fromisoformat(value)
+            elif base is float and value is not None:
+                value = float(value)
+            values[name] = value
+    return values
+
+
+def validate(record: Any, where: str) -> dict:
+    if not isinstance(record, dict):
+        raise TeamFileError(f"{where}: expected a JSON object")
+    kind = record.get("type")
+    if kind not in TYPES:
+        raise TeamFileError(f"{where}: unknown record type {str(kind)[:40]!r}")
+    ident = record.get("id")
+    if not isinstance(ident, str) or not ID_RE.match(ident):
+        raise TeamFileError(f"{where}: id: not a valid id")
+    for key in ("origin", "updated_at", "deleted"):
+        if key not in record:
+            raise TeamFileError(f"{where}: {key}: is required")
+    if not isinstance(record["origin"], str) or not record["origin"]:
+        raise TeamFileError(f"{where}: origin: expected a person id")
+    if not isinstance(record["updated_at"], str) or not STAMP_RE.match(record["updated_at"]):
+        raise TeamFileError(f"{where}: updated_at: expected a UTC timestamp like 2026-11-26T09:00:00.000000Z")
+    for name, (base, optional, required) in FIELDS[kind].items():
+        if name not in record:
+            if required:
+                raise TeamFileError(f"{where}: {name}: is required")
+            continue
+        value = record[name]
+        if value is None:
+            if optional:
+                continue
+            raise TeamFileError(f"{where}: {name}: must not be null")
+        if not _type_ok(base, value):
+            raise TeamFileError(f"{where}: {name}: expected {base.__name__}")
+    return record
+
+
+def _type_ok(base: type, value: Any) -> bool:
+    if base is bool:
+        return isinstance(value, bool)
+    if base is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if base is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
+            and value not in (float("inf"), float("-inf"))
+    if base is dt.date:
+        try:
+            return isinstance(value, str) and dt.date.fromisoformat(value).isoformat() == value
+        except ValueError:
+            return False
+    return isinstance(value, str) and len(value) <= 100_000
+
+
+# --- the file ----------------------------------------------------------------------------------
+
+@dataclass
+class TeamFile:
+    records: dict[Key, dict] = field(default_factory=dict)
+    digest: str = ""  # sha256 of the bytes read ("" for a missing file)
+    exists: bool = False
+
+
+def _reject_constant(token: str) -> None:
+    raise ValueError(f"{token} is not allowed")
+
+
+def read(path: Path, progress: Callable[[int, int], None] | None = None) -> TeamFile:
+    """Read and check the whole file, streaming; any bad line refuses the whole file."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return TeamFile()
+    except OSError as err:
+        raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
+    if path.is_dir():
+        raise TeamFileError(f"team file {path} is a directory")
+    if size > MAX_BYTES:
+        raise TeamFileError(f"team file {path} is {size // 2**20} MiB; okrtui reads team files up to "
+                            f"{MAX_BYTES // 2**20} MiB")
+    out = TeamFile(exists=True)
+    digest = hashlib.sha256()
+    done = 0
+    try:
+        with open(path, "rb") as handle:
+            for lineno, line in enumerate(handle, 1):
+                digest.update(line)
+                done += len(line)
+                if progress is not None and lineno % 20_000 == 0:
+                    progress(done, size)
+                where = f"{path.name}:{lineno}"
+                if not line.endswith(b"\n"):
+                    raise TeamFileError(f"{where}: the file ends in the middle of a line (truncated?)")
+                try:
+                    data = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
+                except (UnicodeDecodeError, ValueError) as err:
+                    raise TeamFileError(f"{where}: not valid JSON ({err})") from None
+                if lineno == 1:
+                    _check_header(data, where)
+                    continue
+                record = validate(data, where)
+                key = (record["type"], record["id"])
+                have = out.records.get(key)
+                out.records[key] = record if have is None else newer(have, record)
+    except OSError as err:
+        raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
+    if size and done == 0:
+        raise TeamFileError(f"team file {path} is empty")
+    out.digest = digest.hexdigest() if done else ""
+    return out
+
+
+def _check_header(data: Any, where: str) -> None:
+    fmt = data.get("format") if isinstance(data, dict) else None
+    if fmt == FORMAT:
+        return
+    if isinstance(fmt, str) and fmt.startswith("okrtui-team/"):
+        raise TeamFileError(f"{where}: this team file is {fmt}, written by a newer okrtui; "
+                            f"this one reads {FORMAT}. Upgrade okrtui")
+    raise TeamFileError(f"{where}: not an okrtui team file (expected a header with format {FORMAT!r})")
+
+
+def lines(records: dict[Key, dict]) -> Iterator[bytes]:
+    yield HEADER.encode()
+    for key in sorted(records):
+        yield (canonical(records[key]) + "\n").encode("utf-8")
+
+
+def merge(*sides: dict[Key, dict]) -> dict[Key, dict]:
+    out: dict[Key, dict] = {}
+    for side in sides:
+        for key, record in side.items():
+            have = out.get(key)
+            out[key] = record if have is None else newer(have, record)
+    return out
+
+
+# --- the local database --------------------------------------------------------------------------
+
+def _all_rows(session: Session) -> dict[str, dict[str, Any]]:
+    return {kind: {row.id: row for row in session.exec(select(model)).all()} for kind, model in TYPES.items()}
+
+
+def shared_records(rows: dict[str, dict[str, Any]]) -> dict[Key, dict]:
+    """Everything in the database except private objectives, their KRs, check-ins and links."""
+    private = {i for i, o in rows["objective"].items() if o.visibility == "private"}
+    private |= {i for i, k in rows["key_result"].items() if k.objective_id in private}
+    private |= {i for i, c in rows["check_in"].items() if c.kr_id in private}
+    out = {}
+    for kind, table in rows.items():
+        for ident, row in table.items():
+            if ident in private and kind in ("objective", "key_result", "check_in"):
+                continue
+            if kind == "dependency" and (row.from_id in private or row.to_id in private):
+                continue
+            out[(kind, ident)] = to_record(row)
+    return out
+
+
+@dataclass
+class SyncResult:
+    path: Path
+    sent: int = 0        # local versions that changed the file
+    received: int = 0    # rows added or changed locally
+    skipped: int = 0     # records whose parent record is missing
+    refused: int = 0     # changes to the local user's own records made elsewhere
+    file_changed: bool = False
+    total: int = 0
+
+    def summary(self) -> str:
+        state = "updated" if self.file_changed else "unchanged"
+        extra = f", {self.skipped} skipped (parent record missing)" if self.skipped else ""
+        if self.refused:
+            extra += f", {self.refused} refused (changes to your records made by others)"
+        return (f"synced {self.path}: {self.sent} out, {self.received} in{extra}; "
+                f"team file {state} ({self.total} records)")
+
+
+def apply(session: Session, merged: dict[Key, dict], rows: dict[str, dict[str, Any]], me: str,
+          result: SyncResult) -> None:
+    """Bring the merged records into the database, under the ownership rules."""
+    known = {kind: set(table) for kind, table in rows.items()}
+    for kind, model in TYPES.items():
+        for (k, ident), record in sorted(merged.items()):
+            if k != kind:
+                continue
+            row = rows[kind].get(ident)
+            if row is None:
+                link = PARENT.get(kind)
+                if link and record.get(link[0]) not in known[link[1]]:
+                    result.skipped += 1
+                    continue
+                session.add(model(**to_values(record)))
+                known[kind].add(ident)
+                result.received += 1
+                continue
+            mine = to_record(row)
+            if canonical(mine) == canonical(record) or newer(mine, record) is mine:
+                continue
+            if row.origin == me and record["origin"] != me and kind not in SHARED_OWNERSHIP:
+                result.refused += 1  # only the same person (from another machine) may change it
+                continue
+            for name, value in to_values(record).items():
+                setattr(row, name, value)
+            session.add(row)
+            result.received += 1
+        session.flush()
+
+
+def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
+         lock_timeout: float = LOCK_TIMEOUT_S) -> SyncResult:
+    """Lock, read, merge, write (temp + fsync + rename), then take the others' records in."""
+    from filelock import FileLock, Timeout
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise OkrError(f"team file folder {path.parent} does not exist")
+    result = SyncResult(path)
+    try:
+        with FileLock(f"{path}.lock", timeout=lock_timeout):
+            team = read(path, progress)
+            with writing(engine) as session:
+                me = identity(session).id
+                rows = _all_rows(session)
+                local = shared_records(rows)
+                merged = merge(team.records, local)
+                result.total = len(merged)
+                result.sent = sum(1 for key, rec in local.items()
+                                  if merged[key] is rec and (key not in team.records
+                                                             or canonical(team.records[key]) != canonical(rec)))
+                result.file_changed = _write_if_changed(path, merged, team)
+                apply(session, merged, rows, me, result)
+    except Timeout:
+        raise SyncProblem(f"team file {path} is locked by another sync for over {lock_timeout:g} s; "
+                          "try again") from None
+    return result
+
+
+def _write_if_changed(path: Path, merged: dict[Key, dict], team: TeamFile) -> bool:
+    from okrtui.files import write_atomic
+
+    digest = hashlib.sha256()
+    chunks = list(lines(merged))
+    for chunk in chunks:
+        digest.update(chunk)
+    if team.exists and digest.hexdigest() == team.digest:
+        return False
+    write_atomic(path, chunks)
+    return True
+
+
+def merge_files(ours: Path, theirs: Path) -> int:
+    """git merge driver: the union of both sides under the merge rule, written to OURS."""
+    from okrtui.files import write_atomic
+
+    merged = merge(read(ours).records, read(theirs).records)
+    write_atomic(ours, list(lines(merged)))
+    return len(merged)
