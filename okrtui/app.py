@@ -34,6 +34,7 @@ class Snapshot:
     my_team: Any = None  # okrtui.model.Team | None
     dependencies: list = field(default_factory=list)
     reflections: dict[str, str] = field(default_factory=dict)
+    findings: list = field(default_factory=list)  # okrtui.lint.Finding of the user's own objectives
 
 
 class DataLoaded(Message):
@@ -92,7 +93,7 @@ class OkrApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self, span: periods.Span) -> None:
-        from okrtui import editing, report
+        from okrtui import editing, lint, report
         from okrtui.model import Team
         from okrtui.store import identity, reading
 
@@ -102,7 +103,7 @@ class OkrApp(App[None]):
             team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
             my_team = session.get(Team, team_ids[0]) if team_ids else None
             snapshot = Snapshot(rep, me, my_team, editing.dependencies(session),
-                                editing.reflections(session, me, span.label))
+                                editing.reflections(session, me, span.label), lint.check(report.own(rep, me)))
         self.post_message(DataLoaded(snapshot))
 
     def on_data_loaded(self, message: DataLoaded) -> None:

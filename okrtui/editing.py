@@ -148,13 +148,16 @@ def _live(session: Session, model: type, ident: str):  # noqa: ANN202
     return row
 
 
-def activation_blockers(session: Session, objective_id: str) -> list[str]:
-    """Error-level findings that forbid moving an objective to active."""
-    krs = session.exec(select(KeyResult).where(KeyResult.objective_id == objective_id,
-                                               KeyResult.deleted == False)).all()  # noqa: E712
-    if not krs:
-        return ["no-key-results: an active objective needs at least one key result"]
-    return [f"no-measurable-target: {kr.title}" for kr in krs if not lint.measurable(kr.kind, kr.start, kr.target)]
+def activation_blockers(session: Session, objective_id: str, span: periods.Span) -> list[str]:
+    """Error-level findings of the quality rules that forbid moving an objective to active."""
+    from okrtui import report
+
+    me = identity(session).id
+    rep = report.build(session, span, span.start, me, team=True)
+    rep.objectives = [o for o in rep.objectives if o.id == objective_id]
+    for o in rep.objectives:
+        o.status = "active"  # judged as it would be once active
+    return [f"{f.rule}: {f.message}" for f in lint.check(rep) if f.level == "error"]
 
 
 def save_objective(engine: Engine, span: periods.Span, values: dict, objective_id: str | None = None) -> str:
@@ -173,7 +176,7 @@ def save_objective(engine: Engine, span: periods.Span, values: dict, objective_i
         if values["parent_id"] == row.id:
             raise FormErrors({"parent_id": "an objective cannot be its own parent"})
         if values["status"] == "active" and row.status != "active":
-            blockers = activation_blockers(session, row.id)
+            blockers = activation_blockers(session, row.id, span)
             if blockers:
                 raise FormErrors({"status": "cannot activate: " + "; ".join(blockers)})
         touch(row, **values)

@@ -117,6 +117,11 @@ class PeriodReport:
         return counts
 
 
+def own(rep: PeriodReport, me: str) -> PeriodReport:
+    """The same report limited to the local user's own objectives."""
+    return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.origin == me], rep.people, rep.teams)
+
+
 def resolve_period(session: Session, label: str | None, today: dt.date, fy_month: int = 1) -> periods.Span:
     """A quarter label, a custom period stored in the database, or the quarter holding today."""
     if label is None:

@@ -104,9 +104,14 @@ class OkrScreen(Screen):
 class FormScreen(ModalScreen):
     """A dialog form: fields in rows, a message under each field, enter saves, esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("f1,ctrl+g", "guide", "Guide")]
 
     app: OkrApp
+
+    def action_guide(self) -> None:
+        from okrtui.screens.coach import GuideDialog
+
+        self.app.push_screen(GuideDialog())
 
     def field_row(self, name: str, label: str, widget: Widget) -> Vertical:
         widget.id = widget.id or f"in-{name}"

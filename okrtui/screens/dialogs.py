@@ -66,25 +66,31 @@ Lists
 Objectives                        Check-in
   J / K  move row down / up         enter  check in (value, enter)
   x      add a dependency           h      history: correct or delete
-  a      activate a draft
+  a      activate a draft           l      coach: findings and hints
                                   Weekly review
 Scoring                             < >  previous / next week
   enter  self-score a KR
   r      reflection questions     Team
   C      close the quarter          1 2 3  people / alignment / dependencies
                                     f p b  filter by team / person / band
-Forms: enter saves, esc cancels     S      sync with the team file now
+Forms: enter saves, esc cancels,   S      sync with the team file now
+  f1 / ctrl+g the writing guide
 """
 
 
 class HelpDialog(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close"), Binding("g", "guide", "Guide")]
+
+    def action_guide(self) -> None:
+        from okrtui.screens.coach import GuideDialog
+
+        self.app.push_screen(GuideDialog())
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             yield Static(Text("Keys", style="bold"))
             yield Static(Text(KEYS))
-            yield Static(Text("esc closes", style="dim"))
+            yield Static(Text("g: how to write good OKRs   esc closes", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)

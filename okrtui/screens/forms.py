@@ -64,7 +64,8 @@ class ObjectiveForm(FormScreen):
                     teams, value=o.team_id if o and o.team_id in self.teams else Select.NULL,
                     prompt="(none)", compact=True))
                 yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+            yield Static(Text("enter: save   esc: cancel   f1: how to write good OKRs", style="dim"),
+                         classes="keys")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -140,18 +141,28 @@ class KeyResultForm(FormScreen):
                     value=kr.owner_id if kr and kr.owner_id in self.people else
                     (self.app.data.me if self.app.data and self.app.data.me in self.people else Select.NULL),
                     prompt="(nobody)", compact=True))
+                yield Static("", id="hint-owner", classes="hint")
                 yield self.field_row("weight", "Weight", Input(num(kr.weight) if kr else "1", compact=True))
                 yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+            yield Static(Text("enter: save   esc: cancel   f1: how to write good OKRs", style="dim"),
+                         classes="keys")
 
     def on_mount(self) -> None:
         super().on_mount()
         self._show_kind(self.value_of("kind"))
+        self._owner_hint()
         self.query_one("#in-title", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "in-kind" and event.value in KINDS:
             self._show_kind(event.value)
+        if event.select.id == "in-owner_id":
+            self._owner_hint()
+
+    def _owner_hint(self) -> None:
+        missing = self.value_of("owner_id") is None
+        self.query_one("#hint-owner", Static).update(
+            Text("Name one person responsible for this result." if missing else "", style="italic yellow"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "in-title":
@@ -195,7 +206,8 @@ class DependencyForm(FormScreen):
                                                        prompt="choose", compact=True))
             yield self.field_row("note", "Note", Input("", compact=True, placeholder="what you need from them"))
             yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+            yield Static(Text("enter: save   esc: cancel   f1: how to write good OKRs", style="dim"),
+                         classes="keys")
 
     def on_mount(self) -> None:
         super().on_mount()

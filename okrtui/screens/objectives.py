@@ -10,9 +10,11 @@ from okrtui import editing
 from okrtui.model import KeyResult, Objective
 from okrtui.report import ObjectiveView
 from okrtui.screens.base import OkrScreen, OkrTable
+from okrtui.screens.coach import LEVEL_MARK
 from okrtui.text import plain
 from okrtui.widgets.kr_row import kr_cells, objective_cells
 
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 FIXED = 6 + 4 + 12 + 9 + 3 + 6 + 7 * 2 + 1  # every column but the title, with cell padding and scrollbar
 
 
@@ -48,6 +50,7 @@ class ObjectivesScreen(OkrScreen):
         Binding("d", "delete", "Delete"),
         Binding("a", "activate", "Activate", show=False),
         Binding("x", "dependency", "Depends on", show=False),
+        Binding("l", "coach", "Coach"),
         Binding("J", "move(1)", "Move down", show=False),
         Binding("K", "move(-1)", "Move up", show=False),
     ]
@@ -67,8 +70,16 @@ class ObjectivesScreen(OkrScreen):
         table.add_column("Objective / key result", width=width)
         for label, w in (("Owner", 6), ("Kind", 4), ("Now → target", 12), ("Grade", 9), ("Cnf", 3), ("Trend", 6)):
             table.add_column(label, width=w)
+        worst = {}
+        for f in data.findings:  # the worst finding per objective marks its row
+            if f.objective_id not in worst or LEVEL_ORDER[f.level] < LEVEL_ORDER[worst[f.objective_id]]:
+                worst[f.objective_id] = f.level
         for o, depth in tree_order(rep.objectives):
-            table.add_row(*objective_cells(rep, o, width, depth, data.me), key=f"o:{o.id}")
+            cells = objective_cells(rep, o, width - 2, depth, data.me)
+            if o.id in worst:
+                mark, style = LEVEL_MARK[worst[o.id]]
+                cells[0] = Text.assemble(cells[0], " ", (mark, style))
+            table.add_row(*cells, key=f"o:{o.id}")
             for kr in o.key_results:
                 table.add_row(*kr_cells(rep, kr, width, depth), key=f"k:{kr.id}")
         if not table.select_key(keep):
@@ -214,6 +225,19 @@ class ObjectivesScreen(OkrScreen):
     def on_data_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_edit()
 
+    def action_coach(self) -> None:
+        from okrtui.screens.coach import CoachDialog, drafting_summary
+
+        if self.data is None:
+            return
+        titles = {o.id: o.title for o in self.data.report.objectives}
+
+        def jump(objective_id: str | None) -> None:
+            if objective_id:
+                self.query_one(OkrTable).select_key(f"o:{objective_id}")
+
+        self.app.push_screen(CoachDialog(self.data.findings, titles, drafting_summary(self.data)), jump)
+
     def commands(self) -> list:
         return [
             ("New objective or key result", "Create on the objectives screen (n)", self.action_new),
@@ -221,6 +245,7 @@ class ObjectivesScreen(OkrScreen):
             ("Delete", "Delete the selected objective or key result (d)", self.action_delete),
             ("Activate draft", "Move the selected draft objective to active (a)", self.action_activate),
             ("Add dependency", "The selected row relies on another objective or KR (x)", self.action_dependency),
+            ("Coach", "Quality findings of your objectives, with hints (l)", self.action_coach),
             ("Move row up", "Reorder objectives or key results (K)", lambda: self.action_move(-1)),
             ("Move row down", "Reorder objectives or key results (J)", lambda: self.action_move(1)),
         ]

@@ -1,0 +1,130 @@
+"""The quality coach in the TUI: marks, panel, live hints, activation gate, guide."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrtui import editing, interchange, periods
+from okrtui.errors import OkrError
+from okrtui.screens.base import OkrTable
+
+from .conftest import make_app, settle
+from .test_flows import _open_kr_form, choose, fill, type_text
+
+
+async def test_objectives_with_findings_are_marked_and_the_panel_lists_them(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(OkrTable)
+        row = table.get_row(f"o:o-toil")
+        assert "▲" in str(row[0])  # quantitative-objective warning
+        assert "▲" not in str(table.get_row("o:o-reliable")[0])
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "CoachDialog"
+        findings = app.screen.query_one(OkrTable)
+        rules = {str(findings.get_row_at(i)[1]) for i in range(findings.row_count)}
+        assert {"quantitative-objective", "no-kr-owner", "task-not-result"} <= rules
+        for i in range(findings.row_count):
+            if str(findings.get_row_at(i)[1]) == "quantitative-objective":
+                findings.move_cursor(row=i)
+        await settle(pilot)
+        assert "move the number into a key result" in str(app.screen.query_one("#hint").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(OkrTable).current_key == "o:o-toil"
+
+
+async def test_live_hints_in_the_kr_form(empty_app):
+    app = empty_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await _open_kr_form(pilot, app)
+        await type_text(pilot, "Write the onboarding guide")
+        await settle(pilot)
+        assert "not the task" in str(app.screen.query_one("#hint-title").render())
+        from textual.widgets import Select
+
+        app.screen.query_one("#in-owner_id", Select).clear()
+        await settle(pilot)
+        assert "responsible" in str(app.screen.query_one("#hint-owner").render())
+        # hints never block: a task-like KR without owner saves
+        await choose(pilot, "in-kind", "milestone")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ObjectivesScreen"
+
+
+async def test_guide_opens_from_help_and_from_forms(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark", "g")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "GuideDialog"
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("o:o-reliable")
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "GuideDialog"
+
+
+def test_activation_is_gated_by_the_error_rules(tmp_path):
+    app = make_app(tmp_path / "gate.db", load_demo=False)
+    interchange.import_document(app.engine, {"format": "okrtui/1", "objectives": [
+        {"id": "o-1", "title": "Delight users", "period": "2026-Q4", "status": "draft",
+         "key_results": [{"id": "k-1", "title": "NPS", "kind": "increase", "start": 5, "target": 5}]}]})
+    values = {"title": "Delight users", "description": "", "level": "personal", "status": "active",
+              "visibility": "shared", "parent_id": None, "team_id": None}
+    with pytest.raises(editing.FormErrors, match="no-measurable-target"):
+        editing.save_objective(app.engine, periods.quarter("2026-Q4"), values, "o-1")
+    with pytest.raises(OkrError):
+        editing.save_objective(app.engine, periods.quarter("2026-Q4"), values, None)  # new ones start as drafts
+    app.engine.dispose()
+
+
+COACH_SCENES = {
+    "coach-panel": ["l"],
+    "guide": ["question_mark", "g"],
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("name", COACH_SCENES)
+def test_coach_snapshots(name, size, snap_compare, tmp_path):
+    app = make_app(tmp_path / "coach.db")
+
+    async def run(pilot):
+        await settle(pilot)
+        for key in COACH_SCENES[name]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=run)
+    finally:
+        app.engine.dispose()
+
+
+@pytest.mark.parametrize("form", ["objective", "kr"])
+def test_form_hint_snapshots(form, snap_compare, tmp_path):
+    app = make_app(tmp_path / "hint.db")
+
+    async def run(pilot):
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("o:o-reliable")
+        await pilot.press("n")
+        await settle(pilot)
+        if form == "kr":
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "Grow revenue 20%" if form == "objective" else "Write the runbooks")
+        await settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run)
+    finally:
+        app.engine.dispose()
