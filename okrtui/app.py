@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -23,6 +22,9 @@ from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.screens.review import ReviewScreen
 from okrtui.screens.scoring import ScoringScreen
 from okrtui.screens.team import TeamScreen
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass
@@ -44,7 +46,7 @@ class DataLoaded(Message):
 
 
 class OkrApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "okrtui"
     ENABLE_COMMAND_PALETTE = True
     MODES = {
@@ -67,10 +69,15 @@ class OkrApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, engine: Engine, cfg: config_mod.Config | None = None, today: dt.date | None = None,
-                 *, config_path: Path | None = None, blink: bool = True) -> None:
+    def __init__(self, db: Engine | Path, cfg: config_mod.Config | None = None, today: dt.date | None = None,
+                 *, config_path: Path | None = None, blink: bool = True, demo: bool = False) -> None:
+        """`db` is an open engine, or a path opened in a worker after the first frame
+        (and filled with the demo first when `demo`)."""
         super().__init__()
-        self.engine = engine
+        self.demo = demo
+        self.db_path = db if isinstance(db, (str, Path)) else None
+        self.engine: Engine | None = None if self.db_path is not None else db
+        self.open_error: str | None = None
         self.cfg = cfg or config_mod.Config()
         self.config_path = config_path
         self.today = today or dt.date.today()
@@ -84,7 +91,8 @@ class OkrApp(App[None]):
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)
         self.switch_mode("objectives")
-        self.reload()
+        # First paint the (empty) screen, then load: start-up never waits for the database.
+        self.call_after_refresh(self.reload)
 
     # --- state ------------------------------------------------------------------------
 
@@ -93,9 +101,21 @@ class OkrApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self, span: periods.Span) -> None:
-        from okrtui import editing, lint, report
+        # The storage layer is imported here, in the worker: the first frame never waits for it.
+        from okrtui import editing, lint, report, views
         from okrtui.model import Team
-        from okrtui.store import identity, reading
+        from okrtui.store import identity, open_engine, reading
+
+        if self.engine is None:
+            try:
+                self.engine = open_engine(self.db_path)
+                if self.demo:
+                    from okrtui import demo
+
+                    demo.load(self.engine, self.today, self.cfg.fiscal_year_start_month)
+            except OkrError as err:
+                self.call_from_thread(self._cannot_open, str(err))
+                return
 
         with reading(self.engine) as session:
             me = identity(session).id
@@ -103,8 +123,12 @@ class OkrApp(App[None]):
             team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
             my_team = session.get(Team, team_ids[0]) if team_ids else None
             snapshot = Snapshot(rep, me, my_team, editing.dependencies(session),
-                                editing.reflections(session, me, span.label), lint.check(report.own(rep, me)))
+                                editing.reflections(session, me, span.label), lint.check(views.own(rep, me)))
         self.post_message(DataLoaded(snapshot))
+
+    def _cannot_open(self, message: str) -> None:
+        self.open_error = message
+        self.exit(return_code=2)
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         self.data = message.snapshot
@@ -181,11 +205,13 @@ class OkrApp(App[None]):
                 yield SystemCommand(title, help_text, callback)
 
 
-def run_app(db_path: Path, cfg: config_mod.Config, today: dt.date) -> None:
-    from okrtui.store import open_engine
-
-    engine = open_engine(db_path)  # a bad database fails here, as one error line, before any screen
+def run_app(db_path: Path, cfg: config_mod.Config, today: dt.date, demo: bool = False) -> None:
+    """Open the TUI; a database that cannot be opened ends it with one error line."""
+    app = OkrApp(db_path, cfg, today, demo=demo)
     try:
-        OkrApp(engine, cfg, today).run()
+        app.run()
     finally:
-        engine.dispose()
+        if app.engine is not None:
+            app.engine.dispose()
+    if app.open_error:
+        raise OkrError(app.open_error)

@@ -29,7 +29,7 @@ class Saved:
     band: str | None
 
     def summary(self) -> str:
-        from okrtui.report import fmt_grade, fmt_num
+        from okrtui.views import fmt_grade, fmt_num
 
         return (f"checked in {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)} → progress "
                 f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()

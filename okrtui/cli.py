@@ -176,19 +176,13 @@ def cmd_tui(ctx: Context) -> int:
 
     cfg = ctx.config
     given = getattr(ctx.args, "db", None)
-    if ctx.args.demo:
-        path = Path(given).expanduser() if given else Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
-        from okrtui import demo
-        from okrtui.store import open_engine
-
-        engine = open_engine(path)
-        demo.load(engine, ctx.today, cfg.fiscal_year_start_month)
-        engine.dispose()
+    if ctx.args.demo and not given:
+        path = Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
     else:
         path = Path(given).expanduser() if given else default_db_path()
     from okrtui.app import run_app  # the only place Textual is imported
 
-    run_app(path, cfg, ctx.today)
+    run_app(path, cfg, ctx.today, demo=ctx.args.demo)
     return EXIT_OK
 
 
@@ -203,7 +197,7 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
-    from okrtui import interchange, report
+    from okrtui import interchange, report, views
     from okrtui.store import identity, reading
 
     args = ctx.args
@@ -224,9 +218,9 @@ def cmd_export(ctx: Context) -> int:
             for label in labels
         ]
     if args.format == "csv":
-        text = report.to_csv(reps)
+        text = views.to_csv(reps)
     else:
-        text = "\n".join(report.to_markdown(r) for r in reps)
+        text = "\n".join(views.to_markdown(r) for r in reps)
     _emit(text, args.output)
     return EXIT_OK
 
@@ -254,7 +248,7 @@ def cmd_checkin(ctx: Context) -> int:
 
 
 def cmd_report(ctx: Context) -> int:
-    from okrtui import report
+    from okrtui import report, views
     from okrtui.store import identity, reading
 
     args = ctx.args
@@ -264,7 +258,7 @@ def cmd_report(ctx: Context) -> int:
         me = identity(session).id
         rep = report.build(session, span, args.as_of or ctx.today, me, team=args.team,
                            stale_after=cfg.stale_after_days)
-    _emit(report.render(rep, args.format, team=args.team, stale_after=cfg.stale_after_days))
+    _emit(views.render(rep, args.format, team=args.team, stale_after=cfg.stale_after_days))
     return EXIT_OK
 
 

@@ -22,7 +22,7 @@ from okrtui.model import (
     ID_RE, KINDS, LEVELS, STATUSES, VISIBILITIES, CheckIn, Dependency, KeyResult, Objective, Period,
     Person, Reflection, Team,
 )
-from okrtui.report import num
+from okrtui.views import num
 from okrtui.store import get_meta, identity, reading, touch, writing
 
 FORMAT = "okrtui/1"

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
-from okrtui.report import KRView, ObjectiveView, PeriodReport
+from okrtui.views import KRView, ObjectiveView, PeriodReport
 from okrtui.text import plain
 
 LEVELS = ("error", "warning", "info")

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 
 from sqlmodel import Field, SQLModel
 
-ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
-
-LEVELS = ("company", "team", "personal")
-STATUSES = ("draft", "active", "closed", "archived")
-VISIBILITIES = ("shared", "private")
-KINDS = ("increase", "decrease", "range", "baseline", "milestone")
-REFLECTION_QUESTIONS = {
-    "contributed": "Which company or team OKR did you contribute most to, and how?",
-    "helped": "Which team OKRs did you help develop?",
-    "learned": "What did you learn this quarter that you will apply next quarter?",
-}
+from okrtui.domain import (  # noqa: F401 - re-exported for the storage layer
+    ID_RE, KINDS, LEVELS, REFLECTION_QUESTIONS, STATUSES, VISIBILITIES,
+)
 
 
 def new_id() -> str:

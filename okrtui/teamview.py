@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from okrtui import scoring
-from okrtui.report import KRView, ObjectiveView, PeriodReport
+from okrtui.views import KRView, ObjectiveView, PeriodReport
 
 
 @dataclass

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from okrtui import checkins, editing, periods, scoring
-from okrtui.report import CheckInView, KRView, fmt_grade, fmt_num
+from okrtui import periods, scoring, validate
+from okrtui.views import CheckInView, KRView, fmt_grade, fmt_num
 from okrtui.screens.base import FormScreen, OkrScreen, OkrTable
 from okrtui.text import plain
 from okrtui.widgets.grade_bar import BAND_STYLE
@@ -62,7 +62,7 @@ class CheckinScreen(OkrScreen):
         for kr, is_due in rows:
             mark = Text("⚠", style="bold yellow") if kr.stale else Text("•", style="bold") if is_due else \
                 Text("✓", style="green")
-            from okrtui.report import kr_target_text
+            from okrtui.views import kr_target_text
 
             table.add_row(mark, title_cell(kr.title, width), title_cell(kr_target_text(kr), 12),
                           Text(str(kr.last_check_in or "never"), style="dim"), confidence_cell(kr),
@@ -175,7 +175,7 @@ class CheckinForm(FormScreen):
     def _preview(self) -> None:
         text = Text()
         try:
-            value = editing.parse_number(self.query_one("#in-value", Input).value)
+            value = validate.parse_number(self.query_one("#in-value", Input).value)
         except ValueError:
             self.query_one("#preview", Static).update(Text("enter a number to see the progress it gives",
                                                            style="dim"))
@@ -199,8 +199,8 @@ class CheckinForm(FormScreen):
         errors: dict[str, str] = {}
         day = self.today
         try:
-            value, conf, note = editing.check_check_in(raw_value, raw_conf, note)
-        except editing.FormErrors as err:
+            value, conf, note = validate.check_check_in(raw_value, raw_conf, note)
+        except validate.FormErrors as err:
             errors.update(err.errors)
         if self.edited is not None:
             try:
@@ -211,6 +211,8 @@ class CheckinForm(FormScreen):
             self.show_errors(errors)
             return
         self.show_errors({})
+        from okrtui import checkins
+
         app, kr_id, edited = self.app, self.kr.id, self.edited
         if edited is None:
             fn = lambda: checkins.record(app.engine, kr_id, value, confidence=conf, note=note, day=day)  # noqa: E731
@@ -293,6 +295,8 @@ class HistoryDialog(ModalScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                from okrtui import checkins
+
                 app.save(lambda: checkins.delete(app.engine, c.id), on_done=lambda _: self.notify("deleted"))
 
         app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?"), answered)

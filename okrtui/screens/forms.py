@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
-from okrtui import editing
-from okrtui.model import KINDS, LEVELS, STATUSES, VISIBILITIES
-from okrtui.report import KRView, ObjectiveView, fmt_num
+from okrtui import validate
+from okrtui.domain import KINDS, LEVELS, STATUSES, VISIBILITIES
+from okrtui.views import KRView, ObjectiveView, fmt_num
 from okrtui.screens.base import FormScreen
 from okrtui.text import plain
 
@@ -92,11 +92,13 @@ class ObjectiveForm(FormScreen):
         raw = {name: self.value_of(name) for name in
                ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
         try:
-            values = editing.check_objective(raw)
-        except editing.FormErrors as err:
+            values = validate.check_objective(raw)
+        except validate.FormErrors as err:
             self.show_errors(err.errors)
             return
         self.show_errors({})
+        from okrtui import editing
+
         app, oid = self.app, self.objective.id if self.objective else None
         app.save(lambda: editing.save_objective(app.engine, app.span, values, oid),
                  on_done=self.dismiss, on_error=self.failed)
@@ -181,11 +183,13 @@ class KeyResultForm(FormScreen):
         raw = {name: self.value_of(name) for name in
                ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
         try:
-            values = editing.check_key_result(raw)
-        except editing.FormErrors as err:
+            values = validate.check_key_result(raw)
+        except validate.FormErrors as err:
             self.show_errors(err.errors)
             return
         self.show_errors({})
+        from okrtui import editing
+
         app, kid = self.app, self.kr.id if self.kr else None
         app.save(lambda: editing.save_key_result(app.engine, values, kid), on_done=self.dismiss,
                  on_error=self.failed)
@@ -218,6 +222,8 @@ class DependencyForm(FormScreen):
         if not to_id:
             self.show_errors({"to_id": "choose what this relies on"})
             return
+        from okrtui import editing
+
         app, note = self.app, self.value_of("note") or ""
         app.save(lambda: editing.add_dependency(app.engine, self.from_id, to_id, note), on_done=self.dismiss,
                  on_error=self.failed)

@@ -6,9 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from okrtui import editing
-from okrtui.model import KeyResult, Objective
-from okrtui.report import ObjectiveView
+from okrtui.views import ObjectiveView
 from okrtui.screens.base import OkrScreen, OkrTable
 from okrtui.screens.coach import LEVEL_MARK
 from okrtui.text import plain
@@ -176,12 +174,14 @@ class ObjectivesScreen(OkrScreen):
         record = kr if kind == "k" else obj
         if record is None or not self._writable(record):
             return
-        model = KeyResult if kind == "k" else Objective
+        model = "key_result" if kind == "k" else "objective"
         what = "key result" if kind == "k" else "objective, its key results and their check-ins"
         app = self.app
 
         def answered(yes: bool | None) -> None:
             if yes:
+                from okrtui import editing
+
                 app.save(lambda: editing.delete(app.engine, model, record.id),
                          on_done=lambda _: self.notify("deleted", timeout=2))
 
@@ -197,6 +197,8 @@ class ObjectivesScreen(OkrScreen):
         values = {"title": obj.title, "description": obj.description, "level": obj.level, "status": "active",
                   "visibility": obj.visibility, "parent_id": obj.parent_id, "team_id": obj.team_id}
         app = self.app
+        from okrtui import editing
+
         app.save(lambda: editing.save_objective(app.engine, app.span, values, obj.id),
                  on_done=lambda _: self.notify("activated", timeout=2))
 
@@ -206,7 +208,9 @@ class ObjectivesScreen(OkrScreen):
         if record is None or not self._writable(record):
             return
         app = self.app
-        app.save(lambda: editing.move(app.engine, KeyResult if kind == "k" else Objective, record.id, step))
+        from okrtui import editing
+
+        app.save(lambda: editing.move(app.engine, "key_result" if kind == "k" else "objective", record.id, step))
 
     def action_dependency(self) -> None:
         from okrtui.screens.forms import DependencyForm

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from okrtui import periods
-from okrtui.report import fmt_grade, fmt_num
+from okrtui.views import fmt_grade, fmt_num
 from okrtui.review import week_review
 from okrtui.screens.base import OkrScreen, OkrTable
 from okrtui.widgets.grade_bar import BAND_STYLE

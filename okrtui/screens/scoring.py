@@ -10,9 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from okrtui import editing
-from okrtui.model import REFLECTION_QUESTIONS
-from okrtui.report import KRView, fmt_grade
+from okrtui import validate
+from okrtui.domain import REFLECTION_QUESTIONS
+from okrtui.views import KRView, fmt_grade
 from okrtui.screens.base import FormScreen, OkrScreen, OkrTable
 from okrtui.text import plain
 from okrtui.widgets.grade_bar import grade_bar
@@ -140,10 +140,12 @@ class ScoreForm(FormScreen):
 
     def action_save(self) -> None:
         try:
-            score = editing.parse_unit_interval(self.query_one("#in-score", Input).value)
+            score = validate.parse_unit_interval(self.query_one("#in-score", Input).value)
         except ValueError as err:
             self.show_errors({"score": str(err)})
             return
+        from okrtui import editing
+
         comment = self.query_one("#in-comment", Input).value
         app, kr_id = self.app, self.kr.id
         app.save(lambda: editing.set_self_score(app.engine, kr_id, score, comment), on_done=lambda _: self.dismiss(True),
@@ -174,6 +176,8 @@ class ReflectionsForm(FormScreen):
         if too_long:
             self.show_errors(too_long)
             return
+        from okrtui import editing
+
         app = self.app
         app.save(lambda: editing.save_reflections(app.engine, app.span, answers),
                  on_done=lambda _: self.dismiss(True), on_error=self.failed)
@@ -205,6 +209,8 @@ class CloseQuarterDialog(ModalScreen[None]):
         self.query_one(SelectionList).focus()
 
     def action_close(self) -> None:
+        from okrtui import editing
+
         carry = list(self.query_one(SelectionList).selected)
         app = self.app
 

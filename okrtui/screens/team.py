@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
 from okrtui import teamview
-from okrtui.report import fmt_num
+from okrtui.views import fmt_num
 from okrtui.screens.base import OkrScreen, OkrTable
 from okrtui.screens.objectives import tree_order
 from okrtui.widgets.grade_bar import grade_bar

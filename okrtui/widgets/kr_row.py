@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from okrtui.report import KRView, ObjectiveView, PeriodReport, fmt_num, kr_target_text
+from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_num, kr_target_text
 from okrtui.text import plain
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.sparkline import sparkline

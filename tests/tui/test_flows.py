@@ -399,3 +399,27 @@ async def test_untrusted_text_shows_literally(tmp_path):
         cells = " ".join(str(table.get_row_at(i)[0]) for i in range(table.row_count))
         assert "[bold red]pwned[/]" in cells and "\\x1b[31m" in cells and "[link=http://x]click[/link]" in cells
     app.engine.dispose()
+
+
+async def test_a_database_that_cannot_be_opened_ends_the_tui_with_a_message(tmp_path):
+    from okrtui.app import OkrApp
+    from okrtui.config import Config
+
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not sqlite" * 100)
+    app = OkrApp(junk, Config(), TODAY, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2 and "cannot open database" in app.open_error
+    assert junk.read_bytes() == b"not sqlite" * 100
+
+
+async def test_demo_is_built_in_the_worker(tmp_path):
+    from okrtui.app import OkrApp
+    from okrtui.config import Config
+
+    app = OkrApp(tmp_path / "demo.db", Config(), TODAY, blink=False, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.data is not None and len(app.data.report.objectives) == 8
+    app.engine.dispose()
