@@ -17,11 +17,7 @@ from textual.screen import ModalScreen, Screen
 from okrtui import config as config_mod
 from okrtui import periods
 from okrtui.errors import OkrError
-from okrtui.screens.checkin import CheckinScreen
 from okrtui.screens.objectives import ObjectivesScreen
-from okrtui.screens.review import ReviewScreen
-from okrtui.screens.scoring import ScoringScreen
-from okrtui.screens.team import TeamScreen
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -39,6 +35,13 @@ class Snapshot:
     findings: list = field(default_factory=list)  # okrtui.lint.Finding of the user's own objectives
 
 
+def _screen(module: str, name: str) -> Screen:
+    """A main screen made on its first visit: only the first screen is imported before the first frame."""
+    import importlib
+
+    return getattr(importlib.import_module(f"okrtui.screens.{module}"), name)()
+
+
 class DataLoaded(Message):
     def __init__(self, snapshot: Snapshot) -> None:
         super().__init__()
@@ -51,10 +54,10 @@ class OkrApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     MODES = {
         "objectives": ObjectivesScreen,
-        "checkin": CheckinScreen,
-        "review": ReviewScreen,
-        "scoring": ScoringScreen,
-        "team": TeamScreen,
+        "checkin": lambda: _screen("checkin", "CheckinScreen"),
+        "review": lambda: _screen("review", "ReviewScreen"),
+        "scoring": lambda: _screen("scoring", "ScoringScreen"),
+        "team": lambda: _screen("team", "TeamScreen"),
     }
 
     BINDINGS = [
@@ -131,7 +134,13 @@ class OkrApp(App[None]):
         self.exit(return_code=2)
 
     def on_data_loaded(self, message: DataLoaded) -> None:
+        import gc
+
         self.data = message.snapshot
+        # A company's snapshot is ~10^5 objects without reference cycles: keep them out of the
+        # cyclic collector's full passes, which would otherwise stall key presses. Refcounting
+        # still frees a replaced snapshot.
+        gc.freeze()
         self.data_version += 1
         self.sub_title = f"{self.span.label}  {self.span.start:%b %-d} – {self.span.end:%b %-d %Y}"
         for screen in self.screen_stack:
@@ -139,12 +148,14 @@ class OkrApp(App[None]):
                 screen.refresh_data()
 
     def save(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[OkrError], None] | None = None) -> None:
-        """Run a write in a worker; then reload. Errors go to on_error or a notification."""
-        self._save_worker(fn, on_done, on_error)
+             on_error: Callable[[OkrError], None] | None = None, kr_id: str | None = None) -> None:
+        """Run a write in a worker, then reload: only KR `kr_id` when the write touched only its
+        check-ins (the common weekly case costs the same at any database size), else the period.
+        Errors go to on_error or a notification."""
+        self._save_worker(fn, on_done, on_error, kr_id)
 
     @work(thread=True, group="save")
-    def _save_worker(self, fn, on_done, on_error) -> None:  # noqa: ANN001
+    def _save_worker(self, fn, on_done, on_error, kr_id=None) -> None:  # noqa: ANN001
         try:
             result = fn()
         except OkrError as err:
@@ -155,8 +166,34 @@ class OkrApp(App[None]):
             self.call_from_thread(on_error or self._notify_error, wrapped)
             return
         if on_done is not None:
+            # Before the new data arrives: a closing form lets its screen pick the next row first.
             self.call_from_thread(on_done, result)
-        self.call_from_thread(self.reload)
+        if kr_id is not None and self.data is not None:
+            from okrtui import report
+            from okrtui.store import reading
+
+            with reading(self.engine) as session:
+                check_ins = report.kr_check_ins(session, kr_id, self.span)
+            self.call_from_thread(self._refresh_kr, kr_id, check_ins)
+        else:
+            self.call_from_thread(self.reload)
+
+    def _refresh_kr(self, kr_id: str, check_ins: list) -> None:
+        """Put one KR's new check-ins into the loaded snapshot and recompute only it and its objective."""
+        from okrtui import lint, views
+
+        data = self.data
+        for o in data.report.objectives:
+            for kr in o.key_results:
+                if kr.id == kr_id:
+                    kr.check_ins = check_ins
+                    views.compute_kr(kr, data.report.period, data.report.as_of, o.status == "active",
+                                     self.cfg.stale_after_days)
+                    views.compute_objective(o)
+                    data.findings = lint.check(views.own(data.report, data.me))
+                    self.post_message(DataLoaded(data))
+                    return
+        self.reload()
 
     def _notify_error(self, err: OkrError) -> None:
         self.notify(str(err), severity="error", markup=False)

@@ -47,37 +47,26 @@ def build(
     stale_after: int = 7,
 ) -> PeriodReport:
     """Every objective of the period (own ones only unless team) with its numbers."""
-    objectives = [o for o in objectives_in(session, span.label) if team or o.origin == me]
-    wanted = {o.id for o in objectives}
-    views = {o.id: _objective_view(o) for o in objectives}
+    origin = None if team else me
+    views = {row[0]: ObjectiveView(*row) for row in objectives_in(session, span.label, origin)}
     krs: dict[str, KRView] = {}
-    for kr in key_results_in(session, span.label):
-        if kr.objective_id in wanted:
-            view = KRView(
-                kr.id, kr.objective_id, kr.title, kr.kind, kr.unit, kr.owner_id, kr.start, kr.target,
-                kr.low, kr.high, kr.weight, kr.self_score, kr.score_comment, kr.origin, kr.position, [],
-            )
-            krs[kr.id] = view
-            views[kr.objective_id].key_results.append(view)
-    for c in check_ins_in(session, span.label):
-        if c.kr_id in krs and span.contains(c.date):
-            krs[c.kr_id].check_ins.append(
-                CheckInView(c.id, c.date, c.value, c.confidence, c.note, c.created_at, c.origin)
-            )
+    for row in key_results_in(session, span.label, origin):
+        view = KRView(*row, check_ins=[])
+        krs[view.id] = view
+        views[view.objective_id].key_results.append(view)
+    for kr_id, *rest in check_ins_in(session, span.label, span.start, span.end, origin):
+        krs[kr_id].check_ins.append(CheckInView(*rest))  # already ordered by date, then creation
     for obj in views.values():
         for kr in obj.key_results:
-            kr.check_ins.sort(key=lambda c: (c.date, c.order))
             compute_kr(kr, span, as_of, obj.status == "active", stale_after)
         compute_objective(obj)
-    people = {p.id: p.name or p.id for p in session.exec(select(Person)).all()}
+    people = {pid: name or pid for pid, name in session.execute(select(Person.id, Person.name)).all()}
     teams = {t.id: t for t in session.exec(select(Team).where(Team.deleted == False)).all()}  # noqa: E712
     return PeriodReport(span, as_of, list(views.values()), people, teams)
 
 
-def _objective_view(o: Objective) -> ObjectiveView:
-    return ObjectiveView(
-        o.id, o.title, o.description, o.level, o.team_id, o.owner_id, o.parent_id, o.status,
-        o.visibility, o.origin, o.position,
-    )
+def kr_check_ins(session: Session, kr_id: str, span: periods.Span) -> list[CheckInView]:
+    """One KR's live check-ins in the period, oldest first: what a save changes."""
+    from okrtui.store import check_ins_of_kr_in
 
-
+    return [CheckInView(*row) for row in check_ins_of_kr_in(session, kr_id, span.start, span.end)]

@@ -6,6 +6,7 @@ Pure functions over plain values: no database, no UI.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -80,8 +81,8 @@ def progress(spec: Spec, points: Sequence[Point]) -> float:
 
 
 def preview_progress(spec: Spec, points: Sequence[Point], new: Point) -> float:
-    """Progress the KR would have with one more check-in: what the check-in form shows."""
-    return progress(spec, sorted([*points, new], key=lambda p: (p.date, p.order)))
+    """Progress the KR would have with one more check-in (made last): what the check-in form shows."""
+    return progress(spec, sorted([*points, new], key=lambda p: p.date))  # stable: same-day order kept
 
 
 def kr_score(self_score: float | None, prog: float) -> float:
@@ -90,15 +91,12 @@ def kr_score(self_score: float | None, prog: float) -> float:
 
 def objective_score(weighted: Iterable[tuple[float, float]]) -> float | None:
     """Weighted mean of (weight, score); weight-0 KRs left out; nothing left → None."""
-    total_w = 0.0
-    total = 0.0
-    for weight, score in weighted:
-        if weight > 0:
-            total_w += weight
-            total += weight * score
-    if total_w == 0:
+    live = [(w, s) for w, s in weighted if w > 0]
+    if not live:
         return None
-    return total / total_w
+    total_w = math.fsum(w for w, _ in live)
+    # Weights are normalised first: w·s of a tiny weight would underflow to 0.
+    return math.fsum((w / total_w) * s for w, s in live)
 
 
 def grade(score: float | None) -> float | None:

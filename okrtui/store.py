@@ -260,34 +260,61 @@ def _short(title: str, width: int = 30) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-def objectives_in(session: Session, period_id: str) -> Sequence[Objective]:
-    return session.exec(
-        select(Objective)
-        .where(Objective.period_id == period_id, Objective.deleted == False)  # noqa: E712
-        .order_by(Objective.position, Objective.id)
+# The period queries below run through Core (session.connection()), not the ORM:
+# plain tuples, no result processing per entity. That is most of a 10,000-KR load.
+OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id", "parent_id", "status",
+                     "visibility", "origin", "position")
+KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",
+              "weight", "self_score", "score_comment", "origin", "position")
+CHECK_IN_COLUMNS = ("kr_id", "id", "date", "value", "confidence", "note")
+
+
+def _live_objectives(period_id: str, origin: str | None):  # noqa: ANN202
+    where = [Objective.period_id == period_id, Objective.deleted == False]  # noqa: E712
+    if origin is not None:
+        where.append(Objective.origin == origin)
+    return where
+
+
+def objectives_in(session: Session, period_id: str, origin: str | None = None) -> list:
+    """The period's live objectives as column tuples (OBJECTIVE_COLUMNS): no ORM objects to build."""
+    cols = [getattr(Objective, c) for c in OBJECTIVE_COLUMNS]
+    return session.connection().execute(
+        select(*cols).where(*_live_objectives(period_id, origin)).order_by(Objective.position, Objective.id)
     ).all()
 
 
-def key_results_in(session: Session, period_id: str) -> Sequence[KeyResult]:
+def key_results_in(session: Session, period_id: str, origin: str | None = None) -> list:
     # Joined by period, not by an IN list: a company's KRs outgrow SQLite's bound-variable limit.
-    return session.exec(
-        select(KeyResult)
+    cols = [getattr(KeyResult, c) for c in KR_COLUMNS]
+    return session.connection().execute(
+        select(*cols)
         .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
-        .where(Objective.period_id == period_id, Objective.deleted == False)  # noqa: E712
-        .where(KeyResult.deleted == False)  # noqa: E712
+        .where(*_live_objectives(period_id, origin), KeyResult.deleted == False)  # noqa: E712
         .order_by(KeyResult.objective_id, KeyResult.position, KeyResult.id)
     ).all()
 
 
-def check_ins_in(session: Session, period_id: str) -> Sequence[CheckIn]:
-    """Every live check-in of the period's KRs (all dates: callers window them)."""
-    return session.exec(
-        select(CheckIn)
+def check_ins_in(session: Session, period_id: str, start: dt.date, end: dt.date, origin: str | None = None):  # noqa: ANN201
+    """Live check-ins dated in [start, end] of the period's live KRs, as CHECK_IN_COLUMNS tuples, streamed."""
+    cols = [getattr(CheckIn, c) for c in CHECK_IN_COLUMNS]
+    return session.connection().execute(
+        select(*cols)
         .join(KeyResult, col(CheckIn.kr_id) == col(KeyResult.id))
         .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
-        .where(Objective.period_id == period_id, Objective.deleted == False)  # noqa: E712
-        .where(KeyResult.deleted == False, CheckIn.deleted == False)  # noqa: E712
+        .where(*_live_objectives(period_id, origin), KeyResult.deleted == False, CheckIn.deleted == False)  # noqa: E712
+        .where(CheckIn.date >= start, CheckIn.date <= end)
         .order_by(CheckIn.kr_id, CheckIn.date, CheckIn.created_at, CheckIn.id)
+    )  # streamed: the rows are never all held at once beside the views
+
+
+def check_ins_of_kr_in(session: Session, kr_id: str, start: dt.date, end: dt.date) -> list:
+    """CHECK_IN_COLUMNS minus kr_id, for one KR, oldest first."""
+    cols = [getattr(CheckIn, c) for c in CHECK_IN_COLUMNS[1:]]
+    return session.connection().execute(
+        select(*cols)
+        .where(CheckIn.kr_id == kr_id, CheckIn.deleted == False, CheckIn.date >= start, CheckIn.date <= end)  # noqa: E712
+        .order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)
     ).all()
 
 

@@ -9,7 +9,6 @@ the same winner whatever the order of syncs. Tombstones (`deleted`) are records 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -73,9 +72,17 @@ def canonical(record: dict) -> str:
 
 
 def newer(a: dict, b: dict) -> dict:
-    """The winner of two versions of one record: deterministic, whatever the argument order."""
-    ka, kb = (a["updated_at"], canonical(a)), (b["updated_at"], canonical(b))
-    return a if ka >= kb else b
+    """The winner of two versions of one record: deterministic, whatever the argument order.
+
+    Records are type-normalised when read (floats are floats), so equal dicts have
+    equal canonical text and the costly canonical form is only built for real ties.
+    """
+    ua, ub = a["updated_at"], b["updated_at"]
+    if ua != ub:
+        return a if ua > ub else b
+    if a == b:
+        return a
+    return a if canonical(a) >= canonical(b) else b
 
 
 def to_record(row: Any) -> dict:
@@ -84,6 +91,19 @@ def to_record(row: Any) -> dict:
     for name in FIELDS[kind]:
         value = getattr(row, name)
         record[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return record
+
+
+def _record_from_mapping(kind: str, mapping: Any) -> dict:
+    record: dict[str, Any] = {"type": kind}
+    for name, (base, _, _) in FIELDS[kind].items():
+        value = mapping[name]
+        if value is not None:
+            if base is dt.date:
+                value = value.isoformat()
+            elif base is float:
+                value = float(value)
+        record[name] = value
     return record
 
 
@@ -129,6 +149,8 @@ def validate(record: Any, where: str) -> dict:
             raise TeamFileError(f"{where}: {name}: must not be null")
         if not _type_ok(base, value):
             raise TeamFileError(f"{where}: {name}: expected {base.__name__}")
+        if base is float and type(value) is int:
+            record[name] = float(value)  # one type per field: equal records serialise equally
     return record
 
 
@@ -153,7 +175,6 @@ def _type_ok(base: type, value: Any) -> bool:
 @dataclass
 class TeamFile:
     records: dict[Key, dict] = field(default_factory=dict)
-    digest: str = ""  # sha256 of the bytes read ("" for a missing file)
     exists: bool = False
 
 
@@ -175,12 +196,10 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
         raise TeamFileError(f"team file {path} is {size // 2**20} MiB; okrtui reads team files up to "
                             f"{MAX_BYTES // 2**20} MiB")
     out = TeamFile(exists=True)
-    digest = hashlib.sha256()
     done = 0
     try:
         with open(path, "rb") as handle:
             for lineno, line in enumerate(handle, 1):
-                digest.update(line)
                 done += len(line)
                 if progress is not None and lineno % 20_000 == 0:
                     progress(done, size)
@@ -202,7 +221,6 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
         raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
     if size and done == 0:
         raise TeamFileError(f"team file {path} is empty")
-    out.digest = digest.hexdigest() if done else ""
     return out
 
 
@@ -233,23 +251,29 @@ def merge(*sides: dict[Key, dict]) -> dict[Key, dict]:
 
 # --- the local database --------------------------------------------------------------------------
 
-def _all_rows(session: Session) -> dict[str, dict[str, Any]]:
-    return {kind: {row.id: row for row in session.exec(select(model)).all()} for kind, model in TYPES.items()}
+def local_records(session: Session) -> dict[Key, dict]:
+    """Every row of the synced tables as a record, read through Core (no ORM objects)."""
+    conn = session.connection()
+    out: dict[Key, dict] = {}
+    for kind, model in TYPES.items():
+        for mapping in conn.execute(select(model.__table__)).mappings():
+            out[(kind, mapping["id"])] = _record_from_mapping(kind, mapping)
+    return out
 
 
-def shared_records(rows: dict[str, dict[str, Any]]) -> dict[Key, dict]:
-    """Everything in the database except private objectives, their KRs, check-ins and links."""
-    private = {i for i, o in rows["objective"].items() if o.visibility == "private"}
-    private |= {i for i, k in rows["key_result"].items() if k.objective_id in private}
-    private |= {i for i, c in rows["check_in"].items() if c.kr_id in private}
+def shared_records(records: dict[Key, dict]) -> dict[Key, dict]:
+    """Everything except private objectives, their KRs, check-ins and the links that touch them."""
+    private = {i for (k, i), r in records.items() if k == "objective" and r["visibility"] == "private"}
+    private |= {i for (k, i), r in records.items() if k == "key_result" and r["objective_id"] in private}
+    private |= {i for (k, i), r in records.items() if k == "check_in" and r["kr_id"] in private}
     out = {}
-    for kind, table in rows.items():
-        for ident, row in table.items():
-            if ident in private and kind in ("objective", "key_result", "check_in"):
-                continue
-            if kind == "dependency" and (row.from_id in private or row.to_id in private):
-                continue
-            out[(kind, ident)] = to_record(row)
+    for key, record in records.items():
+        kind, ident = key
+        if ident in private and kind in ("objective", "key_result", "check_in"):
+            continue
+        if kind == "dependency" and (record["from_id"] in private or record["to_id"] in private):
+            continue
+        out[key] = record
     return out
 
 
@@ -272,35 +296,48 @@ class SyncResult:
                 f"team file {state} ({self.total} records)")
 
 
-def apply(session: Session, merged: dict[Key, dict], rows: dict[str, dict[str, Any]], me: str,
+def apply(session: Session, merged: dict[Key, dict], local: dict[Key, dict], me: str,
           result: SyncResult) -> None:
-    """Bring the merged records into the database, under the ownership rules."""
-    known = {kind: set(table) for kind, table in rows.items()}
+    """Bring the merged records into the database, under the ownership rules (bulk, through Core)."""
+    from sqlalchemy import insert, update
+
+    conn = session.connection()
+    known = {kind: {i for (k, i) in local if k == kind} for kind in TYPES}
+    by_kind: dict[str, list[dict]] = {kind: [] for kind in TYPES}
+    for key, record in merged.items():
+        by_kind[key[0]].append(record)
     for kind, model in TYPES.items():
-        for (k, ident), record in sorted(merged.items()):
-            if k != kind:
-                continue
-            row = rows[kind].get(ident)
-            if row is None:
+        table = model.__table__
+        new_rows = []
+        for record in sorted(by_kind[kind], key=lambda r: r["id"]):
+            mine = local.get((kind, record["id"]))
+            if mine is None:
                 link = PARENT.get(kind)
                 if link and record.get(link[0]) not in known[link[1]]:
                     result.skipped += 1
                     continue
-                session.add(model(**to_values(record)))
-                known[kind].add(ident)
-                result.received += 1
+                new_rows.append(to_values(record))
+                known[kind].add(record["id"])
                 continue
-            mine = to_record(row)
-            if canonical(mine) == canonical(record) or newer(mine, record) is mine:
+            if mine == record or newer(mine, record) is mine:
                 continue
-            if row.origin == me and record["origin"] != me and kind not in SHARED_OWNERSHIP:
+            if mine["origin"] == me and record["origin"] != me and kind not in SHARED_OWNERSHIP:
                 result.refused += 1  # only the same person (from another machine) may change it
                 continue
-            for name, value in to_values(record).items():
-                setattr(row, name, value)
-            session.add(row)
+            values = to_values(record)
+            conn.execute(update(table).where(table.c.id == record["id"]).values(
+                **{k: v for k, v in values.items() if k != "id"}))
             result.received += 1
-        session.flush()
+        for i in range(0, len(new_rows), 5_000):
+            conn.execute(insert(table), _with_defaults(model, new_rows[i:i + 5_000]))
+        result.received += len(new_rows)
+
+
+def _with_defaults(model: type, rows: list[dict]) -> list[dict]:
+    """Core inserts need every column: optional fields a record left out get the model's default."""
+    defaults = {name: info.get_default(call_default_factory=True)
+                for name, info in model.model_fields.items() if not info.is_required()}
+    return [{**defaults, **row} for row in rows]
 
 
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
@@ -317,32 +354,28 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
             team = read(path, progress)
             with writing(engine) as session:
                 me = identity(session).id
-                rows = _all_rows(session)
-                local = shared_records(rows)
-                merged = merge(team.records, local)
+                local = local_records(session)
+                shared = shared_records(local)
+                merged = merge(team.records, shared)
                 result.total = len(merged)
-                result.sent = sum(1 for key, rec in local.items()
-                                  if merged[key] is rec and (key not in team.records
-                                                             or canonical(team.records[key]) != canonical(rec)))
-                result.file_changed = _write_if_changed(path, merged, team)
-                apply(session, merged, rows, me, result)
+                result.sent = sum(1 for key, rec in shared.items()
+                                  if merged[key] is rec and team.records.get(key) != rec)
+                changed = not team.exists or len(merged) != len(team.records) or any(
+                    merged[key] is not rec for key, rec in team.records.items())
+                if changed:
+                    _write(path, merged)
+                result.file_changed = changed
+                apply(session, merged, local, me, result)
     except Timeout:
         raise SyncProblem(f"team file {path} is locked by another sync for over {lock_timeout:g} s; "
                           "try again") from None
     return result
 
 
-def _write_if_changed(path: Path, merged: dict[Key, dict], team: TeamFile) -> bool:
+def _write(path: Path, merged: dict[Key, dict]) -> None:
     from okrtui.files import write_atomic
 
-    digest = hashlib.sha256()
-    chunks = list(lines(merged))
-    for chunk in chunks:
-        digest.update(chunk)
-    if team.exists and digest.hexdigest() == team.digest:
-        return False
-    write_atomic(path, chunks)
-    return True
+    write_atomic(path, lines(merged))
 
 
 def merge_files(ours: Path, theirs: Path) -> int:

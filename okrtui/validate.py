@@ -88,8 +88,8 @@ def check_key_result(raw: dict) -> dict:
         errors["unit"] = "at most 32 characters"
     try:
         weight = parse_number(raw.get("weight") or "1")
-        if weight < 0:
-            raise ValueError("must not be negative")
+        if not 0 <= weight <= 1e6:
+            raise ValueError("must be from 0 to 1,000,000")
         values["weight"] = weight
     except ValueError as err:
         errors["weight"] = str(err)

@@ -19,19 +19,21 @@ from okrtui import periods, scoring
 from okrtui.text import csv_cell, md_cell, plain
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckInView:
+    """One check-in. Lists of them are kept oldest first (by date, then creation), as the query
+    returns them, so no ordering key is stored: memory counts at 100,000s of check-ins."""
+
     id: str
     date: dt.date
     value: float
     confidence: float | None
     note: str
-    order: str
-    origin: str
 
 
-@dataclass
+@dataclass(slots=True)
 class KRView:
+    # The first fields follow okrtui.store.KR_COLUMNS.
     id: str
     objective_id: str
     title: str
@@ -66,11 +68,12 @@ class KRView:
 
     @property
     def points(self) -> list[scoring.Point]:
-        return [scoring.Point(c.date, c.value, c.order) for c in self.check_ins]
+        return [scoring.Point(c.date, c.value, f"{i:08d}") for i, c in enumerate(self.check_ins)]
 
 
-@dataclass
+@dataclass(slots=True)
 class ObjectiveView:
+    # The first fields follow okrtui.store.OBJECTIVE_COLUMNS.
     id: str
     title: str
     description: str

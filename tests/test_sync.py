@@ -38,7 +38,7 @@ def person_db(tmp_path, name: str, objectives: int = 1):
 def team_state(eng):
     """Every shared record, minus nothing: what a teammate should see."""
     with reading(eng) as session:
-        return {k: sync.canonical(v) for k, v in sync.shared_records(sync._all_rows(session)).items()}
+        return {k: sync.canonical(v) for k, v in sync.shared_records(sync.local_records(session)).items()}
 
 
 def digest(path):

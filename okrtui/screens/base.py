@@ -10,40 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
+
+from okrtui.widgets.table import OkrTable  # noqa: F401 - the screens' table
 
 if TYPE_CHECKING:
     from okrtui.app import OkrApp, Snapshot
-
-
-class OkrTable(DataTable):
-    """A row-cursor table with vim keys."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-
-    @property
-    def current_key(self) -> str | None:
-        if self.row_count == 0:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:  # noqa: BLE001 - an empty or refreshing table has no current row
-            return None
-
-    def select_key(self, key: str | None) -> bool:
-        if key is None:
-            return False
-        try:
-            self.move_cursor(row=self.get_row_index(key))
-        except Exception:  # noqa: BLE001 - the row is gone after a reload
-            return False
-        return True
 
 
 class OkrScreen(Screen):
@@ -76,14 +48,16 @@ class OkrScreen(Screen):
         if self.data is None:
             return
         self.shown_version = self.app.data_version
+        self.shown_width = self.size.width
         self.show(self.data)
 
     def show(self, data: Snapshot) -> None:  # noqa: ARG002
         """Draw data; each screen overrides."""
 
     def on_resize(self) -> None:
-        if self.data is not None:
-            self.show(self.data)
+        # Column widths follow the terminal; redraw only when the width really changed.
+        if self.data is not None and self.size.width != getattr(self, "shown_width", None):
+            self.refresh_data()
 
     def set_context(self, *lines: Text) -> None:
         text = Text()

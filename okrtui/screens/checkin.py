@@ -101,7 +101,7 @@ class CheckinScreen(OkrScreen):
 
         self.app.push_screen(CheckinForm(kr, self.app.today), done)
 
-    def on_data_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_checkin()
 
     def action_history(self) -> None:
@@ -181,7 +181,7 @@ class CheckinForm(FormScreen):
                                                            style="dim"))
             return
         kr = self.kr
-        points = [scoring.Point(c.date, c.value, c.order) for c in kr.check_ins
+        points = [scoring.Point(c.date, c.value, f"{i:08d}") for i, c in enumerate(kr.check_ins)
                   if self.edited is None or c.id != self.edited.id]
         day = self.edited.date if self.edited else self.today
         prog = scoring.preview_progress(kr.spec, points, scoring.Point(day, value, "~"))
@@ -218,7 +218,7 @@ class CheckinForm(FormScreen):
             fn = lambda: checkins.record(app.engine, kr_id, value, confidence=conf, note=note, day=day)  # noqa: E731
         else:
             fn = lambda: checkins.update(app.engine, edited.id, value, confidence=conf, note=note, day=day)  # noqa: E731
-        app.save(fn, on_done=self.dismiss, on_error=self.failed)
+        app.save(fn, on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
 
 
 class HistoryDialog(ModalScreen[None]):
@@ -297,12 +297,16 @@ class HistoryDialog(ModalScreen[None]):
             if yes:
                 from okrtui import checkins
 
-                app.save(lambda: checkins.delete(app.engine, c.id), on_done=lambda _: self.notify("deleted"))
+                app.save(lambda: checkins.delete(app.engine, c.id), on_done=lambda _: self.notify("deleted"),
+                         kr_id=self.kr_id)
 
         app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?"), answered)
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def on_okr_table_row_selected(self) -> None:
+        self.action_edit()
 
     def refresh_data(self) -> None:
         self.fill()

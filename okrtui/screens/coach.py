@@ -97,7 +97,7 @@ class CoachDialog(ModalScreen[str | None]):
         table.focus()
         self._show_hint(0)
 
-    def on_data_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
+    def on_okr_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
         self._show_hint(event.cursor_row)
 
     def _show_hint(self, row: int) -> None:

@@ -73,13 +73,11 @@ class ObjectivesScreen(OkrScreen):
             if f.objective_id not in worst or LEVEL_ORDER[f.level] < LEVEL_ORDER[worst[f.objective_id]]:
                 worst[f.objective_id] = f.level
         for o, depth in tree_order(rep.objectives):
-            cells = objective_cells(rep, o, width - 2, depth, data.me)
-            if o.id in worst:
-                mark, style = LEVEL_MARK[worst[o.id]]
-                cells[0] = Text.assemble(cells[0], " ", (mark, style))
-            table.add_row(*cells, key=f"o:{o.id}")
+            # Lazy rows: cells are made only for the lines on screen.
+            table.add_lazy_row(f"o:{o.id}", objective_cells, rep, o, width, depth, data.me,
+                               LEVEL_MARK.get(worst.get(o.id)))
             for kr in o.key_results:
-                table.add_row(*kr_cells(rep, kr, width, depth), key=f"k:{kr.id}")
+                table.add_lazy_row(f"k:{kr.id}", kr_cells, rep, kr, width, depth)
         if not table.select_key(keep):
             table.move_cursor(row=0)
         lines = [Text(f"{rep.period.label} · {len(rep.objectives)} objectives · "
@@ -226,7 +224,7 @@ class ObjectivesScreen(OkrScreen):
             targets += [(k.id, f"  {k.title}") for k in o.key_results if k.id != source.id]
         self.app.push_screen(DependencyForm(source.id, source.title, targets), self._after_save)
 
-    def on_data_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_edit()
 
     def action_coach(self) -> None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from okrtui import periods
-from okrtui.views import fmt_grade, fmt_num
+from okrtui.views import fmt_grade, fmt_num, own
 from okrtui.review import week_review
 from okrtui.screens.base import OkrScreen, OkrTable
 from okrtui.widgets.grade_bar import BAND_STYLE
@@ -49,7 +49,7 @@ class ReviewScreen(OkrScreen):
         if self.week_start is None or not (rep.period.start - dt.timedelta(days=6) <= self.week_start <= rep.period.end):
             anchor = today if rep.period.contains(today) else rep.period.end
             self.week_start = periods.week_of(anchor)[0]
-        review = week_review(rep, self.week_start, today, self.app.cfg.stale_after_days)
+        review = week_review(own(rep, data.me), self.week_start, today, self.app.cfg.stale_after_days)
         table = self.query_one(OkrTable)
         keep = table.current_key
         width = self.title_width(FIXED)

@@ -88,12 +88,12 @@ class ScoringScreen(OkrScreen):
         if saved:
             table = self.query_one(OkrTable)
             for row in range(table.cursor_row + 1, table.row_count):
-                key = table.coordinate_to_cell_key((row, 0)).row_key.value
+                key = table.key_at(row)
                 if key.startswith("k:"):
                     table.move_cursor(row=row)
                     break
 
-    def on_data_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_score()
 
     def action_reflect(self) -> None:

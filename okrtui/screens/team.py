@@ -41,7 +41,7 @@ class TeamScreen(OkrScreen):
                 yield OkrTable(id=view)
         yield Static(id="detail", classes="detail")
 
-    def on_data_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
+    def on_okr_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
         """The latest check-in of the highlighted KR, note included, on one line."""
         key = event.row_key.value or ""
         text = Text("")
@@ -100,14 +100,9 @@ class TeamScreen(OkrScreen):
             table.add_row(title_cell(pv.name, width, style="bold"), grade_bar(pv.score, pv.grade, pv.band),
                           "", teamview.age(pv.last_check_in, today), flags, key=f"p:{pv.id}")
             for o in pv.objectives:
-                table.add_row(title_cell(o.title, width, indent=2), grade_bar(o.score, o.grade, o.band), "",
-                              "", "", key=f"o:{o.id}")
+                table.add_lazy_row(f"o:{o.id}", _objective_row, o, width)
                 for kr in sorted(o.key_results, key=teamview.attention):
-                    mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
-                    table.add_row(title_cell("· " + kr.title, width, indent=4),
-                                  grade_bar(kr.score, kr.grade, kr.band),
-                                  Text(kr.pace or "", style=PACE_STYLE.get(kr.pace, "dim")),
-                                  teamview.age(kr.last_check_in, today), mark, key=f"k:{kr.id}")
+                    table.add_lazy_row(f"k:{kr.id}", _kr_row, kr, width, today)
         if not table.select_key(keep):
             table.move_cursor(row=0)
 
@@ -199,3 +194,12 @@ class TeamScreen(OkrScreen):
             ("Sync now", "Merge with the team file (S)", self.action_sync),
         ]
 
+
+def _objective_row(o, width: int) -> list:  # noqa: ANN001
+    return [title_cell(o.title, width, indent=2), grade_bar(o.score, o.grade, o.band), "", "", ""]
+
+
+def _kr_row(kr, width: int, today) -> list:  # noqa: ANN001
+    mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
+    return [title_cell("· " + kr.title, width, indent=4), grade_bar(kr.score, kr.grade, kr.band),
+            Text(kr.pace or "", style=PACE_STYLE.get(kr.pace, "dim")), teamview.age(kr.last_check_in, today), mark]

@@ -29,13 +29,19 @@ def confidence_cell(kr: KRView) -> Text:
     return Text("–" if kr.confidence is None else f"{kr.confidence:.1f}", style="dim" if kr.confidence is None else "")
 
 
-def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth: int, me: str) -> list:
+def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth: int, me: str,
+                    finding: tuple[str, str] | None = None) -> list:
+    """`finding` is the (mark, style) of the objective's worst coach finding, if any."""
     mark = LEVEL_MARK.get(o.level, "·")
     status = "" if o.status == "active" else f" ({o.status})"
+    flag = 2 if finding else 0
     # Read-only rows (a teammate's) are dimmed rather than labelled: titles need the room.
     style = "bold" if o.origin == me else "bold dim"
-    title = title_cell(f"{mark} {o.title}", title_width - len(status), indent=2 * depth, style=style)
+    title = title_cell(f"{mark} {o.title}", title_width - len(status) - flag, indent=2 * depth, style=style)
     title.append(status, style="italic dim")
+    if finding:
+        title.append(" ")
+        title.append(finding[0], style=finding[1])
     return [title, owner_cell(rep, o.owner_id), Text(o.level[:4], style="dim"), Text(""),
             grade_bar(o.score, o.grade, o.band), Text(""), Text("")]
 
