@@ -107,7 +107,7 @@ class OkrApp(App[None]):
         # The storage layer is imported here, in the worker: the first frame never waits for it.
         from okrtui import editing, lint, report, views
         from okrtui.model import Team
-        from okrtui.store import identity, open_engine, reading
+        from okrtui.store import my_id, open_engine, reading
 
         if self.engine is None:
             try:
@@ -121,7 +121,7 @@ class OkrApp(App[None]):
                 return
 
         with reading(self.engine) as session:
-            me = identity(session).id
+            me = my_id(session)
             rep = report.build(session, span, self.today, me, team=True, stale_after=self.cfg.stale_after_days)
             team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
             my_team = session.get(Team, team_ids[0]) if team_ids else None

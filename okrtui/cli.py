@@ -198,7 +198,7 @@ def cmd_import(ctx: Context) -> int:
 
 def cmd_export(ctx: Context) -> int:
     from okrtui import interchange, report, views
-    from okrtui.store import identity, reading
+    from okrtui.store import my_id, reading
 
     args = ctx.args
     engine = ctx.engine()
@@ -210,7 +210,7 @@ def cmd_export(ctx: Context) -> int:
         _emit(interchange.dumps(interchange.export_document(engine, args.period)), args.output)
         return EXIT_OK
     with reading(engine) as session:
-        me = identity(session).id
+        me = my_id(session)
         labels = [args.period] if args.period else _period_labels(session)
         reps = [
             report.build(session, report.resolve_period(session, label, ctx.today, cfg.fiscal_year_start_month),
@@ -249,13 +249,13 @@ def cmd_checkin(ctx: Context) -> int:
 
 def cmd_report(ctx: Context) -> int:
     from okrtui import report, views
-    from okrtui.store import identity, reading
+    from okrtui.store import my_id, reading
 
     args = ctx.args
     cfg = ctx.config
     with reading(ctx.engine()) as session:
         span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
-        me = identity(session).id
+        me = my_id(session)
         rep = report.build(session, span, args.as_of or ctx.today, me, team=args.team,
                            stale_after=cfg.stale_after_days)
     _emit(views.render(rep, args.format, team=args.team, stale_after=cfg.stale_after_days))
@@ -264,13 +264,13 @@ def cmd_report(ctx: Context) -> int:
 
 def cmd_lint(ctx: Context) -> int:
     from okrtui import lint, report
-    from okrtui.store import identity, reading
+    from okrtui.store import my_id, reading
 
     args = ctx.args
     cfg = ctx.config
     with reading(ctx.engine()) as session:
         span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
-        me = identity(session).id
+        me = my_id(session)
         rep = report.build(session, span, args.as_of or ctx.today, me, team=False,
                            stale_after=cfg.stale_after_days)
     findings = lint.check(rep)

@@ -30,8 +30,14 @@ def _m001_initial(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
 
 
+def _m002_check_in_kr_date(conn: Connection) -> None:
+    # Every period view and check-in form reads one KR's check-ins by date.
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_check_in_kr_id_date ON check_in (kr_id, date)"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
+    (2, "index check-ins by KR and date", _m002_check_in_kr_date),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -146,7 +152,10 @@ def open_engine(target: str | Path) -> Engine:
         migrate(engine, path)
     except exc.DatabaseError as err:
         engine.dispose()
-        raise OkrError(f"cannot open database {path or url}: {_reason(err)}") from None
+        reason = _reason(err)
+        if "unable to open" in reason or "readonly" in reason:
+            reason += " (is the file or its folder read-only? SQLite writes a -wal file beside it)"
+        raise OkrError(f"cannot open database {path or url}: {reason}") from None
     except OkrError:
         engine.dispose()
         raise
@@ -198,6 +207,11 @@ def login_person_id() -> str:
         login = "me"
     slug = re.sub(r"[^A-Za-z0-9._-]", "-", login)[:60] or "me"
     return f"p-{slug}"
+
+
+def my_id(session: Session) -> str:
+    """The local user's person id, without writing anything (for read-only sessions)."""
+    return get_meta(session, "identity") or login_person_id()
 
 
 def identity(session: Session, default_name: str = "", default_email: str = "") -> Person:

@@ -125,7 +125,7 @@ def validate(record: Any, where: str) -> dict:
     if not isinstance(record, dict):
         raise TeamFileError(f"{where}: expected a JSON object")
     kind = record.get("type")
-    if kind not in TYPES:
+    if not isinstance(kind, str) or kind not in TYPES:
         raise TeamFileError(f"{where}: unknown record type {str(kind)[:40]!r}")
     ident = record.get("id")
     if not isinstance(ident, str) or not ID_RE.match(ident):
@@ -382,6 +382,9 @@ def merge_files(ours: Path, theirs: Path) -> int:
     """git merge driver: the union of both sides under the merge rule, written to OURS."""
     from okrtui.files import write_atomic
 
+    for side in (ours, theirs):
+        if not side.is_file():
+            raise OkrError(f"merge-driver: no such file: {side}")
     merged = merge(read(ours).records, read(theirs).records)
     write_atomic(ours, list(lines(merged)))
     return len(merged)

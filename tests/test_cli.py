@@ -189,6 +189,18 @@ def test_untrusted_text_is_shown_literally(cli, db, tmp_path):
     assert "'=HYPERLINK" in exported
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(cli, db, tmp_path, start):
+    doc = {"format": "okrtui/1", "objectives": [
+        {"id": "o-f", "title": f"{start}SUM(A1:A9)", "period": "2026-Q4",
+         "key_results": [{"id": "kr-f", "title": "Revenue", "kind": "increase", "start": -5, "target": 10}]}]}
+    cli("--db", db, "import", write_doc(tmp_path / "f.json", doc))
+    rows = list(csv.reader(io.StringIO(cli("--db", db, "export", "--format", "csv").out)))
+    header, row = rows[0], rows[1]
+    assert row[header.index("objective")] == f"'{start}SUM(A1:A9)"
+    assert row[header.index("start")] == "-5"  # numbers stay numbers
+
+
 def test_export_formats_and_output_file(cli, kinds_db, tmp_path):
     out = tmp_path / "out.json"
     assert cli("--db", kinds_db, "export", "-o", out).code == 0

@@ -396,3 +396,33 @@ def test_git_merge_of_two_branches_uses_the_driver(tmp_path):
     assert {"o-ann-0", "o-bob-0", "kr-bob-0"} <= ids
     assert any(json.loads(l).get("value") == 42 for l in text.splitlines()[1:])
     assert sync.read(team).records  # a valid team file
+
+
+# --- fuzzing the reader ---------------------------------------------------------------------------------
+
+json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+json_values = st.recursive(json_scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(
+    st.sampled_from(["type", "id", "origin", "updated_at", "deleted", "title", "kr_id", "value", "date", "x"]),
+    c, max_size=6), max_leaves=15)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300))
+def test_fuzz_random_bytes_never_crash_the_reader(tmp_path, raw):
+    path = tmp_path / "fuzz.jsonl"
+    path.write_bytes(raw)
+    try:
+        sync.read(path)
+    except OkrError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(json_values, max_size=5))
+def test_fuzz_random_records_never_crash_the_reader(tmp_path, records):
+    path = tmp_path / "fuzz.jsonl"
+    path.write_text(HEAD + "".join(json.dumps(r) + "\n" for r in records))
+    try:
+        sync.read(path)
+    except OkrError:
+        pass

@@ -1,0 +1,285 @@
+"""Crashes, concurrency, upgrades and files: okrtui never loses or half-writes data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from okrtui import checkins, config, interchange, store, sync
+from okrtui.errors import OkrError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DAY = dt.date(2026, 11, 26)
+
+
+def integrity(path: Path) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+# --- upgrades ----------------------------------------------------------------------------------
+
+def test_a_schema_1_database_opens_after_its_migrations_with_every_record(tmp_path):
+    db = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema-1.db", db)
+    expected = json.loads((FIXTURES / "schema-1.rows.json").read_text())
+    engine = store.open_engine(db)
+    with engine.connect() as conn:
+        assert store.schema_version(conn) == store.LATEST
+        indexes = {r[1] for r in conn.exec_driver_sql("PRAGMA index_list(check_in)").all()}
+        assert "ix_check_in_kr_id_date" in indexes
+    engine.dispose()
+    backup = tmp_path / "old.db.schema1.bak"
+    assert backup.exists() and stat.S_IMODE(backup.stat().st_mode) == 0o600
+    con = sqlite3.connect(db)
+    for table, count in expected["counts"].items():
+        rows = [[str(v) if v is not None else None for v in r]
+                for r in con.execute(f"SELECT * FROM {table} ORDER BY 1")]
+        want = [[str(v) if v is not None else None for v in r] for r in expected["rows"][table]]
+        assert len(rows) == count and rows == want, table
+    con.close()
+    # the backup is the untouched schema-1 database
+    con = sqlite3.connect(backup)
+    assert con.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0] == 1
+    con.close()
+
+
+def test_every_migration_runs_on_an_empty_file(tmp_path):
+    engine = store.open_engine(tmp_path / "new.db")
+    with engine.connect() as conn:
+        versions = [r[0] for r in conn.exec_driver_sql("SELECT version FROM schema_migration ORDER BY 1")]
+    assert versions == list(range(1, store.LATEST + 1))
+    engine.dispose()
+    assert not list(tmp_path.glob("*.bak"))  # nothing to back up in a new database
+
+
+# --- crashes -----------------------------------------------------------------------------------------
+
+def _child_loop(db: Path, team: Path, write_fd: int, seed: int) -> None:
+    """In a forked child: save check-ins, import documents, sync; report each one done."""
+    engine = store.open_engine(db)
+    out = os.fdopen(write_fd, "w", buffering=1)
+    rng = random.Random(seed)
+    for i in range(10_000):
+        op = rng.choice(("checkin", "checkin", "import", "sync"))
+        if op == "checkin":
+            saved = checkins.record(engine, "kr-crash", i, day=DAY)
+            out.write(f"C {saved.check_in_id}\n")
+        elif op == "import":
+            prefix = f"imp-{seed}-{i}"
+            interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
+                {"id": f"{prefix}-{n}", "title": f"Imported {n}", "period": "2026-Q4",
+                 "key_results": [{"id": f"{prefix}-{n}-kr", "title": "r", "kind": "milestone"}]}
+                for n in range(5)]})
+            out.write(f"I {prefix}\n")
+        else:
+            sync.sync(engine, team)
+            out.write("S\n")
+
+
+def _crash_trials(tmp_path: Path, trials: int) -> None:
+    db = tmp_path / "crash.db"
+    engine = store.open_engine(db)
+    interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
+        {"id": "o-crash", "title": "Survive crashes", "period": "2026-Q4",
+         "key_results": [{"id": "kr-crash", "title": "r", "kind": "increase", "start": 0, "target": 100}]}]})
+    engine.dispose()
+    team = tmp_path / "team.jsonl"
+    rng = random.Random(2026)
+    done_checkins: set[str] = set()
+    done_imports: set[str] = set()
+    for trial in range(trials):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child never returns into pytest
+            os.close(read_fd)
+            try:
+                _child_loop(db, team, write_fd, trial)
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        time.sleep(rng.uniform(0.005, 0.12))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        with os.fdopen(read_fd) as reports:
+            for line in reports.read().splitlines():
+                kind, _, ident = line.partition(" ")
+                if kind == "C":
+                    done_checkins.add(ident)
+                elif kind == "I":
+                    done_imports.add(ident)
+        assert integrity(db) == "ok"
+        con = sqlite3.connect(db)
+        have = {r[0] for r in con.execute("SELECT id FROM check_in")}
+        assert done_checkins <= have, "a check-in reported done was lost"
+        counts: dict[str, int] = {}
+        for (oid,) in con.execute("SELECT id FROM objective WHERE id LIKE 'imp-%'"):
+            prefix = oid.rsplit("-", 1)[0]
+            counts[prefix] = counts.get(prefix, 0) + 1
+        con.close()
+        assert all(n == 5 for n in counts.values()), "an import was half-written"
+        assert done_imports <= set(counts)
+        if team.exists():
+            sync.read(team)  # the team file is always whole
+    assert done_checkins and done_imports  # the trials really did work between kills
+
+
+def test_sigkill_during_saves_imports_and_syncs(tmp_path):
+    _crash_trials(tmp_path, 200)
+
+
+@pytest.mark.slow
+def test_sigkill_many_more_trials(tmp_path):
+    _crash_trials(tmp_path, 2000)
+
+
+# --- concurrency -------------------------------------------------------------------------------------
+
+WRITER = """
+import datetime as dt, sys
+from okrtui import checkins, report, periods
+from okrtui.store import open_engine, reading
+eng = open_engine(sys.argv[1])
+for i in range(int(sys.argv[2])):
+    checkins.record(eng, "kr-busy", i, day=dt.date(2026, 11, 26), note=sys.argv[3])
+    with reading(eng) as s:
+        report.build(s, periods.quarter("2026-Q4"), dt.date(2026, 11, 26), "p-tester", team=True)
+print("ok")
+"""
+
+
+def test_writers_at_once_never_see_database_is_locked(tmp_path):
+    db = tmp_path / "busy.db"
+    engine = store.open_engine(db)
+    interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
+        {"id": "o-busy", "title": "Busy", "period": "2026-Q4",
+         "key_results": [{"id": "kr-busy", "title": "r", "kind": "increase", "start": 0, "target": 100}]}]})
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), "40", f"w{i}"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for i in range(3)]
+    errors = []
+
+    def cli_writer() -> None:  # a CLI in this process too
+        from okrtui.cli import main
+
+        for i in range(20):
+            code = main(["--db", str(db), "checkin", "kr-busy", str(i), "--note", "cli", "--date", "2026-11-26"])
+            if code != 0:
+                errors.append(code)
+
+    thread = threading.Thread(target=cli_writer)
+    thread.start()
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0 and "ok" in out, err
+        assert "locked" not in err
+    thread.join()
+    assert errors == []
+    con = sqlite3.connect(db)
+    notes = [r[0] for r in con.execute("SELECT note FROM check_in")]
+    con.close()
+    assert sorted(notes) == sorted(["w0"] * 40 + ["w1"] * 40 + ["w2"] * 40 + ["cli"] * 20)
+    engine.dispose()
+
+
+async def test_the_tui_waits_for_a_writer_instead_of_failing(tmp_path):
+    from tests.tui.conftest import make_app, settle
+
+    app = make_app(tmp_path / "tui.db")
+    holder = sqlite3.connect(tmp_path / "tui.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock for a while
+    release = threading.Timer(1.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("9", "9", "enter")
+        await settle(pilot)
+        assert not [n for n in app._notifications if n.severity == "error"]
+    release.join()
+    holder.close()
+    con = sqlite3.connect(tmp_path / "tui.db")
+    assert con.execute("SELECT COUNT(*) FROM check_in WHERE value = 99").fetchone()[0] == 1
+    con.close()
+    app.engine.dispose()
+
+
+# --- files -------------------------------------------------------------------------------------------
+
+def test_config_is_written_owner_only_and_atomically(tmp_path):
+    path = tmp_path / "conf" / "config.toml"
+    config.update(path, theme="nord", name='Zoë "Z" Ng')
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert config.load(path).name == 'Zoë "Z" Ng' and config.load(path).theme == "nord"
+    assert [p.name for p in path.parent.iterdir()] == ["config.toml"]
+
+
+def test_export_file_is_replaced_whole(tmp_path, cli, demo_db):
+    out = tmp_path / "backup.json"
+    out.write_text("old backup")
+    os.chmod(out, 0o640)
+    assert cli("--db", demo_db, "export", "-o", out).code == 0
+    assert json.loads(out.read_text())["format"] == "okrtui/1"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past the limit fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+from okrtui.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_full_disk_during_sync_leaves_the_old_team_file(tmp_path):
+    from tests.test_sync import person_db
+
+    ann = person_db(tmp_path, "ann", objectives=200)  # a team file well over the 64 KiB limit below
+    team = tmp_path / "team.jsonl"
+    team.write_text('{"format": "okrtui-team/1"}\n')
+    before = team.read_bytes()
+    ann.dispose()
+    # SQLite itself needs its 32 KiB shared-memory file; the new team file would need ~150 KiB.
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, "65536", "--db", str(tmp_path / "ann.db"), "sync",
+                           str(team)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("okrtui: error: cannot write") and "too large" in lines[0]
+    assert team.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".team")] == []
+
+
+def test_a_full_disk_during_import_leaves_the_database(tmp_path, demo_db):
+    doc = tmp_path / "big.json"
+    doc.write_text(json.dumps({"format": "okrtui/1", "objectives": [
+        {"id": f"o-{i}", "title": "x" * 400, "description": "y" * 5000, "period": "2026-Q4"}
+        for i in range(400)]}))
+    size = demo_db.stat().st_size
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, str(size + 65536), "--db", str(demo_db), "import",
+                           str(doc)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("okrtui: error:"), proc.stderr
+    assert integrity(demo_db) == "ok"
+    con = sqlite3.connect(demo_db)
+    assert con.execute("SELECT COUNT(*) FROM objective WHERE id LIKE 'o-%' AND title LIKE 'xxx%'").fetchone()[0] == 0
+    con.close()
