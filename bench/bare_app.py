@@ -6,7 +6,6 @@ prints its peak memory.
 
 from __future__ import annotations
 
-import resource
 import sys
 
 from textual.app import App, ComposeResult
@@ -33,18 +32,8 @@ class Bare(App):
         self.call_after_refresh(self.exit)
 
 
-
-def peak_kb() -> int:
-    """Peak RSS of this program: VmHWM (ru_maxrss would include the parent it was forked from)."""
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 if __name__ == "__main__":
+    from peak import peak_kb
+
     Bare(int(sys.argv[1])).run(headless=True)
     print(f"MAXRSS_KB {peak_kb()}")

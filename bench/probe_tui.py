@@ -6,7 +6,6 @@ usage: probe_tui.py DB first-frame|data
 from __future__ import annotations
 
 import datetime as dt
-import resource
 import sys
 from pathlib import Path
 
@@ -30,19 +29,9 @@ class Probe(OkrApp):
         self.call_after_refresh(self.exit)
 
 
-
-def peak_kb() -> int:
-    """Peak RSS of this program: VmHWM (ru_maxrss would include the parent it was forked from)."""
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 if __name__ == "__main__":
+    from peak import peak_kb
+
     app = Probe(Path(sys.argv[1]), sys.argv[2])
     app.run(headless=True)
     if app.engine is not None:

@@ -48,7 +48,9 @@ class DataLoaded(Message):
         self.snapshot = snapshot
 
 
-class OkrApp(App[None]):
+class OkrApp(App[None], inherit_bindings=False):
+    # Not inheriting App's bindings drops its ctrl+q: ctrl+s / ctrl+q are terminal flow
+    # control over SSH and are never bound. ctrl+c keeps Textual's "press q to quit" hint.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "okrtui"
     ENABLE_COMMAND_PALETTE = True
@@ -70,6 +72,7 @@ class OkrApp(App[None]):
         Binding("]", "period(1)", "Next period", show=False),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
     def __init__(self, db: Engine | Path, cfg: config_mod.Config | None = None, today: dt.date | None = None,

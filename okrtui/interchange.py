@@ -18,10 +18,8 @@ from sqlmodel import Session, select
 
 from okrtui import periods
 from okrtui.errors import OkrError
-from okrtui.model import (
-    ID_RE, KINDS, LEVELS, STATUSES, VISIBILITIES, CheckIn, Dependency, KeyResult, Objective, Period,
-    Person, Reflection, Team,
-)
+from okrtui.domain import ID_RE, KINDS, LEVELS, STATUSES, VISIBILITIES
+from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.views import num
 from okrtui.store import get_meta, identity, reading, touch, writing
 

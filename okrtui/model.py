@@ -7,11 +7,6 @@ import uuid
 
 from sqlmodel import Field, SQLModel
 
-from okrtui.domain import (  # noqa: F401 - re-exported for the storage layer
-    ID_RE, KINDS, LEVELS, REFLECTION_QUESTIONS, STATUSES, VISIBILITIES,
-)
-
-
 def new_id() -> str:
     return str(uuid.uuid4())
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from okrtui import periods
 from okrtui.errors import OkrError
-from okrtui.model import Objective, Period, Person, Team
+from okrtui.model import Period, Person, Team
 from okrtui.store import check_ins_in, key_results_in, objectives_in
 from okrtui.views import (
     CheckInView, KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective,

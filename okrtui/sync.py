@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from okrtui.errors import OkrError
-from okrtui.model import ID_RE, CheckIn, Dependency, KeyResult, Objective, Period, Person, Team
+from okrtui.domain import ID_RE
+from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team
 from okrtui.store import identity, writing
 
 FORMAT = "okrtui-team/1"

@@ -255,7 +255,8 @@ NO_TEXTUAL = (
 
 
 @pytest.mark.parametrize("args", [["--help"], ["report"], ["checkin", "kr-protos", "8"], ["lint"], ["whoami"],
-                                  ["export"]])
+                                  ["export"], ["export", "--format", "md"], ["import", "/nonexistent.json"],
+                                  ["sync", "/tmp/okrtui-test-team.jsonl"], ["merge-driver", "/a", "/b", "/c"]])
 def test_light_commands_never_import_textual(kinds_db, args):
     import subprocess
     import sys

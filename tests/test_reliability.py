@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from okrtui import checkins, config, interchange, store, sync
-from okrtui.errors import OkrError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY = dt.date(2026, 11, 26)

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from okrtui import checkins, interchange, sync
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, KeyResult, Objective, Person
+from okrtui.model import CheckIn, Objective, Person
 from okrtui.store import open_engine, reading, set_meta, writing
 
 DAY = dt.date(2026, 11, 20)

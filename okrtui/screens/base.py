@@ -34,7 +34,10 @@ class OkrScreen(Screen):
         yield Footer()
 
     def body(self) -> ComposeResult:
-        yield from ()
+        yield OkrTable(id="table")
+
+    def on_mount(self) -> None:
+        self.query(OkrTable).first().focus()
 
     @property
     def data(self) -> Snapshot | None:

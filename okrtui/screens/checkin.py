@@ -43,12 +43,6 @@ class CheckinScreen(OkrScreen):
         Binding("h", "history", "History"),
     ]
 
-    def body(self) -> ComposeResult:
-        yield OkrTable(id="table")
-
-    def on_mount(self) -> None:
-        self.query_one(OkrTable).focus()
-
     def show(self, data) -> None:  # noqa: ANN001
         table = self.query_one(OkrTable)
         keep = table.current_key

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
 
 from okrtui.views import ObjectiveView
@@ -52,12 +51,6 @@ class ObjectivesScreen(OkrScreen):
         Binding("J", "move(1)", "Move down", show=False),
         Binding("K", "move(-1)", "Move up", show=False),
     ]
-
-    def body(self) -> ComposeResult:
-        yield OkrTable(id="table")
-
-    def on_mount(self) -> None:
-        self.query_one(OkrTable).focus()
 
     def show(self, data) -> None:  # noqa: ANN001
         rep = data.report

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
 
 from okrtui import periods
@@ -36,12 +35,6 @@ class ReviewScreen(OkrScreen):
     def __init__(self) -> None:
         super().__init__()
         self.week_start: dt.date | None = None
-
-    def body(self) -> ComposeResult:
-        yield OkrTable(id="table")
-
-    def on_mount(self) -> None:
-        self.query_one(OkrTable).focus()
 
     def show(self, data) -> None:  # noqa: ANN001
         rep = data.report

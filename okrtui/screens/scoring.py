@@ -29,12 +29,6 @@ class ScoringScreen(OkrScreen):
         Binding("C", "close_quarter", "Close quarter"),
     ]
 
-    def body(self) -> ComposeResult:
-        yield OkrTable(id="table")
-
-    def on_mount(self) -> None:
-        self.query_one(OkrTable).focus()
-
     def mine(self):  # noqa: ANN201
         data = self.data
         return [o for o in data.report.objectives if o.origin == data.me]

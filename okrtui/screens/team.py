@@ -53,9 +53,6 @@ class TeamScreen(OkrScreen):
                 text.append_text(title_cell(last.note, max(10, self.size.width - 30), style="italic"))
         self.query_one("#detail", Static).update(text)
 
-    def on_mount(self) -> None:
-        self.query_one("#people", OkrTable).focus()
-
     def show(self, data) -> None:  # noqa: ANN001
         rep = data.report
         {"people": self._people, "alignment": self._alignment, "dependencies": self._dependencies}[self.view](data)

@@ -31,6 +31,25 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+def pressing(*keys: str):
+    """A snapshot's run_before: wait for the data, then press each key and settle."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run
+
+
+def matches_snapshot(snap_compare, app: OkrApp, size: tuple[int, int], run_before) -> bool:  # noqa: ANN001
+    try:
+        return snap_compare(app, terminal_size=size, run_before=run_before)
+    finally:
+        app.engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path):
     application = make_app(tmp_path / "tui.db")

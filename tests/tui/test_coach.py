@@ -8,15 +8,15 @@ from okrtui import editing, interchange, periods
 from okrtui.errors import OkrError
 from okrtui.screens.base import OkrTable
 
-from .conftest import make_app, settle
-from .test_flows import _open_kr_form, choose, fill, type_text
+from .conftest import make_app, matches_snapshot, pressing, settle
+from .test_flows import _open_kr_form, choose, type_text
 
 
 async def test_objectives_with_findings_are_marked_and_the_panel_lists_them(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(OkrTable)
-        row = table.get_row(f"o:o-toil")
+        row = table.get_row("o:o-toil")
         assert "▲" in str(row[0])  # quantitative-objective warning
         assert "▲" not in str(table.get_row("o:o-reliable")[0])
         await pilot.press("l")
@@ -95,17 +95,7 @@ COACH_SCENES = {
 @pytest.mark.parametrize("name", COACH_SCENES)
 def test_coach_snapshots(name, size, snap_compare, tmp_path):
     app = make_app(tmp_path / "coach.db")
-
-    async def run(pilot):
-        await settle(pilot)
-        for key in COACH_SCENES[name]:
-            await pilot.press(key)
-            await settle(pilot)
-
-    try:
-        assert snap_compare(app, terminal_size=size, run_before=run)
-    finally:
-        app.engine.dispose()
+    assert matches_snapshot(snap_compare, app, size, pressing(*COACH_SCENES[name]))
 
 
 @pytest.mark.parametrize("form", ["objective", "kr"])

@@ -423,3 +423,18 @@ async def test_demo_is_built_in_the_worker(tmp_path):
         await settle(pilot)
         assert app.data is not None and len(app.data.report.objectives) == 8
     app.engine.dispose()
+
+
+async def test_flow_control_keys_are_never_bound(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("o", "c", "w", "s", "t", "question_mark"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert not {"ctrl+s", "ctrl+q"} & set(app.active_bindings), app.screen
+            if key == "question_mark":
+                await pilot.press("escape")
+        app.screen.query_one(OkrTable).select_key("o:o-reliable") if app.current_mode == "objectives" else None
+        await pilot.press("o", "e")
+        await settle(pilot)
+        assert not {"ctrl+s", "ctrl+q"} & set(app.active_bindings)

@@ -10,7 +10,7 @@ from okrtui import checkins, interchange, sync
 from okrtui.screens.base import OkrTable
 from okrtui.store import open_engine, set_meta, writing
 
-from .conftest import TODAY, make_app, settle
+from .conftest import TODAY, make_app, matches_snapshot, pressing, settle
 
 HOSTILE_TITLE = "[bold red]pwned[/]"
 HOSTILE_NOTE = "\x1b[2J\x1b[31mgotcha\x07"
@@ -159,18 +159,7 @@ TEAM_SCENES = {"team-people": ["t"], "team-alignment": ["t", "2"], "team-depende
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("name", TEAM_SCENES)
 def test_team_snapshots(name, size, snap_compare, tmp_path):
-    app = team_app(tmp_path)
-
-    async def run(pilot):
-        await settle(pilot)
-        for key in TEAM_SCENES[name]:
-            await pilot.press(key)
-            await settle(pilot)
-
-    try:
-        assert snap_compare(app, terminal_size=size, run_before=run)
-    finally:
-        app.engine.dispose()
+    assert matches_snapshot(snap_compare, team_app(tmp_path), size, pressing(*TEAM_SCENES[name]))
 
 
 def test_snapshot_hostile_title_on_team_screen(snap_compare, tmp_path):
