@@ -74,8 +74,20 @@ class OkrScreen(Screen):
         """(title, help, callback) for the command palette."""
         return []
 
-    def title_width(self, fixed: int, minimum: int = 18) -> int:
-        return max(minimum, self.size.width - fixed)
+    def reset_table(self, columns: list[tuple[str, int | None]], table: OkrTable | None = None,
+                    minimum: int = 18) -> tuple[OkrTable, int, str | None]:
+        """Clear a table for a redraw. The one column of width None takes what the others leave.
+
+        Returns the table, that column's width and the key under the cursor before.
+        """
+        table = table or self.query_one(OkrTable)
+        keep = table.current_key
+        fixed = sum(w for _, w in columns if w is not None) + 2 * len(columns) + 1  # padding, scrollbar
+        width = max(minimum, self.size.width - fixed)
+        table.clear(columns=True)
+        for label, w in columns:
+            table.add_column(label, width=width if w is None else w)
+        return table, width, keep
 
 
 class FormScreen(ModalScreen):

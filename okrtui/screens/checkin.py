@@ -19,7 +19,6 @@ from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import confidence_cell, title_cell
 from okrtui.widgets.sparkline import sparkline
 
-FIXED = 2 + 12 + 10 + 3 + 6 + 6 * 2 + 1
 
 
 def due(kr: KRView, today: dt.date) -> bool:
@@ -44,14 +43,8 @@ class CheckinScreen(OkrScreen):
     ]
 
     def show(self, data) -> None:  # noqa: ANN001
-        table = self.query_one(OkrTable)
-        keep = table.current_key
-        width = self.title_width(FIXED)
-        table.clear(columns=True)
-        table.add_column(" ", width=2)
-        table.add_column("Key result", width=width)
-        for label, w in (("Now → target", 12), ("Last", 10), ("Cnf", 3), ("Trend", 6)):
-            table.add_column(label, width=w)
+        table, width, keep = self.reset_table([(" ", 2), ("Key result", None), ("Now → target", 12),
+                                               ("Last", 10), ("Cnf", 3), ("Trend", 6)])
         rows = rounds(data)
         for kr, is_due in rows:
             mark = Text("⚠", style="bold yellow") if kr.stale else Text("•", style="bold") if is_due else \

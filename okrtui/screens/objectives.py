@@ -12,7 +12,6 @@ from okrtui.text import plain
 from okrtui.widgets.kr_row import kr_cells, objective_cells
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
-FIXED = 6 + 4 + 12 + 9 + 3 + 6 + 7 * 2 + 1  # every column but the title, with cell padding and scrollbar
 
 
 def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int]]:
@@ -54,13 +53,8 @@ class ObjectivesScreen(OkrScreen):
 
     def show(self, data) -> None:  # noqa: ANN001
         rep = data.report
-        table = self.query_one(OkrTable)
-        keep = table.current_key
-        width = self.title_width(FIXED)
-        table.clear(columns=True)
-        table.add_column("Objective / key result", width=width)
-        for label, w in (("Owner", 6), ("Kind", 4), ("Now → target", 12), ("Grade", 9), ("Cnf", 3), ("Trend", 6)):
-            table.add_column(label, width=w)
+        table, width, keep = self.reset_table([("Objective / key result", None), ("Owner", 6), ("Kind", 4),
+                                               ("Now → target", 12), ("Grade", 9), ("Cnf", 3), ("Trend", 6)])
         worst = {}
         for f in data.findings:  # the worst finding per objective marks its row
             if f.objective_id not in worst or LEVEL_ORDER[f.level] < LEVEL_ORDER[worst[f.objective_id]]:

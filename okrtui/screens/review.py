@@ -10,11 +10,10 @@ from textual.binding import Binding
 from okrtui import periods
 from okrtui.views import fmt_grade, fmt_num, own
 from okrtui.review import week_review
-from okrtui.screens.base import OkrScreen, OkrTable
+from okrtui.screens.base import OkrScreen
 from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import title_cell
 
-FIXED = 9 + 7 + 8 + 5 + 2 + 5 + 7 * 2 + 2
 PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red", None: "dim"}
 
 
@@ -43,13 +42,8 @@ class ReviewScreen(OkrScreen):
             anchor = today if rep.period.contains(today) else rep.period.end
             self.week_start = periods.week_of(anchor)[0]
         review = week_review(own(rep, data.me), self.week_start, today, self.app.cfg.stale_after_days)
-        table = self.query_one(OkrTable)
-        keep = table.current_key
-        width = self.title_width(FIXED)
-        table.clear(columns=True)
-        table.add_column("Objective / key result", width=width)
-        for label, w in (("Now", 9), ("Δ value", 7), ("Δ prog", 8), ("Conf", 5), ("", 2), ("Fcst", 5)):
-            table.add_column(label, width=w)
+        table, width, keep = self.reset_table([("Objective / key result", None), ("Now", 9), ("Δ value", 7),
+                                               ("Δ prog", 8), ("Conf", 5), ("", 2), ("Fcst", 5)])
         current = None
         for row in review.rows:
             if row.objective.id != current:

@@ -18,7 +18,6 @@ from okrtui.text import plain
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import title_cell
 
-FIXED = 6 + 6 + 9 + 16 + 5 * 2 + 2
 GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
 
@@ -34,13 +33,8 @@ class ScoringScreen(OkrScreen):
         return [o for o in data.report.objectives if o.origin == data.me]
 
     def show(self, data) -> None:  # noqa: ANN001
-        table = self.query_one(OkrTable)
-        keep = table.current_key
-        width = self.title_width(FIXED)
-        table.clear(columns=True)
-        table.add_column("Objective / key result", width=width)
-        for label, w in (("Prog", 6), ("Self", 6), ("Grade", 9), ("Comment", 16)):
-            table.add_column(label, width=w)
+        table, width, keep = self.reset_table([("Objective / key result", None), ("Prog", 6), ("Self", 6),
+                                               ("Grade", 9), ("Comment", 16)])
         scored = total = 0
         for o in self.mine():
             title = title_cell(o.title, width - 9, style="bold")

@@ -70,21 +70,10 @@ class TeamScreen(OkrScreen):
             lines.append(Text(self.last_sync, style="italic", no_wrap=True, overflow="ellipsis"))
         self.set_context(*lines)
 
-    def _table(self, view: str, title: str, columns: tuple[tuple[str, int], ...]) -> tuple[OkrTable, int, str | None]:
-        table = self.query_one(f"#{view}", OkrTable)
-        keep = table.current_key
-        fixed = sum(w for _, w in columns) + 2 * (len(columns) + 1) + 1
-        width = self.title_width(fixed)
-        table.clear(columns=True)
-        table.add_column(title, width=width)
-        for label, w in columns:
-            table.add_column(label, width=w)
-        return table, width, keep
-
     def _people(self, data) -> None:  # noqa: ANN001
         rep, today = data.report, self.app.today
-        table, width, keep = self._table("people", "Person / objective / key result",
-                                         (("Grade", 9), ("Pace", 8), ("Last", 5), ("⚠", 3)))
+        table, width, keep = self.reset_table([("Person / objective / key result", None), ("Grade", 9),
+                                               ("Pace", 8), ("Last", 5), ("⚠", 3)], self.query_one("#people", OkrTable))
         team_shown = None
         for pv in teamview.people(rep, self.filters):
             if pv.team_id != team_shown:
@@ -105,8 +94,8 @@ class TeamScreen(OkrScreen):
 
     def _alignment(self, data) -> None:  # noqa: ANN001
         rep = data.report
-        table, width, keep = self._table("alignment", "Alignment: company → team → personal",
-                                         (("Owner", 6), ("Level", 5), ("Grade", 9)))
+        table, width, keep = self.reset_table([("Alignment: company → team → personal", None), ("Owner", 6),
+                                               ("Level", 5), ("Grade", 9)], self.query_one("#alignment", OkrTable))
         for o, depth in tree_order(rep.objectives):
             style = "bold" if o.level == "company" else ""
             table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id),
@@ -116,7 +105,8 @@ class TeamScreen(OkrScreen):
 
     def _dependencies(self, data) -> None:  # noqa: ANN001
         rep = data.report
-        table, width, keep = self._table("dependencies", "Who · what", (("", 12), ("On whom · what", 30)))
+        table, width, keep = self.reset_table([("Who · what", None), ("", 12), ("On whom · what", 30)],
+                                              self.query_one("#dependencies", OkrTable))
         half = max(10, width)
         for i, link in enumerate(teamview.links(rep, data.dependencies, self.filters.person)):
             who = title_cell(f"{rep.person(link.person)} · {link.mine}", half)
