@@ -35,11 +35,20 @@ class Snapshot:
     findings: list = field(default_factory=list)  # okrtui.lint.Finding of the user's own objectives
 
 
-def _screen(module: str, name: str) -> Screen:
-    """A main screen made on its first visit: only the first screen is imported before the first frame."""
+SCREENS = {
+    "objectives": ("Objectives", "ObjectivesScreen"),
+    "checkin": ("Check-in", "CheckinScreen"),
+    "review": ("Weekly review", "ReviewScreen"),
+    "scoring": ("Quarterly scoring", "ScoringScreen"),
+    "team": ("Team", "TeamScreen"),
+}
+
+
+def _screen_class(mode: str) -> type:
+    """A main screen's class, imported on first use: only the first screen loads before the first frame."""
     import importlib
 
-    return getattr(importlib.import_module(f"okrtui.screens.{module}"), name)()
+    return getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
 
 
 class DataLoaded(Message):
@@ -56,10 +65,10 @@ class OkrApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = True
     MODES = {
         "objectives": ObjectivesScreen,
-        "checkin": lambda: _screen("checkin", "CheckinScreen"),
-        "review": lambda: _screen("review", "ReviewScreen"),
-        "scoring": lambda: _screen("scoring", "ScoringScreen"),
-        "team": lambda: _screen("team", "TeamScreen"),
+        "checkin": lambda: _screen_class("checkin")(),
+        "review": lambda: _screen_class("review")(),
+        "scoring": lambda: _screen_class("scoring")(),
+        "team": lambda: _screen_class("team")(),
     }
 
     BINDINGS = [
@@ -231,18 +240,22 @@ class OkrApp(App[None], inherit_bindings=False):
         self.push_screen(HelpDialog())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of every screen: picking one on another screen switches there first."""
         yield from super().get_system_commands(screen)
-        for mode, title in (("objectives", "Objectives"), ("checkin", "Check-in"), ("review", "Weekly review"),
-                            ("scoring", "Quarterly scoring"), ("team", "Team")):
+        for mode, (title, _) in SCREENS.items():
             yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()} screen",
                                 lambda m=mode: self.action_mode(m))
         yield SystemCommand("Previous period", "Show the quarter before", lambda: self.action_period(-1))
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
-        commands = getattr(screen, "commands", None)
-        if commands is not None:
-            for title, help_text, callback in commands():
-                yield SystemCommand(title, help_text, callback)
+        for mode, (title, _) in SCREENS.items():
+            for name, help_text, action in _screen_class(mode).PALETTE:
+                yield SystemCommand(f"{title}: {name}", help_text,
+                                    lambda m=mode, a=action: self._run_on(m, a))
+
+    def _run_on(self, mode: str, action: str) -> None:
+        self.action_mode(mode)
+        self.call_after_refresh(self.screen.run_action, action)
 
 
 def run_app(db_path: Path, cfg: config_mod.Config, today: dt.date, demo: bool = False) -> None:

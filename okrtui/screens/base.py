@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -70,9 +70,9 @@ class OkrScreen(Screen):
             text.append_text(line)
         self.query_one("#context", Static).update(text)
 
-    def commands(self) -> list[tuple[str, str, Any]]:
-        """(title, help, callback) for the command palette."""
-        return []
+    # (title, help, action) for the command palette: the app offers every screen's entries on
+    # every screen, switching to the screen first. Declared as data so no screen must exist.
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = []
 
     def reset_table(self, columns: list[tuple[str, int | None]], table: OkrTable | None = None,
                     minimum: int = 18) -> tuple[OkrTable, int, str | None]:

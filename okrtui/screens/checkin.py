@@ -37,6 +37,11 @@ def rounds(data) -> list[tuple[KRView, bool]]:  # noqa: ANN001
 
 
 class CheckinScreen(OkrScreen):
+    PALETTE = [
+        ("Check in", "Record a value for the selected key result (enter)", "checkin"),
+        ("History", "Correct or delete a past check-in (h)", "history"),
+    ]
+
     BINDINGS = [
         Binding("enter", "checkin", "Check in", show=True),
         Binding("h", "history", "History"),
@@ -95,12 +100,6 @@ class CheckinScreen(OkrScreen):
         kr = self.current()
         if kr is not None:
             self.app.push_screen(HistoryDialog(kr.id))
-
-    def commands(self) -> list:
-        return [
-            ("Check in", "Record a value for the selected key result (enter)", self.action_checkin),
-            ("Check-in history", "Correct or delete a past check-in (h)", self.action_history),
-        ]
 
 
 class CheckinForm(FormScreen):

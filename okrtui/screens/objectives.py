@@ -40,6 +40,17 @@ def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int
 
 
 class ObjectivesScreen(OkrScreen):
+    PALETTE = [
+        ("New objective or key result", "Create an objective, or a KR in the selected one (n)", "new"),
+        ("Edit", "Edit the selected objective or key result (e)", "edit"),
+        ("Delete", "Delete the selected objective or key result (d)", "delete"),
+        ("Activate draft", "Move the selected draft objective to active (a)", "activate"),
+        ("Add dependency", "The selected row relies on another objective or KR (x)", "dependency"),
+        ("Coach", "Quality findings of your objectives, with hints (l)", "coach"),
+        ("Move row up", "Reorder objectives or key results (K)", "move(-1)"),
+        ("Move row down", "Reorder objectives or key results (J)", "move(1)"),
+    ]
+
     BINDINGS = [
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
@@ -226,15 +237,3 @@ class ObjectivesScreen(OkrScreen):
                 self.query_one(OkrTable).select_key(f"o:{objective_id}")
 
         self.app.push_screen(CoachDialog(self.data.findings, titles, drafting_summary(self.data)), jump)
-
-    def commands(self) -> list:
-        return [
-            ("New objective or key result", "Create on the objectives screen (n)", self.action_new),
-            ("Edit", "Edit the selected objective or key result (e)", self.action_edit),
-            ("Delete", "Delete the selected objective or key result (d)", self.action_delete),
-            ("Activate draft", "Move the selected draft objective to active (a)", self.action_activate),
-            ("Add dependency", "The selected row relies on another objective or KR (x)", self.action_dependency),
-            ("Coach", "Quality findings of your objectives, with hints (l)", self.action_coach),
-            ("Move row up", "Reorder objectives or key results (K)", lambda: self.action_move(-1)),
-            ("Move row down", "Reorder objectives or key results (J)", lambda: self.action_move(1)),
-        ]

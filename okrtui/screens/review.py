@@ -26,6 +26,11 @@ def signed(x: float | None, digits: int = 2) -> str:
 
 
 class ReviewScreen(OkrScreen):
+    PALETTE = [
+        ("Previous week", "Review the week before (<)", "week(-1)"),
+        ("Next week", "Review the week after (>)", "week(1)"),
+    ]
+
     BINDINGS = [
         Binding("less_than_sign", "week(-1)", "Prev week"),
         Binding("greater_than_sign", "week(1)", "Next week"),
@@ -88,9 +93,3 @@ class ReviewScreen(OkrScreen):
         if span.start - dt.timedelta(days=6) <= new <= span.end:
             self.week_start = new
             self.show(self.data)
-
-    def commands(self) -> list:
-        return [
-            ("Previous week", "Review the week before (<)", lambda: self.action_week(-1)),
-            ("Next week", "Review the week after (>)", lambda: self.action_week(1)),
-        ]

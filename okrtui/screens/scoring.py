@@ -22,6 +22,12 @@ GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.
 
 
 class ScoringScreen(OkrScreen):
+    PALETTE = [
+        ("Self-score key result", "Score the selected KR 0.0-1.0 (enter)", "score"),
+        ("Reflection questions", "Answer the quarter's reflection questions (r)", "reflect"),
+        ("Close quarter", "Close this period's objectives and carry some over (C)", "close_quarter"),
+    ]
+
     BINDINGS = [
         Binding("enter", "score", "Self-score"),
         Binding("r", "reflect", "Reflections"),
@@ -95,13 +101,6 @@ class ScoringScreen(OkrScreen):
             self.notify("nothing to close: your objectives of this period are closed", timeout=3)
             return
         self.app.push_screen(CloseQuarterDialog(open_ones))
-
-    def commands(self) -> list:
-        return [
-            ("Self-score key result", "Score the selected KR 0.0–1.0 (enter)", self.action_score),
-            ("Reflection questions", "Answer the quarter's reflection questions (r)", self.action_reflect),
-            ("Close quarter", "Close this period's objectives and carry some over (C)", self.action_close_quarter),
-        ]
 
 
 class ScoreForm(FormScreen):

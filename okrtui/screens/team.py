@@ -19,6 +19,16 @@ PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
 
 
 class TeamScreen(OkrScreen):
+    PALETTE = [
+        ("People", "Everyone's objectives by team and person (1)", "view('people')"),
+        ("Alignment tree", "Company → team → personal objectives (2)", "view('alignment')"),
+        ("Dependencies", "Who relies on whom (3)", "view('dependencies')"),
+        ("Filter by team", "Cycle the team filter (f)", "cycle('team')"),
+        ("Filter by person", "Cycle the person filter (p)", "cycle('person')"),
+        ("Filter by band", "Cycle red / yellow / green (b)", "cycle('band')"),
+        ("Sync now", "Merge with the team file (S)", "sync"),
+    ]
+
     BINDINGS = [
         Binding("1", "view('people')", "People"),
         Binding("2", "view('alignment')", "Alignment"),
@@ -168,18 +178,6 @@ class TeamScreen(OkrScreen):
         from pathlib import Path
 
         app.save(lambda: sync.sync(app.engine, Path(path).expanduser()), on_done=done, on_error=failed)
-
-    def commands(self) -> list:
-        return [
-            ("Team: people", "Everyone's objectives by team and person (1)", lambda: self.action_view("people")),
-            ("Team: alignment tree", "Company → team → personal objectives (2)",
-             lambda: self.action_view("alignment")),
-            ("Team: dependencies", "Who relies on whom (3)", lambda: self.action_view("dependencies")),
-            ("Team: filter by team", "Cycle the team filter (f)", lambda: self.action_cycle("team")),
-            ("Team: filter by person", "Cycle the person filter (p)", lambda: self.action_cycle("person")),
-            ("Team: filter by band", "Cycle red / yellow / green (b)", lambda: self.action_cycle("band")),
-            ("Sync now", "Merge with the team file (S)", self.action_sync),
-        ]
 
 
 def _objective_row(o, width: int) -> list:  # noqa: ANN001
