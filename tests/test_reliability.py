@@ -282,3 +282,52 @@ def test_a_full_disk_during_import_leaves_the_database(tmp_path, demo_db):
     con = sqlite3.connect(demo_db)
     assert con.execute("SELECT COUNT(*) FROM objective WHERE id LIKE 'o-%' AND title LIKE 'xxx%'").fetchone()[0] == 0
     con.close()
+
+
+TUI_ROUND = """
+import asyncio, datetime as dt, sys
+from okrtui.app import OkrApp
+from okrtui.config import Config
+
+async def main():
+    app = OkrApp(sys.argv[1], Config(), dt.date(2026, 11, 26), blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        async def settle():
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+        await settle()
+        await pilot.press("c")
+        await settle()
+        for value in sys.argv[2:]:
+            await pilot.press("enter")
+            await settle()
+            await pilot.press(*value, "enter")
+            await settle()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        print("ERRORS", errors)
+asyncio.run(main())
+"""
+
+
+def test_two_tuis_and_a_cli_writing_at_once(tmp_path, cli):
+    db = tmp_path / "shared.db"
+    engine = store.open_engine(db)
+    interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
+        {"id": "o-1", "title": "Busy together", "period": "2026-Q4",
+         "key_results": [{"id": f"kr-{i}", "title": f"r{i}", "kind": "increase", "start": 0, "target": 1000}
+                         for i in range(3)]}]})
+    engine.dispose()
+    tuis = [subprocess.Popen([sys.executable, "-c", TUI_ROUND, str(db), *[f"{base + n}" for n in range(6)]],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for base in (100, 200)]
+    codes = [cli("--db", db, "checkin", f"kr-{i % 3}", str(300 + i), "--date", "2026-11-26").code for i in range(15)]
+    for proc in tuis:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "ERRORS []" in out, out
+    assert codes == [0] * 15
+    con = sqlite3.connect(db)
+    values = sorted(int(v) for (v,) in con.execute("SELECT value FROM check_in"))
+    con.close()
+    assert values == sorted([*range(100, 106), *range(200, 206), *range(300, 315)])
