@@ -66,7 +66,8 @@ def build_parser() -> Parser:
     db = Parser(add_help=False)
     db.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                     help="database file (default: $OKRTUI_DB, else okrtui.db in the user data dir)")
-    parser = Parser(prog="okrtui", description="A terminal OKR tracker for people and teams.", parents=[db])
+    parser = Parser(prog="okrtui", parents=[db],
+                    description="A terminal OKR tracker for people and teams. Without a command, opens the TUI.")
     parser.add_argument("--demo", action="store_true", help="open the TUI on a fresh demo database")
     parser.add_argument("--version", action="version", version=f"okrtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -81,7 +82,8 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("checkin", parents=[db], help="record a value for a key result")
     p.add_argument("kr", metavar="KR", help="key result id or a unique prefix (4+ characters)")
-    p.add_argument("value", metavar="VALUE", type=_number)
+    p.add_argument("value", metavar="VALUE", type=_number,
+                   help="the KR's new value (a milestone: 1 when done, 0 if not yet)")
     p.add_argument("--confidence", metavar="C", type=_confidence, help="0.0 to 1.0")
     p.add_argument("--note", metavar="TEXT", type=_text(10_000), default="")
     p.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="default: today")
