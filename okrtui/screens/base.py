@@ -26,6 +26,7 @@ class OkrScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.shown_version = -1
+        self.shown_width: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◎")
@@ -59,7 +60,7 @@ class OkrScreen(Screen):
 
     def on_resize(self) -> None:
         # Column widths follow the terminal; redraw only when the width really changed.
-        if self.data is not None and self.size.width != getattr(self, "shown_width", None):
+        if self.data is not None and self.size.width != self.shown_width:
             self.refresh_data()
 
     def set_context(self, *lines: Text) -> None:

@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
 from okrtui import periods, scoring, validate
-from okrtui.views import CheckInView, KRView, fmt_grade, fmt_num
 from okrtui.screens.base import FormScreen, OkrScreen, OkrTable
 from okrtui.text import plain
+from okrtui.views import CheckInView, KRView, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import confidence_cell, title_cell
 from okrtui.widgets.sparkline import sparkline
@@ -47,6 +48,10 @@ class CheckinScreen(OkrScreen):
         Binding("h", "history", "History"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._advance = False  # after a save: move the cursor to the next KR that is due
+
     def show(self, data) -> None:  # noqa: ANN001
         table, width, keep = self.reset_table([(" ", 2), ("Key result", None), ("Now → target", 12),
                                                ("Last", 10), ("Cnf", 3), ("Trend", 6)])
@@ -54,12 +59,10 @@ class CheckinScreen(OkrScreen):
         for kr, is_due in rows:
             mark = Text("⚠", style="bold yellow") if kr.stale else Text("•", style="bold") if is_due else \
                 Text("✓", style="green")
-            from okrtui.views import kr_target_text
-
             table.add_row(mark, title_cell(kr.title, width), title_cell(kr_target_text(kr), 12),
                           Text(str(kr.last_check_in or "never"), style="dim"), confidence_cell(kr),
                           sparkline([c.value for c in kr.check_ins], width=6), key=kr.id)
-        if getattr(self, "_advance", False):
+        if self._advance:
             self._advance = False
             first_due = next((kr.id for kr, is_due in rows if is_due), None)
             table.select_key(first_due) or table.select_key(keep)
@@ -152,7 +155,7 @@ class CheckinForm(FormScreen):
         super().on_mount()
         value = self.query_one("#in-value", Input)
         value.focus()
-        value.selection = value.selection.__class__(0, len(value.value))
+        value.selection = Selection(0, len(value.value))  # typing replaces the last value
         self._preview()
 
     def on_input_changed(self, event: Input.Changed) -> None:
