@@ -197,7 +197,7 @@ def test_writers_at_once_never_see_database_is_locked(tmp_path):
 
 
 async def test_the_tui_waits_for_a_writer_instead_of_failing(tmp_path):
-    from tests.tui.conftest import make_app, settle
+    from tests.tui.conftest import make_app, press, settle
 
     app = make_app(tmp_path / "tui.db")
     holder = sqlite3.connect(tmp_path / "tui.db", isolation_level=None, check_same_thread=False)
@@ -206,12 +206,9 @@ async def test_the_tui_waits_for_a_writer_instead_of_failing(tmp_path):
     release.start()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("9", "9", "enter")
-        await settle(pilot)
+        await press(pilot, "c")
+        await press(pilot, "enter")
+        await press(pilot, "9", "9", "enter")
         assert not [n for n in app._notifications if n.severity == "error"]
     release.join()
     holder.close()

@@ -31,14 +31,19 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press each key and let the app settle after it (workers done, screen redrawn)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 def pressing(*keys: str):
     """A snapshot's run_before: wait for the data, then press each key and settle."""
 
     async def run(pilot) -> None:
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+        await press(pilot, *keys)
 
     return run
 

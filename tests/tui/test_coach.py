@@ -8,7 +8,7 @@ from okrtui import editing, interchange, periods
 from okrtui.errors import OkrError
 from okrtui.screens.base import OkrTable
 
-from .conftest import make_app, matches_snapshot, pressing, settle
+from .conftest import make_app, matches_snapshot, press, pressing, settle
 from .test_flows import _open_kr_form, choose, type_text
 
 
@@ -19,8 +19,7 @@ async def test_objectives_with_findings_are_marked_and_the_panel_lists_them(app)
         row = table.get_row("o:o-toil")
         assert "▲" in str(row[0])  # quantitative-objective warning
         assert "▲" not in str(table.get_row("o:o-reliable")[0])
-        await pilot.press("l")
-        await settle(pilot)
+        await press(pilot, "l")
         assert app.screen.__class__.__name__ == "CoachDialog"
         findings = app.screen.query_one(OkrTable)
         rules = {str(findings.get_row_at(i)[1]) for i in range(findings.row_count)}
@@ -30,8 +29,7 @@ async def test_objectives_with_findings_are_marked_and_the_panel_lists_them(app)
                 findings.move_cursor(row=i)
         await settle(pilot)
         assert "move the number into a key result" in str(app.screen.query_one("#hint").render())
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.query_one(OkrTable).current_key == "o:o-toil"
 
 
@@ -50,24 +48,19 @@ async def test_live_hints_in_the_kr_form(empty_app):
         assert "responsible" in str(app.screen.query_one("#hint-owner").render())
         # hints never block: a task-like KR without owner saves
         await choose(pilot, "in-kind", "milestone")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.__class__.__name__ == "ObjectivesScreen"
 
 
 async def test_guide_opens_from_help_and_from_forms(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark", "g")
-        await settle(pilot)
+        await press(pilot, "question_mark", "g")
         assert app.screen.__class__.__name__ == "GuideDialog"
-        await pilot.press("escape", "escape")
-        await settle(pilot)
+        await press(pilot, "escape", "escape")
         app.screen.query_one(OkrTable).select_key("o:o-reliable")
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("f1")
-        await settle(pilot)
+        await press(pilot, "e")
+        await press(pilot, "f1")
         assert app.screen.__class__.__name__ == "GuideDialog"
 
 
@@ -105,12 +98,10 @@ def test_form_hint_snapshots(form, snap_compare, tmp_path):
     async def run(pilot):
         await settle(pilot)
         app.screen.query_one(OkrTable).select_key("o:o-reliable")
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         if form == "kr":
             await pilot.press("down")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         await type_text(pilot, "Grow revenue 20%" if form == "objective" else "Write the runbooks")
         await settle(pilot)
 

@@ -8,7 +8,7 @@ from okrtui.model import CheckIn, KeyResult, Objective, Reflection
 from okrtui.screens.base import OkrTable
 from okrtui.store import reading
 
-from .conftest import TODAY, settle
+from .conftest import TODAY, press, settle
 
 
 def rows(app, model, *where):
@@ -41,14 +41,11 @@ async def test_screens_switch_with_their_keys(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for key, mode in (("c", "checkin"), ("w", "review"), ("s", "scoring"), ("o", "objectives")):
-            await pilot.press(key)
-            await settle(pilot)
+            await press(pilot, key)
             assert app.current_mode == mode
-        await pilot.press("[")
-        await settle(pilot)
+        await press(pilot, "[")
         assert app.span.label == "2026-Q3"
-        await pilot.press("]", "]")
-        await settle(pilot)
+        await press(pilot, "]", "]")
         assert app.span.label == "2027-Q1"
 
 
@@ -56,11 +53,9 @@ async def test_create_an_objective_and_one_kr_of_each_kind(empty_app):
     app = empty_app
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await type_text(pilot, "Delight first-week users")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         (objective,) = rows(app, Objective)
         assert (objective.title, objective.status, objective.period_id) == ("Delight first-week users", "draft",
                                                                            "2026-Q4")
@@ -73,16 +68,14 @@ async def test_create_an_objective_and_one_kr_of_each_kind(empty_app):
         ]
         for kind, fields in kinds:
             app.screen.query_one(OkrTable).move_cursor(row=0)
-            await pilot.press("n")
-            await settle(pilot)
+            await press(pilot, "n")
             await pilot.press("down", "enter")  # "New key result in …"
             await settle(pilot)
             await fill(pilot, "in-title", f"A {kind} result")
             await choose(pilot, "in-kind", kind)
             for field_id, text in fields.items():
                 await fill(pilot, field_id, text)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
         krs = {kr.kind: kr for kr in rows(app, KeyResult)}
         assert set(krs) == {"increase", "decrease", "range", "baseline", "milestone"}
         assert (krs["increase"].start, krs["increase"].target, krs["increase"].unit) == (31, 45, "%")
@@ -93,8 +86,7 @@ async def test_create_an_objective_and_one_kr_of_each_kind(empty_app):
         assert all(kr.owner_id == "p-tester" for kr in krs.values())
         # now it has KRs, it can be activated
         app.screen.query_one(OkrTable).move_cursor(row=0)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert rows(app, Objective)[0].status == "active"
 
 
@@ -102,13 +94,10 @@ async def test_activating_a_draft_without_kr_is_refused(empty_app):
     app = empty_app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await type_text(pilot, "Open a self-serve path")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "enter")
+        await press(pilot, "a")
         assert rows(app, Objective)[0].status == "draft"
         assert any("no-key-results" in str(n.message) for n in app._notifications)
 
@@ -127,14 +116,11 @@ async def test_a_weekly_round_over_five_krs(tmp_path):
     interchange.import_document(app.engine, doc)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
         for value in ("11", "22", "33", "44", "55"):
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             await type_text(pilot, value)  # the last value is selected: typing replaces it
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
         new = rows(app, CheckIn, CheckIn.date == TODAY)
         assert sorted(c.value for c in new) == [11, 22, 33, 44, 55]
         by_kr = {c.kr_id: c for c in new}
@@ -146,48 +132,37 @@ async def test_a_weekly_round_over_five_krs(tmp_path):
 async def test_check_in_form_rejects_bad_values_and_saves_nothing(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
         before = len(rows(app, CheckIn))
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         await type_text(pilot, "lots")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         err = app.screen.query_one("#err-value")
         assert err.display and "not a number" in str(err.render())
         await fill(pilot, "in-value", "97")
         await fill(pilot, "in-confidence", "2")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert "0.0 to 1.0" in str(app.screen.query_one("#err-confidence").render())
         assert len(rows(app, CheckIn)) == before
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert len(rows(app, CheckIn)) == before
 
 
 async def test_correct_and_delete_a_past_check_in(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
         kr_id = app.screen.query_one(OkrTable).current_key
-        await pilot.press("h")
-        await settle(pilot)
+        await press(pilot, "h")
         newest = app.screen.query_one(OkrTable).current_key
-        await pilot.press("e")
-        await settle(pilot)
+        await press(pilot, "e")
         await fill(pilot, "in-value", "42")
         await fill(pilot, "in-note", "typo fixed")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         (fixed,) = rows(app, CheckIn, CheckIn.id == newest)
         assert (fixed.value, fixed.note, fixed.kr_id) == (42, "typo fixed", kr_id)
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "d")
+        await press(pilot, "y")
         assert rows(app, CheckIn, CheckIn.id == newest)[0].deleted is True
 
 
@@ -195,29 +170,23 @@ async def test_objective_form_bad_values(empty_app):
     app = empty_app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await pilot.press("enter")  # empty title
         await settle(pilot)
         assert "required" in str(app.screen.query_one("#err-title").render())
         await type_text(pilot, "Grow revenue 20%")
         await settle(pilot)
         assert "qualitative" in str(app.screen.query_one("#hint-title").render())
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert rows(app, Objective) == []
 
 
 async def _open_kr_form(pilot, app):
-    await pilot.press("n")
-    await settle(pilot)
+    await press(pilot, "n")
     await type_text(pilot, "Delight users")
-    await pilot.press("enter")
-    await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
-    await pilot.press("down", "enter")
-    await settle(pilot)
+    await press(pilot, "enter")
+    await press(pilot, "n")
+    await press(pilot, "down", "enter")
 
 
 async def test_kr_form_bad_values(empty_app):
@@ -237,8 +206,7 @@ async def test_kr_form_bad_values(empty_app):
             await choose(pilot, "in-kind", kind)
             for field_id, text in fields.items():
                 await fill(pilot, field_id, text)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             err = app.screen.query_one(f"#err-{field}")
             assert err.display and phrase in str(err.render()), (kind, fields)
         assert rows(app, KeyResult) == []
@@ -247,48 +215,38 @@ async def test_kr_form_bad_values(empty_app):
 async def test_scoring_reflections_close_and_carry_over(app):
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         table = app.screen.query_one(OkrTable)
         table.select_key("k:kr-deploys")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         await fill(pilot, "in-score", "0.7")
         await fill(pilot, "in-comment", "hard but done")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         (kr,) = rows(app, KeyResult, KeyResult.id == "kr-deploys")
         assert (kr.self_score, kr.score_comment) == (0.7, "hard but done")
         # a bad score is refused inline
         table.select_key("k:kr-mttr")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         await fill(pilot, "in-score", "1.5")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert "0.0 to 1.0" in str(app.screen.query_one("#err-score").render())
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert rows(app, KeyResult, KeyResult.id == "kr-mttr")[0].self_score is None
 
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         for key, answer in (("contributed", "deploys"), ("helped", "growth"), ("learned", "check in weekly")):
             await fill(pilot, f"in-{key}", answer)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         answers = {r.question: r.answer for r in rows(app, Reflection, Reflection.period_id == "2026-Q4")}
         assert answers == {"contributed": "deploys", "helped": "growth", "learned": "check in weekly"}
 
-        await pilot.press("C")
-        await settle(pilot)
+        await press(pilot, "C")
         from textual.widgets import SelectionList
 
         carry = app.screen.query_one(SelectionList)
         carry.deselect_all()
         carry.select("o-reliable")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         mine = rows(app, Objective, Objective.period_id == "2026-Q4", Objective.origin == "p-alice")
         assert mine and all(o.status == "closed" for o in mine)
         theirs = rows(app, Objective, Objective.period_id == "2026-Q4", Objective.origin != "p-alice")
@@ -305,12 +263,10 @@ async def test_teammates_rows_are_read_only(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.query_one(OkrTable).select_key("o:o-delight")
-        await pilot.press("e")
-        await settle(pilot)
+        await press(pilot, "e")
         assert app.screen.__class__.__name__ == "ObjectivesScreen"
         assert any("Chen Wei" in str(n.message) for n in app._notifications)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         assert rows(app, Objective, Objective.id == "o-delight")[0].deleted is False
 
 
@@ -318,15 +274,11 @@ async def test_delete_asks_first(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.query_one(OkrTable).select_key("k:kr-handbook")
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "d")
+        await press(pilot, "n")
         assert rows(app, KeyResult, KeyResult.id == "kr-handbook")[0].deleted is False
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "d")
+        await press(pilot, "y")
         assert rows(app, KeyResult, KeyResult.id == "kr-handbook")[0].deleted is True
         assert rows(app, CheckIn, CheckIn.kr_id == "kr-handbook")[0].deleted is True
 
@@ -337,17 +289,14 @@ async def test_add_dependency_and_reorder(app):
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         app.screen.query_one(OkrTable).select_key("k:kr-deploys")
-        await pilot.press("x")
-        await settle(pilot)
+        await press(pilot, "x")
         await choose(pilot, "in-to_id", "o-observability")
         await fill(pilot, "in-note", "needs alerting")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         deps = rows(app, Dependency, Dependency.from_id == "kr-deploys")
         assert [(d.to_id, d.note) for d in deps] == [("o-observability", "needs alerting")]
         app.screen.query_one(OkrTable).select_key("k:kr-deploys")
-        await pilot.press("J")
-        await settle(pilot)
+        await press(pilot, "J")
         order = sorted(rows(app, KeyResult, KeyResult.objective_id == "o-reliable"), key=lambda k: k.position)
         assert [k.id for k in order][:2] == ["kr-mttr", "kr-deploys"]
 
@@ -355,11 +304,9 @@ async def test_add_dependency_and_reorder(app):
 async def test_help_and_palette_list_every_action(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
+        await press(pilot, "question_mark")
         assert app.screen.__class__.__name__ == "HelpDialog"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         titles = {c.title for c in app.get_system_commands(app.screen)}
         # every screen's actions, from the objectives screen
         assert {"Go to Check-in", "Objectives: Add dependency", "Check-in: History", "Weekly review: Next week",
@@ -431,12 +378,10 @@ async def test_flow_control_keys_are_never_bound(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for key in ("o", "c", "w", "s", "t", "question_mark"):
-            await pilot.press(key)
-            await settle(pilot)
+            await press(pilot, key)
             assert not {"ctrl+s", "ctrl+q"} & set(app.active_bindings), app.screen
             if key == "question_mark":
                 await pilot.press("escape")
         app.screen.query_one(OkrTable).select_key("o:o-reliable") if app.current_mode == "objectives" else None
-        await pilot.press("o", "e")
-        await settle(pilot)
+        await press(pilot, "o", "e")
         assert not {"ctrl+s", "ctrl+q"} & set(app.active_bindings)

@@ -6,13 +6,12 @@ import pytest
 
 from okrtui.screens.base import OkrTable
 
-from .conftest import make_app, settle
+from .conftest import make_app, press, settle
 
 
 async def keys(pilot, *presses: str) -> None:
     for key in presses:
-        await pilot.press(key)
-        await settle(pilot)
+        await press(pilot, key)
 
 
 def at(key: str, *presses: str):
@@ -21,7 +20,7 @@ def at(key: str, *presses: str):
     async def run(pilot) -> None:
         pilot.app.screen.query_one(OkrTable).select_key(key)
         await settle(pilot)
-        await keys(pilot, *presses)
+        await press(pilot, *presses)
 
     return run
 
@@ -33,7 +32,7 @@ def scene(*steps):
             if callable(step):
                 await step(pilot)
             else:
-                await keys(pilot, step)
+                await press(pilot, step)
 
     return run
 

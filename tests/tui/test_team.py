@@ -10,7 +10,7 @@ from okrtui import checkins, interchange, sync
 from okrtui.screens.base import OkrTable
 from okrtui.store import open_engine, set_meta, writing
 
-from .conftest import TODAY, make_app, matches_snapshot, pressing, settle
+from .conftest import TODAY, make_app, matches_snapshot, press, pressing, settle
 
 HOSTILE_TITLE = "[bold red]pwned[/]"
 HOSTILE_NOTE = "\x1b[2J\x1b[31mgotcha\x07"
@@ -52,8 +52,7 @@ async def test_views_and_filters(tmp_path):
     app = team_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         people = cells(app.screen.query_one("#people", OkrTable))
         assert "Eli Sandberg" in people and "Chen Wei" in people
         # stale and behind KRs come first under each objective
@@ -70,13 +69,11 @@ async def test_views_and_filters(tmp_path):
         await settle(pilot)
         yellow = cells(app.screen.query_one("#people", OkrTable))
         assert "Become the most dependable" in yellow and "Give every team" not in yellow
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         tree = cells(app.screen.query_one("#alignment", OkrTable)).splitlines()
         assert tree[0].startswith("Become the most dependable")
         assert any(r.startswith("    Understand why trials stall") for r in tree)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         deps = cells(app.screen.query_one("#dependencies", OkrTable))
         assert "relies on" in deps and "relied on by" in deps and "needs funnel dashboards" in deps
     app.engine.dispose()
@@ -86,10 +83,8 @@ async def test_sync_now_reports_what_moved(tmp_path):
     app = team_app(tmp_path, with_hostile=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("S")
-        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "S")
         assert app.screen.last_sync.startswith("synced ")
         assert " out, " in app.screen.last_sync
     app.engine.dispose()
@@ -102,10 +97,8 @@ async def test_sync_failure_is_a_message_not_a_crash(tmp_path):
     app.cfg = dataclasses.replace(app.cfg, team_file=str(bad))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("S")
-        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "S")
         assert app.screen.last_sync.startswith("sync failed") and "newer okrtui" in app.screen.last_sync
         assert app.is_running
     app.engine.dispose()
@@ -115,16 +108,14 @@ async def test_hostile_teammate_text_shows_literally(tmp_path):
     app = team_app(tmp_path, with_hostile=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         people = cells(app.screen.query_one("#people", OkrTable))
         assert HOSTILE_TITLE in people
         app.screen.query_one("#people", OkrTable).select_key("k:kr-evil")
         await settle(pilot)
         detail = str(app.screen.query_one("#detail").render())
         assert "\\x1b[2J\\x1b[31mgotcha\\x07" in detail and "\x1b" not in detail
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "o")
         assert HOSTILE_TITLE in cells(app.screen.query_one(OkrTable))
     app.engine.dispose()
 
@@ -167,8 +158,7 @@ def test_snapshot_hostile_title_on_team_screen(snap_compare, tmp_path):
 
     async def run(pilot):
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         pilot.app.screen.query_one("#people", OkrTable).select_key("k:kr-evil")
         await settle(pilot)
 
