@@ -91,10 +91,21 @@ class OkrScreen(Screen):
         return table, width, keep
 
 
-class FormScreen(ModalScreen):
-    """A dialog form: fields in rows, a message under each field, enter saves, esc cancels."""
+class Dialog(ModalScreen):
+    """A modal dialog with its own footer: its keys are shown, and clickable with a mouse."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("f1,ctrl+g", "guide", "Guide")]
+    def on_mount(self) -> None:
+        self.mount(Footer())
+
+
+class FormScreen(Dialog):
+    """A dialog form: fields in rows, a message under each field, enter (or f2) saves, esc cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("f2", "save", "Save"),
+        Binding("f1,ctrl+g", "guide", "Guide"),
+    ]
 
     app: OkrApp
 

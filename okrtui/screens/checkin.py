@@ -8,12 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from okrtui import periods, scoring, validate
-from okrtui.screens.base import FormScreen, OkrScreen, OkrTable
+from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OkrTable
 from okrtui.text import plain
 from okrtui.views import CheckInView, KRView, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.grade_bar import BAND_STYLE
@@ -210,7 +209,7 @@ class CheckinForm(FormScreen):
         app.save(fn, on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
 
 
-class HistoryDialog(ModalScreen[None]):
+class HistoryDialog(Dialog):
     """A KR's check-ins in the period: e corrects one, d deletes one."""
 
     BINDINGS = [

@@ -6,10 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from okrtui.screens.base import OkrTable
+from okrtui.screens.base import Dialog, OkrTable
 from okrtui.widgets.kr_row import title_cell
 
 LEVEL_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("●", "cyan")}
@@ -43,7 +42,7 @@ Aim for 0.7: a steady 1.0 means the goals were too safe.
 """
 
 
-class GuideDialog(ModalScreen[None]):
+class GuideDialog(Dialog):
     BINDINGS = [Binding("escape,q,g,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
@@ -57,7 +56,7 @@ class GuideDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class CoachDialog(ModalScreen[str | None]):
+class CoachDialog(Dialog):
     """Findings of the user's objectives; enter jumps to the objective, g opens the guide."""
 
     BINDINGS = [

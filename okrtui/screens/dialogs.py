@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+
+from okrtui.screens.base import Dialog
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("enter", "answer(True)", "Yes", show=False),
@@ -34,7 +35,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(Dialog):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
@@ -78,7 +79,7 @@ Forms: enter saves, esc cancels,   S      sync with the team file now
 """
 
 
-class HelpDialog(ModalScreen[None]):
+class HelpDialog(Dialog):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close"), Binding("g", "guide", "Guide")]
 
     def action_guide(self) -> None:

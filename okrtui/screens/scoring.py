@@ -6,14 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from okrtui import validate
 from okrtui.domain import REFLECTION_QUESTIONS
 from okrtui.views import KRView, fmt_grade
-from okrtui.screens.base import FormScreen, OkrScreen, OkrTable
+from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OkrTable
 from okrtui.text import plain
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import title_cell
@@ -170,7 +169,7 @@ class ReflectionsForm(FormScreen):
                  on_done=lambda _: self.dismiss(True), on_error=self.failed)
 
 
-class CloseQuarterDialog(ModalScreen[None]):
+class CloseQuarterDialog(Dialog):
     """Close the period's objectives; the checked unfinished ones come back next quarter as drafts."""
 
     # enter must close the quarter even though the focused list would take it as "toggle".

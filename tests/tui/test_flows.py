@@ -385,3 +385,35 @@ async def test_flow_control_keys_are_never_bound(app):
         app.screen.query_one(OkrTable).select_key("o:o-reliable") if app.current_mode == "objectives" else None
         await press(pilot, "o", "e")
         assert not {"ctrl+s", "ctrl+q"} & set(app.active_bindings)
+
+
+async def test_mouse_alone_picks_a_row_and_saves_a_form(tmp_path):
+    """Click a KR row twice to open its check-in, click the dialog footer's Save."""
+    from textual.widgets._footer import FooterKey
+
+    from okrtui import interchange
+
+    from .conftest import make_app
+
+    app = make_app(tmp_path / "mouse.db", load_demo=False)
+    interchange.import_document(app.engine, {"format": "okrtui/1", "objectives": [{
+        "id": "o-1", "title": "Mouse friendly", "period": "2026-Q4", "key_results": [
+            {"id": f"kr-{i}", "title": f"Result {i}", "kind": "increase", "start": 0, "target": 10}
+            for i in range(2)]}]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        table = app.screen.query_one(OkrTable)
+        second_row = (10, 2)  # header is line 0 of the table; rows follow
+        await pilot.click(table, offset=second_row)
+        await settle(pilot)
+        assert table.current_key == "kr-1"
+        await pilot.click(table, offset=second_row)  # a click on the current row opens it
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "CheckinForm"
+        await type_text(pilot, "7")
+        (save,) = [k for k in app.screen.query(FooterKey) if k.action == "save"]
+        await pilot.click(save)
+        await settle(pilot)
+        assert [(c.kr_id, c.value) for c in rows(app, CheckIn)] == [("kr-1", 7)]
+    app.engine.dispose()
