@@ -12,7 +12,7 @@ from sqlmodel import Session
 from okrtui import scoring
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Objective, Period, Person
-from okrtui.store import check_ins_of_kr, find_key_result, identity, now_stamp, writing
+from okrtui.store import check_ins_of_kr_in, find_key_result, identity, now_stamp, writing
 from okrtui.text import plain
 
 MAX_NOTE = 10_000
@@ -65,10 +65,9 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
         raise OkrError(f"date {day} is outside {kr_id}'s period {period.id} ({period.start} .. {period.end})")
 
 
-def _saved(session: Session, kr: KeyResult, period: Period | None, row: CheckIn) -> Saved:
-    rows = check_ins_of_kr(session, kr.id)
-    points = [scoring.Point(c.date, c.value, c.created_at) for c in rows
-              if period is None or period.start <= c.date <= period.end]
+def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn) -> Saved:
+    # Rows come oldest first (date, then creation): the order progress needs.
+    points = [scoring.Point(day, value) for _, day, value, *_ in check_ins_of_kr_in(session, kr.id, period.start, period.end)]
     spec = scoring.Spec(kr.kind, kr.start, kr.target, kr.low, kr.high)
     prog = scoring.progress(spec, points)
     g = scoring.grade(scoring.kr_score(kr.self_score, prog))
@@ -76,7 +75,7 @@ def _saved(session: Session, kr: KeyResult, period: Period | None, row: CheckIn)
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
-           day: dt.date, stale_after: int = 7) -> Saved:
+           day: dt.date) -> Saved:
     check_values(value, confidence, note)
     with writing(engine) as session:
         kr = find_key_result(session, ref)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import math
 import os
 import sys
@@ -118,11 +119,11 @@ class Context:
     args: argparse.Namespace
     today: dt.date
 
-    @property
+    @functools.cached_property
     def config(self):  # noqa: ANN201
         from okrtui import config
 
-        return config.load()
+        return config.load()  # read once per command
 
     def db_path(self) -> Path:
         from okrtui.config import default_db_path
@@ -243,7 +244,7 @@ def cmd_checkin(ctx: Context) -> int:
     engine = ctx.engine()
     saved = checkins.record(
         engine, args.kr, args.value, confidence=args.confidence, note=args.note,
-        day=args.date or ctx.today, stale_after=ctx.config.stale_after_days,
+        day=args.date or ctx.today,
     )
     print(saved.summary())
     return EXIT_OK

@@ -40,8 +40,8 @@ def activation_blockers(session: Session, objective_id: str, span: periods.Span)
     """Error-level findings of the quality rules that forbid moving an objective to active."""
     from okrtui import report
 
-    me = identity(session).id
-    rep = report.build(session, span, span.start, me, team=True)
+    # Only the user's own objectives can be activated (checked by the caller): no need for the team's.
+    rep = report.build(session, span, span.start, identity(session).id, team=False)
     rep.objectives = [o for o in rep.objectives if o.id == objective_id]
     for o in rep.objectives:
         o.status = "active"  # judged as it would be once active

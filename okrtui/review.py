@@ -52,7 +52,7 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
         for kr in o.key_results:
             now_pts, prev_pts = _upto(kr, as_of), _upto(kr, before)
             spec = kr.spec
-            to_points = lambda cs: [scoring.Point(c.date, c.value, f"{i:08d}") for i, c in enumerate(cs)]  # noqa: E731
+            to_points = lambda cs: [scoring.Point(c.date, c.value) for c in cs]  # noqa: E731
             prog_now = scoring.progress(spec, to_points(now_pts))
             prog_prev = scoring.progress(spec, to_points(prev_pts))
             value_now = now_pts[-1].value if now_pts else None

@@ -68,7 +68,7 @@ class KRView:
 
     @property
     def points(self) -> list[scoring.Point]:
-        return [scoring.Point(c.date, c.value, f"{i:08d}") for i, c in enumerate(self.check_ins)]
+        return [scoring.Point(c.date, c.value) for c in self.check_ins]  # already oldest first
 
 
 @dataclass(slots=True)

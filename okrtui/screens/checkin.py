@@ -169,7 +169,7 @@ class CheckinForm(FormScreen):
                                                            style="dim"))
             return
         kr = self.kr
-        points = [scoring.Point(c.date, c.value, f"{i:08d}") for i, c in enumerate(kr.check_ins)
+        points = [scoring.Point(c.date, c.value) for c in kr.check_ins
                   if self.edited is None or c.id != self.edited.id]
         day = self.edited.date if self.edited else self.today
         prog = scoring.preview_progress(kr.spec, points, scoring.Point(day, value, "~"))
