@@ -149,6 +149,19 @@ class FormScreen(Dialog):
     def action_save(self) -> None:
         raise NotImplementedError
 
+    def submit(self, check: Any, raw: dict, write: Any) -> None:
+        """Check the raw form values (messages under the fields, nothing saved), then write
+        `write(values)` in a worker; the form closes with its result, or shows the error."""
+        from okrtui.validate import FormErrors
+
+        try:
+            values = check(raw)
+        except FormErrors as err:
+            self.show_errors(err.errors)
+            return
+        self.show_errors({})
+        self.app.save(lambda: write(values), on_done=self.dismiss, on_error=self.failed)
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 

@@ -89,19 +89,13 @@ class ObjectiveForm(FormScreen):
         self.query_one("#hint-title", Static).update(Text("\n".join(hints), style="italic yellow"))
 
     def action_save(self) -> None:
-        raw = {name: self.value_of(name) for name in
-               ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
-        try:
-            values = validate.check_objective(raw)
-        except validate.FormErrors as err:
-            self.show_errors(err.errors)
-            return
-        self.show_errors({})
         from okrtui import editing
 
+        raw = {name: self.value_of(name) for name in
+               ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
         app, oid = self.app, self.objective.id if self.objective else None
-        app.save(lambda: editing.save_objective(app.engine, app.span, values, oid),
-                 on_done=self.dismiss, on_error=self.failed)
+        self.submit(validate.check_objective, raw,
+                    lambda values: editing.save_objective(app.engine, app.span, values, oid))
 
 
 class KeyResultForm(FormScreen):
@@ -180,19 +174,12 @@ class KeyResultForm(FormScreen):
         self.query_one("#kind-help", Static).update(Text(KIND_HELP[kind], style="italic"))
 
     def action_save(self) -> None:
-        raw = {name: self.value_of(name) for name in
-               ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
-        try:
-            values = validate.check_key_result(raw)
-        except validate.FormErrors as err:
-            self.show_errors(err.errors)
-            return
-        self.show_errors({})
         from okrtui import editing
 
+        raw = {name: self.value_of(name) for name in
+               ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
         app, kid = self.app, self.kr.id if self.kr else None
-        app.save(lambda: editing.save_key_result(app.engine, values, kid), on_done=self.dismiss,
-                 on_error=self.failed)
+        self.submit(validate.check_key_result, raw, lambda values: editing.save_key_result(app.engine, values, kid))
 
 
 class DependencyForm(FormScreen):
