@@ -86,15 +86,6 @@ def newer(a: dict, b: dict) -> dict:
     return a if canonical(a) >= canonical(b) else b
 
 
-def to_record(row: Any) -> dict:
-    kind = TYPE_OF[type(row)]
-    record: dict[str, Any] = {"type": kind}
-    for name in FIELDS[kind]:
-        value = getattr(row, name)
-        record[name] = value.isoformat() if isinstance(value, dt.date) else value
-    return record
-
-
 def _record_from_mapping(kind: str, mapping: Any) -> dict:
     record: dict[str, Any] = {"type": kind}
     for name, (base, _, _) in FIELDS[kind].items():

@@ -138,9 +138,6 @@ class OkrTable(ScrollView, can_focus=True):
     def get_row(self, key: str) -> list:
         return self.get_row_at(self._index[key])
 
-    def get_row_index(self, key: str) -> int:
-        return self._index[key]
-
     def key_at(self, index: int) -> str:
         return self._keys[index]
 
