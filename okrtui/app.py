@@ -119,7 +119,7 @@ class OkrApp(App[None], inherit_bindings=False):
         # The storage layer is imported here, in the worker: the first frame never waits for it.
         from okrtui import editing, lint, report, views
         from okrtui.model import Team
-        from okrtui.store import my_id, open_engine, reading
+        from okrtui.store import identity, my_id, open_engine, reading, writing
 
         if self.engine is None:
             try:
@@ -134,6 +134,10 @@ class OkrApp(App[None], inherit_bindings=False):
 
         with reading(self.engine) as session:
             me = my_id(session)
+        if not me:  # a new database: "me" is made once, before the first view needs it
+            with writing(self.engine) as session:
+                me = identity(session, self.cfg.name, self.cfg.email).id
+        with reading(self.engine) as session:
             rep = report.build(session, span, self.today, me, team=True, stale_after=self.cfg.stale_after_days)
             team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
             my_team = session.get(Team, team_ids[0]) if team_ids else None

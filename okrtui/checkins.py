@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from okrtui import scoring
+from okrtui import schema, scoring
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Objective, Period, Person
-from okrtui.store import check_ins_of_kr_in, find_key_result, identity, now_stamp, writing
+from okrtui.store import check_ins_of_kr_in, find_key_result, identity, now_stamp, reading, touch, writing
 from okrtui.text import plain
-
-MAX_NOTE = 10_000
-
 
 @dataclass(frozen=True)
 class Saved:
@@ -27,36 +23,40 @@ class Saved:
     progress: float
     grade: float | None
     band: str | None
+    implausible: str | None = None  # why the value looks like a typo (it was stored all the same)
+    replaced: bool = False          # it replaced the same day's check-in
 
     def summary(self) -> str:
         from okrtui.views import fmt_grade, fmt_num
 
-        return (f"checked in {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)} → progress "
+        verb = "replaced today's check-in of" if self.replaced else "checked in"
+        return (f"{verb} {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)} → progress "
                 f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()
 
 
-def check_values(value: float, confidence: float | None, note: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise OkrError(f"value: expected a finite number, got {value!r}")
-    if confidence is not None and not (0 <= confidence <= 1):
-        raise OkrError(f"confidence: expected 0.0 to 1.0, got {confidence:g}")
-    if len(note) > MAX_NOTE:
-        raise OkrError(f"note: at most {MAX_NOTE} characters")
+def check_values(value: float, confidence: float | None, note: str) -> schema.CheckInInput:
+    return schema.check(schema.CheckInInput, {"value": value, "confidence": confidence, "note": note})
 
 
 def writable_kr(session: Session, kr: KeyResult) -> tuple[Objective, Period]:
-    """The KR's objective and period, if the local user may record on it."""
+    """The KR's objective and period, if the local user may record check-ins on it.
+
+    The KR's maker may, and so may its owner when someone else made it (a lead drafts the
+    team's KRs, each owner checks in): the check-ins are then the owner's own records."""
     me = identity(session).id
-    if kr.origin and kr.origin != me:
-        owner = session.get(Person, kr.origin)
-        who = f"{owner.name} ({owner.id})" if owner and owner.name else kr.origin
-        raise OkrError(f"{kr.id} belongs to {plain(who)}; only they can change it")
+    if kr.origin and me not in (kr.origin, kr.owner_id):
+        maker = session.get(Person, kr.origin)
+        who = f"{maker.name} ({maker.id})" if maker and maker.name else kr.origin
+        raise OkrError(f"{kr.id} was made by {plain(who)} and is owned by "
+                       f"{plain(kr.owner_id or 'nobody')}; only they can check in on it")
     objective = session.get(Objective, kr.objective_id)
     if objective is None or objective.deleted:
         raise OkrError(f"{kr.id} has no live objective")
     if objective.status in ("closed", "archived"):
         raise OkrError(f"{kr.id} belongs to a {objective.status} objective; reopen it to check in")
     period = session.get(Period, objective.period_id)
+    if period is None:
+        raise OkrError(f"{kr.id}'s period {objective.period_id} is missing")
     return objective, period
 
 
@@ -65,41 +65,63 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
         raise OkrError(f"date {day} is outside {kr_id}'s period {period.id} ({period.start} .. {period.end})")
 
 
-def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn) -> Saved:
+def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False) -> Saved:
     # Rows come oldest first (date, then creation): the order progress needs.
     points = [scoring.Point(day, value) for _, day, value, *_ in check_ins_of_kr_in(session, kr.id, period.start, period.end)]
     spec = scoring.Spec(kr.kind, kr.start, kr.target, kr.low, kr.high)
     prog = scoring.progress(spec, points)
     g = scoring.grade(scoring.kr_score(kr.self_score, prog))
-    return Saved(row.id, kr.id, kr.title, row.value, prog, g, scoring.band(g))
+    why = schema.implausible(kr.kind, kr.start, kr.target, kr.low, kr.high, row.value)
+    return Saved(row.id, kr.id, kr.title, row.value, prog, g, scoring.band(g), why, replaced)
+
+
+def implausible(engine: Engine, ref: str, value: float) -> str | None:
+    """Why this value looks like a typo for the KR, or None: asked about before saving."""
+    with reading(engine) as session:
+        kr = find_key_result(session, ref)
+        return schema.implausible(kr.kind, kr.start, kr.target, kr.low, kr.high, value)
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
-           day: dt.date) -> Saved:
-    check_values(value, confidence, note)
+           day: dt.date, replace_same_day: bool = False) -> Saved:
+    """A new check-in; with replace_same_day, the user's own check-in of that day is corrected instead."""
+    checked = check_values(value, confidence, note)
     with writing(engine) as session:
         kr = find_key_result(session, ref)
         _, period = writable_kr(session, kr)
         _in_period(period, day, kr.id)
         me = identity(session).id
-        row = CheckIn(kr_id=kr.id, date=day, value=float(value), confidence=confidence, note=note,
-                      author_id=me, origin=me)
+        row = _same_day(session, kr.id, day, me) if replace_same_day else None
+        replaced = row is not None
+        if row is not None:
+            touch(row, value=checked.value, confidence=checked.confidence, note=checked.note)
+        else:
+            row = CheckIn(kr_id=kr.id, date=day, value=checked.value, confidence=checked.confidence,
+                          note=checked.note, author_id=me, origin=me)
         session.add(row)
         session.flush()
-        return _saved(session, kr, period, row)
+        return _saved(session, kr, period, row, replaced=replaced)
+
+
+def _same_day(session: Session, kr_id: str, day: dt.date, me: str) -> CheckIn | None:
+    return session.exec(
+        select(CheckIn).where(CheckIn.kr_id == kr_id, CheckIn.date == day, CheckIn.origin == me,
+                              col(CheckIn.deleted).is_(False))
+        .order_by(col(CheckIn.created_at).desc()).limit(1)
+    ).first()
 
 
 def update(engine: Engine, check_in_id: str, value: float, *, confidence: float | None, note: str,
            day: dt.date) -> Saved:
-    check_values(value, confidence, note)
+    checked = check_values(value, confidence, note)
     with writing(engine) as session:
-        row = _live(session, check_in_id)
+        row = _own(session, check_in_id)
         kr = session.get(KeyResult, row.kr_id)
+        if kr is None:
+            raise OkrError(f"check-in {check_in_id}'s key result is missing")
         _, period = writable_kr(session, kr)
         _in_period(period, day, kr.id)
-        if (row.value, row.confidence, row.note, row.date) != (value, confidence, note, day):
-            row.value, row.confidence, row.note, row.date = float(value), confidence, note, day
-            row.updated_at = now_stamp()
+        touch(row, value=checked.value, confidence=checked.confidence, note=checked.note, date=day)
         session.add(row)
         session.flush()
         return _saved(session, kr, period, row)
@@ -108,15 +130,21 @@ def update(engine: Engine, check_in_id: str, value: float, *, confidence: float 
 def delete(engine: Engine, check_in_id: str) -> None:
     """A tombstone, so the deletion reaches teammates through the team file."""
     with writing(engine) as session:
-        row = _live(session, check_in_id)
-        writable_kr(session, session.get(KeyResult, row.kr_id))
+        row = _own(session, check_in_id)
+        kr = session.get(KeyResult, row.kr_id)
+        if kr is not None:
+            writable_kr(session, kr)
         row.deleted = True
         row.updated_at = now_stamp()
         session.add(row)
 
 
-def _live(session: Session, check_in_id: str) -> CheckIn:
+def _own(session: Session, check_in_id: str) -> CheckIn:
+    """A live check-in the local user made: only its maker changes a record."""
     row = session.get(CheckIn, check_in_id)
     if row is None or row.deleted:
         raise OkrError(f"no check-in {check_in_id!r}")
+    me = identity(session).id
+    if row.origin and row.origin != me:
+        raise OkrError(f"check-in {check_in_id} was recorded by {plain(row.origin)}; only they can change it")
     return row

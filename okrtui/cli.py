@@ -9,9 +9,10 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from okrtui import __version__
 from okrtui.errors import OkrError
@@ -38,11 +39,20 @@ def _number(text: str) -> float:
     return value
 
 
-def _confidence(text: str) -> float:
-    value = _number(text)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a confidence from 0.0 to 1.0, got {text!r}")
-    return value
+def _checked(field: str) -> Callable[[str], Any]:
+    """An argument checked by the schema's rule for one field of a check-in or an identity."""
+    def check(text: str) -> Any:
+        from okrtui import schema
+
+        model: type[schema.Fields] = schema.CheckInInput if field in schema.CheckInInput.model_fields \
+            else schema.Identity
+        raw: Any = _number(text) if field in ("value", "confidence") else text
+        base = {"value": 0.0} if model is schema.CheckInInput else {"name": "x"}
+        try:
+            return getattr(schema.check(model, {**base, field: raw}), field)
+        except schema.Invalid as err:
+            raise argparse.ArgumentTypeError(err.message) from None
+    return check
 
 
 def _date(text: str) -> dt.date:
@@ -52,15 +62,6 @@ def _date(text: str) -> dt.date:
         return parse_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _text(limit: int):  # noqa: ANN202
-    def check(text: str) -> str:
-        if len(text) > limit:
-            raise argparse.ArgumentTypeError(f"is {len(text)} characters long; at most {limit} are allowed")
-        return text
-
-    return check
 
 
 def build_parser() -> Parser:
@@ -83,10 +84,10 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("checkin", parents=[db], help="record a value for a key result")
     p.add_argument("kr", metavar="KR", help="key result id or a unique prefix (4+ characters)")
-    p.add_argument("value", metavar="VALUE", type=_number,
+    p.add_argument("value", metavar="VALUE", type=_checked("value"),
                    help="the KR's new value (a milestone: 1 when done, 0 if not yet)")
-    p.add_argument("--confidence", metavar="C", type=_confidence, help="0.0 to 1.0")
-    p.add_argument("--note", metavar="TEXT", type=_text(10_000), default="")
+    p.add_argument("--confidence", metavar="C", type=_checked("confidence"), help="0.0 to 1.0")
+    p.add_argument("--note", metavar="TEXT", type=_checked("note"), default="")
     p.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="default: today")
 
     p = sub.add_parser("report", parents=[db], help="scores, grades, pace and forecast of a period")
@@ -109,9 +110,22 @@ def build_parser() -> Parser:
     p.add_argument("theirs", metavar="THEIRS", type=Path)
 
     p = sub.add_parser("whoami", parents=[db], help="show or set the local identity")
-    p.add_argument("--name", type=_text(200))
-    p.add_argument("--email", type=_text(200))
+    p.add_argument("--name", type=_checked("name"))
+    p.add_argument("--email", type=_checked("email"))
+    p.add_argument("--adopt", metavar="ID", type=_person_id,
+                   help="use this existing identity (yours, from another machine) in a new database")
+
+    p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
+
+
+def _person_id(text: str) -> str:
+    from okrtui.domain import ID_RE
+
+    if not ID_RE.match(text):
+        raise argparse.ArgumentTypeError(f"{text[:70]!r} is not a valid id (1-64 of A-Z a-z 0-9 . _ : -)")
+    return text
 
 
 @dataclass
@@ -131,10 +145,10 @@ class Context:
         given = getattr(self.args, "db", None)
         return Path(given).expanduser() if given else default_db_path()
 
-    def engine(self):  # noqa: ANN201
+    def engine(self, *, create: bool = True):  # noqa: ANN201
         from okrtui.store import open_engine
 
-        return open_engine(self.db_path())
+        return open_engine(self.db_path(), create=create)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,6 +175,12 @@ def _error(message: str) -> None:
     from okrtui.text import plain
 
     print(f"okrtui: error: {plain(message)[:2000]}", file=sys.stderr)
+
+
+def _warn(message: str) -> None:
+    from okrtui.text import plain
+
+    print(f"okrtui: warning: {plain(message)[:2000]}", file=sys.stderr)
 
 
 def _emit(text: str, output: Path | None = None) -> None:
@@ -204,7 +224,7 @@ def cmd_export(ctx: Context) -> int:
     from okrtui.store import my_id, reading
 
     args = ctx.args
-    engine = ctx.engine()
+    engine = ctx.engine(create=False)
     cfg = ctx.config
     if args.period is not None:
         with reading(engine) as session:
@@ -246,6 +266,8 @@ def cmd_checkin(ctx: Context) -> int:
         engine, args.kr, args.value, confidence=args.confidence, note=args.note,
         day=args.date or ctx.today,
     )
+    if saved.implausible:
+        _warn(f"{saved.kr_id}: {saved.implausible}; recorded as given (correct it with another check-in today)")
     print(saved.summary())
     return EXIT_OK
 
@@ -256,7 +278,7 @@ def cmd_report(ctx: Context) -> int:
 
     args = ctx.args
     cfg = ctx.config
-    with reading(ctx.engine()) as session:
+    with reading(ctx.engine(create=False)) as session:
         span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
         me = my_id(session)
         rep = report.build(session, span, args.as_of or ctx.today, me, team=args.team,
@@ -271,7 +293,7 @@ def cmd_lint(ctx: Context) -> int:
 
     args = ctx.args
     cfg = ctx.config
-    with reading(ctx.engine()) as session:
+    with reading(ctx.engine(create=False)) as session:
         span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
         me = my_id(session)
         rep = report.build(session, span, args.as_of or ctx.today, me, team=False,
@@ -291,8 +313,10 @@ def cmd_sync(ctx: Context) -> int:
     result = sync.sync(ctx.engine(), path, progress)
     if progress is not None:
         sys.stderr.write("\r\033[K")
+    for line in result.warnings:
+        _warn(line)
     print(result.summary())
-    return EXIT_PROBLEMS if result.skipped else EXIT_OK
+    return EXIT_PROBLEMS if result.skipped or result.warnings else EXIT_OK
 
 
 def _progress(done: int, total: int) -> None:
@@ -309,11 +333,13 @@ def cmd_merge_driver(ctx: Context) -> int:
 
 
 def cmd_whoami(ctx: Context) -> int:
-    from okrtui.store import identity, touch, writing
+    from okrtui.store import adopt, identity, touch, writing
 
     args = ctx.args
     cfg = ctx.config
     with writing(ctx.engine()) as session:
+        if args.adopt:
+            adopt(session, args.adopt, args.name or cfg.name, args.email or cfg.email)
         me = identity(session, cfg.name, cfg.email)
         changes = {k: v for k, v in (("name", args.name), ("email", args.email)) if v is not None}
         touch(me, **changes)
@@ -324,7 +350,26 @@ def cmd_whoami(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_due(ctx: Context) -> int:
+    from okrtui import report
+    from okrtui.store import my_id, reading
+    from okrtui.text import plain
+
+    cfg = ctx.config
+    day = ctx.args.as_of or ctx.today
+    with reading(ctx.engine(create=False)) as session:
+        span = report.resolve_period(session, None, day, cfg.fiscal_year_start_month)
+        me = my_id(session)
+        rep = report.build(session, span, day, me, team=True, stale_after=cfg.stale_after_days)
+    rows = report.due(rep, me)
+    for kr in rows:
+        last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
+        print(f"{kr.id}  {plain(kr.title)}  last check-in {last}")
+    return EXIT_PROBLEMS if rows else EXIT_OK
+
+
 COMMANDS = {
+    "due": cmd_due,
     "import": cmd_import,
     "export": cmd_export,
     "checkin": cmd_checkin,

@@ -7,6 +7,7 @@ import os
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from okrtui.errors import OkrError
 
@@ -58,24 +59,19 @@ def load(path: Path | None = None) -> Config:
     return from_dict(data, str(path))
 
 
-def from_dict(data: dict, where: str = "config") -> Config:
-    known = {f.name: f.type for f in fields(Config)}
-    values = {}
-    for key, value in data.items():
-        if key not in known:
-            raise OkrError(f"{where}: unknown setting {key!r}")
-        want_int = known[key] == "int"
-        if want_int and (type(value) is not int):
-            raise OkrError(f"{where}: {key}: expected a whole number")
-        if not want_int and not isinstance(value, str):
-            raise OkrError(f"{where}: {key}: expected a string")
-        values[key] = value
-    cfg = Config(**values)
-    if not 1 <= cfg.fiscal_year_start_month <= 12:
-        raise OkrError(f"{where}: fiscal_year_start_month: expected 1 to 12")
-    if not 0 <= cfg.stale_after_days <= 366:
-        raise OkrError(f"{where}: stale_after_days: expected 0 to 366")
-    return cfg
+def from_dict(data: dict[str, Any], where: str = "config") -> Config:
+    from pydantic import ValidationError
+
+    from okrtui import schema
+
+    try:
+        checked = schema.Settings.model_validate(data)
+    except ValidationError as err:
+        key, message = schema.problems(err)[0]
+        if message == "unknown setting":
+            raise OkrError(f"{where}: unknown setting {key!r}") from None
+        raise OkrError(f"{where}: {key}: {message}") from None
+    return Config(**checked.model_dump())
 
 
 def save(cfg: Config, path: Path | None = None) -> None:

@@ -6,9 +6,7 @@ e.g. `objectives[2].key_results[0].target: expected a number`.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,31 +14,15 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from okrtui import periods
+from okrtui import periods, schema
 from okrtui.errors import OkrError
-from okrtui.domain import ID_RE, KINDS, LEVELS, STATUSES, VISIBILITIES
+from okrtui.schema import Invalid
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.views import num
 from okrtui.store import get_meta, identity, reading, touch, writing
 
 FORMAT = "okrtui/1"
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_TITLE = 500
-MAX_NAME = 200
-MAX_TEXT = 10_000
-MAX_UNIT = 32
-
-
-class Invalid(OkrError):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}" if path else message)
-
-
-class _NonFinite:
-    """NaN / Infinity read from JSON: kept so the message can name the field."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
 
 
 # --- reading -----------------------------------------------------------------------
@@ -68,105 +50,11 @@ def parse_document(raw: bytes) -> Any:
     except UnicodeDecodeError as err:
         raise OkrError(f"the document is not UTF-8 (byte {err.start})") from None
     try:
-        return json.loads(text, parse_constant=_NonFinite)
+        return json.loads(text, parse_constant=schema.NonFinite)
     except json.JSONDecodeError as err:
         raise OkrError(f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
     except RecursionError:
         raise OkrError("not valid JSON: nested too deeply") from None
-
-
-# --- field checks ----------------------------------------------------------------------
-
-def _obj(value: Any, path: str) -> dict:
-    if not isinstance(value, dict):
-        raise Invalid(path, f"expected an object, got {_kind(value)}")
-    return value
-
-
-def _list(data: dict, key: str, path: str) -> list:
-    value = data.get(key, [])
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise Invalid(_join(path, key), f"expected a list, got {_kind(value)}")
-    return value
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, _NonFinite):
-        return value.token
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
-            dict: "an object"}.get(type(value), type(value).__name__)
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _str(data: dict, key: str, path: str, *, required: bool = False, limit: int = MAX_TEXT,
-         default: str = "", nonempty: bool = False) -> str:
-    where = _join(path, key)
-    if key not in data or data[key] is None:
-        if required:
-            raise Invalid(where, "is required")
-        return default
-    value = data[key]
-    if not isinstance(value, str):
-        raise Invalid(where, f"expected a string, got {_kind(value)}")
-    if len(value) > limit:
-        raise Invalid(where, f"is {len(value)} characters long; at most {limit} are allowed")
-    if (nonempty or required) and not value.strip():
-        raise Invalid(where, "must not be empty")
-    return value
-
-
-def _id(data: dict, key: str, path: str, *, required: bool = False) -> str | None:
-    value = _str(data, key, path, required=required, limit=1000, default="")
-    if not value and not required:
-        return None
-    if not ID_RE.match(value):
-        raise Invalid(_join(path, key), f"{value[:70]!r} is not a valid id (1-64 of A-Z a-z 0-9 . _ : -)")
-    return value
-
-
-def _num(data: dict, key: str, path: str, *, required: bool = False, default: float | None = None,
-         lo: float | None = None, hi: float | None = None) -> float | None:
-    where = _join(path, key)
-    if key not in data or data[key] is None:
-        if required:
-            raise Invalid(where, "is required" if key not in data else "expected a number, got null")
-        return default
-    value = data[key]
-    if isinstance(value, _NonFinite):
-        raise Invalid(where, f"expected a finite number, got {value.token}")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Invalid(where, f"expected a number, got {_kind(value)}")
-    try:
-        value = float(value)
-    except OverflowError:
-        raise Invalid(where, "number is too large") from None
-    if not math.isfinite(value):
-        raise Invalid(where, "expected a finite number")
-    if lo is not None and value < lo or hi is not None and value > hi:
-        raise Invalid(where, f"expected a number from {lo:g} to {hi:g}, got {value:g}")
-    return value
-
-
-def _enum(data: dict, key: str, path: str, choices: tuple[str, ...], default: str) -> str:
-    value = _str(data, key, path, default=default, limit=100)
-    if value not in choices:
-        raise Invalid(_join(path, key), f"expected one of {', '.join(choices)}, got {value[:40]!r}")
-    return value
-
-
-def _date(data: dict, key: str, path: str) -> dt.date:
-    value = _str(data, key, path, required=True, limit=100)
-    try:
-        return periods.parse_date(value)
-    except ValueError:
-        raise Invalid(_join(path, key), f"expected a date YYYY-MM-DD, got {value[:40]!r}") from None
 
 
 # --- the validated document ------------------------------------------------------------
@@ -199,6 +87,47 @@ class _Ids:
         return ident in self.seen.get(space, {})
 
 
+def _obj(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise Invalid(path, f"expected an object, got {schema.describe(value)}")
+    return value
+
+
+def _list(data: dict[str, Any], key: str, path: str) -> list[Any]:
+    value = data.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Invalid(schema.join(path, key), f"expected a list, got {schema.describe(value)}")
+    return value
+
+
+def _record(kind: str, row: dict[str, Any], path: str, drop: str = "", **extra: Any) -> dict[str, Any]:
+    """One document entry checked through the schema, as stored field values."""
+    data = {k: v for k, v in row.items() if k != drop}
+    checked = schema.check(schema.RECORDS[kind], {**data, **extra}, path, schema.DOCUMENT_KEYS.get(kind))
+    return checked.model_dump()
+
+
+class _Refs:
+    """Resolves a document's references against the document itself, then the database."""
+
+    def __init__(self, session: Session, ids: _Ids) -> None:
+        self.session, self.ids = session, ids
+
+    def exists(self, space: str, model: type, ident: str) -> bool:
+        return self.ids.has(space, ident) or self.session.get(model, ident) is not None
+
+    def check(self, ident: str | None, path: str, space: str, model: type) -> None:
+        if ident is not None and not self.exists(space, model, ident):
+            raise Invalid(path, f"unknown {space} {ident!r}")
+
+    def period(self, label: str, path: str, hint: str = "") -> None:
+        if not (self.ids.has("period", label) or periods.is_quarter_label(label)
+                or self.session.get(Period, label) is not None):
+            raise Invalid(path, f"unknown period {label!r}{hint}")
+
+
 def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
     root = _obj(data, "document")
     if "format" not in root:
@@ -207,143 +136,65 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
         raise Invalid("format", f"expected {FORMAT!r}, got {str(root['format'])[:40]!r}")
     doc = Document()
     ids = _Ids()
+    refs = _Refs(session, ids)
 
-    for i, raw in enumerate(_list(root, "people", "")):
-        p = f"people[{i}]"
-        row = _obj(raw, p)
-        pid = _id(row, "id", p, required=True)
-        ids.add("person", pid, f"{p}.id")
-        doc.people.append({"id": pid, "name": _str(row, "name", p, limit=MAX_NAME),
-                           "email": _str(row, "email", p, limit=MAX_NAME)})
-    for i, raw in enumerate(_list(root, "teams", "")):
-        p = f"teams[{i}]"
-        row = _obj(raw, p)
-        tid = _id(row, "id", p, required=True)
-        ids.add("team", tid, f"{p}.id")
-        doc.teams.append({"id": tid, "name": _str(row, "name", p, limit=MAX_NAME),
-                          "mission": _str(row, "mission", p), "vision": _str(row, "vision", p)})
-    for i, raw in enumerate(_list(root, "periods", "")):
-        p = f"periods[{i}]"
-        row = _obj(raw, p)
-        pid = _id(row, "id", p, required=True)
-        ids.add("period", pid, f"{p}.id")
-        start, end = _date(row, "start", p), _date(row, "end", p)
-        if end < start:
-            raise Invalid(f"{p}.end", f"{end} is before start {start}")
-        doc.periods.append({"id": pid, "start": start, "end": end})
+    for key, kind, out in (("people", "person", doc.people), ("teams", "team", doc.teams),
+                           ("periods", "period", doc.periods)):
+        for i, raw in enumerate(_list(root, key, "")):
+            values = _record(kind, _obj(raw, f"{key}[{i}]"), f"{key}[{i}]")
+            ids.add(kind, values["id"], f"{key}[{i}].id")
+            out.append(values)
 
-    def exists(space: str, model: type, ident: str) -> bool:
-        if ids.has(space, ident):
-            return True
-        row = session.get(model, ident)
-        return row is not None
-
-    def ref(row: dict, key: str, path: str, space: str, model: type) -> str | None:
-        ident = _id(row, key, path)
-        if ident is not None and not exists(space, model, ident):
-            raise Invalid(_join(path, key), f"unknown {space} {ident!r}")
-        return ident
-
-    objectives_raw = _list(root, "objectives", "")
-    for i, raw in enumerate(objectives_raw):  # ids first: parents may come later in the list
+    checked = []
+    for i, raw in enumerate(_list(root, "objectives", "")):  # ids first: parents may come later
         p = f"objectives[{i}]"
-        ids.add("objective", _id(_obj(raw, p), "id", p, required=True), f"{p}.id")
-    for i, raw in enumerate(objectives_raw):
-        p = f"objectives[{i}]"
-        row = raw
-        oid = row["id"]
-        period = _str(row, "period", p, required=True, limit=64)
-        if not (ids.has("period", period) or periods.is_quarter_label(period)
-                or session.get(Period, period) is not None):
-            raise Invalid(f"{p}.period", f"unknown period {period!r} (use YYYY-Qn or a periods entry)")
-        parent = ref(row, "parent", p, "objective", Objective)
-        if parent == oid:
-            raise Invalid(f"{p}.parent", "an objective cannot be its own parent")
-        doc.objectives.append({
-            "id": oid, "title": _str(row, "title", p, required=True, limit=MAX_TITLE),
-            "description": _str(row, "description", p),
-            "level": _enum(row, "level", p, LEVELS, "personal"),
-            "team_id": ref(row, "team", p, "team", Team),
-            "owner_id": ref(row, "owner", p, "person", Person),
-            "period_id": period, "parent_id": parent,
-            "status": _enum(row, "status", p, STATUSES, "active"),
-            "visibility": _enum(row, "visibility", p, VISIBILITIES, "shared"),
-            "position": i,
-        })
-        for j, kraw in enumerate(_list(row, "key_results", p)):
-            _key_result(kraw, f"{p}.key_results[{j}]", oid, j, doc, ids, ref)
+        row = _obj(raw, p)
+        values = _record("objective", row, p, drop="key_results", position=i)
+        ids.add("objective", values["id"], f"{p}.id")
+        checked.append((p, values, _list(row, "key_results", p)))
+    for p, values, krs in checked:
+        refs.period(values["period_id"], f"{p}.period", " (use YYYY-Qn or a periods entry)")
+        refs.check(values["parent_id"], f"{p}.parent", "objective", Objective)
+        refs.check(values["team_id"], f"{p}.team", "team", Team)
+        refs.check(values["owner_id"], f"{p}.owner", "person", Person)
+        doc.objectives.append(values)
+        for j, kraw in enumerate(krs):
+            _key_result(kraw, f"{p}.key_results[{j}]", values["id"], j, doc, ids, refs)
     _check_parent_cycles(doc.objectives, session)
 
     for i, raw in enumerate(_list(root, "dependencies", "")):
         p = f"dependencies[{i}]"
-        row = _obj(raw, p)
-        did = _id(row, "id", p, required=True)
-        ids.add("dependency", did, f"{p}.id")
-        ends = []
+        values = _record("dependency", _obj(raw, p), p)
+        ids.add("dependency", values["id"], f"{p}.id")
         for key in ("from", "to"):
-            end = _id(row, key, p, required=True)
-            if not (exists("objective", Objective, end) or exists("key_result", KeyResult, end)):
+            end = values[f"{key}_id"]
+            if not (refs.exists("objective", Objective, end) or refs.exists("key_result", KeyResult, end)):
                 raise Invalid(f"{p}.{key}", f"unknown objective or key result {end!r}")
-            ends.append(end)
-        if ends[0] == ends[1]:
-            raise Invalid(f"{p}.to", "a dependency must link two different records")
-        doc.dependencies.append({"id": did, "from_id": ends[0], "to_id": ends[1],
-                                 "note": _str(row, "note", p)})
+        doc.dependencies.append(values)
 
     for i, raw in enumerate(_list(root, "reflections", "")):
         p = f"reflections[{i}]"
-        row = _obj(raw, p)
-        rid = _id(row, "id", p, required=True)
-        ids.add("reflection", rid, f"{p}.id")
-        person = ref(row, "person", p, "person", Person)
-        period = _str(row, "period", p, required=True, limit=64)
-        if not (ids.has("period", period) or periods.is_quarter_label(period)
-                or session.get(Period, period) is not None):
-            raise Invalid(f"{p}.period", f"unknown period {period!r}")
-        doc.reflections.append({"id": rid, "person_id": person, "period_id": period,
-                                "question": _str(row, "question", p, required=True, limit=100),
-                                "answer": _str(row, "answer", p)})
+        values = _record("reflection", _obj(raw, p), p)
+        ids.add("reflection", values["id"], f"{p}.id")
+        refs.check(values["person_id"], f"{p}.person", "person", Person)
+        refs.period(values["period_id"], f"{p}.period")
+        doc.reflections.append(values)
     return doc
 
 
-def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Document, ids: _Ids, ref) -> None:  # noqa: ANN001
+def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Document, ids: _Ids,
+                refs: _Refs) -> None:
     row = _obj(raw, p)
-    kid = _id(row, "id", p, required=True)
-    ids.add("key_result", kid, f"{p}.id")
-    kind = _str(row, "kind", p, required=True, limit=40)
-    if kind not in KINDS:
-        raise Invalid(f"{p}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
-    values: dict[str, float | None] = {"start": None, "target": None, "low": None, "high": None}
-    if kind in ("increase", "decrease"):
-        values["start"] = _num(row, "start", p, required=True)
-        values["target"] = _num(row, "target", p, required=True)
-    elif kind == "range":
-        values["low"] = _num(row, "low", p, required=True)
-        values["high"] = _num(row, "high", p, required=True)
-        if values["low"] > values["high"]:
-            raise Invalid(f"{p}.high", f"must not be below low ({values['high']:g} < {values['low']:g})")
-    unit = _str(row, "unit", p, limit=MAX_UNIT, required=kind == "baseline")
-    doc.key_results.append({
-        "id": kid, "objective_id": objective_id, "title": _str(row, "title", p, required=True, limit=MAX_TITLE),
-        "owner_id": ref(row, "owner", p, "person", Person), "kind": kind, "unit": unit, **values,
-        "weight": _num(row, "weight", p, default=1.0, lo=0, hi=1e6),
-        "self_score": _num(row, "self_score", p, lo=0, hi=1),
-        "score_comment": _str(row, "score_comment", p),
-        "position": position,
-    })
+    values = _record("key_result", row, p, drop="check_ins", objective_id=objective_id, position=position)
+    ids.add("key_result", values["id"], f"{p}.id")
+    refs.check(values["owner_id"], f"{p}.owner", "person", Person)
+    doc.key_results.append(values)
     for k, craw in enumerate(_list(row, "check_ins", p)):
         cp = f"{p}.check_ins[{k}]"
-        crow = _obj(craw, cp)
-        cid = _id(crow, "id", cp, required=True)
-        ids.add("check_in", cid, f"{cp}.id")
-        doc.check_ins.append({
-            "id": cid, "kr_id": kid, "date": _date(crow, "date", cp),
-            "value": _num(crow, "value", cp, required=True),
-            "confidence": _num(crow, "confidence", cp, lo=0, hi=1),
-            "note": _str(crow, "note", cp),
-            "author_id": ref(crow, "author", cp, "person", Person),
-        })
-
+        cvalues = _record("check_in", _obj(craw, cp), cp, kr_id=values["id"])
+        ids.add("check_in", cvalues["id"], f"{cp}.id")
+        refs.check(cvalues["author_id"], f"{cp}.author", "person", Person)
+        doc.check_ins.append(cvalues)
 
 def _check_parent_cycles(objectives: list[dict], session: Session) -> None:
     parents = {o["id"]: o["parent_id"] for o in objectives}

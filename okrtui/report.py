@@ -54,7 +54,9 @@ def build(
         view = KRView(*row, check_ins=[])
         krs[view.id] = view
         views[view.objective_id].key_results.append(view)
-    for kr_id, *rest in check_ins_in(session, span.label, span.start, span.end, origin):
+    # Only what was known on as_of counts (okr-method.md): later check-ins are not read at all.
+    last_day = min(span.end, as_of)
+    for kr_id, *rest in check_ins_in(session, span.label, span.start, last_day, origin):
         krs[kr_id].check_ins.append(CheckInView(*rest))  # already ordered by date, then creation
     for obj in views.values():
         for kr in obj.key_results:
@@ -63,6 +65,12 @@ def build(
     people = {pid: name or pid for pid, name in session.execute(select(Person.id, Person.name)).all()}
     teams = {t.id: t for t in session.exec(select(Team).where(Team.deleted == False)).all()}  # noqa: E712
     return PeriodReport(span, as_of, list(views.values()), people, teams)
+
+
+def due(rep: PeriodReport, me: str) -> list[KRView]:
+    """The active KRs `me` answers for (as owner, or as maker of an unowned KR) that are stale."""
+    return [kr for o in rep.objectives if o.status == "active" for kr in o.key_results
+            if kr.stale and (kr.owner_id == me or (kr.owner_id is None and kr.origin == me))]
 
 
 def kr_check_ins(session: Session, kr_id: str, span: periods.Span) -> list[CheckInView]:

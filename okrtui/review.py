@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from okrtui import scoring
-from okrtui.views import KRView, ObjectiveView, PeriodReport
+from okrtui import periods, scoring
+from okrtui.domain import VALUE_KINDS
+from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class ReviewRow:
     confidence_trend: str  # ↑ ↓ → or ""
     stale: bool
     forecast: float | None
+    objective_grade: float | None  # the objective as it stood on the review's as_of day
+    objective_band: str | None
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,38 @@ class WeekReview:
     mid_quarter: bool
 
 
-def _upto(kr: KRView, day: dt.date):  # noqa: ANN202
+def _upto(kr: KRView, day: dt.date) -> list[CheckInView]:
     return [c for c in kr.check_ins if c.date <= day]
+
+
+def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: periods.Span,
+         stale_after: int) -> ReviewRow:
+    now_pts, prev_pts = _upto(kr, as_of), _upto(kr, before)
+    spec = kr.spec
+    prog_now = scoring.progress(spec, _points(now_pts))
+    prog_prev = scoring.progress(spec, _points(prev_pts))
+    value_now = now_pts[-1].value if now_pts else None
+    value_prev = prev_pts[-1].value if prev_pts else None
+    pace = None
+    if kr.kind in VALUE_KINDS:
+        pace = scoring.pace(spec, prog_now, scoring.expected(span.start, span.end, as_of))
+    last = now_pts[-1].date if now_pts else None
+    stale = scoring.is_stale(o.status == "active", last, span.start, as_of, stale_after)
+    conf_now = now_pts[-1].confidence if now_pts else None
+    conf_prev = prev_pts[-1].confidence if prev_pts else None
+    trend = ""
+    if conf_now is not None and conf_prev is not None:
+        trend = "↑" if conf_now > conf_prev else "↓" if conf_now < conf_prev else "→"
+    return ReviewRow(
+        o, kr, value_now,
+        None if value_now is None or value_prev is None else value_now - value_prev,
+        prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
+        scoring.forecast(spec, _points(now_pts), span.start, span.end), None, None,
+    )
+
+
+def _points(check_ins: list[CheckInView]) -> list[scoring.Point]:
+    return [scoring.Point(c.date, c.value) for c in check_ins]
 
 
 def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_after: int = 7) -> WeekReview:
@@ -44,38 +77,24 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
     as_of = min(week_end, today) if week_start <= today else week_end
     before = week_start - dt.timedelta(days=1)
     span = rep.period
-    rows: list[ReviewRow] = []
     counts = {"on track": 0, "at risk": 0, "behind": 0, "stale": 0}
-    for o in sorted(rep.objectives, key=lambda o: (o.score is None, o.score or 0.0, o.position)):
+    graded: list[tuple[float | None, int, list[ReviewRow]]] = []
+    for o in rep.objectives:
         if o.status in ("draft", "archived"):
             continue
-        for kr in o.key_results:
-            now_pts, prev_pts = _upto(kr, as_of), _upto(kr, before)
-            spec = kr.spec
-            to_points = lambda cs: [scoring.Point(c.date, c.value) for c in cs]  # noqa: E731
-            prog_now = scoring.progress(spec, to_points(now_pts))
-            prog_prev = scoring.progress(spec, to_points(prev_pts))
-            value_now = now_pts[-1].value if now_pts else None
-            value_prev = prev_pts[-1].value if prev_pts else None
-            pace = None
-            if kr.kind in ("increase", "decrease"):
-                pace = scoring.pace(spec, prog_now, scoring.expected(span.start, span.end, as_of))
-            last = now_pts[-1].date if now_pts else None
-            stale = scoring.is_stale(o.status == "active", last, span.start, as_of, stale_after)
-            conf_now = now_pts[-1].confidence if now_pts else None
-            conf_prev = prev_pts[-1].confidence if prev_pts else None
-            trend = ""
-            if conf_now is not None and conf_prev is not None:
-                trend = "↑" if conf_now > conf_prev else "↓" if conf_now < conf_prev else "→"
-            if pace:
-                counts[pace] += 1
-            if stale:
+        rows = [_row(o, kr, as_of, before, span, stale_after) for kr in o.key_results]
+        score = scoring.objective_score((kr.weight, scoring.kr_score(kr.self_score, row.progress))
+                                        for kr, row in zip(o.key_results, rows, strict=True))
+        grade = scoring.grade(score)
+        rows = [replace(row, objective_grade=grade, objective_band=scoring.band(grade)) for row in rows]
+        for row in rows:
+            if row.pace:
+                counts[row.pace] += 1
+            if row.stale:
                 counts["stale"] += 1
-            rows.append(ReviewRow(
-                o, kr, value_now,
-                None if value_now is None or value_prev is None else value_now - value_prev,
-                prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
-                scoring.forecast(spec, to_points(now_pts), span.start, span.end),
-            ))
+        graded.append((score, o.position, rows))
+    # Worst first, by the numbers of that week, not today's.
+    graded.sort(key=lambda g: (g[0] is None, g[0] or 0.0, g[1]))
+    ordered = [row for _, _, rows in graded for row in rows]
     half = span.start + (span.end - span.start) / 2
-    return WeekReview(week_start, week_end, as_of, rows, counts, week_start <= half <= week_end)
+    return WeekReview(week_start, week_end, as_of, ordered, counts, week_start <= half <= week_end)

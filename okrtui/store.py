@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import os
 import re
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -132,8 +133,11 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def open_engine(target: str | Path) -> Engine:
-    """Open (creating if needed) and migrate a database: a file path or a SQLAlchemy URL."""
+def open_engine(target: str | Path, *, create: bool = True) -> Engine:
+    """Open and migrate a database: a file path or a SQLAlchemy URL.
+
+    With create=False (the commands that only read) a missing file is an error, and
+    nothing is created: a mistyped path must not look like an empty database."""
     target_s = str(target)
     path: Path | None = None
     if "://" in target_s:
@@ -143,6 +147,8 @@ def open_engine(target: str | Path) -> Engine:
     else:
         path = Path(target_s).expanduser()
         url = f"sqlite:///{path}"
+    if path is not None and not create and not path.exists():
+        raise OkrError(f"no database at {path}")
     if path is not None:
         _create_private_file(path)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S} if path else {})
@@ -200,18 +206,31 @@ def set_meta(session: Session, key: str, value: str) -> None:
     session.add(row)
 
 
-def login_person_id() -> str:
+# A person record made only to hold an adopted id until the real one arrives by sync:
+# older than any real version, so the real one always wins the merge.
+PLACEHOLDER_STAMP = "1970-01-01T00:00:00.000000Z"
+
+
+def login_name() -> str:
     try:
         login = getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
         login = "me"
-    slug = re.sub(r"[^A-Za-z0-9._-]", "-", login)[:60] or "me"
-    return f"p-{slug}"
+    return re.sub(r"[^A-Za-z0-9._-]", "-", login)[:50].strip("-") or "me"
+
+
+def new_person_id() -> str:
+    """p-LOGIN-xxxxxx: readable, and unique across machines where LOGIN is not (dev, ubuntu, root)."""
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    suffix = "".join(secrets.choice(alphabet) for _ in range(6))
+    return f"p-{login_name()}-{suffix}"
 
 
 def my_id(session: Session) -> str:
-    """The local user's person id, without writing anything (for read-only sessions)."""
-    return get_meta(session, "identity") or login_person_id()
+    """The local user's person id, without writing anything (for read-only sessions).
+
+    A database with no identity yet has no records of its own: "" matches no origin."""
+    return get_meta(session, "identity") or ""
 
 
 def identity(session: Session, default_name: str = "", default_email: str = "") -> Person:
@@ -221,13 +240,46 @@ def identity(session: Session, default_name: str = "", default_email: str = "") 
         person = session.get(Person, pid)
         if person is not None:
             return person
-    pid = pid or login_person_id()
+    pid = pid or new_person_id()
     person = session.get(Person, pid) or Person(id=pid, origin=pid)
     if not person.name:
-        person.name = default_name or pid.removeprefix("p-")
+        person.name = default_name or login_name()
     if not person.email:
         person.email = default_email
     session.add(person)
+    set_meta(session, "identity", pid)
+    session.flush()
+    return person
+
+
+def adopt(session: Session, pid: str, default_name: str = "", default_email: str = "") -> Person:
+    """Use an existing identity (the same person's, from another machine) in this database.
+
+    Only before this database holds records of its own: they would keep the old origin,
+    and no one else may change them."""
+    from sqlmodel import func
+
+    from okrtui.model import Dependency, Reflection, Team
+
+    current = get_meta(session, "identity")
+    if current == pid:
+        return identity(session, default_name, default_email)
+    if current:
+        own = sum(session.exec(select(func.count()).select_from(model).where(model.origin == current)).one()
+                  for model in (Team, Objective, KeyResult, CheckIn, Dependency, Reflection))
+        if own:
+            raise OkrError(f"this database already holds {own} records made as {current}; "
+                           f"adopt {pid} in a new database (okrtui --db NEW.db whoami --adopt {pid}), "
+                           "before making any record")
+        old = session.get(Person, current)
+        if old is not None and old.origin == current:
+            session.delete(old)
+            session.flush()
+    person = session.get(Person, pid)
+    if person is None:
+        person = Person(id=pid, origin=pid, name=default_name or login_name(), email=default_email,
+                        created_at=PLACEHOLDER_STAMP, updated_at=PLACEHOLDER_STAMP)
+        session.add(person)
     set_meta(session, "identity", pid)
     session.flush()
     return person

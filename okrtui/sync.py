@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from enum import StrEnum
 from typing import Any, get_args
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from okrtui import schema
 from okrtui.errors import OkrError
-from okrtui.domain import ID_RE
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team
-from okrtui.store import identity, writing
+from okrtui.store import PLACEHOLDER_STAMP, identity, writing
 
 FORMAT = "okrtui-team/1"
 HEADER = json.dumps({"format": FORMAT}, sort_keys=True) + "\n"
 MAX_BYTES = 256 * 1024 * 1024
 LOCK_TIMEOUT_S = 60
-STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 # Apply order: what a record refers to comes before it.
 TYPES: dict[str, type] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
@@ -78,6 +77,11 @@ def newer(a: dict, b: dict) -> dict:
     Records are type-normalised when read (floats are floats), so equal dicts have
     equal canonical text and the costly canonical form is only built for real ties.
     """
+    if a.get("type") == "person":
+        # A person's record of themselves beats any placeholder another person's import made.
+        sa, sb = a["origin"] == a["id"], b["origin"] == b["id"]
+        if sa != sb:
+            return a if sa else b
     ua, ub = a["updated_at"], b["updated_at"]
     if ua != ub:
         return a if ua > ub else b
@@ -113,61 +117,48 @@ def to_values(record: dict) -> dict:
     return values
 
 
-def validate(record: Any, where: str) -> dict:
+def validate(record: Any) -> dict[str, Any]:
+    """One team-file record, checked as strictly as an imported document, in its canonical form."""
     if not isinstance(record, dict):
-        raise TeamFileError(f"{where}: expected a JSON object")
+        raise schema.Invalid("", "expected a JSON object")
     kind = record.get("type")
     if not isinstance(kind, str) or kind not in TYPES:
-        raise TeamFileError(f"{where}: unknown record type {str(kind)[:40]!r}")
-    ident = record.get("id")
-    if not isinstance(ident, str) or not ID_RE.match(ident):
-        raise TeamFileError(f"{where}: id: not a valid id")
-    for key in ("origin", "updated_at", "deleted"):
-        if key not in record:
-            raise TeamFileError(f"{where}: {key}: is required")
-    if not isinstance(record["origin"], str) or not record["origin"]:
-        raise TeamFileError(f"{where}: origin: expected a person id")
-    if not isinstance(record["updated_at"], str) or not STAMP_RE.match(record["updated_at"]):
-        raise TeamFileError(f"{where}: updated_at: expected a UTC timestamp like 2026-11-26T09:00:00.000000Z")
-    for name, (base, optional, required) in FIELDS[kind].items():
-        if name not in record:
-            if required:
-                raise TeamFileError(f"{where}: {name}: is required")
-            continue
-        value = record[name]
-        if value is None:
-            if optional:
-                continue
-            raise TeamFileError(f"{where}: {name}: must not be null")
-        if not _type_ok(base, value):
-            raise TeamFileError(f"{where}: {name}: expected {base.__name__}")
-        if base is float and type(value) is int:
-            record[name] = float(value)  # one type per field: equal records serialise equally
-    return record
+        raise schema.Invalid("type", f"unknown record type {str(kind)[:40]!r}")
+    envelope = schema.check(schema.Envelope, record)
+    data = schema.check(schema.RECORDS[kind], record)
+    out: dict[str, Any] = {"type": kind, "id": envelope.id, "origin": envelope.origin,
+                           "created_at": envelope.created_at or envelope.updated_at,
+                           "updated_at": envelope.updated_at, "deleted": envelope.deleted}
+    for name, value in data.model_dump().items():
+        if name in FIELDS[kind]:
+            out[name] = value.isoformat() if isinstance(value, dt.date) else \
+                str(value) if isinstance(value, StrEnum) else value
+    return out
 
 
-def _type_ok(base: type, value: Any) -> bool:
-    if base is bool:
-        return isinstance(value, bool)
-    if base is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if base is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
-            and value not in (float("inf"), float("-inf"))
-    if base is dt.date:
-        try:
-            return isinstance(value, str) and dt.date.fromisoformat(value).isoformat() == value
-        except ValueError:
-            return False
-    return isinstance(value, str) and len(value) <= 100_000
+def bad_key(record: Any) -> Key | None:
+    """Where a record that failed the checks is kept in the file, if it can be keyed at all."""
+    if isinstance(record, dict) and isinstance(record.get("type"), str) and isinstance(record.get("id"), str):
+        return (record["type"][:64], record["id"][:200])
+    return None
+
+
+def describe(record: Any) -> str:
+    if isinstance(record, dict) and (record.get("type") or record.get("id")):
+        return f"{str(record.get('type'))[:20]} {str(record.get('id'))[:64]!r}"
+    return "a record"
 
 
 # --- the file ----------------------------------------------------------------------------------
 
 @dataclass
 class TeamFile:
-    records: dict[Key, dict] = field(default_factory=dict)
+    records: dict[Key, dict[str, Any]] = field(default_factory=dict)
     exists: bool = False
+    # Records that fail the checks: never applied, kept in the file as they were (unless a
+    # valid version of the same record replaces them), each named once in `warnings`.
+    bad: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _reject_constant(token: str) -> None:
@@ -205,7 +196,14 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
                 if lineno == 1:
                     _check_header(data, where)
                     continue
-                record = validate(data, where)
+                try:
+                    record = validate(data)
+                except schema.Invalid as err:
+                    out.warnings.append(f"{where}: skipped {describe(data)}: {err}")
+                    bad = bad_key(data)
+                    if bad is not None:
+                        out.bad[bad] = data
+                    continue
                 key = (record["type"], record["id"])
                 have = out.records.get(key)
                 out.records[key] = record if have is None else newer(have, record)
@@ -274,45 +272,87 @@ class SyncResult:
     path: Path
     sent: int = 0        # local versions that changed the file
     received: int = 0    # rows added or changed locally
-    skipped: int = 0     # records whose parent record is missing
+    skipped: int = 0     # records not taken in: bad, parent missing, or not their maker's to change
     refused: int = 0     # changes to the local user's own records made elsewhere
     file_changed: bool = False
     total: int = 0
+    warnings: list[str] = field(default_factory=list)  # one line per skipped record, and identity clashes
 
     def summary(self) -> str:
         state = "updated" if self.file_changed else "unchanged"
-        extra = f", {self.skipped} skipped (parent record missing)" if self.skipped else ""
+        extra = f", {self.skipped} skipped" if self.skipped else ""
         if self.refused:
             extra += f", {self.refused} refused (changes to your records made by others)"
         return (f"synced {self.path}: {self.sent} out, {self.received} in{extra}; "
                 f"team file {state} ({self.total} records)")
 
 
-def apply(session: Session, merged: dict[Key, dict], local: dict[Key, dict], me: str,
+def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, dict[str, Any]],
+               local: dict[Key, dict[str, Any]]) -> str | None:
+    """Why a check-in's maker may not record on its KR, or None (spec: "Identity and trust")."""
+    if kind != "check_in":
+        return None
+    kr = merged.get(("key_result", record["kr_id"])) or local.get(("key_result", record["kr_id"]))
+    if kr is None or record["origin"] in (kr["origin"], kr.get("owner_id")):
+        return None
+    return (f"{record['origin']} may not check in on {kr['id']} (made by {kr['origin']}, "
+            f"owned by {kr.get('owner_id') or 'nobody'})")
+
+
+def _identity_clash(record: dict[str, Any], mine: dict[str, Any], me: str) -> str | None:
+    """Another person whose id is the same as ours (two databases made apart, same login name)."""
+    if record["id"] != me or record["origin"] != me or mine.get("created_at") == PLACEHOLDER_STAMP:
+        return None
+    if record.get("created_at") == mine.get("created_at"):
+        return None  # the same person record, changed on another machine of ours
+    if (record.get("name"), record.get("email")) == (mine.get("name"), mine.get("email")):
+        return None
+    return (f"the team file holds another person with your id {me}: {record.get('name')!r} "
+            f"<{record.get('email')}>; kept yours. If that is you on another machine, run "
+            f"`okrtui whoami --adopt {me}` there on a new database; if not, see docs/team.md "
+            "(\"Two people, one id\")")
+
+
+def apply(session: Session, merged: dict[Key, dict[str, Any]], local: dict[Key, dict[str, Any]], me: str,
           result: SyncResult) -> None:
     """Bring the merged records into the database, under the ownership rules (bulk, through Core)."""
     from sqlalchemy import insert, update
 
     conn = session.connection()
     known = {kind: {i for (k, i) in local if k == kind} for kind in TYPES}
-    by_kind: dict[str, list[dict]] = {kind: [] for kind in TYPES}
+    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in TYPES}
     for key, record in merged.items():
         by_kind[key[0]].append(record)
+
+    def skip(record: dict[str, Any], why: str) -> None:
+        result.skipped += 1
+        result.warnings.append(f"skipped {record['type']} {record['id']!r}: {why}")
+
     for kind, model in TYPES.items():
         table = model.__table__
         new_rows = []
         for record in sorted(by_kind[kind], key=lambda r: r["id"]):
             mine = local.get((kind, record["id"]))
+            if mine is not None and (mine == record or newer(mine, record) is mine):
+                continue
+            denied = _may_write(kind, record, merged, local)
+            if denied:
+                skip(record, denied)
+                continue
             if mine is None:
                 link = PARENT.get(kind)
                 if link and record.get(link[0]) not in known[link[1]]:
-                    result.skipped += 1
+                    skip(record, f"its {link[1].replace('_', ' ')} {record.get(link[0])!r} is missing")
                     continue
                 new_rows.append(to_values(record))
                 known[kind].add(record["id"])
                 continue
-            if mine == record or newer(mine, record) is mine:
-                continue
+            if kind == "person":
+                clash = _identity_clash(record, mine, me)
+                if clash:
+                    result.refused += 1
+                    result.warnings.append(clash)
+                    continue
             if mine["origin"] == me and record["origin"] != me and kind not in SHARED_OWNERSHIP:
                 result.refused += 1  # only the same person (from another machine) may change it
                 continue
@@ -349,13 +389,16 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 local = local_records(session)
                 shared = shared_records(local)
                 merged = merge(team.records, shared)
-                result.total = len(merged)
+                kept_bad = {key: rec for key, rec in team.bad.items() if key not in merged}
+                result.total = len(merged) + len(kept_bad)
+                result.warnings.extend(team.warnings)
+                result.skipped += len(team.warnings)
                 result.sent = sum(1 for key, rec in shared.items()
                                   if merged[key] is rec and team.records.get(key) != rec)
-                changed = not team.exists or len(merged) != len(team.records) or any(
-                    merged[key] is not rec for key, rec in team.records.items())
+                changed = not team.exists or len(merged) != len(team.records) or len(kept_bad) != len(
+                    team.bad) or any(merged[key] is not rec for key, rec in team.records.items())
                 if changed:
-                    _write(path, merged)
+                    _write(path, {**kept_bad, **merged})
                 result.file_changed = changed
                 apply(session, merged, local, me, result)
     except Timeout:
@@ -377,6 +420,8 @@ def merge_files(ours: Path, theirs: Path) -> int:
     for side in (ours, theirs):
         if not side.is_file():
             raise OkrError(f"merge-driver: no such file: {side}")
-    merged = merge(read(ours).records, read(theirs).records)
-    write_atomic(ours, list(lines(merged)))
+    sides = read(ours), read(theirs)
+    merged = merge(sides[0].records, sides[1].records)
+    bad = {key: rec for side in sides for key, rec in side.bad.items() if key not in merged}
+    write_atomic(ours, list(lines({**bad, **merged})))
     return len(merged)

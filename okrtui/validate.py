@@ -1,20 +1,18 @@
-"""Form checks: raw form text → values, or a dict of field → message. Pure: no database, no UI."""
+"""Form checks: raw form text → values, or a dict of field → message. Pure: no database, no UI.
+
+Text becomes numbers here; every rule on the values is okrtui.schema's.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from okrtui import lint
-from okrtui.domain import KINDS, LEVELS, STATUSES, VISIBILITIES
-from okrtui.errors import OkrError
+from okrtui import lint, schema
+from okrtui.schema import FieldErrors as FormErrors
 
-MAX_TITLE = 500
-
-
-class FormErrors(OkrError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+__all__ = ["FormErrors", "check_check_in", "check_key_result", "check_objective", "parse_number",
+           "parse_unit_interval"]
 
 
 def parse_number(text: str, *, required: bool = True) -> float | None:
@@ -39,80 +37,84 @@ def parse_unit_interval(text: str, *, required: bool = False) -> float | None:
     return value
 
 
-def _title(raw: dict, errors: dict) -> str:
-    title = (raw.get("title") or "").strip()
-    if not title:
-        errors["title"] = "a title is required"
-    elif len(title) > MAX_TITLE:
-        errors["title"] = f"at most {MAX_TITLE} characters"
-    return title
-
-
-def check_objective(raw: dict) -> dict:
-    errors: dict[str, str] = {}
-    values = {"title": _title(raw, errors), "description": raw.get("description") or ""}
-    for key, choices in (("level", LEVELS), ("status", STATUSES), ("visibility", VISIBILITIES)):
-        if raw.get(key) not in choices:
-            errors[key] = f"choose one of {', '.join(choices)}"
-        values[key] = raw.get(key)
-    values["parent_id"] = raw.get("parent_id") or None
-    values["team_id"] = raw.get("team_id") or None
-    if errors:
-        raise FormErrors(errors)
-    return values
-
-
-def check_key_result(raw: dict) -> dict:
-    errors: dict[str, str] = {}
-    kind = raw.get("kind")
-    values = {"title": _title(raw, errors), "kind": kind, "unit": (raw.get("unit") or "").strip(),
-              "start": None, "target": None, "low": None, "high": None,
-              "owner_id": raw.get("owner_id") or None, "objective_id": raw.get("objective_id")}
-    if kind not in KINDS:
-        errors["kind"] = f"choose one of {', '.join(KINDS)}"
-    fields = {"increase": ("start", "target"), "decrease": ("start", "target"), "range": ("low", "high")}
-    for key in fields.get(kind, ()):
+def _numbers(raw: dict[str, Any], keys: tuple[str, ...], errors: dict[str, str],
+             required: tuple[str, ...] = ()) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for key in keys:
         try:
-            values[key] = parse_number(raw.get(key, ""))
+            out[key] = parse_number(raw.get(key) or "", required=key in required)
         except ValueError as err:
             errors[key] = str(err)
-    if kind in ("increase", "decrease") and "start" not in errors and "target" not in errors:
-        if not lint.measurable(kind, values["start"], values["target"]):
-            side = "above" if kind == "increase" else "below"
-            errors["target"] = f"an {kind} target must be {side} the start"
-    if kind == "range" and "low" not in errors and "high" not in errors and values["low"] > values["high"]:
-        errors["high"] = "high must not be below low"
-    if kind == "baseline" and not values["unit"]:
-        errors["unit"] = "a baseline needs the unit it measures"
-    if len(values["unit"]) > 32:
-        errors["unit"] = "at most 32 characters"
+    return out
+
+
+def _title(values: dict[str, Any], errors: dict[str, str]) -> None:
+    if not values["title"]:
+        errors["title"] = "a title is required"
+
+
+def _merge(model: type[schema.M], values: dict[str, Any], errors: dict[str, str]) -> schema.M:
+    """Schema check, with the text-parsing errors found first kept in front."""
     try:
-        weight = parse_number(raw.get("weight") or "1")
-        if not 0 <= weight <= 1e6:
-            raise ValueError("must be from 0 to 1,000,000")
-        values["weight"] = weight
-    except ValueError as err:
-        errors["weight"] = str(err)
-    if not values["objective_id"]:
-        errors["objective_id"] = "choose an objective"
+        checked = schema.check_fields(model, values)
+    except FormErrors as err:
+        raise FormErrors({**err.errors, **errors}) from None
     if errors:
         raise FormErrors(errors)
-    return values
+    return checked
+
+
+def check_objective(raw: dict[str, Any]) -> dict[str, Any]:
+    values = {"title": (raw.get("title") or "").strip(), "description": raw.get("description") or "",
+              "level": raw.get("level"), "status": raw.get("status"), "visibility": raw.get("visibility"),
+              "parent_id": raw.get("parent_id") or None, "team_id": raw.get("team_id") or None}
+    for key in ("level", "status", "visibility"):
+        if values[key] is None:
+            values[key] = ""  # a form always has a choice; none is a wrong one
+    errors: dict[str, str] = {}
+    _title(values, errors)
+    return _merge(schema.ObjectiveFields, values, errors).model_dump()
+
+
+def check_key_result(raw: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    kind = raw.get("kind")
+    needed = schema.KIND_FIELDS[schema.Kind(kind)] if kind in schema.KIND_NAMES else ()
+    numbers = _numbers(raw, ("start", "target", "low", "high"), errors, required=needed)
+    try:
+        weight = parse_number(raw.get("weight") or "1")
+    except ValueError as err:
+        errors["weight"] = str(err)
+        weight = 1.0
+    values = {"title": (raw.get("title") or "").strip(), "kind": kind or "",
+              "unit": (raw.get("unit") or "").strip(), "owner_id": raw.get("owner_id") or None,
+              "objective_id": raw.get("objective_id") or "", "weight": weight,
+              **{k: v for k, v in numbers.items() if k in needed}}
+    _title(values, errors)
+    if not values["objective_id"]:
+        errors["objective_id"] = "choose an objective"
+    if kind in schema.VALUE_KINDS and not {"start", "target"} & errors.keys():
+        if not lint.measurable(kind, numbers["start"], numbers["target"]):
+            side = "above" if kind == "increase" else "below"
+            errors["target"] = f"an {kind} target must be {side} the start"
+    for key in needed:
+        if key in errors:
+            values.pop(key, None)
+            values[key] = 0.0  # already reported; keep the schema from repeating it
+    if kind not in schema.KIND_NAMES:
+        errors["kind"] = f"choose one of {', '.join(schema.Kind)}"
+    checked = _merge(schema.KeyResultFields, values, errors)
+    return checked.model_dump()
 
 
 def check_check_in(value: str, confidence: str, note: str) -> tuple[float, float | None, str]:
     errors: dict[str, str] = {}
-    parsed_value = parsed_conf = None
+    parsed = _numbers({"value": value}, ("value",), errors, required=("value",))
     try:
-        parsed_value = parse_number(value)
-    except ValueError as err:
-        errors["value"] = str(err)
-    try:
-        parsed_conf = parse_unit_interval(confidence)
+        conf = parse_unit_interval(confidence)
     except ValueError as err:
         errors["confidence"] = str(err)
-    if len(note) > 10_000:
-        errors["note"] = "at most 10,000 characters"
-    if errors:
-        raise FormErrors(errors)
-    return parsed_value, parsed_conf, note
+        conf = None
+    checked = _merge(schema.CheckInInput, {"value": parsed.get("value") or 0.0, "confidence": conf,
+                                           "note": note}, errors)
+    return checked.value, checked.confidence, checked.note

@@ -1,3 +1,4 @@
+import re
 import sqlite3
 import stat
 
@@ -59,13 +60,17 @@ def test_directory_and_non_sqlite_files_are_clear_errors(tmp_path):
     assert junk.read_bytes() == before
 
 
-def test_identity_defaults_to_login_name_and_is_stable(engine):
+def test_identity_is_the_login_name_made_unique_and_is_stable(engine, tmp_path):
     with store.writing(engine) as session:
         me = store.identity(session)
-        assert me.id == "p-tester"
+        assert re.fullmatch(r"p-tester-[a-z2-9]{6}", me.id)
         assert me.name == "tester"
     with store.writing(engine) as session:
-        assert store.identity(session).id == "p-tester"
+        assert store.identity(session).id == me.id
+    # Another database of the same login name gets another id: two people never share one.
+    other = store.open_engine(tmp_path / "other.db")
+    with store.writing(other) as session:
+        assert store.identity(session).id != me.id
 
 
 def test_writing_rolls_back_on_error(engine):

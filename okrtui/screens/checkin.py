@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
-from okrtui import periods, scoring, validate
+from okrtui import periods, schema, scoring, validate
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OkrTable
 from okrtui.text import plain
 from okrtui.views import CheckInView, KRView, fmt_grade, fmt_num, kr_target_text
@@ -28,9 +28,11 @@ def due(kr: KRView, today: dt.date) -> bool:
 
 
 def rounds(data) -> list[tuple[KRView, bool]]:  # noqa: ANN001
-    """The user's KRs of active objectives: due ones first (stale first among them), then the rest."""
-    krs = [kr for o in data.report.objectives if o.origin == data.me and o.status == "active"
-           for kr in o.key_results]
+    """The KRs the user answers for (owner, or maker of an unowned KR) in active objectives, whoever
+    made them: due ones first (stale first among them), then the rest."""
+    me = data.me
+    krs = [kr for o in data.report.objectives if o.status == "active" for kr in o.key_results
+           if kr.owner_id == me or (kr.owner_id is None and kr.origin == me)]
     today = data.report.as_of
     marked = [(kr, due(kr, today)) for kr in krs]
     return sorted(marked, key=lambda m: (not m[1], not m[0].stale))
@@ -199,11 +201,27 @@ class CheckinForm(FormScreen):
             self.show_errors(errors)
             return
         self.show_errors({})
+        kr = self.kr
+        why = schema.implausible(kr.kind, kr.start, kr.target, kr.low, kr.high, value)
+        if why is None:
+            self._store(value, conf, note, day)
+            return
+        from okrtui.screens.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._store(value, conf, note, day)
+
+        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{why}. Save it anyway?"), answered)
+
+    def _store(self, value: float, conf: float | None, note: str, day: dt.date) -> None:
         from okrtui import checkins
 
         app, kr_id, edited = self.app, self.kr.id, self.edited
         if edited is None:
-            fn = lambda: checkins.record(app.engine, kr_id, value, confidence=conf, note=note, day=day)  # noqa: E731
+            # A second check-in of the same day in the round corrects that day's value.
+            fn = lambda: checkins.record(app.engine, kr_id, value, confidence=conf, note=note, day=day,  # noqa: E731
+                                         replace_same_day=True)
         else:
             fn = lambda: checkins.update(app.engine, edited.id, value, confidence=conf, note=note, day=day)  # noqa: E731
         app.save(fn, on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)

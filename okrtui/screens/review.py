@@ -55,7 +55,7 @@ class ReviewScreen(OkrScreen):
                 current = row.objective.id
                 o = row.objective
                 title = title_cell(o.title, width - 5, style="bold")
-                title.append(f" {fmt_grade(o.grade)}", style=BAND_STYLE[o.band])
+                title.append(f" {fmt_grade(row.objective_grade)}", style=BAND_STYLE[row.objective_band])
                 table.add_row(title, "", "", "", "", "", "", key=f"o:{o.id}")
             kr = row.kr
             name = title_cell("· " + kr.title, width - 11)
@@ -90,6 +90,7 @@ class ReviewScreen(OkrScreen):
             return
         span = self.data.report.period
         new = self.week_start + dt.timedelta(days=7 * int(step))
-        if span.start - dt.timedelta(days=6) <= new <= span.end:
+        this_week = periods.week_of(self.app.today)[0]  # the review never looks past the current week
+        if span.start - dt.timedelta(days=6) <= new <= min(span.end, this_week):
             self.week_start = new
             self.show(self.data)

@@ -1,0 +1,457 @@
+"""The one definition of every record okrtui accepts: fields, kinds, limits and cross-field rules.
+
+Import, the team-file reader, the TUI forms, config.toml and the CLI all check their
+input through these pydantic models, so a limit or a kind rule lives here and nowhere
+else. Messages name the exact field (`objectives[0].key_results[1].high: ...`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from okrtui.domain import ID_RE, KIND_FIELDS, KIND_NAMES, VALUE_KINDS, Kind, Level, Status, Visibility
+from okrtui.errors import OkrError
+
+__all__ = ["ID_RE", "KIND_FIELDS", "KIND_NAMES", "VALUE_KINDS", "Kind", "Level", "Status", "Visibility"]
+
+# --- limits: each defined once ------------------------------------------------------------
+MAX_ID = 64
+MAX_TITLE = 500
+MAX_NAME = 200
+MAX_TEXT = 10_000
+MAX_UNIT = 32
+MAX_WEIGHT = 1e6
+# A stored number beyond this is a typo, not a measure: no KR scale needs it, and a
+# float this large would print as 1e+16 and carry over into the next quarter.
+MAX_MAGNITUDE = 1e15
+# A value further than this many of the KR's own spans from its scale is "implausible":
+# stored only after a confirmation (TUI) or with a warning (CLI).
+PLAUSIBLE_SPANS = 10
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+
+
+class NonFinite:
+    """NaN / Infinity read from JSON: kept so the message can name the field and the token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, NonFinite):
+        return value.token
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
+             dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _fail(message: str, field: str | None = None) -> PydanticCustomError:
+    return PydanticCustomError("okrtui", message, {"field": field} if field else None)
+
+
+# --- field types ------------------------------------------------------------------------------
+
+def _string(limit: int, *, nonempty: bool = False) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _fail(f"expected a string, got {describe(value)}")
+        if len(value) > limit:
+            raise _fail(f"is {len(value)} characters long; at most {limit} are allowed")
+        if nonempty and not value.strip():
+            raise _fail("must not be empty")
+        return value
+    return check
+
+
+def number(value: Any) -> float:
+    if isinstance(value, NonFinite):
+        raise _fail(f"expected a finite number, got {value.token}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(f"expected a number, got {describe(value)}")
+    try:
+        result = float(value)
+    except OverflowError:
+        raise _fail("number is too large") from None
+    if not math.isfinite(result):
+        raise _fail("expected a finite number")
+    if abs(result) > MAX_MAGNITUDE:
+        raise _fail(f"{result:g} is too large (at most {MAX_MAGNITUDE:g} either side of 0)")
+    return result
+
+
+def _bounded(lo: float, hi: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        result = number(value)
+        if not lo <= result <= hi:
+            raise _fail(f"expected a number from {lo:g} to {hi:g}, got {result:g}")
+        return result
+    return check
+
+
+def _ident(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"expected a string, got {describe(value)}")
+    if not ID_RE.match(value):
+        raise _fail(f"{value[:70]!r} is not a valid id (1-64 of A-Z a-z 0-9 . _ : -)")
+    return value
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        from okrtui.periods import parse_date
+
+        try:
+            return parse_date(value)
+        except ValueError:
+            pass
+    raise _fail(f"expected a date YYYY-MM-DD, got {str(value)[:40]!r}")
+
+
+def _email(value: Any) -> str:
+    text = _string(MAX_NAME)(value)
+    if text and not EMAIL_RE.match(text):
+        raise _fail(f"{text[:60]!r} is not an email address")
+    return text
+
+
+def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
+    def check(value: Any) -> StrEnum:
+        if not isinstance(value, str):
+            raise _fail(f"expected a string, got {describe(value)}")
+        try:
+            return enum(value)
+        except ValueError:
+            raise _fail(f"expected one of {', '.join(enum)}, got {value[:40]!r}") from None
+    return check
+
+
+def _stamp(value: Any) -> str:
+    if not isinstance(value, str) or not STAMP_RE.match(value):
+        raise _fail("expected a UTC timestamp like 2026-11-26T09:00:00.000000Z")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(f"expected true or false, got {describe(value)}")
+    return value
+
+
+def _whole(lo: int, hi: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _fail("expected a whole number")
+        if not lo <= value <= hi:
+            raise _fail(f"expected {lo} to {hi}")
+        return value
+    return check
+
+
+Id = Annotated[str, PlainValidator(_ident)]
+Title = Annotated[str, PlainValidator(_string(MAX_TITLE, nonempty=True))]
+Name = Annotated[str, PlainValidator(_string(MAX_NAME))]
+PersonName = Annotated[str, PlainValidator(_string(MAX_NAME, nonempty=True))]
+Text = Annotated[str, PlainValidator(_string(MAX_TEXT))]
+Unit = Annotated[str, PlainValidator(_string(MAX_UNIT))]
+Label = Annotated[str, PlainValidator(_string(MAX_ID, nonempty=True))]
+Question = Annotated[str, PlainValidator(_string(100, nonempty=True))]
+Email = Annotated[str, PlainValidator(_email)]
+Number = Annotated[float, PlainValidator(number)]
+UnitInterval = Annotated[float, PlainValidator(_bounded(0, 1))]
+Weight = Annotated[float, PlainValidator(_bounded(0, MAX_WEIGHT))]
+Day = Annotated[dt.date, PlainValidator(_date)]
+Stamp = Annotated[str, PlainValidator(_stamp)]
+Flag = Annotated[bool, PlainValidator(_flag)]
+Position = Annotated[int, PlainValidator(_whole(0, 1_000_000))]
+Month = Annotated[int, PlainValidator(_whole(1, 12))]
+Days = Annotated[int, PlainValidator(_whole(0, 366))]
+
+
+# --- records (field names as stored; okrtui/1 documents rename a few, see DOCUMENT_KEYS) -------
+
+class Fields(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class PersonData(Fields):
+    id: Id
+    name: Name = ""
+    email: Email = ""
+
+
+class TeamData(Fields):
+    id: Id
+    name: Name = ""
+    mission: Text = ""
+    vision: Text = ""
+
+
+class PeriodData(Fields):
+    id: Id
+    start: Day
+    end: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodData:
+        if self.end < self.start:
+            raise _fail(f"{self.end} is before start {self.start}", "end")
+        return self
+
+
+class ObjectiveFields(Fields):
+    """What the objective form edits."""
+
+    title: Title
+    description: Text = ""
+    level: Annotated[Level, PlainValidator(_choice(Level))] = Level.PERSONAL
+    team_id: Id | None = None
+    parent_id: Id | None = None
+    status: Annotated[Status, PlainValidator(_choice(Status))] = Status.ACTIVE
+    visibility: Annotated[Visibility, PlainValidator(_choice(Visibility))] = Visibility.SHARED
+
+
+class ObjectiveData(ObjectiveFields):
+    id: Id
+    owner_id: Id | None = None
+    period_id: Label
+    position: Position = 0
+
+    @model_validator(mode="after")
+    def _not_own_parent(self) -> ObjectiveData:
+        if self.parent_id == self.id:
+            raise _fail("an objective cannot be its own parent", "parent_id")
+        return self
+
+
+class KeyResultFields(Fields):
+    """What the KR form edits; the kind's rules hold wherever a KR comes from."""
+
+    objective_id: Id
+    title: Title
+    owner_id: Id | None = None
+    kind: Annotated[Kind, PlainValidator(_choice(Kind))]
+    unit: Unit = ""
+    start: Number | None = None
+    target: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    weight: Weight = 1.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_fields(cls, data: Any) -> Any:
+        # Run before field checks so a missing field says "is required", as a form would.
+        if isinstance(data, Mapping):
+            try:
+                kind = Kind(data.get("kind"))
+            except ValueError:
+                return data
+            for name in KIND_FIELDS[kind]:
+                if name not in data:
+                    raise _fail("is required", name)
+                if data[name] is None:
+                    raise _fail(f"expected {'a unit' if name == 'unit' else 'a number'}, got null", name)
+                if name == "unit" and isinstance(data[name], str) and not data[name].strip():
+                    raise _fail("a baseline needs the unit it measures", name)
+        return data
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> KeyResultFields:
+        if self.kind is Kind.RANGE and self.low is not None and self.high is not None and self.low > self.high:
+            raise _fail(f"must not be below low ({self.high:g} < {self.low:g})", "high")
+        return self
+
+
+class KeyResultData(KeyResultFields):
+    id: Id
+    self_score: UnitInterval | None = None
+    score_comment: Text = ""
+    position: Position = 0
+
+
+class CheckInData(Fields):
+    id: Id
+    kr_id: Id
+    date: Day
+    value: Number
+    confidence: UnitInterval | None = None
+    note: Text = ""
+    author_id: Id | None = None
+
+
+class DependencyData(Fields):
+    id: Id
+    from_id: Id
+    to_id: Id
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _two_ends(self) -> DependencyData:
+        if self.from_id == self.to_id:
+            raise _fail("a dependency must link two different records", "to_id")
+        return self
+
+
+class ReflectionData(Fields):
+    id: Id
+    person_id: Id | None = None
+    period_id: Label
+    question: Question
+    answer: Text = ""
+
+
+class Envelope(Fields):
+    """What every team-file record carries beside its table's fields."""
+
+    type: str
+    id: Id
+    origin: Id
+    created_at: Stamp | None = None
+    updated_at: Stamp
+    deleted: Flag
+
+
+RECORDS: dict[str, type[Fields]] = {
+    "person": PersonData, "team": TeamData, "period": PeriodData, "objective": ObjectiveData,
+    "key_result": KeyResultData, "check_in": CheckInData, "dependency": DependencyData,
+    "reflection": ReflectionData,
+}
+
+# okrtui/1 documents name references without the _id suffix.
+DOCUMENT_KEYS: dict[str, dict[str, str]] = {
+    "objective": {"team": "team_id", "owner": "owner_id", "period": "period_id", "parent": "parent_id"},
+    "key_result": {"owner": "owner_id"},
+    "check_in": {"author": "author_id"},
+    "dependency": {"from": "from_id", "to": "to_id"},
+    "reflection": {"person": "person_id", "period": "period_id"},
+}
+
+
+class CheckInInput(Fields):
+    """A check-in as a person types it (TUI form, `okrtui checkin`)."""
+
+    value: Number
+    confidence: UnitInterval | None = None
+    note: Text = ""
+
+
+class Identity(Fields):
+    name: PersonName
+    email: Email = ""
+
+
+class Settings(Fields):
+    """config.toml: every key optional, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: Name = ""
+    email: Email = ""
+    team_file: Annotated[str, PlainValidator(_string(4096))] = ""
+    fiscal_year_start_month: Month = 1
+    stale_after_days: Days = 7
+    theme: Name = "textual-dark"
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+class Invalid(OkrError):
+    """Input that breaks the schema: `path: message`."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.message = message
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def problems(err: ValidationError, rename: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(field path, message) for each error, in the input's own field names."""
+    back = {v: k for k, v in (rename or {}).items()}
+    out = []
+    for e in err.errors():
+        loc = [str(p) for p in e["loc"]]
+        ctx = e.get("ctx") or {}
+        if ctx.get("field"):
+            loc.append(str(ctx["field"]))
+        loc = [back.get(p, p) for p in loc]
+        if e["type"] == "missing":
+            message = "is required"
+        elif e["type"] == "extra_forbidden":
+            message = "unknown setting"
+        elif e["type"] == "okrtui":
+            message = e["msg"]
+        else:
+            message = e["msg"]
+        out.append((".".join(loc), message))
+    return out
+
+
+def check(model: type[M], data: Any, path: str = "", rename: Mapping[str, str] | None = None) -> M:
+    """Validate one record; raise Invalid naming the first bad field."""
+    if not isinstance(data, Mapping):
+        raise Invalid(path, f"expected an object, got {describe(data)}")
+    if rename:
+        data = {rename.get(k, k): v for k, v in data.items()}
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        where, message = problems(err, rename)[0]
+        raise Invalid(join(path, where) if where else path, message) from None
+
+
+def check_fields(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate a form: raise FieldErrors with every bad field's message."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        errors: dict[str, str] = {}
+        for where, message in problems(err):
+            errors.setdefault(where or "form", message)
+        raise FieldErrors(errors) from None
+
+
+class FieldErrors(OkrError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+# --- plausibility: allowed, but asked about --------------------------------------------------------
+
+def implausible(kind: str, start: float | None, target: float | None, low: float | None, high: float | None,
+                value: float) -> str | None:
+    """Why a check-in value looks like a typo for this KR, or None."""
+    if kind == Kind.MILESTONE:
+        return None if value in (0, 1) else f"a milestone is 1 (done) or 0 (not yet), not {value:g}"
+    if kind in VALUE_KINDS and start is not None and target is not None:
+        lo, hi = min(start, target), max(start, target)
+    elif kind == Kind.RANGE and low is not None and high is not None:
+        lo, hi = low, high
+    else:
+        return None
+    if value < 0 <= lo:
+        return f"{value:g} is negative, and this KR's scale ({lo:g} to {hi:g}) has no negative values"
+    span = max(hi - lo, abs(hi), abs(lo), 1.0)
+    if value > hi + PLAUSIBLE_SPANS * span or value < lo - PLAUSIBLE_SPANS * span:
+        return f"{value:g} is far outside this KR's scale ({lo:g} to {hi:g})"
+    return None
