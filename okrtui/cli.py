@@ -151,10 +151,11 @@ class Context:
         return open_engine(self.db_path(), create=create)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int:
+    """Run one command; `today` is injected by tests (the real date otherwise)."""
     try:
         args = build_parser().parse_args(argv)
-        ctx = Context(args, dt.date.today())
+        ctx = Context(args, today or dt.date.today())
         handler = COMMANDS.get(args.command, cmd_tui)
         return handler(ctx)
     except OkrError as err:

@@ -82,9 +82,10 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
     for o in rep.objectives:
         if o.status in ("draft", "archived"):
             continue
-        rows = [_row(o, kr, as_of, before, span, stale_after) for kr in o.key_results]
+        scorable = [kr for kr in o.key_results if kr.error is None]
+        rows = [_row(o, kr, as_of, before, span, stale_after) for kr in scorable]
         score = scoring.objective_score((kr.weight, scoring.kr_score(kr.self_score, row.progress))
-                                        for kr, row in zip(o.key_results, rows, strict=True))
+                                        for kr, row in zip(scorable, rows, strict=True))
         grade = scoring.grade(score)
         rows = [replace(row, objective_grade=grade, objective_band=scoring.band(grade)) for row in rows]
         for row in rows:

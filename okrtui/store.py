@@ -8,40 +8,23 @@ import os
 import re
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, SQLModel, col, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from okrtui.errors import OkrError
+from okrtui.migrations import LATEST, MIGRATIONS
 from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
 
 BUSY_TIMEOUT_S = 30
 
 
 # --- migrations -------------------------------------------------------------
-# Each entry is (version, name, function). Never edit a released migration:
-# add a new one. tests/test_store.py builds every version from an empty file.
-
-def _m001_initial(conn: Connection) -> None:
-    # Version 1 is the first released model, created whole.
-    SQLModel.metadata.create_all(conn)
-
-
-def _m002_check_in_kr_date(conn: Connection) -> None:
-    # Every period view and check-in form reads one KR's check-ins by date.
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_check_in_kr_id_date ON check_in (kr_id, date)"))
-
-
-MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
-    (1, "initial schema", _m001_initial),
-    (2, "index check-ins by KR and date", _m002_check_in_kr_date),
-]
-LATEST = MIGRATIONS[-1][0]
-
+# The steps live in okrtui/migrations/, frozen as released.
 
 def _ensure_migration_table(conn: Connection) -> None:
     conn.exec_driver_sql(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from okrtui import periods, scoring
+from okrtui.domain import KIND_NAMES
 from okrtui.text import csv_cell, md_cell, plain
 
 
@@ -61,6 +62,7 @@ class KRView:
     forecast: float | None = None
     last_check_in: dt.date | None = None
     stale: bool = False
+    error: str | None = None  # why the KR cannot be scored (a row no check would have let in)
 
     @property
     def spec(self) -> scoring.Spec:
@@ -123,6 +125,13 @@ def own(rep: PeriodReport, me: str) -> PeriodReport:
 
 
 def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, stale_after: int) -> None:
+    if kr.kind not in KIND_NAMES:
+        # Shown as unscorable rather than stopping every view (docs/reliability.md).
+        kr.error = f"cannot score: unknown kind {kr.kind[:20]!r}"
+        kr.progress = kr.score = 0.0
+        last = kr.check_ins[-1] if kr.check_ins else None
+        kr.last_check_in = last.date if last else None
+        return
     spec, points = kr.spec, kr.points
     kr.current = scoring.current(spec, points)
     kr.progress = scoring.progress(spec, points)
@@ -142,7 +151,7 @@ def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, sta
 
 
 def compute_objective(obj: ObjectiveView) -> None:
-    obj.score = scoring.objective_score((kr.weight, kr.score) for kr in obj.key_results)
+    obj.score = scoring.objective_score((kr.weight, kr.score) for kr in obj.key_results if kr.error is None)
     obj.grade = scoring.grade(obj.score)
     obj.band = scoring.band(obj.grade)
 
@@ -213,7 +222,7 @@ def kr_target_text(kr: KRView) -> str:
 
 
 def kr_flags(kr: KRView) -> str:
-    parts = [kr.pace or ""]
+    parts = [kr.error or "", kr.pace or ""]
     if kr.stale:
         parts.append("STALE")
     return " ".join(p for p in parts if p)

@@ -62,8 +62,8 @@ def cli(capsys):
     """Run `okrtui ARGS` in-process; returns exit code, stdout, stderr."""
     from okrtui.cli import main
 
-    def run(*args: str) -> Result:
-        code = main([str(a) for a in args])
+    def run(*args: str, today: dt.date = TODAY) -> Result:
+        code = main([str(a) for a in args], today=today)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

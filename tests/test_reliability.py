@@ -318,13 +318,20 @@ def test_two_tuis_and_a_cli_writing_at_once(tmp_path, cli):
     tuis = [subprocess.Popen([sys.executable, "-c", TUI_ROUND, str(db), *[f"{base + n}" for n in range(6)]],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for base in (100, 200)]
-    codes = [cli("--db", db, "checkin", f"kr-{i % 3}", str(300 + i), "--date", "2026-11-26").code for i in range(15)]
+    # The CLI writes last week: the TUI round replaces its own same-day check-in, so the
+    # CLI's rows must all survive beside the TUIs'.
+    codes = [cli("--db", db, "checkin", f"kr-{i % 3}", str(300 + i), "--date", "2026-11-20").code for i in range(15)]
     for proc in tuis:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
         assert "ERRORS []" in out, out
     assert codes == [0] * 15
     con = sqlite3.connect(db)
-    values = sorted(int(v) for (v,) in con.execute("SELECT value FROM check_in"))
+    by_cli = sorted(int(v) for (v,) in con.execute("SELECT value FROM check_in WHERE date = '2026-11-20'"))
+    by_tui = con.execute("SELECT kr_id, value FROM check_in WHERE date = '2026-11-26' AND deleted = 0").fetchall()
     con.close()
-    assert values == sorted([*range(100, 106), *range(200, 206), *range(300, 315)])
+    assert by_cli == list(range(300, 315))
+    # Two rounds at once, one person: each KR ends with one check-in for the day (never a
+    # duplicate), holding one of the values typed, and every KR was checked in.
+    assert sorted(kr for kr, _ in by_tui) == ["kr-0", "kr-1", "kr-2"]
+    assert all(int(v) in [*range(100, 106), *range(200, 206)] for _, v in by_tui)

@@ -32,7 +32,7 @@ def rounds(data) -> list[tuple[KRView, bool]]:  # noqa: ANN001
     made them: due ones first (stale first among them), then the rest."""
     me = data.me
     krs = [kr for o in data.report.objectives if o.status == "active" for kr in o.key_results
-           if kr.owner_id == me or (kr.owner_id is None and kr.origin == me)]
+           if kr.error is None and (kr.owner_id == me or (kr.owner_id is None and kr.origin == me))]
     today = data.report.as_of
     marked = [(kr, due(kr, today)) for kr in krs]
     return sorted(marked, key=lambda m: (not m[1], not m[0].stale))

@@ -1,0 +1,20 @@
+"""Numbered schema migrations, frozen as released: never derived from okrtui/model.py.
+
+Each module `mNNN_*.py` has `VERSION`, `NAME` and `upgrade(conn)`, written in
+dialect-neutral SQLAlchemy Core. A released migration is never edited: a change to
+the model gets a new one, and tests/test_migrations.py checks that a database built
+by the migrations matches the model and that an upgraded one matches a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.engine import Connection
+
+from okrtui.migrations import m001_initial, m002_check_in_kr_date
+
+Step = tuple[int, str, Callable[[Connection], None]]
+
+MIGRATIONS: list[Step] = [(m.VERSION, m.NAME, m.upgrade) for m in (m001_initial, m002_check_in_kr_date)]
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,69 @@
+"""Frozen migrations: what they build matches the model, and an upgraded database matches a new one."""
+
+import shutil
+
+from sqlalchemy import create_engine, inspect
+from sqlmodel import SQLModel
+
+from okrtui import model  # noqa: F401 - registers the tables on SQLModel.metadata
+from okrtui.migrations import MIGRATIONS, m001_initial
+from okrtui.store import open_engine
+
+FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema-1.db"
+
+
+def shape(url):
+    """Every table, column, index and foreign key, in a comparable form."""
+    engine = create_engine(url)
+    insp = inspect(engine)
+    out = {}
+    for table in sorted(insp.get_table_names()):
+        if table == "schema_migration":
+            continue
+        out[table] = {
+            "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)],
+            "pk": insp.get_pk_constraint(table)["constrained_columns"],
+            "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                              for i in insp.get_indexes(table)),
+            "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+                          for f in insp.get_foreign_keys(table)),
+        }
+    engine.dispose()
+    return out
+
+
+def test_migration_1_builds_exactly_what_okrtui_0_1_shipped(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    with engine.begin() as conn:
+        m001_initial.upgrade(conn)
+    engine.dispose()
+    assert shape(f"sqlite:///{tmp_path / 'one.db'}") == shape(f"sqlite:///{FIXTURE}")
+
+
+def test_an_upgraded_database_matches_a_new_one(tmp_path):
+    old = tmp_path / "old.db"
+    shutil.copy(FIXTURE, old)
+    open_engine(old).dispose()
+    open_engine(tmp_path / "new.db").dispose()
+    upgraded, new = shape(f"sqlite:///{old}"), shape(f"sqlite:///{tmp_path / 'new.db'}")
+    assert upgraded == new
+    assert set(new) == {"person", "team", "period", "objective", "key_result", "check_in", "dependency",
+                        "reflection", "meta"}
+
+
+def test_the_migrations_build_what_the_model_describes(tmp_path):
+    """A model change without a migration fails here (indexes that only a migration adds aside)."""
+    open_engine(tmp_path / "migrated.db").dispose()
+    engine = create_engine(f"sqlite:///{tmp_path / 'model.db'}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    migrated, described = shape(f"sqlite:///{tmp_path / 'migrated.db'}"), shape(f"sqlite:///{tmp_path / 'model.db'}")
+    for table in described:
+        migrated[table]["indexes"] = [i for i in migrated[table]["indexes"] if i[0] != "ix_check_in_kr_id_date"]
+    assert migrated == described
+
+
+def test_migration_1_does_not_read_the_model():
+    source = (__import__("pathlib").Path(m001_initial.__file__)).read_text()
+    assert "okrtui.model" not in source and "SQLModel" not in source
+    assert [v for v, _, _ in MIGRATIONS][:2] == [1, 2]

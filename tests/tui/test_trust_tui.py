@@ -1,0 +1,45 @@
+"""The check-in round as the trust issue wants it: no silent duplicate, no silent typo."""
+
+from okrtui.model import CheckIn, KeyResult
+from okrtui.screens.dialogs import ConfirmDialog
+from okrtui.widgets.table import OkrTable
+
+from .conftest import TODAY, press, settle
+from .test_flows import fill, rows
+
+
+async def test_a_second_check_in_the_same_day_replaces_it(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        kr_id = app.screen.query_one(OkrTable).current_key
+        before = len(rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.deleted == False))  # noqa: E712
+        for value in ("95", "96"):
+            app.screen.query_one(OkrTable).select_key(kr_id)
+            await press(pilot, "enter")
+            await fill(pilot, "in-value", value)
+            await press(pilot, "enter")
+        today = rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.date == TODAY)
+        assert [c.value for c in today] == [96]
+        assert len(rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.deleted == False)) == before + 1  # noqa: E712
+
+
+async def test_an_implausible_value_asks_first_and_no_stores_nothing(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        kr_id = app.screen.query_one(OkrTable).current_key
+        kr = rows(app, KeyResult, KeyResult.id == kr_id)[0]
+        assert kr.kind == "increase"
+        before = len(rows(app, CheckIn))
+        await press(pilot, "enter")
+        await fill(pilot, "in-value", "99999999")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "n")
+        assert len(rows(app, CheckIn)) == before
+        await press(pilot, "enter")  # the form is still open: ask again, and say yes
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "y")
+        assert len(rows(app, CheckIn)) == before + 1
+        assert rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.date == TODAY)[-1].value == 99999999
