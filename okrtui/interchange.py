@@ -233,6 +233,9 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
 
         def upsert(model: type, values: dict) -> None:
             row = session.get(model, values["id"])
+            if model is Person and row is not None and row.origin == row.id != me:
+                result.unchanged += 1  # a teammate's own record of themselves stays theirs
+                return
             if row is None:
                 session.add(model(**values, origin=me))
                 result.created += 1

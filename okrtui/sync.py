@@ -353,7 +353,9 @@ def apply(session: Session, merged: dict[Key, dict[str, Any]], local: dict[Key, 
                     result.refused += 1
                     result.warnings.append(clash)
                     continue
-            if mine["origin"] == me and record["origin"] != me and kind not in SHARED_OWNERSHIP:
+            self_record = kind == "person" and record["origin"] == record["id"]
+            if mine["origin"] == me and record["origin"] != me and kind not in SHARED_OWNERSHIP \
+                    and not self_record:  # a teammate's own record replaces our placeholder of them
                 result.refused += 1  # only the same person (from another machine) may change it
                 continue
             values = to_values(record)

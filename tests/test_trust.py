@@ -305,3 +305,26 @@ def test_the_tui_loads_whatever_the_database_holds(tmp_path):
         rep = report.build(session, quarter("2026-Q4"), TODAY, get_meta(session, "identity"), team=True)
     kr = rep.objectives[0].key_results[0]
     assert kr.grade is None and kr.band is None and kr.error
+
+
+def test_a_placeholder_person_never_competes_with_their_own_record(cli, tmp_path):
+    team = tmp_path / "team.jsonl"
+    lead, bob = tmp_path / "lead.db", tmp_path / "bob.db"
+    cli("--db", bob, "whoami", "--name", "Bob Real", "--email", "bob@example.com")
+    bob_id = re.search(r"\((p-[^)]+)\)", cli("--db", bob, "whoami").out).group(1)
+    # The lead drafts before Bob ever synced, naming Bob in the document's people.
+    doc = {"format": "okrtui/1", "people": [{"id": bob_id, "name": "bob?"}],
+           "objectives": [{"id": "o-1", "title": "Grow", "period": "2026-Q4"}]}
+    cli("--db", lead, "import", write_doc(tmp_path / "d.json", doc))
+    assert cli("--db", lead, "sync", team).code == 0
+    assert cli("--db", bob, "sync", team).code == 0
+    for _ in range(2):  # no warning, no refusal, at any later sync
+        result = cli("--db", lead, "sync", team)
+        assert result.code == 0 and result.err == "" and "refused" not in result.out
+    assert "Bob Real" in cli("--db", bob, "whoami").out
+    with reading(open_engine(lead)) as session:
+        assert session.get(Person, bob_id).name == "Bob Real"
+    # A later import naming Bob again does not take his record over.
+    cli("--db", lead, "import", write_doc(tmp_path / "d.json", doc))
+    with reading(open_engine(lead)) as session:
+        assert (session.get(Person, bob_id).name, session.get(Person, bob_id).origin) == ("Bob Real", bob_id)
