@@ -24,7 +24,7 @@ class Probe(OkrApp):
             return
         super().reload()
 
-    def on_data_loaded(self, message) -> None:  # noqa: ANN001
+    def on_data_loaded(self, message) -> None:
         super().on_data_loaded(message)
         self.call_after_refresh(self.exit)
 

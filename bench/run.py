@@ -44,7 +44,7 @@ def run_process(args: list[str], env: dict | None = None) -> tuple[float, int]:
     return elapsed, rss
 
 
-def median_of(args: list[str], runs: int, env: dict | None = None, before=None) -> tuple[float, int]:  # noqa: ANN001
+def median_of(args: list[str], runs: int, env: dict | None = None, before=None) -> tuple[float, int]:
     if before:
         before()
     run_process(args, env)  # warm-up: file cache, .pyc
@@ -71,7 +71,7 @@ async def interaction_times(db: Path) -> dict[str, float]:
     app.animation_level = "none"
     out: dict[str, float] = {}
 
-    async def settle(pilot) -> None:  # noqa: ANN001
+    async def settle(pilot) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -115,7 +115,7 @@ def plain_rewrite(path: Path) -> None:
     os.replace(out, f"{path}.copy")
 
 
-def timed(fn, runs: int) -> float:  # noqa: ANN001
+def timed(fn, runs: int) -> float:
     fn()  # warm-up
     times = []
     for _ in range(runs):

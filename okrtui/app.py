@@ -171,13 +171,13 @@ class OkrApp(App[None], inherit_bindings=False):
         self._save_worker(fn, on_done, on_error, kr_id)
 
     @work(thread=True, group="save")
-    def _save_worker(self, fn, on_done, on_error, kr_id=None) -> None:  # noqa: ANN001
+    def _save_worker(self, fn, on_done, on_error, kr_id=None) -> None:
         try:
             result = fn()
         except OkrError as err:
             self.call_from_thread(on_error or self._notify_error, err)
             return
-        except Exception as err:  # noqa: BLE001 - a failed write is a message, never a crash
+        except Exception as err:
             wrapped = OkrError(f"unexpected {type(err).__name__}: {err}")
             self.call_from_thread(on_error or self._notify_error, wrapped)
             return

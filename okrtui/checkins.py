@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 
 from okrtui import schema, scoring
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, KeyResult, Objective, Period, Person
-from okrtui.store import check_ins_of_kr_in, find_key_result, identity, now_stamp, reading, touch, writing
+from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, now_stamp
+from okrtui.store import check_ins_of_kr_in, find_key_result, identity, reading, touch, writing
 from okrtui.text import plain
+
 
 @dataclass(frozen=True)
 class Saved:
@@ -67,7 +68,7 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False) -> Saved:
     # Rows come oldest first (date, then creation): the order progress needs.
-    points = [scoring.Point(day, value) for _, day, value, *_ in check_ins_of_kr_in(session, kr.id, period.start, period.end)]
+    points = [scoring.Point(c.date, c.value) for c in check_ins_of_kr_in(session, kr.id, period.start, period.end)]
     spec = scoring.Spec(kr.kind, kr.start, kr.target, kr.low, kr.high)
     prog = scoring.progress(spec, points)
     g = scoring.grade(scoring.kr_score(kr.self_score, prog))

@@ -12,7 +12,13 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:  # the storage layer is imported only by the commands that use it
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from okrtui.config import Config
 
 from okrtui import __version__
 from okrtui.errors import OkrError
@@ -23,7 +29,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 class Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one `okrtui: error:` line, exit 2."""
 
-    def error(self, message: str):  # noqa: ANN201
+    def error(self, message: str) -> NoReturn:
         raise OkrError(message)
 
 
@@ -134,7 +140,7 @@ class Context:
     today: dt.date
 
     @functools.cached_property
-    def config(self):  # noqa: ANN201
+    def config(self) -> Config:
         from okrtui import config
 
         return config.load()  # read once per command
@@ -145,7 +151,7 @@ class Context:
         given = getattr(self.args, "db", None)
         return Path(given).expanduser() if given else default_db_path()
 
-    def engine(self, *, create: bool = True):  # noqa: ANN201
+    def engine(self, *, create: bool = True) -> Engine:
         from okrtui.store import open_engine
 
         return open_engine(self.db_path(), create=create)
@@ -167,7 +173,7 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
         # The reader went away (`okrtui report | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as err:  # noqa: BLE001 - the promise is one line, never a traceback
+    except Exception as err:
         _error(f"unexpected {type(err).__name__}: {err}")
         return EXIT_USAGE
 
@@ -249,12 +255,12 @@ def cmd_export(ctx: Context) -> int:
     return EXIT_OK
 
 
-def _period_labels(session) -> list[str]:  # noqa: ANN001
-    from sqlmodel import select
+def _period_labels(session: Session) -> list[str]:
+    from sqlmodel import col, select
 
     from okrtui.model import Objective
 
-    rows = session.exec(select(Objective.period_id).where(Objective.deleted == False).distinct()).all()  # noqa: E712
+    rows = session.exec(select(Objective.period_id).where(col(Objective.deleted).is_(False)).distinct()).all()
     return sorted(rows)
 
 

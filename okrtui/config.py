@@ -88,7 +88,7 @@ def save(cfg: Config, path: Path | None = None) -> None:
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"), mode=0o600)
 
 
-def update(path: Path | None = None, **changes) -> Config:  # noqa: ANN003
+def update(path: Path | None = None, **changes: Any) -> Config:
     cfg = replace(load(path), **changes)
     save(cfg, path)
     return cfg

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from okrtui import periods
 from okrtui.errors import OkrError
@@ -174,7 +176,8 @@ def load(engine: Engine, today: dt.date, fy_month: int = 1) -> None:
                                    question=question, answer=answer, origin=ME))
 
 
-def _quarter(session, rng: random.Random, plans, span: periods.Span, until: dt.date, closed: bool) -> None:  # noqa: ANN001
+def _quarter(session: Session, rng: random.Random, plans: Sequence[ObjPlan], span: periods.Span, until: dt.date,
+             closed: bool) -> None:
     for pos, plan in enumerate(plans):
         session.add(Objective(
             id=plan.id, title=plan.title, description=plan.description, level=plan.level, team_id=plan.team,
@@ -198,7 +201,7 @@ def _quarter(session, rng: random.Random, plans, span: periods.Span, until: dt.d
                 row.score_comment = "hard quarter, but the rollback work landed"
 
 
-def _check_ins(session, rng: random.Random, kr: KRPlan, span: periods.Span, until: dt.date, origin: str) -> float:  # noqa: ANN001
+def _check_ins(session: Session, rng: random.Random, kr: KRPlan, span: periods.Span, until: dt.date, origin: str) -> float:
     """Weekly check-ins on Mondays; returns the last progress-like fraction reached."""
     monday = span.start + dt.timedelta(days=(7 - span.start.weekday()) % 7)
     weeks = []
@@ -224,9 +227,11 @@ def _check_ins(session, rng: random.Random, kr: KRPlan, span: periods.Span, unti
 
 def _value(kr: KRPlan, frac: float, rng: random.Random, n: int, count: int) -> float:
     if kr.kind in ("increase", "decrease"):
+        assert kr.start is not None and kr.target is not None  # the plan's increase/decrease KRs have both
         raw = kr.start + (kr.target - kr.start) * frac
         return round(raw, 1) if abs(kr.target - kr.start) < 20 else round(raw)
     if kr.kind == "range":
+        assert kr.low is not None and kr.high is not None
         width = kr.high - kr.low
         # Mostly inside, now and then just outside.
         if rng.random() < 0.2:

@@ -5,22 +5,26 @@ Form text is checked first by the pure functions of okrtui/validate.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from okrtui import lint, periods
 from okrtui.errors import OkrError
-from okrtui.model import Dependency, KeyResult, Objective, Person, Reflection, now_stamp
+from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, now_stamp
 from okrtui.report import ensure_period
 from okrtui.store import check_ins_of_kr, identity, touch, writing
 from okrtui.validate import FormErrors
 
+L = TypeVar("L", bound=Objective | KeyResult | Dependency)
+
 
 # --- writes ------------------------------------------------------------------------------------
 
-def _mine(session: Session, record, what: str) -> str:  # noqa: ANN001
+def _mine(session: Session, record: Objective | KeyResult | Dependency, what: str) -> str:
     me = identity(session).id
     if record.origin and record.origin != me:
         owner = session.get(Person, record.origin)
@@ -29,7 +33,7 @@ def _mine(session: Session, record, what: str) -> str:  # noqa: ANN001
     return me
 
 
-def _live(session: Session, model: type, ident: str):  # noqa: ANN202
+def _live(session: Session, model: type[L], ident: str) -> L:
     row = session.get(model, ident)
     if row is None or row.deleted:
         raise OkrError(f"{ident} no longer exists")
@@ -48,14 +52,14 @@ def activation_blockers(session: Session, objective_id: str, span: periods.Span)
     return [f"{f.rule}: {f.message}" for f in lint.check(rep) if f.level == "error"]
 
 
-def save_objective(engine: Engine, span: periods.Span, values: dict, objective_id: str | None = None) -> str:
+def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], objective_id: str | None = None) -> str:
     with writing(engine) as session:
         me = identity(session).id
         ensure_period(session, span, me)
         if objective_id is None:
             if values["status"] == "active":
                 raise FormErrors({"status": "a new objective has no key result yet: save it as draft first"})
-            count = len(session.exec(select(Objective.id).where(Objective.period_id == span.label)).all())
+            count = session.exec(select(func.count()).where(col(Objective.period_id) == span.label)).one()
             row = Objective(**values, owner_id=me, period_id=span.label, origin=me, position=count)
             session.add(row)
             return row.id
@@ -72,13 +76,13 @@ def save_objective(engine: Engine, span: periods.Span, values: dict, objective_i
         return row.id
 
 
-def save_key_result(engine: Engine, values: dict, kr_id: str | None = None) -> str:
+def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = None) -> str:
     with writing(engine) as session:
         me = identity(session).id
         target = _live(session, Objective, values["objective_id"])
         _mine(session, target, "objective")
         if kr_id is None:
-            count = len(session.exec(select(KeyResult.id).where(KeyResult.objective_id == target.id)).all())
+            count = session.exec(select(func.count()).where(col(KeyResult.objective_id) == target.id)).one()
             row = KeyResult(**values, origin=me, position=count)
             session.add(row)
             return row.id
@@ -89,17 +93,17 @@ def save_key_result(engine: Engine, values: dict, kr_id: str | None = None) -> s
         return row.id
 
 
-MODELS = {"objective": Objective, "key_result": KeyResult}
+MODELS: dict[str, type[Objective] | type[KeyResult]] = {"objective": Objective, "key_result": KeyResult}
 
 
 def delete(engine: Engine, kind: str, ident: str) -> None:
     """Tombstones (an objective takes its KRs and their check-ins with it)."""
     model = MODELS[kind]
     with writing(engine) as session:
-        row = _live(session, model, ident)
+        row: Objective | KeyResult = _live(session, model, ident)
         _mine(session, row, "record")
         stamp = now_stamp()
-        rows = [row]
+        rows: list[Objective | KeyResult | CheckIn] = [row]
         if model is Objective:
             krs = session.exec(select(KeyResult).where(KeyResult.objective_id == ident)).all()
             rows += krs
@@ -119,12 +123,13 @@ def move(engine: Engine, kind: str, ident: str, step: int) -> None:
     with writing(engine) as session:
         row = _live(session, model, ident)
         _mine(session, row, "record")
-        if model is Objective:
+        rows: Sequence[Objective | KeyResult]
+        if isinstance(row, Objective):
             rows = session.exec(select(Objective).where(Objective.period_id == row.period_id,
-                                                        Objective.deleted == False)).all()  # noqa: E712
+                                                        col(Objective.deleted).is_(False))).all()
         else:
             rows = session.exec(select(KeyResult).where(KeyResult.objective_id == row.objective_id,
-                                                        KeyResult.deleted == False)).all()  # noqa: E712
+                                                        col(KeyResult.deleted).is_(False))).all()
         rows = sorted(rows, key=lambda r: (r.position, r.id))
         i = [r.id for r in rows].index(ident)
         j = i + step
@@ -147,7 +152,7 @@ def add_dependency(engine: Engine, from_id: str, to_id: str, note: str) -> str:
 
 
 def dependencies(session: Session) -> list[Dependency]:
-    return list(session.exec(select(Dependency).where(Dependency.deleted == False)).all())  # noqa: E712
+    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))).all())
 
 
 def set_self_score(engine: Engine, kr_id: str, score: float | None, comment: str) -> None:
@@ -161,7 +166,7 @@ def set_self_score(engine: Engine, kr_id: str, score: float | None, comment: str
 def reflections(session: Session, person_id: str, period_id: str) -> dict[str, str]:
     rows = session.exec(select(Reflection).where(Reflection.person_id == person_id,
                                                  Reflection.period_id == period_id,
-                                                 Reflection.deleted == False)).all()  # noqa: E712
+                                                 col(Reflection.deleted).is_(False))).all()
     return {r.question: r.answer for r in rows}
 
 
@@ -197,7 +202,7 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
     with writing(engine) as session:
         me = identity(session).id
         mine = session.exec(select(Objective).where(Objective.period_id == span.label, Objective.origin == me,
-                                                    Objective.deleted == False)).all()  # noqa: E712
+                                                    col(Objective.deleted).is_(False))).all()
         if carry and nxt is None:
             raise OkrError(f"{span.label} is a custom period: there is no next quarter to carry into")
         if nxt is not None:
@@ -209,7 +214,7 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
                 touch(obj, status="closed")
                 session.add(obj)
                 closed += 1
-            if obj.id in carry:
+            if obj.id in carry and nxt is not None:
                 carried.append(_carry(session, obj, nxt.label, me))
         return Closed(closed, carried)
 
@@ -221,7 +226,7 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
     session.add(copy)
     session.flush()
     krs = session.exec(select(KeyResult).where(KeyResult.objective_id == obj.id,
-                                               KeyResult.deleted == False)).all()  # noqa: E712
+                                               col(KeyResult.deleted).is_(False))).all()
     for kr in krs:
         history = check_ins_of_kr(session, kr.id)
         start = kr.start

@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from okrtui import periods, schema
 from okrtui.errors import OkrError
-from okrtui.schema import Invalid
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
-from okrtui.views import num
+from okrtui.schema import Invalid
 from okrtui.store import get_meta, identity, reading, touch, writing
+from okrtui.views import num
 
 FORMAT = "okrtui/1"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -61,14 +62,14 @@ def parse_document(raw: bytes) -> Any:
 
 @dataclass
 class Document:
-    people: list[dict] = field(default_factory=list)
-    teams: list[dict] = field(default_factory=list)
-    periods: list[dict] = field(default_factory=list)
-    objectives: list[dict] = field(default_factory=list)
-    key_results: list[dict] = field(default_factory=list)
-    check_ins: list[dict] = field(default_factory=list)
-    dependencies: list[dict] = field(default_factory=list)
-    reflections: list[dict] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    teams: list[dict[str, Any]] = field(default_factory=list)
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    objectives: list[dict[str, Any]] = field(default_factory=list)
+    key_results: list[dict[str, Any]] = field(default_factory=list)
+    check_ins: list[dict[str, Any]] = field(default_factory=list)
+    dependencies: list[dict[str, Any]] = field(default_factory=list)
+    reflections: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Ids:
@@ -196,7 +197,7 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
         refs.check(cvalues["author_id"], f"{cp}.author", "person", Person)
         doc.check_ins.append(cvalues)
 
-def _check_parent_cycles(objectives: list[dict], session: Session) -> None:
+def _check_parent_cycles(objectives: list[dict[str, Any]], session: Session) -> None:
     parents = {o["id"]: o["parent_id"] for o in objectives}
     for i, o in enumerate(objectives):
         seen = {o["id"]}
@@ -231,7 +232,7 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
         doc = validate(data, session, fy_month)
         me = identity(session).id
 
-        def upsert(model: type, values: dict) -> None:
+        def upsert(model: type, values: dict[str, Any]) -> None:
             row = session.get(model, values["id"])
             if model is Person and row is not None and row.origin == row.id != me:
                 result.unchanged += 1  # a teammate's own record of themselves stays theirs
@@ -271,12 +272,12 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
     return result
 
 
-def _parents_first(objectives: list[dict]) -> list[dict]:
+def _parents_first(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_id = {o["id"]: o for o in objectives}
     done: set[str] = set()
-    ordered: list[dict] = []
+    ordered: list[dict[str, Any]] = []
 
-    def visit(o: dict) -> None:
+    def visit(o: dict[str, Any]) -> None:
         if o["id"] in done:
             return
         done.add(o["id"])
@@ -296,35 +297,42 @@ def import_file(engine: Engine, path: Path, fy_month: int = 1) -> ImportResult:
 
 # --- export ------------------------------------------------------------------------------------
 
-def export_document(engine: Engine, period: str | None = None) -> dict:
+R = TypeVar("R", Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection)
+
+
+def _live(model: type[R]) -> SelectOfScalar[R]:
+    return select(model).where(col(model.deleted).is_(False))
+
+
+def export_document(engine: Engine, period: str | None = None) -> dict[str, Any]:
     """The database (or one period of it) as an okrtui/1 document, in a stable order."""
     with reading(engine) as session:
-        live = lambda model: select(model).where(model.deleted == False)  # noqa: E731, E712
-        objectives = session.exec(live(Objective).order_by(Objective.period_id, Objective.position, Objective.id)).all()
+        objectives = session.exec(_live(Objective).order_by(col(Objective.period_id), col(Objective.position),
+                                                             col(Objective.id))).all()
         if period is not None:
             objectives = [o for o in objectives if o.period_id == period]
         obj_ids = {o.id for o in objectives}
-        krs = [k for k in session.exec(live(KeyResult).order_by(KeyResult.position, KeyResult.id)).all()
+        krs = [k for k in session.exec(_live(KeyResult).order_by(col(KeyResult.position), col(KeyResult.id))).all()
                if k.objective_id in obj_ids]
         kr_ids = {k.id for k in krs}
         check_ins: dict[str, list[CheckIn]] = {}
-        for c in session.exec(live(CheckIn).order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)).all():
+        for c in session.exec(_live(CheckIn).order_by(col(CheckIn.date), col(CheckIn.created_at), col(CheckIn.id))).all():
             if c.kr_id in kr_ids:
                 check_ins.setdefault(c.kr_id, []).append(c)
         krs_of: dict[str, list[KeyResult]] = {}
         for k in krs:
             krs_of.setdefault(k.objective_id, []).append(k)
-        people = session.exec(live(Person).order_by(Person.id)).all()
+        people = session.exec(_live(Person).order_by(col(Person.id))).all()
         # The local identity is made on first use; unreferenced, it is not part of the OKRs.
         me = get_meta(session, "identity")
         used = {o.owner_id for o in objectives} | {k.owner_id for k in krs} | {
             c.author_id for rows in check_ins.values() for c in rows}
-        teams = session.exec(live(Team).order_by(Team.id)).all()
-        custom = [p for p in session.exec(live(Period).order_by(Period.id)).all()
+        teams = session.exec(_live(Team).order_by(col(Team.id))).all()
+        custom = [p for p in session.exec(_live(Period).order_by(col(Period.id))).all()
                   if not periods.is_quarter_label(p.id)]
-        deps = [d for d in session.exec(live(Dependency).order_by(Dependency.id)).all()
+        deps = [d for d in session.exec(_live(Dependency).order_by(col(Dependency.id))).all()
                 if d.from_id in obj_ids | kr_ids]
-        reflections = session.exec(live(Reflection).order_by(Reflection.id)).all()
+        reflections = session.exec(_live(Reflection).order_by(col(Reflection.id))).all()
         if period is not None:
             reflections = [r for r in reflections if r.period_id == period]
         used |= {r.person_id for r in reflections}
@@ -341,7 +349,7 @@ def export_document(engine: Engine, period: str | None = None) -> dict:
     }
 
 
-def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list[CheckIn]]) -> dict:
+def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list[CheckIn]]) -> dict[str, Any]:
     return {
         "id": o.id, "title": o.title, "description": o.description, "level": o.level, "team": o.team_id,
         "owner": o.owner_id, "period": o.period_id, "parent": o.parent_id, "status": o.status,
@@ -362,5 +370,5 @@ def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list
     }
 
 
-def dumps(doc: dict) -> str:
+def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

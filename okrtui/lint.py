@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
-from okrtui.views import KRView, ObjectiveView, PeriodReport
 from okrtui.text import plain
+from okrtui.views import KRView, ObjectiveView, PeriodReport
 
 LEVELS = ("error", "warning", "info")
 TASK_VERBS = ("do", "write", "attend", "hold", "prepare", "meet", "call", "organize", "organise", "run",
@@ -43,8 +43,11 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(rule_id: str, level: str, hint: str):  # noqa: ANN201
-    def register(fn: Callable[..., Iterator[tuple[str, str, str | None]]]):  # noqa: ANN202
+Hits = Iterator[tuple[str, str, str | None]]  # (message, objective id, KR id or None)
+
+
+def rule(rule_id: str, level: str, hint: str) -> Callable[[Callable[[PeriodReport], Hits]], Callable[[PeriodReport], Hits]]:
+    def register(fn: Callable[[PeriodReport], Hits]) -> Callable[[PeriodReport], Hits]:
         def check(rep: PeriodReport) -> Iterator[Finding]:
             for message, objective_id, kr_id in fn(rep):
                 yield Finding(rule_id, level, message, hint, objective_id, kr_id)
@@ -62,7 +65,7 @@ def _krs(rep: PeriodReport) -> Iterator[tuple[ObjectiveView, KRView]]:
 
 
 @rule("too-many-objectives", "warning", "Keep 1-3 objectives a period; focus beats coverage.")
-def _too_many_objectives(rep: PeriodReport):  # noqa: ANN202
+def _too_many_objectives(rep: PeriodReport) -> Hits:
     counts = Counter(o.owner_id for o in rep.objectives if o.owner_id)
     for o in rep.objectives:
         if o.owner_id and counts[o.owner_id] > 5:
@@ -70,56 +73,56 @@ def _too_many_objectives(rep: PeriodReport):  # noqa: ANN202
 
 
 @rule("no-key-results", "error", "Add 1-3 key results that tell you the objective is reached.")
-def _no_key_results(rep: PeriodReport):  # noqa: ANN202
+def _no_key_results(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if o.status == "active" and not o.key_results:
             yield "active objective has no key result", o.id, None
 
 
 @rule("too-many-key-results", "warning", "Keep at most 5 key results; 1-3 is best.")
-def _too_many_key_results(rep: PeriodReport):  # noqa: ANN202
+def _too_many_key_results(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if len(o.key_results) > 5:
             yield f"objective has {len(o.key_results)} key results", o.id, None
 
 
 @rule("quantitative-objective", "warning", "Keep the objective qualitative; move the number into a key result.")
-def _quantitative_objective(rep: PeriodReport):  # noqa: ANN202
+def _quantitative_objective(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if quantitative(o.title):
             yield "objective title holds a number or a %", o.id, None
 
 
 @rule("no-kr-owner", "warning", "Name one person responsible for the key result.")
-def _no_kr_owner(rep: PeriodReport):  # noqa: ANN202
+def _no_kr_owner(rep: PeriodReport) -> Hits:
     for o, kr in _krs(rep):
         if not kr.owner_id:
             yield "key result has no owner", o.id, kr.id
 
 
 @rule("no-measurable-target", "error", "Set a target beyond the start: above it to increase, below to decrease.")
-def _no_measurable_target(rep: PeriodReport):  # noqa: ANN202
+def _no_measurable_target(rep: PeriodReport) -> Hits:
     for o, kr in _krs(rep):
         if not measurable(kr.kind, kr.start, kr.target):
             yield f"{kr.kind} key result goes from {kr.start:g} to {kr.target:g}", o.id, kr.id
 
 
 @rule("all-milestones", "warning", "Add at least one measurable key result; milestones say done, not how well.")
-def _all_milestones(rep: PeriodReport):  # noqa: ANN202
+def _all_milestones(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if o.key_results and all(kr.kind == "milestone" for kr in o.key_results):
             yield "every key result is a milestone", o.id, None
 
 
 @rule("task-not-result", "info", "Describe the result you want, not the task that gets you there.")
-def _task_not_result(rep: PeriodReport):  # noqa: ANN202
+def _task_not_result(rep: PeriodReport) -> Hits:
     for o, kr in _krs(rep):
         if task_like(kr.title):
             yield f"key result starts like a task ({kr.title.split()[0].lower()!r})", o.id, kr.id
 
 
 @rule("negative-language", "info", "Say what you want to achieve, in positive words.")
-def _negative_language(rep: PeriodReport):  # noqa: ANN202
+def _negative_language(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if negative(o.title):
             yield "objective title is phrased negatively", o.id, None
@@ -129,21 +132,21 @@ def _negative_language(rep: PeriodReport):  # noqa: ANN202
 
 
 @rule("too-long", "info", "Keep the objective short and memorable: 100 characters or fewer.")
-def _too_long(rep: PeriodReport):  # noqa: ANN202
+def _too_long(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if len(o.title) > 100:
             yield f"objective title is {len(o.title)} characters long", o.id, None
 
 
 @rule("unaligned", "info", "Align the objective to a company or team objective it contributes to.")
-def _unaligned(rep: PeriodReport):  # noqa: ANN202
+def _unaligned(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if o.level in ("team", "personal") and not o.parent_id:
             yield f"{o.level} objective has no parent", o.id, None
 
 
 @rule("stale", "warning", "Check in every week, even when nothing moved.")
-def _stale(rep: PeriodReport):  # noqa: ANN202
+def _stale(rep: PeriodReport) -> Hits:
     for o, kr in _krs(rep):
         if kr.stale:
             last = f"last check-in {kr.last_check_in}" if kr.last_check_in else "no check-in yet"
@@ -194,10 +197,12 @@ def render(rep: PeriodReport, findings: list[Finding], fmt: str) -> str:
     for f in findings:
         if f.objective_id != current:
             current = f.objective_id
-            out += ["" if out else None, f"{plain(titles.get(current, current))} ({current})"]
+            if out:
+                out.append("")
+            out.append(f"{plain(titles.get(current, current))} ({current})")
         where = f" [{f.kr_id}]" if f.kr_id else ""
         out.append(f"  {f.level:<7} {f.rule}{where}: {plain(f.message)}")
         out.append(f"          hint: {f.hint}")
     counts = Counter(f.level for f in findings)
     out += ["", ", ".join(f"{counts[level]} {level}{'s' if counts[level] != 1 else ''}" for level in LEVELS)]
-    return "\n".join(line for line in out if line is not None) + "\n"
+    return "\n".join(out) + "\n"

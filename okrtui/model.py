@@ -7,13 +7,14 @@ import uuid
 
 from sqlmodel import Field, SQLModel
 
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
 
 def now_stamp() -> str:
     """UTC timestamp in one fixed-width format, so text order is time order."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Record(SQLModel):

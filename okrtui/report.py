@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from okrtui import periods
 from okrtui.errors import OkrError
 from okrtui.model import Period, Person, Team
 from okrtui.store import check_ins_in, key_results_in, objectives_in
 from okrtui.views import (
-    CheckInView, KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective,
+    CheckInView,
+    KRView,
+    ObjectiveView,
+    PeriodReport,
+    compute_kr,
+    compute_objective,
 )
 
 
@@ -48,22 +53,25 @@ def build(
 ) -> PeriodReport:
     """Every objective of the period (own ones only unless team) with its numbers."""
     origin = None if team else me
-    views = {row[0]: ObjectiveView(*row) for row in objectives_in(session, span.label, origin)}
+    # Views are built from rows by column name: a reordered query cannot swap two fields.
+    views = {row.id: ObjectiveView(**row._mapping) for row in objectives_in(session, span.label, origin)}
     krs: dict[str, KRView] = {}
     for row in key_results_in(session, span.label, origin):
-        view = KRView(*row, check_ins=[])
+        view = KRView(**row._mapping, check_ins=[])
         krs[view.id] = view
         views[view.objective_id].key_results.append(view)
     # Only what was known on as_of counts (okr-method.md): later check-ins are not read at all.
     last_day = min(span.end, as_of)
-    for kr_id, *rest in check_ins_in(session, span.label, span.start, last_day, origin):
-        krs[kr_id].check_ins.append(CheckInView(*rest))  # already ordered by date, then creation
+    for c in check_ins_in(session, span.label, span.start, last_day, origin):
+        # already ordered by date, then creation
+        krs[c.kr_id].check_ins.append(CheckInView(c.id, date=c.date, value=c.value, confidence=c.confidence,
+                                                  note=c.note))
     for obj in views.values():
         for kr in obj.key_results:
             compute_kr(kr, span, as_of, obj.status == "active", stale_after)
         compute_objective(obj)
     people = {pid: name or pid for pid, name in session.execute(select(Person.id, Person.name)).all()}
-    teams = {t.id: t for t in session.exec(select(Team).where(Team.deleted == False)).all()}  # noqa: E712
+    teams = {t.id: t for t in session.exec(select(Team).where(col(Team.deleted).is_(False))).all()}
     return PeriodReport(span, as_of, list(views.values()), people, teams)
 
 
@@ -77,4 +85,5 @@ def kr_check_ins(session: Session, kr_id: str, span: periods.Span) -> list[Check
     """One KR's live check-ins in the period, oldest first: what a save changes."""
     from okrtui.store import check_ins_of_kr_in
 
-    return [CheckInView(*row) for row in check_ins_of_kr_in(session, kr_id, span.start, span.end)]
+    return [CheckInView(c.id, date=c.date, value=c.value, confidence=c.confidence, note=c.note)
+            for c in check_ins_of_kr_in(session, kr_id, span.start, span.end)]

@@ -256,10 +256,10 @@ class KeyResultFields(Fields):
     def _kind_fields(cls, data: Any) -> Any:
         # Run before field checks so a missing field says "is required", as a form would.
         if isinstance(data, Mapping):
-            try:
-                kind = Kind(data.get("kind"))
-            except ValueError:
+            raw = data.get("kind")
+            if not isinstance(raw, str) or raw not in KIND_NAMES:
                 return data
+            kind = Kind(raw)
             for name in KIND_FIELDS[kind]:
                 if name not in data:
                     raise _fail("is required", name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -142,13 +143,8 @@ def forecast(spec: Spec, points: Sequence[Point], start: dt.date, end: dt.date) 
     if len(set(xs)) < 2:
         return None
     ys = [value_progress(spec, p.value) for p in points]
-    n = len(xs)
-    mx = sum(xs) / n
-    my = sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    slope = sxy / sxx
-    return clamp(my + slope * ((end - start).days - mx))
+    slope, intercept = statistics.linear_regression(xs, ys)
+    return clamp(intercept + slope * (end - start).days)
 
 
 def is_stale(

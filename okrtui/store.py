@@ -11,9 +11,11 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, exc, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, Result, Row
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, create_engine, select
 
 from okrtui.errors import OkrError
@@ -35,7 +37,7 @@ def _ensure_migration_table(conn: Connection) -> None:
 
 def schema_version(conn: Connection) -> int:
     _ensure_migration_table(conn)
-    return conn.exec_driver_sql("SELECT COALESCE(MAX(version), 0) FROM schema_migration").scalar_one()
+    return int(conn.exec_driver_sql("SELECT COALESCE(MAX(version), 0) FROM schema_migration").scalar_one())
 
 
 def migrate(engine: Engine, path: Path | None = None) -> int:
@@ -98,7 +100,7 @@ def _create_private_file(path: Path) -> None:
 
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # We issue BEGIN ourselves (below) so write transactions can be IMMEDIATE.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -109,7 +111,7 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn: Connection) -> None:
         # A write transaction takes the write lock up front, so it waits on the
         # busy timeout instead of failing half-way with "database is locked".
         immediate = conn.get_execution_options().get("okrtui_write")
@@ -197,7 +199,7 @@ PLACEHOLDER_STAMP = "1970-01-01T00:00:00.000000Z"
 def login_name() -> str:
     try:
         login = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         login = "me"
     return re.sub(r"[^A-Za-z0-9._-]", "-", login)[:50].strip("-") or "me"
 
@@ -268,7 +270,7 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
     return person
 
 
-def touch(record, **changes) -> bool:  # noqa: ANN001
+def touch(record: Any, **changes: Any) -> bool:
     """Apply changes; bump updated_at only if something really changed."""
     changed = False
     for key, value in changes.items():
@@ -292,7 +294,7 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
     escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = session.exec(
         select(KeyResult)
-        .where(col(KeyResult.id).like(f"{escaped}%", escape="\\"), KeyResult.deleted == False)  # noqa: E712
+        .where(col(KeyResult.id).like(f"{escaped}%", escape="\\"), col(KeyResult.deleted).is_(False))
         .order_by(KeyResult.id)
         .limit(11)
     ).all()
@@ -318,14 +320,14 @@ KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start"
 CHECK_IN_COLUMNS = ("kr_id", "id", "date", "value", "confidence", "note")
 
 
-def _live_objectives(period_id: str, origin: str | None):  # noqa: ANN202
-    where = [Objective.period_id == period_id, Objective.deleted == False]  # noqa: E712
+def _live_objectives(period_id: str, origin: str | None) -> list[ColumnElement[bool]]:
+    where = [col(Objective.period_id) == period_id, col(Objective.deleted).is_(False)]
     if origin is not None:
-        where.append(Objective.origin == origin)
+        where.append(col(Objective.origin) == origin)
     return where
 
 
-def objectives_in(session: Session, period_id: str, origin: str | None = None) -> list:
+def objectives_in(session: Session, period_id: str, origin: str | None = None) -> Sequence[Row[Any]]:
     """The period's live objectives as column tuples (OBJECTIVE_COLUMNS): no ORM objects to build."""
     cols = [getattr(Objective, c) for c in OBJECTIVE_COLUMNS]
     return session.connection().execute(
@@ -333,36 +335,37 @@ def objectives_in(session: Session, period_id: str, origin: str | None = None) -
     ).all()
 
 
-def key_results_in(session: Session, period_id: str, origin: str | None = None) -> list:
+def key_results_in(session: Session, period_id: str, origin: str | None = None) -> Sequence[Row[Any]]:
     # Joined by period, not by an IN list: a company's KRs outgrow SQLite's bound-variable limit.
     cols = [getattr(KeyResult, c) for c in KR_COLUMNS]
     return session.connection().execute(
         select(*cols)
         .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
-        .where(*_live_objectives(period_id, origin), KeyResult.deleted == False)  # noqa: E712
+        .where(*_live_objectives(period_id, origin), col(KeyResult.deleted).is_(False))
         .order_by(KeyResult.objective_id, KeyResult.position, KeyResult.id)
     ).all()
 
 
-def check_ins_in(session: Session, period_id: str, start: dt.date, end: dt.date, origin: str | None = None):  # noqa: ANN201
+def check_ins_in(session: Session, period_id: str, start: dt.date, end: dt.date,
+                 origin: str | None = None) -> Result[Any]:
     """Live check-ins dated in [start, end] of the period's live KRs, as CHECK_IN_COLUMNS tuples, streamed."""
     cols = [getattr(CheckIn, c) for c in CHECK_IN_COLUMNS]
     return session.connection().execute(
         select(*cols)
         .join(KeyResult, col(CheckIn.kr_id) == col(KeyResult.id))
         .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
-        .where(*_live_objectives(period_id, origin), KeyResult.deleted == False, CheckIn.deleted == False)  # noqa: E712
+        .where(*_live_objectives(period_id, origin), col(KeyResult.deleted).is_(False), col(CheckIn.deleted).is_(False))
         .where(CheckIn.date >= start, CheckIn.date <= end)
         .order_by(CheckIn.kr_id, CheckIn.date, CheckIn.created_at, CheckIn.id)
     )  # streamed: the rows are never all held at once beside the views
 
 
-def check_ins_of_kr_in(session: Session, kr_id: str, start: dt.date, end: dt.date) -> list:
+def check_ins_of_kr_in(session: Session, kr_id: str, start: dt.date, end: dt.date) -> Sequence[Row[Any]]:
     """CHECK_IN_COLUMNS minus kr_id, for one KR, oldest first."""
     cols = [getattr(CheckIn, c) for c in CHECK_IN_COLUMNS[1:]]
     return session.connection().execute(
         select(*cols)
-        .where(CheckIn.kr_id == kr_id, CheckIn.deleted == False, CheckIn.date >= start, CheckIn.date <= end)  # noqa: E712
+        .where(CheckIn.kr_id == kr_id, col(CheckIn.deleted).is_(False), CheckIn.date >= start, CheckIn.date <= end)
         .order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)
     ).all()
 
@@ -370,8 +373,8 @@ def check_ins_of_kr_in(session: Session, kr_id: str, start: dt.date, end: dt.dat
 def check_ins_of_kr(session: Session, kr_id: str) -> Sequence[CheckIn]:
     return session.exec(
         select(CheckIn)
-        .where(CheckIn.kr_id == kr_id, CheckIn.deleted == False)  # noqa: E712
-        .order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)
+        .where(CheckIn.kr_id == kr_id, col(CheckIn.deleted).is_(False))
+        .order_by(col(CheckIn.date), col(CheckIn.created_at), col(CheckIn.id))
     ).all()
 
 

@@ -12,12 +12,13 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from enum import StrEnum
-from typing import Any, get_args
+from pathlib import Path
+from typing import Any, cast, get_args
 
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel
 
 from okrtui import schema
 from okrtui.errors import OkrError
@@ -29,7 +30,7 @@ HEADER = json.dumps({"format": FORMAT}, sort_keys=True) + "\n"
 MAX_BYTES = 256 * 1024 * 1024
 LOCK_TIMEOUT_S = 60
 # Apply order: what a record refers to comes before it.
-TYPES: dict[str, type] = {
+TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
     "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
 }
@@ -40,6 +41,7 @@ PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "
 SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
 
 Key = tuple[str, str]
+Record = dict[str, Any]
 
 
 class TeamFileError(OkrError):
@@ -52,9 +54,13 @@ class SyncProblem(OkrError):
     exit_code = 1
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]  # set by SQLModel for table=True
+
+
 # --- records ------------------------------------------------------------------------------
 
-def _fields(model: type) -> dict[str, tuple[type, bool, bool]]:
+def _fields(model: type[SQLModel]) -> dict[str, tuple[Any, bool, bool]]:
     """name → (base type, optional, required) from the SQLModel table."""
     out = {}
     for name, info in model.model_fields.items():
@@ -67,11 +73,11 @@ def _fields(model: type) -> dict[str, tuple[type, bool, bool]]:
 FIELDS = {name: _fields(model) for name, model in TYPES.items()}
 
 
-def canonical(record: dict) -> str:
+def canonical(record: Record) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def newer(a: dict, b: dict) -> dict:
+def newer(a: Record, b: Record) -> Record:
     """The winner of two versions of one record: deterministic, whatever the argument order.
 
     Records are type-normalised when read (floats are floats), so equal dicts have
@@ -90,7 +96,7 @@ def newer(a: dict, b: dict) -> dict:
     return a if canonical(a) >= canonical(b) else b
 
 
-def _record_from_mapping(kind: str, mapping: Any) -> dict:
+def _record_from_mapping(kind: str, mapping: Any) -> Record:
     record: dict[str, Any] = {"type": kind}
     for name, (base, _, _) in FIELDS[kind].items():
         value = mapping[name]
@@ -103,7 +109,7 @@ def _record_from_mapping(kind: str, mapping: Any) -> dict:
     return record
 
 
-def to_values(record: dict) -> dict:
+def to_values(record: Record) -> dict[str, Any]:
     """Model keyword arguments from a validated record."""
     values = {}
     for name, (base, _, _) in FIELDS[record["type"]].items():
@@ -153,11 +159,11 @@ def describe(record: Any) -> str:
 
 @dataclass
 class TeamFile:
-    records: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    records: dict[Key, Record] = field(default_factory=dict)
     exists: bool = False
     # Records that fail the checks: never applied, kept in the file as they were (unless a
     # valid version of the same record replaces them), each named once in `warnings`.
-    bad: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    bad: dict[Key, Record] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -224,14 +230,14 @@ def _check_header(data: Any, where: str) -> None:
     raise TeamFileError(f"{where}: not an okrtui team file (expected a header with format {FORMAT!r})")
 
 
-def lines(records: dict[Key, dict]) -> Iterator[bytes]:
+def lines(records: dict[Key, Record]) -> Iterator[bytes]:
     yield HEADER.encode()
     for key in sorted(records):
         yield (canonical(records[key]) + "\n").encode("utf-8")
 
 
-def merge(*sides: dict[Key, dict]) -> dict[Key, dict]:
-    out: dict[Key, dict] = {}
+def merge(*sides: dict[Key, Record]) -> dict[Key, Record]:
+    out: dict[Key, Record] = {}
     for side in sides:
         for key, record in side.items():
             have = out.get(key)
@@ -241,17 +247,17 @@ def merge(*sides: dict[Key, dict]) -> dict[Key, dict]:
 
 # --- the local database --------------------------------------------------------------------------
 
-def local_records(session: Session) -> dict[Key, dict]:
+def local_records(session: Session) -> dict[Key, Record]:
     """Every row of the synced tables as a record, read through Core (no ORM objects)."""
     conn = session.connection()
-    out: dict[Key, dict] = {}
+    out: dict[Key, Record] = {}
     for kind, model in TYPES.items():
-        for mapping in conn.execute(select(model.__table__)).mappings():
+        for mapping in conn.execute(select(table_of(model))).mappings():
             out[(kind, mapping["id"])] = _record_from_mapping(kind, mapping)
     return out
 
 
-def shared_records(records: dict[Key, dict]) -> dict[Key, dict]:
+def shared_records(records: dict[Key, Record]) -> dict[Key, Record]:
     """Everything except private objectives, their KRs, check-ins and the links that touch them."""
     private = {i for (k, i), r in records.items() if k == "objective" and r["visibility"] == "private"}
     private |= {i for (k, i), r in records.items() if k == "key_result" and r["objective_id"] in private}
@@ -287,8 +293,8 @@ class SyncResult:
                 f"team file {state} ({self.total} records)")
 
 
-def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, dict[str, Any]],
-               local: dict[Key, dict[str, Any]]) -> str | None:
+def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
+               local: dict[Key, Record]) -> str | None:
     """Why a check-in's maker may not record on its KR, or None (spec: "Identity and trust")."""
     if kind != "check_in":
         return None
@@ -313,11 +319,9 @@ def _identity_clash(record: dict[str, Any], mine: dict[str, Any], me: str) -> st
             "(\"Two people, one id\")")
 
 
-def apply(session: Session, merged: dict[Key, dict[str, Any]], local: dict[Key, dict[str, Any]], me: str,
+def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record], me: str,
           result: SyncResult) -> None:
     """Bring the merged records into the database, under the ownership rules (bulk, through Core)."""
-    from sqlalchemy import insert, update
-
     conn = session.connection()
     known = {kind: {i for (k, i) in local if k == kind} for kind in TYPES}
     by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in TYPES}
@@ -329,7 +333,7 @@ def apply(session: Session, merged: dict[Key, dict[str, Any]], local: dict[Key, 
         result.warnings.append(f"skipped {record['type']} {record['id']!r}: {why}")
 
     for kind, model in TYPES.items():
-        table = model.__table__
+        table = table_of(model)
         new_rows = []
         for record in sorted(by_kind[kind], key=lambda r: r["id"]):
             mine = local.get((kind, record["id"]))
@@ -367,7 +371,7 @@ def apply(session: Session, merged: dict[Key, dict[str, Any]], local: dict[Key, 
         result.received += len(new_rows)
 
 
-def _with_defaults(model: type, rows: list[dict]) -> list[dict]:
+def _with_defaults(model: type[SQLModel], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Core inserts need every column: optional fields a record left out get the model's default."""
     defaults = {name: info.get_default(call_default_factory=True)
                 for name, info in model.model_fields.items() if not info.is_required()}
@@ -409,7 +413,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
     return result
 
 
-def _write(path: Path, merged: dict[Key, dict]) -> None:
+def _write(path: Path, merged: dict[Key, Record]) -> None:
     from okrtui.files import write_atomic
 
     write_atomic(path, lines(merged))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from okrtui import scoring
 from okrtui.views import KRView, ObjectiveView, PeriodReport
@@ -36,9 +38,9 @@ class Filters:
     band: str | None = None
 
 
-def attention(kr: KRView) -> tuple:
+def attention(kr: KRView) -> tuple[bool, int, float]:
     """Sort key: stale and behind first, then at risk, then the rest."""
-    return (not kr.stale, {"behind": 0, "at risk": 1}.get(kr.pace, 2), kr.score)
+    return (not kr.stale, {"behind": 0, "at risk": 1}.get(kr.pace or "", 2), kr.score)
 
 
 def people(rep: PeriodReport, filters: Filters = Filters()) -> list[PersonView]:
@@ -65,7 +67,7 @@ def people(rep: PeriodReport, filters: Filters = Filters()) -> list[PersonView]:
         pv.behind = sum(kr.pace == "behind" for kr in krs)
         pv.objectives.sort(key=lambda o: min((attention(kr) for kr in o.key_results), default=(True, 3, 1.0)))
     team_names = {tid: t.name for tid, t in rep.teams.items()}
-    return sorted(out.values(), key=lambda p: (team_names.get(p.team_id, "~"), -(p.stale + p.behind), p.name))
+    return sorted(out.values(), key=lambda p: (team_names.get(p.team_id or "", "~"), -(p.stale + p.behind), p.name))
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def owners(rep: PeriodReport) -> dict[str, tuple[str, str]]:
     return out
 
 
-def links(rep: PeriodReport, dependencies, person: str | None = None) -> list[Link]:  # noqa: ANN001
+def links(rep: PeriodReport, dependencies: Iterable[Any], person: str | None = None) -> list[Link]:
     """Every dependency seen from both ends, in this period."""
     who = owners(rep)
     out = []

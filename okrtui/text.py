@@ -13,7 +13,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     ch = match.group(0)
     return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\x{ord(ch):02x}")
 
@@ -28,7 +28,7 @@ def md_cell(text: str | None) -> str:
     return plain(text).replace("|", "\\|")
 
 
-def csv_cell(value):  # noqa: ANN001, ANN201
+def csv_cell(value: object) -> object:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
     if isinstance(value, str):
         value = plain(value)

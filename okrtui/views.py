@@ -12,7 +12,6 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from okrtui import periods, scoring
@@ -34,7 +33,6 @@ class CheckInView:
 
 @dataclass(slots=True)
 class KRView:
-    # The first fields follow okrtui.store.KR_COLUMNS.
     id: str
     objective_id: str
     title: str
@@ -75,7 +73,6 @@ class KRView:
 
 @dataclass(slots=True)
 class ObjectiveView:
-    # The first fields follow okrtui.store.OBJECTIVE_COLUMNS.
     id: str
     title: str
     description: str
@@ -109,8 +106,8 @@ class PeriodReport:
     def key_results(self) -> list[KRView]:
         return [kr for o in self.objectives for kr in o.key_results]
 
-    def pace_counts(self) -> Counter:
-        counts: Counter = Counter()
+    def pace_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
         for kr in self.key_results():
             if kr.pace:
                 counts[kr.pace] += 1
@@ -197,7 +194,7 @@ def to_json(rep: PeriodReport) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def _kr_json(kr: KRView) -> dict:
+def _kr_json(kr: KRView) -> dict[str, Any]:
     return {
         "id": kr.id, "title": kr.title, "owner": kr.owner_id, "kind": kr.kind, "unit": kr.unit,
         "start": num(kr.start), "target": num(kr.target), "low": num(kr.low), "high": num(kr.high),
@@ -281,11 +278,12 @@ CSV_COLUMNS = [
 ]
 
 
-def csv_rows(rep: PeriodReport) -> list[list]:
+def csv_rows(rep: PeriodReport) -> list[list[Any]]:
     rows = []
     for o in rep.objectives:
-        for kr in o.key_results or [None]:
-            row = [rep.period.label, o.id, o.title, o.level, o.owner_id, o.status, r4(o.score), o.grade]
+        krs: list[KRView | None] = list(o.key_results) or [None]
+        for kr in krs:
+            row: list[Any] = [rep.period.label, o.id, o.title, o.level, o.owner_id, o.status, r4(o.score), o.grade]
             if kr is None:
                 row += [None] * (len(CSV_COLUMNS) - len(row))
             else:
@@ -325,7 +323,7 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
     for pv in teamview.people(rep):
         if pv.team_id != team_shown:
             team_shown = pv.team_id
-            team = rep.teams.get(pv.team_id)
+            team = rep.teams.get(pv.team_id) if pv.team_id else None
             out += ["", f"## {md_cell(team.name) if team else 'No team'}"]
         out += ["", f"### {md_cell(pv.name)} — {fmt_grade(pv.grade)} {pv.band or ''}".rstrip(), ""]
         for o in pv.objectives:

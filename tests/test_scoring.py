@@ -11,7 +11,10 @@ D = dt.date
 Q4 = (D(2026, 10, 1), D(2026, 12, 31))
 
 
-def pts(*values, start=D(2026, 10, 5)):
+FIRST_MONDAY = D(2026, 10, 5)
+
+
+def pts(*values, start=FIRST_MONDAY):
     return [Point(start + dt.timedelta(days=7 * i), float(v), f"{i:04d}") for i, v in enumerate(values)]
 
 

@@ -57,9 +57,9 @@ def test_second_sync_is_byte_identical_and_changes_nothing(tmp_path):
     assert team.read_bytes() == before and team.stat().st_mtime_ns == mtime
     lines = before.decode().splitlines()
     assert json.loads(lines[0]) == {"format": "okrtui-team/1"}
-    keys = [(json.loads(l)["type"], json.loads(l)["id"]) for l in lines[1:]]
+    keys = [(json.loads(line)["type"], json.loads(line)["id"]) for line in lines[1:]]
     assert keys == sorted(keys)
-    assert all(list(json.loads(l)) == sorted(json.loads(l)) for l in lines[1:])
+    assert all(list(json.loads(line)) == sorted(json.loads(line)) for line in lines[1:])
 
 
 def test_private_objectives_never_leave(tmp_path):
@@ -149,11 +149,11 @@ def test_three_people_converge_and_lose_no_check_in(tmp_path_factory, steps):
             with writing(eng) as session:
                 row = session.get(Objective, f"o-{name}-0")
                 row.title, row.updated_at = f"{name} title {n}", sync.__dict__["dt"].datetime.now(
-                    dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                    dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         elif action == "delete":
             with reading(eng) as session:
                 mine = session.exec(select(CheckIn).where(CheckIn.kr_id == f"kr-{name}-0",
-                                                          CheckIn.deleted == False)).all()  # noqa: E712
+                                                          CheckIn.deleted == False)).all()
             if mine:
                 victim = mine[n % len(mine)].id
                 checkins.delete(eng, victim)
@@ -387,9 +387,9 @@ def test_git_merge_of_two_branches_uses_the_driver(tmp_path):
     git(repo, "merge", "-q", "--no-edit", "bob")
     text = team.read_text()
     assert "<<<<<<<" not in text
-    ids = {json.loads(l)["id"] for l in text.splitlines()[1:]}
+    ids = {json.loads(line)["id"] for line in text.splitlines()[1:]}
     assert {"o-ann-0", "o-bob-0", "kr-bob-0"} <= ids
-    assert any(json.loads(l).get("value") == 42 for l in text.splitlines()[1:])
+    assert any(json.loads(line).get("value") == 42 for line in text.splitlines()[1:])
     assert sync.read(team).records  # a valid team file
 
 

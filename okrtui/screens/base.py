@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 
-from okrtui.widgets.table import OkrTable  # noqa: F401 - the screens' table
+from okrtui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
     from okrtui.app import OkrApp, Snapshot
@@ -55,7 +55,7 @@ class OkrScreen(Screen):
         self.shown_width = self.size.width
         self.show(self.data)
 
-    def show(self, data: Snapshot) -> None:  # noqa: ARG002
+    def show(self, data: Snapshot) -> None:
         """Draw data; each screen overrides."""
 
     def on_resize(self) -> None:

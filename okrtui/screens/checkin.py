@@ -20,14 +20,13 @@ from okrtui.widgets.kr_row import confidence_cell, title_cell
 from okrtui.widgets.sparkline import sparkline
 
 
-
 def due(kr: KRView, today: dt.date) -> bool:
     """No check-in yet this (ISO) week."""
     monday, _ = periods.week_of(today)
     return kr.last_check_in is None or kr.last_check_in < monday
 
 
-def rounds(data) -> list[tuple[KRView, bool]]:  # noqa: ANN001
+def rounds(data) -> list[tuple[KRView, bool]]:
     """The KRs the user answers for (owner, or maker of an unowned KR) in active objectives, whoever
     made them: due ones first (stale first among them), then the rest."""
     me = data.me
@@ -53,7 +52,7 @@ class CheckinScreen(OkrScreen):
         super().__init__()
         self._advance = False  # after a save: move the cursor to the next KR that is due
 
-    def show(self, data) -> None:  # noqa: ANN001
+    def show(self, data) -> None:
         table, width, keep = self.reset_table([(" ", 2), ("Key result", None), ("Now → target", 12),
                                                ("Last", 10), ("Cnf", 3), ("Trend", 6)])
         rows = rounds(data)
@@ -90,7 +89,7 @@ class CheckinScreen(OkrScreen):
         if kr is None:
             return
 
-        def done(saved) -> None:  # noqa: ANN001
+        def done(saved) -> None:
             if saved:
                 self._advance = True
                 self.notify(saved.summary(), timeout=3, markup=False)

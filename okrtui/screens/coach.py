@@ -115,7 +115,7 @@ class CoachDialog(Dialog):
         self.dismiss(None)
 
 
-def drafting_summary(data) -> Text:  # noqa: ANN001
+def drafting_summary(data) -> Text:
     """Where the user's drafting of this period stands."""
     mine = [o for o in data.report.objectives if o.origin == data.me]
     drafts = sum(o.status == "draft" for o in mine)

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-
-from okrtui.screens.base import Dialog
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from okrtui.screens.base import Dialog
 
 
 class ConfirmDialog(Dialog):

@@ -9,9 +9,9 @@ from textual.widgets import Input, Select, Static
 
 from okrtui import validate
 from okrtui.domain import KINDS, LEVELS, STATUSES, VISIBILITIES
-from okrtui.views import KRView, ObjectiveView, fmt_num
 from okrtui.screens.base import FormScreen
 from okrtui.text import plain
+from okrtui.views import KRView, ObjectiveView, fmt_num
 
 KIND_HELP = {
     "increase": "More is better: start → target above it. e.g. activation from 31% to 45%",

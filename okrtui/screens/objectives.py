@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from okrtui.views import ObjectiveView
 from okrtui.screens.base import OkrScreen, OkrTable
 from okrtui.screens.coach import LEVEL_MARK
 from okrtui.text import plain
+from okrtui.views import ObjectiveView
 from okrtui.widgets.kr_row import kr_cells, objective_cells
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -62,7 +62,7 @@ class ObjectivesScreen(OkrScreen):
         Binding("K", "move(-1)", "Move up", show=False),
     ]
 
-    def show(self, data) -> None:  # noqa: ANN001
+    def show(self, data) -> None:
         rep = data.report
         table, width, keep = self.reset_table([("Objective / key result", None), ("Owner", 6), ("Kind", 4),
                                                ("Now → target", 12), ("Grade", 9), ("Cnf", 3), ("Trend", 6)])
@@ -108,7 +108,7 @@ class ObjectivesScreen(OkrScreen):
                     return "k", o, kr
         return "", None, None
 
-    def _writable(self, record) -> bool:  # noqa: ANN001
+    def _writable(self, record) -> bool:
         if record.origin and record.origin != self.data.me:
             self.notify(f"read-only: this belongs to {self.data.report.person(record.origin)}", severity="warning",
                         markup=False)
@@ -144,7 +144,7 @@ class ObjectivesScreen(OkrScreen):
             return
         self.app.push_screen(ObjectiveForm(None, self._parents(), self.data.report.teams), self._after_save)
 
-    def _edit_kr(self, kr, objective_id: str) -> None:  # noqa: ANN001
+    def _edit_kr(self, kr, objective_id: str) -> None:
         from okrtui.screens.forms import KeyResultForm
 
         mine = [o for o in self.data.report.objectives if o.origin == self.data.me]

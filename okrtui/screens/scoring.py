@@ -11,9 +11,9 @@ from textual.widgets.selection_list import Selection
 
 from okrtui import validate
 from okrtui.domain import REFLECTION_QUESTIONS
-from okrtui.views import KRView, fmt_grade
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OkrTable
 from okrtui.text import plain
+from okrtui.views import KRView, fmt_grade
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import title_cell
 
@@ -33,11 +33,11 @@ class ScoringScreen(OkrScreen):
         Binding("C", "close_quarter", "Close quarter"),
     ]
 
-    def mine(self):  # noqa: ANN201
+    def mine(self):
         data = self.data
         return [o for o in data.report.objectives if o.origin == data.me]
 
-    def show(self, data) -> None:  # noqa: ANN001
+    def show(self, data) -> None:
         table, width, keep = self.reset_table([("Objective / key result", None), ("Prog", 6), ("Self", 6),
                                                ("Grade", 9), ("Comment", 16)])
         scored = total = 0
@@ -77,7 +77,7 @@ class ScoringScreen(OkrScreen):
             return
         self.app.push_screen(ScoreForm(kr), self._next)
 
-    def _next(self, saved) -> None:  # noqa: ANN001
+    def _next(self, saved) -> None:
         if saved:
             table = self.query_one(OkrTable)
             for row in range(table.cursor_row + 1, table.row_count):
@@ -175,7 +175,7 @@ class CloseQuarterDialog(Dialog):
     # enter must close the quarter even though the focused list would take it as "toggle".
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "close", "Close quarter", priority=True)]
 
-    def __init__(self, objectives) -> None:  # noqa: ANN001
+    def __init__(self, objectives) -> None:
         super().__init__()
         self.objectives = objectives
 
@@ -200,7 +200,7 @@ class CloseQuarterDialog(Dialog):
         carry = list(self.query_one(SelectionList).selected)
         app = self.app
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.notify(f"closed {result.closed} objective(s), carried {len(result.carried)} into the next quarter",
                         timeout=4)
             self.dismiss(None)

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
 from okrtui import teamview
-from okrtui.views import fmt_num
 from okrtui.screens.base import OkrScreen, OkrTable
 from okrtui.screens.objectives import tree_order
+from okrtui.views import fmt_num
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import owner_cell, title_cell
 
@@ -63,7 +63,7 @@ class TeamScreen(OkrScreen):
                 text.append_text(title_cell(last.note, max(10, self.size.width - 30), style="italic"))
         self.query_one("#detail", Static).update(text)
 
-    def show(self, data) -> None:  # noqa: ANN001
+    def show(self, data) -> None:
         rep = data.report
         {"people": self._people, "alignment": self._alignment, "dependencies": self._dependencies}[self.view](data)
         f = self.filters
@@ -80,7 +80,7 @@ class TeamScreen(OkrScreen):
             lines.append(Text(self.last_sync, style="italic", no_wrap=True, overflow="ellipsis"))
         self.set_context(*lines)
 
-    def _people(self, data) -> None:  # noqa: ANN001
+    def _people(self, data) -> None:
         rep, today = data.report, self.app.today
         table, width, keep = self.reset_table([("Person / objective / key result", None), ("Grade", 9),
                                                ("Pace", 8), ("Last", 5), ("⚠", 3)], self.query_one("#people", OkrTable))
@@ -102,7 +102,7 @@ class TeamScreen(OkrScreen):
         if not table.select_key(keep):
             table.move_cursor(row=0)
 
-    def _alignment(self, data) -> None:  # noqa: ANN001
+    def _alignment(self, data) -> None:
         rep = data.report
         table, width, keep = self.reset_table([("Alignment: company → team → personal", None), ("Owner", 6),
                                                ("Level", 5), ("Grade", 9)], self.query_one("#alignment", OkrTable))
@@ -113,7 +113,7 @@ class TeamScreen(OkrScreen):
         if not table.select_key(keep):
             table.move_cursor(row=0)
 
-    def _dependencies(self, data) -> None:  # noqa: ANN001
+    def _dependencies(self, data) -> None:
         rep = data.report
         table, width, keep = self.reset_table([("Who · what", None), ("", 12), ("On whom · what", 30)],
                                               self.query_one("#dependencies", OkrTable))
@@ -165,11 +165,11 @@ class TeamScreen(OkrScreen):
         self.last_sync = "syncing…"
         self.show(self.data)
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.last_sync = result.summary()
             self.notify(self.last_sync, timeout=4, markup=False)
 
-        def failed(err) -> None:  # noqa: ANN001
+        def failed(err) -> None:
             self.last_sync = f"sync failed: {err}"
             self.notify(str(err), severity="error", markup=False)
             if self.data is not None:
@@ -180,11 +180,11 @@ class TeamScreen(OkrScreen):
         app.save(lambda: sync.sync(app.engine, Path(path).expanduser()), on_done=done, on_error=failed)
 
 
-def _objective_row(o, width: int) -> list:  # noqa: ANN001
+def _objective_row(o, width: int) -> list:
     return [title_cell(o.title, width, indent=2), grade_bar(o.score, o.grade, o.band), "", "", ""]
 
 
-def _kr_row(kr, width: int, today) -> list:  # noqa: ANN001
+def _kr_row(kr, width: int, today) -> list:
     mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
     return [title_cell("· " + kr.title, width, indent=4), grade_bar(kr.score, kr.grade, kr.band),
             Text(kr.pace or "", style=PACE_STYLE.get(kr.pace, "dim")), teamview.age(kr.last_check_in, today), mark]

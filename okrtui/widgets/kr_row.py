@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_num, kr_target_text
 from okrtui.text import plain
+from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_num, kr_target_text
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.sparkline import sparkline
 

@@ -81,7 +81,7 @@ class OkrTable(ScrollView, can_focus=True):
     class RowSelected(RowHighlighted):
         pass
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.columns: list[tuple[Text, int]] = []
         self._keys: list[str] = []
@@ -239,7 +239,7 @@ class OkrTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[Any] | None, base: Style) -> Strip:
         console = self.app.console
         segments: list[Segment] = []
-        for (_, width), cell in zip(self.columns, cells or []):
+        for (_, width), cell in zip(self.columns, cells or [], strict=False):  # short rows leave cells blank
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             text.no_wrap = True
             text.truncate(width, overflow="ellipsis", pad=True)

@@ -48,7 +48,7 @@ def pressing(*keys: str):
     return run
 
 
-def matches_snapshot(snap_compare, app: OkrApp, size: tuple[int, int], run_before) -> bool:  # noqa: ANN001
+def matches_snapshot(snap_compare, app: OkrApp, size: tuple[int, int], run_before) -> bool:
     try:
         return snap_compare(app, terminal_size=size, run_before=run_before)
     finally:

@@ -13,7 +13,7 @@ async def test_a_second_check_in_the_same_day_replaces_it(app):
         await settle(pilot)
         await press(pilot, "c")
         kr_id = app.screen.query_one(OkrTable).current_key
-        before = len(rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.deleted == False))  # noqa: E712
+        before = len(rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.deleted == False))
         for value in ("95", "96"):
             app.screen.query_one(OkrTable).select_key(kr_id)
             await press(pilot, "enter")
@@ -21,7 +21,7 @@ async def test_a_second_check_in_the_same_day_replaces_it(app):
             await press(pilot, "enter")
         today = rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.date == TODAY)
         assert [c.value for c in today] == [96]
-        assert len(rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.deleted == False)) == before + 1  # noqa: E712
+        assert len(rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.deleted == False)) == before + 1
 
 
 async def test_an_implausible_value_asks_first_and_no_stores_nothing(app):
