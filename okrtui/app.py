@@ -4,35 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
 from okrtui import periods
 from okrtui.errors import OkrError
 from okrtui.screens.objectives import ObjectivesScreen
+from okrtui.state import DataLoaded, Snapshot
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from sqlalchemy.engine import Engine
 
-
-@dataclass
-class Snapshot:
-    """Everything the screens show for one period, loaded in one worker."""
-
-    report: Any  # okrtui.report.PeriodReport
-    me: str
-    my_team: Any = None  # okrtui.model.Team | None
-    dependencies: list = field(default_factory=list)
-    reflections: dict[str, str] = field(default_factory=dict)
-    findings: list = field(default_factory=list)  # okrtui.lint.Finding of the user's own objectives
+    from okrtui.screens.base import OkrScreen
+    from okrtui.views import CheckInView
 
 
 SCREENS = {
@@ -44,17 +35,12 @@ SCREENS = {
 }
 
 
-def _screen_class(mode: str) -> type:
+def _screen_class(mode: str) -> type[OkrScreen]:
     """A main screen's class, imported on first use: only the first screen loads before the first frame."""
     import importlib
 
-    return getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
-
-
-class DataLoaded(Message):
-    def __init__(self, snapshot: Snapshot) -> None:
-        super().__init__()
-        self.snapshot = snapshot
+    cls: type[OkrScreen] = getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
+    return cls
 
 
 class OkrApp(App[None], inherit_bindings=False):
@@ -90,8 +76,8 @@ class OkrApp(App[None], inherit_bindings=False):
         (and filled with the demo first when `demo`)."""
         super().__init__()
         self.demo = demo
-        self.db_path = db if isinstance(db, (str, Path)) else None
-        self.engine: Engine | None = None if self.db_path is not None else db
+        self.db_path: Path | None = Path(db) if isinstance(db, str | Path) else None
+        self.engine: Engine | None = db if not isinstance(db, str | Path) else None
         self.open_error: str | None = None
         self.cfg = cfg or config_mod.Config()
         self.config_path = config_path
@@ -100,6 +86,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.span = periods.quarter_of(self.today, self.cfg.fiscal_year_start_month)
         self.data: Snapshot | None = None
         self.data_version = 0
+        self.generation = 0  # of the latest load asked for
         if self.cfg.theme in self.available_themes:
             self.theme = self.cfg.theme
 
@@ -111,17 +98,26 @@ class OkrApp(App[None], inherit_bindings=False):
 
     # --- state ------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        self.load(self.span)
+    @property
+    def db(self) -> Engine:
+        """The open database, for the writes screens run through save() (data has loaded by then)."""
+        if self.engine is None:
+            raise OkrError("the database is not open yet")
+        return self.engine
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self, span: periods.Span) -> None:
+    def reload(self) -> None:
+        self.generation += 1
+        self.load(self.span, self.generation)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, span: periods.Span, generation: int) -> None:
         # The storage layer is imported here, in the worker: the first frame never waits for it.
         from okrtui import editing, lint, report, views
         from okrtui.model import Team
         from okrtui.store import identity, my_id, open_engine, reading, writing
 
         if self.engine is None:
+            assert self.db_path is not None  # the constructor takes an engine or a path
             try:
                 self.engine = open_engine(self.db_path)
                 if self.demo:
@@ -142,8 +138,16 @@ class OkrApp(App[None], inherit_bindings=False):
             team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
             my_team = session.get(Team, team_ids[0]) if team_ids else None
             snapshot = Snapshot(rep, me, my_team, editing.dependencies(session),
-                                editing.reflections(session, me, span.label), lint.check(views.own(rep, me)))
+                                editing.reflections(session, me, span.label), lint.check(views.own(rep, me)),
+                                generation)
         self.post_message(DataLoaded(snapshot))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's unexpected failure lands: a message, never a dead app."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.group} failed: {type(error).__name__}: {error}", severity="error",
+                        markup=False)
 
     def _cannot_open(self, message: str) -> None:
         self.open_error = message
@@ -152,6 +156,8 @@ class OkrApp(App[None], inherit_bindings=False):
     def on_data_loaded(self, message: DataLoaded) -> None:
         import gc
 
+        if message.snapshot.generation != self.generation:
+            return  # a load the user has already moved past (`[` then `]`): never shown
         self.data = message.snapshot
         # A company's snapshot is ~10^5 objects without reference cycles: keep them out of the
         # cyclic collector's full passes, which would otherwise stall key presses. Refcounting
@@ -163,15 +169,16 @@ class OkrApp(App[None], inherit_bindings=False):
             if hasattr(screen, "refresh_data") and screen.is_current:
                 screen.refresh_data()
 
-    def save(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+    def save(self, fn: Callable[[], Any], on_done: Callable[[Any], Any] | None = None,
              on_error: Callable[[OkrError], None] | None = None, kr_id: str | None = None) -> None:
         """Run a write in a worker, then reload: only KR `kr_id` when the write touched only its
         check-ins (the common weekly case costs the same at any database size), else the period.
         Errors go to on_error or a notification."""
         self._save_worker(fn, on_done, on_error, kr_id)
 
-    @work(thread=True, group="save")
-    def _save_worker(self, fn, on_done, on_error, kr_id=None) -> None:
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save_worker(self, fn: Callable[[], Any], on_done: Callable[[Any], Any] | None,
+                     on_error: Callable[[OkrError], None] | None, kr_id: str | None = None) -> None:
         try:
             result = fn()
         except OkrError as err:
@@ -184,7 +191,7 @@ class OkrApp(App[None], inherit_bindings=False):
         if on_done is not None:
             # Before the new data arrives: a closing form lets its screen pick the next row first.
             self.call_from_thread(on_done, result)
-        if kr_id is not None and self.data is not None:
+        if kr_id is not None and self.data is not None and self.engine is not None:
             from okrtui import report
             from okrtui.store import reading
 
@@ -194,11 +201,13 @@ class OkrApp(App[None], inherit_bindings=False):
         else:
             self.call_from_thread(self.reload)
 
-    def _refresh_kr(self, kr_id: str, check_ins: list) -> None:
+    def _refresh_kr(self, kr_id: str, check_ins: list[CheckInView]) -> None:
         """Put one KR's new check-ins into the loaded snapshot and recompute only it and its objective."""
         from okrtui import lint, views
 
         data = self.data
+        if data is None:
+            return
         for o in data.report.objectives:
             for kr in o.key_results:
                 if kr.id == kr_id:
@@ -238,12 +247,17 @@ class OkrApp(App[None], inherit_bindings=False):
             self.span = periods.shift(label, int(step), self.cfg.fiscal_year_start_month)
         self.reload()
 
+    def show_guide(self) -> None:
+        from okrtui.screens.coach import GuideDialog  # loaded when first asked for, not at start-up
+
+        self.push_screen(GuideDialog())
+
     def action_help(self) -> None:
         from okrtui.screens.dialogs import HelpDialog
 
         self.push_screen(HelpDialog())
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of every screen: picking one on another screen switches there first."""
         yield from super().get_system_commands(screen)
         for mode, (title, _) in SCREENS.items():

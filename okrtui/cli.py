@@ -227,7 +227,7 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
-    from okrtui import interchange, report, views
+    from okrtui import interchange, render, report
     from okrtui.store import my_id, reading
 
     args = ctx.args
@@ -248,9 +248,9 @@ def cmd_export(ctx: Context) -> int:
             for label in labels
         ]
     if args.format == "csv":
-        text = views.to_csv(reps)
+        text = render.to_csv(reps)
     else:
-        text = "\n".join(views.to_markdown(r) for r in reps)
+        text = "\n".join(render.to_markdown(r) for r in reps)
     _emit(text, args.output)
     return EXIT_OK
 
@@ -280,7 +280,7 @@ def cmd_checkin(ctx: Context) -> int:
 
 
 def cmd_report(ctx: Context) -> int:
-    from okrtui import report, views
+    from okrtui import render, report
     from okrtui.store import my_id, reading
 
     args = ctx.args
@@ -290,7 +290,7 @@ def cmd_report(ctx: Context) -> int:
         me = my_id(session)
         rep = report.build(session, span, args.as_of or ctx.today, me, team=args.team,
                            stale_after=cfg.stale_after_days)
-    _emit(views.render(rep, args.format, team=args.team, stale_after=cfg.stale_after_days))
+    _emit(render.render(rep, args.format, team=args.team, stale_after=cfg.stale_after_days))
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
+from okrtui import scoring
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport
 
@@ -103,7 +104,7 @@ def _no_kr_owner(rep: PeriodReport) -> Hits:
 @rule("no-measurable-target", "error", "Set a target beyond the start: above it to increase, below to decrease.")
 def _no_measurable_target(rep: PeriodReport) -> Hits:
     for o, kr in _krs(rep):
-        if not measurable(kr.kind, kr.start, kr.target):
+        if not scoring.measurable(kr.kind, kr.start, kr.target):
             yield f"{kr.kind} key result goes from {kr.start:g} to {kr.target:g}", o.id, kr.id
 
 
@@ -166,14 +167,6 @@ def task_like(title: str) -> bool:
 
 def negative(title: str) -> bool:
     return NEGATIVE.search(title) is not None
-
-
-def measurable(kind: str, start: float | None, target: float | None) -> bool:
-    if kind == "increase":
-        return start is not None and target is not None and target > start
-    if kind == "decrease":
-        return start is not None and target is not None and target < start
-    return True
 
 
 def check(rep: PeriodReport) -> list[Finding]:

@@ -154,3 +154,12 @@ def is_stale(
         return False
     since = last if last is not None else period_start
     return (day - since).days > after_days
+
+
+def measurable(kind: str, start: float | None, target: float | None) -> bool:
+    """An increase/decrease KR whose target lies on the right side of its start."""
+    if kind == "increase":
+        return start is not None and target is not None and target > start
+    if kind == "decrease":
+        return start is not None and target is not None and target < start
+    return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from okrtui import lint, schema
+from okrtui import schema, scoring
 from okrtui.schema import FieldErrors as FormErrors
 
 __all__ = ["FormErrors", "check_check_in", "check_key_result", "check_objective", "parse_number",
@@ -94,7 +94,7 @@ def check_key_result(raw: dict[str, Any]) -> dict[str, Any]:
     if not values["objective_id"]:
         errors["objective_id"] = "choose an objective"
     if kind in schema.VALUE_KINDS and not {"start", "target"} & errors.keys():
-        if not lint.measurable(kind, numbers["start"], numbers["target"]):
+        if not scoring.measurable(kind, numbers["start"], numbers["target"]):
             side = "above" if kind == "increase" else "below"
             errors["target"] = f"an {kind} target must be {side} the start"
     for key in needed:

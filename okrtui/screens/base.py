@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -10,15 +11,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
 from okrtui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
-    from okrtui.app import OkrApp, Snapshot
+    from okrtui.app import OkrApp
+    from okrtui.state import Snapshot
 
 
-class OkrScreen(Screen):
+class OkrScreen(Screen[None]):
     """A main screen: shows the app's Snapshot, refreshed when new data arrives."""
 
     app: OkrApp
@@ -43,6 +45,14 @@ class OkrScreen(Screen):
     @property
     def data(self) -> Snapshot | None:
         return self.app.data
+
+    @property
+    def loaded(self) -> Snapshot:
+        """The data, for actions that only run once it is on screen."""
+        data = self.app.data
+        if data is None:
+            raise LookupError("no data loaded yet")
+        return data
 
     def on_screen_resume(self) -> None:
         if self.app.data is not None and self.shown_version != self.app.data_version:
@@ -91,8 +101,10 @@ class OkrScreen(Screen):
         return table, width, keep
 
 
-class Dialog(ModalScreen):
+class Dialog(ModalScreen[Any]):
     """A modal dialog with its own footer: its keys are shown, and clickable with a mouse."""
+
+    app: OkrApp
 
     def on_mount(self) -> None:
         self.mount(Footer())
@@ -107,12 +119,8 @@ class FormScreen(Dialog):
         Binding("f1,ctrl+g", "guide", "Guide"),
     ]
 
-    app: OkrApp
-
     def action_guide(self) -> None:
-        from okrtui.screens.coach import GuideDialog
-
-        self.app.push_screen(GuideDialog())
+        self.app.show_guide()  # the app opens it: the guide's module builds on this one
 
     def field_row(self, name: str, label: str, widget: Widget) -> Vertical:
         widget.id = widget.id or f"in-{name}"
@@ -125,15 +133,16 @@ class FormScreen(Dialog):
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for err in self.query(".error"):
+        for err in self.query(".error").results(Static):
             err.update("")
             err.display = False
         unplaced = []
         for name, message in errors.items():
-            found = self.query(f"#err-{name}")
-            if found:
-                found.first().update(Text(message))
-                found.first().display = True
+            found = self.query(f"#err-{name}").results(Static)
+            first = next(found, None)
+            if first is not None:
+                first.update(Text(message))
+                first.display = True
             else:
                 unplaced.append(message)
         if unplaced:
@@ -149,7 +158,7 @@ class FormScreen(Dialog):
     def action_save(self) -> None:
         raise NotImplementedError
 
-    def submit(self, check: Any, raw: dict, write: Any) -> None:
+    def submit(self, check: Callable[[dict[str, Any]], Any], raw: dict[str, Any], write: Callable[[Any], Any]) -> None:
         """Check the raw form values (messages under the fields, nothing saved), then write
         `write(values)` in a worker; the form closes with its result, or shows the error."""
         from okrtui.validate import FormErrors
@@ -171,7 +180,5 @@ class FormScreen(Dialog):
 
     def value_of(self, name: str) -> Any:
         widget = self.query_one(f"#in-{name}")
-        value = widget.value
-        from textual.widgets import Select
-
+        value = getattr(widget, "value", None)  # an Input's text or a Select's choice
         return None if value is Select.NULL else value

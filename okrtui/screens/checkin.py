@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,12 +13,17 @@ from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from okrtui import periods, schema, scoring, validate
-from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OkrTable
+from okrtui.screens.base import Dialog, FormScreen, OkrScreen
+from okrtui.state import Snapshot
 from okrtui.text import plain
 from okrtui.views import CheckInView, KRView, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import confidence_cell, title_cell
 from okrtui.widgets.sparkline import sparkline
+from okrtui.widgets.table import OkrTable
+
+if TYPE_CHECKING:
+    from okrtui.checkins import Saved
 
 
 def due(kr: KRView, today: dt.date) -> bool:
@@ -26,7 +32,7 @@ def due(kr: KRView, today: dt.date) -> bool:
     return kr.last_check_in is None or kr.last_check_in < monday
 
 
-def rounds(data) -> list[tuple[KRView, bool]]:
+def rounds(data: Snapshot) -> list[tuple[KRView, bool]]:
     """The KRs the user answers for (owner, or maker of an unowned KR) in active objectives, whoever
     made them: due ones first (stale first among them), then the rest."""
     me = data.me
@@ -52,7 +58,7 @@ class CheckinScreen(OkrScreen):
         super().__init__()
         self._advance = False  # after a save: move the cursor to the next KR that is due
 
-    def show(self, data) -> None:
+    def show(self, data: Snapshot) -> None:
         table, width, keep = self.reset_table([(" ", 2), ("Key result", None), ("Now → target", 12),
                                                ("Last", 10), ("Cnf", 3), ("Trend", 6)])
         rows = rounds(data)
@@ -89,7 +95,7 @@ class CheckinScreen(OkrScreen):
         if kr is None:
             return
 
-        def done(saved) -> None:
+        def done(saved: Saved | None) -> None:
             if saved:
                 self._advance = True
                 self.notify(saved.summary(), timeout=3, markup=False)
@@ -166,6 +172,8 @@ class CheckinForm(FormScreen):
         try:
             value = validate.parse_number(self.query_one("#in-value", Input).value)
         except ValueError:
+            value = None
+        if value is None:
             self.query_one("#preview", Static).update(Text("enter a number to see the progress it gives",
                                                            style="dim"))
             return
@@ -219,10 +227,10 @@ class CheckinForm(FormScreen):
         app, kr_id, edited = self.app, self.kr.id, self.edited
         if edited is None:
             # A second check-in of the same day in the round corrects that day's value.
-            fn = lambda: checkins.record(app.engine, kr_id, value, confidence=conf, note=note, day=day,  # noqa: E731
+            fn = lambda: checkins.record(app.db, kr_id, value, confidence=conf, note=note, day=day,  # noqa: E731
                                          replace_same_day=True)
         else:
-            fn = lambda: checkins.update(app.engine, edited.id, value, confidence=conf, note=note, day=day)  # noqa: E731
+            fn = lambda: checkins.update(app.db, edited.id, value, confidence=conf, note=note, day=day)  # noqa: E731
         app.save(fn, on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
 
 
@@ -286,9 +294,9 @@ class HistoryDialog(Dialog):
         return next((c for c in kr.check_ins if c.id == key), None)
 
     def action_edit(self) -> None:
-        c = self._current()
-        if c is not None:
-            self.app.push_screen(CheckinForm(self.kr, self.app.today, c), lambda _: self.fill())
+        c, kr = self._current(), self.kr
+        if c is not None and kr is not None:
+            self.app.push_screen(CheckinForm(kr, self.app.today, c), lambda _: self.fill())
 
     def action_delete(self) -> None:
         from okrtui.screens.dialogs import ConfirmDialog
@@ -302,7 +310,7 @@ class HistoryDialog(Dialog):
             if yes:
                 from okrtui import checkins
 
-                app.save(lambda: checkins.delete(app.engine, c.id), on_done=lambda _: self.notify("deleted"),
+                app.save(lambda: checkins.delete(app.db, c.id), on_done=lambda _: self.notify("deleted"),
                          kr_id=self.kr_id)
 
         app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?"), answered)

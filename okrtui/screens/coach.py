@@ -8,8 +8,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from okrtui.screens.base import Dialog, OkrTable
+from okrtui.lint import Finding
+from okrtui.screens.base import Dialog
+from okrtui.state import Snapshot
 from okrtui.widgets.kr_row import title_cell
+from okrtui.widgets.table import OkrTable
 
 LEVEL_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("●", "cyan")}
 
@@ -65,7 +68,7 @@ class CoachDialog(Dialog):
         Binding("g", "guide", "Guide"),
     ]
 
-    def __init__(self, findings: list, titles: dict[str, str], drafting: Text) -> None:
+    def __init__(self, findings: list[Finding], titles: dict[str, str], drafting: Text) -> None:
         super().__init__()
         self.findings, self.titles, self.drafting = findings, titles, drafting
 
@@ -115,7 +118,7 @@ class CoachDialog(Dialog):
         self.dismiss(None)
 
 
-def drafting_summary(data) -> Text:
+def drafting_summary(data: Snapshot) -> Text:
     """Where the user's drafting of this period stands."""
     mine = [o for o in data.report.objectives if o.origin == data.me]
     drafts = sum(o.status == "draft" for o in mine)

@@ -83,9 +83,7 @@ class HelpDialog(Dialog):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close"), Binding("g", "guide", "Guide")]
 
     def action_guide(self) -> None:
-        from okrtui.screens.coach import GuideDialog
-
-        self.app.push_screen(GuideDialog())
+        self.app.show_guide()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):

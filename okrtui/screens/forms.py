@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -33,7 +35,7 @@ def _title_option(title: str) -> Text:
 class ObjectiveForm(FormScreen):
     """New or edited objective. Dismisses with the objective id, or None."""
 
-    def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict) -> None:
+    def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict[str, Any]) -> None:
         super().__init__()
         self.objective = objective
         self.parents = [p for p in parents if objective is None or p.id != objective.id]
@@ -95,13 +97,13 @@ class ObjectiveForm(FormScreen):
                ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
         app, oid = self.app, self.objective.id if self.objective else None
         self.submit(validate.check_objective, raw,
-                    lambda values: editing.save_objective(app.engine, app.span, values, oid))
+                    lambda values: editing.save_objective(app.db, app.span, values, oid))
 
 
 class KeyResultForm(FormScreen):
     """New or edited KR; the fields shown follow the chosen kind."""
 
-    def __init__(self, kr: KRView | None, objective_id: str, objectives: list[ObjectiveView], people: dict) -> None:
+    def __init__(self, kr: KRView | None, objective_id: str, objectives: list[ObjectiveView], people: dict[str, str]) -> None:
         super().__init__()
         self.kr = kr
         self.objective_id = objective_id
@@ -179,7 +181,7 @@ class KeyResultForm(FormScreen):
         raw = {name: self.value_of(name) for name in
                ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
         app, kid = self.app, self.kr.id if self.kr else None
-        self.submit(validate.check_key_result, raw, lambda values: editing.save_key_result(app.engine, values, kid))
+        self.submit(validate.check_key_result, raw, lambda values: editing.save_key_result(app.db, values, kid))
 
 
 class DependencyForm(FormScreen):
@@ -212,5 +214,5 @@ class DependencyForm(FormScreen):
         from okrtui import editing
 
         app, note = self.app, self.value_of("note") or ""
-        app.save(lambda: editing.add_dependency(app.engine, self.from_id, to_id, note), on_done=self.dismiss,
+        app.save(lambda: editing.add_dependency(app.db, self.from_id, to_id, note), on_done=self.dismiss,
                  on_error=self.failed)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from okrtui.screens.base import OkrScreen, OkrTable
+from okrtui.screens.base import OkrScreen
 from okrtui.screens.coach import LEVEL_MARK
+from okrtui.state import Snapshot
 from okrtui.text import plain
-from okrtui.views import ObjectiveView
+from okrtui.views import KRView, ObjectiveView
 from okrtui.widgets.kr_row import kr_cells, objective_cells
+from okrtui.widgets.table import OkrTable
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -62,18 +64,18 @@ class ObjectivesScreen(OkrScreen):
         Binding("K", "move(-1)", "Move up", show=False),
     ]
 
-    def show(self, data) -> None:
+    def show(self, data: Snapshot) -> None:
         rep = data.report
         table, width, keep = self.reset_table([("Objective / key result", None), ("Owner", 6), ("Kind", 4),
                                                ("Now → target", 12), ("Grade", 9), ("Cnf", 3), ("Trend", 6)])
-        worst = {}
+        worst: dict[str, str] = {}
         for f in data.findings:  # the worst finding per objective marks its row
             if f.objective_id not in worst or LEVEL_ORDER[f.level] < LEVEL_ORDER[worst[f.objective_id]]:
                 worst[f.objective_id] = f.level
         for o, depth in tree_order(rep.objectives):
             # Lazy rows: cells are made only for the lines on screen.
             table.add_lazy_row(f"o:{o.id}", objective_cells, rep, o, width, depth, data.me,
-                               LEVEL_MARK.get(worst.get(o.id)))
+                               LEVEL_MARK.get(worst.get(o.id, "")))
             for kr in o.key_results:
                 table.add_lazy_row(f"k:{kr.id}", kr_cells, rep, kr, width, depth)
         if not table.select_key(keep):
@@ -94,7 +96,7 @@ class ObjectivesScreen(OkrScreen):
 
     # --- selection ------------------------------------------------------------------------
 
-    def selected(self) -> tuple[str, ObjectiveView | None, object | None]:
+    def selected(self) -> tuple[str, ObjectiveView | None, KRView | None]:
         """(kind, objective, kr) for the row under the cursor."""
         key = self.query_one(OkrTable).current_key
         if key is None or self.data is None:
@@ -108,9 +110,11 @@ class ObjectivesScreen(OkrScreen):
                     return "k", o, kr
         return "", None, None
 
-    def _writable(self, record) -> bool:
-        if record.origin and record.origin != self.data.me:
-            self.notify(f"read-only: this belongs to {self.data.report.person(record.origin)}", severity="warning",
+    def _writable(self, record: ObjectiveView | KRView | None) -> bool:
+        if record is None:
+            return False
+        if record.origin and record.origin != self.loaded.me:
+            self.notify(f"read-only: this belongs to {self.loaded.report.person(record.origin)}", severity="warning",
                         markup=False)
             return False
         return True
@@ -121,7 +125,7 @@ class ObjectivesScreen(OkrScreen):
         from okrtui.screens.dialogs import ChoiceDialog
 
         _, obj, _ = self.selected()
-        if obj is None or obj.origin != (self.data.me if self.data else None):
+        if obj is None or self.data is None or obj.origin != self.data.me:
             self._new_objective()
             return
         choices = [("objective", "New objective"), ("kr", f"New key result in: {plain(obj.title)[:50]}")]
@@ -135,7 +139,7 @@ class ObjectivesScreen(OkrScreen):
         self.app.push_screen(ChoiceDialog("Create", choices), chosen)
 
     def _parents(self) -> list[ObjectiveView]:
-        return [o for o in self.data.report.objectives if o.level in ("company", "team")]
+        return [o for o in self.loaded.report.objectives if o.level in ("company", "team")]
 
     def _new_objective(self) -> None:
         from okrtui.screens.forms import ObjectiveForm
@@ -144,11 +148,12 @@ class ObjectivesScreen(OkrScreen):
             return
         self.app.push_screen(ObjectiveForm(None, self._parents(), self.data.report.teams), self._after_save)
 
-    def _edit_kr(self, kr, objective_id: str) -> None:
+    def _edit_kr(self, kr: KRView | None, objective_id: str) -> None:
         from okrtui.screens.forms import KeyResultForm
 
-        mine = [o for o in self.data.report.objectives if o.origin == self.data.me]
-        self.app.push_screen(KeyResultForm(kr, objective_id, mine, self.data.report.people), self._after_save)
+        data = self.loaded
+        mine = [o for o in data.report.objectives if o.origin == data.me]
+        self.app.push_screen(KeyResultForm(kr, objective_id, mine, data.report.people), self._after_save)
 
     def _after_save(self, ident: str | None) -> None:
         if ident:
@@ -158,8 +163,10 @@ class ObjectivesScreen(OkrScreen):
         from okrtui.screens.forms import ObjectiveForm
 
         kind, obj, kr = self.selected()
+        if obj is None:
+            return
         if kind == "o" and self._writable(obj):
-            self.app.push_screen(ObjectiveForm(obj, self._parents(), self.data.report.teams), self._after_save)
+            self.app.push_screen(ObjectiveForm(obj, self._parents(), self.loaded.report.teams), self._after_save)
         elif kind == "k" and self._writable(kr):
             self._edit_kr(kr, obj.id)
 
@@ -170,6 +177,7 @@ class ObjectivesScreen(OkrScreen):
         record = kr if kind == "k" else obj
         if record is None or not self._writable(record):
             return
+        ident, title = record.id, record.title
         model = "key_result" if kind == "k" else "objective"
         what = "key result" if kind == "k" else "objective, its key results and their check-ins"
         app = self.app
@@ -178,10 +186,10 @@ class ObjectivesScreen(OkrScreen):
             if yes:
                 from okrtui import editing
 
-                app.save(lambda: editing.delete(app.engine, model, record.id),
+                app.save(lambda: editing.delete(app.db, model, ident),
                          on_done=lambda _: self.notify("deleted", timeout=2))
 
-        app.push_screen(ConfirmDialog(f"Delete this {what}?", plain(record.title)), answered)
+        app.push_screen(ConfirmDialog(f"Delete this {what}?", plain(title)), answered)
 
     def action_activate(self) -> None:
         kind, obj, _ = self.selected()
@@ -195,7 +203,7 @@ class ObjectivesScreen(OkrScreen):
         app = self.app
         from okrtui import editing
 
-        app.save(lambda: editing.save_objective(app.engine, app.span, values, obj.id),
+        app.save(lambda: editing.save_objective(app.db, app.span, values, obj.id),
                  on_done=lambda _: self.notify("activated", timeout=2))
 
     def action_move(self, step: int) -> None:
@@ -203,10 +211,10 @@ class ObjectivesScreen(OkrScreen):
         record = kr if kind == "k" else obj
         if record is None or not self._writable(record):
             return
-        app = self.app
+        app, ident = self.app, record.id
         from okrtui import editing
 
-        app.save(lambda: editing.move(app.engine, "key_result" if kind == "k" else "objective", record.id, step))
+        app.save(lambda: editing.move(app.db, "key_result" if kind == "k" else "objective", ident, step))
 
     def action_dependency(self) -> None:
         from okrtui.screens.forms import DependencyForm
@@ -216,7 +224,7 @@ class ObjectivesScreen(OkrScreen):
         if source is None:
             return
         targets = []
-        for o in self.data.report.objectives:
+        for o in self.loaded.report.objectives:
             if o.id != source.id:
                 targets.append((o.id, o.title))
             targets += [(k.id, f"  {k.title}") for k in o.key_results if k.id != source.id]

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from okrtui import periods
 from okrtui.review import week_review
 from okrtui.screens.base import OkrScreen
+from okrtui.state import Snapshot
 from okrtui.views import fmt_grade, fmt_num, own
 from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import title_cell
@@ -40,7 +41,7 @@ class ReviewScreen(OkrScreen):
         super().__init__()
         self.week_start: dt.date | None = None
 
-    def show(self, data) -> None:
+    def show(self, data: Snapshot) -> None:
         rep = data.report
         today = self.app.today
         if self.week_start is None or not (rep.period.start - dt.timedelta(days=6) <= self.week_start <= rep.period.end):

@@ -11,11 +11,13 @@ from textual.widgets.selection_list import Selection
 
 from okrtui import validate
 from okrtui.domain import REFLECTION_QUESTIONS
-from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OkrTable
+from okrtui.screens.base import Dialog, FormScreen, OkrScreen
+from okrtui.state import Snapshot
 from okrtui.text import plain
-from okrtui.views import KRView, fmt_grade
+from okrtui.views import KRView, ObjectiveView, fmt_grade
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import title_cell
+from okrtui.widgets.table import OkrTable
 
 GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
@@ -33,11 +35,11 @@ class ScoringScreen(OkrScreen):
         Binding("C", "close_quarter", "Close quarter"),
     ]
 
-    def mine(self):
+    def mine(self) -> list[ObjectiveView]:
         data = self.data
-        return [o for o in data.report.objectives if o.origin == data.me]
+        return [] if data is None else [o for o in data.report.objectives if o.origin == data.me]
 
-    def show(self, data) -> None:
+    def show(self, data: Snapshot) -> None:
         table, width, keep = self.reset_table([("Objective / key result", None), ("Prog", 6), ("Self", 6),
                                                ("Grade", 9), ("Comment", 16)])
         scored = total = 0
@@ -77,7 +79,7 @@ class ScoringScreen(OkrScreen):
             return
         self.app.push_screen(ScoreForm(kr), self._next)
 
-    def _next(self, saved) -> None:
+    def _next(self, saved: object) -> None:
         if saved:
             table = self.query_one(OkrTable)
             for row in range(table.cursor_row + 1, table.row_count):
@@ -134,7 +136,7 @@ class ScoreForm(FormScreen):
 
         comment = self.query_one("#in-comment", Input).value
         app, kr_id = self.app, self.kr.id
-        app.save(lambda: editing.set_self_score(app.engine, kr_id, score, comment), on_done=lambda _: self.dismiss(True),
+        app.save(lambda: editing.set_self_score(app.db, kr_id, score, comment), on_done=lambda _: self.dismiss(True),
                  on_error=self.failed)
 
 
@@ -165,7 +167,7 @@ class ReflectionsForm(FormScreen):
         from okrtui import editing
 
         app = self.app
-        app.save(lambda: editing.save_reflections(app.engine, app.span, answers),
+        app.save(lambda: editing.save_reflections(app.db, app.span, answers),
                  on_done=lambda _: self.dismiss(True), on_error=self.failed)
 
 
@@ -175,7 +177,7 @@ class CloseQuarterDialog(Dialog):
     # enter must close the quarter even though the focused list would take it as "toggle".
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "close", "Close quarter", priority=True)]
 
-    def __init__(self, objectives) -> None:
+    def __init__(self, objectives: list[ObjectiveView]) -> None:
         super().__init__()
         self.objectives = objectives
 
@@ -200,12 +202,12 @@ class CloseQuarterDialog(Dialog):
         carry = list(self.query_one(SelectionList).selected)
         app = self.app
 
-        def done(result) -> None:
+        def done(result: editing.Closed) -> None:
             self.notify(f"closed {result.closed} objective(s), carried {len(result.carried)} into the next quarter",
                         timeout=4)
             self.dismiss(None)
 
-        app.save(lambda: editing.close_quarter(app.engine, app.span, carry, app.cfg.fiscal_year_start_month),
+        app.save(lambda: editing.close_quarter(app.db, app.span, carry, app.cfg.fiscal_year_start_month),
                  on_done=done)
 
     def action_cancel(self) -> None:

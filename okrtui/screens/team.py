@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
 from okrtui import teamview
-from okrtui.screens.base import OkrScreen, OkrTable
+from okrtui.screens.base import OkrScreen
 from okrtui.screens.objectives import tree_order
-from okrtui.views import fmt_num
+from okrtui.state import Snapshot
+from okrtui.text import plain
+from okrtui.views import KRView, ObjectiveView, fmt_num
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import owner_cell, title_cell
+from okrtui.widgets.table import OkrTable
 
 VIEWS = ("people", "alignment", "dependencies")
 PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
@@ -63,7 +68,7 @@ class TeamScreen(OkrScreen):
                 text.append_text(title_cell(last.note, max(10, self.size.width - 30), style="italic"))
         self.query_one("#detail", Static).update(text)
 
-    def show(self, data) -> None:
+    def show(self, data: Snapshot) -> None:
         rep = data.report
         {"people": self._people, "alignment": self._alignment, "dependencies": self._dependencies}[self.view](data)
         f = self.filters
@@ -80,7 +85,7 @@ class TeamScreen(OkrScreen):
             lines.append(Text(self.last_sync, style="italic", no_wrap=True, overflow="ellipsis"))
         self.set_context(*lines)
 
-    def _people(self, data) -> None:
+    def _people(self, data: Snapshot) -> None:
         rep, today = data.report, self.app.today
         table, width, keep = self.reset_table([("Person / objective / key result", None), ("Grade", 9),
                                                ("Pace", 8), ("Last", 5), ("⚠", 3)], self.query_one("#people", OkrTable))
@@ -88,7 +93,7 @@ class TeamScreen(OkrScreen):
         for pv in teamview.people(rep, self.filters):
             if pv.team_id != team_shown:
                 team_shown = pv.team_id
-                team = rep.teams.get(pv.team_id)
+                team = rep.teams.get(pv.team_id) if pv.team_id else None
                 table.add_row(title_cell(f"▍{team.name if team else 'no team'}", width, style="reverse bold"),
                               "", "", "", "", key=f"t:{pv.team_id}:{pv.id}")
             flags = Text(f"{pv.stale + pv.behind}" if pv.stale + pv.behind else "",
@@ -102,7 +107,7 @@ class TeamScreen(OkrScreen):
         if not table.select_key(keep):
             table.move_cursor(row=0)
 
-    def _alignment(self, data) -> None:
+    def _alignment(self, data: Snapshot) -> None:
         rep = data.report
         table, width, keep = self.reset_table([("Alignment: company → team → personal", None), ("Owner", 6),
                                                ("Level", 5), ("Grade", 9)], self.query_one("#alignment", OkrTable))
@@ -113,7 +118,7 @@ class TeamScreen(OkrScreen):
         if not table.select_key(keep):
             table.move_cursor(row=0)
 
-    def _dependencies(self, data) -> None:
+    def _dependencies(self, data: Snapshot) -> None:
         rep = data.report
         table, width, keep = self.reset_table([("Who · what", None), ("", 12), ("On whom · what", 30)],
                                               self.query_one("#dependencies", OkrTable))
@@ -163,13 +168,19 @@ class TeamScreen(OkrScreen):
             return
         app = self.app
         self.last_sync = "syncing…"
-        self.show(self.data)
+        if self.data is not None:
+            self.show(self.data)
 
-        def done(result) -> None:
+        def done(result: sync.SyncResult) -> None:
             self.last_sync = result.summary()
             self.notify(self.last_sync, timeout=4, markup=False)
+            if result.warnings:  # teammates' records that were not taken in, each named
+                more = f"\n… and {len(result.warnings) - 5} more (okrtui sync lists them all)" \
+                    if len(result.warnings) > 5 else ""
+                self.notify("\n".join(plain(w) for w in result.warnings[:5]) + more, severity="warning",
+                            timeout=10, markup=False)
 
-        def failed(err) -> None:
+        def failed(err: Exception) -> None:
             self.last_sync = f"sync failed: {err}"
             self.notify(str(err), severity="error", markup=False)
             if self.data is not None:
@@ -177,14 +188,14 @@ class TeamScreen(OkrScreen):
 
         from pathlib import Path
 
-        app.save(lambda: sync.sync(app.engine, Path(path).expanduser()), on_done=done, on_error=failed)
+        app.save(lambda: sync.sync(app.db, Path(path).expanduser()), on_done=done, on_error=failed)
 
 
-def _objective_row(o, width: int) -> list:
+def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
     return [title_cell(o.title, width, indent=2), grade_bar(o.score, o.grade, o.band), "", "", ""]
 
 
-def _kr_row(kr, width: int, today) -> list:
+def _kr_row(kr: KRView, width: int, today: dt.date) -> list[Text | str]:
     mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
     return [title_cell("· " + kr.title, width, indent=4), grade_bar(kr.score, kr.grade, kr.band),
-            Text(kr.pace or "", style=PACE_STYLE.get(kr.pace, "dim")), teamview.age(kr.last_check_in, today), mark]
+            Text(kr.pace or "", style=PACE_STYLE.get(kr.pace or "", "dim")), teamview.age(kr.last_check_in, today), mark]

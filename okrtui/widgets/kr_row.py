@@ -30,7 +30,7 @@ def confidence_cell(kr: KRView) -> Text:
 
 
 def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth: int, me: str,
-                    finding: tuple[str, str] | None = None) -> list:
+                    finding: tuple[str, str] | None = None) -> list[Text]:
     """`finding` is the (mark, style) of the objective's worst coach finding, if any."""
     mark = LEVEL_MARK.get(o.level, "·")
     status = "" if o.status == "active" else f" ({o.status})"
@@ -46,7 +46,7 @@ def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth
             grade_bar(o.score, o.grade, o.band), Text(""), Text("")]
 
 
-def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int) -> list:
+def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int) -> list[Text]:
     flag = Text(" ⚠" if kr.stale else "", style="bold yellow")
     title = title_cell(f"· {kr.title}", title_width - len(flag), indent=2 * depth + 2)
     title.append_text(flag)

@@ -85,7 +85,7 @@ class OkrTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.columns: list[tuple[Text, int]] = []
         self._keys: list[str] = []
-        self._rows: list[tuple[Callable[..., Cells] | None, tuple]] = []
+        self._rows: list[tuple[Callable[..., Cells] | None, tuple[Any, ...]]] = []
         self._index: dict[str, int] = {}
         self._cache: dict[tuple[int, bool], Strip] = {}
         self._resize_pending = False
@@ -111,7 +111,7 @@ class OkrTable(ScrollView, can_focus=True):
         """A row whose cells are made by `make(*args)` only when it is drawn or read."""
         self._append(key, make, args)
 
-    def _append(self, key: str, make: Callable[..., Cells] | None, args: tuple) -> None:
+    def _append(self, key: str, make: Callable[..., Cells] | None, args: tuple[Any, ...]) -> None:
         self._index[key] = len(self._keys)
         self._keys.append(key)
         self._rows.append((make, args))
@@ -131,11 +131,11 @@ class OkrTable(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self._keys)
 
-    def get_row_at(self, index: int) -> list:
+    def get_row_at(self, index: int) -> list[Any]:
         make, args = self._rows[index]
         return list(make(*args) if make is not None else args)
 
-    def get_row(self, key: str) -> list:
+    def get_row(self, key: str) -> list[Any]:
         return self.get_row_at(self._index[key])
 
     def key_at(self, index: int) -> str:
@@ -223,8 +223,10 @@ class OkrTable(ScrollView, can_focus=True):
                 return Strip.blank(width, self.rich_style)
             cursor = index == self.cursor_row
             key = (index, cursor)
-            strip = self._cache.get(key)
-            if strip is None:
+            cached = self._cache.get(key)
+            if cached is not None:
+                strip = cached
+            else:
                 style = self.rich_style
                 if index % 2:
                     style += self.get_component_rich_style("okr-table--even")

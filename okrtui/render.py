@@ -1,0 +1,172 @@
+"""The period views rendered as text, Markdown, CSV and JSON (okrtui-report/1). Pure: no database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from okrtui import periods, teamview
+from okrtui.review import week_review
+from okrtui.text import csv_cell, md_cell, plain
+from okrtui.views import KRView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
+
+
+def to_json(rep: PeriodReport) -> str:
+    doc = {
+        "format": "okrtui-report/1",
+        "period": rep.period.label,
+        "as_of": rep.as_of.isoformat(),
+        "objectives": [
+            {
+                "id": o.id, "title": o.title, "owner": o.owner_id, "level": o.level, "team": o.team_id,
+                "status": o.status, "score": r4(o.score), "grade": o.grade, "band": o.band,
+                "key_results": [_kr_json(kr) for kr in o.key_results],
+            }
+            for o in rep.objectives
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def _kr_json(kr: KRView) -> dict[str, Any]:
+    return {
+        "id": kr.id, "title": kr.title, "owner": kr.owner_id, "kind": kr.kind, "unit": kr.unit,
+        "start": num(kr.start), "target": num(kr.target), "low": num(kr.low), "high": num(kr.high),
+        "weight": num(kr.weight), "current": num(kr.current), "progress": r4(kr.progress),
+        "self_score": kr.self_score, "score": r4(kr.score), "grade": kr.grade, "band": kr.band,
+        "confidence": kr.confidence, "expected": r4(kr.expected), "pace": kr.pace,
+        "forecast": r4(kr.forecast),
+        "last_check_in": kr.last_check_in.isoformat() if kr.last_check_in else None,
+        "stale": kr.stale,
+    }
+
+
+def to_text(rep: PeriodReport) -> str:
+    out = [f"{rep.period.label} ({rep.period.start} .. {rep.period.end}), as of {rep.as_of}"]
+    counts = rep.pace_counts()
+    out.append(
+        f"{len(rep.objectives)} objectives · {len(rep.key_results())} key results · "
+        f"on track {counts['on track']} · at risk {counts['at risk']} · behind {counts['behind']} · "
+        f"stale {counts['stale']}"
+    )
+    for o in rep.objectives:
+        out.append("")
+        out.append(
+            f"{fmt_grade(o.grade):>4} {o.band or '':<6} {plain(o.title)}  "
+            f"({o.level}, {plain(rep.person(o.owner_id))}, {o.status})"
+        )
+        for kr in o.key_results:
+            conf = "" if kr.confidence is None else f"  conf {kr.confidence:.1f}"
+            out.append(
+                f"     {fmt_grade(kr.grade):>4} {kr.band or '':<6} {plain(kr.title)}  "
+                f"{plain(kr_target_text(kr))}{conf}  {kr_flags(kr)}".rstrip()
+            )
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(rep: PeriodReport) -> str:
+    out = [f"# OKRs {rep.period.label}", "", f"As of {rep.as_of} ({rep.period.start} .. {rep.period.end})."]
+    for o in rep.objectives:
+        out += [
+            "",
+            f"## {md_cell(o.title)} — {fmt_grade(o.grade)} {o.band or ''}".rstrip(),
+            "",
+            f"{o.level} · {md_cell(rep.person(o.owner_id))} · {o.status}",
+            "",
+            "| Key result | Owner | Now → target | Grade | Confidence | Pace | Last check-in |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for kr in o.key_results:
+            conf = "–" if kr.confidence is None else f"{kr.confidence:.1f}"
+            out.append(
+                f"| {md_cell(kr.title)} | {md_cell(rep.person(kr.owner_id))} | {md_cell(kr_target_text(kr))} "
+                f"| {fmt_grade(kr.grade)} {kr.band or ''} | {conf} | {kr_flags(kr) or '–'} "
+                f"| {kr.last_check_in or '–'} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = [
+    "period", "objective_id", "objective", "level", "objective_owner", "status", "objective_score",
+    "objective_grade", "kr_id", "key_result", "kr_owner", "kind", "unit", "start", "target", "low",
+    "high", "weight", "current", "progress", "self_score", "score", "grade", "band", "confidence",
+    "expected", "pace", "forecast", "last_check_in", "stale",
+]
+
+
+def csv_rows(rep: PeriodReport) -> list[list[Any]]:
+    rows = []
+    for o in rep.objectives:
+        krs: list[KRView | None] = list(o.key_results) or [None]
+        for kr in krs:
+            row: list[Any] = [rep.period.label, o.id, o.title, o.level, o.owner_id, o.status, r4(o.score), o.grade]
+            if kr is None:
+                row += [None] * (len(CSV_COLUMNS) - len(row))
+            else:
+                data = _kr_json(kr)
+                row += [
+                    kr.id, kr.title, kr.owner_id, kr.kind, kr.unit, data["start"], data["target"],
+                    data["low"], data["high"], data["weight"], data["current"], data["progress"],
+                    kr.self_score, data["score"], kr.grade, kr.band, kr.confidence, data["expected"],
+                    kr.pace, data["forecast"], data["last_check_in"], kr.stale,
+                ]
+            rows.append(row)
+    return rows
+
+
+def to_csv(reports: list[PeriodReport]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for rep in reports:
+        for row in csv_rows(rep):
+            writer.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
+    """The weekly status a lead pastes into an email or chat: by team and person."""
+    monday, _ = periods.week_of(rep.as_of)
+    moved = {row.kr.id: row for row in week_review(rep, monday, rep.as_of, stale_after).rows}
+    counts = rep.pace_counts()
+    out = [f"# Team status {rep.period.label}, week of {monday}", "",
+           f"As of {rep.as_of}: on track {counts['on track']} · at risk {counts['at risk']} · "
+           f"behind {counts['behind']} · stale {counts['stale']}."]
+    team_shown = object()
+    for pv in teamview.people(rep):
+        if pv.team_id != team_shown:
+            team_shown = pv.team_id
+            team = rep.teams.get(pv.team_id) if pv.team_id else None
+            out += ["", f"## {md_cell(team.name) if team else 'No team'}"]
+        out += ["", f"### {md_cell(pv.name)} — {fmt_grade(pv.grade)} {pv.band or ''}".rstrip(), ""]
+        for o in pv.objectives:
+            out.append(f"- **{md_cell(o.title)}** — {fmt_grade(o.grade)} {o.band or ''}".rstrip())
+            for kr in sorted(o.key_results, key=teamview.attention):
+                flags = [f for f in (("⚠ stale" if kr.stale else ""), kr.pace or "") if f]
+                row = moved.get(kr.id)
+                change = ""
+                if row is not None and row.value_change:
+                    change = f" ({row.value_change:+g} this week)"
+                line = (f"  - {md_cell(kr.title)}: {md_cell(kr_target_text(kr))}{change}, "
+                        f"grade {fmt_grade(kr.grade)}")
+                if flags:
+                    line += f", **{', '.join(flags)}**"
+                last = kr.check_ins[-1] if kr.check_ins else None
+                if last is not None and last.note:
+                    line += f" — “{md_cell(last.note)}” ({last.date})"
+                out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7) -> str:
+    if fmt == "json":
+        return to_json(rep) + "\n"
+    if fmt == "md" and team:
+        return to_team_markdown(rep, stale_after)
+    if fmt == "md":
+        return to_markdown(rep)
+    if fmt == "csv":
+        return to_csv([rep])
+    return to_text(rep)
