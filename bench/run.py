@@ -67,7 +67,7 @@ async def interaction_times(db: Path) -> dict[str, float]:
     from okrtui.store import open_engine
 
     engine = open_engine(db)
-    app = OkrApp(engine, Config(), TODAY, blink=False)
+    app = OkrApp(engine, Config(cursor_blink=False), TODAY)
     app.animation_level = "none"
     out: dict[str, float] = {}
 

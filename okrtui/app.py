@@ -71,7 +71,7 @@ class OkrApp(App[None], inherit_bindings=False):
     ]
 
     def __init__(self, db: Engine | Path, cfg: config_mod.Config | None = None, today: dt.date | None = None,
-                 *, config_path: Path | None = None, blink: bool = True, demo: bool = False) -> None:
+                 *, config_path: Path | None = None, demo: bool = False) -> None:
         """`db` is an open engine, or a path opened in a worker after the first frame
         (and filled with the demo first when `demo`)."""
         super().__init__()
@@ -82,7 +82,6 @@ class OkrApp(App[None], inherit_bindings=False):
         self.cfg = cfg or config_mod.Config()
         self.config_path = config_path
         self.today = today or dt.date.today()
-        self.blink = blink
         self.span = periods.quarter_of(self.today, self.cfg.fiscal_year_start_month)
         self.data: Snapshot | None = None
         self.data_version = 0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,8 @@ class Config:
     fiscal_year_start_month: int = 1
     stale_after_days: int = 7
     theme: str = "textual-dark"
+    # A blinking cursor redraws twice a second: bytes on a slow SSH link, and noise for some.
+    cursor_blink: bool = True
 
 
 def config_path() -> Path:
@@ -74,21 +75,22 @@ def from_dict(data: dict[str, Any], where: str = "config") -> Config:
     return Config(**checked.model_dump())
 
 
-def save(cfg: Config, path: Path | None = None) -> None:
-    """Write the whole file atomically, owner-only."""
-    path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for f in fields(Config):
-        value = getattr(cfg, f.name)
-        # A JSON string is a valid TOML basic string.
-        lines.append(f"{f.name} = {value if isinstance(value, int) else json.dumps(value)}")
+def update(path: Path | None = None, **changes: Any) -> Config:
+    """Change some settings in config.toml, keeping the user's comments, order and layout
+    (tomlkit), written atomically and owner-only. The result is checked like any config."""
+    import tomlkit
+
     from okrtui.files import write_atomic
 
-    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"), mode=0o600)
-
-
-def update(path: Path | None = None, **changes: Any) -> Config:
-    cfg = replace(load(path), **changes)
-    save(cfg, path)
+    path = path or config_path()
+    cfg = replace(load(path), **changes)  # refuses a broken file or a bad value before writing
+    try:
+        doc = tomlkit.parse(path.read_text("utf-8"))
+    except FileNotFoundError:
+        doc = tomlkit.document()
+    for key, value in changes.items():
+        doc[key] = value
+    from_dict(dict(doc.unwrap()), str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), mode=0o600)
     return cfg

@@ -291,10 +291,6 @@ def _parents_first(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered
 
 
-def import_file(engine: Engine, path: Path, fy_month: int = 1) -> ImportResult:
-    return import_document(engine, read_document(path), fy_month)
-
-
 # --- export ------------------------------------------------------------------------------------
 
 R = TypeVar("R", Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection)

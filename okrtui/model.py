@@ -108,5 +108,3 @@ class Meta(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str = ""
 
-
-SYNCED_TABLES = (Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection)

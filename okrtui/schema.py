@@ -364,6 +364,7 @@ class Settings(Fields):
     fiscal_year_start_month: Month = 1
     stale_after_days: Days = 7
     theme: Name = "textual-dark"
+    cursor_blink: Flag = True
 
 
 # --- checking ----------------------------------------------------------------------------------

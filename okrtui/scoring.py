@@ -40,11 +40,6 @@ def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     return max(lo, min(hi, x))
 
 
-def in_period(points: Iterable[Point], start: dt.date, end: dt.date) -> list[Point]:
-    """The period's check-ins, oldest first (by date, then creation time)."""
-    return sorted((p for p in points if start <= p.date <= end), key=lambda p: (p.date, p.order))
-
-
 def current(spec: Spec, points: Sequence[Point]) -> float | None:
     """Latest value in the period; with no check-in, the start (None for kinds without one)."""
     if points:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from okrtui import checkins, config, interchange, store, sync
+from okrtui.errors import OkrError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY = dt.date(2026, 11, 26)
@@ -213,7 +214,7 @@ async def test_the_tui_waits_for_a_writer_instead_of_failing(tmp_path):
         await press(pilot, "c")
         await press(pilot, "enter")
         await press(pilot, "9", "9", "enter")
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not app.notified_errors
     release.join()
     holder.close()
     con = sqlite3.connect(tmp_path / "tui.db")
@@ -230,6 +231,28 @@ def test_config_is_written_owner_only_and_atomically(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert config.load(path).name == 'Zoë "Z" Ng' and config.load(path).theme == "nord"
     assert [p.name for p in path.parent.iterdir()] == ["config.toml"]
+
+
+def test_changing_one_setting_keeps_the_users_comments_and_order(tmp_path):
+    path = tmp_path / "config.toml"
+    original = ('# my okrtui settings\n'
+                'team_file = "/srv/okr/team.jsonl"   # the shared host\n'
+                '\n'
+                'stale_after_days = 10\n'
+                'theme = "textual-dark"\n')
+    path.write_text(original)
+    config.update(path, theme="nord", cursor_blink=False)
+    assert path.read_text() == original.replace('"textual-dark"', '"nord"') + "cursor_blink = false\n"
+    cfg = config.load(path)
+    assert (cfg.theme, cfg.cursor_blink, cfg.stale_after_days) == ("nord", False, 10)
+
+
+def test_a_broken_config_is_never_rewritten(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("stale_after_days = 'soon'\n")
+    with pytest.raises(OkrError):
+        config.update(path, theme="nord")
+    assert path.read_text() == "stale_after_days = 'soon'\n"
 
 
 def test_export_file_is_replaced_whole(tmp_path, cli, demo_db):
@@ -290,8 +313,16 @@ import asyncio, datetime as dt, sys
 from okrtui.app import OkrApp
 from okrtui.config import Config
 
+class Recording(OkrApp):
+    errors = []
+
+    def notify(self, message, *, severity="information", **kwargs):
+        if severity == "error":
+            self.errors.append(str(message))
+        super().notify(message, severity=severity, **kwargs)
+
 async def main():
-    app = OkrApp(sys.argv[1], Config(), dt.date(2026, 11, 26), blink=False)
+    app = Recording(sys.argv[1], Config(cursor_blink=False), dt.date(2026, 11, 26))
     async with app.run_test(size=(80, 24)) as pilot:
         async def settle():
             for _ in range(3):
@@ -305,7 +336,7 @@ async def main():
             await settle()
             await pilot.press(*value, "enter")
             await settle()
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = app.errors
         print("ERRORS", errors)
 asyncio.run(main())
 """

@@ -45,17 +45,6 @@ def test_progress_worked_cases(spec, values, want):
     assert scoring.progress(spec, pts(*values)) == pytest.approx(want)
 
 
-def test_latest_is_by_date_then_creation_time():
-    same_day = [Point(D(2026, 10, 5), 9.0, "b"), Point(D(2026, 10, 5), 3.0, "a")]
-    ordered = scoring.in_period(same_day, *Q4)
-    assert scoring.current(Spec("increase", 0, 10), ordered) == 9.0
-
-
-def test_in_period_drops_check_ins_outside_both_ends_inclusive():
-    points = [Point(D(2026, 9, 30), 1), Point(D(2026, 10, 1), 2), Point(D(2026, 12, 31), 3), Point(D(2027, 1, 1), 4)]
-    assert [p.value for p in scoring.in_period(points, *Q4)] == [2, 3]
-
-
 @pytest.mark.parametrize("score, want", [(0.65, 0.7), (0.64, 0.6), (0.05, 0.1), (0.25, 0.3), (0.35, 0.4),
                                          (0.95, 1.0), (0.0, 0.0), (1.0, 1.0), (2 / 3, 0.7), (0.449, 0.4)])
 def test_grade_rounds_half_up(score, want):

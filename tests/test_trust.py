@@ -328,3 +328,24 @@ def test_a_placeholder_person_never_competes_with_their_own_record(cli, tmp_path
     cli("--db", lead, "import", write_doc(tmp_path / "d.json", doc))
     with reading(open_engine(lead)) as session:
         assert (session.get(Person, bob_id).name, session.get(Person, bob_id).origin) == ("Bob Real", bob_id)
+
+
+def test_the_period_and_the_latest_check_in_are_read_in_sql(engine):
+    """Both ends of the period count, days outside do not; one day's latest is the last made."""
+    from okrtui import report
+    from okrtui.periods import quarter
+
+    interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
+        {"id": "o-1", "title": "Grow", "period": "2026-Q4", "key_results": [
+            {"id": "kr-1", "title": "Users", "kind": "increase", "start": 0, "target": 10, "check_ins": [
+                {"id": "c-before", "date": "2026-09-30", "value": 1}, {"id": "c-first", "date": "2026-10-01", "value": 2},
+                {"id": "c-last", "date": "2026-12-31", "value": 3}, {"id": "c-after", "date": "2027-01-01", "value": 4}]}]},
+        {"id": "o-2", "title": "Ship", "period": "2026-Q4", "key_results": [
+            {"id": "kr-2", "title": "Releases", "kind": "increase", "start": 0, "target": 10}]}]})
+    checkins.record(engine, "kr-2", 9, day=DAY)
+    checkins.record(engine, "kr-2", 3, day=DAY)  # made later the same day: it is the current value
+    with reading(engine) as session:
+        rep = report.build(session, quarter("2026-Q4"), dt.date(2027, 1, 1), get_meta(session, "identity"))
+    krs = {kr.id: kr for kr in rep.key_results()}
+    assert [c.id for c in krs["kr-1"].check_ins] == ["c-first", "c-last"]
+    assert krs["kr-2"].current == 3

@@ -125,7 +125,7 @@ class FormScreen(Dialog):
     def field_row(self, name: str, label: str, widget: Widget) -> Vertical:
         widget.id = widget.id or f"in-{name}"
         if isinstance(widget, Input):
-            widget.cursor_blink = self.app.blink
+            widget.cursor_blink = self.app.cfg.cursor_blink
         return Vertical(
             Horizontal(Static(label, classes="label"), widget, classes="row"),
             Static("", id=f"err-{name}", classes="error"),

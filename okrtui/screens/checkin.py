@@ -284,9 +284,6 @@ class HistoryDialog(Dialog):
                           title_cell(c.note, 40), key=c.id)
         table.select_key(keep)
 
-    def on_data_loaded(self) -> None:
-        self.fill()
-
     def _current(self) -> CheckInView | None:
         kr, key = self.kr, self.query_one(OkrTable).current_key
         if kr is None or key is None:

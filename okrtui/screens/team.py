@@ -58,7 +58,7 @@ class TeamScreen(OkrScreen):
 
     def on_okr_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
         """The latest check-in of the highlighted KR, note included, on one line."""
-        key = event.row_key.value or ""
+        key = event.key
         text = Text("")
         if key.startswith("k:") and self.data is not None:
             kr = next((k for o in self.data.report.objectives for k in o.key_results if k.id == key[2:]), None)

@@ -15,7 +15,3 @@ def grade_bar(score: float | None, grade: float | None, band: str | None, width:
     text.append("░" * (width - filled), style="dim")
     text.append(f" {grade:.1f}", style=BAND_STYLE[band])
     return text
-
-
-def band_text(band: str | None, label: str | None = None) -> Text:
-    return Text(label if label is not None else (band or "–"), style=BAND_STYLE.get(band, "dim"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from okrtui.text import plain
-from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_num, kr_target_text
+from okrtui.views import KRView, ObjectiveView, PeriodReport, kr_target_text
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.sparkline import sparkline
 
@@ -59,7 +59,3 @@ def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int) -> lis
         confidence_cell(kr),
         sparkline([c.value for c in kr.check_ins], width=6),
     ]
-
-
-def value_text(value: float | None) -> str:
-    return fmt_num(value)

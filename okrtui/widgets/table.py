@@ -23,15 +23,6 @@ from textual.strip import Strip
 Cells = Sequence[Any]
 
 
-class _Key:
-    """Mimics DataTable's RowKey: handlers read `event.row_key.value`."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-
 class OkrTable(ScrollView, can_focus=True):
     """Rows of fixed-width columns with a row cursor, vim keys and a sticky header."""
 
@@ -72,7 +63,7 @@ class OkrTable(ScrollView, can_focus=True):
     class RowHighlighted(Message):
         def __init__(self, table: OkrTable, cursor_row: int, key: str) -> None:
             super().__init__()
-            self.table, self.cursor_row, self.row_key = table, cursor_row, _Key(key)
+            self.table, self.cursor_row, self.key = table, cursor_row, key
 
         @property
         def control(self) -> OkrTable:
@@ -175,6 +166,10 @@ class OkrTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
+
+    def on_resize(self) -> None:
+        # A smaller terminal must not leave the cursor row below the fold.
+        self.call_after_refresh(self._scroll_to_cursor)
 
     def action_cursor(self, step: int) -> None:
         self.move_cursor(self.cursor_row + int(step))

@@ -14,11 +14,26 @@ from okrtui.store import open_engine
 TODAY = dt.date(2026, 11, 26)
 
 
+class RecordingApp(OkrApp):
+    """The app, recording each notification's text for tests to read (no private Textual state)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notified: list[str] = []
+        self.notified_errors: list[str] = []
+
+    def notify(self, message, *, severity="information", **kwargs) -> None:
+        self.notified.append(str(message))
+        if severity == "error":
+            self.notified_errors.append(str(message))
+        super().notify(message, severity=severity, **kwargs)
+
+
 def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY) -> OkrApp:
     engine = open_engine(path)
     if load_demo:
         demo.load(engine, today)
-    app = OkrApp(engine, Config(), today, blink=False)
+    app = RecordingApp(engine, Config(cursor_blink=False), today)
     app.animation_level = "none"
     return app
 
