@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from okrtui import config as config_mod
 from okrtui import periods
 from okrtui.errors import OkrError
+from okrtui.screens.keys import Key, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.state import DataLoaded, Snapshot
 
@@ -33,6 +35,22 @@ SCREENS = {
     "scoring": ("Quarterly scoring", "ScoringScreen"),
     "team": ("Team", "TeamScreen"),
 }
+
+
+SCREEN_KEYS = Binding.Group("screens")
+
+
+def _native_ansi() -> bool:
+    """Whether ANSI colours go out as the terminal's own.
+
+    On a 16-colour terminal (TERM=xterm or linux, no COLORTERM) the bands' green, yellow and
+    red converted to the theme's RGB and back came out as bright red and magenta; as ANSI
+    they are the terminal's own green, yellow and red. With NO_COLOR, native mode drops
+    colour entirely instead of painting in greys that can vanish on a dark background."""
+    from rich.console import Console
+
+    system = Console(force_terminal=True).color_system
+    return "NO_COLOR" in os.environ or system in ("standard", "windows")
 
 
 def _screen_class(mode: str) -> type[OkrScreen]:
@@ -57,24 +75,29 @@ class OkrApp(App[None], inherit_bindings=False):
         "team": lambda: _screen_class("team")(),
     }
 
+    # One source for the footer, the ? help and the palette. The five screens show as one
+    # compact group ("o c w s t screens") so that at 80 columns ? is always on the bottom line.
     BINDINGS = [
-        Binding("o", "mode('objectives')", "Objectives"),
-        Binding("c", "mode('checkin')", "Check-in"),
-        Binding("w", "mode('review')", "Review"),
-        Binding("s", "mode('scoring')", "Scoring"),
-        Binding("t", "mode('team')", "Team"),
-        Binding("[", "period(-1)", "Prev period", show=False),
-        Binding("]", "period(1)", "Next period", show=False),
-        Binding("question_mark", "help", "Keys"),
-        Binding("q", "quit", "Quit"),
+        Binding("o", "mode('objectives')", "Objectives", group=SCREEN_KEYS, tooltip="The alignment tree"),
+        Binding("c", "mode('checkin')", "Check-in", group=SCREEN_KEYS, tooltip="Your KRs due this week first"),
+        Binding("w", "mode('review')", "Review", group=SCREEN_KEYS, tooltip="What moved this week"),
+        Binding("s", "mode('scoring')", "Scoring", group=SCREEN_KEYS, tooltip="Self-score, reflect, close"),
+        Binding("t", "mode('team')", "Team", group=SCREEN_KEYS, tooltip="Everyone's OKRs, for a lead"),
+        Binding("[", "period(-1)", "Prev period", show=False, tooltip="Show the quarter before"),
+        Binding("]", "period(1)", "Next period", show=False, tooltip="Show the quarter after"),
+        Binding("question_mark", "help", "Keys", tooltip="Every key of every screen"),
+        Binding("q", "quit", "Quit", tooltip="Everything is saved already"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
     def __init__(self, db: Engine | Path, cfg: config_mod.Config | None = None, today: dt.date | None = None,
-                 *, config_path: Path | None = None, demo: bool = False) -> None:
+                 *, config_path: Path | None = None, demo: bool = False,
+                 native_ansi: bool | None = None) -> None:
         """`db` is an open engine, or a path opened in a worker after the first frame
-        (and filled with the demo first when `demo`)."""
-        super().__init__()
+        (and filled with the demo first when `demo`). `native_ansi` None detects the terminal:
+        see _native_ansi."""
+        native = _native_ansi() if native_ansi is None else native_ansi
+        super().__init__(ansi_color=True if native else None)
         self.demo = demo
         self.db_path: Path | None = Path(db) if isinstance(db, str | Path) else None
         self.engine: Engine | None = db if not isinstance(db, str | Path) else None
@@ -212,7 +235,7 @@ class OkrApp(App[None], inherit_bindings=False):
                 if kr.id == kr_id:
                     kr.check_ins = check_ins
                     views.compute_kr(kr, data.report.period, data.report.as_of, o.status == "active",
-                                     self.cfg.stale_after_days)
+                                     self.cfg.stale_after_days, o.activated_on)
                     views.compute_objective(o)
                     data.findings = lint.check(views.own(data.report, data.me))
                     self.post_message(DataLoaded(data))
@@ -252,9 +275,17 @@ class OkrApp(App[None], inherit_bindings=False):
         self.push_screen(GuideDialog())
 
     def action_help(self) -> None:
+        from okrtui.screens.base import FormScreen
         from okrtui.screens.dialogs import HelpDialog
+        from okrtui.widgets.table import OkrTable
 
-        self.push_screen(HelpDialog())
+        sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS)))]
+        here = self.current_mode
+        modes = [here, *[m for m in SCREENS if m != here]]  # the screen you are on first
+        sections += [(SCREENS[m][0], list(keys_of(_screen_class(m).BINDINGS))) for m in modes]
+        sections += [("Lists", list(keys_of(OkrTable.BINDINGS))),
+                     ("Forms", [Key("enter", "Save", "from any field", "save"), *keys_of(FormScreen.BINDINGS)])]
+        self.push_screen(HelpDialog(sections))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of every screen: picking one on another screen switches there first."""
@@ -266,9 +297,9 @@ class OkrApp(App[None], inherit_bindings=False):
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
         for mode, (title, _) in SCREENS.items():
-            for name, help_text, action in _screen_class(mode).PALETTE:
-                yield SystemCommand(f"{title}: {name}", help_text,
-                                    lambda m=mode, a=action: self._run_on(m, a))
+            for key in keys_of(_screen_class(mode).BINDINGS):
+                yield SystemCommand(f"{title}: {key.description}", f"{key.help} ({key.keys})",
+                                    lambda m=mode, a=key.action: self._run_on(m, a))
 
     def _run_on(self, mode: str, action: str) -> None:
         self.action_mode(mode)

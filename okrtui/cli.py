@@ -118,15 +118,25 @@ def build_parser() -> Parser:
     p = sub.add_parser("whoami", parents=[db], help="show or set the local identity")
     p.add_argument("--name", type=_checked("name"))
     p.add_argument("--email", type=_checked("email"))
-    p.add_argument("--adopt", metavar="ID", type=_person_id,
+    p.add_argument("--adopt", metavar="ID", type=_record_id,
                    help="use this existing identity (yours, from another machine) in a new database")
+
+    p = sub.add_parser("team", parents=[db], help="list, add or edit teams (name, mission, vision)")
+    team = p.add_subparsers(dest="team_command", metavar="list|add|edit", required=True)
+    team.add_parser("list", parents=[db], help="every team, with its mission and vision")
+    for verb, help_text in (("add", "make a new team"), ("edit", "change a team you made")):
+        t = team.add_parser(verb, parents=[db], help=help_text)
+        t.add_argument("id", metavar="ID", type=_record_id)
+        t.add_argument("--name", metavar="N", required=verb == "add")
+        t.add_argument("--mission", metavar="M")
+        t.add_argument("--vision", metavar="V")
 
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
 
 
-def _person_id(text: str) -> str:
+def _record_id(text: str) -> str:
     from okrtui.domain import ID_RE
 
     if not ID_RE.match(text):
@@ -334,8 +344,8 @@ def _progress(done: int, total: int) -> None:
 def cmd_merge_driver(ctx: Context) -> int:
     from okrtui import sync
 
-    count = sync.merge_files(ctx.args.ours, ctx.args.theirs)
-    print(f"merged {count} records into {ctx.args.ours}", file=sys.stderr)
+    merged = sync.merge_files(ctx.args.ours, ctx.args.theirs)
+    print(f"merged {merged} records into {ctx.args.ours}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -354,6 +364,29 @@ def cmd_whoami(ctx: Context) -> int:
     from okrtui.text import plain
 
     print(plain(line))
+    return EXIT_OK
+
+
+def cmd_team(ctx: Context) -> int:
+    from okrtui import editing
+    from okrtui.store import reading
+    from okrtui.text import plain
+
+    args = ctx.args
+    if args.team_command == "list":
+        with reading(ctx.engine(create=False)) as session:
+            rows = editing.teams(session)
+        for t in rows:
+            print(f"{t.id}  {plain(t.name)}")
+            for label, value in (("mission", t.mission), ("vision", t.vision)):
+                if value:
+                    print(f"    {label}: {plain(value)}")
+        return EXIT_OK
+    values = {"id": args.id, "name": args.name, "mission": args.mission, "vision": args.vision}
+    if args.team_command == "add":
+        values = {k: v if v is not None else "" for k, v in values.items()}
+    row = editing.save_team(ctx.engine(), values, new=args.team_command == "add")
+    print(f"{'added' if args.team_command == 'add' else 'changed'} team {row.id} ({plain(row.name)})")
     return EXIT_OK
 
 
@@ -377,6 +410,7 @@ def cmd_due(ctx: Context) -> int:
 
 COMMANDS = {
     "due": cmd_due,
+    "team": cmd_team,
     "import": cmd_import,
     "export": cmd_export,
     "checkin": cmd_checkin,

@@ -5,6 +5,7 @@ Form text is checked first by the pure functions of okrtui/validate.py.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -12,9 +13,9 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from okrtui import lint, periods
+from okrtui import lint, periods, schema
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, now_stamp
+from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
 from okrtui.report import ensure_period
 from okrtui.store import check_ins_of_kr, identity, touch, writing
 from okrtui.validate import FormErrors
@@ -52,7 +53,9 @@ def activation_blockers(session: Session, objective_id: str, span: periods.Span)
     return [f"{f.rule}: {f.message}" for f in lint.check(rep) if f.level == "error"]
 
 
-def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], objective_id: str | None = None) -> str:
+def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], objective_id: str | None = None,
+                   today: dt.date | None = None) -> str:
+    """Create or edit an objective; `today` is the day an activation is recorded for (stale counts from it)."""
     with writing(engine) as session:
         me = identity(session).id
         ensure_period(session, span, me)
@@ -71,6 +74,7 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
             blockers = activation_blockers(session, row.id, span)
             if blockers:
                 raise FormErrors({"status": "cannot activate: " + "; ".join(blockers)})
+            values = {**values, "activated_on": today}
         touch(row, **values)
         session.add(row)
         return row.id
@@ -236,3 +240,35 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
                               unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
                               weight=kr.weight, position=kr.position, origin=me))
     return copy.id
+
+
+# --- teams ---------------------------------------------------------------------------------------
+
+def save_team(engine: Engine, values: dict[str, Any], *, new: bool) -> Team:
+    """Add a team (new) or change one the local user made; checked by the schema, synced like any record."""
+    with writing(engine) as session:
+        me = identity(session).id
+        row = session.get(Team, values.get("id", ""))
+        if new:
+            checked = schema.check(schema.TeamData, values)
+            if row is not None and not row.deleted:
+                raise OkrError(f"team {checked.id} exists already (okrtui team edit {checked.id} changes it)")
+            row = row or Team(id=checked.id, origin=me)
+            touch(row, **checked.model_dump(exclude={"id"}), origin=me, deleted=False)
+        else:
+            if row is None or row.deleted:
+                raise OkrError(f"no team {values.get('id')!r} (okrtui team list shows them)")
+            if row.origin and row.origin != me:
+                who = session.get(Person, row.origin)
+                raise OkrError(f"team {row.id} was made by {who.name if who and who.name else row.origin}; "
+                               "only they can change it")
+            current = {"id": row.id, "name": row.name, "mission": row.mission, "vision": row.vision}
+            checked = schema.check(schema.TeamData, {**current, **{k: v for k, v in values.items() if v is not None}})
+            touch(row, **checked.model_dump(exclude={"id"}))
+        session.add(row)
+        session.flush()
+        return row
+
+
+def teams(session: Session) -> list[Team]:
+    return list(session.exec(select(Team).where(col(Team.deleted).is_(False)).order_by(col(Team.id))).all())

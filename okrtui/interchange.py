@@ -349,7 +349,7 @@ def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list
     return {
         "id": o.id, "title": o.title, "description": o.description, "level": o.level, "team": o.team_id,
         "owner": o.owner_id, "period": o.period_id, "parent": o.parent_id, "status": o.status,
-        "visibility": o.visibility,
+        "visibility": o.visibility, "activated_on": o.activated_on.isoformat() if o.activated_on else None,
         "key_results": [
             {
                 "id": k.id, "title": k.title, "owner": k.owner_id, "kind": k.kind, "unit": k.unit,

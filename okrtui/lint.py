@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from okrtui import scoring
-from okrtui.text import plain
+from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport
 
 LEVELS = ("error", "warning", "info")
@@ -70,7 +70,7 @@ def _too_many_objectives(rep: PeriodReport) -> Hits:
     counts = Counter(o.owner_id for o in rep.objectives if o.owner_id)
     for o in rep.objectives:
         if o.owner_id and counts[o.owner_id] > 5:
-            yield f"{rep.person(o.owner_id)} has {counts[o.owner_id]} objectives this period", o.id, None
+            yield f"{rep.person(o.owner_id)} has {count(counts[o.owner_id], 'objective')} this period", o.id, None
 
 
 @rule("no-key-results", "error", "Add 1-3 key results that tell you the objective is reached.")
@@ -84,7 +84,7 @@ def _no_key_results(rep: PeriodReport) -> Hits:
 def _too_many_key_results(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
         if len(o.key_results) > 5:
-            yield f"objective has {len(o.key_results)} key results", o.id, None
+            yield f"objective has {count(len(o.key_results), 'key result')}", o.id, None
 
 
 @rule("quantitative-objective", "warning", "Keep the objective qualitative; move the number into a key result.")

@@ -56,6 +56,7 @@ class Objective(Record, table=True):
     status: str = "active"
     visibility: str = "shared"
     position: int = 0
+    activated_on: dt.date | None = None  # set when it became active; none: active from the period's start
 
 
 class KeyResult(Record, table=True):

@@ -9,7 +9,7 @@ from typing import Any
 
 from okrtui import periods, teamview
 from okrtui.review import week_review
-from okrtui.text import csv_cell, md_cell, plain
+from okrtui.text import count, csv_cell, md_cell, plain
 from okrtui.views import KRView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
 
 
@@ -47,7 +47,7 @@ def to_text(rep: PeriodReport) -> str:
     out = [f"{rep.period.label} ({rep.period.start} .. {rep.period.end}), as of {rep.as_of}"]
     counts = rep.pace_counts()
     out.append(
-        f"{len(rep.objectives)} objectives · {len(rep.key_results())} key results · "
+        f"{count(len(rep.objectives), 'objective')} · {count(len(rep.key_results()), 'key result')} · "
         f"on track {counts['on track']} · at risk {counts['at risk']} · behind {counts['behind']} · "
         f"stale {counts['stale']}"
     )

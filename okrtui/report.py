@@ -68,7 +68,7 @@ def build(
                                                   note=c.note))
     for obj in views.values():
         for kr in obj.key_results:
-            compute_kr(kr, span, as_of, obj.status == "active", stale_after)
+            compute_kr(kr, span, as_of, obj.status == "active", stale_after, obj.activated_on)
         compute_objective(obj)
     people = {pid: name or pid for pid, name in session.execute(select(Person.id, Person.name)).all()}
     teams = {t.id: t for t in session.exec(select(Team).where(col(Team.deleted).is_(False))).all()}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from okrtui import periods, scoring
 from okrtui.domain import VALUE_KINDS
-from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport
+from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, stale_from
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
     if kr.kind in VALUE_KINDS:
         pace = scoring.pace(spec, prog_now, scoring.expected(span.start, span.end, as_of))
     last = now_pts[-1].date if now_pts else None
-    stale = scoring.is_stale(o.status == "active", last, span.start, as_of, stale_after)
+    stale = scoring.is_stale(o.status == "active", last, stale_from(span, o.activated_on), as_of, stale_after)
     conf_now = now_pts[-1].confidence if now_pts else None
     conf_prev = prev_pts[-1].confidence if prev_pts else None
     trend = ""

@@ -229,6 +229,7 @@ class ObjectiveData(ObjectiveFields):
     owner_id: Id | None = None
     period_id: Label
     position: Position = 0
+    activated_on: Day | None = None
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> ObjectiveData:

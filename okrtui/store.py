@@ -21,6 +21,7 @@ from sqlmodel import Session, col, create_engine, select
 from okrtui.errors import OkrError
 from okrtui.migrations import LATEST, MIGRATIONS
 from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
+from okrtui.text import count
 
 BUSY_TIMEOUT_S = 30
 
@@ -253,7 +254,7 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
         own = sum(session.exec(select(func.count()).select_from(model).where(model.origin == current)).one()
                   for model in (Team, Objective, KeyResult, CheckIn, Dependency, Reflection))
         if own:
-            raise OkrError(f"this database already holds {own} records made as {current}; "
+            raise OkrError(f"this database already holds {count(own, 'record')} made as {current}; "
                            f"adopt {pid} in a new database (okrtui --db NEW.db whoami --adopt {pid}), "
                            "before making any record")
         old = session.get(Person, current)
@@ -314,7 +315,7 @@ def _short(title: str, width: int = 30) -> str:
 # The period queries below run through Core (session.connection()), not the ORM:
 # plain tuples, no result processing per entity. That is most of a 10,000-KR load.
 OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id", "parent_id", "status",
-                     "visibility", "origin", "position")
+                     "visibility", "origin", "position", "activated_on")
 KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",
               "weight", "self_score", "score_comment", "origin", "position")
 CHECK_IN_COLUMNS = ("kr_id", "id", "date", "value", "confidence", "note")

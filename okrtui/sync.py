@@ -24,6 +24,7 @@ from okrtui import schema
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team
 from okrtui.store import PLACEHOLDER_STAMP, identity, writing
+from okrtui.text import count
 
 FORMAT = "okrtui-team/1"
 HEADER = json.dumps({"format": FORMAT}, sort_keys=True) + "\n"
@@ -290,7 +291,7 @@ class SyncResult:
         if self.refused:
             extra += f", {self.refused} refused (changes to your records made by others)"
         return (f"synced {self.path}: {self.sent} out, {self.received} in{extra}; "
-                f"team file {state} ({self.total} records)")
+                f"team file {state} ({count(self.total, 'record')})")
 
 
 def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],

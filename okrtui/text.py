@@ -35,3 +35,8 @@ def csv_cell(value: object) -> object:
         if value.startswith(_FORMULA_START):
             return "'" + value
     return value
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """`1 objective`, `2 objectives`: plurals that read right."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"

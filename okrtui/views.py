@@ -81,6 +81,7 @@ class ObjectiveView:
     origin: str
     position: int
     key_results: list[KRView] = field(default_factory=list)
+    activated_on: dt.date | None = None
     score: float | None = None
     grade: float | None = None
     band: str | None = None
@@ -117,7 +118,13 @@ def own(rep: PeriodReport, me: str) -> PeriodReport:
     return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.origin == me], rep.people, rep.teams)
 
 
-def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, stale_after: int) -> None:
+def stale_from(span: periods.Span, activated_on: dt.date | None) -> dt.date:
+    """The day a KR without check-ins starts counting towards stale: its objective's activation."""
+    return max(span.start, activated_on) if activated_on else span.start
+
+
+def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, stale_after: int,
+               activated_on: dt.date | None = None) -> None:
     if kr.kind not in KIND_NAMES:
         # Shown as unscorable rather than stopping every view (docs/reliability.md).
         kr.error = f"cannot score: unknown kind {kr.kind[:20]!r}"
@@ -140,7 +147,7 @@ def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, sta
         kr.forecast = scoring.forecast(spec, points, span.start, span.end)
     else:
         kr.expected = kr.pace = kr.forecast = None
-    kr.stale = scoring.is_stale(active, kr.last_check_in, span.start, as_of, stale_after)
+    kr.stale = scoring.is_stale(active, kr.last_check_in, stale_from(span, activated_on), as_of, stale_after)
 
 
 def compute_objective(obj: ObjectiveView) -> None:

@@ -270,3 +270,20 @@ def test_light_commands_never_import_textual(kinds_db, args):
 def test_python_dash_m_entry_point(kinds_db):
     proc = run_subprocess("--db", str(kinds_db), "report", "--period", "2026-Q4", "--format", "json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["period"] == "2026-Q4"
+
+
+def test_team_add_edit_list_and_only_the_maker_edits(cli, tmp_path):
+    a, b, team = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "team.jsonl"
+    assert cli("--db", a, "team", "add", "t-sre", "--name", "SRE", "--mission", "Keep the lights on").code == 0
+    assert cli("--db", a, "team", "edit", "t-sre", "--vision", "Nobody gets paged").code == 0
+    listed = cli("--db", a, "team", "list").out
+    assert listed == "t-sre  SRE\n    mission: Keep the lights on\n    vision: Nobody gets paged\n"
+    assert "exists already" in cli("--db", a, "team", "add", "t-sre", "--name", "x").err
+    assert "no team 't-nope'" in cli("--db", a, "team", "edit", "t-nope", "--name", "x").err
+    assert "is 201 characters long" in cli("--db", a, "team", "add", "t-2", "--name", "n" * 201).err
+    for db in (a, b):  # teams sync like every other record
+        cli("--db", db, "sync", team)
+    assert cli("--db", b, "team", "list").out == listed
+    refused = cli("--db", b, "team", "edit", "t-sre", "--name", "Mine now")
+    assert refused.code == 2 and "only they can change it" in refused.err
+    assert cli("--db", tmp_path / "none.db", "team", "list").err.startswith("okrtui: error: no database at")

@@ -129,7 +129,7 @@ def test_adopt_is_refused_once_the_database_has_records_of_its_own(cli, tmp_path
     doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Grow", "period": "2026-Q4"}]}
     cli("--db", db, "import", write_doc(tmp_path / "d.json", doc))
     result = cli("--db", db, "whoami", "--adopt", "p-someone-abc123")
-    assert result.code == 2 and "already holds 1 records" in result.err
+    assert result.code == 2 and "already holds 1 record made as" in result.err
 
 
 def test_an_empty_name_or_a_bad_email_is_refused(cli, db):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,7 +34,7 @@ class OkrScreen(Screen[None]):
         yield Header(icon="◎")
         yield Static(id="context", classes="context")
         yield from self.body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def body(self) -> ComposeResult:
         yield OkrTable(id="table")
@@ -80,10 +80,6 @@ class OkrScreen(Screen[None]):
                 text.append("\n")
             text.append_text(line)
         self.query_one("#context", Static).update(text)
-
-    # (title, help, action) for the command palette: the app offers every screen's entries on
-    # every screen, switching to the screen first. Declared as data so no screen must exist.
-    PALETTE: ClassVar[list[tuple[str, str, str]]] = []
 
     def reset_table(self, columns: list[tuple[str, int | None]], table: OkrTable | None = None,
                     minimum: int = 18) -> tuple[OkrTable, int, str | None]:
@@ -152,7 +148,7 @@ class FormScreen(Dialog):
         for err in self.query(".error"):
             err.display = False
 
-    def on_input_submitted(self) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
 
     def action_save(self) -> None:

@@ -44,14 +44,10 @@ def rounds(data: Snapshot) -> list[tuple[KRView, bool]]:
 
 
 class CheckinScreen(OkrScreen):
-    PALETTE = [
-        ("Check in", "Record a value for the selected key result (enter)", "checkin"),
-        ("History", "Correct or delete a past check-in (h)", "history"),
-    ]
-
+    # One source for the footer (show=True), the ? help and the command palette (tooltip).
     BINDINGS = [
-        Binding("enter", "checkin", "Check in", show=True),
-        Binding("h", "history", "History"),
+        Binding("enter", "checkin", "Check in", tooltip="Record a value for the selected key result"),
+        Binding("h", "history", "History", tooltip="Correct or delete a past check-in"),
     ]
 
     def __init__(self) -> None:

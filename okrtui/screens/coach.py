@@ -11,10 +11,11 @@ from textual.widgets import Static
 from okrtui.lint import Finding
 from okrtui.screens.base import Dialog
 from okrtui.state import Snapshot
+from okrtui.text import count
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
 
-LEVEL_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("●", "cyan")}
+LEVEL_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("○", "cyan")}
 
 GUIDE = """\
 A good objective
@@ -126,7 +127,7 @@ def drafting_summary(data: Snapshot) -> Text:
     ids = {o.id for o in mine} | {kr.id for o in mine for kr in o.key_results}
     deps = sum(d.from_id in ids for d in data.dependencies)
     errors = sum(f.level == "error" for f in data.findings)
-    text = Text(f"{len(mine)} objectives of yours · {drafts} draft · {unaligned} unaligned · "
+    text = Text(f"{count(len(mine), 'objective')} of yours · {drafts} draft · {unaligned} unaligned · "
                 f"{deps} {'dependency' if deps == 1 else 'dependencies'} · ")
     text.append(f"{errors} errors", style="bold red" if errors else "green")
     return text

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from okrtui.screens.base import Dialog
+from okrtui.screens.keys import LEGEND, Key
 
 
 class ConfirmDialog(Dialog):
@@ -54,33 +56,14 @@ class ChoiceDialog(Dialog):
         self.dismiss(None)
 
 
-KEYS = """\
-Anywhere (outside a text field)
-  o  objectives   c  check-in   w  weekly review   s  scoring   t  team
-  [  previous period ]  next period      ?  these keys      q  quit
-  ctrl+p  command palette: every action of every screen, themes too
-
-Lists
-  ↑ ↓ or j k  move      enter  open / act     esc  back
-  n  new                e  edit               d  delete (asks first)
-
-Objectives                        Check-in
-  J / K  move row down / up         enter  check in (value, enter)
-  x      add a dependency           h      history: correct or delete
-  a      activate a draft           l      coach: findings and hints
-                                  Weekly review
-Scoring                             < >  previous / next week
-  enter  self-score a KR
-  r      reflection questions     Team
-  C      close the quarter          1 2 3  people / alignment / dependencies
-                                    f p b  filter by team / person / band
-Forms: enter saves, esc cancels,   S      sync with the team file now
-  f1 / ctrl+g the writing guide
-"""
-
-
 class HelpDialog(Dialog):
+    """Every key of the app and of each screen, generated from their bindings; scrolls."""
+
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close"), Binding("g", "guide", "Guide")]
+
+    def __init__(self, sections: list[tuple[str, list[Key]]]) -> None:
+        super().__init__()
+        self.sections = sections
 
     def action_guide(self) -> None:
         self.app.show_guide()
@@ -88,8 +71,30 @@ class HelpDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             yield Static(Text("Keys", style="bold"))
-            yield Static(Text(KEYS))
-            yield Static(Text("g: how to write good OKRs   esc closes", style="dim"))
+            with VerticalScroll(id="help-body", can_focus=True):
+                for title, keys in self.sections:
+                    yield Static(Text(title, style="bold underline"), classes="help-title")
+                    yield Static(_key_table(keys))
+                yield Static(Text("What the marks mean", style="bold underline"), classes="help-title")
+                yield Static(_key_table([Key(glyph, meaning, "", "") for glyph, meaning in LEGEND]))
+            yield Static(Text("↑ ↓ pgup pgdn scroll   g: how to write good OKRs   esc closes", style="dim"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#help-body").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _key_table(keys: list[Key]) -> Table:
+    # A table, so a long line wraps inside its own column.
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True, style="bold", min_width=9)
+    table.add_column(ratio=1)
+    for key in keys:
+        text = Text(key.description)
+        if key.help:
+            text.append(f": {key.help}", style="dim")
+        table.add_row(Text(key.keys), text)
+    return table

@@ -97,7 +97,7 @@ class ObjectiveForm(FormScreen):
                ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
         app, oid = self.app, self.objective.id if self.objective else None
         self.submit(validate.check_objective, raw,
-                    lambda values: editing.save_objective(app.db, app.span, values, oid))
+                    lambda values: editing.save_objective(app.db, app.span, values, oid, app.today))
 
 
 class KeyResultForm(FormScreen):
@@ -216,3 +216,44 @@ class DependencyForm(FormScreen):
         app, note = self.app, self.value_of("note") or ""
         app.save(lambda: editing.add_dependency(app.db, self.from_id, to_id, note), on_done=self.dismiss,
                  on_error=self.failed)
+
+
+class TeamForm(FormScreen):
+    """New or edited team (id fixed once made). Dismisses with the team id, or None."""
+
+    def __init__(self, team: Any | None) -> None:  # okrtui.model.Team, or None for a new one
+        super().__init__()
+        self.team = team
+
+    def compose(self) -> ComposeResult:
+        t = self.team
+        with Vertical(classes="dialog form"):
+            yield Static(Text(f"Edit team {plain(t.id)}" if t else "New team", style="bold"), classes="heading")
+            with VerticalScroll():
+                if t is None:
+                    yield self.field_row("id", "Id", Input("", placeholder="t-platform", compact=True))
+                yield self.field_row("name", "Name", Input(t.name if t else "", compact=True))
+                yield self.field_row("mission", "Mission", Input(t.mission if t else "", compact=True,
+                                                                 placeholder="why we exist"))
+                yield self.field_row("vision", "Vision", Input(t.vision if t else "", compact=True,
+                                                               placeholder="where we are going"))
+                yield Static("", id="err-form", classes="error")
+            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#in-id" if self.team is None else "#in-name", Input).focus()
+
+    def action_save(self) -> None:
+        from okrtui import editing
+
+        raw = {k: self.value_of(k) for k in ("name", "mission", "vision")}
+        raw["id"] = self.team.id if self.team is not None else (self.value_of("id") or "").strip()
+        new, app = self.team is None, self.app
+        self.submit(_check_team, raw, lambda values: editing.save_team(app.db, values, new=new).id)
+
+
+def _check_team(raw: dict[str, Any]) -> dict[str, Any]:
+    from okrtui import schema
+
+    return schema.check_fields(schema.TeamData, raw).model_dump()  # messages under the fields

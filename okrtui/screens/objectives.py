@@ -8,8 +8,8 @@ from textual.binding import Binding
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.coach import LEVEL_MARK
 from okrtui.state import Snapshot
-from okrtui.text import plain
-from okrtui.views import KRView, ObjectiveView
+from okrtui.text import count, plain
+from okrtui.views import KRView, ObjectiveView, kr_target_text
 from okrtui.widgets.kr_row import kr_cells, objective_cells
 from okrtui.widgets.table import OkrTable
 
@@ -42,32 +42,28 @@ def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int
 
 
 class ObjectivesScreen(OkrScreen):
-    PALETTE = [
-        ("New objective or key result", "Create an objective, or a KR in the selected one (n)", "new"),
-        ("Edit", "Edit the selected objective or key result (e)", "edit"),
-        ("Delete", "Delete the selected objective or key result (d)", "delete"),
-        ("Activate draft", "Move the selected draft objective to active (a)", "activate"),
-        ("Add dependency", "The selected row relies on another objective or KR (x)", "dependency"),
-        ("Coach", "Quality findings of your objectives, with hints (l)", "coach"),
-        ("Move row up", "Reorder objectives or key results (K)", "move(-1)"),
-        ("Move row down", "Reorder objectives or key results (J)", "move(1)"),
-    ]
-
     BINDINGS = [
-        Binding("n", "new", "New"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
-        Binding("a", "activate", "Activate", show=False),
-        Binding("x", "dependency", "Depends on", show=False),
-        Binding("l", "coach", "Coach"),
-        Binding("J", "move(1)", "Move down", show=False),
-        Binding("K", "move(-1)", "Move up", show=False),
+        Binding("n", "new", "New", tooltip="Create an objective, or a KR in the selected one"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected objective or key result"),
+        Binding("d", "delete", "Delete", tooltip="Delete the selected objective or key result (asks first)"),
+        Binding("a", "activate", "Activate draft", show=False, tooltip="Move the selected draft objective to active"),
+        Binding("x", "dependency", "Add dependency", show=False,
+                tooltip="The selected row relies on another objective or KR"),
+        Binding("l", "coach", "Coach", tooltip="Quality findings of your objectives, with hints"),
+        Binding("J", "move(1)", "Move row down", show=False, tooltip="Reorder objectives or key results"),
+        Binding("K", "move(-1)", "Move row up", show=False, tooltip="Reorder objectives or key results"),
     ]
 
     def show(self, data: Snapshot) -> None:
         rep = data.report
+        # From 100 columns on, "now → target" gets the width its longest value needs (up to 26):
+        # numbers keep theirs, titles take the rest.
+        target_width = 12
+        if self.size.width >= 100:
+            target_width = max(12, min(26, max((len(kr_target_text(kr)) for kr in rep.key_results()), default=0)))
         table, width, keep = self.reset_table([("Objective / key result", None), ("Owner", 6), ("Kind", 4),
-                                               ("Now → target", 12), ("Grade", 9), ("Cnf", 3), ("Trend", 6)])
+                                               ("Now → target", target_width), ("Grade", 9), ("Cnf", 3),
+                                               ("Trend", 6)])
         worst: dict[str, str] = {}
         for f in data.findings:  # the worst finding per objective marks its row
             if f.objective_id not in worst or LEVEL_ORDER[f.level] < LEVEL_ORDER[worst[f.objective_id]]:
@@ -77,11 +73,11 @@ class ObjectivesScreen(OkrScreen):
             table.add_lazy_row(f"o:{o.id}", objective_cells, rep, o, width, depth, data.me,
                                LEVEL_MARK.get(worst.get(o.id, "")))
             for kr in o.key_results:
-                table.add_lazy_row(f"k:{kr.id}", kr_cells, rep, kr, width, depth)
+                table.add_lazy_row(f"k:{kr.id}", kr_cells, rep, kr, width, depth, data.me, target_width)
         if not table.select_key(keep):
             table.move_cursor(row=0)
-        lines = [Text(f"{rep.period.label} · {len(rep.objectives)} objectives · "
-                      f"{len(rep.key_results())} key results", style="bold")]
+        lines = [Text(f"{rep.period.label} · {count(len(rep.objectives), 'objective')} · "
+                      f"{count(len(rep.key_results()), 'key result')}", style="bold")]
         team = data.my_team
         if team is not None and (team.mission or team.vision):
             lines.append(Text(f"{plain(team.name)} — mission: {plain(team.mission)}", no_wrap=True,
@@ -203,7 +199,7 @@ class ObjectivesScreen(OkrScreen):
         app = self.app
         from okrtui import editing
 
-        app.save(lambda: editing.save_objective(app.db, app.span, values, obj.id),
+        app.save(lambda: editing.save_objective(app.db, app.span, values, obj.id, app.today),
                  on_done=lambda _: self.notify("activated", timeout=2))
 
     def action_move(self, step: int) -> None:

@@ -27,14 +27,9 @@ def signed(x: float | None, digits: int = 2) -> str:
 
 
 class ReviewScreen(OkrScreen):
-    PALETTE = [
-        ("Previous week", "Review the week before (<)", "week(-1)"),
-        ("Next week", "Review the week after (>)", "week(1)"),
-    ]
-
     BINDINGS = [
-        Binding("less_than_sign", "week(-1)", "Prev week"),
-        Binding("greater_than_sign", "week(1)", "Next week"),
+        Binding("less_than_sign", "week(-1)", "Prev week", tooltip="Review the week before"),
+        Binding("greater_than_sign", "week(1)", "Next week", tooltip="Review the week after (up to this week)"),
     ]
 
     def __init__(self) -> None:
@@ -48,30 +43,36 @@ class ReviewScreen(OkrScreen):
             anchor = today if rep.period.contains(today) else rep.period.end
             self.week_start = periods.week_of(anchor)[0]
         review = week_review(own(rep, data.me), self.week_start, today, self.app.cfg.stale_after_days)
-        table, width, keep = self.reset_table([("Objective / key result", None), ("Now", 9), ("Δ value", 7),
-                                               ("Δ prog", 8), ("Conf", 5), ("", 2), ("Fcst", 5)])
+        # Titles take the spare width; below 100 columns the secondary numbers (Δ progress,
+        # forecast) step aside so a title stays readable at 80.
+        wide = self.size.width >= 100
+        columns = [("Objective / key result", None), ("Pace", 8), ("Now", 8), ("Δ value", 7), ("Conf", 4), ("⚠", 1)]
+        if wide:
+            columns += [("Δ prog", 6), ("Fcst", 4)]
+        table, width, keep = self.reset_table(columns)
+        blank = [""] * (len(columns) - 1)
         current = None
         for row in review.rows:
             if row.objective.id != current:
                 current = row.objective.id
                 o = row.objective
-                title = title_cell(o.title, width - 5, style="bold")
+                title = title_cell(o.title, width - 4, style="bold")
                 title.append(f" {fmt_grade(row.objective_grade)}", style=BAND_STYLE[row.objective_band])
-                table.add_row(title, "", "", "", "", "", "", key=f"o:{o.id}")
+                table.add_row(title, *blank, key=f"o:{o.id}")
             kr = row.kr
-            name = title_cell("· " + kr.title, width - 11)
-            name.append(f" {row.pace or ''}", style=PACE_STYLE[row.pace])
             conf = "–" if row.confidence is None else f"{row.confidence:.1f}{row.confidence_trend}"
-            table.add_row(
-                name,
-                title_cell(fmt_num(row.value), 9),
+            cells: list[Text | str] = [
+                title_cell("· " + kr.title, width),
+                Text(row.pace or "", style=PACE_STYLE[row.pace]),
+                title_cell(fmt_num(row.value), 8),
                 Text(signed(row.value_change, 1), style="dim" if not row.value_change else ""),
-                Text(signed(row.progress_change), style="green" if row.progress_change > 0 else "dim"),
                 conf,
                 Text("⚠", style="bold yellow") if row.stale else "",
-                "–" if row.forecast is None else f"{row.forecast:.2f}",
-                key=f"k:{kr.id}",
-            )
+            ]
+            if wide:
+                cells += [Text(signed(row.progress_change), style="green" if row.progress_change > 0 else "dim"),
+                          "–" if row.forecast is None else f"{row.forecast:.2f}"]
+            table.add_row(*cells, key=f"k:{kr.id}")
         if not table.select_key(keep):
             table.move_cursor(row=0)
         c = review.counts

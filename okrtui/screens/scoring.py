@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,9 +13,10 @@ from textual.widgets.selection_list import Selection
 
 from okrtui import validate
 from okrtui.domain import REFLECTION_QUESTIONS
+from okrtui.schema import MAX_TEXT
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen
 from okrtui.state import Snapshot
-from okrtui.text import plain
+from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, fmt_grade
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import title_cell
@@ -23,16 +26,10 @@ GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.
 
 
 class ScoringScreen(OkrScreen):
-    PALETTE = [
-        ("Self-score key result", "Score the selected KR 0.0-1.0 (enter)", "score"),
-        ("Reflection questions", "Answer the quarter's reflection questions (r)", "reflect"),
-        ("Close quarter", "Close this period's objectives and carry some over (C)", "close_quarter"),
-    ]
-
     BINDINGS = [
-        Binding("enter", "score", "Self-score"),
-        Binding("r", "reflect", "Reflections"),
-        Binding("C", "close_quarter", "Close quarter"),
+        Binding("enter", "score", "Self-score", tooltip="Score the selected KR 0.0-1.0"),
+        Binding("r", "reflect", "Reflections", tooltip="Answer the quarter's reflection questions"),
+        Binding("C", "close_quarter", "Close quarter", tooltip="Close this period's objectives and carry some over"),
     ]
 
     def mine(self) -> list[ObjectiveView]:
@@ -101,7 +98,7 @@ class ScoringScreen(OkrScreen):
         if not open_ones:
             self.notify("nothing to close: your objectives of this period are closed", timeout=3)
             return
-        self.app.push_screen(CloseQuarterDialog(open_ones))
+        self.app.push_screen(CloseQuarterDialog(open_ones, self.app.today, self.data.report.period.end))
 
 
 class ScoreForm(FormScreen):
@@ -152,15 +149,24 @@ class ReflectionsForm(FormScreen):
                 yield Static(Text(question, style="italic"))
                 yield self.field_row(key, "›", Input(self.answers.get(key, ""), compact=True))
             yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+            yield Static(Text("enter: next answer, saves on the last   f2: save   esc: cancel", style="dim"),
+                         classes="keys")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(f"#in-{next(iter(REFLECTION_QUESTIONS))}", Input).focus()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter in an answer moves on to the next question; only the last one saves.
+        keys = list(REFLECTION_QUESTIONS)
+        current = (event.input.id or "").removeprefix("in-")
+        if current in keys and current != keys[-1]:
+            event.prevent_default()  # FormScreen's handler (save) runs only on the last answer
+            self.query_one(f"#in-{keys[keys.index(current) + 1]}", Input).focus()
+
     def action_save(self) -> None:
         answers = {key: self.query_one(f"#in-{key}", Input).value for key in REFLECTION_QUESTIONS}
-        too_long = {k: "at most 10,000 characters" for k, v in answers.items() if len(v) > 10_000}
+        too_long = {k: f"at most {MAX_TEXT:,} characters" for k, v in answers.items() if len(v) > MAX_TEXT}
         if too_long:
             self.show_errors(too_long)
             return
@@ -171,27 +177,44 @@ class ReflectionsForm(FormScreen):
                  on_done=lambda _: self.dismiss(True), on_error=self.failed)
 
 
+def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> list[str]:
+    """Why closing now may be early: the quarter has not ended, or KRs have no self-score."""
+    out = []
+    if today < period_end:
+        days = (period_end - today).days
+        out.append(f"The quarter ends on {period_end:%b %-d}: {count(days, 'day')} left.")
+    krs = [kr for o in objectives if o.status == "active" for kr in o.key_results]
+    unscored = sum(1 for kr in krs if kr.self_score is None)
+    if unscored:
+        out.append(f"{unscored} of {count(len(krs), 'key result')} have no self-score yet (enter on a KR scores it).")
+    return out
+
+
 class CloseQuarterDialog(Dialog):
     """Close the period's objectives; the checked unfinished ones come back next quarter as drafts."""
 
     # enter must close the quarter even though the focused list would take it as "toggle".
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "close", "Close quarter", priority=True)]
 
-    def __init__(self, objectives: list[ObjectiveView]) -> None:
+    def __init__(self, objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> None:
         super().__init__()
         self.objectives = objectives
+        self.warnings = close_warnings(objectives, today, period_end)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(Text("Close the quarter", style="bold"))
-            yield Static(Text(f"Closes {len(self.objectives)} objective(s). Checked ones are carried into the next "
-                              "quarter as drafts; their history stays here.", style="dim"))
+            for warning in self.warnings:  # guard rails: say so, and let the person decide
+                yield Static(Text(f"⚠ {warning}", style="bold yellow"), classes="warning")
+            yield Static(Text(f"Closes {count(len(self.objectives), 'objective')}. Checked ones are carried into "
+                              "the next quarter as drafts; their history stays here.", style="dim"))
             yield SelectionList[str](*[
                 Selection(Text(f"{fmt_grade(o.grade)}  {plain(o.title)[:60]}"), o.id,
                           o.grade is None or o.grade < 0.7)
                 for o in self.objectives
             ], id="carry")
-            yield Static(Text("space: toggle carry-over   enter: close quarter   esc: cancel", style="dim"))
+            close = "enter: close anyway" if self.warnings else "enter: close quarter"
+            yield Static(Text(f"space: toggle carry-over   {close}   esc: cancel", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -203,8 +226,8 @@ class CloseQuarterDialog(Dialog):
         app = self.app
 
         def done(result: editing.Closed) -> None:
-            self.notify(f"closed {result.closed} objective(s), carried {len(result.carried)} into the next quarter",
-                        timeout=4)
+            self.notify(f"closed {count(result.closed, 'objective')}, carried {len(result.carried)} into the "
+                        "next quarter", timeout=4)
             self.dismiss(None)
 
         app.save(lambda: editing.close_quarter(app.db, app.span, carry, app.cfg.fiscal_year_start_month),

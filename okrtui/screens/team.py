@@ -24,24 +24,17 @@ PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
 
 
 class TeamScreen(OkrScreen):
-    PALETTE = [
-        ("People", "Everyone's objectives by team and person (1)", "view('people')"),
-        ("Alignment tree", "Company → team → personal objectives (2)", "view('alignment')"),
-        ("Dependencies", "Who relies on whom (3)", "view('dependencies')"),
-        ("Filter by team", "Cycle the team filter (f)", "cycle('team')"),
-        ("Filter by person", "Cycle the person filter (p)", "cycle('person')"),
-        ("Filter by band", "Cycle red / yellow / green (b)", "cycle('band')"),
-        ("Sync now", "Merge with the team file (S)", "sync"),
-    ]
-
     BINDINGS = [
-        Binding("1", "view('people')", "People"),
-        Binding("2", "view('alignment')", "Alignment"),
-        Binding("3", "view('dependencies')", "Depends"),
-        Binding("f", "cycle('team')", "Team filter"),
-        Binding("p", "cycle('person')", "Person", show=False),
-        Binding("b", "cycle('band')", "Band", show=False),
-        Binding("S", "sync", "Sync now"),
+        Binding("1", "view('people')", "People", tooltip="Everyone's objectives by team and person"),
+        Binding("2", "view('alignment')", "Alignment", tooltip="Company → team → personal objectives"),
+        Binding("3", "view('dependencies')", "Depends", tooltip="Who relies on whom"),
+        Binding("f", "cycle('team')", "Team filter", show=False, tooltip="Cycle the team filter"),
+        Binding("p", "cycle('person')", "Person filter", show=False, tooltip="Cycle the person filter"),
+        Binding("b", "cycle('band')", "Band filter", show=False, tooltip="Cycle red / yellow / green"),
+        Binding("S", "sync", "Sync now", tooltip="Merge with the team file"),
+        Binding("n", "new_team", "New team", show=False, tooltip="Make a team: name, mission, vision"),
+        Binding("e", "edit_team", "Edit team", show=False,
+                tooltip="Edit the highlighted row's team (one you made), mission and vision included"),
     ]
 
     def __init__(self) -> None:
@@ -96,6 +89,11 @@ class TeamScreen(OkrScreen):
                 team = rep.teams.get(pv.team_id) if pv.team_id else None
                 table.add_row(title_cell(f"▍{team.name if team else 'no team'}", width, style="reverse bold"),
                               "", "", "", "", key=f"t:{pv.team_id}:{pv.id}")
+                for label in ("mission", "vision"):  # shown above the team's objectives
+                    if team is not None and getattr(team, label):
+                        table.add_row(title_cell(f"{label}: {getattr(team, label)}", width, indent=1,
+                                                 style="italic dim"), "", "", "", "",
+                                      key=f"m:{pv.team_id}:{pv.id}:{label}")
             flags = Text(f"{pv.stale + pv.behind}" if pv.stale + pv.behind else "",
                          style="bold yellow")
             table.add_row(title_cell(pv.name, width, style="bold"), grade_bar(pv.score, pv.grade, pv.band),
@@ -105,7 +103,11 @@ class TeamScreen(OkrScreen):
                 for kr in sorted(o.key_results, key=teamview.attention):
                     table.add_lazy_row(f"k:{kr.id}", _kr_row, kr, width, today)
         if not table.select_key(keep):
-            table.move_cursor(row=0)
+            # Start on the first person (worst first), not on a team heading: two `down`s from
+            # there reach that person's most urgent KR and its latest note.
+            first = next((table.key_at(i) for i in range(table.row_count) if table.key_at(i).startswith("p:")), None)
+            if not table.select_key(first):
+                table.move_cursor(row=0)
 
     def _alignment(self, data: Snapshot) -> None:
         rep = data.report
@@ -158,6 +160,40 @@ class TeamScreen(OkrScreen):
         nxt = choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
         self.filters = teamview.Filters(**{**self.filters.__dict__, which: nxt})
         self.show(self.data)
+
+    def _team_of_row(self) -> str | None:
+        """The team of the highlighted row: its header, or the team its person is listed under."""
+        table = self.query_one("#people", OkrTable)
+        for index in range(table.cursor_row, -1, -1):
+            key = table.key_at(index)
+            if key.startswith("t:"):
+                team = key.split(":")[1]
+                return team if team != "None" else None
+        return None
+
+    def action_new_team(self) -> None:
+        from okrtui.screens.forms import TeamForm
+
+        self.app.push_screen(TeamForm(None), self._team_saved)
+
+    def action_edit_team(self) -> None:
+        from okrtui.screens.forms import TeamForm
+
+        data = self.data
+        team_id = self._team_of_row() if self.view == "people" else self.filters.team
+        team = data.report.teams.get(team_id) if data is not None and team_id else None
+        if data is None or team is None:
+            self.notify("highlight a team's row (people view) to edit it; n makes a new one", timeout=4)
+            return
+        if team.origin and team.origin != data.me:
+            self.notify(f"read-only: team {plain(team.name)} was made by {data.report.person(team.origin)}",
+                        severity="warning", markup=False)
+            return
+        self.app.push_screen(TeamForm(team), self._team_saved)
+
+    def _team_saved(self, team_id: str | None) -> None:
+        if team_id:
+            self.notify(f"saved team {team_id}", timeout=2, markup=False)
 
     def action_sync(self) -> None:
         from okrtui import sync

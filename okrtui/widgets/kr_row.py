@@ -46,15 +46,18 @@ def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth
             grade_bar(o.score, o.grade, o.band), Text(""), Text("")]
 
 
-def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int) -> list[Text]:
+def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int, me: str = "",
+             target_width: int = 12) -> list[Text]:
     flag = Text(" ⚠" if kr.stale else "", style="bold yellow")
-    title = title_cell(f"· {kr.title}", title_width - len(flag), indent=2 * depth + 2)
+    # A teammate's KR is dimmed like its objective: read-only at a glance.
+    title = title_cell(f"· {kr.title}", title_width - len(flag), indent=2 * depth + 2,
+                       style="" if kr.origin == me else "dim")
     title.append_text(flag)
     return [
         title,
         owner_cell(rep, kr.owner_id),
         Text(KIND_SHORT.get(kr.kind, kr.kind), style="dim"),
-        title_cell(kr_target_text(kr), 12),
+        title_cell(kr_target_text(kr), target_width),
         grade_bar(kr.score, kr.grade, kr.band),
         confidence_cell(kr),
         sparkline([c.value for c in kr.check_ins], width=6),

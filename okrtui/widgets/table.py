@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -155,8 +155,15 @@ class OkrTable(ScrollView, can_focus=True):
         for r in (old, row):
             self._cache.pop((r, True), None)
             self._cache.pop((r, False), None)
+        top = round(self.scroll_y)
         self._scroll_to_cursor()
-        self.refresh()
+        if round(self.scroll_y) == top:
+            # Only the two rows whose look changed are repainted: over SSH a key press costs
+            # the bytes of two lines, not of the whole table.
+            width = self.size.width
+            self.refresh(*(Region(0, r - top + 1, width, 1) for r in {old, row}))
+        else:
+            self.refresh()
         self.post_message(self.RowHighlighted(self, row, self._keys[row]))
 
     def _scroll_to_cursor(self) -> None:

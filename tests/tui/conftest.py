@@ -29,11 +29,13 @@ class RecordingApp(OkrApp):
         super().notify(message, severity=severity, **kwargs)
 
 
-def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY) -> OkrApp:
+def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_colours: bool = False) -> OkrApp:
+    """The terminal's colour system is fixed (truecolor unless asked), never read from the
+    environment, so snapshots are the same on every machine."""
     engine = open_engine(path)
     if load_demo:
         demo.load(engine, today)
-    app = RecordingApp(engine, Config(cursor_blink=False), today)
+    app = RecordingApp(engine, Config(cursor_blink=False), today, native_ansi=sixteen_colours)
     app.animation_level = "none"
     return app
 

@@ -311,7 +311,13 @@ async def test_help_and_palette_list_every_action(app):
         # every screen's actions, from the objectives screen
         assert {"Go to Check-in", "Objectives: Add dependency", "Check-in: History", "Weekly review: Next week",
                 "Quarterly scoring: Close quarter", "Team: Sync now", "Objectives: Coach"} <= titles
-        (reflect,) = [c for c in app.get_system_commands(app.screen) if c.title == "Quarterly scoring: Reflection questions"]
+        # one source: every described binding of every screen is in the palette
+        from okrtui.app import SCREENS, _screen_class
+        from okrtui.screens.keys import keys_of
+
+        for mode, (title, _) in SCREENS.items():
+            assert {f"{title}: {k.description}" for k in keys_of(_screen_class(mode).BINDINGS)} <= titles
+        (reflect,) = [c for c in app.get_system_commands(app.screen) if c.title == "Quarterly scoring: Reflections"]
         reflect.callback()
         await settle(pilot)
         assert app.current_mode == "scoring" and app.screen.__class__.__name__ == "ReflectionsForm"
@@ -356,7 +362,7 @@ async def test_a_database_that_cannot_be_opened_ends_the_tui_with_a_message(tmp_
 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not sqlite" * 100)
-    app = OkrApp(junk, Config(cursor_blink=False), TODAY)
+    app = OkrApp(junk, Config(cursor_blink=False), TODAY, native_ansi=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
     assert app.return_code == 2 and "cannot open database" in app.open_error
@@ -367,7 +373,7 @@ async def test_demo_is_built_in_the_worker(tmp_path):
     from okrtui.app import OkrApp
     from okrtui.config import Config
 
-    app = OkrApp(tmp_path / "demo.db", Config(cursor_blink=False), TODAY, demo=True)
+    app = OkrApp(tmp_path / "demo.db", Config(cursor_blink=False), TODAY, demo=True, native_ansi=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.data is not None and len(app.data.report.objectives) == 8

@@ -56,6 +56,8 @@ SCENES = {
     "score-form": scene("s", at("k:kr-deploys", "enter")),
     "reflections": scene("s", "r"),
     "close-quarter": scene("s", "C"),
+    "team": scene("t"),
+    "team-form": scene("t", "n"),
 }
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -72,6 +74,15 @@ def test_snapshot(name, size, snap_compare, tmp_path):
 
 def test_snapshot_of_an_empty_database(snap_compare, tmp_path):
     app = make_app(tmp_path / "empty.db", load_demo=False)
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=scene())
+    finally:
+        app.engine.dispose()
+
+
+def test_snapshot_at_16_colours(snap_compare, tmp_path):
+    """The objectives screen as a 16-colour terminal gets it: bands in the terminal's own ANSI colours."""
+    app = make_app(tmp_path / "snap.db", sixteen_colours=True)
     try:
         assert snap_compare(app, terminal_size=(80, 24), run_before=scene())
     finally:
