@@ -26,6 +26,7 @@ class Terminal:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.total = 0
+        self.last_output = time.monotonic()  # when the program last wrote: its answer's end
 
     def settle(self, quiet: float = 0.4, limit: float = 30.0) -> int:
         """Read until the program has been silent for `quiet` seconds; the bytes read."""
@@ -42,6 +43,7 @@ class Terminal:
             if not data:
                 break
             got += len(data)
+            self.last_output = time.monotonic()
             self.stream.feed(data)
         self.total += got
         return got
@@ -55,8 +57,13 @@ class Terminal:
 
     def press(self, keys: bytes) -> int:
         """Send keys, wait for the screen to settle; the bytes the program wrote in answer."""
+        self.sent_at = time.monotonic()
         os.write(self.fd, keys)
         return self.settle()
+
+    def answer_time(self) -> float:
+        """Seconds from the last press to the program's last byte of answer (silence excluded)."""
+        return max(0.0, self.last_output - self.sent_at)
 
     def text(self) -> str:
         return "\n".join(self.screen.display)
