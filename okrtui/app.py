@@ -38,6 +38,7 @@ SCREENS = {
 
 
 SCREEN_KEYS = Binding.Group("screens")
+SHARED_REFRESH_S = 30
 
 
 def _native_ansi() -> bool:
@@ -85,12 +86,14 @@ class OkrApp(App[None], inherit_bindings=False):
         Binding("t", "mode('team')", "Team", group=SCREEN_KEYS, tooltip="Everyone's OKRs, for a lead"),
         Binding("[", "period(-1)", "Prev period", show=False, tooltip="Show the quarter before"),
         Binding("]", "period(1)", "Next period", show=False, tooltip="Show the quarter after"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", show=False,
+                tooltip="Read the period again (on a shared database it refreshes itself every 30 s)"),
         Binding("question_mark", "help", "Keys", tooltip="Every key of every screen"),
         Binding("q", "quit", "Quit", tooltip="Everything is saved already"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, db: Engine | Path, cfg: config_mod.Config | None = None, today: dt.date | None = None,
+    def __init__(self, db: Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
                  native_ansi: bool | None = None) -> None:
         """`db` is an open engine, or a path opened in a worker after the first frame
@@ -99,7 +102,7 @@ class OkrApp(App[None], inherit_bindings=False):
         native = _native_ansi() if native_ansi is None else native_ansi
         super().__init__(ansi_color=True if native else None)
         self.demo = demo
-        self.db_path: Path | None = Path(db) if isinstance(db, str | Path) else None
+        self.db_path: Path | str | None = db if isinstance(db, str | Path) else None
         self.engine: Engine | None = db if not isinstance(db, str | Path) else None
         self.open_error: str | None = None
         self.cfg = cfg or config_mod.Config()
@@ -171,6 +174,10 @@ class OkrApp(App[None], inherit_bindings=False):
             self.notify(f"{event.worker.group} failed: {type(error).__name__}: {error}", severity="error",
                         markup=False)
 
+    def _refresh_shared(self) -> None:
+        if not isinstance(self.screen, ModalScreen):  # never under an open form
+            self.reload()
+
     def _cannot_open(self, message: str) -> None:
         self.open_error = message
         self.exit(return_code=2)
@@ -180,6 +187,9 @@ class OkrApp(App[None], inherit_bindings=False):
 
         if message.snapshot.generation != self.generation:
             return  # a load the user has already moved past (`[` then `]`): never shown
+        if self.data is None and self.engine is not None and self.engine.dialect.name == "postgresql":
+            # Shared database: teammates' check-ins appear without a restart.
+            self.set_interval(SHARED_REFRESH_S, self._refresh_shared)
         self.data = message.snapshot
         # A company's snapshot is ~10^5 objects without reference cycles: keep them out of the
         # cyclic collector's full passes, which would otherwise stall key presses. Refcounting
@@ -263,6 +273,9 @@ class OkrApp(App[None], inherit_bindings=False):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
+    def action_refresh(self) -> None:
+        self.reload()
+
     def action_period(self, step: int) -> None:
         label = self.span.label
         if periods.is_quarter_label(label):
@@ -306,7 +319,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.call_after_refresh(self.screen.run_action, action)
 
 
-def run_app(db_path: Path, cfg: config_mod.Config, today: dt.date, demo: bool = False) -> None:
+def run_app(db_path: Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False) -> None:
     """Open the TUI; a database that cannot be opened ends it with one error line."""
     app = OkrApp(db_path, cfg, today, demo=demo)
     try:

@@ -131,6 +131,14 @@ def build_parser() -> Parser:
         t.add_argument("--mission", metavar="M")
         t.add_argument("--vision", metavar="V")
 
+    p = sub.add_parser("admin", parents=[db], help="set up a shared PostgreSQL database (docs/postgres.md)")
+    admin = p.add_subparsers(dest="admin_command", metavar="init|add-person", required=True)
+    admin.add_parser("init", parents=[db], help="create or migrate the schema and its row-level security")
+    a = admin.add_parser("add-person", parents=[db], help="a login role and the person p-LOGIN it maps to")
+    a.add_argument("login", metavar="LOGIN")
+    a.add_argument("--name", metavar="N", required=True, type=_checked("name"))
+    a.add_argument("--email", metavar="E", default="", type=_checked("email"))
+
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
@@ -155,11 +163,11 @@ class Context:
 
         return config.load()  # read once per command
 
-    def db_path(self) -> Path:
-        from okrtui.config import default_db_path
+    def db_path(self) -> Path | str:
+        from okrtui.config import db_target, default_db_path
 
         given = getattr(self.args, "db", None)
-        return Path(given).expanduser() if given else default_db_path()
+        return db_target(given) if given else default_db_path()
 
     def engine(self, *, create: bool = True) -> Engine:
         from okrtui.store import open_engine
@@ -212,14 +220,13 @@ def _emit(text: str, output: Path | None = None) -> None:
 # --- commands ------------------------------------------------------------------------
 
 def cmd_tui(ctx: Context) -> int:
-    from okrtui.config import default_db_path
-
     cfg = ctx.config
     given = getattr(ctx.args, "db", None)
+    path: Path | str
     if ctx.args.demo and not given:
         path = Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
     else:
-        path = Path(given).expanduser() if given else default_db_path()
+        path = ctx.db_path()
     from okrtui.app import run_app  # the only place Textual is imported
 
     run_app(path, cfg, ctx.today, demo=ctx.args.demo)
@@ -327,7 +334,10 @@ def cmd_sync(ctx: Context) -> int:
     if path is None:
         raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
     progress = _progress if sys.stderr.isatty() else None
-    result = sync.sync(ctx.engine(), path, progress)
+    engine = ctx.engine()
+    if engine.dialect.name == "postgresql":
+        raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")
+    result = sync.sync(engine, path, progress)
     if progress is not None:
         sys.stderr.write("\r\033[K")
     for line in result.warnings:
@@ -390,6 +400,29 @@ def cmd_team(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_admin(ctx: Context) -> int:
+    from okrtui import pg
+
+    target = str(ctx.db_path())
+    if not pg.is_postgres(target):
+        raise OkrError("okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB")
+    if ctx.args.admin_command == "init":
+        from okrtui.store import admin_init
+
+        for line in admin_init(target):
+            print(line)
+        return EXIT_OK
+    from sqlalchemy import create_engine
+
+    engine = create_engine(pg.postgres_url(target))
+    try:
+        pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email)
+    finally:
+        engine.dispose()
+    print(f"login {ctx.args.login} can connect; it is the person {pid}")
+    return EXIT_OK
+
+
 def cmd_due(ctx: Context) -> int:
     from okrtui import report
     from okrtui.store import my_id, reading
@@ -411,6 +444,7 @@ def cmd_due(ctx: Context) -> int:
 COMMANDS = {
     "due": cmd_due,
     "team": cmd_team,
+    "admin": cmd_admin,
     "import": cmd_import,
     "export": cmd_export,
     "checkin": cmd_checkin,

@@ -34,13 +34,19 @@ def config_path() -> Path:
     return user_config_path(APP) / "config.toml"
 
 
-def default_db_path() -> Path:
+def default_db_path() -> Path | str:
+    """$OKRTUI_DB (a path, or a database URL kept as written), else okrtui.db in the data dir."""
     env = os.environ.get("OKRTUI_DB")
     if env:
-        return Path(env).expanduser()
+        return db_target(env)
     from platformdirs import user_data_path
 
     return user_data_path(APP) / "okrtui.db"
+
+
+def db_target(given: str) -> Path | str:
+    """A --db value: a database URL stays a string (a Path would fold its //), a path expands ~."""
+    return given if "://" in given else Path(given).expanduser()
 
 
 def load(path: Path | None = None) -> Config:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine, Result, Row
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, create_engine, select
 
+from okrtui import pg
 from okrtui.errors import OkrError
 from okrtui.migrations import LATEST, MIGRATIONS
 from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
@@ -125,6 +126,8 @@ def open_engine(target: str | Path, *, create: bool = True) -> Engine:
     With create=False (the commands that only read) a missing file is an error, and
     nothing is created: a mistyped path must not look like an empty database."""
     target_s = str(target)
+    if pg.is_postgres(target_s):
+        return _open_postgres(target_s)
     path: Path | None = None
     if "://" in target_s:
         url = target_s
@@ -154,6 +157,54 @@ def open_engine(target: str | Path, *, create: bool = True) -> Engine:
     return engine
 
 
+def _open_postgres(target: str) -> Engine:
+    """A shared database: never migrated by a person (no DDL), only checked."""
+    url = pg.postgres_url(target)
+    shown = url.render_as_string(hide_password=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            version = pg.schema_version(conn)
+    except exc.DBAPIError as err:
+        engine.dispose()
+        raise OkrError(f"cannot open database {shown}: {_reason(err).strip()}") from None
+    if version is None or version < LATEST:
+        engine.dispose()
+        state = "is not set up for okrtui" if version is None else f"is at schema {version}, this okrtui needs {LATEST}"
+        raise OkrError(f"database {shown} {state}: its owner runs `okrtui admin init --db URL`")
+    if version > LATEST:
+        engine.dispose()
+        raise OkrError(f"database {shown} was written by a newer okrtui (schema {version}; this okrtui knows "
+                       f"up to {LATEST}); upgrade okrtui")
+    return engine
+
+
+def admin_init(target: str) -> list[str]:
+    """Create or migrate the schema of an existing database and (re)write its security; idempotent."""
+    engine = create_engine(pg.postgres_url(target))
+    try:
+        with engine.connect() as conn:
+            before = pg.schema_version(conn) or 0
+        after = migrate(engine)  # refuses a database made by a newer okrtui, changing nothing
+        with engine.begin() as conn:
+            owner = str(conn.execute(text("SELECT current_user")).scalar_one())
+            done = pg.secure(conn, owner)
+    except exc.DBAPIError as err:
+        reason = str(err.orig).strip() if err.orig is not None else str(err)
+        raise OkrError(f"admin init: {reason}") from None
+    finally:
+        engine.dispose()
+    schema_line = (f"schema already at version {after}" if before == after else
+                   f"schema created at version {after}" if before == 0 else
+                   f"schema migrated from version {before} to {after}")
+    return [schema_line, *done]
+
+
+def is_shared(session: Session) -> bool:
+    """A shared PostgreSQL database: identity is the login, the database enforces ownership."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _reason(err: exc.DBAPIError) -> str:
     return str(err.orig) if err.orig is not None else str(err)
 
@@ -174,6 +225,9 @@ def writing(engine: Engine) -> Iterator[Session]:
         except exc.OperationalError as err:
             session.rollback()
             raise OkrError(f"cannot write the database: {_reason(err)}") from None
+        except exc.ProgrammingError as err:  # PostgreSQL's row-level security and grants say no
+            session.rollback()
+            raise OkrError(f"the database refused the change: {_reason(err).strip()}") from None
         except BaseException:
             session.rollback()
             raise
@@ -216,11 +270,20 @@ def my_id(session: Session) -> str:
     """The local user's person id, without writing anything (for read-only sessions).
 
     A database with no identity yet has no records of its own: "" matches no origin."""
+    if is_shared(session):
+        return pg.me(session.connection())
     return get_meta(session, "identity") or ""
 
 
 def identity(session: Session, default_name: str = "", default_email: str = "") -> Person:
     """The local user. Created on first use from the login name (or config defaults)."""
+    if is_shared(session):
+        shared_id = pg.me(session.connection())
+        shared = session.get(Person, shared_id)
+        if shared is None:
+            raise OkrError(f"no person {shared_id} in this database: its owner runs "
+                           f"`okrtui admin add-person {shared_id.removeprefix('p-')} --name NAME`")
+        return shared
     pid = get_meta(session, "identity")
     if pid:
         person = session.get(Person, pid)
@@ -247,6 +310,8 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
 
     from okrtui.model import Dependency, Reflection, Team
 
+    if is_shared(session):
+        raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to adopt")
     current = get_meta(session, "identity")
     if current == pid:
         return identity(session, default_name, default_email)

@@ -1,0 +1,251 @@
+"""A shared PostgreSQL database, against a real PostgreSQL 16 that the suite starts itself (pgserver).
+
+The rules are the database's, so they are tested the way an attacker would try them: plain SQL
+as another person's role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import uuid
+
+import psycopg
+import pytest
+
+from okrtui import checkins
+from okrtui.store import open_engine
+
+from .conftest import TODAY, write_doc
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    import pgserver
+
+    srv = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield srv
+    srv.cleanup()
+
+
+@pytest.fixture
+def db(server, cli):
+    """A new database, initialised, with the persons alice, bob and carol; URLs by login."""
+    name = f"okr_{uuid.uuid4().hex[:10]}"
+    server.psql(f"CREATE DATABASE {name};")
+    host = server.get_uri().split("host=", 1)[1]
+
+    def url(login: str) -> str:
+        return f"postgresql://{login}@/{name}?host={host}"
+
+    assert cli("admin", "init", "--db", url("postgres")).code == 0
+    for login in ("alice", "bob", "carol"):
+        assert cli("admin", "add-person", login, "--name", login.title(), "--db", url("postgres")).code == 0
+    url.name = name  # type: ignore[attr-defined]
+    url.host = host  # type: ignore[attr-defined]
+    return url
+
+
+def sql(db, login: str):
+    return psycopg.connect(dbname=db.name, host=db.host, user=login, autocommit=True)
+
+
+DOC = {"format": "okrtui/1", "people": [{"id": "p-alice", "name": "Alice Ng", "email": "alice@example.com"}],
+       "teams": [{"id": "t-platform", "name": "Platform", "mission": "Paved road", "vision": "Boring deploys"}],
+       "objectives": [
+           {"id": "o-reliable", "title": "Make deploys boringly reliable", "period": "2026-Q4", "level": "team",
+            "team": "t-platform", "owner": "p-alice",
+            "key_results": [
+                {"id": "kr-deploys", "title": "Deploy success from 92% to 99%", "kind": "increase", "start": 92,
+                 "target": 99, "unit": "%", "owner": "p-alice",
+                 "check_ins": [{"id": "c-1", "date": "2026-10-07", "value": 94, "confidence": 0.6},
+                               {"id": "c-2", "date": "2026-11-02", "value": 96.5, "confidence": 0.7}]},
+                {"id": "kr-latency", "title": "p95 latency", "kind": "range", "low": 100, "high": 250,
+                 "check_ins": [{"id": "c-3", "date": "2026-11-10", "value": 300}]},
+                {"id": "kr-nps", "title": "Measure NPS", "kind": "baseline", "unit": "pts"},
+                {"id": "kr-book", "title": "Runbook written", "kind": "milestone",
+                 "check_ins": [{"id": "c-4", "date": "2026-11-20", "value": 1}]}]},
+           {"id": "o-secret", "title": "Find a new job", "period": "2026-Q4", "visibility": "private",
+            "key_results": [{"id": "kr-secret", "title": "Interviews from 0 to 3", "kind": "increase", "start": 0,
+                             "target": 3, "check_ins": [{"id": "c-secret", "date": "2026-11-03", "value": 1}]}]}],
+       "dependencies": [{"id": "d-secret", "from": "kr-secret", "to": "o-reliable", "note": "private link"}]}
+
+
+def test_init_is_idempotent_says_what_it_did_and_refuses_a_newer_schema(db, cli):
+    again = cli("admin", "init", "--db", db("postgres"))
+    assert again.code == 0 and "schema already at version" in again.out and "row-level security" in again.out
+    with sql(db, "postgres") as conn:
+        conn.execute("INSERT INTO schema_migration VALUES (99, 'future', 'x')")
+    newer = cli("admin", "init", "--db", db("postgres"))
+    assert newer.code == 2 and "newer okrtui" in newer.err
+    assert "newer okrtui" in cli("--db", db("alice"), "report").err
+
+
+def test_the_same_document_gives_the_same_report_on_sqlite_and_postgres(db, cli, tmp_path):
+    path = write_doc(tmp_path / "doc.json", DOC)
+    local = tmp_path / "local.db"
+    assert cli("--db", local, "import", path).code == 0
+    assert cli("--db", db("alice"), "import", path).code == 0
+    for extra in ([], ["--team"]):
+        args = ["report", "--format", "json", "--period", "2026-Q4", "--as-of", "2026-11-26", *extra]
+        on_sqlite = cli("--db", local, *args)
+        on_postgres = cli("--db", db("alice"), *args)
+        assert on_sqlite.code == on_postgres.code == 0
+        assert on_postgres.json() == on_sqlite.json()
+    # Bob sees Alice's shared records, never her private objective, its KR, check-ins or links.
+    bob = cli("--db", db("bob"), "report", "--team", "--format", "json", "--period", "2026-Q4").json()
+    assert [o["id"] for o in bob["objectives"]] == ["o-reliable"]
+
+
+def test_policies_hold_against_plain_sql_as_another_person(db, cli, tmp_path):
+    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
+    with sql(db, "bob") as bob:
+        assert bob.execute("UPDATE objective SET title = 'mine now' WHERE id = 'o-reliable'").rowcount == 0
+        assert bob.execute("DELETE FROM check_in WHERE kr_id = 'kr-deploys'").rowcount == 0
+        assert bob.execute("SELECT count(*) FROM objective WHERE id = 'o-secret'").fetchone() == (0,)
+        assert bob.execute("SELECT count(*) FROM key_result WHERE id = 'kr-secret'").fetchone() == (0,)
+        assert bob.execute("SELECT count(*) FROM check_in WHERE id = 'c-secret'").fetchone() == (0,)
+        assert bob.execute("SELECT count(*) FROM dependency WHERE id = 'd-secret'").fetchone() == (0,)
+        for attack in (
+            "INSERT INTO objective (id, origin, created_at, updated_at, deleted, title, description, level, "
+            "period_id, status, visibility, position) VALUES ('o-forged', 'p-alice', 'x', 'x', false, 'forged', "
+            "'', 'team', '2026-Q4', 'active', 'shared', 0)",
+            "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, note) "
+            "VALUES ('c-forged', 'p-bob', 'x', 'x', false, 'kr-deploys', '2026-11-20', 1, '')",
+            "SET ROLE alice",
+            "SET ROLE okrtui_person",
+            "CREATE TABLE mine (x int)",
+            "ALTER TABLE objective DISABLE ROW LEVEL SECURITY",
+            "DROP POLICY okrtui_read ON objective",
+            "SELECT * FROM meta",
+        ):
+            with pytest.raises(psycopg.Error):
+                bob.execute(attack)
+        # Bob's own record: still no changing of id or origin.
+        bob.execute("INSERT INTO team (id, origin, created_at, updated_at, deleted, name, mission, vision) "
+                    "VALUES ('t-bob', 'p-bob', 'x', 'x', false, 'Bob''s', '', '')")
+        for attack in ("UPDATE team SET origin = 'p-alice' WHERE id = 't-bob'",
+                       "UPDATE team SET id = 't-other' WHERE id = 't-bob'"):
+            with pytest.raises(psycopg.Error):
+                bob.execute(attack)
+    with sql(db, "alice") as alice:
+        assert alice.execute("SELECT title FROM objective WHERE id = 'o-reliable'").fetchone() == (
+            "Make deploys boringly reliable",)
+        assert alice.execute("SELECT count(*) FROM objective WHERE id IN ('o-secret', 'o-forged')").fetchone() == (1,)
+
+
+def test_the_owner_checks_in_on_a_kr_someone_else_made(db, cli, tmp_path):
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-team", "title": "Make deploys boring", "period": "2026-Q4",
+           "key_results": [{"id": "kr-bob1", "title": "Deploys from 10 to 30", "kind": "increase", "start": 10,
+                            "target": 30, "owner": "p-bob"}]}]}
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "d.json", doc)).code == 0
+    done = cli("--db", db("bob"), "checkin", "kr-bob1", "20", "--date", "2026-11-20")
+    assert done.code == 0, done.err
+    refused = cli("--db", db("carol"), "checkin", "kr-bob1", "25", "--date", "2026-11-20")
+    assert refused.code == 2 and "only they can check in" in refused.err
+    with sql(db, "carol") as carol:  # and the database says the same without okrtui
+        with pytest.raises(psycopg.Error):
+            carol.execute("INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, "
+                          "note) VALUES ('c-carol', 'p-carol', 'x', 'x', false, 'kr-bob1', '2026-11-20', 25, '')")
+    rep = cli("--db", db("alice"), "report", "--format", "json", "--period", "2026-Q4", "--as-of", "2026-11-26")
+    assert rep.json()["objectives"][0]["key_results"][0]["current"] == 20
+    with sql(db, "alice") as alice:
+        assert alice.execute("SELECT origin FROM check_in").fetchall() == [("p-bob",)]
+
+
+WRITER = """
+import datetime as dt, sys
+from okrtui import checkins
+from okrtui.store import open_engine
+engine = open_engine(sys.argv[1])
+for i in range(10):
+    checkins.record(engine, sys.argv[2], float(sys.argv[3]) * 100 + i, day=dt.date(2026, 11, 20))
+print("ok")
+"""
+
+
+def test_six_processes_checking_in_at_once_lose_nothing(db, cli, tmp_path):
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-busy", "title": "Busy together", "period": "2026-Q4",
+           "key_results": [{"id": f"kr-{i}", "title": f"r{i}", "kind": "increase", "start": 0, "target": 1000}
+                           for i in range(3)]}]}
+    cli("--db", db("alice"), "import", write_doc(tmp_path / "d.json", doc))
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, db("alice"), f"kr-{n % 3}", str(n)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(6)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and "ok" in out, err
+    with sql(db, "alice") as alice:
+        values = sorted(int(v) for (v,) in alice.execute("SELECT value FROM check_in"))
+    assert values == sorted(n * 100 + i for n in range(6) for i in range(10))
+
+
+def test_a_database_not_set_up_or_unknown_person_gives_one_clear_line(server, db, cli):
+    name = f"okr_{uuid.uuid4().hex[:10]}"
+    server.psql(f"CREATE DATABASE {name};")
+    bare = f"postgresql://postgres@/{name}?host={db.host}"
+    result = cli("--db", bare, "report")
+    assert result.code == 2 and "not set up for okrtui" in result.err and "admin init" in result.err
+    server.psql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dave') THEN "
+                "CREATE ROLE dave LOGIN IN ROLE okrtui_person; END IF; END $$;")
+    stranger = cli("--db", db("dave"), "whoami")
+    assert stranger.code == 2 and "admin add-person dave" in stranger.err
+    assert "nothing to adopt" in cli("--db", db("alice"), "whoami", "--adopt", "p-x").err
+    assert "needs no team file" in cli("--db", db("alice"), "sync", "/tmp/team.jsonl").err
+
+
+async def test_the_tui_works_on_postgres(db, cli, tmp_path):
+    from okrtui.config import Config
+    from okrtui.model import CheckIn
+    from okrtui.store import reading
+
+    from .tui.conftest import RecordingApp, press, settle
+
+    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
+    engine = open_engine(db("alice"))
+    app = RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.data is not None and app.data.me == "p-alice"
+        assert {o.id for o in app.data.report.objectives} == {"o-reliable", "o-secret"}
+        await press(pilot, "c", "enter")
+        for key in "97":
+            await pilot.press(key)
+        await press(pilot, "enter")
+        assert not app.notified_errors
+    with reading(engine) as session:
+        from sqlmodel import select
+
+        values = [c.value for c in session.exec(select(CheckIn).where(CheckIn.date == TODAY)).all()]
+    assert values == [97]
+    engine.dispose()
+
+
+def test_checkins_service_refuses_a_stranger_in_the_database_too(db, cli, tmp_path):
+    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
+    engine = open_engine(db("bob"))
+    try:
+        with pytest.raises(Exception) as caught:
+            checkins.record(engine, "kr-deploys", 97, day=dt.date(2026, 11, 20))
+        assert "only they can check in" in str(caught.value)
+    finally:
+        engine.dispose()
+
+
+async def test_teammates_changes_appear_without_a_restart(db, cli, tmp_path):
+    from okrtui.config import Config
+
+    from .tui.conftest import RecordingApp, press, settle
+
+    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
+    engine = open_engine(db("bob"))
+    app = RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        kr = next(k for o in app.data.report.objectives for k in o.key_results if k.id == "kr-deploys")
+        assert kr.current == 96.5
+        assert cli("--db", db("alice"), "checkin", "kr-deploys", "98", "--date", "2026-11-25").code == 0
+        await press(pilot, "f5")
+        kr = next(k for o in app.data.report.objectives for k in o.key_results if k.id == "kr-deploys")
+        assert kr.current == 98
+    engine.dispose()
