@@ -51,7 +51,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="okrtui-bytes-"))
     results = []
     for cols, rows in SIZES:
-        okr = measure([sys.executable, "-m", "okrtui", "--demo", "--db", str(folder / f"demo-{cols}.db")],
+        okr = measure([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
+                       str(folder / f"demo-{cols}.db")],
                       cols, rows, "Objective / key result", switches=b"cwsto")
         bare = measure([sys.executable, str(HERE / "bare_table.py"), "18"], cols, rows, "Result 0")
         results.append((f"{cols}×{rows}", okr, bare))

@@ -37,7 +37,7 @@ def main() -> None:
     engine.dispose()
     env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR")}
     env.update(TERM="xterm", OKRTUI_CONFIG=str(folder / "config.toml"))
-    term = Terminal([sys.executable, "-m", "okrtui", "--db", str(db)], 80, 24, env)
+    term = Terminal([sys.executable, "-m", "okrtui", "--as-of", "2026-11-26", "--db", str(db)], 80, 24, env)
     try:
         start = time.monotonic()
         term.wait_for("Objective / key result")

@@ -29,44 +29,50 @@ def _base(ident: str, origin: str) -> dict:
 
 
 def make_db(path: Path, krs: int, me: str = ME, seed: int = 1, people_count: int | None = None) -> Path:
-    rng = random.Random(seed)
-    span = periods.quarter_of(TODAY)
-    people = [ME] + [f"p-{i:05d}" for i in range(1, people_count or max(2, krs // 30))]
     engine = open_engine(path)
     with engine.begin() as conn:
         conn.execute(insert(Meta.__table__), [{"key": "identity", "value": me}])
-        conn.execute(insert(Person.__table__), [{**_base(p, p), "name": f"Person {p[2:]}", "email": ""}
-                                                for p in people])
-        teams = [f"t-{i:04d}" for i in range(0, len(people) // 10 + 1)]
-        conn.execute(insert(Team.__table__), [{**_base(t, "p-00001"), "name": f"Team {t[2:]}", "mission": "m",
-                                               "vision": "v"} for t in teams])
-        conn.execute(insert(Period.__table__), [{**_base(span.label, ME), "start": span.start, "end": span.end}])
-        objectives, key_results, check_ins = [], [], []
-        for n in range(krs // 3 + (krs % 3 > 0)):
-            owner = people[n % len(people)]
-            oid = f"o-{n:06d}"
-            objectives.append({**_base(oid, owner), "title": f"Objective {n} of {owner}", "description": "",
-                               "level": "personal", "team_id": teams[(n % len(people)) // 10], "owner_id": owner,
-                               "period_id": span.label, "parent_id": None, "status": "active",
-                               "visibility": "shared", "position": n})
-            for k in range(3):
-                if len(key_results) >= krs:
-                    break
-                kid = f"kr-{n:06d}-{k}"
-                kind = KINDS[(n + k) % len(KINDS)]
-                key_results.append({**_base(kid, owner), "objective_id": oid, "title": f"Result {k} of {oid}",
-                                    "owner_id": owner, "kind": kind, "unit": "", "start": 0.0 if kind != "decrease" else 100.0,
-                                    "target": 100.0 if kind != "decrease" else 0.0, "low": 10.0, "high": 90.0,
-                                    "weight": 1.0, "self_score": None, "score_comment": "", "position": k})
-                for w in range(13):
-                    check_ins.append({**_base(f"c-{n:06d}-{k}-{w:02d}", owner), "kr_id": kid,
-                                      "date": span.start + dt.timedelta(days=7 * w), "value": float(rng.randint(0, 100)),
-                                      "confidence": 0.5, "note": "steady", "author_id": owner})
-        for table, rows in ((Objective, objectives), (KeyResult, key_results), (CheckIn, check_ins)):
-            for i in range(0, len(rows), 20_000):
-                conn.execute(insert(table.__table__), rows[i:i + 20_000])
+        fill(conn, krs, seed, people_count)
     engine.dispose()
     return path
+
+
+def fill(conn, krs: int, seed: int = 1, people_count: int | None = None) -> None:
+    """The company's rows, bulk-inserted into an open connection (SQLite or PostgreSQL)."""
+    rng = random.Random(seed)
+    span = periods.quarter_of(TODAY)
+    people = [ME] + [f"p-{i:05d}" for i in range(1, people_count or max(2, krs // 30))]
+    existing = {r[0] for r in conn.execute(Person.__table__.select().with_only_columns(Person.__table__.c.id))}
+    conn.execute(insert(Person.__table__), [{**_base(p, p), "name": f"Person {p[2:]}", "email": ""}
+                                            for p in people if p not in existing])
+    teams = [f"t-{i:04d}" for i in range(0, len(people) // 10 + 1)]
+    conn.execute(insert(Team.__table__), [{**_base(t, "p-00001"), "name": f"Team {t[2:]}", "mission": "m",
+                                           "vision": "v"} for t in teams])
+    conn.execute(insert(Period.__table__), [{**_base(span.label, ME), "start": span.start, "end": span.end}])
+    objectives, key_results, check_ins = [], [], []
+    for n in range(krs // 3 + (krs % 3 > 0)):
+        owner = people[n % len(people)]
+        oid = f"o-{n:06d}"
+        objectives.append({**_base(oid, owner), "title": f"Objective {n} of {owner}", "description": "",
+                           "level": "personal", "team_id": teams[(n % len(people)) // 10], "owner_id": owner,
+                           "period_id": span.label, "parent_id": None, "status": "active",
+                           "visibility": "shared", "position": n})
+        for k in range(3):
+            if len(key_results) >= krs:
+                break
+            kid = f"kr-{n:06d}-{k}"
+            kind = KINDS[(n + k) % len(KINDS)]
+            key_results.append({**_base(kid, owner), "objective_id": oid, "title": f"Result {k} of {oid}",
+                                "owner_id": owner, "kind": kind, "unit": "", "start": 0.0 if kind != "decrease" else 100.0,
+                                "target": 100.0 if kind != "decrease" else 0.0, "low": 10.0, "high": 90.0,
+                                "weight": 1.0, "self_score": None, "score_comment": "", "position": k})
+            for w in range(13):
+                check_ins.append({**_base(f"c-{n:06d}-{k}-{w:02d}", owner), "kr_id": kid,
+                                  "date": span.start + dt.timedelta(days=7 * w), "value": float(rng.randint(0, 100)),
+                                  "confidence": 0.5, "note": "steady", "author_id": owner})
+    for table, rows in ((Objective, objectives), (KeyResult, key_results), (CheckIn, check_ins)):
+        for i in range(0, len(rows), 20_000):
+            conn.execute(insert(table.__table__), rows[i:i + 20_000])
 
 
 def make_team_file(folder: Path, people: int, name: str) -> Path:

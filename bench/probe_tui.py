@@ -14,7 +14,7 @@ from okrtui.config import Config
 
 
 class Probe(OkrApp):
-    def __init__(self, db: Path, until: str) -> None:
+    def __init__(self, db: Path | str, until: str) -> None:
         super().__init__(db, Config(), dt.date(2026, 11, 26))
         self.until = until
 
@@ -32,7 +32,9 @@ class Probe(OkrApp):
 if __name__ == "__main__":
     from peak import peak_kb
 
-    app = Probe(Path(sys.argv[1]), sys.argv[2])
+    from okrtui.config import db_target
+
+    app = Probe(db_target(sys.argv[1]), sys.argv[2])
     app.run(headless=True)
     if app.engine is not None:
         app.engine.dispose()

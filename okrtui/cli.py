@@ -77,6 +77,8 @@ def build_parser() -> Parser:
     parser = Parser(prog="okrtui", parents=[db],
                     description="A terminal OKR tracker for people and teams. Without a command, opens the TUI.")
     parser.add_argument("--demo", action="store_true", help="open the TUI on a fresh demo database")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="tui_as_of",
+                        help="open the TUI as of this day: its quarter, and only check-ins up to it count")
     parser.add_argument("--version", action="version", version=f"okrtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -229,7 +231,7 @@ def cmd_tui(ctx: Context) -> int:
         path = ctx.db_path()
     from okrtui.app import run_app  # the only place Textual is imported
 
-    run_app(path, cfg, ctx.today, demo=ctx.args.demo)
+    run_app(path, cfg, ctx.args.tui_as_of or ctx.today, demo=ctx.args.demo)
     return EXIT_OK
 
 

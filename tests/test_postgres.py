@@ -194,16 +194,24 @@ def test_a_database_not_set_up_or_unknown_person_gives_one_clear_line(server, db
     assert "needs no team file" in cli("--db", db("alice"), "sync", "/tmp/team.jsonl").err
 
 
-async def test_the_tui_works_on_postgres(db, cli, tmp_path):
+def tui_as(login, db, cli, tmp_path):
+    """Alice's document in the database, and the TUI (fixed clock, truecolor) connected as `login`."""
     from okrtui.config import Config
+
+    from .tui.conftest import RecordingApp
+
+    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
+    engine = open_engine(db(login))
+    return RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False), engine
+
+
+async def test_the_tui_works_on_postgres(db, cli, tmp_path):
     from okrtui.model import CheckIn
     from okrtui.store import reading
 
-    from .tui.conftest import RecordingApp, press, settle
+    from .tui.conftest import press, settle
 
-    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
-    engine = open_engine(db("alice"))
-    app = RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False)
+    app, engine = tui_as("alice", db, cli, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.data is not None and app.data.me == "p-alice"
@@ -233,13 +241,9 @@ def test_checkins_service_refuses_a_stranger_in_the_database_too(db, cli, tmp_pa
 
 
 async def test_teammates_changes_appear_without_a_restart(db, cli, tmp_path):
-    from okrtui.config import Config
+    from .tui.conftest import press, settle
 
-    from .tui.conftest import RecordingApp, press, settle
-
-    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
-    engine = open_engine(db("bob"))
-    app = RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False)
+    app, engine = tui_as("bob", db, cli, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         kr = next(k for o in app.data.report.objectives for k in o.key_results if k.id == "kr-deploys")

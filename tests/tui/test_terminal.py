@@ -14,7 +14,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal
 def run(tmp_path, **env_changes):
     env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
     env.update(TERM="xterm", **env_changes)
-    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--db", str(tmp_path / "demo.db")], env=env)
+    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
+                     str(tmp_path / "demo.db")], env=env)
     term.wait_for("Objective / key result")
     term.wait_for("0.")
     term.settle()
