@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -158,6 +158,7 @@ def _record_id(text: str) -> str:
 class Context:
     args: argparse.Namespace
     today: dt.date
+    engines: list[Engine] = field(default_factory=list)  # closed when the command ends
 
     @functools.cached_property
     def config(self) -> Config:
@@ -174,7 +175,15 @@ class Context:
     def engine(self, *, create: bool = True) -> Engine:
         from okrtui.store import open_engine
 
-        return open_engine(self.db_path(), create=create)
+        engine = open_engine(self.db_path(), create=create)
+        self.engines.append(engine)
+        return engine
+
+    def close(self) -> None:
+        # Closed now, not whenever the garbage collector gets to them: SQLite checkpoints
+        # its WAL into the file when the last connection closes.
+        for engine in self.engines:
+            engine.dispose()
 
 
 def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int:
@@ -183,7 +192,10 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
         args = build_parser().parse_args(argv)
         ctx = Context(args, today or dt.date.today())
         handler = COMMANDS.get(args.command, cmd_tui)
-        return handler(ctx)
+        try:
+            return handler(ctx)
+        finally:
+            ctx.close()
     except OkrError as err:
         _error(str(err))
         return err.exit_code

@@ -253,3 +253,14 @@ async def test_teammates_changes_appear_without_a_restart(db, cli, tmp_path):
         kr = next(k for o in app.data.report.objectives for k in o.key_results if k.id == "kr-deploys")
         assert kr.current == 98
     engine.dispose()
+
+
+def test_importing_twice_changes_nothing_on_postgres_as_on_sqlite(db, cli, tmp_path):
+    """The upsert path on both dialects: the same document again is all 'unchanged'."""
+    path = write_doc(tmp_path / "doc.json", DOC)
+    local = tmp_path / "local.db"
+    for target in (str(local), db("alice")):
+        first = cli("--db", target, "import", path)
+        again = cli("--db", target, "import", path)
+        assert first.code == again.code == 0
+        assert "0 created, 0 updated" in again.out, (target, again.out)

@@ -122,13 +122,15 @@ class TeamScreen(OkrScreen):
 
     def _dependencies(self, data: Snapshot) -> None:
         rep = data.report
-        table, width, keep = self.reset_table([("Who · what", None), ("", 12), ("On whom · what", 30)],
+        # Both ends of a link share the width: at 120 columns neither side is cut to 30.
+        other_width = max(30, (self.size.width - 12 - 7) // 2)
+        table, width, keep = self.reset_table([("Who · what", None), ("", 12), ("On whom · what", other_width)],
                                               self.query_one("#dependencies", OkrTable))
         half = max(10, width)
         for i, link in enumerate(teamview.links(rep, data.dependencies, self.filters.person)):
             who = title_cell(f"{rep.person(link.person)} · {link.mine}", half)
             arrow = Text(link.direction, style="bold cyan" if link.direction == "relies on" else "bold magenta")
-            other = title_cell(f"{rep.person(link.other_owner)} · {link.other}", 30)
+            other = title_cell(f"{rep.person(link.other_owner)} · {link.other}", other_width)
             table.add_row(who, arrow, other, key=f"d:{i}")
             if link.note:
                 table.add_row(title_cell(f"  “{link.note}”", half, style="italic dim"), "", "", key=f"n:{i}")
