@@ -19,6 +19,7 @@ from okrtui import periods
 from okrtui.errors import OkrError
 from okrtui.screens.keys import Key, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
+from okrtui.services import Services
 from okrtui.state import DataLoaded, Snapshot
 
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
@@ -110,6 +111,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.today = today or dt.date.today()
         self.span = periods.quarter_of(self.today, self.cfg.fiscal_year_start_month)
         self.data: Snapshot | None = None
+        self.services = Services(self._open_engine)  # the screens' only way to the storage layer
         self.data_version = 0
         self.generation = 0  # of the latest load asked for
         if self.cfg.theme in self.available_themes:
@@ -123,9 +125,8 @@ class OkrApp(App[None], inherit_bindings=False):
 
     # --- state ------------------------------------------------------------------------
 
-    @property
-    def db(self) -> Engine:
-        """The open database, for the writes screens run through save() (data has loaded by then)."""
+    def _open_engine(self) -> Engine:
+        """The open database, for the services the screens call (data has loaded by then)."""
         if self.engine is None:
             raise OkrError("the database is not open yet")
         return self.engine

@@ -218,16 +218,15 @@ class CheckinForm(FormScreen):
         self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{why}. Save it anyway?"), answered)
 
     def _store(self, value: float, conf: float | None, note: str, day: dt.date) -> None:
-        from okrtui import checkins
-
         app, kr_id, edited = self.app, self.kr.id, self.edited
+        services = app.services
         if edited is None:
             # A second check-in of the same day in the round corrects that day's value.
-            fn = lambda: checkins.record(app.db, kr_id, value, confidence=conf, note=note, day=day,  # noqa: E731
-                                         replace_same_day=True)
+            app.save(lambda: services.record_check_in(kr_id, value, conf, note, day, replace_same_day=True),
+                     on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
         else:
-            fn = lambda: checkins.update(app.db, edited.id, value, confidence=conf, note=note, day=day)  # noqa: E731
-        app.save(fn, on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
+            app.save(lambda: services.correct_check_in(edited.id, value, conf, note, day),
+                     on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
 
 
 class HistoryDialog(Dialog):
@@ -301,9 +300,7 @@ class HistoryDialog(Dialog):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                from okrtui import checkins
-
-                app.save(lambda: checkins.delete(app.db, c.id), on_done=lambda _: self.notify("deleted"),
+                app.save(lambda: app.services.delete_check_in(c.id), on_done=lambda _: self.notify("deleted"),
                          kr_id=self.kr_id)
 
         app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?"), answered)

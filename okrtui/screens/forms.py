@@ -91,13 +91,11 @@ class ObjectiveForm(FormScreen):
         self.query_one("#hint-title", Static).update(Text("\n".join(hints), style="italic yellow"))
 
     def action_save(self) -> None:
-        from okrtui import editing
-
         raw = {name: self.value_of(name) for name in
                ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
         app, oid = self.app, self.objective.id if self.objective else None
         self.submit(validate.check_objective, raw,
-                    lambda values: editing.save_objective(app.db, app.span, values, oid, app.today))
+                    lambda values: app.services.save_objective(app.span, values, oid, app.today))
 
 
 class KeyResultForm(FormScreen):
@@ -176,12 +174,10 @@ class KeyResultForm(FormScreen):
         self.query_one("#kind-help", Static).update(Text(KIND_HELP[kind], style="italic"))
 
     def action_save(self) -> None:
-        from okrtui import editing
-
         raw = {name: self.value_of(name) for name in
                ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
         app, kid = self.app, self.kr.id if self.kr else None
-        self.submit(validate.check_key_result, raw, lambda values: editing.save_key_result(app.db, values, kid))
+        self.submit(validate.check_key_result, raw, lambda values: app.services.save_key_result(values, kid))
 
 
 class DependencyForm(FormScreen):
@@ -211,10 +207,8 @@ class DependencyForm(FormScreen):
         if not to_id:
             self.show_errors({"to_id": "choose what this relies on"})
             return
-        from okrtui import editing
-
         app, note = self.app, self.value_of("note") or ""
-        app.save(lambda: editing.add_dependency(app.db, self.from_id, to_id, note), on_done=self.dismiss,
+        app.save(lambda: app.services.add_dependency(self.from_id, to_id, note), on_done=self.dismiss,
                  on_error=self.failed)
 
 
@@ -245,12 +239,10 @@ class TeamForm(FormScreen):
         self.query_one("#in-id" if self.team is None else "#in-name", Input).focus()
 
     def action_save(self) -> None:
-        from okrtui import editing
-
         raw = {k: self.value_of(k) for k in ("name", "mission", "vision")}
         raw["id"] = self.team.id if self.team is not None else (self.value_of("id") or "").strip()
         new, app = self.team is None, self.app
-        self.submit(_check_team, raw, lambda values: editing.save_team(app.db, values, new=new).id)
+        self.submit(_check_team, raw, lambda values: app.services.save_team(values, new))
 
 
 def _check_team(raw: dict[str, Any]) -> dict[str, Any]:

@@ -180,9 +180,7 @@ class ObjectivesScreen(OkrScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                from okrtui import editing
-
-                app.save(lambda: editing.delete(app.db, model, ident),
+                app.save(lambda: app.services.delete(model, ident),
                          on_done=lambda _: self.notify("deleted", timeout=2))
 
         app.push_screen(ConfirmDialog(f"Delete this {what}?", plain(title)), answered)
@@ -197,9 +195,7 @@ class ObjectivesScreen(OkrScreen):
         values = {"title": obj.title, "description": obj.description, "level": obj.level, "status": "active",
                   "visibility": obj.visibility, "parent_id": obj.parent_id, "team_id": obj.team_id}
         app = self.app
-        from okrtui import editing
-
-        app.save(lambda: editing.save_objective(app.db, app.span, values, obj.id, app.today),
+        app.save(lambda: app.services.save_objective(app.span, values, obj.id, app.today),
                  on_done=lambda _: self.notify("activated", timeout=2))
 
     def action_move(self, step: int) -> None:
@@ -208,9 +204,7 @@ class ObjectivesScreen(OkrScreen):
         if record is None or not self._writable(record):
             return
         app, ident = self.app, record.id
-        from okrtui import editing
-
-        app.save(lambda: editing.move(app.db, "key_result" if kind == "k" else "objective", ident, step))
+        app.save(lambda: app.services.move("key_result" if kind == "k" else "objective", ident, step))
 
     def action_dependency(self) -> None:
         from okrtui.screens.forms import DependencyForm

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +22,9 @@ from okrtui.views import KRView, ObjectiveView, fmt_grade
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
+
+if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
+    from okrtui.editing import Closed
 
 GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
@@ -129,11 +133,9 @@ class ScoreForm(FormScreen):
         except ValueError as err:
             self.show_errors({"score": str(err)})
             return
-        from okrtui import editing
-
         comment = self.query_one("#in-comment", Input).value
         app, kr_id = self.app, self.kr.id
-        app.save(lambda: editing.set_self_score(app.db, kr_id, score, comment), on_done=lambda _: self.dismiss(True),
+        app.save(lambda: app.services.set_self_score(kr_id, score, comment), on_done=lambda _: self.dismiss(True),
                  on_error=self.failed)
 
 
@@ -170,10 +172,8 @@ class ReflectionsForm(FormScreen):
         if too_long:
             self.show_errors(too_long)
             return
-        from okrtui import editing
-
         app = self.app
-        app.save(lambda: editing.save_reflections(app.db, app.span, answers),
+        app.save(lambda: app.services.save_reflections(app.span, answers),
                  on_done=lambda _: self.dismiss(True), on_error=self.failed)
 
 
@@ -220,17 +220,15 @@ class CloseQuarterDialog(Dialog):
         self.query_one(SelectionList).focus()
 
     def action_close(self) -> None:
-        from okrtui import editing
-
         carry = list(self.query_one(SelectionList).selected)
         app = self.app
 
-        def done(result: editing.Closed) -> None:
+        def done(result: Closed) -> None:
             self.notify(f"closed {count(result.closed, 'objective')}, carried {len(result.carried)} into the "
                         "next quarter", timeout=4)
             self.dismiss(None)
 
-        app.save(lambda: editing.close_quarter(app.db, app.span, carry, app.cfg.fiscal_year_start_month),
+        app.save(lambda: app.services.close_quarter(app.span, carry, app.cfg.fiscal_year_start_month),
                  on_done=done)
 
     def action_cancel(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +19,9 @@ from okrtui.views import KRView, ObjectiveView, fmt_num
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.kr_row import owner_cell, title_cell
 from okrtui.widgets.table import OkrTable
+
+if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
+    from okrtui.sync import SyncResult
 
 VIEWS = ("people", "alignment", "dependencies")
 PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
@@ -198,8 +202,6 @@ class TeamScreen(OkrScreen):
             self.notify(f"saved team {team_id}", timeout=2, markup=False)
 
     def action_sync(self) -> None:
-        from okrtui import sync
-
         path = self.app.cfg.team_file
         if not path:
             self.notify("no team file: set team_file in config.toml", severity="error", markup=False)
@@ -209,7 +211,7 @@ class TeamScreen(OkrScreen):
         if self.data is not None:
             self.show(self.data)
 
-        def done(result: sync.SyncResult) -> None:
+        def done(result: SyncResult) -> None:
             self.last_sync = result.summary()
             self.notify(self.last_sync, timeout=4, markup=False)
             if result.warnings:  # teammates' records that were not taken in, each named
@@ -226,7 +228,7 @@ class TeamScreen(OkrScreen):
 
         from pathlib import Path
 
-        app.save(lambda: sync.sync(app.db, Path(path).expanduser()), on_done=done, on_error=failed)
+        app.save(lambda: app.services.sync(Path(path).expanduser()), on_done=done, on_error=failed)
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:

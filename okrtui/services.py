@@ -1,0 +1,99 @@
+"""What the screens may ask of the storage layer, with the database bound: the screens' only way in.
+
+Screens never see the engine or SQL: they call these methods inside `app.save(...)`, which
+runs them in a worker and reports errors in one place. The storage modules are imported on
+first use, so that the app's first frame never waits for SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from okrtui import periods
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from okrtui.checkins import Saved
+    from okrtui.editing import Closed
+    from okrtui.sync import SyncResult
+
+
+class Services:
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self._engine = engine  # the open database (opened by the app's first load)
+
+    # --- check-ins -----------------------------------------------------------------------------
+    def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: Any,
+                        replace_same_day: bool = False) -> Saved:
+        from okrtui import checkins
+
+        return checkins.record(self._engine(), kr_id, value, confidence=confidence, note=note, day=day,
+                               replace_same_day=replace_same_day)
+
+    def correct_check_in(self, check_in_id: str, value: float, confidence: float | None, note: str,
+                         day: Any) -> Saved:
+        from okrtui import checkins
+
+        return checkins.update(self._engine(), check_in_id, value, confidence=confidence, note=note, day=day)
+
+    def delete_check_in(self, check_in_id: str) -> None:
+        from okrtui import checkins
+
+        checkins.delete(self._engine(), check_in_id)
+
+    # --- objectives, key results, links ---------------------------------------------------------
+    def save_objective(self, span: periods.Span, values: dict[str, Any], objective_id: str | None,
+                       today: Any) -> str:
+        from okrtui import editing
+
+        return editing.save_objective(self._engine(), span, values, objective_id, today)
+
+    def save_key_result(self, values: dict[str, Any], kr_id: str | None) -> str:
+        from okrtui import editing
+
+        return editing.save_key_result(self._engine(), values, kr_id)
+
+    def delete(self, kind: str, ident: str) -> None:
+        from okrtui import editing
+
+        editing.delete(self._engine(), kind, ident)
+
+    def move(self, kind: str, ident: str, step: int) -> None:
+        from okrtui import editing
+
+        editing.move(self._engine(), kind, ident, step)
+
+    def add_dependency(self, from_id: str, to_id: str, note: str) -> str:
+        from okrtui import editing
+
+        return editing.add_dependency(self._engine(), from_id, to_id, note)
+
+    # --- quarter end ------------------------------------------------------------------------------
+    def set_self_score(self, kr_id: str, score: float | None, comment: str) -> None:
+        from okrtui import editing
+
+        editing.set_self_score(self._engine(), kr_id, score, comment)
+
+    def save_reflections(self, span: periods.Span, answers: dict[str, str]) -> None:
+        from okrtui import editing
+
+        editing.save_reflections(self._engine(), span, answers)
+
+    def close_quarter(self, span: periods.Span, carry: list[str], fy_month: int) -> Closed:
+        from okrtui import editing
+
+        return editing.close_quarter(self._engine(), span, carry, fy_month)
+
+    # --- the team -----------------------------------------------------------------------------------
+    def save_team(self, values: dict[str, Any], new: bool) -> str:
+        from okrtui import editing
+
+        return editing.save_team(self._engine(), values, new=new).id
+
+    def sync(self, path: Path) -> SyncResult:
+        from okrtui import sync
+
+        return sync.sync(self._engine(), path)
