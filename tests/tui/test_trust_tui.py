@@ -43,3 +43,22 @@ async def test_an_implausible_value_asks_first_and_no_stores_nothing(app):
         await press(pilot, "y")
         assert len(rows(app, CheckIn)) == before + 1
         assert rows(app, CheckIn, CheckIn.kr_id == kr_id, CheckIn.date == TODAY)[-1].value == 99999999
+
+
+async def test_the_tui_loads_after_a_team_file_full_of_bad_records(tmp_path):
+    """Bad records are skipped by sync; what did get in never stops the TUI or its screens."""
+    from okrtui import sync
+
+    from ..test_trust import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, team_file
+    from .conftest import make_app
+
+    app = make_app(tmp_path / "x.db", load_demo=False)
+    team = team_file(tmp_path / "team.jsonl", [GOOD_PERIOD, GOOD_OBJECTIVE, GOOD_KR, *BAD.values()])
+    result = sync.sync(app.engine, team)
+    assert result.skipped == len(BAD) and len(result.warnings) == len(BAD)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("o", "c", "w", "s", "t"):
+            await press(pilot, key)
+            assert app.is_running and not app.notified_errors
+        assert [o.id for o in app.data.report.objectives] == ["o-bob"]
