@@ -396,14 +396,7 @@ def problems(err: ValidationError, rename: Mapping[str, str] | None = None) -> l
         if ctx.get("field"):
             loc.append(str(ctx["field"]))
         loc = [back.get(p, p) for p in loc]
-        if e["type"] == "missing":
-            message = "is required"
-        elif e["type"] == "extra_forbidden":
-            message = "unknown setting"
-        elif e["type"] == "okrtui":
-            message = e["msg"]
-        else:
-            message = e["msg"]
+        message = {"missing": "is required", "extra_forbidden": "unknown setting"}.get(e["type"], e["msg"])
         out.append((".".join(loc), message))
     return out
 

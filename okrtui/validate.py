@@ -99,7 +99,6 @@ def check_key_result(raw: dict[str, Any]) -> dict[str, Any]:
             errors["target"] = f"an {kind} target must be {side} the start"
     for key in needed:
         if key in errors:
-            values.pop(key, None)
             values[key] = 0.0  # already reported; keep the schema from repeating it
     if kind not in schema.KIND_NAMES:
         errors["kind"] = f"choose one of {', '.join(schema.Kind)}"
