@@ -86,7 +86,7 @@ class TeamScreen(OkrScreen):
         rep, today = data.report, self.app.today
         table, width, keep = self.reset_table([("Person / objective / key result", None), ("Grade", 9),
                                                ("Pace", 8), ("Last", 5), ("⚠", 3)], self.query_one("#people", OkrTable))
-        team_shown = None
+        team_shown: object = object()  # a person with no team still gets a "no team" heading
         for pv in teamview.people(rep, self.filters):
             if pv.team_id != team_shown:
                 team_shown = pv.team_id

@@ -167,3 +167,18 @@ async def test_the_leads_minute_who_is_behind_and_why_in_a_few_keys(tmp_path):
         assert kr.stale or kr.pace in ("behind", "at risk") or kr.band == "red"
         detail = str(app.screen.query_one("#detail").render())
         assert detail.startswith("latest ") and "steady" in detail  # why: the latest check-in and its note
+
+
+async def test_people_without_a_team_get_their_own_heading(tmp_path):
+    from okrtui.widgets.table import OkrTable
+
+    app = make_app(tmp_path / "x.db", load_demo=False)
+    interchange.import_document(app.engine, {"format": "okrtui/1", "objectives": [
+        {"id": "o-solo", "title": "Work alone", "period": "2026-Q4",
+         "key_results": [{"id": "kr-solo", "title": "Ship it", "kind": "milestone"}]}]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        table = app.screen.query_one("#people", OkrTable)
+        assert table.key_at(0).startswith("t:None:")
+        assert "no team" in str(table.get_row_at(0)[0])
