@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from okrtui import schema, scoring
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, now_stamp
-from okrtui.store import check_ins_of_kr_in, find_key_result, identity, reading, touch, writing
+from okrtui.store import check_ins_of_kr_in, find_key_result, identity, touch, writing
 from okrtui.text import plain
 
 
@@ -72,15 +72,8 @@ def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replac
     spec = scoring.Spec(kr.kind, kr.start, kr.target, kr.low, kr.high)
     prog = scoring.progress(spec, points)
     g = scoring.grade(scoring.kr_score(kr.self_score, prog))
-    why = schema.implausible(kr.kind, kr.start, kr.target, kr.low, kr.high, row.value)
+    why = schema.implausible(spec, row.value)
     return Saved(row.id, kr.id, kr.title, row.value, prog, g, scoring.band(g), why, replaced)
-
-
-def implausible(engine: Engine, ref: str, value: float) -> str | None:
-    """Why this value looks like a typo for the KR, or None: asked about before saving."""
-    with reading(engine) as session:
-        kr = find_key_result(session, ref)
-        return schema.implausible(kr.kind, kr.start, kr.target, kr.low, kr.high, value)
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from okrtui import periods, scoring
 from okrtui.domain import VALUE_KINDS
-from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, stale_from
+from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, points_of, stale_from
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
          stale_after: int) -> ReviewRow:
     now_pts, prev_pts = _upto(kr, as_of), _upto(kr, before)
     spec = kr.spec
-    prog_now = scoring.progress(spec, _points(now_pts))
-    prog_prev = scoring.progress(spec, _points(prev_pts))
+    prog_now = scoring.progress(spec, points_of(now_pts))
+    prog_prev = scoring.progress(spec, points_of(prev_pts))
     value_now = now_pts[-1].value if now_pts else None
     value_prev = prev_pts[-1].value if prev_pts else None
     pace = None
@@ -63,12 +63,8 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
         o, kr, value_now,
         None if value_now is None or value_prev is None else value_now - value_prev,
         prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
-        scoring.forecast(spec, _points(now_pts), span.start, span.end), None, None,
+        scoring.forecast(spec, points_of(now_pts), span.start, span.end), None, None,
     )
-
-
-def _points(check_ins: list[CheckInView]) -> list[scoring.Point]:
-    return [scoring.Point(c.date, c.value) for c in check_ins]
 
 
 def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_after: int = 7) -> WeekReview:

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from okrtui.domain import ID_RE, KIND_FIELDS, KIND_NAMES, VALUE_KINDS, Kind, Level, Status, Visibility
 from okrtui.errors import OkrError
+from okrtui.scoring import Spec
 
 __all__ = ["ID_RE", "KIND_FIELDS", "KIND_NAMES", "VALUE_KINDS", "Kind", "Level", "Status", "Visibility"]
 
@@ -433,9 +434,9 @@ class FieldErrors(OkrError):
 
 # --- plausibility: allowed, but asked about --------------------------------------------------------
 
-def implausible(kind: str, start: float | None, target: float | None, low: float | None, high: float | None,
-                value: float) -> str | None:
+def implausible(spec: Spec, value: float) -> str | None:
     """Why a check-in value looks like a typo for this KR, or None."""
+    kind, start, target, low, high = spec.kind, spec.start, spec.target, spec.low, spec.high
     if kind == Kind.MILESTONE:
         return None if value in (0, 1) else f"a milestone is 1 (done) or 0 (not yet), not {value:g}"
     if kind in VALUE_KINDS and start is not None and target is not None:

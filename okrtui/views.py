@@ -27,6 +27,11 @@ class CheckInView:
     note: str
 
 
+def points_of(check_ins: list[CheckInView]) -> list[scoring.Point]:
+    """Check-ins as scoring sees them; the list is already oldest first."""
+    return [scoring.Point(c.date, c.value) for c in check_ins]
+
+
 @dataclass(slots=True)
 class KRView:
     id: str
@@ -64,7 +69,7 @@ class KRView:
 
     @property
     def points(self) -> list[scoring.Point]:
-        return [scoring.Point(c.date, c.value) for c in self.check_ins]  # already oldest first
+        return points_of(self.check_ins)
 
 
 @dataclass(slots=True)

@@ -77,4 +77,4 @@ class Terminal:
         os.close(self.fd)
 
 
-DOWN, UP = b"\x1b[B", b"\x1b[A"
+DOWN = b"\x1b[B"

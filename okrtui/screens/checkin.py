@@ -205,7 +205,7 @@ class CheckinForm(FormScreen):
             return
         self.show_errors({})
         kr = self.kr
-        why = schema.implausible(kr.kind, kr.start, kr.target, kr.low, kr.high, value)
+        why = schema.implausible(kr.spec, value)
         if why is None:
             self._store(value, conf, note, day)
             return

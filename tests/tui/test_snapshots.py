@@ -62,28 +62,23 @@ SCENES = {
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
+def pinned(snap_compare, app, size, run) -> bool:
+    try:
+        return snap_compare(app, terminal_size=size, run_before=run)
+    finally:
+        app.engine.dispose()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
 @pytest.mark.parametrize("name", SCENES, ids=list(SCENES))
 def test_snapshot(name, size, snap_compare, tmp_path):
-    app = make_app(tmp_path / "snap.db")
-    try:
-        assert snap_compare(app, terminal_size=SIZES[size], run_before=SCENES[name])
-    finally:
-        app.engine.dispose()
+    assert pinned(snap_compare, make_app(tmp_path / "snap.db"), SIZES[size], SCENES[name])
 
 
 def test_snapshot_of_an_empty_database(snap_compare, tmp_path):
-    app = make_app(tmp_path / "empty.db", load_demo=False)
-    try:
-        assert snap_compare(app, terminal_size=(80, 24), run_before=scene())
-    finally:
-        app.engine.dispose()
+    assert pinned(snap_compare, make_app(tmp_path / "empty.db", load_demo=False), (80, 24), scene())
 
 
 def test_snapshot_at_16_colours(snap_compare, tmp_path):
     """The objectives screen as a 16-colour terminal gets it: bands in the terminal's own ANSI colours."""
-    app = make_app(tmp_path / "snap.db", sixteen_colours=True)
-    try:
-        assert snap_compare(app, terminal_size=(80, 24), run_before=scene())
-    finally:
-        app.engine.dispose()
+    assert pinned(snap_compare, make_app(tmp_path / "snap.db", sixteen_colours=True), (80, 24), scene())
