@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the storage layer loads in the first worker, never before t
     from sqlalchemy.engine import Engine
 
     from okrtui.screens.base import OkrScreen
+    from okrtui.screens.detail import DetailScreen
     from okrtui.views import CheckInView
 
 
@@ -53,6 +54,15 @@ def _native_ansi() -> bool:
 
     system = Console(force_terminal=True).color_system
     return "NO_COLOR" in os.environ or system in ("standard", "windows")
+
+
+DETAIL_TITLE = "Detail (enter or v on a row)"
+
+
+def _detail_class() -> type[DetailScreen]:
+    from okrtui.screens.detail import DetailScreen
+
+    return DetailScreen
 
 
 def _screen_class(mode: str) -> type[OkrScreen]:
@@ -273,6 +283,9 @@ class OkrApp(App[None], inherit_bindings=False):
     def action_mode(self, mode: str) -> None:
         if self.current_mode != mode:
             self.switch_mode(mode)
+        else:  # the same screen's key from a detail opened on it: back to its list
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+                self.pop_screen()
 
     def action_refresh(self) -> None:
         self.reload()
@@ -297,6 +310,7 @@ class OkrApp(App[None], inherit_bindings=False):
         here = self.current_mode
         modes = [here, *[m for m in SCREENS if m != here]]  # the screen you are on first
         sections += [(SCREENS[m][0], list(keys_of(_screen_class(m).BINDINGS))) for m in modes]
+        sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS))),
                      ("Forms", [Key("enter", "Save", "from any field", "save"), *keys_of(FormScreen.BINDINGS)])]
         self.push_screen(HelpDialog(sections))
@@ -314,6 +328,11 @@ class OkrApp(App[None], inherit_bindings=False):
             for key in keys_of(_screen_class(mode).BINDINGS):
                 yield SystemCommand(f"{title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
+
+        if isinstance(screen, _detail_class()):  # its keys act on the row it shows: offered there only
+            for key in keys_of(screen.BINDINGS):
+                yield SystemCommand(f"{DETAIL_TITLE}: {key.description}", f"{key.help} ({key.keys})",
+                                    lambda a=key.action: self.call_after_refresh(screen.run_action, a))
 
     def _run_on(self, mode: str, action: str) -> None:
         self.action_mode(mode)

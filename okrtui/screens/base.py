@@ -68,6 +68,15 @@ class OkrScreen(Screen[None]):
     def show(self, data: Snapshot) -> None:
         """Draw data; each screen overrides."""
 
+    def action_detail(self) -> None:
+        """The story of the row under the cursor (the detail screen loads on first use)."""
+        from okrtui.screens.detail import open_detail
+
+        table = self.focused if isinstance(self.focused, OkrTable) else self.query(OkrTable).first()
+        open_detail(self, table, self.detail_prefix)
+
+    detail_prefix = ""  # what makes a row key `k:ID` (the check-in list keys rows by bare KR id)
+
     def on_resize(self) -> None:
         # Column widths follow the terminal; redraw only when the width really changed.
         if self.data is not None and self.size.width != self.shown_width:

@@ -48,7 +48,10 @@ class CheckinScreen(OkrScreen):
     BINDINGS = [
         Binding("enter", "checkin", "Check in", tooltip="Record a value for the selected key result"),
         Binding("h", "history", "History", tooltip="Correct or delete a past check-in"),
+        Binding("v", "detail", "Detail", tooltip="The KR's chart, numbers and history over the period"),
     ]
+
+    detail_prefix = "k:"
 
     def __init__(self) -> None:
         super().__init__()

@@ -43,6 +43,7 @@ def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int
 
 class ObjectivesScreen(OkrScreen):
     BINDINGS = [
+        Binding("enter,v", "detail", "Detail", show=False, tooltip="The row's chart, numbers and history over the period"),
         Binding("n", "new", "New", tooltip="Create an objective, or a KR in the selected one"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected objective or key result"),
         Binding("d", "delete", "Delete", tooltip="Delete the selected objective or key result (asks first)"),
@@ -220,9 +221,6 @@ class ObjectivesScreen(OkrScreen):
             targets += [(k.id, f"  {k.title}") for k in o.key_results if k.id != source.id]
         self.app.push_screen(DependencyForm(source.id, source.title, targets), self._after_save)
 
-    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
-        self.action_edit()
-
     def action_coach(self) -> None:
         from okrtui.screens.coach import CoachDialog, drafting_summary
 
@@ -235,3 +233,6 @@ class ObjectivesScreen(OkrScreen):
                 self.query_one(OkrTable).select_key(f"o:{objective_id}")
 
         self.app.push_screen(CoachDialog(self.data.findings, titles, drafting_summary(self.data)), jump)
+
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        self.action_detail()

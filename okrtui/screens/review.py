@@ -14,6 +14,7 @@ from okrtui.state import Snapshot
 from okrtui.views import fmt_grade, fmt_num, own
 from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import title_cell
+from okrtui.widgets.table import OkrTable
 
 PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red", None: "dim"}
 
@@ -28,6 +29,7 @@ def signed(x: float | None, digits: int = 2) -> str:
 
 class ReviewScreen(OkrScreen):
     BINDINGS = [
+        Binding("enter,v", "detail", "Detail", show=False, tooltip="The row's chart, numbers and history over the period"),
         Binding("less_than_sign", "week(-1)", "Prev week", tooltip="Review the week before"),
         Binding("greater_than_sign", "week(1)", "Next week", tooltip="Review the week after (up to this week)"),
     ]
@@ -96,3 +98,6 @@ class ReviewScreen(OkrScreen):
         if span.start - dt.timedelta(days=6) <= new <= min(span.end, this_week):
             self.week_start = new
             self.show(self.data)
+
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        self.action_detail()

@@ -29,6 +29,7 @@ PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
 
 class TeamScreen(OkrScreen):
     BINDINGS = [
+        Binding("enter,v", "detail", "Detail", show=False, tooltip="The row's chart, numbers and history over the period"),
         Binding("1", "view('people')", "People", tooltip="Everyone's objectives by team and person"),
         Binding("2", "view('alignment')", "Alignment", tooltip="Company → team → personal objectives"),
         Binding("3", "view('dependencies')", "Depends", tooltip="Who relies on whom"),
@@ -144,6 +145,9 @@ class TeamScreen(OkrScreen):
             table.move_cursor(row=0)
 
     # --- actions ------------------------------------------------------------------------------
+
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        self.action_detail()
 
     def action_view(self, view: str) -> None:
         self.view = view

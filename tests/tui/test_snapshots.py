@@ -58,6 +58,14 @@ SCENES = {
     "close-quarter": scene("s", "C"),
     "team": scene("t"),
     "team-form": scene("t", "n"),
+    # The detail screen, one per KR kind, an objective, and from each list that opens it.
+    "detail-increase": scene(at("k:kr-deploys", "enter")),
+    "detail-decrease": scene(at("k:kr-mttr", "v")),
+    "detail-range": scene(at("k:kr-latency", "enter")),
+    "detail-milestone": scene(at("k:kr-handbook", "enter")),
+    "detail-baseline": scene(at("k:kr-noise", "enter")),
+    "detail-objective": scene(at("o:o-reliable", "enter")),
+    "detail-from-checkin": scene("c", "v"),
 }
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -82,3 +90,9 @@ def test_snapshot_of_an_empty_database(snap_compare, tmp_path):
 def test_snapshot_at_16_colours(snap_compare, tmp_path):
     """The objectives screen as a 16-colour terminal gets it: bands in the terminal's own ANSI colours."""
     assert pinned(snap_compare, make_app(tmp_path / "snap.db", sixteen_colours=True), (80, 24), scene())
+
+
+def test_detail_snapshot_at_16_colours(snap_compare, tmp_path):
+    """The chart on a 16-colour terminal: markers carry each line's meaning, colours are the terminal's own."""
+    app = make_app(tmp_path / "snap.db", sixteen_colours=True)
+    assert pinned(snap_compare, app, (80, 24), scene(at("k:kr-mttr", "enter")))
