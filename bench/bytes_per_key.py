@@ -4,7 +4,9 @@ pseudo-terminal at 80×24 and 120×40 with TERM=xterm (16 colours, as over SSH).
     python bench/bytes_per_key.py
 
 Cursor moves: the median and the largest of 10 `down` presses in the middle of the list.
-Screen switches: each of c w s t o once. Prints a Markdown table for docs/performance.md.
+Screen switches: each of c w s t o once. Then the detail screen: opening it (enter), the median and
+largest of 6 `j` (the next KR: a new chart), a cursor move in its history and esc back.
+Prints a Markdown table for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def env() -> dict[str, str]:
     return out
 
 
-def measure(argv: list[str], cols: int, rows: int, ready: str, switches: bytes = b"") -> dict[str, float]:
+def measure(argv: list[str], cols: int, rows: int, ready: str, switches: bytes = b"",
+            detail: bool = False) -> dict[str, float]:
     term = Terminal(argv, cols, rows, env())
     try:
         term.wait_for(ready)
@@ -42,6 +45,13 @@ def measure(argv: list[str], cols: int, rows: int, ready: str, switches: bytes =
                "cursor move (max)": max(moves)}
         for key in switches:
             out[f"switch to {chr(key)}"] = term.press(bytes([key]))
+        if detail:
+            out["detail: open (enter)"] = term.press(b"\r")
+            steps = [term.press(b"j") for _ in range(6)]
+            out["detail: next KR, j (median)"] = statistics.median(steps)
+            out["detail: next KR, j (max)"] = max(steps)
+            out["detail: history cursor move"] = term.press(DOWN)
+            out["detail: back (esc)"] = term.press(b"\x1b")
         return out
     finally:
         term.close()
@@ -53,7 +63,7 @@ def main() -> None:
     for cols, rows in SIZES:
         okr = measure([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
                        str(folder / f"demo-{cols}.db")],
-                      cols, rows, "Objective / key result", switches=b"cwsto")
+                      cols, rows, "Objective / key result", switches=b"cwsto", detail=True)
         bare = measure([sys.executable, str(HERE / "bare_table.py"), "18"], cols, rows, "Result 0")
         results.append((f"{cols}×{rows}", okr, bare))
     print("| size | measure | okrtui (bytes) | bare DataTable (bytes) | ratio |")

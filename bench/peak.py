@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import resource
+import time
 
 
 def peak_kb() -> int:
@@ -15,3 +17,9 @@ def peak_kb() -> int:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def ready_s() -> float:
+    """Seconds since the bench started this process (BENCH_T0, wall clock); 0 when run by hand."""
+    t0 = os.environ.get("BENCH_T0")
+    return time.time() - float(t0) if t0 else 0.0

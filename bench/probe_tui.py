@@ -1,4 +1,5 @@
-"""okrtui started like the bare app: headless, exits at the first frame or once data shows.
+"""okrtui started like `okrtui` starts it: headless, exits at the first frame or once data shows
+(printing how long after its start the data was on screen).
 
 usage: probe_tui.py DB first-frame|data
 """
@@ -9,32 +10,44 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from okrtui.app import OkrApp
-from okrtui.config import Config
+TODAY = dt.date(2026, 11, 26)
 
 
-class Probe(OkrApp):
-    def __init__(self, db: Path | str, until: str) -> None:
-        super().__init__(db, Config(), dt.date(2026, 11, 26))
-        self.until = until
+def probe(db: Path | str, until: str):
+    from peak import ready_s
 
-    def reload(self) -> None:
-        if self.until == "first-frame":
+    from okrtui.app import OkrApp
+
+    class Probe(OkrApp):
+        def reload(self) -> None:
+            if until == "first-frame":
+                self.exit()
+                return
+            super().reload()
+
+        def on_data_loaded(self, message) -> None:
+            super().on_data_loaded(message)
+            self.call_after_refresh(self._usable)
+
+        def _usable(self) -> None:
+            print(f"USABLE_S {ready_s()}")
             self.exit()
-            return
-        super().reload()
 
-    def on_data_loaded(self, message) -> None:
-        super().on_data_loaded(message)
-        self.call_after_refresh(self.exit)
+    return Probe
 
 
 if __name__ == "__main__":
     from peak import peak_kb
 
-    from okrtui.config import db_target
+    from okrtui.config import Config, db_target
 
-    app = Probe(db_target(sys.argv[1]), sys.argv[2])
+    target = db_target(sys.argv[1])
+    first = None
+    if isinstance(target, Path):  # as okrtui's CLI does: the first read starts before Textual loads
+        from okrtui.quickread import Prefetch
+
+        first = Prefetch(target, TODAY)
+    app = probe(target, sys.argv[2])(target, Config(), TODAY, first_view=first)
     app.run(headless=True)
     if app.engine is not None:
         app.engine.dispose()

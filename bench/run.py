@@ -31,9 +31,12 @@ PY = sys.executable
 
 
 def run_process(args: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall time of one process, and the peak memory it printed (MAXRSS_KB), if any."""
+    """Wall time of one process (or, when it prints USABLE_S, the time from its start until its
+    screen was usable), and the peak memory it printed (MAXRSS_KB), if any."""
+    t0 = time.time()
     start = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    proc = subprocess.run(args, capture_output=True, text=True,
+                          env={**os.environ, **(env or {}), "BENCH_T0": repr(t0)})
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {proc.stderr[-500:]}")
@@ -41,6 +44,8 @@ def run_process(args: list[str], env: dict | None = None) -> tuple[float, int]:
     for line in proc.stdout.splitlines():
         if line.startswith("MAXRSS_KB"):
             rss = int(line.split()[1])
+        if line.startswith("USABLE_S"):
+            elapsed = float(line.split()[1])
     return elapsed, rss
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
-from okrtui import periods
+from okrtui import periods, quickread
 from okrtui.errors import OkrError
 from okrtui.screens.keys import Key, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # the storage layer loads in the first worker, never before t
 
     from okrtui.screens.base import OkrScreen
     from okrtui.screens.detail import DetailScreen
-    from okrtui.views import CheckInView
+    from okrtui.views import CheckInView, PeriodReport, TeamView
 
 
 SCREENS = {
@@ -106,10 +107,11 @@ class OkrApp(App[None], inherit_bindings=False):
 
     def __init__(self, db: Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
-                 native_ansi: bool | None = None) -> None:
+                 native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None) -> None:
         """`db` is an open engine, or a path opened in a worker after the first frame
         (and filled with the demo first when `demo`). `native_ansi` None detects the terminal:
-        see _native_ansi."""
+        see _native_ansi. `first_view` is the first period's read, started before Textual was imported
+        (the CLI does); without one it starts here."""
         native = _native_ansi() if native_ansi is None else native_ansi
         super().__init__(ansi_color=True if native else None)
         self.demo = demo
@@ -124,22 +126,60 @@ class OkrApp(App[None], inherit_bindings=False):
         self.services = Services(self._open_engine)  # the screens' only way to the storage layer
         self.data_version = 0
         self.generation = 0  # of the latest load asked for
+        self._opening = threading.Lock()  # one worker opens the database; the others wait for it
+        if first_view is None and isinstance(self.db_path, Path) and not demo:
+            first_view = quickread.Prefetch(self.db_path, self.today, fy_month=self.cfg.fiscal_year_start_month,
+                                            stale_after=self.cfg.stale_after_days)
+        self._first = first_view
         if self.cfg.theme in self.available_themes:
             self.theme = self.cfg.theme
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)
         self.switch_mode("objectives")
-        # First paint the (empty) screen, then load: start-up never waits for the database.
-        self.call_after_refresh(self.reload)
+        # The load runs in a worker while the first frame paints: start-up never waits for the database.
+        self.reload()
 
     # --- state ------------------------------------------------------------------------
 
     def _open_engine(self) -> Engine:
-        """The open database, for the services the screens call (data has loaded by then)."""
-        if self.engine is None:
-            raise OkrError("the database is not open yet")
-        return self.engine
+        """The open database, for the services the screens call from their workers: opened on
+        the first write when the views so far came from okrtui.quickread."""
+        engine = self._ensure_engine()
+        if engine is None:
+            raise OkrError(self.open_error or "the database could not be opened")
+        return engine
+
+    def _ensure_engine(self) -> Engine | None:
+        """Open the database (importing the storage layer, migrating, filling the demo) once, in
+        whichever worker needs it first; None when it cannot be opened (the app then ends)."""
+        with self._opening:
+            if self.engine is not None or self.open_error is not None:
+                return self.engine
+            from okrtui.store import open_engine
+
+            assert self.db_path is not None  # the constructor takes an engine or a path
+            try:
+                engine = open_engine(self.db_path)
+                if self.demo:
+                    from okrtui import demo
+
+                    demo.load(engine, self.today, self.cfg.fiscal_year_start_month)
+            except OkrError as err:
+                self.open_error = str(err)
+                self.call_from_thread(self._cannot_open, str(err))
+                return None
+            self.engine = engine
+            return engine
+
+    def warm_storage(self) -> None:
+        """A form is open: open the database now, while the user types, so the save does not wait."""
+        if self.engine is None and self.db_path is not None:
+            self._warm()
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _warm(self) -> None:
+        self._ensure_engine()
 
     def reload(self) -> None:
         self.generation += 1
@@ -147,36 +187,48 @@ class OkrApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, span: periods.Span, generation: int) -> None:
-        # The storage layer is imported here, in the worker: the first frame never waits for it.
-        from okrtui import editing, lint, report, views
-        from okrtui.model import Team
-        from okrtui.store import identity, my_id, open_engine, reading, writing
+        from okrtui import lint, views
 
         if self.engine is None:
-            assert self.db_path is not None  # the constructor takes an engine or a path
-            try:
-                self.engine = open_engine(self.db_path)
-                if self.demo:
-                    from okrtui import demo
-
-                    demo.load(self.engine, self.today, self.cfg.fiscal_year_start_month)
-            except OkrError as err:
-                self.call_from_thread(self._cannot_open, str(err))
+            # Read with the standard library while it can: a reading session (a lead's review)
+            # never imports SQLAlchemy; the first form opens the database (warm_storage).
+            quick = self._quick_read(span)
+            if quick is not None:
+                rep, me = quick.report, quick.me
+                self.post_message(DataLoaded(Snapshot(rep, me, _my_team(rep, me), quick.dependencies,
+                                                      quick.reflections, lint.check(views.own(rep, me)), generation)))
                 return
+        # The storage layer is imported here, in the worker: the first frame never waits for it.
+        from okrtui import editing, report
+        from okrtui.store import identity, my_id, reading, writing
 
-        with reading(self.engine) as session:
+        engine = self._ensure_engine()
+        if engine is None:
+            return
+        with reading(engine) as session:
             me = my_id(session)
         if not me:  # a new database: "me" is made once, before the first view needs it
-            with writing(self.engine) as session:
+            with writing(engine) as session:
                 me = identity(session, self.cfg.name, self.cfg.email).id
-        with reading(self.engine) as session:
+        with reading(engine) as session:
             rep = report.build(session, span, self.today, me, team=True, stale_after=self.cfg.stale_after_days)
-            team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
-            my_team = session.get(Team, team_ids[0]) if team_ids else None
-            snapshot = Snapshot(rep, me, my_team, editing.dependencies(session),
-                                editing.reflections(session, me, span.label), lint.check(views.own(rep, me)),
-                                generation)
-        self.post_message(DataLoaded(snapshot))
+            deps = [views.DependencyView(*(getattr(d, c) for c in views.DEPENDENCY_COLUMNS))
+                    for d in editing.dependencies(session)]
+            reflections = editing.reflections(session, me, span.label)
+        self.post_message(DataLoaded(Snapshot(rep, me, _my_team(rep, me), deps, reflections,
+                                              lint.check(views.own(rep, me)), generation)))
+
+    def _quick_read(self, span: periods.Span) -> quickread.Read | None:
+        """The period read by okrtui.quickread: the first one was started before Textual loaded."""
+        first, self._first = self._first, None
+        if first is not None and first.today == self.today:
+            quick = first.result()
+            if quick is not None and quick.span == span:
+                return quick
+        if self.demo or not isinstance(self.db_path, Path):
+            return None
+        return quickread.read(self.db_path, span.label, self.today, team=True,
+                              fy_month=self.cfg.fiscal_year_start_month, stale_after=self.cfg.stale_after_days)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's unexpected failure lands: a message, never a dead app."""
@@ -190,7 +242,6 @@ class OkrApp(App[None], inherit_bindings=False):
             self.reload()
 
     def _cannot_open(self, message: str) -> None:
-        self.open_error = message
         self.exit(return_code=2)
 
     def on_data_loaded(self, message: DataLoaded) -> None:
@@ -339,9 +390,16 @@ class OkrApp(App[None], inherit_bindings=False):
         self.call_after_refresh(self.screen.run_action, action)
 
 
-def run_app(db_path: Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False) -> None:
+def _my_team(rep: PeriodReport, me: str) -> TeamView | None:
+    """The team of the user's first objective in the period, whose mission and vision show on top."""
+    team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
+    return rep.teams.get(team_ids[0]) if team_ids else None
+
+
+def run_app(db_path: Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
+            first_view: quickread.Prefetch | None = None) -> None:
     """Open the TUI; a database that cannot be opened ends it with one error line."""
-    app = OkrApp(db_path, cfg, today, demo=demo)
+    app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view)
     try:
         app.run()
     finally:

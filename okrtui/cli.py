@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
     from sqlmodel import Session
 
     from okrtui.config import Config
+    from okrtui.views import PeriodReport
 
 from okrtui import __version__
 from okrtui.errors import OkrError
@@ -179,6 +180,27 @@ class Context:
         self.engines.append(engine)
         return engine
 
+    def period_report(self, label: str | None, as_of: dt.date | None, *, team: bool,
+                      today: dt.date | None = None) -> tuple[PeriodReport, str]:
+        """The period's views and the user's id. Read with the standard library when it can
+        (okrtui.quickread: no SQLAlchemy to import), else through the store, which also migrates
+        an old schema and names what is wrong with a database."""
+        from okrtui import quickread
+
+        cfg, today = self.config, today or self.today
+        quick = quickread.read(self.db_path(), label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
+                               stale_after=cfg.stale_after_days)
+        if quick is not None:
+            return quick.report, quick.me
+        from okrtui import report
+        from okrtui.store import my_id, reading
+
+        with reading(self.engine(create=False)) as session:
+            span = report.resolve_period(session, label, today, cfg.fiscal_year_start_month)
+            me = my_id(session)
+            rep = report.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
+        return rep, me
+
     def close(self) -> None:
         # Closed now, not whenever the garbage collector gets to them: SQLite checkpoints
         # its WAL into the file when the last connection closes.
@@ -241,9 +263,15 @@ def cmd_tui(ctx: Context) -> int:
         path = Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
     else:
         path = ctx.db_path()
+    today = ctx.args.tui_as_of or ctx.today
+    first_view = None
+    if isinstance(path, Path) and not ctx.args.demo:  # read while Textual imports (docs/performance.md)
+        from okrtui.quickread import Prefetch
+
+        first_view = Prefetch(path, today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
     from okrtui.app import run_app  # the only place Textual is imported
 
-    run_app(path, cfg, ctx.args.tui_as_of or ctx.today, demo=ctx.args.demo)
+    run_app(path, cfg, today, demo=ctx.args.demo, first_view=first_view)
     return EXIT_OK
 
 
@@ -311,31 +339,19 @@ def cmd_checkin(ctx: Context) -> int:
 
 
 def cmd_report(ctx: Context) -> int:
-    from okrtui import render, report
-    from okrtui.store import my_id, reading
+    from okrtui import render
 
     args = ctx.args
-    cfg = ctx.config
-    with reading(ctx.engine(create=False)) as session:
-        span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
-        me = my_id(session)
-        rep = report.build(session, span, args.as_of or ctx.today, me, team=args.team,
-                           stale_after=cfg.stale_after_days)
-    _emit(render.render(rep, args.format, team=args.team, stale_after=cfg.stale_after_days))
+    rep, _ = ctx.period_report(args.period, args.as_of, team=args.team)
+    _emit(render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days))
     return EXIT_OK
 
 
 def cmd_lint(ctx: Context) -> int:
-    from okrtui import lint, report
-    from okrtui.store import my_id, reading
+    from okrtui import lint
 
     args = ctx.args
-    cfg = ctx.config
-    with reading(ctx.engine(create=False)) as session:
-        span = report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
-        me = my_id(session)
-        rep = report.build(session, span, args.as_of or ctx.today, me, team=False,
-                           stale_after=cfg.stale_after_days)
+    rep, _ = ctx.period_report(args.period, args.as_of, team=False)
     findings = lint.check(rep)
     _emit(lint.render(rep, findings, args.format))
     return EXIT_PROBLEMS if any(f.level == "error" for f in findings) else EXIT_OK
@@ -438,17 +454,12 @@ def cmd_admin(ctx: Context) -> int:
 
 
 def cmd_due(ctx: Context) -> int:
-    from okrtui import report
-    from okrtui.store import my_id, reading
     from okrtui.text import plain
+    from okrtui.views import due
 
-    cfg = ctx.config
     day = ctx.args.as_of or ctx.today
-    with reading(ctx.engine(create=False)) as session:
-        span = report.resolve_period(session, None, day, cfg.fiscal_year_start_month)
-        me = my_id(session)
-        rep = report.build(session, span, day, me, team=True, stale_after=cfg.stale_after_days)
-    rows = report.due(rep, me)
+    rep, me = ctx.period_report(None, day, team=True, today=day)
+    rows = due(rep, me)
     for kr in rows:
         last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
         print(f"{kr.id}  {plain(kr.title)}  last check-in {last}")

@@ -10,24 +10,38 @@ from typing import Any
 from okrtui import periods, teamview
 from okrtui.review import week_review
 from okrtui.text import count, csv_cell, md_cell, plain
-from okrtui.views import KRView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
+from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
 
 
-def to_json(rep: PeriodReport) -> str:
-    doc = {
+def report_doc(rep: PeriodReport) -> dict[str, Any]:
+    """The report (okrtui-report/1) as one JSON value."""
+    return {
         "format": "okrtui-report/1",
         "period": rep.period.label,
         "as_of": rep.as_of.isoformat(),
-        "objectives": [
-            {
-                "id": o.id, "title": o.title, "owner": o.owner_id, "level": o.level, "team": o.team_id,
-                "status": o.status, "score": r4(o.score), "grade": o.grade, "band": o.band,
-                "key_results": [_kr_json(kr) for kr in o.key_results],
-            }
-            for o in rep.objectives
-        ],
+        "objectives": [{**_objective_json(o), "key_results": [_kr_json(kr) for kr in o.key_results]}
+                       for o in rep.objectives],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def to_json(rep: PeriodReport) -> str:
+    """report_doc(rep), one objective and one KR per line. The C encoder runs only without
+    indent=; indenting it all went through the pure-Python encoder, a second per 10,000 KRs."""
+    dump = json.JSONEncoder(ensure_ascii=False).encode
+    head = {"format": "okrtui-report/1", "period": rep.period.label, "as_of": rep.as_of.isoformat()}
+    lines = ["{"] + [f"  {dump(key)}: {dump(value)}," for key, value in head.items()]
+    objectives = []
+    for o in rep.objectives:
+        start = dump(_objective_json(o))[:-1]  # without its closing brace
+        krs = ",\n".join(f"      {dump(_kr_json(kr))}" for kr in o.key_results)
+        objectives.append(f'    {start}, "key_results": [\n{krs}\n    ]}}' if krs else f'    {start}, "key_results": []}}')
+    lines.append('  "objectives": [' + ("\n" + ",\n".join(objectives) + "\n  ]" if objectives else "]"))
+    return "\n".join(lines) + "\n}"
+
+
+def _objective_json(o: ObjectiveView) -> dict[str, Any]:
+    return {"id": o.id, "title": o.title, "owner": o.owner_id, "level": o.level, "team": o.team_id,
+            "status": o.status, "score": r4(o.score), "grade": o.grade, "band": o.band}
 
 
 def _kr_json(kr: KRView) -> dict[str, Any]:

@@ -6,18 +6,11 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from okrtui import periods
+from okrtui import periods, views
 from okrtui.errors import OkrError
 from okrtui.model import Period, Person, Team
 from okrtui.store import check_ins_in, key_results_in, objectives_in
-from okrtui.views import (
-    CheckInView,
-    KRView,
-    ObjectiveView,
-    PeriodReport,
-    compute_kr,
-    compute_objective,
-)
+from okrtui.views import CheckInView, PeriodReport
 
 
 def resolve_period(session: Session, label: str | None, today: dt.date, fy_month: int = 1) -> periods.Span:
@@ -53,32 +46,14 @@ def build(
 ) -> PeriodReport:
     """Every objective of the period (own ones only unless team) with its numbers."""
     origin = None if team else me
-    # Views are built from rows by column name: a reordered query cannot swap two fields.
-    views = {row.id: ObjectiveView(**row._mapping) for row in objectives_in(session, span.label, origin)}
-    krs: dict[str, KRView] = {}
-    for row in key_results_in(session, span.label, origin):
-        view = KRView(**row._mapping, check_ins=[])
-        krs[view.id] = view
-        views[view.objective_id].key_results.append(view)
     # Only what was known on as_of counts (okr-method.md): later check-ins are not read at all.
     last_day = min(span.end, as_of)
-    for c in check_ins_in(session, span.label, span.start, last_day, origin):
-        # already ordered by date, then creation
-        krs[c.kr_id].check_ins.append(CheckInView(c.id, date=c.date, value=c.value, confidence=c.confidence,
-                                                  note=c.note))
-    for obj in views.values():
-        for kr in obj.key_results:
-            compute_kr(kr, span, as_of, obj.status == "active", stale_after, obj.activated_on)
-        compute_objective(obj)
     people = {pid: name or pid for pid, name in session.execute(select(Person.id, Person.name)).all()}
-    teams = {t.id: t for t in session.exec(select(Team).where(col(Team.deleted).is_(False))).all()}
-    return PeriodReport(span, as_of, list(views.values()), people, teams)
-
-
-def due(rep: PeriodReport, me: str) -> list[KRView]:
-    """The active KRs `me` answers for (as owner, or as maker of an unowned KR) that are stale."""
-    return [kr for o in rep.objectives if o.status == "active" for kr in o.key_results
-            if kr.stale and (kr.owner_id == me or (kr.owner_id is None and kr.origin == me))]
+    teams = {t.id: views.TeamView(*(getattr(t, c) for c in views.TEAM_COLUMNS))
+             for t in session.exec(select(Team).where(col(Team.deleted).is_(False))).all()}
+    return views.assemble(span, as_of, objectives_in(session, span.label, origin),
+                          key_results_in(session, span.label, origin),
+                          check_ins_in(session, span.label, span.start, last_day, origin), people, teams, stale_after)
 
 
 def kr_check_ins(session: Session, kr_id: str, span: periods.Span) -> list[CheckInView]:

@@ -12,8 +12,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from okrtui.lint import Finding
-    from okrtui.model import Dependency, Team
-    from okrtui.views import PeriodReport
+    from okrtui.views import DependencyView, PeriodReport, TeamView
 
 
 @dataclass
@@ -22,8 +21,8 @@ class Snapshot:
 
     report: PeriodReport
     me: str
-    my_team: Team | None = None
-    dependencies: list[Dependency] = field(default_factory=list)
+    my_team: TeamView | None = None
+    dependencies: list[DependencyView] = field(default_factory=list)
     reflections: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # of the user's own objectives
     generation: int = 0  # which load made it: a stale load's snapshot is dropped

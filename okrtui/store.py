@@ -23,6 +23,7 @@ from okrtui.errors import OkrError
 from okrtui.migrations import LATEST, MIGRATIONS
 from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
 from okrtui.text import count
+from okrtui.views import CHECK_IN_COLUMNS, KR_COLUMNS, OBJECTIVE_COLUMNS
 
 BUSY_TIMEOUT_S = 30
 
@@ -379,11 +380,6 @@ def _short(title: str, width: int = 30) -> str:
 
 # The period queries below run through Core (session.connection()), not the ORM:
 # plain tuples, no result processing per entity. That is most of a 10,000-KR load.
-OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id", "parent_id", "status",
-                     "visibility", "origin", "position", "activated_on")
-KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",
-              "weight", "self_score", "score_comment", "origin", "position")
-CHECK_IN_COLUMNS = ("kr_id", "id", "date", "value", "confidence", "note")
 
 
 def _live_objectives(period_id: str, origin: str | None) -> list[ColumnElement[bool]]:

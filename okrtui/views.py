@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,13 +93,30 @@ class ObjectiveView:
     band: str | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class TeamView:
+    id: str
+    name: str
+    mission: str
+    vision: str
+    origin: str
+
+
+@dataclass(slots=True, frozen=True)
+class DependencyView:
+    id: str
+    from_id: str
+    to_id: str
+    note: str
+
+
 @dataclass
 class PeriodReport:
     period: periods.Span
     as_of: dt.date
     objectives: list[ObjectiveView]
     people: dict[str, str]
-    teams: dict[str, Any]  # id → okrtui.model.Team
+    teams: dict[str, TeamView]
 
     def person(self, pid: str | None) -> str:
         if pid is None:
@@ -118,9 +136,49 @@ class PeriodReport:
         return counts
 
 
+# The columns a period is read with, in the order the views take them: the ORM path
+# (okrtui.store) and the standard-library path (okrtui.quickread) select exactly these.
+OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id", "parent_id", "status",
+                     "visibility", "origin", "position", "activated_on")
+KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",
+              "weight", "self_score", "score_comment", "origin", "position")  # KRView's first fields, in order
+CHECK_IN_COLUMNS = ("kr_id", "id", "date", "value", "confidence", "note")
+TEAM_COLUMNS = ("id", "name", "mission", "vision", "origin")
+DEPENDENCY_COLUMNS = ("id", "from_id", "to_id", "note")
+
+
+def assemble(span: periods.Span, as_of: dt.date, objectives: Iterable[Sequence[Any]], key_results: Iterable[Sequence[Any]],
+             check_ins: Iterable[Sequence[Any]], people: dict[str, str], teams: dict[str, TeamView],
+             stale_after: int = 7) -> PeriodReport:
+    """The period's views from rows in the column orders above (check-ins oldest first per KR), with
+    every number computed: the one place rows become scores, whichever path read them."""
+    views: dict[str, ObjectiveView] = {}
+    for row in objectives:
+        values = dict(zip(OBJECTIVE_COLUMNS, row, strict=True))
+        views[values["id"]] = ObjectiveView(**values)
+    krs: dict[str, KRView] = {}
+    for row in key_results:
+        kr = KRView(*row, [])  # type: ignore[call-arg]  # KR_COLUMNS are KRView's leading fields
+        krs[kr.id] = kr
+        views[kr.objective_id].key_results.append(kr)
+    for kr_id, cid, day, value, confidence, note in check_ins:
+        krs[kr_id].check_ins.append(CheckInView(cid, day, value, confidence, note))
+    for obj in views.values():
+        for kr in obj.key_results:
+            compute_kr(kr, span, as_of, obj.status == "active", stale_after, obj.activated_on)
+        compute_objective(obj)
+    return PeriodReport(span, as_of, list(views.values()), people, teams)
+
+
 def own(rep: PeriodReport, me: str) -> PeriodReport:
     """The same report limited to the local user's own objectives."""
     return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.origin == me], rep.people, rep.teams)
+
+
+def due(rep: PeriodReport, me: str) -> list[KRView]:
+    """The active KRs `me` answers for (as owner, or as maker of an unowned KR) that are stale."""
+    return [kr for o in rep.objectives if o.status == "active" for kr in o.key_results
+            if kr.stale and (kr.owner_id == me or (kr.owner_id is None and kr.origin == me))]
 
 
 def stale_from(span: periods.Span, activated_on: dt.date | None) -> dt.date:

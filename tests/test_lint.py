@@ -4,7 +4,7 @@ import json
 import pytest
 
 from okrtui import lint, periods
-from okrtui.report import KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
+from okrtui.views import KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
 
 SPAN = periods.quarter("2026-Q4")
 TODAY = dt.date(2026, 11, 26)

@@ -113,6 +113,7 @@ class Dialog(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.mount(Footer())
+        self.app.warm_storage()  # a dialog may save: the database opens while the user reads or types
 
 
 class FormScreen(Dialog):
