@@ -181,15 +181,16 @@ class Context:
         return engine
 
     def period_report(self, label: str | None, as_of: dt.date | None, *, team: bool,
-                      today: dt.date | None = None) -> tuple[PeriodReport, str]:
+                      today: dt.date | None = None, notes: bool = False) -> tuple[PeriodReport, str]:
         """The period's views and the user's id. Read with the standard library when it can
         (okrtui.quickread: no SQLAlchemy to import), else through the store, which also migrates
-        an old schema and names what is wrong with a database."""
+        an old schema and names what is wrong with a database. Check-ins' notes are read only
+        when `notes`."""
         from okrtui import quickread
 
         cfg, today = self.config, today or self.today
         quick = quickread.read(self.db_path(), label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
-                               stale_after=cfg.stale_after_days)
+                               stale_after=cfg.stale_after_days, notes=notes)
         if quick is not None:
             return quick.report, quick.me
         from okrtui import report
@@ -342,7 +343,7 @@ def cmd_report(ctx: Context) -> int:
     from okrtui import render
 
     args = ctx.args
-    rep, _ = ctx.period_report(args.period, args.as_of, team=args.team)
+    rep, _ = ctx.period_report(args.period, args.as_of, team=args.team, notes=render.uses_notes(args.format, args.team))
     _emit(render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days))
     return EXIT_OK
 

@@ -174,6 +174,11 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
     return "\n".join(out) + "\n"
 
 
+def uses_notes(fmt: str, team: bool) -> bool:
+    """Whether a rendering shows check-in notes (the team Markdown quotes each KR's latest)."""
+    return fmt == "md" and team
+
+
 def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7) -> str:
     if fmt == "json":
         return to_json(rep) + "\n"

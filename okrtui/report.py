@@ -53,7 +53,8 @@ def build(
              for t in session.exec(select(Team).where(col(Team.deleted).is_(False))).all()}
     return views.assemble(span, as_of, objectives_in(session, span.label, origin),
                           key_results_in(session, span.label, origin),
-                          check_ins_in(session, span.label, span.start, last_day, origin), people, teams, stale_after)
+                          views.by_kr(check_ins_in(session, span.label, span.start, last_day, origin)), people, teams,
+                          stale_after)
 
 
 def kr_check_ins(session: Session, kr_id: str, span: periods.Span) -> list[CheckInView]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from okrtui import periods, scoring
 from okrtui.domain import VALUE_KINDS
 from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, points_of, stale_from
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: the objective's grade is filled in once all its rows exist
 class ReviewRow:
     objective: ObjectiveView
     kr: KRView
@@ -45,7 +45,9 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
          stale_after: int) -> ReviewRow:
     now_pts, prev_pts = _upto(kr, as_of), _upto(kr, before)
     spec = kr.spec
-    prog_now = scoring.progress(spec, points_of(now_pts))
+    # Up to the report's own day (the usual review) the KR's numbers are already computed.
+    current = len(now_pts) == len(kr.check_ins)
+    prog_now = kr.progress if current else scoring.progress(spec, points_of(now_pts))
     prog_prev = scoring.progress(spec, points_of(prev_pts))
     value_now = now_pts[-1].value if now_pts else None
     value_prev = prev_pts[-1].value if prev_pts else None
@@ -63,7 +65,7 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
         o, kr, value_now,
         None if value_now is None or value_prev is None else value_now - value_prev,
         prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
-        scoring.forecast(spec, points_of(now_pts), span.start, span.end), None, None,
+        kr.forecast if current else scoring.forecast(spec, points_of(now_pts), span.start, span.end), None, None,
     )
 
 
@@ -83,7 +85,9 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
         score = scoring.objective_score((kr.weight, scoring.kr_score(kr.self_score, row.progress))
                                         for kr, row in zip(scorable, rows, strict=True))
         grade = scoring.grade(score)
-        rows = [replace(row, objective_grade=grade, objective_band=scoring.band(grade)) for row in rows]
+        band = scoring.band(grade)
+        for row in rows:
+            row.objective_grade, row.objective_band = grade, band
         for row in rows:
             if row.pace:
                 counts[row.pace] += 1

@@ -11,9 +11,20 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 # Float noise must not flip a pace boundary (0.6 - 0.1 is 0.49999999999999994).
 EPS = 1e-9
+
+
+class Measured(Protocol):
+    """What scoring reads of a check-in: a Point, or the views' CheckInView as it is (no copies)."""
+
+    @property
+    def date(self) -> dt.date: ...
+
+    @property
+    def value(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,7 @@ def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     return max(lo, min(hi, x))
 
 
-def current(spec: Spec, points: Sequence[Point]) -> float | None:
+def current(spec: Spec, points: Sequence[Measured]) -> float | None:
     """Latest value in the period; with no check-in, the start (None for kinds without one)."""
     if points:
         return points[-1].value
@@ -59,7 +70,7 @@ def value_progress(spec: Spec, value: float | None) -> float:
     raise ValueError(f"value_progress is for increase/decrease, not {spec.kind}")
 
 
-def progress(spec: Spec, points: Sequence[Point]) -> float:
+def progress(spec: Spec, points: Sequence[Measured]) -> float:
     """Progress in [0, 1] from the period's check-ins (oldest first)."""
     kind = spec.kind
     if kind in ("increase", "decrease"):
@@ -76,7 +87,7 @@ def progress(spec: Spec, points: Sequence[Point]) -> float:
     raise ValueError(f"unknown KR kind {kind!r}")
 
 
-def preview_progress(spec: Spec, points: Sequence[Point], new: Point) -> float:
+def preview_progress(spec: Spec, points: Sequence[Measured], new: Measured) -> float:
     """Progress the KR would have with one more check-in (made last): what the check-in form shows."""
     return progress(spec, sorted([*points, new], key=lambda p: p.date))  # stable: same-day order kept
 
@@ -130,7 +141,7 @@ def pace(spec: Spec, prog: float, exp: float) -> str | None:
     return "behind"
 
 
-def forecast(spec: Spec, points: Sequence[Point], start: dt.date, end: dt.date) -> float | None:
+def forecast(spec: Spec, points: Sequence[Measured], start: dt.date, end: dt.date) -> float | None:
     """Least-squares line through (day, progress), read at the period's end, clamped."""
     if spec.kind not in ("increase", "decrease"):
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from okrtui import periods, scoring
@@ -61,7 +62,7 @@ def _y_range(values: list[float]) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-def forecast_line(spec: scoring.Spec, points: list[scoring.Point], span: periods.Span) -> tuple[float, float] | None:
+def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span) -> tuple[float, float] | None:
     """The least-squares progress line's (progress at the first check-in, progress at the period's
     end), both clamped: its end is exactly `scoring.forecast`."""
     end_progress = scoring.forecast(spec, points, span.start, span.end)
@@ -88,7 +89,7 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
         lines.append(Line(f"start {fmt_num(start)}", [0, days], [start, start], "_", "white"))
         lines.append(Line(f"target {fmt_num(target)}", [0, days], [target, target], "=", "green"))
         lines.append(Line("expected pace", [0, days], [start, target], "·", "blue"))
-        fc = forecast_line(kr.spec, [scoring.Point(c.date, c.value) for c in shown], span)
+        fc = forecast_line(kr.spec, shown, span)
         if fc is not None:
             to_value = [start + p * (target - start) for p in fc]
             lines.append(Line("forecast", [xs[0], float(days)], to_value, "-", "magenta"))
@@ -115,7 +116,7 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
 
 def progress_at(kr: KRView, day: dt.date) -> float:
     """The KR's progress with the check-ins made up to `day`."""
-    return scoring.progress(kr.spec, [scoring.Point(c.date, c.value) for c in kr.check_ins if c.date <= day])
+    return scoring.progress(kr.spec, [c for c in kr.check_ins if c.date <= day])
 
 
 KR_MARKERS = "123456789"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from okrtui import periods, scoring
@@ -28,9 +30,9 @@ class CheckInView:
     note: str
 
 
-def points_of(check_ins: list[CheckInView]) -> list[scoring.Point]:
-    """Check-ins as scoring sees them; the list is already oldest first."""
-    return [scoring.Point(c.date, c.value) for c in check_ins]
+def points_of(check_ins: list[CheckInView]) -> Sequence[scoring.Measured]:
+    """Check-ins as scoring sees them: the list itself (already oldest first), no copies."""
+    return check_ins
 
 
 @dataclass(slots=True)
@@ -69,7 +71,7 @@ class KRView:
         return scoring.Spec(self.kind, self.start, self.target, self.low, self.high)
 
     @property
-    def points(self) -> list[scoring.Point]:
+    def points(self) -> Sequence[scoring.Measured]:
         return points_of(self.check_ins)
 
 
@@ -147,11 +149,22 @@ TEAM_COLUMNS = ("id", "name", "mission", "vision", "origin")
 DEPENDENCY_COLUMNS = ("id", "from_id", "to_id", "note")
 
 
+def by_kr(rows: Iterable[Sequence[Any]], day: Callable[[Any], dt.date] | None = None
+          ) -> Iterator[tuple[str, list[CheckInView]]]:
+    """CHECK_IN_COLUMNS rows ordered by KR (then date) as (kr_id, that KR's check-ins, oldest first).
+    `day` turns a stored date into a date (the standard-library path reads ISO text)."""
+    for kr_id, group in groupby(rows, key=itemgetter(0)):
+        if day is None:
+            yield kr_id, [CheckInView(cid, date, value, conf, note) for _, cid, date, value, conf, note in group]
+        else:
+            yield kr_id, [CheckInView(cid, day(date), value, conf, note) for _, cid, date, value, conf, note in group]
+
+
 def assemble(span: periods.Span, as_of: dt.date, objectives: Iterable[Sequence[Any]], key_results: Iterable[Sequence[Any]],
-             check_ins: Iterable[Sequence[Any]], people: dict[str, str], teams: dict[str, TeamView],
+             check_ins: Iterable[tuple[str, list[CheckInView]]], people: dict[str, str], teams: dict[str, TeamView],
              stale_after: int = 7) -> PeriodReport:
-    """The period's views from rows in the column orders above (check-ins oldest first per KR), with
-    every number computed: the one place rows become scores, whichever path read them."""
+    """The period's views from rows in the column orders above and each KR's check-ins (by_kr),
+    with every number computed: the one place rows become scores, whichever path read them."""
     views: dict[str, ObjectiveView] = {}
     for row in objectives:
         values = dict(zip(OBJECTIVE_COLUMNS, row, strict=True))
@@ -161,8 +174,8 @@ def assemble(span: periods.Span, as_of: dt.date, objectives: Iterable[Sequence[A
         kr = KRView(*row, [])  # type: ignore[call-arg]  # KR_COLUMNS are KRView's leading fields
         krs[kr.id] = kr
         views[kr.objective_id].key_results.append(kr)
-    for kr_id, cid, day, value, confidence, note in check_ins:
-        krs[kr_id].check_ins.append(CheckInView(cid, day, value, confidence, note))
+    for kr_id, items in check_ins:
+        krs[kr_id].check_ins = items
     for obj in views.values():
         for kr in obj.key_results:
             compute_kr(kr, span, as_of, obj.status == "active", stale_after, obj.activated_on)

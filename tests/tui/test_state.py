@@ -51,3 +51,41 @@ async def test_a_failing_load_is_a_message_not_a_dead_app(tmp_path, monkeypatch)
         assert app.is_running
         await press(pilot, "c")  # still answers keys
         assert app.current_mode == "checkin"
+
+
+async def test_a_path_app_reads_without_the_orm_then_opens_it_for_the_first_save(tmp_path):
+    """The first view comes from okrtui.quickread; the check-in form opens the database, and the
+    save and the reload after it go through the store."""
+    from pathlib import Path
+
+    from sqlmodel import select
+
+    from okrtui import demo
+    from okrtui.config import Config
+    from okrtui.model import CheckIn
+    from okrtui.store import open_engine, reading
+
+    from .conftest import TODAY, RecordingApp
+
+    path = Path(tmp_path / "p.db")
+    engine = open_engine(path)
+    demo.load(engine, TODAY)
+    engine.dispose()
+    app = RecordingApp(path, Config(cursor_blink=False), TODAY, native_ansi=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.engine is None and app.data is not None
+        await press(pilot, "c", "enter")
+        await settle(pilot)
+        assert app.engine is not None  # opened while the form is on screen
+        await press(pilot, "enter")  # saves the pre-filled last value
+        assert app.screen.__class__.__name__ == "CheckinScreen"
+        with reading(app.engine) as session:
+            dates = [c.date for c in session.exec(select(CheckIn).where(CheckIn.date == TODAY))]
+        assert dates, "the save reached the database"
+        await press(pilot, "f5")  # now through the store: the same views as a fresh quick read
+        from okrtui import quickread
+
+        fresh = quickread.read(path, None, TODAY)
+        assert fresh is not None and app.data.report == fresh.report
+    app.engine.dispose()

@@ -1,0 +1,120 @@
+"""The standard-library read (okrtui.quickread) gives exactly what the ORM path gives, or None."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okrtui import demo, editing, quickread, report, views
+from okrtui.migrations import LATEST
+from okrtui.model import CheckIn, Meta
+from okrtui.store import my_id, open_engine, reading, writing
+
+TODAY = dt.date(2026, 11, 26)
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("quick") / "demo.db"
+    engine = open_engine(path)
+    demo.load(engine, TODAY)
+    engine.dispose()
+    return path
+
+
+def orm(path: Path, label: str | None, as_of: dt.date, team: bool) -> tuple[views.PeriodReport, str, list, dict]:
+    engine = open_engine(path, create=False)
+    try:
+        with reading(engine) as session:
+            span = report.resolve_period(session, label, TODAY)
+            me = my_id(session)
+            rep = report.build(session, span, as_of, me, team=team)
+            deps = [views.DependencyView(d.id, d.from_id, d.to_id, d.note) for d in editing.dependencies(session)]
+            return rep, me, deps, editing.reflections(session, me, span.label)
+    finally:
+        engine.dispose()
+
+
+def test_the_schema_version_it_expects_is_the_latest():
+    assert quickread.SCHEMA == LATEST
+
+
+@pytest.mark.parametrize("label", [None, "2026-Q3", "2027-Q1"])
+@pytest.mark.parametrize("team", [True, False])
+@pytest.mark.parametrize("as_of", [TODAY, dt.date(2026, 10, 15), dt.date(2027, 3, 1)])
+def test_both_paths_give_the_same_period(demo_db, label, team, as_of):
+    quick = quickread.read(demo_db, label, TODAY, as_of, team=team)
+    assert quick is not None
+    rep, me, deps, reflections = orm(demo_db, label, as_of, team)
+    assert quick.report == rep  # every view, every number, every check-in in order
+    assert (quick.me, quick.dependencies, quick.reflections) == (me, deps, reflections)
+    assert quick.report.objectives or label == "2027-Q1"
+
+
+def test_without_notes_only_ids_and_notes_are_left_out(demo_db):
+    full = quickread.read(demo_db, None, TODAY)
+    bare = quickread.read(demo_db, None, TODAY, notes=False)
+    assert full is not None and bare is not None
+    pairs = list(zip(full.report.key_results(), bare.report.key_results(), strict=True))
+    assert all((a.progress, a.grade, a.forecast, a.stale) == (b.progress, b.grade, b.forecast, b.stale)
+               for a, b in pairs)
+    assert {c.note for _, b in pairs for c in b.check_ins} == {""}
+
+
+def test_none_where_only_the_orm_path_can_serve(tmp_path, demo_db):
+    assert quickread.read(tmp_path / "missing.db", None, TODAY) is None
+    assert not (tmp_path / "missing.db").exists()  # reading never creates
+    assert quickread.read("postgresql://alice@db/okrs", None, TODAY) is None  # type: ignore[arg-type]
+    old = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema-1.db", old)
+    assert quickread.read(old, None, TODAY) is None  # to migrate first
+    assert quickread.read(demo_db, "no-such-period", TODAY) is None  # the ORM path names the problem
+    fresh = tmp_path / "fresh.db"
+    open_engine(fresh).dispose()  # the schema, but no identity yet
+    assert quickread.read(fresh, None, TODAY) is None
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert quickread.read(garbage, None, TODAY) is None
+
+
+CHECK_INS = st.lists(st.tuples(st.integers(-5, 100), st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 5),
+                               st.booleans()), max_size=25)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=CHECK_INS)
+def test_same_day_order_deletions_and_period_bounds_agree(tmp_path_factory, demo_db, rows):
+    """Check-ins on the same day in any creation order, deleted ones, ones outside the period."""
+    path = tmp_path_factory.mktemp("prop") / "db.db"
+    shutil.copy(demo_db, path)
+    engine = open_engine(path)
+    start = dt.date(2026, 10, 1)
+    with writing(engine) as session:
+        for i, (day, value, minute, deleted) in enumerate(rows):
+            session.add(CheckIn(id=f"c-prop-{i:03d}", kr_id="kr-deploys", date=start + dt.timedelta(days=day),
+                                value=value, author_id="p-alice", origin="p-alice", deleted=deleted,
+                                created_at=f"2026-11-01T09:0{minute}:00.000000Z"))
+    engine.dispose()
+    quick = quickread.read(path, None, TODAY)
+    assert quick is not None
+    assert quick.report == orm(path, None, TODAY, True)[0]
+
+
+def test_an_identity_is_read_like_the_store_reads_it(tmp_path, demo_db):
+    path = tmp_path / "db.db"
+    shutil.copy(demo_db, path)
+    engine = open_engine(path)
+    with writing(engine) as session:
+        row = session.get(Meta, "identity")
+        row.value = "p-bruno"
+        session.add(row)
+    engine.dispose()
+    quick = quickread.read(path, None, TODAY, team=False)
+    assert quick is not None and quick.me == "p-bruno"
+    assert {o.origin for o in quick.report.objectives} == {"p-bruno"}
