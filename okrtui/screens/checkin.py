@@ -43,6 +43,13 @@ def rounds(data: Snapshot) -> list[tuple[KRView, bool]]:
     return sorted(marked, key=lambda m: (not m[1], not m[0].stale))
 
 
+def _round_cells(kr: KRView, is_due: bool, width: int) -> list[Text]:
+    mark = Text("⚠", style="bold yellow") if kr.stale else Text("•", style="bold") if is_due else Text("✓", style="green")
+    return [mark, title_cell(kr.title, width), title_cell(kr_target_text(kr), 12),
+            Text(str(kr.last_check_in or "never"), style="dim"), confidence_cell(kr),
+            sparkline([c.value for c in kr.check_ins], width=6)]
+
+
 class CheckinScreen(OkrScreen):
     # One source for the footer (show=True), the ? help and the command palette (tooltip).
     BINDINGS = [
@@ -62,11 +69,7 @@ class CheckinScreen(OkrScreen):
                                                ("Last", 10), ("Cnf", 3), ("Trend", 6)])
         rows = rounds(data)
         for kr, is_due in rows:
-            mark = Text("⚠", style="bold yellow") if kr.stale else Text("•", style="bold") if is_due else \
-                Text("✓", style="green")
-            table.add_row(mark, title_cell(kr.title, width), title_cell(kr_target_text(kr), 12),
-                          Text(str(kr.last_check_in or "never"), style="dim"), confidence_cell(kr),
-                          sparkline([c.value for c in kr.check_ins], width=6), key=kr.id)
+            table.add_lazy_row(kr.id, _round_cells, kr, is_due, width)  # cells made only when on screen
         if self._advance:
             self._advance = False
             first_due = next((kr.id for kr, is_due in rows if is_due), None)

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from okrtui import periods
-from okrtui.review import week_review
+from okrtui.review import ReviewRow, week_review
 from okrtui.screens.base import OkrScreen
 from okrtui.state import Snapshot
 from okrtui.views import fmt_grade, fmt_num, own
@@ -25,6 +25,22 @@ def signed(x: float | None, digits: int = 2) -> str:
     if abs(x) < 10 ** -digits / 2:
         return "±0"
     return f"{x:+.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:+.0f}"
+
+
+def _row_cells(row: ReviewRow, width: int, wide: bool) -> list[Text | str]:
+    conf = "–" if row.confidence is None else f"{row.confidence:.1f}{row.confidence_trend}"
+    cells: list[Text | str] = [
+        title_cell("· " + row.kr.title, width),
+        Text(row.pace or "", style=PACE_STYLE[row.pace]),
+        title_cell(fmt_num(row.value), 8),
+        Text(signed(row.value_change, 1), style="dim" if not row.value_change else ""),
+        conf,
+        Text("⚠", style="bold yellow") if row.stale else "",
+    ]
+    if wide:
+        cells += [Text(signed(row.progress_change), style="green" if row.progress_change > 0 else "dim"),
+                  "–" if row.forecast is None else f"{row.forecast:.2f}"]
+    return cells
 
 
 class ReviewScreen(OkrScreen):
@@ -61,20 +77,7 @@ class ReviewScreen(OkrScreen):
                 title = title_cell(o.title, width - 4, style="bold")
                 title.append(f" {fmt_grade(row.objective_grade)}", style=BAND_STYLE[row.objective_band])
                 table.add_row(title, *blank, key=f"o:{o.id}")
-            kr = row.kr
-            conf = "–" if row.confidence is None else f"{row.confidence:.1f}{row.confidence_trend}"
-            cells: list[Text | str] = [
-                title_cell("· " + kr.title, width),
-                Text(row.pace or "", style=PACE_STYLE[row.pace]),
-                title_cell(fmt_num(row.value), 8),
-                Text(signed(row.value_change, 1), style="dim" if not row.value_change else ""),
-                conf,
-                Text("⚠", style="bold yellow") if row.stale else "",
-            ]
-            if wide:
-                cells += [Text(signed(row.progress_change), style="green" if row.progress_change > 0 else "dim"),
-                          "–" if row.forecast is None else f"{row.forecast:.2f}"]
-            table.add_row(*cells, key=f"k:{kr.id}")
+            table.add_lazy_row(f"k:{row.kr.id}", _row_cells, row, width, wide)  # cells made only when on screen
         if not table.select_key(keep):
             table.move_cursor(row=0)
         c = review.counts

@@ -29,6 +29,12 @@ if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
 GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
 
+def _kr_cells(kr: KRView, width: int) -> list[Text | str]:
+    return [title_cell("· " + kr.title, width), f"{kr.progress:.2f}",
+            Text("–" if kr.self_score is None else f"{kr.self_score:.1f}", style="dim" if kr.self_score is None else "bold"),
+            grade_bar(kr.score, kr.grade, kr.band), title_cell(kr.score_comment, 16)]
+
+
 class ScoringScreen(OkrScreen):
     BINDINGS = [
         Binding("enter", "score", "Self-score", tooltip="Score the selected KR 0.0-1.0"),
@@ -52,12 +58,7 @@ class ScoringScreen(OkrScreen):
             for kr in o.key_results:
                 total += 1
                 scored += kr.self_score is not None
-                table.add_row(
-                    title_cell("· " + kr.title, width), f"{kr.progress:.2f}",
-                    Text("–" if kr.self_score is None else f"{kr.self_score:.1f}",
-                         style="dim" if kr.self_score is None else "bold"),
-                    grade_bar(kr.score, kr.grade, kr.band), title_cell(kr.score_comment, 16), key=f"k:{kr.id}",
-                )
+                table.add_lazy_row(f"k:{kr.id}", _kr_cells, kr, width)  # cells made only when on screen
         if not table.select_key(keep):
             table.move_cursor(row=0)
         answered = sum(1 for q in REFLECTION_QUESTIONS if data.reflections.get(q, "").strip())
