@@ -309,7 +309,7 @@ class OkrApp(App[None], inherit_bindings=False):
                     views.compute_kr(kr, data.report.period, data.report.as_of, o.status == "active",
                                      self.cfg.stale_after_days, o.activated_on)
                     views.compute_objective(o)
-                    data.findings = lint.check(views.own(data.report, data.me))
+                    data.findings = lint.after_check_ins(views.own(data.report, data.me), data.findings, o, kr_id)
                     self.post_message(DataLoaded(data))
                     return
         self.reload()

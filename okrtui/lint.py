@@ -170,8 +170,26 @@ def negative(title: str) -> bool:
 
 
 def check(rep: PeriodReport) -> list[Finding]:
+    return _ordered(rep, [f for r in RULES for f in r.check(rep)])
+
+
+# The rules that read check-ins (every other rule reads only what the OKRs say).
+CHECK_IN_RULES = ("stale",)
+
+
+def after_check_ins(rep: PeriodReport, findings: list[Finding], objective: ObjectiveView, kr_id: str) -> list[Finding]:
+    """The findings once one KR's check-ins changed: only the check-in rules are run again, for
+    that KR; `check` over 10,000 own KRs would run every rule on every save."""
+    if not any(o is objective for o in rep.objectives):  # a teammate's: no findings of yours change
+        return findings
+    one = PeriodReport(rep.period, rep.as_of, [objective], rep.people, rep.teams)
+    kept = [f for f in findings if f.kr_id != kr_id or f.rule not in CHECK_IN_RULES]
+    redone = [f for r in RULES if r.id in CHECK_IN_RULES for f in r.check(one) if f.kr_id == kr_id]
+    return _ordered(rep, kept + redone)
+
+
+def _ordered(rep: PeriodReport, findings: list[Finding]) -> list[Finding]:
     order = {o.id: i for i, o in enumerate(rep.objectives)}
-    findings = [f for r in RULES for f in r.check(rep)]
     return sorted(findings, key=lambda f: (order.get(f.objective_id, 0), LEVELS.index(f.level), f.rule))
 
 

@@ -104,3 +104,32 @@ def test_lint_exit_1_on_errors(cli, db, tmp_path):
     cli("--db", db, "import", write_doc(tmp_path / "d.json", doc))
     result = cli("--db", db, "lint", "--period", "2026-Q4")
     assert result.code == 1 and "no-key-results" in result.out
+
+
+def test_after_check_ins_equals_a_full_check():
+    """A save re-runs only the check-in rules for its KR, and gets what a full check gets."""
+    import datetime as dt
+
+    from okrtui import lint
+    from okrtui.periods import quarter
+    from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, compute_kr
+
+    span = quarter("2026-Q4")
+    today = dt.date(2026, 11, 26)
+
+    def kr(ident: str, last: dt.date | None) -> KRView:
+        view = KRView(ident, "o", f"Raise {ident} to 10", "increase", "", "p", 0.0, 10.0, None, None, 1.0, None, "",
+                      "p", 0, [CheckInView("c", last, 1.0, None, "")] if last else [])
+        compute_kr(view, span, today, True, 7)
+        return view
+
+    objective = ObjectiveView("o", "Delight users", "", "personal", None, "p", None, "active", "shared", "p", 0,
+                              [kr("a", None), kr("b", dt.date(2026, 10, 5))])
+    rep = PeriodReport(span, today, [objective], {}, {})
+    before = lint.check(rep)
+    assert {f.kr_id for f in before if f.rule == "stale"} == {"a", "b"}
+    fresh = kr("b", dt.date(2026, 11, 25))
+    objective.key_results[1] = fresh
+    after = lint.after_check_ins(rep, before, objective, "b")
+    assert after == lint.check(rep)
+    assert {f.kr_id for f in after if f.rule == "stale"} == {"a"}
