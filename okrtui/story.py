@@ -144,7 +144,7 @@ def objective_chart(obj: ObjectiveView, span: periods.Span, as_of: dt.date) -> C
         xs = [float((d - span.start).days) for d in steps]
         ys = [progress_at(kr, d) for d in steps]
         if xs:  # one legend entry for all: the list under the chart names each number
-            label = "key result (numbered as listed)" if i == 0 else ""
+            label = ("key results" if len(scored) > 1 else "key result") if i == 0 else ""
             lines.append(Line(label, xs, ys, marker, colours[i % len(colours)],
                               legend_marker=f"1–{min(len(scored), len(KR_MARKERS))}" if len(scored) > 1 else ""))
     ticks = [(0.0, "0"), (0.3, ".3"), (0.7, ".7"), (1.0, "1")]
