@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the storage layer loads in the first worker, never before t
 
     from okrtui.screens.base import OkrScreen
     from okrtui.screens.detail import DetailScreen
-    from okrtui.views import CheckInView, PeriodReport, TeamView
+    from okrtui.views import CheckInView, DependencyView, PeriodReport
 
 
 SCREENS = {
@@ -187,16 +187,14 @@ class OkrApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, span: periods.Span, generation: int) -> None:
-        from okrtui import lint, views
+        from okrtui import views
 
         if self.engine is None:
             # Read with the standard library while it can: a reading session (a lead's review)
             # never imports SQLAlchemy; the first form opens the database (warm_storage).
             quick = self._quick_read(span)
             if quick is not None:
-                rep, me = quick.report, quick.me
-                self.post_message(DataLoaded(Snapshot(rep, me, _my_team(rep, me), quick.dependencies,
-                                                      quick.reflections, lint.check(views.own(rep, me)), generation)))
+                self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, generation)
                 return
         # The storage layer is imported here, in the worker: the first frame never waits for it.
         from okrtui import editing, report
@@ -215,8 +213,17 @@ class OkrApp(App[None], inherit_bindings=False):
             deps = [views.DependencyView(*(getattr(d, c) for c in views.DEPENDENCY_COLUMNS))
                     for d in editing.dependencies(session)]
             reflections = editing.reflections(session, me, span.label)
-        self.post_message(DataLoaded(Snapshot(rep, me, _my_team(rep, me), deps, reflections,
-                                              lint.check(views.own(rep, me)), generation)))
+        self._loaded(rep, me, deps, reflections, generation)
+
+    def _loaded(self, rep: PeriodReport, me: str, deps: list[DependencyView], reflections: dict[str, str],
+                generation: int) -> None:
+        """Post a load's snapshot (from either read path), with the user's team and findings."""
+        from okrtui import lint, views
+
+        team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
+        my_team = rep.teams.get(team_ids[0]) if team_ids else None  # its mission and vision show on top
+        self.post_message(DataLoaded(Snapshot(rep, me, my_team, deps, reflections, lint.check(views.own(rep, me)),
+                                              generation)))
 
     def _quick_read(self, span: periods.Span) -> quickread.Read | None:
         """The period read by okrtui.quickread: the first one was started before Textual loaded."""
@@ -388,12 +395,6 @@ class OkrApp(App[None], inherit_bindings=False):
     def _run_on(self, mode: str, action: str) -> None:
         self.action_mode(mode)
         self.call_after_refresh(self.screen.run_action, action)
-
-
-def _my_team(rep: PeriodReport, me: str) -> TeamView | None:
-    """The team of the user's first objective in the period, whose mission and vision show on top."""
-    team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
-    return rep.teams.get(team_ids[0]) if team_ids else None
 
 
 def run_app(db_path: Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,

@@ -188,10 +188,27 @@ def own(rep: PeriodReport, me: str) -> PeriodReport:
     return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.origin == me], rep.people, rep.teams)
 
 
+def answers_for(kr: KRView, me: str) -> bool:
+    """Whether `me` checks in on the KR: its owner, or the maker of an unowned one."""
+    return kr.owner_id == me or (kr.owner_id is None and kr.origin == me)
+
+
 def due(rep: PeriodReport, me: str) -> list[KRView]:
-    """The active KRs `me` answers for (as owner, or as maker of an unowned KR) that are stale."""
+    """The active KRs `me` answers for that are stale."""
     return [kr for o in rep.objectives if o.status == "active" for kr in o.key_results
-            if kr.stale and (kr.owner_id == me or (kr.owner_id is None and kr.origin == me))]
+            if kr.stale and answers_for(kr, me)]
+
+
+def find(rep: PeriodReport, key: str) -> tuple[ObjectiveView | None, KRView | None]:
+    """The objective (and KR) a row key `o:ID` / `k:ID` names in the report: (None, None) if none."""
+    kind, _, ident = key.partition(":")
+    for o in rep.objectives:
+        if kind == "o" and o.id == ident:
+            return o, None
+        for kr in o.key_results:
+            if kind == "k" and kr.id == ident:
+                return o, kr
+    return None, None
 
 
 def stale_from(span: periods.Span, activated_on: dt.date | None) -> dt.date:

@@ -16,7 +16,7 @@ from okrtui import periods, schema, scoring, validate
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen
 from okrtui.state import Snapshot
 from okrtui.text import plain
-from okrtui.views import CheckInView, KRView, fmt_grade, fmt_num, kr_target_text
+from okrtui.views import CheckInView, KRView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import confidence_cell, title_cell
 from okrtui.widgets.sparkline import sparkline
@@ -37,7 +37,7 @@ def rounds(data: Snapshot) -> list[tuple[KRView, bool]]:
     made them: due ones first (stale first among them), then the rest."""
     me = data.me
     krs = [kr for o in data.report.objectives if o.status == "active" for kr in o.key_results
-           if kr.error is None and (kr.owner_id == me or (kr.owner_id is None and kr.origin == me))]
+           if kr.error is None and answers_for(kr, me)]
     today = data.report.as_of
     marked = [(kr, due(kr, today)) for kr in krs]
     return sorted(marked, key=lambda m: (not m[1], not m[0].stale))
@@ -90,7 +90,7 @@ class CheckinScreen(OkrScreen):
         key = self.query_one(OkrTable).current_key
         if key is None or self.data is None:
             return None
-        return next((kr for o in self.data.report.objectives for kr in o.key_results if kr.id == key), None)
+        return find(self.data.report, f"k:{key}")[1]
 
     def action_checkin(self) -> None:
         kr = self.current()

@@ -10,42 +10,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from okrtui import story
+from okrtui.screens.base import OkrScreen
 from okrtui.text import count
-from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, fmt_num, kr_target_text
+from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
-from okrtui.widgets.grade_bar import BAND_STYLE
+from okrtui.widgets.grade_bar import BAND_STYLE, pace_cell
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
-    from okrtui.app import OkrApp
     from okrtui.checkins import Saved
     from okrtui.state import Snapshot
 
-PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
 
-
-def can_check_in(kr: KRView, me: str) -> bool:
-    """Who answers for a KR (as in the check-in round): its owner, or the maker of an unowned one."""
-    return kr.error is None and (kr.owner_id == me or (kr.owner_id is None and kr.origin == me))
-
-
-def find(rep: PeriodReport, ref: str) -> tuple[ObjectiveView | None, KRView | None]:
-    """The objective (and KR) a row key `o:ID` / `k:ID` names in this period."""
-    kind, ident = ref.split(":", 1)
-    for o in rep.objectives:
-        if kind == "o" and o.id == ident:
-            return o, None
-        for kr in o.key_results:
-            if kind == "k" and kr.id == ident:
-                return o, kr
-    return None, None
-
-
-class DetailScreen(Screen[None]):
+class DetailScreen(OkrScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the list"),
         # Priority: the history list below has focus and would take k / j as its own cursor keys.
@@ -54,45 +35,24 @@ class DetailScreen(Screen[None]):
         Binding("c", "checkin", "Check in", tooltip="Record a value for this key result, then come back here"),
     ]
 
-    app: OkrApp
-
     def __init__(self, refs: list[str], index: int = 0) -> None:
         super().__init__()
         self.refs, self.index = refs, index
-        self.shown_version = -1
         self.shown_kr: KRView | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header(icon="◎")
-        yield Static(id="context", classes="context")
+    def body(self) -> ComposeResult:
         with Horizontal(id="story-top"):
             with Vertical(id="story-chart"):
                 yield StoryChart(id="chart")
                 yield Legend(id="legend")
             yield Static(id="numbers")
         yield OkrTable(id="history")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one(OkrTable).focus()
-        self.refresh_data()
-
-    def on_screen_resume(self) -> None:
-        if self.app.data is not None and self.shown_version != self.app.data_version:
-            self.refresh_data()
-
-    def on_resize(self) -> None:
-        self.refresh_data()  # the history's columns and the legend follow the width
 
     @property
     def ref(self) -> str:
         return self.refs[self.index]
 
-    def refresh_data(self) -> None:
-        data = self.app.data
-        if data is None:
-            return
-        self.shown_version = self.app.data_version
+    def show(self, data: Snapshot) -> None:
         obj, kr = find(data.report, self.ref)
         self.shown_kr = kr
         if kr is not None and obj is not None:
@@ -107,8 +67,7 @@ class DetailScreen(Screen[None]):
         width = max(20, self.size.width - 2)
         head = title_cell(title, width, style="bold")
         where = f"{self.index + 1} of {len(self.refs)} · as of {rep.as_of:%b %-d %Y}{'' if mine else ' · read-only'}"
-        line = title_cell(f"{where} · {sub}", width, style="dim")
-        self.query_one("#context", Static).update(Text.assemble(head, "\n", line))
+        self.set_context(head, title_cell(f"{where} · {sub}", width, style="dim"))
 
     def _show_chart(self, chart: story.Chart) -> None:
         self.query_one(StoryChart).draw(chart)
@@ -118,7 +77,7 @@ class DetailScreen(Screen[None]):
         rep = data.report
         unit = f" {kr.unit}" if kr.unit else ""
         self._head(data, f"· {kr.title}", f"{kr.kind} · {rep.person(kr.owner_id)} · in: {obj.title}",
-                      can_check_in(kr, data.me))
+                      answers_for(kr, data.me) and kr.error is None)
         self._show_chart(story.kr_chart(kr, rep.period, rep.as_of))
         rows: list[tuple[str, Text | str]] = [("now", kr_target_text(kr))]
         if kr.error:
@@ -132,7 +91,7 @@ class DetailScreen(Screen[None]):
         if kr.kind in ("increase", "decrease"):
             rows += [
                 ("expected", "–" if kr.expected is None else f"{kr.expected:.2f}"),
-                ("pace", Text(kr.pace or "–", style=PACE_STYLE.get(kr.pace or "", "dim"))),
+                ("pace", pace_cell(kr.pace, "–")),
                 ("forecast", "–" if kr.forecast is None else f"{kr.forecast:.2f}"
                  + ("" if kr.forecast is None or kr.start is None or kr.target is None else
                     f" ({fmt_num(round(kr.start + kr.forecast * (kr.target - kr.start), 2))}{unit})")),
@@ -142,7 +101,8 @@ class DetailScreen(Screen[None]):
         if kr.stale:
             rows.append(("", Text("⚠ stale", style="bold yellow")))
         self._numbers(rows)
-        table, width, keep = self._reset_history([("Date", 10), ("Value", 10), ("Cnf", 3), ("Note", None)])
+        table, width, keep = self.reset_table([("Date", 10), ("Value", 10), ("Cnf", 3), ("Note", None)],
+                                              minimum=10)
         for c in reversed(kr.check_ins):  # newest first
             table.add_row(str(c.date), title_cell(fmt_num(c.value), 10),
                           "–" if c.confidence is None else f"{c.confidence:.1f}",
@@ -167,8 +127,8 @@ class DetailScreen(Screen[None]):
             ("behind", str(behind)),
             ("stale", str(stale)),
         ])
-        table, width, keep = self._reset_history([("#", 1), ("Key result", None), ("Prog", 4), ("Grade", 5),
-                                                  ("Wt", 4)])
+        table, width, keep = self.reset_table([("#", 1), ("Key result", None), ("Prog", 4), ("Grade", 5),
+                                                  ("Wt", 4)], minimum=10)
         scored = [kr for kr in obj.key_results if kr.error is None]
         for kr in obj.key_results:
             i = scored.index(kr) if kr in scored else -1
@@ -181,13 +141,12 @@ class DetailScreen(Screen[None]):
             table.move_cursor(row=0)
 
     def _missing(self, data: Snapshot) -> None:
-        self.query_one("#context", Static).update(Text.assemble(
-            Text("Not in this period", style="bold"), "\n",
-            Text(f"{data.report.period.label} has no such row: [ ] changes period, esc goes back.", style="dim")))
-        self.query_one(StoryChart).draw(story.Chart([], 1, None, (0, 1)))
-        self.query_one(Legend).update("")
+        self.set_context(Text("Not in this period", style="bold"),
+                         Text(f"{data.report.period.label} has no such row: [ ] changes period, esc goes back.",
+                              style="dim"))
+        self._show_chart(story.Chart([], 1, None, (0, 1)))  # an empty chart and legend
         self._numbers([])
-        self._reset_history([("", None)])
+        self.reset_table([("", None)], minimum=10)
 
     def _numbers(self, rows: list[tuple[str, Text | str]]) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -197,16 +156,6 @@ class DetailScreen(Screen[None]):
             text.append(f"{label:<11}", style="dim")  # "confidence" and a space
             text.append_text(value if isinstance(value, Text) else Text(value))
         self.query_one("#numbers", Static).update(text)
-
-    def _reset_history(self, columns: list[tuple[str, int | None]]) -> tuple[OkrTable, int, str | None]:
-        table = self.query_one(OkrTable)
-        keep = table.current_key
-        fixed = sum(w for _, w in columns if w is not None) + 2 * len(columns) + 1
-        width = max(10, self.size.width - fixed)
-        table.clear(columns=True)
-        for label, w in columns:
-            table.add_column(label, width=width if w is None else w)
-        return table, width, keep
 
     # --- actions -------------------------------------------------------------------------
 
@@ -227,7 +176,7 @@ class DetailScreen(Screen[None]):
         if kr is None or data is None:
             self.notify("choose a key result: j / k, or enter on one below", timeout=3)
             return
-        if not can_check_in(kr, data.me):
+        if kr.error is not None or not answers_for(kr, data.me):
             who = data.report.person(kr.owner_id or kr.origin)
             self.notify(f"read-only: {who} checks in on this key result", severity="warning", markup=False)
             return

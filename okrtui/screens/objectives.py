@@ -9,7 +9,7 @@ from okrtui.screens.base import OkrScreen
 from okrtui.screens.coach import LEVEL_MARK
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
-from okrtui.views import KRView, ObjectiveView, kr_target_text
+from okrtui.views import KRView, ObjectiveView, find, kr_target_text
 from okrtui.widgets.kr_row import kr_cells, objective_cells
 from okrtui.widgets.table import OkrTable
 
@@ -98,14 +98,8 @@ class ObjectivesScreen(OkrScreen):
         key = self.query_one(OkrTable).current_key
         if key is None or self.data is None:
             return "", None, None
-        kind, ident = key.split(":", 1)
-        for o in self.data.report.objectives:
-            if kind == "o" and o.id == ident:
-                return "o", o, None
-            for kr in o.key_results:
-                if kind == "k" and kr.id == ident:
-                    return "k", o, kr
-        return "", None, None
+        obj, kr = find(self.data.report, key)
+        return (key[0] if obj is not None else ""), obj, kr
 
     def _writable(self, record: ObjectiveView | KRView | None) -> bool:
         if record is None:

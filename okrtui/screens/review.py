@@ -12,11 +12,9 @@ from okrtui.review import ReviewRow, week_review
 from okrtui.screens.base import OkrScreen
 from okrtui.state import Snapshot
 from okrtui.views import fmt_grade, fmt_num, own
-from okrtui.widgets.grade_bar import BAND_STYLE
+from okrtui.widgets.grade_bar import BAND_STYLE, pace_cell
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
-
-PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red", None: "dim"}
 
 
 def signed(x: float | None, digits: int = 2) -> str:
@@ -31,7 +29,7 @@ def _row_cells(row: ReviewRow, width: int, wide: bool) -> list[Text | str]:
     conf = "–" if row.confidence is None else f"{row.confidence:.1f}{row.confidence_trend}"
     cells: list[Text | str] = [
         title_cell("· " + row.kr.title, width),
-        Text(row.pace or "", style=PACE_STYLE[row.pace]),
+        pace_cell(row.pace),
         title_cell(fmt_num(row.value), 8),
         Text(signed(row.value_change, 1), style="dim" if not row.value_change else ""),
         conf,

@@ -15,8 +15,8 @@ from okrtui.screens.base import OkrScreen
 from okrtui.screens.objectives import tree_order
 from okrtui.state import Snapshot
 from okrtui.text import plain
-from okrtui.views import KRView, ObjectiveView, fmt_num
-from okrtui.widgets.grade_bar import grade_bar
+from okrtui.views import KRView, ObjectiveView, find, fmt_num
+from okrtui.widgets.grade_bar import grade_bar, pace_cell
 from okrtui.widgets.kr_row import owner_cell, title_cell
 from okrtui.widgets.table import OkrTable
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
     from okrtui.sync import SyncResult
 
 VIEWS = ("people", "alignment", "dependencies")
-PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
 
 
 class TeamScreen(OkrScreen):
@@ -59,7 +58,7 @@ class TeamScreen(OkrScreen):
         key = event.key
         text = Text("")
         if key.startswith("k:") and self.data is not None:
-            kr = next((k for o in self.data.report.objectives for k in o.key_results if k.id == key[2:]), None)
+            kr = find(self.data.report, key)[1]
             if kr is not None and kr.check_ins:
                 last = kr.check_ins[-1]
                 text = Text(f"latest {last.date}: {fmt_num(last.value)}  ", style="dim")
@@ -242,4 +241,4 @@ def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
 def _kr_row(kr: KRView, width: int, today: dt.date) -> list[Text | str]:
     mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
     return [title_cell("· " + kr.title, width, indent=4), grade_bar(kr.score, kr.grade, kr.band),
-            Text(kr.pace or "", style=PACE_STYLE.get(kr.pace or "", "dim")), teamview.age(kr.last_check_in, today), mark]
+            pace_cell(kr.pace), teamview.age(kr.last_check_in, today), mark]

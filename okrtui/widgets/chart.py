@@ -11,8 +11,8 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import RenderResult
+from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Static
 
 from okrtui.story import Chart
 from okrtui.text import plain
@@ -90,8 +90,24 @@ def legend(chart: Chart, width: int) -> Text:
     return text
 
 
-class Legend(Static):
+class Legend(Widget):
+    """The legend, wrapped to its own width whenever the layout asks: its height follows."""
+
     DEFAULT_CSS = "Legend { height: auto; padding: 0 1; }"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.chart: Chart | None = None
+
     def show(self, chart: Chart) -> None:
-        self.update(legend(chart, max(20, self.size.width - 2 or 78)))
+        self.chart = chart
+        self.refresh(layout=True)
+
+    def _text(self, width: int) -> Text:
+        return Text("") if self.chart is None else legend(self.chart, max(20, width - 2))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._text(width).plain.splitlines()) or 1
+
+    def render(self) -> RenderResult:
+        return self._text(self.size.width)

@@ -5,6 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 
 BAND_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "bold green", None: "dim"}
+PACE_STYLE = {"on track": "green", "at risk": "yellow", "behind": "bold red"}
+
+
+def pace_cell(pace: str | None, empty: str = "") -> Text:
+    """A KR's pace in its colour; `empty` where it has none (kinds without a pace)."""
+    return Text(pace or empty, style=PACE_STYLE.get(pace or "", "dim"))
 
 
 def grade_bar(score: float | None, grade: float | None, band: str | None, width: int = 5) -> Text:
