@@ -131,22 +131,22 @@ def objective_chart(obj: ObjectiveView, span: periods.Span, as_of: dt.date) -> C
     lines: list[Line] = []
     event_days = sorted({c.date for kr in scored for c in kr.check_ins if span.start <= c.date <= last})
     steps = [span.start, *event_days] if span.start <= last else []
+    xs = [float((d - span.start).days) for d in steps]
+    progress = [[progress_at(kr, d) for d in steps] for kr in scored]  # per KR, per step: computed once
     if steps:  # the score first: the KRs' numbers are drawn over it
-        score_xs = [float((d - span.start).days) for d in steps]
-        score_ys = [scoring.objective_score((kr.weight, progress_at(kr, d)) for kr in scored) or 0.0 for d in steps]
+        score_ys = [scoring.objective_score((kr.weight, p[j]) for kr, p in zip(scored, progress, strict=True)) or 0.0
+                    for j in range(len(steps))]
+        score_xs = list(xs)
         if obj.score is not None:  # the line ends on the score shown, self-scores included
             score_xs.append(float((last - span.start).days))
             score_ys.append(obj.score)
         lines.append(Line("objective score", score_xs, score_ys, "█", "green"))
     colours = ["cyan", "yellow", "magenta", "blue", "red"]
-    for i, kr in enumerate(scored):
+    for i, ys in enumerate(progress if steps else []):
         marker = KR_MARKERS[i] if i < len(KR_MARKERS) else "+"
-        xs = [float((d - span.start).days) for d in steps]
-        ys = [progress_at(kr, d) for d in steps]
-        if xs:  # one legend entry for all: the list under the chart names each number
-            label = ("key results" if len(scored) > 1 else "key result") if i == 0 else ""
-            lines.append(Line(label, xs, ys, marker, colours[i % len(colours)],
-                              legend_marker=f"1–{min(len(scored), len(KR_MARKERS))}" if len(scored) > 1 else ""))
+        label = ("key results" if len(scored) > 1 else "key result") if i == 0 else ""  # the list names each
+        lines.append(Line(label, xs, ys, marker, colours[i % len(colours)],
+                          legend_marker=f"1–{min(len(scored), len(KR_MARKERS))}" if len(scored) > 1 else ""))
     ticks = [(0.0, "0"), (0.3, ".3"), (0.7, ".7"), (1.0, "1")]
     return Chart(lines, days, _now(span, as_of), (-0.05, 1.05), ticks, x_ticks(span), "progress")
 
