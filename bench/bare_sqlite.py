@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from bare_app import Bare
+from textual.widgets import DataTable
 
 QUERY = """
 SELECT o.title, k.title, k.kind, k.start, k.target, k.owner_id,
@@ -23,15 +23,12 @@ ORDER BY o.position, k.position
 """
 
 
-class BareSqlite(App):
-    def __init__(self, db: str) -> None:
-        super().__init__()
-        self.db = db
+class BareSqlite(Bare):
+    """bare_app.py's app (Header, DataTable, Footer), its rows read from the database."""
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable()
-        yield Footer()
+    def __init__(self, db: str) -> None:
+        super().__init__(0)
+        self.db = db
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

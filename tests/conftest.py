@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,15 +38,24 @@ def engine(db):
     eng.dispose()
 
 
-@pytest.fixture
-def demo_db(tmp_path) -> Path:
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo as of TODAY, built once: read it, or copy it (demo_db) to change it."""
     from okrtui import demo
     from okrtui.store import open_engine
 
-    path = tmp_path / "demo.db"
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
     eng = open_engine(path)
     demo.load(eng, TODAY)
-    eng.dispose()
+    eng.dispose()  # checkpoints the WAL: the file alone holds everything
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, demo_template) -> Path:
+    """A test's own copy of the demo database."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
     return path
 
 

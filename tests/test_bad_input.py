@@ -21,8 +21,6 @@ import pytest
 
 from okrtui import validate
 
-from .conftest import TODAY
-
 
 @dataclass(frozen=True)
 class Case:
@@ -158,18 +156,6 @@ def test_the_catalogue_covers_every_input_path():
     assert prefixes == {"cli", "db", "config", "import", "team", "form"}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    from okrtui import demo
-    from okrtui.store import open_engine
-
-    path = tmp_path_factory.mktemp("template") / "demo.db"
-    engine = open_engine(path)
-    demo.load(engine, TODAY)
-    engine.dispose()
-    return path
-
-
 def digest(path: Path) -> str | None:
     if path.is_dir():
         return "dir"
@@ -185,7 +171,7 @@ def _immutable(path: Path, on: bool) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_input(case, tmp_path, template, cli, monkeypatch):
+def test_bad_input(case, tmp_path, demo_template, cli, monkeypatch):
     if case.form is not None:
         check, raw, field_name = case.form
         with pytest.raises(validate.FormErrors) as caught:
@@ -193,7 +179,7 @@ def test_bad_input(case, tmp_path, template, cli, monkeypatch):
         assert field_name in caught.value.errors and caught.value.errors[field_name]
         return
     db = tmp_path / "okrtui.db"
-    shutil.copy(template, db)
+    shutil.copy(demo_template, db)
     cfg = tmp_path / "config.toml"
     if case.config is not None:
         cfg.write_text(case.config)

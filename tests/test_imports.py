@@ -67,14 +67,8 @@ asyncio.run(main())
 """
 
 
-def test_a_reading_session_never_loads_the_storage_layer_and_a_form_does(tmp_path):
-    from okrtui import demo
-    from okrtui.store import open_engine
-
-    engine = open_engine(tmp_path / "demo.db")
-    demo.load(engine, __import__("datetime").date(2026, 11, 26))
-    engine.dispose()
-    proc = subprocess.run([sys.executable, "-c", READING_SESSION, str(tmp_path / "demo.db")], capture_output=True,
+def test_a_reading_session_never_loads_the_storage_layer_and_a_form_does(demo_db):
+    proc = subprocess.run([sys.executable, "-c", READING_SESSION, str(demo_db)], capture_output=True,
                           text=True, timeout=120)
     assert "READING True []" in proc.stdout, proc.stdout + proc.stderr
     assert "FORM True ['sqlalchemy', 'sqlmodel']" in proc.stdout, proc.stdout + proc.stderr

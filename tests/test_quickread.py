@@ -10,22 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import demo, editing, quickread, report, views
+from okrtui import editing, quickread, report, views
 from okrtui.migrations import LATEST
 from okrtui.model import CheckIn, Meta
 from okrtui.store import my_id, open_engine, reading, writing
 
 TODAY = dt.date(2026, 11, 26)
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("quick") / "demo.db"
-    engine = open_engine(path)
-    demo.load(engine, TODAY)
-    engine.dispose()
-    return path
 
 
 def orm(path: Path, label: str | None, as_of: dt.date, team: bool) -> tuple[views.PeriodReport, str, list, dict]:
@@ -48,18 +39,18 @@ def test_the_schema_version_it_expects_is_the_latest():
 @pytest.mark.parametrize("label", [None, "2026-Q3", "2027-Q1"])
 @pytest.mark.parametrize("team", [True, False])
 @pytest.mark.parametrize("as_of", [TODAY, dt.date(2026, 10, 15), dt.date(2027, 3, 1)])
-def test_both_paths_give_the_same_period(demo_db, label, team, as_of):
-    quick = quickread.read(demo_db, label, TODAY, as_of, team=team)
+def test_both_paths_give_the_same_period(demo_template, label, team, as_of):
+    quick = quickread.read(demo_template, label, TODAY, as_of, team=team)
     assert quick is not None
-    rep, me, deps, reflections = orm(demo_db, label, as_of, team)
+    rep, me, deps, reflections = orm(demo_template, label, as_of, team)
     assert quick.report == rep  # every view, every number, every check-in in order
     assert (quick.me, quick.dependencies, quick.reflections) == (me, deps, reflections)
     assert quick.report.objectives or label == "2027-Q1"
 
 
-def test_without_notes_only_ids_and_notes_are_left_out(demo_db):
-    full = quickread.read(demo_db, None, TODAY)
-    bare = quickread.read(demo_db, None, TODAY, notes=False)
+def test_without_notes_only_ids_and_notes_are_left_out(demo_template):
+    full = quickread.read(demo_template, None, TODAY)
+    bare = quickread.read(demo_template, None, TODAY, notes=False)
     assert full is not None and bare is not None
     pairs = list(zip(full.report.key_results(), bare.report.key_results(), strict=True))
     assert all((a.progress, a.grade, a.forecast, a.stale) == (b.progress, b.grade, b.forecast, b.stale)
@@ -67,14 +58,14 @@ def test_without_notes_only_ids_and_notes_are_left_out(demo_db):
     assert {c.note for _, b in pairs for c in b.check_ins} == {""}
 
 
-def test_none_where_only_the_orm_path_can_serve(tmp_path, demo_db):
+def test_none_where_only_the_orm_path_can_serve(tmp_path, demo_template):
     assert quickread.read(tmp_path / "missing.db", None, TODAY) is None
     assert not (tmp_path / "missing.db").exists()  # reading never creates
     assert quickread.read("postgresql://alice@db/okrs", None, TODAY) is None  # type: ignore[arg-type]
     old = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema-1.db", old)
     assert quickread.read(old, None, TODAY) is None  # to migrate first
-    assert quickread.read(demo_db, "no-such-period", TODAY) is None  # the ORM path names the problem
+    assert quickread.read(demo_template, "no-such-period", TODAY) is None  # the ORM path names the problem
     fresh = tmp_path / "fresh.db"
     open_engine(fresh).dispose()  # the schema, but no identity yet
     assert quickread.read(fresh, None, TODAY) is None
@@ -89,10 +80,10 @@ CHECK_INS = st.lists(st.tuples(st.integers(-5, 100), st.floats(-1e6, 1e6, allow_
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=CHECK_INS)
-def test_same_day_order_deletions_and_period_bounds_agree(tmp_path_factory, demo_db, rows):
+def test_same_day_order_deletions_and_period_bounds_agree(tmp_path_factory, demo_template, rows):
     """Check-ins on the same day in any creation order, deleted ones, ones outside the period."""
     path = tmp_path_factory.mktemp("prop") / "db.db"
-    shutil.copy(demo_db, path)
+    shutil.copy(demo_template, path)
     engine = open_engine(path)
     start = dt.date(2026, 10, 1)
     with writing(engine) as session:
@@ -106,9 +97,9 @@ def test_same_day_order_deletions_and_period_bounds_agree(tmp_path_factory, demo
     assert quick.report == orm(path, None, TODAY, True)[0]
 
 
-def test_an_identity_is_read_like_the_store_reads_it(tmp_path, demo_db):
+def test_an_identity_is_read_like_the_store_reads_it(tmp_path, demo_template):
     path = tmp_path / "db.db"
-    shutil.copy(demo_db, path)
+    shutil.copy(demo_template, path)
     engine = open_engine(path)
     with writing(engine) as session:
         row = session.get(Meta, "identity")

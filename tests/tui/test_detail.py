@@ -13,6 +13,7 @@ from okrtui.widgets.chart import Legend, StoryChart
 
 from .conftest import make_app, press, settle
 from .test_flows import fill
+from .test_snapshots import at
 
 
 def shown(app) -> str:
@@ -70,8 +71,7 @@ async def test_v_opens_the_detail_from_review_team_and_check_in(app):
 async def test_check_in_from_the_detail_saves_and_returns_to_it(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
-        await press(pilot, "v", "c")
+        await at("k:kr-deploys", "v", "c")(pilot)
         assert app.screen.__class__.__name__ == "CheckinForm"
         await fill(pilot, "in-value", "97.5")
         await fill(pilot, "in-note", "[b]canary[/b] done")
@@ -89,8 +89,7 @@ async def test_check_in_from_the_detail_saves_and_returns_to_it(app):
 async def test_a_teammates_kr_is_read_only(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.screen.query_one(OkrTable).select_key("k:kr-mttr")  # Bruno's
-        await press(pilot, "enter")
+        await at("k:kr-mttr", "enter")(pilot)  # Bruno's
         assert "read-only" in shown(app)
         await press(pilot, "c")
         assert isinstance(app.screen, DetailScreen)
@@ -100,8 +99,7 @@ async def test_a_teammates_kr_is_read_only(app):
 async def test_objective_view_lists_its_krs_and_enter_opens_one(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.screen.query_one(OkrTable).select_key("o:o-reliable")
-        await press(pilot, "enter")
+        await at("o:o-reliable", "enter")(pilot)
         assert app.screen.ref == "o:o-reliable"
         chart = app.screen.query_one(StoryChart).chart
         score = next(line for line in chart.lines if line.label == "objective score")
@@ -119,8 +117,7 @@ async def test_objective_view_lists_its_krs_and_enter_opens_one(app):
 async def test_the_screen_key_goes_back_to_its_list(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
-        await press(pilot, "enter", "o")
+        await at("k:kr-deploys", "enter", "o")(pilot)
         assert app.screen.__class__.__name__ == "ObjectivesScreen"
 
 
@@ -131,8 +128,7 @@ async def test_as_of_draws_nothing_after_that_day(tmp_path):
     app = make_app(tmp_path / "a.db", today=day)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
-        await press(pilot, "enter")
+        await at("k:kr-deploys", "enter")(pilot)
         chart = app.screen.query_one(StoryChart).chart
         start = app.data.report.period.start
         dots = next(line for line in chart.lines if line.label.startswith("check-ins"))
@@ -168,8 +164,7 @@ async def test_help_and_palette_list_the_detail_keys(app):
         assert {(k.keys, k.description) for k in sections[DETAIL_TITLE]} >= {("k", "Prev"), ("j", "Next"),
                                                                             ("esc", "Back"), ("c", "Check in")}
         await press(pilot, "escape")
-        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
-        await press(pilot, "enter")
+        await at("k:kr-deploys", "enter")(pilot)
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         commands[f"{DETAIL_TITLE}: Next"].callback()
         await settle(pilot)

@@ -53,24 +53,20 @@ async def test_a_failing_load_is_a_message_not_a_dead_app(tmp_path, monkeypatch)
         assert app.current_mode == "checkin"
 
 
-async def test_a_path_app_reads_without_the_orm_then_opens_it_for_the_first_save(tmp_path):
+async def test_a_path_app_reads_without_the_orm_then_opens_it_for_the_first_save(demo_db):
     """The first view comes from okrtui.quickread; the check-in form opens the database, and the
     save and the reload after it go through the store."""
     from pathlib import Path
 
     from sqlmodel import select
 
-    from okrtui import demo
     from okrtui.config import Config
     from okrtui.model import CheckIn
-    from okrtui.store import open_engine, reading
+    from okrtui.store import reading
 
     from .conftest import TODAY, RecordingApp
 
-    path = Path(tmp_path / "p.db")
-    engine = open_engine(path)
-    demo.load(engine, TODAY)
-    engine.dispose()
+    path = Path(demo_db)
     app = RecordingApp(path, Config(cursor_blink=False), TODAY, native_ansi=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
