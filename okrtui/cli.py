@@ -460,10 +460,10 @@ def cmd_due(ctx: Context) -> int:
 
     day = ctx.args.as_of or ctx.today
     rep, me = ctx.period_report(None, day, team=True, today=day)
-    rows = due(rep, me)
+    rows = due(rep, me)  # the rule the TUI's check-in list counts with (views.round_of)
     for kr in rows:
         last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
-        print(f"{kr.id}  {plain(kr.title)}  last check-in {last}")
+        print(f"{kr.id}  {plain(kr.title)}  last check-in {last}{'  stale' if kr.stale else ''}")
     return EXIT_PROBLEMS if rows else EXIT_OK
 
 

@@ -33,9 +33,10 @@ MAX_WEIGHT = 1e6
 # A stored number beyond this is a typo, not a measure: no KR scale needs it, and a
 # float this large would print as 1e+16 and carry over into the next quarter.
 MAX_MAGNITUDE = 1e15
-# A value further than this many of the KR's own spans from its scale is "implausible":
-# stored only after a confirmation (TUI) or with a warning (CLI).
-PLAUSIBLE_SPANS = 10
+# A value further than this many of the KR's own spans (target - start, high - low) beyond its
+# scale is "implausible": stored only after a confirmation (TUI) or with a warning (CLI). One
+# span catches a digit too many or too few (971 or 9 on 92 → 99 %, 40 on 0 → 4).
+PLAUSIBLE_SPANS = 1
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
@@ -447,7 +448,8 @@ def implausible(spec: Spec, value: float) -> str | None:
         return None
     if value < 0 <= lo:
         return f"{value:g} is negative, and this KR's scale ({lo:g} to {hi:g}) has no negative values"
-    span = max(hi - lo, abs(hi), abs(lo), 1.0)
+    span = (hi - lo) or max(abs(hi), 1.0)  # the scale's own span, not its bounds' size
     if value > hi + PLAUSIBLE_SPANS * span or value < lo - PLAUSIBLE_SPANS * span:
-        return f"{value:g} is far outside this KR's scale ({lo:g} to {hi:g})"
+        return (f"{value:g} is far outside this KR's scale ({lo:g} to {hi:g}, a span of {span:g}): "
+                "a digit too many or too few?")
     return None

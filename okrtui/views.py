@@ -193,10 +193,24 @@ def answers_for(kr: KRView, me: str) -> bool:
     return kr.owner_id == me or (kr.owner_id is None and kr.origin == me)
 
 
+def is_due(last_check_in: dt.date | None, day: dt.date) -> bool:
+    """okr-method.md's weekly rule: no check-in dated in day's week (Monday up to day), or none at all.
+    Check-ins after `day` are never read, so the latest one is all it takes."""
+    return last_check_in is None or last_check_in < periods.week_of(day)[0]
+
+
+def round_of(rep: PeriodReport, me: str) -> list[tuple[KRView, bool]]:
+    """The KRs `me` answers for in active objectives, each with whether it is due on the report's
+    day: due first (stale first among them), then the rest. The one rule behind the TUI's check-in
+    list, `okrtui due` and every reminder."""
+    marked = [(kr, is_due(kr.last_check_in, rep.as_of)) for o in rep.objectives if o.status == "active"
+              for kr in o.key_results if kr.error is None and answers_for(kr, me)]
+    return sorted(marked, key=lambda m: (not m[1], not m[0].stale))
+
+
 def due(rep: PeriodReport, me: str) -> list[KRView]:
-    """The active KRs `me` answers for that are stale."""
-    return [kr for o in rep.objectives if o.status == "active" for kr in o.key_results
-            if kr.stale and answers_for(kr, me)]
+    """The KRs of `round_of` that are due (stale ones first)."""
+    return [kr for kr, is_due_now in round_of(rep, me) if is_due_now]
 
 
 def find(rep: PeriodReport, key: str) -> tuple[ObjectiveView | None, KRView | None]:

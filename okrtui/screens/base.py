@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -123,7 +126,44 @@ class FormScreen(Dialog):
         Binding("escape", "cancel", "Cancel"),
         Binding("f2", "save", "Save"),
         Binding("f1,ctrl+g", "guide", "Guide"),
+        # Priority: the app runs these as it reads the key, before it routes the next one (see _drain).
+        Binding("tab", "next_field(1)", "Next field", show=False, priority=True),
+        Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True),
+        Binding("enter", "enter", "Save", show=False, priority=True),
     ]
+
+    async def _drain(self) -> None:
+        """Wait until the focused field has handled the keys already routed to it.
+
+        Textual routes each key to the widget focused when the app reads the key, into that
+        widget's own queue; a Tab left to the field is acted on later, so keys that arrived
+        with it (a paste, a slow SSH link) went to the old field. A priority binding runs while
+        the app holds the next key; this waits for the keys before it, then focus moves."""
+        widget = self.focused
+        if widget is None:
+            return
+        handled = asyncio.Event()
+        if widget.call_later(handled.set):  # runs after every message already in its queue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(handled.wait(), 2)
+
+    async def action_next_field(self, step: int) -> None:
+        await self._drain()
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    async def action_enter(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, Input):
+            raise SkipAction()  # a list or a select takes enter itself
+        await self._drain()
+        self.enter_pressed(focused)
+
+    def enter_pressed(self, field: Input) -> None:
+        """Enter in a text field: saves, from any field (a form may move on instead)."""
+        self.action_save()
 
     def action_guide(self) -> None:
         self.app.show_guide()  # the app opens it: the guide's module builds on this one

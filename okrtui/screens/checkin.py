@@ -16,7 +16,7 @@ from okrtui import periods, schema, scoring, validate
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen
 from okrtui.state import Snapshot
 from okrtui.text import plain
-from okrtui.views import CheckInView, KRView, answers_for, find, fmt_grade, fmt_num, kr_target_text
+from okrtui.views import CheckInView, KRView, find, fmt_grade, fmt_num, kr_target_text, round_of
 from okrtui.widgets.grade_bar import BAND_STYLE
 from okrtui.widgets.kr_row import confidence_cell, title_cell
 from okrtui.widgets.sparkline import sparkline
@@ -26,21 +26,9 @@ if TYPE_CHECKING:
     from okrtui.checkins import Saved
 
 
-def due(kr: KRView, today: dt.date) -> bool:
-    """No check-in yet this (ISO) week."""
-    monday, _ = periods.week_of(today)
-    return kr.last_check_in is None or kr.last_check_in < monday
-
-
 def rounds(data: Snapshot) -> list[tuple[KRView, bool]]:
-    """The KRs the user answers for (owner, or maker of an unowned KR) in active objectives, whoever
-    made them: due ones first (stale first among them), then the rest."""
-    me = data.me
-    krs = [kr for o in data.report.objectives if o.status == "active" for kr in o.key_results
-           if kr.error is None and answers_for(kr, me)]
-    today = data.report.as_of
-    marked = [(kr, due(kr, today)) for kr in krs]
-    return sorted(marked, key=lambda m: (not m[1], not m[0].stale))
+    """The KRs the user answers for, due first: views.round_of, the rule `okrtui due` shares."""
+    return round_of(data.report, data.me)
 
 
 def _round_cells(kr: KRView, is_due: bool, width: int) -> list[Text]:

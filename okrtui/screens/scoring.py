@@ -159,13 +159,14 @@ class ReflectionsForm(FormScreen):
         super().on_mount()
         self.query_one(f"#in-{next(iter(REFLECTION_QUESTIONS))}", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def enter_pressed(self, field: Input) -> None:
         # Enter in an answer moves on to the next question; only the last one saves.
         keys = list(REFLECTION_QUESTIONS)
-        current = (event.input.id or "").removeprefix("in-")
+        current = (field.id or "").removeprefix("in-")
         if current in keys and current != keys[-1]:
-            event.prevent_default()  # FormScreen's handler (save) runs only on the last answer
             self.query_one(f"#in-{keys[keys.index(current) + 1]}", Input).focus()
+        else:
+            self.action_save()
 
     def action_save(self) -> None:
         answers = {key: self.query_one(f"#in-{key}", Input).value for key in REFLECTION_QUESTIONS}

@@ -156,11 +156,11 @@ async def test_correct_and_delete_a_past_check_in(app):
         await press(pilot, "h")
         newest = app.screen.query_one(OkrTable).current_key
         await press(pilot, "e")
-        await fill(pilot, "in-value", "42")
+        await fill(pilot, "in-value", "94")
         await fill(pilot, "in-note", "typo fixed")
         await press(pilot, "enter")
         (fixed,) = rows(app, CheckIn, CheckIn.id == newest)
-        assert (fixed.value, fixed.note, fixed.kr_id) == (42, "typo fixed", kr_id)
+        assert (fixed.value, fixed.note, fixed.kr_id) == (94, "typo fixed", kr_id)
         await press(pilot, "d")
         await press(pilot, "y")
         assert rows(app, CheckIn, CheckIn.id == newest)[0].deleted is True

@@ -1,0 +1,144 @@
+"""The everyday round (issue 21, points 6-7): one rule for "due", and keys that arrive together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from textual import events
+from textual.widgets import Input
+
+from okrtui.model import CheckIn, Objective
+from okrtui.screens.checkin import CheckinForm, CheckinScreen
+from okrtui.screens.dialogs import ConfirmDialog
+from okrtui.screens.forms import ObjectiveForm
+from okrtui.widgets.table import OkrTable
+
+from ..conftest import write_doc
+from .conftest import make_app, press, settle
+from .test_flows import rows
+
+MONDAY = dt.date(2026, 12, 7)
+
+
+def context_text(app) -> str:
+    return str(app.screen.query_one("#context").render())
+
+
+async def test_the_check_in_list_and_okrtui_due_agree_on_a_monday(demo_db, cli):
+    """The demo as of Thursday Nov 26, opened on Monday Dec 7: nothing checked in this week."""
+    app = make_app(demo_db, load_demo=False, today=MONDAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        assert isinstance(app.screen, CheckinScreen)
+        count, total = map(int, re.search(r"(\d+) of (\d+) due", context_text(app)).groups())
+        shown = [app.screen.query_one(OkrTable).key_at(i) for i in range(count)]
+    app.engine.dispose()
+    assert count == total == 3  # nothing checked in yet this week: everything is due
+    result = cli("--db", demo_db, "due", "--as-of", MONDAY.isoformat(), today=MONDAY)
+    assert result.code == 1
+    assert [line.split("  ")[0] for line in result.out.splitlines()] == shown
+
+
+async def test_a_kr_newly_assigned_to_ben_is_due_in_his_tui_and_in_due(tmp_path, cli):
+    team, lead, ben = tmp_path / "team.jsonl", tmp_path / "lead.db", tmp_path / "ben.db"
+    cli("--db", ben, "whoami", "--name", "Ben")
+    cli("--db", ben, "sync", team)
+    ben_id = re.search(r"\((p-[^)]+)\)", cli("--db", ben, "whoami").out).group(1)
+    cli("--db", lead, "sync", team)
+    doc = {"format": "okrtui/1", "objectives": [{
+        "id": "o-team", "title": "Make deploys boring", "period": "2026-Q4", "level": "team",
+        "key_results": [{"id": "kr-ben1", "title": "Deploys from 10 to 30", "kind": "increase", "start": 10,
+                         "target": 30, "owner": ben_id}]}]}
+    assert cli("--db", lead, "import", write_doc(tmp_path / "d.json", doc), today=MONDAY).code == 0
+    cli("--db", lead, "sync", team)
+    cli("--db", ben, "sync", team)
+    app = make_app(ben, load_demo=False, today=MONDAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        assert "1 of 1 due" in context_text(app)
+    app.engine.dispose()
+    result = cli("--db", ben, "due", today=MONDAY)
+    assert result.code == 1
+    assert result.out.splitlines() == ["kr-ben1  Deploys from 10 to 30  last check-in never  stale"]
+
+
+# --- keys that arrive together ------------------------------------------------------------
+
+def burst(app, *keys: str) -> None:
+    """Post every key at once, as a paste or a slow SSH link delivers them: no pause between."""
+    for key in keys:
+        char = {"tab": None, "shift+tab": None, "enter": "\r", "space": " "}.get(key, key)
+        app.post_message(events.Key(key, char))
+
+
+async def open_deploys_form(app, pilot) -> None:
+    await press(pilot, "c")
+    app.screen.query_one(OkrTable).select_key("kr-deploys")
+    await press(pilot, "enter")
+    assert isinstance(app.screen, CheckinForm)
+
+
+async def test_a_burst_in_the_check_in_form_lands_in_the_fields_it_was_typed_for(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_deploys_form(app, pilot)
+        burst(app, "9", "7", "tab", "0", ".", "8", "tab", "g", "o", "o", "d", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, CheckinForm), "the form saved and closed"
+        (saved,) = rows(app, CheckIn, CheckIn.kr_id == "kr-deploys", CheckIn.date == app.today)
+        assert (saved.value, saved.confidence, saved.note) == (97, 0.8, "good")
+
+
+async def test_pilot_presses_without_pauses_keep_their_fields(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_deploys_form(app, pilot)
+        await pilot.press(*"97", "tab", "1", "enter")
+        await settle(pilot)
+        (saved,) = rows(app, CheckIn, CheckIn.kr_id == "kr-deploys", CheckIn.date == app.today)
+        assert (saved.value, saved.confidence) == (97, 1.0)
+
+
+async def test_shift_tab_in_a_burst_goes_back_a_field(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_deploys_form(app, pilot)
+        burst(app, "tab", "tab", "x", "shift+tab", "0", ".", "5")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#in-confidence", Input).value.endswith("0.5")
+        assert form.query_one("#in-note", Input).value == "x"
+        assert form.focused is form.query_one("#in-confidence", Input)
+
+
+async def test_a_burst_in_the_new_objective_form_keeps_title_and_why_apart(empty_app):
+    app = empty_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        assert isinstance(app.screen, ObjectiveForm)
+        burst(app, *"Ship", "space", *"it", "tab", *"because")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#in-title", Input).value == "Ship it"
+        assert form.query_one("#in-description", Input).value == "because"
+        burst(app, "enter")
+        await settle(pilot)
+        (objective,) = rows(app, Objective)
+        assert (objective.title, objective.description) == ("Ship it", "because")
+
+
+async def test_a_burst_with_a_typo_asks_before_saving(app):
+    """The tmux case: "97" Tab "1" Enter once saved 971 with no question."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_deploys_form(app, pilot)
+        before = len(rows(app, CheckIn))
+        burst(app, "9", "7", "1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "n")
+        assert len(rows(app, CheckIn)) == before
