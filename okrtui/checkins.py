@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -26,12 +26,23 @@ class Saved:
     band: str | None
     implausible: str | None = None  # why the value looks like a typo (it was stored all the same)
     replaced: bool = False          # it replaced the same day's check-in
+    date: dt.date | None = None
+    confidence: float | None = None
+    action: str = ""                # "fixed" or "deleted" (--fix / --delete); "" for a new one
 
     def summary(self) -> str:
         from okrtui.views import fmt_grade, fmt_num
 
-        verb = "replaced today's check-in of" if self.replaced else "checked in"
-        return (f"{verb} {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)} → progress "
+        on = f" {self.date}" if self.date else ""
+        verb = f"replaced the{on} check-in of" if self.replaced else "checked in"
+        if self.action == "fixed":
+            verb = f"corrected check-in {self.check_in_id} ({self.date}) of"
+        if self.action == "deleted":
+            return (f"deleted check-in {self.check_in_id} ({self.date}, {fmt_num(self.value)}) of {self.kr_id} "
+                    f"({plain(self.title)}): progress now {self.progress:.2f}, grade {fmt_grade(self.grade)} "
+                    f"{self.band or ''}").rstrip()
+        conf = "" if self.confidence is None else f", confidence {self.confidence:g}"
+        return (f"{verb} {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)}{conf} → progress "
                 f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()
 
 
@@ -66,25 +77,44 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
         raise OkrError(f"date {day} is outside {kr_id}'s period {period.id} ({period.start} .. {period.end})")
 
 
-def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False) -> Saved:
+def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
+           action: str = "") -> Saved:
+    """The KR as this check-in left it: only check-ins up to it count, so a back-dated one shows
+    its own progress, not a later one's (a deleted one: the KR as of its date without it)."""
     # Rows come oldest first (date, then creation): the order progress needs.
-    points = [scoring.Point(c.date, c.value) for c in check_ins_of_kr_in(session, kr.id, period.start, period.end)]
+    points = []
+    for c in check_ins_of_kr_in(session, kr.id, period.start, row.date):
+        if c.id == row.id and row.deleted:
+            continue
+        points.append(scoring.Point(c.date, c.value))
+        if c.id == row.id:
+            break
     spec = scoring.Spec(kr.kind, kr.start, kr.target, kr.low, kr.high)
     prog = scoring.progress(spec, points)
     g = scoring.grade(scoring.kr_score(kr.self_score, prog))
-    why = schema.implausible(spec, row.value)
-    return Saved(row.id, kr.id, kr.title, row.value, prog, g, scoring.band(g), why, replaced)
+    why = None if row.deleted else schema.implausible(spec, row.value)
+    return Saved(row.id, kr.id, kr.title, row.value, prog, g, scoring.band(g), why, replaced, row.date,
+                 row.confidence, action)
+
+
+def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date) -> float | None:
+    """The confidence of the KR's latest check-in on or before `day`: what the TUI's form offers."""
+    rows = check_ins_of_kr_in(session, kr_id, period.start, day)
+    return rows[-1].confidence if rows else None
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
-           day: dt.date, replace_same_day: bool = False) -> Saved:
-    """A new check-in; with replace_same_day, the user's own check-in of that day is corrected instead."""
+           day: dt.date, replace_same_day: bool = False, carry_confidence: bool = False) -> Saved:
+    """A new check-in; with replace_same_day, the user's own check-in of that day is corrected instead.
+    With carry_confidence, no confidence means the last one's (the TUI's form starts from it)."""
     checked = check_values(value, confidence, note)
     with writing(engine) as session:
         kr = find_key_result(session, ref)
         _, period = writable_kr(session, kr)
         _in_period(period, day, kr.id)
         me = identity(session).id
+        if carry_confidence and checked.confidence is None:
+            checked = check_values(value, _last_confidence(session, kr.id, period, day), checked.note)
         row = _same_day(session, kr.id, day, me) if replace_same_day else None
         replaced = row is not None
         if row is not None:
@@ -121,16 +151,29 @@ def update(engine: Engine, check_in_id: str, value: float, *, confidence: float 
         return _saved(session, kr, period, row)
 
 
-def delete(engine: Engine, check_in_id: str) -> None:
-    """A tombstone, so the deletion reaches teammates through the team file."""
+def fix(engine: Engine, check_in_id: str, value: float, *, confidence: float | None = None,
+        note: str | None = None, day: dt.date | None = None) -> Saved:
+    """Correct one of the user's own check-ins (`okrtui checkin --fix`): what is not given is kept."""
+    with writing(engine) as session:
+        row = _own(session, check_in_id)
+        kept = (row.confidence if confidence is None else confidence, row.note if note is None else note,
+                day or row.date)
+    saved = update(engine, check_in_id, value, confidence=kept[0], note=kept[1], day=kept[2])
+    return replace(saved, action="fixed")
+
+
+def delete(engine: Engine, check_in_id: str) -> Saved | None:
+    """A tombstone, so the deletion reaches teammates through the team file. Returns the KR as of
+    the deleted check-in's day without it (None if its KR is gone)."""
     with writing(engine) as session:
         row = _own(session, check_in_id)
         kr = session.get(KeyResult, row.kr_id)
-        if kr is not None:
-            writable_kr(session, kr)
+        period = writable_kr(session, kr)[1] if kr is not None else None
         row.deleted = True
         row.updated_at = now_stamp()
         session.add(row)
+        session.flush()
+        return _saved(session, kr, period, row, action="deleted") if kr is not None and period else None
 
 
 def _own(session: Session, check_in_id: str) -> CheckIn:
@@ -142,3 +185,32 @@ def _own(session: Session, check_in_id: str) -> CheckIn:
     if row.origin and row.origin != me:
         raise OkrError(f"check-in {check_in_id} was recorded by {plain(row.origin)}; only they can change it")
     return row
+
+
+@dataclass(frozen=True)
+class Past:
+    """One line of `okrtui history`: a live check-in, oldest first; `by` names another author."""
+    id: str
+    date: dt.date
+    value: float
+    confidence: float | None
+    note: str
+    by: str
+
+
+def history(engine: Engine, ref: str) -> tuple[KeyResult, list[Past]]:
+    """A KR (by id or prefix) and its live check-ins in its period, with their ids to --fix or --delete."""
+    from okrtui.store import my_id, reading
+
+    with reading(engine) as session:
+        kr = find_key_result(session, ref)
+        objective = session.get(Objective, kr.objective_id)
+        period = session.get(Period, objective.period_id) if objective else None
+        me = my_id(session)
+        query = select(CheckIn).where(CheckIn.kr_id == kr.id, col(CheckIn.deleted).is_(False))
+        if period is not None:
+            query = query.where(CheckIn.date >= period.start, CheckIn.date <= period.end)
+        rows = session.exec(query.order_by(col(CheckIn.date), col(CheckIn.created_at), col(CheckIn.id))).all()
+        names = {p.id: p.name or p.id for p in session.exec(select(Person)).all()}
+        return kr, [Past(c.id, c.date, c.value, c.confidence, c.note,
+                         "" if c.origin in ("", me) else names.get(c.origin, c.origin)) for c in rows]

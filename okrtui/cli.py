@@ -91,13 +91,23 @@ def build_parser() -> Parser:
     p.add_argument("--period", metavar="P", help="one period (default: every period)")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
 
-    p = sub.add_parser("checkin", parents=[db], help="record a value for a key result")
-    p.add_argument("kr", metavar="KR", help="key result id or a unique prefix (4+ characters)")
-    p.add_argument("value", metavar="VALUE", type=_checked("value"),
+    p = sub.add_parser("checkin", parents=[db], help="record a value for a key result (or fix or delete one)",
+                       usage="okrtui checkin KR VALUE [--confidence C] [--note TEXT] [--date YYYY-MM-DD]\n"
+                             "       okrtui checkin --fix ID VALUE [--confidence C] [--note TEXT] [--date D]\n"
+                             "       okrtui checkin --delete ID")
+    p.add_argument("kr", metavar="KR", nargs="?", help="key result id or a unique prefix (4+ characters)")
+    p.add_argument("value", metavar="VALUE", nargs="?",
                    help="the KR's new value (a milestone: 1 when done, 0 if not yet)")
-    p.add_argument("--confidence", metavar="C", type=_checked("confidence"), help="0.0 to 1.0")
-    p.add_argument("--note", metavar="TEXT", type=_checked("note"), default="")
+    p.add_argument("--confidence", metavar="C", type=_checked("confidence"),
+                   help="0.0 to 1.0 (default: the last check-in's)")
+    p.add_argument("--note", metavar="TEXT", type=_checked("note"))
     p.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="default: today")
+    fix = p.add_mutually_exclusive_group()
+    fix.add_argument("--fix", metavar="ID", help="correct your check-in ID (okrtui history KR lists the ids)")
+    fix.add_argument("--delete", metavar="ID", help="delete your check-in ID")
+
+    p = sub.add_parser("history", parents=[db], help="a key result's check-ins in its period, with their ids")
+    p.add_argument("kr", metavar="KR", help="key result id or a unique prefix (4+ characters)")
 
     p = sub.add_parser("report", parents=[db], help="scores, grades, pace and forecast of a period")
     p.add_argument("--period", metavar="P")
@@ -160,6 +170,7 @@ class Context:
     args: argparse.Namespace
     today: dt.date
     engines: list[Engine] = field(default_factory=list)  # closed when the command ends
+    reflections: dict[str, str] = field(default_factory=dict)  # the user's, for the last period_report
 
     @functools.cached_property
     def config(self) -> Config:
@@ -192,14 +203,16 @@ class Context:
         quick = quickread.read(self.db_path(), label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
                                stale_after=cfg.stale_after_days, notes=notes)
         if quick is not None:
+            self.reflections = quick.reflections
             return quick.report, quick.me
-        from okrtui import report
+        from okrtui import editing, report
         from okrtui.store import my_id, reading
 
         with reading(self.engine(create=False)) as session:
             span = report.resolve_period(session, label, today, cfg.fiscal_year_start_month)
             me = my_id(session)
             rep = report.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
+            self.reflections = editing.reflections(session, me, span.label)
         return rep, me
 
     def close(self) -> None:
@@ -264,6 +277,8 @@ def cmd_tui(ctx: Context) -> int:
         path = Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
     else:
         path = ctx.db_path()
+    if ctx.args.demo and given:
+        _demo_target_is_empty(ctx, path)  # said on one line before anything is drawn
     today = ctx.args.tui_as_of or ctx.today
     first_view = None
     if isinstance(path, Path) and not ctx.args.demo:  # read while Textual imports (docs/performance.md)
@@ -274,6 +289,17 @@ def cmd_tui(ctx: Context) -> int:
 
     run_app(path, cfg, today, demo=ctx.args.demo, first_view=first_view)
     return EXIT_OK
+
+
+def _demo_target_is_empty(ctx: Context, path: Path | str) -> None:
+    if isinstance(path, Path) and not path.exists():
+        return  # the demo makes it
+    from okrtui.store import is_empty, reading
+
+    with reading(ctx.engine()) as session:
+        if not is_empty(session):
+            raise OkrError(f"--demo goes only into an empty database; {path} already holds OKRs "
+                           "(leave out --db for a fresh demo)")
 
 
 def cmd_import(ctx: Context) -> int:
@@ -299,6 +325,8 @@ def cmd_export(ctx: Context) -> int:
     if args.format == "json":
         _emit(interchange.dumps(interchange.export_document(engine, args.period)), args.output)
         return EXIT_OK
+    from okrtui.editing import reflections
+
     with reading(engine) as session:
         me = my_id(session)
         labels = [args.period] if args.period else _period_labels(session)
@@ -307,10 +335,12 @@ def cmd_export(ctx: Context) -> int:
                          ctx.today, me, team=True, stale_after=cfg.stale_after_days)
             for label in labels
         ]
+        answers = [reflections(session, me, r.period.label) for r in reps]
     if args.format == "csv":
         text = render.to_csv(reps)
     else:
-        text = "\n".join(render.to_markdown(r) for r in reps)
+        text = "\n".join(render.to_markdown(r) + render.reflections_markdown(a, r.person(me))
+                         for r, a in zip(reps, answers, strict=True))
     _emit(text, args.output)
     return EXIT_OK
 
@@ -324,18 +354,63 @@ def _period_labels(session: Session) -> list[str]:
     return sorted(rows)
 
 
+def _value(text: str | None, usage: str) -> float:
+    if text is None:
+        raise OkrError(f"VALUE is required: {usage}")
+    try:
+        value: float = _checked("value")(text)
+    except argparse.ArgumentTypeError as err:
+        raise OkrError(f"argument VALUE: {err}") from None
+    return value
+
+
 def cmd_checkin(ctx: Context) -> int:
+    """A new check-in (a second one the same day replaces yours, as the TUI's round does; no
+    --confidence keeps the last one's), or --fix / --delete of one of yours."""
     from okrtui import checkins
 
     args = ctx.args
-    engine = ctx.engine()
-    saved = checkins.record(
-        engine, args.kr, args.value, confidence=args.confidence, note=args.note,
-        day=args.date or ctx.today,
-    )
+    if args.delete is not None:
+        if args.kr is not None or args.confidence is not None or args.note is not None or args.date:
+            raise OkrError("--delete ID takes nothing else: okrtui checkin --delete ID")
+        gone = checkins.delete(ctx.engine(create=False), args.delete)
+        print(gone.summary() if gone else f"deleted check-in {args.delete}")
+        return EXIT_OK
+    if args.fix is not None:
+        if args.value is not None:
+            raise OkrError("--fix takes the check-in's id and one value: okrtui checkin --fix ID VALUE")
+        value = _value(args.kr, "okrtui checkin --fix ID VALUE")
+        saved = checkins.fix(ctx.engine(create=False), args.fix, value, confidence=args.confidence,
+                             note=args.note, day=args.date)
+    else:
+        if args.kr is None:
+            raise OkrError("KR and VALUE are required: okrtui checkin KR VALUE")
+        value = _value(args.value, "okrtui checkin KR VALUE")
+        saved = checkins.record(
+            ctx.engine(), args.kr, value, confidence=args.confidence, note=args.note or "",
+            day=args.date or ctx.today, replace_same_day=True, carry_confidence=True,
+        )
     if saved.implausible:
-        _warn(f"{saved.kr_id}: {saved.implausible}; recorded as given (correct it with another check-in today)")
+        _warn(f"{saved.kr_id}: {saved.implausible}; recorded as given "
+              f"(correct it: okrtui checkin --fix {saved.check_in_id} VALUE)")
     print(saved.summary())
+    return EXIT_OK
+
+
+def cmd_history(ctx: Context) -> int:
+    from okrtui import checkins
+    from okrtui.text import plain
+    from okrtui.views import fmt_num
+
+    kr, rows = checkins.history(ctx.engine(create=False), ctx.args.kr)
+    print(f"{kr.id}  {plain(kr.title)}")
+    if not rows:
+        print("  no check-ins yet")
+    for c in rows:
+        conf = "–" if c.confidence is None else f"{c.confidence:g}"
+        by = f"  by {plain(c.by)}" if c.by else ""
+        note = f"  {plain(c.note)}" if c.note else ""
+        print(f"  {c.id}  {c.date}  {fmt_num(c.value):>8}  conf {conf:<4}{by}{note}")
     return EXIT_OK
 
 
@@ -343,8 +418,11 @@ def cmd_report(ctx: Context) -> int:
     from okrtui import render
 
     args = ctx.args
-    rep, _ = ctx.period_report(args.period, args.as_of, team=args.team, notes=render.uses_notes(args.format, args.team))
-    _emit(render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days))
+    rep, me = ctx.period_report(args.period, args.as_of, team=args.team, notes=render.uses_notes(args.format, args.team))
+    text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days)
+    if args.format == "md" and not args.team:  # the user's own report carries their reflections
+        text += render.reflections_markdown(ctx.reflections, rep.person(me))
+    _emit(text)
     return EXIT_OK
 
 
@@ -474,6 +552,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "checkin": cmd_checkin,
+    "history": cmd_history,
     "report": cmd_report,
     "lint": cmd_lint,
     "whoami": cmd_whoami,

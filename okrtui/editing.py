@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from okrtui import lint, periods, schema
+from okrtui.domain import readable_id
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
 from okrtui.report import ensure_period
@@ -53,6 +54,12 @@ def activation_blockers(session: Session, objective_id: str, span: periods.Span)
     return [f"{f.rule}: {f.message}" for f in lint.check(rep) if f.level == "error"]
 
 
+def new_id(session: Session, prefix: str, title: str) -> str:
+    """A short readable id (`kr-deploy-success-3fqk`) no objective or KR here holds, tombstones included."""
+    return readable_id(prefix, title,
+                       lambda ident: session.get(Objective, ident) is not None or session.get(KeyResult, ident) is not None)
+
+
 def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], objective_id: str | None = None,
                    today: dt.date | None = None) -> str:
     """Create or edit an objective; `today` is the day an activation is recorded for (stale counts from it)."""
@@ -63,7 +70,8 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
             if values["status"] == "active":
                 raise FormErrors({"status": "a new objective has no key result yet: save it as draft first"})
             count = session.exec(select(func.count()).where(col(Objective.period_id) == span.label)).one()
-            row = Objective(**values, owner_id=me, period_id=span.label, origin=me, position=count)
+            row = Objective(**values, id=new_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
+                            origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, Objective, objective_id)
@@ -87,7 +95,7 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
         _mine(session, target, "objective")
         if kr_id is None:
             count = session.exec(select(func.count()).where(col(KeyResult.objective_id) == target.id)).one()
-            row = KeyResult(**values, origin=me, position=count)
+            row = KeyResult(**values, id=new_id(session, "kr", values["title"]), origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, KeyResult, kr_id)
@@ -224,7 +232,8 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
 
 
 def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
-    copy = Objective(title=obj.title, description=obj.description, level=obj.level, team_id=obj.team_id,
+    copy = Objective(id=new_id(session, "o", obj.title), title=obj.title, description=obj.description,
+                     level=obj.level, team_id=obj.team_id,
                      owner_id=obj.owner_id, period_id=period_id, parent_id=None, status="draft",
                      visibility=obj.visibility, position=obj.position, origin=me)
     session.add(copy)
@@ -236,7 +245,8 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
         start = kr.start
         if kr.kind in ("increase", "decrease") and history:
             start = history[-1].value
-        session.add(KeyResult(objective_id=copy.id, title=kr.title, owner_id=kr.owner_id, kind=kr.kind,
+        session.add(KeyResult(id=new_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
+                              owner_id=kr.owner_id, kind=kr.kind,
                               unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
                               weight=kr.weight, position=kr.position, origin=me))
     return copy.id

@@ -189,3 +189,16 @@ def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7
     if fmt == "csv":
         return to_csv([rep])
     return to_text(rep)
+
+
+def reflections_markdown(reflections: dict[str, str], who: str) -> str:
+    """The quarter-end reflection answers as a Markdown section ("" when none is answered)."""
+    from okrtui.domain import REFLECTION_QUESTIONS
+
+    answered = [(q, reflections[key]) for key, q in REFLECTION_QUESTIONS.items() if reflections.get(key, "").strip()]
+    if not answered:
+        return ""
+    out = ["", f"## Reflections — {md_cell(who)}"]
+    for question, answer in answered:
+        out += ["", f"**{question}**", "", md_cell(answer)]
+    return "\n".join(out) + "\n"

@@ -215,10 +215,11 @@ def test_due_lists_stale_krs_one_line_each(cli, db, tmp_path):
     cli("--db", db, "import", write_doc(tmp_path / "d.json", doc))
     result = cli("--db", db, "due", "--as-of", "2026-11-26")
     assert result.code == 1
-    assert result.out.splitlines() == ["kr-old  Users from 0 to 100  last check-in 2026-11-02",
-                                       "kr-never  Measure NPS  last check-in never"]
-    quiet = cli("--db", db, "due", "--as-of", "2026-10-03")
-    assert quiet.code == 0 and quiet.out == ""
+    assert result.out.splitlines() == ["kr-old  Users from 0 to 100  last check-in 2026-11-02  stale",
+                                       "kr-never  Measure NPS  last check-in never  stale"]
+    # Due by the week (okr-method.md), stale or not: a check-in last week is due again on Monday.
+    monday = cli("--db", db, "due", "--as-of", "2026-11-30")
+    assert monday.code == 1 and monday.out.splitlines()[-1] == "kr-fresh  Done  last check-in 2026-11-25"
 
 
 def _kr_db(cli, db, tmp_path, **kr):
@@ -229,8 +230,9 @@ def _kr_db(cli, db, tmp_path, **kr):
 
 def test_implausible_values_warn_on_one_line_and_are_stored(cli, db, tmp_path):
     _kr_db(cli, db, tmp_path, kind="increase", start=0, target=30)
-    for value, phrase in (("-5", "is negative"), ("9000", "far outside"), ("99999999999999999999", None)):
-        result = cli("--db", db, "checkin", "kr-1", value)
+    for day, value, phrase in (("20", "-5", "is negative"), ("21", "9000", "far outside"),
+                               ("22", "99999999999999999999", None)):
+        result = cli("--db", db, "checkin", "kr-1", value, "--date", f"2026-11-{day}")  # one a day: no replacing
         if phrase is None:  # beyond any scale: refused, nothing stored
             assert result.code == 2 and "too large" in result.err
             continue
