@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from okrtui import periods, scoring
 from okrtui.domain import VALUE_KINDS
-from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, points_of, stale_from
+from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, is_due, points_of, stale_from
 
 
 @dataclass(slots=True)  # not frozen: the objective's grade is filled in once all its rows exist
@@ -25,6 +25,7 @@ class ReviewRow:
     forecast: float | None
     objective_grade: float | None  # the objective as it stood on the review's as_of day
     objective_band: str | None
+    due: bool = False  # no check-in in the reviewed week (views.is_due, the rule the check-in list uses)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
         None if value_now is None or value_prev is None else value_now - value_prev,
         prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
         kr.forecast if current else scoring.forecast(spec, points_of(now_pts), span.start, span.end), None, None,
+        o.status == "active" and is_due(last, as_of),
     )
 
 

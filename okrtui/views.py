@@ -199,13 +199,21 @@ def is_due(last_check_in: dt.date | None, day: dt.date) -> bool:
     return last_check_in is None or last_check_in < periods.week_of(day)[0]
 
 
-def round_of(rep: PeriodReport, me: str) -> list[tuple[KRView, bool]]:
-    """The KRs `me` answers for in active objectives, each with whether it is due on the report's
-    day: due first (stale first among them), then the rest. The one rule behind the TUI's check-in
-    list, `okrtui due` and every reminder."""
-    marked = [(kr, is_due(kr.last_check_in, rep.as_of)) for o in rep.objectives if o.status == "active"
+def round_of(rep: PeriodReport, me: str, day: dt.date | None = None) -> list[tuple[KRView, bool]]:
+    """The KRs `me` answers for in active objectives, each with whether it is due on `day` (default
+    the report's day; an earlier one, as the weekly review looks back, reads only check-ins up to
+    it): due first (stale first among them), then the rest. The one rule behind the TUI's check-in
+    list, `okrtui due`, the weekly review and every reminder."""
+    day = day or rep.as_of
+    marked = [(kr, is_due(_last_by(kr, day), day)) for o in rep.objectives if o.status == "active"
               for kr in o.key_results if kr.error is None and answers_for(kr, me)]
     return sorted(marked, key=lambda m: (not m[1], not m[0].stale))
+
+
+def _last_by(kr: KRView, day: dt.date) -> dt.date | None:
+    if kr.last_check_in is None or kr.last_check_in <= day:
+        return kr.last_check_in
+    return next((c.date for c in reversed(kr.check_ins) if c.date <= day), None)
 
 
 def due(rep: PeriodReport, me: str) -> list[KRView]:

@@ -11,7 +11,7 @@ from okrtui import periods
 from okrtui.review import ReviewRow, week_review
 from okrtui.screens.base import OkrScreen
 from okrtui.state import Snapshot
-from okrtui.views import fmt_grade, fmt_num, own
+from okrtui.views import fmt_grade, fmt_num, own, round_of
 from okrtui.widgets.grade_bar import BAND_STYLE, pace_cell
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
@@ -88,7 +88,9 @@ class ReviewScreen(OkrScreen):
         head.append(f"behind {c['behind']}", style="bold red")
         head.append(" · ")
         head.append(f"stale {c['stale']}", style="bold yellow")
-        self.set_context(head, Text("Weekly review, worst objectives first · < > change week", style="dim"))
+        mine = sum(1 for _, due in round_of(rep, data.me, review.as_of) if due)
+        self.set_context(head, Text(f"Weekly review, worst objectives first · {mine} of yours due · < > change week",
+                                    style="dim"))
 
     def action_week(self, step: int) -> None:
         if self.week_start is None or self.data is None:

@@ -142,3 +142,60 @@ async def test_a_burst_with_a_typo_asks_before_saving(app):
         assert isinstance(app.screen, ConfirmDialog)
         await press(pilot, "n")
         assert len(rows(app, CheckIn)) == before
+
+
+async def test_forty_on_a_zero_to_four_kr_asks_before_saving(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        app.screen.query_one(OkrTable).select_key("kr-reviews")  # Incident reviews led from 0 to 4
+        await press(pilot, "enter")
+        before = len(rows(app, CheckIn))
+        await pilot.press(*"40", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert any("far outside" in str(w.render()) for w in app.screen.query("Static"))
+        await press(pilot, "n")
+        assert len(rows(app, CheckIn)) == before
+        await pilot.press("backspace", "enter")  # 4: within the scale, saved without a question
+        await settle(pilot)
+        assert rows(app, CheckIn, CheckIn.kr_id == "kr-reviews", CheckIn.date == app.today)[-1].value == 4
+
+
+async def test_objectives_and_krs_made_in_the_tui_get_readable_ids(empty_app):
+    from okrtui.model import KeyResult
+
+    from .test_flows import fill, type_text
+
+    app = empty_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        await type_text(pilot, "Make deploys boringly reliable")
+        await press(pilot, "enter")
+        app.screen.query_one(OkrTable).move_cursor(row=0)
+        await press(pilot, "n")
+        await pilot.press("down", "enter")  # "New key result in …"
+        await settle(pilot)
+        await fill(pilot, "in-title", "Deploy success rate from 92% to 99%")
+        await fill(pilot, "in-start", "92")
+        await fill(pilot, "in-target", "99")
+        await press(pilot, "enter")
+    (objective,) = rows(app, Objective)
+    (kr,) = rows(app, KeyResult)
+    assert re.fullmatch(r"o-make-deploys-[a-z2-9]{4}", objective.id)
+    assert re.fullmatch(r"kr-deploy-success-[a-z2-9]{4}", kr.id)
+
+
+async def test_the_weekly_review_counts_due_krs_by_the_same_rule(demo_db):
+    app = make_app(demo_db, load_demo=False, today=MONDAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        due_now = int(re.search(r"(\d+) of \d+ due", context_text(app)).group(1))
+        await press(pilot, "w")
+        assert f"{due_now} of yours due" in context_text(app)
+        await press(pilot, "<", "<")  # the week of Nov 23: the demo checked everything in on Monday Nov 23
+        assert "Week of Nov 23" in context_text(app) and "0 of yours due" in context_text(app)
+    app.engine.dispose()
+    assert due_now == 3
