@@ -179,6 +179,8 @@ def delete(engine: Engine, check_in_id: str) -> Saved | None:
 def _own(session: Session, check_in_id: str) -> CheckIn:
     """A live check-in the local user made: only its maker changes a record."""
     row = session.get(CheckIn, check_in_id)
+    if (row is None or row.deleted) and len(check_in_id) >= 4:
+        row = _by_prefix(session, check_in_id)
     if row is None or row.deleted:
         raise OkrError(f"no check-in {check_in_id!r}")
     me = identity(session).id
@@ -214,3 +216,14 @@ def history(engine: Engine, ref: str) -> tuple[KeyResult, list[Past]]:
         names = {p.id: p.name or p.id for p in session.exec(select(Person)).all()}
         return kr, [Past(c.id, c.date, c.value, c.confidence, c.note,
                          "" if c.origin in ("", me) else names.get(c.origin, c.origin)) for c in rows]
+
+
+def _by_prefix(session: Session, prefix: str) -> CheckIn | None:
+    """The live check-in whose id starts with `prefix` (4+ characters), as KRs are named."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = session.exec(select(CheckIn).where(col(CheckIn.id).like(f"{escaped}%", escape="\\"),
+                                              col(CheckIn.deleted).is_(False)).order_by(col(CheckIn.id)).limit(6)).all()
+    if len(rows) > 1:
+        shown = ", ".join(f"{r.id} ({r.date})" for r in rows[:5])
+        raise OkrError(f"{prefix!r} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}")
+    return rows[0] if rows else None

@@ -265,3 +265,16 @@ def test_reflections_appear_in_the_md_report_and_export(cli, demo_db):
     q3 = export.out[export.out.index("# OKRs 2026-Q3"):]
     assert answer in q3 and "## Reflections — Alice Ng" in q3
     assert "Reflections" not in cli("--db", demo_db, "report", "--period", "2026-Q4", "--format", "md").out
+
+
+def test_fix_and_delete_take_a_prefix_of_the_check_in_id(cli, kr_db):
+    assert cli("--db", kr_db, "checkin", "kr-deploys", "96").code == 0
+    made = check_ins(kr_db)[-1].id  # a UUID: long to type
+    assert f"  {made}  2026-11-26" in cli("--db", kr_db, "history", "kr-deploys").out
+    fixed = cli("--db", kr_db, "checkin", "--fix", made[:6], "96.5")
+    assert fixed.code == 0 and f"corrected check-in {made} " in fixed.out
+    assert check_ins(kr_db)[-1].value == 96.5
+    ambiguous = cli("--db", kr_db, "checkin", "--delete", "c-")
+    assert ambiguous.code == 2 and "too short" not in ambiguous.err and "no check-in" in ambiguous.err
+    assert cli("--db", kr_db, "checkin", "--delete", made[:6]).code == 0
+    assert made not in [c.id for c in check_ins(kr_db)]
