@@ -164,7 +164,8 @@ class ReflectionsForm(FormScreen):
         keys = list(REFLECTION_QUESTIONS)
         current = (field.id or "").removeprefix("in-")
         if current in keys and current != keys[-1]:
-            self.query_one(f"#in-{keys[keys.index(current) + 1]}", Input).focus()
+            # Screen.set_focus moves focus now; Widget.focus would wait behind keys already queued.
+            self.set_focus(self.query_one(f"#in-{keys[keys.index(current) + 1]}", Input))
         else:
             self.action_save()
 

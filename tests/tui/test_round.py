@@ -199,3 +199,24 @@ async def test_the_weekly_review_counts_due_krs_by_the_same_rule(demo_db):
         assert "Week of Nov 23" in context_text(app) and "0 of yours due" in context_text(app)
     app.engine.dispose()
     assert due_now == 3
+
+
+async def test_enter_moves_through_the_reflections_even_in_a_burst(empty_app):
+    from okrtui.model import Reflection
+
+    app = empty_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "s", "r")
+        form = app.screen
+        for key in ("contributed", "helped", "learned"):
+            form.query_one(f"#in-{key}", Input).value = ""
+        form.query_one("#in-contributed", Input).focus()
+        await settle(pilot)
+        burst(app, "a", "enter", "b", "enter", "c")
+        await settle(pilot)
+        assert [form.query_one(f"#in-{k}", Input).value for k in ("contributed", "helped", "learned")] == ["a", "b", "c"]
+        burst(app, "enter")  # on the last answer: saves
+        await settle(pilot)
+    answers = {r.question: r.answer for r in rows(app, Reflection)}
+    assert answers == {"contributed": "a", "helped": "b", "learned": "c"}
