@@ -41,7 +41,10 @@ def _round_cells(kr: KRView, is_due: bool, width: int) -> list[Text]:
 class CheckinScreen(OkrScreen):
     # One source for the footer (show=True), the ? help and the command palette (tooltip).
     BINDINGS = [
-        Binding("enter", "checkin", "Check in", tooltip="Record a value for the selected key result"),
+        # Priority, and the form mounted before the next key is read: "enter 97 enter" typed at
+        # once puts 97 in the form instead of losing it to the list.
+        Binding("enter", "checkin", "Check in", tooltip="Record a value for the selected key result",
+                priority=True),
         Binding("h", "history", "History", tooltip="Correct or delete a past check-in"),
         Binding("v", "detail", "Detail", tooltip="The KR's chart, numbers and history over the period"),
     ]
@@ -80,7 +83,7 @@ class CheckinScreen(OkrScreen):
             return None
         return find(self.data.report, f"k:{key}")[1]
 
-    def action_checkin(self) -> None:
+    async def action_checkin(self) -> None:
         kr = self.current()
         if kr is None:
             return
@@ -90,10 +93,10 @@ class CheckinScreen(OkrScreen):
                 self._advance = True
                 self.notify(saved.summary(), timeout=3, markup=False)
 
-        self.app.push_screen(CheckinForm(kr, self.app.today), done)
+        await self.app.push_screen(CheckinForm(kr, self.app.today), done)  # mounted, value field focused
 
-    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
-        self.action_checkin()
+    async def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        await self.action_checkin()  # a mouse click on a row
 
     def action_history(self) -> None:
         kr = self.current()
@@ -150,7 +153,7 @@ class CheckinForm(FormScreen):
     def on_mount(self) -> None:
         super().on_mount()
         value = self.query_one("#in-value", Input)
-        value.focus()
+        self.set_focus(value)  # now, not after keys already queued (Widget.focus waits for them)
         value.selection = Selection(0, len(value.value))  # typing replaces the last value
         self._preview()
 

@@ -220,3 +220,16 @@ async def test_enter_moves_through_the_reflections_even_in_a_burst(empty_app):
         await settle(pilot)
     answers = {r.question: r.answer for r in rows(app, Reflection)}
     assert answers == {"contributed": "a", "helped": "b", "learned": "c"}
+
+
+async def test_the_whole_round_typed_at_once_from_the_list(app):
+    """enter on the list, the value, tab, the confidence, enter: one burst, nothing lost."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        app.screen.query_one(OkrTable).select_key("kr-deploys")
+        burst(app, "enter", "9", "7", "tab", "1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckinScreen)
+        (saved,) = rows(app, CheckIn, CheckIn.kr_id == "kr-deploys", CheckIn.date == app.today)
+        assert (saved.value, saved.confidence) == (97, 1.0)
