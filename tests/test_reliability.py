@@ -185,7 +185,8 @@ def test_writers_at_once_never_see_database_is_locked(tmp_path):
         from okrtui.cli import main
 
         for i in range(20):
-            code = main(["--db", str(db), "checkin", "kr-busy", str(i), "--note", "cli", "--date", "2026-11-26"])
+            # One a day: a second CLI check-in the same day replaces the first (the TUI's round).
+            code = main(["--db", str(db), "checkin", "kr-busy", str(i), "--note", "cli", "--date", f"2026-11-{i + 1:02d}"])
             if code != 0:
                 errors.append(code)
 
@@ -356,16 +357,17 @@ def test_two_tuis_and_a_cli_writing_at_once(tmp_path, cli):
     tuis = [subprocess.Popen([sys.executable, "-c", TUI_ROUND, str(db), *[f"{base + n}" for n in range(6)]],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for base in (100, 200)]
-    # The CLI writes last week: the TUI round replaces its own same-day check-in, so the
-    # CLI's rows must all survive beside the TUIs'.
-    codes = [cli("--db", db, "checkin", f"kr-{i % 3}", str(300 + i), "--date", "2026-11-20").code for i in range(15)]
+    # The CLI writes on earlier days, one a day (a same-day check-in replaces its own, in the TUI
+    # round and the CLI alike), so the CLI's rows must all survive beside the TUIs'.
+    codes = [cli("--db", db, "checkin", f"kr-{i % 3}", str(300 + i), "--date", f"2026-11-{i + 1:02d}").code
+             for i in range(15)]
     for proc in tuis:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
         assert "ERRORS []" in out, out
     assert codes == [0] * 15
     con = sqlite3.connect(db)
-    by_cli = sorted(int(v) for (v,) in con.execute("SELECT value FROM check_in WHERE date = '2026-11-20'"))
+    by_cli = sorted(int(v) for (v,) in con.execute("SELECT value FROM check_in WHERE date < '2026-11-16'"))
     by_tui = con.execute("SELECT kr_id, value FROM check_in WHERE date = '2026-11-26' AND deleted = 0").fetchall()
     con.close()
     assert by_cli == list(range(300, 315))
