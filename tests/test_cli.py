@@ -257,7 +257,8 @@ NO_TEXTUAL = (
 
 @pytest.mark.parametrize("args", [["--help"], ["report"], ["checkin", "kr-protos", "8"], ["lint"], ["whoami"],
                                   ["export"], ["export", "--format", "md"], ["import", "/nonexistent.json"],
-                                  ["sync", "/tmp/okrtui-test-team.jsonl"], ["merge-driver", "/a", "/b", "/c"]])
+                                  ["sync", "/tmp/okrtui-test-team.jsonl"], ["merge-driver", "/a", "/b", "/c"],
+                                  ["history", "kr-protos"], ["checkin", "--delete", "c-p1"], ["due"]])
 def test_light_commands_never_import_textual(kinds_db, args):
     import subprocess
     import sys
