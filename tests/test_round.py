@@ -278,3 +278,17 @@ def test_fix_and_delete_take_a_prefix_of_the_check_in_id(cli, kr_db):
     assert ambiguous.code == 2 and "too short" not in ambiguous.err and "no check-in" in ambiguous.err
     assert cli("--db", kr_db, "checkin", "--delete", made[:6]).code == 0
     assert made not in [c.id for c in check_ins(kr_db)]
+
+
+def test_the_review_rows_say_due_by_the_same_rule(demo_template):
+    from okrtui import quickread
+    from okrtui.review import week_review
+    from okrtui.views import round_of
+
+    read = quickread.read(demo_template, "2026-Q4", MONDAY)
+    rows = week_review(read.report, MONDAY, MONDAY).rows
+    assert rows and all(row.due for row in rows if row.objective.status == "active")  # nothing yet this week
+    last_week = week_review(read.report, dt.date(2026, 11, 23), MONDAY).rows
+    due_then = {kr.id for kr, due in round_of(read.report, read.me, dt.date(2026, 11, 29)) if due}
+    assert {row.kr.id for row in last_week if row.due} >= due_then
+    assert not any(row.due for row in last_week if row.kr.check_ins and row.kr.check_ins[-1].date >= dt.date(2026, 11, 23))

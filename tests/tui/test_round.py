@@ -70,7 +70,7 @@ async def test_a_kr_newly_assigned_to_ben_is_due_in_his_tui_and_in_due(tmp_path,
 def burst(app, *keys: str) -> None:
     """Post every key at once, as a paste or a slow SSH link delivers them: no pause between."""
     for key in keys:
-        char = {"tab": None, "shift+tab": None, "enter": "\r", "space": " "}.get(key, key)
+        char = {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)
         app.post_message(events.Key(key, char))
 
 
@@ -233,3 +233,21 @@ async def test_the_whole_round_typed_at_once_from_the_list(app):
         assert isinstance(app.screen, CheckinScreen)
         (saved,) = rows(app, CheckIn, CheckIn.kr_id == "kr-deploys", CheckIn.date == app.today)
         assert (saved.value, saved.confidence) == (97, 1.0)
+
+
+async def test_a_burst_across_a_select_in_the_key_result_form(app):
+    from okrtui.screens.forms import KeyResultForm
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
+        await press(pilot, "e")
+        assert isinstance(app.screen, KeyResultForm)
+        form = app.screen
+        form.query_one("#in-title", Input).value = ""
+        form.set_focus(form.query_one("#in-title", Input))
+        await settle(pilot)
+        # title, tab over the kind's select, start, tab, target
+        burst(app, *"Deploys", "tab", "tab", *"90", "tab", *"98")  # a focused field's text is selected
+        await settle(pilot)
+        assert [form.query_one(f"#in-{k}", Input).value for k in ("title", "start", "target")] == ["Deploys", "90", "98"]
