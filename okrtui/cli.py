@@ -234,9 +234,10 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
 
 
 def _error(message: str) -> None:
+    from okrtui.errors import one_line
     from okrtui.text import plain
 
-    print(f"okrtui: error: {plain(message)[:2000]}", file=sys.stderr)
+    print(f"okrtui: error: {plain(one_line(message))[:2000]}", file=sys.stderr)
 
 
 def _warn(message: str) -> None:
@@ -366,8 +367,9 @@ def cmd_sync(ctx: Context) -> int:
         raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
     progress = _progress if sys.stderr.isatty() else None
     engine = ctx.engine()
-    if engine.dialect.name == "postgresql":
-        raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")
+    from okrtui.pg import refuse_team_file
+
+    refuse_team_file(engine)
     result = sync.sync(engine, path, progress)
     if progress is not None:
         sys.stderr.write("\r\033[K")
@@ -446,12 +448,37 @@ def cmd_admin(ctx: Context) -> int:
     from sqlalchemy import create_engine
 
     engine = create_engine(pg.postgres_url(target))
+    from sqlalchemy import exc
+
     try:
         pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email)
+    except exc.DBAPIError as err:
+        from okrtui import pgsecurity
+
+        raise OkrError(f"admin add-person changed nothing: {pgsecurity.explain(err.orig)}") from None
     finally:
         engine.dispose()
-    print(f"login {ctx.args.login} can connect; it is the person {pid}")
+    print(_added(engine_can_login(target, ctx.args.login), ctx.args.login, pid))
     return EXIT_OK
+
+
+def engine_can_login(target: str, login: str) -> bool:
+    from sqlalchemy import create_engine
+
+    from okrtui import pg, pgsecurity
+
+    engine = create_engine(pg.postgres_url(target))
+    try:
+        return pgsecurity.can_login(engine, login)
+    finally:
+        engine.dispose()
+
+
+def _added(can_login: bool, login: str, pid: str) -> str:
+    if can_login:
+        return f"login {login} can connect; it is the person {pid}"
+    return (f"role {login} exists but cannot log in; it is the person {pid} once the database's owner runs "
+            f"`ALTER ROLE \"{login}\" LOGIN`")
 
 
 def cmd_due(ctx: Context) -> int:
