@@ -181,6 +181,9 @@ def check_init(conn: Connection) -> None:
         raise OkrError("admin init changed nothing: " + "; ".join(problems))
 
 
+RESERVED = frozenset({"public", "none", "current_user", "session_user", "current_role", "all"})
+
+
 def check_owner(conn: Connection, command: str) -> None:
     user, owner = conn.execute(text(
         "SELECT current_user, pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database "
@@ -193,6 +196,8 @@ def check_owner(conn: Connection, command: str) -> None:
 def check_person_role(conn: Connection, login: str) -> None:
     """Refuse a role that would undo the security: a superuser, a role that bypasses row-level
     security, the database's owner, or a role that is a member of any of these."""
+    if login.lower() in RESERVED or login.lower().startswith("pg_"):
+        raise OkrError(f"{login} is a name PostgreSQL keeps for itself: pick the person's own login")
     if login == PERSON_ROLE:
         raise OkrError(f"{PERSON_ROLE} is the group every person belongs to, not a person: pick the person's login")
     exists = conn.execute(text("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :r"), {"r": login}).first()
@@ -242,6 +247,8 @@ def explain(orig: Any) -> str:
         fix = "check the URL's host and port, and that the server is running"
     elif state == "23503":
         fix = "it refers to a record that does not exist"
+    elif state == "23505":
+        fix = "a record with that id exists already: give yours another id"
     elif state == "40P01" or state == "55P03" or "lock" in lowered:
         fix = "someone else is writing the same rows: try again"
     else:

@@ -244,9 +244,9 @@ def writing(engine: Engine) -> Iterator[Session]:
         except exc.OperationalError as err:
             session.rollback()
             raise OkrError(f"cannot write the database: {_reason(err)}") from None
-        except exc.ProgrammingError as err:  # PostgreSQL's row-level security and grants say no
+        except (exc.ProgrammingError, exc.IntegrityError) as err:  # PostgreSQL's row-level security, grants, keys
             session.rollback()
-            raise OkrError(f"the database refused the change: {_reason(err).strip()}") from None
+            raise OkrError(f"the database refused the change: {_reason(err)}") from None
         except BaseException:
             session.rollback()
             raise

@@ -387,6 +387,50 @@ def test_no_table_lock_that_shuts_out_everyone_else(company):
         run(bob, "LOCK TABLE check_in IN ROW EXCLUSIVE MODE")
 
 
+def test_statistics_show_nothing_of_hidden_rows(company):
+    with psycopg.connect(dbname=company.name, host=company.host, user="postgres", autocommit=True) as admin:
+        admin.execute("ANALYZE objective")
+        assert admin.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'objective'").fetchone()[0] > 0
+    with as_(company, "bob") as bob:
+        # pg_stats hides every column of a table under row-level security: no most common titles.
+        assert run(bob, "SELECT count(*) FROM pg_stats WHERE tablename = 'objective'").fetchone() == (0,)
+        assert run(bob, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%secret%' "
+                        "AND usename <> current_user").fetchone() == (0,)
+        # Honest: his own session's statistics.
+        assert run(bob, "SELECT count(*) FROM pg_stat_activity WHERE pid = pg_backend_pid()").fetchone() == (1,)
+
+
+def test_no_role_changes_of_a_persons_own(company):
+    with as_(company, "bob") as bob:
+        for statement in ("GRANT bob TO carol", "GRANT okrtui_person TO mallory_role",
+                          "GRANT okrtui_person TO carol WITH ADMIN TRUE", "ALTER ROLE bob BYPASSRLS",
+                          "ALTER ROLE bob SUPERUSER", "ALTER ROLE bob CREATEROLE", "ALTER ROLE bob RENAME TO alice2",
+                          "ALTER ROLE alice PASSWORD 'mine'", "CREATE ROLE mallory LOGIN", "DROP ROLE alice",
+                          "REVOKE okrtui_person FROM alice"):
+            refused(bob, statement)
+        # Honest: his own password.
+        run(bob, "ALTER ROLE bob PASSWORD 'his own'")
+
+
+def test_a_person_reads_only_the_record_tables_and_the_schema_version(company):
+    """Closed by default: a table, view or sequence a later release adds is no person's until
+    secure() says so."""
+    with as_(company, "bob") as bob:
+        readable = {r[0] for r in run(bob, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                           "c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN "
+                                           "('r', 'v', 'm', 'S', 'f', 'p') "
+                                           "AND has_table_privilege(c.oid, 'SELECT')").fetchall()}
+        writable = {r[0] for r in run(bob, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                           "c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN "
+                                           "('r', 'v', 'm', 'S', 'f', 'p') AND (has_table_privilege(c.oid, "
+                                           "'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE') OR "
+                                           "has_table_privilege(c.oid, 'UPDATE'))").fetchall()}
+    from okrtui.pg import RECORD_TABLES
+
+    assert readable == {*RECORD_TABLES, "schema_migration"}
+    assert writable == set()  # column grants only, and no DELETE or TRUNCATE anywhere
+
+
 # --- the admin's commands ------------------------------------------------------------------------
 
 def one_clean_line(err: str, *, secret: str = "s3cret") -> None:
@@ -484,6 +528,10 @@ def test_logins_with_dots_capitals_and_dashes_work_everywhere(company, cli, tmp_
             refused(conn, "SELECT * FROM meta")  # and the same limits as everyone
     bad = cli("admin", "add-person", "bad name;drop", "--name", "X", "--db", company.url("dba"))
     assert bad.code == 2 and "A-Z a-z 0-9 . _ -" in bad.err
+    for reserved in ("public", "pg_monitor", "PUBLIC"):
+        kept = cli("admin", "add-person", reserved, "--name", "X", "--db", company.url("dba"))
+        assert kept.code == 2 and "keeps for itself" in kept.err, kept.err
+        one_clean_line(kept.err)
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgres",
@@ -508,6 +556,20 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
     refused_change = cli("--db", company.url("alice"), "import", write_doc(tmp_path / "p.json", doc))
     assert refused_change.code == 2 and "database owner" in refused_change.err, refused_change.err
     one_clean_line(refused_change.err)
+    nowhere = cli("--db", "postgresql://alice:s3cret@/okr?host=/nonexistent", "report")
+    assert nowhere.code == 2 and "check the URL's host and port" in nowhere.err
+    one_clean_line(nowhere.err)
+    # An id taken already (through okrtui, a key error becomes one line).
+    taken = {"format": "okrtui/1", "objectives": [{"id": "o-reliable", "title": "Mine", "period": "2026-Q4"}]}
+    clash = cli("--db", company.url("carol"), "import", write_doc(tmp_path / "t.json", taken))
+    assert clash.code == 2
+    one_clean_line(clash.err)
+    from okrtui import pgsecurity
+
+    wrong = SimpleNamespace(sqlstate="28P01", diag=SimpleNamespace(
+        message_primary='password authentication failed for user "alice"'))
+    assert pgsecurity.explain(wrong) == ('password authentication failed for user "alice" (give the password '
+                                         "through ~/.pgpass, PGPASSWORD or a service file, never in the URL)")
     from okrtui.errors import one_line
 
     raw = ('(psycopg.errors.InsufficientPrivilege) permission denied for table meta\\n'
