@@ -229,8 +229,18 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as err:
-        _error(f"unexpected {type(err).__name__}: {err}")
+        _error(_unexpected(err))
         return EXIT_USAGE
+
+
+def _unexpected(err: Exception) -> str:
+    """A database's refusal as PostgreSQL's own sentence and its fix; anything else named by its type."""
+    orig = getattr(err, "orig", None)
+    if orig is not None and type(orig).__module__.split(".")[0] in ("psycopg", "psycopg2"):
+        from okrtui import pgsecurity
+
+        return f"the database refused: {pgsecurity.explain(orig)}"
+    return f"unexpected {type(err).__name__}: {err}"
 
 
 def _error(message: str) -> None:

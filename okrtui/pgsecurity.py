@@ -165,6 +165,10 @@ def init_problems(conn: Connection) -> list[str]:
     if not can_create:
         problems.append(f"{user} may not create tables in the schema {schema}: its owner runs "
                         f"`GRANT CREATE ON SCHEMA {ident(schema)} TO {ident(user)}`")
+    if person_role and not conn.execute(text(
+            "SELECT pg_catalog.pg_has_role(current_user, :p, 'MEMBER WITH ADMIN OPTION')"), {"p": PERSON_ROLE}).scalar():
+        problems.append(f"{user} cannot add persons to the role {PERSON_ROLE}: a superuser runs `GRANT {PERSON_ROLE} "
+                        f"TO {ident(user)} WITH ADMIN TRUE, INHERIT FALSE, SET FALSE`")
     others = conn.execute(text(
         "SELECT tablename, tableowner FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
         "AND tablename = ANY(:t) AND tableowner <> current_user ORDER BY tablename"),
@@ -232,7 +236,10 @@ def explain(orig: Any) -> str:
     primary = one_line(getattr(diag, "message_primary", None) or str(orig))
     state = getattr(orig, "sqlstate", None) or ""
     lowered = primary.lower()
-    if "row-level security" in lowered or (state == "42501" and "permission denied" in lowered):
+    if "permission denied to" in lowered and "role" in lowered:
+        fix = (f"run it as the database's owner, with CREATEROLE and the ADMIN option on {PERSON_ROLE} "
+               f"(`okrtui admin init` says what is missing)")
+    elif "row-level security" in lowered or (state == "42501" and "permission denied" in lowered):
         fix = ("a person changes only their own records (a KR's owner also checks in on it); periods, "
                "people and the schema are the database owner's")
     elif "role" in lowered and "does not exist" in lowered:

@@ -501,11 +501,25 @@ def test_admin_init_checks_its_privileges_before_writing_anything(server, cli, m
     assert result.code == 2 and "CREATEROLE" in result.err and "changed nothing" in result.err, result.err
     one_clean_line(result.err)
     assert tables() == 0
-    # Honest: once a superuser grants CREATEROLE, the owner's init does it all.
-    server.psql("ALTER ROLE plain_owner CREATEROLE;")
+    # The person role made by a superuser: the owner could not add anyone to it.
+    server.psql(f"CREATE ROLE {group} NOLOGIN;")
+    result = cli("admin", "init", "--db", f"postgresql://plain_owner@/{name}?host={host}")
+    assert result.code == 2 and f"cannot add persons to the role {group}" in result.err, result.err
+    assert f"GRANT {group} TO" in result.err and "CREATEROLE" not in result.err
+    one_clean_line(result.err)
+    assert tables() == 0
+    # Honest: once a superuser grants what it says, the owner's init does it all.
+    server.psql(f"GRANT {group} TO plain_owner WITH ADMIN TRUE, INHERIT FALSE, SET FALSE;")
     done = cli("admin", "init", "--db", f"postgresql://plain_owner@/{name}?host={host}")
-    assert done.code == 0 and "schema created at version" in done.out and f"created role {group}" in done.out
+    assert done.code == 0 and "schema created at version" in done.out
     assert tables() > 5
+    # Still no CREATEROLE: add-person says what is missing, in one line, and adds no one.
+    nobody = cli("admin", "add-person", "newcomer", "--name", "N", "--db", f"postgresql://plain_owner@/{name}?host={host}")
+    assert nobody.code == 2 and "CREATEROLE" in nobody.err and "changed nothing" in nobody.err, nobody.err
+    one_clean_line(nobody.err)
+    server.psql("ALTER ROLE plain_owner CREATEROLE;")
+    added = cli("admin", "add-person", "newcomer", "--name", "N", "--db", f"postgresql://plain_owner@/{name}?host={host}")
+    assert added.code == 0 and "login newcomer can connect" in added.out, added.err
 
 
 # --- logins, URLs and messages ---------------------------------------------------------------------
