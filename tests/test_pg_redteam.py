@@ -125,6 +125,10 @@ def test_ownership_columns_are_immutable_on_every_table(company):
                         "WHERE id = 'o-bob'").rowcount == 1
         assert run(bob, "UPDATE person SET name = 'Bob Li', email = 'bob@example.com' WHERE id = 'p-bob'").rowcount == 1
         assert run(bob, "UPDATE dependency SET note = 'still needs deploys' WHERE id = 'd-shared'").rowcount == 1
+        run(bob, f"INSERT INTO reflection {COLUMNS}, person_id, period_id, question, answer) "
+                 "VALUES ('r-bob', 'p-bob', 'x', 'x', false, 'p-bob', '2026-Q4', 'What went well?', '')")
+        refused(bob, "UPDATE reflection SET person_id = 'p-alice' WHERE id = 'r-bob'")
+        assert run(bob, "UPDATE reflection SET answer = 'builds' WHERE id = 'r-bob'").rowcount == 1
 
 
 def test_grants_are_computed_from_the_columns_a_migration_adds(server, cli):  # noqa: F811
@@ -501,6 +505,12 @@ def test_admin_init_checks_its_privileges_before_writing_anything(server, cli, m
     assert result.code == 2 and "CREATEROLE" in result.err and "changed nothing" in result.err, result.err
     one_clean_line(result.err)
     assert tables() == 0
+    # The schema or a table another role's: the owner could not write the rules.
+    server.psql(f"\\c {name}\nALTER SCHEMA public OWNER TO postgres;\nCREATE TABLE public.meta (key text);")
+    result = cli("admin", "init", "--db", f"postgresql://plain_owner@/{name}?host={host}")
+    assert "may not create tables in the schema public" in result.err and "table meta belongs to postgres" in result.err
+    one_clean_line(result.err)
+    server.psql(f"\\c {name}\nDROP TABLE public.meta;\nALTER SCHEMA public OWNER TO pg_database_owner;")
     # The person role made by a superuser: the owner could not add anyone to it.
     server.psql(f"CREATE ROLE {group} NOLOGIN;")
     result = cli("admin", "init", "--db", f"postgresql://plain_owner@/{name}?host={host}")
