@@ -26,10 +26,12 @@ LOGIN_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,61}$")
 # Tables whose rows carry id and origin (everything but meta and schema_migration).
 RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
-# The one place a database login maps to a person id. Written out in every policy (parsed once,
-# when the policy is made, so no caller's search_path can change what it means) and, for the
-# client, as okrtui_me(), whose search_path is pinned.
-ME = "('p-'::text OPERATOR(pg_catalog.||) CURRENT_USER::text)"
+# The one place a database login maps to a person id: okrtui_me(), which every policy calls and
+# the client asks. Its search_path is pinned, so no caller's path changes what its names mean.
+ME_SQL = ("CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
+          "SET search_path = pg_catalog, {s}, pg_temp AS $$ SELECT 'p-' || current_user $$")
+
+
 def postgres_url(target: str) -> URL:
     """postgresql://LOGIN@HOST/DB (libpq style, query parameters kept) with the psycopg 3 driver."""
     url = make_url(target)

@@ -14,9 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from okrtui.errors import OkrError, one_line
-from okrtui.pg import ME, PERSON_ROLE, ident
-
-MINE = f"origin = {ME}"
+from okrtui.pg import ME_SQL, PERSON_ROLE, ident
 
 # Never changed by anyone once written: a record's identity, maker and birth, and what a record
 # belongs to or was made by. Every other column (a later migration's too) is its maker's data.
@@ -45,26 +43,28 @@ def _visible(ref: str, schema: str) -> str:
 def policies(schema: str) -> dict[str, dict[str, str]]:
     """Per table, per command, the policy's condition ('' for no such right at all)."""
     s = schema
+    me = f"{s}.okrtui_me()"
+    mine = f"origin = {me}"
     # okr-method.md "answers for": a KR's named owner, else its maker. Only they check in on it.
     answers_for = (f"EXISTS (SELECT 1 FROM {s}.key_result k WHERE k.id = kr_id AND "
-                   f"(k.owner_id = {ME} OR (k.owner_id IS NULL AND k.origin = {ME})))")
+                   f"(k.owner_id = {me} OR (k.owner_id IS NULL AND k.origin = {me})))")
     # A KR goes only into an objective its maker made.
-    own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {ME})"
+    own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {me})"
     both_ends = f"{_visible('from_id', s)} AND {_visible('to_id', s)}"
-    me_person = f"id = {ME} AND {MINE}"
+    me_person = f"id = {me} AND {mine}"
     return {
         "person": {"select": "true", "insert": me_person, "update": me_person},
-        "team": {"select": "true", "insert": MINE, "update": MINE},
-        "period": {"select": "true", "insert": f"{MINE} AND {QUARTER_SHAPE}", "update": ""},
-        "objective": {"select": f"visibility = 'shared' OR {MINE}", "insert": MINE, "update": MINE},
+        "team": {"select": "true", "insert": mine, "update": mine},
+        "period": {"select": "true", "insert": f"{mine} AND {QUARTER_SHAPE}", "update": ""},
+        "objective": {"select": f"visibility = 'shared' OR {mine}", "insert": mine, "update": mine},
         "key_result": {"select": f"objective_id IN (SELECT id FROM {s}.objective)",
-                       "insert": f"{MINE} AND {own_objective}", "update": f"{MINE} AND {own_objective}"},
+                       "insert": f"{mine} AND {own_objective}", "update": f"{mine} AND {own_objective}"},
         "check_in": {"select": f"kr_id IN (SELECT id FROM {s}.key_result)",
-                     "insert": f"{MINE} AND (author_id IS NULL OR author_id = {ME}) AND {answers_for}",
-                     "update": MINE},
-        "dependency": {"select": f"{MINE} OR ({both_ends})", "insert": f"{MINE} AND {both_ends}",
-                       "update": f"{MINE} AND {both_ends}"},
-        "reflection": {"select": MINE, "insert": MINE, "update": MINE},
+                     "insert": f"{mine} AND (author_id IS NULL OR author_id = {me}) AND {answers_for}",
+                     "update": mine},
+        "dependency": {"select": f"{mine} OR ({both_ends})", "insert": f"{mine} AND {both_ends}",
+                       "update": f"{mine} AND {both_ends}"},
+        "reflection": {"select": mine, "insert": mine, "update": mine},
     }
 
 
@@ -97,9 +97,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
             conn.execute(text(f"DROP POLICY {ident(name)} ON {s}.{table}"))
     # okrtui_hidden() (before schema 4's rules) looked past row-level security for anyone who called it.
     conn.execute(text(f"DROP FUNCTION IF EXISTS {s}.okrtui_hidden(text)"))
-    conn.execute(text(
-        f"CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
-        f"SET search_path = pg_catalog, {s}, pg_temp AS $$ SELECT {ME} $$"))
+    conn.execute(text(ME_SQL.format(s=s)))
     conn.execute(text(f"GRANT EXECUTE ON FUNCTION {s}.okrtui_me() TO {PERSON_ROLE}"))
     db = ident(str(conn.execute(text("SELECT current_database()")).scalar_one()))
     # No DDL and no temporary objects for persons: nothing of theirs can shadow or wrap a table.
@@ -130,7 +128,8 @@ def secure(conn: Connection, owner: str) -> list[str]:
                 ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({rules['insert']})"),
                 ("admin", f"FOR ALL TO {ident(owner)} USING (true) WITH CHECK (true)")]
         if rules["update"]:
-            made.append(("change", f"FOR UPDATE TO {PERSON_ROLE} USING ({MINE}) WITH CHECK ({rules['update']})"))
+            made.append(("change", f"FOR UPDATE TO {PERSON_ROLE} USING (origin = {s}.okrtui_me()) "
+                                   f"WITH CHECK ({rules['update']})"))
         for name, sql in made:
             conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
     conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
