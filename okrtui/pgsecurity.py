@@ -84,7 +84,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
     s = ident(schema)
     # Names below resolve in pg_catalog first and never in a temporary schema.
     saved = conn.execute(text("SELECT current_setting('search_path')")).scalar_one()
-    conn.execute(text(f"SELECT pg_catalog.set_config('search_path', 'pg_catalog, {s}, pg_temp', true)"))
+    conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": f"pg_catalog, {s}, pg_temp"})
     done = []
     if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PERSON_ROLE}).first() is None:
         conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
@@ -95,7 +95,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
                 "SELECT policyname FROM pg_policies WHERE schemaname = :s AND tablename = :t "
                 "AND policyname LIKE 'okrtui\\_%'"), {"s": schema, "t": table}).all():
             conn.execute(text(f"DROP POLICY {ident(name)} ON {s}.{table}"))
-    # okrtui_hidden() (before schema 4's rules) looked past row-level security for anyone who called it.
+    # An earlier release's okrtui_hidden() looked past row-level security for anyone who called it.
     conn.execute(text(f"DROP FUNCTION IF EXISTS {s}.okrtui_hidden(text)"))
     conn.execute(text(ME_SQL.format(s=s)))
     conn.execute(text(f"GRANT EXECUTE ON FUNCTION {s}.okrtui_me() TO {PERSON_ROLE}"))

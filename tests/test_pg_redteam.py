@@ -45,15 +45,21 @@ def run_cli(*args: object) -> int:
 
 
 @pytest.fixture(scope="module")
-def company(server, tmp_path_factory):  # noqa: F811
-    """A database owned by dba (CREATEROLE, no superuser), with alice, bob and carol and their OKRs."""
-    name = f"okr_rt_{uuid.uuid4().hex[:8]}"
+def dba(server):  # noqa: F811
+    """The DBA: an ordinary login with CREATEROLE (no superuser) that manages the person role."""
     server.psql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dba') THEN "
                 "CREATE ROLE dba LOGIN CREATEROLE; END IF; "
                 "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'okrtui_person') THEN "
                 "CREATE ROLE okrtui_person NOLOGIN; END IF; END $$;\n"
-                "GRANT okrtui_person TO dba WITH ADMIN TRUE, INHERIT FALSE, SET FALSE;\n"
-                f"CREATE DATABASE {name} OWNER dba;")
+                "GRANT okrtui_person TO dba WITH ADMIN TRUE, INHERIT FALSE, SET FALSE;")
+    return "dba"
+
+
+@pytest.fixture(scope="module")
+def company(server, dba, tmp_path_factory):  # noqa: F811
+    """A database owned by dba, with alice, bob and carol and their OKRs."""
+    name = f"okr_rt_{uuid.uuid4().hex[:8]}"
+    server.psql(f"CREATE DATABASE {name} OWNER dba;")
     host = server.get_uri().split("host=", 1)[1]
     tmp = tmp_path_factory.mktemp("redteam")
 
@@ -131,7 +137,7 @@ def test_ownership_columns_are_immutable_on_every_table(company):
         assert run(bob, "UPDATE reflection SET answer = 'builds' WHERE id = 'r-bob'").rowcount == 1
 
 
-def test_grants_are_computed_from_the_columns_a_migration_adds(server, cli):  # noqa: F811
+def test_grants_are_computed_from_the_columns_a_migration_adds(server, dba, cli):  # noqa: F811
     """admin init reads the tables as they are: a new data column is its maker's to change, a new
     ownership column (signed_by) is no one's."""
     from okrtui import pgsecurity
@@ -143,14 +149,39 @@ def test_grants_are_computed_from_the_columns_a_migration_adds(server, cli):  # 
     host = server.get_uri().split("host=", 1)[1]
     url = f"postgresql://dba@/{name}?host={host}"
     assert cli("admin", "init", "--db", url).code == 0
-    with psycopg.connect(dbname=name, host=host, user="dba", autocommit=True) as dba:
-        dba.execute("ALTER TABLE key_result ADD COLUMN signature text, ADD COLUMN signed_by text")
+    with psycopg.connect(dbname=name, host=host, user="dba", autocommit=True) as owner:
+        owner.execute("ALTER TABLE key_result ADD COLUMN signature text, ADD COLUMN signed_by text")
         assert cli("admin", "init", "--db", url).code == 0
-        rows = dict(dba.execute(
+        rows = dict(owner.execute(
             "SELECT column_name, has_column_privilege('okrtui_person', 'key_result', column_name, 'UPDATE') "
             "FROM information_schema.columns WHERE table_name = 'key_result' AND table_schema = 'public'").fetchall())
     assert rows["signature"] and rows["title"] and rows["weight"] and rows["objective_id"]
     assert not any(rows[c] for c in ("signed_by", "id", "origin", "created_at"))
+
+
+def test_admin_init_over_an_older_release_closes_its_holes(server, dba, cli):  # noqa: F811
+    """What the previous rules left (the owner-run okrtui_hidden(), DELETE, TEMP for everyone) is gone
+    after the owner reruns admin init, the upgrade step docs/postgres.md gives."""
+    name = f"okr_rt_{uuid.uuid4().hex[:8]}"
+    server.psql(f"CREATE DATABASE {name} OWNER dba;")
+    host = server.get_uri().split("host=", 1)[1]
+    url = f"postgresql://dba@/{name}?host={host}"
+    assert cli("admin", "init", "--db", url).code == 0
+    assert cli("admin", "add-person", "bob", "--name", "Bob", "--db", url).code == 0
+    with psycopg.connect(dbname=name, host=host, user="dba", autocommit=True) as owner:
+        owner.execute("CREATE FUNCTION okrtui_hidden(ref text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER "
+                    "SET search_path = public AS $$ SELECT EXISTS (SELECT 1 FROM objective o WHERE o.id = ref) $$")
+        owner.execute("GRANT EXECUTE ON FUNCTION okrtui_hidden(text) TO okrtui_person")
+        owner.execute("CREATE POLICY okrtui_delete ON check_in FOR DELETE TO okrtui_person USING (true)")
+        owner.execute("GRANT DELETE ON check_in TO okrtui_person")
+        owner.execute(f"GRANT TEMPORARY ON DATABASE {name} TO PUBLIC")
+        again = cli("admin", "init", "--db", url)
+        assert again.code == 0 and "schema already at version" in again.out
+        assert owner.execute("SELECT count(*) FROM pg_proc WHERE proname = 'okrtui_hidden'").fetchone() == (0,)
+        assert owner.execute("SELECT count(*) FROM pg_policies WHERE policyname = 'okrtui_delete'").fetchone() == (0,)
+        assert owner.execute("SELECT has_table_privilege('okrtui_person', 'check_in', 'DELETE'), "
+                           f"has_database_privilege('bob', '{name}', 'TEMPORARY'), "
+                           f"has_database_privilege('bob', '{name}', 'CONNECT')").fetchone() == (False, False, True)
 
 
 def test_a_kr_goes_only_into_an_objective_its_maker_made(company):
