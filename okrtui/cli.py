@@ -235,11 +235,10 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
 
 def _unexpected(err: Exception) -> str:
     """A database's refusal as PostgreSQL's own sentence and its fix; anything else named by its type."""
-    orig = getattr(err, "orig", None)
-    if orig is not None and type(orig).__module__.split(".")[0] in ("psycopg", "psycopg2"):
+    if getattr(err, "orig", None) is not None:
         from okrtui import pgsecurity
 
-        return f"the database refused: {pgsecurity.explain(orig)}"
+        return pgsecurity.describe(err)
     return f"unexpected {type(err).__name__}: {err}"
 
 

@@ -238,9 +238,12 @@ def explain(orig: Any) -> str:
     if "permission denied to" in lowered and "role" in lowered:
         fix = (f"run it as the database's owner, with CREATEROLE and the ADMIN option on {PERSON_ROLE} "
                f"(`okrtui admin init` says what is missing)")
-    elif "row-level security" in lowered or (state == "42501" and "permission denied" in lowered):
-        fix = ("a person changes only their own records (a KR's owner also checks in on it); periods, "
-               "people and the schema are the database owner's")
+    elif "row-level security" in lowered:
+        fix = ("a person changes only their own records, checks in only on KRs they answer for, and adds KRs "
+               "only to their own objectives")
+    elif state == "42501" or "permission denied" in lowered:
+        fix = ("not a person's right: periods, other people, deletions (okrtui keeps tombstones) and the schema "
+               "are the database owner's; if okrtui itself needs it, the owner reruns `okrtui admin init`")
     elif "role" in lowered and "does not exist" in lowered:
         login = re.search(r'role "([^"]+)"', primary)
         fix = (f"the database's owner runs `okrtui admin add-person {login.group(1) if login else 'LOGIN'} "
@@ -264,3 +267,11 @@ def explain(orig: Any) -> str:
 
 def is_postgres_error(orig: Any) -> bool:
     return type(orig).__module__.split(".")[0] in ("psycopg", "psycopg2")
+
+
+def describe(err: BaseException) -> str:
+    """Any error as one line: a database's refusal as PostgreSQL's sentence and its fix."""
+    orig = getattr(err, "orig", None)
+    if is_postgres_error(orig):
+        return explain(orig)
+    return one_line(f"unexpected {type(err).__name__}: {err}")

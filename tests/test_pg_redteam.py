@@ -639,6 +639,12 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
         message_primary='password authentication failed for user "alice"'))
     assert pgsecurity.explain(wrong) == ('password authentication failed for user "alice" (give the password '
                                          "through ~/.pgpass, PGPASSWORD or a service file, never in the URL)")
+    from sqlalchemy import exc
+
+    wrapped = exc.ProgrammingError("SELECT meta.key FROM meta", {}, psycopg.errors.InsufficientPrivilege(
+        "permission denied for table meta\nDETAIL: x"))
+    assert pgsecurity.describe(wrapped).startswith("permission denied for table meta (not a person's right")
+    assert pgsecurity.describe(ValueError("a\nb")) == "unexpected ValueError: a b"
     from okrtui.errors import one_line
 
     raw = ('(psycopg.errors.InsufficientPrivilege) permission denied for table meta\\n'
