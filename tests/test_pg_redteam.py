@@ -402,7 +402,7 @@ def test_no_server_files_programs_or_large_objects(company):
         with pytest.raises(psycopg.Error), bob.transaction():
             with bob.cursor().copy("COPY team (id, origin, created_at, updated_at, deleted, name, mission, vision) "
                                    "FROM STDIN") as copy:
-                copy.write_row(("t-forged", "p-alice", "x", "x", False, "Forged", "", ""))
+                copy.write_row(("t-copied", "p-bob", "x", "x", False, "Copied", "", ""))
         # Honest: his own team through INSERT.
         assert run(bob, f"INSERT INTO team {COLUMNS}, name, mission, vision) VALUES ('t-bob', 'p-bob', 'x', 'x', "
                         "false, 'Builds', '', '')").rowcount == 1
