@@ -454,11 +454,9 @@ def cmd_admin(ctx: Context) -> int:
         for line in admin_init(target):
             print(line)
         return EXIT_OK
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, exc
 
     engine = create_engine(pg.postgres_url(target))
-    from sqlalchemy import exc
-
     try:
         pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email)
     except exc.DBAPIError as err:
@@ -467,11 +465,11 @@ def cmd_admin(ctx: Context) -> int:
         raise OkrError(f"admin add-person changed nothing: {pgsecurity.explain(err.orig)}") from None
     finally:
         engine.dispose()
-    print(_added(engine_can_login(target, ctx.args.login), ctx.args.login, pid))
+    print(_added(_can_login(target, ctx.args.login), ctx.args.login, pid))
     return EXIT_OK
 
 
-def engine_can_login(target: str, login: str) -> bool:
+def _can_login(target: str, login: str) -> bool:
     from sqlalchemy import create_engine
 
     from okrtui import pg, pgsecurity
