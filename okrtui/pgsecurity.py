@@ -28,9 +28,24 @@ OWNERSHIP: dict[str, frozenset[str]] = {
 OWNERSHIP_NAME = re.compile(r"^(origin|author|maker|signer|creator)(_|$)|_by$|^created_")
 
 # Periods are shared by everyone: no person changes one once made. A quarter a person adds must
-# be a real quarter: three whole months from the first of a month.
-QUARTER_SHAPE = ("(id !~ '^[0-9]{4}-Q[1-4]$' OR (EXTRACT(DAY FROM start) = 1 "
-                 "AND \"end\" = (start + interval '3 months' - interval '1 day')::date)) AND \"end\" >= start")
+# be a real quarter of the company's fiscal year: three whole months from the first of a month,
+# labelled by the year its fiscal year starts in, and starting its fiscal year in the same month
+# as every quarter already there (so the first one made cannot skew everyone's quarters).
+QUARTER_ID = "'^[0-9]{4}-Q[1-4]$'"
+
+
+def _fiscal_start(alias: str = "") -> str:
+    """The first day of the fiscal year a quarter row implies (its start less n-1 quarters).
+    ascii() rather than a cast: never an error on a custom period's id."""
+    return f"({alias}start - make_interval(months => 3 * (ascii(substr({alias}id, 7, 1)) - 49)))"
+
+
+def quarter_rule(schema: str) -> str:
+    return (f"\"end\" >= start AND CASE WHEN id ~ {QUARTER_ID} THEN "
+            f"EXTRACT(DAY FROM start) = 1 AND \"end\" = (start + interval '3 months' - interval '1 day')::date "
+            f"AND EXTRACT(YEAR FROM {_fiscal_start()}) = substr(id, 1, 4)::int "
+            f"AND EXTRACT(MONTH FROM {_fiscal_start()}) = ALL (SELECT EXTRACT(MONTH FROM {_fiscal_start('p.')}) "
+            f"FROM {schema}.period p WHERE p.id ~ {QUARTER_ID}) ELSE true END")
 
 
 def _visible(ref: str, schema: str) -> str:
@@ -55,7 +70,7 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
     return {
         "person": {"select": "true", "insert": me_person, "update": me_person},
         "team": {"select": "true", "insert": mine, "update": mine},
-        "period": {"select": "true", "insert": f"{mine} AND {QUARTER_SHAPE}", "update": ""},
+        "period": {"select": "true", "insert": f"{mine} AND {quarter_rule(s)}", "update": ""},
         "objective": {"select": f"visibility = 'shared' OR {mine}", "insert": mine, "update": mine},
         "key_result": {"select": f"objective_id IN (SELECT id FROM {s}.objective)",
                        "insert": f"{mine} AND {own_objective}", "update": f"{mine} AND {own_objective}"},

@@ -182,6 +182,11 @@ def test_admin_init_over_an_older_release_closes_its_holes(server, dba, cli):  #
         assert owner.execute("SELECT has_table_privilege('okrtui_person', 'check_in', 'DELETE'), "
                            f"has_database_privilege('bob', '{name}', 'TEMPORARY'), "
                            f"has_database_privilege('bob', '{name}', 'CONNECT')").fetchone() == (False, False, True)
+    # A company whose fiscal year starts in April: its first quarter sets the months for the rest.
+    with psycopg.connect(dbname=name, host=host, user="bob", autocommit=True) as bob:
+        assert run(bob, PERIOD_INSERT, "2026-Q1", "p-bob", "2026-04-01", "2026-06-30").rowcount == 1
+        assert run(bob, PERIOD_INSERT, "2026-Q4", "p-bob", "2027-01-01", "2027-03-31").rowcount == 1
+        refused(bob, PERIOD_INSERT, "2026-Q2", "p-bob", "2026-04-01", "2026-06-30")
 
 
 def test_a_kr_goes_only_into_an_objective_its_maker_made(company):
@@ -290,11 +295,13 @@ def test_periods_are_not_a_persons_to_change(company):
     with as_(company, "bob") as bob:
         refused(bob, PERIOD_INSERT, "2027-Q1", "p-bob", "2027-01-01", "2027-01-02")  # a quarter of two days
         refused(bob, PERIOD_INSERT, "2027-Q2", "p-bob", "2027-04-15", "2027-07-14")
+        refused(bob, PERIOD_INSERT, "2027-Q2", "p-bob", "2027-05-01", "2027-07-31")  # another fiscal year
+        refused(bob, PERIOD_INSERT, "2027-Q1", "p-bob", "2026-01-01", "2026-03-31")  # another year
         refused(bob, PERIOD_INSERT, "Hack", "p-alice", "2027-01-01", "2027-01-05")
         refused(bob, PERIOD_INSERT, "Backwards", "p-bob", "2027-01-05", "2027-01-01")
-        # Honest: a real quarter (any fiscal year's) and a custom period; his check-ins still go in.
+        # Honest: the company's next quarters and a custom period; his check-ins still go in.
         assert run(bob, PERIOD_INSERT, "2027-Q1", "p-bob", "2027-01-01", "2027-03-31").rowcount == 1
-        assert run(bob, PERIOD_INSERT, "2027-Q2", "p-bob", "2027-05-01", "2027-07-31").rowcount == 1
+        assert run(bob, PERIOD_INSERT, "2027-Q2", "p-bob", "2027-04-01", "2027-06-30").rowcount == 1
         assert run(bob, PERIOD_INSERT, "Hack week", "p-bob", "2027-01-11", "2027-01-15").rowcount == 1
         assert run(bob, CHECK_IN_INSERT, "c-week", "p-bob", "kr-bob", None).rowcount == 1
 
