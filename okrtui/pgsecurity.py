@@ -243,6 +243,18 @@ def can_login(engine: Engine, login: str) -> bool:
 
 # --- errors a person can act on --------------------------------------------------------------------
 
+# What a refused row means, by table: the rule it broke, in the reader's terms.
+RLS_FIXES = {
+    "": "a person adds and changes only their own records",
+    "check_in": "a person checks in only on KRs they answer for (their owner, else their maker), as themselves",
+    "key_result": "a person adds KRs only to objectives they made",
+    "period": ("a quarter must match the company's fiscal year (the quarters already there): set "
+               "fiscal_year_start_month in config.toml to match; periods are the database owner's to change"),
+    "dependency": "a person links only records they can see",
+    "person": "the database's owner adds people (`okrtui admin add-person`)",
+}
+
+
 def explain(orig: Any) -> str:
     """A psycopg error as one line: PostgreSQL's own sentence (no SQL, no detail that could
     name a hidden row, no password), then what to do about it."""
@@ -254,8 +266,8 @@ def explain(orig: Any) -> str:
         fix = (f"run it as the database's owner, with CREATEROLE and the ADMIN option on {PERSON_ROLE} "
                f"(`okrtui admin init` says what is missing)")
     elif "row-level security" in lowered:
-        fix = ("a person changes only their own records, checks in only on KRs they answer for, and adds KRs "
-               "only to their own objectives")
+        table = re.search(r'table "([^"]+)"', primary)
+        fix = RLS_FIXES.get(table.group(1) if table else "", RLS_FIXES[""])
     elif state == "42501" or "permission denied" in lowered:
         fix = ("not a person's right: periods, other people, deletions (okrtui keeps tombstones) and the schema "
                "are the database owner's; if okrtui itself needs it, the owner reruns `okrtui admin init`")

@@ -623,7 +623,7 @@ def test_every_postgresql_url_form_is_postgresql(company, cli, scheme):
     one_clean_line(stranger.err)
 
 
-def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path):
+def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path, monkeypatch):
     missing = cli("--db", f"postgresql://alice:s3cret@/no_such_db?host={company.host}", "report")
     assert missing.code == 2 and "createdb" in missing.err
     one_clean_line(missing.err)
@@ -635,6 +635,13 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
     nowhere = cli("--db", "postgresql://alice:s3cret@/okr?host=/nonexistent", "report")
     assert nowhere.code == 2 and "check the URL's host and port" in nowhere.err
     one_clean_line(nowhere.err)
+    # A quarter from someone whose config starts the fiscal year in another month.
+    (tmp_path / "fy.toml").write_text("fiscal_year_start_month = 2\n")
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-fy", "title": "Next", "period": "2027-Q3"}]}
+    monkeypatch.setenv("OKRTUI_CONFIG", str(tmp_path / "fy.toml"))
+    skewed = cli("--db", company.url("carol"), "import", write_doc(tmp_path / "fy.json", doc))
+    assert skewed.code == 2 and "fiscal_year_start_month" in skewed.err, skewed.err
+    one_clean_line(skewed.err)
     # An id taken already (through okrtui, a key error becomes one line).
     taken = {"format": "okrtui/1", "objectives": [{"id": "o-reliable", "title": "Mine", "period": "2026-Q4"}]}
     clash = cli("--db", company.url("carol"), "import", write_doc(tmp_path / "t.json", taken))
