@@ -370,14 +370,15 @@ def cmd_lint(ctx: Context) -> int:
 
 def cmd_sync(ctx: Context) -> int:
     from okrtui import sync
+    from okrtui.pg import is_postgres, refuse_team_file
 
+    if is_postgres(str(ctx.db_path())):  # said first: a shared database wants no team file at all
+        refuse_team_file(ctx.engine())
     path = ctx.args.team_file or (Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
     if path is None:
         raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
     progress = _progress if sys.stderr.isatty() else None
     engine = ctx.engine()
-    from okrtui.pg import refuse_team_file
-
     refuse_team_file(engine)
     result = sync.sync(engine, path, progress)
     if progress is not None:

@@ -684,3 +684,10 @@ async def test_the_tuis_sync_key_refuses_on_a_shared_database(company, tmp_path)
         assert any("needs no team file" in m for m in app.notified_errors), app.notified
     assert not team_file.exists() and not Path(f"{team_file}.lock").exists()
     engine.dispose()
+
+
+def test_sync_on_a_shared_database_says_so_with_or_without_a_team_file(company, cli, tmp_path):
+    for args in ((), (tmp_path / "team.jsonl",)):
+        result = cli("--db", company.url("alice"), "sync", *args)
+        assert result.code == 2 and "needs no team file" in result.err, result.err
+    assert not (tmp_path / "team.jsonl").exists()
