@@ -373,7 +373,9 @@ def test_no_ddl_on_the_tables_or_their_policies(company):
                           "ALTER FUNCTION okrtui_me() RESET search_path",
                           "CREATE INDEX ON objective (title)", "CREATE TRIGGER t BEFORE INSERT ON objective "
                           "FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()",
-                          "COMMENT ON TABLE objective IS 'mine'", "REINDEX TABLE objective"):
+                          "COMMENT ON TABLE objective IS 'mine'", "REINDEX TABLE objective",
+                          "CLUSTER objective USING objective_pkey", "ALTER TABLE objective OWNER TO bob",
+                          "SECURITY LABEL ON TABLE objective IS 'x'", "PREPARE TRANSACTION 'hold-locks'"):
             refused(bob, statement)
         run(bob, "GRANT SELECT ON objective TO PUBLIC")  # PostgreSQL only warns: he holds no grant option
         assert run(bob, "SELECT has_table_privilege('public', 'objective', 'SELECT')").fetchone() == (False,)
