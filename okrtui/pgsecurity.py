@@ -122,7 +122,8 @@ def secure(conn: Connection, owner: str) -> list[str]:
     conn.execute(text(f"GRANT USAGE ON SCHEMA {s} TO {PERSON_ROLE}"))
     for (login,) in conn.execute(text(
             "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
-            "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g"), {"g": PERSON_ROLE}).all():
+            "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g AND NOT m.admin_option "
+            "AND r.rolname <> current_user"), {"g": PERSON_ROLE}).all():  # persons, not the DBA who manages them
         revoke_temp(conn, login)
     conn.execute(text(f"REVOKE ALL ON {s}.schema_migration FROM PUBLIC, {PERSON_ROLE}"))
     conn.execute(text(f"GRANT SELECT ON {s}.schema_migration TO {PERSON_ROLE}"))
@@ -233,6 +234,15 @@ def check_person_role(conn: Connection, login: str) -> None:
         via = "" if name == login else f" through its membership in {name}"
         raise OkrError(f"{login} cannot be a person: it is {what}{via}, and would see and change everyone's "
                        "records; add the person's own ordinary login instead")
+    # A member of another person's login could act as them (SET ROLE): one login, one person.
+    other = conn.execute(text(
+        "SELECT r.rolname FROM pg_catalog.pg_roles r JOIN pg_catalog.pg_auth_members m ON m.member = r.oid "
+        "JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = :group AND NOT m.admin_option "
+        "WHERE r.rolname <> :login AND pg_catalog.pg_has_role(:login, r.oid, 'MEMBER') ORDER BY r.rolname LIMIT 1"),
+        {"group": PERSON_ROLE, "login": login}).scalar()
+    if other is not None:
+        raise OkrError(f"{login} cannot be a person: it is a member of {other}'s login and could act as them; "
+                       f"a superuser runs `REVOKE {ident(other)} FROM {ident(login)}` first")
 
 
 def can_login(engine: Engine, login: str) -> bool:

@@ -182,6 +182,8 @@ def test_admin_init_over_an_older_release_closes_its_holes(server, dba, cli):  #
         assert owner.execute("SELECT has_table_privilege('okrtui_person', 'check_in', 'DELETE'), "
                            f"has_database_privilege('bob', '{name}', 'TEMPORARY'), "
                            f"has_database_privilege('bob', '{name}', 'CONNECT')").fetchone() == (False, False, True)
+        # The DBA, who manages the person role, keeps the owner's own rights.
+        assert owner.execute(f"SELECT has_database_privilege('dba', '{name}', 'TEMPORARY')").fetchone() == (True,)
     # A company whose fiscal year starts in April: its first quarter sets the months for the rest.
     with psycopg.connect(dbname=name, host=host, user="bob", autocommit=True) as bob:
         assert run(bob, PERIOD_INSERT, "2026-Q1", "p-bob", "2026-04-01", "2026-06-30").rowcount == 1
@@ -503,16 +505,19 @@ def test_dangerous_roles_cannot_become_persons(company, cli, server):  # noqa: F
                 "CREATE ROLE rls_bypasser LOGIN BYPASSRLS; END IF; "
                 "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dba_friend') THEN "
                 "CREATE ROLE dba_friend LOGIN IN ROLE dba; END IF; "
+                "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'alice_alt') THEN "
+                "CREATE ROLE alice_alt LOGIN IN ROLE alice; END IF; "
                 "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'no_login') THEN "
                 "CREATE ROLE no_login NOLOGIN; END IF; END $$;")
     for login, why in (("postgres", "superuser"), ("dba", "owner"), ("rls_bypasser", "bypass row-level security"),
-                       ("dba_friend", "through its membership in dba"), ("okrtui_person", "group")):
+                       ("dba_friend", "through its membership in dba"), ("okrtui_person", "group"),
+                       ("alice_alt", "a member of alice's login")):
         result = cli("admin", "add-person", login, "--name", "X", "--db", company.url("dba"))
         assert result.code == 2 and why in result.err, (login, result.err)
         one_clean_line(result.err)
     with as_(company, "dba") as dba:
         persons = {r[0] for r in dba.execute("SELECT id FROM person")}
-        assert not persons & {"p-postgres", "p-dba", "p-rls_bypasser", "p-dba_friend", "p-okrtui_person"}
+        assert not persons & {"p-postgres", "p-dba", "p-rls_bypasser", "p-dba_friend", "p-okrtui_person", "p-alice_alt"}
         assert dba.execute("SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
                            "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = 'okrtui_person' "
                            "AND r.rolname IN ('postgres', 'rls_bypasser', 'dba_friend')").fetchone() == (0,)
