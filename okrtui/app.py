@@ -240,9 +240,11 @@ class OkrApp(App[None], inherit_bindings=False):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's unexpected failure lands: a message, never a dead app."""
         if event.state == WorkerState.ERROR:
+            from okrtui.pgsecurity import describe
+
             error = event.worker.error
-            self.notify(f"{event.worker.group} failed: {type(error).__name__}: {error}", severity="error",
-                        markup=False)
+            what = describe(error) if error is not None else "unknown error"
+            self.notify(f"{event.worker.group} failed: {what}", severity="error", markup=False)
 
     def _refresh_shared(self) -> None:
         if not isinstance(self.screen, ModalScreen):  # never under an open form

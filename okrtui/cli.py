@@ -242,14 +242,24 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as err:
-        _error(f"unexpected {type(err).__name__}: {err}")
+        _error(_unexpected(err))
         return EXIT_USAGE
 
 
+def _unexpected(err: Exception) -> str:
+    """A database's refusal as PostgreSQL's own sentence and its fix; anything else named by its type."""
+    if getattr(err, "orig", None) is not None:
+        from okrtui import pgsecurity
+
+        return pgsecurity.describe(err)
+    return f"unexpected {type(err).__name__}: {err}"
+
+
 def _error(message: str) -> None:
+    from okrtui.errors import one_line
     from okrtui.text import plain
 
-    print(f"okrtui: error: {plain(message)[:2000]}", file=sys.stderr)
+    print(f"okrtui: error: {plain(one_line(message))[:2000]}", file=sys.stderr)
 
 
 def _warn(message: str) -> None:
@@ -438,14 +448,16 @@ def cmd_lint(ctx: Context) -> int:
 
 def cmd_sync(ctx: Context) -> int:
     from okrtui import sync
+    from okrtui.pg import is_postgres, refuse_team_file
 
+    if is_postgres(str(ctx.db_path())):  # said first: a shared database wants no team file at all
+        refuse_team_file(ctx.engine())
     path = ctx.args.team_file or (Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
     if path is None:
         raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
     progress = _progress if sys.stderr.isatty() else None
     engine = ctx.engine()
-    if engine.dialect.name == "postgresql":
-        raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")
+    refuse_team_file(engine)
     result = sync.sync(engine, path, progress)
     if progress is not None:
         sys.stderr.write("\r\033[K")
@@ -521,15 +533,38 @@ def cmd_admin(ctx: Context) -> int:
         for line in admin_init(target):
             print(line)
         return EXIT_OK
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, exc
 
     engine = create_engine(pg.postgres_url(target))
     try:
         pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email)
+    except exc.DBAPIError as err:
+        from okrtui import pgsecurity
+
+        raise OkrError(f"admin add-person changed nothing: {pgsecurity.explain(err.orig)}") from None
     finally:
         engine.dispose()
-    print(f"login {ctx.args.login} can connect; it is the person {pid}")
+    print(_added(_can_login(target, ctx.args.login), ctx.args.login, pid))
     return EXIT_OK
+
+
+def _can_login(target: str, login: str) -> bool:
+    from sqlalchemy import create_engine
+
+    from okrtui import pg, pgsecurity
+
+    engine = create_engine(pg.postgres_url(target))
+    try:
+        return pgsecurity.can_login(engine, login)
+    finally:
+        engine.dispose()
+
+
+def _added(can_login: bool, login: str, pid: str) -> str:
+    if can_login:
+        return f"login {login} can connect; it is the person {pid}"
+    return (f"role {login} exists but cannot log in; it is the person {pid} once the database's owner runs "
+            f"`ALTER ROLE \"{login}\" LOGIN`")
 
 
 def cmd_due(ctx: Context) -> int:

@@ -15,45 +15,21 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from okrtui import schema
-from okrtui.errors import OkrError
+from okrtui.errors import OkrError, one_line
 from okrtui.model import now_stamp
 
 PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
-LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
+# A login a person connects as: Unix and directory logins such as john.smith or Ann-Marie included
+# (always a quoted identifier); p-LOGIN stays a valid record id (at most 64 characters).
+LOGIN_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,61}$")
 
 # Tables whose rows carry id and origin (everything but meta and schema_migration).
 RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
-# The one place a database login maps to a person id.
-ME_SQL = "CREATE OR REPLACE FUNCTION okrtui_me() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'p-' || current_user $$"
-
-# Whether a record id is hidden from the caller: a private objective someone else made, or a KR of one.
-# SECURITY DEFINER so it can look past the caller's own row-level security.
-HIDDEN_SQL = """
-CREATE OR REPLACE FUNCTION okrtui_hidden(ref text) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-  SELECT EXISTS (SELECT 1 FROM objective o WHERE o.id = ref AND o.visibility = 'private'
-                 AND o.origin <> okrtui_me())
-      OR EXISTS (SELECT 1 FROM key_result k JOIN objective o ON o.id = k.objective_id
-                 WHERE k.id = ref AND o.visibility = 'private' AND o.origin <> okrtui_me())
-$$
-"""
-
-MINE = "origin = okrtui_me()"
-# (table, who may read, who may insert, who may change or delete)
-POLICIES: dict[str, tuple[str, str, str]] = {
-    "person": ("true", "id = okrtui_me() AND origin = okrtui_me()", "id = okrtui_me() AND origin = okrtui_me()"),
-    "team": ("true", MINE, MINE),
-    "period": ("true", MINE, MINE),
-    "objective": (f"visibility = 'shared' OR {MINE}", MINE, MINE),
-    "key_result": ("objective_id IN (SELECT id FROM objective)", MINE, MINE),
-    # A KR's owner records check-ins on it even when someone else made the KR.
-    "check_in": ("kr_id IN (SELECT id FROM key_result)",
-                 f"{MINE} AND EXISTS (SELECT 1 FROM key_result k WHERE k.id = kr_id "
-                 "AND (k.origin = okrtui_me() OR k.owner_id = okrtui_me()))", MINE),
-    "dependency": (f"{MINE} OR (NOT okrtui_hidden(from_id) AND NOT okrtui_hidden(to_id))", MINE, MINE),
-    "reflection": (MINE, MINE, MINE),  # answers stay with their writer, as they never enter a team file
-}
+# The one place a database login maps to a person id: okrtui_me(), which every policy calls and
+# the client asks. Its search_path is pinned, so no caller's path changes what its names mean.
+ME_SQL = ("CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
+          "SET search_path = pg_catalog, {s}, pg_temp AS $$ SELECT 'p-' || current_user $$")
 
 
 def postgres_url(target: str) -> URL:
@@ -62,8 +38,21 @@ def postgres_url(target: str) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
+# Every way SQLAlchemy and libpq spell a PostgreSQL URL: postgresql://, postgres://, and either
+# with a driver (+psycopg, +psycopg2, +asyncpg, +pg8000, ...). okrtui always talks psycopg 3.
+POSTGRES_URL_RE = re.compile(r"^postgres(?:ql)?(?:\+[A-Za-z0-9_]+)?://", re.IGNORECASE)
+
+
 def is_postgres(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+    return POSTGRES_URL_RE.match(target.strip()) is not None
+
+
+def shown(target: str) -> str:
+    """A database URL fit for a message: the password masked."""
+    try:
+        return make_url(target).render_as_string(hide_password=True)
+    except Exception:
+        return one_line(target)
 
 
 def schema_version(conn: Connection) -> int | None:
@@ -78,62 +67,35 @@ def me(conn: Connection) -> str:
     return str(conn.execute(text("SELECT okrtui_me()")).scalar_one())
 
 
+def ident(name: str) -> str:
+    """A name as a quoted SQL identifier, whatever its dots, capitals and dashes."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def secure(conn: Connection, owner: str) -> list[str]:
     """(Re)write functions, grants and policies; idempotent. Returns what it did, for the DBA."""
-    done = []
-    quote = conn.dialect.identifier_preparer.quote
-    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PERSON_ROLE}).first()
-    if not exists:
-        conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
-        done.append(f"created role {PERSON_ROLE}")
-    conn.execute(text(ME_SQL))
-    conn.execute(text(HIDDEN_SQL))
-    conn.execute(text("REVOKE ALL ON FUNCTION okrtui_hidden(text) FROM PUBLIC"))
-    conn.execute(text(f"GRANT EXECUTE ON FUNCTION okrtui_hidden(text), okrtui_me() TO {PERSON_ROLE}"))
-    # No DDL for persons: no CREATE in the schema or the database.
-    conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
-    db = conn.execute(text("SELECT current_database()")).scalar_one()
-    conn.execute(text(f"REVOKE CREATE ON DATABASE {quote(db)} FROM PUBLIC"))
-    conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {PERSON_ROLE}"))
-    conn.execute(text(f"GRANT SELECT ON schema_migration TO {PERSON_ROLE}"))
-    conn.execute(text(f"REVOKE ALL ON meta FROM {PERSON_ROLE}"))
-    for table, (read, insert, change) in POLICIES.items():
-        columns = [r[0] for r in conn.execute(text(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = :t AND table_schema = 'public'"),
-            {"t": table})]
-        # id and origin can never be changed: UPDATE is granted on every other column only.
-        updatable = ", ".join(quote(c) for c in columns if c not in ("id", "origin"))
-        conn.execute(text(f"REVOKE ALL ON {table} FROM {PERSON_ROLE}"))
-        conn.execute(text(f"GRANT SELECT, INSERT, DELETE ON {table} TO {PERSON_ROLE}"))
-        conn.execute(text(f"GRANT UPDATE ({updatable}) ON {table} TO {PERSON_ROLE}"))
-        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
-        conn.execute(text(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
-        for name, sql in (
-            ("read", f"FOR SELECT TO {PERSON_ROLE} USING ({read})"),
-            ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({insert})"),
-            ("change", f"FOR UPDATE TO {PERSON_ROLE} USING ({change}) WITH CHECK ({change})"),
-            ("delete", f"FOR DELETE TO {PERSON_ROLE} USING ({change})"),
-            ("admin", f"FOR ALL TO {quote(owner)} USING (true) WITH CHECK (true)"),
-        ):
-            conn.execute(text(f"DROP POLICY IF EXISTS okrtui_{name} ON {table}"))
-            conn.execute(text(f"CREATE POLICY okrtui_{name} ON {table} {sql}"))
-    done.append(f"row-level security forced on {len(POLICIES)} tables, policies and grants for {PERSON_ROLE}")
-    return done
+    from okrtui import pgsecurity
+
+    return pgsecurity.secure(conn, owner)
 
 
 def add_person(engine: Engine, login: str, name: str, email: str) -> str:
     """A login role and the person p-LOGIN it maps to (run as the database owner)."""
+    from okrtui import pgsecurity
+
     if not LOGIN_RE.match(login):
-        raise OkrError(f"login {login[:50]!r}: use 1-41 of a-z 0-9 _ (starting with a letter or _)")
+        raise OkrError(f"login {login[:70]!r}: use 1-62 of A-Z a-z 0-9 . _ - (not starting with . or -)")
     identity = schema.check(schema.Identity, {"name": name, "email": email})
     pid = f"p-{login}"
     with engine.begin() as conn:
+        pgsecurity.check_owner(conn, "add-person")
+        pgsecurity.check_person_role(conn, login)  # refuses what would undo the security, before writing
         role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first()
         if role is None:
-            conn.execute(text(f"CREATE ROLE {conn.dialect.identifier_preparer.quote(login)} LOGIN"))
+            conn.execute(text(f"CREATE ROLE {ident(login)} LOGIN"))
         # A member uses the person privileges but cannot SET ROLE to them (PostgreSQL 16).
-        conn.execute(text(f"GRANT {PERSON_ROLE} TO {conn.dialect.identifier_preparer.quote(login)} "
-                          "WITH INHERIT TRUE, SET FALSE"))
+        conn.execute(text(f"GRANT {PERSON_ROLE} TO {ident(login)} WITH INHERIT TRUE, SET FALSE"))
+        pgsecurity.revoke_temp(conn, login)
         stamp = now_stamp()
         conn.execute(text(
             "INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email) "
@@ -142,3 +104,9 @@ def add_person(engine: Engine, login: str, name: str, email: str) -> str:
             "updated_at = excluded.updated_at, deleted = false"),
             {"id": pid, "t": stamp, "name": identity.name, "email": identity.email})
     return pid
+
+
+def refuse_team_file(engine: Engine) -> None:
+    """No team file from a shared database: its records are the company's, live for everyone."""
+    if engine.dialect.name == "postgresql":
+        raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")

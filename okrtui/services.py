@@ -95,5 +95,7 @@ class Services:
 
     def sync(self, path: Path) -> SyncResult:
         from okrtui import sync
+        from okrtui.pg import refuse_team_file
 
+        refuse_team_file(self._engine())  # as `okrtui sync` does
         return sync.sync(self._engine(), path)

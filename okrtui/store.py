@@ -59,14 +59,18 @@ def migrate(engine: Engine, path: Path | None = None) -> int:
         backup(path, f"schema{current}")
     with engine.connect().execution_options(okrtui_write=True) as conn:
         with conn.begin():
-            for version, name, step in MIGRATIONS:
-                if version > current:
-                    step(conn)
-                    conn.execute(
-                        text("INSERT INTO schema_migration VALUES (:v, :n, :t)"),
-                        {"v": version, "n": name, "t": now_stamp()},
-                    )
+            _apply_migrations(conn, current)
     return LATEST
+
+
+def _apply_migrations(conn: Connection, current: int) -> None:
+    for version, name, step in MIGRATIONS:
+        if version > current:
+            step(conn)
+            conn.execute(
+                text("INSERT INTO schema_migration VALUES (:v, :n, :t)"),
+                {"v": version, "n": name, "t": now_stamp()},
+            )
 
 
 def backup(path: Path, tag: str) -> Path:
@@ -151,7 +155,7 @@ def open_engine(target: str | Path, *, create: bool = True) -> Engine:
         reason = _reason(err)
         if "unable to open" in reason or "readonly" in reason:
             reason += " (is the file or its folder read-only? SQLite writes a -wal file beside it)"
-        raise OkrError(f"cannot open database {path or url}: {reason}") from None
+        raise OkrError(f"cannot open database {path or pg.shown(url)}: {reason}") from None
     except OkrError:
         engine.dispose()
         raise
@@ -168,7 +172,7 @@ def _open_postgres(target: str) -> Engine:
             version = pg.schema_version(conn)
     except exc.DBAPIError as err:
         engine.dispose()
-        raise OkrError(f"cannot open database {shown}: {_reason(err).strip()}") from None
+        raise OkrError(f"cannot open database {shown}: {_reason(err)}") from None
     if version is None or version < LATEST:
         engine.dispose()
         state = "is not set up for okrtui" if version is None else f"is at schema {version}, this okrtui needs {LATEST}"
@@ -181,20 +185,29 @@ def _open_postgres(target: str) -> Engine:
 
 
 def admin_init(target: str) -> list[str]:
-    """Create or migrate the schema of an existing database and (re)write its security; idempotent."""
+    """Create or migrate the schema of an existing database and (re)write its security; idempotent.
+
+    One transaction: the role's privileges are checked before anything is written, and a failure
+    half-way leaves the database as it was."""
+    from okrtui import pgsecurity
+
     engine = create_engine(pg.postgres_url(target))
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, conn.begin():
+            pgsecurity.check_init(conn)  # the owner, able to make the person role: else nothing is written
             before = pg.schema_version(conn) or 0
-        after = migrate(engine)  # refuses a database made by a newer okrtui, changing nothing
-        with engine.begin() as conn:
+            if before > LATEST:
+                raise OkrError(f"database {pg.shown(target)} was written by a newer okrtui (schema {before}; "
+                               f"this okrtui knows up to {LATEST}); it was not changed: upgrade okrtui")
+            _ensure_migration_table(conn)
+            _apply_migrations(conn, before)
             owner = str(conn.execute(text("SELECT current_user")).scalar_one())
             done = pg.secure(conn, owner)
     except exc.DBAPIError as err:
-        reason = str(err.orig).strip() if err.orig is not None else str(err)
-        raise OkrError(f"admin init: {reason}") from None
+        raise OkrError(f"admin init changed nothing: {_reason(err)}") from None
     finally:
         engine.dispose()
+    after = LATEST
     schema_line = (f"schema already at version {after}" if before == after else
                    f"schema created at version {after}" if before == 0 else
                    f"schema migrated from version {before} to {after}")
@@ -207,7 +220,12 @@ def is_shared(session: Session) -> bool:
 
 
 def _reason(err: exc.DBAPIError) -> str:
-    return str(err.orig) if err.orig is not None else str(err)
+    from okrtui import pgsecurity
+    from okrtui.errors import one_line
+
+    if pgsecurity.is_postgres_error(err.orig):
+        return pgsecurity.explain(err.orig)  # one line, no SQL, and what to do
+    return one_line(str(err.orig) if err.orig is not None else str(err))
 
 
 @contextmanager
@@ -226,9 +244,9 @@ def writing(engine: Engine) -> Iterator[Session]:
         except exc.OperationalError as err:
             session.rollback()
             raise OkrError(f"cannot write the database: {_reason(err)}") from None
-        except exc.ProgrammingError as err:  # PostgreSQL's row-level security and grants say no
+        except (exc.ProgrammingError, exc.IntegrityError) as err:  # PostgreSQL's row-level security, grants, keys
             session.rollback()
-            raise OkrError(f"the database refused the change: {_reason(err).strip()}") from None
+            raise OkrError(f"the database refused the change: {_reason(err)}") from None
         except BaseException:
             session.rollback()
             raise

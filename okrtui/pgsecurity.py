@@ -1,0 +1,314 @@
+"""The shared database's rules: grants, row-level security policies, and the admin's checks.
+
+Everything here holds for plain SQL as a person's role (docs/postgres.md, "What row-level
+security guarantees"). `secure()` is rerun by every `okrtui admin init`: it computes the column
+grants from the tables as they are then, so a column a later migration adds is covered too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from okrtui.errors import OkrError, one_line
+from okrtui.pg import ME_SQL, PERSON_ROLE, ident
+
+# Never changed by anyone once written: a record's identity, maker and birth, and what a record
+# belongs to or was made by. Every other column (a later migration's too) is its maker's data.
+IMMUTABLE = frozenset({"id", "origin", "created_at"})
+OWNERSHIP: dict[str, frozenset[str]] = {
+    "check_in": frozenset({"kr_id", "author_id"}),
+    "reflection": frozenset({"person_id"}),
+}
+# A column named like an ownership column in any table: the maker or author, the signer, the
+# person a record is about. Names a later migration may add (signed_by, author_key, ...).
+OWNERSHIP_NAME = re.compile(r"^(origin|author|maker|signer|creator)(_|$)|_by$|^created_")
+
+# Periods are shared by everyone: no person changes one once made. A quarter a person adds must
+# be a real quarter of the company's fiscal year: three whole months from the first of a month,
+# labelled by the year its fiscal year starts in, and starting its fiscal year in the same month
+# as every quarter already there (so the first one made cannot skew everyone's quarters).
+QUARTER_ID = "'^[0-9]{4}-Q[1-4]$'"
+
+
+def _fiscal_start(alias: str = "") -> str:
+    """The first day of the fiscal year a quarter row implies (its start less n-1 quarters).
+    ascii() rather than a cast: never an error on a custom period's id."""
+    return f"({alias}start - make_interval(months => 3 * (ascii(substr({alias}id, 7, 1)) - 49)))"
+
+
+def quarter_rule(schema: str) -> str:
+    return (f"\"end\" >= start AND CASE WHEN id ~ {QUARTER_ID} THEN "
+            f"EXTRACT(DAY FROM start) = 1 AND \"end\" = (start + interval '3 months' - interval '1 day')::date "
+            f"AND EXTRACT(YEAR FROM {_fiscal_start()}) = substr(id, 1, 4)::int "
+            f"AND EXTRACT(MONTH FROM {_fiscal_start()}) = ALL (SELECT EXTRACT(MONTH FROM {_fiscal_start('p.')}) "
+            f"FROM {schema}.period p WHERE p.id ~ {QUARTER_ID}) ELSE true END")
+
+
+def _visible(ref: str, schema: str) -> str:
+    """Whether the caller sees the objective or KR `ref`, under the caller's own row-level security:
+    no function looks past it, so nothing answers whether a hidden id exists."""
+    return (f"(EXISTS (SELECT 1 FROM {schema}.objective v WHERE v.id = {ref}) "
+            f"OR EXISTS (SELECT 1 FROM {schema}.key_result v WHERE v.id = {ref}))")
+
+
+def policies(schema: str) -> dict[str, dict[str, str]]:
+    """Per table, per command, the policy's condition ('' for no such right at all)."""
+    s = schema
+    me = f"{s}.okrtui_me()"
+    mine = f"origin = {me}"
+    # okr-method.md "answers for": a KR's named owner, else its maker. Only they check in on it.
+    answers_for = (f"EXISTS (SELECT 1 FROM {s}.key_result k WHERE k.id = kr_id AND "
+                   f"(k.owner_id = {me} OR (k.owner_id IS NULL AND k.origin = {me})))")
+    # A KR goes only into an objective its maker made.
+    own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {me})"
+    both_ends = f"{_visible('from_id', s)} AND {_visible('to_id', s)}"
+    me_person = f"id = {me} AND {mine}"
+    return {
+        "person": {"select": "true", "insert": me_person, "update": me_person},
+        "team": {"select": "true", "insert": mine, "update": mine},
+        "period": {"select": "true", "insert": f"{mine} AND {quarter_rule(s)}", "update": ""},
+        "objective": {"select": f"visibility = 'shared' OR {mine}", "insert": mine, "update": mine},
+        "key_result": {"select": f"objective_id IN (SELECT id FROM {s}.objective)",
+                       "insert": f"{mine} AND {own_objective}", "update": f"{mine} AND {own_objective}"},
+        "check_in": {"select": f"kr_id IN (SELECT id FROM {s}.key_result)",
+                     "insert": f"{mine} AND (author_id IS NULL OR author_id = {me}) AND {answers_for}",
+                     "update": mine},
+        "dependency": {"select": f"{mine} OR ({both_ends})", "insert": f"{mine} AND {both_ends}",
+                       "update": f"{mine} AND {both_ends}"},
+        "reflection": {"select": mine, "insert": mine, "update": mine},
+    }
+
+
+def immutable(table: str, column: str) -> bool:
+    return column in IMMUTABLE or column in OWNERSHIP.get(table, frozenset()) or bool(OWNERSHIP_NAME.search(column))
+
+
+def _columns(conn: Connection, schema: str, table: str) -> list[str]:
+    return [r[0] for r in conn.execute(text(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
+        "ORDER BY ordinal_position"), {"s": schema, "t": table})]
+
+
+def secure(conn: Connection, owner: str) -> list[str]:
+    """(Re)write the function, grants and policies of every record table; idempotent."""
+    schema = str(conn.execute(text("SELECT current_schema()")).scalar_one())
+    s = ident(schema)
+    # Names below resolve in pg_catalog first and never in a temporary schema.
+    saved = conn.execute(text("SELECT current_setting('search_path')")).scalar_one()
+    conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": f"pg_catalog, {s}, pg_temp"})
+    done = []
+    if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PERSON_ROLE}).first() is None:
+        conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
+        done.append(f"created role {PERSON_ROLE}")
+    table_policies = policies(s)
+    for table in table_policies:  # old policies first: the function they used goes next
+        for (name,) in conn.execute(text(
+                "SELECT policyname FROM pg_policies WHERE schemaname = :s AND tablename = :t "
+                "AND policyname LIKE 'okrtui\\_%'"), {"s": schema, "t": table}).all():
+            conn.execute(text(f"DROP POLICY {ident(name)} ON {s}.{table}"))
+    # An earlier release's okrtui_hidden() looked past row-level security for anyone who called it.
+    conn.execute(text(f"DROP FUNCTION IF EXISTS {s}.okrtui_hidden(text)"))
+    conn.execute(text(ME_SQL.format(s=s)))
+    conn.execute(text(f"GRANT EXECUTE ON FUNCTION {s}.okrtui_me() TO {PERSON_ROLE}"))
+    db = ident(str(conn.execute(text("SELECT current_database()")).scalar_one()))
+    # No DDL and no temporary objects for persons: nothing of theirs can shadow or wrap a table.
+    conn.execute(text(f"REVOKE CREATE ON SCHEMA {s} FROM PUBLIC, {PERSON_ROLE}"))
+    conn.execute(text(f"REVOKE CREATE, TEMPORARY ON DATABASE {db} FROM PUBLIC, {PERSON_ROLE}"))
+    conn.execute(text(f"GRANT CONNECT ON DATABASE {db} TO {PERSON_ROLE}"))
+    conn.execute(text(f"GRANT USAGE ON SCHEMA {s} TO {PERSON_ROLE}"))
+    for (login,) in conn.execute(text(
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g AND NOT m.admin_option "
+            "AND r.rolname <> current_user"), {"g": PERSON_ROLE}).all():  # persons, not the DBA who manages them
+        revoke_temp(conn, login)
+    conn.execute(text(f"REVOKE ALL ON {s}.schema_migration FROM PUBLIC, {PERSON_ROLE}"))
+    conn.execute(text(f"GRANT SELECT ON {s}.schema_migration TO {PERSON_ROLE}"))
+    conn.execute(text(f"REVOKE ALL ON {s}.meta FROM PUBLIC, {PERSON_ROLE}"))
+    for table, rules in table_policies.items():
+        t = f"{s}.{table}"
+        # Column grants, computed from the table as it is now: every column but the immutable ones.
+        # No DELETE (a deletion is a tombstone, `deleted`) and no table-wide UPDATE: without them a
+        # person cannot LOCK a table against everyone else, nor TRUNCATE it.
+        updatable = [c for c in _columns(conn, schema, table) if not immutable(table, c)]
+        conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC, {PERSON_ROLE}"))
+        conn.execute(text(f"GRANT SELECT, INSERT ON {t} TO {PERSON_ROLE}"))
+        if rules["update"] and updatable:
+            conn.execute(text(f"GRANT UPDATE ({', '.join(ident(c) for c in updatable)}) ON {t} TO {PERSON_ROLE}"))
+        conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
+        conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
+        made = [("read", f"FOR SELECT TO {PERSON_ROLE} USING ({rules['select']})"),
+                ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({rules['insert']})"),
+                ("admin", f"FOR ALL TO {ident(owner)} USING (true) WITH CHECK (true)")]
+        if rules["update"]:
+            made.append(("change", f"FOR UPDATE TO {PERSON_ROLE} USING (origin = {s}.okrtui_me()) "
+                                   f"WITH CHECK ({rules['update']})"))
+        for name, sql in made:
+            conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
+    conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
+    done.append(f"row-level security forced on {len(table_policies)} tables, policies and grants for {PERSON_ROLE}")
+    return done
+
+
+def revoke_temp(conn: Connection, login: str) -> None:
+    """A person's own login gets no temporary tables (no pg_temp to shadow a table with) and no DDL."""
+    db = ident(str(conn.execute(text("SELECT current_database()")).scalar_one()))
+    conn.execute(text(f"REVOKE CREATE, TEMPORARY ON DATABASE {db} FROM {ident(login)}"))
+
+
+# --- the admin's checks, before anything is written ----------------------------------------------
+
+def init_problems(conn: Connection) -> list[str]:
+    """What keeps the connected role from running `admin init`, each with who must run what."""
+    row = conn.execute(text(
+        "SELECT current_user, pg_catalog.pg_get_userbyid(d.datdba), r.rolcreaterole OR r.rolsuper, "
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :p), "
+        "has_schema_privilege(current_schema(), 'CREATE'), current_schema(), current_database() "
+        "FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
+        "WHERE d.datname = current_database() AND r.rolname = current_user"), {"p": PERSON_ROLE}).one()
+    user, owner, createrole, person_role, can_create, schema, db = row
+    if user != owner:
+        return [f"you are {user}, not the database's owner {owner}: run `okrtui admin init` as {owner}"
+                f" (or, as a superuser, `ALTER DATABASE {ident(db)} OWNER TO {ident(user)}` first)"]
+    problems = []
+    if not createrole and not person_role:
+        problems.append(f"{user} may not create roles and the role {PERSON_ROLE} does not exist: a superuser "
+                        f"runs `ALTER ROLE {ident(user)} CREATEROLE` (or `CREATE ROLE {PERSON_ROLE} NOLOGIN`)")
+    if not can_create:
+        problems.append(f"{user} may not create tables in the schema {schema}: its owner runs "
+                        f"`GRANT CREATE ON SCHEMA {ident(schema)} TO {ident(user)}`")
+    if person_role and not conn.execute(text(
+            "SELECT pg_catalog.pg_has_role(current_user, :p, 'MEMBER WITH ADMIN OPTION')"), {"p": PERSON_ROLE}).scalar():
+        problems.append(f"{user} cannot add persons to the role {PERSON_ROLE}: a superuser runs `GRANT {PERSON_ROLE} "
+                        f"TO {ident(user)} WITH ADMIN TRUE, INHERIT FALSE, SET FALSE`")
+    others = conn.execute(text(
+        "SELECT tablename, tableowner FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+        "AND tablename = ANY(:t) AND tableowner <> current_user ORDER BY tablename"),
+        {"t": ["schema_migration", "meta", *policies("x")]}).all()
+    for table, table_owner in others:
+        problems.append(f"table {table} belongs to {table_owner}: a superuser runs "
+                        f"`ALTER TABLE {table} OWNER TO {ident(user)}`")
+    return problems
+
+
+def check_init(conn: Connection) -> None:
+    problems = init_problems(conn)
+    if problems:
+        raise OkrError("admin init changed nothing: " + "; ".join(problems))
+
+
+RESERVED = frozenset({"public", "none", "current_user", "session_user", "current_role", "all"})
+
+
+def check_owner(conn: Connection, command: str) -> None:
+    user, owner = conn.execute(text(
+        "SELECT current_user, pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database "
+        "WHERE datname = current_database()")).one()
+    if user != owner:
+        raise OkrError(f"okrtui admin {command} changed nothing: you are {user}, not the database's owner {owner}: "
+                       f"run it as {owner}")
+
+
+def check_person_role(conn: Connection, login: str) -> None:
+    """Refuse a role that would undo the security: a superuser, a role that bypasses row-level
+    security, the database's owner, or a role that is a member of any of these."""
+    if login.lower() in RESERVED or login.lower().startswith("pg_"):
+        raise OkrError(f"{login} is a name PostgreSQL keeps for itself: pick the person's own login")
+    if login == PERSON_ROLE:
+        raise OkrError(f"{PERSON_ROLE} is the group every person belongs to, not a person: pick the person's login")
+    exists = conn.execute(text("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :r"), {"r": login}).first()
+    if exists is None:
+        return
+    rows = conn.execute(text(
+        "SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.oid = d.datdba "
+        "FROM pg_catalog.pg_roles r, pg_catalog.pg_database d WHERE d.datname = current_database() "
+        "AND pg_catalog.pg_has_role(:login, r.oid, 'MEMBER') "
+        "AND (r.rolsuper OR r.rolbypassrls OR r.oid = d.datdba) ORDER BY r.rolname <> :login, r.rolname"),
+        {"login": login}).all()
+    for name, superuser, bypass, _owner in rows:
+        what = ("a superuser" if superuser else "allowed to bypass row-level security" if bypass
+                else "the database's owner")
+        via = "" if name == login else f" through its membership in {name}"
+        raise OkrError(f"{login} cannot be a person: it is {what}{via}, and would see and change everyone's "
+                       "records; add the person's own ordinary login instead")
+    # A member of another person's login could act as them (SET ROLE): one login, one person.
+    other = conn.execute(text(
+        "SELECT r.rolname FROM pg_catalog.pg_roles r JOIN pg_catalog.pg_auth_members m ON m.member = r.oid "
+        "JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = :group AND NOT m.admin_option "
+        "WHERE r.rolname <> :login AND pg_catalog.pg_has_role(:login, r.oid, 'MEMBER') ORDER BY r.rolname LIMIT 1"),
+        {"group": PERSON_ROLE, "login": login}).scalar()
+    if other is not None:
+        raise OkrError(f"{login} cannot be a person: it is a member of {other}'s login and could act as them; "
+                       f"a superuser runs `REVOKE {ident(other)} FROM {ident(login)}` first")
+
+
+def can_login(engine: Engine, login: str) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(text("SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = :r"),
+                                 {"r": login}).scalar())
+
+
+# --- errors a person can act on --------------------------------------------------------------------
+
+# What a refused row means, by table: the rule it broke, in the reader's terms.
+RLS_FIXES = {
+    "": "a person adds and changes only their own records",
+    "check_in": "a person checks in only on KRs they answer for (their owner, else their maker), as themselves",
+    "key_result": "a person adds KRs only to objectives they made",
+    "period": ("a quarter must match the company's fiscal year (the quarters already there): set "
+               "fiscal_year_start_month in config.toml to match; periods are the database owner's to change"),
+    "dependency": "a person links only records they can see",
+    "person": "the database's owner adds people (`okrtui admin add-person`)",
+}
+
+
+def explain(orig: Any) -> str:
+    """A psycopg error as one line: PostgreSQL's own sentence (no SQL, no detail that could
+    name a hidden row, no password), then what to do about it."""
+    diag = getattr(orig, "diag", None)
+    primary = one_line(getattr(diag, "message_primary", None) or str(orig))
+    state = getattr(orig, "sqlstate", None) or ""
+    lowered = primary.lower()
+    if "permission denied to" in lowered and "role" in lowered:
+        fix = (f"run it as the database's owner, with CREATEROLE and the ADMIN option on {PERSON_ROLE} "
+               f"(`okrtui admin init` says what is missing)")
+    elif "row-level security" in lowered:
+        table = re.search(r'table "([^"]+)"', primary)
+        fix = RLS_FIXES.get(table.group(1) if table else "", RLS_FIXES[""])
+    elif state == "42501" or "permission denied" in lowered:
+        fix = ("not a person's right: periods, other people, deletions (okrtui keeps tombstones) and the schema "
+               "are the database owner's; if okrtui itself needs it, the owner reruns `okrtui admin init`")
+    elif "role" in lowered and "does not exist" in lowered:
+        login = re.search(r'role "([^"]+)"', primary)
+        fix = (f"the database's owner runs `okrtui admin add-person {login.group(1) if login else 'LOGIN'} "
+               "--name NAME`")
+    elif "password" in lowered:
+        fix = "give the password through ~/.pgpass, PGPASSWORD or a service file, never in the URL"
+    elif state == "3D000" or ("database" in lowered and "does not exist" in lowered):
+        fix = "check the URL's database name; the DBA creates it with `createdb`, then runs `okrtui admin init`"
+    elif "connection" in lowered or "could not connect" in lowered or state.startswith("08"):
+        fix = "check the URL's host and port, and that the server is running"
+    elif state == "23503":
+        fix = "it refers to a record that does not exist"
+    elif state == "23505":
+        fix = "a record with that id exists already: give yours another id"
+    elif state == "40P01" or state == "55P03" or "lock" in lowered:
+        fix = "someone else is writing the same rows: try again"
+    else:
+        return primary
+    return f"{primary} ({fix})"
+
+
+def is_postgres_error(orig: Any) -> bool:
+    return type(orig).__module__.split(".")[0] in ("psycopg", "psycopg2")
+
+
+def describe(err: BaseException) -> str:
+    """Any error as one line: a database's refusal as PostgreSQL's sentence and its fix."""
+    orig = getattr(err, "orig", None)
+    if is_postgres_error(orig):
+        return explain(orig)
+    return one_line(f"unexpected {type(err).__name__}: {err}")
