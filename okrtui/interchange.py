@@ -20,6 +20,7 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
 from okrtui.store import get_meta, identity, reading, touch, writing
+from okrtui.text import count, plain
 from okrtui.views import num
 
 FORMAT = "okrtui/1"
@@ -231,11 +232,12 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
     with writing(engine) as session:
         doc = validate(data, session, fy_month)
         me = identity(session).id
+        _refuse_others_records(session, doc, me)
 
         def upsert(model: type, values: dict[str, Any]) -> None:
             row = session.get(model, values["id"])
-            if model is Person and row is not None and row.origin == row.id != me:
-                result.unchanged += 1  # a teammate's own record of themselves stays theirs
+            if row is not None and row.origin and row.origin != me:
+                result.unchanged += 1  # someone else's (checked above: unchanged); it stays theirs
                 return
             if row is None:
                 session.add(model(**values, origin=me))
@@ -270,6 +272,39 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
         for values in doc.reflections:
             upsert(Reflection, {**values, "person_id": values["person_id"] or me})
     return result
+
+
+# What `_refuse_others_records` compares: a record's place in a list is the importer's own view.
+_IGNORED = {"position"}
+_MODELS: tuple[tuple[str, str, type], ...] = (
+    ("teams", "team", Team), ("periods", "period", Period), ("objectives", "objective", Objective),
+    ("key_results", "key_result", KeyResult), ("check_ins", "check_in", CheckIn),
+    ("dependencies", "dependency", Dependency), ("reflections", "reflection", Reflection))
+
+
+def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
+    """No import changes another person's record (spec "Identity and trust"): name every one, write nothing.
+
+    A record of someone else's that the document holds unchanged (an export of a synced
+    database holds teammates' records) is left as it is. People are references: an import
+    never changes anyone's person record but the importer's own."""
+    found: list[tuple[str, str, str]] = []
+    for attr, kind, model in _MODELS:
+        for values in getattr(doc, attr):
+            row = session.get(model, values["id"])
+            if row is None or not row.origin or row.origin == me:
+                continue
+            if row.deleted or any(getattr(row, k) != v for k, v in values.items()
+                                  if k not in _IGNORED and k != "person_id"):
+                found.append((row.origin, kind, values["id"]))
+    if not found:
+        return
+    names = {p.id: p.name for p in session.exec(select(Person)).all()}
+    shown = ", ".join(f"{plain(names.get(origin) or origin)}'s {kind.replace('_', ' ')} {ident!r}"
+                      for origin, kind, ident in found[:6])
+    more = f" and {len(found) - 6} more" if len(found) > 6 else ""
+    raise OkrError(f"refused: this document changes {count(len(found), 'record')} that belong to others, "
+                   f"and an import only changes your own: {shown}{more}. Nothing was imported")
 
 
 def _parents_first(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:

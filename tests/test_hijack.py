@@ -1,0 +1,108 @@
+"""Issue 19, "HIJACKED by Ben": three databases (Ana, Ben, Cy) and one team file.
+
+No command changes another person's record, and no teammate with write access to the
+team file can change what the others see of someone else's records."""
+
+import hashlib
+import json
+
+from okrtui import signing, sync
+
+from .conftest import write_doc
+
+DOC = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ana", "title": "Ship the platform", "period": "2026-Q4", "level": "team",
+     "key_results": [{"id": f"kr-ana-{i}", "title": f"result {i}", "kind": "increase", "start": 0,
+                      "target": 10} for i in range(4)]}]}
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def three(cli, tmp_path):
+    team = tmp_path / "team.jsonl"
+    dbs = {n: tmp_path / f"{n}.db" for n in ("ana", "ben", "cy")}
+    for short, name in (("ana", "Ana Lead"), ("ben", "Ben Member"), ("cy", "Cy Third")):
+        assert cli("--db", dbs[short], "whoami", "--name", name).code == 0
+    assert cli("--db", dbs["ana"], "import", write_doc(tmp_path / "plan.json", DOC)).code == 0
+    for n in ("ana", "ben"):
+        assert cli("--db", dbs[n], "sync", team).code == 0
+    return team, dbs
+
+
+def titles(cli, db):
+    rep = cli("--db", db, "report", "--team", "--format", "json", "--period", "2026-Q4")
+    assert rep.code == 0, rep.err
+    return [o["title"] for o in rep.json()["objectives"]]
+
+
+def test_an_import_of_a_teammates_objective_is_refused_whole_naming_its_owner(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+    assert cli("--db", dbs["ben"], "export", "-o", tmp_path / "b.json").code == 0
+    doc = json.loads((tmp_path / "b.json").read_text())
+    doc["objectives"][0]["title"] = "HIJACKED by Ben"
+    doc["objectives"].append({"id": "o-ben-new", "title": "Ben's own", "period": "2026-Q4"})
+    before = digest(dbs["ben"])
+    result = cli("--db", dbs["ben"], "import", write_doc(tmp_path / "b.json", doc))
+    assert result.code == 2 and result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("okrtui: error:"), lines
+    assert "Ana Lead" in lines[0] and "o-ana" in lines[0] and "p-tester-" not in lines[0]
+    assert digest(dbs["ben"]) == before  # nothing written, not even Ben's own new objective
+    for n in ("ben", "cy"):
+        assert cli("--db", dbs[n], "sync", team).code == 0
+    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
+
+
+def _forge(team, ident, **changes):
+    lines = team.read_text().splitlines()
+    out = []
+    for line in lines:
+        if f'"id":"{ident}"' in line:
+            rec = json.loads(line)
+            rec.update(changes)
+            line = sync.canonical(rec)
+        out.append(line)
+    team.write_text("\n".join(out) + "\n")
+
+
+def test_a_hand_edited_record_of_someone_else_is_skipped_and_named(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+    _forge(team, "o-ana", title="HIJACKED by Ben", updated_at="2099-01-01T00:00:00.000000Z")
+    result = cli("--db", dbs["cy"], "sync", team)
+    assert result.code == 1
+    assert any("o-ana" in w and "signature" in w for w in result.err.splitlines()), result.err
+    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
+    # Ana is told, and her sync puts her own version back for everyone.
+    told = cli("--db", dbs["ana"], "sync", team)
+    assert told.code == 1 and "o-ana" in told.err
+    assert "HIJACKED" not in team.read_text()
+
+
+def test_a_record_re_signed_under_another_origin_is_refused_and_its_owner_told(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+    assert cli("--db", dbs["cy"], "sync", team).code == 0  # Cy has Ana's objective
+    ben_key = signing.load(signing.key_file(dbs["ben"]))
+    ben_id = None
+    lines = team.read_text().splitlines()
+    for line in lines[1:]:
+        rec = json.loads(line)
+        if rec["type"] == "person" and rec["name"] == "Ben Member":
+            ben_id = rec["id"]
+    out = [lines[0]]
+    for line in lines[1:]:
+        rec = json.loads(line)
+        if rec["id"] == "o-ana":
+            rec.update(title="HIJACKED by Ben", origin=ben_id, updated_at="2099-01-01T00:00:00.000000Z")
+            rec["signature"] = signing.sign(ben_key, rec)
+            line = sync.canonical(rec)
+        out.append(line)
+    team.write_text("\n".join(out) + "\n")
+    cy = cli("--db", dbs["cy"], "sync", team)
+    assert cy.code == 1 and "o-ana" in cy.err and "Ben Member" in cy.err
+    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
+    ana = cli("--db", dbs["ana"], "sync", team)
+    told = [w for w in ana.err.splitlines() if "Ben Member" in w]
+    assert ana.code == 1 and len(told) == 1 and "your" in told[0] and "o-ana" in told[0], ana.err
+    assert "HIJACKED" not in team.read_text()  # Ana's own version went back into the file
