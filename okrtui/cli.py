@@ -121,8 +121,11 @@ def build_parser() -> Parser:
     p = sub.add_parser("whoami", parents=[db], help="show or set the local identity")
     p.add_argument("--name", type=_checked("name"))
     p.add_argument("--email", type=_checked("email"))
-    p.add_argument("--adopt", metavar="ID", type=_record_id,
-                   help="use this existing identity (yours, from another machine) in a new database")
+    p.add_argument("--adopt", metavar="FILE|ID", type=_identity_source,
+                   help="take your identity from another machine into a new database: the file "
+                        "--export-identity wrote (with your signing key), or just its id")
+    p.add_argument("--export-identity", metavar="FILE", type=Path, dest="export_identity",
+                   help="write your identity with its private signing key to FILE (owner-only), for --adopt")
 
     p = sub.add_parser("team", parents=[db], help="list, add or edit teams (name, mission, vision)")
     team = p.add_subparsers(dest="team_command", metavar="list|add|edit", required=True)
@@ -145,6 +148,16 @@ def build_parser() -> Parser:
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
+
+
+def _identity_source(text: str) -> str | Path:
+    """`--adopt FILE` (an identity file) or `--adopt ID` (the id alone, as before keys)."""
+    path = Path(text).expanduser()
+    if path.is_file():
+        return path
+    if "/" in text or text.endswith(".json"):
+        raise argparse.ArgumentTypeError(f"no such identity file: {text[:200]}")
+    return _record_id(text)
 
 
 def _record_id(text: str) -> str:
@@ -371,10 +384,13 @@ def cmd_sync(ctx: Context) -> int:
     result = sync.sync(engine, path, progress)
     if progress is not None:
         sys.stderr.write("\r\033[K")
-    for line in result.warnings:
+    for line in result.warnings:  # only what this database had not been told before
         _warn(line)
     print(result.summary())
-    return EXIT_PROBLEMS if result.skipped or result.warnings else EXIT_OK
+    seen = result.seen_line()
+    if seen:
+        print(f"okrtui: {seen}", file=sys.stderr)
+    return EXIT_PROBLEMS if result.warnings else EXIT_OK
 
 
 def _progress(done: int, total: int) -> None:
@@ -391,21 +407,43 @@ def cmd_merge_driver(ctx: Context) -> int:
 
 
 def cmd_whoami(ctx: Context) -> int:
-    from okrtui.store import adopt, identity, touch, writing
+    from okrtui.store import adopt, adopt_file, export_identity, identity, signing_key, touch, writing
 
     args = ctx.args
     cfg = ctx.config
     with writing(ctx.engine()) as session:
-        if args.adopt:
+        if isinstance(args.adopt, Path):
+            adopt_file(session, _read_identity(args.adopt))
+        elif args.adopt:
             adopt(session, args.adopt, args.name or cfg.name, args.email or cfg.email)
         me = identity(session, cfg.name, cfg.email)
+        signing_key(session, me)  # an identity from before keys gets its key now
         changes = {k: v for k, v in (("name", args.name), ("email", args.email)) if v is not None}
         touch(me, **changes)
         line = f"{me.name} <{me.email}> ({me.id})" if me.email else f"{me.name} ({me.id})"
+        exported = export_identity(session) if args.export_identity else None
     from okrtui.text import plain
 
+    if exported is not None:
+        import json
+
+        from okrtui.files import write_atomic
+
+        write_atomic(args.export_identity, (json.dumps(exported, indent=2) + "\n").encode(), mode=0o600,
+                     keep_mode=False)
+        print(f"wrote {plain(str(args.export_identity))} (owner-only: it holds your private key; on the other "
+              f"machine run `okrtui whoami --adopt FILE`, then delete it)", file=sys.stderr)
     print(plain(line))
     return EXIT_OK
+
+
+def _read_identity(path: Path) -> Any:
+    import json
+
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise OkrError(f"cannot read the identity file {path}: {getattr(err, 'strerror', None) or err}") from None
 
 
 def cmd_team(ctx: Context) -> int:

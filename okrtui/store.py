@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, Engine, Result, Row
@@ -24,6 +24,9 @@ from okrtui.migrations import LATEST, MIGRATIONS
 from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
 from okrtui.text import count
 from okrtui.views import CHECK_IN_COLUMNS, KR_COLUMNS, OBJECTIVE_COLUMNS
+
+if TYPE_CHECKING:
+    from okrtui import signing
 
 BUSY_TIMEOUT_S = 30
 
@@ -290,6 +293,7 @@ def identity(session: Session, default_name: str = "", default_email: str = "") 
         person = session.get(Person, pid)
         if person is not None:
             return person
+    made = not pid
     pid = pid or new_person_id()
     person = session.get(Person, pid) or Person(id=pid, origin=pid)
     if not person.name:
@@ -298,11 +302,112 @@ def identity(session: Session, default_name: str = "", default_email: str = "") 
         person.email = default_email
     session.add(person)
     set_meta(session, "identity", pid)
+    if made:
+        signing_key(session, person)  # a new identity is born with its key
     session.flush()
     return person
 
 
-def adopt(session: Session, pid: str, default_name: str = "", default_email: str = "") -> Person:
+# --- signing keys (docs/team.md "Keys") ------------------------------------------------
+
+# Meta flag: this identity was adopted by id alone; its key lives on another machine, so
+# none is made here (a second key for one id would be an identity clash for everyone).
+KEYLESS = "identity_keyless"
+
+
+def database_file(session: Session) -> Path | None:
+    url = session.get_bind().engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def key_path(session: Session) -> Path | None:
+    from okrtui import signing
+
+    path = database_file(session)
+    return signing.key_file(path) if path is not None else None
+
+
+def signing_key(session: Session, person: Person, create: bool = True) -> signing.PrivateKey | None:
+    """This database's private key for the local identity, made once if the identity has none anywhere.
+
+    None when it cannot sign: a shared database, an in-memory one, an identity whose key
+    is known but lives elsewhere (adopted by id, or the key file is another identity's)."""
+    from okrtui import signing
+
+    path = key_path(session)
+    if path is None:
+        return None
+    key = signing.load(path)
+    if key is not None:
+        public = signing.public_text(key)
+        if not person.public_key:
+            touch(person, public_key=public)
+            session.add(person)
+        return key if person.public_key == public else None
+    if person.public_key or get_meta(session, KEYLESS) or not create:
+        return None
+    key = signing.generate()
+    signing.save(path, key)
+    touch(person, public_key=signing.public_text(key))
+    session.add(person)
+    return key
+
+
+def export_identity(session: Session) -> dict[str, str]:
+    """The local identity with its private key: what `whoami --adopt FILE` takes on another machine."""
+    from okrtui import signing
+
+    if is_shared(session):
+        raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to export")
+    person = identity(session)
+    key = signing_key(session, person)
+    if key is None:
+        raise OkrError(f"this database holds no signing key for {person.name} ({person.id}); export the "
+                       "identity from the machine that has it")
+    return {"format": IDENTITY_FORMAT, "id": person.id, "name": person.name, "email": person.email,
+            "public_key": signing.public_text(key), "private_key": signing.private_text(key)}
+
+
+IDENTITY_FORMAT = "okrtui-identity/1"
+
+
+def adopt_file(session: Session, data: Any) -> Person:
+    """Adopt an identity with its key (a file `export_identity` wrote), before this database has records."""
+    from okrtui import schema, signing
+
+    if not isinstance(data, dict) or data.get("format") != IDENTITY_FORMAT:
+        raise OkrError(f"not an okrtui identity file (expected format {IDENTITY_FORMAT!r})")
+    pid, name, email = data.get("id"), data.get("name"), data.get("email", "")
+    if not isinstance(pid, str) or not schema.ID_RE.match(pid):
+        raise OkrError("the identity file's id is not a valid id")
+    if not isinstance(name, str) or not name.strip() or not isinstance(email, str):
+        raise OkrError("the identity file's name or email is missing")
+    key = signing.private_from_text(data.get("private_key"))
+    public = signing.public_text(key)
+    if data.get("public_key") not in (None, public):
+        raise OkrError("the identity file's private key does not match its public key")
+    known = session.get(Person, pid)
+    if known is not None and known.public_key and known.public_key != public:
+        raise OkrError(f"this database knows {pid} by another key; the identity file is not that person's")
+    person = adopt(session, pid, name, email, keep_key=True)
+    path = key_path(session)
+    if path is None:
+        raise OkrError("only a database file can hold a signing key")
+    signing.save(path, key)
+    if not person.public_key:
+        person.public_key = public  # the placeholder's stamp stays 1970: the real record still wins
+        session.add(person)
+    flag = session.get(Meta, KEYLESS)
+    if flag is not None:
+        session.delete(flag)
+    session.flush()
+    return person
+
+
+def adopt(session: Session, pid: str, default_name: str = "", default_email: str = "",
+          keep_key: bool = False) -> Person:
     """Use an existing identity (the same person's, from another machine) in this database.
 
     Only before this database holds records of its own: they would keep the old origin,
@@ -333,6 +438,14 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
                         created_at=PLACEHOLDER_STAMP, updated_at=PLACEHOLDER_STAMP)
         session.add(person)
     set_meta(session, "identity", pid)
+    if current != pid:
+        # The key made for the identity given up belongs to no one now; by id alone the
+        # adopted identity's key stays on its first machine (`whoami --adopt FILE` brings it).
+        path = key_path(session)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        if not keep_key:
+            set_meta(session, KEYLESS, "1")
     session.flush()
     return person
 

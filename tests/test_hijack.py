@@ -72,12 +72,14 @@ def test_a_hand_edited_record_of_someone_else_is_skipped_and_named(cli, tmp_path
     _forge(team, "o-ana", title="HIJACKED by Ben", updated_at="2099-01-01T00:00:00.000000Z")
     result = cli("--db", dbs["cy"], "sync", team)
     assert result.code == 1
-    assert any("o-ana" in w and "signature" in w for w in result.err.splitlines()), result.err
-    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
+    assert any("o-ana" in w and "signature" in w and "Ana Lead" in w for w in result.err.splitlines()), result.err
+    assert titles(cli, dbs["cy"]) == []  # never taken in; the real version is not in the file now
     # Ana is told, and her sync puts her own version back for everyone.
     told = cli("--db", dbs["ana"], "sync", team)
-    assert told.code == 1 and "o-ana" in told.err
+    assert told.code == 1 and "o-ana" in told.err and "did not sign" in told.err
     assert "HIJACKED" not in team.read_text()
+    assert cli("--db", dbs["cy"], "sync", team).code == 0
+    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
 
 
 def test_a_record_re_signed_under_another_origin_is_refused_and_its_owner_told(cli, tmp_path):
@@ -99,9 +101,12 @@ def test_a_record_re_signed_under_another_origin_is_refused_and_its_owner_told(c
             line = sync.canonical(rec)
         out.append(line)
     team.write_text("\n".join(out) + "\n")
-    cy = cli("--db", dbs["cy"], "sync", team)
-    assert cy.code == 1 and "o-ana" in cy.err and "Ben Member" in cy.err
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(team.read_bytes())
+    cy = cli("--db", dbs["cy"], "sync", copy)
+    assert cy.code == 1 and "o-ana" in cy.err and "Ben Member" in cy.err and "Ana Lead" in cy.err
     assert titles(cli, dbs["cy"]) == ["Ship the platform"]
+    assert "HIJACKED" not in copy.read_text()  # Cy, who holds Ana's version, writes it back too
     ana = cli("--db", dbs["ana"], "sync", team)
     told = [w for w in ana.err.splitlines() if "Ben Member" in w]
     assert ana.code == 1 and len(told) == 1 and "your" in told[0] and "o-ana" in told[0], ana.err
