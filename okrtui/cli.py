@@ -357,6 +357,10 @@ def cmd_report(ctx: Context) -> int:
 
     args = ctx.args
     rep, _ = ctx.period_report(args.period, args.as_of, team=args.team, notes=render.uses_notes(args.format, args.team))
+    if args.team:  # meant for pasting into chat: private objectives stay out, the reader's own too
+        from okrtui.views import team_visible
+
+        rep = team_visible(rep)
     _emit(render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days))
     return EXIT_OK
 

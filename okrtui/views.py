@@ -188,6 +188,12 @@ def own(rep: PeriodReport, me: str) -> PeriodReport:
     return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.origin == me], rep.people, rep.teams)
 
 
+def team_visible(rep: PeriodReport) -> PeriodReport:
+    """What a team report may show: no private objective (the reader's own included), nor its KRs."""
+    return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.visibility != "private"],
+                        rep.people, rep.teams)
+
+
 def answers(owner_id: str | None, maker: str, me: str) -> bool:
     """The one "who checks in" rule (okr-method.md "answers for"): a KR's named owner, else its maker.
     The TUI, `okrtui checkin`, `due`, import and the team file all ask this."""
