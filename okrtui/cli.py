@@ -264,7 +264,8 @@ def _emit(text: str, output: Path | None = None) -> None:
         return
     from okrtui.files import write_atomic
 
-    write_atomic(output, text.encode("utf-8"))
+    # Owner-only, whatever was there before: an export holds private objectives.
+    write_atomic(output, text.encode("utf-8"), mode=0o600, keep_mode=False)
 
 
 # --- commands ------------------------------------------------------------------------

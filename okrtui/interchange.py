@@ -20,7 +20,7 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
 from okrtui.store import get_meta, identity, reading, touch, writing
-from okrtui.text import count, plain
+from okrtui.text import count, json_safe, plain
 from okrtui.views import num
 
 FORMAT = "okrtui/1"
@@ -402,4 +402,4 @@ def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"

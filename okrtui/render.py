@@ -9,7 +9,7 @@ from typing import Any
 
 from okrtui import periods, teamview
 from okrtui.review import week_review
-from okrtui.text import count, csv_cell, md_cell, plain
+from okrtui.text import count, csv_cell, json_safe, md_cell, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
 
 
@@ -36,7 +36,7 @@ def to_json(rep: PeriodReport) -> str:
         krs = ",\n".join(f"      {dump(_kr_json(kr))}" for kr in o.key_results)
         objectives.append(f'    {start}, "key_results": [\n{krs}\n    ]}}' if krs else f'    {start}, "key_results": []}}')
     lines.append('  "objectives": [' + ("\n" + ",\n".join(objectives) + "\n  ]" if objectives else "]"))
-    return "\n".join(lines) + "\n}"
+    return json_safe("\n".join(lines) + "\n}")
 
 
 def _objective_json(o: ObjectiveView) -> dict[str, Any]:
