@@ -324,7 +324,7 @@ class SyncResult:
         state = "updated" if self.file_changed else "unchanged"
         extra = f", {self.skipped} skipped" if self.skipped else ""
         if self.refused:
-            extra += f", {self.refused} refused (changes to your records made by others)"
+            extra += f", {self.refused} refused (versions written by someone other than their maker)"
         return (f"synced {self.path}: {self.sent} out, {self.received} in{extra}; "
                 f"team file {state} ({count(self.total, 'record')})")
 
