@@ -297,6 +297,12 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
             if row.deleted or any(getattr(row, k) != v for k, v in values.items()
                                   if k not in _IGNORED and k != "person_id"):
                 found.append((row.origin, kind, values["id"]))
+    for values in doc.key_results:  # a KR goes only into an objective its maker made
+        row = session.get(KeyResult, values["id"])
+        objective = session.get(Objective, values["objective_id"])
+        if (row is None or row.origin == me) and objective is not None and objective.origin \
+                and objective.origin != me:
+            found.append((objective.origin, "objective (a key result added to it)", objective.id))
     if not found:
         return
     names = {p.id: p.name for p in session.exec(select(Person)).all()}

@@ -331,7 +331,17 @@ class SyncResult:
 
 def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
                local: dict[Key, Record], names: dict[str, str] | None = None) -> str | None:
-    """Why a check-in's maker may not record on its KR, or None (spec: "Identity and trust")."""
+    """Why a record's maker may not write it, or None (spec: "Identity and trust")."""
+    if kind == "key_result":  # a KR goes only into an objective its maker made
+        objective = local.get(("objective", record["objective_id"])) or \
+            merged.get(("objective", record["objective_id"]))
+        if objective is not None and objective["origin"] != record["origin"]:
+            who = _namer(names or {})
+            return (f"{who(record['origin'])} may not add a key result to {who(objective['origin'])}'s "
+                    f"objective {objective['id']!r}")
+        return None
+    if kind == "period":
+        return _quarter_shape(record)
     if kind != "check_in":
         return None
     kr = merged.get(("key_result", record["kr_id"])) or local.get(("key_result", record["kr_id"]))
@@ -340,6 +350,19 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
     who = _namer(names or {})
     return (f"{who(record['origin'])} may not check in on {kr['id']}: "
             f"{who(kr.get('owner_id') or kr['origin'])} answers for it")
+
+
+def _quarter_shape(record: dict[str, Any]) -> str | None:
+    """A quarter's dates are a quarter's (for some fiscal year start): nobody shrinks everyone's 2026-Q4."""
+    from okrtui import periods
+
+    if not periods.is_quarter_label(record["id"]):
+        return None
+    spans = {(s.start.isoformat(), s.end.isoformat()) for s in
+             (periods.quarter(record["id"], month) for month in range(1, 13))}
+    if (record["start"], record["end"]) in spans:
+        return None
+    return f"{record['start']} .. {record['end']} is not the quarter {record['id']}"
 
 
 def _namer(names: dict[str, str]) -> Callable[[str | None], str]:
@@ -446,11 +469,18 @@ def check_origins(team: TeamFile, local: dict[Key, Record], me: str, names: dict
     who = _namer(names)
     groups: dict[tuple[str, str], list[Record]] = {}
     for key, rec in sorted(team.records.items()):
+        bent = _quarter_shape(rec) if key[0] == "period" else None
+        if bent:  # taken out before the merge, so a valid quarter we hold goes back into the file
+            del team.records[key]
+            team.bad[key] = rec
+            result.skipped += 1
+            result.problem(rec, f"skipped period {key[1]!r} written by {who(rec['origin'])}: {bent}")
+            continue
         mine = local.get(key)
         if mine is None or mine["origin"] == rec["origin"] or key[0] in SHARED_OWNERSHIP:
             continue
-        if key[0] == "person" and (rec["origin"] == rec["id"] or mine["origin"] == mine["id"]):
-            continue  # a person's own record replaces placeholders; newer() keeps it over them
+        if key[0] == "person":
+            continue  # a person's own record beats placeholders (newer()); placeholders are anyone's guess
         del team.records[key]
         team.bad[key] = rec
         result.refused += 1

@@ -111,3 +111,61 @@ def test_a_record_re_signed_under_another_origin_is_refused_and_its_owner_told(c
     told = [w for w in ana.err.splitlines() if "Ben Member" in w]
     assert ana.code == 1 and len(told) == 1 and "your" in told[0] and "o-ana" in told[0], ana.err
     assert "HIJACKED" not in team.read_text()  # Ana's own version went back into the file
+
+
+# --- what else a teammate with write access might try ---------------------------------------------
+
+def _as_ben(team, dbs, change):
+    """Rewrite the file as Ben could: records changed by `change`, signed with Ben's own key."""
+    ben_key = signing.load(signing.key_file(dbs["ben"]))
+    lines = team.read_text().splitlines()
+    records = [json.loads(line) for line in lines[1:]]
+    ben = next(r["id"] for r in records if r["type"] == "person" and r["name"] == "Ben Member")
+    out = [lines[0]]
+    for rec in records:
+        for new in change(rec, ben):
+            if new is not rec:  # what Ben wrote carries his signature; the rest stays as it was
+                new["signature"] = signing.sign(ben_key, new)
+            out.append(sync.canonical(new))
+    team.write_text("\n".join(out) + "\n")
+
+
+def test_a_kr_added_to_someone_elses_objective_is_refused(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+
+    def add_kr(rec, ben):
+        if rec["id"] == "kr-ana-0":
+            return [rec, {**rec, "id": "kr-ben-heavy", "origin": ben, "title": "weighs a ton", "weight": 1000.0,
+                          "updated_at": "2099-01-01T00:00:00.000000Z"}]
+        return [rec]
+
+    _as_ben(team, dbs, add_kr)
+    result = cli("--db", dbs["cy"], "sync", team)
+    warned = [w for w in result.err.splitlines() if w.startswith("okrtui: warning:")]
+    assert result.code == 1 and len(warned) == 1, result.err
+    assert "kr-ben-heavy" in warned[0] and "Ben Member may not add a key result to Ana Lead's objective" in warned[0]
+    rep = cli("--db", dbs["cy"], "report", "--team", "--format", "json", "--period", "2026-Q4").json()
+    assert [kr["id"] for kr in rep["objectives"][0]["key_results"]] == [f"kr-ana-{i}" for i in range(4)]
+    # The same through an import in Ben's own database: refused, naming Ana.
+    assert cli("--db", dbs["ben"], "export", "-o", tmp_path / "b.json").code == 0
+    doc = json.loads((tmp_path / "b.json").read_text())
+    doc["objectives"][0]["key_results"].append({"id": "kr-ben-2", "title": "mine", "kind": "milestone"})
+    refused = cli("--db", dbs["ben"], "import", write_doc(tmp_path / "b.json", doc))
+    assert refused.code == 2 and "Ana Lead's objective (a key result added to it) 'o-ana'" in refused.err
+
+
+def test_nobody_shrinks_everyones_quarter(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+    assert cli("--db", dbs["cy"], "sync", team).code == 0
+
+    def shrink(rec, ben):
+        if rec["type"] == "period" and rec["id"] == "2026-Q4":
+            return [{**rec, "origin": ben, "end": "2026-10-02", "updated_at": "2099-01-01T00:00:00.000000Z"}]
+        return [rec]
+
+    _as_ben(team, dbs, shrink)
+    result = cli("--db", dbs["cy"], "sync", team)
+    assert len([w for w in result.err.splitlines() if "warning" in w]) == 1, result.err
+    assert result.code == 1 and "2026-10-01 .. 2026-10-02 is not the quarter 2026-Q4" in result.err
+    assert '"end":"2026-12-31"' in team.read_text()  # Cy's valid quarter went back into the file
+    assert cli("--db", dbs["ana"], "checkin", "kr-ana-0", "3", "--date", "2026-11-20").code == 0
