@@ -416,9 +416,10 @@ def cmd_whoami(ctx: Context) -> int:
 
     args = ctx.args
     cfg = ctx.config
+    adopted = _read_identity(args.adopt) if isinstance(args.adopt, Path) else None  # before opening anything
     with writing(ctx.engine()) as session:
-        if isinstance(args.adopt, Path):
-            adopt_file(session, _read_identity(args.adopt))
+        if adopted is not None:
+            adopt_file(session, adopted)
         elif args.adopt:
             adopt(session, args.adopt, args.name or cfg.name, args.email or cfg.email)
         me = identity(session, cfg.name, cfg.email)

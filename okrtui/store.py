@@ -379,11 +379,11 @@ def adopt_file(session: Session, data: Any) -> Person:
 
     if not isinstance(data, dict) or data.get("format") != IDENTITY_FORMAT:
         raise OkrError(f"not an okrtui identity file (expected format {IDENTITY_FORMAT!r})")
-    pid, name, email = data.get("id"), data.get("name"), data.get("email", "")
-    if not isinstance(pid, str) or not schema.ID_RE.match(pid):
-        raise OkrError("the identity file's id is not a valid id")
-    if not isinstance(name, str) or not name.strip() or not isinstance(email, str):
-        raise OkrError("the identity file's name or email is missing")
+    checked = schema.check(schema.PersonData, {"id": data.get("id"), "name": data.get("name"),
+                                               "email": data.get("email") or ""}, "identity file")
+    pid, name, email = checked.id, checked.name, checked.email
+    if not name.strip():
+        raise OkrError("the identity file has no name")
     key = signing.private_from_text(data.get("private_key"))
     public = signing.public_text(key)
     if data.get("public_key") not in (None, public):

@@ -237,3 +237,21 @@ def test_a_key_file_readable_by_others_is_tightened(cli, tmp_path):
     assert cli("--db", db, "sync", tmp_path / "team.jsonl").code == 0
     assert (tmp_path / "ann.db.key").stat().st_mode & 0o777 == 0o600
 
+
+
+def test_a_bad_identity_file_is_refused_and_changes_nothing(cli, tmp_path):
+    db = tmp_path / "new.db"
+    for content, phrase in (("not json", "cannot read the identity file"),
+                            ('{"format": "something"}', "not an okrtui identity file"),
+                            ('{"format": "okrtui-identity/1", "id": "bad id!", "name": "A", "private_key": "x"}',
+                             "identity file.id"),
+                            ('{"format": "okrtui-identity/1", "id": "p-a", "name": "A", "private_key": "short"}',
+                             "private key is not 32 bytes")):
+        path = tmp_path / "id.json"
+        path.write_text(content)
+        result = cli("--db", db, "whoami", "--adopt", path)
+        lines = result.err.strip().splitlines()
+        assert result.code == 2 and len(lines) == 1 and phrase in lines[0], (content, result.err)
+        assert not (tmp_path / "new.db.key").exists()
+        assert content.startswith("{") or not db.exists()  # unreadable: the database is not even made
+    assert cli("--db", db, "whoami", "--adopt", tmp_path / "missing.json").code == 2
