@@ -309,8 +309,9 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
     shown = ", ".join(f"{plain(names.get(origin) or origin)}'s {kind.replace('_', ' ')} {ident!r}"
                       for origin, kind, ident in found[:6])
     more = f" and {len(found) - 6} more" if len(found) > 6 else ""
-    raise OkrError(f"refused: this document changes {count(len(found), 'record')} that belong to others, "
-                   f"and an import only changes your own: {shown}{more}. Nothing was imported")
+    which = "a record that belongs" if len(found) == 1 else f"{len(found)} records that belong"
+    raise OkrError(f"refused: this document changes {which} to someone else, and an import only changes "
+                   f"your own: {shown}{more}. Nothing was imported")
 
 
 def _parents_first(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
