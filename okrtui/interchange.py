@@ -20,7 +20,7 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
 from okrtui.store import get_meta, identity, reading, touch, writing
-from okrtui.text import count, json_safe, plain
+from okrtui.text import json_safe, plain
 from okrtui.views import num
 
 FORMAT = "okrtui/1"
