@@ -255,3 +255,23 @@ def test_a_bad_identity_file_is_refused_and_changes_nothing(cli, tmp_path):
         assert not (tmp_path / "new.db.key").exists()
         assert content.startswith("{") or not db.exists()  # unreadable: the database is not even made
     assert cli("--db", db, "whoami", "--adopt", tmp_path / "missing.json").code == 2
+
+
+def test_teammates_records_are_stored_with_their_signatures_and_written_back_unchanged(cli, tmp_path):
+    team, fresh = tmp_path / "team.jsonl", tmp_path / "fresh.jsonl"
+    ann, cy = tmp_path / "ann.db", tmp_path / "cy.db"
+    person(cli, ann, "Ann")
+    person(cli, cy, "Cy")
+    cli("--db", ann, "import", write_doc(tmp_path / "d.json", PLAN))
+    cli("--db", ann, "sync", team)
+    cli("--db", cy, "sync", team)
+    assert cli("--db", cy, "sync", fresh).code == 0  # Cy alone rebuilds a team file from his database
+    ann_lines = {line for line in team.read_text().splitlines()[1:] if '"o-1"' in line or '"kr-1"' in line}
+    assert ann_lines and ann_lines <= set(fresh.read_text().splitlines())  # byte for byte
+
+
+def test_the_signed_version_of_an_unsigned_record_wins_the_tie_whatever_the_order():
+    rec = {"type": "team", "id": "t", "origin": "p-a", "created_at": "x", "updated_at": "2026-01-01T00:00:00Z",
+           "deleted": False, "name": "T", "mission": "", "vision": "", "signature": ""}
+    signed = {**rec, "signature": signing.sign(signing.generate(), rec)}
+    assert sync.newer(rec, signed) is signed and sync.newer(signed, rec) is signed
