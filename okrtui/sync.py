@@ -375,11 +375,14 @@ def _namer(names: dict[str, str]) -> Callable[[str | None], str]:
 
 
 def names_of(local: dict[Key, Record], team: TeamFile | None = None) -> dict[str, str]:
-    """Person id → name: the file's self-records first, then what this database holds."""
+    """Person id → name for messages: what this database holds (checked when it came) first; the
+    file's unchecked records only name people this database has never met."""
     out: dict[str, str] = {}
-    for records in ((team.records if team else {}), local):
+    for records in (local, (team.records if team else {})):
+        held = dict(out)
         for (kind, ident), rec in records.items():
-            if kind == "person" and rec.get("name") and (rec["origin"] == ident or ident not in out):
+            if kind == "person" and rec.get("name") and ident not in held and \
+                    (rec["origin"] == ident or ident not in out):
                 out[ident] = rec["name"]
     return out
 

@@ -89,6 +89,7 @@ def test_another_key_for_a_known_person_is_an_identity_clash(cli, tmp_path):
     rewrite(team, swap)
     result = cli("--db", cy, "sync", team)
     assert result.code == 1 and "identity clash" in result.err and "Ann" in result.err
+    assert "new laptop" not in result.err  # messages name people as this database knows them
     with reading(open_engine(cy)) as session:
         stored = session.get(Person, ann_id)
         assert stored.name == "Ann" and stored.public_key != signing.public_text(mallory)
