@@ -412,6 +412,12 @@ def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, 
         else:
             result.problem(rec, f"skipped {key[0]} {key[1]!r}: {why}")
 
+    def held(key: Key, rec: Record) -> bool:
+        """What we hold already, or a version ours beats anyway (our own old unsigned lines after
+        keys came): nothing to check, and the merge writes ours over it."""
+        mine = local.get(key)
+        return mine is not None and (mine == rec or newer(mine, rec) is mine)
+
     checked = set()
     for key, rec in sorted(team.records.items()):
         if key[0] != "person" or local.get(key) == rec:
@@ -423,7 +429,9 @@ def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, 
                                "person's own record may")
             continue
         have = known.get(rec["id"])
-        if have and public and have != public:
+        if have and have != public:  # another key, or none: the first key seen is never given up
+            if not public and held(key, rec):
+                continue  # a line from before that person's key, which the version we hold replaces
             if rec["id"] == me:
                 fail(key, rec, f"the team file holds another person with your id {me}: "
                                f"{rec.get('name')!r} <{rec.get('email')}>, with another key; kept yours. If that "
@@ -441,7 +449,7 @@ def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, 
             known[rec["id"]] = public  # trust on first use
             checked.add(key)
     for key, rec in sorted(team.records.items()):
-        if key in checked or local.get(key) == rec:
+        if key in checked or held(key, rec):
             continue
         public = known.get(rec["origin"])
         if public is None:

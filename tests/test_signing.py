@@ -115,7 +115,8 @@ def test_records_from_before_keys_are_accepted_until_their_key_is_known(cli, tmp
     # The old database upgrades: a key is made, every record of its own is signed and re-sent.
     with writing(old) as session:
         session.delete(session.get(__import__("okrtui.model", fromlist=["Meta"]).Meta, "identity_keyless"))
-    sync.sync(old, team)
+    upgraded = sync.sync(old, team)
+    assert upgraded.warnings == []  # its own old unsigned lines are simply replaced
     assert all(r["signature"] for r in lines_of(team) if r["origin"] == "p-old")
     assert cli("--db", cy, "sync", team).code == 0
     # Now an unsigned change in Old Timer's name is refused.
