@@ -21,7 +21,7 @@ from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Pers
 from okrtui.schema import Invalid
 from okrtui.store import get_meta, identity, reading, touch, writing
 from okrtui.text import json_safe, plain
-from okrtui.views import num
+from okrtui.views import answers, num
 
 FORMAT = "okrtui/1"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -301,6 +301,12 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
             if row.deleted or any(getattr(row, k) != v for k, v in values.items()
                                   if k not in _IGNORED and k != "person_id"):
                 found.append((row.origin, kind, values["id"]))
+    theirs = _others(session, KeyResult, sorted({v["kr_id"] for v in doc.check_ins}), me)
+    for values in doc.check_ins:  # a new check-in on a teammate's KR only by the one who answers for it
+        kr_row = session.get(KeyResult, values["kr_id"]) if values["kr_id"] in theirs else None
+        if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
+                and session.get(CheckIn, values["id"]) is None:
+            found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
     for values in doc.key_results:  # a KR goes only into an objective its maker made
         row = session.get(KeyResult, values["id"])
         objective = session.get(Objective, values["objective_id"])

@@ -169,3 +169,12 @@ def test_nobody_shrinks_everyones_quarter(cli, tmp_path):
     assert result.code == 1 and "2026-10-01 .. 2026-10-02 is not the quarter 2026-Q4" in result.err
     assert '"end":"2026-12-31"' in team.read_text()  # Cy's valid quarter went back into the file
     assert cli("--db", dbs["ana"], "checkin", "kr-ana-0", "3", "--date", "2026-11-20").code == 0
+
+
+def test_an_import_cannot_check_in_on_a_teammates_kr(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+    assert cli("--db", dbs["ben"], "export", "-o", tmp_path / "b.json").code == 0
+    doc = json.loads((tmp_path / "b.json").read_text())
+    doc["objectives"][0]["key_results"][0]["check_ins"] = [{"id": "c-ben", "date": "2026-11-20", "value": 9}]
+    refused = cli("--db", dbs["ben"], "import", write_doc(tmp_path / "b.json", doc))
+    assert refused.code == 2 and "Ana Lead's key result (a check-in on it) 'kr-ana-0'" in refused.err
