@@ -188,6 +188,7 @@ class TeamFile:
     bad: dict[Key, Record] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)  # one per warning: what "seen before" remembers
+    shadowed: dict[Key, list[Record]] = field(default_factory=dict)  # versions a duplicate line beat
 
 
 def _reject_constant(token: str) -> None:
@@ -236,7 +237,11 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
                     continue
                 key = (record["type"], record["id"])
                 have = out.records.get(key)
-                out.records[key] = record if have is None else newer(have, record)
+                if have is None:
+                    out.records[key] = record
+                else:  # two lines for one record: the loser is kept aside, in case the winner is forged
+                    out.records[key] = winner = newer(have, record)
+                    out.shadowed.setdefault(key, []).append(have if winner is record else record)
     except OSError as err:
         raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
     if size and done == 0:
@@ -406,6 +411,10 @@ def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, 
     def fail(key: Key, rec: Record, why: str) -> None:
         del team.records[key]
         team.bad[key] = rec
+        for alt in team.shadowed.pop(key, []):
+            if _genuine(alt, known):  # a forged duplicate line does not hide the real one
+                have = team.records.get(key)
+                team.records[key] = alt if have is None else newer(have, alt)
         result.skipped += 1
         if local.get(key, {}).get("origin") == me and key[0] != "person":
             forged_mine.append(rec)
@@ -462,6 +471,13 @@ def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, 
         result.problem(sorted(canonical(r) for r in forged_mine),
                        f"the team file holds {count(len(forged_mine), 'version')} of your records that you did not "
                        f"sign ({_listed(forged_mine)}): forged or changed by hand; yours were kept and written back")
+
+
+def _genuine(rec: Record, known: dict[str, str]) -> bool:
+    public = known.get(rec["origin"])
+    if rec["type"] == "person" and rec["origin"] == rec["id"]:
+        public = public or rec.get("public_key") or None
+    return public is None or signing.verifies(public, rec)
 
 
 def _listed(records: list[Record], limit: int = 5) -> str:

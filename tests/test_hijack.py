@@ -178,3 +178,16 @@ def test_an_import_cannot_check_in_on_a_teammates_kr(cli, tmp_path):
     doc["objectives"][0]["key_results"][0]["check_ins"] = [{"id": "c-ben", "date": "2026-11-20", "value": 9}]
     refused = cli("--db", dbs["ben"], "import", write_doc(tmp_path / "b.json", doc))
     assert refused.code == 2 and "Ana Lead's key result (a check-in on it) 'kr-ana-0'" in refused.err
+
+
+def test_a_forged_duplicate_line_does_not_hide_the_real_one(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+    real = next(line for line in team.read_text().splitlines() if '"id":"o-ana"' in line)
+    forged = json.loads(real)
+    forged.update(title="HIJACKED by Ben", updated_at="2099-01-01T00:00:00.000000Z")
+    with open(team, "a") as handle:
+        handle.write(sync.canonical(forged) + "\n")
+    result = cli("--db", dbs["cy"], "sync", team)  # Cy has never seen Ana's objective
+    assert result.code == 1 and "o-ana" in result.err
+    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
+    assert "HIJACKED" not in team.read_text() and real in team.read_text().splitlines()
