@@ -412,7 +412,7 @@ def cmd_merge_driver(ctx: Context) -> int:
 
 
 def cmd_whoami(ctx: Context) -> int:
-    from okrtui.store import adopt, adopt_file, export_identity, identity, signing_key, touch, writing
+    from okrtui.store import adopt, adopt_file, export_identity, identity, touch, writing
 
     args = ctx.args
     cfg = ctx.config
@@ -423,7 +423,6 @@ def cmd_whoami(ctx: Context) -> int:
         elif args.adopt:
             adopt(session, args.adopt, args.name or cfg.name, args.email or cfg.email)
         me = identity(session, cfg.name, cfg.email)
-        signing_key(session, me)  # an identity from before keys gets its key now
         changes = {k: v for k, v in (("name", args.name), ("email", args.email)) if v is not None}
         touch(me, **changes)
         line = f"{me.name} <{me.email}> ({me.id})" if me.email else f"{me.name} ({me.id})"

@@ -388,22 +388,46 @@ def adopt_file(session: Session, data: Any) -> Person:
     public = signing.public_text(key)
     if data.get("public_key") not in (None, public):
         raise OkrError("the identity file's private key does not match its public key")
-    known = session.get(Person, pid)
-    if known is not None and known.public_key and known.public_key != public:
-        raise OkrError(f"this database knows {pid} by another key; the identity file is not that person's")
-    person = adopt(session, pid, name, email, keep_key=True)
     path = key_path(session)
     if path is None:
         raise OkrError("only a database file can hold a signing key")
+    known = session.get(Person, pid)
+    if get_meta(session, "identity") == pid and known is not None:
+        # Already this identity here (adopted by id, or a key made here before the first machine's
+        # arrived): take the real key, so what this database signs verifies for everyone.
+        signing.save(path, key)
+        if known.public_key != public:
+            touch(known, public_key=public)
+            session.add(known)
+            _unsign_own(session, pid)  # signed with another key: the next sync signs them anew
+        _drop_keyless(session)
+        session.flush()
+        return known
+    if known is not None and known.public_key and known.public_key != public:
+        raise OkrError(f"this database knows {pid} by another key; the identity file is not that person's")
+    person = adopt(session, pid, name, email, keep_key=True)
     signing.save(path, key)
     if not person.public_key:
         person.public_key = public  # the placeholder's stamp stays 1970: the real record still wins
         session.add(person)
+    _drop_keyless(session)
+    session.flush()
+    return person
+
+
+def _unsign_own(session: Session, pid: str) -> None:
+    from sqlalchemy import update
+
+    from okrtui.model import Dependency, Period, Reflection, Team
+
+    for model in (Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection):
+        session.execute(update(model).where(col(model.origin) == pid).values(signature=""))
+
+
+def _drop_keyless(session: Session) -> None:
     flag = session.get(Meta, KEYLESS)
     if flag is not None:
         session.delete(flag)
-    session.flush()
-    return person
 
 
 def adopt(session: Session, pid: str, default_name: str = "", default_email: str = "",

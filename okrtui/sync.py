@@ -652,7 +652,12 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
             with writing(engine) as session:
                 person = identity(session)
                 me = person.id
-                private = signing_key(session, person)
+                private = signing_key(session, person, create=False)
+                mine_there = team.records.get(("person", me))
+                if private is None and not person.public_key and not (mine_there or {}).get("public_key"):
+                    # An identity from before keys gets its key now, unless another machine of
+                    # ours already published one: a second key would be an identity clash.
+                    private = signing_key(session, person)
                 session.flush()
                 local = local_records(session)
                 known = known_keys(local)
@@ -664,7 +669,8 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 shared = sendable(shared_records(local), known, me)
                 if private is not None:
                     sign_own(session, private, shared, local, team, me)
-                elif person.public_key and any(r["origin"] == me and k[0] != "person" for k, r in shared.items()):
+                elif (person.public_key or (mine_there or {}).get("public_key")) and \
+                        any(r["origin"] == me and k[0] != "person" for k, r in shared.items()):
                     result.problem(f"cannot sign {me}", f"this database holds no signing key for {person.name} "
                                    f"({me}): teammates skip your records. On the machine that has it run "
                                    "`okrtui whoami --export-identity FILE`, then here `okrtui whoami --adopt FILE`")

@@ -277,3 +277,32 @@ def test_the_signed_version_of_an_unsigned_record_wins_the_tie_whatever_the_orde
            "deleted": False, "name": "T", "mission": "", "vision": "", "signature": ""}
     signed = {**rec, "signature": signing.sign(signing.generate(), rec)}
     assert sync.newer(rec, signed) is signed and sync.newer(signed, rec) is signed
+
+
+def test_a_second_machine_from_before_keys_makes_no_key_of_its_own_and_can_take_the_real_one(cli, tmp_path):
+    """A desktop adopted Ann's id with an older okrtui (no flag, no key). After the upgrade its sync
+    sees Ann's key in the file and makes none (a second key would be a clash); --adopt FILE then
+    brings the real key even though the desktop has records of its own."""
+    team = tmp_path / "team.jsonl"
+    laptop, desktop, cy = tmp_path / "laptop.db", tmp_path / "desktop.db", tmp_path / "cy.db"
+    me = person(cli, laptop, "Ann")
+    person(cli, cy, "Cy")
+    cli("--db", laptop, "sync", team)
+    cli("--db", cy, "sync", team)
+    engine = open_engine(desktop)
+    with writing(engine) as session:
+        set_meta(session, "identity", me)
+        session.add(Person(id=me, origin=me, name="Ann", created_at="1970-01-01T00:00:00.000000Z",
+                           updated_at="1970-01-01T00:00:00.000000Z"))
+    engine.dispose()
+    cli("--db", desktop, "import", write_doc(tmp_path / "d.json", PLAN))
+    result = cli("--db", desktop, "sync", team)
+    assert result.code == 1 and "no signing key" in result.err and "--adopt FILE" in result.err
+    assert not (tmp_path / "desktop.db.key").exists()
+    assert cli("--db", cy, "sync", team).code == 1  # Ann's key is known: the desktop's unsigned lines are not hers
+    cli("--db", laptop, "whoami", "--export-identity", tmp_path / "ann.json")
+    assert cli("--db", desktop, "whoami", "--adopt", tmp_path / "ann.json").code == 0
+    assert cli("--db", desktop, "sync", team).code == 0
+    assert cli("--db", cy, "sync", team).code == 0
+    with reading(open_engine(cy)) as session:
+        assert session.get(Objective, "o-1").title == "Grow"
