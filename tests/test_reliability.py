@@ -264,7 +264,7 @@ def test_export_file_is_replaced_whole(tmp_path, cli, demo_db):
     os.chmod(out, 0o640)
     assert cli("--db", demo_db, "export", "-o", out).code == 0
     assert json.loads(out.read_text())["format"] == "okrtui/1"
-    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # owner-only: an export holds private objectives
 
 
 FULL_DISK = """
