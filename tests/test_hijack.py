@@ -191,3 +191,14 @@ def test_a_forged_duplicate_line_does_not_hide_the_real_one(cli, tmp_path):
     assert result.code == 1 and "o-ana" in result.err
     assert titles(cli, dbs["cy"]) == ["Ship the platform"]
     assert "HIJACKED" not in team.read_text() and real in team.read_text().splitlines()
+
+
+def test_an_unchanged_export_of_a_synced_database_imports_back(cli, tmp_path):
+    """Teammates' records a document holds unchanged are references: left as they are, still theirs."""
+    team, dbs = three(cli, tmp_path)
+    assert cli("--db", dbs["ben"], "export", "-o", tmp_path / "b.json").code == 0
+    again = cli("--db", dbs["ben"], "import", tmp_path / "b.json")
+    assert again.code == 0 and "0 created, 0 updated" in again.out, again.err
+    assert cli("--db", dbs["ben"], "sync", team).code == 0
+    assert cli("--db", dbs["cy"], "sync", team).code == 0
+    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
