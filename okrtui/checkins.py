@@ -43,8 +43,8 @@ def check_values(value: float, confidence: float | None, note: str) -> schema.Ch
 def writable_kr(session: Session, kr: KeyResult) -> tuple[Objective, Period]:
     """The KR's objective and period, if the local user may record check-ins on it.
 
-    The KR's maker may, and so may its owner when someone else made it (a lead drafts the
-    team's KRs, each owner checks in): the check-ins are then the owner's own records."""
+    The one who answers for it (views.answers): its named owner, even when someone else made
+    it (a lead drafts the team's KRs, each owner checks in), else its maker."""
     me = identity(session).id
     if kr.origin and not answers(kr.owner_id, kr.origin, me):
         who = name_of(session, kr.owner_id or kr.origin)
