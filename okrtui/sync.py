@@ -554,8 +554,10 @@ def tell_once(session: Session, result: SyncResult) -> None:
     fresh: dict[str, str] = {}
     for digest, message in result.problems:
         fresh.setdefault(digest, message)
-    told = {k for k, in session.connection().execute(
-        select(table_of(Meta).c.key).where(table_of(Meta).c.key.in_([f"bad:{d}" for d in fresh])))}
+    keys, column = [f"bad:{d}" for d in fresh], table_of(Meta).c.key
+    told: set[str] = set()
+    for i in range(0, len(keys), 500):
+        told.update(k for k, in session.connection().execute(select(column).where(column.in_(keys[i:i + 500]))))
     for digest, message in fresh.items():
         if f"bad:{digest}" in told:
             result.seen_before += 1
