@@ -363,8 +363,13 @@ def _quarter_shape(record: dict[str, Any]) -> str | None:
 
     if not periods.is_quarter_label(record["id"]):
         return None
-    spans = {(s.start.isoformat(), s.end.isoformat()) for s in
-             (periods.quarter(record["id"], month) for month in range(1, 13))}
+    spans = set()
+    for month in range(1, 13):
+        try:
+            span = periods.quarter(record["id"], month)
+        except (ValueError, OverflowError):  # 0000-Q1, 9999-Q4: no such dates at all
+            continue
+        spans.add((span.start.isoformat(), span.end.isoformat()))
     if (record["start"], record["end"]) in spans:
         return None
     return f"{record['start']} .. {record['end']} is not the quarter {record['id']}"

@@ -202,3 +202,19 @@ def test_an_unchanged_export_of_a_synced_database_imports_back(cli, tmp_path):
     assert cli("--db", dbs["ben"], "sync", team).code == 0
     assert cli("--db", dbs["cy"], "sync", team).code == 0
     assert titles(cli, dbs["cy"]) == ["Ship the platform"]
+
+
+def test_quarter_labels_beyond_the_calendar_stop_nobody(cli, tmp_path):
+    team, dbs = three(cli, tmp_path)
+
+    def add(rec, ben):
+        if rec["type"] == "period":
+            return [rec] + [{**rec, "id": label, "origin": ben, "start": "2026-10-01", "end": "2026-12-31"}
+                            for label in ("0000-Q1", "9999-Q4")]
+        return [rec]
+
+    _as_ben(team, dbs, add)
+    result = cli("--db", dbs["cy"], "sync", team)
+    assert result.code == 1 and "0000-Q1" in result.err and "9999-Q4" in result.err
+    assert "unexpected" not in result.err
+    assert titles(cli, dbs["cy"]) == ["Ship the platform"]
