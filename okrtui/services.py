@@ -93,7 +93,7 @@ class Services:
 
         return editing.save_team(self._engine(), values, new=new).id
 
-    def sync(self, path: Path) -> SyncResult:
+    def sync(self, path: Path, tell_limit: int | None = None) -> SyncResult:
         from okrtui import sync
 
-        return sync.sync(self._engine(), path)
+        return sync.sync(self._engine(), path, tell_limit=tell_limit)

@@ -316,6 +316,7 @@ class SyncResult:
     problems: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seen_before: int = 0
+    untold: int = 0  # new problems beyond what the caller can show: named on the next sync
 
     def problem(self, what: Any, message: str) -> None:
         self.problems.append((fingerprint(what), message))
@@ -552,8 +553,9 @@ def sendable(shared: dict[Key, Record], known: dict[str, str], me: str) -> dict[
             if rec["origin"] == me or rec.get("signature") or rec["origin"] not in known}
 
 
-def tell_once(session: Session, result: SyncResult) -> None:
-    """New problems are told (and remembered by fingerprint); ones told before are only counted."""
+def tell_once(session: Session, result: SyncResult, limit: int | None = None) -> None:
+    """New problems are told (and remembered by fingerprint); ones told before are only counted.
+    Beyond `limit` (what a screen shows) new ones stay untold, so a later sync names them."""
     from okrtui.model import Meta
 
     fresh: dict[str, str] = {}
@@ -566,6 +568,8 @@ def tell_once(session: Session, result: SyncResult) -> None:
     for digest, message in fresh.items():
         if f"bad:{digest}" in told:
             result.seen_before += 1
+        elif limit is not None and len(result.warnings) >= limit:
+            result.untold += 1
         else:
             result.warnings.append(message)
             set_meta(session, f"bad:{digest}", now_stamp())
@@ -645,7 +649,7 @@ def _with_defaults(model: type[SQLModel], rows: list[dict[str, Any]]) -> list[di
 
 
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
-         lock_timeout: float = LOCK_TIMEOUT_S) -> SyncResult:
+         lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None) -> SyncResult:
     """Lock, read, merge, write (temp + fsync + rename), then take the others' records in."""
     from filelock import FileLock, Timeout
 
@@ -692,7 +696,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                     _write(path, {**kept_bad, **merged})
                 result.file_changed = changed
                 apply(session, merged, local, me, result, names)
-                tell_once(session, result)
+                tell_once(session, result, tell_limit)
     except Timeout:
         raise SyncProblem(f"team file {path} is locked by another sync for over {lock_timeout:g} s; "
                           "try again") from None

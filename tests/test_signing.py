@@ -306,3 +306,20 @@ def test_a_second_machine_from_before_keys_makes_no_key_of_its_own_and_can_take_
     assert cli("--db", cy, "sync", team).code == 0
     with reading(open_engine(cy)) as session:
         assert session.get(Objective, "o-1").title == "Grow"
+
+
+def test_a_screen_that_shows_five_leaves_the_rest_for_the_next_sync(tmp_path):
+    """The TUI's S shows five warnings: the others stay new, so the next sync names them."""
+    team = tmp_path / "team.jsonl"
+    engine = open_engine(tmp_path / "me.db")
+    lines = ['{"format": "okrtui-team/1"}'] + [
+        json.dumps({"type": "key_result", "id": f"kr-bad-{i}", "origin": "p-x", "deleted": False,
+                    "updated_at": "2026-01-01T00:00:00Z", "kind": "bogus"}) for i in range(7)]
+    team.write_text("\n".join(lines) + "\n")
+    first = sync.sync(engine, team, tell_limit=5)
+    assert len(first.warnings) == 5 and first.untold == 2
+    second = sync.sync(engine, team)
+    assert len(second.warnings) == 2 and second.seen_before == 5
+    named = " ".join(first.warnings + second.warnings)
+    assert all(f"kr-bad-{i}" in named for i in range(7))
+    engine.dispose()
