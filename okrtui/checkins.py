@@ -13,6 +13,7 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, now_stamp
 from okrtui.store import check_ins_of_kr_in, find_key_result, identity, touch, writing
 from okrtui.text import plain
+from okrtui.views import answers
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,14 @@ def check_values(value: float, confidence: float | None, note: str) -> schema.Ch
 def writable_kr(session: Session, kr: KeyResult) -> tuple[Objective, Period]:
     """The KR's objective and period, if the local user may record check-ins on it.
 
-    The KR's maker may, and so may its owner when someone else made it (a lead drafts the
-    team's KRs, each owner checks in): the check-ins are then the owner's own records."""
+    The one who answers for it (views.answers): its named owner, even when someone else made
+    it (a lead drafts the team's KRs, each owner checks in), else its maker."""
     me = identity(session).id
-    if kr.origin and me not in (kr.origin, kr.owner_id):
-        maker = session.get(Person, kr.origin)
-        who = f"{maker.name} ({maker.id})" if maker and maker.name else kr.origin
-        raise OkrError(f"{kr.id} was made by {plain(who)} and is owned by "
-                       f"{plain(kr.owner_id or 'nobody')}; only they can check in on it")
+    if kr.origin and not answers(kr.owner_id, kr.origin, me):
+        who = name_of(session, kr.owner_id or kr.origin)
+        role = "its owner" if kr.owner_id else "who made it, no owner named"
+        raise OkrError(f"{kr.id} ({plain(kr.title[:60])}): {plain(who)} answers for it ({role}); "
+                       "only they can check in on it")
     objective = session.get(Objective, kr.objective_id)
     if objective is None or objective.deleted:
         raise OkrError(f"{kr.id} has no live objective")
@@ -70,6 +71,12 @@ def writable_kr(session: Session, kr: KeyResult) -> tuple[Objective, Period]:
     if period is None:
         raise OkrError(f"{kr.id}'s period {objective.period_id} is missing")
     return objective, period
+
+
+def name_of(session: Session, pid: str) -> str:
+    """A person as messages name them: by name, the id only when no name is known."""
+    person = session.get(Person, pid)
+    return person.name if person is not None and person.name else pid
 
 
 def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
@@ -185,7 +192,8 @@ def _own(session: Session, check_in_id: str) -> CheckIn:
         raise OkrError(f"no check-in {check_in_id!r}")
     me = identity(session).id
     if row.origin and row.origin != me:
-        raise OkrError(f"check-in {check_in_id} was recorded by {plain(row.origin)}; only they can change it")
+        raise OkrError(f"check-in {check_in_id} was recorded by {plain(name_of(session, row.origin))}; "
+                       "only they can change it")
     return row
 
 

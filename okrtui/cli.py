@@ -131,8 +131,11 @@ def build_parser() -> Parser:
     p = sub.add_parser("whoami", parents=[db], help="show or set the local identity")
     p.add_argument("--name", type=_checked("name"))
     p.add_argument("--email", type=_checked("email"))
-    p.add_argument("--adopt", metavar="ID", type=_record_id,
-                   help="use this existing identity (yours, from another machine) in a new database")
+    p.add_argument("--adopt", metavar="FILE|ID", type=_identity_source,
+                   help="take your identity from another machine into a new database: the file "
+                        "--export-identity wrote (with your signing key), or just its id")
+    p.add_argument("--export-identity", metavar="FILE", type=Path, dest="export_identity",
+                   help="write your identity with its private signing key to FILE (owner-only), for --adopt")
 
     p = sub.add_parser("team", parents=[db], help="list, add or edit teams (name, mission, vision)")
     team = p.add_subparsers(dest="team_command", metavar="list|add|edit", required=True)
@@ -155,6 +158,16 @@ def build_parser() -> Parser:
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
+
+
+def _identity_source(text: str) -> str | Path:
+    """`--adopt FILE` (an identity file) or `--adopt ID` (the id alone, as before keys)."""
+    path = Path(text).expanduser()
+    if path.is_file():
+        return path
+    if "/" in text or text.endswith(".json"):
+        raise argparse.ArgumentTypeError(f"no such identity file: {text[:200]}")
+    return _record_id(text)
 
 
 def _record_id(text: str) -> str:
@@ -274,7 +287,8 @@ def _emit(text: str, output: Path | None = None) -> None:
         return
     from okrtui.files import write_atomic
 
-    write_atomic(output, text.encode("utf-8"))
+    # Owner-only, whatever was there before: an export holds private objectives.
+    write_atomic(output, text.encode("utf-8"), mode=0o600, keep_mode=False)
 
 
 # --- commands ------------------------------------------------------------------------
@@ -429,6 +443,10 @@ def cmd_report(ctx: Context) -> int:
 
     args = ctx.args
     rep, me = ctx.period_report(args.period, args.as_of, team=args.team, notes=render.uses_notes(args.format, args.team))
+    if args.team:  # meant for pasting into chat: private objectives stay out, the reader's own too
+        from okrtui.views import team_visible
+
+        rep = team_visible(rep)
     text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days)
     if args.format == "md" and not args.team:  # the user's own report carries their reflections
         text += render.reflections_markdown(ctx.reflections, rep.person(me))
@@ -461,10 +479,13 @@ def cmd_sync(ctx: Context) -> int:
     result = sync.sync(engine, path, progress)
     if progress is not None:
         sys.stderr.write("\r\033[K")
-    for line in result.warnings:
+    for line in result.warnings:  # only what this database had not been told before
         _warn(line)
     print(result.summary())
-    return EXIT_PROBLEMS if result.skipped or result.warnings else EXIT_OK
+    seen = result.seen_line()
+    if seen:
+        print(f"okrtui: {seen}", file=sys.stderr)
+    return EXIT_PROBLEMS if result.warnings else EXIT_OK
 
 
 def _progress(done: int, total: int) -> None:
@@ -481,21 +502,43 @@ def cmd_merge_driver(ctx: Context) -> int:
 
 
 def cmd_whoami(ctx: Context) -> int:
-    from okrtui.store import adopt, identity, touch, writing
+    from okrtui.store import adopt, adopt_file, export_identity, identity, touch, writing
 
     args = ctx.args
     cfg = ctx.config
+    adopted = _read_identity(args.adopt) if isinstance(args.adopt, Path) else None  # before opening anything
     with writing(ctx.engine()) as session:
-        if args.adopt:
+        if adopted is not None:
+            adopt_file(session, adopted)
+        elif args.adopt:
             adopt(session, args.adopt, args.name or cfg.name, args.email or cfg.email)
         me = identity(session, cfg.name, cfg.email)
         changes = {k: v for k, v in (("name", args.name), ("email", args.email)) if v is not None}
         touch(me, **changes)
         line = f"{me.name} <{me.email}> ({me.id})" if me.email else f"{me.name} ({me.id})"
+        exported = export_identity(session) if args.export_identity else None
     from okrtui.text import plain
 
+    if exported is not None:
+        import json
+
+        from okrtui.files import write_atomic
+
+        write_atomic(args.export_identity, (json.dumps(exported, indent=2) + "\n").encode(), mode=0o600,
+                     keep_mode=False)
+        print(f"wrote {plain(str(args.export_identity))} (owner-only: it holds your private key; on the other "
+              f"machine run `okrtui whoami --adopt FILE`, then delete it)", file=sys.stderr)
     print(plain(line))
     return EXIT_OK
+
+
+def _read_identity(path: Path) -> Any:
+    import json
+
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise OkrError(f"cannot read the identity file {path}: {getattr(err, 'strerror', None) or err}") from None
 
 
 def cmd_team(ctx: Context) -> int:

@@ -10,10 +10,12 @@ from pathlib import Path
 from okrtui.errors import OkrError
 
 
-def write_atomic(path: Path, chunks: Iterable[bytes] | bytes, mode: int | None = None) -> None:
+def write_atomic(path: Path, chunks: Iterable[bytes] | bytes, mode: int | None = None,
+                 keep_mode: bool = True) -> None:
     """Temp file in the same folder, fsync, rename, fsync the folder.
 
     The file keeps the mode it had; a new one gets `mode` (default: 0o666 less the umask).
+    With keep_mode=False it always gets `mode` (owner-only files: keys, exports).
     """
     if isinstance(chunks, bytes):
         chunks = [chunks]
@@ -28,7 +30,7 @@ def write_atomic(path: Path, chunks: Iterable[bytes] | bytes, mode: int | None =
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, _mode_for(path, mode))
+        os.chmod(tmp, mode if mode is not None and not keep_mode else _mode_for(path, mode))
         os.replace(tmp, path)
         _fsync_dir(folder)
     except OSError as err:

@@ -20,7 +20,8 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
 from okrtui.store import get_meta, identity, reading, touch, writing
-from okrtui.views import num
+from okrtui.text import json_safe, plain
+from okrtui.views import answers, num
 
 FORMAT = "okrtui/1"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -231,11 +232,12 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
     with writing(engine) as session:
         doc = validate(data, session, fy_month)
         me = identity(session).id
+        _refuse_others_records(session, doc, me)
 
         def upsert(model: type, values: dict[str, Any]) -> None:
             row = session.get(model, values["id"])
-            if model is Person and row is not None and row.origin == row.id != me:
-                result.unchanged += 1  # a teammate's own record of themselves stays theirs
+            if row is not None and row.origin and row.origin != me:
+                result.unchanged += 1  # someone else's (checked above: unchanged); it stays theirs
                 return
             if row is None:
                 session.add(model(**values, origin=me))
@@ -270,6 +272,65 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
         for values in doc.reflections:
             upsert(Reflection, {**values, "person_id": values["person_id"] or me})
     return result
+
+
+# What `_refuse_others_records` compares: a record's place in a list is the importer's own view.
+_IGNORED = {"position"}
+_MODELS: tuple[tuple[str, str, type], ...] = (
+    ("teams", "team", Team), ("periods", "period", Period), ("objectives", "objective", Objective),
+    ("key_results", "key_result", KeyResult), ("check_ins", "check_in", CheckIn),
+    ("dependencies", "dependency", Dependency), ("reflections", "reflection", Reflection))
+
+
+def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
+    """No import changes another person's record (spec "Identity and trust"): name every one, write nothing.
+
+    A record of someone else's that the document holds unchanged (an export of a synced
+    database holds teammates' records) is left as it is. People are references: an import
+    never changes anyone's person record but the importer's own."""
+    found: list[tuple[str, str, str]] = []
+    for attr, kind, model in _MODELS:
+        rows: list[dict[str, Any]] = getattr(doc, attr)
+        others = _others(session, model, [v["id"] for v in rows], me)
+        for values in rows:
+            if values["id"] not in others:
+                continue
+            row = session.get(model, values["id"])
+            if row is None:
+                continue
+            if row.deleted or any(getattr(row, k) != v for k, v in values.items()
+                                  if k not in _IGNORED and k != "person_id"):
+                found.append((row.origin, kind, values["id"]))
+    theirs = _others(session, KeyResult, sorted({v["kr_id"] for v in doc.check_ins}), me)
+    for values in doc.check_ins:  # a new check-in on a teammate's KR only by the one who answers for it
+        kr_row = session.get(KeyResult, values["kr_id"]) if values["kr_id"] in theirs else None
+        if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
+                and session.get(CheckIn, values["id"]) is None:
+            found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
+    for values in doc.key_results:  # a KR goes only into an objective its maker made
+        row = session.get(KeyResult, values["id"])
+        objective = session.get(Objective, values["objective_id"])
+        if (row is None or row.origin == me) and objective is not None and objective.origin \
+                and objective.origin != me:
+            found.append((objective.origin, "objective (a key result added to it)", objective.id))
+    if not found:
+        return
+    names = {p.id: p.name for p in session.exec(select(Person)).all()}
+    shown = ", ".join(f"{plain(names.get(origin) or origin)}'s {kind.replace('_', ' ')} {ident!r}"
+                      for origin, kind, ident in found[:6])
+    more = f" and {len(found) - 6} more" if len(found) > 6 else ""
+    which = "a record that belongs" if len(found) == 1 else f"{len(found)} records that belong"
+    raise OkrError(f"refused: this document changes {which} to someone else, and an import only changes "
+                   f"your own: {shown}{more}. Nothing was imported")
+
+
+def _others(session: Session, model: Any, ids: list[str], me: str) -> set[str]:
+    """Which of these ids are stored as someone else's records: one query per 500 ids."""
+    out: set[str] = set()
+    for i in range(0, len(ids), 500):
+        out.update(session.exec(select(model.id).where(col(model.id).in_(ids[i:i + 500]),
+                                                       col(model.origin) != me, col(model.origin) != "")).all())
+    return out
 
 
 def _parents_first(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -367,4 +428,4 @@ def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"

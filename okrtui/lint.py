@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from okrtui import scoring
-from okrtui.text import count, plain
+from okrtui.text import count, json_safe, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport
 
 LEVELS = ("error", "warning", "info")
@@ -199,7 +199,7 @@ def render(rep: PeriodReport, findings: list[Finding], fmt: str) -> str:
         doc = {"format": "okrtui-lint/1", "period": rep.period.label,
                "counts": {level: counts[level] for level in LEVELS},
                "findings": [asdict(f) for f in findings]}
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
     if not findings:
         return f"{rep.period.label}: no findings\n"
     titles = {o.id: o.title for o in rep.objectives}

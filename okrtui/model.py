@@ -28,12 +28,15 @@ class Record(SQLModel):
 class Person(Record, table=True):
     name: str = ""
     email: str = ""
+    public_key: str = ""  # base64 Ed25519; the first one seen for an id is kept
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Team(Record, table=True):
     name: str = ""
     mission: str = ""
     vision: str = ""
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Period(Record, table=True):
@@ -41,6 +44,7 @@ class Period(Record, table=True):
 
     start: dt.date
     end: dt.date
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Objective(Record, table=True):
@@ -57,6 +61,7 @@ class Objective(Record, table=True):
     visibility: str = "shared"
     position: int = 0
     activated_on: dt.date | None = None  # set when it became active; none: active from the period's start
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class KeyResult(Record, table=True):
@@ -75,6 +80,7 @@ class KeyResult(Record, table=True):
     self_score: float | None = None
     score_comment: str = ""
     position: int = 0
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class CheckIn(Record, table=True):
@@ -86,6 +92,7 @@ class CheckIn(Record, table=True):
     confidence: float | None = None
     note: str = ""
     author_id: str | None = None
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Dependency(Record, table=True):
@@ -94,6 +101,7 @@ class Dependency(Record, table=True):
     from_id: str = Field(index=True)
     to_id: str = Field(index=True)
     note: str = ""
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Reflection(Record, table=True):
@@ -101,6 +109,7 @@ class Reflection(Record, table=True):
     period_id: str = Field(foreign_key="period.id")
     question: str
     answer: str = ""
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Meta(SQLModel, table=True):

@@ -9,7 +9,7 @@ from typing import Any
 
 from okrtui import periods, teamview
 from okrtui.review import week_review
-from okrtui.text import count, csv_cell, md_cell, plain
+from okrtui.text import count, csv_cell, json_safe, md_cell, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
 
 
@@ -36,7 +36,7 @@ def to_json(rep: PeriodReport) -> str:
         krs = ",\n".join(f"      {dump(_kr_json(kr))}" for kr in o.key_results)
         objectives.append(f'    {start}, "key_results": [\n{krs}\n    ]}}' if krs else f'    {start}, "key_results": []}}')
     lines.append('  "objectives": [' + ("\n" + ",\n".join(objectives) + "\n  ]" if objectives else "]"))
-    return "\n".join(lines) + "\n}"
+    return json_safe("\n".join(lines) + "\n}")
 
 
 def _objective_json(o: ObjectiveView) -> dict[str, Any]:
@@ -144,12 +144,15 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
     """The weekly status a lead pastes into an email or chat: by team and person."""
     monday, _ = periods.week_of(rep.as_of)
     moved = {row.kr.id: row for row in week_review(rep, monday, rep.as_of, stale_after).rows}
-    counts = rep.pace_counts()
+    listed = teamview.people(rep)
+    # Counted over exactly what is listed below (no drafts, no archived objectives).
+    counts = PeriodReport(rep.period, rep.as_of, [o for pv in listed for o in pv.objectives], rep.people,
+                          rep.teams).pace_counts()
     out = [f"# Team status {rep.period.label}, week of {monday}", "",
            f"As of {rep.as_of}: on track {counts['on track']} · at risk {counts['at risk']} · "
            f"behind {counts['behind']} · stale {counts['stale']}."]
     team_shown = object()
-    for pv in teamview.people(rep):
+    for pv in listed:
         if pv.team_id != team_shown:
             team_shown = pv.team_id
             team = rep.teams.get(pv.team_id) if pv.team_id else None

@@ -93,9 +93,9 @@ class Services:
 
         return editing.save_team(self._engine(), values, new=new).id
 
-    def sync(self, path: Path) -> SyncResult:
+    def sync(self, path: Path, tell_limit: int | None = None) -> SyncResult:
         from okrtui import sync
         from okrtui.pg import refuse_team_file
 
         refuse_team_file(self._engine())  # as `okrtui sync` does
-        return sync.sync(self._engine(), path)
+        return sync.sync(self._engine(), path, tell_limit=tell_limit)

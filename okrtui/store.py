@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, Engine, Result, Row
@@ -24,6 +24,9 @@ from okrtui.migrations import LATEST, MIGRATIONS
 from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
 from okrtui.text import count
 from okrtui.views import CHECK_IN_COLUMNS, KR_COLUMNS, OBJECTIVE_COLUMNS
+
+if TYPE_CHECKING:
+    from okrtui import signing
 
 BUSY_TIMEOUT_S = 30
 
@@ -308,6 +311,7 @@ def identity(session: Session, default_name: str = "", default_email: str = "") 
         person = session.get(Person, pid)
         if person is not None:
             return person
+    made = not pid
     pid = pid or new_person_id()
     person = session.get(Person, pid) or Person(id=pid, origin=pid)
     if not person.name:
@@ -316,11 +320,136 @@ def identity(session: Session, default_name: str = "", default_email: str = "") 
         person.email = default_email
     session.add(person)
     set_meta(session, "identity", pid)
+    if made:
+        signing_key(session, person)  # a new identity is born with its key
     session.flush()
     return person
 
 
-def adopt(session: Session, pid: str, default_name: str = "", default_email: str = "") -> Person:
+# --- signing keys (docs/team.md "Keys") ------------------------------------------------
+
+# Meta flag: this identity was adopted by id alone; its key lives on another machine, so
+# none is made here (a second key for one id would be an identity clash for everyone).
+KEYLESS = "identity_keyless"
+
+
+def database_file(session: Session) -> Path | None:
+    url = session.get_bind().engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def key_path(session: Session) -> Path | None:
+    from okrtui import signing
+
+    path = database_file(session)
+    return signing.key_file(path) if path is not None else None
+
+
+def signing_key(session: Session, person: Person, create: bool = True) -> signing.PrivateKey | None:
+    """This database's private key for the local identity, made once if the identity has none anywhere.
+
+    None when it cannot sign: a shared database, an in-memory one, an identity whose key
+    is known but lives elsewhere (adopted by id, or the key file is another identity's)."""
+    from okrtui import signing
+
+    path = key_path(session)
+    if path is None:
+        return None
+    key = signing.load(path)
+    if key is not None:
+        public = signing.public_text(key)
+        if not person.public_key:
+            touch(person, public_key=public)
+            session.add(person)
+        return key if person.public_key == public else None
+    if person.public_key or get_meta(session, KEYLESS) or not create:
+        return None
+    key = signing.generate()
+    signing.save(path, key)
+    touch(person, public_key=signing.public_text(key))
+    session.add(person)
+    return key
+
+
+def export_identity(session: Session) -> dict[str, str]:
+    """The local identity with its private key: what `whoami --adopt FILE` takes on another machine."""
+    from okrtui import signing
+
+    if is_shared(session):
+        raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to export")
+    person = identity(session)
+    key = signing_key(session, person)
+    if key is None:
+        raise OkrError(f"this database holds no signing key for {person.name} ({person.id}); export the "
+                       "identity from the machine that has it")
+    return {"format": IDENTITY_FORMAT, "id": person.id, "name": person.name, "email": person.email,
+            "public_key": signing.public_text(key), "private_key": signing.private_text(key)}
+
+
+IDENTITY_FORMAT = "okrtui-identity/1"
+
+
+def adopt_file(session: Session, data: Any) -> Person:
+    """Adopt an identity with its key (a file `export_identity` wrote), before this database has records."""
+    from okrtui import schema, signing
+
+    if not isinstance(data, dict) or data.get("format") != IDENTITY_FORMAT:
+        raise OkrError(f"not an okrtui identity file (expected format {IDENTITY_FORMAT!r})")
+    checked = schema.check(schema.PersonData, {"id": data.get("id"), "name": data.get("name"),
+                                               "email": data.get("email") or ""}, "identity file")
+    pid, name, email = checked.id, checked.name, checked.email
+    if not name.strip():
+        raise OkrError("the identity file has no name")
+    key = signing.private_from_text(data.get("private_key"))
+    public = signing.public_text(key)
+    if data.get("public_key") not in (None, public):
+        raise OkrError("the identity file's private key does not match its public key")
+    path = key_path(session)
+    if path is None:
+        raise OkrError("only a database file can hold a signing key")
+    known = session.get(Person, pid)
+    if get_meta(session, "identity") == pid and known is not None:
+        # Already this identity here (adopted by id, or a key made here before the first machine's
+        # arrived): take the real key, so what this database signs verifies for everyone.
+        signing.save(path, key)
+        if known.public_key != public:
+            touch(known, public_key=public)
+            session.add(known)
+            _unsign_own(session, pid)  # signed with another key: the next sync signs them anew
+        _drop_keyless(session)
+        session.flush()
+        return known
+    if known is not None and known.public_key and known.public_key != public:
+        raise OkrError(f"this database knows {pid} by another key; the identity file is not that person's")
+    person = adopt(session, pid, name, email, keep_key=True)
+    signing.save(path, key)
+    if not person.public_key:
+        person.public_key = public  # the placeholder's stamp stays 1970: the real record still wins
+        session.add(person)
+    _drop_keyless(session)
+    session.flush()
+    return person
+
+
+def _unsign_own(session: Session, pid: str) -> None:
+    from sqlalchemy import update
+
+    from okrtui.model import Dependency, Period, Reflection, Team
+
+    for model in (Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection):
+        session.execute(update(model).where(col(model.origin) == pid).values(signature=""))
+
+
+def _drop_keyless(session: Session) -> None:
+    flag = session.get(Meta, KEYLESS)
+    if flag is not None:
+        session.delete(flag)
+
+
+def adopt(session: Session, pid: str, default_name: str = "", default_email: str = "",
+          keep_key: bool = False) -> Person:
     """Use an existing identity (the same person's, from another machine) in this database.
 
     Only before this database holds records of its own: they would keep the old origin,
@@ -351,6 +480,14 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
                         created_at=PLACEHOLDER_STAMP, updated_at=PLACEHOLDER_STAMP)
         session.add(person)
     set_meta(session, "identity", pid)
+    if current != pid:
+        # The key made for the identity given up belongs to no one now; by id alone the
+        # adopted identity's key stays on its first machine (`whoami --adopt FILE` brings it).
+        path = key_path(session)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        if not keep_key:
+            set_meta(session, KEYLESS, "1")
     session.flush()
     return person
 

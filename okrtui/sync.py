@@ -9,6 +9,7 @@ the same winner whatever the order of syncs. Tombstones (`deleted`) are records 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,15 +17,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import schema
+from okrtui import schema, signing
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team
-from okrtui.store import PLACEHOLDER_STAMP, identity, writing
+from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team, now_stamp
+from okrtui.store import PLACEHOLDER_STAMP, identity, set_meta, signing_key, writing
 from okrtui.text import count
+from okrtui.views import answers
 
 FORMAT = "okrtui-team/1"
 HEADER = json.dumps({"format": FORMAT}, sort_keys=True) + "\n"
@@ -78,6 +80,13 @@ def canonical(record: Record) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
+def fingerprint(data: Any) -> str:
+    """What a bad record is remembered by (its canonical text hashed), so it is told only once."""
+    text = data if isinstance(data, str) else json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                                          separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def newer(a: Record, b: Record) -> Record:
     """The winner of two versions of one record: deterministic, whatever the argument order.
 
@@ -94,6 +103,9 @@ def newer(a: Record, b: Record) -> Record:
         return a if ua > ub else b
     if a == b:
         return a
+    sa, sb = bool(a.get("signature")), bool(b.get("signature"))
+    if sa != sb:  # the same version, once unsigned and once signed by its maker (re-signed when keys came)
+        return a if sa else b
     return a if canonical(a) >= canonical(b) else b
 
 
@@ -140,6 +152,15 @@ def validate(record: Any) -> dict[str, Any]:
         if name in FIELDS[kind]:
             out[name] = value.isoformat() if isinstance(value, dt.date) else \
                 str(value) if isinstance(value, StrEnum) else value
+    signature = record.get("signature", "")
+    if not isinstance(signature, str) or len(signature) > 200:
+        raise schema.Invalid("signature", "expected an Ed25519 signature (base64)")
+    out["signature"] = signature
+    if kind == "person":
+        public = record.get("public_key", "")
+        if public and not signing.is_public_text(public):
+            raise schema.Invalid("public_key", "expected an Ed25519 public key (base64)")
+        out["public_key"] = public
     return out
 
 
@@ -166,6 +187,8 @@ class TeamFile:
     # valid version of the same record replaces them), each named once in `warnings`.
     bad: dict[Key, Record] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)  # one per warning: what "seen before" remembers
+    shadowed: dict[Key, list[Record]] = field(default_factory=dict)  # versions a duplicate line beat
 
 
 def _reject_constant(token: str) -> None:
@@ -207,13 +230,18 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
                     record = validate(data)
                 except schema.Invalid as err:
                     out.warnings.append(f"{where}: skipped {describe(data)}: {err}")
+                    out.hashes.append(fingerprint(data))
                     bad = bad_key(data)
                     if bad is not None:
                         out.bad[bad] = data
                     continue
                 key = (record["type"], record["id"])
                 have = out.records.get(key)
-                out.records[key] = record if have is None else newer(have, record)
+                if have is None:
+                    out.records[key] = record
+                else:  # two lines for one record: the loser is kept aside, in case the winner is forged
+                    out.records[key] = winner = newer(have, record)
+                    out.shadowed.setdefault(key, []).append(have if winner is record else record)
     except OSError as err:
         raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
     if size and done == 0:
@@ -283,27 +311,268 @@ class SyncResult:
     refused: int = 0     # changes to the local user's own records made elsewhere
     file_changed: bool = False
     total: int = 0
-    warnings: list[str] = field(default_factory=list)  # one line per skipped record, and identity clashes
+    # (fingerprint, message) of every record not taken in and every clash; sync() keeps the new
+    # ones in `warnings` (told loudly) and counts the ones this database was told before.
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seen_before: int = 0
+    untold: int = 0  # new problems beyond what the caller can show: named on the next sync
+
+    def problem(self, what: Any, message: str) -> None:
+        self.problems.append((fingerprint(what), message))
+
+    def seen_line(self) -> str | None:
+        if not self.seen_before:
+            return None
+        return f"{count(self.seen_before, 'bad record')} skipped, seen before (named on an earlier sync)"
 
     def summary(self) -> str:
         state = "updated" if self.file_changed else "unchanged"
         extra = f", {self.skipped} skipped" if self.skipped else ""
         if self.refused:
-            extra += f", {self.refused} refused (changes to your records made by others)"
+            extra += f", {self.refused} refused (versions written by someone other than their maker)"
         return (f"synced {self.path}: {self.sent} out, {self.received} in{extra}; "
                 f"team file {state} ({count(self.total, 'record')})")
 
 
 def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
-               local: dict[Key, Record]) -> str | None:
-    """Why a check-in's maker may not record on its KR, or None (spec: "Identity and trust")."""
+               local: dict[Key, Record], names: dict[str, str] | None = None) -> str | None:
+    """Why a record's maker may not write it, or None (spec: "Identity and trust")."""
+    if kind == "key_result":  # a KR goes only into an objective its maker made
+        objective = local.get(("objective", record["objective_id"])) or \
+            merged.get(("objective", record["objective_id"]))
+        if objective is not None and objective["origin"] != record["origin"]:
+            who = _namer(names or {})
+            return (f"{who(record['origin'])} may not add a key result to {who(objective['origin'])}'s "
+                    f"objective {objective['id']!r}")
+        return None
+    if kind == "period":
+        return _quarter_shape(record)
     if kind != "check_in":
         return None
     kr = merged.get(("key_result", record["kr_id"])) or local.get(("key_result", record["kr_id"]))
-    if kr is None or record["origin"] in (kr["origin"], kr.get("owner_id")):
+    if kr is None or answers(kr.get("owner_id"), kr["origin"], record["origin"]):
         return None
-    return (f"{record['origin']} may not check in on {kr['id']} (made by {kr['origin']}, "
-            f"owned by {kr.get('owner_id') or 'nobody'})")
+    who = _namer(names or {})
+    return (f"{who(record['origin'])} may not check in on {kr['id']}: "
+            f"{who(kr.get('owner_id') or kr['origin'])} answers for it")
+
+
+def _quarter_shape(record: dict[str, Any]) -> str | None:
+    """A quarter's dates are a quarter's (for some fiscal year start): nobody shrinks everyone's 2026-Q4."""
+    from okrtui import periods
+
+    if not periods.is_quarter_label(record["id"]):
+        return None
+    spans = set()
+    for month in range(1, 13):
+        try:
+            span = periods.quarter(record["id"], month)
+        except (ValueError, OverflowError):  # 0000-Q1, 9999-Q4: no such dates at all
+            continue
+        spans.add((span.start.isoformat(), span.end.isoformat()))
+    if (record["start"], record["end"]) in spans:
+        return None
+    return f"{record['start']} .. {record['end']} is not the quarter {record['id']}"
+
+
+def _namer(names: dict[str, str]) -> Callable[[str | None], str]:
+    """People named by name in every message (their id only when no name is known)."""
+    def name(pid: str | None) -> str:
+        if not pid:
+            return "nobody"
+        return names.get(pid) or pid
+    return name
+
+
+def names_of(local: dict[Key, Record], team: TeamFile | None = None) -> dict[str, str]:
+    """Person id → name for messages: what this database holds (checked when it came) first; the
+    file's unchecked records only name people this database has never met."""
+    out: dict[str, str] = {}
+    for records in (local, (team.records if team else {})):
+        held = dict(out)
+        for (kind, ident), rec in records.items():
+            if kind == "person" and rec.get("name") and ident not in held and \
+                    (rec["origin"] == ident or ident not in out):
+                out[ident] = rec["name"]
+    return out
+
+
+def known_keys(local: dict[Key, Record]) -> dict[str, str]:
+    """Each person's public key as this database first learnt it (trust on first use)."""
+    return {ident: rec["public_key"] for (kind, ident), rec in local.items()
+            if kind == "person" and rec.get("public_key")}
+
+
+def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, str], me: str,
+                     names: dict[str, str], result: SyncResult) -> None:
+    """Move every file record its origin did not sign from `team.records` to `team.bad`, named.
+
+    A record this database already holds, byte for byte, was checked when it came. The first
+    key seen for a person id is kept; another key for that id is an identity clash. Records of
+    a person whose key is not known yet (written before keys existed) are taken as they are."""
+    who = _namer(names)
+    forged_mine: list[Record] = []
+
+    def fail(key: Key, rec: Record, why: str) -> None:
+        del team.records[key]
+        team.bad[key] = rec
+        for alt in team.shadowed.pop(key, []):
+            if _genuine(alt, known):  # a forged duplicate line does not hide the real one
+                have = team.records.get(key)
+                team.records[key] = alt if have is None else newer(have, alt)
+        result.skipped += 1
+        if local.get(key, {}).get("origin") == me and key[0] != "person":
+            forged_mine.append(rec)
+        else:
+            result.problem(rec, f"skipped {key[0]} {key[1]!r}: {why}")
+
+    def held(key: Key, rec: Record) -> bool:
+        """What we hold already, or a version ours beats anyway (our own old unsigned lines after
+        keys came): nothing to check, and the merge writes ours over it."""
+        mine = local.get(key)
+        return mine is not None and (mine == rec or newer(mine, rec) is mine)
+
+    checked = set()
+    for key, rec in sorted(team.records.items()):
+        if key[0] != "person" or local.get(key) == rec:
+            continue
+        public = rec.get("public_key") or ""
+        if rec["origin"] != rec["id"]:
+            if public:
+                fail(key, rec, f"a person record carries a key, written by {who(rec['origin'])}: only its "
+                               "person's own record may")
+            continue
+        have = known.get(rec["id"])
+        if have and have != public:  # another key, or none: the first key seen is never given up
+            if not public and held(key, rec):
+                continue  # a line from before that person's key, which the version we hold replaces
+            if rec["id"] == me:
+                fail(key, rec, f"the team file holds another person with your id {me}: "
+                               f"{rec.get('name')!r} <{rec.get('email')}>, with another key; kept yours. If that "
+                               "is you on another machine, move your identity there with `okrtui whoami "
+                               "--export-identity FILE` and `--adopt FILE`; if not, see docs/team.md "
+                               "(\"Two people, one id\")")
+            else:
+                fail(key, rec, f"identity clash: {who(rec['id'])} ({rec['id']}) signs with another key than "
+                               "the one first seen for that id; kept the first")
+            continue
+        if public and not have:
+            if not signing.verifies(public, rec):
+                fail(key, rec, "its signature does not verify against its own key")
+                continue
+            known[rec["id"]] = public  # trust on first use
+            checked.add(key)
+    for key, rec in sorted(team.records.items()):
+        if key in checked or held(key, rec):
+            continue
+        public = known.get(rec["origin"])
+        if public is None:
+            continue  # its writer has no key yet (written before keys existed)
+        if not rec.get("signature"):
+            fail(key, rec, f"it is not signed, and {who(rec['origin'])} signs every record")
+        elif not signing.verifies(public, rec):
+            fail(key, rec, f"its signature is not {who(rec['origin'])}'s (forged, or changed by hand)")
+    if forged_mine:
+        result.problem(sorted(canonical(r) for r in forged_mine),
+                       f"the team file holds {count(len(forged_mine), 'version')} of your records that you did not "
+                       f"sign ({_listed(forged_mine)}): forged or changed by hand; yours were kept and written back")
+
+
+def _genuine(rec: Record, known: dict[str, str]) -> bool:
+    public = known.get(rec["origin"])
+    if rec["type"] == "person" and rec["origin"] == rec["id"]:
+        public = public or rec.get("public_key") or None
+    return public is None or signing.verifies(public, rec)
+
+
+def _listed(records: list[Record], limit: int = 5) -> str:
+    shown = ", ".join(f"{r['type'].replace('_', ' ')} {r['id']!r}" for r in sorted(
+        records, key=lambda r: (r["type"], r["id"]))[:limit])
+    return shown + (f" and {len(records) - limit} more" if len(records) > limit else "")
+
+
+def check_origins(team: TeamFile, local: dict[Key, Record], me: str, names: dict[str, str],
+                  result: SyncResult) -> None:
+    """Refuse every file record whose origin differs from the one stored here for its id.
+
+    Signed records cannot be forged, so a different origin means another person wrote their own
+    version of a record that is not theirs. The local version goes back into the file. The
+    owner is told in one line per writer; quarter periods are everyone's."""
+    who = _namer(names)
+    groups: dict[tuple[str, str], list[Record]] = {}
+    for key, rec in sorted(team.records.items()):
+        bent = _quarter_shape(rec) if key[0] == "period" else None
+        if bent:  # taken out before the merge, so a valid quarter we hold goes back into the file
+            del team.records[key]
+            team.bad[key] = rec
+            result.skipped += 1
+            result.problem(rec, f"skipped period {key[1]!r} written by {who(rec['origin'])}: {bent}")
+            continue
+        mine = local.get(key)
+        if mine is None or mine["origin"] == rec["origin"] or key[0] in SHARED_OWNERSHIP:
+            continue
+        if key[0] == "person":
+            continue  # a person's own record beats placeholders (newer()); placeholders are anyone's guess
+        del team.records[key]
+        team.bad[key] = rec
+        result.refused += 1
+        groups.setdefault((mine["origin"], rec["origin"]), []).append(rec)
+    for (owner, writer), records in groups.items():
+        what = sorted(canonical(r) for r in records)
+        if owner == me:
+            result.problem(what, f"the team file holds versions of {count(len(records), 'record')} of yours written "
+                                 f"by {who(writer)} ({_listed(records)}); refused, and yours written back")
+        else:
+            result.problem(what, f"skipped {count(len(records), 'record')} of {who(owner)}'s rewritten by "
+                                 f"{who(writer)} ({_listed(records)}): only {who(owner)} changes them")
+
+
+def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Record],
+             local: dict[Key, Record], team: TeamFile, me: str) -> None:
+    """Sign the local user's records whose version differs from the file's; store the signatures."""
+    conn = session.connection()
+    changes: dict[str, list[dict[str, str]]] = {}
+    for key, rec in shared.items():
+        if rec["origin"] != me or (rec.get("signature") and team.records.get(key) == rec):
+            continue
+        signature = signing.sign(private, rec)
+        if signature != rec.get("signature"):
+            rec["signature"] = signature  # shared and local hold the same dict
+            local[key] = rec
+            changes.setdefault(key[0], []).append({"b_id": key[1], "b_sig": signature})
+    for kind, rows in changes.items():
+        table = table_of(TYPES[kind])
+        conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(signature=bindparam("b_sig")),
+                     rows)
+
+
+def sendable(shared: dict[Key, Record], known: dict[str, str], me: str) -> dict[Key, Record]:
+    """Teammates' records as stored, less unsigned ones of people whose key is known (readers skip those)."""
+    return {key: rec for key, rec in shared.items()
+            if rec["origin"] == me or rec.get("signature") or rec["origin"] not in known}
+
+
+def tell_once(session: Session, result: SyncResult, limit: int | None = None) -> None:
+    """New problems are told (and remembered by fingerprint); ones told before are only counted.
+    Beyond `limit` (what a screen shows) new ones stay untold, so a later sync names them."""
+    from okrtui.model import Meta
+
+    fresh: dict[str, str] = {}
+    for digest, message in result.problems:
+        fresh.setdefault(digest, message)
+    keys, column = [f"bad:{d}" for d in fresh], table_of(Meta).c.key
+    told: set[str] = set()
+    for i in range(0, len(keys), 500):
+        told.update(k for k, in session.connection().execute(select(column).where(column.in_(keys[i:i + 500]))))
+    for digest, message in fresh.items():
+        if f"bad:{digest}" in told:
+            result.seen_before += 1
+        elif limit is not None and len(result.warnings) >= limit:
+            result.untold += 1
+        else:
+            result.warnings.append(message)
+            set_meta(session, f"bad:{digest}", now_stamp())
 
 
 def _identity_clash(record: dict[str, Any], mine: dict[str, Any], me: str) -> str | None:
@@ -321,7 +590,7 @@ def _identity_clash(record: dict[str, Any], mine: dict[str, Any], me: str) -> st
 
 
 def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record], me: str,
-          result: SyncResult) -> None:
+          result: SyncResult, names: dict[str, str] | None = None) -> None:
     """Bring the merged records into the database, under the ownership rules (bulk, through Core)."""
     conn = session.connection()
     known = {kind: {i for (k, i) in local if k == kind} for kind in TYPES}
@@ -331,7 +600,7 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
 
     def skip(record: dict[str, Any], why: str) -> None:
         result.skipped += 1
-        result.warnings.append(f"skipped {record['type']} {record['id']!r}: {why}")
+        result.problem(record, f"skipped {record['type']} {record['id']!r}: {why}")
 
     for kind, model in TYPES.items():
         table = table_of(model)
@@ -340,7 +609,7 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
             mine = local.get((kind, record["id"]))
             if mine is not None and (mine == record or newer(mine, record) is mine):
                 continue
-            denied = _may_write(kind, record, merged, local)
+            denied = _may_write(kind, record, merged, local, names)
             if denied:
                 skip(record, denied)
                 continue
@@ -356,7 +625,7 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
                 clash = _identity_clash(record, mine, me)
                 if clash:
                     result.refused += 1
-                    result.warnings.append(clash)
+                    result.problem(record, clash)
                     continue
             self_record = kind == "person" and record["origin"] == record["id"]
             if mine["origin"] == me and record["origin"] != me and kind not in SHARED_OWNERSHIP \
@@ -380,7 +649,7 @@ def _with_defaults(model: type[SQLModel], rows: list[dict[str, Any]]) -> list[di
 
 
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
-         lock_timeout: float = LOCK_TIMEOUT_S) -> SyncResult:
+         lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None) -> SyncResult:
     """Lock, read, merge, write (temp + fsync + rename), then take the others' records in."""
     from filelock import FileLock, Timeout
 
@@ -392,14 +661,33 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
         with FileLock(f"{path}.lock", timeout=lock_timeout):
             team = read(path, progress)
             with writing(engine) as session:
-                me = identity(session).id
+                person = identity(session)
+                me = person.id
+                private = signing_key(session, person, create=False)
+                mine_there = team.records.get(("person", me))
+                if private is None and not person.public_key and not (mine_there or {}).get("public_key"):
+                    # An identity from before keys gets its key now, unless another machine of
+                    # ours already published one: a second key would be an identity clash.
+                    private = signing_key(session, person)
+                session.flush()
                 local = local_records(session)
-                shared = shared_records(local)
+                known = known_keys(local)
+                names = names_of(local, team)
+                result.problems.extend(zip(team.hashes, team.warnings, strict=True))
+                result.skipped += len(team.warnings)
+                check_signatures(team, local, known, me, names, result)
+                check_origins(team, local, me, names, result)
+                shared = sendable(shared_records(local), known, me)
+                if private is not None:
+                    sign_own(session, private, shared, local, team, me)
+                elif (person.public_key or (mine_there or {}).get("public_key")) and \
+                        any(r["origin"] == me and k[0] != "person" for k, r in shared.items()):
+                    result.problem(f"cannot sign {me}", f"this database holds no signing key for {person.name} "
+                                   f"({me}): teammates skip your records. On the machine that has it run "
+                                   "`okrtui whoami --export-identity FILE`, then here `okrtui whoami --adopt FILE`")
                 merged = merge(team.records, shared)
                 kept_bad = {key: rec for key, rec in team.bad.items() if key not in merged}
                 result.total = len(merged) + len(kept_bad)
-                result.warnings.extend(team.warnings)
-                result.skipped += len(team.warnings)
                 result.sent = sum(1 for key, rec in shared.items()
                                   if merged[key] is rec and team.records.get(key) != rec)
                 changed = not team.exists or len(merged) != len(team.records) or len(kept_bad) != len(
@@ -407,7 +695,8 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 if changed:
                     _write(path, {**kept_bad, **merged})
                 result.file_changed = changed
-                apply(session, merged, local, me, result)
+                apply(session, merged, local, me, result, names)
+                tell_once(session, result, tell_limit)
     except Timeout:
         raise SyncProblem(f"team file {path} is locked by another sync for over {lock_timeout:g} s; "
                           "try again") from None

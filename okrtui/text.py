@@ -8,14 +8,44 @@ from __future__ import annotations
 
 import re
 
-# C0 controls (tab and newline included: one record stays one line), DEL, C1 controls.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls (tab and newline included: one record stays one line), DEL, C1 controls, the line and
+# paragraph separators, and every invisible "format" character (Unicode category Cf): direction
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069) that reorder what a terminal shows, zero-width
+# characters (U+200B-U+200F, U+2060-U+2064, U+FEFF), tag characters. Listed, not computed at import
+# (a scan of every code point costs a CLI start); tests/test_text.py checks it against unicodedata.
+_INVISIBLE = (
+    "\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
+)
+_CONTROL = re.compile(f"[{_INVISIBLE}]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _escape(match: re.Match[str]) -> str:
     ch = match.group(0)
-    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\x{ord(ch):02x}")
+    code = ord(ch)
+    if code <= 0xFF:
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\x{code:02x}")
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    if ch in "\n\r\t":
+        return ch  # JSON's own whitespace: inside strings the encoder has escaped these already
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every invisible or direction-changing character written as a \\u escape:
+    the same data to a JSON reader, and nothing a terminal would act on when it is printed."""
+    return _CONTROL.sub(_json_escape, text)
 
 
 def plain(text: str | None) -> str:

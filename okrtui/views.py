@@ -188,9 +188,21 @@ def own(rep: PeriodReport, me: str) -> PeriodReport:
     return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.origin == me], rep.people, rep.teams)
 
 
+def team_visible(rep: PeriodReport) -> PeriodReport:
+    """What a team report may show: no private objective (the reader's own included), nor its KRs."""
+    return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.visibility != "private"],
+                        rep.people, rep.teams)
+
+
+def answers(owner_id: str | None, maker: str, me: str) -> bool:
+    """The one "who checks in" rule (okr-method.md "answers for"): a KR's named owner, else its maker.
+    The TUI, `okrtui checkin`, `due`, import and the team file all ask this."""
+    return owner_id == me if owner_id else maker == me
+
+
 def answers_for(kr: KRView, me: str) -> bool:
     """Whether `me` checks in on the KR: its owner, or the maker of an unowned one."""
-    return kr.owner_id == me or (kr.owner_id is None and kr.origin == me)
+    return answers(kr.owner_id, kr.origin, me)
 
 
 def is_due(last_check_in: dt.date | None, day: dt.date) -> bool:

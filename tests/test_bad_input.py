@@ -71,7 +71,7 @@ CASES = [
     Case("cli-checkin-unknown-kr", ("checkin", "kr-nothing", "1"), "no key result matches"),
     Case("cli-checkin-ambiguous-prefix", ("checkin", "kr-t", "1"), "ambiguous"),
     Case("cli-checkin-short-prefix", ("checkin", "kr", "1"), "at least 4 characters"),
-    Case("cli-checkin-teammates-kr", ("checkin", "kr-activation", "40"), "made by Chen Wei"),
+    Case("cli-checkin-teammates-kr", ("checkin", "kr-activation", "40"), "Chen Wei answers for it"),
     Case("cli-checkin-closed-objective", ("checkin", "kr-prev-build", "12", "--date", "2026-09-01"), "closed"),
     Case("cli-checkin-note-too-long", ("checkin", "kr-deploys", "1", "--note", "n" * 10_001), "at most 10000"),
     Case("cli-whoami-name-too-long", ("whoami", "--name", "x" * 300), "at most 200"),

@@ -151,7 +151,7 @@ def test_ambiguous_prefix_lists_the_candidates(cli, kinds_db):
 
 def test_checkin_refuses_a_teammates_kr(cli, demo_db):
     result = cli("--db", demo_db, "checkin", "kr-activation", "40")
-    assert result.code == 2 and "made by Chen Wei" in result.err
+    assert result.code == 2 and "Chen Wei answers for it" in result.err
 
 
 def test_report_text_md_csv(cli, kinds_db):

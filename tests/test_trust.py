@@ -73,7 +73,7 @@ def test_a_check_in_by_someone_who_neither_made_nor_owns_the_kr_is_refused(cli, 
                  confidence=None, note="", author_id=None)
     team = team_file(tmp_path / "team.jsonl", [GOOD_PERIOD, GOOD_OBJECTIVE, GOOD_KR, forged])
     result = cli("--db", db, "sync", team)
-    assert result.code == 1 and "p-mallory may not check in on kr-bob" in result.err
+    assert result.code == 1 and "p-mallory may not check in on kr-bob: p-bob answers for it" in result.err
     with reading(open_engine(db)) as session:
         assert session.get(CheckIn, "c-forged") is None
 
@@ -177,9 +177,46 @@ def test_someone_neither_maker_nor_owner_cannot_check_in(engine, tmp_path):
     try:
         checkins.record(engine, "kr-1", 3, day=DAY)
     except OkrError as err:
-        assert "made by p-other and is owned by p-zed" in str(err)
+        assert "Zed answers for it (its owner)" in str(err) and "p-zed" not in str(err)
     else:
         raise AssertionError("a stranger's check-in was stored")
+
+
+def test_the_lead_who_made_a_kr_naming_ben_owner_cannot_check_in_on_it(cli, tmp_path):
+    """One rule (okr-method.md "answers for"): a named owner checks in, else the maker. The TUI, the
+    CLI, the team file and `due` ask the same function (views.answers)."""
+    from okrtui import views
+
+    lead, ben, team = tmp_path / "lead.db", tmp_path / "ben.db", tmp_path / "team.jsonl"
+    cli("--db", ben, "whoami", "--name", "Ben Member")
+    cli("--db", ben, "sync", team)
+    cli("--db", lead, "whoami", "--name", "Lena Lead")
+    cli("--db", lead, "sync", team)
+    ben_id = re.search(r"\((p-[^)]+)\)", cli("--db", ben, "whoami").out).group(1)
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-team", "title": "Team goal", "period": "2026-Q4",
+           "key_results": [{"id": "kr-ben", "title": "Deploys from 0 to 10", "kind": "increase", "start": 0,
+                            "target": 10, "owner": ben_id}]}]}
+    assert cli("--db", lead, "import", write_doc(tmp_path / "d.json", doc)).code == 0
+    refused = cli("--db", lead, "checkin", "kr-ben", "7", "--date", "2026-11-20")
+    assert refused.code == 2 and "Ben Member answers for it" in refused.err and ben_id not in refused.err
+    assert cli("--db", lead, "due", "--as-of", "2026-11-26").out == ""  # not the lead's to check in on
+    cli("--db", lead, "sync", team)
+    cli("--db", ben, "sync", team)
+    assert "kr-ben" in cli("--db", ben, "due", "--as-of", "2026-11-26").out
+    assert cli("--db", ben, "checkin", "kr-ben", "4", "--date", "2026-11-20").code == 0
+    assert views.answers(ben_id, "p-lead", ben_id) and not views.answers(ben_id, "p-lead", "p-lead")
+    assert views.answers(None, "p-lead", "p-lead")
+
+
+def test_a_check_in_on_a_kr_by_its_maker_who_named_another_owner_is_refused_on_sync(cli, db, tmp_path):
+    kr = {**GOOD_KR, "owner_id": "p-ben"}
+    by_maker = rec("check_in", "c-maker", origin="p-bob", kr_id="kr-bob", date="2026-11-20", value=9.0,
+                   confidence=None, note="", author_id=None)
+    team = team_file(tmp_path / "team.jsonl", [GOOD_PERIOD, GOOD_OBJECTIVE, kr, by_maker])
+    result = cli("--db", db, "sync", team)
+    assert result.code == 1 and "may not check in on kr-bob" in result.err
+    with reading(open_engine(db)) as session:
+        assert session.get(CheckIn, "c-maker") is None
 
 
 def test_reading_commands_never_create_a_database(cli, tmp_path):

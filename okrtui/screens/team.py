@@ -217,10 +217,9 @@ class TeamScreen(OkrScreen):
         def done(result: SyncResult) -> None:
             self.last_sync = result.summary()
             self.notify(self.last_sync, timeout=4, markup=False)
-            if result.warnings:  # teammates' records that were not taken in, each named
-                more = f"\n… and {len(result.warnings) - 5} more (okrtui sync lists them all)" \
-                    if len(result.warnings) > 5 else ""
-                self.notify("\n".join(plain(w) for w in result.warnings[:5]) + more, severity="warning",
+            if result.warnings:  # teammates' records that were not taken in, each named (once)
+                more = f"\n… and {result.untold} more, named by the next sync" if result.untold else ""
+                self.notify("\n".join(plain(w) for w in result.warnings) + more, severity="warning",
                             timeout=10, markup=False)
 
         def failed(err: Exception) -> None:
@@ -231,7 +230,7 @@ class TeamScreen(OkrScreen):
 
         from pathlib import Path
 
-        app.save(lambda: app.services.sync(Path(path).expanduser()), on_done=done, on_error=failed)
+        app.save(lambda: app.services.sync(Path(path).expanduser(), tell_limit=5), on_done=done, on_error=failed)
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
