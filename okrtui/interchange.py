@@ -19,7 +19,7 @@ from okrtui import periods, schema
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
-from okrtui.store import get_meta, identity, reading, touch, writing
+from okrtui.store import identity, my_id, reading, touch, writing
 from okrtui.views import num
 
 FORMAT = "okrtui/1"
@@ -320,7 +320,8 @@ def export_document(engine: Engine, period: str | None = None) -> dict[str, Any]
             krs_of.setdefault(k.objective_id, []).append(k)
         people = session.exec(_live(Person).order_by(col(Person.id))).all()
         # The local identity is made on first use; unreferenced, it is not part of the OKRs.
-        me = get_meta(session, "identity")
+        # my_id, not the meta table: on a shared database the login is the identity (and meta is closed).
+        me = my_id(session)
         used = {o.owner_id for o in objectives} | {k.owner_id for k in krs} | {
             c.author_id for rows in check_ins.values() for c in rows}
         teams = session.exec(_live(Team).order_by(col(Team.id))).all()
