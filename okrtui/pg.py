@@ -24,8 +24,16 @@ LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 # Tables whose rows carry id and origin (everything but meta and schema_migration).
 RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
-# The one place a database login maps to a person id.
-ME_SQL = "CREATE OR REPLACE FUNCTION okrtui_me() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'p-' || current_user $$"
+# Which person a login is. `admin add-person` writes it; `--adopt ID` maps a login to an existing id
+# (the one a SQLite database made, so a moved-in export keeps its records' ids). Persons read it,
+# only the owner writes it. Not a record table: it never enters a document or a team file.
+LOGIN_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS okrtui_login ("
+                   "login text PRIMARY KEY, person_id text NOT NULL UNIQUE)")
+
+# The one place a database login maps to a person id: the mapping above, else p-LOGIN (as before it).
+ME_SQL = ("CREATE OR REPLACE FUNCTION okrtui_me() RETURNS text LANGUAGE sql STABLE AS $$ "
+          "SELECT COALESCE((SELECT m.person_id FROM public.okrtui_login m WHERE m.login = current_user), "
+          "'p-' || current_user) $$")
 
 # Whether a record id is hidden from the caller: a private objective someone else made, or a KR of one.
 # SECURITY DEFINER so it can look past the caller's own row-level security.
@@ -86,6 +94,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
     if not exists:
         conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
         done.append(f"created role {PERSON_ROLE}")
+    _login_table(conn)
     conn.execute(text(ME_SQL))
     conn.execute(text(HIDDEN_SQL))
     conn.execute(text("REVOKE ALL ON FUNCTION okrtui_hidden(text) FROM PUBLIC"))
@@ -121,13 +130,40 @@ def secure(conn: Connection, owner: str) -> list[str]:
     return done
 
 
-def add_person(engine: Engine, login: str, name: str, email: str) -> str:
-    """A login role and the person p-LOGIN it maps to (run as the database owner)."""
+def _login_table(conn: Connection) -> None:
+    conn.execute(text(LOGIN_TABLE_SQL))
+    conn.execute(text(f"REVOKE ALL ON okrtui_login FROM PUBLIC, {PERSON_ROLE}"))
+    conn.execute(text(f"GRANT SELECT ON okrtui_login TO {PERSON_ROLE}"))
+
+
+def map_login(conn: Connection, login: str, pid: str) -> None:
+    """Make `login` the person `pid` (run as the owner). Refuses to give one person two logins, and
+    to move a login whose current person already made records (they would be orphaned)."""
+    other = conn.execute(text("SELECT login FROM okrtui_login WHERE person_id = :p AND login <> :l"),
+                         {"p": pid, "l": login}).scalar()
+    if other is not None:
+        raise OkrError(f"{pid} is already the person of login {other!r}; one person has one login")
+    current = conn.execute(text("SELECT person_id FROM okrtui_login WHERE login = :l"), {"l": login}).scalar()
+    current = current or f"p-{login}"
+    if current != pid:
+        made = sum(int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE origin = :p"), {"p": current})
+                       .scalar_one()) for table in RECORD_TABLES if table != "person")
+        if made:
+            raise OkrError(f"login {login!r} is already the person {current}, who made {made} records; "
+                           f"it cannot become {pid}")
+    conn.execute(text("INSERT INTO okrtui_login (login, person_id) VALUES (:l, :p) "
+                      "ON CONFLICT (login) DO UPDATE SET person_id = excluded.person_id"), {"l": login, "p": pid})
+
+
+def add_person(engine: Engine, login: str, name: str, email: str, adopt: str | None = None) -> str:
+    """A login role and the person it maps to: p-LOGIN, or `adopt` (an existing id, such as the one a
+    SQLite database made: docs/postgres.md, moving in). Run as the database owner."""
     if not LOGIN_RE.match(login):
         raise OkrError(f"login {login[:50]!r}: use 1-41 of a-z 0-9 _ (starting with a letter or _)")
     identity = schema.check(schema.Identity, {"name": name, "email": email})
-    pid = f"p-{login}"
+    pid = adopt or f"p-{login}"
     with engine.begin() as conn:
+        map_login(conn, login, pid)
         role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first()
         if role is None:
             conn.execute(text(f"CREATE ROLE {conn.dialect.identifier_preparer.quote(login)} LOGIN"))
@@ -139,6 +175,6 @@ def add_person(engine: Engine, login: str, name: str, email: str) -> str:
             "INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email) "
             "VALUES (:id, :id, :t, :t, false, :name, :email) "
             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, "
-            "updated_at = excluded.updated_at, deleted = false"),
+            "updated_at = excluded.updated_at, deleted = false, origin = excluded.origin"),
             {"id": pid, "t": stamp, "name": identity.name, "email": identity.email})
     return pid

@@ -20,11 +20,10 @@ server, db = test_postgres.server, test_postgres.db
 OWNER = "okr_dba"  # the DBA: owns the database, no superuser, no BYPASSRLS, as in docs/postgres.md
 
 
-@pytest.fixture
-def owned(server, db, cli):
+def new_database(server, host: str, cli, persons=("alice", "bob", "carol")):
     """A database as docs/postgres.md sets it up: owned by an ordinary role (not a superuser, which
-    would bypass row-level security and hide what a real DBA meets), initialised and with its persons
-    added by that owner. URLs by login, like `db`."""
+    would bypass row-level security and hide what a real DBA meets), initialised and with `persons`
+    added by that owner. A function of the login gives its URL, like `db`."""
     server.psql(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER}') THEN "
                 f"CREATE ROLE {OWNER} LOGIN CREATEROLE CREATEDB; END IF; END $$;")
     # The person role already exists in this cluster (made by the superuser's `db`): let the DBA manage it.
@@ -33,15 +32,20 @@ def owned(server, db, cli):
     server.psql(f"CREATE DATABASE {name} OWNER {OWNER};")
 
     def url(login: str) -> str:
-        return f"postgresql://{login}@/{name}?host={db.host}"
+        return f"postgresql://{login}@/{name}?host={host}"
 
     init = cli("admin", "init", "--db", url(OWNER))
     assert init.code == 0, init.err
-    for login in ("alice", "bob", "carol"):
+    for login in persons:
         added = cli("admin", "add-person", login, "--name", login.title(), "--db", url(OWNER))
         assert added.code == 0, added.err
-    url.name, url.host = name, db.host  # type: ignore[attr-defined]
+    url.name, url.host = name, host  # type: ignore[attr-defined]
     return url
+
+
+@pytest.fixture
+def owned(server, db, cli):
+    return new_database(server, db.host, cli)
 
 
 REPORT = ("report", "--format", "json", "--period", "2026-Q4", "--as-of", "2026-11-26")
@@ -111,3 +115,90 @@ def test_the_documented_backup_restores_every_row_into_an_empty_database(server,
             psycopg.connect(dbname=restored, host=db.host, user=OWNER) as new:
         assert new.execute(every_row).fetchall() == old.execute(every_row).fetchall()
         assert old.execute("SELECT count(*) FROM check_in").fetchone() == (4 + 1,)
+
+
+# --- moving in --------------------------------------------------------------------------------------
+
+def sqlite_person(cli, path: Path, name: str) -> str:
+    """A person's own SQLite database, made with the CLI as they would; returns their identity."""
+    made = cli("--db", path, "whoami", "--name", name)
+    assert made.code == 0, made.err
+    return made.out.strip().rsplit("(", 1)[1].rstrip(")")
+
+
+def test_moving_in_from_sqlite_keeps_ids_and_leaves_teammates_records_to_them(server, db, cli, tmp_path):
+    # Bob and Alice use SQLite and a team file: Alice's database holds Bob's records too.
+    team_file = tmp_path / "team.jsonl"
+    bob_db, alice_db = tmp_path / "bob.db", tmp_path / "alice.db"
+    bob_id = sqlite_person(cli, bob_db, "Bob Li")
+    bob_doc = {"format": "okrtui/1", "objectives": [
+        {"id": "o-bob", "title": "Ship the paved road", "period": "2026-Q4", "owner": bob_id,
+         "key_results": [{"id": "kr-bob", "title": "Teams on it from 2 to 10", "kind": "increase", "start": 2,
+                          "target": 10, "check_ins": [{"id": "c-bob", "date": "2026-11-02", "value": 5}]}]}]}
+    assert cli("--db", bob_db, "import", write_doc(tmp_path / "bob.json", bob_doc)).code == 0
+    assert cli("--db", bob_db, "sync", team_file).code == 0
+    alice_id = sqlite_person(cli, alice_db, "Alice Ng")
+    mine = {**DOC, "people": []}
+    mine["objectives"][0]["owner"] = alice_id
+    mine["objectives"][0]["key_results"][0]["owner"] = alice_id
+    assert cli("--db", alice_db, "import", write_doc(tmp_path / "mine.json", mine)).code == 0
+    assert cli("--db", alice_db, "checkin", "kr-deploys", "97.5", "--date", "2026-11-20").code == 0
+    assert cli("--db", alice_db, "team", "add", "t-alice", "--name", "Alice's").code == 0
+    assert cli("--db", alice_db, "sync", team_file).code == 0
+    on_sqlite = {who: {extra: cli("--db", path, *REPORT, *extra).json() for extra in ((), ("--team",))}
+                 for who, path in (("alice", alice_db), ("bob", bob_db))}
+    assert {o["id"] for o in on_sqlite["alice"][("--team",)]["objectives"]} >= {"o-bob", "o-reliable"}
+
+    # docs/postgres.md, moving in: each person exports, the owner adds them with --adopt, they import.
+    assert cli("--db", alice_db, "export", "-o", tmp_path / "alice-export.json").code == 0
+    assert cli("--db", bob_db, "export", "-o", tmp_path / "bob-export.json").code == 0
+    url = new_database(server, db.host, cli, persons=())
+    added = cli("admin", "add-person", "alice", "--name", "Alice Ng", "--adopt", alice_id, "--db", url(OWNER))
+    assert added.code == 0 and alice_id in added.out
+    assert cli("--db", url("alice"), "whoami").out.strip() == f"Alice Ng ({alice_id})"
+    moved = cli("--db", url("alice"), "import", tmp_path / "alice-export.json")
+    assert moved.code == 0, moved.err
+    assert "left out 3 records made by others (Bob Li" in moved.out  # his objective, KR and check-in
+    assert "left out 1 person this database does not have and no record names: Bob Li" in moved.out
+    # Her records kept their ids and are hers; nothing of Bob's came along as hers.
+    assert cli("--db", url("alice"), *REPORT).json() == on_sqlite["alice"][()]
+    with psycopg.connect(dbname=url.name, host=url.host, user=OWNER) as conn:
+        assert conn.execute("SELECT DISTINCT origin FROM objective").fetchall() == [(alice_id,)]
+        assert conn.execute("SELECT count(*) FROM objective WHERE id = 'o-bob'").fetchone() == (0,)
+    # Bob moves in the same way; then each reads what they read on SQLite, Alice's team view (which
+    # had Bob's records by sync) included.
+    assert cli("admin", "add-person", "bob", "--name", "Bob Li", "--adopt", bob_id, "--db", url(OWNER)).code == 0
+    assert cli("--db", url("bob"), "import", tmp_path / "bob-export.json").code == 0
+    for who, extra in (("alice", ()), ("alice", ("--team",)), ("bob", ())):
+        assert cli("--db", url(who), *REPORT, *extra).json() == on_sqlite[who][extra], (who, extra)
+    # Alice's export again into the database: her records unchanged, Bob's still his.
+    again = cli("--db", url("alice"), "import", tmp_path / "alice-export.json")
+    assert again.code == 0 and "0 created, 0 updated" in again.out and "left out 3 records" in again.out
+
+
+def test_an_import_naming_people_not_added_is_refused_before_writing_naming_them(owned, cli, tmp_path):
+    doc = {"format": "okrtui/1", "people": [{"id": "p-dave", "name": "Dave Ode"}],
+           "objectives": [{"id": "o-team", "title": "Make deploys boring", "period": "2026-Q4",
+                           "key_results": [{"id": "kr-dave", "title": "Deploys from 10 to 30", "kind": "increase",
+                                            "start": 10, "target": 30, "owner": "p-dave"}]}]}
+    path = write_doc(tmp_path / "draft.json", doc)
+    refused = cli("--db", owned("alice"), "import", path)
+    assert refused.code == 2 and refused.out == ""
+    assert refused.err.count("\n") == 1 and "Dave Ode (p-dave)" in refused.err
+    assert "okrtui admin add-person LOGIN --name NAME --adopt ID" in refused.err
+    assert "violates" not in refused.err and "SQL" not in refused.err
+    with psycopg.connect(dbname=owned.name, host=owned.host, user=OWNER) as conn:
+        assert conn.execute("SELECT count(*) FROM objective").fetchone() == (0,)
+    # The owner adds Dave (p-dave is the default id of login dave); the same document then imports.
+    assert cli("admin", "add-person", "dave", "--name", "Dave Ode", "--db", owned(OWNER)).code == 0
+    assert cli("--db", owned("alice"), "import", path).code == 0
+    assert cli("--db", owned("dave"), "checkin", "kr-dave", "12", "--date", "2026-11-20").code == 0
+
+
+def test_one_person_one_login(owned, cli, tmp_path):
+    taken = cli("admin", "add-person", "carol", "--name", "Carol", "--adopt", "p-alice", "--db", owned(OWNER))
+    assert taken.code == 2 and "already the person of login 'alice'" in taken.err
+    cli("--db", owned("carol"), "team", "add", "t-carol", "--name", "Carol's")
+    moved = cli("admin", "add-person", "carol", "--name", "Carol", "--adopt", "p-carol-x1", "--db", owned(OWNER))
+    assert moved.code == 2 and "made 1 record" in moved.err
+    assert cli("--db", owned("carol"), "whoami").out.strip() == "Carol (p-carol)"
