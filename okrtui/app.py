@@ -42,6 +42,7 @@ SCREENS = {
 
 SCREEN_KEYS = Binding.Group("screens")
 SHARED_REFRESH_S = 30
+NOTICE_DELAY_S = 0.2  # a teammate's change notice waits this long for the rest of its burst
 
 
 def _native_ansi() -> bool:
@@ -127,6 +128,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.data_version = 0
         self.generation = 0  # of the latest load asked for
         self._opening = threading.Lock()  # one worker opens the database; the others wait for it
+        self._notice_pending = False  # a reload for a teammate's change is on its way
         if first_view is None and isinstance(self.db_path, Path) and not demo:
             first_view = quickread.Prefetch(self.db_path, self.today, fy_month=self.cfg.fiscal_year_start_month,
                                             stale_after=self.cfg.stale_after_days)
@@ -248,6 +250,31 @@ class OkrApp(App[None], inherit_bindings=False):
         if not isinstance(self.screen, ModalScreen):  # never under an open form
             self.reload()
 
+    def _listen(self, engine: Engine) -> None:
+        """Wait for teammates' change notices (okrtui.pg.listen) until the app ends: a daemon thread,
+        not a worker, as it never completes (waiting for the workers means waiting for the loads)."""
+        from okrtui import pg
+
+        own = pg.own_backends(engine)
+        threading.Thread(target=pg.listen, args=(engine.url, self._notice, lambda: not self.is_running, own),
+                         name="okrtui-listen", daemon=True).start()
+
+    def _notice(self, _table: str) -> None:
+        try:
+            self.call_from_thread(self._changed_elsewhere)
+        except RuntimeError:
+            pass  # the app is closing
+
+    def _changed_elsewhere(self) -> None:
+        """A burst of notices (an import, a teammate's round) makes one reload, a moment later."""
+        if not self._notice_pending:
+            self._notice_pending = True
+            self.set_timer(NOTICE_DELAY_S, self._after_notice)
+
+    def _after_notice(self) -> None:
+        self._notice_pending = False
+        self._refresh_shared()
+
     def _cannot_open(self, message: str) -> None:
         self.exit(return_code=2)
 
@@ -257,8 +284,10 @@ class OkrApp(App[None], inherit_bindings=False):
         if message.snapshot.generation != self.generation:
             return  # a load the user has already moved past (`[` then `]`): never shown
         if self.data is None and self.engine is not None and self.engine.dialect.name == "postgresql":
-            # Shared database: teammates' check-ins appear without a restart.
+            # Shared database: teammates' check-ins appear without a restart, at once by LISTEN/NOTIFY,
+            # and every 30 s should the listening connection be lost.
             self.set_interval(SHARED_REFRESH_S, self._refresh_shared)
+            self._listen(self.engine)
         self.data = message.snapshot
         # A company's snapshot is ~10^5 objects without reference cycles: keep them out of the
         # cyclic collector's full passes, which would otherwise stall key presses. Refcounting

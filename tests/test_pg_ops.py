@@ -3,6 +3,7 @@ restore, live refresh through LISTEN/NOTIFY. Against the real PostgreSQL 16 of t
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import uuid
 from pathlib import Path
@@ -14,8 +15,8 @@ from . import test_postgres
 from .conftest import write_doc
 from .test_postgres import DOC
 
-# The one server and its fixtures, shared with tests/test_postgres.py.
-server, db = test_postgres.server, test_postgres.db
+# A new initialised database with alice, bob and carol, as in tests/test_postgres.py (one server: conftest).
+db = test_postgres.db
 
 OWNER = "okr_dba"  # the DBA: owns the database, no superuser, no BYPASSRLS, as in docs/postgres.md
 
@@ -69,7 +70,7 @@ def reports(cli, url, logins=("alice", "bob", "carol")) -> dict[str, object]:
 
 
 def test_export_json_works_for_every_person(db, cli, tmp_path):
-    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
     for login in ("alice", "bob", "carol"):
         result = cli("--db", db(login), "export")
         assert result.code == 0, result.err
@@ -138,7 +139,7 @@ def test_moving_in_from_sqlite_keeps_ids_and_leaves_teammates_records_to_them(se
     assert cli("--db", bob_db, "import", write_doc(tmp_path / "bob.json", bob_doc)).code == 0
     assert cli("--db", bob_db, "sync", team_file).code == 0
     alice_id = sqlite_person(cli, alice_db, "Alice Ng")
-    mine = {**DOC, "people": []}
+    mine = {**copy.deepcopy(DOC), "people": []}
     mine["objectives"][0]["owner"] = alice_id
     mine["objectives"][0]["key_results"][0]["owner"] = alice_id
     assert cli("--db", alice_db, "import", write_doc(tmp_path / "mine.json", mine)).code == 0
@@ -202,3 +203,39 @@ def test_one_person_one_login(owned, cli, tmp_path):
     moved = cli("admin", "add-person", "carol", "--name", "Carol", "--adopt", "p-carol-x1", "--db", owned(OWNER))
     assert moved.code == 2 and "made 1 record" in moved.err
     assert cli("--db", owned("carol"), "whoami").out.strip() == "Carol (p-carol)"
+
+
+# --- live refresh ----------------------------------------------------------------------------------
+
+def test_a_change_notifies_others_with_the_table_name_only(db, cli, tmp_path):
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    with test_postgres.sql(db, "carol") as carol, test_postgres.sql(db, "alice") as alice:
+        carol.execute("LISTEN okrtui_changed")
+        alice.execute("UPDATE objective SET title = 'Find a job I love' WHERE id = 'o-secret'")
+        alice.execute("INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, note) "
+                      "VALUES ('c-new', 'p-alice', 'x', 'x', false, 'kr-secret', '2026-11-20', 2, 'o-secret')")
+        payloads = [n.payload for n in carol.notifies(timeout=2, stop_after=2)]
+    assert payloads == ["objective", "check_in"]  # never an id: Carol cannot see o-secret
+
+
+def kr_now(app, kr_id: str) -> float | None:
+    return next(k.current for o in app.data.report.objectives for k in o.key_results if k.id == kr_id)
+
+
+async def test_a_teammates_check_in_reaches_an_open_tui_without_a_key_or_the_30_s_poll(db, cli, tmp_path):
+    import time
+
+    from .tui.conftest import settle
+
+    app, engine = test_postgres.tui_as("bob", db, cli, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert kr_now(app, "kr-deploys") == 96.5
+        await pilot.pause(0.3)  # the listener is connected
+        started = time.monotonic()
+        assert cli("--db", db("alice"), "checkin", "kr-deploys", "98", "--date", "2026-11-25").code == 0
+        while kr_now(app, "kr-deploys") != 98 and time.monotonic() - started < 10:
+            await pilot.pause(0.05)  # no key pressed; the 30 s poll is far off
+        assert kr_now(app, "kr-deploys") == 98
+        print(f"a teammate's check-in reached the TUI in {time.monotonic() - started:.2f} s")
+    engine.dispose()

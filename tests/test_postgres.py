@@ -20,15 +20,6 @@ from okrtui.store import open_engine
 from .conftest import TODAY, write_doc
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    import pgserver
-
-    srv = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
-    yield srv
-    srv.cleanup()
-
-
 @pytest.fixture
 def db(server, cli):
     """A new database, initialised, with the persons alice, bob and carol; URLs by login."""
