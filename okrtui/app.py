@@ -336,7 +336,10 @@ class OkrApp(App[None], inherit_bindings=False):
         from okrtui import lint, views
 
         data = self.data
-        if data is None:
+        if data is None or data.generation != self.generation:
+            # A later load was asked for and failed (an outage) or is still on its way: the snapshot
+            # would be dropped as stale (on_data_loaded), so read the period again instead.
+            self.reload()
             return
         for o in data.report.objectives:
             for kr in o.key_results:

@@ -239,3 +239,39 @@ async def test_a_teammates_check_in_reaches_an_open_tui_without_a_key_or_the_30_
         assert kr_now(app, "kr-deploys") == 98
         print(f"a teammate's check-in reached the TUI in {time.monotonic() - started:.2f} s")
     engine.dispose()
+
+
+# --- saving is visible ------------------------------------------------------------------------------
+
+async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, cli, tmp_path):
+    from okrtui.screens.checkin import CheckinForm
+
+    from .tui.conftest import press, settle
+
+    app, engine = test_postgres.tui_as("alice", db, cli, tmp_path)
+    calls = []
+    record = app.services.record_check_in
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return record(*args, **kwargs)
+
+    app.services.record_check_in = counted  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "enter")
+        form = app.screen
+        assert isinstance(form, CheckinForm) and form.kr.id == "kr-deploys"
+        await pilot.press("9", "7")
+        with psycopg.connect(dbname=db.name, host=db.host, user="postgres") as dba:
+            dba.execute("LOCK TABLE check_in IN EXCLUSIVE MODE")  # held until this block commits
+            for _ in range(3):
+                await pilot.press("enter")
+                await pilot.pause(0.1)
+            assert app.screen is form and "saving…" in str(form.query_one(".keys").render())
+        await settle(pilot)
+        assert app.screen is not form and len(calls) == 1
+        assert kr_now(app, "kr-deploys") == 97
+    with test_postgres.sql(db, "alice") as alice:
+        assert alice.execute("SELECT count(*) FROM check_in WHERE value = 97").fetchone() == (1,)
+    engine.dispose()
