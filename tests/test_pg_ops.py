@@ -131,14 +131,17 @@ def test_moving_in_from_sqlite_keeps_ids_and_leaves_teammates_records_to_them(se
     # Bob and Alice use SQLite and a team file: Alice's database holds Bob's records too.
     team_file = tmp_path / "team.jsonl"
     bob_db, alice_db = tmp_path / "bob.db", tmp_path / "alice.db"
+    alice_id = sqlite_person(cli, alice_db, "Alice Ng")
     bob_id = sqlite_person(cli, bob_db, "Bob Li")
-    bob_doc = {"format": "okrtui/1", "objectives": [
+    # Bob's objective, with a KR he drafted for Alice to answer for.
+    bob_doc = {"format": "okrtui/1", "people": [{"id": alice_id, "name": "Alice Ng"}], "objectives": [
         {"id": "o-bob", "title": "Ship the paved road", "period": "2026-Q4", "owner": bob_id,
          "key_results": [{"id": "kr-bob", "title": "Teams on it from 2 to 10", "kind": "increase", "start": 2,
-                          "target": 10, "check_ins": [{"id": "c-bob", "date": "2026-11-02", "value": 5}]}]}]}
+                          "target": 10, "check_ins": [{"id": "c-bob", "date": "2026-11-02", "value": 5}]},
+                         {"id": "kr-for-alice", "title": "Docs pages from 0 to 20", "kind": "increase",
+                          "start": 0, "target": 20, "owner": alice_id}]}]}
     assert cli("--db", bob_db, "import", write_doc(tmp_path / "bob.json", bob_doc)).code == 0
     assert cli("--db", bob_db, "sync", team_file).code == 0
-    alice_id = sqlite_person(cli, alice_db, "Alice Ng")
     mine = {**copy.deepcopy(DOC), "people": []}
     mine["objectives"][0]["owner"] = alice_id
     mine["objectives"][0]["key_results"][0]["owner"] = alice_id
@@ -146,6 +149,7 @@ def test_moving_in_from_sqlite_keeps_ids_and_leaves_teammates_records_to_them(se
     assert cli("--db", alice_db, "checkin", "kr-deploys", "97.5", "--date", "2026-11-20").code == 0
     assert cli("--db", alice_db, "team", "add", "t-alice", "--name", "Alice's").code == 0
     assert cli("--db", alice_db, "sync", team_file).code == 0
+    assert cli("--db", alice_db, "checkin", "kr-for-alice", "8", "--date", "2026-11-21").code == 0
     on_sqlite = {who: {extra: cli("--db", path, *REPORT, *extra).json() for extra in ((), ("--team",))}
                  for who, path in (("alice", alice_db), ("bob", bob_db))}
     assert {o["id"] for o in on_sqlite["alice"][("--team",)]["objectives"]} >= {"o-bob", "o-reliable"}
@@ -159,7 +163,9 @@ def test_moving_in_from_sqlite_keeps_ids_and_leaves_teammates_records_to_them(se
     assert cli("--db", url("alice"), "whoami").out.strip() == f"Alice Ng ({alice_id})"
     moved = cli("--db", url("alice"), "import", tmp_path / "alice-export.json")
     assert moved.code == 0, moved.err
-    assert "left out 3 records made by others (Bob Li" in moved.out  # his objective, KR and check-in
+    # His objective, its two KRs and his check-in; her check-in on the KR he drafted waits for him.
+    assert ("left out 4 records made by others (Bob Li (" + bob_id + "): 4), and 1 record of yours on theirs, "
+            "which this database does not have yet: each person imports their own export") in moved.out
     assert "left out 1 person this database does not have and no record names: Bob Li" in moved.out
     # Her records kept their ids and are hers; nothing of Bob's came along as hers.
     assert cli("--db", url("alice"), *REPORT).json() == on_sqlite["alice"][()]
@@ -170,11 +176,16 @@ def test_moving_in_from_sqlite_keeps_ids_and_leaves_teammates_records_to_them(se
     # had Bob's records by sync) included.
     assert cli("admin", "add-person", "bob", "--name", "Bob Li", "--adopt", bob_id, "--db", url(OWNER)).code == 0
     assert cli("--db", url("bob"), "import", tmp_path / "bob-export.json").code == 0
-    for who, extra in (("alice", ()), ("alice", ("--team",)), ("bob", ())):
-        assert cli("--db", url(who), *REPORT, *extra).json() == on_sqlite[who][extra], (who, extra)
-    # Alice's export again into the database: her records unchanged, Bob's still his.
+    assert cli("--db", url("bob"), *REPORT).json() == on_sqlite["bob"][()]
+    # Alice's export again, after Bob's: her check-in on his KR goes in; the rest of hers is unchanged,
+    # Bob's records still his.
     again = cli("--db", url("alice"), "import", tmp_path / "alice-export.json")
-    assert again.code == 0 and "0 created, 0 updated" in again.out and "left out 3 records" in again.out
+    assert again.code == 0 and "1 created, 0 updated" in again.out and "left out 4 records" in again.out
+    assert "of yours" not in again.out
+    for who, extra in (("alice", ()), ("alice", ("--team",))):
+        assert cli("--db", url(who), *REPORT, *extra).json() == on_sqlite[who][extra], (who, extra)
+    with psycopg.connect(dbname=url.name, host=url.host, user=OWNER) as conn:
+        assert conn.execute("SELECT origin FROM objective WHERE id = 'o-bob'").fetchone() == (bob_id,)
 
 
 def test_an_import_naming_people_not_added_is_refused_before_writing_naming_them(owned, cli, tmp_path):
