@@ -200,6 +200,9 @@ def _login_table(conn: Connection) -> None:
 def map_login(conn: Connection, login: str, pid: str) -> None:
     """Make `login` the person `pid` (run as the owner). Refuses to give one person two logins, and
     to move a login whose current person already made records (they would be orphaned)."""
+    if not conn.execute(text("SELECT to_regclass('okrtui_login') IS NOT NULL")).scalar_one():
+        raise OkrError("this database was set up by an older okrtui: run `okrtui admin init --db URL` "
+                       "as its owner first, then add the person")
     other = conn.execute(text("SELECT login FROM okrtui_login WHERE person_id = :p AND login <> :l"),
                          {"p": pid, "l": login}).scalar()
     if other is not None:

@@ -286,3 +286,13 @@ async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, c
     with test_postgres.sql(db, "alice") as alice:
         assert alice.execute("SELECT count(*) FROM check_in WHERE value = 97").fetchone() == (1,)
     engine.dispose()
+
+
+def test_add_person_on_a_database_set_up_by_an_older_okrtui_asks_for_admin_init(owned, cli):
+    with psycopg.connect(dbname=owned.name, host=owned.host, user=OWNER) as conn:
+        conn.execute("DROP TABLE okrtui_login CASCADE")  # as before logins were mapped
+    old = cli("admin", "add-person", "dave", "--name", "Dave", "--db", owned(OWNER))
+    assert old.code == 2 and "run `okrtui admin init --db URL`" in old.err
+    assert cli("admin", "init", "--db", owned(OWNER)).code == 0
+    assert cli("admin", "add-person", "dave", "--name", "Dave", "--db", owned(OWNER)).code == 0
+    assert cli("--db", owned("alice"), "whoami").out.strip() == "Alice (p-alice)"
