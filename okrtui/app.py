@@ -43,6 +43,7 @@ SCREENS = {
 SCREEN_KEYS = Binding.Group("screens")
 SHARED_REFRESH_S = 30
 NOTICE_DELAY_S = 0.2  # a teammate's change notice waits this long for the rest of its burst
+NOTICE_RETRY_S = 0.5  # and, arriving under an open form, is shown this soon after it closes
 
 
 def _native_ansi() -> bool:
@@ -272,8 +273,11 @@ class OkrApp(App[None], inherit_bindings=False):
             self.set_timer(NOTICE_DELAY_S, self._after_notice)
 
     def _after_notice(self) -> None:
+        if isinstance(self.screen, ModalScreen):  # never under an open form: once it closes
+            self.set_timer(NOTICE_RETRY_S, self._after_notice)
+            return
         self._notice_pending = False
-        self._refresh_shared()
+        self.reload()
 
     def _cannot_open(self, message: str) -> None:
         self.exit(return_code=2)

@@ -238,7 +238,7 @@ async def test_a_teammates_check_in_reaches_an_open_tui_without_a_key_or_the_30_
 
     from .tui.conftest import settle
 
-    app, engine = test_postgres.tui_as("bob", db, cli, tmp_path)
+    app, engine = test_postgres.tui_as("bob", db, cli, tmp_path)  # Bob reads Alice's KR
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert kr_now(app, "kr-deploys") == 96.5
@@ -249,6 +249,19 @@ async def test_a_teammates_check_in_reaches_an_open_tui_without_a_key_or_the_30_
             await pilot.pause(0.05)  # no key pressed; the 30 s poll is far off
         assert kr_now(app, "kr-deploys") == 98
         print(f"a teammate's check-in reached the TUI in {time.monotonic() - started:.2f} s")
+        # One arriving under an open dialog waits for it to close, then shows.
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        form = app.screen
+        assert form.is_modal
+        assert cli("--db", db("alice"), "checkin", "kr-deploys", "99", "--date", "2026-11-26").code == 0
+        await pilot.pause(1)
+        assert app.screen is form and kr_now(app, "kr-deploys") == 98
+        await pilot.press("escape")
+        started = time.monotonic()
+        while kr_now(app, "kr-deploys") != 99 and time.monotonic() - started < 10:
+            await pilot.pause(0.05)
+        assert kr_now(app, "kr-deploys") == 99
     engine.dispose()
 
 
