@@ -231,7 +231,14 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
     """Validate, then upsert everything in one transaction. Imported rows become the importer's own."""
     result = ImportResult()
     with writing(engine) as session:
-        doc = validate(data, session, fy_month)
+        try:
+            doc = validate(data, session, fy_month)
+        except Invalid as err:
+            if is_shared(session):
+                from okrtui import movein
+
+                raise movein.whom_to_add(err) from None
+            raise
         me = identity(session).id
         if is_shared(session):  # moving in: docs/postgres.md
             from okrtui import movein

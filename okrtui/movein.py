@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from okrtui.errors import OkrError
 from okrtui.model import KeyResult, Objective, Period, Person
+from okrtui.schema import Invalid
 from okrtui.text import count
 
 if TYPE_CHECKING:
@@ -116,6 +117,15 @@ def shared_people(session: Session, doc: Document, me: str) -> list[str]:
         return []
     return [f"left out {count(len(unnamed), 'person', 'people')} this database does not have and no record "
             f"names: {_list(unnamed)}"]
+
+
+def whom_to_add(err: Invalid) -> Invalid:
+    """A reference to a person the document does not list either: on a shared database, say who adds them."""
+    if not err.message.startswith("unknown person "):
+        return err
+    pid = err.message.removeprefix("unknown person ").strip("'")
+    return Invalid(err.path, f"{err.message}, not in this database; nothing was imported. The database's owner "
+                             f"adds them first: okrtui admin add-person LOGIN --name NAME --adopt {pid}")
 
 
 def _list(people: list[dict[str, Any]]) -> str:

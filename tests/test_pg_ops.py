@@ -205,6 +205,13 @@ def test_an_import_naming_people_not_added_is_refused_before_writing_naming_them
     assert cli("admin", "add-person", "dave", "--name", "Dave Ode", "--db", owned(OWNER)).code == 0
     assert cli("--db", owned("alice"), "import", path).code == 0
     assert cli("--db", owned("dave"), "checkin", "kr-dave", "12", "--date", "2026-11-20").code == 0
+    # Named without a people entry: the line names the field and, again, whom the owner adds.
+    doc["people"], doc["objectives"][0]["key_results"][0]["owner"] = [], "p-erin"
+    unknown = cli("--db", owned("alice"), "import", write_doc(tmp_path / "erin.json", doc))
+    assert unknown.code == 2 and unknown.err.count("\n") == 1
+    assert ("objectives[0].key_results[0].owner: unknown person 'p-erin', not in this database; nothing was "
+            "imported. The database's owner adds them first: okrtui admin add-person LOGIN --name NAME "
+            "--adopt p-erin") in unknown.err
 
 
 def test_one_person_one_login(owned, cli, tmp_path):
