@@ -89,10 +89,13 @@ def test_a_plain_dump_as_the_owner_is_refused_by_row_level_security(owned, tmp_p
     assert made.returncode == 1 and "row-level security" in made.stderr
 
 
-def test_the_documented_backup_restores_every_row_into_an_empty_database(server, owned, cli, tmp_path):
+def test_the_documented_backup_restores_every_row_into_an_empty_database(owned, cli, tmp_path):
     db = owned
     assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
     assert cli("--db", db("bob"), "team", "add", "t-bob", "--name", "Bob's").code == 0
+    answer = {"format": "okrtui/1", "reflections": [{"id": "r-bob", "period": "2026-Q4", "question": "learned",
+                                                     "answer": "Canaries first"}]}
+    assert cli("--db", db("bob"), "import", write_doc(tmp_path / "r.json", answer)).code == 0  # his alone to read
     assert cli("--db", db("carol"), "checkin", "kr-deploys", "97", "--date", "2026-11-20").code == 2  # not hers
     before = reports(cli, db)
     assert [o["id"] for o in before["alice[]"]["objectives"]] == ["o-reliable", "o-secret"]
@@ -100,10 +103,10 @@ def test_the_documented_backup_restores_every_row_into_an_empty_database(server,
     made = dump(db, tmp_path / "okr.dump", "--enable-row-security")
     assert made.returncode == 0, made.stderr
     restored = f"okr_{uuid.uuid4().hex[:10]}"
-    server.psql(f"CREATE DATABASE {restored} OWNER {OWNER};")
-    put = subprocess.run([pg_bin("pg_restore"), "-h", db.host, "-U", OWNER, "-d", restored,
-                          str(tmp_path / "okr.dump")], capture_output=True, text=True)
-    assert put.returncode == 0, put.stderr
+    for step in (["createdb", restored], ["pg_restore", "-d", restored, str(tmp_path / "okr.dump")]):
+        done = subprocess.run([pg_bin(step[0]), "-h", db.host, "-U", OWNER, *step[1:]], capture_output=True,
+                              text=True)
+        assert done.returncode == 0, done.stderr
 
     def url(login: str) -> str:
         return f"postgresql://{login}@/{restored}?host={db.host}"
@@ -116,6 +119,7 @@ def test_the_documented_backup_restores_every_row_into_an_empty_database(server,
             psycopg.connect(dbname=restored, host=db.host, user=OWNER) as new:
         assert new.execute(every_row).fetchall() == old.execute(every_row).fetchall()
         assert old.execute("SELECT count(*) FROM check_in").fetchone() == (4 + 1,)
+        assert new.execute("SELECT origin, answer FROM reflection").fetchall() == [("p-bob", "Canaries first")]
 
 
 # --- moving in --------------------------------------------------------------------------------------
