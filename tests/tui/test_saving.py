@@ -109,7 +109,7 @@ async def test_after_a_failed_save_and_recovery_the_row_shows_what_was_saved(tmp
         monkeypatch.setattr(report, "build", failing_build)
         await press(pilot, "enter")  # the save fails: the form says why and stays, ready to send again
         assert app.screen is form and "connection lost" in str(form.query_one("#err-form").render())
-        assert "saving" not in keys_line(form)
+        assert keys_line(form) == "enter: save   esc: cancel"  # the hint is back
         await press(pilot, "escape")
         await press(pilot, "f5")  # a refresh during the outage fails too (so does the 30 s one)
         assert app.notified_errors and kr_now(app) == 10
