@@ -348,6 +348,7 @@ def export_document(engine: Engine, period: str | None = None) -> dict[str, Any]
             reflections = [r for r in reflections if r.period_id == period]
         used |= {r.person_id for r in reflections}
         people = [p for p in people if p.id != me or p.id in used]
+
     def mark(row: dict[str, Any], origin: str) -> dict[str, Any]:
         # A record someone else made (come in by sync, or a teammate's on a shared database) says so:
         # importing into a shared database leaves it to its maker (okrtui.movein).

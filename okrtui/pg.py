@@ -165,8 +165,14 @@ def own_backends(engine: Engine) -> set[int]:
     pids: set[int] = set()
 
     @event.listens_for(engine, "checkout")
-    def _checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
-        pids.add(int(dbapi_conn.info.backend_pid))
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        record.info["okrtui_pid"] = pid = int(dbapi_conn.info.backend_pid)
+        pids.add(pid)
+
+    @event.listens_for(engine, "close")
+    def _close(_dbapi_conn: Any, record: Any) -> None:
+        # Its pid may later be a teammate's server process: their notices must not be ignored.
+        pids.discard(record.info.get("okrtui_pid", -1))
 
     return pids
 
