@@ -20,6 +20,16 @@ from okrtui.store import open_engine
 from .conftest import TODAY, write_doc
 
 
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    import pgserver
+
+    # One fixed place: a module that imports this fixture gets the same server, not a second one.
+    srv = pgserver.get_server(tmp_path_factory.getbasetemp() / "pgdata", cleanup_mode="stop")
+    yield srv
+    srv.cleanup()
+
+
 @pytest.fixture
 def db(server, cli):
     """A new database, initialised, with the persons alice, bob and carol; URLs by login."""
