@@ -210,8 +210,9 @@ class FormScreen(Dialog):
     _keys_hint: Any = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Under a save nothing sends it again or closes the form beneath it.
-        return not (self.saving and action in ("save", "cancel"))
+        # Under a save nothing sends it again or closes the form beneath it (send() refuses a
+        # second one too, whichever key or path asks).
+        return not (self.saving and action in ("save", "cancel", "enter"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
