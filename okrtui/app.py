@@ -252,12 +252,12 @@ class OkrApp(App[None], inherit_bindings=False):
             self.reload()
 
     def _listen(self, engine: Engine) -> None:
-        """Wait for teammates' change notices (okrtui.pg.listen) until the app ends: a daemon thread,
+        """Wait for teammates' change notices (okrtui.pglive) until the app ends: a daemon thread,
         not a worker, as it never completes (waiting for the workers means waiting for the loads)."""
-        from okrtui import pg
+        from okrtui import pglive
 
-        own = pg.own_backends(engine)
-        threading.Thread(target=pg.listen, args=(engine.url, self._notice, lambda: not self.is_running, own),
+        own = pglive.own_backends(engine)
+        threading.Thread(target=pglive.listen, args=(engine.url, self._notice, lambda: not self.is_running, own),
                          name="okrtui-listen", daemon=True).start()
 
     def _notice(self, _table: str) -> None:

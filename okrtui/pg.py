@@ -10,13 +10,11 @@ makes a login role and its person. docs/postgres.md explains the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from okrtui import schema
+from okrtui import pglive, pglogin, schema
 from okrtui.errors import OkrError
 from okrtui.model import now_stamp
 
@@ -26,13 +24,8 @@ LOGIN_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 # Tables whose rows carry id and origin (everything but meta and schema_migration).
 RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
-# Which person a login is. `admin add-person` writes it; `--adopt ID` maps a login to an existing id
-# (the one a SQLite database made, so a moved-in export keeps its records' ids). Persons read it,
-# only the owner writes it. Not a record table: it never enters a document or a team file.
-LOGIN_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS okrtui_login ("
-                   "login text PRIMARY KEY, person_id text NOT NULL UNIQUE)")
-
-# The one place a database login maps to a person id: the mapping above, else p-LOGIN (as before it).
+# The one place a database login maps to a person id: the login's row in okrtui_login (okrtui.pglogin,
+# written by `admin add-person`, `--adopt ID` included), else p-LOGIN.
 ME_SQL = ("CREATE OR REPLACE FUNCTION okrtui_me() RETURNS text LANGUAGE sql STABLE AS $$ "
           "SELECT COALESCE((SELECT m.person_id FROM public.okrtui_login m WHERE m.login = current_user), "
           "'p-' || current_user) $$")
@@ -96,7 +89,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
     if not exists:
         conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
         done.append(f"created role {PERSON_ROLE}")
-    _login_table(conn)
+    pglogin.login_table(conn, PERSON_ROLE)
     conn.execute(text(ME_SQL))
     conn.execute(text(HIDDEN_SQL))
     conn.execute(text("REVOKE ALL ON FUNCTION okrtui_hidden(text) FROM PUBLIC"))
@@ -129,100 +122,8 @@ def secure(conn: Connection, owner: str) -> list[str]:
             conn.execute(text(f"DROP POLICY IF EXISTS okrtui_{name} ON {table}"))
             conn.execute(text(f"CREATE POLICY okrtui_{name} ON {table} {sql}"))
     done.append(f"row-level security forced on {len(POLICIES)} tables, policies and grants for {PERSON_ROLE}")
-    done += live_notices(conn)
+    done += pglive.live_notices(conn, RECORD_TABLES)
     return done
-
-
-# --- live refresh: LISTEN/NOTIFY ------------------------------------------------------------------
-# Every change to a record table notifies CHANNEL with the table's name only: a payload never
-# carries an id, so no one learns of a private record but that something in that table changed.
-CHANNEL = "okrtui_changed"
-NOTIFY_SQL = f"""
-CREATE OR REPLACE FUNCTION okrtui_notify() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog AS $$
-BEGIN
-  PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME);
-  RETURN NULL;
-END $$
-"""
-
-
-def live_notices(conn: Connection) -> list[str]:
-    """One statement-level trigger per record table (idempotent); the TUI listens (listen below)."""
-    conn.execute(text(NOTIFY_SQL))
-    for table in RECORD_TABLES:
-        conn.execute(text(f"DROP TRIGGER IF EXISTS okrtui_notify ON {table}"))
-        conn.execute(text(f"CREATE TRIGGER okrtui_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                          "FOR EACH STATEMENT EXECUTE FUNCTION okrtui_notify()"))
-    return [f"changes notify channel {CHANNEL} (open TUIs refresh at once)"]
-
-
-def own_backends(engine: Engine) -> set[int]:
-    """The server processes of this engine's connections, kept up to date: notices they caused
-    (our own saves, already shown) need no reload."""
-    from sqlalchemy import event
-
-    pids: set[int] = set()
-
-    @event.listens_for(engine, "checkout")
-    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        record.info["okrtui_pid"] = pid = int(dbapi_conn.info.backend_pid)
-        pids.add(pid)
-
-    @event.listens_for(engine, "close")
-    def _close(_dbapi_conn: Any, record: Any) -> None:
-        # Its pid may later be a teammate's server process: their notices must not be ignored.
-        pids.discard(record.info.get("okrtui_pid", -1))
-
-    return pids
-
-
-def listen(url: URL, changed: Callable[[str], None], stop: Callable[[], bool], ignore: set[int] | None = None,
-           wait_s: float = 0.5) -> None:
-    """Call `changed(table)` for each change notice until `stop()`; returns on a lost connection
-    (the caller's polling carries on)."""
-    import psycopg
-
-    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f"LISTEN {CHANNEL}")
-            while not stop():
-                for notice in conn.notifies(timeout=wait_s):
-                    if ignore is None or notice.pid not in ignore:
-                        changed(notice.payload)
-                    if stop():
-                        return
-    except psycopg.Error:
-        return
-
-
-def _login_table(conn: Connection) -> None:
-    conn.execute(text(LOGIN_TABLE_SQL))
-    conn.execute(text(f"REVOKE ALL ON okrtui_login FROM PUBLIC, {PERSON_ROLE}"))
-    conn.execute(text(f"GRANT SELECT ON okrtui_login TO {PERSON_ROLE}"))
-
-
-def map_login(conn: Connection, login: str, pid: str) -> None:
-    """Make `login` the person `pid` (run as the owner). Refuses to give one person two logins, and
-    to move a login whose current person already made records (they would be orphaned)."""
-    if not conn.execute(text("SELECT to_regclass('okrtui_login') IS NOT NULL")).scalar_one():
-        raise OkrError("this database was set up by an older okrtui: run `okrtui admin init --db URL` "
-                       "as its owner first, then add the person")
-    other = conn.execute(text("SELECT login FROM okrtui_login WHERE person_id = :p AND login <> :l"),
-                         {"p": pid, "l": login}).scalar()
-    if other is not None:
-        raise OkrError(f"{pid} is already the person of login {other!r}; one person has one login")
-    current = conn.execute(text("SELECT person_id FROM okrtui_login WHERE login = :l"), {"l": login}).scalar()
-    current = current or f"p-{login}"
-    if current != pid:
-        made = sum(int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE origin = :p"), {"p": current})
-                       .scalar_one()) for table in RECORD_TABLES if table != "person")
-        if made:
-            raise OkrError(f"login {login!r} is already the person {current}, who made {made} records; "
-                           f"it cannot become {pid}")
-    conn.execute(text("INSERT INTO okrtui_login (login, person_id) VALUES (:l, :p) "
-                      "ON CONFLICT (login) DO UPDATE SET person_id = excluded.person_id"), {"l": login, "p": pid})
 
 
 def add_person(engine: Engine, login: str, name: str, email: str, adopt: str | None = None) -> str:
@@ -233,7 +134,7 @@ def add_person(engine: Engine, login: str, name: str, email: str, adopt: str | N
     identity = schema.check(schema.Identity, {"name": name, "email": email})
     pid = adopt or f"p-{login}"
     with engine.begin() as conn:
-        map_login(conn, login, pid)
+        pglogin.map_login(conn, login, pid, RECORD_TABLES)
         role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first()
         if role is None:
             conn.execute(text(f"CREATE ROLE {conn.dialect.identifier_preparer.quote(login)} LOGIN"))
