@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 CHANNEL = "okrtui_changed"
 NOTIFY_SQL = f"""
-CREATE OR REPLACE FUNCTION okrtui_notify() RETURNS trigger
+CREATE OR REPLACE FUNCTION {{s}}.okrtui_notify() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 BEGIN
   PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME);
@@ -24,13 +24,15 @@ END $$
 """
 
 
-def live_notices(conn: Connection, record_tables: tuple[str, ...]) -> list[str]:
-    """One statement-level trigger per record table, made by `admin init` (idempotent)."""
-    conn.execute(text(NOTIFY_SQL))
+def live_notices(conn: Connection, record_tables: tuple[str, ...], schema: str = "public") -> list[str]:
+    """One statement-level trigger per record table, made by `admin init` (idempotent) in `schema` (a
+    quoted identifier): named in full, whatever the search_path."""
+    s = schema
+    conn.execute(text(NOTIFY_SQL.format(s=s)))
     for table in record_tables:
-        conn.execute(text(f"DROP TRIGGER IF EXISTS okrtui_notify ON {table}"))
-        conn.execute(text(f"CREATE TRIGGER okrtui_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                          "FOR EACH STATEMENT EXECUTE FUNCTION okrtui_notify()"))
+        conn.execute(text(f"DROP TRIGGER IF EXISTS okrtui_notify ON {s}.{table}"))
+        conn.execute(text(f"CREATE TRIGGER okrtui_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {s}.{table} "
+                          f"FOR EACH STATEMENT EXECUTE FUNCTION {s}.okrtui_notify()"))
     return [f"changes notify channel {CHANNEL} (open TUIs refresh at once)"]
 
 

@@ -14,14 +14,16 @@ from sqlalchemy.engine import Connection
 from okrtui.errors import OkrError
 from okrtui.text import count
 
-LOGIN_TABLE_SQL = "CREATE TABLE IF NOT EXISTS okrtui_login (login text PRIMARY KEY, person_id text NOT NULL UNIQUE)"
+LOGIN_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS {s}.okrtui_login ("
+                   "login text PRIMARY KEY, person_id text NOT NULL UNIQUE)")
 
 
-def login_table(conn: Connection, person_role: str) -> None:
-    """The map, made by `admin init` (idempotent)."""
-    conn.execute(text(LOGIN_TABLE_SQL))
-    conn.execute(text(f"REVOKE ALL ON okrtui_login FROM PUBLIC, {person_role}"))
-    conn.execute(text(f"GRANT SELECT ON okrtui_login TO {person_role}"))
+def login_table(conn: Connection, person_role: str, schema: str = "public") -> None:
+    """The map, made by `admin init` (idempotent) in `schema` (a quoted identifier): named in full,
+    whatever the search_path."""
+    conn.execute(text(LOGIN_TABLE_SQL.format(s=schema)))
+    conn.execute(text(f"REVOKE ALL ON {schema}.okrtui_login FROM PUBLIC, {person_role}"))
+    conn.execute(text(f"GRANT SELECT ON {schema}.okrtui_login TO {person_role}"))
 
 
 def map_login(conn: Connection, login: str, pid: str, record_tables: tuple[str, ...]) -> None:

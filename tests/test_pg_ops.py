@@ -324,3 +324,22 @@ def test_add_person_on_a_database_set_up_by_an_older_okrtui_asks_for_admin_init(
     assert cli("admin", "init", "--db", owned(OWNER)).code == 0
     assert cli("admin", "add-person", "dave", "--name", "Dave", "--db", owned(OWNER)).code == 0
     assert cli("--db", owned("alice"), "whoami").out.strip() == "Alice (p-alice)"
+
+
+def test_the_login_map_and_the_notices_are_made_whatever_the_search_path(owned):
+    """admin init may pin search_path to pg_catalog first (no name a caller planted can change what ours mean):
+    the map and the triggers name their schema in full, so they are made there all the same."""
+    from sqlalchemy import create_engine, text
+
+    from okrtui import pg, pglive, pglogin
+
+    engine = create_engine(pg.postgres_url(owned(OWNER)))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL search_path = pg_catalog, public, pg_temp"))
+            pglogin.login_table(conn, pg.PERSON_ROLE, '"public"')
+            assert "okrtui_changed" in pglive.live_notices(conn, pg.RECORD_TABLES, '"public"')[0]
+            triggers = conn.execute(text("SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname = 'okrtui_notify'"))
+            assert triggers.scalar_one() == len(pg.RECORD_TABLES)
+    finally:
+        engine.dispose()
