@@ -146,8 +146,10 @@ def test_moving_in_from_sqlite_keeps_ids_and_leaves_teammates_records_to_them(se
                           "start": 0, "target": 20, "owner": alice_id}]}]}
     assert cli("--db", bob_db, "import", write_doc(tmp_path / "bob.json", bob_doc)).code == 0
     assert cli("--db", bob_db, "sync", team_file).code == 0
+    assert cli("--db", alice_db, "sync", team_file).code == 0
     mine = {**copy.deepcopy(DOC), "people": []}
     mine["objectives"][0]["owner"] = alice_id
+    mine["objectives"][0]["parent"] = "o-bob"  # her objective aligns to Bob's
     mine["objectives"][0]["key_results"][0]["owner"] = alice_id
     assert cli("--db", alice_db, "import", write_doc(tmp_path / "mine.json", mine)).code == 0
     assert cli("--db", alice_db, "checkin", "kr-deploys", "97.5", "--date", "2026-11-20").code == 0
