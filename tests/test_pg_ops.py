@@ -345,3 +345,26 @@ def test_the_login_map_and_the_notices_are_made_whatever_the_search_path(owned):
             assert triggers.scalar_one() == len(pg.RECORD_TABLES)
     finally:
         engine.dispose()
+
+
+def test_an_export_imported_before_its_identity_is_adopted_is_refused_then_goes_in(owned, cli, tmp_path):
+    """The report of issue 20: Alice added without --adopt imports her SQLite export. No RLS error: a line
+    naming her SQLite identity and the fix; nothing written; after the owner adopts it, the same file imports."""
+    local = tmp_path / "alice.db"
+    alice_id = sqlite_person(cli, local, "Alice Ng")
+    mine = copy.deepcopy(DOC)
+    mine["people"] = []
+    for o in mine["objectives"]:
+        o["owner"] = alice_id
+        for k in o["key_results"]:
+            k["owner"] = alice_id if "owner" in k else None
+    assert cli("--db", local, "import", write_doc(tmp_path / "mine.json", mine)).code == 0
+    assert cli("--db", local, "export", "-o", tmp_path / "export.json").code == 0
+    refused = cli("--db", owned("alice"), "import", tmp_path / "export.json")
+    assert refused.code == 2 and "row-level security" not in refused.err
+    assert f"names 1 person this database does not have: Alice Ng ({alice_id}); nothing was imported" in refused.err
+    adopted = cli("admin", "add-person", "alice", "--name", "Alice Ng", "--adopt", alice_id, "--db", owned(OWNER))
+    assert adopted.code == 0, adopted.err
+    moved = cli("--db", owned("alice"), "import", tmp_path / "export.json")
+    assert moved.code == 0 and "left out" not in moved.out
+    assert cli("--db", owned("alice"), *REPORT).json() == cli("--db", local, *REPORT).json()
