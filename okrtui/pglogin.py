@@ -44,5 +44,12 @@ def map_login(conn: Connection, login: str, pid: str, record_tables: tuple[str, 
         if made:
             raise OkrError(f"login {login!r} is already the person {current}, who made {count(made, 'record')}; "
                            f"it cannot become {pid}")
+        # The person an earlier add-person made for it, if no record names them, goes (a tombstone):
+        # no second "Alice" among the people to pick from.
+        conn.execute(text(
+            "UPDATE person SET deleted = true WHERE id = :p AND origin = :p "
+            "AND NOT EXISTS (SELECT 1 FROM objective WHERE owner_id = :p) "
+            "AND NOT EXISTS (SELECT 1 FROM key_result WHERE owner_id = :p) "
+            "AND NOT EXISTS (SELECT 1 FROM check_in WHERE author_id = :p)"), {"p": current})
     conn.execute(text("INSERT INTO okrtui_login (login, person_id) VALUES (:l, :p) "
                       "ON CONFLICT (login) DO UPDATE SET person_id = excluded.person_id"), {"l": login, "p": pid})

@@ -367,4 +367,7 @@ def test_an_export_imported_before_its_identity_is_adopted_is_refused_then_goes_
     assert adopted.code == 0, adopted.err
     moved = cli("--db", owned("alice"), "import", tmp_path / "export.json")
     assert moved.code == 0 and "left out" not in moved.out
+    with psycopg.connect(dbname=owned.name, host=owned.host, user=OWNER) as conn:  # no second Alice to pick
+        assert conn.execute("SELECT id FROM person WHERE name LIKE 'Alice%' AND NOT deleted").fetchall() == [
+            (alice_id,)]
     assert cli("--db", owned("alice"), *REPORT).json() == cli("--db", local, *REPORT).json()
