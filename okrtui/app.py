@@ -44,6 +44,7 @@ SCREEN_KEYS = Binding.Group("screens")
 SHARED_REFRESH_S = 30
 NOTICE_DELAY_S = 0.2  # a teammate's change notice waits this long for the rest of its burst
 NOTICE_RETRY_S = 0.5  # and, arriving under an open form, is shown this soon after it closes
+NOTICE_MIN_GAP_S = 1.0  # between two reloads for notices
 
 
 def _native_ansi() -> bool:
@@ -130,6 +131,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.generation = 0  # of the latest load asked for
         self._opening = threading.Lock()  # one worker opens the database; the others wait for it
         self._notice_pending = False  # a reload for a teammate's change is on its way
+        self._notice_reloaded = 0.0  # time.monotonic() of the last one
         if first_view is None and isinstance(self.db_path, Path) and not demo:
             first_view = quickread.Prefetch(self.db_path, self.today, fy_month=self.cfg.fiscal_year_start_month,
                                             stale_after=self.cfg.stale_after_days)
@@ -267,16 +269,23 @@ class OkrApp(App[None], inherit_bindings=False):
             pass  # the app is closing
 
     def _changed_elsewhere(self) -> None:
-        """A burst of notices (an import, a teammate's round) makes one reload, a moment later."""
+        """A burst of notices (an import, a teammate's round) makes one reload, a moment later; a
+        flood of them (anyone may NOTIFY) at most one a second."""
+        import time
+
         if not self._notice_pending:
             self._notice_pending = True
-            self.set_timer(NOTICE_DELAY_S, self._after_notice)
+            wait = max(NOTICE_DELAY_S, self._notice_reloaded + NOTICE_MIN_GAP_S - time.monotonic())
+            self.set_timer(wait, self._after_notice)
 
     def _after_notice(self) -> None:
+        import time
+
         if isinstance(self.screen, ModalScreen):  # never under an open form: once it closes
             self.set_timer(NOTICE_RETRY_S, self._after_notice)
             return
         self._notice_pending = False
+        self._notice_reloaded = time.monotonic()
         self.reload()
 
     def _cannot_open(self, message: str) -> None:

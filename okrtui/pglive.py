@@ -14,6 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine
 
 CHANNEL = "okrtui_changed"
+# Anyone connected may NOTIFY this channel too (PostgreSQL has no privilege for it): a notice only
+# makes a TUI read what its person may read anyway, and the TUI reloads at most once a second.
 NOTIFY_SQL = f"""
 CREATE OR REPLACE FUNCTION {{s}}.okrtui_notify() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$

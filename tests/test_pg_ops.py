@@ -371,3 +371,26 @@ def test_an_export_imported_before_its_identity_is_adopted_is_refused_then_goes_
         assert conn.execute("SELECT id FROM person WHERE name LIKE 'Alice%' AND NOT deleted").fetchall() == [
             (alice_id,)]
     assert cli("--db", owned("alice"), *REPORT).json() == cli("--db", local, *REPORT).json()
+
+
+async def test_a_flood_of_notices_makes_at_most_one_reload_a_second(db, cli, tmp_path):
+    """Anyone connected may NOTIFY the channel: a TUI then reads the period again, but not on every notice."""
+    import time
+
+    from .tui.conftest import settle
+
+    app, engine = test_postgres.tui_as("bob", db, cli, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)  # the listener is connected
+        before = app.generation
+        with test_postgres.sql(db, "carol") as carol:
+            started = time.monotonic()
+            while time.monotonic() - started < 2:
+                carol.execute("NOTIFY okrtui_changed, 'objective'")
+                await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        # 40 notices over 2 s: a reload 0.2 s after the first, then at most one a second (a slower
+        # machine makes fewer, never more).
+        assert 1 <= app.generation - before <= 4
+    engine.dispose()
