@@ -42,6 +42,9 @@ SCREENS = {
 
 SCREEN_KEYS = Binding.Group("screens")
 SHARED_REFRESH_S = 30
+NOTICE_DELAY_S = 0.2  # a teammate's change notice waits this long for the rest of its burst
+NOTICE_RETRY_S = 0.5  # and, arriving under an open form, is shown this soon after it closes
+NOTICE_MIN_GAP_S = 1.0  # between two reloads for notices
 
 
 def _native_ansi() -> bool:
@@ -127,6 +130,8 @@ class OkrApp(App[None], inherit_bindings=False):
         self.data_version = 0
         self.generation = 0  # of the latest load asked for
         self._opening = threading.Lock()  # one worker opens the database; the others wait for it
+        self._notice_pending = False  # a reload for a teammate's change is on its way
+        self._notice_reloaded = 0.0  # time.monotonic() of the last one
         if first_view is None and isinstance(self.db_path, Path) and not demo:
             first_view = quickread.Prefetch(self.db_path, self.today, fy_month=self.cfg.fiscal_year_start_month,
                                             stale_after=self.cfg.stale_after_days)
@@ -250,6 +255,41 @@ class OkrApp(App[None], inherit_bindings=False):
         if not isinstance(self.screen, ModalScreen):  # never under an open form
             self.reload()
 
+    def _listen(self, engine: Engine) -> None:
+        """Wait for teammates' change notices (okrtui.pglive) until the app ends: a daemon thread,
+        not a worker, as it never completes (waiting for the workers means waiting for the loads)."""
+        from okrtui import pglive
+
+        own = pglive.own_backends(engine)
+        threading.Thread(target=pglive.listen, args=(engine.url, self._notice, lambda: not self.is_running, own),
+                         name="okrtui-listen", daemon=True).start()
+
+    def _notice(self, _table: str) -> None:
+        try:
+            self.call_from_thread(self._changed_elsewhere)
+        except RuntimeError:
+            pass  # the app is closing
+
+    def _changed_elsewhere(self) -> None:
+        """A burst of notices (an import, a teammate's round) makes one reload, a moment later; a
+        flood of them (anyone may NOTIFY) at most one a second."""
+        import time
+
+        if not self._notice_pending:
+            self._notice_pending = True
+            wait = max(NOTICE_DELAY_S, self._notice_reloaded + NOTICE_MIN_GAP_S - time.monotonic())
+            self.set_timer(wait, self._after_notice)
+
+    def _after_notice(self) -> None:
+        import time
+
+        if isinstance(self.screen, ModalScreen):  # never under an open form: once it closes
+            self.set_timer(NOTICE_RETRY_S, self._after_notice)
+            return
+        self._notice_pending = False
+        self._notice_reloaded = time.monotonic()
+        self.reload()
+
     def _cannot_open(self, message: str) -> None:
         self.exit(return_code=2)
 
@@ -259,8 +299,10 @@ class OkrApp(App[None], inherit_bindings=False):
         if message.snapshot.generation != self.generation:
             return  # a load the user has already moved past (`[` then `]`): never shown
         if self.data is None and self.engine is not None and self.engine.dialect.name == "postgresql":
-            # Shared database: teammates' check-ins appear without a restart.
+            # Shared database: teammates' check-ins appear without a restart, at once by LISTEN/NOTIFY,
+            # and every 30 s should the listening connection be lost.
             self.set_interval(SHARED_REFRESH_S, self._refresh_shared)
+            self._listen(self.engine)
         self.data = message.snapshot
         # A company's snapshot is ~10^5 objects without reference cycles: keep them out of the
         # cyclic collector's full passes, which would otherwise stall key presses. Refcounting
@@ -309,7 +351,10 @@ class OkrApp(App[None], inherit_bindings=False):
         from okrtui import lint, views
 
         data = self.data
-        if data is None:
+        if data is None or data.generation != self.generation:
+            # A later load was asked for and failed (an outage) or is still on its way: the snapshot
+            # would be dropped as stale (on_data_loaded), so read the period again instead.
+            self.reload()
             return
         for o in data.report.objectives:
             for kr in o.key_results:

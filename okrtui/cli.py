@@ -154,6 +154,8 @@ def build_parser() -> Parser:
     a.add_argument("login", metavar="LOGIN")
     a.add_argument("--name", metavar="N", required=True, type=_checked("name"))
     a.add_argument("--email", metavar="E", default="", type=_checked("email"))
+    a.add_argument("--adopt", metavar="ID", type=_record_id,
+                   help="map the login to this existing person id (a SQLite identity moving in), not p-LOGIN")
 
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
@@ -333,6 +335,8 @@ def cmd_import(ctx: Context) -> int:
     cfg = ctx.config
     result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month)
     print(f"imported {ctx.args.file}: {result}")
+    for note in result.notes:
+        print(note)
     return EXIT_OK
 
 
@@ -580,7 +584,7 @@ def cmd_admin(ctx: Context) -> int:
 
     engine = create_engine(pg.postgres_url(target))
     try:
-        pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email)
+        pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email, ctx.args.adopt)
     except exc.DBAPIError as err:
         from okrtui import pgsecurity
 

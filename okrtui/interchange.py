@@ -7,6 +7,7 @@ e.g. `objectives[2].key_results[0].target: expected a number`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ from okrtui import periods, schema
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
-from okrtui.store import get_meta, identity, reading, touch, writing
+from okrtui.store import identity, is_shared, my_id, reading, touch, writing
 from okrtui.text import json_safe, plain
 from okrtui.views import answers, num
 
@@ -221,6 +222,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    notes: list[str] = field(default_factory=list)  # what was left out, said plainly
 
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
@@ -230,8 +232,20 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1) -> ImportResul
     """Validate, then upsert everything in one transaction. Imported rows become the importer's own."""
     result = ImportResult()
     with writing(engine) as session:
-        doc = validate(data, session, fy_month)
+        try:
+            doc = validate(data, session, fy_month)
+        except Invalid as err:
+            if is_shared(session):
+                from okrtui import movein
+
+                raise movein.whom_to_add(err) from None
+            raise
         me = identity(session).id
+        if is_shared(session):  # moving in: docs/postgres.md
+            from okrtui import movein
+
+            result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
+            result.notes += movein.shared_people(session, doc, me)
         _refuse_others_records(session, doc, me)
 
         def upsert(model: type, values: dict[str, Any]) -> None:
@@ -381,7 +395,8 @@ def export_document(engine: Engine, period: str | None = None) -> dict[str, Any]
             krs_of.setdefault(k.objective_id, []).append(k)
         people = session.exec(_live(Person).order_by(col(Person.id))).all()
         # The local identity is made on first use; unreferenced, it is not part of the OKRs.
-        me = get_meta(session, "identity")
+        # my_id, not the meta table: on a shared database the login is the identity (and meta is closed).
+        me = my_id(session)
         used = {o.owner_id for o in objectives} | {k.owner_id for k in krs} | {
             c.author_id for rows in check_ins.values() for c in rows}
         teams = session.exec(_live(Team).order_by(col(Team.id))).all()
@@ -394,34 +409,45 @@ def export_document(engine: Engine, period: str | None = None) -> dict[str, Any]
             reflections = [r for r in reflections if r.period_id == period]
         used |= {r.person_id for r in reflections}
         people = [p for p in people if p.id != me or p.id in used]
+
+    def mark(row: dict[str, Any], origin: str) -> dict[str, Any]:
+        # A record someone else made (come in by sync, or a teammate's on a shared database) says so:
+        # importing into a shared database leaves it to its maker (okrtui.movein).
+        return {**row, "origin": origin} if me and origin != me else row
+
     return {
         "format": FORMAT,
         "people": [{"id": p.id, "name": p.name, "email": p.email} for p in people],
-        "teams": [{"id": t.id, "name": t.name, "mission": t.mission, "vision": t.vision} for t in teams],
-        "periods": [{"id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat()} for p in custom],
-        "objectives": [_objective_out(o, krs_of.get(o.id, []), check_ins) for o in objectives],
-        "dependencies": [{"id": d.id, "from": d.from_id, "to": d.to_id, "note": d.note} for d in deps],
+        "teams": [mark({"id": t.id, "name": t.name, "mission": t.mission, "vision": t.vision}, t.origin)
+                  for t in teams],
+        "periods": [mark({"id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat()}, p.origin)
+                    for p in custom],
+        "objectives": [mark(_objective_out(o, krs_of.get(o.id, []), check_ins, mark), o.origin)
+                       for o in objectives],
+        "dependencies": [mark({"id": d.id, "from": d.from_id, "to": d.to_id, "note": d.note}, d.origin)
+                         for d in deps],
         "reflections": [{"id": r.id, "person": r.person_id, "period": r.period_id, "question": r.question,
                          "answer": r.answer} for r in reflections],
     }
 
 
-def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list[CheckIn]]) -> dict[str, Any]:
+def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list[CheckIn]],
+                   mark: Callable[[dict[str, Any], str], dict[str, Any]]) -> dict[str, Any]:
     return {
         "id": o.id, "title": o.title, "description": o.description, "level": o.level, "team": o.team_id,
         "owner": o.owner_id, "period": o.period_id, "parent": o.parent_id, "status": o.status,
         "visibility": o.visibility, "activated_on": o.activated_on.isoformat() if o.activated_on else None,
         "key_results": [
-            {
+            mark({
                 "id": k.id, "title": k.title, "owner": k.owner_id, "kind": k.kind, "unit": k.unit,
                 "start": num(k.start), "target": num(k.target), "low": num(k.low), "high": num(k.high),
                 "weight": num(k.weight), "self_score": k.self_score, "score_comment": k.score_comment,
                 "check_ins": [
-                    {"id": c.id, "date": c.date.isoformat(), "value": num(c.value), "confidence": c.confidence,
-                     "note": c.note, "author": c.author_id}
+                    mark({"id": c.id, "date": c.date.isoformat(), "value": num(c.value), "confidence": c.confidence,
+                          "note": c.note, "author": c.author_id}, c.origin)
                     for c in check_ins.get(k.id, [])
                 ],
-            }
+            }, k.origin)
             for k in krs
         ],
     }

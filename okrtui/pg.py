@@ -14,7 +14,7 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from okrtui import schema
+from okrtui import pglogin, schema
 from okrtui.errors import OkrError, one_line
 from okrtui.model import now_stamp
 
@@ -27,9 +27,13 @@ LOGIN_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,61}$")
 RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
 # The one place a database login maps to a person id: okrtui_me(), which every policy calls and
-# the client asks. Its search_path is pinned, so no caller's path changes what its names mean.
+# the client asks: the login's row in okrtui_login (okrtui.pglogin, written by `admin add-person`,
+# `--adopt ID` included), else p-LOGIN. Its search_path is pinned, so no caller's path changes what
+# its names mean.
 ME_SQL = ("CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
-          "SET search_path = pg_catalog, {s}, pg_temp AS $$ SELECT 'p-' || current_user $$")
+          "SET search_path = pg_catalog, {s}, pg_temp AS $$ "
+          "SELECT COALESCE((SELECT m.person_id FROM {s}.okrtui_login m WHERE m.login = current_user), "
+          "'p-' || current_user) $$")
 
 
 def postgres_url(target: str) -> URL:
@@ -79,17 +83,19 @@ def secure(conn: Connection, owner: str) -> list[str]:
     return pgsecurity.secure(conn, owner)
 
 
-def add_person(engine: Engine, login: str, name: str, email: str) -> str:
-    """A login role and the person p-LOGIN it maps to (run as the database owner)."""
+def add_person(engine: Engine, login: str, name: str, email: str, adopt: str | None = None) -> str:
+    """A login role and the person it maps to: p-LOGIN, or `adopt` (an existing id, such as the one a
+    SQLite database made: docs/postgres.md, moving in). Run as the database owner."""
     from okrtui import pgsecurity
 
     if not LOGIN_RE.match(login):
         raise OkrError(f"login {login[:70]!r}: use 1-62 of A-Z a-z 0-9 . _ - (not starting with . or -)")
     identity = schema.check(schema.Identity, {"name": name, "email": email})
-    pid = f"p-{login}"
+    pid = adopt or f"p-{login}"
     with engine.begin() as conn:
         pgsecurity.check_owner(conn, "add-person")
         pgsecurity.check_person_role(conn, login)  # refuses what would undo the security, before writing
+        pglogin.map_login(conn, login, pid, RECORD_TABLES)
         role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first()
         if role is None:
             conn.execute(text(f"CREATE ROLE {ident(login)} LOGIN"))
@@ -101,7 +107,7 @@ def add_person(engine: Engine, login: str, name: str, email: str) -> str:
             "INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email) "
             "VALUES (:id, :id, :t, :t, false, :name, :email) "
             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, "
-            "updated_at = excluded.updated_at, deleted = false"),
+            "updated_at = excluded.updated_at, deleted = false, origin = excluded.origin"),
             {"id": pid, "t": stamp, "name": identity.name, "email": identity.email})
     return pid
 

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from okrtui import pglive, pglogin
 from okrtui.errors import OkrError, one_line
-from okrtui.pg import ME_SQL, PERSON_ROLE, ident
+from okrtui.pg import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident
 
 # Never changed by anyone once written: a record's identity, maker and birth, and what a record
 # belongs to or was made by. Every other column (a later migration's too) is its maker's data.
@@ -112,6 +113,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
             conn.execute(text(f"DROP POLICY {ident(name)} ON {s}.{table}"))
     # An earlier release's okrtui_hidden() looked past row-level security for anyone who called it.
     conn.execute(text(f"DROP FUNCTION IF EXISTS {s}.okrtui_hidden(text)"))
+    pglogin.login_table(conn, PERSON_ROLE, s)  # okrtui_me() reads it
     conn.execute(text(ME_SQL.format(s=s)))
     conn.execute(text(f"GRANT EXECUTE ON FUNCTION {s}.okrtui_me() TO {PERSON_ROLE}"))
     db = ident(str(conn.execute(text("SELECT current_database()")).scalar_one()))
@@ -148,6 +150,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
                                    f"WITH CHECK ({rules['update']})"))
         for name, sql in made:
             conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
+    done += pglive.live_notices(conn, RECORD_TABLES, s)
     conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
     done.append(f"row-level security forced on {len(table_policies)} tables, policies and grants for {PERSON_ROLE}")
     return done

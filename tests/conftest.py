@@ -59,6 +59,17 @@ def demo_db(tmp_path, demo_template) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The suite's one PostgreSQL 16 (pgserver), for every module that tests a shared database. The same
+    fixed place as tests/test_postgres.py's own `server`: both give the one running server."""
+    import pgserver
+
+    srv = pgserver.get_server(tmp_path_factory.getbasetemp() / "pgdata", cleanup_mode="stop")
+    yield srv
+    srv.cleanup()
+
+
 class Result:
     def __init__(self, code: int, out: str, err: str) -> None:
         self.code, self.out, self.err = code, out, err

@@ -20,6 +20,7 @@ from okrtui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
     from okrtui.app import OkrApp
+    from okrtui.errors import OkrError
     from okrtui.state import Snapshot
 
 
@@ -199,7 +200,8 @@ class FormScreen(Dialog):
             err.display = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
+        if not self.saving:
+            self.action_save()
 
     def action_save(self) -> None:
         raise NotImplementedError
@@ -215,7 +217,42 @@ class FormScreen(Dialog):
             self.show_errors(err.errors)
             return
         self.show_errors({})
-        self.app.save(lambda: write(values), on_done=self.dismiss, on_error=self.failed)
+        self.send(lambda: write(values))
+
+    # --- one save at a time ---------------------------------------------------------------------
+    saving = False  # a save is on its way: enter, f2 and esc wait for it
+
+    def send(self, write: Callable[[], Any], on_done: Callable[[Any], Any] | None = None,
+             kr_id: str | None = None) -> None:
+        """Save in a worker, once. While the database works (or waits on a lock) the form says
+        "saving…" and a second enter sends nothing; it closes with the result (`on_done`, else
+        dismiss), or shows the error and can be sent again."""
+        if self.saving:
+            return
+        self._show_saving(True)
+
+        def failed(err: OkrError) -> None:
+            self._show_saving(False)
+            self.failed(err)
+
+        self.app.save(write, on_done=on_done or self.dismiss, on_error=failed, kr_id=kr_id)
+
+    def _show_saving(self, on: bool) -> None:
+        self.saving = on
+        self.set_class(on, "saving")
+        for keys in self.query(".keys").results(Static):
+            if on:
+                self._keys_hint = keys.visual
+                keys.update(Text("saving… (waiting for the database)", style="bold"))
+            elif self._keys_hint is not None:
+                keys.update(self._keys_hint)
+
+    _keys_hint: Any = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Under a save nothing sends it again or closes the form beneath it (send() refuses a
+        # second one too, whichever key or path asks).
+        return not (self.saving and action in ("save", "cancel", "enter"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -219,11 +219,10 @@ class CheckinForm(FormScreen):
         services = app.services
         if edited is None:
             # A second check-in of the same day in the round corrects that day's value.
-            app.save(lambda: services.record_check_in(kr_id, value, conf, note, day, replace_same_day=True),
-                     on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
+            self.send(lambda: services.record_check_in(kr_id, value, conf, note, day, replace_same_day=True),
+                      kr_id=kr_id)
         else:
-            app.save(lambda: services.correct_check_in(edited.id, value, conf, note, day),
-                     on_done=self.dismiss, on_error=self.failed, kr_id=kr_id)
+            self.send(lambda: services.correct_check_in(edited.id, value, conf, note, day), kr_id=kr_id)
 
 
 class HistoryDialog(Dialog):

@@ -208,8 +208,7 @@ class DependencyForm(FormScreen):
             self.show_errors({"to_id": "choose what this relies on"})
             return
         app, note = self.app, self.value_of("note") or ""
-        app.save(lambda: app.services.add_dependency(self.from_id, to_id, note), on_done=self.dismiss,
-                 on_error=self.failed)
+        self.send(lambda: app.services.add_dependency(self.from_id, to_id, note))
 
 
 class TeamForm(FormScreen):

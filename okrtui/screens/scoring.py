@@ -136,8 +136,7 @@ class ScoreForm(FormScreen):
             return
         comment = self.query_one("#in-comment", Input).value
         app, kr_id = self.app, self.kr.id
-        app.save(lambda: app.services.set_self_score(kr_id, score, comment), on_done=lambda _: self.dismiss(True),
-                 on_error=self.failed)
+        self.send(lambda: app.services.set_self_score(kr_id, score, comment), on_done=lambda _: self.dismiss(True))
 
 
 class ReflectionsForm(FormScreen):
@@ -176,8 +175,7 @@ class ReflectionsForm(FormScreen):
             self.show_errors(too_long)
             return
         app = self.app
-        app.save(lambda: app.services.save_reflections(app.span, answers),
-                 on_done=lambda _: self.dismiss(True), on_error=self.failed)
+        self.send(lambda: app.services.save_reflections(app.span, answers), on_done=lambda _: self.dismiss(True))
 
 
 def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> list[str]:

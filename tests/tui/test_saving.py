@@ -1,0 +1,126 @@
+"""A save in progress shows, is sent once, and after a failure and recovery the row shows what was saved."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlmodel import select
+
+from okrtui import interchange
+from okrtui.errors import OkrError
+from okrtui.model import CheckIn
+from okrtui.screens.checkin import CheckinForm
+from okrtui.store import reading
+
+from .conftest import TODAY, make_app, press, settle
+
+DOC = {"format": "okrtui/1", "objectives": [{
+    "id": "o-1", "title": "Make deploys reliable", "period": "2026-Q4", "status": "active", "key_results": [
+        {"id": "kr-1", "title": "Deploys from 0 to 100", "kind": "increase", "start": 0, "target": 100,
+         "check_ins": [{"id": "c-1", "date": "2026-11-16", "value": 10}]}]}]}
+
+
+def check_ins_today(app) -> list[CheckIn]:
+    with reading(app.engine) as session:
+        return list(session.exec(select(CheckIn).where(CheckIn.date == TODAY)).all())
+
+
+def kr_now(app) -> float | None:
+    return app.data.report.objectives[0].key_results[0].current
+
+
+def row_shown(app) -> str:
+    """The check-in list's row of kr-1 as drawn (its "Now → target" and "Last" cells)."""
+    from okrtui.widgets.table import OkrTable
+
+    return " ".join(str(c) for c in app.screen.query_one(OkrTable).get_row("kr-1"))
+
+
+def keys_line(screen) -> str:
+    return str(screen.query_one(".keys").render())
+
+
+async def open_form(pilot, value: str) -> None:
+    await settle(pilot)
+    await press(pilot, "c", "enter")
+    assert isinstance(pilot.app.screen, CheckinForm)
+    await pilot.press(*value)
+
+
+async def test_a_save_waiting_on_a_lock_says_saving_and_three_enters_save_once(tmp_path):
+    path = tmp_path / "lock.db"
+    app = make_app(path, load_demo=False)
+    interchange.import_document(app.engine, DOC)
+    calls = []
+    record = app.services.record_check_in
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return record(*args, **kwargs)
+
+    app.services.record_check_in = counted  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "42")
+        form = app.screen
+        # Another writer holds SQLite's write lock: the save waits on the busy timeout.
+        locker = sqlite3.connect(path, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        try:
+            for _ in range(3):
+                await pilot.press("enter")
+                await pilot.pause(0.05)
+            assert app.screen is form and "saving…" in keys_line(form)
+            await pilot.press("f2", "escape")  # neither sends again nor closes under the save
+            await pilot.pause(0.05)
+            assert app.screen is form
+        finally:
+            locker.execute("COMMIT")
+            locker.close()
+        await settle(pilot)
+        assert app.screen is not form
+        assert len(calls) == 1
+        assert [c.value for c in check_ins_today(app)] == [42]
+        assert kr_now(app) == 42 and "42" in row_shown(app)
+    app.engine.dispose()
+
+
+async def test_after_a_failed_save_and_recovery_the_row_shows_what_was_saved(tmp_path, monkeypatch):
+    from okrtui import report
+
+    app = make_app(tmp_path / "outage.db", load_demo=False)
+    interchange.import_document(app.engine, DOC)
+    outage = [True]
+    record, build = app.services.record_check_in, report.build
+
+    def failing_record(*args, **kwargs):
+        if outage[0]:
+            raise OkrError("cannot write the database: connection lost")
+        return record(*args, **kwargs)
+
+    def failing_build(*args, **kwargs):
+        if outage[0]:
+            raise OkrError("cannot read the database: connection lost")
+        return build(*args, **kwargs)
+
+    app.services.record_check_in = failing_record  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "42")
+        form = app.screen
+        monkeypatch.setattr(report, "build", failing_build)
+        await press(pilot, "enter")  # the save fails: the form says why and stays, ready to send again
+        assert app.screen is form and "connection lost" in str(form.query_one("#err-form").render())
+        assert keys_line(form) == "enter: save   esc: cancel"  # the hint is back
+        await press(pilot, "escape")
+        await press(pilot, "f5")  # a refresh during the outage fails too (so does the 30 s one)
+        assert app.notified_errors and kr_now(app) == 10
+        outage[0] = False  # the database is back: the user checks in again
+        shown = app.data_version
+        await press(pilot, "enter")
+        await pilot.press("4", "2")
+        await press(pilot, "enter")
+        assert app.screen is not form
+        assert [c.value for c in check_ins_today(app)] == [42]
+        # A new snapshot went to the screen, which redrew its rows (no f5 needed).
+        assert app.data_version > shown and app.screen.shown_version == app.data_version
+        assert "42" in row_shown(app) and str(TODAY) in row_shown(app)
+    app.engine.dispose()
