@@ -150,12 +150,12 @@ def test_grants_are_computed_from_the_columns_a_migration_adds(server, dba, cli)
     url = f"postgresql://dba@/{name}?host={host}"
     assert cli("admin", "init", "--db", url).code == 0
     with psycopg.connect(dbname=name, host=host, user="dba", autocommit=True) as owner:
-        owner.execute("ALTER TABLE key_result ADD COLUMN signature text, ADD COLUMN signed_by text")
+        owner.execute("ALTER TABLE key_result ADD COLUMN stretch_note text, ADD COLUMN signed_by text")
         assert cli("admin", "init", "--db", url).code == 0
         rows = dict(owner.execute(
             "SELECT column_name, has_column_privilege('okrtui_person', 'key_result', column_name, 'UPDATE') "
             "FROM information_schema.columns WHERE table_name = 'key_result' AND table_schema = 'public'").fetchall())
-    assert rows["signature"] and rows["title"] and rows["weight"] and rows["objective_id"]
+    assert rows["stretch_note"] and rows["signature"] and rows["title"] and rows["weight"] and rows["objective_id"]
     assert not any(rows[c] for c in ("signed_by", "id", "origin", "created_at"))
 
 
