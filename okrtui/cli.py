@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import gc
 import math
 import os
 import sys
@@ -211,6 +212,19 @@ class Context:
 
 def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int:
     """Run one command; `today` is injected by tests (the real date otherwise)."""
+    collecting = gc.isenabled()
+    # A command runs for a moment and makes no cycles worth collecting: without the collector
+    # walking SQLAlchemy's import and an import's 10^5 records, start-up is ~10% shorter (the TUI
+    # turns it back on). Off before parsing: the arguments' checks import the schema.
+    gc.disable()
+    try:
+        return _run(argv, today)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         ctx = Context(args, today or dt.date.today())
@@ -257,6 +271,7 @@ def _emit(text: str, output: Path | None = None) -> None:
 # --- commands ------------------------------------------------------------------------
 
 def cmd_tui(ctx: Context) -> int:
+    gc.enable()  # a long-lived process (cli.main turned the collector off for short commands)
     cfg = ctx.config
     given = getattr(ctx.args, "db", None)
     path: Path | str
