@@ -292,11 +292,13 @@ def cmd_tui(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    from okrtui import interchange
+    from okrtui import interchange, progress
+    from okrtui.text import plain
 
-    data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
-    cfg = ctx.config
-    result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month)
+    with progress.bar(f"importing {plain(ctx.args.file.name)}") as shown:
+        data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
+        cfg = ctx.config
+        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown)
     print(f"imported {ctx.args.file}: {result}")
     return EXIT_OK
 
@@ -379,22 +381,18 @@ def cmd_sync(ctx: Context) -> int:
     path = ctx.args.team_file or (Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
     if path is None:
         raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
-    progress = _progress if sys.stderr.isatty() else None
     engine = ctx.engine()
     if engine.dialect.name == "postgresql":
         raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")
-    result = sync.sync(engine, path, progress)
-    if progress is not None:
-        sys.stderr.write("\r\033[K")
+    from okrtui import progress
+    from okrtui.text import plain
+
+    with progress.bar(f"syncing {plain(path.name)}") as shown:
+        result = sync.sync(engine, path, shown)
     for line in result.warnings:
         _warn(line)
     print(result.summary())
     return EXIT_PROBLEMS if result.skipped or result.warnings else EXIT_OK
-
-
-def _progress(done: int, total: int) -> None:
-    sys.stderr.write(f"\rreading team file… {done * 100 // max(total, 1)}%")
-    sys.stderr.flush()
 
 
 def cmd_merge_driver(ctx: Context) -> int:
