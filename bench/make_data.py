@@ -91,11 +91,11 @@ def make_team_file(folder: Path, people: int, name: str) -> Path:
 def make_document(objectives: int = 2_000, krs_per: int = 5, weeks: int = 13, people: int = 100,
                   seed: int = 1) -> dict:
     """An okrtui/1 document as a company moving its history in would have it: 2,000 objectives,
-    10,000 KRs and 130,000 check-ins by default, owned by `people` people (p-lead and p-00001…),
+    10,000 KRs and 130,000 check-ins by default, owned by `people` people (p-lead and p-u00001…),
     all in the benchmark quarter."""
     rng = random.Random(seed)
     span = periods.quarter_of(TODAY)
-    names = [ME] + [f"p-{i:05d}" for i in range(1, people)]
+    names = [ME] + [f"p-u{i:05d}" for i in range(1, people)]  # p-LOGIN: addable on PostgreSQL
     doc: dict = {"format": "okrtui/1",
                  "people": [{"id": p, "name": f"Person {p[2:]}", "email": f"{p[2:]}@example.com"} for p in names],
                  "teams": [{"id": f"t-{i:04d}", "name": f"Team {i}", "mission": "m", "vision": "v"}

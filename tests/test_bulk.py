@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from okrtui import bulk, interchange, periods
@@ -242,3 +242,111 @@ def test_progress_is_reported_per_batch_up_to_the_whole(engine):
     interchange.import_document(engine, doc, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (12_001, 12_001)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and len(seen) >= 3
+
+
+# --- sync: the batched apply against one UPDATE per record --------------------------------------------
+
+def apply_by_record(session: Any, merged: dict, local: dict, me: str, result: Any) -> None:
+    """sync.apply as it was before okrtui/bulk.py (one UPDATE per changed record): the reference."""
+    from sqlalchemy import insert, update
+
+    from okrtui import sync
+
+    conn = session.connection()
+    known = {kind: {i for (k, i) in local if k == kind} for kind in sync.TYPES}
+    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in sync.TYPES}
+    for key, record in merged.items():
+        by_kind[key[0]].append(record)
+    for kind, model in sync.TYPES.items():
+        table = sync.table_of(model)
+        new_rows = []
+        for record in sorted(by_kind[kind], key=lambda r: r["id"]):
+            mine = local.get((kind, record["id"]))
+            if mine is not None and (mine == record or sync.newer(mine, record) is mine):
+                continue
+            denied = sync._may_write(kind, record, merged, local)
+            if denied:
+                result.skipped += 1
+                result.warnings.append(f"skipped {record['type']} {record['id']!r}: {denied}")
+                continue
+            if mine is None:
+                link = sync.PARENT.get(kind)
+                if link and record.get(link[0]) not in known[link[1]]:
+                    result.skipped += 1
+                    result.warnings.append(f"skipped {record['type']} {record['id']!r}: its "
+                                           f"{link[1].replace('_', ' ')} {record.get(link[0])!r} is missing")
+                    continue
+                new_rows.append(sync.to_values(record))
+                known[kind].add(record["id"])
+                continue
+            if kind == "person":
+                clash = sync._identity_clash(record, mine, me)
+                if clash:
+                    result.refused += 1
+                    result.warnings.append(clash)
+                    continue
+            self_record = kind == "person" and record["origin"] == record["id"]
+            if mine["origin"] == me and record["origin"] != me and kind not in sync.SHARED_OWNERSHIP \
+                    and not self_record:
+                result.refused += 1
+                continue
+            values = sync.to_values(record)
+            conn.execute(update(table).where(table.c.id == record["id"]).values(
+                **{k: v for k, v in values.items() if k != "id"}))
+            result.received += 1
+        defaults = bulk.defaults(model)
+        if new_rows:
+            conn.execute(insert(table), [{**defaults, **row} for row in new_rows])
+        result.received += len(new_rows)
+
+
+def without_stamps(path: Path) -> dict:
+    """Rows without their own-import stamps (the two databases import a moment apart)."""
+    return {t: {i: {k: v for k, v in r.items() if k not in ("created_at", "updated_at")} for i, r in by_id.items()}
+            for t, by_id in rows(path).items()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], phases=[Phase.generate])
+@given(steps=st.lists(st.tuples(st.sampled_from(["mate", "mate", "me"]), documents()), min_size=1, max_size=4))
+def test_batched_sync_applies_what_one_update_per_record_applied(seeded, steps):
+    """A teammate imports and syncs; we import and sync: inserts, updates, refusals of changes to
+    our own records, missing parents. Our two copies (batched, reference) must end the same."""
+    from okrtui import sync
+    from okrtui.store import adopt
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        first = folder / "mate.db"
+        engine = open_engine(first)
+        with writing(engine) as session:
+            adopt(session, "p-mate", "Mate")
+        engine.dispose()
+        sides = ("batched", "reference")  # two worlds: a teammate, a team file and our database each
+        mate = {side: folder / f"mate-{side}.db" for side in sides}
+        ours = {side: folder / f"{side}.db" for side in sides}
+        team = {side: folder / f"team-{side}.jsonl" for side in sides}
+        for side in sides:
+            shutil.copy(first, mate[side])
+            shutil.copy(seeded, ours[side])
+        results = {}
+        for who, doc in steps:
+            for side in sides:
+                engine = open_engine(mate[side] if who == "mate" else ours[side])
+                try:
+                    interchange.import_document(engine, doc)
+                except OkrError:
+                    pass  # refused documents change nothing, on either side
+                finally:
+                    engine.dispose()
+                engine = open_engine(mate[side])
+                sync.sync(engine, team[side])
+                engine.dispose()
+                engine = open_engine(ours[side])
+                with pytest.MonkeyPatch.context() as patch:
+                    if side == "reference":
+                        patch.setattr(sync, "apply", apply_by_record)
+                    got = sync.sync(engine, team[side])
+                engine.dispose()
+                results[side] = (got.received, got.skipped, got.refused, sorted(got.warnings))
+            assert results["batched"] == results["reference"]
+            assert without_stamps(ours["batched"]) == without_stamps(ours["reference"])
