@@ -76,8 +76,8 @@ def defaults(model: type[SQLModel]) -> dict[str, Any]:
 
 
 def insert_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str, Any]],
-                step: Callable[[int], None] | None = None) -> None:
-    """Insert new rows in batches; fields a row leaves out get the model's default.
+                step: Callable[[int], None] | None = None, fill: dict[str, Any] | None = None) -> None:
+    """Insert new rows in batches; fields a row leaves out come from `fill`, else the model's default.
 
     Each column's bind processor is applied here and the driver runs the statement: SQLAlchemy's
     per-row parameter building was half the write. SQLite takes an executemany; PostgreSQL one
@@ -89,7 +89,7 @@ def insert_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str
     table = table_of(model)
     dialect = conn.dialect
     columns = [c.key for c in table.columns]
-    base = defaults(model)
+    base = {**defaults(model), **(fill or {})}
     process = [(i, f) for i, c in enumerate(columns)
                if (f := table.c[c].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
     quote = dialect.identifier_preparer.quote
@@ -162,21 +162,22 @@ class Writer:
         changed: list[dict[str, Any]] = []
         for values in records:
             row = stored.get(values["id"])
-            wanted = {**values, "origin": self.me, "deleted": False}
             if row is None:
-                new.append({**wanted, "created_at": self.stamp, "updated_at": self.stamp})
+                new.append(values)  # origin, deleted and the stamps: `fill` below
             elif keep is not None and keep(row):
                 self.counts.unchanged += 1
             else:
                 # Only the columns that differ, as store.touch sets them: PostgreSQL grants no
                 # UPDATE of id or origin, and a person's own rows keep theirs.
+                wanted = {**values, "origin": self.me, "deleted": False}
                 diff = {k: v for k, v in wanted.items() if row[k] != v}
                 if diff:
                     changed.append({"id": values["id"], **diff, "updated_at": self.stamp})
                 else:
                     self.counts.unchanged += 1
         self.step(len(records) - len(new) - len(changed))
-        insert_rows(self.conn, model, new, self.step)
+        insert_rows(self.conn, model, new, self.step, fill={"origin": self.me, "deleted": False,
+                                                            "created_at": self.stamp, "updated_at": self.stamp})
         update_rows(self.conn, model, changed, self.step)
         self.counts.created += len(new)
         self.counts.updated += len(changed)

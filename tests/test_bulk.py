@@ -227,8 +227,8 @@ def test_a_failure_while_writing_leaves_nothing_written(engine, db, monkeypatch)
         raise OkrError("the disk is full")
 
     original = bulk.insert_rows
-    monkeypatch.setattr(bulk, "insert_rows", lambda conn, model, new, step=None:
-                        broken() if model is KeyResult else original(conn, model, new, step))
+    monkeypatch.setattr(bulk, "insert_rows", lambda conn, model, new, step=None, fill=None:
+                        broken() if model is KeyResult else original(conn, model, new, step, fill))
     with pytest.raises(OkrError, match="disk is full"):
         interchange.import_document(engine, doc)
     assert rows(db) == before
