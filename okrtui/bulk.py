@@ -3,8 +3,8 @@
 The callers validate everything first; this module only writes, inside the caller's
 transaction (all of it is committed, or none). One `session.get` and one autoflush per
 record cost 2.7 ms each (a network round trip on PostgreSQL); here a 10,000-KR document
-is a few dozen statements: `IN` reads of the ids it names, then executemany inserts and
-updates (SQLAlchemy's insertmanyvalues on PostgreSQL: multi-row VALUES).
+is a few dozen statements: `IN` reads of the ids it names, then batched inserts
+(executemany on SQLite, `INSERT … SELECT FROM unnest(…)` on PostgreSQL) and executemany updates.
 """
 
 from __future__ import annotations

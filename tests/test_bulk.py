@@ -350,3 +350,27 @@ def test_batched_sync_applies_what_one_update_per_record_applied(seeded, steps):
                 results[side] = (got.received, got.skipped, got.refused, sorted(got.warnings))
             assert results["batched"] == results["reference"]
             assert without_stamps(ours["batched"]) == without_stamps(ours["reference"])
+
+
+def test_a_command_runs_with_the_cyclic_collector_off_and_turns_it_back_on(cli, monkeypatch, tmp_path):
+    import gc
+
+    from okrtui import cli as cli_module
+
+    seen = []
+    monkeypatch.setitem(cli_module.COMMANDS, "due", lambda ctx: seen.append(gc.isenabled()) or 0)
+    assert gc.isenabled()
+    assert cli("--db", tmp_path / "x.db", "due").code == 0
+    assert seen == [False] and gc.isenabled()
+
+
+def test_a_sync_pauses_the_collector_and_turns_it_back_on(engine, tmp_path, monkeypatch):
+    import gc
+
+    from okrtui import sync
+
+    seen = []
+    original = sync.apply
+    monkeypatch.setattr(sync, "apply", lambda *args: seen.append(gc.isenabled()) or original(*args))
+    sync.sync(engine, tmp_path / "team.jsonl")
+    assert seen == [False] and gc.isenabled()
