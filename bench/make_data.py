@@ -86,3 +86,38 @@ def make_team_file(folder: Path, people: int, name: str) -> Path:
     sync.sync(engine, path)
     engine.dispose()
     return path
+
+
+def make_document(objectives: int = 2_000, krs_per: int = 5, weeks: int = 13, people: int = 100,
+                  seed: int = 1) -> dict:
+    """An okrtui/1 document as a company moving its history in would have it: 2,000 objectives,
+    10,000 KRs and 130,000 check-ins by default, owned by `people` people (p-lead and p-u00001…),
+    all in the benchmark quarter."""
+    rng = random.Random(seed)
+    span = periods.quarter_of(TODAY)
+    names = [ME] + [f"p-u{i:05d}" for i in range(1, people)]  # p-LOGIN: addable on PostgreSQL
+    doc: dict = {"format": "okrtui/1",
+                 "people": [{"id": p, "name": f"Person {p[2:]}", "email": f"{p[2:]}@example.com"} for p in names],
+                 "teams": [{"id": f"t-{i:04d}", "name": f"Team {i}", "mission": "m", "vision": "v"}
+                           for i in range(people // 10 + 1)],
+                 "objectives": []}
+    for n in range(objectives):
+        owner = names[n % people]
+        oid = f"o-{n:06d}"
+        krs = []
+        for k in range(krs_per):
+            kind = KINDS[(n + k) % len(KINDS)]
+            kr: dict = {"id": f"kr-{n:06d}-{k}", "title": f"Result {k} of {oid}", "owner": owner, "kind": kind,
+                        "unit": "%", "weight": 1}
+            if kind == "range":
+                kr.update(low=10, high=90)
+            else:
+                kr.update(start=0 if kind != "decrease" else 100, target=100 if kind != "decrease" else 0)
+            kr["check_ins"] = [{"id": f"c-{n:06d}-{k}-{w:02d}", "date": (span.start + dt.timedelta(days=7 * w)).isoformat(),
+                                "value": rng.randint(0, 100), "confidence": 0.5, "note": "steady", "author": owner}
+                               for w in range(weeks)]
+            krs.append(kr)
+        doc["objectives"].append({"id": oid, "title": f"Objective {n} of {owner}", "level": "team",
+                                  "team": f"t-{(n % people) // 10:04d}", "owner": owner, "period": span.label,
+                                  "key_results": krs})
+    return doc

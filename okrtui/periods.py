@@ -55,9 +55,12 @@ def shift(label: str, steps: int, fy_start_month: int = 1) -> Span:
     return quarter_of(span.start + relativedelta(months=3 * steps), fy_start_month)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(text: str) -> dt.date:
     """Strict YYYY-MM-DD."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or ""):
+    if not _DATE.fullmatch(text or ""):
         raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}")
     return dt.date.fromisoformat(text)
 

@@ -186,7 +186,7 @@ Days = Annotated[int, PlainValidator(_whole(0, 366))]
 # --- records (field names as stored; okrtui/1 documents rename a few, see DOCUMENT_KEYS) -------
 
 class Fields(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class PersonData(Fields):
@@ -360,7 +360,7 @@ class Identity(Fields):
 class Settings(Fields):
     """config.toml: every key optional, unknown keys refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     name: Name = ""
     email: Email = ""
     team_file: Annotated[str, PlainValidator(_string(4096))] = ""

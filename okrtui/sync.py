@@ -17,11 +17,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import schema, signing
+from okrtui import bulk, schema, signing
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team, now_stamp
 from okrtui.store import PLACEHOLDER_STAMP, identity, set_meta, signing_key, writing
@@ -603,8 +603,8 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
         result.problem(record, f"skipped {record['type']} {record['id']!r}: {why}")
 
     for kind, model in TYPES.items():
-        table = table_of(model)
-        new_rows = []
+        new_rows: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for record in sorted(by_kind[kind], key=lambda r: r["id"]):
             mine = local.get((kind, record["id"]))
             if mine is not None and (mine == record or newer(mine, record) is mine):
@@ -632,22 +632,13 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
                     and not self_record:  # a teammate's own record replaces our placeholder of them
                 result.refused += 1  # only the same person (from another machine) may change it
                 continue
-            values = to_values(record)
-            conn.execute(update(table).where(table.c.id == record["id"]).values(
-                **{k: v for k, v in values.items() if k != "id"}))
-            result.received += 1
-        for i in range(0, len(new_rows), 5_000):
-            conn.execute(insert(table), _with_defaults(model, new_rows[i:i + 5_000]))
-        result.received += len(new_rows)
+            changed.append(to_values(record))
+        bulk.insert_rows(conn, model, new_rows)  # batched, in the caller's transaction
+        bulk.update_rows(conn, model, changed)
+        result.received += len(new_rows) + len(changed)
 
 
-def _with_defaults(model: type[SQLModel], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Core inserts need every column: optional fields a record left out get the model's default."""
-    defaults = {name: info.get_default(call_default_factory=True)
-                for name, info in model.model_fields.items() if not info.is_required()}
-    return [{**defaults, **row} for row in rows]
-
-
+@bulk.gc_paused()
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
          lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None) -> SyncResult:
     """Lock, read, merge, write (temp + fsync + rename), then take the others' records in."""

@@ -1,0 +1,39 @@
+"""The batched import on a real PostgreSQL (pgserver): updates, repeats, and all-or-nothing."""
+
+from __future__ import annotations
+
+import copy
+
+from .conftest import write_doc
+from .test_postgres import DOC, db, server, sql  # noqa: F401  (the PostgreSQL fixtures)
+
+
+def test_a_repeated_import_is_unchanged_and_an_edit_updates_only_those_rows(db, cli, tmp_path):  # noqa: F811
+    path = write_doc(tmp_path / "doc.json", DOC)
+    assert cli("--db", db("alice"), "import", path).code == 0
+    again = cli("--db", db("alice"), "import", path)
+    assert again.code == 0 and ": 0 created, 0 updated," in again.out
+    edited = copy.deepcopy(DOC)
+    edited["objectives"][0]["key_results"][0]["target"] = 100
+    edited["objectives"][0]["key_results"][0]["check_ins"][1]["value"] = 97
+    changed = cli("--db", db("alice"), "import", write_doc(tmp_path / "edited.json", edited))
+    assert changed.code == 0 and ": 0 created, 2 updated," in changed.out
+    with sql(db, "alice") as alice:
+        assert alice.execute("SELECT target, origin FROM key_result WHERE id = 'kr-deploys'").fetchone() == (
+            100.0, "p-alice")
+        assert alice.execute("SELECT value FROM check_in WHERE id = 'c-2'").fetchone() == (97.0,)
+
+
+def test_an_import_that_would_change_another_persons_row_writes_nothing(db, cli, tmp_path):  # noqa: F811
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    theirs = {"format": "okrtui/1", "objectives": [
+        {"id": "o-new", "title": "Bob's new objective", "period": "2026-Q4",
+         "key_results": [{"id": f"kr-new-{i}", "title": "R", "kind": "milestone"} for i in range(50)]},
+        {"id": "o-reliable", "title": "Bob's title on Alice's objective", "period": "2026-Q4"}]}
+    refused = cli("--db", db("bob"), "import", write_doc(tmp_path / "theirs.json", theirs))
+    assert refused.code == 2 and refused.out == "" and len(refused.err.splitlines()) == 1
+    with sql(db, "postgres") as owner:
+        assert owner.execute("SELECT count(*) FROM objective WHERE id = 'o-new'").fetchone() == (0,)
+        assert owner.execute("SELECT count(*) FROM key_result WHERE id LIKE 'kr-new-%'").fetchone() == (0,)
+        assert owner.execute("SELECT title, origin FROM objective WHERE id = 'o-reliable'").fetchone() == (
+            "Make deploys boringly reliable", "p-alice")
