@@ -20,7 +20,7 @@ from okrtui import bulk, periods, schema
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
-from okrtui.store import identity, is_shared, reading, writing
+from okrtui.store import identity, is_shared, my_id, reading, writing
 from okrtui.text import json_safe, plain
 from okrtui.views import answers, num
 

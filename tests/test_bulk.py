@@ -33,10 +33,11 @@ def import_by_record(engine: Any, data: Any, fy_month: int = 1) -> ImportResult:
     with writing(engine) as session:
         doc = validate(data, session, fy_month)
         me = identity(session).id
+        interchange._refuse_others_records(session, doc, me)  # the trust rule, checked before writing
 
         def upsert(model: type, values: dict[str, Any]) -> None:
             row = session.get(model, values["id"])
-            if model is Person and row is not None and row.origin == row.id != me:
+            if row is not None and row.origin and row.origin != me:  # someone else's stays theirs
                 result.unchanged += 1
                 return
             if row is None:
@@ -184,7 +185,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine.dispose()
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute("INSERT INTO person VALUES ('p-mate', 'p-mate', '2026-01-01T00:00:00.000000Z', "
+        conn.execute("INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email) "
+                     "VALUES ('p-mate', 'p-mate', '2026-01-01T00:00:00.000000Z', "
                      "'2026-01-01T00:00:00.000000Z', 0, 'Mate', 'mate@example.com')")
         conn.execute("UPDATE objective SET deleted = 1 WHERE id = 'o-old'")
     conn.close()
@@ -246,58 +248,23 @@ def test_progress_is_reported_per_batch_up_to_the_whole(engine):
 
 # --- sync: the batched apply against one UPDATE per record --------------------------------------------
 
-def apply_by_record(session: Any, merged: dict, local: dict, me: str, result: Any) -> None:
-    """sync.apply as it was before okrtui/bulk.py (one UPDATE per changed record): the reference."""
-    from sqlalchemy import insert, update
+def insert_by_record(conn: Any, model: Any, rows: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
+    """One INSERT per new record, as sync wrote before okrtui/bulk.py: the reference."""
+    from sqlalchemy import insert
 
-    from okrtui import sync
+    table = model.__table__
+    defaults = bulk.defaults(model)
+    for row in rows:
+        conn.execute(insert(table).values(**{**defaults, **row}))
 
-    conn = session.connection()
-    known = {kind: {i for (k, i) in local if k == kind} for kind in sync.TYPES}
-    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in sync.TYPES}
-    for key, record in merged.items():
-        by_kind[key[0]].append(record)
-    for kind, model in sync.TYPES.items():
-        table = sync.table_of(model)
-        new_rows = []
-        for record in sorted(by_kind[kind], key=lambda r: r["id"]):
-            mine = local.get((kind, record["id"]))
-            if mine is not None and (mine == record or sync.newer(mine, record) is mine):
-                continue
-            denied = sync._may_write(kind, record, merged, local)
-            if denied:
-                result.skipped += 1
-                result.warnings.append(f"skipped {record['type']} {record['id']!r}: {denied}")
-                continue
-            if mine is None:
-                link = sync.PARENT.get(kind)
-                if link and record.get(link[0]) not in known[link[1]]:
-                    result.skipped += 1
-                    result.warnings.append(f"skipped {record['type']} {record['id']!r}: its "
-                                           f"{link[1].replace('_', ' ')} {record.get(link[0])!r} is missing")
-                    continue
-                new_rows.append(sync.to_values(record))
-                known[kind].add(record["id"])
-                continue
-            if kind == "person":
-                clash = sync._identity_clash(record, mine, me)
-                if clash:
-                    result.refused += 1
-                    result.warnings.append(clash)
-                    continue
-            self_record = kind == "person" and record["origin"] == record["id"]
-            if mine["origin"] == me and record["origin"] != me and kind not in sync.SHARED_OWNERSHIP \
-                    and not self_record:
-                result.refused += 1
-                continue
-            values = sync.to_values(record)
-            conn.execute(update(table).where(table.c.id == record["id"]).values(
-                **{k: v for k, v in values.items() if k != "id"}))
-            result.received += 1
-        defaults = bulk.defaults(model)
-        if new_rows:
-            conn.execute(insert(table), [{**defaults, **row} for row in new_rows])
-        result.received += len(new_rows)
+
+def update_by_record(conn: Any, model: Any, rows: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
+    """One UPDATE per changed record, as sync wrote before okrtui/bulk.py: the reference."""
+    from sqlalchemy import update
+
+    table = model.__table__
+    for row in rows:
+        conn.execute(update(table).where(table.c.id == row["id"]).values(**{k: v for k, v in row.items() if k != "id"}))
 
 
 def without_stamps(path: Path) -> dict:
@@ -343,8 +310,9 @@ def test_batched_sync_applies_what_one_update_per_record_applied(seeded, steps):
                 engine.dispose()
                 engine = open_engine(ours[side])
                 with pytest.MonkeyPatch.context() as patch:
-                    if side == "reference":
-                        patch.setattr(sync, "apply", apply_by_record)
+                    if side == "reference":  # sync's rules unchanged, its writes one record at a time
+                        patch.setattr(bulk, "insert_rows", insert_by_record)
+                        patch.setattr(bulk, "update_rows", update_by_record)
                     got = sync.sync(engine, team[side])
                 engine.dispose()
                 results[side] = (got.received, got.skipped, got.refused, sorted(got.warnings))
