@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from okrtui import config as config_mod
 from okrtui import periods, quickread
 from okrtui.errors import OkrError
+from okrtui.screens.base import OpenDetail
 from okrtui.screens.keys import Key, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
@@ -187,8 +188,6 @@ class OkrApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, span: periods.Span, generation: int) -> None:
-        from okrtui import views
-
         if self.engine is None:
             # Read with the standard library while it can: a reading session (a lead's review)
             # never imports SQLAlchemy; the first form opens the database (warm_storage).
@@ -197,7 +196,7 @@ class OkrApp(App[None], inherit_bindings=False):
                 self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, generation)
                 return
         # The storage layer is imported here, in the worker: the first frame never waits for it.
-        from okrtui import editing, report
+        from okrtui import report
         from okrtui.store import identity, my_id, reading, writing
 
         engine = self._ensure_engine()
@@ -209,11 +208,8 @@ class OkrApp(App[None], inherit_bindings=False):
             with writing(engine) as session:
                 me = identity(session, self.cfg.name, self.cfg.email).id
         with reading(engine) as session:
-            rep = report.build(session, span, self.today, me, team=True, stale_after=self.cfg.stale_after_days)
-            deps = [views.DependencyView(*(getattr(d, c) for c in views.DEPENDENCY_COLUMNS))
-                    for d in editing.dependencies(session)]
-            reflections = editing.reflections(session, me, span.label)
-        self._loaded(rep, me, deps, reflections, generation)
+            read = report.whole(session, span, self.today, me, stale_after=self.cfg.stale_after_days)
+        self._loaded(read.report, me, read.dependencies, read.reflections, generation)
 
     def _loaded(self, rep: PeriodReport, me: str, deps: list[DependencyView], reflections: dict[str, str],
                 generation: int) -> None:
@@ -292,12 +288,14 @@ class OkrApp(App[None], inherit_bindings=False):
         if on_done is not None:
             # Before the new data arrives: a closing form lets its screen pick the next row first.
             self.call_from_thread(on_done, result)
-        if kr_id is not None and self.data is not None and self.engine is not None:
+        data = self.data
+        if kr_id is not None and data is not None and self.engine is not None:
             from okrtui import report
             from okrtui.store import reading
 
+            # The shown snapshot's own period and day: the same bounds as a full load of it.
             with reading(self.engine) as session:
-                check_ins = report.kr_check_ins(session, kr_id, self.span)
+                check_ins = report.kr_check_ins(session, kr_id, data.report.period, data.report.as_of)
             self.call_from_thread(self._refresh_kr, kr_id, check_ins)
         else:
             self.call_from_thread(self.reload)
@@ -353,6 +351,9 @@ class OkrApp(App[None], inherit_bindings=False):
         if periods.is_quarter_label(label):
             self.span = periods.shift(label, int(step), self.cfg.fiscal_year_start_month)
         self.reload()
+
+    def on_open_detail(self, message: OpenDetail) -> None:
+        self.push_screen(_detail_class()(message.refs, message.index))
 
     def show_guide(self) -> None:
         from okrtui.screens.coach import GuideDialog  # loaded when first asked for, not at start-up

@@ -156,7 +156,8 @@ def add_dependency(engine: Engine, from_id: str, to_id: str, note: str) -> str:
 
 
 def dependencies(session: Session) -> list[Dependency]:
-    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))).all())
+    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))
+                             .order_by(col(Dependency.created_at), col(Dependency.id))).all())
 
 
 def set_self_score(engine: Engine, kr_id: str, score: float | None, comment: str) -> None:

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select, Static
@@ -18,6 +19,14 @@ from okrtui.widgets.table import OkrTable
 if TYPE_CHECKING:
     from okrtui.app import OkrApp
     from okrtui.state import Snapshot
+
+
+class OpenDetail(Message):
+    """Open the detail screen on refs[index], stepping through refs (`o:ID` or `k:ID` keys)."""
+
+    def __init__(self, refs: list[str], index: int) -> None:
+        super().__init__()
+        self.refs, self.index = refs, index
 
 
 class OkrScreen(Screen[None]):
@@ -69,11 +78,21 @@ class OkrScreen(Screen[None]):
         """Draw data; each screen overrides."""
 
     def action_detail(self) -> None:
-        """The story of the row under the cursor (the detail screen loads on first use)."""
-        from okrtui.screens.detail import open_detail
-
+        """The story of the row under the cursor, with the list's rows of its kind to step through
+        (`o:` or `k:` keys; detail_prefix makes bare ids into keys). The App opens the detail
+        screen: it builds on this module, so this one never imports it."""
         table = self.focused if isinstance(self.focused, OkrTable) else self.query(OkrTable).first()
-        open_detail(self, table, self.detail_prefix)
+        key = table.current_key
+        if key is None:
+            return
+        key = self.detail_prefix + key
+        kind = key.split(":", 1)[0]
+        if kind not in ("o", "k"):
+            self.notify("choose an objective or a key result", timeout=2)
+            return
+        refs = [self.detail_prefix + table.key_at(i) for i in range(table.row_count)]
+        refs = [r for r in refs if r.startswith(kind + ":")]
+        self.post_message(OpenDetail(refs, refs.index(key)))
 
     detail_prefix = ""  # what makes a row key `k:ID` (the check-in list keys rows by bare KR id)
 
