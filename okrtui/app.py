@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import importlib
 import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Console
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,13 +19,15 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
-from okrtui import periods, quickread
+from okrtui import lint, periods, quickread, views
 from okrtui.errors import OkrError
-from okrtui.screens.base import OpenDetail
+from okrtui.screens.base import FormScreen, OpenDetail
+from okrtui.screens.coach import GuideDialog
 from okrtui.screens.keys import Key, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
 from okrtui.state import DataLoaded, Snapshot
+from okrtui.widgets.table import OkrTable
 
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from sqlalchemy.engine import Engine
@@ -52,8 +57,6 @@ def _native_ansi() -> bool:
     red converted to the theme's RGB and back came out as bright red and magenta; as ANSI
     they are the terminal's own green, yellow and red. With NO_COLOR, native mode drops
     colour entirely instead of painting in greys that can vanish on a dark background."""
-    from rich.console import Console
-
     system = Console(force_terminal=True).color_system
     return "NO_COLOR" in os.environ or system in ("standard", "windows")
 
@@ -62,15 +65,13 @@ DETAIL_TITLE = "Detail (enter or v on a row)"
 
 
 def _detail_class() -> type[DetailScreen]:
-    from okrtui.screens.detail import DetailScreen
+    from okrtui.screens.detail import DetailScreen  # the detail and its chart load on first use
 
     return DetailScreen
 
 
 def _screen_class(mode: str) -> type[OkrScreen]:
     """A main screen's class, imported on first use: only the first screen loads before the first frame."""
-    import importlib
-
     cls: type[OkrScreen] = getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
     return cls
 
@@ -157,13 +158,13 @@ class OkrApp(App[None], inherit_bindings=False):
         with self._opening:
             if self.engine is not None or self.open_error is not None:
                 return self.engine
-            from okrtui.store import open_engine
+            from okrtui.store import open_engine  # the storage layer: never before the first frame
 
             assert self.db_path is not None  # the constructor takes an engine or a path
             try:
                 engine = open_engine(self.db_path)
                 if self.demo:
-                    from okrtui import demo
+                    from okrtui import demo  # storage layer, and only for --demo
 
                     demo.load(engine, self.today, self.cfg.fiscal_year_start_month)
             except OkrError as err:
@@ -196,7 +197,7 @@ class OkrApp(App[None], inherit_bindings=False):
                 self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, generation)
                 return
         # The storage layer is imported here, in the worker: the first frame never waits for it.
-        from okrtui import report
+        from okrtui import report  # the storage layer, imported here in the worker
         from okrtui.store import identity, my_id, reading, writing
 
         engine = self._ensure_engine()
@@ -214,8 +215,6 @@ class OkrApp(App[None], inherit_bindings=False):
     def _loaded(self, rep: PeriodReport, me: str, deps: list[DependencyView], reflections: dict[str, str],
                 generation: int) -> None:
         """Post a load's snapshot (from either read path), with the user's team and findings."""
-        from okrtui import lint, views
-
         team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
         my_team = rep.teams.get(team_ids[0]) if team_ids else None  # its mission and vision show on top
         self.post_message(DataLoaded(Snapshot(rep, me, my_team, deps, reflections, lint.check(views.own(rep, me)),
@@ -248,8 +247,6 @@ class OkrApp(App[None], inherit_bindings=False):
         self.exit(return_code=2)
 
     def on_data_loaded(self, message: DataLoaded) -> None:
-        import gc
-
         if message.snapshot.generation != self.generation:
             return  # a load the user has already moved past (`[` then `]`): never shown
         if self.data is None and self.engine is not None and self.engine.dialect.name == "postgresql":
@@ -290,7 +287,7 @@ class OkrApp(App[None], inherit_bindings=False):
             self.call_from_thread(on_done, result)
         data = self.data
         if kr_id is not None and data is not None and self.engine is not None:
-            from okrtui import report
+            from okrtui import report  # loaded already: the engine is open
             from okrtui.store import reading
 
             # The shown snapshot's own period and day: the same bounds as a full load of it.
@@ -302,8 +299,6 @@ class OkrApp(App[None], inherit_bindings=False):
 
     def _refresh_kr(self, kr_id: str, check_ins: list[CheckInView]) -> None:
         """Put one KR's new check-ins into the loaded snapshot and recompute only it and its objective."""
-        from okrtui import lint, views
-
         data = self.data
         if data is None:
             return
@@ -356,14 +351,10 @@ class OkrApp(App[None], inherit_bindings=False):
         self.push_screen(_detail_class()(message.refs, message.index))
 
     def show_guide(self) -> None:
-        from okrtui.screens.coach import GuideDialog  # loaded when first asked for, not at start-up
-
         self.push_screen(GuideDialog())
 
     def action_help(self) -> None:
-        from okrtui.screens.base import FormScreen
-        from okrtui.screens.dialogs import HelpDialog
-        from okrtui.widgets.table import OkrTable
+        from okrtui.screens.dialogs import HelpDialog  # the dialogs load on first use
 
         sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS)))]
         here = self.current_mode

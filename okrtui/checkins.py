@@ -13,6 +13,7 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, now_stamp
 from okrtui.store import check_ins_of_kr_in, find_key_result, identity, touch, writing
 from okrtui.text import plain
+from okrtui.views import fmt_grade, fmt_num
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,6 @@ class Saved:
     replaced: bool = False          # it replaced the same day's check-in
 
     def summary(self) -> str:
-        from okrtui.views import fmt_grade, fmt_num
-
         verb = "replaced today's check-in of" if self.replaced else "checked in"
         return (f"{verb} {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)} → progress "
                 f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from okrtui import lint, periods, schema
+from okrtui import lint, periods, report, schema
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
 from okrtui.report import ensure_period
@@ -43,8 +43,6 @@ def _live(session: Session, model: type[L], ident: str) -> L:
 
 def activation_blockers(session: Session, objective_id: str, span: periods.Span) -> list[str]:
     """Error-level findings of the quality rules that forbid moving an objective to active."""
-    from okrtui import report
-
     # Only the user's own objectives can be activated (checked by the caller): no need for the team's.
     rep = report.build(session, span, span.start, identity(session).id, team=False)
     rep.objectives = [o for o in rep.objectives if o.id == objective_id]

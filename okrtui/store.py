@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, Engine, Row
-from sqlmodel import Session, col, create_engine, select
+from sqlmodel import Session, col, create_engine, func, select
 
 from okrtui import pg
 from okrtui.errors import OkrError
 from okrtui.migrations import LATEST, MIGRATIONS
-from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
+from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Person, Reflection, Team, now_stamp
 from okrtui.text import count
 from okrtui.views import CHECK_IN_COLUMNS
 
@@ -306,10 +306,6 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
 
     Only before this database holds records of its own: they would keep the old origin,
     and no one else may change them."""
-    from sqlmodel import func
-
-    from okrtui.model import Dependency, Reflection, Team
-
     if is_shared(session):
         raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to adopt")
     current = get_meta(session, "identity")

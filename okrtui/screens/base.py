@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -129,14 +129,19 @@ class Dialog(ModalScreen[Any]):
     """A modal dialog with its own footer: its keys are shown, and clickable with a mouse."""
 
     app: OkrApp
+    saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
 
     def on_mount(self) -> None:
+        # Textual calls each class's on_mount along the chain: subclasses never call this one again.
         self.mount(Footer())
-        self.app.warm_storage()  # a dialog may save: the database opens while the user reads or types
+        if self.saves:  # only then: help, coach and guide keep a reading session free of SQLAlchemy
+            self.app.warm_storage()
 
 
 class FormScreen(Dialog):
     """A dialog form: fields in rows, a message under each field, enter (or f2) saves, esc cancels."""
+
+    saves = True
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -186,7 +191,7 @@ class FormScreen(Dialog):
     def submit(self, check: Callable[[dict[str, Any]], Any], raw: dict[str, Any], write: Callable[[Any], Any]) -> None:
         """Check the raw form values (messages under the fields, nothing saved), then write
         `write(values)` in a worker; the form closes with its result, or shows the error."""
-        from okrtui.validate import FormErrors
+        from okrtui.validate import FormErrors  # pydantic: loaded by the first form, not before the first frame
 
         try:
             values = check(raw)

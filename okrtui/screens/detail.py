@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from okrtui import story
 from okrtui.screens.base import OkrScreen
+from okrtui.screens.checkin import CheckinForm
 from okrtui.text import count
 from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
@@ -169,8 +170,6 @@ class DetailScreen(OkrScreen):
             self.refresh_data()
 
     def action_checkin(self) -> None:
-        from okrtui.screens.checkin import CheckinForm
-
         kr, data = self.shown_kr, self.app.data
         if kr is None or data is None:
             self.notify("choose a key result: j / k, or enter on one below", timeout=3)
