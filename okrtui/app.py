@@ -70,7 +70,7 @@ def _detail_class() -> type[DetailScreen]:
     return DetailScreen
 
 
-def _screen_class(mode: str) -> type[OkrScreen]:
+def screen_class(mode: str) -> type[OkrScreen]:
     """A main screen's class, imported on first use: only the first screen loads before the first frame."""
     cls: type[OkrScreen] = getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
     return cls
@@ -84,10 +84,10 @@ class OkrApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = True
     MODES = {
         "objectives": ObjectivesScreen,
-        "checkin": lambda: _screen_class("checkin")(),
-        "review": lambda: _screen_class("review")(),
-        "scoring": lambda: _screen_class("scoring")(),
-        "team": lambda: _screen_class("team")(),
+        "checkin": lambda: screen_class("checkin")(),
+        "review": lambda: screen_class("review")(),
+        "scoring": lambda: screen_class("scoring")(),
+        "team": lambda: screen_class("team")(),
     }
 
     # One source for the footer, the ? help and the palette. The five screens show as one
@@ -359,7 +359,7 @@ class OkrApp(App[None], inherit_bindings=False):
         sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS)))]
         here = self.current_mode
         modes = [here, *[m for m in SCREENS if m != here]]  # the screen you are on first
-        sections += [(SCREENS[m][0], list(keys_of(_screen_class(m).BINDINGS))) for m in modes]
+        sections += [(SCREENS[m][0], list(keys_of(screen_class(m).BINDINGS))) for m in modes]
         sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS))),
                      ("Forms", [Key("enter", "Save", "from any field", "save"), *keys_of(FormScreen.BINDINGS)])]
@@ -375,7 +375,7 @@ class OkrApp(App[None], inherit_bindings=False):
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
         for mode, (title, _) in SCREENS.items():
-            for key in keys_of(_screen_class(mode).BINDINGS):
+            for key in keys_of(screen_class(mode).BINDINGS):
                 yield SystemCommand(f"{title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
 

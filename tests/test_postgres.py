@@ -16,8 +16,7 @@ import pytest
 
 from okrtui import checkins
 from okrtui.store import open_engine
-
-from .conftest import TODAY, write_doc
+from tests.helpers import TODAY, write_doc
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,7 @@ from textual.widgets import Footer
 
 from okrtui.screens.base import Dialog
 from okrtui.widgets.table import OkrTable
-
-from .conftest import make_app, press, settle
+from tests.helpers import make_app, press, settle
 
 DIALOGS = {
     "help": ("question_mark",),

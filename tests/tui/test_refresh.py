@@ -8,8 +8,7 @@ import shutil
 from okrtui import quickread
 from okrtui.config import Config
 from okrtui.store import open_engine
-
-from .conftest import RecordingApp, press, settle
+from tests.helpers import RecordingApp, press, settle
 
 AS_OF = dt.date(2026, 10, 20)  # `okrtui --as-of 2026-10-20` on a demo made on Nov 26
 

@@ -4,38 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from okrtui.screens.base import OkrTable
-
-from .conftest import make_app, press, settle
-
-
-async def keys(pilot, *presses: str) -> None:
-    for key in presses:
-        await press(pilot, key)
-
-
-def at(key: str, *presses: str):
-    """Select a row on the current screen, then press keys."""
-
-    async def run(pilot) -> None:
-        pilot.app.screen.query_one(OkrTable).select_key(key)
-        await settle(pilot)
-        await press(pilot, *presses)
-
-    return run
-
-
-def scene(*steps):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        for step in steps:
-            if callable(step):
-                await step(pilot)
-            else:
-                await press(pilot, step)
-
-    return run
-
+from tests.helpers import at, make_app, scene
 
 SCENES = {
     "objectives": scene(),
