@@ -226,7 +226,8 @@ while True:
 """
 
 
-def test_sync_killed_at_random_moments_leaves_old_or_new_file(tmp_path):
+@pytest.mark.parametrize("trials", [pytest.param(4, id="short"), pytest.param(40, id="long", marks=pytest.mark.slow)])
+def test_sync_killed_at_random_moments_leaves_old_or_new_file(tmp_path, trials):
     import random
 
     rng = random.Random(7)
@@ -243,7 +244,6 @@ def test_sync_killed_at_random_moments_leaves_old_or_new_file(tmp_path):
     scratch.write_bytes(old)
     sync.sync(open_engine(tmp_path / "bob.db"), scratch)
     new = scratch.read_bytes()
-    trials = 20
     for _ in range(trials):
         team.write_bytes(old)
         proc = subprocess.Popen([sys.executable, "-c", KILLED, str(tmp_path / "bob.db"), str(team)],

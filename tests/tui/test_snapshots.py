@@ -25,7 +25,7 @@ SCENES = {
     "score-form": scene("s", at("k:kr-deploys", "enter")),
     "reflections": scene("s", "r"),
     "close-quarter": scene("s", "C"),
-    "team": scene("t"),
+    # the team screen: tests/tui/test_team.py ("team-people" and its other views)
     "team-form": scene("t", "n"),
     # The detail screen, one per KR kind, an objective, and from each list that opens it.
     "detail-increase": scene(at("k:kr-deploys", "enter")),
