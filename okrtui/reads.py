@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from okrtui import periods
 from okrtui.views import (
@@ -102,12 +102,13 @@ def by_name(names: Sequence[str], rows: Iterable[Sequence[Any]], columns: tuple[
     """Rows as tuples in `columns` order, each value taken by its column's name and converted."""
     convert = CONVERT if convert is None else convert
     at = [list(names).index(c) for c in columns]
-    fns = [convert.get(c) for c in columns]
-    if not any(fns) and at == list(range(len(names))):
-        yield from (tuple(row) for row in rows)
-        return
-    for row in rows:
-        yield tuple(row[i] if fn is None else fn(row[i]) for i, fn in zip(at, fns, strict=True))
+    if at == list(range(len(names))) and not any(c in convert for c in columns):
+        return iter(cast(Iterable[tuple[Any, ...]], rows))  # already in order: sqlite3 tuples, SQLAlchemy Rows
+    # One compiled function per query, not a loop per value: 20,000 KRs cost what slicing did.
+    env = {f"f{i}": convert[c] for i, c in enumerate(columns) if c in convert}
+    parts = [f"f{i}(r[{j}])" if f"f{i}" in env else f"r[{j}]" for i, j in enumerate(at)]
+    shape: Callable[[Sequence[Any]], tuple[Any, ...]] = eval(f"lambda r: ({', '.join(parts)},)", env)
+    return map(shape, rows)
 
 
 class _Days(dict[Any, dt.date]):

@@ -84,10 +84,15 @@ def rows(app, model, *where):
     """The app's database rows of `model` matching `where`."""
     from sqlmodel import select
 
-    from okrtui.store import reading
+    from okrtui.store import open_engine, reading
 
-    with reading(app.engine) as session:
-        return session.exec(select(model).where(*where)).all()
+    engine = app.engine or open_engine(app.db_path)  # a path app may not have opened it yet
+    try:
+        with reading(engine) as session:
+            return session.exec(select(model).where(*where)).all()
+    finally:
+        if engine is not app.engine:
+            engine.dispose()
 
 
 # --- the app -------------------------------------------------------------------------------------
@@ -125,6 +130,31 @@ def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_co
     app = RecordingApp(engine, Config(cursor_blink=False), today, native_ansi=sixteen_colours)
     app.animation_level = "none"
     return app
+
+
+def open_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_colours: bool = False):
+    """make_app's app as users get it: handed the SQLite file's path, it reads with okrtui.quickread
+    (no SQLAlchemy) and opens the database only for the first form or save (then app.engine)."""
+    from okrtui import demo
+    from okrtui.config import Config
+    from okrtui.store import open_engine
+
+    path = Path(path)
+    if load_demo and today == TODAY:
+        shutil.copy(demo_template(), path)
+    elif load_demo:
+        engine = open_engine(path)
+        demo.load(engine, today)
+        engine.dispose()
+    app = RecordingApp(path, Config(cursor_blink=False), today, native_ansi=sixteen_colours)
+    app.animation_level = "none"
+    return app
+
+
+def close(app) -> None:
+    """Dispose of the app's engine, if it opened one."""
+    if app.engine is not None:
+        app.engine.dispose()
 
 
 async def settle(pilot) -> None:
@@ -183,7 +213,7 @@ def matches_snapshot(snap_compare, app, size: tuple[int, int], run_before) -> bo
     try:
         return snap_compare(app, terminal_size=size, run_before=run_before)
     finally:
-        app.engine.dispose()
+        close(app)
 
 
 # --- forms ---------------------------------------------------------------------------------------
