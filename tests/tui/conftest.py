@@ -8,8 +8,10 @@ import pytest
 from tests.helpers import (  # noqa: F401  (re-exported)
     TODAY,
     RecordingApp,
+    close,
     make_app,
     matches_snapshot,
+    open_app,
     press,
     pressing,
     settle,
@@ -18,13 +20,16 @@ from tests.helpers import (  # noqa: F401  (re-exported)
 
 @pytest.fixture
 def app(tmp_path):
-    application = make_app(tmp_path / "tui.db")
+    """The demo as users open it: the app gets the file's path, reads it with okrtui.quickread and
+    opens the database for the first form (make_app hands it an open engine: the ORM path)."""
+    application = open_app(tmp_path / "tui.db")
     yield application
-    application.engine.dispose()
+    close(application)
 
 
 @pytest.fixture
 def empty_app(tmp_path):
-    application = make_app(tmp_path / "empty.db", load_demo=False)
+    """A new database file, made by the app as on a user's first start."""
+    application = open_app(tmp_path / "empty.db", load_demo=False)
     yield application
-    application.engine.dispose()
+    close(application)
