@@ -5,18 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pytest
+
 from okrtui import quickread
 from okrtui.config import Config
 from okrtui.store import open_engine
-from tests.helpers import RecordingApp, press, settle
+from tests.helpers import RecordingApp, close, press, settle
 
 AS_OF = dt.date(2026, 10, 20)  # `okrtui --as-of 2026-10-20` on a demo made on Nov 26
 
 
-async def test_a_check_in_under_as_of_shows_what_a_fresh_read_shows(tmp_path, demo_template):
+@pytest.mark.parametrize("users_path", [True, False], ids=["sqlite-file", "engine"])
+async def test_a_check_in_under_as_of_shows_what_a_fresh_read_shows(tmp_path, demo_template, users_path):
+    """Read by quickread then refreshed through the engine (a SQLite user), or all through the engine."""
     path = tmp_path / "asof.db"
     shutil.copy(demo_template, path)
-    app = RecordingApp(open_engine(path), Config(cursor_blink=False), AS_OF, native_ansi=False)
+    app = RecordingApp(path if users_path else open_engine(path), Config(cursor_blink=False), AS_OF,
+                       native_ansi=False)
     app.animation_level = "none"
     try:
         async with app.run_test(size=(100, 30)) as pilot:
@@ -34,4 +39,4 @@ async def test_a_check_in_under_as_of_shows_what_a_fresh_read_shows(tmp_path, de
             assert (shown.progress, shown.grade, shown.stale) == (expected.progress, expected.grade, expected.stale)
             assert app.data.report == fresh.report
     finally:
-        app.engine.dispose()
+        close(app)
