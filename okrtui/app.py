@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import importlib
 import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Console
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,12 +19,15 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
-from okrtui import periods, quickread
+from okrtui import lint, periods, quickread, views
 from okrtui.errors import OkrError
+from okrtui.screens.base import FormScreen, OpenDetail
+from okrtui.screens.coach import GuideDialog
 from okrtui.screens.keys import Key, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
 from okrtui.state import DataLoaded, Snapshot
+from okrtui.widgets.table import OkrTable
 
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from sqlalchemy.engine import Engine
@@ -54,8 +60,6 @@ def _native_ansi() -> bool:
     red converted to the theme's RGB and back came out as bright red and magenta; as ANSI
     they are the terminal's own green, yellow and red. With NO_COLOR, native mode drops
     colour entirely instead of painting in greys that can vanish on a dark background."""
-    from rich.console import Console
-
     system = Console(force_terminal=True).color_system
     return "NO_COLOR" in os.environ or system in ("standard", "windows")
 
@@ -64,15 +68,13 @@ DETAIL_TITLE = "Detail (enter or v on a row)"
 
 
 def _detail_class() -> type[DetailScreen]:
-    from okrtui.screens.detail import DetailScreen
+    from okrtui.screens.detail import DetailScreen  # the detail and its chart load on first use
 
     return DetailScreen
 
 
-def _screen_class(mode: str) -> type[OkrScreen]:
+def screen_class(mode: str) -> type[OkrScreen]:
     """A main screen's class, imported on first use: only the first screen loads before the first frame."""
-    import importlib
-
     cls: type[OkrScreen] = getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
     return cls
 
@@ -85,10 +87,10 @@ class OkrApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = True
     MODES = {
         "objectives": ObjectivesScreen,
-        "checkin": lambda: _screen_class("checkin")(),
-        "review": lambda: _screen_class("review")(),
-        "scoring": lambda: _screen_class("scoring")(),
-        "team": lambda: _screen_class("team")(),
+        "checkin": lambda: screen_class("checkin")(),
+        "review": lambda: screen_class("review")(),
+        "scoring": lambda: screen_class("scoring")(),
+        "team": lambda: screen_class("team")(),
     }
 
     # One source for the footer, the ? help and the palette. The five screens show as one
@@ -161,13 +163,13 @@ class OkrApp(App[None], inherit_bindings=False):
         with self._opening:
             if self.engine is not None or self.open_error is not None:
                 return self.engine
-            from okrtui.store import open_engine
+            from okrtui.store import open_engine  # the storage layer: never before the first frame
 
             assert self.db_path is not None  # the constructor takes an engine or a path
             try:
                 engine = open_engine(self.db_path)
                 if self.demo:
-                    from okrtui import demo
+                    from okrtui import demo  # storage layer, and only for --demo
 
                     demo.load(engine, self.today, self.cfg.fiscal_year_start_month)
             except OkrError as err:
@@ -192,8 +194,6 @@ class OkrApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, span: periods.Span, generation: int) -> None:
-        from okrtui import views
-
         if self.engine is None:
             # Read with the standard library while it can: a reading session (a lead's review)
             # never imports SQLAlchemy; the first form opens the database (warm_storage).
@@ -202,7 +202,7 @@ class OkrApp(App[None], inherit_bindings=False):
                 self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, generation)
                 return
         # The storage layer is imported here, in the worker: the first frame never waits for it.
-        from okrtui import editing, report
+        from okrtui import report  # the storage layer, imported here in the worker
         from okrtui.store import identity, my_id, reading, writing
 
         engine = self._ensure_engine()
@@ -214,17 +214,12 @@ class OkrApp(App[None], inherit_bindings=False):
             with writing(engine) as session:
                 me = identity(session, self.cfg.name, self.cfg.email).id
         with reading(engine) as session:
-            rep = report.build(session, span, self.today, me, team=True, stale_after=self.cfg.stale_after_days)
-            deps = [views.DependencyView(*(getattr(d, c) for c in views.DEPENDENCY_COLUMNS))
-                    for d in editing.dependencies(session)]
-            reflections = editing.reflections(session, me, span.label)
-        self._loaded(rep, me, deps, reflections, generation)
+            read = report.whole(session, span, self.today, me, stale_after=self.cfg.stale_after_days)
+        self._loaded(read.report, me, read.dependencies, read.reflections, generation)
 
     def _loaded(self, rep: PeriodReport, me: str, deps: list[DependencyView], reflections: dict[str, str],
                 generation: int) -> None:
         """Post a load's snapshot (from either read path), with the user's team and findings."""
-        from okrtui import lint, views
-
         team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
         my_team = rep.teams.get(team_ids[0]) if team_ids else None  # its mission and vision show on top
         self.post_message(DataLoaded(Snapshot(rep, me, my_team, deps, reflections, lint.check(views.own(rep, me)),
@@ -294,8 +289,6 @@ class OkrApp(App[None], inherit_bindings=False):
         self.exit(return_code=2)
 
     def on_data_loaded(self, message: DataLoaded) -> None:
-        import gc
-
         if message.snapshot.generation != self.generation:
             return  # a load the user has already moved past (`[` then `]`): never shown
         if self.data is None and self.engine is not None and self.engine.dialect.name == "postgresql":
@@ -336,20 +329,20 @@ class OkrApp(App[None], inherit_bindings=False):
         if on_done is not None:
             # Before the new data arrives: a closing form lets its screen pick the next row first.
             self.call_from_thread(on_done, result)
-        if kr_id is not None and self.data is not None and self.engine is not None:
-            from okrtui import report
+        data = self.data
+        if kr_id is not None and data is not None and self.engine is not None:
+            from okrtui import report  # loaded already: the engine is open
             from okrtui.store import reading
 
+            # The shown snapshot's own period and day: the same bounds as a full load of it.
             with reading(self.engine) as session:
-                check_ins = report.kr_check_ins(session, kr_id, self.span)
+                check_ins = report.kr_check_ins(session, kr_id, data.report.period, data.report.as_of)
             self.call_from_thread(self._refresh_kr, kr_id, check_ins)
         else:
             self.call_from_thread(self.reload)
 
     def _refresh_kr(self, kr_id: str, check_ins: list[CheckInView]) -> None:
         """Put one KR's new check-ins into the loaded snapshot and recompute only it and its objective."""
-        from okrtui import lint, views
-
         data = self.data
         if data is None or data.generation != self.generation:
             # A later load was asked for and failed (an outage) or is still on its way: the snapshot
@@ -401,20 +394,19 @@ class OkrApp(App[None], inherit_bindings=False):
             self.span = periods.shift(label, int(step), self.cfg.fiscal_year_start_month)
         self.reload()
 
-    def show_guide(self) -> None:
-        from okrtui.screens.coach import GuideDialog  # loaded when first asked for, not at start-up
+    def on_open_detail(self, message: OpenDetail) -> None:
+        self.push_screen(_detail_class()(message.refs, message.index))
 
+    def show_guide(self) -> None:
         self.push_screen(GuideDialog())
 
     def action_help(self) -> None:
-        from okrtui.screens.base import FormScreen
-        from okrtui.screens.dialogs import HelpDialog
-        from okrtui.widgets.table import OkrTable
+        from okrtui.screens.dialogs import HelpDialog  # the dialogs load on first use
 
         sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS)))]
         here = self.current_mode
         modes = [here, *[m for m in SCREENS if m != here]]  # the screen you are on first
-        sections += [(SCREENS[m][0], list(keys_of(_screen_class(m).BINDINGS))) for m in modes]
+        sections += [(SCREENS[m][0], list(keys_of(screen_class(m).BINDINGS))) for m in modes]
         sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS))),
                      ("Forms", [Key("enter", "Save", "from any field", "save"), *keys_of(FormScreen.BINDINGS)])]
@@ -430,7 +422,7 @@ class OkrApp(App[None], inherit_bindings=False):
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
         for mode, (title, _) in SCREENS.items():
-            for key in keys_of(_screen_class(mode).BINDINGS):
+            for key in keys_of(screen_class(mode).BINDINGS):
                 yield SystemCommand(f"{title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
 

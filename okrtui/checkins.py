@@ -13,7 +13,7 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, now_stamp
 from okrtui.store import check_ins_of_kr_in, find_key_result, identity, touch, writing
 from okrtui.text import plain
-from okrtui.views import answers
+from okrtui.views import answers, fmt_grade, fmt_num
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,6 @@ class Saved:
     action: str = ""                # "fixed" or "deleted" (--fix / --delete); "" for a new one
 
     def summary(self) -> str:
-        from okrtui.views import fmt_grade, fmt_num
-
         on = f" {self.date}" if self.date else ""
         verb = f"replaced the{on} check-in of" if self.replaced else "checked in"
         if self.action == "fixed":

@@ -1,4 +1,7 @@
-"""The `okrtui` command. Light commands never import Textual: only the TUI path does."""
+"""The `okrtui` command. Light commands never import Textual: only the TUI path does.
+
+Each command imports what it uses inside its own function, so a command's start-up pays only
+for its own modules (`okrtui checkin` never loads the report's, sync's or the TUI's)."""
 
 from __future__ import annotations
 

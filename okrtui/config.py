@@ -29,7 +29,7 @@ def config_path() -> Path:
     env = os.environ.get("OKRTUI_CONFIG")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_config_path
+    from platformdirs import user_config_path  # only without $OKRTUI_CONFIG: start-up cost
 
     return user_config_path(APP) / "config.toml"
 
@@ -39,7 +39,7 @@ def default_db_path() -> Path | str:
     env = os.environ.get("OKRTUI_DB")
     if env:
         return db_target(env)
-    from platformdirs import user_data_path
+    from platformdirs import user_data_path  # only without $OKRTUI_DB: start-up cost
 
     return user_data_path(APP) / "okrtui.db"
 
@@ -67,7 +67,7 @@ def load(path: Path | None = None) -> Config:
 
 
 def from_dict(data: dict[str, Any], where: str = "config") -> Config:
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # pydantic only when a config file exists
 
     from okrtui import schema
 
@@ -84,7 +84,7 @@ def from_dict(data: dict[str, Any], where: str = "config") -> Config:
 def update(path: Path | None = None, **changes: Any) -> Config:
     """Change some settings in config.toml, keeping the user's comments, order and layout
     (tomlkit), written atomically and owner-only. The result is checked like any config."""
-    import tomlkit
+    import tomlkit  # only to write the config
 
     from okrtui.files import write_atomic
 

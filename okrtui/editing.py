@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from okrtui import lint, periods, schema
+from okrtui import lint, periods, report, schema
 from okrtui.domain import readable_id
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
@@ -44,8 +44,6 @@ def _live(session: Session, model: type[L], ident: str) -> L:
 
 def activation_blockers(session: Session, objective_id: str, span: periods.Span) -> list[str]:
     """Error-level findings of the quality rules that forbid moving an objective to active."""
-    from okrtui import report
-
     # Only the user's own objectives can be activated (checked by the caller): no need for the team's.
     rep = report.build(session, span, span.start, identity(session).id, team=False)
     rep.objectives = [o for o in rep.objectives if o.id == objective_id]
@@ -164,7 +162,8 @@ def add_dependency(engine: Engine, from_id: str, to_id: str, note: str) -> str:
 
 
 def dependencies(session: Session) -> list[Dependency]:
-    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))).all())
+    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))
+                             .order_by(col(Dependency.created_at), col(Dependency.id))).all())
 
 
 def set_self_score(engine: Engine, kr_id: str, score: float | None, comment: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -69,3 +70,15 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """Monday .. Sunday of the ISO week holding day."""
     monday = day - dt.timedelta(days=day.weekday())
     return monday, monday + dt.timedelta(days=6)
+
+
+def resolve(label: str | None, today: dt.date, fy_start_month: int,
+            stored: Callable[[str], tuple[dt.date, dt.date] | None]) -> Span | None:
+    """The one period resolver: None is the quarter of today, a YYYY-Qn label a quarter, any other
+    label a custom period looked up by `stored` (its start and end); None when there is none."""
+    if label is None:
+        return quarter_of(today, fy_start_month)
+    if is_quarter_label(label):
+        return quarter(label, fy_start_month)
+    found = stored(label)
+    return None if found is None else Span(found[0], found[1], label)

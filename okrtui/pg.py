@@ -14,26 +14,18 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from okrtui import pglogin, schema
+from okrtui import pglogin, pgsecurity, schema
 from okrtui.errors import OkrError, one_line
 from okrtui.model import now_stamp
+from okrtui.pgsecurity import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident
 
-PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
+__all__ = ["ME_SQL", "PERSON_ROLE", "RECORD_TABLES", "ident"]  # defined beside the rules that use them
+
 # A login a person connects as: Unix and directory logins such as john.smith or Ann-Marie included
 # (always a quoted identifier); p-LOGIN stays a valid record id (at most 64 characters).
 LOGIN_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,61}$")
 
-# Tables whose rows carry id and origin (everything but meta and schema_migration).
-RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
-# The one place a database login maps to a person id: okrtui_me(), which every policy calls and
-# the client asks: the login's row in okrtui_login (okrtui.pglogin, written by `admin add-person`,
-# `--adopt ID` included), else p-LOGIN. Its search_path is pinned, so no caller's path changes what
-# its names mean.
-ME_SQL = ("CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
-          "SET search_path = pg_catalog, {s}, pg_temp AS $$ "
-          "SELECT COALESCE((SELECT m.person_id FROM {s}.okrtui_login m WHERE m.login = current_user), "
-          "'p-' || current_user) $$")
 
 
 def postgres_url(target: str) -> URL:
@@ -71,23 +63,14 @@ def me(conn: Connection) -> str:
     return str(conn.execute(text("SELECT okrtui_me()")).scalar_one())
 
 
-def ident(name: str) -> str:
-    """A name as a quoted SQL identifier, whatever its dots, capitals and dashes."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def secure(conn: Connection, owner: str) -> list[str]:
     """(Re)write functions, grants and policies; idempotent. Returns what it did, for the DBA."""
-    from okrtui import pgsecurity
-
     return pgsecurity.secure(conn, owner)
 
 
 def add_person(engine: Engine, login: str, name: str, email: str, adopt: str | None = None) -> str:
     """A login role and the person it maps to: p-LOGIN, or `adopt` (an existing id, such as the one a
     SQLite database made: docs/postgres.md, moving in). Run as the database owner."""
-    from okrtui import pgsecurity
-
     if not LOGIN_RE.match(login):
         raise OkrError(f"login {login[:70]!r}: use 1-62 of A-Z a-z 0-9 . _ - (not starting with . or -)")
     identity = schema.check(schema.Identity, {"name": name, "email": email})

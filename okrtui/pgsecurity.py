@@ -15,7 +15,27 @@ from sqlalchemy.engine import Connection, Engine
 
 from okrtui import pglive, pglogin
 from okrtui.errors import OkrError, one_line
-from okrtui.pg import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident
+
+PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
+
+# Tables whose rows carry id and origin (everything but meta and schema_migration).
+RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
+
+# The one place a database login maps to a person id: okrtui_me(), which every policy calls and
+# the client asks: the login's row in okrtui_login (okrtui.pglogin, written by `admin add-person`,
+# `--adopt ID` included), else p-LOGIN. Its search_path is pinned, so no caller's path changes what
+# its names mean.
+ME_SQL = ("CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
+          "SET search_path = pg_catalog, {s}, pg_temp AS $$ "
+          "SELECT COALESCE((SELECT m.person_id FROM {s}.okrtui_login m WHERE m.login = current_user), "
+          "'p-' || current_user) $$")
+
+
+def ident(name: str) -> str:
+    """A name as a quoted SQL identifier, whatever its dots, capitals and dashes."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 
 # Never changed by anyone once written: a record's identity, maker and birth, and what a record
 # belongs to or was made by. Every other column (a later migration's too) is its maker's data.

@@ -2,8 +2,8 @@
 
 SQLAlchemy and SQLModel take 0.4–0.8 s to import on a small machine, longer than reading
 and scoring a whole period. For a SQLite database already at the current schema this
-module reads the same rows as okrtui.store (the same columns, filters and order) and
-hands them to `views.assemble`, the one place rows become numbers. It never writes and
+module runs okrtui.reads' queries through sqlite3, the same SQL the ORM path (okrtui.report)
+runs through SQLAlchemy, and `views.assemble` turns the rows into numbers for both. It never writes and
 never creates: anything it does not expect (no file, another schema version, no identity
 yet, a PostgreSQL URL, an unreadable file) returns None, and the caller takes the ORM path,
 which migrates, creates or reports the problem as before. Tests compare both paths.
@@ -13,53 +13,31 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib.util
+import re
 import sqlite3
 import threading
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okrtui import periods
-from okrtui.views import (
-    CHECK_IN_COLUMNS,
-    DEPENDENCY_COLUMNS,
-    KR_COLUMNS,
-    OBJECTIVE_COLUMNS,
-    TEAM_COLUMNS,
-    DependencyView,
-    PeriodReport,
-    TeamView,
-    assemble,
-    by_kr,
-)
+from okrtui import reads
+from okrtui.reads import Read
 
-# okrtui.migrations.LATEST, which cannot be imported without SQLAlchemy; a test keeps them equal.
-SCHEMA = 4
+__all__ = ["SCHEMA", "Prefetch", "Read", "read"]
 
 
-@dataclass
-class Read:
-    span: periods.Span
-    me: str
-    report: PeriodReport
-    dependencies: list[DependencyView]
-    reflections: dict[str, str]
+def _latest_migration() -> int:
+    """okrtui.migrations.LATEST, from the migration modules' file names: importing the package
+    would import SQLAlchemy (tests/test_quickread.py keeps the two equal)."""
+    spec = importlib.util.find_spec("okrtui.migrations")
+    assert spec is not None and spec.submodule_search_locations
+    found = [int(m.group(1)) for where in spec.submodule_search_locations for f in Path(where).iterdir()
+             if (m := re.fullmatch(r"m(\d{3})_\w+\.py", f.name))]
+    return max(found)
 
 
-def _cols(table: str, names: tuple[str, ...]) -> str:
-    return ", ".join(f"{table}.{name}" for name in names)
-
-
-_LIVE = "o.period_id = ? AND o.deleted = 0"
-
-
-def _date(value: Any) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
+SCHEMA = _latest_migration()
 
 
 def read(target: str | Path, label: str | None, today: dt.date, as_of: dt.date | None = None, *,
@@ -84,6 +62,15 @@ def read(target: str | Path, label: str | None, today: dt.date, as_of: dt.date |
             gc.enable()
 
 
+def runner(conn: sqlite3.Connection) -> reads.Run:
+    """okrtui.reads' queries through sqlite3: dates go in as the ISO text SQLite stores."""
+    def run(sql: str, params: dict[str, Any]) -> tuple[list[str], sqlite3.Cursor]:
+        cur = conn.execute(sql, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()})
+        return [d[0] for d in cur.description], cur
+
+    return run
+
+
 def _read(conn: sqlite3.Connection, label: str | None, today: dt.date, as_of: dt.date, team: bool,
           fy_month: int, stale_after: int, notes: bool) -> Read | None:
     (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migration").fetchone()
@@ -91,55 +78,11 @@ def _read(conn: sqlite3.Connection, label: str | None, today: dt.date, as_of: dt
     if version != SCHEMA or identity is None or not identity[0]:
         return None  # to migrate, or a new database: the ORM path does it
     me: str = identity[0]
-    span = _span(conn, label, today, fy_month)
+    run = runner(conn)
+    span = reads.span(run, label, today, fy_month)
     if span is None:
-        return None
-    where, args = _LIVE, [span.label]
-    if not team:
-        where, args = f"{where} AND o.origin = ?", [span.label, me]
-    objectives = [(*row[:-1], _date(row[-1])) for row in conn.execute(
-        f"SELECT {_cols('o', OBJECTIVE_COLUMNS)} FROM objective o WHERE {where} ORDER BY o.position, o.id", args)]
-    kr_rows = conn.execute(
-        f"SELECT {_cols('k', KR_COLUMNS)} FROM key_result k JOIN objective o ON k.objective_id = o.id "
-        f"WHERE {where} AND k.deleted = 0 ORDER BY k.objective_id, k.position, k.id", args)
-    key_results = [(*row[:6], *map(_float, row[6:10]), float(row[10]), _float(row[11]), *row[12:]) for row in kr_rows]
-    last_day = min(span.end, as_of)
-    columns = _cols("c", CHECK_IN_COLUMNS) if notes else "c.kr_id, '', c.date, c.value, c.confidence, ''"
-    check_ins = conn.execute(
-        f"SELECT {columns} FROM check_in c JOIN key_result k ON c.kr_id = k.id "
-        f"JOIN objective o ON k.objective_id = o.id WHERE {where} AND k.deleted = 0 AND c.deleted = 0 "
-        "AND c.date >= ? AND c.date <= ? ORDER BY c.kr_id, c.date, c.created_at, c.id",
-        [*args, span.start.isoformat(), last_day.isoformat()])
-    people = {pid: name or pid for pid, name in conn.execute("SELECT id, name FROM person")}
-    teams = {row[0]: TeamView(*row) for row in conn.execute(
-        f"SELECT {', '.join(TEAM_COLUMNS)} FROM team WHERE deleted = 0")}
-    report = assemble(span, as_of, objectives, key_results, by_kr(check_ins, _Days().__getitem__), people, teams,
-                      stale_after)
-    dependencies = [DependencyView(*row) for row in conn.execute(
-        f"SELECT {', '.join(DEPENDENCY_COLUMNS)} FROM dependency WHERE deleted = 0")]
-    reflections = dict(conn.execute(
-        "SELECT question, answer FROM reflection WHERE person_id = ? AND period_id = ? AND deleted = 0",
-        [me, span.label]).fetchall())
-    return Read(span, me, report, dependencies, reflections)
-
-
-class _Days(dict[str, dt.date]):
-    """ISO text → date, each day parsed once: a quarter has 92 days, a company 10^5 check-ins."""
-
-    def __missing__(self, key: str) -> dt.date:
-        day = self[key] = dt.date.fromisoformat(key)
-        return day
-
-
-def _span(conn: sqlite3.Connection, label: str | None, today: dt.date, fy_month: int) -> periods.Span | None:
-    if label is None:
-        return periods.quarter_of(today, fy_month)
-    if periods.is_quarter_label(label):
-        return periods.quarter(label, fy_month)
-    row = conn.execute('SELECT start, "end" FROM period WHERE id = ? AND deleted = 0', [label]).fetchone()
-    if row is None:
         return None  # the ORM path says "unknown period"
-    return periods.Span(dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1]), label)
+    return reads.whole(run, span, as_of, me, team=team, stale_after=stale_after, notes=notes)
 
 
 class Prefetch:

@@ -1,28 +1,40 @@
-"""Filling the period views from the database: the one place rows turn into scores."""
+"""Filling the period views through SQLAlchemy: okrtui.reads' queries on a session's connection."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Date, bindparam, text
+from sqlalchemy.engine import Result
+from sqlmodel import Session
 
-from okrtui import periods, views
+from okrtui import periods, reads
 from okrtui.errors import OkrError
-from okrtui.model import Period, Person, Team
-from okrtui.store import check_ins_in, key_results_in, objectives_in
+from okrtui.model import Period
 from okrtui.views import CheckInView, PeriodReport
+
+
+def runner(session: Session) -> reads.Run:
+    """okrtui.reads' SQL through text() on the session's connection (SQLite or PostgreSQL): dates
+    are bound as dates, so each dialect gets its own form of them."""
+    conn = session.connection()
+
+    def run(sql: str, params: dict[str, Any]) -> tuple[Sequence[str], Result[Any]]:
+        query = text(sql).bindparams(*[bindparam(k, type_=Date) for k, v in params.items() if isinstance(v, dt.date)])
+        result = conn.execute(query, params)
+        return list(result.keys()), result
+
+    return run
 
 
 def resolve_period(session: Session, label: str | None, today: dt.date, fy_month: int = 1) -> periods.Span:
     """A quarter label, a custom period stored in the database, or the quarter holding today."""
-    if label is None:
-        return periods.quarter_of(today, fy_month)
-    if periods.is_quarter_label(label):
-        return periods.quarter(label, fy_month)
-    row = session.get(Period, label)
-    if row is None or row.deleted:
+    span = reads.span(runner(session), label, today, fy_month)
+    if span is None:
         raise OkrError(f"unknown period {label!r} (expected a label like 2026-Q4 or a custom period's id)")
-    return periods.Span(row.start, row.end, row.id)
+    return span
 
 
 def ensure_period(session: Session, span: periods.Span, origin: str) -> Period:
@@ -45,21 +57,14 @@ def build(
     stale_after: int = 7,
 ) -> PeriodReport:
     """Every objective of the period (own ones only unless team) with its numbers."""
-    origin = None if team else me
-    # Only what was known on as_of counts (okr-method.md): later check-ins are not read at all.
-    last_day = min(span.end, as_of)
-    people = {pid: name or pid for pid, name in session.execute(select(Person.id, Person.name)).all()}
-    teams = {t.id: views.TeamView(*(getattr(t, c) for c in views.TEAM_COLUMNS))
-             for t in session.exec(select(Team).where(col(Team.deleted).is_(False))).all()}
-    return views.assemble(span, as_of, objectives_in(session, span.label, origin),
-                          key_results_in(session, span.label, origin),
-                          views.by_kr(check_ins_in(session, span.label, span.start, last_day, origin)), people, teams,
-                          stale_after)
+    return reads.period(runner(session), span, as_of, me, team=team, stale_after=stale_after)
 
 
-def kr_check_ins(session: Session, kr_id: str, span: periods.Span) -> list[CheckInView]:
-    """One KR's live check-ins in the period, oldest first: what a save changes."""
-    from okrtui.store import check_ins_of_kr_in
+def whole(session: Session, span: periods.Span, as_of: dt.date, me: str, stale_after: int = 7) -> reads.Read:
+    """What the TUI shows: the team's period, the dependencies and my reflections (as quickread reads them)."""
+    return reads.whole(runner(session), span, as_of, me, team=True, stale_after=stale_after)
 
-    return [CheckInView(c.id, date=c.date, value=c.value, confidence=c.confidence, note=c.note)
-            for c in check_ins_of_kr_in(session, kr_id, span.start, span.end)]
+
+def kr_check_ins(session: Session, kr_id: str, span: periods.Span, as_of: dt.date) -> list[CheckInView]:
+    """One KR's live check-ins in the period up to as_of, oldest first: what a save changes."""
+    return reads.kr_check_ins(runner(session), kr_id, span, as_of)

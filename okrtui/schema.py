@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from okrtui.domain import ID_RE, KIND_FIELDS, KIND_NAMES, VALUE_KINDS, Kind, Level, Status, Visibility
 from okrtui.errors import OkrError
+from okrtui.periods import parse_date
 from okrtui.scoring import Spec
 
 __all__ = ["ID_RE", "KIND_FIELDS", "KIND_NAMES", "VALUE_KINDS", "Kind", "Level", "Status", "Visibility"]
@@ -114,8 +115,6 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str):
-        from okrtui.periods import parse_date
-
         try:
             return parse_date(value)
         except ValueError:

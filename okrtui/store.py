@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, exc, text
-from sqlalchemy.engine import Connection, Engine, Result, Row
-from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, create_engine, select
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlmodel import Session, col, create_engine, func, select
 
 from okrtui import pg
 from okrtui.errors import OkrError
 from okrtui.migrations import LATEST, MIGRATIONS
-from okrtui.model import CheckIn, KeyResult, Meta, Objective, Person, now_stamp
+from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Person, Reflection, Team, now_stamp
 from okrtui.text import count
-from okrtui.views import CHECK_IN_COLUMNS, KR_COLUMNS, OBJECTIVE_COLUMNS
+from okrtui.views import CHECK_IN_COLUMNS
 
 if TYPE_CHECKING:
     from okrtui import signing
@@ -454,10 +453,6 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
 
     Only before this database holds records of its own: they would keep the old origin,
     and no one else may change them."""
-    from sqlmodel import func
-
-    from okrtui.model import Dependency, Reflection, Team
-
     if is_shared(session):
         raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to adopt")
     current = get_meta(session, "identity")
@@ -533,48 +528,8 @@ def _short(title: str, width: int = 30) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-# The period queries below run through Core (session.connection()), not the ORM:
-# plain tuples, no result processing per entity. That is most of a 10,000-KR load.
-
-
-def _live_objectives(period_id: str, origin: str | None) -> list[ColumnElement[bool]]:
-    where = [col(Objective.period_id) == period_id, col(Objective.deleted).is_(False)]
-    if origin is not None:
-        where.append(col(Objective.origin) == origin)
-    return where
-
-
-def objectives_in(session: Session, period_id: str, origin: str | None = None) -> Sequence[Row[Any]]:
-    """The period's live objectives as column tuples (OBJECTIVE_COLUMNS): no ORM objects to build."""
-    cols = [getattr(Objective, c) for c in OBJECTIVE_COLUMNS]
-    return session.connection().execute(
-        select(*cols).where(*_live_objectives(period_id, origin)).order_by(Objective.position, Objective.id)
-    ).all()
-
-
-def key_results_in(session: Session, period_id: str, origin: str | None = None) -> Sequence[Row[Any]]:
-    # Joined by period, not by an IN list: a company's KRs outgrow SQLite's bound-variable limit.
-    cols = [getattr(KeyResult, c) for c in KR_COLUMNS]
-    return session.connection().execute(
-        select(*cols)
-        .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
-        .where(*_live_objectives(period_id, origin), col(KeyResult.deleted).is_(False))
-        .order_by(KeyResult.objective_id, KeyResult.position, KeyResult.id)
-    ).all()
-
-
-def check_ins_in(session: Session, period_id: str, start: dt.date, end: dt.date,
-                 origin: str | None = None) -> Result[Any]:
-    """Live check-ins dated in [start, end] of the period's live KRs, as CHECK_IN_COLUMNS tuples, streamed."""
-    cols = [getattr(CheckIn, c) for c in CHECK_IN_COLUMNS]
-    return session.connection().execute(
-        select(*cols)
-        .join(KeyResult, col(CheckIn.kr_id) == col(KeyResult.id))
-        .join(Objective, col(KeyResult.objective_id) == col(Objective.id))
-        .where(*_live_objectives(period_id, origin), col(KeyResult.deleted).is_(False), col(CheckIn.deleted).is_(False))
-        .where(CheckIn.date >= start, CheckIn.date <= end)
-        .order_by(CheckIn.kr_id, CheckIn.date, CheckIn.created_at, CheckIn.id)
-    )  # streamed: the rows are never all held at once beside the views
+# The period's reads live in okrtui.reads (one definition for both read paths); this one
+# serves the check-in service's plausibility check.
 
 
 def check_ins_of_kr_in(session: Session, kr_id: str, start: dt.date, end: dt.date) -> Sequence[Row[Any]]:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-TODAY = dt.date(2026, 11, 26)
+from tests import helpers
+from tests.helpers import TODAY, run_subprocess, write_doc  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(autouse=True)
@@ -39,16 +37,9 @@ def engine(db):
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
+def demo_template() -> Path:
     """The demo as of TODAY, built once: read it, or copy it (demo_db) to change it."""
-    from okrtui import demo
-    from okrtui.store import open_engine
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    eng = open_engine(path)
-    demo.load(eng, TODAY)
-    eng.dispose()  # checkpoints the WAL: the file alone holds everything
-    return path
+    return helpers.demo_template()
 
 
 @pytest.fixture
@@ -89,14 +80,3 @@ def cli(capsys):
         return Result(code, captured.out, captured.err)
 
     return run
-
-
-def run_subprocess(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "okrtui", *args], capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
-
-
-def write_doc(path: Path, doc) -> Path:
-    path.write_text(doc if isinstance(doc, str) else json.dumps(doc))
-    return path

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .conftest import run_subprocess, write_doc
+from tests.helpers import run_subprocess, write_doc
 
 
 def kinds_doc() -> dict:
@@ -134,7 +134,7 @@ def test_checkin_by_prefix_then_report_shows_it(cli, kinds_db):
     ],
 )
 def test_checkin_bad_input_is_one_line_exit_2_nothing_written(cli, kinds_db, args, phrase):
-    from .test_interchange import digest
+    from tests.helpers import digest
 
     before = digest(kinds_db)
     result = cli("--db", kinds_db, "checkin", *args)

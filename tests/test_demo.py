@@ -3,8 +3,7 @@ import pytest
 from okrtui import demo, report
 from okrtui.errors import OkrError
 from okrtui.store import open_engine, reading
-
-from .conftest import TODAY
+from tests.helpers import TODAY
 
 
 def test_demo_covers_every_kind_two_quarters_stale_and_behind(demo_db):

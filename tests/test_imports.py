@@ -52,13 +52,14 @@ def heavy():
 async def main():
     app = OkrApp(Path(sys.argv[1]), Config(cursor_blink=False), dt.date(2026, 11, 26))
     async with app.run_test() as pilot:
-        for key in ('', 't', 'w', 's', 'c', 'bracketleft', 'bracketright'):
+        keys = ('', 't', 'w', 's', 'c', 'bracketleft', 'bracketright', 'o', 'question_mark', 'escape', 'l', 'escape')
+        for key in keys:  # every screen, the keys help and the coach: reading, no form
             if key:
                 await pilot.press(key)
             await app.workers.wait_for_complete()
             await pilot.pause()
         print('READING', bool(app.data and app.data.report.objectives), heavy(), flush=True)
-        await pilot.press('enter')  # the check-in form: the database opens while the user types
+        await pilot.press('c', 'enter')  # the check-in form: the database opens while the user types
         await app.workers.wait_for_complete()
         await pilot.pause()
         print('FORM', app.engine is not None, heavy(), flush=True)

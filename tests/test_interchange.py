@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from okrtui import interchange
 from okrtui.errors import OkrError
 from okrtui.store import open_engine
-
-from .conftest import write_doc
+from tests.helpers import write_doc
 
 
 def valid_doc() -> dict:

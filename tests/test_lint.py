@@ -98,7 +98,7 @@ def test_lint_command_on_demo(cli, demo_db):
 
 
 def test_lint_exit_1_on_errors(cli, db, tmp_path):
-    from .conftest import write_doc
+    from tests.helpers import write_doc
 
     doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Be better", "period": "2026-Q4"}]}
     cli("--db", db, "import", write_doc(tmp_path / "d.json", doc))

@@ -16,8 +16,10 @@ import pytest
 
 from okrtui import checkins
 from okrtui.store import open_engine
+from tests.helpers import TODAY, write_doc
 
-from .conftest import TODAY, write_doc
+# Under xdist (the README's -n auto --dist loadgroup) these run on one worker: one server starts.
+pytestmark = pytest.mark.xdist_group("postgres")
 
 
 @pytest.fixture(scope="session")

@@ -148,7 +148,7 @@ def _crash_trials(tmp_path: Path, trials: int) -> None:
 
 
 def test_sigkill_during_saves_imports_and_syncs(tmp_path):
-    _crash_trials(tmp_path, 200)
+    _crash_trials(tmp_path, 24)  # each start of the cycle of operations six times; -m slow runs 2,000
 
 
 @pytest.mark.slow
@@ -206,7 +206,7 @@ def test_writers_at_once_never_see_database_is_locked(tmp_path):
 
 
 async def test_the_tui_waits_for_a_writer_instead_of_failing(tmp_path):
-    from tests.tui.conftest import make_app, press, settle
+    from tests.helpers import make_app, press, settle
 
     app = make_app(tmp_path / "tui.db")
     holder = sqlite3.connect(tmp_path / "tui.db", isolation_level=None, check_same_thread=False)
@@ -278,7 +278,7 @@ sys.exit(main(sys.argv[2:]))
 
 
 def test_a_full_disk_during_sync_leaves_the_old_team_file(tmp_path):
-    from tests.test_sync import person_db
+    from tests.helpers import person_db
 
     ann = person_db(tmp_path, "ann", objectives=200)  # a team file well over the 64 KiB limit below
     team = tmp_path / "team.jsonl"

@@ -14,25 +14,11 @@ from sqlmodel import select
 
 from okrtui import checkins, interchange, sync
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Objective, Person
-from okrtui.store import adopt_file, export_identity, open_engine, reading, set_meta, writing
+from okrtui.model import CheckIn, Objective
+from okrtui.store import adopt_file, export_identity, open_engine, reading, writing
+from tests.helpers import person_db
 
 DAY = dt.date(2026, 11, 20)
-
-
-def person_db(tmp_path, name: str, objectives: int = 1):
-    """A database whose identity is p-NAME, with its own objective and KR."""
-    eng = open_engine(tmp_path / f"{name}.db")
-    with writing(eng) as session:
-        set_meta(session, "identity", f"p-{name}")
-        session.add(Person(id=f"p-{name}", name=name.title(), origin=f"p-{name}"))
-    doc = {"format": "okrtui/1", "objectives": [
-        {"id": f"o-{name}-{i}", "title": f"{name} objective {i}", "period": "2026-Q4", "owner": f"p-{name}",
-         "key_results": [{"id": f"kr-{name}-{i}", "title": f"{name} result", "kind": "increase", "start": 0,
-                          "target": 100}]}
-        for i in range(objectives)]}
-    interchange.import_document(eng, doc)
-    return eng
 
 
 def team_state(eng):
@@ -243,7 +229,8 @@ while True:
 """
 
 
-def test_sync_killed_at_random_moments_leaves_old_or_new_file(tmp_path):
+@pytest.mark.parametrize("trials", [pytest.param(4, id="short"), pytest.param(40, id="long", marks=pytest.mark.slow)])
+def test_sync_killed_at_random_moments_leaves_old_or_new_file(tmp_path, trials):
     import random
 
     rng = random.Random(7)
@@ -260,7 +247,6 @@ def test_sync_killed_at_random_moments_leaves_old_or_new_file(tmp_path):
     scratch.write_bytes(old)
     sync.sync(open_engine(tmp_path / "bob.db"), scratch)
     new = scratch.read_bytes()
-    trials = 20
     for _ in range(trials):
         team.write_bytes(old)
         proc = subprocess.Popen([sys.executable, "-c", KILLED, str(tmp_path / "bob.db"), str(team)],

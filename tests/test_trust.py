@@ -13,8 +13,7 @@ from okrtui import checkins, interchange, sync
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Person
 from okrtui.store import get_meta, open_engine, reading
-
-from .conftest import TODAY, write_doc
+from tests.helpers import TODAY, write_doc
 
 DAY = dt.date(2026, 11, 20)
 STAMP = "2026-11-20T09:00:00.000000Z"

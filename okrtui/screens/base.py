@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select, Static
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from okrtui.app import OkrApp
     from okrtui.errors import OkrError
     from okrtui.state import Snapshot
+
+
+class OpenDetail(Message):
+    """Open the detail screen on refs[index], stepping through refs (`o:ID` or `k:ID` keys)."""
+
+    def __init__(self, refs: list[str], index: int) -> None:
+        super().__init__()
+        self.refs, self.index = refs, index
 
 
 class OkrScreen(Screen[None]):
@@ -73,11 +82,21 @@ class OkrScreen(Screen[None]):
         """Draw data; each screen overrides."""
 
     def action_detail(self) -> None:
-        """The story of the row under the cursor (the detail screen loads on first use)."""
-        from okrtui.screens.detail import open_detail
-
+        """The story of the row under the cursor, with the list's rows of its kind to step through
+        (`o:` or `k:` keys; detail_prefix makes bare ids into keys). The App opens the detail
+        screen: it builds on this module, so this one never imports it."""
         table = self.focused if isinstance(self.focused, OkrTable) else self.query(OkrTable).first()
-        open_detail(self, table, self.detail_prefix)
+        key = table.current_key
+        if key is None:
+            return
+        key = self.detail_prefix + key
+        kind = key.split(":", 1)[0]
+        if kind not in ("o", "k"):
+            self.notify("choose an objective or a key result", timeout=2)
+            return
+        refs = [self.detail_prefix + table.key_at(i) for i in range(table.row_count)]
+        refs = [r for r in refs if r.startswith(kind + ":")]
+        self.post_message(OpenDetail(refs, refs.index(key)))
 
     detail_prefix = ""  # what makes a row key `k:ID` (the check-in list keys rows by bare KR id)
 
@@ -114,14 +133,19 @@ class Dialog(ModalScreen[Any]):
     """A modal dialog with its own footer: its keys are shown, and clickable with a mouse."""
 
     app: OkrApp
+    saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
 
     def on_mount(self) -> None:
+        # Textual calls each class's on_mount along the chain: subclasses never call this one again.
         self.mount(Footer())
-        self.app.warm_storage()  # a dialog may save: the database opens while the user reads or types
+        if self.saves:  # only then: help, coach and guide keep a reading session free of SQLAlchemy
+            self.app.warm_storage()
 
 
 class FormScreen(Dialog):
     """A dialog form: fields in rows, a message under each field, enter (or f2) saves, esc cancels."""
+
+    saves = True
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -209,7 +233,7 @@ class FormScreen(Dialog):
     def submit(self, check: Callable[[dict[str, Any]], Any], raw: dict[str, Any], write: Callable[[Any], Any]) -> None:
         """Check the raw form values (messages under the fields, nothing saved), then write
         `write(values)` in a worker; the form closes with its result, or shows the error."""
-        from okrtui.validate import FormErrors
+        from okrtui.validate import FormErrors  # pydantic: loaded by the first form, not before the first frame
 
         try:
             values = check(raw)

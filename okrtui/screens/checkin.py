@@ -14,6 +14,7 @@ from textual.widgets.input import Selection
 
 from okrtui import periods, schema, scoring, validate
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen
+from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.state import Snapshot
 from okrtui.text import plain
 from okrtui.views import CheckInView, KRView, find, fmt_grade, fmt_num, kr_target_text, round_of
@@ -151,7 +152,6 @@ class CheckinForm(FormScreen):
         return f"baseline · measure{unit}"
 
     def on_mount(self) -> None:
-        super().on_mount()
         value = self.query_one("#in-value", Input)
         self.set_focus(value)  # now, not after keys already queued (Widget.focus waits for them)
         value.selection = Selection(0, len(value.value))  # typing replaces the last value
@@ -206,8 +206,6 @@ class CheckinForm(FormScreen):
         if why is None:
             self._store(value, conf, note, day)
             return
-        from okrtui.screens.dialogs import ConfirmDialog
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self._store(value, conf, note, day)
@@ -287,8 +285,6 @@ class HistoryDialog(Dialog):
             self.app.push_screen(CheckinForm(kr, self.app.today, c), lambda _: self.fill())
 
     def action_delete(self) -> None:
-        from okrtui.screens.dialogs import ConfirmDialog
-
         c = self._current()
         if c is None:
             return

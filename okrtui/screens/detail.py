@@ -9,11 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Static
 
 from okrtui import story
 from okrtui.screens.base import OkrScreen
+from okrtui.screens.checkin import CheckinForm
 from okrtui.text import count
 from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
@@ -170,8 +170,6 @@ class DetailScreen(OkrScreen):
             self.refresh_data()
 
     def action_checkin(self) -> None:
-        from okrtui.screens.checkin import CheckinForm
-
         kr, data = self.shown_kr, self.app.data
         if kr is None or data is None:
             self.notify("choose a key result: j / k, or enter on one below", timeout=3)
@@ -195,18 +193,3 @@ class DetailScreen(OkrScreen):
         refs = [k for k in keys if k.startswith("k:")]
         self.app.push_screen(DetailScreen(refs, refs.index(event.key)))
 
-
-def open_detail(screen: Screen[None], table: OkrTable, prefix: str = "") -> None:
-    """Open the row under the cursor (`o:` or `k:` key; `prefix` makes bare ids into keys), with
-    the list's rows of the same kind to step through."""
-    key = table.current_key
-    if key is None:
-        return
-    key = prefix + key
-    kind = key.split(":", 1)[0]
-    if kind not in ("o", "k"):
-        screen.notify("choose an objective or a key result", timeout=2)
-        return
-    refs = [prefix + table.key_at(i) for i in range(table.row_count)]
-    refs = [r for r in refs if r.startswith(kind + ":")]
-    screen.app.push_screen(DetailScreen(refs, refs.index(key)))

@@ -80,7 +80,6 @@ class HelpDialog(Dialog):
             yield Static(Text("↑ ↓ pgup pgdn scroll   g: how to write good OKRs   esc closes", style="dim"))
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#help-body").focus()
 
     def action_close(self) -> None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
-from okrtui import validate
+from okrtui import lint, schema, validate
 from okrtui.domain import KINDS, LEVELS, STATUSES, VISIBILITIES
 from okrtui.screens.base import FormScreen
 from okrtui.text import plain
@@ -70,7 +70,6 @@ class ObjectiveForm(FormScreen):
                          classes="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#in-title", Input).focus()
         self._hint(self.query_one("#in-title", Input).value)
 
@@ -79,8 +78,6 @@ class ObjectiveForm(FormScreen):
             self._hint(event.value)
 
     def _hint(self, title: str) -> None:
-        from okrtui import lint
-
         hints = []
         if lint.quantitative(title):
             hints.append("Numbers belong in key results: keep the objective qualitative.")
@@ -144,7 +141,6 @@ class KeyResultForm(FormScreen):
                          classes="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show_kind(self.value_of("kind"))
         self._owner_hint()
         self.query_one("#in-title", Input).focus()
@@ -162,8 +158,6 @@ class KeyResultForm(FormScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "in-title":
-            from okrtui import lint
-
             hint = "Describe the result, not the task that gets you there." if lint.task_like(event.value) else ""
             self.query_one("#hint-title", Static).update(Text(hint, style="italic yellow"))
 
@@ -199,7 +193,6 @@ class DependencyForm(FormScreen):
                          classes="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#in-to_id", Select).focus()
 
     def action_save(self) -> None:
@@ -234,7 +227,6 @@ class TeamForm(FormScreen):
             yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#in-id" if self.team is None else "#in-name", Input).focus()
 
     def action_save(self) -> None:
@@ -245,6 +237,4 @@ class TeamForm(FormScreen):
 
 
 def _check_team(raw: dict[str, Any]) -> dict[str, Any]:
-    from okrtui import schema
-
     return schema.check_fields(schema.TeamData, raw).model_dump()  # messages under the fields

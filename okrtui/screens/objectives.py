@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from okrtui.screens.base import OkrScreen
-from okrtui.screens.coach import LEVEL_MARK
+from okrtui.screens.coach import LEVEL_MARK, CoachDialog, drafting_summary
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, find, kr_target_text
@@ -113,7 +113,7 @@ class ObjectivesScreen(OkrScreen):
     # --- actions -----------------------------------------------------------------------------
 
     def action_new(self) -> None:
-        from okrtui.screens.dialogs import ChoiceDialog
+        from okrtui.screens.dialogs import ChoiceDialog  # forms and dialogs load on first use
 
         _, obj, _ = self.selected()
         if obj is None or self.data is None or obj.origin != self.data.me:
@@ -133,14 +133,14 @@ class ObjectivesScreen(OkrScreen):
         return [o for o in self.loaded.report.objectives if o.level in ("company", "team")]
 
     def _new_objective(self) -> None:
-        from okrtui.screens.forms import ObjectiveForm
+        from okrtui.screens.forms import ObjectiveForm  # forms and dialogs load on first use
 
         if self.data is None:
             return
         self.app.push_screen(ObjectiveForm(None, self._parents(), self.data.report.teams), self._after_save)
 
     def _edit_kr(self, kr: KRView | None, objective_id: str) -> None:
-        from okrtui.screens.forms import KeyResultForm
+        from okrtui.screens.forms import KeyResultForm  # forms and dialogs load on first use
 
         data = self.loaded
         mine = [o for o in data.report.objectives if o.origin == data.me]
@@ -151,7 +151,7 @@ class ObjectivesScreen(OkrScreen):
             self.notify("saved", timeout=2)
 
     def action_edit(self) -> None:
-        from okrtui.screens.forms import ObjectiveForm
+        from okrtui.screens.forms import ObjectiveForm  # forms and dialogs load on first use
 
         kind, obj, kr = self.selected()
         if obj is None:
@@ -162,7 +162,7 @@ class ObjectivesScreen(OkrScreen):
             self._edit_kr(kr, obj.id)
 
     def action_delete(self) -> None:
-        from okrtui.screens.dialogs import ConfirmDialog
+        from okrtui.screens.dialogs import ConfirmDialog  # forms and dialogs load on first use
 
         kind, obj, kr = self.selected()
         record = kr if kind == "k" else obj
@@ -202,7 +202,7 @@ class ObjectivesScreen(OkrScreen):
         app.save(lambda: app.services.move("key_result" if kind == "k" else "objective", ident, step))
 
     def action_dependency(self) -> None:
-        from okrtui.screens.forms import DependencyForm
+        from okrtui.screens.forms import DependencyForm  # forms and dialogs load on first use
 
         kind, obj, kr = self.selected()
         source = kr if kind == "k" else obj
@@ -216,8 +216,6 @@ class ObjectivesScreen(OkrScreen):
         self.app.push_screen(DependencyForm(source.id, source.title, targets), self._after_save)
 
     def action_coach(self) -> None:
-        from okrtui.screens.coach import CoachDialog, drafting_summary
-
         if self.data is None:
             return
         titles = {o.id: o.title for o in self.data.report.objectives}

@@ -125,7 +125,6 @@ class ScoreForm(FormScreen):
             yield Static(Text("enter: save   empty score: clear it   esc: cancel", style="dim"), classes="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#in-score", Input).focus()
 
     def action_save(self) -> None:
@@ -155,7 +154,6 @@ class ReflectionsForm(FormScreen):
                          classes="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(f"#in-{next(iter(REFLECTION_QUESTIONS))}", Input).focus()
 
     def enter_pressed(self, field: Input) -> None:
@@ -196,6 +194,7 @@ class CloseQuarterDialog(Dialog):
 
     # enter must close the quarter even though the focused list would take it as "toggle".
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "close", "Close quarter", priority=True)]
+    saves = True
 
     def __init__(self, objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> None:
         super().__init__()

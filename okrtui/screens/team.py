@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -181,12 +182,12 @@ class TeamScreen(OkrScreen):
         return None
 
     def action_new_team(self) -> None:
-        from okrtui.screens.forms import TeamForm
+        from okrtui.screens.forms import TeamForm  # forms load on first use
 
         self.app.push_screen(TeamForm(None), self._team_saved)
 
     def action_edit_team(self) -> None:
-        from okrtui.screens.forms import TeamForm
+        from okrtui.screens.forms import TeamForm  # forms load on first use
 
         data = self.data
         team_id = self._team_of_row() if self.view == "people" else self.filters.team
@@ -227,8 +228,6 @@ class TeamScreen(OkrScreen):
             self.notify(str(err), severity="error", markup=False)
             if self.data is not None:
                 self.show(self.data)
-
-        from pathlib import Path
 
         app.save(lambda: app.services.sync(Path(path).expanduser(), tell_limit=5), on_done=done, on_error=failed)
 

@@ -7,9 +7,7 @@ import pytest
 from okrtui import editing, interchange, periods
 from okrtui.errors import OkrError
 from okrtui.screens.base import OkrTable
-
-from .conftest import make_app, matches_snapshot, press, pressing, settle
-from .test_flows import _open_kr_form, choose, type_text
+from tests.helpers import choose, fill, make_app, matches_snapshot, open_kr_form, press, pressing, settle
 
 
 async def test_objectives_with_findings_are_marked_and_the_panel_lists_them(app):
@@ -37,8 +35,8 @@ async def test_live_hints_in_the_kr_form(empty_app):
     app = empty_app
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        await _open_kr_form(pilot, app)
-        await type_text(pilot, "Write the onboarding guide")
+        await open_kr_form(pilot)
+        await fill(pilot, "in-title", "Write the onboarding guide")
         await settle(pilot)
         assert "not the task" in str(app.screen.query_one("#hint-title").render())
         from textual.widgets import Select
@@ -102,7 +100,7 @@ def test_form_hint_snapshots(form, snap_compare, tmp_path):
         if form == "kr":
             await pilot.press("down")
         await press(pilot, "enter")
-        await type_text(pilot, "Grow revenue 20%" if form == "objective" else "Write the runbooks")
+        await fill(pilot, "in-title", "Grow revenue 20%" if form == "objective" else "Write the runbooks")
         await settle(pilot)
 
     try:

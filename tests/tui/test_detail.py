@@ -10,10 +10,7 @@ from okrtui.screens.base import OkrTable
 from okrtui.screens.detail import DetailScreen
 from okrtui.store import reading
 from okrtui.widgets.chart import Legend, StoryChart
-
-from .conftest import make_app, press, settle
-from .test_flows import fill
-from .test_snapshots import at
+from tests.helpers import at, fill, make_app, press, settle
 
 
 def shown(app) -> str:

@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from okrtui.model import CheckIn, KeyResult, Objective, Reflection
 from okrtui.screens.base import OkrTable
-from okrtui.store import reading
-
-from .conftest import TODAY, press, settle
-
-
-def rows(app, model, *where):
-    with reading(app.engine) as session:
-        return session.exec(select(model).where(*where)).all()
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
-
-
-async def fill(pilot, field_id: str, text: str) -> None:
-    from textual.widgets import Input
-
-    widget = pilot.app.screen.query_one(f"#{field_id}", Input)
-    widget.focus()
-    widget.value = ""
-    await pilot.pause()
-    await type_text(pilot, text)
-
-
-async def choose(pilot, field_id: str, value) -> None:
-    from textual.widgets import Select
-
-    pilot.app.screen.query_one(f"#{field_id}", Select).value = value
-    await pilot.pause()
+from tests.helpers import TODAY, choose, fill, open_kr_form, press, rows, settle, type_text
 
 
 async def test_screens_switch_with_their_keys(app):
@@ -54,7 +24,7 @@ async def test_create_an_objective_and_one_kr_of_each_kind(empty_app):
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "n")
-        await type_text(pilot, "Delight first-week users")
+        await fill(pilot, "in-title", "Delight first-week users")
         await press(pilot, "enter")
         (objective,) = rows(app, Objective)
         assert (objective.title, objective.status, objective.period_id) == ("Delight first-week users", "draft",
@@ -95,7 +65,7 @@ async def test_activating_a_draft_without_kr_is_refused(empty_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "n")
-        await type_text(pilot, "Open a self-serve path")
+        await fill(pilot, "in-title", "Open a self-serve path")
         await press(pilot, "enter")
         await press(pilot, "a")
         assert rows(app, Objective)[0].status == "draft"
@@ -104,8 +74,7 @@ async def test_activating_a_draft_without_kr_is_refused(empty_app):
 
 async def test_a_weekly_round_over_five_krs(tmp_path):
     from okrtui import interchange
-
-    from .conftest import make_app
+    from tests.helpers import make_app
 
     app = make_app(tmp_path / "round.db", load_demo=False)
     doc = {"format": "okrtui/1", "objectives": [{
@@ -135,7 +104,7 @@ async def test_check_in_form_rejects_bad_values_and_saves_nothing(app):
         await press(pilot, "c")
         before = len(rows(app, CheckIn))
         await press(pilot, "enter")
-        await type_text(pilot, "lots")
+        await fill(pilot, "in-value", "lots")
         await press(pilot, "enter")
         err = app.screen.query_one("#err-value")
         assert err.display and "not a number" in str(err.render())
@@ -174,19 +143,11 @@ async def test_objective_form_bad_values(empty_app):
         await pilot.press("enter")  # empty title
         await settle(pilot)
         assert "required" in str(app.screen.query_one("#err-title").render())
-        await type_text(pilot, "Grow revenue 20%")
+        await fill(pilot, "in-title", "Grow revenue 20%")
         await settle(pilot)
         assert "qualitative" in str(app.screen.query_one("#hint-title").render())
         await press(pilot, "escape")
         assert rows(app, Objective) == []
-
-
-async def _open_kr_form(pilot, app):
-    await press(pilot, "n")
-    await type_text(pilot, "Delight users")
-    await press(pilot, "enter")
-    await press(pilot, "n")
-    await press(pilot, "down", "enter")
 
 
 async def test_kr_form_bad_values(empty_app):
@@ -201,7 +162,7 @@ async def test_kr_form_bad_values(empty_app):
     ]
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        await _open_kr_form(pilot, app)
+        await open_kr_form(pilot)
         for kind, fields, field, phrase in cases:
             await choose(pilot, "in-kind", kind)
             for field_id, text in fields.items():
@@ -312,11 +273,11 @@ async def test_help_and_palette_list_every_action(app):
         assert {"Go to Check-in", "Objectives: Add dependency", "Check-in: History", "Weekly review: Next week",
                 "Quarterly scoring: Close quarter", "Team: Sync now", "Objectives: Coach"} <= titles
         # one source: every described binding of every screen is in the palette
-        from okrtui.app import SCREENS, _screen_class
+        from okrtui.app import SCREENS, screen_class
         from okrtui.screens.keys import keys_of
 
         for mode, (title, _) in SCREENS.items():
-            assert {f"{title}: {k.description}" for k in keys_of(_screen_class(mode).BINDINGS)} <= titles
+            assert {f"{title}: {k.description}" for k in keys_of(screen_class(mode).BINDINGS)} <= titles
         (reflect,) = [c for c in app.get_system_commands(app.screen) if c.title == "Quarterly scoring: Reflections"]
         reflect.callback()
         await settle(pilot)
@@ -325,8 +286,7 @@ async def test_help_and_palette_list_every_action(app):
 
 async def test_theme_is_remembered(tmp_path, monkeypatch):
     from okrtui import config
-
-    from .conftest import make_app
+    from tests.helpers import make_app
 
     cfg_path = tmp_path / "cfg.toml"
     app = make_app(tmp_path / "t.db")
@@ -341,8 +301,7 @@ async def test_theme_is_remembered(tmp_path, monkeypatch):
 
 async def test_untrusted_text_shows_literally(tmp_path):
     from okrtui import interchange
-
-    from .conftest import make_app
+    from tests.helpers import make_app
 
     app = make_app(tmp_path / "x.db", load_demo=False)
     interchange.import_document(app.engine, {"format": "okrtui/1", "objectives": [
@@ -396,8 +355,7 @@ async def test_flow_control_keys_are_never_bound(app):
 async def test_mouse_alone_picks_a_row_and_saves_a_form(tmp_path):
     """Click a KR row twice to open its check-in, click the dialog footer's Save."""
     from okrtui import interchange
-
-    from .conftest import make_app
+    from tests.helpers import make_app
 
     app = make_app(tmp_path / "mouse.db", load_demo=False)
     interchange.import_document(app.engine, {"format": "okrtui/1", "objectives": [{

@@ -10,8 +10,7 @@ from okrtui.periods import quarter
 from okrtui.screens.dialogs import HelpDialog
 from okrtui.screens.scoring import CloseQuarterDialog, ReflectionsForm
 from okrtui.store import reading
-
-from .conftest import TODAY, make_app, press, settle
+from tests.helpers import TODAY, make_app, press, settle
 
 
 async def test_help_lists_every_screens_keys_and_scrolls(app):
@@ -93,8 +92,7 @@ async def test_a_kr_activated_today_is_not_stale(tmp_path):
 async def test_a_lead_makes_and_edits_a_team_in_the_tui(app):
     from okrtui.model import Team
     from okrtui.screens.forms import TeamForm
-
-    from .test_flows import fill
+    from tests.helpers import fill
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

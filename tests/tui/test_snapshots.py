@@ -1,41 +1,12 @@
-"""Every screen and dialog pinned at 80×24 and 120×40 (fixed clock, no blink, no animation)."""
+"""Every screen and dialog pinned at 80×24 and 120×40 (fixed clock, no blink, no animation), on
+the users' path: the app is handed the SQLite file and reads it with okrtui.quickread; a form
+opens the database as it does for users."""
 
 from __future__ import annotations
 
 import pytest
 
-from okrtui.screens.base import OkrTable
-
-from .conftest import make_app, press, settle
-
-
-async def keys(pilot, *presses: str) -> None:
-    for key in presses:
-        await press(pilot, key)
-
-
-def at(key: str, *presses: str):
-    """Select a row on the current screen, then press keys."""
-
-    async def run(pilot) -> None:
-        pilot.app.screen.query_one(OkrTable).select_key(key)
-        await settle(pilot)
-        await press(pilot, *presses)
-
-    return run
-
-
-def scene(*steps):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        for step in steps:
-            if callable(step):
-                await step(pilot)
-            else:
-                await press(pilot, step)
-
-    return run
-
+from tests.helpers import at, close, matches_snapshot, open_app, scene
 
 SCENES = {
     "objectives": scene(),
@@ -56,7 +27,7 @@ SCENES = {
     "score-form": scene("s", at("k:kr-deploys", "enter")),
     "reflections": scene("s", "r"),
     "close-quarter": scene("s", "C"),
-    "team": scene("t"),
+    # the team screen: tests/tui/test_team.py ("team-people" and its other views)
     "team-form": scene("t", "n"),
     # The detail screen, one per KR kind, an objective, and from each list that opens it.
     "detail-increase": scene(at("k:kr-deploys", "enter")),
@@ -71,28 +42,39 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
 def pinned(snap_compare, app, size, run) -> bool:
-    try:
-        return snap_compare(app, terminal_size=size, run_before=run)
-    finally:
-        app.engine.dispose()
+    return matches_snapshot(snap_compare, app, size, run)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
 @pytest.mark.parametrize("name", SCENES, ids=list(SCENES))
 def test_snapshot(name, size, snap_compare, tmp_path):
-    assert pinned(snap_compare, make_app(tmp_path / "snap.db"), SIZES[size], SCENES[name])
+    assert pinned(snap_compare, open_app(tmp_path / "snap.db"), SIZES[size], SCENES[name])
 
 
 def test_snapshot_of_an_empty_database(snap_compare, tmp_path):
-    assert pinned(snap_compare, make_app(tmp_path / "empty.db", load_demo=False), (80, 24), scene())
+    assert pinned(snap_compare, open_app(tmp_path / "empty.db", load_demo=False), (80, 24), scene())
 
 
 def test_snapshot_at_16_colours(snap_compare, tmp_path):
     """The objectives screen as a 16-colour terminal gets it: bands in the terminal's own ANSI colours."""
-    assert pinned(snap_compare, make_app(tmp_path / "snap.db", sixteen_colours=True), (80, 24), scene())
+    assert pinned(snap_compare, open_app(tmp_path / "snap.db", sixteen_colours=True), (80, 24), scene())
 
 
 def test_detail_snapshot_at_16_colours(snap_compare, tmp_path):
     """The chart on a 16-colour terminal: markers carry each line's meaning, colours are the terminal's own."""
-    app = make_app(tmp_path / "snap.db", sixteen_colours=True)
+    app = open_app(tmp_path / "snap.db", sixteen_colours=True)
     assert pinned(snap_compare, app, (80, 24), scene(at("k:kr-mttr", "enter")))
+
+
+async def test_the_snapshots_read_the_file_as_users_do(tmp_path):
+    """A reading scene never opens the database through SQLAlchemy: it is quickread's output pinned."""
+    app = open_app(tmp_path / "snap.db")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await scene("c", "w", "s", "t", "o", at("k:kr-mttr", "enter"))(pilot)
+            assert app.data is not None and app.data.report.objectives
+            assert app.engine is None
+            await scene("escape", "c", "enter")(pilot)  # a form opens it, as for users
+            assert app.engine is not None
+    finally:
+        close(app)

@@ -3,8 +3,7 @@
 import threading
 
 from okrtui import report
-
-from .conftest import make_app, press, settle
+from tests.helpers import make_app, press, settle
 
 
 async def test_a_slow_stale_load_never_wins(tmp_path, monkeypatch):
@@ -41,7 +40,7 @@ async def test_a_failing_load_is_a_message_not_a_dead_app(tmp_path, monkeypatch)
         raise RuntimeError("disk on fire")
 
     app = make_app(tmp_path / "x.db")
-    monkeypatch.setattr(report, "build", broken)
+    monkeypatch.setattr(report, "whole", broken)  # the TUI's ORM load
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         shown = []
@@ -63,8 +62,7 @@ async def test_a_path_app_reads_without_the_orm_then_opens_it_for_the_first_save
     from okrtui.config import Config
     from okrtui.model import CheckIn
     from okrtui.store import reading
-
-    from .conftest import TODAY, RecordingApp
+    from tests.helpers import TODAY, RecordingApp
 
     path = Path(demo_db)
     app = RecordingApp(path, Config(cursor_blink=False), TODAY, native_ansi=False)

@@ -9,8 +9,7 @@ import pytest
 from okrtui import checkins, interchange, sync
 from okrtui.screens.base import OkrTable
 from okrtui.store import open_engine, set_meta, writing
-
-from .conftest import TODAY, make_app, matches_snapshot, press, pressing, settle
+from tests.helpers import TODAY, make_app, matches_snapshot, press, pressing, settle
 
 HOSTILE_TITLE = "[bold red]pwned[/]"
 HOSTILE_NOTE = "\x1b[2J\x1b[31mgotcha\x07"

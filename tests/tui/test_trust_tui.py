@@ -3,9 +3,7 @@
 from okrtui.model import CheckIn, KeyResult
 from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.widgets.table import OkrTable
-
-from .conftest import TODAY, press, settle
-from .test_flows import fill, rows
+from tests.helpers import TODAY, fill, press, rows, settle
 
 
 async def test_a_second_check_in_the_same_day_replaces_it(app):
@@ -48,9 +46,9 @@ async def test_an_implausible_value_asks_first_and_no_stores_nothing(app):
 async def test_the_tui_loads_after_a_team_file_full_of_bad_records(tmp_path):
     """Bad records are skipped by sync; what did get in never stops the TUI or its screens."""
     from okrtui import sync
+    from tests.helpers import make_app
 
     from ..test_trust import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, team_file
-    from .conftest import make_app
 
     app = make_app(tmp_path / "x.db", load_demo=False)
     team = team_file(tmp_path / "team.jsonl", [GOOD_PERIOD, GOOD_OBJECTIVE, GOOD_KR, *BAD.values()])

@@ -1,0 +1,250 @@
+"""The tests' helpers, in one module: the fixed day, the demo database, an app to drive, keys,
+forms and rows. Test modules import from here, never from a sibling test module; the conftest
+files hold only fixtures (and re-export these names for older imports)."""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from okrtui.app import OkrApp  # Textual, not the storage layer: that loads on first use below
+
+TODAY = dt.date(2026, 11, 26)
+
+# --- processes and files -------------------------------------------------------------------------
+
+
+def run_subprocess(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "okrtui", *args], capture_output=True, text=True,
+                          env=full_env, timeout=timeout)
+
+
+def write_doc(path: Path, doc) -> Path:
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    return path
+
+
+def digest(path: Path) -> str | None:
+    """The file's SHA-256, None when there is no file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+# --- databases -----------------------------------------------------------------------------------
+
+_template: Path | None = None
+
+
+def demo_template() -> Path:
+    """The demo as of TODAY, built once per process (each xdist worker builds its own): read it,
+    or copy it to change it. The `demo_template` fixture returns this same file."""
+    global _template
+    if _template is None:
+        from okrtui import demo
+        from okrtui.store import open_engine
+
+        folder = tempfile.mkdtemp(prefix="okrtui-demo-")
+        atexit.register(shutil.rmtree, folder, True)
+        path = Path(folder) / "demo.db"
+        eng = open_engine(path)
+        demo.load(eng, TODAY)
+        eng.dispose()  # checkpoints the WAL: the file alone holds everything
+        _template = path
+    return _template
+
+
+def person_db(tmp_path: Path, name: str, objectives: int = 1):
+    """A database whose identity is p-NAME, with its own objective and KR (an open engine)."""
+    from okrtui import interchange
+    from okrtui.model import Person
+    from okrtui.store import open_engine, set_meta, writing
+
+    eng = open_engine(tmp_path / f"{name}.db")
+    with writing(eng) as session:
+        set_meta(session, "identity", f"p-{name}")
+        session.add(Person(id=f"p-{name}", name=name.title(), origin=f"p-{name}"))
+    doc = {"format": "okrtui/1", "objectives": [
+        {"id": f"o-{name}-{i}", "title": f"{name} objective {i}", "period": "2026-Q4", "owner": f"p-{name}",
+         "key_results": [{"id": f"kr-{name}-{i}", "title": f"{name} result", "kind": "increase", "start": 0,
+                          "target": 100}]}
+        for i in range(objectives)]}
+    interchange.import_document(eng, doc)
+    return eng
+
+
+def rows(app, model, *where):
+    """The app's database rows of `model` matching `where`."""
+    from sqlmodel import select
+
+    from okrtui.store import open_engine, reading
+
+    engine = app.engine or open_engine(app.db_path)  # a path app may not have opened it yet
+    try:
+        with reading(engine) as session:
+            return session.exec(select(model).where(*where)).all()
+    finally:
+        if engine is not app.engine:
+            engine.dispose()
+
+
+# --- the app -------------------------------------------------------------------------------------
+
+class RecordingApp(OkrApp):
+    """The app, recording each notification's text for tests to read (no private Textual state)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notified: list[str] = []
+        self.notified_errors: list[str] = []
+
+    def notify(self, message, *, severity="information", **kwargs) -> None:
+        self.notified.append(str(message))
+        if severity == "error":
+            self.notified_errors.append(str(message))
+        super().notify(message, severity=severity, **kwargs)
+
+
+def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_colours: bool = False):
+    """An app with a fixed clock, no blink and no animation, on its own database at `path`: a copy of
+    the demo (built once per process) when load_demo, the demo built as of `today` when that is
+    another day. The terminal's colour system is fixed (truecolor unless asked), never read from
+    the environment, so snapshots are the same on every machine."""
+    from okrtui import demo
+    from okrtui.config import Config
+    from okrtui.store import open_engine
+
+    path = Path(path)
+    if load_demo and today == TODAY:
+        shutil.copy(demo_template(), path)
+    engine = open_engine(path)
+    if load_demo and today != TODAY:
+        demo.load(engine, today)
+    app = RecordingApp(engine, Config(cursor_blink=False), today, native_ansi=sixteen_colours)
+    app.animation_level = "none"
+    return app
+
+
+def open_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_colours: bool = False):
+    """make_app's app as users get it: handed the SQLite file's path, it reads with okrtui.quickread
+    (no SQLAlchemy) and opens the database only for the first form or save (then app.engine)."""
+    from okrtui import demo
+    from okrtui.config import Config
+    from okrtui.store import open_engine
+
+    path = Path(path)
+    if load_demo and today == TODAY:
+        shutil.copy(demo_template(), path)
+    elif load_demo:
+        engine = open_engine(path)
+        demo.load(engine, today)
+        engine.dispose()
+    app = RecordingApp(path, Config(cursor_blink=False), today, native_ansi=sixteen_colours)
+    app.animation_level = "none"
+    return app
+
+
+def close(app) -> None:
+    """Dispose of the app's engine, if it opened one."""
+    if app.engine is not None:
+        app.engine.dispose()
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen catch up."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press each key and let the app settle after it (workers done, screen redrawn)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+def pressing(*keys: str):
+    """A snapshot's run_before: wait for the data, then press each key and settle."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, *keys)
+
+    return run
+
+
+def at(key: str, *presses: str):
+    """Select a row on the current screen, then press keys."""
+
+    async def run(pilot) -> None:
+        from okrtui.widgets.table import OkrTable
+
+        pilot.app.screen.query_one(OkrTable).select_key(key)
+        await settle(pilot)
+        await press(pilot, *presses)
+
+    return run
+
+
+def scene(*steps):
+    """A snapshot's run_before: wait for the data, then each step (a key, or a function like `at`)."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for step in steps:
+            if callable(step):
+                await step(pilot)
+            else:
+                await press(pilot, step)
+
+    return run
+
+
+def matches_snapshot(snap_compare, app, size: tuple[int, int], run_before) -> bool:
+    try:
+        return snap_compare(app, terminal_size=size, run_before=run_before)
+    finally:
+        close(app)
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+async def type_text(pilot, text: str) -> None:
+    """Type character by character, as a person does (slow: one test of typing is enough)."""
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def fill(pilot, field_id: str, text: str) -> None:
+    """Set a form field's text, as a paste would: focus it, then set its value."""
+    from textual.widgets import Input
+
+    widget = pilot.app.screen.query_one(f"#{field_id}", Input)
+    widget.focus()
+    widget.value = text
+    widget.cursor_position = len(text)  # where typing would leave it
+    await pilot.pause()
+
+
+async def choose(pilot, field_id: str, value) -> None:
+    from textual.widgets import Select
+
+    pilot.app.screen.query_one(f"#{field_id}", Select).value = value
+    await pilot.pause()
+
+
+async def open_kr_form(pilot, title: str = "Delight users") -> None:
+    """From an empty objectives screen: a new objective `title`, then the new-KR form in it."""
+    await press(pilot, "n")
+    await fill(pilot, "in-title", title)
+    await press(pilot, "enter")
+    await press(pilot, "n")
+    await press(pilot, "down", "enter")
