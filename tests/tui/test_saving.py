@@ -90,23 +90,23 @@ async def test_after_a_failed_save_and_recovery_the_row_shows_what_was_saved(tmp
     app = make_app(tmp_path / "outage.db", load_demo=False)
     interchange.import_document(app.engine, DOC)
     outage = [True]
-    record, build = app.services.record_check_in, report.build
+    record, whole = app.services.record_check_in, report.whole
 
     def failing_record(*args, **kwargs):
         if outage[0]:
             raise OkrError("cannot write the database: connection lost")
         return record(*args, **kwargs)
 
-    def failing_build(*args, **kwargs):
+    def failing_read(*args, **kwargs):  # the TUI's whole-period read on the ORM path
         if outage[0]:
             raise OkrError("cannot read the database: connection lost")
-        return build(*args, **kwargs)
+        return whole(*args, **kwargs)
 
     app.services.record_check_in = failing_record  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(pilot, "42")
         form = app.screen
-        monkeypatch.setattr(report, "build", failing_build)
+        monkeypatch.setattr(report, "whole", failing_read)
         await press(pilot, "enter")  # the save fails: the form says why and stays, ready to send again
         assert app.screen is form and "connection lost" in str(form.query_one("#err-form").render())
         assert keys_line(form) == "enter: save   esc: cancel"  # the hint is back
