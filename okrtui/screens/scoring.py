@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from okrtui import validate
@@ -178,6 +181,24 @@ class ReflectionsForm(FormScreen):
                  on_done=lambda _: self.dismiss(True), on_error=self.failed)
 
 
+class TickList(SelectionList[str]):
+    """A SelectionList whose ticks read `[x]` / `[ ]`: without colour (NO_COLOR, 16 colours) the
+    stock toggle looks the same ticked or not."""
+
+    def _get_left_gutter_width(self) -> int:
+        return 4
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)
+        index = round(self.scroll_offset.y) + y
+        if not 0 <= index < self.option_count:
+            return line
+        value = self.get_option_at_index(index).value
+        style = next(iter(line)).style or self.rich_style
+        tick = "[x] " if value in self.selected else "[ ] "
+        return Strip([Segment(tick, style + Style(bold=True)), *line])
+
+
 def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> list[str]:
     """Why closing now may be early: the quarter has not ended, or KRs have no self-score."""
     out = []
@@ -209,7 +230,7 @@ class CloseQuarterDialog(Dialog):
                 yield Static(Text(f"⚠ {warning}", style="bold yellow"), classes="warning")
             yield Static(Text(f"Closes {count(len(self.objectives), 'objective')}. Checked ones are carried into "
                               "the next quarter as drafts; their history stays here.", style="dim"))
-            yield SelectionList[str](*[
+            yield TickList(*[
                 Selection(Text(f"{fmt_grade(o.grade)}  {plain(o.title)[:60]}"), o.id,
                           o.grade is None or o.grade < 0.7)
                 for o in self.objectives

@@ -1,0 +1,108 @@
+"""The person picker (p on the team screen): type to filter, like the command palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from okrtui.screens.base import Dialog
+from okrtui.text import plain
+
+EVERYONE = ""  # the picker's answer for "no person filter"; None means cancelled
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    name: str
+    detail: str  # team and what needs attention, shown dim after the name
+
+
+def fuzzy(query: str, name: str) -> bool:
+    """Every typed character appears in the name, in order (case ignored): `bdz` finds Bruno Diaz."""
+    rest = iter(name.casefold())
+    return all(ch in rest for ch in query.casefold() if not ch.isspace())
+
+
+class PersonPicker(Dialog):
+    """Pick a person to filter the team screen by; `enter` picks the highlighted one."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "pick", "Pick", priority=True),
+        Binding("down", "move(1)", "Next", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True),
+        Binding("pagedown", "move(8)", "Page down", show=False, priority=True),
+        Binding("pageup", "move(-8)", "Page up", show=False, priority=True),
+    ]
+
+    def __init__(self, choices: list[Choice], current: str | None = None) -> None:
+        super().__init__()
+        self.choices = choices  # worst first, as the team screen lists people
+        self.current = current
+        self.shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small picker"):
+            yield Static(Text("Filter by person: type part of a name", style="bold"))
+            yield Input(placeholder="name…", compact=True, id="picker-query")
+            yield OptionList(id="picker-list")
+            yield Static(Text("↑ ↓ choose   enter: pick   esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        query = self.query_one(Input)
+        query.cursor_blink = self.app.cfg.cursor_blink
+        self._fill("")
+        query.focus()
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self.shown = []
+        if not query.strip():
+            options.add_option(Option(Text("Everyone (no person filter)", style="italic"), id="*"))
+            self.shown.append(EVERYONE)
+        for c in self.choices:
+            if fuzzy(query, c.name):
+                prompt = Text(plain(c.name), style="bold")
+                prompt.append(f"  {plain(c.detail)}", style="dim")
+                options.add_option(Option(prompt, id=f"p:{c.id}"))
+                self.shown.append(c.id)
+        if not self.shown:
+            options.add_option(Option(Text("nobody matches", style="dim"), id="none", disabled=True))
+            return
+        start = self.shown.index(self.current) if query == "" and self.current in self.shown else 0
+        options.highlighted = start
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_pick()
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if not self.shown:
+            return
+        now = options.highlighted if options.highlighted is not None else 0
+        options.highlighted = max(0, min(len(self.shown) - 1, now + int(step)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_pick()  # a click on a name
+
+    def action_pick(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not self.shown:
+            return
+        self.dismiss(self.shown[index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
