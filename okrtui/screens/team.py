@@ -95,7 +95,7 @@ class TeamScreen(OkrScreen):
         lines = [head]
         if self.view == "week":
             lines += self.week_lines
-        else:
+        elif not self.last_sync:  # the keys are in the footer and `?` too: a sync result takes their line
             lines.append(Text(KEYS_LINE, style="dim", no_wrap=True, overflow="ellipsis"))
         if self.last_sync:
             lines.append(Text(self.last_sync, style="italic"))  # wraps: the whole result is read
@@ -236,14 +236,16 @@ class TeamScreen(OkrScreen):
         self._land(table, keep, "k:" if self.filters.narrowing else "p:")
         c = week.counts
         label = "Mid-quarter · " if week.mid_quarter else ""
-        head = Text(f"{label}week of {week.week_start:%b %-d} (to {week.as_of:%b %-d}): ", style="bold")
+        upto = f" (to {week.as_of:%b %-d})" if week.as_of < week.week_start + dt.timedelta(days=6) else ""
+        head = Text(f"{label}week of {week.week_start:%b %-d}{upto}: ", style="bold")
         head.append(f"on track {c['on track']} · at risk {c['at risk']} · behind {c['behind']} · "
                     f"stale {c['stale']}")
         missing = week.not_checked_in
         who = Text(f"Not checked in ({len(missing)} of {len(week.people)}): ", style="bold")
         who.append(", ".join(plain(p.name) for p in missing) if missing else "nobody", style="")
-        who.append("   ✓ checked in this week  • due  < > week  m mid-quarter", style="dim")
-        self.week_lines = [head, who]
+        legend = Text("✓ checked in this week  • not yet   < > week  m mid-quarter  1 2 3 views", style="dim",
+                      no_wrap=True, overflow="ellipsis")
+        self.week_lines = [head, who, legend]
 
     def action_week(self, step: int) -> None:
         if self.data is None:

@@ -1,0 +1,320 @@
+"""Issue 21, the lead's job: filters by the KR's own numbers, grouping by "answers for", the team
+weekly review, room at 80×24, the person picker, and the screens readable without colour."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from okrtui import interchange, teamview
+from okrtui.screens.base import OkrTable
+from okrtui.screens.detail import DetailScreen
+from okrtui.screens.picker import PersonPicker, fuzzy
+from okrtui.screens.scoring import CloseQuarterDialog, TickList
+from okrtui.views import find
+
+from .conftest import TODAY, make_app, matches_snapshot, press, settle
+
+
+def rows(table: OkrTable) -> list[tuple[str, str]]:
+    """(key, the row's cells joined) for every row."""
+    return [(table.key_at(i), " | ".join(str(c) for c in table.get_row_at(i))) for i in range(table.row_count)]
+
+
+def people_table(app) -> OkrTable:
+    return app.screen.query_one("#people", OkrTable)
+
+
+def kr_of(app, key: str):
+    return find(app.data.report, key)[1]
+
+
+# --- 1. the lead's four keys ---------------------------------------------------------------
+
+
+async def test_red_filter_goes_by_the_krs_own_band_and_lands_on_the_worst(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "b")
+        table = people_table(app)
+        assert app.screen.filters.band == "red"
+        krs = [key for key, _ in rows(table) if key.startswith("k:")]
+        assert krs and all(kr_of(app, k).band == "red" for k in krs)
+        # A red KR under an objective graded 0.7 (Bruno's dashboards) is shown: the KR's band counts.
+        assert "k:kr-dashboards" in krs
+        assert find(app.data.report, "k:kr-dashboards")[0].grade == 0.7
+        # The cursor is on the first, worst match: the worst person's worst red KR, its note below.
+        assert table.current_key == krs[0] == "k:kr-dashboards"
+        assert str(app.screen.query_one("#detail").render()).startswith("latest ")
+
+
+async def test_pace_filter_and_nothing_matches_says_so(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "a")  # pace: behind
+        table = people_table(app)
+        krs = [key for key, _ in rows(table) if key.startswith("k:")]
+        assert krs and all(kr_of(app, k).pace == "behind" for k in krs)
+        assert table.current_key == krs[0]
+        await press(pilot, "b", "b", "b")  # green and behind: nothing
+        assert [key for key, _ in rows(table)] == ["none"]
+        assert "Nothing matches band green · pace behind" in rows(table)[0][1]
+
+
+async def test_people_are_grouped_by_what_they_answer_for(tmp_path, cli):
+    """Bruno's KRs in Alice's objective show under Bruno; Zed, who owns a KR only in Alice's
+    objective, appears; a KR with no owner goes to its maker."""
+    app = make_app(tmp_path / "x.db")
+    interchange.import_document(app.engine, {"format": "okrtui/1", "people": [{"id": "p-zed", "name": "Zed Ito"}],
+                                             "objectives": [{"id": "o-lead", "title": "Lead the way", "period": "2026-Q4",
+                                                             "owner": "p-alice", "team": "t-platform", "status": "active",
+                                                             "key_results": [{"id": "kr-zed", "title": "Zed's own KR",
+                                                                              "owner": "p-zed", "kind": "milestone"},
+                                                                             {"id": "kr-none", "title": "Nobody's KR",
+                                                                              "kind": "milestone"}]}]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        keys = [key for key, _ in rows(people_table(app))]
+
+        def under(kr_key: str) -> str:
+            return next(k for k in reversed(keys[:keys.index(kr_key)]) if k.startswith("p:"))
+
+        assert under("k:kr-mttr") == "p:p-bruno" and under("k:kr-latency") == "p:p-bruno"
+        assert under("k:kr-deploys") == "p:p-alice"
+        assert under("k:kr-zed") == "p:p-zed"
+        assert under("k:kr-none") == "p:p-alice"  # the maker answers for a KR with no owner
+        assert len([k for k in keys if k.startswith("k:")]) == len(set(keys))  - len(
+            [k for k in keys if not k.startswith("k:")])  # each KR once
+    app.engine.dispose()
+    out = cli("--db", tmp_path / "x.db", "report", "--team", "--format", "md", "--as-of", "2026-11-26").out
+    assert out.index("### Zed Ito") < out.index("Zed's own KR")
+    zed = out[out.index("### Zed Ito"):]
+    zed = zed[:zed.index("###", 4)] if "###" in zed[4:] else zed
+    assert "Nobody's KR" not in zed and "Deploy success" not in zed
+
+
+async def test_warning_column_counts_stale_and_pace_column_counts_behind(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        table = people_table(app)
+        people = {pv.id: pv for pv in teamview.people(app.data.report)}
+        for key, _ in rows(table):
+            if key.startswith("p:"):
+                cells = table.get_row(key)
+                pv = people[key[2:]]
+                assert str(cells[4]) == (str(pv.stale) if pv.stale else "")  # ⚠ = stale, as the legend says
+                assert str(cells[2]) == (f"{pv.behind} behind" if pv.behind else "")
+        bruno = people["p-bruno"]
+        assert (bruno.stale, bruno.behind) == (1, 2)
+
+
+async def test_alignment_honours_filters_and_says_draft(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "2")
+        tree = dict(rows(app.screen.query_one("#alignment", OkrTable)))
+        assert "draft" in tree["o:o-toil"] and "0.0" not in tree["o:o-toil"]
+        await press(pilot, "b")  # red: objectives with a red KR, drafts left out
+        tree = dict(rows(app.screen.query_one("#alignment", OkrTable)))
+        assert set(tree) == {"o:o-reliable", "o:o-observability", "o:o-delight", "o:o-trials"}
+        await press(pilot, "b", "b", "b", "f")  # every band, first team: Acme
+        tree = dict(rows(app.screen.query_one("#alignment", OkrTable)))
+        assert set(tree) == {"o:o-dependable"}
+
+
+# --- 2. the team's weekly review -----------------------------------------------------------
+
+
+async def test_team_weekly_review_who_moved_and_who_did_not_check_in(tmp_path):
+    # Nov 27: the demo's check-ins are on Mondays, Dana's interviews stopped two weeks ago.
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "4")
+        table = app.screen.query_one("#week", OkrTable)
+        keys = [key for key, _ in rows(table)]
+        people = [k for k in keys if k.startswith("p:")]
+        assert set(people) == {"p:p-alice", "p:p-bruno", "p:p-chen", "p:p-dana", "p:p-eli"}
+        assert people[:2] == ["p:p-bruno", "p:p-dana"]  # each missed a check-in this week: worst first
+        cells = dict(rows(table))
+        assert "4 of 5 checked in" in cells["p:p-bruno"]
+        assert cells["k:kr-dashboards"].startswith("  • Teams using")  # not checked in this week
+        assert cells["k:kr-mttr"].startswith("  ✓ Mean time")
+        context = str(app.screen.query_one("#context").render())
+        assert "week of Nov 23 (to Nov 26)" in context and "Not checked in (0 of 5): nobody" in context
+        await press(pilot, "less_than_sign")
+        context = str(app.screen.query_one("#context").render())
+        assert "week of Nov 16: " in context  # a whole past week
+        await press(pilot, "greater_than_sign", "greater_than_sign")  # never past this week
+        assert "week of Nov 23" in str(app.screen.query_one("#context").render())
+        await press(pilot, "m")
+        context = str(app.screen.query_one("#context").render())
+        assert context.startswith("Team · 2026-Q4 · week") and "\nMid-quarter · week of Nov 9: " in context
+        assert "Fcst" in str(table.columns[5][0])  # at half-time the forecast joins
+
+
+async def test_team_review_names_who_has_not_checked_in(tmp_path):
+    make_app(tmp_path / "x.db").engine.dispose()  # the demo as of Nov 26
+    app = make_app(tmp_path / "x.db", load_demo=False, today=TODAY + dt.timedelta(days=5))  # Tuesday Dec 1
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "4")
+        context = str(app.screen.query_one("#context").render())
+        # The demo's check-ins are on Mondays up to Nov 26: nobody has checked in this week.
+        assert "Not checked in (5 of 5): Bruno Diaz" in context
+        cells = dict(rows(app.screen.query_one("#week", OkrTable)))
+        assert "no check-in this week" in cells["p:p-bruno"]
+
+
+# --- 3. room at 80×24 ----------------------------------------------------------------------
+
+
+async def test_long_mission_wraps_and_nothing_is_cut(tmp_path):
+    app = make_app(tmp_path / "x.db")
+    mission = ("Give product teams a paved road to production, so that shipping a change is safe, "
+               "quick and dull, whatever the team and whatever the hour of the day")
+    interchange.import_document(app.engine, {"format": "okrtui/1", "teams": [
+        {"id": "t-platform", "name": "Platform", "mission": mission, "vision": "v"}]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        lines = [cells for key, cells in rows(people_table(app)) if key.startswith("m:t-platform:")]
+        assert len(lines) >= 3 and not any("…" in line for line in lines)
+        joined = " ".join(line.strip() for line in lines)
+        assert mission.split()[-1] in joined and all(len(line) <= 78 for line in lines)
+
+
+async def test_dependency_rows_share_the_width_and_enter_opens_the_other_end(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "3")
+        table = app.screen.query_one("#dependencies", OkrTable)
+        text = dict(rows(table))
+        assert "Chen Wei · Activation rate from 31% to 45%" in text.values()  # whole titles
+        assert any("relies on Bruno Diaz · Give every team self-service observability" in v for v in text.values())
+        key = next(k for k, v in text.items() if v == "Chen Wei · Activation rate from 31% to 45%")
+        table.select_key(key)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.refs == ["o:o-observability"]  # the other end: what Chen relies on
+
+
+async def test_sync_line_wraps_and_missing_team_file_names_the_config(tmp_path):
+    app = make_app(tmp_path / "x.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "S")
+        assert any("team_file" in m and "config.toml" in m for m in app.notified)
+        folder = tmp_path / "a-rather-long-folder-name"
+        folder.mkdir()
+        app.cfg = dataclasses.replace(app.cfg, team_file=str(folder / "team.jsonl"))
+        await press(pilot, "S")
+        summary = app.screen.last_sync
+        assert summary.startswith("synced ") and len(summary) > 78
+        context = app.screen.query_one("#context")
+        shown = "".join(line.text.rstrip() for line in context.render_lines(context.region.reset_offset))
+        assert summary.replace(" ", "") in shown.replace(" ", "")  # wrapped, not cut
+    app.engine.dispose()
+
+
+def test_short_names_tell_people_apart():
+    names = {"a": "Alice Ng", "b": "Bruno Diaz", "c": "Bruno Ortiz", "d": "Person 00012", "e": "Person 00013",
+             "f": "Cher"}
+    short = teamview.short_names(names)
+    assert short == {"a": "Alice", "b": "Bruno D.", "c": "Bruno O.", "d": "P. 00012", "e": "P. 00013", "f": "Cher"}
+    assert len(set(short.values())) == len(names)
+
+
+# --- 4. the person picker ------------------------------------------------------------------
+
+
+def test_fuzzy_matches_letters_in_order():
+    assert fuzzy("bdz", "Bruno Diaz") and fuzzy("DANA", "Dana Okafor") and not fuzzy("zb", "Bruno Diaz")
+
+
+async def test_person_picker_filters_as_you_type(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "p")
+        assert isinstance(app.screen, PersonPicker)
+        assert app.screen.shown[:3] == ["", "p-bruno", "p-dana"]  # everyone, then worst first
+        await press(pilot, "o", "k", "a")  # Dana Okafor
+        assert app.screen.shown == ["p-dana"]
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, PersonPicker)
+        assert app.screen.filters.person == "p-dana"
+        table = people_table(app)
+        assert {k for k, _ in rows(table) if k.startswith("p:")} == {"p:p-dana"}
+        assert table.current_key == "k:kr-interviews"  # her worst KR
+        await press(pilot, "p", "escape")  # esc changes nothing
+        assert app.screen.filters.person == "p-dana"
+        await press(pilot, "p")
+        assert app.screen.shown[app.screen.query_one("OptionList").highlighted] == "p-dana"  # starts on her
+        await press(pilot, "up", "up", "enter")  # the first choice: everyone
+        assert app.screen.filters.person is None
+
+
+# --- 5. readable without colour ------------------------------------------------------------
+
+
+async def test_cursor_is_reverse_video_at_16_colours(tmp_path):
+    app = make_app(tmp_path / "x.db", sixteen_colours=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        table = people_table(app)
+        assert table.get_component_rich_style("okr-table--cursor").reverse
+        row = table.cursor_row - round(table.scroll_y) + 1
+        strip = table.render_line(row)
+        assert all(seg.style is not None and seg.style.reverse for seg in strip if seg.text.strip())
+    app.engine.dispose()
+
+
+async def test_carry_over_ticks_read_x_or_blank(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "s", "C")
+        assert isinstance(app.screen, CloseQuarterDialog)
+        ticks = app.screen.query_one(TickList)
+
+        def line(i: int) -> str:
+            return ticks.render_line(i).text
+
+        assert line(0).startswith("[x] 0.6") and line(1).startswith("[ ] 0.8")
+        await press(pilot, "down", "space")
+        assert line(1).startswith("[x] 0.8")
+
+
+# --- snapshots -----------------------------------------------------------------------------
+
+
+def _no_color(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+SCENES = {  # keys, 16 colours, NO_COLOR, size
+    "team-red-16": (["t", "b"], True, False, (80, 24)),
+    "team-red-nocolor": (["t", "b"], True, True, (80, 24)),
+    "team-week": (["t", "4"], False, False, (80, 24)),
+    "team-week-120": (["t", "4"], False, False, (120, 40)),
+    "team-mid-quarter": (["t", "m"], False, False, (80, 24)),
+    "team-picker-nocolor": (["t", "p", "d"], True, True, (80, 24)),
+    "team-picker-120": (["t", "p"], False, False, (120, 40)),
+    "team-dependencies-nocolor": (["t", "3"], True, True, (80, 24)),
+    "close-quarter-nocolor": (["s", "C", "down", "space"], True, True, (80, 24)),
+}
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_lead_snapshots(name, snap_compare, tmp_path, monkeypatch):
+    from .conftest import pressing
+
+    keys, sixteen, no_color, size = SCENES[name]
+    if no_color:
+        _no_color(monkeypatch)
+    app = make_app(tmp_path / "snap.db", sixteen_colours=sixteen)
+    assert matches_snapshot(snap_compare, app, size, pressing(*keys))
