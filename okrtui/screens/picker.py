@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from okrtui.screens.base import Dialog
 from okrtui.text import plain
+from okrtui.widgets.table import OkrTable, Wide
 
 EVERYONE = ""  # the picker's answer for "no person filter"; None means cancelled
 
@@ -52,7 +52,7 @@ class PersonPicker(Dialog):
         with Vertical(classes="dialog small picker"):
             yield Static(Text("Filter by person: type part of a name", style="bold"))
             yield Input(placeholder="name…", compact=True, id="picker-query")
-            yield OptionList(id="picker-list")
+            yield OkrTable(id="picker-list")  # repaints two lines per move, as every list does
             yield Static(Text("↑ ↓ choose   enter: pick   esc: cancel", style="dim"))
 
     def on_mount(self) -> None:
@@ -63,23 +63,28 @@ class PersonPicker(Dialog):
         query.focus()
 
     def _fill(self, query: str) -> None:
-        options = self.query_one(OptionList)
-        options.clear_options()
+        table = self.query_one(OkrTable)
+        table.clear(columns=True)
+        table.add_column("Person · team · what needs attention", 52)
         self.shown = []
         if not query.strip():
-            options.add_option(Option(Text("Everyone (no person filter)", style="italic"), id="*"))
+            table.add_row(Wide("Everyone (no person filter)", style="italic"), key="*")
             self.shown.append(EVERYONE)
         for c in self.choices:
             if fuzzy(query, c.name):
-                prompt = Text(plain(c.name), style="bold")
+                prompt = Wide(plain(c.name), style="bold")
                 prompt.append(f"  {plain(c.detail)}", style="dim")
-                options.add_option(Option(prompt, id=f"p:{c.id}"))
+                table.add_row(prompt, key=f"p:{c.id}")
                 self.shown.append(c.id)
         if not self.shown:
-            options.add_option(Option(Text("nobody matches", style="dim"), id="none", disabled=True))
+            table.add_row(Wide("nobody matches", style="dim"), key="none")
             return
         start = self.shown.index(self.current) if query == "" and self.current in self.shown else 0
-        options.highlighted = start
+        table.move_cursor(row=start)
+
+    @property
+    def highlighted(self) -> int | None:
+        return self.query_one(OkrTable).cursor_row if self.shown else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -89,18 +94,15 @@ class PersonPicker(Dialog):
         self.action_pick()
 
     def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if not self.shown:
-            return
-        now = options.highlighted if options.highlighted is not None else 0
-        options.highlighted = max(0, min(len(self.shown) - 1, now + int(step)))
+        if self.shown:
+            self.query_one(OkrTable).action_cursor(int(step))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_pick()  # a click on a name
 
     def action_pick(self) -> None:
-        index = self.query_one(OptionList).highlighted
-        if index is None or not self.shown:
+        index = self.highlighted
+        if index is None:
             return
         self.dismiss(self.shown[index])
 

@@ -253,7 +253,7 @@ async def test_person_picker_filters_as_you_type(app):
         await press(pilot, "p", "escape")  # esc changes nothing
         assert app.screen.filters.person == "p-dana"
         await press(pilot, "p")
-        assert app.screen.shown[app.screen.query_one("OptionList").highlighted] == "p-dana"  # starts on her
+        assert app.screen.shown[app.screen.highlighted] == "p-dana"  # starts on her
         await press(pilot, "up", "up", "enter")  # the first choice: everyone
         assert app.screen.filters.person is None
 
