@@ -189,7 +189,9 @@ class TeamScreen(OkrScreen):
             if link.note:
                 table.add_row(Wide(f"   “{plain(link.note)}”", style="italic dim"), key=f"d:{i}:note")
         if table.row_count == 0:
-            table.add_row(Wide("No dependencies in this period.", style="dim"), key="none")
+            empty = f"No dependency matches {self.filter_text(data)}." if self.filters.narrowing \
+                else "No dependencies in this period."
+            table.add_row(Wide(empty, style="dim"), key="none")
         self._land(table, keep, "d:")
 
     # --- the team's weekly review ------------------------------------------------------------

@@ -318,3 +318,33 @@ def test_lead_snapshots(name, snap_compare, tmp_path, monkeypatch):
         _no_color(monkeypatch)
     app = make_app(tmp_path / "snap.db", sixteen_colours=sixteen)
     assert matches_snapshot(snap_compare, app, size, pressing(*keys))
+
+
+async def test_dependencies_honour_the_filters(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "3", "f")  # team Acme: no dependency touches its objectives
+        text = dict(rows(app.screen.query_one("#dependencies", OkrTable)))
+        assert list(text) == ["none"] and "No dependency matches team Acme" in text["none"]
+        await press(pilot, "f", "f", "f", "b")  # every team, red: the ends that are red KRs or hold one
+        text = dict(rows(app.screen.query_one("#dependencies", OkrTable)))
+        firsts = [v for k, v in text.items() if k.count(":") == 1]
+        assert firsts and all(v.startswith(("Chen Wei · Activation", "Alice Ng · Make deploys",
+                                            "Bruno Diaz · Give every", "Chen Wei · Delight")) for v in firsts)
+        assert "Chen Wei · Activation rate from 31% to 45%" in firsts  # a red KR
+
+
+def test_owner_cells_tell_fifty_people_apart():
+    from okrtui.views import PeriodReport
+    from okrtui.widgets.kr_row import owner_cell
+
+    people = {f"p-{i:05d}": f"Person {i:05d}" for i in range(50)}
+    rep = PeriodReport(None, TODAY, [], people, {})  # type: ignore[arg-type]
+    cells = {str(owner_cell(rep, pid, 8)) for pid in people}
+    assert len(cells) == 50 and "P. 00012" in cells
+
+
+def test_chart_chrome_never_wears_a_band_colour():
+    from okrtui.widgets.chart import NOW_COLOUR
+
+    assert NOW_COLOUR not in ("red", "yellow", "green")
