@@ -91,7 +91,6 @@ class TeamScreen(OkrScreen):
         self._to_first_match = False
         head = Text(f"Team · {rep.period.label} · {self.view} · ", style="bold")
         head.append(self.filter_text(data), style="bold" if self.filters.narrowing else "")
-        head.truncate(max(20, self.size.width - 2), overflow="ellipsis")
         lines = [head]
         if self.view == "week":
             lines += self.week_lines
