@@ -344,7 +344,28 @@ def test_owner_cells_tell_fifty_people_apart():
     assert len(cells) == 50 and "P. 00012" in cells
 
 
-def test_chart_chrome_never_wears_a_band_colour():
+async def test_chart_chrome_never_wears_a_band_colour_and_pace_dots_read_on_black(app):
+    from okrtui.story import kr_chart
     from okrtui.widgets.chart import NOW_COLOUR
 
     assert NOW_COLOUR not in ("red", "yellow", "green")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        kr = kr_of(app, "k:kr-mttr")
+        chart = kr_chart(kr, app.data.report.period, TODAY)
+        expected = next(line for line in chart.lines if line.label == "expected pace")
+        assert expected.color == "default"  # the terminal's own colour: dark blue vanished on black
+
+
+async def test_sparkline_row_under_the_cursor_is_reverse_at_16_colours(tmp_path):
+    app = make_app(tmp_path / "x.db", sixteen_colours=True)
+    async with app.run_test(size=(120, 40)) as pilot:  # from 100 columns the sparkline shows
+        await settle(pilot)
+        table = app.screen.query_one(OkrTable)
+        table.select_key("k:kr-deploys")
+        await settle(pilot)
+        strip = table.render_line(table.cursor_row - round(table.scroll_y) + 1)
+        spark = [seg for seg in strip if any(ch in seg.text for ch in "▁▂▃▄▅▆▇█") and "░" not in seg.text]
+        assert spark and all(seg.style.reverse for seg in spark)  # cyan on the cursor, never cyan on cyan
+        assert all(seg.style.color != seg.style.bgcolor for seg in spark)
+    app.engine.dispose()
