@@ -369,3 +369,39 @@ async def test_sparkline_row_under_the_cursor_is_reverse_at_16_colours(tmp_path)
         assert spark and all(seg.style.reverse for seg in spark)  # cyan on the cursor, never cyan on cyan
         assert all(seg.style.color != seg.style.bgcolor for seg in spark)
     app.engine.dispose()
+
+
+@pytest.mark.parametrize("no_color", [True, False], ids=["NO_COLOR", "16-colours"])
+def test_cursor_visible_on_every_kind_of_row_on_a_real_terminal(tmp_path, no_color):
+    """On a pseudo-terminal (TERM=xterm), the cursor row is reverse video on a team heading, a
+    person, an objective and a KR row: bold rows no longer hide it."""
+    import os
+    import sys
+
+    from tests.terminal import DOWN, Terminal
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
+    env["TERM"] = "xterm"
+    if no_color:
+        env["NO_COLOR"] = "1"
+    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
+                     str(tmp_path / "demo.db")], env=env)
+    try:
+        term.wait_for("Objective / key result")
+        term.settle()
+        term.press(b"t")
+        seen = set()
+        term.press(b"\x1b[A")  # up from the first person: the team's vision, mission, heading
+        for _ in range(3):
+            term.press(b"\x1b[A")
+        for _ in range(6):  # heading, mission, vision, person, objective, KR
+            rows = [y for y, line in enumerate(term.screen.display)
+                    if sum(term.screen.buffer[y][x].reverse for x in range(len(line))) > len(line) // 2]
+            assert len(rows) == 1, term.text()
+            line = term.screen.display[rows[0]]
+            seen.add("heading" if "▍" in line else "person" if line.startswith(" Bruno") else
+                     "kr" if "·" in line else "objective" if line.startswith("   ") else "other")
+            term.press(DOWN)
+        assert {"heading", "person", "objective", "kr"} <= seen
+    finally:
+        term.close()
