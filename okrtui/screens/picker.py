@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -85,6 +86,18 @@ class PersonPicker(Dialog):
     @property
     def highlighted(self) -> int | None:
         return self.query_one(OkrTable).cursor_row if self.shown else None
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters that reach the dialog itself, not its query field (typed right after `p`, as a
+        paste or keys bunched by a slow SSH link, before the field had focus), go into the field,
+        and the list follows at once: an enter right behind them picks from the filtered list."""
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            query = self.query_one(Input)
+            query.focus()
+            query.insert_text_at_cursor(event.character)
+            self._fill(query.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)

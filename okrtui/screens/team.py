@@ -8,6 +8,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
@@ -321,6 +322,20 @@ class TeamScreen(OkrScreen):
         self._to_first_match = True
         if self.data is not None:
             self.show(self.data)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after `p` (a paste, or keys bunched by a slow SSH link) reach this
+        screen before a binding would have opened the picker: `p` opens it here, at once, and the
+        keys after it go on to the picker in order, enter included."""
+        picker = self.app.screen
+        if picker is not self and type(picker).__name__ == "PersonPicker":
+            event.stop()
+            event.prevent_default()
+            picker.post_message(events.Key(event.key, event.character))
+        elif event.key == "p" and picker is self:
+            event.stop()
+            event.prevent_default()
+            self.action_pick_person()
 
     def action_pick_person(self) -> None:
         from okrtui.screens.picker import Choice, PersonPicker

@@ -405,3 +405,39 @@ def test_cursor_visible_on_every_kind_of_row_on_a_real_terminal(tmp_path, no_col
         assert {"heading", "person", "objective", "kr"} <= seen
     finally:
         term.close()
+
+
+async def test_picker_takes_a_burst_of_keys_typed_with_p(app):
+    """`p`, a name and enter arriving at once (a paste, a slow SSH link): nothing is lost."""
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        for key in ("p", "o", "k", "a", "enter"):  # posted together, no waiting in between
+            app.post_message(events.Key(key, None if key == "enter" else key))
+        await settle(pilot)
+        assert not isinstance(app.screen, PersonPicker)
+        assert app.screen.filters.person == "p-dana"
+        assert people_table(app).current_key == "k:kr-interviews"
+
+
+def test_picker_burst_on_a_real_terminal(tmp_path):
+    """`t`, then `pdan` and enter written to the terminal in one go: Dana is picked."""
+    import os
+    import sys
+
+    from tests.terminal import Terminal
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
+    env["TERM"] = "xterm"
+    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
+                     str(tmp_path / "demo.db")], env=env)
+    try:
+        term.wait_for("Objective / key result")
+        term.settle()
+        term.press(b"t")
+        term.press(b"pdan\r")
+        assert "person Dana Okafor" in term.screen.display[1], term.text()
+    finally:
+        term.close()
