@@ -98,11 +98,10 @@ class ObjectivesScreen(OkrScreen):
                       f"{count(len(rep.key_results()), 'key result')}", style="bold")]
         team = data.my_team
         if team is not None and (team.mission or team.vision):
-            lines.append(Text(f"{plain(team.name)} — mission: {plain(team.mission)}", no_wrap=True,
-                              overflow="ellipsis"))
+            # Long ones wrap (the context grows up to 5 lines): a mission is read whole.
+            lines.append(Text(f"{plain(team.name)} — mission: {plain(team.mission)}"))
             if team.vision:
-                lines.append(Text(f"vision: {plain(team.vision)}", style="italic", no_wrap=True,
-                                  overflow="ellipsis"))
+                lines.append(Text(f"vision: {plain(team.vision)}", style="italic"))
         if not rep.objectives:
             lines.append(Text("No objectives in this period yet: press n to draft one, [ ] to change period.",
                               style="dim"))

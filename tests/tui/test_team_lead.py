@@ -441,3 +441,17 @@ def test_picker_burst_on_a_real_terminal(tmp_path):
         assert "person Dana Okafor" in term.screen.display[1], term.text()
     finally:
         term.close()
+
+
+async def test_long_mission_and_vision_wrap_on_the_objectives_screen(tmp_path):
+    app = make_app(tmp_path / "x.db")
+    mission = "Give product teams a paved road to production, safe and quick whatever the hour, every single day"
+    vision = "Deploying is as boring as saving a file, for every team we serve, on every service they own"
+    interchange.import_document(app.engine, {"format": "okrtui/1", "teams": [
+        {"id": "t-platform", "name": "Platform", "mission": mission, "vision": vision}]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        context = app.screen.query_one("#context")
+        shown = " ".join(line.text.strip() for line in context.render_lines(context.region.reset_offset))
+        assert "every single day" in shown and "they own" in shown and "…" not in shown
+    app.engine.dispose()
