@@ -122,9 +122,12 @@ class TeamScreen(OkrScreen):
         if not table.select_key(keep) and not table.select_key(match):
             table.move_cursor(row=0)
 
-    def _nothing(self, table: OkrTable, columns: int) -> None:
-        table.add_row(Wide(f"Nothing matches {self.filter_text(self.loaded)}: b a p f change the filters.",
-                           style="bold"), *[""] * (columns - 1), key="none")
+    def _nothing(self, table: OkrTable) -> None:
+        """Says so, naming the filters, wrapped to the width (four filters do not fit on one line)."""
+        room = max(20, sum(w + 2 for _, w in table.columns) - 4)
+        text = f"Nothing matches {self.filter_text(self.loaded)}: b a p f change the filters."
+        for n, line in enumerate(textwrap.wrap(text, room)):
+            table.add_row(Wide(line, style="bold"), key="none" if n == 0 else f"none:{n}")
 
     def _team_heading(self, table: OkrTable, rep: PeriodReport, team_id: str | None, pid: str) -> None:
         team = rep.teams.get(team_id) if team_id else None
@@ -156,7 +159,7 @@ class TeamScreen(OkrScreen):
                 for kr in pv.krs[o.id]:
                     table.add_lazy_row(f"k:{kr.id}", _kr_row, kr, width, today)
         if table.row_count == 0:
-            self._nothing(table, len(columns))
+            self._nothing(table)
         # Start on the first person (worst first), not on a team heading; after a filter, on the
         # first (worst) matching KR, its latest note on the bottom line.
         self._land(table, keep, "k:" if self._to_first_match and self.filters.narrowing else "p:")
@@ -172,7 +175,7 @@ class TeamScreen(OkrScreen):
             table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id, 8),
                           Text(o.level[:4], style="dim"), grade, key=f"o:{o.id}")
         if table.row_count == 0:
-            self._nothing(table, len(columns))
+            self._nothing(table)
         self._land(table, keep, "o:")
 
     def _dependencies(self, data: Snapshot) -> None:
@@ -234,7 +237,7 @@ class TeamScreen(OkrScreen):
                     cells.insert(5, "–" if row.forecast is None else f"{row.forecast:.2f}")
                 table.add_row(*cells, key=f"k:{row.kr.id}")
         if table.row_count == 0:
-            self._nothing(table, len(columns))
+            self._nothing(table)
         self._land(table, keep, "k:" if self.filters.narrowing else "p:")
         c = week.counts
         label = "Mid-quarter · " if week.mid_quarter else ""
