@@ -74,9 +74,9 @@ class ObjectivesScreen(OkrScreen):
         target_width = 12
         if self.size.width >= 100:
             target_width = max(12, min(26, max((len(kr_target_text(kr)) for kr in rep.key_results()), default=0)))
-        # Below 100 columns the kind and the trend step aside (as in the review): titles keep ~37.
+        # Below 100 columns the kind and the trend step aside (as in the review): titles keep ~35.
         wide = self.size.width >= 100
-        columns: list[tuple[str, int | None]] = [("Objective / key result", None), ("Owner", 6), ("Kind", 4),
+        columns: list[tuple[str, int | None]] = [("Objective / key result", None), ("Owner", 8), ("Kind", 4),
                                                  ("Now → target", target_width), ("Grade", 9), ("Cnf", 3),
                                                  ("Trend", 6)]
         keep_columns = KEEP_WIDE if wide else KEEP_NARROW
