@@ -248,6 +248,8 @@ class TeamScreen(OkrScreen):
         missing = week.not_checked_in
         who = Text(f"Not checked in ({len(missing)} of {len(week.people)}): ", style="bold")
         who.append(", ".join(plain(p.name) for p in missing) if missing else "nobody", style="")
+        rows_shown = sum(len(p.rows) for p in week.people)
+        who.append(f" · {sum(p.moved for p in week.people)} of {rows_shown} KRs moved", style="dim")
         legend = Text("✓ checked in this week  • not yet   < > week  m mid-quarter  1 2 3 views", style="dim",
                       no_wrap=True, overflow="ellipsis")
         self.week_lines = [head, who, legend]

@@ -146,6 +146,8 @@ async def test_team_weekly_review_who_moved_and_who_did_not_check_in(tmp_path):
         assert cells["k:kr-mttr"].startswith("  ✓ Mean time")
         context = str(app.screen.query_one("#context").render())
         assert "week of Nov 23 (to Nov 26)" in context and "Not checked in (0 of 5): nobody" in context
+        moved = sum(1 for k, v in cells.items() if k.startswith("k:") and table.get_row(k)[3].plain not in ("±0", "–"))
+        assert f" · {moved} of " in context and "KRs moved" in context
         await press(pilot, "less_than_sign")
         context = str(app.screen.query_one("#context").render())
         assert "week of Nov 16: " in context  # a whole past week
