@@ -45,7 +45,7 @@ class TeamScreen(OkrScreen):
         Binding("m", "mid_quarter", "Mid-quarter", show=False,
                 tooltip="Team review of the week holding the period's middle: pace and forecast"),
         Binding("f", "cycle('team')", "Team filter", show=False, tooltip="Cycle the team filter"),
-        Binding("p", "pick_person", "Person", show=False, tooltip="Pick a person: type part of a name"),
+        Binding("p", "pick_person", "Person picker", show=False, tooltip="Filter by a person: type part of a name"),
         Binding("b", "cycle('band')", "Band filter", show=False, tooltip="Cycle the KR band: red / yellow / green"),
         Binding("a", "cycle('pace')", "Pace filter", show=False,
                 tooltip="Cycle the KR pace: behind / at risk / on track / stale"),
