@@ -160,7 +160,7 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
         out += ["", f"### {md_cell(pv.name)} — {fmt_grade(pv.grade)} {pv.band or ''}".rstrip(), ""]
         for o in pv.objectives:
             out.append(f"- **{md_cell(o.title)}** — {fmt_grade(o.grade)} {o.band or ''}".rstrip())
-            for kr in sorted(o.key_results, key=teamview.attention):
+            for kr in pv.krs[o.id]:  # the KRs this person answers for, attention first
                 flags = [f for f in (("⚠ stale" if kr.stale else ""), kr.pace or "") if f]
                 row = moved.get(kr.id)
                 change = ""

@@ -88,7 +88,8 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
         start, target = kr.start, kr.target
         lines.append(Line(f"start {fmt_num(start)}", [0, days], [start, start], "_", "white"))
         lines.append(Line(f"target {fmt_num(target)}", [0, days], [target, target], "=", "green"))
-        lines.append(Line("expected pace", [0, days], [start, target], "·", "blue"))
+        # The terminal's own colour: dark blue vanished on black at 16 colours.
+        lines.append(Line("expected pace", [0, days], [start, target], "·", "default"))
         fc = forecast_line(kr.spec, shown, span)
         if fc is not None:
             to_value = [start + p * (target - start) for p in fc]

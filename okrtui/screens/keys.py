@@ -20,7 +20,8 @@ LEGEND: list[tuple[str, str]] = [
     ("·", "key result (dimmed: a teammate's, read-only)"),
     ("⚠", "stale: no check-in within stale_after_days"),
     ("✖ ▲ ○", "coach finding: error, warning, info (l lists them)"),
-    ("• ✓", "check-in: due this week, done this week"),
+    ("• ✓", "check-in and team review: due this week, done this week"),
+    ("[x] [ ]", "quarter close: carried into the next quarter, or not"),
     ("███░░ 0.6", "grade bar: red ≤ 0.3, yellow 0.4–0.6, green ≥ 0.7"),
     ("↑ ↓ →", "confidence up, down, same since the week before"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
 from textual.binding import Binding
 
@@ -41,6 +44,15 @@ def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int
     return out
 
 
+KEEP_WIDE = (0, 1, 2, 3, 4, 5, 6)
+KEEP_NARROW = (0, 1, 3, 4, 5)  # no kind, no trend
+
+
+def _picked(keep: tuple[int, ...], make: Callable[..., list[Text]], *args: Any) -> list[Text]:
+    cells = make(*args)
+    return [cells[i] for i in keep]
+
+
 class ObjectivesScreen(OkrScreen):
     BINDINGS = [
         Binding("enter,v", "detail", "Detail", show=False, tooltip="The row's chart, numbers and history over the period"),
@@ -62,30 +74,34 @@ class ObjectivesScreen(OkrScreen):
         target_width = 12
         if self.size.width >= 100:
             target_width = max(12, min(26, max((len(kr_target_text(kr)) for kr in rep.key_results()), default=0)))
-        table, width, keep = self.reset_table([("Objective / key result", None), ("Owner", 6), ("Kind", 4),
-                                               ("Now → target", target_width), ("Grade", 9), ("Cnf", 3),
-                                               ("Trend", 6)])
+        # Below 100 columns the kind and the trend step aside (as in the review): titles keep ~35.
+        wide = self.size.width >= 100
+        columns: list[tuple[str, int | None]] = [("Objective / key result", None), ("Owner", 8), ("Kind", 4),
+                                                 ("Now → target", target_width), ("Grade", 9), ("Cnf", 3),
+                                                 ("Trend", 6)]
+        keep_columns = KEEP_WIDE if wide else KEEP_NARROW
+        table, width, keep = self.reset_table([columns[i] for i in keep_columns])
         worst: dict[str, str] = {}
         for f in data.findings:  # the worst finding per objective marks its row
             if f.objective_id not in worst or LEVEL_ORDER[f.level] < LEVEL_ORDER[worst[f.objective_id]]:
                 worst[f.objective_id] = f.level
         for o, depth in tree_order(rep.objectives):
             # Lazy rows: cells are made only for the lines on screen.
-            table.add_lazy_row(f"o:{o.id}", objective_cells, rep, o, width, depth, data.me,
+            table.add_lazy_row(f"o:{o.id}", _picked, keep_columns, objective_cells, rep, o, width, depth, data.me,
                                LEVEL_MARK.get(worst.get(o.id, "")))
             for kr in o.key_results:
-                table.add_lazy_row(f"k:{kr.id}", kr_cells, rep, kr, width, depth, data.me, target_width)
+                table.add_lazy_row(f"k:{kr.id}", _picked, keep_columns, kr_cells, rep, kr, width, depth, data.me,
+                                   target_width)
         if not table.select_key(keep):
             table.move_cursor(row=0)
         lines = [Text(f"{rep.period.label} · {count(len(rep.objectives), 'objective')} · "
                       f"{count(len(rep.key_results()), 'key result')}", style="bold")]
         team = data.my_team
         if team is not None and (team.mission or team.vision):
-            lines.append(Text(f"{plain(team.name)} — mission: {plain(team.mission)}", no_wrap=True,
-                              overflow="ellipsis"))
+            # Long ones wrap (the context grows up to 5 lines): a mission is read whole.
+            lines.append(Text(f"{plain(team.name)} — mission: {plain(team.mission)}"))
             if team.vision:
-                lines.append(Text(f"vision: {plain(team.vision)}", style="italic", no_wrap=True,
-                                  overflow="ellipsis"))
+                lines.append(Text(f"vision: {plain(team.vision)}", style="italic"))
         if not rep.objectives:
             lines.append(Text("No objectives in this period yet: press n to draft one, [ ] to change period.",
                               style="dim"))

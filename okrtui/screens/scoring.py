@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from okrtui import validate
@@ -29,10 +32,10 @@ if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
 GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
 
-def _kr_cells(kr: KRView, width: int) -> list[Text | str]:
+def _kr_cells(kr: KRView, width: int, comment: int = 16) -> list[Text | str]:
     return [title_cell("· " + kr.title, width), f"{kr.progress:.2f}",
             Text("–" if kr.self_score is None else f"{kr.self_score:.1f}", style="dim" if kr.self_score is None else "bold"),
-            grade_bar(kr.score, kr.grade, kr.band), title_cell(kr.score_comment, 16)]
+            grade_bar(kr.score, kr.grade, kr.band), title_cell(kr.score_comment, comment)]
 
 
 class ScoringScreen(OkrScreen):
@@ -47,18 +50,21 @@ class ScoringScreen(OkrScreen):
         return [] if data is None else [o for o in data.report.objectives if o.origin == data.me]
 
     def show(self, data: Snapshot) -> None:
-        table, width, keep = self.reset_table([("Objective / key result", None), ("Prog", 6), ("Self", 6),
-                                               ("Grade", 9), ("Comment", 16)])
+        # Below 100 columns the numbers and the comment narrow so titles keep ~40 characters.
+        wide = self.size.width >= 100
+        comment = 16 if wide else 10
+        table, width, keep = self.reset_table([("Objective / key result", None), ("Prog", 6 if wide else 4),
+                                               ("Self", 6 if wide else 4), ("Grade", 9), ("Comment", comment)])
         scored = total = 0
         for o in self.mine():
-            title = title_cell(o.title, width - 9, style="bold")
-            if o.status != "active":
-                title.append(f" ({o.status})", style="italic dim")
+            status = "" if o.status == "active" else f" ({o.status})"
+            title = title_cell(o.title, width - len(status), style="bold")
+            title.append(status, style="italic dim")
             table.add_row(title, "", "", grade_bar(o.score, o.grade, o.band), "", key=f"o:{o.id}")
             for kr in o.key_results:
                 total += 1
                 scored += kr.self_score is not None
-                table.add_lazy_row(f"k:{kr.id}", _kr_cells, kr, width)  # cells made only when on screen
+                table.add_lazy_row(f"k:{kr.id}", _kr_cells, kr, width, comment)  # cells made only when on screen
         if not table.select_key(keep):
             table.move_cursor(row=0)
         answered = sum(1 for q in REFLECTION_QUESTIONS if data.reflections.get(q, "").strip())
@@ -176,6 +182,24 @@ class ReflectionsForm(FormScreen):
         self.send(lambda: app.services.save_reflections(app.span, answers), on_done=lambda _: self.dismiss(True))
 
 
+class TickList(SelectionList[str]):
+    """A SelectionList whose ticks read `[x]` / `[ ]`: without colour (NO_COLOR, 16 colours) the
+    stock toggle looks the same ticked or not."""
+
+    def _get_left_gutter_width(self) -> int:
+        return 4
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)
+        index = round(self.scroll_offset.y) + y
+        if not 0 <= index < self.option_count:
+            return line
+        value = self.get_option_at_index(index).value
+        style = next(iter(line)).style or self.rich_style
+        tick = "[x] " if value in self.selected else "[ ] "
+        return Strip([Segment(tick, style + Style(bold=True)), *line])
+
+
 def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> list[str]:
     """Why closing now may be early: the quarter has not ended, or KRs have no self-score."""
     out = []
@@ -208,7 +232,7 @@ class CloseQuarterDialog(Dialog):
                 yield Static(Text(f"⚠ {warning}", style="bold yellow"), classes="warning")
             yield Static(Text(f"Closes {count(len(self.objectives), 'objective')}. Checked ones are carried into "
                               "the next quarter as drafts; their history stays here.", style="dim"))
-            yield SelectionList[str](*[
+            yield TickList(*[
                 Selection(Text(f"{fmt_grade(o.grade)}  {plain(o.title)[:60]}"), o.id,
                           o.grade is None or o.grade < 0.7)
                 for o in self.objectives

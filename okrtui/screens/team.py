@@ -2,40 +2,54 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
-from okrtui import teamview
+from okrtui import periods, teamview
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.objectives import tree_order
 from okrtui.state import Snapshot
 from okrtui.text import plain
-from okrtui.views import KRView, ObjectiveView, find, fmt_num
+from okrtui.views import KRView, ObjectiveView, PeriodReport, find, fmt_num
 from okrtui.widgets.grade_bar import grade_bar, pace_cell
 from okrtui.widgets.kr_row import owner_cell, title_cell
-from okrtui.widgets.table import OkrTable
+from okrtui.widgets.table import OkrTable, Wide
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
     from okrtui.sync import SyncResult
 
-VIEWS = ("people", "alignment", "dependencies")
+VIEWS = ("people", "alignment", "dependencies", "week")
+KEYS_LINE = "1 people 2 tree 3 links 4 week  f team p person b band a pace  S sync"
+BANDS = (None, "red", "yellow", "green")
 
 
 class TeamScreen(OkrScreen):
     BINDINGS = [
         Binding("enter,v", "detail", "Detail", show=False, tooltip="The row's chart, numbers and history over the period"),
-        Binding("1", "view('people')", "People", tooltip="Everyone's objectives by team and person"),
+        Binding("1", "view('people')", "People", tooltip="Everyone's KRs by team and the person who answers for them"),
         Binding("2", "view('alignment')", "Alignment", tooltip="Company → team → personal objectives"),
-        Binding("3", "view('dependencies')", "Depends", tooltip="Who relies on whom"),
+        Binding("3", "view('dependencies')", "Depends", tooltip="Who relies on whom; enter opens the other end"),
+        Binding("4", "view('week')", "Team week", show=False,
+                tooltip="The team's weekly review: what moved, who has not checked in, worst first"),
+        Binding("less_than_sign", "week(-1)", "Prev week", show=False, tooltip="Team review of the week before"),
+        Binding("greater_than_sign", "week(1)", "Next week", show=False,
+                tooltip="Team review of the week after (up to this week)"),
+        Binding("m", "mid_quarter", "Mid-quarter", show=False,
+                tooltip="Team review of the week holding the period's middle: pace and forecast"),
         Binding("f", "cycle('team')", "Team filter", show=False, tooltip="Cycle the team filter"),
-        Binding("p", "cycle('person')", "Person filter", show=False, tooltip="Cycle the person filter"),
-        Binding("b", "cycle('band')", "Band filter", show=False, tooltip="Cycle red / yellow / green"),
+        Binding("p", "pick_person", "Person picker", show=False, tooltip="Filter by a person: type part of a name"),
+        Binding("b", "cycle('band')", "Band filter", show=False, tooltip="Cycle the KR band: red / yellow / green"),
+        Binding("a", "cycle('pace')", "Pace filter", show=False,
+                tooltip="Cycle the KR pace: behind / at risk / on track / stale"),
         Binding("S", "sync", "Sync now", tooltip="Merge with the team file"),
         Binding("n", "new_team", "New team", show=False, tooltip="Make a team: name, mission, vision"),
         Binding("e", "edit_team", "Edit team", show=False,
@@ -47,6 +61,10 @@ class TeamScreen(OkrScreen):
         self.view = "people"
         self.filters = teamview.Filters()
         self.last_sync = ""
+        self.week_start: dt.date | None = None
+        self._to_first_match = False  # after a filter change the cursor goes to the first, worst match
+        self.links: list[teamview.Link] = []
+        self.week_lines: list[Text] = []
 
     def body(self) -> ComposeResult:
         with ContentSwitcher(initial="people"):
@@ -64,90 +82,224 @@ class TeamScreen(OkrScreen):
                 last = kr.check_ins[-1]
                 text = Text(f"latest {last.date}: {fmt_num(last.value)}  ", style="dim")
                 text.append_text(title_cell(last.note, max(10, self.size.width - 30), style="italic"))
-        self.query_one("#detail", Static).update(text)
+            elif kr is not None:
+                text = Text("no check-in yet this period", style="dim")
+        self.query_one("#detail", Static).update(text, layout=False)  # one line: no layout pass per key
 
     def show(self, data: Snapshot) -> None:
         rep = data.report
-        {"people": self._people, "alignment": self._alignment, "dependencies": self._dependencies}[self.view](data)
-        f = self.filters
-        parts = [
-            f"team {rep.teams[f.team].name if f.team in rep.teams else 'all'}",
-            f"person {rep.person(f.person) if f.person else 'all'}",
-            f"band {f.band or 'all'}",
-        ]
+        {"people": self._people, "alignment": self._alignment, "dependencies": self._dependencies,
+         "week": self._week}[self.view](data)
+        self._to_first_match = False
         head = Text(f"Team · {rep.period.label} · {self.view} · ", style="bold")
-        head.append(" · ".join(parts))
-        keys = Text("1 people  2 alignment  3 dependencies  f/p/b filter  S sync", style="dim")
-        lines = [head, keys]
+        head.append(self.filter_text(data), style="bold" if self.filters.narrowing else "")
+        lines = [head]
+        if self.view == "week":
+            lines += self.week_lines
+        elif not self.last_sync:  # the keys are in the footer and `?` too: a sync result takes their line
+            lines.append(Text(KEYS_LINE, style="dim", no_wrap=True, overflow="ellipsis"))
         if self.last_sync:
-            lines.append(Text(self.last_sync, style="italic", no_wrap=True, overflow="ellipsis"))
+            lines.append(Text(self.last_sync, style="italic"))  # wraps: the whole result is read
         self.set_context(*lines)
+
+    def filter_text(self, data: Snapshot) -> str:
+        f, rep = self.filters, data.report
+        parts = []
+        if f.team:
+            parts.append(f"team {plain(rep.teams[f.team].name) if f.team in rep.teams else f.team}")
+        if f.person:
+            parts.append(f"person {plain(rep.person(f.person))}")
+        if f.band:
+            parts.append(f"band {f.band}")
+        if f.pace:
+            parts.append(f"pace {f.pace}")
+        return " · ".join(parts) if parts else "everyone"
+
+    def _land(self, table: OkrTable, keep: str | None, first: str) -> None:
+        """The cursor: on the first row starting with `first` after a filter change, else where it was."""
+        match = next((table.key_at(i) for i in range(table.row_count) if table.key_at(i).startswith(first)), None)
+        if self._to_first_match and table.select_key(match):
+            return
+        if not table.select_key(keep) and not table.select_key(match):
+            table.move_cursor(row=0)
+
+    def _nothing(self, table: OkrTable) -> None:
+        """Says so, naming the filters, wrapped to the width (four filters do not fit on one line)."""
+        room = max(20, sum(w + 2 for _, w in table.columns) - 4)
+        text = f"Nothing matches {self.filter_text(self.loaded)}: b a p f change the filters."
+        for n, line in enumerate(textwrap.wrap(text, room)):
+            table.add_row(Wide(line, style="bold"), key="none" if n == 0 else f"none:{n}")
+
+    def _team_heading(self, table: OkrTable, rep: PeriodReport, team_id: str | None, pid: str) -> None:
+        team = rep.teams.get(team_id) if team_id else None
+        table.add_row(Wide(f"▍{plain(team.name) if team else 'no team'}", style="bold underline"),
+                      key=f"t:{team_id}:{pid}")
+        room = max(20, sum(w + 2 for _, w in table.columns) - 4)
+        for label in ("mission", "vision"):  # shown above the team's objectives, wrapped to the width
+            value = getattr(team, label) if team is not None else ""
+            if value:
+                for n, line in enumerate(textwrap.wrap(f"{label}: {plain(value)}", room, subsequent_indent="  ")):
+                    table.add_row(Wide(" " + line, style="italic dim"), key=f"m:{team_id}:{pid}:{label}:{n}")
 
     def _people(self, data: Snapshot) -> None:
         rep, today = data.report, self.app.today
-        table, width, keep = self.reset_table([("Person / objective / key result", None), ("Grade", 9),
-                                               ("Pace", 8), ("Last", 5), ("⚠", 3)], self.query_one("#people", OkrTable))
+        columns: list[tuple[str, int | None]] = [("Person / objective / key result", None), ("Grade", 9),
+                                                 ("Pace", 8), ("Last", 5), ("⚠", 2)]
+        table, width, keep = self.reset_table(columns, self.query_one("#people", OkrTable))
         team_shown: object = object()  # a person with no team still gets a "no team" heading
         for pv in teamview.people(rep, self.filters):
             if pv.team_id != team_shown:
                 team_shown = pv.team_id
-                team = rep.teams.get(pv.team_id) if pv.team_id else None
-                table.add_row(title_cell(f"▍{team.name if team else 'no team'}", width, style="reverse bold"),
-                              "", "", "", "", key=f"t:{pv.team_id}:{pv.id}")
-                for label in ("mission", "vision"):  # shown above the team's objectives
-                    if team is not None and getattr(team, label):
-                        table.add_row(title_cell(f"{label}: {getattr(team, label)}", width, indent=1,
-                                                 style="italic dim"), "", "", "", "",
-                                      key=f"m:{pv.team_id}:{pv.id}:{label}")
-            flags = Text(f"{pv.stale + pv.behind}" if pv.stale + pv.behind else "",
-                         style="bold yellow")
+                self._team_heading(table, rep, pv.team_id, pv.id)
             table.add_row(title_cell(pv.name, width, style="bold"), grade_bar(pv.score, pv.grade, pv.band),
-                          "", teamview.age(pv.last_check_in, today), flags, key=f"p:{pv.id}")
+                          Text(f"{pv.behind} behind" if pv.behind else "", style="bold"),
+                          teamview.age(pv.last_check_in, today),
+                          Text(f"{pv.stale}" if pv.stale else "", style="bold"), key=f"p:{pv.id}")
             for o in pv.objectives:
-                table.add_lazy_row(f"o:{o.id}", _objective_row, o, width)
-                for kr in sorted(o.key_results, key=teamview.attention):
+                table.add_lazy_row(f"o:{o.id}:{pv.id}", _objective_row, o, width)
+                for kr in pv.krs[o.id]:
                     table.add_lazy_row(f"k:{kr.id}", _kr_row, kr, width, today)
-        if not table.select_key(keep):
-            # Start on the first person (worst first), not on a team heading: two `down`s from
-            # there reach that person's most urgent KR and its latest note.
-            first = next((table.key_at(i) for i in range(table.row_count) if table.key_at(i).startswith("p:")), None)
-            if not table.select_key(first):
-                table.move_cursor(row=0)
+        if table.row_count == 0:
+            self._nothing(table)
+        # Start on the first person (worst first), not on a team heading; after a filter, on the
+        # first (worst) matching KR, its latest note on the bottom line.
+        self._land(table, keep, "k:" if self._to_first_match and self.filters.narrowing else "p:")
 
     def _alignment(self, data: Snapshot) -> None:
         rep = data.report
-        table, width, keep = self.reset_table([("Alignment: company → team → personal", None), ("Owner", 6),
-                                               ("Level", 5), ("Grade", 9)], self.query_one("#alignment", OkrTable))
-        for o, depth in tree_order(rep.objectives):
+        columns: list[tuple[str, int | None]] = [("Alignment: company → team → personal", None), ("Owner", 8),
+                                                 ("Level", 5), ("Grade", 9)]
+        table, width, keep = self.reset_table(columns, self.query_one("#alignment", OkrTable))
+        for o, depth in tree_order(teamview.objectives(rep, self.filters)):
             style = "bold" if o.level == "company" else ""
-            table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id),
-                          Text(o.level[:4], style="dim"), grade_bar(o.score, o.grade, o.band), key=f"o:{o.id}")
-        if not table.select_key(keep):
-            table.move_cursor(row=0)
+            grade = Text("draft", style="italic") if o.status == "draft" else grade_bar(o.score, o.grade, o.band)
+            table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id, 8),
+                          Text(o.level[:4], style="dim"), grade, key=f"o:{o.id}")
+        if table.row_count == 0:
+            self._nothing(table)
+        self._land(table, keep, "o:")
 
     def _dependencies(self, data: Snapshot) -> None:
         rep = data.report
-        # Both ends of a link share the width: at 120 columns neither side is cut to 30.
-        other_width = max(30, (self.size.width - 12 - 7) // 2)
-        table, width, keep = self.reset_table([("Who · what", None), ("", 12), ("On whom · what", other_width)],
+        # One full-width column: each end of a link gets its own line, so neither title is cut short.
+        table, width, keep = self.reset_table([("Who relies on whom (enter: the other end's detail)", None)],
                                               self.query_one("#dependencies", OkrTable))
-        half = max(10, width)
-        for i, link in enumerate(teamview.links(rep, data.dependencies, self.filters.person)):
-            who = title_cell(f"{rep.person(link.person)} · {link.mine}", half)
-            arrow = Text(link.direction, style="bold cyan" if link.direction == "relies on" else "bold magenta")
-            other = title_cell(f"{rep.person(link.other_owner)} · {link.other}", other_width)
-            table.add_row(who, arrow, other, key=f"d:{i}")
+        self.links = teamview.links(rep, data.dependencies, self.filters.person, self.filters)
+        for i, link in enumerate(self.links):
+            table.add_row(Wide(f"{plain(rep.person(link.person))} · {plain(link.mine)}", style="bold"), key=f"d:{i}")
+            other = Wide(f"   {link.direction} ", style="italic")
+            other.append(f"{plain(rep.person(link.other_owner))} · {plain(link.other)}")
+            table.add_row(other, key=f"d:{i}:other")
             if link.note:
-                table.add_row(title_cell(f"  “{link.note}”", half, style="italic dim"), "", "", key=f"n:{i}")
+                table.add_row(Wide(f"   “{plain(link.note)}”", style="italic dim"), key=f"d:{i}:note")
         if table.row_count == 0:
-            table.add_row(Text("No dependencies in this period.", style="dim"), "", "", key="none")
-        if not table.select_key(keep):
-            table.move_cursor(row=0)
+            empty = f"No dependency matches {self.filter_text(data)}." if self.filters.narrowing \
+                else "No dependencies in this period."
+            table.add_row(Wide(empty, style="dim"), key="none")
+        self._land(table, keep, "d:")
+
+    # --- the team's weekly review ------------------------------------------------------------
+
+    def _week(self, data: Snapshot) -> None:
+        from okrtui.screens.review import signed
+        from okrtui.teamweek import team_week
+
+        rep, today = data.report, self.app.today
+        if self.week_start is None or not (rep.period.start - dt.timedelta(days=6) <= self.week_start
+                                           <= rep.period.end):
+            self.week_start = periods.week_of(today if rep.period.contains(today) else rep.period.end)[0]
+        week = team_week(rep, self.week_start, today, self.filters, self.app.cfg.stale_after_days)
+        # At half-time (or from 100 columns) the forecast joins: pace and forecast matter most then.
+        forecast = week.mid_quarter or self.size.width >= 100
+        columns: list[tuple[str, int | None]] = [("Person / key result", None), ("Pace", 8), ("Now", 6),
+                                                 ("Δ", 6), ("Conf", 4), ("⚠", 1)]
+        if forecast:
+            columns.insert(5, ("Fcst", 4))
+        table, width, keep = self.reset_table(columns, self.query_one("#week", OkrTable))
+        blank = [""] * (len(columns) - 1)
+        for pw in week.people:
+            due = sum(1 for r in pw.rows if r.objective.status == "active")
+            title = title_cell(pw.name, width - 22, style="bold")
+            if pw.missing and not pw.checked_in:
+                title.append("  no check-in this week", style="bold reverse")
+            else:
+                title.append(f"  {len(pw.checked_in)} of {due} checked in", style="dim")
+            table.add_row(title, *blank, key=f"p:{pw.id}")
+            for row in pw.rows:
+                mark = "✓ " if row.kr.id in pw.checked_in else "• "
+                cells: list[Text | str] = [
+                    title_cell(mark + row.kr.title, width, indent=2), pace_cell(row.pace),
+                    title_cell(fmt_num(row.value), 6),
+                    Text(signed(row.value_change, 1), style="dim" if not row.value_change else "bold"),
+                    "–" if row.confidence is None else f"{row.confidence:.1f}{row.confidence_trend}",
+                    Text("⚠", style="bold yellow") if row.stale else "",
+                ]
+                if forecast:
+                    cells.insert(5, "–" if row.forecast is None else f"{row.forecast:.2f}")
+                table.add_row(*cells, key=f"k:{row.kr.id}")
+        if table.row_count == 0:
+            self._nothing(table)
+        self._land(table, keep, "k:" if self.filters.narrowing else "p:")
+        c = week.counts
+        label = "Mid-quarter · " if week.mid_quarter else ""
+        upto = f" (to {week.as_of:%b %-d})" if week.as_of < week.week_start + dt.timedelta(days=6) else ""
+        head = Text(f"{label}week of {week.week_start:%b %-d}{upto}: ", style="bold")
+        head.append(f"on track {c['on track']} · at risk {c['at risk']} · behind {c['behind']} · "
+                    f"stale {c['stale']}")
+        missing = week.not_checked_in
+        who = Text(f"Not checked in ({len(missing)} of {len(week.people)}): ", style="bold")
+        who.append(", ".join(plain(p.name) for p in missing) if missing else "nobody", style="")
+        rows_shown = sum(len(p.rows) for p in week.people)
+        who.append(f" · {sum(p.moved for p in week.people)} of {rows_shown} KRs moved", style="dim")
+        legend = Text("✓ checked in this week  • not yet   < > week  m mid-quarter  1 2 3 views", style="dim",
+                      no_wrap=True, overflow="ellipsis")
+        self.week_lines = [head, who, legend]
+
+    def action_week(self, step: int) -> None:
+        if self.data is None:
+            return
+        if self.view != "week":
+            self.action_view("week")
+        if self.week_start is None:
+            return
+        span = self.data.report.period
+        new = self.week_start + dt.timedelta(days=7 * int(step))
+        this_week = periods.week_of(self.app.today)[0]  # never past the current week
+        if span.start - dt.timedelta(days=6) <= new <= min(span.end, this_week):
+            self.week_start = new
+            self.show(self.data)
+
+    def action_mid_quarter(self) -> None:
+        if self.data is None:
+            return
+        span = self.data.report.period
+        self.week_start = min(periods.week_of(span.start + (span.end - span.start) / 2)[0],
+                              periods.week_of(self.app.today)[0])
+        self.action_view("week")
 
     # --- actions ------------------------------------------------------------------------------
 
     def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_detail()
+
+    def action_detail(self) -> None:
+        table = self.query_one(f"#{self.view}", OkrTable)
+        key = table.current_key or ""
+        if self.view == "dependencies":
+            if key.startswith("d:"):  # any line of a link opens the other end's story
+                from okrtui.screens.detail import DetailScreen
+
+                link = self.links[int(key.split(":")[1])]
+                self.app.push_screen(DetailScreen([link.other_key], 0))
+            return
+        if key.startswith("o:") and key.count(":") > 1:  # the people view keys objectives per person
+            from okrtui.screens.detail import DetailScreen
+
+            refs = list(dict.fromkeys(":".join(table.key_at(i).split(":")[:2]) for i in range(table.row_count)
+                                      if table.key_at(i).startswith("o:")))
+            self.app.push_screen(DetailScreen(refs, refs.index(":".join(key.split(":")[:2]))))
+            return
+        super().action_detail()
 
     def action_view(self, view: str) -> None:
         self.view = view
@@ -160,16 +312,57 @@ class TeamScreen(OkrScreen):
         if self.data is None:
             return
         rep = self.data.report
+        choices: list[str | None]
         if which == "team":
             choices = [None, *sorted(rep.teams, key=lambda t: rep.teams[t].name)]
-        elif which == "person":
-            choices = [None, *sorted({o.owner_id or o.origin for o in rep.objectives}, key=rep.person)]
+        elif which == "pace":
+            choices = [None, *teamview.PACES]
         else:
-            choices = [None, "red", "yellow", "green"]
+            choices = list(BANDS)
         current = getattr(self.filters, which)
         nxt = choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
-        self.filters = teamview.Filters(**{**self.filters.__dict__, which: nxt})
-        self.show(self.data)
+        self.set_filter(**{which: nxt})
+
+    def set_filter(self, **changes: str | None) -> None:
+        self.filters = dataclasses.replace(self.filters, **changes)
+        self._to_first_match = True
+        if self.data is not None:
+            self.show(self.data)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after `p` (a paste, or keys bunched by a slow SSH link) reach this
+        screen before a binding would have opened the picker: `p` opens it here, at once, and the
+        keys after it go on to the picker in order, enter included."""
+        picker = self.app.screen
+        if picker is not self and type(picker).__name__ == "PersonPicker":
+            event.stop()
+            event.prevent_default()
+            picker.post_message(events.Key(event.key, event.character))
+        elif event.key == "p" and picker is self:
+            event.stop()
+            event.prevent_default()
+            self.action_pick_person()
+
+    def action_pick_person(self) -> None:
+        from okrtui.screens.picker import Choice, PersonPicker
+
+        data = self.data
+        if data is None:
+            return
+        rep = data.report
+        everyone = teamview.people(rep, dataclasses.replace(self.filters, person=None))
+        choices = []
+        for pv in sorted(everyone, key=lambda p: p.worst()):
+            team = rep.teams.get(pv.team_id) if pv.team_id else None
+            needs = ", ".join(x for x in (f"{pv.behind} behind" if pv.behind else "",
+                                          f"{pv.stale} stale" if pv.stale else "") if x)
+            choices.append(Choice(pv.id, pv.name, " · ".join(x for x in (team.name if team else "", needs) if x)))
+
+        def picked(pid: str | None) -> None:
+            if pid is not None:
+                self.set_filter(person=pid or None)
+
+        self.app.push_screen(PersonPicker(choices, self.filters.person), picked)
 
     def _team_of_row(self) -> str | None:
         """The team of the highlighted row: its header, or the team its person is listed under."""
@@ -208,7 +401,10 @@ class TeamScreen(OkrScreen):
     def action_sync(self) -> None:
         path = self.app.cfg.team_file
         if not path:
-            self.notify("no team file: set team_file in config.toml", severity="error", markup=False)
+            from okrtui.config import config_path
+
+            where = self.app.config_path or config_path()
+            self.notify(f"no team file: set team_file = \"PATH\" in {where}", severity="error", markup=False)
             return
         app = self.app
         self.last_sync = "syncing…"

@@ -18,6 +18,7 @@ from okrtui.story import Chart
 from okrtui.text import plain
 
 NOW_MARKER = "│"
+NOW_COLOUR = "default"  # chrome, so not red: red means "behind"
 
 
 class StoryChart(Widget):
@@ -62,7 +63,7 @@ class StoryChart(Widget):
             else:
                 plt.plot(line.xs, line.ys, marker=line.marker, color=line.color)
         if chart.now is not None and chart.now < chart.days:
-            plt.vline(chart.now, "red")
+            plt.vline(chart.now, NOW_COLOUR)
         plt.xlim(0, chart.days)
         plt.ylim(*chart.y_range)
         plt.xticks([x for x, _ in chart.x_ticks], [label for _, label in chart.x_ticks])
@@ -76,7 +77,7 @@ def legend(chart: Chart, width: int) -> Text:
     text = Text(no_wrap=False)
     entries = [(line.legend_marker or line.marker, line.color, plain(line.label)) for line in chart.lines if line.label]
     if chart.now is not None and chart.now < chart.days:
-        entries.append((NOW_MARKER, "red", "as of"))
+        entries.append((NOW_MARKER, NOW_COLOUR, "as of"))
     used = 0
     for marker, color, label in entries:
         label = label if len(label) <= width - 4 else label[: max(1, width - 5)] + "…"

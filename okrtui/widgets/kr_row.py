@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from okrtui.teamview import short_names
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, kr_target_text
 from okrtui.widgets.grade_bar import grade_bar
@@ -20,9 +21,10 @@ def title_cell(title: str, width: int, indent: int = 0, style: str = "") -> Text
     return text
 
 
-def owner_cell(rep: PeriodReport, pid: str | None, width: int = 6) -> Text:
-    name = rep.person(pid)
-    return title_cell(name.split()[0] if name.strip() else name, width)
+def owner_cell(rep: PeriodReport, pid: str | None, width: int = 8) -> Text:
+    """The shortest name that tells this person apart from everyone else (`Bruno`, `P. 00012`)."""
+    name = short_names(rep.people).get(pid, rep.person(pid)) if pid is not None else rep.person(pid)
+    return title_cell(name, width)
 
 
 def confidence_cell(kr: KRView) -> Text:

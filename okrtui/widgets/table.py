@@ -23,6 +23,10 @@ from textual.strip import Strip
 Cells = Sequence[Any]
 
 
+class Wide(Text):
+    """A cell that spans its row's every column: a wrapped mission line, a dependency."""
+
+
 class OkrTable(ScrollView, can_focus=True):
     """Rows of fixed-width columns with a row cursor, vim keys and a sticky header."""
 
@@ -40,6 +44,7 @@ class OkrTable(ScrollView, can_focus=True):
         }
         & > .okr-table--even { background: $surface-lighten-1 50%; }
         &:dark > .okr-table--even { background: $surface-darken-1 40%; }
+
         &:focus {
             background-tint: $foreground 5%;
             & > .okr-table--cursor {
@@ -243,6 +248,16 @@ class OkrTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[Any] | None, base: Style) -> Strip:
         console = self.app.console
         segments: list[Segment] = []
+        total = sum(w + 2 for _, w in self.columns)
+        if cells and isinstance(cells[0], Wide):
+            text = cells[0].copy()
+            text.no_wrap = True
+            text.truncate(max(1, total - 2), overflow="ellipsis", pad=True)
+            wide = list(text.render(console))
+            if text.style and not text.spans:
+                wide = list(Segment.apply_style(wide, console.get_style(text.style)))
+            segments = [Segment(" "), *wide, Segment(" ")]
+            return Strip(Segment.simplify(Segment.apply_style(segments, base)), total)
         for (_, width), cell in zip(self.columns, cells or [], strict=False):  # short rows leave cells blank
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             text.no_wrap = True
@@ -254,4 +269,6 @@ class OkrTable(ScrollView, can_focus=True):
                 rendered = Segment.apply_style(rendered, console.get_style(text.style))
             segments.extend(rendered)
             segments.append(Segment(" "))
-        return Strip(Segment.apply_style(segments, base), sum(w + 2 for _, w in self.columns))
+        # Neighbours of one style become one segment: a repainted line goes out with one escape
+        # sequence per style run, not one per cell and padding space (bytes per key over SSH).
+        return Strip(Segment.simplify(Segment.apply_style(segments, base)), total)

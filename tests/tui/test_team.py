@@ -68,9 +68,12 @@ async def test_views_and_filters(tmp_path):
         await settle(pilot)
         yellow = cells(app.screen.query_one("#people", OkrTable))
         assert "Become the most dependable" in yellow and "Give every team" not in yellow
-        await press(pilot, "2")
+        await press(pilot, "2")  # the tree honours the band filter: objectives with a yellow KR
         tree = cells(app.screen.query_one("#alignment", OkrTable)).splitlines()
         assert tree[0].startswith("Become the most dependable")
+        assert not any("Understand why trials stall" in r for r in tree)  # its KRs are red and green
+        await press(pilot, "b", "b")  # green, then every band
+        tree = cells(app.screen.query_one("#alignment", OkrTable)).splitlines()
         assert any(r.startswith("    Understand why trials stall") for r in tree)
         await press(pilot, "3")
         deps = cells(app.screen.query_one("#dependencies", OkrTable))
@@ -139,7 +142,10 @@ def test_hostile_text_in_every_report_format(tmp_path, cli, fmt):
 def test_team_report_groups_by_team_and_person(demo_db, cli):
     out = cli("--db", demo_db, "report", "--team", "--format", "md", "--as-of", "2026-11-26").out
     assert out.startswith("# Team status 2026-Q4, week of 2026-11-23")
-    assert out.index("## Growth") < out.index("### Dana Okafor") < out.index("## Platform")
+    # Worst teams first; each KR under the person who answers for it (Bruno's in Alice's objective).
+    assert out.index("## Platform") < out.index("### Bruno Diaz") < out.index("### Alice Ng") < out.index("## Growth")
+    assert out.index("### Bruno Diaz") < out.index("Mean time to restore") < out.index("### Alice Ng")
+    assert out.index("## Growth") < out.index("### Dana Okafor")
     assert "this week" in out and "**⚠ stale, behind**" in out and "“" in out
 
 

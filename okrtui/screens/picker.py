@@ -1,0 +1,123 @@
+"""The person picker (p on the team screen): type to filter, like the command palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from okrtui.screens.base import Dialog
+from okrtui.text import plain
+from okrtui.widgets.table import OkrTable, Wide
+
+EVERYONE = ""  # the picker's answer for "no person filter"; None means cancelled
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    name: str
+    detail: str  # team and what needs attention, shown dim after the name
+
+
+def fuzzy(query: str, name: str) -> bool:
+    """Every typed character appears in the name, in order (case ignored): `bdz` finds Bruno Diaz."""
+    rest = iter(name.casefold())
+    return all(ch in rest for ch in query.casefold() if not ch.isspace())
+
+
+class PersonPicker(Dialog):
+    """Pick a person to filter the team screen by; `enter` picks the highlighted one."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "pick", "Pick", priority=True),
+        Binding("down", "move(1)", "Next", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True),
+        Binding("pagedown", "move(8)", "Page down", show=False, priority=True),
+        Binding("pageup", "move(-8)", "Page up", show=False, priority=True),
+    ]
+
+    def __init__(self, choices: list[Choice], current: str | None = None) -> None:
+        super().__init__()
+        self.choices = choices  # worst first, as the team screen lists people
+        self.current = current
+        self.shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small picker"):
+            yield Static(Text("Filter by person: type part of a name", style="bold"))
+            yield Input(placeholder="name…", compact=True, id="picker-query")
+            yield OkrTable(id="picker-list")  # repaints two lines per move, as every list does
+            yield Static(Text("↑ ↓ choose   enter: pick   esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        query = self.query_one(Input)
+        query.cursor_blink = self.app.cfg.cursor_blink
+        self._fill("")
+        query.focus()
+
+    def _fill(self, query: str) -> None:
+        table = self.query_one(OkrTable)
+        table.clear(columns=True)
+        table.add_column("Person · team · what needs attention", 52)
+        self.shown = []
+        if not query.strip():
+            table.add_row(Wide("Everyone (no person filter)", style="italic"), key="*")
+            self.shown.append(EVERYONE)
+        for c in self.choices:
+            if fuzzy(query, c.name):
+                prompt = Wide(plain(c.name), style="bold")
+                prompt.append(f"  {plain(c.detail)}", style="dim")
+                table.add_row(prompt, key=f"p:{c.id}")
+                self.shown.append(c.id)
+        if not self.shown:
+            table.add_row(Wide("nobody matches", style="dim"), key="none")
+            return
+        start = self.shown.index(self.current) if query == "" and self.current in self.shown else 0
+        table.move_cursor(row=start)
+
+    @property
+    def highlighted(self) -> int | None:
+        return self.query_one(OkrTable).cursor_row if self.shown else None
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters that reach the dialog itself, not its query field (typed right after `p`, as a
+        paste or keys bunched by a slow SSH link, before the field had focus), go into the field,
+        and the list follows at once: an enter right behind them picks from the filtered list."""
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            query = self.query_one(Input)
+            query.focus()
+            query.insert_text_at_cursor(event.character)
+            self._fill(query.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_pick()
+
+    def action_move(self, step: int) -> None:
+        if self.shown:
+            self.query_one(OkrTable).action_cursor(int(step))
+
+    def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
+        self.action_pick()  # a click on a name
+
+    def action_pick(self) -> None:
+        index = self.highlighted
+        if index is None:
+            return
+        self.dismiss(self.shown[index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
