@@ -21,6 +21,8 @@ SOURCES = {
     "team.svg": "test_team/test_team_snapshots[team-people-80x24].svg",
     "detail.svg": "test_snapshots/test_snapshot[detail-decrease-80x24].svg",
     "detail-objective.svg": "test_snapshots/test_snapshot[detail-objective-120x40].svg",
+    "team-red-16.svg": "test_team_lead/test_lead_snapshots[team-red-16].svg",
+    "team-week.svg": "test_team_lead/test_lead_snapshots[team-week].svg",
 }
 
 
