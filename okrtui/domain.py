@@ -28,6 +28,7 @@ class Level(StrEnum):
 
 class Status(StrEnum):
     DRAFT = "draft"
+    IN_REVIEW = "in_review"
     ACTIVE = "active"
     CLOSED = "closed"
     ARCHIVED = "archived"

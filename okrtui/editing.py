@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from okrtui import lint, periods, schema
+from okrtui.conversation import guard_status
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
 from okrtui.report import ensure_period
@@ -70,6 +71,10 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         _mine(session, row, "objective")
         if values["parent_id"] == row.id:
             raise FormErrors({"parent_id": "an objective cannot be its own parent"})
+        try:
+            values = guard_status(session, row, values, me)
+        except OkrError as err:
+            raise FormErrors({"status": str(err)}) from None
         if values["status"] == "active" and row.status != "active":
             blockers = activation_blockers(session, row.id, span)
             if blockers:
@@ -262,7 +267,8 @@ def save_team(engine: Engine, values: dict[str, Any], *, new: bool) -> Team:
                 who = session.get(Person, row.origin)
                 raise OkrError(f"team {row.id} was made by {who.name if who and who.name else row.origin}; "
                                "only they can change it")
-            current = {"id": row.id, "name": row.name, "mission": row.mission, "vision": row.vision}
+            current = {"id": row.id, "name": row.name, "mission": row.mission, "vision": row.vision,
+                       "approval": row.approval, "lead_id": row.lead_id}
             checked = schema.check(schema.TeamData, {**current, **{k: v for k, v in values.items() if v is not None}})
             touch(row, **checked.model_dump(exclude={"id"}))
         session.add(row)

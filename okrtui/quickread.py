@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okrtui import periods
+from okrtui import cycle, periods
 from okrtui.views import (
     CHECK_IN_COLUMNS,
     DEPENDENCY_COLUMNS,
@@ -35,7 +35,7 @@ from okrtui.views import (
 )
 
 # okrtui.migrations.LATEST, which cannot be imported without SQLAlchemy; a test keeps them equal.
-SCHEMA = 3
+SCHEMA = 5
 
 
 @dataclass
@@ -115,6 +115,7 @@ def _read(conn: sqlite3.Connection, label: str | None, today: dt.date, as_of: dt
         f"SELECT {', '.join(TEAM_COLUMNS)} FROM team WHERE deleted = 0")}
     report = assemble(span, as_of, objectives, key_results, by_kr(check_ins, _Days().__getitem__), people, teams,
                       stale_after)
+    cycle.apply(report, cycle.load(lambda sql, params: conn.execute(sql, dict(params)).fetchall(), me), stale_after)
     dependencies = [DependencyView(*row) for row in conn.execute(
         f"SELECT {', '.join(DEPENDENCY_COLUMNS)} FROM dependency WHERE deleted = 0")]
     reflections = dict(conn.execute(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from okrtui import periods, views
+from okrtui import cycle, periods, views
 from okrtui.errors import OkrError
 from okrtui.model import Period, Person, Team
 from okrtui.store import check_ins_in, key_results_in, objectives_in
@@ -51,10 +52,17 @@ def build(
     people = {pid: name or pid for pid, name in session.execute(select(Person.id, Person.name)).all()}
     teams = {t.id: views.TeamView(*(getattr(t, c) for c in views.TEAM_COLUMNS))
              for t in session.exec(select(Team).where(col(Team.deleted).is_(False))).all()}
-    return views.assemble(span, as_of, objectives_in(session, span.label, origin),
-                          key_results_in(session, span.label, origin),
-                          views.by_kr(check_ins_in(session, span.label, span.start, last_day, origin)), people, teams,
-                          stale_after)
+    rep = views.assemble(span, as_of, objectives_in(session, span.label, origin),
+                         key_results_in(session, span.label, origin),
+                         views.by_kr(check_ins_in(session, span.label, span.start, last_day, origin)), people, teams,
+                         stale_after)
+    return cycle.apply(rep, conversation(session, me), stale_after)
+
+
+def conversation(session: Session, me: str) -> cycle.Conversation:
+    """Teams' approval rules, comments, decisions and what `me` has seen (okrtui.cycle)."""
+    conn = session.connection()
+    return cycle.load(lambda sql, params: conn.execute(text(sql), dict(params)).all(), me)
 
 
 def kr_check_ins(session: Session, kr_id: str, span: periods.Span) -> list[CheckInView]:

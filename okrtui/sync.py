@@ -20,9 +20,9 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import schema
+from okrtui import cycle, schema
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team
+from okrtui.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Period, Person, Team
 from okrtui.store import PLACEHOLDER_STAMP, identity, writing
 from okrtui.text import count
 
@@ -34,6 +34,7 @@ LOCK_TIMEOUT_S = 60
 TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
     "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
+    "comment": Comment, "decision": Decision,
 }
 TYPE_OF = {model: name for name, model in TYPES.items()}
 # Links that must resolve for a row to be stored (the rest are soft references).
@@ -269,8 +270,11 @@ def shared_records(records: dict[Key, Record]) -> dict[Key, Record]:
         if ident in private and kind in ("objective", "key_result", "check_in"):
             continue
         if kind == "dependency" and (record["from_id"] in private or record["to_id"] in private):
+            private.add(ident)
             continue
         out[key] = record
+    for key in cycle.private_talk(out, private):
+        del out[key]
     return out
 
 
@@ -340,7 +344,8 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
             mine = local.get((kind, record["id"]))
             if mine is not None and (mine == record or newer(mine, record) is mine):
                 continue
-            denied = _may_write(kind, record, merged, local)
+            denied = _may_write(kind, record, merged, local) or cycle.refusal(
+                kind, record, lambda k, i: merged.get((k, i)) or local.get((k, i)))
             if denied:
                 skip(record, denied)
                 continue

@@ -12,10 +12,16 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-from okrtui.migrations import m001_initial, m002_check_in_kr_date, m003_objective_activated_on
+from okrtui.migrations import (
+    m001_initial,
+    m002_check_in_kr_date,
+    m003_objective_activated_on,
+    m005_conversation,
+)
 
 Step = tuple[int, str, Callable[[Connection], None]]
 
 MIGRATIONS: list[Step] = [(m.VERSION, m.NAME, m.upgrade) for m in (m001_initial, m002_check_in_kr_date,
-                                                                m003_objective_activated_on)]
+                                                                m003_objective_activated_on,
+                                                                m005_conversation)]
 LATEST = MIGRATIONS[-1][0]
