@@ -5,7 +5,6 @@ the lead approves; the member checks in; the lead comments; the member replies; 
 dependency is proposed, accepted, and another declined. Refusals name who may act.
 """
 
-import json
 import re
 
 from okrtui import cycle, editing, sync
