@@ -118,7 +118,54 @@ def secure(conn: Connection, owner: str) -> list[str]:
             conn.execute(text(f"DROP POLICY IF EXISTS okrtui_{name} ON {table}"))
             conn.execute(text(f"CREATE POLICY okrtui_{name} ON {table} {sql}"))
     done.append(f"row-level security forced on {len(POLICIES)} tables, policies and grants for {PERSON_ROLE}")
+    done.append(secure_conversation(conn, owner))
     return done
+
+
+# The conversation's tables (okrtui.cycle): (table, read, insert, change, columns a person may update).
+VISIBLE = ("({col} IN (SELECT id FROM objective) OR {col} IN (SELECT id FROM key_result) "
+           "OR {col} IN (SELECT id FROM check_in))")
+# Only the team's lead decides on an objective of a team that asks for approval; only whoever
+# answers for a dependency's KR (or objective) decides on it. Subqueries run under the caller's
+# own row-level security, so nothing hidden from them can be decided on or commented.
+LEAD_DECIDES = ("subject_type = 'objective' AND verdict IN ('approved', 'changes_requested') AND EXISTS ("
+                "SELECT 1 FROM objective o JOIN team t ON t.id = o.team_id WHERE o.id = subject_id "
+                "AND o.status = 'in_review' AND t.approval AND COALESCE(t.lead_id, t.origin) = okrtui_me())")
+OWNER_ANSWERS = ("subject_type = 'dependency' AND verdict IN ('agreed', 'declined') AND EXISTS ("
+                 "SELECT 1 FROM dependency d LEFT JOIN key_result k ON k.id = d.to_id "
+                 "LEFT JOIN objective o ON o.id = d.to_id WHERE d.id = subject_id "
+                 "AND COALESCE(k.owner_id, k.origin, o.owner_id, o.origin) = okrtui_me())")
+CONVERSATION_POLICIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    # A comment is its writer's (origin is the connected person) and never moves to another target.
+    "comment": (f"{MINE} OR {VISIBLE.format(col='target_id')}",
+                f"{MINE} AND {VISIBLE.format(col='target_id')}", MINE, ("body", "updated_at", "deleted")),
+    "decision": (f"{MINE} OR subject_id IN (SELECT id FROM objective) OR subject_id IN (SELECT id FROM dependency)",
+                 f"{MINE} AND (({LEAD_DECIDES}) OR ({OWNER_ANSWERS}))", MINE, ()),
+    # What a person has read: theirs alone.
+    "seen": ("person_id = okrtui_me()", "person_id = okrtui_me()", "person_id = okrtui_me()", ()),
+}
+
+
+def secure_conversation(conn: Connection, owner: str) -> str:
+    """Grants and policies of the comment, decision and seen tables; idempotent (called by secure)."""
+    quote = conn.dialect.identifier_preparer.quote
+    for table, (read, insert, change, updatable) in CONVERSATION_POLICIES.items():
+        conn.execute(text(f"REVOKE ALL ON {table} FROM {PERSON_ROLE}"))
+        conn.execute(text(f"GRANT SELECT, INSERT, DELETE ON {table} TO {PERSON_ROLE}"))
+        if updatable:
+            conn.execute(text(f"GRANT UPDATE ({', '.join(quote(c) for c in updatable)}) ON {table} TO {PERSON_ROLE}"))
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        conn.execute(text(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
+        for name, sql in (
+            ("read", f"FOR SELECT TO {PERSON_ROLE} USING ({read})"),
+            ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({insert})"),
+            ("change", f"FOR UPDATE TO {PERSON_ROLE} USING ({change}) WITH CHECK ({change})"),
+            ("delete", f"FOR DELETE TO {PERSON_ROLE} USING ({change})"),
+            ("admin", f"FOR ALL TO {quote(owner)} USING (true) WITH CHECK (true)"),
+        ):
+            conn.execute(text(f"DROP POLICY IF EXISTS okrtui_{name} ON {table}"))
+            conn.execute(text(f"CREATE POLICY okrtui_{name} ON {table} {sql}"))
+    return f"row-level security forced on {len(CONVERSATION_POLICIES)} conversation tables"
 
 
 def add_person(engine: Engine, login: str, name: str, email: str) -> str:
