@@ -78,6 +78,7 @@ class Link:
     other: str      # title on the other side
     other_owner: str
     note: str
+    dep_id: str = ""
 
 
 def owners(rep: PeriodReport) -> dict[str, tuple[str, str]]:
@@ -99,9 +100,9 @@ def links(rep: PeriodReport, dependencies: Iterable[Any], person: str | None = N
             continue
         (a, a_title), (b, b_title) = who[d.from_id], who[d.to_id]
         if person in (None, a):
-            out.append(Link(a, "relies on", a_title, b_title, b, d.note))
+            out.append(Link(a, "relies on", a_title, b_title, b, d.note, d.id))
         if person in (None, b):
-            out.append(Link(b, "relied on by", b_title, a_title, a, d.note))
+            out.append(Link(b, "relied on by", b_title, a_title, a, d.note, d.id))
     return sorted(out, key=lambda link: (rep.person(link.person), link.direction, link.mine))
 
 
