@@ -142,6 +142,9 @@ class InboxScreen(OkrScreen):
         ref = f"k:{item.ref}" if item.kind == "due" else f"o:{item.objective_id}"
         self.app.push_screen(DetailScreen([ref]))
 
+    def on_okr_table_row_selected(self, event: object) -> None:
+        self.action_open()
+
     def action_read(self) -> None:
         item, app = self._item(), self.app
         if item is not None and item.kind == "comment":

@@ -146,10 +146,9 @@ class TeamScreen(OkrScreen):
             table.add_row(who, arrow, other, key=f"d:{i}")
             state = _agreement(data, link.dep_id)
             if link.note or state is not None:
-                note = title_cell(f"  “{link.note}”" if link.note else "", half, style="italic dim")
-                if state is not None:  # agreed links say nothing; the others say where they stand
-                    note.append(f" {state}", style="bold yellow")
-                table.add_row(note, "", "", key=f"n:{i}")
+                # Agreed links say nothing more; the others say where they stand, under the other end.
+                table.add_row(title_cell(f"  “{link.note}”" if link.note else "", half, style="italic dim"), "",
+                              title_cell(state or "", other_width, style="bold yellow"), key=f"n:{i}")
         if table.row_count == 0:
             table.add_row(Text("No dependencies in this period.", style="dim"), "", "", key="none")
         if not table.select_key(keep):
@@ -304,7 +303,7 @@ def _agreement(data: Snapshot, dep_id: str) -> str | None:
         return None
     if agreed.state == cycle.PROPOSED:
         return f"proposed, waiting for {rep.person(agreed.answerer)}"
-    return plain(f"declined by {rep.person(agreed.answerer)}: {agreed.note}")
+    return f"declined by {rep.person(agreed.answerer)}: {agreed.note}"
 
 
 def _kr_row(kr: KRView, width: int, today: dt.date) -> list[Text | str]:
