@@ -12,7 +12,7 @@ from okrtui import cycle
 from okrtui.screens.base import Dialog, OkrScreen
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
-from okrtui.views import PeriodReport
+from okrtui.views import KRView, PeriodReport
 from okrtui.widgets.kr_row import title_cell
 
 
@@ -80,6 +80,24 @@ def review_line(rep: PeriodReport, objective_id: str) -> Text | None:
         return Text(f"approved by {lead}", style="green")
     return Text(f"in review with {lead}" + (" (KRs changed since approved)" if rev.changed else ""),
                 style="bold cyan")
+
+
+def reopens(rep: PeriodReport, objective_id: str, kr: KRView | None, values: dict[str, object]) -> str | None:
+    """The lead's name when saving these KR values would send an approved objective back to review."""
+    conv = rep.conversation
+    rev = conv.reviews.get(objective_id) if conv is not None else None
+    if rev is None or rev.state != cycle.APPROVED:
+        return None
+    if kr is not None and kr.objective_id == values.get("objective_id") and kr.kind == values.get("kind") and all(
+            _same(getattr(kr, f), values.get(f)) for f in cycle.SHAPE):
+        return None
+    return rep.person(rev.lead)
+
+
+def _same(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is b
+    return float(a) == float(b)  # type: ignore[arg-type]  # numbers, as the form's check made them
 
 
 def inbox_count(data: Snapshot) -> int:

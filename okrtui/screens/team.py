@@ -148,7 +148,8 @@ class TeamScreen(OkrScreen):
             if link.note or state is not None:
                 # Agreed links say nothing more; the others say where they stand, under the other end.
                 table.add_row(title_cell(f"  “{link.note}”" if link.note else "", half, style="italic dim"), "",
-                              title_cell(state or "", other_width, style="bold yellow"), key=f"n:{i}")
+                              "" if state is None else title_cell(state, other_width, style="bold yellow"),
+                              key=f"n:{i}")
         if table.row_count == 0:
             table.add_row(Text("No dependencies in this period.", style="dim"), "", "", key="none")
         if not table.select_key(keep):

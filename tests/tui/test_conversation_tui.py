@@ -288,3 +288,35 @@ def test_conversation_snapshots(snap_compare, talked, name, size):
         assert snap_compare(app, terminal_size=SIZES[size], run_before=_scene(talked, who, *steps))
     finally:
         app.engine.dispose()
+
+
+async def test_the_kr_form_says_before_saving_that_an_approved_objective_goes_back_to_review(tmp_path, cli):
+    from okrtui.screens.dialogs import ConfirmDialog
+
+    two = Two(tmp_path, cli)
+    two.load("ana", {"format": "okrtui/1", "objectives": [{**ANA_DOC["objectives"][0], "status": "draft"}]})
+    assert cli("--db", two.ana, "submit", "o-ana").code == 0 and cli("--db", two.ana, "approve", "o-ana").code == 0
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "k:kr-ana")
+        await press(pilot, "e")
+        app.screen.query_one("#in-title").value = "Dashboards for every team"
+        app.screen.query_one("#in-title").focus()
+        await press(pilot, "enter")  # a new title: saved without a question, still approved
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert status(two, "ana", "o-ana") == "active"
+        await select(pilot, "k:kr-ana")
+        await press(pilot, "e")
+        app.screen.query_one("#in-target").value = "8"
+        app.screen.query_one("#in-target").focus()
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Send the approved objective back to review?" in app.screen.question
+        await press(pilot, "n")  # not saved: the form stays open
+        assert status(two, "ana", "o-ana") == "active"
+        await press(pilot, "enter", "y")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert status(two, "ana", "o-ana") == "in_review"
+    assert two.rows("ana", "SELECT title, target FROM key_result") == [("Dashboards for every team", 8.0)]
