@@ -29,6 +29,8 @@ COMMENT_SQL = ("SELECT id, origin, target_type, target_id, parent_id, body, crea
 DECISION_SQL = ("SELECT id, origin, subject_type, subject_id, verdict, note, basis, updated_at "
                 "FROM decision WHERE NOT deleted ORDER BY updated_at, id")
 SEEN_SQL = "SELECT item_id FROM seen WHERE person_id = :me"
+REFLECTION_SQL = ("SELECT person_id, period_id, question, answer FROM reflection WHERE NOT deleted "
+                  "ORDER BY person_id, period_id, question")
 DEPENDENCY_SQL = "SELECT id, from_id, to_id, note, origin FROM dependency WHERE NOT deleted ORDER BY id"
 
 
@@ -82,6 +84,8 @@ class Conversation:
     seen: set[str] = field(default_factory=set)
     reviews: dict[str, Review] = field(default_factory=dict)  # objective id → review, set by `apply`
     dependencies: list[DependencyView] = field(default_factory=list)
+    reflections: list[tuple[str, str, str, str]] = field(default_factory=list)  # person, period, question, answer
+    me: str = ""
 
     @classmethod
     def from_rows(cls, teams: Iterable[Sequence[Any]], comments: Iterable[Sequence[Any]],
@@ -196,7 +200,24 @@ def load(execute: Callable[[str, Mapping[str, Any]], Iterable[Sequence[Any]]], m
     conv = Conversation.from_rows(execute(TEAM_SQL, {}), execute(COMMENT_SQL, {}), execute(DECISION_SQL, {}),
                                   execute(SEEN_SQL, {"me": me}))
     conv.dependencies = [DependencyView(*row) for row in execute(DEPENDENCY_SQL, {})]
+    conv.reflections = [(row[0], row[1], row[2], row[3]) for row in execute(REFLECTION_SQL, {})]
+    conv.me = me
     return conv
+
+
+def led_reflections(rep: PeriodReport) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The period's reflections of the people in the teams the reader leads: (person, [(question, answer)])."""
+    conv = rep.conversation
+    if conv is None or not conv.me:
+        return []
+    led = {t.id for t in conv.teams.values() if t.lead == conv.me}
+    members = {o.origin for o in rep.objectives if o.team_id in led} | {
+        o.owner_id for o in rep.objectives if o.team_id in led and o.owner_id}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for person, period, question, answer in conv.reflections:
+        if period == rep.period.label and person in members and person != conv.me and answer.strip():
+            out.setdefault(person, []).append((question, answer))
+    return sorted(out.items(), key=lambda item: rep.person(item[0]))
 
 
 # --- who may do what (okr-method.md "Cadence"; spec "Review and conversation") -------------------
@@ -336,6 +357,8 @@ def refusal(kind: str, record: Mapping[str, Any], lookup: Callable[[str, str], M
 
     An approval must come from the objective's team's lead; an answer to a dependency from
     whoever answers for the KR or objective it points at. A comment is its writer's own record."""
+    if kind == "reflection" and record.get("person_id") not in (None, record["origin"]):
+        return f"{record['origin']} may not answer reflections for {record.get('person_id')}"
     if kind != "decision":
         return None
     origin, subject = record["origin"], record["subject_id"]

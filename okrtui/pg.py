@@ -135,6 +135,8 @@ OWNER_ANSWERS = ("subject_type = 'dependency' AND verdict IN ('agreed', 'decline
                  "SELECT 1 FROM dependency d LEFT JOIN key_result k ON k.id = d.to_id "
                  "LEFT JOIN objective o ON o.id = d.to_id WHERE d.id = subject_id "
                  "AND COALESCE(k.owner_id, k.origin, o.owner_id, o.origin) = okrtui_me())")
+LEAD_READS = (f"{MINE} OR EXISTS (SELECT 1 FROM objective o JOIN team t ON t.id = o.team_id "
+              "WHERE o.origin = reflection.origin AND COALESCE(t.lead_id, t.origin) = okrtui_me())")
 CONVERSATION_POLICIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     # A comment is its writer's (origin is the connected person) and never moves to another target.
     "comment": (f"{MINE} OR {VISIBLE.format(col='target_id')}",
@@ -165,6 +167,9 @@ def secure_conversation(conn: Connection, owner: str) -> str:
         ):
             conn.execute(text(f"DROP POLICY IF EXISTS okrtui_{name} ON {table}"))
             conn.execute(text(f"CREATE POLICY okrtui_{name} ON {table} {sql}"))
+    # A person's quarter-end reflections: theirs, and readable by the lead of a team they have objectives in.
+    conn.execute(text("DROP POLICY IF EXISTS okrtui_read ON reflection"))
+    conn.execute(text(f"CREATE POLICY okrtui_read ON reflection FOR SELECT TO {PERSON_ROLE} USING ({LEAD_READS})"))
     return f"row-level security forced on {len(CONVERSATION_POLICIES)} conversation tables"
 
 

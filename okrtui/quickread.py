@@ -111,7 +111,7 @@ def _read(conn: sqlite3.Connection, label: str | None, today: dt.date, as_of: dt
         "AND c.date >= ? AND c.date <= ? ORDER BY c.kr_id, c.date, c.created_at, c.id",
         [*args, span.start.isoformat(), last_day.isoformat()])
     people = {pid: name or pid for pid, name in conn.execute("SELECT id, name FROM person")}
-    teams = {row[0]: TeamView(*row) for row in conn.execute(
+    teams = {row[0]: TeamView(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6]) for row in conn.execute(
         f"SELECT {', '.join(TEAM_COLUMNS)} FROM team WHERE deleted = 0")}
     report = assemble(span, as_of, objectives, key_results, by_kr(check_ins, _Days().__getitem__), people, teams,
                       stale_after)

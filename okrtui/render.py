@@ -195,6 +195,14 @@ def _conversation_markdown(rep: PeriodReport) -> list[str]:
             elif agreed.note:
                 line += f" by {md_cell(rep.person(agreed.answerer))}: “{md_cell(agreed.note)}”"
             out.append(line)
+    reflections = cycle.led_reflections(rep)
+    if reflections:
+        from okrtui.domain import REFLECTION_QUESTIONS
+
+        out += ["", "## Reflections (the teams you lead)"]
+        for person, answers in reflections:
+            out += ["", f"### {md_cell(rep.person(person))}", ""]
+            out += [f"- *{md_cell(REFLECTION_QUESTIONS.get(q, q))}* {md_cell(a)}" for q, a in answers]
     return out
 
 

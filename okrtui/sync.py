@@ -22,7 +22,18 @@ from sqlmodel import Session, SQLModel
 
 from okrtui import cycle, schema
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Period, Person, Team
+from okrtui.model import (
+    CheckIn,
+    Comment,
+    Decision,
+    Dependency,
+    KeyResult,
+    Objective,
+    Period,
+    Person,
+    Reflection,
+    Team,
+)
 from okrtui.store import PLACEHOLDER_STAMP, identity, writing
 from okrtui.text import count
 
@@ -34,12 +45,12 @@ LOCK_TIMEOUT_S = 60
 TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
     "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
-    "comment": Comment, "decision": Decision,
+    "comment": Comment, "decision": Decision, "reflection": Reflection,
 }
 TYPE_OF = {model: name for name, model in TYPES.items()}
 # Links that must resolve for a row to be stored (the rest are soft references).
 PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "objective"),
-          "check_in": ("kr_id", "key_result")}
+          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period")}
 SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
 
 Key = tuple[str, str]

@@ -106,6 +106,8 @@ class TeamView:
     mission: str
     vision: str
     origin: str
+    approval: bool = False  # its objectives need its lead's approval (okrtui.cycle)
+    lead_id: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -151,7 +153,7 @@ OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id
 KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",
               "weight", "self_score", "score_comment", "origin", "position")  # KRView's first fields, in order
 CHECK_IN_COLUMNS = ("kr_id", "id", "date", "value", "confidence", "note")
-TEAM_COLUMNS = ("id", "name", "mission", "vision", "origin")
+TEAM_COLUMNS = ("id", "name", "mission", "vision", "origin", "approval", "lead_id")
 DEPENDENCY_COLUMNS = ("id", "from_id", "to_id", "note", "origin")
 
 

@@ -268,3 +268,47 @@ def test_a_teams_approval_and_lead_travel_through_the_team_file(cli, tmp_path):
     t.sync("ana")
     t.sync("ben")
     assert t.run("ben", "approve", "o-ana").code == 0
+
+
+def test_the_lead_reads_the_quarter_end_reflections_of_the_team(cli, tmp_path):
+    t = Team(cli, tmp_path)
+    t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben", status="active")],
+                   "reflections": [{"id": "r-ben", "period": "2026-Q4", "question": "learned",
+                                    "answer": "Check in weekly"}]})
+    t.sync("ben")
+    t.sync("ana")
+    md = t.run("ana", "report", "--team", "--format", "md", "--period", "2026-Q4").out
+    assert "## Reflections (the teams you lead)" in md and "### Ben Member" in md
+    assert "What did you learn this quarter that you will apply next quarter?* Check in weekly" in md
+    assert "Reflections" not in t.run("ben", "report", "--team", "--format", "md", "--period", "2026-Q4").out
+
+
+def test_a_reflection_in_someone_elses_name_is_skipped(cli, tmp_path):
+    t = Team(cli, tmp_path)
+    forged = {"type": "reflection", "id": "r-forged", "origin": t.ben_id, "created_at": STAMP, "updated_at": STAMP,
+              "deleted": False, "person_id": t.ana_id, "period_id": "2026-Q4", "question": "learned",
+              "answer": "nothing"}
+    t.file.write_text(t.file.read_text() + sync.canonical(forged) + "\n")
+    result = t.run("ana", "sync", t.file)
+    assert result.code == 1 and f"{t.ben_id} may not answer reflections for {t.ana_id}" in result.err
+
+
+def test_the_merge_driver_keeps_comments_and_decisions_of_both_sides(cli, tmp_path):
+    t = Team(cli, tmp_path)
+    t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})
+    assert t.run("ben", "submit", "o-ben").code == 0
+    t.sync("ben")
+    base = t.file.read_text()
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "theirs.jsonl"
+    t.sync("ana")
+    assert t.run("ana", "approve", "o-ben").code == 0
+    assert t.run("ben", "comment", "o-ben", "Ready when you are").code == 0
+    ours.write_text(base)
+    theirs.write_text(base)
+    assert t.run("ana", "sync", ours).code == 0
+    assert t.run("ben", "sync", theirs).code == 0
+    assert t.run("ana", "merge-driver", tmp_path / "base", ours, theirs).code == 0
+    kinds = [k for k, _ in sync.read(ours).records]
+    assert kinds.count("decision") == 1 and kinds.count("comment") == 1
+    assert t.run("ben", "sync", ours).code == 0
+    assert _status(t.ben, "o-ben") == "active"

@@ -338,3 +338,16 @@ def test_plain_sql_cannot_approve_comment_as_another_or_answer_for_anothers_kr(d
         alice.execute(decision.format(id="ok-3", origin="p-alice", kind="objective", subject="o-bob",
                                       verdict="approved"))
         assert alice.execute("SELECT count(*) FROM seen").fetchone() == (0,)
+
+
+def test_the_lead_reads_a_members_reflections_and_no_one_else_does(db, cli, tmp_path):
+    assert cli("--db", db("alice"), "team", "add", "t-plat", "--name", "Platform").code == 0
+    doc = {**CYCLE_DOC, "reflections": [{"id": "r-bob", "period": "2026-Q4", "question": "learned",
+                                         "answer": "Ship smaller"}]}
+    assert cli("--db", db("bob"), "import", write_doc(tmp_path / "d.json", doc)).code == 0
+    with sql(db, "alice") as alice:
+        assert alice.execute("SELECT answer FROM reflection").fetchall() == [("Ship smaller",)]
+    with sql(db, "carol") as carol:
+        assert carol.execute("SELECT count(*) FROM reflection").fetchone() == (0,)
+    md = cli("--db", db("alice"), "report", "--team", "--format", "md", "--period", "2026-Q4").out
+    assert "### Bob" in md and "Ship smaller" in md

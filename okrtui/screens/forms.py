@@ -257,6 +257,9 @@ class TeamForm(FormScreen):
                                                                  placeholder="why we exist"))
                 yield self.field_row("vision", "Vision", Input(t.vision if t else "", compact=True,
                                                                placeholder="where we are going"))
+                yield self.field_row("approval", "Approval", Select(
+                    [("off: members activate their drafts", "off"), ("on: the lead approves drafts", "on")],
+                    value="on" if t is not None and t.approval else "off", allow_blank=False, compact=True))
                 yield Static("", id="err-form", classes="error")
             yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
 
@@ -266,6 +269,7 @@ class TeamForm(FormScreen):
 
     def action_save(self) -> None:
         raw = {k: self.value_of(k) for k in ("name", "mission", "vision")}
+        raw["approval"] = self.value_of("approval") == "on"
         raw["id"] = self.team.id if self.team is not None else (self.value_of("id") or "").strip()
         new, app = self.team is None, self.app
         self.submit(_check_team, raw, lambda values: app.services.save_team(values, new))

@@ -320,3 +320,29 @@ async def test_the_kr_form_says_before_saving_that_an_approved_objective_goes_ba
     app.engine.dispose()
     assert status(two, "ana", "o-ana") == "in_review"
     assert two.rows("ana", "SELECT title, target FROM key_result") == [("Dashboards for every team", 8.0)]
+
+
+async def test_the_team_form_shows_and_keeps_the_approval_setting(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ana", {"format": "okrtui/1", "objectives": ANA_DOC["objectives"]})
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        table = app.screen.query_one("#people")
+        key = next(table.key_at(i) for i in range(table.row_count) if table.key_at(i).startswith("t:t-plat"))
+        table.select_key(key)
+        await press(pilot, "e")
+        assert app.screen.query_one("#in-approval").value == "on"
+        app.screen.query_one("#in-name").value = "Platform team"
+        app.screen.query_one("#in-name").focus()
+        await press(pilot, "enter")  # a new name: approval stays on
+        assert two.rows("ana", "SELECT name, approval FROM team") == [("Platform team", 1)]
+        table.select_key(key)
+        await press(pilot, "e")
+        app.screen.query_one("#in-approval").value = "off"
+        app.screen.query_one("#in-name").focus()
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ana", "SELECT name, approval FROM team") == [("Platform team", 0)]
