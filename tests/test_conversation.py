@@ -272,7 +272,7 @@ def test_a_teams_approval_and_lead_travel_through_the_team_file(cli, tmp_path):
 
 def test_the_lead_reads_the_quarter_end_reflections_of_the_team(cli, tmp_path):
     t = Team(cli, tmp_path)
-    t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben", status="active")],
+    t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")],
                    "reflections": [{"id": "r-ben", "period": "2026-Q4", "question": "learned",
                                     "answer": "Check in weekly"}]})
     t.sync("ben")
@@ -312,3 +312,16 @@ def test_the_merge_driver_keeps_comments_and_decisions_of_both_sides(cli, tmp_pa
     assert kinds.count("decision") == 1 and kinds.count("comment") == 1
     assert t.run("ben", "sync", ours).code == 0
     assert _status(t.ben, "o-ben") == "active"
+
+
+def test_an_import_never_activates_an_objective_of_a_team_that_asks_for_approval(cli, tmp_path):
+    t = Team(cli, tmp_path)
+    doc = write_doc(tmp_path / "active.json", {"format": "okrtui/1", "objectives": [
+        objective("o-ben", "Make deploys boring", "t-plat", "kr-ben", status="active")]})
+    refused = t.run("ben", "import", doc)
+    assert refused.code == 2 and "objectives[0].status: team t-plat asks for approval" in refused.err
+    assert _rows(t.ben, "objective") == []
+    # A team's approval survives an import of the team that does not mention it (an older export).
+    again = write_doc(tmp_path / "team.json", {"format": "okrtui/1", "teams": [{"id": "t-plat", "name": "Platform"}]})
+    assert t.run("ana", "import", again).code == 0
+    assert "approval on" in t.run("ana", "team", "edit", "t-plat", "--lead", "").out

@@ -22,7 +22,7 @@ DOC = {"format": "okrtui/1", "objectives": [
                                          "start": 0, "target": 10}]}]}
 ANA_DOC = {"format": "okrtui/1", "objectives": [
     {"id": "o-ana", "title": "Observability for all", "level": "team", "team": "t-plat", "period": "2026-Q4",
-     "key_results": [{"id": "kr-ana", "title": "Dashboards from 0 to 5", "kind": "increase", "start": 0,
+     "status": "draft", "key_results": [{"id": "kr-ana", "title": "Dashboards from 0 to 5", "kind": "increase", "start": 0,
                       "target": 5}]}],
     "dependencies": [{"id": "d-1", "from": "kr-ana", "to": "kr-ben", "note": "needs boring deploys"},
                      {"id": "d-2", "from": "kr-ana", "to": "kr-ben", "note": "and weekend deploys"}]}
@@ -294,7 +294,7 @@ async def test_the_kr_form_says_before_saving_that_an_approved_objective_goes_ba
     from okrtui.screens.dialogs import ConfirmDialog
 
     two = Two(tmp_path, cli)
-    two.load("ana", {"format": "okrtui/1", "objectives": [{**ANA_DOC["objectives"][0], "status": "draft"}]})
+    two.load("ana", {"format": "okrtui/1", "objectives": [ANA_DOC["objectives"][0]]})
     assert cli("--db", two.ana, "submit", "o-ana").code == 0 and cli("--db", two.ana, "approve", "o-ana").code == 0
     app = two.app("ana")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -325,6 +325,7 @@ async def test_the_kr_form_says_before_saving_that_an_approved_objective_goes_ba
 async def test_the_team_form_shows_and_keeps_the_approval_setting(tmp_path, cli):
     two = Two(tmp_path, cli)
     two.load("ana", {"format": "okrtui/1", "objectives": ANA_DOC["objectives"]})
+    assert cli("--db", two.ana, "submit", "o-ana").code == 0 and cli("--db", two.ana, "approve", "o-ana").code == 0
     app = two.app("ana")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
