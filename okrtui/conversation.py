@@ -59,7 +59,7 @@ def _live_krs(session: Session, objective_id: str) -> list[KeyResult]:
 
 
 def review_of(session: Session, obj: Objective, conv: cycle.Conversation) -> cycle.Review | None:
-    return cycle.review(obj.status, obj.team_id, obj.submitted_at, _live_krs(session, obj.id), conv)
+    return cycle.review(obj.id, obj.status, obj.team_id, obj.submitted_at, _live_krs(session, obj.id), conv)
 
 
 def _team_name(session: Session, team_id: str | None) -> str:

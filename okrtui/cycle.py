@@ -86,6 +86,23 @@ class Conversation:
     dependencies: list[DependencyView] = field(default_factory=list)
     reflections: list[tuple[str, str, str, str]] = field(default_factory=list)  # person, period, question, answer
     me: str = ""
+    # Built on first use: a company has 10^4 objectives and comments; lookups stay O(1).
+    _on: dict[str, list[CommentView]] | None = field(default=None, repr=False)
+    _about: dict[str, list[DecisionView]] | None = field(default=None, repr=False)
+
+    def on(self, target_id: str) -> list[CommentView]:
+        if self._on is None:
+            self._on = {}
+            for c in self.comments:
+                self._on.setdefault(c.target_id, []).append(c)
+        return self._on.get(target_id, [])
+
+    def about(self, subject_id: str) -> list[DecisionView]:
+        if self._about is None:
+            self._about = {}
+            for d in self.decisions:
+                self._about.setdefault(d.subject_id, []).append(d)
+        return self._about.get(subject_id, [])
 
     @classmethod
     def from_rows(cls, teams: Iterable[Sequence[Any]], comments: Iterable[Sequence[Any]],
@@ -97,8 +114,8 @@ class Conversation:
     def comments_on(self, target_id: str) -> list[tuple[int, CommentView]]:
         """A record's comments as a thread: (depth, comment), each reply under what it answers."""
         children: dict[str | None, list[CommentView]] = {}
-        ids = {c.id for c in self.comments}
-        thread = [c for c in self.comments if c.target_id == target_id]
+        thread = self.on(target_id)
+        ids = {c.id for c in thread}  # a reply is on its parent's record
         for c in thread:
             children.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
         out: list[tuple[int, CommentView]] = []
@@ -111,14 +128,14 @@ class Conversation:
         return out
 
     def count_on(self, target_id: str) -> int:
-        return sum(1 for c in self.comments if c.target_id == target_id)
+        return len(self.on(target_id))
 
     def comment(self, comment_id: str) -> CommentView | None:
         return next((c for c in self.comments if c.id == comment_id), None)
 
     def latest(self, subject_id: str, by: str) -> DecisionView | None:
         """The newest decision `by` made on a subject (decisions by anyone else do not count)."""
-        found = [d for d in self.decisions if d.subject_id == subject_id and d.origin == by]
+        found = [d for d in self.about(subject_id) if d.origin == by]
         return max(found, key=lambda d: (d.updated_at, d.id)) if found else None
 
     def lead_of(self, team_id: str | None) -> str | None:
@@ -150,13 +167,13 @@ def basis(submitted_at: str | None, kr_digest: str) -> str:
     return f"{submitted_at or ''}/{kr_digest}"
 
 
-def review(status: str, team_id: str | None, submitted_at: str | None, krs: Iterable[Any],
+def review(objective_id: str, status: str, team_id: str | None, submitted_at: str | None, krs: Iterable[Any],
            conv: Conversation) -> Review | None:
     """The review of an objective stored `in_review` in a team that asks for approval, else None."""
     if status != "in_review" or not conv.needs_approval(team_id):
         return None
     lead = conv.lead_of(team_id) or ""
-    found = [d for d in conv.decisions if d.subject_type == "objective" and d.origin == lead
+    found = [d for d in conv.about(objective_id) if d.subject_type == "objective" and d.origin == lead
              and d.basis.split("/")[0] == (submitted_at or "")]
     latest = max(found, key=lambda d: (d.updated_at, d.id)) if found else None
     if latest is None:
@@ -179,7 +196,7 @@ def apply(rep: PeriodReport, conv: Conversation, stale_after: int = 7) -> Period
     """Give each objective the status its reviews give it, and the report its conversation."""
     rep.conversation = conv
     for obj in rep.objectives:
-        rev = review(obj.status, obj.team_id, obj.submitted_at, obj.key_results, conv)
+        rev = review(obj.id, obj.status, obj.team_id, obj.submitted_at, obj.key_results, conv)
         if rev is None:
             continue
         conv.reviews[obj.id] = rev
@@ -290,16 +307,20 @@ INBOX_KINDS = {"approve": "awaiting your approval", "changes": "changes requeste
                "comment": "new comment", "dependency": "dependency request", "due": "check-in due"}
 
 
-def _places(rep: PeriodReport) -> dict[str, tuple[str, str, str]]:
-    """record id → (who answers for it, its objective's id, a short title)."""
+def _places(rep: PeriodReport, wanted: set[str]) -> dict[str, tuple[str, str, str]]:
+    """record id → (who answers for it, its objective's id, a short title), for the ids wanted."""
     out: dict[str, tuple[str, str, str]] = {}
+    if not wanted:
+        return out
     for obj in rep.objectives:
-        out[obj.id] = (answers_for(obj.owner_id, obj.origin), obj.id, obj.title)
+        if obj.id in wanted:
+            out[obj.id] = (answers_for(obj.owner_id, obj.origin), obj.id, obj.title)
         for kr in obj.key_results:
             owner = answers_for(kr.owner_id, kr.origin)
-            out[kr.id] = (owner, obj.id, kr.title)
+            if kr.id in wanted:
+                out[kr.id] = (owner, obj.id, kr.title)
             for c in kr.check_ins:
-                if c.id:
+                if c.id in wanted:
                     out[c.id] = (owner, obj.id, f"{kr.title} ({c.date.isoformat()})")
     return out
 
@@ -316,11 +337,10 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
             items.append(InboxItem("approve", obj.id, obj.id, obj.title, rep.person(obj.origin)))
         elif rev.state == CHANGES and obj.origin == me:
             items.append(InboxItem("changes", obj.id, obj.id, f"{obj.title}: {rev.note}", rep.person(rev.lead)))
-    places = _places(rep)
+    unread = [c for c in conv.comments if c.origin != me and c.id not in conv.seen]
+    places = _places(rep, {c.target_id for c in unread} | {d.to_id for d in deps})
     by_id = {c.id: c for c in conv.comments}
-    for c in conv.comments:
-        if c.origin == me or c.id in conv.seen:
-            continue
+    for c in unread:
         place = places.get(c.target_id)
         parent = by_id.get(c.parent_id or "")
         mine = (place is not None and place[0] == me) or (parent is not None and parent.origin == me)
@@ -328,12 +348,12 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
             items.append(InboxItem("comment", c.id, place[1] if place else None,
                                    f"on {place[2] if place else c.target_id}: {c.body}", rep.person(c.origin)))
     for dep in deps:
-        answerer = end_answerer(rep, dep.to_id)
+        place = places.get(dep.to_id)
+        answerer = place[0] if place is not None else None
         origin = dep.origin
         if answerer != me or origin == me:
             continue
         if agreement(dep.id, origin, answerer, conv).state == PROPOSED:
-            place = places.get(dep.to_id)
             items.append(InboxItem("dependency", dep.id, place[1] if place else None,
                                    f"onto {place[2] if place else dep.to_id}: {dep.note}", rep.person(origin)))
     for kr in views.due(rep, me):

@@ -325,3 +325,23 @@ def test_an_import_never_activates_an_objective_of_a_team_that_asks_for_approval
     again = write_doc(tmp_path / "team.json", {"format": "okrtui/1", "teams": [{"id": "t-plat", "name": "Platform"}]})
     assert t.run("ana", "import", again).code == 0
     assert "approval on" in t.run("ana", "team", "edit", "t-plat", "--lead", "").out
+
+
+def test_a_kr_shows_its_comment_count_in_the_lists(cli, tmp_path):
+    from okrtui import report
+    from okrtui.periods import quarter
+    from okrtui.store import my_id
+    from okrtui.widgets.kr_row import kr_cells
+
+    t = Team(cli, tmp_path)
+    t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})
+    for words in ("first", "second"):
+        assert t.run("ben", "comment", "kr-ben", words).code == 0
+    engine = open_engine(t.ben)
+    with reading(engine) as session:
+        rep = report.build(session, quarter("2026-Q4"), quarter("2026-Q4").end, my_id(session), team=True)
+    engine.dispose()
+    kr = rep.key_results()[0]
+    assert kr_cells(rep, kr, 60, 0)[0].plain.endswith("✎2")
+    rep.conversation = None
+    assert "✎" not in kr_cells(rep, kr, 60, 0)[0].plain
