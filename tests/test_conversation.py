@@ -7,6 +7,8 @@ dependency is proposed, accepted, and another declined. Refusals name who may ac
 
 import re
 
+import pytest
+
 from okrtui import cycle, editing, sync
 from okrtui.model import Comment, Decision
 from okrtui.store import open_engine, reading
@@ -345,3 +347,19 @@ def test_a_kr_shows_its_comment_count_in_the_lists(cli, tmp_path):
     assert kr_cells(rep, kr, 60, 0)[0].plain.endswith("✎2")
     rep.conversation = None
     assert "✎" not in kr_cells(rep, kr, 60, 0)[0].plain
+
+
+@pytest.mark.parametrize("args", [["inbox"], ["submit", "o-x"], ["approve", "o-x"], ["request-changes", "o-x", "t"],
+                                  ["comment", "o-x", "hi"], ["comments", "o-x"], ["accept", "d-x"],
+                                  ["decline", "d-x", "no"], ["comment-delete", "c-x"]])
+def test_the_conversation_commands_never_import_textual(cli, tmp_path, args):
+    import subprocess
+    import sys
+
+    from .test_cli import NO_TEXTUAL
+
+    db = tmp_path / "light.db"
+    assert cli("--db", db, "whoami").code == 0
+    proc = subprocess.run([sys.executable, "-c", NO_TEXTUAL, "--db", str(db), *args], capture_output=True, text=True,
+                          timeout=60)
+    assert "IMPORTED []" in proc.stderr, proc.stderr
