@@ -122,7 +122,7 @@ class DetailScreen(OkrScreen):
 
     def _show_objective(self, data: Snapshot, obj: ObjectiveView) -> None:
         rep = data.report
-        self._head(data, obj.title, f"{obj.level} objective · {rep.person(obj.owner_id)} · {obj.status}",
+        self._head(data, obj.title, f"{obj.level} objective · {rep.person(obj.owner_id)} · {obj.status.replace('_', ' ')}",
                       obj.origin == data.me)
         chart = story.objective_chart(obj, rep.period, rep.as_of)
         self._show_chart(chart)
