@@ -463,6 +463,11 @@ def cmd_team(ctx: Context) -> int:
     if args.team_command == "add":
         values = {k: v if v is not None else "" for k, v in values.items()}
     engine = ctx.engine()
+    if args.lead:  # checked before anything is written
+        from okrtui import conversation
+
+        with reading(engine) as session:
+            conversation.find_person(session, args.lead)
     row = editing.save_team(engine, values, new=args.team_command == "add")
     if args.approval is not None or args.lead is not None:
         from okrtui import conversation

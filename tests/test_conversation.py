@@ -363,3 +363,10 @@ def test_the_conversation_commands_never_import_textual(cli, tmp_path, args):
     proc = subprocess.run([sys.executable, "-c", NO_TEXTUAL, "--db", str(db), *args], capture_output=True, text=True,
                           timeout=60)
     assert "IMPORTED []" in proc.stderr, proc.stderr
+
+
+def test_an_unknown_lead_is_refused_before_the_team_is_made(cli, tmp_path):
+    db = tmp_path / "solo.db"
+    refused = cli("--db", db, "team", "add", "t-new", "--name", "New", "--lead", "Nobody Known")
+    assert refused.code == 2 and "no person 'Nobody Known'" in refused.err
+    assert "t-new" not in cli("--db", db, "team", "list").out
