@@ -370,3 +370,16 @@ def test_an_unknown_lead_is_refused_before_the_team_is_made(cli, tmp_path):
     refused = cli("--db", db, "team", "add", "t-new", "--name", "New", "--lead", "Nobody Known")
     assert refused.code == 2 and "no person 'Nobody Known'" in refused.err
     assert "t-new" not in cli("--db", db, "team", "list").out
+
+
+def test_teammates_comment_text_is_shown_literally(cli, tmp_path):
+    t = Team(cli, tmp_path)
+    t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})
+    t.sync("ben")
+    t.sync("ana")
+    assert t.run("ana", "comment", "o-ben", "\x1b[2J[bold]wiped[/bold]\x07").code == 0
+    t.sync("ana")
+    t.sync("ben")
+    out = t.run("ben", "inbox").out
+    assert "\\x1b[2J[bold]wiped[/bold]\\x07" in out and "\x1b" not in out and "\x07" not in out
+    assert "\x1b" not in t.run("ben", "comments", "o-ben").out

@@ -347,3 +347,20 @@ async def test_the_team_form_shows_and_keeps_the_approval_setting(tmp_path, cli)
         assert not app.notified_errors, app.notified_errors
     app.engine.dispose()
     assert two.rows("ana", "SELECT name, approval FROM team") == [("Platform team", 0)]
+
+
+async def test_the_objectives_detail_says_where_it_stands_with_the_lead(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "submit", "o-ben").code == 0
+    two.sync("ben", "ana")
+    assert cli("--db", two.ana, "request-changes", "o-ben", "Aim [red]higher[/red]").code == 0
+    two.sync("ana", "ben")
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "o:o-ben")
+        await press(pilot, "enter")
+        box = app.screen.query_one("#comments")
+        assert box.display and str(box.render()) == "changes requested by Ana Lead: Aim [red]higher[/red]"
+    app.engine.dispose()
