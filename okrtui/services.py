@@ -119,6 +119,16 @@ class Services:
 
         return conversation.add_comment(self._engine(), target_id, body, reply_to).id
 
+    def edit_comment(self, comment_id: str, body: str) -> None:
+        from okrtui import conversation
+
+        conversation.edit_comment(self._engine(), comment_id, body)
+
+    def delete_comment(self, comment_id: str) -> None:
+        from okrtui import conversation
+
+        conversation.delete_comment(self._engine(), comment_id)
+
     def answer_dependency(self, dependency_id: str, verdict: str, note: str) -> str:
         from okrtui import conversation
 

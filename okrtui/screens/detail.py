@@ -3,6 +3,7 @@ its numbers and its history. k / j step through the list it was opened from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -35,7 +36,7 @@ class DetailScreen(OkrScreen):
         Binding("j", "step(1)", "Next", priority=True, tooltip="The next row of the list this came from"),
         Binding("c", "checkin", "Check in", tooltip="Record a value for this key result, then come back here"),
         Binding("m", "comment", "Comment", show=False,
-                tooltip="Comment on this (or on the highlighted check-in), or reply to a comment"),
+                tooltip="Comment on this (or the highlighted check-in); on a comment: reply, or edit or delete your own"),
     ]
 
     def __init__(self, refs: list[str], index: int = 0) -> None:
@@ -244,6 +245,9 @@ class DetailScreen(OkrScreen):
             shown = answered.body if answered is not None else about
             app.push_screen(TextDialog(heading, shown, "your comment"), said)
 
+        if replying is not None and replying.origin == data.me:
+            self._own_comment(replying.id, replying.body, write)
+            return
         if replying is not None:
             write(replying.id)
             return
@@ -254,6 +258,34 @@ class DetailScreen(OkrScreen):
         choices = [("", "New comment")] + [
             (c.id, f"Reply to {plain(rep.person(c.origin))}: {plain(c.body)[:50]}") for _, c in thread]
         app.push_screen(ChoiceDialog("Comment", choices), lambda chosen: None if chosen is None else write(chosen or None))
+
+    def _own_comment(self, comment_id: str, body: str, reply: Callable[[str | None], None]) -> None:
+        """On a comment of one's own: reply to it, edit it or delete it (a comment is its writer's)."""
+        from okrtui.screens.dialogs import ChoiceDialog, ConfirmDialog
+        from okrtui.screens.talk import TextDialog
+
+        app = self.app
+
+        def edited(text: str | None) -> None:
+            if text:
+                app.save(lambda: app.services.edit_comment(comment_id, text),
+                         on_done=lambda _: self.notify("comment changed", timeout=2))
+
+        def deleted(yes: bool | None) -> None:
+            if yes:
+                app.save(lambda: app.services.delete_comment(comment_id),
+                         on_done=lambda _: self.notify("comment deleted", timeout=2))
+
+        def chosen(choice: str | None) -> None:
+            if choice == "reply":
+                reply(comment_id)
+            elif choice == "edit":
+                app.push_screen(TextDialog("Edit your comment", body, value=body), edited)
+            elif choice == "delete":
+                app.push_screen(ConfirmDialog("Delete your comment?", plain(body)), deleted)
+
+        app.push_screen(ChoiceDialog("Your comment", [("reply", "Reply"), ("edit", "Edit"), ("delete", "Delete")]),
+                        chosen)
 
     def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         """In an objective's view, enter on a KR opens that KR, stepping through the objective's KRs."""

@@ -21,15 +21,15 @@ class TextDialog(Dialog):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, heading: str, about: str, placeholder: str = "") -> None:
+    def __init__(self, heading: str, about: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
-        self.heading, self.about, self.placeholder = heading, about, placeholder
+        self.heading, self.about, self.placeholder, self.value = heading, about, placeholder, value
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small"):
             yield Static(Text(self.heading, style="bold"))
             yield Static(title_cell(self.about, 60, style="italic"))  # untrusted: shown literally
-            yield Input(placeholder=self.placeholder, id="text", max_length=cycle_max())
+            yield Input(self.value, placeholder=self.placeholder, id="text", max_length=cycle_max())
             yield Static(Text("enter: send    esc: cancel", style="dim"))
 
     def on_mount(self) -> None:

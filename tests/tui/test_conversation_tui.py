@@ -364,3 +364,28 @@ async def test_the_objectives_detail_says_where_it_stands_with_the_lead(tmp_path
         box = app.screen.query_one("#comments")
         assert box.display and str(box.render()) == "changes requested by Ana Lead: Aim [red]higher[/red]"
     app.engine.dispose()
+
+
+async def test_a_writer_edits_and_deletes_their_own_comment_in_the_detail(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "checkin", "kr-ben", "3", "--date", "2026-11-25").code == 0
+    (check_in,) = two.rows("ben", "SELECT id FROM check_in")
+    mine = cli("--db", two.ben, "comment", check_in[0], "first thought").out.split()[1]
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "k:kr-ben")
+        await press(pilot, "enter")
+        assert app.screen.query_one("#history").select_key(f"m:{mine}")
+        await press(pilot, "m", "down", "enter")  # Reply, [Edit], Delete
+        field = app.screen.query_one("#text")
+        assert field.value == "first thought"
+        field.value = "second thought"
+        await press(pilot, "enter")
+        assert two.rows("ben", f"SELECT body, deleted FROM comment WHERE id = '{mine}'") == [("second thought", 0)]
+        assert app.screen.query_one("#history").select_key(f"m:{mine}")
+        await press(pilot, "m", "down", "down", "enter", "y")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ben", f"SELECT deleted FROM comment WHERE id = '{mine}'") == [(1,)]
