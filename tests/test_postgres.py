@@ -297,6 +297,18 @@ def test_the_cycle_on_postgres_as_two_roles(db, cli, tmp_path):
     assert cli("--db", member, "comment", check_in, "Flaky runner", "--reply-to", said.out.split()[1]).code == 0
     assert "Flaky runner  (from Bob)" in cli("--db", lead, "inbox").out
     assert cli("--db", member, "inbox").code == 0
+    deps = {"format": "okrtui/1", "objectives": [{"id": "o-alice", "title": "Observability", "period": "2026-Q4",
+            "key_results": [{"id": "kr-alice", "title": "Alerts from 0 to 9", "kind": "increase", "start": 0,
+                             "target": 9}]}],
+            "dependencies": [{"id": "d-1", "from": "kr-alice", "to": "kr-bob", "note": "boring deploys"},
+                             {"id": "d-2", "from": "kr-alice", "to": "kr-bob", "note": "weekend deploys"}]}
+    assert cli("--db", lead, "import", write_doc(tmp_path / "deps.json", deps)).code == 0
+    assert "dependency request: d-1" in cli("--db", member, "inbox").out
+    assert "only Bob, who answers for kr-bob" in cli("--db", lead, "accept", "d-1").err
+    assert cli("--db", member, "accept", "d-1").code == 0
+    assert cli("--db", member, "decline", "d-2", "No weekend work").code == 0
+    md = cli("--db", lead, "report", "--team", "--format", "md", "--period", "2026-Q4").out
+    assert "d-2" in md and "**declined** by Bob: “No weekend work”" in md and "d-1:" not in md
 
 
 def test_plain_sql_cannot_approve_comment_as_another_or_answer_for_anothers_kr(db, cli, tmp_path):
