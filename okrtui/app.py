@@ -105,6 +105,8 @@ class OkrApp(App[None], inherit_bindings=False):
         Binding("]", "period(1)", "Next period", show=False, tooltip="Show the quarter after"),
         Binding("f5,ctrl+r", "refresh", "Refresh", show=False,
                 tooltip="Read the period again (on a shared database it refreshes itself every 30 s)"),
+        Binding("i", "inbox", "Inbox", show=False,
+                tooltip="What needs you: approvals, changes asked, comments, dependency requests, due KRs"),
         Binding("question_mark", "help", "Keys", tooltip="Every key of every screen"),
         Binding("q", "quit", "Quit", tooltip="Everything is saved already"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
@@ -303,9 +305,23 @@ class OkrApp(App[None], inherit_bindings=False):
         gc.freeze()
         self.data_version += 1
         self.sub_title = f"{self.span.label}  {self.span.start:%b %-d} – {self.span.end:%b %-d %Y}"
+        waiting = self._inbox_count(message.snapshot)
+        if waiting:
+            self.sub_title += f"  ✉ {waiting} (i)"
         for screen in self.screen_stack:
             if hasattr(screen, "refresh_data") and screen.is_current:
                 screen.refresh_data()
+
+    def _inbox_count(self, data: Snapshot) -> int:
+        from okrtui.screens.talk import inbox_count
+
+        return inbox_count(data)
+
+    def action_inbox(self) -> None:
+        from okrtui.screens.talk import InboxScreen
+
+        if not isinstance(self.screen, InboxScreen):
+            self.push_screen(InboxScreen())
 
     def save(self, fn: Callable[[], Any], on_done: Callable[[Any], Any] | None = None,
              on_error: Callable[[OkrError], None] | None = None, kr_id: str | None = None) -> None:
@@ -374,7 +390,7 @@ class OkrApp(App[None], inherit_bindings=False):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Dialogs own the keyboard: no switching screens or periods beneath them.
-        if action in ("mode", "period", "help") and isinstance(self.screen, ModalScreen):
+        if action in ("mode", "period", "help", "inbox") and isinstance(self.screen, ModalScreen):
             return False
         return True
 

@@ -150,6 +150,11 @@ def build_parser() -> Parser:
         t.add_argument("--name", metavar="N", required=verb == "add")
         t.add_argument("--mission", metavar="M")
         t.add_argument("--vision", metavar="V")
+        t.add_argument("--approval", choices=["on", "off"],
+                       help="on: the team's drafts go to its lead for approval before they are active")
+        t.add_argument("--lead", metavar="PERSON",
+                       help="who approves (a person's id or name; default: the team's maker; '' resets)")
+    _conversation_parsers(sub, db)
 
     p = sub.add_parser("admin", parents=[db], help="set up a shared PostgreSQL database (docs/postgres.md)")
     admin = p.add_subparsers(dest="admin_command", metavar="init|add-person", required=True)
@@ -174,6 +179,37 @@ def _identity_source(text: str) -> str | Path:
     if "/" in text or text.endswith(".json"):
         raise argparse.ArgumentTypeError(f"no such identity file: {text[:200]}")
     return _record_id(text)
+
+
+def _conversation_parsers(sub: Any, db: Parser) -> None:
+    """The OKR cycle as a conversation (docs/team.md "The OKR cycle")."""
+    for verb, help_text in (("submit", "send your draft to the team's lead for approval"),
+                            ("approve", "as the team's lead, approve a submitted objective")):
+        p = sub.add_parser(verb, parents=[db], help=help_text)
+        p.add_argument("objective", metavar="OBJ", help="objective id or a unique prefix (4+ characters)")
+    p = sub.add_parser("request-changes", parents=[db], help="as the team's lead, send a submitted objective back")
+    p.add_argument("objective", metavar="OBJ")
+    p.add_argument("text", metavar="TEXT", help="what to change")
+    p = sub.add_parser("comment", parents=[db], help="comment on an objective, a key result or a check-in")
+    p.add_argument("target", metavar="TARGET", help="objective, KR (or a unique prefix) or check-in id")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--reply-to", metavar="ID", type=_record_id, help="the comment this answers")
+    p = sub.add_parser("comments", parents=[db], help="the comments on an objective, a KR or a check-in")
+    p.add_argument("target", metavar="TARGET")
+    p = sub.add_parser("comment-edit", parents=[db], help="change the text of a comment you wrote")
+    p.add_argument("comment", metavar="ID", type=_record_id)
+    p.add_argument("text", metavar="TEXT")
+    p = sub.add_parser("comment-delete", parents=[db], help="delete a comment you wrote")
+    p.add_argument("comment", metavar="ID", type=_record_id)
+    p = sub.add_parser("accept", parents=[db], help="agree to a dependency onto a KR you answer for")
+    p.add_argument("dependency", metavar="DEP", type=_record_id)
+    p.add_argument("--note", metavar="TEXT", default="")
+    p = sub.add_parser("decline", parents=[db], help="decline a dependency onto a KR you answer for, saying why")
+    p.add_argument("dependency", metavar="DEP", type=_record_id)
+    p.add_argument("text", metavar="TEXT")
+    p = sub.add_parser("inbox", parents=[db], help="what needs you: approvals, changes, comments, requests, due KRs")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
+    p.add_argument("--mark-seen", action="store_true", help="after listing, mark the comments listed as read")
 
 
 def _record_id(text: str) -> str:
@@ -579,7 +615,21 @@ def cmd_team(ctx: Context) -> int:
     values = {"id": args.id, "name": args.name, "mission": args.mission, "vision": args.vision}
     if args.team_command == "add":
         values = {k: v if v is not None else "" for k, v in values.items()}
-    row = editing.save_team(ctx.engine(), values, new=args.team_command == "add")
+    engine = ctx.engine()
+    if args.lead:  # checked before anything is written
+        from okrtui import conversation
+
+        with reading(engine) as session:
+            conversation.find_person(session, args.lead)
+    row = editing.save_team(engine, values, new=args.team_command == "add")
+    if args.approval is not None or args.lead is not None:
+        from okrtui import conversation
+
+        approval = None if args.approval is None else args.approval == "on"
+        row = conversation.set_team_rules(engine, row.id, approval, args.lead)
+        with reading(engine) as session:
+            lead = conversation.lead_name(session, row)
+        print(f"team {row.id}: approval {'on' if row.approval else 'off'}, lead {plain(lead)}")
     print(f"{'added' if args.team_command == 'add' else 'changed'} team {row.id} ({plain(row.name)})")
     return EXIT_OK
 
@@ -643,7 +693,83 @@ def cmd_due(ctx: Context) -> int:
     return EXIT_PROBLEMS if rows else EXIT_OK
 
 
+def cmd_cycle(ctx: Context) -> int:
+    """submit, approve, request-changes, accept, decline: one line saying what happened."""
+    from okrtui import conversation, cycle
+    from okrtui.text import plain
+
+    args, engine = ctx.args, ctx.engine()
+    if args.command == "submit":
+        done = conversation.submit(engine, args.objective, ctx.today)
+    elif args.command == "approve":
+        done = conversation.approve(engine, args.objective)
+    elif args.command == "request-changes":
+        done = conversation.request_changes(engine, args.objective, args.text)
+    elif args.command == "accept":
+        done = conversation.answer_dependency(engine, args.dependency, cycle.AGREED, args.note)
+    else:
+        done = conversation.answer_dependency(engine, args.dependency, cycle.DECLINED, args.text)
+    print(f"{done.message} ({plain(done.title)})")
+    return EXIT_OK
+
+
+def cmd_comment(ctx: Context) -> int:
+    from okrtui import conversation
+
+    args, engine = ctx.args, ctx.engine()
+    if args.command == "comment":
+        row = conversation.add_comment(engine, args.target, args.text, args.reply_to)
+        print(f"comment {row.id} on {row.target_id}")
+    elif args.command == "comment-edit":
+        conversation.edit_comment(engine, args.comment, args.text)
+        print(f"changed comment {args.comment}")
+    else:
+        conversation.delete_comment(engine, args.comment)
+        print(f"deleted comment {args.comment}")
+    return EXIT_OK
+
+
+def cmd_comments(ctx: Context) -> int:
+    from okrtui import conversation
+    from okrtui.store import my_id, reading
+    from okrtui.text import plain
+
+    with reading(ctx.engine(create=False)) as session:
+        _, ident = conversation.find_target(session, ctx.args.target)
+        conv = conversation.conversation(session, my_id(session))
+        thread = conv.comments_on(ident)
+        names = {c.origin: conversation.name_of(session, c.origin) for _, c in thread}
+    for depth, c in thread:
+        print(f"{'  ' * depth}{c.id}  {c.created_at[:10]}  {plain(names[c.origin])}: {plain(c.body)}")
+    return EXIT_OK
+
+
+def cmd_inbox(ctx: Context) -> int:
+    from okrtui import conversation, cycle
+    from okrtui.text import plain
+
+    day = ctx.args.as_of or ctx.today
+    engine = ctx.engine(create=False)
+    items = conversation.inbox(engine, day, ctx.config.fiscal_year_start_month, ctx.config.stale_after_days)
+    for item in items:
+        who = f"  (from {plain(item.who)})" if item.who else ""
+        print(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
+    if ctx.args.mark_seen:
+        conversation.mark_seen(engine, [i.ref for i in items if i.kind == "comment"])
+    return EXIT_PROBLEMS if items else EXIT_OK
+
+
 COMMANDS = {
+    "submit": cmd_cycle,
+    "approve": cmd_cycle,
+    "request-changes": cmd_cycle,
+    "accept": cmd_cycle,
+    "decline": cmd_cycle,
+    "comment": cmd_comment,
+    "comment-edit": cmd_comment,
+    "comment-delete": cmd_comment,
+    "comments": cmd_comments,
+    "inbox": cmd_inbox,
     "due": cmd_due,
     "team": cmd_team,
     "admin": cmd_admin,

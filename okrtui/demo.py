@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from okrtui import periods
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
+from okrtui.model import CheckIn, Decision, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.store import is_empty, set_meta, writing
 
 ME = "p-alice"
@@ -167,6 +167,11 @@ def load(engine: Engine, today: dt.date, fy_month: int = 1) -> None:
                                note="needs funnel dashboards", origin="p-chen"))
         session.add(Dependency(id="d-canary", from_id="o-reliable", to_id="o-delight",
                                note="canary cohorts from Growth", origin=ME))
+        # Both agreed by the owner of the other end, as a quarter's dependencies are by now.
+        session.add(Decision(id="dec-funnel", subject_type="dependency", subject_id="d-funnel", verdict="agreed",
+                             origin="p-bruno"))
+        session.add(Decision(id="dec-canary", subject_type="dependency", subject_id="d-canary", verdict="agreed",
+                             origin="p-chen"))
         for question, answer in (
             ("contributed", "Make deploys boringly reliable: rebuilt the rollback path."),
             ("helped", "Modernise the build pipeline."),

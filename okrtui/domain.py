@@ -29,6 +29,7 @@ class Level(StrEnum):
 
 class Status(StrEnum):
     DRAFT = "draft"
+    IN_REVIEW = "in_review"
     ACTIVE = "active"
     CLOSED = "closed"
     ARCHIVED = "archived"

@@ -13,11 +13,12 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from okrtui import lint, periods, report, schema
+from okrtui import periods, schema
+from okrtui.conversation import guard_status
 from okrtui.domain import readable_id
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
-from okrtui.report import ensure_period
+from okrtui.report import activation_blockers, ensure_period
 from okrtui.store import check_ins_of_kr, identity, touch, writing
 from okrtui.validate import FormErrors
 
@@ -40,16 +41,6 @@ def _live(session: Session, model: type[L], ident: str) -> L:
     if row is None or row.deleted:
         raise OkrError(f"{ident} no longer exists")
     return row
-
-
-def activation_blockers(session: Session, objective_id: str, span: periods.Span) -> list[str]:
-    """Error-level findings of the quality rules that forbid moving an objective to active."""
-    # Only the user's own objectives can be activated (checked by the caller): no need for the team's.
-    rep = report.build(session, span, span.start, identity(session).id, team=False)
-    rep.objectives = [o for o in rep.objectives if o.id == objective_id]
-    for o in rep.objectives:
-        o.status = "active"  # judged as it would be once active
-    return [f"{f.rule}: {f.message}" for f in lint.check(rep) if f.level == "error"]
 
 
 def new_id(session: Session, prefix: str, title: str) -> str:
@@ -76,6 +67,10 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         _mine(session, row, "objective")
         if values["parent_id"] == row.id:
             raise FormErrors({"parent_id": "an objective cannot be its own parent"})
+        try:
+            values = guard_status(session, row, values, me)
+        except OkrError as err:
+            raise FormErrors({"status": str(err)}) from None
         if values["status"] == "active" and row.status != "active":
             blockers = activation_blockers(session, row.id, span)
             if blockers:
@@ -159,11 +154,6 @@ def add_dependency(engine: Engine, from_id: str, to_id: str, note: str) -> str:
         row = Dependency(from_id=from_id, to_id=to_id, note=note, origin=me)
         session.add(row)
         return row.id
-
-
-def dependencies(session: Session) -> list[Dependency]:
-    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))
-                             .order_by(col(Dependency.created_at), col(Dependency.id))).all())
 
 
 def set_self_score(engine: Engine, kr_id: str, score: float | None, comment: str) -> None:
@@ -271,7 +261,8 @@ def save_team(engine: Engine, values: dict[str, Any], *, new: bool) -> Team:
                 who = session.get(Person, row.origin)
                 raise OkrError(f"team {row.id} was made by {who.name if who and who.name else row.origin}; "
                                "only they can change it")
-            current = {"id": row.id, "name": row.name, "mission": row.mission, "vision": row.vision}
+            current = {"id": row.id, "name": row.name, "mission": row.mission, "vision": row.vision,
+                       "approval": row.approval, "lead_id": row.lead_id}
             checked = schema.check(schema.TeamData, {**current, **{k: v for k, v in values.items() if v is not None}})
             touch(row, **checked.model_dump(exclude={"id"}))
         session.add(row)

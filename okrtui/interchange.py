@@ -113,6 +113,27 @@ def _record(kind: str, row: dict[str, Any], path: str, drop: str = "", **extra: 
     return dict(checked.__dict__)  # the fields as validated: model_dump() was a third of an import's checks
 
 
+def _keep_unsaid(values: dict[str, Any], raw: Any, fields: dict[str, str]) -> None:
+    """Fields of the OKR cycle a document leaves out keep their stored value (an older export)."""
+    for name, key in fields.items():
+        if isinstance(raw, dict) and key not in raw and name not in raw:
+            values.pop(name, None)
+
+
+def _approval_first(session: Session, doc: Document, values: dict[str, Any], path: str) -> None:
+    """An import never makes an objective of a team that asks for approval active (docs/team.md)."""
+    if values.get("status") != "active" or not values.get("team_id"):
+        return
+    team = next((t for t in doc.teams if t["id"] == values["team_id"]), None)
+    stored = session.get(Team, values["team_id"])
+    approval = team.get("approval") if team is not None and "approval" in team else \
+        bool(stored is not None and stored.approval)
+    row = session.get(Objective, values["id"])
+    if approval and (row is None or row.status != "active"):
+        raise Invalid(f"{path}.status", f"team {values['team_id']} asks for approval: import it as a draft, "
+                      "then submit it (okrtui submit) for its lead")
+
+
 class _Refs:
     """Resolves a document's references against the document itself, then the database."""
 
@@ -153,6 +174,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
         for i, raw in enumerate(_list(root, key, "")):
             values = _record(kind, _obj(raw, f"{key}[{i}]"), f"{key}[{i}]")
             ids.add(kind, values["id"], f"{key}[{i}].id")
+            _keep_unsaid(values, raw, {"approval": "approval", "lead_id": "lead"} if kind == "team" else {})
             out.append(values)
 
     checked = []
@@ -161,6 +183,8 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
         row = _obj(raw, p)
         values = _record("objective", row, p, drop="key_results", position=i)
         ids.add("objective", values["id"], f"{p}.id")
+        _keep_unsaid(values, row, {"submitted_at": "submitted_at"})
+        _approval_first(session, doc, values, p)
         checked.append((p, values, _list(row, "key_results", p)))
     for p, values, krs in checked:
         refs.period(values["period_id"], f"{p}.period", " (use YYYY-Qn or a periods entry)")

@@ -41,6 +41,8 @@ class Team(Record, table=True):
     mission: str = ""
     vision: str = ""
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    approval: bool = False  # its objectives go draft → in_review → active through the lead (docs/team.md)
+    lead_id: str | None = None  # who approves; none: the team's maker
 
 
 class Period(Record, table=True):
@@ -66,6 +68,7 @@ class Objective(Record, table=True):
     position: int = 0
     activated_on: dt.date | None = None  # set when it became active; none: active from the period's start
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    submitted_at: str | None = None  # when its maker last submitted it for the lead's approval
 
 
 class KeyResult(Record, table=True):
@@ -106,6 +109,35 @@ class Dependency(Record, table=True):
     to_id: str = Field(index=True)
     note: str = ""
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+
+
+class Comment(Record, table=True):
+    """A remark on an objective, a KR or a check-in, or a reply to one: its writer's own record."""
+
+    target_type: str
+    target_id: str = Field(index=True)
+    parent_id: str | None = None
+    body: str
+
+
+class Decision(Record, table=True):
+    """A lead's verdict on a submitted objective, or a KR owner's answer to a dependency onto it.
+
+    A separate record, never a change to the other person's: each record has one maker."""
+
+    subject_type: str  # objective | dependency
+    subject_id: str = Field(index=True)
+    verdict: str  # approved | changes_requested | agreed | declined
+    note: str = ""
+    basis: str = ""  # an approval: the submission and KR digest it approved
+
+
+class Seen(SQLModel, table=True):
+    """What a person has read in their inbox. Local to the database, never synced."""
+
+    person_id: str = Field(primary_key=True)
+    item_id: str = Field(primary_key=True)
+    seen_at: str = Field(default_factory=now_stamp)
 
 
 class Reflection(Record, table=True):

@@ -170,10 +170,69 @@ def secure(conn: Connection, owner: str) -> list[str]:
                                    f"WITH CHECK ({rules['update']})"))
         for name, sql in made:
             conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
-    done += pglive.live_notices(conn, RECORD_TABLES, s)
+    done.append(secure_conversation(conn, owner, s))
+    done += pglive.live_notices(conn, RECORD_TABLES + CONVERSATION_TABLES, s)
     conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
     done.append(f"row-level security forced on {len(table_policies)} tables, policies and grants for {PERSON_ROLE}")
     return done
+
+
+# The conversation's tables (okrtui.cycle): (table, read, insert, change, columns a person may update).
+VISIBLE = ("({col} IN (SELECT id FROM objective) OR {col} IN (SELECT id FROM key_result) "
+           "OR {col} IN (SELECT id FROM check_in))")
+# Only the team's lead decides on an objective of a team that asks for approval; only whoever
+# answers for a dependency's KR (or objective) decides on it. Subqueries run under the caller's
+# own row-level security, so nothing hidden from them can be decided on or commented.
+LEAD_DECIDES = ("subject_type = 'objective' AND verdict IN ('approved', 'changes_requested') AND EXISTS ("
+                "SELECT 1 FROM objective o JOIN team t ON t.id = o.team_id WHERE o.id = subject_id "
+                "AND o.status = 'in_review' AND t.approval AND COALESCE(t.lead_id, t.origin) = okrtui_me())")
+OWNER_ANSWERS = ("subject_type = 'dependency' AND verdict IN ('agreed', 'declined') AND EXISTS ("
+                 "SELECT 1 FROM dependency d LEFT JOIN key_result k ON k.id = d.to_id "
+                 "LEFT JOIN objective o ON o.id = d.to_id WHERE d.id = subject_id "
+                 "AND COALESCE(k.owner_id, k.origin, o.owner_id, o.origin) = okrtui_me())")
+LEAD_READS = ("origin = okrtui_me() OR EXISTS (SELECT 1 FROM objective o JOIN team t ON t.id = o.team_id "
+              "WHERE o.origin = reflection.origin AND COALESCE(t.lead_id, t.origin) = okrtui_me())")
+CONVERSATION_POLICIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    # A comment is its writer's (origin is the connected person) and never moves to another target.
+    "comment": (f"origin = okrtui_me() OR {VISIBLE.format(col='target_id')}",
+                f"origin = okrtui_me() AND {VISIBLE.format(col='target_id')}", "origin = okrtui_me()",
+                ("body", "updated_at", "deleted")),
+    "decision": ("origin = okrtui_me() OR subject_id IN (SELECT id FROM objective) OR subject_id IN (SELECT id FROM dependency)",
+                 f"origin = okrtui_me() AND (({LEAD_DECIDES}) OR ({OWNER_ANSWERS}))", "origin = okrtui_me()", ()),
+    # What a person has read: theirs alone.
+    "seen": ("person_id = okrtui_me()", "person_id = okrtui_me()", "person_id = okrtui_me()", ()),
+}
+
+
+CONVERSATION_TABLES = tuple(CONVERSATION_POLICIES)
+
+
+def secure_conversation(conn: Connection, owner: str, s: str) -> str:
+    """Grants and policies of the comment, decision and seen tables; idempotent (called by secure).
+    As on the record tables: no DELETE (a comment is deleted by its tombstone), column grants only."""
+    for table, (read, insert, change, updatable) in CONVERSATION_POLICIES.items():
+        t = f"{s}.{table}"
+        read, insert, change = (rule.replace("okrtui_me()", f"{s}.okrtui_me()") for rule in (read, insert, change))
+        conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC, {PERSON_ROLE}"))
+        conn.execute(text(f"GRANT SELECT, INSERT ON {t} TO {PERSON_ROLE}"))
+        if updatable:
+            conn.execute(text(f"GRANT UPDATE ({', '.join(ident(c) for c in updatable)}) ON {t} TO {PERSON_ROLE}"))
+        conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
+        conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
+        for name, sql in (
+            ("read", f"FOR SELECT TO {PERSON_ROLE} USING ({read})"),
+            ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({insert})"),
+            ("change", f"FOR UPDATE TO {PERSON_ROLE} USING ({change}) WITH CHECK ({change})"),
+            ("admin", f"FOR ALL TO {ident(owner)} USING (true) WITH CHECK (true)"),
+        ):
+            conn.execute(text(f"DROP POLICY IF EXISTS okrtui_{name} ON {t}"))
+            conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
+        conn.execute(text(f"DROP POLICY IF EXISTS okrtui_delete ON {t}"))  # an earlier release's
+    # A person's quarter-end reflections: theirs, and readable by the lead of a team they have objectives in.
+    lead_reads = LEAD_READS.replace("okrtui_me()", f"{s}.okrtui_me()")
+    conn.execute(text(f"DROP POLICY IF EXISTS okrtui_read ON {s}.reflection"))
+    conn.execute(text(f"CREATE POLICY okrtui_read ON {s}.reflection FOR SELECT TO {PERSON_ROLE} USING ({lead_reads})"))
+    return f"row-level security forced on {len(CONVERSATION_POLICIES)} conversation tables"
 
 
 def revoke_temp(conn: Connection, login: str) -> None:

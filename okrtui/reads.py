@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from okrtui import periods
+from okrtui import cycle, periods
 from okrtui.views import (
     CHECK_IN_COLUMNS,
     DEPENDENCY_COLUMNS,
@@ -155,7 +155,9 @@ def period(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool 
     people = {pid: name or pid for pid, name in rows}
     names, rows = run(TEAMS, {})
     teams = {row[0]: TeamView(*row) for row in by_name(names, rows, TEAM_COLUMNS)}
-    return assemble(span, as_of, objectives, key_results, check_ins, people, teams, stale_after)
+    rep = assemble(span, as_of, objectives, key_results, check_ins, people, teams, stale_after)
+    # Reviews give objectives their status (okrtui.cycle): on both read paths, with the same rows.
+    return cycle.apply(rep, cycle.load(lambda sql, params: run(sql, dict(params))[1], me), stale_after)
 
 
 def dependencies(run: Run) -> list[DependencyView]:

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from okrtui import periods, teamview
+from okrtui import cycle, periods, teamview
 from okrtui.review import week_review
 from okrtui.text import count, csv_cell, json_safe, md_cell, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
@@ -174,7 +174,39 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
                 if last is not None and last.note:
                     line += f" — “{md_cell(last.note)}” ({last.date})"
                 out.append(line)
+    out += _conversation_markdown(rep)
     return "\n".join(out) + "\n"
+
+
+def _conversation_markdown(rep: PeriodReport) -> list[str]:
+    """Objectives awaiting their lead's approval, and dependencies not agreed (okrtui.cycle)."""
+    waiting, deps = cycle.open_matters(rep)
+    out: list[str] = []
+    if waiting:
+        out += ["", "## Awaiting approval", ""]
+        out += [f"- **{md_cell(o.title)}** ({o.id}) by {md_cell(rep.person(o.origin))}, for "
+                f"{md_cell(rep.person(r.lead))}" + (" (changed since approved)" if r.changed else "")
+                for o, r in waiting]
+    if deps:
+        titles = {o.id: o.title for o in rep.objectives} | {kr.id: kr.title for kr in rep.key_results()}
+        out += ["", "## Dependencies not agreed", ""]
+        for dep, agreed in deps:
+            line = (f"- {dep.id}: {md_cell(titles.get(dep.from_id, dep.from_id))} → "
+                    f"{md_cell(titles.get(dep.to_id, dep.to_id))}, **{agreed.state}**")
+            if agreed.state == cycle.PROPOSED:
+                line += f" (waiting for {md_cell(rep.person(agreed.answerer))})"
+            elif agreed.note:
+                line += f" by {md_cell(rep.person(agreed.answerer))}: “{md_cell(agreed.note)}”"
+            out.append(line)
+    reflections = cycle.led_reflections(rep)
+    if reflections:
+        from okrtui.domain import REFLECTION_QUESTIONS
+
+        out += ["", "## Reflections (the teams you lead)"]
+        for person, answers in reflections:
+            out += ["", f"### {md_cell(rep.person(person))}", ""]
+            out += [f"- *{md_cell(REFLECTION_QUESTIONS.get(q, q))}* {md_cell(a)}" for q, a in answers]
+    return out
 
 
 def uses_notes(fmt: str, team: bool) -> bool:

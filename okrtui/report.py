@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Result
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from okrtui import periods, reads
+from okrtui import cycle, lint, periods, reads
 from okrtui.errors import OkrError
-from okrtui.model import Period
+from okrtui.model import Dependency, Period
+from okrtui.store import identity
 from okrtui.views import CheckInView, PeriodReport
 
 
@@ -68,3 +69,24 @@ def whole(session: Session, span: periods.Span, as_of: dt.date, me: str, stale_a
 def kr_check_ins(session: Session, kr_id: str, span: periods.Span, as_of: dt.date) -> list[CheckInView]:
     """One KR's live check-ins in the period up to as_of, oldest first: what a save changes."""
     return reads.kr_check_ins(runner(session), kr_id, span, as_of)
+
+
+def conversation(session: Session, me: str) -> cycle.Conversation:
+    """Teams' approval rules, comments, decisions and what `me` has seen (okrtui.cycle)."""
+    conn = session.connection()
+    return cycle.load(lambda sql, params: conn.execute(text(sql), dict(params)).all(), me)
+
+
+def activation_blockers(session: Session, objective_id: str, span: periods.Span) -> list[str]:
+    """Error-level findings of the quality rules that forbid moving an objective to active."""
+    # Only the user's own objectives can be activated (checked by the caller): no need for the team's.
+    rep = build(session, span, span.start, identity(session).id, team=False)
+    rep.objectives = [o for o in rep.objectives if o.id == objective_id]
+    for o in rep.objectives:
+        o.status = "active"  # judged as it would be once active
+    return [f"{f.rule}: {f.message}" for f in lint.check(rep) if f.level == "error"]
+
+
+def dependencies(session: Session) -> list[Dependency]:
+    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))
+                             .order_by(col(Dependency.created_at), col(Dependency.id))).all())

@@ -140,6 +140,16 @@ def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
     return check
 
 
+def _one_of(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _fail(f"expected a string, got {describe(value)}")
+        if value not in choices:
+            raise _fail(f"expected one of {', '.join(choices)}, got {value[:40]!r}")
+        return value
+    return check
+
+
 def _stamp(value: Any) -> str:
     if not isinstance(value, str) or not STAMP_RE.match(value):
         raise _fail("expected a UTC timestamp like 2026-11-26T09:00:00.000000Z")
@@ -199,6 +209,8 @@ class TeamData(Fields):
     name: Name = ""
     mission: Text = ""
     vision: Text = ""
+    approval: Flag = False
+    lead_id: Id | None = None
 
 
 class PeriodData(Fields):
@@ -231,6 +243,7 @@ class ObjectiveData(ObjectiveFields):
     period_id: Label
     position: Position = 0
     activated_on: Day | None = None
+    submitted_at: Stamp | None = None
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> ObjectiveData:
@@ -308,6 +321,41 @@ class DependencyData(Fields):
         return self
 
 
+class CommentData(Fields):
+    id: Id
+    target_type: Annotated[str, PlainValidator(_one_of("objective", "key_result", "check_in"))]
+    target_id: Id
+    parent_id: Id | None = None
+    body: Annotated[str, PlainValidator(_string(MAX_TEXT, nonempty=True))]
+
+    @model_validator(mode="after")
+    def _not_own_parent(self) -> CommentData:
+        if self.parent_id == self.id:
+            raise _fail("a comment cannot reply to itself", "parent_id")
+        return self
+
+
+VERDICTS = {"objective": ("approved", "changes_requested"), "dependency": ("agreed", "declined")}
+
+
+class DecisionData(Fields):
+    """A lead's verdict on an objective, or a KR owner's answer to a dependency (okrtui.cycle)."""
+
+    id: Id
+    subject_type: Annotated[str, PlainValidator(_one_of(*VERDICTS))]
+    subject_id: Id
+    verdict: Annotated[str, PlainValidator(_one_of(*(v for vs in VERDICTS.values() for v in vs)))]
+    note: Text = ""
+    basis: Annotated[str, PlainValidator(_string(200))] = ""
+
+    @model_validator(mode="after")
+    def _verdict_fits(self) -> DecisionData:
+        if self.verdict not in VERDICTS[self.subject_type]:
+            raise _fail(f"a decision on a {self.subject_type} is one of {', '.join(VERDICTS[self.subject_type])}",
+                        "verdict")
+        return self
+
+
 class ReflectionData(Fields):
     id: Id
     person_id: Id | None = None
@@ -330,7 +378,7 @@ class Envelope(Fields):
 RECORDS: dict[str, type[Fields]] = {
     "person": PersonData, "team": TeamData, "period": PeriodData, "objective": ObjectiveData,
     "key_result": KeyResultData, "check_in": CheckInData, "dependency": DependencyData,
-    "reflection": ReflectionData,
+    "reflection": ReflectionData, "comment": CommentData, "decision": DecisionData,
 }
 
 # okrtui/1 documents name references without the _id suffix.

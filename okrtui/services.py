@@ -99,3 +99,44 @@ class Services:
 
         refuse_team_file(self._engine())  # as `okrtui sync` does
         return sync.sync(self._engine(), path, tell_limit=tell_limit)
+
+    # --- the conversation (okrtui.conversation) ----------------------------------------------------------
+    def submit(self, objective_id: str, today: Any) -> str:
+        from okrtui import conversation
+
+        return conversation.submit(self._engine(), objective_id, today).message
+
+    def approve(self, objective_id: str) -> str:
+        from okrtui import conversation
+
+        return conversation.approve(self._engine(), objective_id).message
+
+    def request_changes(self, objective_id: str, note: str) -> str:
+        from okrtui import conversation
+
+        return conversation.request_changes(self._engine(), objective_id, note).message
+
+    def comment(self, target_id: str, body: str, reply_to: str | None) -> str:
+        from okrtui import conversation
+
+        return conversation.add_comment(self._engine(), target_id, body, reply_to).id
+
+    def edit_comment(self, comment_id: str, body: str) -> None:
+        from okrtui import conversation
+
+        conversation.edit_comment(self._engine(), comment_id, body)
+
+    def delete_comment(self, comment_id: str) -> None:
+        from okrtui import conversation
+
+        conversation.delete_comment(self._engine(), comment_id)
+
+    def answer_dependency(self, dependency_id: str, verdict: str, note: str) -> str:
+        from okrtui import conversation
+
+        return conversation.answer_dependency(self._engine(), dependency_id, verdict, note).message
+
+    def mark_seen(self, item_ids: list[str]) -> int:
+        from okrtui import conversation
+
+        return conversation.mark_seen(self._engine(), item_ids)

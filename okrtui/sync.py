@@ -21,9 +21,21 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import bulk, schema, signing
+from okrtui import bulk, cycle, schema, signing
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Team, now_stamp
+from okrtui.model import (
+    CheckIn,
+    Comment,
+    Decision,
+    Dependency,
+    KeyResult,
+    Objective,
+    Period,
+    Person,
+    Reflection,
+    Team,
+    now_stamp,
+)
 from okrtui.store import PLACEHOLDER_STAMP, identity, set_meta, signing_key, writing
 from okrtui.text import count
 from okrtui.views import answers
@@ -36,11 +48,12 @@ LOCK_TIMEOUT_S = 60
 TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
     "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
+    "comment": Comment, "decision": Decision, "reflection": Reflection,
 }
 TYPE_OF = {model: name for name, model in TYPES.items()}
 # Links that must resolve for a row to be stored (the rest are soft references).
 PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "objective"),
-          "check_in": ("kr_id", "key_result")}
+          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period")}
 SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
 
 Key = tuple[str, str]
@@ -297,8 +310,11 @@ def shared_records(records: dict[Key, Record]) -> dict[Key, Record]:
         if ident in private and kind in ("objective", "key_result", "check_in"):
             continue
         if kind == "dependency" and (record["from_id"] in private or record["to_id"] in private):
+            private.add(ident)
             continue
         out[key] = record
+    for key in cycle.private_talk(out, private):
+        del out[key]
     return out
 
 
@@ -609,7 +625,8 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
             mine = local.get((kind, record["id"]))
             if mine is not None and (mine == record or newer(mine, record) is mine):
                 continue
-            denied = _may_write(kind, record, merged, local, names)
+            denied = _may_write(kind, record, merged, local, names) or cycle.refusal(
+                kind, record, lambda k, i: merged.get((k, i)) or local.get((k, i)))
             if denied:
                 skip(record, denied)
                 continue

@@ -156,6 +156,7 @@ class Link:
     note: str
     mine_key: str = ""   # row key (o:ID / k:ID) of this person's end
     other_key: str = ""  # row key of the other end: enter opens its detail
+    dep_id: str = ""  # the dependency, for its agreement state
 
 
 def owners(rep: PeriodReport) -> dict[str, tuple[str, str]]:
@@ -186,9 +187,9 @@ def links(rep: PeriodReport, dependencies: Iterable[Any], person: str | None = N
         (a, a_title), (b, b_title) = who[d.from_id], who[d.to_id]
         a_key, b_key = f"{kind[d.from_id]}:{d.from_id}", f"{kind[d.to_id]}:{d.to_id}"
         if person in (None, a) and (keep is None or d.from_id in keep):
-            out.append(Link(a, "relies on", a_title, b_title, b, d.note, a_key, b_key))
+            out.append(Link(a, "relies on", a_title, b_title, b, d.note, a_key, b_key, d.id))
         if person in (None, b) and (keep is None or d.to_id in keep):
-            out.append(Link(b, "relied on by", b_title, a_title, a, d.note, b_key, a_key))
+            out.append(Link(b, "relied on by", b_title, a_title, a, d.note, b_key, a_key, d.id))
     return sorted(out, key=lambda link: (rep.person(link.person), link.direction, link.mine))
 
 

@@ -12,10 +12,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okrtui import periods, scoring
 from okrtui.domain import KIND_NAMES
+
+if TYPE_CHECKING:
+    from okrtui.cycle import Conversation
 
 
 @dataclass(slots=True)
@@ -90,6 +93,7 @@ class ObjectiveView:
     position: int
     key_results: list[KRView] = field(default_factory=list)
     activated_on: dt.date | None = None
+    submitted_at: str | None = None
     score: float | None = None
     grade: float | None = None
     band: str | None = None
@@ -102,6 +106,8 @@ class TeamView:
     mission: str
     vision: str
     origin: str
+    approval: bool = False  # its objectives need its lead's approval (okrtui.cycle)
+    lead_id: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -110,6 +116,7 @@ class DependencyView:
     from_id: str
     to_id: str
     note: str
+    origin: str = ""
 
 
 @dataclass
@@ -119,6 +126,7 @@ class PeriodReport:
     objectives: list[ObjectiveView]
     people: dict[str, str]
     teams: dict[str, TeamView]
+    conversation: Conversation | None = None  # comments and reviews (okrtui.cycle.apply)
 
     def person(self, pid: str | None) -> str:
         if pid is None:
@@ -141,12 +149,12 @@ class PeriodReport:
 # The columns a period is read with, in the order the views take them: the ORM path
 # (okrtui.store) and the standard-library path (okrtui.quickread) select exactly these.
 OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id", "parent_id", "status",
-                     "visibility", "origin", "position", "activated_on")
+                     "visibility", "origin", "position", "submitted_at", "activated_on")
 KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",
               "weight", "self_score", "score_comment", "origin", "position")  # KRView's first fields, in order
 CHECK_IN_COLUMNS = ("kr_id", "id", "date", "value", "confidence", "note")
-TEAM_COLUMNS = ("id", "name", "mission", "vision", "origin")
-DEPENDENCY_COLUMNS = ("id", "from_id", "to_id", "note")
+TEAM_COLUMNS = ("id", "name", "mission", "vision", "origin", "approval", "lead_id")
+DEPENDENCY_COLUMNS = ("id", "from_id", "to_id", "note", "origin")
 
 
 def by_kr(rows: Iterable[Sequence[Any]], day: Callable[[Any], dt.date] | None = None

@@ -486,8 +486,9 @@ def test_a_person_reads_only_the_record_tables_and_the_schema_version(company):
                                            "'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE') OR "
                                            "has_table_privilege(c.oid, 'UPDATE'))").fetchall()}
     from okrtui.pg import RECORD_TABLES
+    from okrtui.pgsecurity import CONVERSATION_TABLES
 
-    assert readable == {*RECORD_TABLES, *READ_ONLY_TABLES}
+    assert readable == {*RECORD_TABLES, *CONVERSATION_TABLES, *READ_ONLY_TABLES}
     assert writable == set()  # column grants only, and no DELETE or TRUNCATE anywhere
 
 

@@ -267,3 +267,102 @@ def test_importing_twice_changes_nothing_on_postgres_as_on_sqlite(db, cli, tmp_p
         again = cli("--db", target, "import", path)
         assert first.code == again.code == 0
         assert "0 created, 0 updated" in again.out, (target, again.out)
+
+
+# --- the OKR cycle as a conversation (okrtui.cycle), as two roles and in plain SQL ------------------
+
+CYCLE_DOC = {"format": "okrtui/1", "objectives": [
+    {"id": "o-bob", "title": "Make deploys boring", "period": "2026-Q4", "level": "team", "team": "t-plat",
+     "status": "draft", "key_results": [{"id": "kr-bob", "title": "Deploys from 10 to 30", "kind": "increase",
+                                         "start": 10, "target": 30}]}]}
+
+
+def test_the_cycle_on_postgres_as_two_roles(db, cli, tmp_path):
+    lead, member = db("alice"), db("bob")
+    assert cli("--db", lead, "team", "add", "t-plat", "--name", "Platform", "--approval", "on").code == 0
+    assert cli("--db", member, "import", write_doc(tmp_path / "d.json", CYCLE_DOC)).code == 0
+    assert "only Alice, the lead of team Platform" in cli("--db", member, "approve", "o-bob").err
+    assert cli("--db", member, "submit", "o-bob").code == 0
+    assert "awaiting your approval: o-bob" in cli("--db", lead, "inbox").out
+    assert cli("--db", lead, "request-changes", "o-bob", "Aim higher").code == 0
+    assert "changes requested: o-bob  Make deploys boring: Aim higher" in cli("--db", member, "inbox").out
+    assert cli("--db", member, "submit", "o-bob").code == 0
+    assert cli("--db", lead, "approve", "o-bob").code == 0
+    assert cli("--db", member, "checkin", "kr-bob", "20", "--date", "2026-11-25").code == 0
+    with sql(db, "bob") as bob:
+        (check_in,) = bob.execute("SELECT id FROM check_in WHERE kr_id = 'kr-bob'").fetchone()
+        (status,) = bob.execute("SELECT status FROM objective WHERE id = 'o-bob'").fetchone()
+    assert status == "in_review"  # as stored: the lead's approval is the lead's own record
+    said = cli("--db", lead, "comment", check_in, "What blocks the rest?")
+    assert said.code == 0
+    inbox = cli("--db", member, "inbox", "--mark-seen")
+    assert inbox.code == 1 and "What blocks the rest?  (from Alice)" in inbox.out
+    assert cli("--db", member, "comment", check_in, "Flaky runner", "--reply-to", said.out.split()[1]).code == 0
+    assert "Flaky runner  (from Bob)" in cli("--db", lead, "inbox").out
+    assert cli("--db", member, "inbox").code == 0
+    deps = {"format": "okrtui/1", "objectives": [{"id": "o-alice", "title": "Observability", "period": "2026-Q4",
+            "key_results": [{"id": "kr-alice", "title": "Alerts from 0 to 9", "kind": "increase", "start": 0,
+                             "target": 9}]}],
+            "dependencies": [{"id": "d-1", "from": "kr-alice", "to": "kr-bob", "note": "boring deploys"},
+                             {"id": "d-2", "from": "kr-alice", "to": "kr-bob", "note": "weekend deploys"}]}
+    assert cli("--db", lead, "import", write_doc(tmp_path / "deps.json", deps)).code == 0
+    assert "dependency request: d-1" in cli("--db", member, "inbox").out
+    assert "only Bob, who answers for kr-bob" in cli("--db", lead, "accept", "d-1").err
+    assert cli("--db", member, "accept", "d-1").code == 0
+    assert cli("--db", member, "decline", "d-2", "No weekend work").code == 0
+    md = cli("--db", lead, "report", "--team", "--format", "md", "--period", "2026-Q4").out
+    assert "d-2" in md and "**declined** by Bob: “No weekend work”" in md and "d-1:" not in md
+
+
+def test_plain_sql_cannot_approve_comment_as_another_or_answer_for_anothers_kr(db, cli, tmp_path):
+    assert cli("--db", db("alice"), "team", "add", "t-plat", "--name", "Platform", "--approval", "on").code == 0
+    assert cli("--db", db("bob"), "import", write_doc(tmp_path / "d.json", CYCLE_DOC)).code == 0
+    assert cli("--db", db("bob"), "submit", "o-bob").code == 0
+    dep = {"format": "okrtui/1", "objectives": [{"id": "o-carol", "title": "Observability", "period": "2026-Q4",
+           "key_results": [{"id": "kr-carol", "title": "Alerts from 0 to 9", "kind": "increase", "start": 0,
+                            "target": 9}]}], "dependencies": [{"id": "d-1", "from": "kr-carol", "to": "kr-bob"}]}
+    assert cli("--db", db("carol"), "import", write_doc(tmp_path / "c.json", dep)).code == 0
+    decision = ("INSERT INTO decision (id, origin, created_at, updated_at, deleted, subject_type, subject_id, "
+                "verdict, note, basis) VALUES ('{id}', '{origin}', 'x', 'x', false, '{kind}', '{subject}', "
+                "'{verdict}', '', '')")
+    comment = ("INSERT INTO comment (id, origin, created_at, updated_at, deleted, target_type, target_id, body) "
+               "VALUES ('{id}', '{origin}', 'x', 'x', false, 'objective', 'o-bob', 'hi')")
+    with sql(db, "bob") as bob:
+        for attack in (
+            decision.format(id="x1", origin="p-bob", kind="objective", subject="o-bob", verdict="approved"),
+            decision.format(id="x2", origin="p-alice", kind="objective", subject="o-bob", verdict="approved"),
+            comment.format(id="x3", origin="p-alice"),
+            "UPDATE comment SET target_id = 'o-carol'",
+        ):
+            with pytest.raises(psycopg.Error):
+                bob.execute(attack)
+        bob.execute(comment.format(id="ok-1", origin="p-bob"))  # the honest comment, as himself
+        with pytest.raises(psycopg.Error):  # a comment never moves to another target
+            bob.execute("UPDATE comment SET target_id = 'o-carol' WHERE id = 'ok-1'")
+        bob.execute("UPDATE comment SET body = 'hello' WHERE id = 'ok-1'")
+        bob.execute(decision.format(id="ok-2", origin="p-bob", kind="dependency", subject="d-1", verdict="agreed"))
+    with sql(db, "carol") as carol:  # carol does not own kr-bob: she cannot agree for bob
+        with pytest.raises(psycopg.Error):
+            carol.execute(decision.format(id="x4", origin="p-carol", kind="dependency", subject="d-1",
+                                          verdict="agreed"))
+        assert carol.execute("SELECT count(*) FROM comment WHERE origin = 'p-bob'").fetchone() == (1,)
+        carol.execute("INSERT INTO seen VALUES ('p-carol', 'ok-1', 'x')")
+        with pytest.raises(psycopg.Error):
+            carol.execute("INSERT INTO seen VALUES ('p-bob', 'ok-1', 'x')")
+    with sql(db, "alice") as alice:  # the lead approves, in plain SQL too
+        alice.execute(decision.format(id="ok-3", origin="p-alice", kind="objective", subject="o-bob",
+                                      verdict="approved"))
+        assert alice.execute("SELECT count(*) FROM seen").fetchone() == (0,)
+
+
+def test_the_lead_reads_a_members_reflections_and_no_one_else_does(db, cli, tmp_path):
+    assert cli("--db", db("alice"), "team", "add", "t-plat", "--name", "Platform").code == 0
+    doc = {**CYCLE_DOC, "reflections": [{"id": "r-bob", "period": "2026-Q4", "question": "learned",
+                                         "answer": "Ship smaller"}]}
+    assert cli("--db", db("bob"), "import", write_doc(tmp_path / "d.json", doc)).code == 0
+    with sql(db, "alice") as alice:
+        assert alice.execute("SELECT answer FROM reflection").fetchall() == [("Ship smaller",)]
+    with sql(db, "carol") as carol:
+        assert carol.execute("SELECT count(*) FROM reflection").fetchone() == (0,)
+    md = cli("--db", db("alice"), "report", "--team", "--format", "md", "--period", "2026-Q4").out
+    assert "### Bob" in md and "Ship smaller" in md

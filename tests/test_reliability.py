@@ -20,6 +20,7 @@ import pytest
 
 from okrtui import checkins, config, interchange, store, sync
 from okrtui.errors import OkrError
+from okrtui.migrations import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY = dt.date(2026, 11, 26)
@@ -53,9 +54,9 @@ def test_a_schema_1_database_opens_after_its_migrations_with_every_record(tmp_pa
                 for r in con.execute(f"SELECT * FROM {table} ORDER BY 1")]
         want = [[str(v) if v is not None else None for v in r] for r in expected["rows"][table]]
         width = len(want[0]) if want else 0
-        # Later migrations only add columns, empty on upgrade: the shipped ones are unchanged.
+        # Later migrations only add columns, empty (a flag: false) on upgrade: the shipped ones are unchanged.
         assert len(rows) == count and [r[:width] for r in rows] == want, table
-        assert all(v in (None, "") for r in rows for v in r[width:]), table  # "": no key, no signature yet
+        assert all(v in (None, "", "0") for r in rows for v in r[width:]), table  # no key, signature or flag yet
     con.close()
     # the backup is the untouched schema-1 database
     con = sqlite3.connect(backup)
@@ -67,7 +68,8 @@ def test_every_migration_runs_on_an_empty_file(tmp_path):
     engine = store.open_engine(tmp_path / "new.db")
     with engine.connect() as conn:
         versions = [r[0] for r in conn.exec_driver_sql("SELECT version FROM schema_migration ORDER BY 1")]
-    assert versions == list(range(1, store.LATEST + 1))
+    # Every step, in order (numbers are owned by branches: m004 and m005 may land apart).
+    assert versions == [v for v, _, _ in MIGRATIONS] and versions == sorted(versions) and versions[-1] == store.LATEST
     engine.dispose()
     assert not list(tmp_path.glob("*.bak"))  # nothing to back up in a new database
 

@@ -17,10 +17,12 @@ from okrtui.migrations import (
     m002_check_in_kr_date,
     m003_objective_activated_on,
     m004_signatures,
+    m005_conversation,
 )
 
 Step = tuple[int, str, Callable[[Connection], None]]
 
 MIGRATIONS: list[Step] = [(m.VERSION, m.NAME, m.upgrade) for m in (m001_initial, m002_check_in_kr_date,
-                                                                m003_objective_activated_on, m004_signatures)]
+                                                                m003_objective_activated_on, m004_signatures,
+                                                                m005_conversation)]
 LATEST = MIGRATIONS[-1][0]

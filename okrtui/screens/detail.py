@@ -3,6 +3,7 @@ its numbers and its history. k / j step through the list it was opened from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -14,7 +15,8 @@ from textual.widgets import Static
 from okrtui import story
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.checkin import CheckinForm
-from okrtui.text import count
+from okrtui.screens.talk import comment_lines, review_line
+from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
 from okrtui.widgets.grade_bar import BAND_STYLE, pace_cell
@@ -33,6 +35,8 @@ class DetailScreen(OkrScreen):
         Binding("k", "step(-1)", "Prev", priority=True, tooltip="The previous row of the list this came from"),
         Binding("j", "step(1)", "Next", priority=True, tooltip="The next row of the list this came from"),
         Binding("c", "checkin", "Check in", tooltip="Record a value for this key result, then come back here"),
+        Binding("m", "comment", "Comment", show=False,
+                tooltip="Comment on this (or the highlighted check-in); on a comment: reply, or edit or delete your own"),
     ]
 
     def __init__(self, refs: list[str], index: int = 0) -> None:
@@ -46,6 +50,7 @@ class DetailScreen(OkrScreen):
                 yield StoryChart(id="chart")
                 yield Legend(id="legend")
             yield Static(id="numbers")
+        yield Static(id="comments", classes="comments")
         yield OkrTable(id="history")
 
     @property
@@ -55,6 +60,7 @@ class DetailScreen(OkrScreen):
     def show(self, data: Snapshot) -> None:
         obj, kr = find(data.report, self.ref)
         self.shown_kr = kr
+        self._show_comments(data, kr.id if kr is not None else obj.id if obj is not None else None)
         if kr is not None and obj is not None:
             self._show_kr(data, obj, kr)
         elif obj is not None:
@@ -107,6 +113,9 @@ class DetailScreen(OkrScreen):
             table.add_row(str(c.date), title_cell(fmt_num(c.value), 10),
                           "–" if c.confidence is None else f"{c.confidence:.1f}",
                           title_cell(c.note, width, style="italic"), key=c.id)
+            said = rep.conversation.comments_on(c.id) if rep.conversation is not None and c.id else []
+            for line, (_, comment) in zip(comment_lines(rep, c.id, width), said, strict=True):
+                table.add_row("", "", "", line, key=f"m:{comment.id}")
         if not kr.check_ins:
             table.add_row("", Text("no check-ins in this period yet", style="dim"), "", "", key="none")
         if not table.select_key(keep):
@@ -114,7 +123,7 @@ class DetailScreen(OkrScreen):
 
     def _show_objective(self, data: Snapshot, obj: ObjectiveView) -> None:
         rep = data.report
-        self._head(data, obj.title, f"{obj.level} objective · {rep.person(obj.owner_id)} · {obj.status}",
+        self._head(data, obj.title, f"{obj.level} objective · {rep.person(obj.owner_id)} · {obj.status.replace('_', ' ')}",
                       obj.origin == data.me)
         chart = story.objective_chart(obj, rep.period, rep.as_of)
         self._show_chart(chart)
@@ -139,6 +148,23 @@ class DetailScreen(OkrScreen):
             table.add_row("", Text("no key results yet", style="dim"), "", "", "", key="none")
         if not table.select_key(keep):
             table.move_cursor(row=0)
+
+    def _show_comments(self, data: Snapshot, target_id: str | None) -> None:
+        """Under the chart: where the objective stands with its lead, and the record's comments."""
+        rep = data.report
+        width = max(20, self.size.width - 2)
+        lines = comment_lines(rep, target_id, width) if target_id else []
+        review = review_line(rep, target_id) if target_id else None
+        if review is not None:
+            lines.insert(0, review)
+        box = self.query_one("#comments", Static)
+        box.display = bool(lines)
+        text = Text()
+        for i, line in enumerate(lines[-6:]):  # the latest, when a long thread would push the history away
+            if i:
+                text.append("\n")
+            text.append_text(line)
+        box.update(text)
 
     def _missing(self, data: Snapshot) -> None:
         self.set_context(Text("Not in this period", style="bold"),
@@ -184,6 +210,80 @@ class DetailScreen(OkrScreen):
                 self.notify(saved.summary(), timeout=3, markup=False)
 
         self.app.push_screen(CheckinForm(kr, self.app.today), done)
+
+    def action_comment(self) -> None:
+        """A comment on the highlighted check-in (or on a comment's record, as a reply), else on what is shown."""
+        from okrtui.screens.dialogs import ChoiceDialog
+        from okrtui.screens.talk import TextDialog
+
+        data = self.app.data
+        if data is None or data.report.conversation is None:
+            return
+        rep, conv = data.report, data.report.conversation
+        obj, kr = find(rep, self.ref)
+        if obj is None:
+            return
+        target, about = (kr.id, kr.title) if kr is not None else (obj.id, obj.title)
+        key = self.query_one("#history", OkrTable).current_key or ""
+        replying = conv.comment(key[2:]) if key.startswith("m:") else None
+        check_in = next((c for c in (kr.check_ins if kr is not None else []) if c.id and c.id == key), None)
+        if replying is not None:
+            target = replying.target_id
+        elif check_in is not None:
+            target, about = check_in.id, f"{about} ({check_in.date})"
+        app = self.app
+
+        def write(parent: str | None) -> None:
+            def said(body: str | None) -> None:
+                if body:
+                    app.save(lambda: app.services.comment(target, body, parent),
+                             on_done=lambda _: self.notify("comment sent", timeout=2))
+            heading = "Reply" if parent else "Comment"
+            answered = conv.comment(parent) if parent else None
+            shown = answered.body if answered is not None else about
+            app.push_screen(TextDialog(heading, shown, "your comment"), said)
+
+        if replying is not None and replying.origin == data.me:
+            self._own_comment(replying.id, replying.body, write)
+            return
+        if replying is not None:
+            write(replying.id)
+            return
+        thread = conv.comments_on(target)
+        if not thread:
+            write(None)
+            return
+        choices = [("", "New comment")] + [
+            (c.id, f"Reply to {plain(rep.person(c.origin))}: {plain(c.body)[:50]}") for _, c in thread]
+        app.push_screen(ChoiceDialog("Comment", choices), lambda chosen: None if chosen is None else write(chosen or None))
+
+    def _own_comment(self, comment_id: str, body: str, reply: Callable[[str | None], None]) -> None:
+        """On a comment of one's own: reply to it, edit it or delete it (a comment is its writer's)."""
+        from okrtui.screens.dialogs import ChoiceDialog, ConfirmDialog
+        from okrtui.screens.talk import TextDialog
+
+        app = self.app
+
+        def edited(text: str | None) -> None:
+            if text:
+                app.save(lambda: app.services.edit_comment(comment_id, text),
+                         on_done=lambda _: self.notify("comment changed", timeout=2))
+
+        def deleted(yes: bool | None) -> None:
+            if yes:
+                app.save(lambda: app.services.delete_comment(comment_id),
+                         on_done=lambda _: self.notify("comment deleted", timeout=2))
+
+        def chosen(choice: str | None) -> None:
+            if choice == "reply":
+                reply(comment_id)
+            elif choice == "edit":
+                app.push_screen(TextDialog("Edit your comment", body, value=body), edited)
+            elif choice == "delete":
+                app.push_screen(ConfirmDialog("Delete your comment?", plain(body)), deleted)
+
+        app.push_screen(ChoiceDialog("Your comment", [("reply", "Reply"), ("edit", "Edit"), ("delete", "Delete")]),
+                        chosen)
 
     def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         """In an objective's view, enter on a KR opens that KR, stepping through the objective's KRs."""

@@ -171,7 +171,33 @@ class KeyResultForm(FormScreen):
         raw = {name: self.value_of(name) for name in
                ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
         app, kid = self.app, self.kr.id if self.kr else None
-        self.submit(validate.check_key_result, raw, lambda values: app.services.save_key_result(values, kid))
+
+        def save() -> None:
+            self.submit(validate.check_key_result, raw, lambda values: app.services.save_key_result(values, kid))
+
+        lead = self._reopens(raw)
+        if lead is None:
+            save()
+            return
+        from okrtui.screens.dialogs import ConfirmDialog
+
+        question = "Send the approved objective back to review?"
+        detail = (f"{lead} approved it with these KRs: a new target, start, kind or weight (or a KR more or less) "
+                  f"sends it back to in review until {lead} approves again.")
+        app.push_screen(ConfirmDialog(question, detail), lambda yes: save() if yes else None)
+
+    def _reopens(self, raw: dict[str, Any]) -> str | None:
+        """Said before saving (spec "Review and conversation"): None when nothing is reopened."""
+        from okrtui.screens.talk import reopens
+
+        data = self.app.data
+        if data is None:
+            return None
+        try:
+            values = validate.check_key_result(raw)
+        except validate.FormErrors:
+            return None  # the form's own messages come first
+        return reopens(data.report, values["objective_id"], self.kr, values)
 
 
 class DependencyForm(FormScreen):
@@ -223,6 +249,9 @@ class TeamForm(FormScreen):
                                                                  placeholder="why we exist"))
                 yield self.field_row("vision", "Vision", Input(t.vision if t else "", compact=True,
                                                                placeholder="where we are going"))
+                yield self.field_row("approval", "Approval", Select(
+                    [("off: members activate their drafts", "off"), ("on: the lead approves drafts", "on")],
+                    value="on" if t is not None and t.approval else "off", allow_blank=False, compact=True))
                 yield Static("", id="err-form", classes="error")
             yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
 
@@ -231,6 +260,7 @@ class TeamForm(FormScreen):
 
     def action_save(self) -> None:
         raw = {k: self.value_of(k) for k in ("name", "mission", "vision")}
+        raw["approval"] = self.value_of("approval") == "on"
         raw["id"] = self.team.id if self.team is not None else (self.value_of("id") or "").strip()
         new, app = self.team is None, self.app
         self.submit(_check_team, raw, lambda values: app.services.save_team(values, new))

@@ -24,6 +24,8 @@ LEGEND: list[tuple[str, str]] = [
     ("[x] [ ]", "quarter close: carried into the next quarter, or not"),
     ("███░░ 0.6", "grade bar: red ≤ 0.3, yellow 0.4–0.6, green ≥ 0.7"),
     ("↑ ↓ →", "confidence up, down, same since the week before"),
+    ("✎2", "a KR's comments (m on its detail comments or replies)"),
+    ("✉ 2 (i)", "in the header: what others asked of you (i opens the inbox)"),
 ]
 
 

@@ -60,6 +60,8 @@ class ObjectivesScreen(OkrScreen):
         Binding("e", "edit", "Edit", tooltip="Edit the selected objective or key result"),
         Binding("d", "delete", "Delete", tooltip="Delete the selected objective or key result (asks first)"),
         Binding("a", "activate", "Activate draft", show=False, tooltip="Move the selected draft objective to active"),
+        Binding("u", "submit", "Submit for approval", show=False,
+                tooltip="Send your draft to the team's lead (teams that ask for approval)"),
         Binding("x", "dependency", "Add dependency", show=False,
                 tooltip="The selected row relies on another objective or KR"),
         Binding("l", "coach", "Coach", tooltip="Quality findings of your objectives, with hints"),
@@ -208,6 +210,14 @@ class ObjectivesScreen(OkrScreen):
         app = self.app
         app.save(lambda: app.services.save_objective(app.span, values, obj.id, app.today),
                  on_done=lambda _: self.notify("activated", timeout=2))
+
+    def action_submit(self) -> None:
+        _, obj, _ = self.selected()
+        if obj is None or not self._writable(obj):
+            return
+        app, ident = self.app, obj.id
+        app.save(lambda: app.services.submit(ident, app.today),
+                 on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
     def action_move(self, step: int) -> None:
         kind, obj, kr = self.selected()

@@ -54,6 +54,10 @@ class TeamScreen(OkrScreen):
         Binding("n", "new_team", "New team", show=False, tooltip="Make a team: name, mission, vision"),
         Binding("e", "edit_team", "Edit team", show=False,
                 tooltip="Edit the highlighted row's team (one you made), mission and vision included"),
+        Binding("a", "approve", "Approve", show=False,
+                tooltip="As the team's lead: approve the highlighted objective in review"),
+        Binding("r", "request_changes", "Request changes", show=False,
+                tooltip="As the team's lead: send the highlighted objective back, saying what to change"),
     ]
 
     def __init__(self) -> None:
@@ -98,6 +102,10 @@ class TeamScreen(OkrScreen):
             lines += self.week_lines
         elif not self.last_sync:  # the keys are in the footer and `?` too: a sync result takes their line
             lines.append(Text(KEYS_LINE, style="dim", no_wrap=True, overflow="ellipsis"))
+        waiting = _awaiting(data)
+        if waiting:
+            lines.append(Text(f"{waiting} awaiting your approval (in review): a approves, r asks for changes",
+                              style="bold"))
         if self.last_sync:
             lines.append(Text(self.last_sync, style="italic"))  # wraps: the whole result is read
         self.set_context(*lines)
@@ -192,6 +200,9 @@ class TeamScreen(OkrScreen):
             table.add_row(other, key=f"d:{i}:other")
             if link.note:
                 table.add_row(Wide(f"   “{plain(link.note)}”", style="italic dim"), key=f"d:{i}:note")
+            state = _agreement(data, link.dep_id)
+            if state is not None:  # agreed links say nothing more; the others say where they stand
+                table.add_row(Wide(f"   {plain(state)}", style="bold"), key=f"d:{i}:state")
         if table.row_count == 0:
             empty = f"No dependency matches {self.filter_text(data)}." if self.filters.narrowing \
                 else "No dependencies in this period."
@@ -394,6 +405,37 @@ class TeamScreen(OkrScreen):
             return
         self.app.push_screen(TeamForm(team), self._team_saved)
 
+    def _objective(self) -> ObjectiveView | None:
+        table = self.query_one(f"#{self.view}", OkrTable)
+        key = table.current_key
+        if key is None or not key.startswith("o:") or self.data is None:
+            self.notify("highlight an objective in review", timeout=2)
+            return None
+        return find(self.data.report, key)[0]
+
+    def action_approve(self) -> None:
+        obj, app = self._objective(), self.app
+        if obj is None:
+            return
+        ident = obj.id
+        app.save(lambda: app.services.approve(ident),
+                 on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
+
+    def action_request_changes(self) -> None:
+        from okrtui.screens.talk import TextDialog
+
+        obj, app = self._objective(), self.app
+        if obj is None:
+            return
+        ident = obj.id
+
+        def said(note: str | None) -> None:
+            if note:
+                app.save(lambda: app.services.request_changes(ident, note),
+                         on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
+
+        app.push_screen(TextDialog("Request changes: what should change?", obj.title, "what to change"), said)
+
     def _team_saved(self, team_id: str | None) -> None:
         if team_id:
             self.notify(f"saved team {team_id}", timeout=2, markup=False)
@@ -429,7 +471,33 @@ class TeamScreen(OkrScreen):
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
-    return [title_cell(o.title, width, indent=2), grade_bar(o.score, o.grade, o.band), "", "", ""]
+    status = " (in review)" if o.status == "in_review" else ""
+    title = title_cell(o.title, width - len(status), indent=2)
+    title.append(status, style="bold cyan")
+    return [title, grade_bar(o.score, o.grade, o.band), "", "", ""]
+
+
+def _awaiting(data: Snapshot) -> int:
+    conv = data.report.conversation
+    if conv is None:
+        return 0
+    return sum(1 for r in conv.reviews.values() if r.state == "in_review" and r.lead == data.me)
+
+
+def _agreement(data: Snapshot, dep_id: str) -> str | None:
+    """"proposed (waiting for X)" or "declined by X: why" for a link not agreed; None when agreed."""
+    from okrtui import cycle
+
+    rep = data.report
+    dep = next((d for d in data.dependencies if d.id == dep_id), None)
+    if dep is None or rep.conversation is None:
+        return None
+    agreed = cycle.agreement(dep.id, dep.origin, cycle.end_answerer(rep, dep.to_id), rep.conversation)
+    if agreed.state == cycle.AGREED:
+        return None
+    if agreed.state == cycle.PROPOSED:
+        return f"proposed, waiting for {rep.person(agreed.answerer)}"
+    return f"declined by {rep.person(agreed.answerer)}: {agreed.note}"
 
 
 def _kr_row(kr: KRView, width: int, today: dt.date) -> list[Text | str]:

@@ -35,7 +35,7 @@ def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth
                     finding: tuple[str, str] | None = None) -> list[Text]:
     """`finding` is the (mark, style) of the objective's worst coach finding, if any."""
     mark = LEVEL_MARK.get(o.level, "·")
-    status = "" if o.status == "active" else f" ({o.status})"
+    status = "" if o.status == "active" else f" ({o.status.replace('_', ' ')})"
     flag = 2 if finding else 0
     # Read-only rows (a teammate's) are dimmed rather than labelled: titles need the room.
     style = "bold" if o.origin == me else "bold dim"
@@ -51,6 +51,9 @@ def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth
 def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int, me: str = "",
              target_width: int = 12) -> list[Text]:
     flag = Text(" ⚠" if kr.stale else "", style="bold yellow")
+    said = rep.conversation.count_on(kr.id) if rep.conversation is not None else 0
+    if said:
+        flag.append(f" ✎{said}", style="cyan")
     # A teammate's KR is dimmed like its objective: read-only at a glance.
     title = title_cell(f"· {kr.title}", title_width - len(flag), indent=2 * depth + 2,
                        style="" if kr.origin == me else "dim")

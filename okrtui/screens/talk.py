@@ -1,0 +1,190 @@
+"""The conversation in the TUI: a comment dialog, comment lines, and the inbox (i, from anywhere)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from okrtui import cycle
+from okrtui.screens.base import Dialog, OkrScreen
+from okrtui.state import Snapshot
+from okrtui.text import count, plain
+from okrtui.views import KRView, PeriodReport
+from okrtui.widgets.kr_row import title_cell
+
+
+class TextDialog(Dialog):
+    """One line of text about something (a comment, a reply, what to change): enter saves, esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, heading: str, about: str, placeholder: str = "", value: str = "") -> None:
+        super().__init__()
+        self.heading, self.about, self.placeholder, self.value = heading, about, placeholder, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small"):
+            yield Static(Text(self.heading, style="bold"))
+            yield Static(title_cell(self.about, 60, style="italic"))  # untrusted: shown literally
+            yield Input(self.value, placeholder=self.placeholder, id="text", max_length=cycle_max())
+            yield Static(Text("enter: send    esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        field = self.query_one(Input)
+        field.cursor_blink = self.app.cfg.cursor_blink
+        field.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.notify("write something first (esc cancels)", severity="warning", timeout=3)
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def cycle_max() -> int:
+    return 10_000  # okrtui.schema.MAX_TEXT, without loading pydantic in the TUI's first frame
+
+
+def comment_lines(rep: PeriodReport, target_id: str, width: int, indent: int = 0) -> list[Text]:
+    """A record's comments as lines, replies indented under what they answer; text shown literally."""
+    conv = rep.conversation
+    if conv is None:
+        return []
+    lines = []
+    for depth, c in conv.comments_on(target_id):
+        who = rep.person(c.origin)
+        line = title_cell(f"{'  ' * (depth + indent)}{'↳ ' if depth else '✎ '}{who}: {c.body}", width)
+        if c.id not in conv.seen:
+            line.stylize("bold")
+        lines.append(line)
+    return lines
+
+
+def review_line(rep: PeriodReport, objective_id: str) -> Text | None:
+    """Where a submitted objective stands with its lead, for the detail and team screens."""
+    conv = rep.conversation
+    rev = conv.reviews.get(objective_id) if conv is not None else None
+    if rev is None:
+        return None
+    lead = rep.person(rev.lead)
+    if rev.state == cycle.CHANGES:
+        return title_cell(f"changes requested by {lead}: {rev.note}", 200, style="bold yellow")
+    if rev.state == cycle.APPROVED:
+        return Text(f"approved by {lead}", style="green")
+    return Text(f"in review with {lead}" + (" (KRs changed since approved)" if rev.changed else ""),
+                style="bold cyan")
+
+
+def reopens(rep: PeriodReport, objective_id: str, kr: KRView | None, values: dict[str, object]) -> str | None:
+    """The lead's name when saving these KR values would send an approved objective back to review."""
+    conv = rep.conversation
+    rev = conv.reviews.get(objective_id) if conv is not None else None
+    if rev is None or rev.state != cycle.APPROVED:
+        return None
+    if kr is not None and kr.objective_id == values.get("objective_id") and kr.kind == values.get("kind") and all(
+            _same(getattr(kr, f), values.get(f)) for f in cycle.SHAPE):
+        return None
+    return rep.person(rev.lead)
+
+
+def _same(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is b
+    return float(a) == float(b)  # type: ignore[arg-type]  # numbers, as the form's check made them
+
+
+def inbox_count(data: Snapshot) -> int:
+    """What others asked of the user (approvals, changes, comments, dependency requests): the
+    header's count. Due KRs are counted where they are acted on, in the check-in list."""
+    conv = data.report.conversation
+    if conv is None or not (conv.comments or conv.decisions or conv.reviews or data.dependencies):
+        return 0
+    return sum(1 for item in cycle.inbox(data.report, data.dependencies, data.me) if item.kind != "due")
+
+
+class InboxScreen(OkrScreen):
+    """What needs me, one line each: enter opens it (a comment is then read), a / d answer a request."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Back to where you were"),
+        Binding("enter,v", "open", "Open", tooltip="Open the objective or KR it is about (a comment is then read)"),
+        Binding("a", "accept", "Accept", show=False, tooltip="Agree to the highlighted dependency request"),
+        Binding("x", "decline", "Decline", show=False, tooltip="Decline the highlighted dependency request, saying why"),
+        Binding("r", "read", "Mark read", show=False, tooltip="Mark the highlighted comment as read"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[cycle.InboxItem] = []
+
+    def show(self, data: Snapshot) -> None:
+        self.items = cycle.inbox(data.report, data.dependencies, data.me)
+        table, width, keep = self.reset_table([("What", 20), ("About", None), ("From", 12)])
+        for i, item in enumerate(self.items):
+            table.add_row(Text(cycle.INBOX_KINDS[item.kind], style="bold" if item.kind != "due" else "dim"),
+                          title_cell(item.text, width), title_cell(item.who, 12), key=f"i:{i}")
+        if not self.items:
+            table.add_row("", Text("Nothing needs you.", style="dim"), "", key="none")
+        if not table.select_key(keep):
+            table.move_cursor(row=0)
+        self.set_context(Text(f"Inbox · {data.report.period.label} · {count(len(self.items), 'item')}", style="bold"),
+                         Text("enter opens · a accepts / x declines a request · r marks a comment read", style="dim"))
+
+    def _item(self) -> cycle.InboxItem | None:
+        from okrtui.widgets.table import OkrTable
+
+        key = self.query_one(OkrTable).current_key
+        if key is None or not key.startswith("i:"):
+            return None
+        index = int(key[2:])
+        return self.items[index] if index < len(self.items) else None
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_open(self) -> None:
+        from okrtui.screens.base import OpenDetail
+
+        item = self._item()
+        if item is None or item.objective_id is None:
+            return
+        if item.kind == "comment":
+            self.action_read()
+        ref = f"k:{item.ref}" if item.kind == "due" else f"o:{item.objective_id}"
+        self.post_message(OpenDetail([ref], 0))  # the App opens it: no screen imports the detail
+
+    def on_okr_table_row_selected(self, event: object) -> None:
+        self.action_open()
+
+    def action_read(self) -> None:
+        item, app = self._item(), self.app
+        if item is not None and item.kind == "comment":
+            app.save(lambda: app.services.mark_seen([item.ref]))
+
+    def action_accept(self) -> None:
+        item, app = self._item(), self.app
+        if item is None or item.kind != "dependency":
+            self.notify("highlight a dependency request", timeout=2)
+            return
+        app.save(lambda: app.services.answer_dependency(item.ref, cycle.AGREED, ""),
+                 on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
+
+    def action_decline(self) -> None:
+        item, app = self._item(), self.app
+        if item is None or item.kind != "dependency":
+            self.notify("highlight a dependency request", timeout=2)
+            return
+
+        def said(why: str | None) -> None:
+            if why:
+                app.save(lambda: app.services.answer_dependency(item.ref, cycle.DECLINED, why),
+                         on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
+
+        app.push_screen(TextDialog("Decline: say why", item.text, "why not"), said)

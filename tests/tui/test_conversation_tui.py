@@ -1,0 +1,391 @@
+"""The OKR cycle in the TUI, across two databases and one team file (pilot tests and snapshots).
+
+Ben (member) drafts and submits (u); Ana (lead) asks for changes (r, a dialog); Ben reworks and
+resubmits; Ana approves (a); Ben checks in (c); Ana comments on the check-in (m); Ben replies
+from his inbox (i); a dependency is proposed, accepted (a) and another declined (x)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import text
+
+from okrtui.store import open_engine
+
+from .conftest import TODAY, make_app, press, settle
+
+DOC = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ben", "title": "Make deploys boring", "level": "team", "team": "t-plat", "period": "2026-Q4",
+     "status": "draft", "key_results": [{"id": "kr-ben", "title": "Deploys from 0 to 10", "kind": "increase",
+                                         "start": 0, "target": 10}]}]}
+ANA_DOC = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ana", "title": "Observability for all", "level": "team", "team": "t-plat", "period": "2026-Q4",
+     "status": "draft", "key_results": [{"id": "kr-ana", "title": "Dashboards from 0 to 5", "kind": "increase", "start": 0,
+                      "target": 5}]}],
+    "dependencies": [{"id": "d-1", "from": "kr-ana", "to": "kr-ben", "note": "needs boring deploys"},
+                     {"id": "d-2", "from": "kr-ana", "to": "kr-ben", "note": "and weekend deploys"}]}
+
+
+class Two:
+    def __init__(self, tmp_path, cli):
+        self.tmp, self.cli = tmp_path, cli
+        self.ana, self.ben, self.file = tmp_path / "ana.db", tmp_path / "ben.db", tmp_path / "team.jsonl"
+        cli("--db", self.ana, "whoami", "--name", "Ana Lead")
+        cli("--db", self.ben, "whoami", "--name", "Ben Member")
+        assert cli("--db", self.ana, "team", "add", "t-plat", "--name", "Platform", "--approval", "on").code == 0
+        self.sync("ana", "ben", "ana")
+
+    def sync(self, *who):
+        for person in who:
+            assert self.cli("--db", getattr(self, person), "sync", self.file).code == 0
+
+    def load(self, who, doc):
+        path = self.tmp / f"{who}.json"
+        path.write_text(json.dumps(doc))
+        assert self.cli("--db", getattr(self, who), "import", path).code == 0
+
+    def rows(self, who, sql):
+        engine = open_engine(getattr(self, who))
+        with engine.connect() as conn:
+            out = [tuple(r) for r in conn.execute(text(sql))]
+        engine.dispose()
+        return out
+
+    def app(self, who):
+        return make_app(getattr(self, who), load_demo=False)
+
+
+async def type_text(pilot, words: str) -> None:
+    for ch in words:
+        await pilot.press("space" if ch == " " else ch)
+    await settle(pilot)
+
+
+async def select(pilot, key: str) -> None:
+    from okrtui.widgets.table import OkrTable
+
+    table = pilot.app.screen.query_one(OkrTable) if not pilot.app.screen.query("#people") else \
+        pilot.app.screen.query_one("#people", OkrTable)
+    assert table.select_key(key), key
+    await settle(pilot)
+
+
+def status(two, who, ident):
+    from okrtui import report
+    from okrtui.periods import quarter
+    from okrtui.store import my_id, reading
+
+    engine = open_engine(getattr(two, who))
+    with reading(engine) as session:
+        rep = report.build(session, quarter("2026-Q4"), TODAY, my_id(session), team=True)
+    engine.dispose()
+    return next(o.status for o in rep.objectives if o.id == ident)
+
+
+async def test_the_whole_cycle_in_the_tui(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "o:o-ben")
+        await press(pilot, "u")
+        assert not app.notified_errors, app.notified_errors
+        assert any("submitted o-ben to Ana Lead" in n for n in app.notified)
+    app.engine.dispose()
+    assert status(two, "ben", "o-ben") == "in_review"
+    two.sync("ben", "ana")
+
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "✉ 1 (i)" in app.sub_title
+        await press(pilot, "t")
+        assert "1 awaiting your approval" in str(app.screen.query_one("#context").render())
+        await select(pilot, "o:o-ben")
+        await press(pilot, "r")
+        await type_text(pilot, "Aim for 20")
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ana", "SELECT verdict, note FROM decision") == [("changes_requested", "Aim for 20")]
+    two.sync("ana", "ben")
+    assert status(two, "ben", "o-ben") == "draft"
+
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        assert app.screen.__class__.__name__ == "InboxScreen"
+        assert [i.kind for i in app.screen.items] == ["changes"]
+        assert "Aim for 20" in app.screen.items[0].text
+        await press(pilot, "escape")
+        two.load("ben", {**DOC, "objectives": [{**DOC["objectives"][0], "key_results": [
+            {**DOC["objectives"][0]["key_results"][0], "target": 20}]}]})  # Ben reworks the draft
+        await press(pilot, "f5")
+        await select(pilot, "o:o-ben")
+        await press(pilot, "u")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    two.sync("ben", "ana")
+
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        await select(pilot, "o:o-ben")
+        await press(pilot, "a")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    two.sync("ana", "ben")
+    assert status(two, "ben", "o-ben") == "active"
+
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "enter")
+        await type_text(pilot, "5")
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    (check_in,) = two.rows("ben", "SELECT id FROM check_in")
+    two.sync("ben", "ana")
+
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "k:kr-ben")
+        await press(pilot, "enter")
+        history = app.screen.query_one("#history")
+        assert history.select_key(check_in[0])
+        await press(pilot, "m")
+        await type_text(pilot, "What blocks the rest?")
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ana", "SELECT target_type, target_id, body FROM comment") == [
+        ("check_in", check_in[0], "What blocks the rest?")]
+    two.sync("ana", "ben")
+
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "✉ 1 (i)" in app.sub_title
+        await press(pilot, "i")
+        assert [i.kind for i in app.screen.items] == ["comment"]
+        await press(pilot, "enter")  # opens the objective; the comment is read
+        assert app.screen.__class__.__name__ == "DetailScreen"
+        await press(pilot, "escape", "escape")
+        await select(pilot, "k:kr-ben")
+        await press(pilot, "enter")
+        (lead_comment,) = two.rows("ben", "SELECT id FROM comment")
+        assert app.screen.query_one("#history").select_key(f"m:{lead_comment[0]}")
+        await press(pilot, "m")
+        await type_text(pilot, "The flaky runner")
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+        assert "✉" not in app.sub_title
+    app.engine.dispose()
+    assert two.rows("ben", "SELECT body, parent_id FROM comment WHERE parent_id IS NOT NULL") == [
+        ("The flaky runner", lead_comment[0])]
+
+    two.load("ana", ANA_DOC)
+    two.sync("ana", "ben")
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        assert [i.ref for i in app.screen.items if i.kind == "dependency"] == ["d-1", "d-2"]
+        app.screen.query_one("#table").select_key("i:0")
+        await press(pilot, "a")
+        app.screen.query_one("#table").select_key("i:0")  # d-2 is now the only request
+        await press(pilot, "x")
+        await type_text(pilot, "No weekend work")
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+        assert [i.kind for i in app.screen.items if i.kind == "dependency"] == []
+    app.engine.dispose()
+    assert sorted(two.rows("ben", "SELECT subject_id, verdict, note FROM decision WHERE subject_type = 'dependency'")) \
+        == [("d-1", "agreed", ""), ("d-2", "declined", "No weekend work")]
+    two.sync("ben", "ana")
+    app = two.app("ana")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "3")
+        shown = "\n".join(str(app.screen.query_one("#dependencies").render_line(y).text) for y in range(12))
+        assert "declined by Ben Member: No weekend work" in shown, shown
+    app.engine.dispose()
+
+
+async def test_only_the_lead_approves_in_the_tui_too(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "submit", "o-ben").code == 0
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        await select(pilot, "o:o-ben")
+        await press(pilot, "a")
+        assert any("only Ana Lead, the lead of team Platform, may approve" in n for n in app.notified_errors)
+    app.engine.dispose()
+    assert two.rows("ben", "SELECT * FROM decision") == []
+
+
+def _scene(two: Two, who: str, *steps):
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for step in steps:
+            if callable(step):
+                await step(pilot)
+            else:
+                await press(pilot, step)
+
+    return run
+
+
+def _at(key: str, *keys: str):
+    async def run(pilot) -> None:
+        await select(pilot, key)
+        await press(pilot, *keys)
+    return run
+
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+@pytest.fixture
+def talked(tmp_path, cli):
+    """Ben submitted o-ben and checked in; Ana commented, Ben replied; a dependency from Ana is proposed.
+    The comments' writers' text includes markup and an escape: shown literally."""
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "submit", "o-ben").code == 0
+    assert cli("--db", two.ben, "checkin", "kr-ben", "4", "--note", "slow week", "--date", "2026-11-24").code == 0
+    two.sync("ben", "ana")
+    (check_in,) = two.rows("ana", "SELECT id FROM check_in")
+    said = cli("--db", two.ana, "comment", check_in[0], "What blocks [bold]the rest[/bold]?\x1b[31m")
+    assert said.code == 0
+    assert cli("--db", two.ana, "comment", "kr-ben", "Nice start").code == 0
+    two.load("ana", {**ANA_DOC, "dependencies": ANA_DOC["dependencies"][:1]})
+    two.sync("ana", "ben")
+    reply = re.search(r"comment (\S+)", said.out).group(1)
+    assert cli("--db", two.ben, "comment", check_in[0], "The flaky runner", "--reply-to", reply).code == 0
+    two.sync("ben", "ana")
+    return two
+
+
+@pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
+@pytest.mark.parametrize("name", ["inbox", "detail-comments", "team-in-review"])
+def test_conversation_snapshots(snap_compare, talked, name, size):
+    who, steps = {"inbox": ("ben", ("i",)),
+                  "detail-comments": ("ben", (_at("k:kr-ben", "enter"),)),
+                  "team-in-review": ("ana", ("t",))}[name]
+    app = talked.app(who)
+    try:
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=_scene(talked, who, *steps))
+    finally:
+        app.engine.dispose()
+
+
+async def test_the_kr_form_says_before_saving_that_an_approved_objective_goes_back_to_review(tmp_path, cli):
+    from okrtui.screens.dialogs import ConfirmDialog
+
+    two = Two(tmp_path, cli)
+    two.load("ana", {"format": "okrtui/1", "objectives": [ANA_DOC["objectives"][0]]})
+    assert cli("--db", two.ana, "submit", "o-ana").code == 0 and cli("--db", two.ana, "approve", "o-ana").code == 0
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "k:kr-ana")
+        await press(pilot, "e")
+        app.screen.query_one("#in-title").value = "Dashboards for every team"
+        app.screen.query_one("#in-title").focus()
+        await press(pilot, "enter")  # a new title: saved without a question, still approved
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert status(two, "ana", "o-ana") == "active"
+        await select(pilot, "k:kr-ana")
+        await press(pilot, "e")
+        app.screen.query_one("#in-target").value = "8"
+        app.screen.query_one("#in-target").focus()
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Send the approved objective back to review?" in app.screen.question
+        await press(pilot, "n")  # not saved: the form stays open
+        assert status(two, "ana", "o-ana") == "active"
+        await press(pilot, "enter", "y")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert status(two, "ana", "o-ana") == "in_review"
+    assert two.rows("ana", "SELECT title, target FROM key_result") == [("Dashboards for every team", 8.0)]
+
+
+async def test_the_team_form_shows_and_keeps_the_approval_setting(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ana", {"format": "okrtui/1", "objectives": ANA_DOC["objectives"]})
+    assert cli("--db", two.ana, "submit", "o-ana").code == 0 and cli("--db", two.ana, "approve", "o-ana").code == 0
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        table = app.screen.query_one("#people")
+        key = next(table.key_at(i) for i in range(table.row_count) if table.key_at(i).startswith("t:t-plat"))
+        table.select_key(key)
+        await press(pilot, "e")
+        assert app.screen.query_one("#in-approval").value == "on"
+        app.screen.query_one("#in-name").value = "Platform team"
+        app.screen.query_one("#in-name").focus()
+        await press(pilot, "enter")  # a new name: approval stays on
+        assert two.rows("ana", "SELECT name, approval FROM team") == [("Platform team", 1)]
+        table.select_key(key)
+        await press(pilot, "e")
+        app.screen.query_one("#in-approval").value = "off"
+        app.screen.query_one("#in-name").focus()
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ana", "SELECT name, approval FROM team") == [("Platform team", 0)]
+
+
+async def test_the_objectives_detail_says_where_it_stands_with_the_lead(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "submit", "o-ben").code == 0
+    two.sync("ben", "ana")
+    assert cli("--db", two.ana, "request-changes", "o-ben", "Aim [red]higher[/red]").code == 0
+    two.sync("ana", "ben")
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "o:o-ben")
+        await press(pilot, "enter")
+        box = app.screen.query_one("#comments")
+        assert box.display and str(box.render()) == "changes requested by Ana Lead: Aim [red]higher[/red]"
+    app.engine.dispose()
+
+
+async def test_a_writer_edits_and_deletes_their_own_comment_in_the_detail(tmp_path, cli):
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "checkin", "kr-ben", "3", "--date", "2026-11-25").code == 0
+    (check_in,) = two.rows("ben", "SELECT id FROM check_in")
+    mine = cli("--db", two.ben, "comment", check_in[0], "first thought").out.split()[1]
+    app = two.app("ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await select(pilot, "k:kr-ben")
+        await press(pilot, "enter")
+        assert app.screen.query_one("#history").select_key(f"m:{mine}")
+        await press(pilot, "m", "down", "enter")  # Reply, [Edit], Delete
+        field = app.screen.query_one("#text")
+        assert field.value == "first thought"
+        field.value = "second thought"
+        await press(pilot, "enter")
+        assert two.rows("ben", f"SELECT body, deleted FROM comment WHERE id = '{mine}'") == [("second thought", 0)]
+        assert app.screen.query_one("#history").select_key(f"m:{mine}")
+        await press(pilot, "m", "down", "down", "enter", "y")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ben", f"SELECT deleted FROM comment WHERE id = '{mine}'") == [(1,)]
