@@ -19,6 +19,7 @@ from okrtui.domain import readable_id
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
 from okrtui.report import activation_blockers, ensure_period
+from okrtui.report import dependencies as dependencies  # moved to report (no cycle with conversation)
 from okrtui.store import check_ins_of_kr, identity, touch, writing
 from okrtui.validate import FormErrors
 

@@ -118,6 +118,7 @@ class Comment(Record, table=True):
     target_id: str = Field(index=True)
     parent_id: str | None = None
     body: str
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Decision(Record, table=True):
@@ -130,6 +131,7 @@ class Decision(Record, table=True):
     verdict: str  # approved | changes_requested | agreed | declined
     note: str = ""
     basis: str = ""  # an approval: the submission and KR digest it approved
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 
 class Seen(SQLModel, table=True):

@@ -6,6 +6,7 @@ exports, lint and every TUI screen read the same views.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -198,8 +199,7 @@ def own(rep: PeriodReport, me: str) -> PeriodReport:
 
 def team_visible(rep: PeriodReport) -> PeriodReport:
     """What a team report may show: no private objective (the reader's own included), nor its KRs."""
-    return PeriodReport(rep.period, rep.as_of, [o for o in rep.objectives if o.visibility != "private"],
-                        rep.people, rep.teams)
+    return dataclasses.replace(rep, objectives=[o for o in rep.objectives if o.visibility != "private"])
 
 
 def answers(owner_id: str | None, maker: str, me: str) -> bool:

@@ -213,6 +213,7 @@ def test_forged_decisions_in_the_team_file_are_skipped_and_named(cli, tmp_path):
     forged = {"type": "decision", "id": "x-forged", "origin": t.ben_id, "created_at": STAMP, "updated_at": STAMP,
               "deleted": False, "subject_type": "objective", "subject_id": "o-ben", "verdict": "approved",
               "note": "", "basis": cycle.basis(submitted, cycle.digest([_Kr(kr)]))}
+    ben_signs(t, forged)  # Ben's own valid signature: the rule, not the signature, must refuse it
     lines = t.file.read_text().splitlines() + [sync.canonical(forged)]
     t.file.write_text("\n".join(lines) + "\n")
     result = t.run("ana", "sync", t.file)
@@ -222,6 +223,15 @@ def test_forged_decisions_in_the_team_file_are_skipped_and_named(cli, tmp_path):
     with reading(engine) as session:
         assert session.get(Decision, "x-forged") is None
     engine.dispose()
+
+
+def ben_signs(t, record):
+    """Sign a hand-written record with Ben's own key, as a teammate with write access could."""
+    from okrtui import signing
+
+    key = signing.load(signing.key_file(t.ben))
+    assert key is not None
+    record["signature"] = signing.sign(key, record)
 
 
 class _Kr:
@@ -290,6 +300,7 @@ def test_a_reflection_in_someone_elses_name_is_skipped(cli, tmp_path):
     forged = {"type": "reflection", "id": "r-forged", "origin": t.ben_id, "created_at": STAMP, "updated_at": STAMP,
               "deleted": False, "person_id": t.ana_id, "period_id": "2026-Q4", "question": "learned",
               "answer": "nothing"}
+    ben_signs(t, forged)
     t.file.write_text(t.file.read_text() + sync.canonical(forged) + "\n")
     result = t.run("ana", "sync", t.file)
     assert result.code == 1 and f"{t.ben_id} may not answer reflections for {t.ana_id}" in result.err

@@ -145,7 +145,7 @@ def orm(path, label, as_of, team):
             except OkrError:
                 return None
             rep = report.build(session, span, as_of, ME, team=team)
-            deps = [views.DependencyView(d.id, d.from_id, d.to_id, d.note) for d in editing.dependencies(session)]
+            deps = [views.DependencyView(d.id, d.from_id, d.to_id, d.note, d.origin) for d in editing.dependencies(session)]
             return span, rep, deps, editing.reflections(session, ME, span.label)
     finally:
         engine.dispose()

@@ -21,6 +21,7 @@ def _record(name: str, metadata: MetaData, *columns: Column[object], indexes: tu
         Column("updated_at", String, nullable=False),
         Column("deleted", Boolean, nullable=False),
         *columns,
+        Column("signature", String, nullable=False, server_default=""),  # as m004 gave every record table
     )
     for column in ("origin", *indexes):
         Index(f"ix_{name}_{column}", table.c[column])

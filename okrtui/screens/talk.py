@@ -20,6 +20,7 @@ class TextDialog(Dialog):
     """One line of text about something (a comment, a reply, what to change): enter saves, esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    saves = True  # what it returns is saved: the database opens while the user types
 
     def __init__(self, heading: str, about: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -32,8 +33,7 @@ class TextDialog(Dialog):
             yield Input(self.value, placeholder=self.placeholder, id="text", max_length=cycle_max())
             yield Static(Text("enter: send    esc: cancel", style="dim"))
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Dialog.on_mount runs first, by Textual (no super(): two Footers)
         field = self.query_one(Input)
         field.cursor_blink = self.app.cfg.cursor_blink
         field.focus()

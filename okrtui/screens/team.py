@@ -54,7 +54,7 @@ class TeamScreen(OkrScreen):
         Binding("n", "new_team", "New team", show=False, tooltip="Make a team: name, mission, vision"),
         Binding("e", "edit_team", "Edit team", show=False,
                 tooltip="Edit the highlighted row's team (one you made), mission and vision included"),
-        Binding("a", "approve", "Approve", show=False,
+        Binding("A", "approve", "Approve", show=False,
                 tooltip="As the team's lead: approve the highlighted objective in review"),
         Binding("r", "request_changes", "Request changes", show=False,
                 tooltip="As the team's lead: send the highlighted objective back, saying what to change"),
@@ -104,7 +104,7 @@ class TeamScreen(OkrScreen):
             lines.append(Text(KEYS_LINE, style="dim", no_wrap=True, overflow="ellipsis"))
         waiting = _awaiting(data)
         if waiting:
-            lines.append(Text(f"{waiting} awaiting your approval (in review): a approves, r asks for changes",
+            lines.append(Text(f"{waiting} awaiting your approval (in review): A approves, r asks for changes",
                               style="bold"))
         if self.last_sync:
             lines.append(Text(self.last_sync, style="italic"))  # wraps: the whole result is read
@@ -411,6 +411,8 @@ class TeamScreen(OkrScreen):
         if key is None or not key.startswith("o:") or self.data is None:
             self.notify("highlight an objective in review", timeout=2)
             return None
+        if self.view == "people":  # keyed per person there: o:ID:PERSON
+            key = key.rsplit(":", 1)[0]
         return find(self.data.report, key)[0]
 
     def action_approve(self) -> None:
