@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
 from okrtui import periods, teamview
-from okrtui.screens.base import OkrScreen
+from okrtui.screens.base import OkrScreen, OpenDetail
 from okrtui.screens.objectives import tree_order
 from okrtui.state import Snapshot
 from okrtui.text import plain
@@ -298,17 +298,13 @@ class TeamScreen(OkrScreen):
         key = table.current_key or ""
         if self.view == "dependencies":
             if key.startswith("d:"):  # any line of a link opens the other end's story
-                from okrtui.screens.detail import DetailScreen
-
                 link = self.links[int(key.split(":")[1])]
-                self.app.push_screen(DetailScreen([link.other_key], 0))
+                self.post_message(OpenDetail([link.other_key], 0))
             return
-        if key.startswith("o:") and key.count(":") > 1:  # the people view keys objectives per person
-            from okrtui.screens.detail import DetailScreen
-
-            refs = list(dict.fromkeys(":".join(table.key_at(i).split(":")[:2]) for i in range(table.row_count)
+        if self.view == "people" and key.startswith("o:"):  # keyed per person there
+            refs = list(dict.fromkeys(_objective_ref(table.key_at(i)) for i in range(table.row_count)
                                       if table.key_at(i).startswith("o:")))
-            self.app.push_screen(DetailScreen(refs, refs.index(":".join(key.split(":")[:2]))))
+            self.post_message(OpenDetail(refs, refs.index(_objective_ref(key))))
             return
         super().action_detail()
 
@@ -411,8 +407,8 @@ class TeamScreen(OkrScreen):
         if key is None or not key.startswith("o:") or self.data is None:
             self.notify("highlight an objective in review", timeout=2)
             return None
-        if self.view == "people":  # keyed per person there: o:ID:PERSON
-            key = key.rsplit(":", 1)[0]
+        if self.view == "people":
+            key = _objective_ref(key)
         return find(self.data.report, key)[0]
 
     def action_approve(self) -> None:
@@ -477,6 +473,11 @@ def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
     title = title_cell(o.title, width - len(status), indent=2)
     title.append(status, style="bold cyan")
     return [title, grade_bar(o.score, o.grade, o.band), "", "", ""]
+
+
+def _objective_ref(key: str) -> str:
+    """`o:ID` from the people view's `o:ID:PERSON` row key (an id may hold ':', a person id is last)."""
+    return key.rsplit(":", 1)[0]
 
 
 def _awaiting(data: Snapshot) -> int:

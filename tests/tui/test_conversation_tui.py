@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from okrtui.store import open_engine
+from tests.helpers import scene
 
 from .conftest import TODAY, make_app, press, settle
 
@@ -236,18 +237,6 @@ async def test_only_the_lead_approves_in_the_tui_too(tmp_path, cli):
     assert two.rows("ben", "SELECT * FROM decision") == []
 
 
-def _scene(two: Two, who: str, *steps):
-    async def run(pilot) -> None:
-        await settle(pilot)
-        for step in steps:
-            if callable(step):
-                await step(pilot)
-            else:
-                await press(pilot, step)
-
-    return run
-
-
 def _at(key: str, *keys: str):
     async def run(pilot) -> None:
         await select(pilot, key)
@@ -287,7 +276,7 @@ def test_conversation_snapshots(snap_compare, talked, name, size):
                   "team-in-review": ("ana", ("t",))}[name]
     app = talked.app(who)
     try:
-        assert snap_compare(app, terminal_size=SIZES[size], run_before=_scene(talked, who, *steps))
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=scene(*steps))
     finally:
         app.engine.dispose()
 
