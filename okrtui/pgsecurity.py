@@ -100,7 +100,10 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
                      "update": mine},
         "dependency": {"select": f"{mine} OR ({both_ends})", "insert": f"{mine} AND {both_ends}",
                        "update": f"{mine} AND {both_ends}"},
-        "reflection": {"select": mine, "insert": mine, "update": mine},
+        # Quarter-end answers: their writer's, and readable by the lead of a team the writer has objectives in.
+        "reflection": {"select": f"{mine} OR EXISTS (SELECT 1 FROM {s}.objective o JOIN {s}.team t ON t.id = o.team_id "
+                                 f"WHERE o.origin = reflection.origin AND COALESCE(t.lead_id, t.origin) = {me})",
+                       "insert": mine, "update": mine},
     }
 
 
@@ -126,7 +129,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
         conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
         done.append(f"created role {PERSON_ROLE}")
     table_policies = policies(s)
-    for table in table_policies:  # old policies first: the function they used goes next
+    for table in (*table_policies, *CONVERSATION_POLICIES):  # old policies first: the function they used goes next
         for (name,) in conn.execute(text(
                 "SELECT policyname FROM pg_policies WHERE schemaname = :s AND tablename = :t "
                 "AND policyname LIKE 'okrtui\\_%'"), {"s": schema, "t": table}).all():
@@ -156,20 +159,12 @@ def secure(conn: Connection, owner: str) -> list[str]:
         # No DELETE (a deletion is a tombstone, `deleted`) and no table-wide UPDATE: without them a
         # person cannot LOCK a table against everyone else, nor TRUNCATE it.
         updatable = [c for c in _columns(conn, schema, table) if not immutable(table, c)]
-        conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC, {PERSON_ROLE}"))
-        conn.execute(text(f"GRANT SELECT, INSERT ON {t} TO {PERSON_ROLE}"))
-        if rules["update"] and updatable:
-            conn.execute(text(f"GRANT UPDATE ({', '.join(ident(c) for c in updatable)}) ON {t} TO {PERSON_ROLE}"))
-        conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
-        conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
         made = [("read", f"FOR SELECT TO {PERSON_ROLE} USING ({rules['select']})"),
-                ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({rules['insert']})"),
-                ("admin", f"FOR ALL TO {ident(owner)} USING (true) WITH CHECK (true)")]
+                ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({rules['insert']})")]
         if rules["update"]:
             made.append(("change", f"FOR UPDATE TO {PERSON_ROLE} USING (origin = {s}.okrtui_me()) "
                                    f"WITH CHECK ({rules['update']})"))
-        for name, sql in made:
-            conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
+        _protect(conn, t, owner, updatable if rules["update"] else [], made)
     done.append(secure_conversation(conn, owner, s))
     done += pglive.live_notices(conn, RECORD_TABLES + CONVERSATION_TABLES, s)
     conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
@@ -190,8 +185,6 @@ OWNER_ANSWERS = ("subject_type = 'dependency' AND verdict IN ('agreed', 'decline
                  "SELECT 1 FROM dependency d LEFT JOIN key_result k ON k.id = d.to_id "
                  "LEFT JOIN objective o ON o.id = d.to_id WHERE d.id = subject_id "
                  "AND COALESCE(k.owner_id, k.origin, o.owner_id, o.origin) = okrtui_me())")
-LEAD_READS = ("origin = okrtui_me() OR EXISTS (SELECT 1 FROM objective o JOIN team t ON t.id = o.team_id "
-              "WHERE o.origin = reflection.origin AND COALESCE(t.lead_id, t.origin) = okrtui_me())")
 CONVERSATION_POLICIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     # A comment is its writer's (origin is the connected person) and never moves to another target.
     "comment": (f"origin = okrtui_me() OR {VISIBLE.format(col='target_id')}",
@@ -211,28 +204,25 @@ def secure_conversation(conn: Connection, owner: str, s: str) -> str:
     """Grants and policies of the comment, decision and seen tables; idempotent (called by secure).
     As on the record tables: no DELETE (a comment is deleted by its tombstone), column grants only."""
     for table, (read, insert, change, updatable) in CONVERSATION_POLICIES.items():
-        t = f"{s}.{table}"
         read, insert, change = (rule.replace("okrtui_me()", f"{s}.okrtui_me()") for rule in (read, insert, change))
-        conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC, {PERSON_ROLE}"))
-        conn.execute(text(f"GRANT SELECT, INSERT ON {t} TO {PERSON_ROLE}"))
-        if updatable:
-            conn.execute(text(f"GRANT UPDATE ({', '.join(ident(c) for c in updatable)}) ON {t} TO {PERSON_ROLE}"))
-        conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
-        conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
-        for name, sql in (
+        _protect(conn, f"{s}.{table}", owner, list(updatable), [
             ("read", f"FOR SELECT TO {PERSON_ROLE} USING ({read})"),
             ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({insert})"),
-            ("change", f"FOR UPDATE TO {PERSON_ROLE} USING ({change}) WITH CHECK ({change})"),
-            ("admin", f"FOR ALL TO {ident(owner)} USING (true) WITH CHECK (true)"),
-        ):
-            conn.execute(text(f"DROP POLICY IF EXISTS okrtui_{name} ON {t}"))
-            conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
-        conn.execute(text(f"DROP POLICY IF EXISTS okrtui_delete ON {t}"))  # an earlier release's
-    # A person's quarter-end reflections: theirs, and readable by the lead of a team they have objectives in.
-    lead_reads = LEAD_READS.replace("okrtui_me()", f"{s}.okrtui_me()")
-    conn.execute(text(f"DROP POLICY IF EXISTS okrtui_read ON {s}.reflection"))
-    conn.execute(text(f"CREATE POLICY okrtui_read ON {s}.reflection FOR SELECT TO {PERSON_ROLE} USING ({lead_reads})"))
+            ("change", f"FOR UPDATE TO {PERSON_ROLE} USING ({change}) WITH CHECK ({change})")])
     return f"row-level security forced on {len(CONVERSATION_POLICIES)} conversation tables"
+
+
+def _protect(conn: Connection, t: str, owner: str, updatable: list[str], made: list[tuple[str, str]]) -> None:
+    """A table persons only read and insert into, but for the columns they may update; row-level
+    security forced on; its policies, the owner's own included (old ones were dropped before)."""
+    conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC, {PERSON_ROLE}"))
+    conn.execute(text(f"GRANT SELECT, INSERT ON {t} TO {PERSON_ROLE}"))
+    if updatable:
+        conn.execute(text(f"GRANT UPDATE ({', '.join(ident(c) for c in updatable)}) ON {t} TO {PERSON_ROLE}"))
+    conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
+    for name, sql in [*made, ("admin", f"FOR ALL TO {ident(owner)} USING (true) WITH CHECK (true)")]:
+        conn.execute(text(f"CREATE POLICY okrtui_{name} ON {t} {sql}"))
 
 
 def revoke_temp(conn: Connection, login: str) -> None:
