@@ -32,13 +32,13 @@ from tests.terminal import DOWN, Terminal  # noqa: E402
 
 def worst_of(db: Path) -> tuple[str, str]:
     """The worst person's name and the title of their worst KR, as the team screen orders them."""
-    from okrtui import report
+    from okrtui import ormread
     from okrtui.periods import quarter_of
     from okrtui.store import my_id, reading
 
     engine = open_engine(db)
     with reading(engine) as session:
-        rep = report.build(session, quarter_of(TODAY), TODAY, my_id(session) or "", team=True)
+        rep = ormread.build(session, quarter_of(TODAY), TODAY, my_id(session) or "", team=True)
     engine.dispose()
     worst = teamview.people(rep)[0]
     return worst.name, sorted(worst.key_results(), key=teamview.attention)[0].title

@@ -204,7 +204,7 @@ class OkrApp(App[None], inherit_bindings=False):
                 self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, generation)
                 return
         # The storage layer is imported here, in the worker: the first frame never waits for it.
-        from okrtui import report  # the storage layer, imported here in the worker
+        from okrtui import ormread  # the storage layer, imported here in the worker
         from okrtui.store import identity, my_id, reading, writing
 
         engine = self._ensure_engine()
@@ -216,7 +216,7 @@ class OkrApp(App[None], inherit_bindings=False):
             with writing(engine) as session:
                 me = identity(session, self.cfg.name, self.cfg.email).id
         with reading(engine) as session:
-            read = report.whole(session, span, self.today, me, stale_after=self.cfg.stale_after_days)
+            read = ormread.whole(session, span, self.today, me, stale_after=self.cfg.stale_after_days)
         self._loaded(read.report, me, read.dependencies, read.reflections, generation)
 
     def _loaded(self, rep: PeriodReport, me: str, deps: list[DependencyView], reflections: dict[str, str],
@@ -347,12 +347,12 @@ class OkrApp(App[None], inherit_bindings=False):
             self.call_from_thread(on_done, result)
         data = self.data
         if kr_id is not None and data is not None and self.engine is not None:
-            from okrtui import report  # loaded already: the engine is open
+            from okrtui import ormread  # loaded already: the engine is open
             from okrtui.store import reading
 
             # The shown snapshot's own period and day: the same bounds as a full load of it.
             with reading(self.engine) as session:
-                check_ins = report.kr_check_ins(session, kr_id, data.report.period, data.report.as_of)
+                check_ins = ormread.kr_check_ins(session, kr_id, data.report.period, data.report.as_of)
             self.call_from_thread(self._refresh_kr, kr_id, check_ins)
         else:
             self.call_from_thread(self.reload)

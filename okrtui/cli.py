@@ -260,13 +260,13 @@ class Context:
         if quick is not None:
             self.reflections = quick.reflections
             return quick.report, quick.me
-        from okrtui import editing, report
+        from okrtui import editing, ormread
         from okrtui.store import my_id, reading
 
         with reading(self.engine(create=False)) as session:
-            span = report.resolve_period(session, label, today, cfg.fiscal_year_start_month)
+            span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
             me = my_id(session)
-            rep = report.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
+            rep = ormread.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
             self.reflections = editing.reflections(session, me, span.label)
         return rep, me
 
@@ -397,7 +397,7 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
-    from okrtui import interchange, render, report
+    from okrtui import interchange, ormread, render
     from okrtui.store import my_id, reading
 
     args = ctx.args
@@ -405,7 +405,7 @@ def cmd_export(ctx: Context) -> int:
     cfg = ctx.config
     if args.period is not None:
         with reading(engine) as session:
-            report.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
+            ormread.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
     if args.format == "json":
         _emit(interchange.dumps(interchange.export_document(engine, args.period)), args.output)
         return EXIT_OK
@@ -415,7 +415,7 @@ def cmd_export(ctx: Context) -> int:
         me = my_id(session)
         labels = [args.period] if args.period else _period_labels(session)
         reps = [
-            report.build(session, report.resolve_period(session, label, ctx.today, cfg.fiscal_year_start_month),
+            ormread.build(session, ormread.resolve_period(session, label, ctx.today, cfg.fiscal_year_start_month),
                          ctx.today, me, team=True, stale_after=cfg.stale_after_days)
             for label in labels
         ]

@@ -32,7 +32,7 @@ def name_of(session: Session, pid: str | None) -> str:
 
 
 def conversation(session: Session, me: str) -> cycle.Conversation:
-    from okrtui.report import conversation as load
+    from okrtui.ormread import conversation as load
 
     return load(session, me)
 
@@ -142,7 +142,7 @@ class Done:
 
 def submit(engine: Engine, ref: str, today: dt.date) -> Done:
     """Its maker sends a draft to the team's lead: draft → in review."""
-    from okrtui.report import activation_blockers
+    from okrtui.ormread import activation_blockers
 
     with writing(engine) as session:
         me = identity(session).id
@@ -332,13 +332,13 @@ def mark_seen(engine: Engine, item_ids: list[str]) -> int:
 
 def inbox(engine: Engine, day: dt.date, fy_month: int = 1, stale_after: int = 7) -> list[cycle.InboxItem]:
     """What needs the local user as of `day`, in the quarter holding it (okrtui.cycle.inbox)."""
-    from okrtui import report, views
-    from okrtui.report import dependencies
+    from okrtui import ormread, views
+    from okrtui.ormread import dependencies
     from okrtui.store import my_id, reading
 
     with reading(engine) as session:
         me = my_id(session)
-        rep = report.build(session, periods.quarter_of(day, fy_month), day, me, team=True, stale_after=stale_after)
+        rep = ormread.build(session, periods.quarter_of(day, fy_month), day, me, team=True, stale_after=stale_after)
         deps = [views.DependencyView(*(getattr(d, c) for c in views.DEPENDENCY_COLUMNS))
                 for d in dependencies(session)]
     return cycle.inbox(rep, deps, me)

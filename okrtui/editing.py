@@ -18,10 +18,10 @@ from okrtui.conversation import guard_status
 from okrtui.domain import readable_id
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
-from okrtui.report import activation_blockers, ensure_period
-from okrtui.report import dependencies as dependencies  # moved to report (no cycle with conversation)
+from okrtui.ormread import activation_blockers, ensure_period
+from okrtui.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
 from okrtui.store import check_ins_of_kr, identity, touch, writing
-from okrtui.validate import FormErrors
+from okrtui.validate import FieldErrors
 
 L = TypeVar("L", bound=Objective | KeyResult | Dependency)
 
@@ -58,7 +58,7 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         ensure_period(session, span, me)
         if objective_id is None:
             if values["status"] == "active":
-                raise FormErrors({"status": "a new objective has no key result yet: save it as draft first"})
+                raise FieldErrors({"status": "a new objective has no key result yet: save it as draft first"})
             count = session.exec(select(func.count()).where(col(Objective.period_id) == span.label)).one()
             row = Objective(**values, id=new_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
                             origin=me, position=count)
@@ -67,15 +67,15 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         row = _live(session, Objective, objective_id)
         _mine(session, row, "objective")
         if values["parent_id"] == row.id:
-            raise FormErrors({"parent_id": "an objective cannot be its own parent"})
+            raise FieldErrors({"parent_id": "an objective cannot be its own parent"})
         try:
             values = guard_status(session, row, values, me)
         except OkrError as err:
-            raise FormErrors({"status": str(err)}) from None
+            raise FieldErrors({"status": str(err)}) from None
         if values["status"] == "active" and row.status != "active":
             blockers = activation_blockers(session, row.id, span)
             if blockers:
-                raise FormErrors({"status": "cannot activate: " + "; ".join(blockers)})
+                raise FieldErrors({"status": "cannot activate: " + "; ".join(blockers)})
             values = {**values, "activated_on": today}
         touch(row, **values)
         session.add(row)
@@ -149,7 +149,7 @@ def move(engine: Engine, kind: str, ident: str, step: int) -> None:
 
 def add_dependency(engine: Engine, from_id: str, to_id: str, note: str) -> str:
     if from_id == to_id:
-        raise FormErrors({"to_id": "choose a different objective or key result"})
+        raise FieldErrors({"to_id": "choose a different objective or key result"})
     with writing(engine) as session:
         me = identity(session).id
         row = Dependency(from_id=from_id, to_id=to_id, note=note, origin=me)

@@ -16,7 +16,7 @@ from okrtui import scoring
 from okrtui.text import count, json_safe, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport
 
-LEVELS = ("error", "warning", "info")
+SEVERITIES = ("error", "warning", "info")
 TASK_VERBS = ("do", "write", "attend", "hold", "prepare", "meet", "call", "organize", "organise", "run",
               "create", "send", "help", "support", "work", "plan", "review", "update", "start", "try")
 NEGATIVE = re.compile(r"\b(don'?t|do not|not|avoid|stop|never|no longer|without)\b", re.IGNORECASE)
@@ -190,14 +190,14 @@ def after_check_ins(rep: PeriodReport, findings: list[Finding], objective: Objec
 
 def _ordered(rep: PeriodReport, findings: list[Finding]) -> list[Finding]:
     order = {o.id: i for i, o in enumerate(rep.objectives)}
-    return sorted(findings, key=lambda f: (order.get(f.objective_id, 0), LEVELS.index(f.level), f.rule))
+    return sorted(findings, key=lambda f: (order.get(f.objective_id, 0), SEVERITIES.index(f.level), f.rule))
 
 
 def render(rep: PeriodReport, findings: list[Finding], fmt: str) -> str:
     if fmt == "json":
         counts = Counter(f.level for f in findings)
         doc = {"format": "okrtui-lint/1", "period": rep.period.label,
-               "counts": {level: counts[level] for level in LEVELS},
+               "counts": {level: counts[level] for level in SEVERITIES},
                "findings": [asdict(f) for f in findings]}
         return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
     if not findings:
@@ -215,5 +215,5 @@ def render(rep: PeriodReport, findings: list[Finding], fmt: str) -> str:
         out.append(f"  {f.level:<7} {f.rule}{where}: {plain(f.message)}")
         out.append(f"          hint: {f.hint}")
     counts = Counter(f.level for f in findings)
-    out += ["", ", ".join(f"{counts[level]} {level}{'s' if counts[level] != 1 else ''}" for level in LEVELS)]
+    out += ["", ", ".join(f"{counts[level]} {level}{'s' if counts[level] != 1 else ''}" for level in SEVERITIES)]
     return "\n".join(out) + "\n"

@@ -2,7 +2,7 @@
 
 SQLAlchemy and SQLModel take 0.4–0.8 s to import on a small machine, longer than reading
 and scoring a whole period. For a SQLite database already at the current schema this
-module runs okrtui.reads' queries through sqlite3, the same SQL the ORM path (okrtui.report)
+module runs okrtui.reads' queries through sqlite3, the same SQL the ORM path (okrtui.ormread)
 runs through SQLAlchemy, and `views.assemble` turns the rows into numbers for both. It never writes and
 never creates: anything it does not expect (no file, another schema version, no identity
 yet, a PostgreSQL URL, an unreadable file) returns None, and the caller takes the ORM path,

@@ -9,9 +9,9 @@ import math
 from typing import Any
 
 from okrtui import schema, scoring
-from okrtui.schema import FieldErrors as FormErrors
+from okrtui.schema import FieldErrors
 
-__all__ = ["FormErrors", "check_check_in", "check_key_result", "check_objective", "parse_number",
+__all__ = ["FieldErrors", "check_check_in", "check_key_result", "check_objective", "parse_number",
            "parse_unit_interval"]
 
 
@@ -57,10 +57,10 @@ def _merge(model: type[schema.M], values: dict[str, Any], errors: dict[str, str]
     """Schema check, with the text-parsing errors found first kept in front."""
     try:
         checked = schema.check_fields(model, values)
-    except FormErrors as err:
-        raise FormErrors({**err.errors, **errors}) from None
+    except FieldErrors as err:
+        raise FieldErrors({**err.errors, **errors}) from None
     if errors:
-        raise FormErrors(errors)
+        raise FieldErrors(errors)
     return checked
 
 

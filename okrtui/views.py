@@ -1,6 +1,6 @@
 """Views of a period (objectives, KRs, check-ins with every number of the method) and their renderings.
 
-Pure: no database. `okrtui.report.build` fills these from the store; the CLI,
+Pure: no database. `okrtui.ormread.build` fills these from the store; the CLI,
 exports, lint and every TUI screen read the same views.
 """
 

@@ -174,7 +174,7 @@ def _immutable(path: Path, on: bool) -> None:
 def test_bad_input(case, tmp_path, demo_template, cli, monkeypatch):
     if case.form is not None:
         check, raw, field_name = case.form
-        with pytest.raises(validate.FormErrors) as caught:
+        with pytest.raises(validate.FieldErrors) as caught:
             check(raw)
         assert field_name in caught.value.errors and caught.value.errors[field_name]
         return

@@ -57,13 +57,13 @@ class Team:
 
 
 def _status(db, ident):
-    from okrtui import report
+    from okrtui import ormread
     from okrtui.periods import quarter
     from okrtui.store import my_id
 
     engine = open_engine(db)
     with reading(engine) as session:
-        rep = report.build(session, quarter("2026-Q4"), quarter("2026-Q4").end, my_id(session), team=True)
+        rep = ormread.build(session, quarter("2026-Q4"), quarter("2026-Q4").end, my_id(session), team=True)
     engine.dispose()
     return next(o.status for o in rep.objectives if o.id == ident)
 
@@ -187,7 +187,7 @@ def test_a_form_cannot_make_an_objective_of_an_approval_team_active(cli, tmp_pat
     t = Team(cli, tmp_path)
     t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})
     from okrtui.periods import quarter
-    from okrtui.validate import FormErrors
+    from okrtui.validate import FieldErrors
 
     engine = open_engine(t.ben)
     values = {"title": "Make deploys boring", "description": "", "level": "team", "team_id": "t-plat",
@@ -195,7 +195,7 @@ def test_a_form_cannot_make_an_objective_of_an_approval_team_active(cli, tmp_pat
     try:
         editing.save_objective(engine, quarter("2026-Q4"), values, "o-ben")
         raise AssertionError("activated without approval")
-    except FormErrors as err:
+    except FieldErrors as err:
         assert "asks for approval" in err.errors["status"] and "Ana Lead approves it" in err.errors["status"]
     editing.save_objective(engine, quarter("2026-Q4"), {**values, "status": "in_review"}, "o-ben")
     engine.dispose()
@@ -341,7 +341,7 @@ def test_an_import_never_activates_an_objective_of_a_team_that_asks_for_approval
 
 
 def test_a_kr_shows_its_comment_count_in_the_lists(cli, tmp_path):
-    from okrtui import report
+    from okrtui import ormread
     from okrtui.periods import quarter
     from okrtui.store import my_id
     from okrtui.widgets.kr_row import kr_cells
@@ -352,7 +352,7 @@ def test_a_kr_shows_its_comment_count_in_the_lists(cli, tmp_path):
         assert t.run("ben", "comment", "kr-ben", words).code == 0
     engine = open_engine(t.ben)
     with reading(engine) as session:
-        rep = report.build(session, quarter("2026-Q4"), quarter("2026-Q4").end, my_id(session), team=True)
+        rep = ormread.build(session, quarter("2026-Q4"), quarter("2026-Q4").end, my_id(session), team=True)
     engine.dispose()
     kr = rep.key_results()[0]
     assert kr_cells(rep, kr, 60, 0)[0].plain.endswith("✎2")

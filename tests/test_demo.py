@@ -1,6 +1,6 @@
 import pytest
 
-from okrtui import demo, report
+from okrtui import demo, ormread
 from okrtui.errors import OkrError
 from okrtui.store import open_engine, reading
 from tests.helpers import TODAY
@@ -9,9 +9,9 @@ from tests.helpers import TODAY
 def test_demo_covers_every_kind_two_quarters_stale_and_behind(demo_db):
     eng = open_engine(demo_db)
     with reading(eng) as session:
-        span = report.resolve_period(session, None, TODAY)
-        rep = report.build(session, span, TODAY, demo.ME, team=True)
-        prev = report.build(session, report.resolve_period(session, "2026-Q3", TODAY), TODAY, demo.ME, team=True)
+        span = ormread.resolve_period(session, None, TODAY)
+        rep = ormread.build(session, span, TODAY, demo.ME, team=True)
+        prev = ormread.build(session, ormread.resolve_period(session, "2026-Q3", TODAY), TODAY, demo.ME, team=True)
     krs = rep.key_results()
     assert {kr.kind for kr in krs} == {"increase", "decrease", "range", "baseline", "milestone"}
     assert any(kr.stale for kr in krs)

@@ -74,7 +74,7 @@ def test_every_rule_of_the_method_is_registered_with_level_and_hint():
     ids = {r.id for r in lint.RULES}
     assert ids == {c[0] for c in CASES}
     for r in lint.RULES:
-        assert r.level in lint.LEVELS and r.hint
+        assert r.level in lint.SEVERITIES and r.hint
 
 
 def test_findings_carry_the_kr_id():

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import editing, quickread, report, views
+from okrtui import editing, ormread, quickread, views
 from okrtui.migrations import LATEST
 from okrtui.model import CheckIn, Meta
 from okrtui.store import my_id, open_engine, reading, writing
@@ -23,9 +23,9 @@ def orm(path: Path, label: str | None, as_of: dt.date, team: bool) -> tuple[view
     engine = open_engine(path, create=False)
     try:
         with reading(engine) as session:
-            span = report.resolve_period(session, label, TODAY)
+            span = ormread.resolve_period(session, label, TODAY)
             me = my_id(session)
-            rep = report.build(session, span, as_of, me, team=team)
+            rep = ormread.build(session, span, as_of, me, team=team)
             deps = [views.DependencyView(d.id, d.from_id, d.to_id, d.note, d.origin) for d in editing.dependencies(session)]
             return rep, me, deps, editing.reflections(session, me, span.label)
     finally:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import editing, periods, quickread, report, views
+from okrtui import editing, ormread, periods, quickread, views
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team
 from okrtui.store import open_engine, reading, writing
@@ -141,10 +141,10 @@ def orm(path, label, as_of, team):
     try:
         with reading(engine) as session:
             try:
-                span = report.resolve_period(session, label, TODAY)
+                span = ormread.resolve_period(session, label, TODAY)
             except OkrError:
                 return None
-            rep = report.build(session, span, as_of, ME, team=team)
+            rep = ormread.build(session, span, as_of, ME, team=team)
             deps = [views.DependencyView(d.id, d.from_id, d.to_id, d.note, d.origin) for d in editing.dependencies(session)]
             return span, rep, deps, editing.reflections(session, ME, span.label)
     finally:
@@ -203,7 +203,7 @@ def test_both_paths_read_any_database_alike(tmp_path_factory, schema_only, drawn
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawn=worlds(), new=st.tuples(st.integers(-5, 40), st.integers(0, 9)))
 def test_the_refresh_after_a_save_reads_what_a_fresh_load_reads(tmp_path_factory, schema_only, drawn, new):
-    """The app's refresh of one KR (report.kr_check_ins, then the KR recomputed) against a new read,
+    """The app's refresh of one KR (ormread.kr_check_ins, then the KR recomputed) against a new read,
     the new check-in dated around the as-of day."""
     world, label, as_of = drawn
     path = tmp_path_factory.mktemp("world") / "w.db"
@@ -222,7 +222,7 @@ def test_the_refresh_after_a_save_reads_what_a_fresh_load_reads(tmp_path_factory
             session.add(CheckIn(id="c-new", kr_id=kr.id, date=as_of + dt.timedelta(days=new[0]), value=1.0, origin=ME,
                                 author_id=ME))
         with reading(engine) as session:
-            kr.check_ins = report.kr_check_ins(session, kr.id, before.span, as_of)
+            kr.check_ins = ormread.kr_check_ins(session, kr.id, before.span, as_of)
     finally:
         engine.dispose()
     views.compute_kr(kr, before.span, as_of, objective.status == "active", 7, objective.activated_on)

@@ -162,13 +162,13 @@ def test_sigkill_many_more_trials(tmp_path):
 
 WRITER = """
 import datetime as dt, sys
-from okrtui import checkins, report, periods
+from okrtui import checkins, ormread, periods
 from okrtui.store import open_engine, reading
 eng = open_engine(sys.argv[1])
 for i in range(int(sys.argv[2])):
     checkins.record(eng, "kr-busy", i, day=dt.date(2026, 11, 26), note=sys.argv[3])
     with reading(eng) as s:
-        report.build(s, periods.quarter("2026-Q4"), dt.date(2026, 11, 26), "p-tester", team=True)
+        ormread.build(s, periods.quarter("2026-Q4"), dt.date(2026, 11, 26), "p-tester", team=True)
 print("ok")
 """
 

@@ -329,7 +329,7 @@ def test_mutated_team_files_never_break_sync_report_or_lint(tmp_path_factory, mu
 
 def test_the_tui_loads_whatever_the_database_holds(tmp_path):
     """A row written by hand (or an old okrtui) with an unknown kind shows as unscorable."""
-    from okrtui import report
+    from okrtui import ormread
     from okrtui.periods import quarter
     from okrtui.store import writing
 
@@ -340,7 +340,7 @@ def test_the_tui_loads_whatever_the_database_holds(tmp_path):
     with writing(eng) as session:
         session.get(KeyResult, "kr-1").kind = "bogus"
     with reading(eng) as session:
-        rep = report.build(session, quarter("2026-Q4"), TODAY, get_meta(session, "identity"), team=True)
+        rep = ormread.build(session, quarter("2026-Q4"), TODAY, get_meta(session, "identity"), team=True)
     kr = rep.objectives[0].key_results[0]
     assert kr.grade is None and kr.band is None and kr.error
 
@@ -370,7 +370,7 @@ def test_a_placeholder_person_never_competes_with_their_own_record(cli, tmp_path
 
 def test_the_period_and_the_latest_check_in_are_read_in_sql(engine):
     """Both ends of the period count, days outside do not; one day's latest is the last made."""
-    from okrtui import report
+    from okrtui import ormread
     from okrtui.periods import quarter
 
     interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
@@ -383,7 +383,7 @@ def test_the_period_and_the_latest_check_in_are_read_in_sql(engine):
     checkins.record(engine, "kr-2", 9, day=DAY)
     checkins.record(engine, "kr-2", 3, day=DAY)  # made later the same day: it is the current value
     with reading(engine) as session:
-        rep = report.build(session, quarter("2026-Q4"), dt.date(2027, 1, 1), get_meta(session, "identity"))
+        rep = ormread.build(session, quarter("2026-Q4"), dt.date(2027, 1, 1), get_meta(session, "identity"))
     krs = {kr.id: kr for kr in rep.key_results()}
     assert [c.id for c in krs["kr-1"].check_ins] == ["c-first", "c-last"]
     assert krs["kr-2"].current == 3

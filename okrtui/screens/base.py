@@ -233,11 +233,11 @@ class FormScreen(Dialog):
     def submit(self, check: Callable[[dict[str, Any]], Any], raw: dict[str, Any], write: Callable[[Any], Any]) -> None:
         """Check the raw form values (messages under the fields, nothing saved), then write
         `write(values)` in a worker; the form closes with its result, or shows the error."""
-        from okrtui.validate import FormErrors  # pydantic: loaded by the first form, not before the first frame
+        from okrtui.validate import FieldErrors  # pydantic: loaded by the first form, not before the first frame
 
         try:
             values = check(raw)
-        except FormErrors as err:
+        except FieldErrors as err:
             self.show_errors(err.errors)
             return
         self.show_errors({})

@@ -190,7 +190,7 @@ class CheckinForm(FormScreen):
         day = self.today
         try:
             value, conf, note = validate.check_check_in(raw_value, raw_conf, note)
-        except validate.FormErrors as err:
+        except validate.FieldErrors as err:
             errors.update(err.errors)
         if self.edited is not None:
             try:

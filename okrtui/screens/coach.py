@@ -15,9 +15,9 @@ from okrtui.text import count
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
 
-LEVEL_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("○", "cyan")}
+SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("○", "cyan")}
 
-GUIDE = """\
+DRAFTING_GUIDE = """\
 A good objective
   · says what you want, qualitatively: numbers go in key results
   · starts with a verb, in positive, plain words:
@@ -53,7 +53,7 @@ class GuideDialog(Dialog):
         with Vertical(classes="dialog guide"):
             yield Static(Text("How to write good OKRs", style="bold"))
             with VerticalScroll():
-                yield Static(Text(GUIDE))
+                yield Static(Text(DRAFTING_GUIDE))
             yield Static(Text("esc closes", style="dim"))
 
     def action_close(self) -> None:
@@ -89,7 +89,7 @@ class CoachDialog(Dialog):
         table.add_column("Rule", width=22)
         table.add_column("Finding · objective", width=width)
         for i, f in enumerate(self.findings):
-            mark, style = LEVEL_MARK[f.level]
+            mark, style = SEVERITY_MARK[f.level]
             what = title_cell(f.message, width)
             what.append(" · ", style="dim")
             what.append_text(title_cell(self.titles.get(f.objective_id, f.objective_id), width, style="dim"))

@@ -195,7 +195,7 @@ class KeyResultForm(FormScreen):
             return None
         try:
             values = validate.check_key_result(raw)
-        except validate.FormErrors:
+        except validate.FieldErrors:
             return None  # the form's own messages come first
         return reopens(data.report, values["objective_id"], self.kr, values)
 

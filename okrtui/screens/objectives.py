@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from okrtui.screens.base import OkrScreen
-from okrtui.screens.coach import LEVEL_MARK, CoachDialog, drafting_summary
+from okrtui.screens.coach import SEVERITY_MARK, CoachDialog, drafting_summary
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, find, kr_target_text
@@ -90,7 +90,7 @@ class ObjectivesScreen(OkrScreen):
         for o, depth in tree_order(rep.objectives):
             # Lazy rows: cells are made only for the lines on screen.
             table.add_lazy_row(f"o:{o.id}", _picked, keep_columns, objective_cells, rep, o, width, depth, data.me,
-                               LEVEL_MARK.get(worst.get(o.id, "")))
+                               SEVERITY_MARK.get(worst.get(o.id, "")))
             for kr in o.key_results:
                 table.add_lazy_row(f"k:{kr.id}", _picked, keep_columns, kr_cells, rep, kr, width, depth, data.me,
                                    target_width)

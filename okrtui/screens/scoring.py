@@ -29,7 +29,7 @@ from okrtui.widgets.table import OkrTable
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
     from okrtui.editing import Closed
 
-GUIDE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
+SCORE_SCALE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
 
 def _kr_cells(kr: KRView, width: int, comment: int = 16) -> list[Text | str]:
@@ -70,7 +70,7 @@ class ScoringScreen(OkrScreen):
         answered = sum(1 for q in REFLECTION_QUESTIONS if data.reflections.get(q, "").strip())
         head = Text(f"Scoring {data.report.period.label} · {scored} of {total} KRs self-scored · "
                     f"{answered} of {len(REFLECTION_QUESTIONS)} reflections", style="bold")
-        self.set_context(head, Text(GUIDE, style="dim"))
+        self.set_context(head, Text(SCORE_SCALE, style="dim"))
 
     def _kr(self) -> KRView | None:
         key = self.query_one(OkrTable).current_key

@@ -69,7 +69,7 @@ def test_activation_is_gated_by_the_error_rules(tmp_path):
          "key_results": [{"id": "k-1", "title": "NPS", "kind": "increase", "start": 5, "target": 5}]}]})
     values = {"title": "Delight users", "description": "", "level": "personal", "status": "active",
               "visibility": "shared", "parent_id": None, "team_id": None}
-    with pytest.raises(editing.FormErrors, match="no-measurable-target"):
+    with pytest.raises(editing.FieldErrors, match="no-measurable-target"):
         editing.save_objective(app.engine, periods.quarter("2026-Q4"), values, "o-1")
     with pytest.raises(OkrError):
         editing.save_objective(app.engine, periods.quarter("2026-Q4"), values, None)  # new ones start as drafts

@@ -76,13 +76,13 @@ async def select(pilot, key: str) -> None:
 
 
 def status(two, who, ident):
-    from okrtui import report
+    from okrtui import ormread
     from okrtui.periods import quarter
     from okrtui.store import my_id, reading
 
     engine = open_engine(getattr(two, who))
     with reading(engine) as session:
-        rep = report.build(session, quarter("2026-Q4"), TODAY, my_id(session), team=True)
+        rep = ormread.build(session, quarter("2026-Q4"), TODAY, my_id(session), team=True)
     engine.dispose()
     return next(o.status for o in rep.objectives if o.id == ident)
 

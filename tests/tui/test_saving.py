@@ -85,12 +85,12 @@ async def test_a_save_waiting_on_a_lock_says_saving_and_three_enters_save_once(t
 
 
 async def test_after_a_failed_save_and_recovery_the_row_shows_what_was_saved(tmp_path, monkeypatch):
-    from okrtui import report
+    from okrtui import ormread
 
     app = make_app(tmp_path / "outage.db", load_demo=False)
     interchange.import_document(app.engine, DOC)
     outage = [True]
-    record, whole = app.services.record_check_in, report.whole
+    record, whole = app.services.record_check_in, ormread.whole
 
     def failing_record(*args, **kwargs):
         if outage[0]:
@@ -106,7 +106,7 @@ async def test_after_a_failed_save_and_recovery_the_row_shows_what_was_saved(tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(pilot, "42")
         form = app.screen
-        monkeypatch.setattr(report, "whole", failing_read)
+        monkeypatch.setattr(ormread, "whole", failing_read)
         await press(pilot, "enter")  # the save fails: the form says why and stays, ready to send again
         assert app.screen is form and "connection lost" in str(form.query_one("#err-form").render())
         assert keys_line(form) == "enter: save   esc: cancel"  # the hint is back

@@ -2,13 +2,13 @@
 
 import threading
 
-from okrtui import report
+from okrtui import ormread
 from tests.helpers import make_app, press, settle
 
 
 async def test_a_slow_stale_load_never_wins(tmp_path, monkeypatch):
     """A slow 2026-Q3 load, `[` then `]`: the screen shows 2026-Q4, the period the header names."""
-    real_build = report.build
+    real_build = ormread.build
     release = threading.Event()
 
     def build(session, span, *args, **kwargs):
@@ -16,7 +16,7 @@ async def test_a_slow_stale_load_never_wins(tmp_path, monkeypatch):
             release.wait(10)  # Q3's load finishes only after Q4's has been shown
         return real_build(session, span, *args, **kwargs)
 
-    monkeypatch.setattr(report, "build", build)
+    monkeypatch.setattr(ormread, "build", build)
     app = make_app(tmp_path / "x.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -40,7 +40,7 @@ async def test_a_failing_load_is_a_message_not_a_dead_app(tmp_path, monkeypatch)
         raise RuntimeError("disk on fire")
 
     app = make_app(tmp_path / "x.db")
-    monkeypatch.setattr(report, "whole", broken)  # the TUI's ORM load
+    monkeypatch.setattr(ormread, "whole", broken)  # the TUI's ORM load
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         shown = []
