@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import helpers
-from tests.helpers import TODAY, run_subprocess, write_doc  # noqa: F401  (re-exported)
+from tests.helpers import TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +52,7 @@ def demo_db(tmp_path, demo_template) -> Path:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The suite's one PostgreSQL 16 (pgserver), for every module that tests a shared database. The same
-    fixed place as tests/test_postgres.py's own `server`: both give the one running server."""
+    """The suite's one PostgreSQL 16 (pgserver), for tests/postgres (its conftest makes a database per test)."""
     import pgserver
 
     srv = pgserver.get_server(tmp_path_factory.getbasetemp() / "pgdata", cleanup_mode="stop")

@@ -1,6 +1,6 @@
 """The tests' helpers, in one module: the fixed day, the demo database, an app to drive, keys,
 forms and rows. Test modules import from here, never from a sibling test module; the conftest
-files hold only fixtures (and re-export these names for older imports)."""
+files hold only fixtures."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ def write_doc(path: Path, doc) -> Path:
 def digest(path: Path) -> str | None:
     """The file's SHA-256, None when there is no file."""
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def git(cwd, *args):
+    """git in `cwd` with a fixed author, so commits work on a machine without a git identity."""
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+                          env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x",
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"})
 
 
 # --- databases -----------------------------------------------------------------------------------
@@ -248,3 +255,88 @@ async def open_kr_form(pilot, title: str = "Delight users") -> None:
     await press(pilot, "enter")
     await press(pilot, "n")
     await press(pilot, "down", "enter")
+
+
+# --- PostgreSQL (tests/postgres) -----------------------------------------------------------------
+
+
+def sql(db, login: str):
+    import psycopg  # only the PostgreSQL tests need the driver
+
+    return psycopg.connect(dbname=db.name, host=db.host, user=login, autocommit=True)
+
+
+PG_DOC = {"format": "okrtui/1", "people": [{"id": "p-alice", "name": "Alice Ng", "email": "alice@example.com"}],
+       "teams": [{"id": "t-platform", "name": "Platform", "mission": "Paved road", "vision": "Boring deploys"}],
+       "objectives": [
+           {"id": "o-reliable", "title": "Make deploys boringly reliable", "period": "2026-Q4", "level": "team",
+            "team": "t-platform", "owner": "p-alice",
+            "key_results": [
+                {"id": "kr-deploys", "title": "Deploy success from 92% to 99%", "kind": "increase", "start": 92,
+                 "target": 99, "unit": "%", "owner": "p-alice",
+                 "check_ins": [{"id": "c-1", "date": "2026-10-07", "value": 94, "confidence": 0.6},
+                               {"id": "c-2", "date": "2026-11-02", "value": 96.5, "confidence": 0.7}]},
+                {"id": "kr-latency", "title": "p95 latency", "kind": "range", "low": 100, "high": 250,
+                 "check_ins": [{"id": "c-3", "date": "2026-11-10", "value": 300}]},
+                {"id": "kr-nps", "title": "Measure NPS", "kind": "baseline", "unit": "pts"},
+                {"id": "kr-book", "title": "Runbook written", "kind": "milestone",
+                 "check_ins": [{"id": "c-4", "date": "2026-11-20", "value": 1}]}]},
+           {"id": "o-secret", "title": "Find a new job", "period": "2026-Q4", "visibility": "private",
+            "key_results": [{"id": "kr-secret", "title": "Interviews from 0 to 3", "kind": "increase", "start": 0,
+                             "target": 3, "check_ins": [{"id": "c-secret", "date": "2026-11-03", "value": 1}]}]}],
+       "dependencies": [{"id": "d-secret", "from": "kr-secret", "to": "o-reliable", "note": "private link"}]}
+
+
+def tui_as(login, db, cli, tmp_path):
+    """Alice's document in the database, and the TUI (fixed clock, truecolor) connected as `login`."""
+    from okrtui.config import Config
+    from okrtui.store import open_engine
+
+    
+    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", PG_DOC))
+    engine = open_engine(db(login))
+    return RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False), engine
+
+
+# --- team files (untrusted records) --------------------------------------------------------------
+
+STAMP = "2026-11-20T09:00:00.000000Z"
+
+
+def rec(record_type, ident, origin="p-bob", **fields):
+    return {"type": record_type, "id": ident, "origin": origin, "created_at": STAMP, "updated_at": STAMP,
+            "deleted": False, **fields}
+
+
+GOOD_OBJECTIVE = rec("objective", "o-bob", title="Bob's objective", description="", level="personal",
+                     team_id=None, owner_id="p-bob", period_id="2026-Q4", parent_id=None, status="active",
+                     visibility="shared", position=0)
+GOOD_KR = rec("key_result", "kr-bob", objective_id="o-bob", title="Ship it", owner_id="p-bob", kind="increase",
+              unit="", start=0.0, target=10.0, low=None, high=None, weight=1.0, self_score=None,
+              score_comment="", position=0)
+GOOD_PERIOD = rec("period", "2026-Q4", start="2026-10-01", end="2026-12-31")
+BAD = {
+    "bogus-kind": {**GOOD_KR, "id": "kr-bogus", "kind": "bogus"},
+    "increase-without-target": {k: v for k, v in {**GOOD_KR, "id": "kr-notarget"}.items() if k != "target"},
+    "confidence-7": rec("check_in", "c-bad", kr_id="kr-bob", date="2026-11-20", value=1.0, confidence=7,
+                        note="", author_id=None),
+    "title-too-long": {**GOOD_OBJECTIVE, "id": "o-long", "title": "x" * 600},
+}
+
+
+def team_file(path, records):
+    from okrtui.sync import canonical  # the storage layer loads on first use
+
+    lines = [json.dumps({"format": "okrtui-team/1"})] + [canonical(r) for r in records]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+# A script run as `python -c NO_TEXTUAL ARGS`: runs okrtui, then names any Textual module it imported.
+NO_TEXTUAL = (
+    "import sys, runpy; sys.argv = ['okrtui'] + sys.argv[1:]\n"
+    "try:\n    runpy.run_module('okrtui', run_name='__main__')\n"
+    "except SystemExit: pass\n"
+    "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
+    "print('IMPORTED', bad, file=sys.stderr)\n"
+)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.helpers import run_subprocess, write_doc
+from tests.helpers import NO_TEXTUAL, run_subprocess, write_doc
 
 
 def kinds_doc() -> dict:
@@ -246,13 +246,6 @@ def test_db_is_a_directory(cli, tmp_path):
     assert result.code == 2 and "directory" in result.err
 
 
-NO_TEXTUAL = (
-    "import sys, runpy; sys.argv = ['okrtui'] + sys.argv[1:]\n"
-    "try:\n    runpy.run_module('okrtui', run_name='__main__')\n"
-    "except SystemExit: pass\n"
-    "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
-    "print('IMPORTED', bad, file=sys.stderr)\n"
-)
 
 
 @pytest.mark.parametrize("args", [["--help"], ["report"], ["checkin", "kr-protos", "8"], ["lint"], ["whoami"],

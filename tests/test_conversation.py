@@ -12,8 +12,7 @@ import pytest
 from okrtui import cycle, editing, sync
 from okrtui.model import Comment, Decision
 from okrtui.store import open_engine, reading
-
-from .conftest import write_doc
+from tests.helpers import write_doc
 
 STAMP = "2026-11-20T09:00:00.000000Z"
 
@@ -367,7 +366,7 @@ def test_the_conversation_commands_never_import_textual(cli, tmp_path, args):
     import subprocess
     import sys
 
-    from .test_cli import NO_TEXTUAL
+    from tests.helpers import NO_TEXTUAL
 
     db = tmp_path / "light.db"
     assert cli("--db", db, "whoami").code == 0

@@ -7,8 +7,7 @@ import hashlib
 import json
 
 from okrtui import signing, sync
-
-from .conftest import write_doc
+from tests.helpers import write_doc
 
 DOC = {"format": "okrtui/1", "objectives": [
     {"id": "o-ana", "title": "Ship the platform", "period": "2026-Q4", "level": "team",

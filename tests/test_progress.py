@@ -8,8 +8,7 @@ import sys
 import time
 
 from okrtui import progress
-
-from .conftest import write_doc
+from tests.helpers import write_doc
 
 
 class Terminal(io.StringIO):

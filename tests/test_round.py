@@ -19,8 +19,7 @@ from okrtui.domain import ID_RE, readable_id, slug
 from okrtui.model import CheckIn, KeyResult, Objective
 from okrtui.store import open_engine, reading
 from okrtui.views import is_due
-
-from .conftest import run_subprocess, write_doc
+from tests.helpers import run_subprocess, write_doc
 
 MONDAY = dt.date(2026, 12, 7)
 README = Path(__file__).parent.parent / "README.md"
@@ -186,7 +185,7 @@ def test_bad_fix_or_delete_is_one_line_and_writes_nothing(cli, kr_db, args):
 
 
 def test_only_the_author_fixes_or_deletes_a_check_in(cli, db, tmp_path):
-    from .test_trust import GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, rec, team_file
+    from tests.helpers import GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, rec, team_file
 
     bobs = rec("check_in", "c-bob", kr_id="kr-bob", date="2026-11-20", value=4.0, confidence=None, note="",
                author_id="p-bob")

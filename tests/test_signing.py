@@ -9,9 +9,7 @@ import sys
 from okrtui import signing, sync
 from okrtui.model import Objective, Person
 from okrtui.store import open_engine, reading, set_meta, writing
-
-from .conftest import write_doc
-from .test_sync import git
+from tests.helpers import git, write_doc
 
 PLAN = {"format": "okrtui/1", "objectives": [
     {"id": "o-1", "title": "Grow", "period": "2026-Q4",

@@ -16,7 +16,7 @@ from okrtui import checkins, interchange, sync
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Objective
 from okrtui.store import adopt_file, export_identity, open_engine, reading, writing
-from tests.helpers import person_db
+from tests.helpers import git, person_db
 
 DAY = dt.date(2026, 11, 20)
 
@@ -349,10 +349,6 @@ def test_write_atomic_failure_leaves_old_file(tmp_path, monkeypatch):
 
 # --- git --------------------------------------------------------------------------------------------
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
-                          env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x",
-                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"})
 
 
 def test_git_merge_of_two_branches_uses_the_driver(tmp_path):

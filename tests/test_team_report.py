@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import write_doc
+from tests.helpers import write_doc
 
 
 def kr(ident, **extra):

@@ -9,8 +9,7 @@ import unicodedata
 import pytest
 
 from okrtui.text import json_safe, plain
-
-from .conftest import write_doc
+from tests.helpers import write_doc
 
 RLO = "\u202e"
 HOSTILE = f"Ship{RLO}gnp.exe\u2066x\u2069\u200bz\ufeff\u2028\U000e0041"

@@ -2,50 +2,19 @@
 owners check in on KRs others made, reads never create, numbers are read as of a day."""
 
 import datetime as dt
-import json
 import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from okrtui import checkins, interchange, sync
+from okrtui import checkins, interchange
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Person
 from okrtui.store import get_meta, open_engine, reading
-from tests.helpers import TODAY, write_doc
+from tests.helpers import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, TODAY, rec, team_file, write_doc
 
 DAY = dt.date(2026, 11, 20)
-STAMP = "2026-11-20T09:00:00.000000Z"
-
-
-def rec(record_type, ident, origin="p-bob", **fields):
-    return {"type": record_type, "id": ident, "origin": origin, "created_at": STAMP, "updated_at": STAMP,
-            "deleted": False, **fields}
-
-
-GOOD_OBJECTIVE = rec("objective", "o-bob", title="Bob's objective", description="", level="personal",
-                     team_id=None, owner_id="p-bob", period_id="2026-Q4", parent_id=None, status="active",
-                     visibility="shared", position=0)
-GOOD_KR = rec("key_result", "kr-bob", objective_id="o-bob", title="Ship it", owner_id="p-bob", kind="increase",
-              unit="", start=0.0, target=10.0, low=None, high=None, weight=1.0, self_score=None,
-              score_comment="", position=0)
-GOOD_PERIOD = rec("period", "2026-Q4", start="2026-10-01", end="2026-12-31")
-BAD = {
-    "bogus-kind": {**GOOD_KR, "id": "kr-bogus", "kind": "bogus"},
-    "increase-without-target": {k: v for k, v in {**GOOD_KR, "id": "kr-notarget"}.items() if k != "target"},
-    "confidence-7": rec("check_in", "c-bad", kr_id="kr-bob", date="2026-11-20", value=1.0, confidence=7,
-                        note="", author_id=None),
-    "title-too-long": {**GOOD_OBJECTIVE, "id": "o-long", "title": "x" * 600},
-}
-
-
-def team_file(path, records):
-    lines = [json.dumps({"format": "okrtui-team/1"})] + [sync.canonical(r) for r in records]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 def test_bad_records_are_skipped_and_named_the_good_ones_merge(cli, db, tmp_path):
     team = team_file(tmp_path / "team.jsonl", [GOOD_PERIOD, GOOD_OBJECTIVE, GOOD_KR, *BAD.values()])
     result = cli("--db", db, "sync", team)

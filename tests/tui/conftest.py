@@ -1,21 +1,11 @@
 """The TUI tests' fixtures: an app on the demo and one on an empty database (tests/helpers.py
-has make_app and the other helpers; the names below are re-exported for older imports)."""
+has make_app and the other helpers)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.helpers import (  # noqa: F401  (re-exported)
-    TODAY,
-    RecordingApp,
-    close,
-    make_app,
-    matches_snapshot,
-    open_app,
-    press,
-    pressing,
-    settle,
-)
+from tests.helpers import close, open_app
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from okrtui.store import open_engine
-from tests.helpers import scene
-
-from .conftest import TODAY, make_app, press, settle
+from tests.helpers import TODAY, make_app, press, scene, settle
 
 DOC = {"format": "okrtui/1", "objectives": [
     {"id": "o-ben", "title": "Make deploys boring", "level": "team", "team": "t-plat", "period": "2026-Q4",

@@ -13,10 +13,7 @@ from okrtui.screens.checkin import CheckinForm, CheckinScreen
 from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.screens.forms import ObjectiveForm
 from okrtui.widgets.table import OkrTable
-
-from ..conftest import write_doc
-from .conftest import make_app, press, settle
-from .test_flows import rows
+from tests.helpers import make_app, press, rows, settle, write_doc
 
 MONDAY = dt.date(2026, 12, 7)
 
@@ -164,8 +161,7 @@ async def test_forty_on_a_zero_to_four_kr_asks_before_saving(app):
 
 async def test_objectives_and_krs_made_in_the_tui_get_readable_ids(empty_app):
     from okrtui.model import KeyResult
-
-    from .test_flows import fill, type_text
+    from tests.helpers import fill, type_text
 
     app = empty_app
     async with app.run_test(size=(100, 40)) as pilot:

@@ -11,8 +11,7 @@ from okrtui.errors import OkrError
 from okrtui.model import CheckIn
 from okrtui.screens.checkin import CheckinForm
 from okrtui.store import reading
-
-from .conftest import TODAY, make_app, press, settle
+from tests.helpers import TODAY, make_app, press, settle
 
 DOC = {"format": "okrtui/1", "objectives": [{
     "id": "o-1", "title": "Make deploys reliable", "period": "2026-Q4", "status": "active", "key_results": [

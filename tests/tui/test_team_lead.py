@@ -14,8 +14,7 @@ from okrtui.screens.detail import DetailScreen
 from okrtui.screens.picker import PersonPicker, fuzzy
 from okrtui.screens.scoring import CloseQuarterDialog, TickList
 from okrtui.views import find
-
-from .conftest import TODAY, make_app, matches_snapshot, press, settle
+from tests.helpers import TODAY, make_app, matches_snapshot, press, settle
 
 
 def rows(table: OkrTable) -> list[tuple[str, str]]:
@@ -320,7 +319,7 @@ SCENES = {  # keys, 16 colours, NO_COLOR, size
 
 @pytest.mark.parametrize("name", SCENES)
 def test_lead_snapshots(name, snap_compare, tmp_path, monkeypatch):
-    from .conftest import pressing
+    from tests.helpers import pressing
 
     keys, sixteen, no_color, size = SCENES[name]
     if no_color:

@@ -46,9 +46,7 @@ async def test_an_implausible_value_asks_first_and_no_stores_nothing(app):
 async def test_the_tui_loads_after_a_team_file_full_of_bad_records(tmp_path):
     """Bad records are skipped by sync; what did get in never stops the TUI or its screens."""
     from okrtui import sync
-    from tests.helpers import make_app
-
-    from ..test_trust import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, team_file
+    from tests.helpers import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, make_app, team_file
 
     app = make_app(tmp_path / "x.db", load_demo=False)
     team = team_file(tmp_path / "team.jsonl", [GOOD_PERIOD, GOOD_OBJECTIVE, GOOD_KR, *BAD.values()])

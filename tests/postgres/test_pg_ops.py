@@ -1,5 +1,5 @@
 """Operating a shared PostgreSQL database as docs/postgres.md says: moving in from SQLite, backups that
-restore, live refresh through LISTEN/NOTIFY. Against the real PostgreSQL 16 of tests/test_postgres.py."""
+restore, live refresh through LISTEN/NOTIFY. Against the suite's one real PostgreSQL 16 (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from . import test_postgres
-from .conftest import write_doc
-from .test_postgres import DOC
-
-# A new initialised database with alice, bob and carol, as in tests/test_postgres.py (one server: conftest).
-db = test_postgres.db
+from tests.helpers import PG_DOC as DOC
+from tests.helpers import sql, tui_as, write_doc
 
 OWNER = "okr_dba"  # the DBA: owns the database, no superuser, no BYPASSRLS, as in docs/postgres.md
 
@@ -233,7 +229,7 @@ def test_one_person_one_login(owned, cli, tmp_path):
 
 def test_a_change_notifies_others_with_the_table_name_only(db, cli, tmp_path):
     assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
-    with test_postgres.sql(db, "carol") as carol, test_postgres.sql(db, "alice") as alice:
+    with sql(db, "carol") as carol, sql(db, "alice") as alice:
         carol.execute("LISTEN okrtui_changed")
         alice.execute("UPDATE objective SET title = 'Find a job I love' WHERE id = 'o-secret'")
         alice.execute("INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, note) "
@@ -249,9 +245,9 @@ def kr_now(app, kr_id: str) -> float | None:
 async def test_a_teammates_check_in_reaches_an_open_tui_without_a_key_or_the_30_s_poll(db, cli, tmp_path):
     import time
 
-    from .tui.conftest import settle
+    from tests.helpers import settle
 
-    app, engine = test_postgres.tui_as("bob", db, cli, tmp_path)  # Bob reads Alice's KR
+    app, engine = tui_as("bob", db, cli, tmp_path)  # Bob reads Alice's KR
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert kr_now(app, "kr-deploys") == 96.5
@@ -282,10 +278,9 @@ async def test_a_teammates_check_in_reaches_an_open_tui_without_a_key_or_the_30_
 
 async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, cli, tmp_path):
     from okrtui.screens.checkin import CheckinForm
+    from tests.helpers import press, settle
 
-    from .tui.conftest import press, settle
-
-    app, engine = test_postgres.tui_as("alice", db, cli, tmp_path)
+    app, engine = tui_as("alice", db, cli, tmp_path)
     calls = []
     record = app.services.record_check_in
 
@@ -313,7 +308,7 @@ async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, c
         # The save's own change notice brings no second read of the period (only its KR was read).
         await pilot.pause(1)
         assert app.generation == loads
-    with test_postgres.sql(db, "alice") as alice:
+    with sql(db, "alice") as alice:
         assert alice.execute("SELECT count(*) FROM check_in WHERE value = 97").fetchone() == (1,)
     engine.dispose()
 
@@ -379,14 +374,14 @@ async def test_a_flood_of_notices_makes_at_most_one_reload_a_second(db, cli, tmp
     """Anyone connected may NOTIFY the channel: a TUI then reads the period again, but not on every notice."""
     import time
 
-    from .tui.conftest import settle
+    from tests.helpers import settle
 
-    app, engine = test_postgres.tui_as("bob", db, cli, tmp_path)
+    app, engine = tui_as("bob", db, cli, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.pause(0.3)  # the listener is connected
         before = app.generation
-        with test_postgres.sql(db, "carol") as carol:
+        with sql(db, "carol") as carol:
             started = time.monotonic()
             while time.monotonic() - started < 2:
                 carol.execute("NOTIFY okrtui_changed, 'objective'")

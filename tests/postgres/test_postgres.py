@@ -16,63 +16,8 @@ import pytest
 
 from okrtui import checkins
 from okrtui.store import open_engine
-from tests.helpers import TODAY, write_doc
-
-# Under xdist (the README's -n auto --dist loadgroup) these run on one worker: one server starts.
-pytestmark = pytest.mark.xdist_group("postgres")
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    import pgserver
-
-    # One fixed place: a module that imports this fixture gets the same server, not a second one.
-    srv = pgserver.get_server(tmp_path_factory.getbasetemp() / "pgdata", cleanup_mode="stop")
-    yield srv
-    srv.cleanup()
-
-
-@pytest.fixture
-def db(server, cli):
-    """A new database, initialised, with the persons alice, bob and carol; URLs by login."""
-    name = f"okr_{uuid.uuid4().hex[:10]}"
-    server.psql(f"CREATE DATABASE {name};")
-    host = server.get_uri().split("host=", 1)[1]
-
-    def url(login: str) -> str:
-        return f"postgresql://{login}@/{name}?host={host}"
-
-    assert cli("admin", "init", "--db", url("postgres")).code == 0
-    for login in ("alice", "bob", "carol"):
-        assert cli("admin", "add-person", login, "--name", login.title(), "--db", url("postgres")).code == 0
-    url.name = name  # type: ignore[attr-defined]
-    url.host = host  # type: ignore[attr-defined]
-    return url
-
-
-def sql(db, login: str):
-    return psycopg.connect(dbname=db.name, host=db.host, user=login, autocommit=True)
-
-
-DOC = {"format": "okrtui/1", "people": [{"id": "p-alice", "name": "Alice Ng", "email": "alice@example.com"}],
-       "teams": [{"id": "t-platform", "name": "Platform", "mission": "Paved road", "vision": "Boring deploys"}],
-       "objectives": [
-           {"id": "o-reliable", "title": "Make deploys boringly reliable", "period": "2026-Q4", "level": "team",
-            "team": "t-platform", "owner": "p-alice",
-            "key_results": [
-                {"id": "kr-deploys", "title": "Deploy success from 92% to 99%", "kind": "increase", "start": 92,
-                 "target": 99, "unit": "%", "owner": "p-alice",
-                 "check_ins": [{"id": "c-1", "date": "2026-10-07", "value": 94, "confidence": 0.6},
-                               {"id": "c-2", "date": "2026-11-02", "value": 96.5, "confidence": 0.7}]},
-                {"id": "kr-latency", "title": "p95 latency", "kind": "range", "low": 100, "high": 250,
-                 "check_ins": [{"id": "c-3", "date": "2026-11-10", "value": 300}]},
-                {"id": "kr-nps", "title": "Measure NPS", "kind": "baseline", "unit": "pts"},
-                {"id": "kr-book", "title": "Runbook written", "kind": "milestone",
-                 "check_ins": [{"id": "c-4", "date": "2026-11-20", "value": 1}]}]},
-           {"id": "o-secret", "title": "Find a new job", "period": "2026-Q4", "visibility": "private",
-            "key_results": [{"id": "kr-secret", "title": "Interviews from 0 to 3", "kind": "increase", "start": 0,
-                             "target": 3, "check_ins": [{"id": "c-secret", "date": "2026-11-03", "value": 1}]}]}],
-       "dependencies": [{"id": "d-secret", "from": "kr-secret", "to": "o-reliable", "note": "private link"}]}
+from tests.helpers import PG_DOC as DOC
+from tests.helpers import TODAY, sql, tui_as, write_doc
 
 
 def test_init_is_idempotent_says_what_it_did_and_refuses_a_newer_schema(db, cli):
@@ -197,22 +142,10 @@ def test_a_database_not_set_up_or_unknown_person_gives_one_clear_line(server, db
     assert "needs no team file" in cli("--db", db("alice"), "sync", "/tmp/team.jsonl").err
 
 
-def tui_as(login, db, cli, tmp_path):
-    """Alice's document in the database, and the TUI (fixed clock, truecolor) connected as `login`."""
-    from okrtui.config import Config
-
-    from .tui.conftest import RecordingApp
-
-    cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC))
-    engine = open_engine(db(login))
-    return RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False), engine
-
-
 async def test_the_tui_works_on_postgres(db, cli, tmp_path):
     from okrtui.model import CheckIn
     from okrtui.store import reading
-
-    from .tui.conftest import press, settle
+    from tests.helpers import press, settle
 
     app, engine = tui_as("alice", db, cli, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -244,7 +177,7 @@ def test_checkins_service_refuses_a_stranger_in_the_database_too(db, cli, tmp_pa
 
 
 async def test_teammates_changes_appear_without_a_restart(db, cli, tmp_path):
-    from .tui.conftest import press, settle
+    from tests.helpers import press, settle
 
     app, engine = tui_as("bob", db, cli, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 
-from .conftest import write_doc
-from .test_postgres import DOC, db, server, sql  # noqa: F401  (the PostgreSQL fixtures)
+from tests.helpers import PG_DOC as DOC
+from tests.helpers import sql, write_doc
 
 
-def test_a_repeated_import_is_unchanged_and_an_edit_updates_only_those_rows(db, cli, tmp_path):  # noqa: F811
+def test_a_repeated_import_is_unchanged_and_an_edit_updates_only_those_rows(db, cli, tmp_path):
     path = write_doc(tmp_path / "doc.json", DOC)
     assert cli("--db", db("alice"), "import", path).code == 0
     again = cli("--db", db("alice"), "import", path)
@@ -24,7 +24,7 @@ def test_a_repeated_import_is_unchanged_and_an_edit_updates_only_those_rows(db, 
         assert alice.execute("SELECT value FROM check_in WHERE id = 'c-2'").fetchone() == (97.0,)
 
 
-def test_an_import_that_would_change_another_persons_row_writes_nothing(db, cli, tmp_path):  # noqa: F811
+def test_an_import_that_would_change_another_persons_row_writes_nothing(db, cli, tmp_path):
     assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
     theirs = {"format": "okrtui/1", "objectives": [
         {"id": "o-new", "title": "Bob's new objective", "period": "2026-Q4",

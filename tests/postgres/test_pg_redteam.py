@@ -17,9 +17,8 @@ import psycopg
 import pytest
 
 from okrtui.cli import main
-
-from .conftest import TODAY, write_doc
-from .test_postgres import DOC, server  # noqa: F401  (the suite's one PostgreSQL)
+from tests.helpers import PG_DOC as DOC
+from tests.helpers import TODAY, write_doc
 
 LEAD = {"format": "okrtui/1", "objectives": [
     {"id": "o-lead", "title": "Ship the platform", "period": "2026-Q4",
@@ -45,7 +44,7 @@ def run_cli(*args: object) -> int:
 
 
 @pytest.fixture(scope="module")
-def dba(server):  # noqa: F811
+def dba(server):
     """The DBA: an ordinary login with CREATEROLE (no superuser) that manages the person role."""
     server.psql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dba') THEN "
                 "CREATE ROLE dba LOGIN CREATEROLE; END IF; "
@@ -56,7 +55,7 @@ def dba(server):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def company(server, dba, tmp_path_factory):  # noqa: F811
+def company(server, dba, tmp_path_factory):
     """A database owned by dba, with alice, bob and carol and their OKRs."""
     name = f"okr_rt_{uuid.uuid4().hex[:8]}"
     server.psql(f"CREATE DATABASE {name} OWNER dba;")
@@ -137,7 +136,7 @@ def test_ownership_columns_are_immutable_on_every_table(company):
         assert run(bob, "UPDATE reflection SET answer = 'builds' WHERE id = 'r-bob'").rowcount == 1
 
 
-def test_grants_are_computed_from_the_columns_a_migration_adds(server, dba, cli):  # noqa: F811
+def test_grants_are_computed_from_the_columns_a_migration_adds(server, dba, cli):
     """admin init reads the tables as they are: a new data column is its maker's to change, a new
     ownership column (signed_by) is no one's."""
     from okrtui import pgsecurity
@@ -159,7 +158,7 @@ def test_grants_are_computed_from_the_columns_a_migration_adds(server, dba, cli)
     assert not any(rows[c] for c in ("signed_by", "id", "origin", "created_at"))
 
 
-def test_admin_init_over_an_older_release_closes_its_holes(server, dba, cli):  # noqa: F811
+def test_admin_init_over_an_older_release_closes_its_holes(server, dba, cli):
     """What the previous rules left (the owner-run okrtui_hidden(), DELETE, TEMP for everyone) is gone
     after the owner reruns admin init, the upgrade step docs/postgres.md gives."""
     name = f"okr_rt_{uuid.uuid4().hex[:8]}"
@@ -501,7 +500,7 @@ def one_clean_line(err: str, *, secret: str = "s3cret") -> None:
         assert noise not in err, (noise, err)
 
 
-def test_dangerous_roles_cannot_become_persons(company, cli, server):  # noqa: F811
+def test_dangerous_roles_cannot_become_persons(company, cli, server):
     server.psql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rls_bypasser') THEN "
                 "CREATE ROLE rls_bypasser LOGIN BYPASSRLS; END IF; "
                 "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dba_friend') THEN "
@@ -541,7 +540,7 @@ def test_admin_commands_as_a_person_are_refused_and_say_who_runs_them(company, c
     assert again.code == 0 and "schema already at version" in again.out
 
 
-def test_admin_init_checks_its_privileges_before_writing_anything(server, cli, monkeypatch):  # noqa: F811
+def test_admin_init_checks_its_privileges_before_writing_anything(server, cli, monkeypatch):
     from okrtui import pg, pgsecurity
 
     name, group = f"okr_rt_{uuid.uuid4().hex[:8]}", f"okrtui_person_{uuid.uuid4().hex[:6]}"
@@ -679,8 +678,7 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
 async def test_the_tuis_sync_key_refuses_on_a_shared_database(company, tmp_path):
     from okrtui.config import Config
     from okrtui.store import open_engine
-
-    from .tui.conftest import RecordingApp, press, settle
+    from tests.helpers import RecordingApp, press, settle
 
     team_file = tmp_path / "team.jsonl"
     engine = open_engine(company.url("alice"))
