@@ -7,6 +7,7 @@ import gc
 import importlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,7 +271,6 @@ class OkrApp(App[None], inherit_bindings=False):
     def _changed_elsewhere(self) -> None:
         """A burst of notices (an import, a teammate's round) makes one reload, a moment later; a
         flood of them (anyone may NOTIFY) at most one a second."""
-        import time
 
         if not self._notice_pending:
             self._notice_pending = True
@@ -278,7 +278,6 @@ class OkrApp(App[None], inherit_bindings=False):
             self.set_timer(wait, self._after_notice)
 
     def _after_notice(self) -> None:
-        import time
 
         if isinstance(self.screen, ModalScreen):  # never under an open form: once it closes
             self.set_timer(NOTICE_RETRY_S, self._after_notice)

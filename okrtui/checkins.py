@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from okrtui import schema, scoring
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, now_stamp
-from okrtui.store import check_ins_of_kr_in, find_key_result, identity, touch, writing
+from okrtui.store import check_ins_of_kr_in, find_key_result, identity, my_id, reading, touch, writing
 from okrtui.text import plain
 from okrtui.views import answers, fmt_grade, fmt_num
 
@@ -208,7 +208,6 @@ class Past:
 
 def history(engine: Engine, ref: str) -> tuple[KeyResult, list[Past]]:
     """A KR (by id or prefix) and its live check-ins in its period, with their ids to --fix or --delete."""
-    from okrtui.store import my_id, reading
 
     with reading(engine) as session:
         kr = find_key_result(session, ref)

@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from okrtui import cycle, periods, schema
+from okrtui import cycle, ormread, periods, schema, views
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Person, Seen, Team, now_stamp
-from okrtui.store import find_key_result, identity, touch, writing
+from okrtui.ormread import activation_blockers, dependencies
+from okrtui.ormread import conversation as load
+from okrtui.store import find_key_result, identity, my_id, reading, touch, writing
 
 # Read through (and left out of) okrtui.schema's Text: a comment says something.
 MAX_COMMENT = schema.MAX_TEXT
@@ -32,7 +34,6 @@ def name_of(session: Session, pid: str | None) -> str:
 
 
 def conversation(session: Session, me: str) -> cycle.Conversation:
-    from okrtui.ormread import conversation as load
 
     return load(session, me)
 
@@ -142,7 +143,6 @@ class Done:
 
 def submit(engine: Engine, ref: str, today: dt.date) -> Done:
     """Its maker sends a draft to the team's lead: draft → in review."""
-    from okrtui.ormread import activation_blockers
 
     with writing(engine) as session:
         me = identity(session).id
@@ -332,9 +332,6 @@ def mark_seen(engine: Engine, item_ids: list[str]) -> int:
 
 def inbox(engine: Engine, day: dt.date, fy_month: int = 1, stale_after: int = 7) -> list[cycle.InboxItem]:
     """What needs the local user as of `day`, in the quarter holding it (okrtui.cycle.inbox)."""
-    from okrtui import ormread, views
-    from okrtui.ormread import dependencies
-    from okrtui.store import my_id, reading
 
     with reading(engine) as session:
         me = my_id(session)

@@ -7,6 +7,8 @@ use the names without loading pydantic.
 from __future__ import annotations
 
 import re
+import secrets
+import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -72,7 +74,6 @@ SLUG_MAX = 16
 
 def slug(title: str) -> str:
     """The first words of a title as an id part: 'Deploy success rate from 92%' → 'deploy-success'."""
-    import unicodedata
 
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     out = ""
@@ -90,7 +91,6 @@ def slug(title: str) -> str:
 def readable_id(prefix: str, title: str, taken: Callable[[str], bool]) -> str:
     """A new record's id: prefix, the title's slug and a short random suffix (`kr-deploy-success-3fqk`),
     valid under ID_RE and unique as `taken` says (a longer suffix after each clash)."""
-    import secrets
 
     base = "-".join(p for p in (prefix, slug(title)) if p)
     for size in (4, 4, 4, 6, 8, 10, 16):

@@ -1,5 +1,7 @@
 """The one exception type that reaches the user as an `okrtui: error:` line."""
 
+import re
+
 
 class OkrError(Exception):
     """Bad usage or bad input: the CLI prints it as one line and exits 2."""
@@ -13,8 +15,6 @@ _NOISE = ("[SQL:", "[parameters:", "(Background on this error", "DETAIL:", "HINT
 
 
 def one_line(message: str) -> str:
-    import re
-
     message = message.replace("\\n", "\n")
     kept = [line.strip() for line in message.splitlines() if not line.strip().startswith(_NOISE)]
     text = " ".join(line for line in kept if line)

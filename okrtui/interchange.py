@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from okrtui import bulk, periods, schema
+from okrtui import bulk, movein, periods, schema
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
@@ -264,13 +264,11 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
             doc = validate(data, session, fy_month)
         except Invalid as err:
             if is_shared(session):
-                from okrtui import movein
 
                 raise movein.whom_to_add(err) from None
             raise
         me = identity(session).id
         if is_shared(session):  # moving in: docs/postgres.md
-            from okrtui import movein
 
             result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
             result.notes += movein.shared_people(session, doc, me)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine
 
 CHANNEL = "okrtui_changed"
@@ -41,7 +41,6 @@ def live_notices(conn: Connection, record_tables: tuple[str, ...], schema: str =
 def own_backends(engine: Engine) -> set[int]:
     """The server processes of this engine's connections, kept up to date: notices they caused
     (our own saves, already shown) need no reload."""
-    from sqlalchemy import event
 
     pids: set[int] = set()
 
@@ -62,7 +61,7 @@ def listen(url: URL, changed: Callable[[str], None], stop: Callable[[], bool], i
            wait_s: float = 0.5) -> None:
     """Call `changed(table)` for each change notice until `stop()`; returns on a lost connection
     (the caller's polling carries on)."""
-    import psycopg
+    import psycopg  # the driver itself: only for a live PostgreSQL session
 
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
     try:

@@ -32,7 +32,7 @@ class Bar:
         timer.start()
 
     def show(self) -> None:
-        from rich.console import Console
+        from rich.console import Console  # Rich only once a bar is due, after a second
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
         with self.lock:

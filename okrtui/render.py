@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from okrtui import cycle, periods, teamview
+from okrtui.domain import REFLECTION_QUESTIONS
 from okrtui.review import week_review
 from okrtui.text import count, csv_cell, json_safe, md_cell, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
@@ -200,7 +201,6 @@ def _conversation_markdown(rep: PeriodReport) -> list[str]:
             out.append(line)
     reflections = cycle.led_reflections(rep)
     if reflections:
-        from okrtui.domain import REFLECTION_QUESTIONS
 
         out += ["", "## Reflections (the teams you lead)"]
         for person, answers in reflections:
@@ -228,7 +228,6 @@ def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7
 
 def reflections_markdown(reflections: dict[str, str], who: str) -> str:
     """The quarter-end reflection answers as a Markdown section ("" when none is answered)."""
-    from okrtui.domain import REFLECTION_QUESTIONS
 
     answered = [(q, reflections[key]) for key, q in REFLECTION_QUESTIONS.items() if reflections.get(key, "").strip()]
     if not answered:

@@ -13,19 +13,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, exc, text
+from sqlalchemy import event, exc, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import Session, col, create_engine, func, select
 
-from okrtui import pg
-from okrtui.errors import OkrError
+from okrtui import pg, pgsecurity
+from okrtui.errors import OkrError, one_line
 from okrtui.migrations import LATEST, MIGRATIONS
-from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Person, Reflection, Team, now_stamp
+from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
 from okrtui.text import count
 from okrtui.views import CHECK_IN_COLUMNS
 
 if TYPE_CHECKING:
-    from okrtui import signing
+    from okrtui import signing  # cryptography loads only when a key is made or used
 
 BUSY_TIMEOUT_S = 30
 
@@ -191,7 +191,6 @@ def admin_init(target: str) -> list[str]:
 
     One transaction: the role's privileges are checked before anything is written, and a failure
     half-way leaves the database as it was."""
-    from okrtui import pgsecurity
 
     engine = create_engine(pg.postgres_url(target))
     try:
@@ -222,8 +221,6 @@ def is_shared(session: Session) -> bool:
 
 
 def _reason(err: exc.DBAPIError) -> str:
-    from okrtui import pgsecurity
-    from okrtui.errors import one_line
 
     if pgsecurity.is_postgres_error(err.orig):
         return pgsecurity.explain(err.orig)  # one line, no SQL, and what to do
@@ -340,7 +337,7 @@ def database_file(session: Session) -> Path | None:
 
 
 def key_path(session: Session) -> Path | None:
-    from okrtui import signing
+    from okrtui import signing  # cryptography loads only when a key is made or used
 
     path = database_file(session)
     return signing.key_file(path) if path is not None else None
@@ -351,7 +348,7 @@ def signing_key(session: Session, person: Person, create: bool = True) -> signin
 
     None when it cannot sign: a shared database, an in-memory one, an identity whose key
     is known but lives elsewhere (adopted by id, or the key file is another identity's)."""
-    from okrtui import signing
+    from okrtui import signing  # cryptography loads only when a key is made or used
 
     path = key_path(session)
     if path is None:
@@ -374,7 +371,7 @@ def signing_key(session: Session, person: Person, create: bool = True) -> signin
 
 def export_identity(session: Session) -> dict[str, str]:
     """The local identity with its private key: what `whoami --adopt FILE` takes on another machine."""
-    from okrtui import signing
+    from okrtui import signing  # cryptography loads only when a key is made or used
 
     if is_shared(session):
         raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to export")
@@ -392,7 +389,7 @@ IDENTITY_FORMAT = "okrtui-identity/1"
 
 def adopt_file(session: Session, data: Any) -> Person:
     """Adopt an identity with its key (a file `export_identity` wrote), before this database has records."""
-    from okrtui import schema, signing
+    from okrtui import schema, signing  # pydantic and cryptography: only when adopting
 
     if not isinstance(data, dict) or data.get("format") != IDENTITY_FORMAT:
         raise OkrError(f"not an okrtui identity file (expected format {IDENTITY_FORMAT!r})")
@@ -433,9 +430,6 @@ def adopt_file(session: Session, data: Any) -> Person:
 
 
 def _unsign_own(session: Session, pid: str) -> None:
-    from sqlalchemy import update
-
-    from okrtui.model import Dependency, Period, Reflection, Team
 
     for model in (Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection):
         session.execute(update(model).where(col(model.origin) == pid).values(signature=""))

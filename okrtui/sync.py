@@ -17,18 +17,21 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast, get_args
 
+from filelock import FileLock, Timeout
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import bulk, cycle, schema, signing
+from okrtui import bulk, cycle, periods, schema, signing
 from okrtui.errors import OkrError
+from okrtui.files import write_atomic
 from okrtui.model import (
     CheckIn,
     Comment,
     Decision,
     Dependency,
     KeyResult,
+    Meta,
     Objective,
     Period,
     Person,
@@ -376,7 +379,6 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
 
 def _quarter_shape(record: dict[str, Any]) -> str | None:
     """A quarter's dates are a quarter's (for some fiscal year start): nobody shrinks everyone's 2026-Q4."""
-    from okrtui import periods
 
     if not periods.is_quarter_label(record["id"]):
         return None
@@ -572,7 +574,6 @@ def sendable(shared: dict[Key, Record], known: dict[str, str], me: str) -> dict[
 def tell_once(session: Session, result: SyncResult, limit: int | None = None) -> None:
     """New problems are told (and remembered by fingerprint); ones told before are only counted.
     Beyond `limit` (what a screen shows) new ones stay untold, so a later sync names them."""
-    from okrtui.model import Meta
 
     fresh: dict[str, str] = {}
     for digest, message in result.problems:
@@ -659,7 +660,6 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
          lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None) -> SyncResult:
     """Lock, read, merge, write (temp + fsync + rename), then take the others' records in."""
-    from filelock import FileLock, Timeout
 
     path = Path(path)
     if not path.parent.is_dir():
@@ -712,14 +712,12 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
 
 
 def _write(path: Path, merged: dict[Key, Record]) -> None:
-    from okrtui.files import write_atomic
 
     write_atomic(path, lines(merged))
 
 
 def merge_files(ours: Path, theirs: Path) -> int:
     """git merge driver: the union of both sides under the merge rule, written to OURS."""
-    from okrtui.files import write_atomic
 
     for side in (ours, theirs):
         if not side.is_file():

@@ -86,3 +86,56 @@ def test_reports_on_sqlite_never_load_the_storage_layer(tmp_path):
             "print('CODES', codes, sorted({m.split('.')[0] for m in sys.modules} & {'sqlmodel', 'sqlalchemy'}))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "CODES [0, 0, 0, 0] []" in proc.stdout, proc.stdout + proc.stderr
+
+
+
+def _modules(node) -> list[str]:
+    """The modules an import statement loads: `from okrtui import store` is okrtui.store,
+    `from okrtui.store import reading` is okrtui.store."""
+    import ast
+    import importlib.util
+
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    found = []
+    for alias in node.names:
+        name = f"{node.module}.{alias.name}"
+        try:
+            found.append(name if importlib.util.find_spec(name) else node.module)
+        except ModuleNotFoundError:
+            found.append(node.module)
+    return found
+
+
+def _function_level_imports():
+    """(place, statement, has a reason, modules imported, the file's top-level imports) for each
+    import inside a function in okrtui/."""
+    import ast
+    from pathlib import Path
+
+    for path in sorted(Path("okrtui").rglob("*.py")):
+        lines = path.read_text().splitlines()
+        tree = ast.parse("\n".join(lines))
+        top = {name for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom) for name in _modules(n)}
+        blanket = any(line.startswith("# Imports inside functions:") for line in lines)
+        inner = {node for fn in ast.walk(tree) if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef)
+                 for node in ast.walk(fn) if isinstance(node, ast.Import | ast.ImportFrom)}
+        for node in sorted(inner, key=lambda n: n.lineno):
+            block = lines[node.lineno - 2:node.end_lineno]  # the line above and the statement itself
+            reason = blanket or any("#" in line for line in block)
+            yield f"{path}:{node.lineno}: {lines[node.lineno - 1].strip()}", reason, _modules(node), top
+
+
+def test_every_import_inside_a_function_says_why_and_is_not_already_at_the_top():
+    """Imports inside functions keep start-up fast (docs/development.md): each says why, on its line,
+    the line above, or once for a module whose commands all load lazily. The standard library, and
+    modules the file already imports at its top, are imported at the top."""
+    problems = []
+    for where, reason, names, top in _function_level_imports():
+        if not reason:
+            problems.append(f"{where}  (no reason)")
+        if any(name.split(".")[0] in sys.stdlib_module_names for name in names):
+            problems.append(f"{where}  (the standard library: import it at the top)")
+        elif any(name in top for name in names):
+            problems.append(f"{where}  (already imported at the top)")
+    assert not problems, "\n".join(problems)

@@ -15,7 +15,8 @@ from textual.widgets import Static
 from okrtui import story
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.checkin import CheckinForm
-from okrtui.screens.talk import comment_lines, review_line
+from okrtui.screens.dialogs import ChoiceDialog, ConfirmDialog
+from okrtui.screens.talk import TextDialog, comment_lines, review_line
 from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
@@ -213,8 +214,6 @@ class DetailScreen(OkrScreen):
 
     def action_comment(self) -> None:
         """A comment on the highlighted check-in (or on a comment's record, as a reply), else on what is shown."""
-        from okrtui.screens.dialogs import ChoiceDialog
-        from okrtui.screens.talk import TextDialog
 
         data = self.app.data
         if data is None or data.report.conversation is None:
@@ -259,8 +258,6 @@ class DetailScreen(OkrScreen):
 
     def _own_comment(self, comment_id: str, body: str, reply: Callable[[str | None], None]) -> None:
         """On a comment of one's own: reply to it, edit it or delete it (a comment is its writer's)."""
-        from okrtui.screens.dialogs import ChoiceDialog, ConfirmDialog
-        from okrtui.screens.talk import TextDialog
 
         app = self.app
 

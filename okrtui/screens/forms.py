@@ -12,6 +12,8 @@ from textual.widgets import Input, Select, Static
 from okrtui import lint, schema, validate
 from okrtui.domain import KINDS, LEVELS, STATUSES, VISIBILITIES
 from okrtui.screens.base import FormScreen
+from okrtui.screens.dialogs import ConfirmDialog
+from okrtui.screens.talk import reopens
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, fmt_num
 
@@ -179,7 +181,6 @@ class KeyResultForm(FormScreen):
         if lead is None:
             save()
             return
-        from okrtui.screens.dialogs import ConfirmDialog
 
         question = "Send the approved objective back to review?"
         detail = (f"{lead} approved it with these KRs: a new target, start, kind or weight (or a KR more or less) "
@@ -188,7 +189,6 @@ class KeyResultForm(FormScreen):
 
     def _reopens(self, raw: dict[str, Any]) -> str | None:
         """Said before saving (spec "Review and conversation"): None when nothing is reopened."""
-        from okrtui.screens.talk import reopens
 
         data = self.app.data
         if data is None:

@@ -9,11 +9,12 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from okrtui import cycle
-from okrtui.screens.base import Dialog, OkrScreen
+from okrtui.screens.base import Dialog, OkrScreen, OpenDetail
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
 from okrtui.views import KRView, PeriodReport
 from okrtui.widgets.kr_row import title_cell
+from okrtui.widgets.table import OkrTable
 
 
 class TextDialog(Dialog):
@@ -138,7 +139,6 @@ class InboxScreen(OkrScreen):
                          Text("enter opens · a accepts / x declines a request · r marks a comment read", style="dim"))
 
     def _item(self) -> cycle.InboxItem | None:
-        from okrtui.widgets.table import OkrTable
 
         key = self.query_one(OkrTable).current_key
         if key is None or not key.startswith("i:"):
@@ -150,7 +150,6 @@ class InboxScreen(OkrScreen):
         self.dismiss()
 
     def action_open(self) -> None:
-        from okrtui.screens.base import OpenDetail
 
         item = self._item()
         if item is None or item.objective_id is None:

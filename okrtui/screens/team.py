@@ -14,10 +14,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
-from okrtui import periods, teamview
+from okrtui import cycle, periods, teamview
+from okrtui.config import config_path
 from okrtui.screens.base import OkrScreen, OpenDetail
 from okrtui.screens.objectives import tree_order
+from okrtui.screens.picker import Choice, PersonPicker
+from okrtui.screens.review import signed
+from okrtui.screens.talk import TextDialog
 from okrtui.state import Snapshot
+from okrtui.teamweek import team_week
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, find, fmt_num
 from okrtui.widgets.grade_bar import grade_bar, pace_cell
@@ -212,8 +217,6 @@ class TeamScreen(OkrScreen):
     # --- the team's weekly review ------------------------------------------------------------
 
     def _week(self, data: Snapshot) -> None:
-        from okrtui.screens.review import signed
-        from okrtui.teamweek import team_week
 
         rep, today = data.report, self.app.today
         if self.week_start is None or not (rep.period.start - dt.timedelta(days=6) <= self.week_start
@@ -351,7 +354,6 @@ class TeamScreen(OkrScreen):
             self.action_pick_person()
 
     def action_pick_person(self) -> None:
-        from okrtui.screens.picker import Choice, PersonPicker
 
         data = self.data
         if data is None:
@@ -420,7 +422,6 @@ class TeamScreen(OkrScreen):
                  on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
     def action_request_changes(self) -> None:
-        from okrtui.screens.talk import TextDialog
 
         obj, app = self._objective(), self.app
         if obj is None:
@@ -441,7 +442,6 @@ class TeamScreen(OkrScreen):
     def action_sync(self) -> None:
         path = self.app.cfg.team_file
         if not path:
-            from okrtui.config import config_path
 
             where = self.app.config_path or config_path()
             self.notify(f"no team file: set team_file = \"PATH\" in {where}", severity="error", markup=False)
@@ -489,7 +489,6 @@ def _awaiting(data: Snapshot) -> int:
 
 def _agreement(data: Snapshot, dep_id: str) -> str | None:
     """"proposed (waiting for X)" or "declined by X: why" for a link not agreed; None when agreed."""
-    from okrtui import cycle
 
     rep = data.report
     dep = next((d for d in data.dependencies if d.id == dep_id), None)
