@@ -494,12 +494,12 @@ def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, n
             day: dt.date) -> Saved:
     """On a SQLite file at the current schema, through sqlite3 (okrtui.quickwrite: no SQLAlchemy
     to import for one write); else through the ORM, which also creates or migrates the database."""
-    from okrtui import quickwrite
+    from okrtui import quickwrite  # sqlite3 only
 
     saved = quickwrite.record(ctx.db_path(), ref, value, confidence=confidence, note=note, day=day)
     if saved is not None:
         return saved
-    from okrtui import checkins
+    from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve
 
     return checkins.record(ctx.engine(), ref, value, confidence=confidence, note=note, day=day,
                            replace_same_day=True, carry_confidence=True)
