@@ -9,8 +9,11 @@
     against bare_import.py with psycopg executemany of the same rows as the same login: target <= 3x.
 (c) the first sync of the 50- and 100-person team files into a new database, in process: twice
     the data <= 2.2x the time.
-(d) `okrtui checkin` on a 10,000-KR SQLite database (the team) against `python -c "import sqlmodel"`:
-    target <= 1.3x.
+(d) `okrtui checkin` of a new value on a 10,000-KR SQLite database, the team's (the user owns one
+    person's share) and the heavy single user's (every row their own), against
+    `python -c "import sqlmodel"`: target <= 1.3x. Each run writes a new check-in into a fresh copy.
+
+    python bench/bulk.py --only d        # only (d): about a minute
 
 Each pair runs interleaved (ours, baseline, ours, …) after a warm-up, and the medians are compared;
 the load average is printed before and after, since the machine is shared.
@@ -130,7 +133,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per median (default 5)")
     parser.add_argument("--keep", type=Path, help="keep the data sets in this folder")
     parser.add_argument("--no-postgres", action="store_true", help="leave out (b)")
+    parser.add_argument("--only", default="abcd", metavar="SECTIONS", help="the sections to run (default abcd)")
     args = parser.parse_args()
+    if args.no_postgres:
+        args.only = args.only.replace("b", "")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="okrtui-bulk-"))
     folder.mkdir(parents=True, exist_ok=True)
     runs = args.runs
@@ -138,13 +144,6 @@ def main() -> None:
 
     from okrtui.store import open_engine
 
-    doc = make_document()
-    doc_path = folder / "company.json"
-    if not doc_path.exists():
-        doc_path.write_text(json.dumps(doc))
-    empty = folder / "empty.db"
-    if not empty.exists():
-        open_engine(empty).dispose()
     rows: list[tuple[str, str, str, str]] = []
 
     def row(what: str, ours: float, base: float, target: float, unit: str = "s") -> None:
@@ -153,13 +152,22 @@ def main() -> None:
         shown = f"{ours:.2f} s vs {base:.2f} s" if unit == "s" else f"{ours * 1000:.0f} ms vs {base * 1000:.0f} ms"
         rows.append((what, shown, f"{ratio:.2f}×", f"≤ {target}× {verdict}"))
 
-    target = folder / "imported.db"
-    ours, base = pair([PY, "-m", "okrtui", "--db", str(target), "import", str(doc_path)],
-                      [PY, str(HERE / "bare_import.py"), str(doc_path), str(target)], runs,
-                      before=fresh_sqlite(empty, target))
-    row("(a) import, 10,000 KRs + 130,000 check-ins, SQLite (vs json + sqlite3 executemany)", ours, base, 3)
+    if "a" in args.only or "b" in args.only:
+        doc = make_document()
+        doc_path = folder / "company.json"
+        if not doc_path.exists():
+            doc_path.write_text(json.dumps(doc))
+    if "a" in args.only:
+        empty = folder / "empty.db"
+        if not empty.exists():
+            open_engine(empty).dispose()
+        target = folder / "imported.db"
+        ours, base = pair([PY, "-m", "okrtui", "--db", str(target), "import", str(doc_path)],
+                          [PY, str(HERE / "bare_import.py"), str(doc_path), str(target)], runs,
+                          before=fresh_sqlite(empty, target))
+        row("(a) import, 10,000 KRs + 130,000 check-ins, SQLite (vs json + sqlite3 executemany)", ours, base, 3)
 
-    if not args.no_postgres:
+    if "b" in args.only:
         url, reset, stop = postgres(folder, doc)
         try:
             # The baseline takes about two minutes a run here: fewer runs, no warm-up (the file
@@ -171,24 +179,31 @@ def main() -> None:
         finally:
             stop()
 
-    teams = {}
-    for people in (50, 100):
-        path = folder / f"team-{people}.jsonl"
-        teams[people] = path if path.exists() else make_team_file(folder, people, f"team-{people}")
-    # Half a second each: three times the runs, alternating, against the noise of a shared machine.
-    s50_runs, s100_runs = [], []
-    for _ in range(3):
-        s50_runs.append(first_sync(folder, teams[50], runs))
-        s100_runs.append(first_sync(folder, teams[100], runs))
-    s50, s100 = statistics.median(s50_runs), statistics.median(s100_runs)
-    row("(c) first sync, 100-person vs 50-person team file (in process)", s100, s50, 2.2, unit="ms")
+    if "c" in args.only:
+        teams = {}
+        for people in (50, 100):
+            path = folder / f"team-{people}.jsonl"
+            teams[people] = path if path.exists() else make_team_file(folder, people, f"team-{people}")
+        # Half a second each: three times the runs, alternating, against the noise of a shared machine.
+        s50_runs, s100_runs = [], []
+        for _ in range(3):
+            s50_runs.append(first_sync(folder, teams[50], runs))
+            s100_runs.append(first_sync(folder, teams[100], runs))
+        s50, s100 = statistics.median(s50_runs), statistics.median(s100_runs)
+        row("(c) first sync, 100-person vs 50-person team file (in process)", s100, s50, 2.2, unit="ms")
 
-    db = folder / "krs-10000.db"
-    if not db.exists():
-        make_db(db, 10_000)
-    ours, base = pair([PY, "-m", "okrtui", "--db", str(db), "checkin", "kr-000000-0", "42", "--date", "2026-11-26"],
-                      [PY, "-c", "import sqlmodel"], runs * 2)
-    row("(d) `okrtui checkin`, 10,000 KRs, team (vs `import sqlmodel`)", ours, base, 1.3, unit="ms")
+    if "d" in args.only:
+        for label, name, people in (("team", "krs-10000.db", None), ("heavy single user", "solo-10000.db", 1)):
+            template = folder / name
+            if not template.exists():
+                make_db(template, 10_000, people_count=people)
+            db = folder / f"checkin-{name}"
+            # The user's own KR in both; a fresh copy each run, so each run writes a new check-in
+            # (a second one the same day with the same value would write nothing).
+            ours, base = pair([PY, "-m", "okrtui", "--db", str(db), "checkin", "kr-000000-0", "42",
+                               "--date", "2026-11-26"],
+                              [PY, "-c", "import sqlmodel"], runs * 2, before=fresh_sqlite(template, db))
+            row(f"(d) `okrtui checkin`, 10,000 KRs, {label} (vs `import sqlmodel`)", ours, base, 1.3, unit="ms")
 
     print(f"\n{time.strftime('%Y-%m-%d')} · {os.cpu_count()} cores · Python {sys.version.split()[0]} · "
           f"medians of {runs} ({max(1, runs // 2)} for (b), 3 × {runs} for (c), {runs * 2} for (d)) · load average at end: "

@@ -8,66 +8,27 @@ from dataclasses import dataclass, replace
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from okrtui import schema, scoring
+from okrtui import checkinrules
+from okrtui.checkinrules import Saved as Saved
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, now_stamp
+from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
 from okrtui.store import check_ins_of_kr_in, find_key_result, identity, my_id, reading, touch, writing
 from okrtui.text import plain
-from okrtui.views import answers, fmt_grade, fmt_num
 
-
-@dataclass(frozen=True)
-class Saved:
-    check_in_id: str
-    kr_id: str
-    title: str
-    value: float
-    progress: float
-    grade: float | None
-    band: str | None
-    implausible: str | None = None  # why the value looks like a typo (it was stored all the same)
-    replaced: bool = False          # it replaced the same day's check-in
-    date: dt.date | None = None
-    confidence: float | None = None
-    action: str = ""                # "fixed" or "deleted" (--fix / --delete); "" for a new one
-
-    def summary(self) -> str:
-        on = f" {self.date}" if self.date else ""
-        verb = f"replaced the{on} check-in of" if self.replaced else "checked in"
-        if self.action == "fixed":
-            verb = f"corrected check-in {self.check_in_id} ({self.date}) of"
-        if self.action == "deleted":
-            return (f"deleted check-in {self.check_in_id} ({self.date}, {fmt_num(self.value)}) of {self.kr_id} "
-                    f"({plain(self.title)}): progress now {self.progress:.2f}, grade {fmt_grade(self.grade)} "
-                    f"{self.band or ''}").rstrip()
-        conf = "" if self.confidence is None else f", confidence {self.confidence:g}"
-        return (f"{verb} {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)}{conf} → progress "
-                f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()
-
-
-def check_values(value: float, confidence: float | None, note: str) -> schema.CheckInInput:
-    return schema.check(schema.CheckInInput, {"value": value, "confidence": confidence, "note": note})
+check_values = checkinrules.check_values
 
 
 def writable_kr(session: Session, kr: KeyResult) -> tuple[Objective, Period]:
-    """The KR's objective and period, if the local user may record check-ins on it.
-
-    The one who answers for it (views.answers): its named owner, even when someone else made
-    it (a lead drafts the team's KRs, each owner checks in), else its maker."""
-    me = identity(session).id
-    if kr.origin and not answers(kr.owner_id, kr.origin, me):
-        who = name_of(session, kr.owner_id or kr.origin)
-        role = "its owner" if kr.owner_id else "who made it, no owner named"
-        raise OkrError(f"{kr.id} ({plain(kr.title[:60])}): {plain(who)} answers for it ({role}); "
-                       "only they can check in on it")
+    """The KR's objective and period, if the local user may record check-ins on it
+    (checkinrules.check_writer: the one who answers for it)."""
+    checkinrules.check_writer(kr, identity(session).id, lambda pid: name_of(session, pid))
     objective = session.get(Objective, kr.objective_id)
     if objective is None or objective.deleted:
-        raise OkrError(f"{kr.id} has no live objective")
-    if objective.status in ("closed", "archived"):
-        raise OkrError(f"{kr.id} belongs to a {objective.status} objective; reopen it to check in")
+        raise checkinrules.no_live_objective(kr.id)
+    checkinrules.check_status(kr.id, objective.status)
     period = session.get(Period, objective.period_id)
     if period is None:
-        raise OkrError(f"{kr.id}'s period {objective.period_id} is missing")
+        raise checkinrules.period_missing(kr.id, objective.period_id)
     return objective, period
 
 
@@ -78,34 +39,18 @@ def name_of(session: Session, pid: str) -> str:
 
 
 def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
-    if period is not None and not (period.start <= day <= period.end):
-        raise OkrError(f"date {day} is outside {kr_id}'s period {period.id} ({period.start} .. {period.end})")
+    if period is not None:
+        checkinrules.check_in_period(period.id, period.start, period.end, day, kr_id)
 
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
            action: str = "") -> Saved:
-    """The KR as this check-in left it: only check-ins up to it count, so a back-dated one shows
-    its own progress, not a later one's (a deleted one: the KR as of its date without it)."""
-    # Rows come oldest first (date, then creation): the order progress needs.
-    points = []
-    for c in check_ins_of_kr_in(session, kr.id, period.start, row.date):
-        if c.id == row.id and row.deleted:
-            continue
-        points.append(scoring.Point(c.date, c.value))
-        if c.id == row.id:
-            break
-    spec = scoring.Spec(kr.kind, kr.start, kr.target, kr.low, kr.high)
-    prog = scoring.progress(spec, points)
-    g = scoring.grade(scoring.kr_score(kr.self_score, prog))
-    why = None if row.deleted else schema.implausible(spec, row.value)
-    return Saved(row.id, kr.id, kr.title, row.value, prog, g, scoring.band(g), why, replaced, row.date,
-                 row.confidence, action)
+    return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, period.start, row.date), replaced,
+                                action)
 
 
 def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date) -> float | None:
-    """The confidence of the KR's latest check-in on or before `day`: what the TUI's form offers."""
-    rows = check_ins_of_kr_in(session, kr_id, period.start, day)
-    return rows[-1].confidence if rows else None
+    return checkinrules.last_confidence(check_ins_of_kr_in(session, kr_id, period.start, day))
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
@@ -125,8 +70,9 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         if row is not None:
             touch(row, value=checked.value, confidence=checked.confidence, note=checked.note)
         else:
-            row = CheckIn(kr_id=kr.id, date=day, value=checked.value, confidence=checked.confidence,
-                          note=checked.note, author_id=me, origin=me)
+            stamp = now_stamp()  # one stamp for both, as okrtui.quickwrite writes it
+            row = CheckIn(id=new_id(), kr_id=kr.id, date=day, value=checked.value, confidence=checked.confidence,
+                          note=checked.note, author_id=me, origin=me, created_at=stamp, updated_at=stamp)
         session.add(row)
         session.flush()
         return _saved(session, kr, period, row, replaced=replaced)

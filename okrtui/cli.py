@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from okrtui.checkinrules import Saved
     from okrtui.config import Config
     from okrtui.views import PeriodReport
 
@@ -57,17 +58,25 @@ def _number(text: str) -> float:
 def _checked(field: str) -> Callable[[str], Any]:
     """An argument checked by the schema's rule for one field of a check-in or an identity."""
     def check(text: str) -> Any:
+        raw: Any = _number(text) if field in ("value", "confidence") else text
+        if field in CHECK_IN_FIELDS:
+            # schema.CheckInInput's rules without pydantic: `okrtui checkin` never imports it
+            from okrtui import fieldrules
+
+            try:
+                return getattr(fieldrules.check_in(**{"value": 0.0, field: raw}), field)
+            except fieldrules.Invalid as err:
+                raise argparse.ArgumentTypeError(err.message) from None
         from okrtui import schema
 
-        model: type[schema.Fields] = schema.CheckInInput if field in schema.CheckInInput.model_fields \
-            else schema.Identity
-        raw: Any = _number(text) if field in ("value", "confidence") else text
-        base = {"value": 0.0} if model is schema.CheckInInput else {"name": "x"}
         try:
-            return getattr(schema.check(model, {**base, field: raw}), field)
+            return getattr(schema.check(schema.Identity, {"name": "x", field: raw}), field)
         except schema.Invalid as err:
             raise argparse.ArgumentTypeError(err.message) from None
     return check
+
+
+CHECK_IN_FIELDS = ("value", "confidence", "note")  # schema.CheckInInput's (tests/test_quickwrite.py)
 
 
 def _date(text: str) -> dt.date:
@@ -451,10 +460,10 @@ def _value(text: str | None, usage: str) -> float:
 def cmd_checkin(ctx: Context) -> int:
     """A new check-in (a second one the same day replaces yours, as the TUI's round does; no
     --confidence keeps the last one's), or --fix / --delete of one of yours."""
-    from okrtui import checkins
-
     args = ctx.args
     if args.delete is not None:
+        from okrtui import checkins
+
         if args.kr is not None or args.confidence is not None or args.note is not None or args.date:
             raise OkrError("--delete ID takes nothing else: okrtui checkin --delete ID")
         gone = checkins.delete(ctx.engine(create=False), args.delete)
@@ -464,21 +473,36 @@ def cmd_checkin(ctx: Context) -> int:
         if args.value is not None:
             raise OkrError("--fix takes the check-in's id and one value: okrtui checkin --fix ID VALUE")
         value = _value(args.kr, "okrtui checkin --fix ID VALUE")
+        from okrtui import checkins
+
         saved = checkins.fix(ctx.engine(create=False), args.fix, value, confidence=args.confidence,
                              note=args.note, day=args.date)
     else:
         if args.kr is None:
             raise OkrError("KR and VALUE are required: okrtui checkin KR VALUE")
         value = _value(args.value, "okrtui checkin KR VALUE")
-        saved = checkins.record(
-            ctx.engine(), args.kr, value, confidence=args.confidence, note=args.note or "",
-            day=args.date or ctx.today, replace_same_day=True, carry_confidence=True,
-        )
+        saved = _record(ctx, args.kr, value, confidence=args.confidence, note=args.note or "",
+                        day=args.date or ctx.today)
     if saved.implausible:
         _warn(f"{saved.kr_id}: {saved.implausible}; recorded as given "
               f"(correct it: okrtui checkin --fix {saved.check_in_id} VALUE)")
     print(saved.summary())
     return EXIT_OK
+
+
+def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, note: str,
+            day: dt.date) -> Saved:
+    """On a SQLite file at the current schema, through sqlite3 (okrtui.quickwrite: no SQLAlchemy
+    to import for one write); else through the ORM, which also creates or migrates the database."""
+    from okrtui import quickwrite  # sqlite3 only
+
+    saved = quickwrite.record(ctx.db_path(), ref, value, confidence=confidence, note=note, day=day)
+    if saved is not None:
+        return saved
+    from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve
+
+    return checkins.record(ctx.engine(), ref, value, confidence=confidence, note=note, day=day,
+                           replace_same_day=True, carry_confidence=True)
 
 
 def cmd_history(ctx: Context) -> int:

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def now_stamp() -> str:
-    """UTC timestamp in one fixed-width format, so text order is time order."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+from okrtui.stamps import new_id as new_id
+from okrtui.stamps import now_stamp as now_stamp
 
 
 class Record(SQLModel):

@@ -8,7 +8,6 @@ else. Messages name the exact field (`objectives[0].key_results[1].high: ...`).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Mapping
 from enum import StrEnum
@@ -17,90 +16,62 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from okrtui import fieldrules
 from okrtui.domain import ID_RE, KIND_FIELDS, KIND_NAMES, VALUE_KINDS, Kind, Level, Status, Visibility
 from okrtui.errors import OkrError
+from okrtui.fieldrules import (
+    MAX_ID,
+    MAX_MAGNITUDE,
+    MAX_NAME,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_UNIT,
+    MAX_WEIGHT,
+    PLAUSIBLE_SPANS,
+    Invalid,
+    NonFinite,
+    Problem,
+    describe,
+    implausible,
+)
 from okrtui.periods import parse_date
 from okrtui.scoring import Spec
 
-__all__ = ["ID_RE", "KIND_FIELDS", "KIND_NAMES", "VALUE_KINDS", "Kind", "Level", "Status", "Visibility"]
+__all__ = ["ID_RE", "KIND_FIELDS", "KIND_NAMES", "MAX_ID", "MAX_MAGNITUDE", "MAX_NAME", "MAX_TEXT", "MAX_TITLE",
+           "MAX_UNIT", "MAX_WEIGHT", "PLAUSIBLE_SPANS", "VALUE_KINDS", "Invalid", "Kind", "Level", "NonFinite",
+           "Spec", "Status", "Visibility", "describe", "implausible"]
 
-# --- limits: each defined once ------------------------------------------------------------
-MAX_ID = 64
-MAX_TITLE = 500
-MAX_NAME = 200
-MAX_TEXT = 10_000
-MAX_UNIT = 32
-MAX_WEIGHT = 1e6
-# A stored number beyond this is a typo, not a measure: no KR scale needs it, and a
-# float this large would print as 1e+16 and carry over into the next quarter.
-MAX_MAGNITUDE = 1e15
-# A value further than this many of the KR's own spans (target - start, high - low) beyond its
-# scale is "implausible": stored only after a confirmation (TUI) or with a warning (CLI). One
-# span catches a digit too many or too few (971 or 9 on 92 → 99 %, 40 on 0 → 4).
-PLAUSIBLE_SPANS = 1
+T = TypeVar("T")
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
-
-
-class NonFinite:
-    """NaN / Infinity read from JSON: kept so the message can name the field and the token."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-
-def describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, NonFinite):
-        return value.token
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
-             dict: "an object"}
-    return names.get(type(value), type(value).__name__)
 
 
 def _fail(message: str, field: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("okrtui", message, {"field": field} if field else None)
 
 
+def _rule(check: Callable[[Any], T]) -> Callable[[Any], T]:
+    """A rule of okrtui.fieldrules as a pydantic validator: its Problem becomes pydantic's error."""
+    def run(value: Any) -> T:
+        try:
+            return check(value)
+        except Problem as err:
+            raise _fail(err.message) from None
+    return run
+
+
 # --- field types ------------------------------------------------------------------------------
 
 def _string(limit: int, *, nonempty: bool = False) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if not isinstance(value, str):
-            raise _fail(f"expected a string, got {describe(value)}")
-        if len(value) > limit:
-            raise _fail(f"is {len(value)} characters long; at most {limit} are allowed")
-        if nonempty and not value.strip():
-            raise _fail("must not be empty")
-        return value
-    return check
+    return _rule(fieldrules.string(limit, nonempty=nonempty))
 
 
-def number(value: Any) -> float:
-    if isinstance(value, NonFinite):
-        raise _fail(f"expected a finite number, got {value.token}")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(f"expected a number, got {describe(value)}")
-    try:
-        result = float(value)
-    except OverflowError:
-        raise _fail("number is too large") from None
-    if not math.isfinite(result):
-        raise _fail("expected a finite number")
-    if abs(result) > MAX_MAGNITUDE:
-        raise _fail(f"{result:g} is too large (at most {MAX_MAGNITUDE:g} either side of 0)")
-    return result
+number = _rule(fieldrules.number)
 
 
 def _bounded(lo: float, hi: float) -> Callable[[Any], float]:
-    def check(value: Any) -> float:
-        result = number(value)
-        if not lo <= result <= hi:
-            raise _fail(f"expected a number from {lo:g} to {hi:g}, got {result:g}")
-        return result
-    return check
+    return _rule(fieldrules.bounded(lo, hi))
 
 
 def _ident(value: Any) -> str:
@@ -419,15 +390,6 @@ class Settings(Fields):
 
 # --- checking ----------------------------------------------------------------------------------
 
-class Invalid(OkrError):
-    """Input that breaks the schema: `path: message`."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}" if path else message)
-        self.path = path
-        self.message = message
-
-
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -478,25 +440,3 @@ class FieldErrors(OkrError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-
-# --- plausibility: allowed, but asked about --------------------------------------------------------
-
-def implausible(spec: Spec, value: float) -> str | None:
-    """Why a check-in value looks like a typo for this KR, or None."""
-    kind, start, target, low, high = spec.kind, spec.start, spec.target, spec.low, spec.high
-    if kind == Kind.MILESTONE:
-        return None if value in (0, 1) else f"a milestone is 1 (done) or 0 (not yet), not {value:g}"
-    if kind in VALUE_KINDS and start is not None and target is not None:
-        lo, hi = min(start, target), max(start, target)
-    elif kind == Kind.RANGE and low is not None and high is not None:
-        lo, hi = low, high
-    else:
-        return None
-    if value < 0 <= lo:
-        return f"{value:g} is negative, and this KR's scale ({lo:g} to {hi:g}) has no negative values"
-    span = (hi - lo) or max(abs(hi), 1.0)  # the scale's own span, not its bounds' size
-    if value > hi + PLAUSIBLE_SPANS * span or value < lo - PLAUSIBLE_SPANS * span:
-        return (f"{value:g} is far outside this KR's scale ({lo:g} to {hi:g}, a span of {span:g}): "
-                "a digit too many or too few?")
-    return None

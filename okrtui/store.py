@@ -17,7 +17,7 @@ from sqlalchemy import event, exc, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import Session, col, create_engine, func, select
 
-from okrtui import pg, pgsecurity
+from okrtui import checkinrules, pg, pgsecurity
 from okrtui.errors import OkrError, one_line
 from okrtui.migrations import LATEST, MIGRATIONS
 from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
@@ -500,26 +500,19 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
     kr = session.get(KeyResult, ref)
     if kr is not None and not kr.deleted:
         return kr
-    if len(ref) < 4:
-        raise OkrError(f"no key result with id {ref!r} (a prefix needs at least 4 characters)")
-    escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if len(ref) < checkinrules.PREFIX_MIN:
+        raise checkinrules.kr_not_found(ref)
     rows = session.exec(
         select(KeyResult)
-        .where(col(KeyResult.id).like(f"{escaped}%", escape="\\"), col(KeyResult.deleted).is_(False))
+        .where(col(KeyResult.id).like(checkinrules.like_prefix(ref), escape="\\"), col(KeyResult.deleted).is_(False))
         .order_by(KeyResult.id)
-        .limit(11)
+        .limit(checkinrules.PREFIX_SHOWN + 1)
     ).all()
     if not rows:
-        raise OkrError(f"no key result matches {ref!r}")
+        raise checkinrules.kr_not_found(ref)
     if len(rows) > 1:
-        shown = ", ".join(f"{r.id} ({_short(r.title)})" for r in rows[:10])
-        more = " …" if len(rows) > 10 else ""
-        raise OkrError(f"{ref!r} is ambiguous: {shown}{more}")
+        raise checkinrules.ambiguous(ref, [(r.id, r.title) for r in rows])
     return rows[0]
-
-
-def _short(title: str, width: int = 30) -> str:
-    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 # The period's reads live in okrtui.reads (one definition for both read paths); this one

@@ -1,0 +1,190 @@
+"""`okrtui checkin KR VALUE` on a SQLite file with the standard library: no SQLAlchemy to import.
+
+A single check-in is one small write, but SQLAlchemy and SQLModel take 0.3–0.8 s to import
+(docs/performance.md, issue 20 (d)). For a SQLite file already at the current schema with an
+identity, this module does what `checkins.record(replace_same_day=True, carry_confidence=True)`
+does, through sqlite3: the same checks and messages (okrtui.checkinrules, shared with the ORM
+path), the same SQL effects (a new row with the same columns, or the same-day row updated only
+when something changed), in one IMMEDIATE transaction with the same busy timeout and pragmas.
+Check-ins are signed when they are synced (okrtui.sync.sign_own), not when they are written:
+a new row has no signature, and a replaced one keeps its own, as on the ORM path.
+
+Anything it does not expect (no file, a URL, another schema version, no identity yet, a file
+sqlite3 cannot open) returns None before anything is written, and the caller takes the ORM
+path, which creates, migrates or reports the problem as it always has. --fix and --delete stay
+on the ORM path. tests/test_quickwrite.py compares both paths row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrtui import checkinrules, fieldrules, stamps
+from okrtui.checkinrules import Saved
+from okrtui.errors import OkrError, one_line
+from okrtui.quickread import SCHEMA
+
+BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/test_quickwrite.py keeps them equal)
+
+# store._sqlite_setup's, in its order
+PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}", "PRAGMA foreign_keys = ON",
+           "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+
+_KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self_score, objective_id, deleted "
+       "FROM key_result")  # _KeyResult's fields, then deleted
+# store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id, one KR's live check-ins, oldest first
+_CHECK_INS = ("SELECT id, date, value, confidence, note FROM check_in WHERE kr_id = ? AND deleted IS 0 "
+              "AND date >= ? AND date <= ? ORDER BY date, created_at, id")
+
+
+@dataclass(frozen=True)
+class _KeyResult:
+    id: str
+    title: str
+    owner_id: str | None
+    origin: str
+    kind: str
+    start: float | None
+    target: float | None
+    low: float | None
+    high: float | None
+    self_score: float | None
+    objective_id: str
+
+
+@dataclass(frozen=True)
+class _Written:
+    id: str
+    date: dt.date
+    value: float
+    confidence: float | None
+    deleted: bool = False
+
+
+def record(target: str | Path, ref: str, value: float, *, confidence: float | None, note: str,
+           day: dt.date) -> Saved | None:
+    """The check-in recorded as checkins.record(..., replace_same_day=True, carry_confidence=True)
+    records it, or None (nothing written) when only the ORM path can serve this database."""
+    checked = checkinrules.check_values(value, confidence, note)
+    if not isinstance(target, Path) or not target.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None)  # we BEGIN ourselves, as store.writing does
+    except sqlite3.Error:
+        return None
+    with closing(conn):
+        try:
+            for pragma in PRAGMAS:
+                conn.execute(pragma)
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):  # the write lock, held past the busy timeout
+                raise OkrError(f"cannot write the database: {one_line(str(err))}") from None
+            return None
+        except sqlite3.Error:
+            return None
+        try:
+            me = _me(conn)
+            if me is None:
+                _rollback(conn)
+                return None
+            saved = _record(conn, me, ref, value, checked, day)
+            conn.execute("COMMIT")
+            return saved
+        except sqlite3.OperationalError as err:
+            _rollback(conn)
+            raise OkrError(f"cannot write the database: {one_line(str(err))}") from None
+        except sqlite3.IntegrityError as err:
+            _rollback(conn)
+            raise OkrError(f"the database refused the change: {one_line(str(err))}") from None
+        except BaseException:
+            _rollback(conn)
+            raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+def _me(conn: sqlite3.Connection) -> str | None:
+    """The local identity, or None when the ORM path must serve (another schema, no identity or
+    no person record yet: store.identity makes them)."""
+    try:
+        (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migration").fetchone()
+        found = conn.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
+        if version != SCHEMA or found is None or not found[0]:
+            return None
+        me: str = found[0]
+        return me if conn.execute("SELECT 1 FROM person WHERE id = ?", (me,)).fetchone() else None
+    except sqlite3.Error:
+        return None
+
+
+def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: fieldrules.CheckInValues,
+            day: dt.date) -> Saved:
+    kr = _find_key_result(conn, ref)
+    checkinrules.check_writer(kr, me, lambda pid: _name_of(conn, pid))
+    objective = conn.execute("SELECT deleted, status, period_id FROM objective WHERE id = ?",
+                             (kr.objective_id,)).fetchone()
+    if objective is None or objective[0]:
+        raise checkinrules.no_live_objective(kr.id)
+    checkinrules.check_status(kr.id, objective[1])
+    period_id = objective[2]
+    period = conn.execute('SELECT start, "end" FROM period WHERE id = ?', (period_id,)).fetchone()
+    if period is None:
+        raise checkinrules.period_missing(kr.id, period_id)
+    start, end = dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1])
+    checkinrules.check_in_period(period_id, start, end, day, kr.id)
+    if checked.confidence is None:
+        checked = checkinrules.check_values(value, checkinrules.last_confidence(_check_ins(conn, kr.id, start, day)),
+                                            checked.note)
+    same = conn.execute("SELECT id, value, confidence, note FROM check_in WHERE kr_id = ? AND date = ? "
+                        "AND origin = ? AND deleted IS 0 ORDER BY created_at DESC LIMIT 1",
+                        (kr.id, day.isoformat(), me)).fetchone()
+    new = (checked.value, checked.confidence, checked.note)
+    if same is None:
+        row_id, stamp = stamps.new_id(), stamps.now_stamp()
+        conn.execute("INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, "
+                     "confidence, note, author_id, signature) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, '')",
+                     (row_id, me, stamp, stamp, kr.id, day.isoformat(), *new, me))
+    else:
+        row_id = same[0]
+        if tuple(same[1:]) != new:  # store.touch: updated_at moves only when something changed
+            conn.execute("UPDATE check_in SET value = ?, confidence = ?, note = ?, updated_at = ? WHERE id = ?",
+                         (*new, stamps.now_stamp(), row_id))
+    row = _Written(row_id, day, checked.value, checked.confidence)
+    return checkinrules.outcome(kr, row, _check_ins(conn, kr.id, start, day), replaced=same is not None)
+
+
+def _find_key_result(conn: sqlite3.Connection, ref: str) -> _KeyResult:
+    """store.find_key_result: by id, else by a unique prefix of 4+ characters."""
+    found = conn.execute(f"{_KR} WHERE id = ?", (ref,)).fetchone()
+    if found is not None and not found[-1]:
+        return _KeyResult(*found[:-1])
+    if len(ref) < checkinrules.PREFIX_MIN:
+        raise checkinrules.kr_not_found(ref)
+    rows = conn.execute(f"{_KR} WHERE id LIKE ? ESCAPE '\\' AND deleted IS 0 ORDER BY id LIMIT ?",
+                        (checkinrules.like_prefix(ref), checkinrules.PREFIX_SHOWN + 1)).fetchall()
+    if not rows:
+        raise checkinrules.kr_not_found(ref)
+    if len(rows) > 1:
+        raise checkinrules.ambiguous(ref, [(r[0], r[1]) for r in rows])
+    return _KeyResult(*rows[0][:-1])
+
+
+def _name_of(conn: sqlite3.Connection, pid: str) -> str:
+    """checkins.name_of: by name, the id only when no name is known."""
+    found = conn.execute("SELECT name FROM person WHERE id = ?", (pid,)).fetchone()
+    return found[0] if found is not None and found[0] else pid
+
+
+def _check_ins(conn: sqlite3.Connection, kr_id: str, start: dt.date, end: dt.date
+               ) -> list[tuple[str, dt.date, float, float | None, str]]:
+    return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note
+            in conn.execute(_CHECK_INS, (kr_id, start.isoformat(), end.isoformat()))]
