@@ -51,16 +51,15 @@ def _number(text: str) -> float:
 
 
 def _checked(field: str) -> Callable[[str], Any]:
-    """An argument checked by the schema's rule for one field of a check-in or an identity."""
+    """An argument checked by the schema's type for one field of a check-in or an identity (a TypeAdapter)."""
     def check(text: str) -> Any:
         from okrtui import schema
 
         model: type[schema.Fields] = schema.CheckInInput if field in schema.CheckInInput.model_fields \
             else schema.Identity
         raw: Any = _number(text) if field in ("value", "confidence") else text
-        base = {"value": 0.0} if model is schema.CheckInInput else {"name": "x"}
         try:
-            return getattr(schema.check(model, {**base, field: raw}), field)
+            return schema.check_value(schema.field_type(model, field), raw)
         except schema.Invalid as err:
             raise argparse.ArgumentTypeError(err.message) from None
     return check
