@@ -23,7 +23,7 @@ from okrtui import lint, periods, quickread, views
 from okrtui.errors import OkrError
 from okrtui.screens.base import FormScreen, OpenDetail
 from okrtui.screens.coach import GuideDialog
-from okrtui.screens.keys import Key, checked_keymap, keys_of
+from okrtui.screens.keys import checked_keymap, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
 from okrtui.state import DataLoaded, Snapshot
@@ -428,7 +428,7 @@ class OkrApp(App[None], inherit_bindings=False):
         sections += [(SCREENS[m][0], list(keys_of(screen_class(m).BINDINGS, self.keymap))) for m in modes]
         sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS, self.keymap))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS, self.keymap))),
-                     ("Forms", [Key("enter", "Save", "from any field", "save"), *keys_of(FormScreen.BINDINGS, self.keymap)])]
+                     ("Forms", list(keys_of(FormScreen.BINDINGS, self.keymap)))]
         self.push_screen(HelpDialog(sections))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -154,7 +154,7 @@ class FormScreen(Dialog):
         # Priority: the app runs these as it reads the key, before it routes the next one (see _drain).
         Binding("tab", "next_field(1)", "Next field", show=False, priority=True, id="form.next_field"),
         Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True, id="form.previous_field"),
-        Binding("enter", "enter", "Save", show=False, priority=True, id="form.enter"),
+        Binding("enter", "enter", "Save", show=False, priority=True, tooltip="from any field", id="form.enter"),
     ]
 
     async def _drain(self) -> None:
