@@ -3,8 +3,10 @@ $OKRTUI_<NAME>, the environment over the file over the defaults."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +112,10 @@ def test_no_file_and_no_variable_never_imports_pydantic(tmp_path):
     env["OKRTUI_THEME"] = "nord"
     proc = subprocess.run([sys.executable, "-c", NO_PYDANTIC], capture_output=True, text=True, timeout=60, env=env)
     assert "PYDANTIC ['pydantic', 'pydantic_settings']" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_every_setting_is_in_the_readme():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("`config.toml` keys (all optional)"):readme.index("Changing a setting from the TUI")]
+    for f in dataclasses.fields(config.Config):
+        assert f"{f.name} = " in section or f"[{f.name}]" in section, f.name
