@@ -35,7 +35,7 @@ class Config:
     # A blinking cursor redraws twice a second: bytes on a slow SSH link, and noise for some.
     cursor_blink: Flag = True
     # [keys]: binding id -> key(s), e.g. "team.approve" = "ctrl+a" (docs/tui.md, "Remapping keys").
-    keys: Keymap = field(default_factory=dict)
+    keys: Keymap = field(default_factory=dict, hash=False)  # a dict: a Config stays hashable without it
 
 
 def config_path() -> Path:
