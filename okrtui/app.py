@@ -24,7 +24,7 @@ from okrtui import lint, periods, quickread, views
 from okrtui.errors import OkrError
 from okrtui.screens.base import FormScreen, OpenDetail
 from okrtui.screens.coach import GuideDialog
-from okrtui.screens.keys import Key, keys_of
+from okrtui.screens.keys import checked_keymap, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
 from okrtui.state import DataLoaded, Snapshot
@@ -97,20 +97,20 @@ class OkrApp(App[None], inherit_bindings=False):
     # One source for the footer, the ? help and the palette. The five screens show as one
     # compact group ("o c w s t screens") so that at 80 columns ? is always on the bottom line.
     BINDINGS = [
-        Binding("o", "mode('objectives')", "Objectives", group=SCREEN_KEYS, tooltip="The alignment tree"),
-        Binding("c", "mode('checkin')", "Check-in", group=SCREEN_KEYS, tooltip="Your KRs due this week first"),
-        Binding("w", "mode('review')", "Review", group=SCREEN_KEYS, tooltip="What moved this week"),
-        Binding("s", "mode('scoring')", "Scoring", group=SCREEN_KEYS, tooltip="Self-score, reflect, close"),
-        Binding("t", "mode('team')", "Team", group=SCREEN_KEYS, tooltip="Everyone's OKRs, for a lead"),
-        Binding("[", "period(-1)", "Prev period", show=False, tooltip="Show the quarter before"),
-        Binding("]", "period(1)", "Next period", show=False, tooltip="Show the quarter after"),
+        Binding("o", "mode('objectives')", "Objectives", group=SCREEN_KEYS, tooltip="The alignment tree", id="app.objectives"),
+        Binding("c", "mode('checkin')", "Check-in", group=SCREEN_KEYS, tooltip="Your KRs due this week first", id="app.checkin"),
+        Binding("w", "mode('review')", "Review", group=SCREEN_KEYS, tooltip="What moved this week", id="app.review"),
+        Binding("s", "mode('scoring')", "Scoring", group=SCREEN_KEYS, tooltip="Self-score, reflect, close", id="app.scoring"),
+        Binding("t", "mode('team')", "Team", group=SCREEN_KEYS, tooltip="Everyone's OKRs, for a lead", id="app.team"),
+        Binding("[", "period(-1)", "Prev period", show=False, tooltip="Show the quarter before", id="app.prev_period"),
+        Binding("]", "period(1)", "Next period", show=False, tooltip="Show the quarter after", id="app.next_period"),
         Binding("f5,ctrl+r", "refresh", "Refresh", show=False,
-                tooltip="Read the period again (on a shared database it refreshes itself every 30 s)"),
+                tooltip="Read the period again (on a shared database it refreshes itself every 30 s)", id="app.refresh"),
         Binding("i", "inbox", "Inbox", show=False,
-                tooltip="What needs you: approvals, changes asked, comments, dependency requests, due KRs"),
-        Binding("question_mark", "help", "Keys", tooltip="Every key of every screen"),
-        Binding("q", "quit", "Quit", tooltip="Everything is saved already"),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
+                tooltip="What needs you: approvals, changes asked, comments, dependency requests, due KRs", id="app.inbox"),
+        Binding("question_mark", "help", "Keys", tooltip="Every key of every screen", id="app.help"),
+        Binding("q", "quit", "Quit", tooltip="Everything is saved already", id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
 
     def __init__(self, db: Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
@@ -127,6 +127,9 @@ class OkrApp(App[None], inherit_bindings=False):
         self.engine: Engine | None = db if not isinstance(db, str | Path) else None
         self.open_error: str | None = None
         self.cfg = cfg or config_mod.Config()
+        # config.toml's [keys], checked before the first frame: a wrong id or key is one error line.
+        self.keymap = checked_keymap(self.cfg.keys, self.BINDINGS) if self.cfg.keys else {}
+        self.set_keymap(self.keymap)
         self.config_path = config_path
         self.today = today or dt.date.today()
         self.span = periods.quarter_of(self.today, self.cfg.fiscal_year_start_month)
@@ -418,13 +421,13 @@ class OkrApp(App[None], inherit_bindings=False):
     def action_help(self) -> None:
         from okrtui.screens.dialogs import HelpDialog  # the dialogs load on first use
 
-        sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS)))]
+        sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS, self.keymap)))]
         here = self.current_mode
         modes = [here, *[m for m in SCREENS if m != here]]  # the screen you are on first
-        sections += [(SCREENS[m][0], list(keys_of(screen_class(m).BINDINGS))) for m in modes]
-        sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS))))
-        sections += [("Lists", list(keys_of(OkrTable.BINDINGS))),
-                     ("Forms", [Key("enter", "Save", "from any field", "save"), *keys_of(FormScreen.BINDINGS)])]
+        sections += [(SCREENS[m][0], list(keys_of(screen_class(m).BINDINGS, self.keymap))) for m in modes]
+        sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS, self.keymap))))
+        sections += [("Lists", list(keys_of(OkrTable.BINDINGS, self.keymap))),
+                     ("Forms", list(keys_of(FormScreen.BINDINGS, self.keymap)))]
         self.push_screen(HelpDialog(sections))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -437,12 +440,12 @@ class OkrApp(App[None], inherit_bindings=False):
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
         for mode, (title, _) in SCREENS.items():
-            for key in keys_of(screen_class(mode).BINDINGS):
+            for key in keys_of(screen_class(mode).BINDINGS, self.keymap):
                 yield SystemCommand(f"{title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
 
         if isinstance(screen, _detail_class()):  # its keys act on the row it shows: offered there only
-            for key in keys_of(screen.BINDINGS):
+            for key in keys_of(screen.BINDINGS, self.keymap):
                 yield SystemCommand(f"{DETAIL_TITLE}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda a=key.action: self.call_after_refresh(screen.run_action, a))
 

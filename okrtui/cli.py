@@ -56,7 +56,8 @@ def _number(text: str) -> float:
 
 
 def _checked(field: str) -> Callable[[str], Any]:
-    """An argument checked by the schema's rule for one field of a check-in or an identity."""
+    """An argument checked by its field's rule: a check-in's through fieldrules (no pydantic), an
+    identity's by the schema's type for it (a TypeAdapter)."""
     def check(text: str) -> Any:
         raw: Any = _number(text) if field in ("value", "confidence") else text
         if field in CHECK_IN_FIELDS:
@@ -70,7 +71,7 @@ def _checked(field: str) -> Callable[[str], Any]:
         from okrtui import schema
 
         try:
-            return getattr(schema.check(schema.Identity, {"name": "x", field: raw}), field)
+            return schema.check_value(schema.field_type(schema.Identity, field), raw)
         except schema.Invalid as err:
             raise argparse.ArgumentTypeError(err.message) from None
     return check

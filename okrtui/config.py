@@ -1,28 +1,41 @@
-"""config.toml and the default paths. Settings are passed down, never read from globals."""
+"""The settings, config.toml and the default paths. Settings are passed down, never read from globals."""
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okrtui.errors import OkrError
 
+if TYPE_CHECKING:  # the fields' checks, resolved by okrtui.settings only when there is something to check
+    from okrtui.schema import Days, Email, Flag, Keymap, Month, Name, PathText
+
 APP = "okrtui"
+ENV_PREFIX = "OKRTUI_"
 
 
 @dataclass(frozen=True)
 class Config:
-    name: str = ""
-    email: str = ""
-    team_file: str = ""
-    fiscal_year_start_month: int = 1
-    stale_after_days: int = 7
-    theme: str = "textual-dark"
+    """Every setting, its default and its check (a schema type): the one definition.
+
+    okrtui.settings reads config.toml and $OKRTUI_<NAME> into it through pydantic-settings.
+    A plain dataclass, so a start with neither never imports pydantic (docs/performance.md).
+    """
+
+    name: Name = ""
+    email: Email = ""
+    team_file: PathText = ""
+    fiscal_year_start_month: Month = 1
+    stale_after_days: Days = 7
+    theme: Name = "textual-dark"
     # A blinking cursor redraws twice a second: bytes on a slow SSH link, and noise for some.
-    cursor_blink: bool = True
+    cursor_blink: Flag = True
+    # [keys]: binding id -> key(s), e.g. "team.approve" = "ctrl+a" (docs/tui.md, "Remapping keys").
+    keys: Keymap = field(default_factory=dict, hash=False)  # a dict: a Config stays hashable without it
 
 
 def config_path() -> Path:
@@ -49,36 +62,38 @@ def db_target(given: str) -> Path | str:
     return given if "://" in given else Path(given).expanduser()
 
 
-def load(path: Path | None = None) -> Config:
-    path = path or config_path()
+def env_settings(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The $OKRTUI_<NAME> variables that set a setting (any case, as pydantic-settings reads them).
+    Other OKRTUI_ variables ($OKRTUI_DB, $OKRTUI_CONFIG, or one okrtui does not know) are not settings."""
+    names = {ENV_PREFIX + f.name.upper() for f in fields(Config)}
+    return sorted(k for k in (os.environ if environ is None else environ) if k.upper() in names)
+
+
+def read_file(path: Path) -> dict[str, Any] | None:
+    """config.toml's table, or None when there is no file."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Config()
+        return None
     except IsADirectoryError:
         raise OkrError(f"config {path} is a directory") from None
     except OSError as err:
         raise OkrError(f"cannot read config {path}: {err.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise OkrError(f"config {path}: not valid TOML: {err}") from None
-    return from_dict(data, str(path))
 
 
-def from_dict(data: dict[str, Any], where: str = "config") -> Config:
-    from pydantic import ValidationError  # pydantic only when a config file exists
+def load(path: Path | None = None) -> Config:
+    """config.toml, then $OKRTUI_<NAME> over it (environment over file over defaults)."""
+    path = path or config_path()
+    data = read_file(path)
+    if data is None and not env_settings():
+        return Config()  # nothing to read: no pydantic on this path
+    from okrtui import settings  # pydantic-settings only when a file or a variable sets something
 
-    from okrtui import schema
-
-    try:
-        checked = schema.Settings.model_validate(data)
-    except ValidationError as err:
-        key, message = schema.problems(err)[0]
-        if message == "unknown setting":
-            raise OkrError(f"{where}: unknown setting {key!r}") from None
-        raise OkrError(f"{where}: {key}: {message}") from None
-    return Config(**checked.model_dump())
+    return settings.read(Config, data or {}, str(path), ENV_PREFIX)
 
 
 def update(path: Path | None = None, **changes: Any) -> Config:
@@ -86,17 +101,19 @@ def update(path: Path | None = None, **changes: Any) -> Config:
     (tomlkit), written atomically and owner-only. The result is checked like any config."""
     import tomlkit  # only to write the config
 
+    from okrtui import settings  # checking what is written: pydantic-settings
     from okrtui.files import write_atomic
 
     path = path or config_path()
-    cfg = replace(load(path), **changes)  # refuses a broken file or a bad value before writing
+    checked = {k: settings.check_value(Config, k, v, str(path)) for k, v in changes.items()}
+    cfg = replace(load(path), **checked)
     try:
         doc = tomlkit.parse(path.read_text("utf-8"))
     except FileNotFoundError:
         doc = tomlkit.document()
     for key, value in changes.items():
         doc[key] = value
-    from_dict(dict(doc.unwrap()), str(path))
+    settings.read(Config, dict(doc.unwrap()), str(path), ENV_PREFIX, environment=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), mode=0o600)
     return cfg

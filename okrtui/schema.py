@@ -8,12 +8,13 @@ else. Messages name the exact field (`objectives[0].key_results[1].high: ...`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from okrtui import fieldrules
@@ -161,6 +162,22 @@ Flag = Annotated[bool, PlainValidator(_flag)]
 Position = Annotated[int, PlainValidator(_whole(0, 1_000_000))]
 Month = Annotated[int, PlainValidator(_whole(1, 12))]
 Days = Annotated[int, PlainValidator(_whole(0, 366))]
+PathText = Annotated[str, PlainValidator(_string(4096))]
+
+
+def _keymap(value: Any) -> dict[str, str]:
+    """config.toml's [keys]: binding id -> "key" or "key1,key2" (the ids and keys are the TUI's to check)."""
+    if not isinstance(value, Mapping):
+        raise _fail(f"expected a table of binding id = \"key\", got {describe(value)}")
+    out: dict[str, str] = {}
+    for name, keys in value.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise _fail(f"expected a key like \"ctrl+a\" (or several, \"f2,ctrl+s\"), got {describe(keys)}", name)
+        out[str(name)[:100]] = keys[:200]
+    return out
+
+
+Keymap = Annotated[dict[str, str], PlainValidator(_keymap)]
 
 
 # --- records (field names as stored; okrtui/1 documents rename a few, see DOCUMENT_KEYS) -------
@@ -375,19 +392,6 @@ class Identity(Fields):
     email: Email = ""
 
 
-class Settings(Fields):
-    """config.toml: every key optional, unknown keys refused."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    name: Name = ""
-    email: Email = ""
-    team_file: Annotated[str, PlainValidator(_string(4096))] = ""
-    fiscal_year_start_month: Month = 1
-    stale_after_days: Days = 7
-    theme: Name = "textual-dark"
-    cursor_blink: Flag = True
-
-
 # --- checking ----------------------------------------------------------------------------------
 
 M = TypeVar("M", bound=BaseModel)
@@ -434,6 +438,25 @@ def check_fields(model: type[M], data: Mapping[str, Any]) -> M:
         for where, message in problems(err):
             errors.setdefault(where or "form", message)
         raise FieldErrors(errors) from None
+
+
+@functools.cache
+def _adapter(hint: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(hint)
+
+
+def check_value(hint: Any, value: Any, path: str = "") -> Any:
+    """One value checked by its type (`Number`, `Month`, `Model.field`'s): raise Invalid naming `path`."""
+    try:
+        return _adapter(hint).validate_python(value)
+    except ValidationError as err:
+        where, message = problems(err)[0]
+        raise Invalid(join(path, where) if where else path, message) from None
+
+
+def field_type(model: type[BaseModel], name: str) -> Any:
+    """A field's annotated type, checks included, for check_value."""
+    return get_type_hints(model, include_extras=True)[name]
 
 
 class FieldErrors(OkrError):

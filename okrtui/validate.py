@@ -31,10 +31,15 @@ def parse_number(text: str, *, required: bool = True) -> float | None:
 
 
 def parse_unit_interval(text: str, *, required: bool = False) -> float | None:
+    """Text to a number, then the schema's own 0-1 rule (UnitInterval, through a TypeAdapter)."""
     value = parse_number(text, required=required)
-    if value is not None and not 0 <= value <= 1:
-        raise ValueError("must be from 0.0 to 1.0")
-    return value
+    if value is None:
+        return None
+    try:
+        checked: float = schema.check_value(schema.UnitInterval, value)
+    except schema.Invalid as err:
+        raise ValueError(err.message) from None
+    return checked
 
 
 def _numbers(raw: dict[str, Any], keys: tuple[str, ...], errors: dict[str, str],

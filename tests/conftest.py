@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from tests.helpers import TODAY
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """No test may read or write the real config or database."""
+    """No test may read or write the real config or database, or take a setting from the shell."""
+    for name in [k for k in os.environ if k.upper().startswith("OKRTUI_")]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("OKRTUI_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("OKRTUI_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("USER", "tester")

@@ -148,13 +148,13 @@ class FormScreen(Dialog):
     saves = True
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("f2", "save", "Save"),
-        Binding("f1,ctrl+g", "guide", "Guide"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("f2", "save", "Save", id="form.save"),
+        Binding("f1,ctrl+g", "guide", "Guide", id="form.guide"),
         # Priority: the app runs these as it reads the key, before it routes the next one (see _drain).
-        Binding("tab", "next_field(1)", "Next field", show=False, priority=True),
-        Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True),
-        Binding("enter", "enter", "Save", show=False, priority=True),
+        Binding("tab", "next_field(1)", "Next field", show=False, priority=True, id="form.next_field"),
+        Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True, id="form.previous_field"),
+        Binding("enter", "enter", "Save", show=False, priority=True, tooltip="from any field", id="form.enter"),
     ]
 
     async def _drain(self) -> None:

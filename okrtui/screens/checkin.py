@@ -45,9 +45,9 @@ class CheckinScreen(OkrScreen):
         # Priority, and the form mounted before the next key is read: "enter 97 enter" typed at
         # once puts 97 in the form instead of losing it to the list.
         Binding("enter", "checkin", "Check in", tooltip="Record a value for the selected key result",
-                priority=True),
-        Binding("h", "history", "History", tooltip="Correct or delete a past check-in"),
-        Binding("v", "detail", "Detail", tooltip="The KR's chart, numbers and history over the period"),
+                priority=True, id="checkin.checkin"),
+        Binding("h", "history", "History", tooltip="Correct or delete a past check-in", id="checkin.history"),
+        Binding("v", "detail", "Detail", tooltip="The KR's chart, numbers and history over the period", id="checkin.detail"),
     ]
 
     detail_prefix = "k:"
@@ -227,9 +227,9 @@ class HistoryDialog(Dialog):
     """A KR's check-ins in the period: e corrects one, d deletes one."""
 
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("e,enter", "edit", "Correct"),
-        Binding("d", "delete", "Delete"),
+        Binding("escape", "close", "Back", id="history.close"),
+        Binding("e,enter", "edit", "Correct", id="history.correct"),
+        Binding("d", "delete", "Delete", id="history.delete"),
     ]
 
     def __init__(self, kr_id: str) -> None:

@@ -47,7 +47,7 @@ Aim for 0.7: a steady 1.0 means the goals were too safe.
 
 
 class GuideDialog(Dialog):
-    BINDINGS = [Binding("escape,q,g,f1", "close", "Close")]
+    BINDINGS = [Binding("escape,q,g,f1", "close", "Close", id="guide.close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog guide"):
@@ -64,9 +64,9 @@ class CoachDialog(Dialog):
     """Findings of the user's objectives; enter jumps to the objective, g opens the guide."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "jump", "Go to", priority=True),
-        Binding("g", "guide", "Guide"),
+        Binding("escape", "close", "Close", id="coach.close"),
+        Binding("enter", "jump", "Go to", priority=True, id="coach.jump"),
+        Binding("g", "guide", "Guide", id="coach.guide"),
     ]
 
     def __init__(self, findings: list[Finding], titles: dict[str, str], drafting: Text) -> None:

@@ -31,13 +31,15 @@ if TYPE_CHECKING:
 
 class DetailScreen(OkrScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the list"),
+        Binding("escape", "back", "Back", tooltip="Back to the list", id="detail.back"),
         # Priority: the history list below has focus and would take k / j as its own cursor keys.
-        Binding("k", "step(-1)", "Prev", priority=True, tooltip="The previous row of the list this came from"),
-        Binding("j", "step(1)", "Next", priority=True, tooltip="The next row of the list this came from"),
-        Binding("c", "checkin", "Check in", tooltip="Record a value for this key result, then come back here"),
+        Binding("k", "step(-1)", "Prev", priority=True, tooltip="The previous row of the list this came from", id="detail.prev"),
+        Binding("j", "step(1)", "Next", priority=True, tooltip="The next row of the list this came from", id="detail.next"),
+        Binding("c", "checkin", "Check in",
+                tooltip="Record a value for this key result, then come back here", id="detail.checkin"),
         Binding("m", "comment", "Comment", show=False,
-                tooltip="Comment on this (or the highlighted check-in); on a comment: reply, or edit or delete your own"),
+                tooltip="Comment on this (or the highlighted check-in); on a comment: reply, or edit or delete your own",
+                id="detail.comment"),
     ]
 
     def __init__(self, refs: list[str], index: int = 0) -> None:

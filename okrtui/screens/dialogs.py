@@ -16,10 +16,10 @@ from okrtui.screens.keys import LEGEND, Key
 
 class ConfirmDialog(Dialog):
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("enter", "answer(True)", "Yes", show=False),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "No", show=False),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("enter", "answer(True)", "Yes", show=False, id="confirm.yes_enter"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", show=False, id="confirm.no_escape"),
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:
@@ -38,7 +38,7 @@ class ConfirmDialog(Dialog):
 
 
 class ChoiceDialog(Dialog):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -59,7 +59,8 @@ class ChoiceDialog(Dialog):
 class HelpDialog(Dialog):
     """Every key of the app and of each screen, generated from their bindings; scrolls."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close"), Binding("g", "guide", "Guide")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+                Binding("g", "guide", "Guide", id="help.guide")]
 
     def __init__(self, sections: list[tuple[str, list[Key]]]) -> None:
         super().__init__()

@@ -2,18 +2,29 @@
 
 No key is described twice: a binding's description is its footer and help label, its
 tooltip the palette's help text. The glyph legend lives here too, one meaning per glyph.
+Every binding has an id ("team.approve"); config.toml's [keys] moves it to other keys
+(checked_keymap, applied with App.set_keymap), and the help shows the keys in force.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import difflib
+import importlib
+import inspect
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
+from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, format_key
 
-# Textual's key names, as a person reads them.
-KEY_NAMES = {"less_than_sign": "<", "greater_than_sign": ">", "question_mark": "?", "escape": "esc",
-             "pageup": "pgup", "pagedown": "pgdn", "left_square_bracket": "[", "right_square_bracket": "]"}
+from okrtui.errors import OkrError
+
+# Textual's labels (format_key), except these, which the help spells out as the docs do:
+# format_key's ⏎ ↑ ↓ ← → suit the footer's tight space, not a list of keys to learn.
+IN_WORDS = frozenset({"enter", "up", "down", "left", "right"})
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+KEY_NAMES = frozenset({k.value for k in Keys if "+" not in k.value and not k.value.startswith("<")}
+                      | set(KEY_TO_UNICODE_NAME) | set(KEY_NAME_REPLACEMENTS.values()))
 
 LEGEND: list[tuple[str, str]] = [
     ("◆ ■ ●", "company, team, personal objective"),
@@ -38,11 +49,75 @@ class Key:
 
 
 def key_label(keys: str) -> str:
-    return " / ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+    return " / ".join(k if k in IN_WORDS else format_key(k) for k in (k.strip() for k in keys.split(",")))
 
 
-def keys_of(bindings: Iterable[BindingType]) -> Iterator[Key]:
-    """The described bindings of a class, in order (system ones left out)."""
+def keys_of(bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None) -> Iterator[Key]:
+    """The described bindings of a class, in order (system ones left out), with the keymap's keys."""
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description and not binding.system:
-            yield Key(key_label(binding.key), binding.description, binding.tooltip, binding.action)
+            keys = (keymap or {}).get(binding.id or "", binding.key)
+            yield Key(key_label(keys), binding.description, binding.tooltip, binding.action)
+
+
+def binding_classes() -> list[type]:
+    """Every screen, dialog and widget class with BINDINGS of its own (the app's are the app's)."""
+    import pkgutil  # only with a [keys] table: a start without one never lists the modules
+
+    import okrtui.screens
+    import okrtui.widgets
+
+    found: list[type] = []
+    for package in (okrtui.screens, okrtui.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")  # all of them: only for [keys]
+            found += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
+                      if cls.__module__ == module.__name__ and "BINDINGS" in vars(cls)]
+    return found
+
+
+def bindings_by_class(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[Binding]]]:
+    """(owner, its bindings) for the app and every class with BINDINGS of its own."""
+    owners = [("the app", list(app_bindings))] + [(cls.__name__, list(vars(cls)["BINDINGS"])) for cls in binding_classes()]
+    return [(name, [b for b in bindings if isinstance(b, Binding)]) for name, bindings in owners]
+
+
+def bad_key(key: str) -> str | None:
+    """Why `key` is not a key Textual can bind, or None."""
+    *modifiers, base = key.split("+")
+    unknown = [m for m in modifiers if m not in MODIFIERS]
+    if unknown:
+        return f"{unknown[0]!r} is not a modifier (ctrl, shift, alt, meta, super, hyper)"
+    if len(base) == 1 and base.isprintable() and base != " " or base in KEY_NAMES:
+        return None
+    return f"{base!r} is not a key (a character, or a name like f2, escape, pageup, space, question_mark)"
+
+
+def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType]) -> dict[str, str]:
+    """[keys] as App.set_keymap takes it, or one OkrError naming the first unknown id, bad key or clash:
+    Textual would drop a binding whose key another binding of the same screen is moved to."""
+    owners = bindings_by_class(app_bindings)
+    ids = {b.id: name for name, bindings in owners for b in bindings if b.id}
+    checked: dict[str, str] = {}
+    for ident, keys in keymap.items():
+        if ident not in ids:
+            near = difflib.get_close_matches(ident, list(ids), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else " (the ids: docs/tui.md, \"Remapping keys\")"
+            raise OkrError(f"[keys] {ident!r}: no key has this id{hint}")
+        listed = [k.strip() for k in keys.split(",")]
+        for key in listed:
+            why = bad_key(key)
+            if why:
+                raise OkrError(f"[keys] {ident!r} = {keys!r}: {why}")
+        checked[ident] = ",".join(listed)
+    for name, bindings in owners:
+        taken: dict[str, str] = {}
+        for b in bindings:
+            for key in (checked.get(b.id or "") or b.key).split(","):
+                key = format_key(key.strip())  # "?" and "question_mark" are one key
+                holder = taken.setdefault(key, b.id or "")
+                if holder != (b.id or "") and (holder in checked or b.id in checked):
+                    moved, kept = (b.id, holder) if b.id in checked else (holder, b.id)
+                    raise OkrError(f"[keys] {moved!r}: {key!r} is the key of {kept!r} in {name} "
+                                   "(move that one too, or pick another key)")
+    return checked

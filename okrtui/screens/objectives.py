@@ -55,18 +55,22 @@ def _picked(keep: tuple[int, ...], make: Callable[..., list[Text]], *args: Any) 
 
 class ObjectivesScreen(OkrScreen):
     BINDINGS = [
-        Binding("enter,v", "detail", "Detail", show=False, tooltip="The row's chart, numbers and history over the period"),
-        Binding("n", "new", "New", tooltip="Create an objective, or a KR in the selected one"),
-        Binding("e", "edit", "Edit", tooltip="Edit the selected objective or key result"),
-        Binding("d", "delete", "Delete", tooltip="Delete the selected objective or key result (asks first)"),
-        Binding("a", "activate", "Activate draft", show=False, tooltip="Move the selected draft objective to active"),
+        Binding("enter,v", "detail", "Detail", show=False,
+                tooltip="The row's chart, numbers and history over the period", id="objectives.detail"),
+        Binding("n", "new", "New", tooltip="Create an objective, or a KR in the selected one", id="objectives.new"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected objective or key result", id="objectives.edit"),
+        Binding("d", "delete", "Delete",
+                tooltip="Delete the selected objective or key result (asks first)", id="objectives.delete"),
+        Binding("a", "activate", "Activate draft", show=False,
+                tooltip="Move the selected draft objective to active", id="objectives.activate"),
         Binding("u", "submit", "Submit for approval", show=False,
-                tooltip="Send your draft to the team's lead (teams that ask for approval)"),
+                tooltip="Send your draft to the team's lead (teams that ask for approval)", id="objectives.submit"),
         Binding("x", "dependency", "Add dependency", show=False,
-                tooltip="The selected row relies on another objective or KR"),
-        Binding("l", "coach", "Coach", tooltip="Quality findings of your objectives, with hints"),
-        Binding("J", "move(1)", "Move row down", show=False, tooltip="Reorder objectives or key results"),
-        Binding("K", "move(-1)", "Move row up", show=False, tooltip="Reorder objectives or key results"),
+                tooltip="The selected row relies on another objective or KR", id="objectives.dependency"),
+        Binding("l", "coach", "Coach", tooltip="Quality findings of your objectives, with hints", id="objectives.coach"),
+        Binding("J", "move(1)", "Move row down", show=False,
+                tooltip="Reorder objectives or key results", id="objectives.move_down"),
+        Binding("K", "move(-1)", "Move row up", show=False, tooltip="Reorder objectives or key results", id="objectives.move_up"),
     ]
 
     def show(self, data: Snapshot) -> None:

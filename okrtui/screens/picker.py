@@ -35,12 +35,12 @@ class PersonPicker(Dialog):
     """Pick a person to filter the team screen by; `enter` picks the highlighted one."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "pick", "Pick", priority=True),
-        Binding("down", "move(1)", "Next", show=False, priority=True),
-        Binding("up", "move(-1)", "Previous", show=False, priority=True),
-        Binding("pagedown", "move(8)", "Page down", show=False, priority=True),
-        Binding("pageup", "move(-8)", "Page up", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("enter", "pick", "Pick", priority=True, id="picker.pick"),
+        Binding("down", "move(1)", "Next", show=False, priority=True, id="picker.next"),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True, id="picker.previous"),
+        Binding("pagedown", "move(8)", "Page down", show=False, priority=True, id="picker.page_down"),
+        Binding("pageup", "move(-8)", "Page up", show=False, priority=True, id="picker.page_up"),
     ]
 
     def __init__(self, choices: list[Choice], current: str | None = None) -> None:

@@ -43,9 +43,11 @@ def _row_cells(row: ReviewRow, width: int, wide: bool) -> list[Text | str]:
 
 class ReviewScreen(OkrScreen):
     BINDINGS = [
-        Binding("enter,v", "detail", "Detail", show=False, tooltip="The row's chart, numbers and history over the period"),
-        Binding("less_than_sign", "week(-1)", "Prev week", tooltip="Review the week before"),
-        Binding("greater_than_sign", "week(1)", "Next week", tooltip="Review the week after (up to this week)"),
+        Binding("enter,v", "detail", "Detail", show=False,
+                tooltip="The row's chart, numbers and history over the period", id="review.detail"),
+        Binding("less_than_sign", "week(-1)", "Prev week", tooltip="Review the week before", id="review.prev_week"),
+        Binding("greater_than_sign", "week(1)", "Next week",
+                tooltip="Review the week after (up to this week)", id="review.next_week"),
     ]
 
     def __init__(self) -> None:

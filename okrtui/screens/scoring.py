@@ -40,9 +40,10 @@ def _kr_cells(kr: KRView, width: int, comment: int = 16) -> list[Text | str]:
 
 class ScoringScreen(OkrScreen):
     BINDINGS = [
-        Binding("enter", "score", "Self-score", tooltip="Score the selected KR 0.0-1.0"),
-        Binding("r", "reflect", "Reflections", tooltip="Answer the quarter's reflection questions"),
-        Binding("C", "close_quarter", "Close quarter", tooltip="Close this period's objectives and carry some over"),
+        Binding("enter", "score", "Self-score", tooltip="Score the selected KR 0.0-1.0", id="scoring.score"),
+        Binding("r", "reflect", "Reflections", tooltip="Answer the quarter's reflection questions", id="scoring.reflect"),
+        Binding("C", "close_quarter", "Close quarter",
+                tooltip="Close this period's objectives and carry some over", id="scoring.close_quarter"),
     ]
 
     def mine(self) -> list[ObjectiveView]:
@@ -217,7 +218,8 @@ class CloseQuarterDialog(Dialog):
     """Close the period's objectives; the checked unfinished ones come back next quarter as drafts."""
 
     # enter must close the quarter even though the focused list would take it as "toggle".
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "close", "Close quarter", priority=True)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close.cancel"),
+                Binding("enter", "close", "Close quarter", priority=True, id="close.confirm")]
     saves = True
 
     def __init__(self, objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> None:

@@ -20,7 +20,7 @@ from okrtui.widgets.table import OkrTable
 class TextDialog(Dialog):
     """One line of text about something (a comment, a reply, what to change): enter saves, esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="text.cancel")]
     saves = True  # what it returns is saved: the database opens while the user types
 
     def __init__(self, heading: str, about: str, placeholder: str = "", value: str = "") -> None:
@@ -114,11 +114,13 @@ class InboxScreen(OkrScreen):
     """What needs me, one line each: enter opens it (a comment is then read), a / d answer a request."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to where you were"),
-        Binding("enter,v", "open", "Open", tooltip="Open the objective or KR it is about (a comment is then read)"),
-        Binding("a", "accept", "Accept", show=False, tooltip="Agree to the highlighted dependency request"),
-        Binding("x", "decline", "Decline", show=False, tooltip="Decline the highlighted dependency request, saying why"),
-        Binding("r", "read", "Mark read", show=False, tooltip="Mark the highlighted comment as read"),
+        Binding("escape", "back", "Back", tooltip="Back to where you were", id="inbox.back"),
+        Binding("enter,v", "open", "Open",
+                tooltip="Open the objective or KR it is about (a comment is then read)", id="inbox.open"),
+        Binding("a", "accept", "Accept", show=False, tooltip="Agree to the highlighted dependency request", id="inbox.accept"),
+        Binding("x", "decline", "Decline", show=False,
+                tooltip="Decline the highlighted dependency request, saying why", id="inbox.decline"),
+        Binding("r", "read", "Mark read", show=False, tooltip="Mark the highlighted comment as read", id="inbox.read"),
     ]
 
     def __init__(self) -> None:

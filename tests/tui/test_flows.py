@@ -111,7 +111,7 @@ async def test_check_in_form_rejects_bad_values_and_saves_nothing(app):
         await fill(pilot, "in-value", "97")
         await fill(pilot, "in-confidence", "2")
         await press(pilot, "enter")
-        assert "0.0 to 1.0" in str(app.screen.query_one("#err-confidence").render())
+        assert "from 0 to 1" in str(app.screen.query_one("#err-confidence").render())
         assert len(rows(app, CheckIn)) == before
         await press(pilot, "escape")
         assert len(rows(app, CheckIn)) == before
@@ -190,7 +190,7 @@ async def test_scoring_reflections_close_and_carry_over(app):
         await press(pilot, "enter")
         await fill(pilot, "in-score", "1.5")
         await press(pilot, "enter")
-        assert "0.0 to 1.0" in str(app.screen.query_one("#err-score").render())
+        assert "from 0 to 1" in str(app.screen.query_one("#err-score").render())
         await press(pilot, "escape")
         assert rows(app, KeyResult, KeyResult.id == "kr-mttr")[0].self_score is None
 

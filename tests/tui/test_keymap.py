@@ -1,0 +1,124 @@
+"""Binding ids and config.toml's [keys]: a key moved by id works, its old key no longer does, the
+help and the footer show the new one, and a wrong id or key is one error line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from okrtui.app import OkrApp
+from okrtui.config import Config
+from okrtui.errors import OkrError
+from okrtui.model import CheckIn
+from okrtui.screens.checkin import HistoryDialog
+from okrtui.screens.keys import bindings_by_class, checked_keymap, key_label, keys_of
+from okrtui.widgets.table import OkrTable
+from tests.helpers import TODAY, RecordingApp, close, demo_template, press, rows, settle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def every_binding():
+    return [(owner, b) for owner, bindings in bindings_by_class(OkrApp.BINDINGS) for b in bindings]
+
+
+def test_every_binding_has_an_id_of_its_own():
+    found = every_binding()
+    assert len(found) > 80
+    missing = [(owner, b.key, b.action) for owner, b in found if not b.id]
+    assert missing == []
+    ids = [b.id for _, b in found]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert all(re.fullmatch(r"[a-z]+\.[a-z_]+", i or "") for i in ids)
+
+
+def test_every_binding_id_is_in_the_docs():
+    doc = (ROOT / "docs" / "tui.md").read_text()
+    section = doc[doc.index("| where | ids and default keys |"):doc.index("### What the marks mean")]
+    listed = set(re.findall(r"`([a-z]+\.[a-z_]+)`", section))
+    ids = {b.id for _, b in every_binding()}
+    assert ids - listed == set(), "add these to docs/tui.md, Remapping keys"
+    assert listed - ids == set(), "docs/tui.md lists ids no binding has"
+
+
+def test_key_labels_come_from_textual_with_the_help_s_words():
+    assert key_label("question_mark,less_than_sign,escape,pageup,left_square_bracket") == "? / < / esc / pgup / ["
+    assert key_label("enter,v") == "enter / v" and key_label("up,k") == "up / k"
+    assert key_label("f5,ctrl+r") == "f5 / ctrl+r"
+
+
+@pytest.mark.parametrize(("keymap", "phrase"), [
+    ({"team.aprove": "ctrl+a"}, "[keys] 'team.aprove': no key has this id (did you mean 'team.approve'?)"),
+    ({"nothing.like.it": "x"}, "[keys] 'nothing.like.it': no key has this id (the ids: docs/tui.md"),
+    ({"team.approve": "ctrl+aa"}, "[keys] 'team.approve' = 'ctrl+aa': 'aa' is not a key"),
+    ({"team.approve": "cmd+a"}, "'cmd' is not a modifier"),
+    ({"team.approve": "a"}, "[keys] 'team.approve': 'a' is the key of 'team.pace_filter' in TeamScreen"),
+])
+def test_a_wrong_id_or_key_is_refused_naming_it(keymap, phrase):
+    with pytest.raises(OkrError) as err:
+        checked_keymap(keymap, OkrApp.BINDINGS)
+    assert phrase in str(err.value)
+
+
+def test_two_keys_may_swap():
+    assert checked_keymap({"team.approve": "a", "team.pace_filter": "A"}, OkrApp.BINDINGS) == {
+        "team.approve": "a", "team.pace_filter": "A"}
+
+
+def test_the_tui_refuses_a_wrong_id_in_config_toml_with_one_error_line(cli, db, tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[keys]\n"checkin.histroy" = "f3"\n')
+    monkeypatch.setenv("OKRTUI_CONFIG", str(cfg))
+    result = cli("--db", db)
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        "okrtui: error: [keys] 'checkin.histroy': no key has this id (did you mean 'checkin.history'?)"]
+
+
+@pytest.fixture
+def remapped(tmp_path):
+    path = tmp_path / "keys.db"
+    shutil.copy(demo_template(), path)
+    app = RecordingApp(path, Config(cursor_blink=False, keys={"checkin.history": "f3", "history.delete": "x"}),
+                       TODAY, native_ansi=False)
+    app.animation_level = "none"
+    yield app
+    close(app)
+
+
+async def test_a_remapped_key_acts_and_its_old_key_does_not(remapped):
+    app = remapped
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        await press(pilot, "h")  # the old key: nothing
+        assert not isinstance(app.screen, HistoryDialog)
+        await press(pilot, "f3")
+        assert isinstance(app.screen, HistoryDialog)
+        newest = app.screen.query_one(OkrTable).current_key
+        await press(pilot, "d")  # the old key: nothing asked, nothing deleted
+        assert isinstance(app.screen, HistoryDialog)
+        assert rows(app, CheckIn, CheckIn.id == newest)[0].deleted is False
+        await press(pilot, "x", "y")
+        assert rows(app, CheckIn, CheckIn.id == newest)[0].deleted is True
+
+
+async def test_the_footer_and_the_help_show_the_new_key(remapped):
+    app = remapped
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        shown = {key: active.binding.id for key, active in app.screen.active_bindings.items()}
+        assert shown.get("f3") == "checkin.history" and "h" not in shown
+        await press(pilot, "question_mark")
+        keys = {k.description: k.keys for k in dict(app.screen.sections)["Check-in"]}
+        assert keys["History"] == "f3"
+
+
+def test_keys_of_without_a_keymap_lists_the_bindings_own_keys():
+    from okrtui.screens.checkin import CheckinScreen
+
+    assert {k.description: k.keys for k in keys_of(CheckinScreen.BINDINGS)}["History"] == "h"
