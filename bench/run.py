@@ -242,8 +242,11 @@ def main() -> None:
         db = folder / f"cli-{source.name}"
         shutil.copy(source, db)
         mine = "kr-000000-0"  # the user's own KR in both data sets
+        # A fresh copy before each run, so each run writes a new check-in (a repeat of the same
+        # value on the same day would write nothing and flatter the figure).
         t_checkin, _ = median_of([PY, "-m", "okrtui", "--db", str(db), "checkin", mine, "42", "--date", "2026-11-26"],
-                                 runs)
+                                 runs, before=lambda source=source, db=db: shutil.copy(source, db))
+        shutil.copy(source, db)
         row("T4", f"`okrtui checkin`, 10,000 KRs, {label}, vs `import sqlmodel`", t_checkin, t_import, 1.3)
         t_report, _ = median_of([PY, "-m", "okrtui", "--db", str(db), "report", "--format", "json",
                                  "--as-of", "2026-11-26"], runs)
