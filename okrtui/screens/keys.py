@@ -11,12 +11,15 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
+import pkgutil
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, format_key
 
+import okrtui.screens
+import okrtui.widgets
 from okrtui.errors import OkrError
 
 # Textual's labels (format_key), except these, which the help spells out as the docs do:
@@ -62,10 +65,6 @@ def keys_of(bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = 
 
 def binding_classes() -> list[type]:
     """Every screen, dialog and widget class with BINDINGS of its own (the app's are the app's)."""
-    import pkgutil  # only with a [keys] table: a start without one never lists the modules
-
-    import okrtui.screens
-    import okrtui.widgets
 
     found: list[type] = []
     for package in (okrtui.screens, okrtui.widgets):
