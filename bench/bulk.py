@@ -106,7 +106,7 @@ def postgres(folder: Path, doc: dict) -> tuple[str, Callable[[], None], Callable
 
 def first_sync(folder: Path, team: Path, runs: int) -> float:
     from okrtui import sync
-    from okrtui.store import open_engine
+    from okrtui.backend import open_engine
 
     lead = folder / f"lead-{team.stem}.db"
     if not lead.exists():
@@ -136,7 +136,7 @@ def main() -> None:
     runs = args.runs
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
 
-    from okrtui.store import open_engine
+    from okrtui.backend import open_engine
 
     doc = make_document()
     doc_path = folder / "company.json"

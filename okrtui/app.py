@@ -20,6 +20,8 @@ from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
 from okrtui import lint, periods, quickread, views
+from okrtui.backend import Backend, backend_for
+from okrtui.backend import of as backend_of
 from okrtui.errors import OkrError
 from okrtui.screens.base import FormScreen, OpenDetail
 from okrtui.screens.coach import GuideDialog
@@ -112,18 +114,18 @@ class OkrApp(App[None], inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, db: Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
+    def __init__(self, db: Backend | Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
                  native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None) -> None:
-        """`db` is an open engine, or a path opened in a worker after the first frame
-        (and filled with the demo first when `demo`). `native_ansi` None detects the terminal:
+        """`db` is a backend (okrtui.backend), a path or URL, opened in a worker after the first frame
+        (and filled with the demo first when `demo`), or an open engine. `native_ansi` None detects the terminal:
         see _native_ansi. `first_view` is the first period's read, started before Textual was imported
         (the CLI does); without one it starts here."""
         native = _native_ansi() if native_ansi is None else native_ansi
         super().__init__(ansi_color=True if native else None)
         self.demo = demo
-        self.db_path: Path | str | None = db if isinstance(db, str | Path) else None
-        self.engine: Engine | None = db if not isinstance(db, str | Path) else None
+        self.backend = db if isinstance(db, Backend) else backend_for(db) if isinstance(db, str | Path) else backend_of(db)
+        self._opened = not isinstance(db, Backend | str | Path)  # an open engine: opened and filled already
         self.open_error: str | None = None
         self.cfg = cfg or config_mod.Config()
         self.config_path = config_path
@@ -136,9 +138,9 @@ class OkrApp(App[None], inherit_bindings=False):
         self._opening = threading.Lock()  # one worker opens the database; the others wait for it
         self._notice_pending = False  # a reload for a teammate's change is on its way
         self._notice_reloaded = 0.0  # time.monotonic() of the last one
-        if first_view is None and isinstance(self.db_path, Path) and not demo:
-            first_view = quickread.Prefetch(self.db_path, self.today, fy_month=self.cfg.fiscal_year_start_month,
-                                            stale_after=self.cfg.stale_after_days)
+        if first_view is None and not demo and not self._opened:
+            first_view = self.backend.prefetch(self.today, fy_month=self.cfg.fiscal_year_start_month,
+                                               stale_after=self.cfg.stale_after_days)
         self._first = first_view
         if self.cfg.theme in self.available_themes:
             self.theme = self.cfg.theme
@@ -150,6 +152,15 @@ class OkrApp(App[None], inherit_bindings=False):
         self.reload()
 
     # --- state ------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine | None:
+        """The open database, once it is open and ready (None before: a reading session may never open it)."""
+        return self.backend.opened if self._opened else None
+
+    @property
+    def db_path(self) -> Path | str:
+        return self.backend.target
 
     def _open_engine(self) -> Engine:
         """The open database, for the services the screens call from their workers: opened on
@@ -165,11 +176,8 @@ class OkrApp(App[None], inherit_bindings=False):
         with self._opening:
             if self.engine is not None or self.open_error is not None:
                 return self.engine
-            from okrtui.store import open_engine  # the storage layer: never before the first frame
-
-            assert self.db_path is not None  # the constructor takes an engine or a path
             try:
-                engine = open_engine(self.db_path)
+                engine = self.backend.engine()  # imports the storage layer: never before the first frame
                 if self.demo:
                     from okrtui import demo  # storage layer, and only for --demo
 
@@ -178,12 +186,12 @@ class OkrApp(App[None], inherit_bindings=False):
                 self.open_error = str(err)
                 self.call_from_thread(self._cannot_open, str(err))
                 return None
-            self.engine = engine
+            self._opened = True
             return engine
 
     def warm_storage(self) -> None:
         """A form is open: open the database now, while the user types, so the save does not wait."""
-        if self.engine is None and self.db_path is not None:
+        if self.engine is None:
             self._warm()
 
     @work(thread=True, group="open", exit_on_error=False)
@@ -234,9 +242,9 @@ class OkrApp(App[None], inherit_bindings=False):
             quick = first.result()
             if quick is not None and quick.span == span:
                 return quick
-        if self.demo or not isinstance(self.db_path, Path):
+        if self.demo:
             return None
-        return quickread.read(self.db_path, span.label, self.today, team=True,
+        return self.backend.read(span.label, self.today, team=True,
                               fy_month=self.cfg.fiscal_year_start_month, stale_after=self.cfg.stale_after_days)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -255,11 +263,7 @@ class OkrApp(App[None], inherit_bindings=False):
     def _listen(self, engine: Engine) -> None:
         """Wait for teammates' change notices (okrtui.pglive) until the app ends: a daemon thread,
         not a worker, as it never completes (waiting for the workers means waiting for the loads)."""
-        from okrtui import pglive
-
-        own = pglive.own_backends(engine)
-        threading.Thread(target=pglive.listen, args=(engine.url, self._notice, lambda: not self.is_running, own),
-                         name="okrtui-listen", daemon=True).start()
+        self.backend.listen(engine, self._notice, lambda: not self.is_running)
 
     def _notice(self, _table: str) -> None:
         try:
@@ -293,11 +297,13 @@ class OkrApp(App[None], inherit_bindings=False):
     def on_data_loaded(self, message: DataLoaded) -> None:
         if message.snapshot.generation != self.generation:
             return  # a load the user has already moved past (`[` then `]`): never shown
-        if self.data is None and self.engine is not None and self.engine.dialect.name == "postgresql":
-            # Shared database: teammates' check-ins appear without a restart, at once by LISTEN/NOTIFY,
-            # and every 30 s should the listening connection be lost.
-            self.set_interval(SHARED_REFRESH_S, self._refresh_shared)
-            self._listen(self.engine)
+        if self.data is None and self.engine is not None:
+            # Shared database: teammates' check-ins appear without a restart, at once by live notices,
+            # and every 30 s should the listening connection be lost (or the backend send none).
+            if self.backend.shared:
+                self.set_interval(SHARED_REFRESH_S, self._refresh_shared)
+            if self.backend.live:
+                self._listen(self.engine)
         self.data = message.snapshot
         # A company's snapshot is ~10^5 objects without reference cycles: keep them out of the
         # cyclic collector's full passes, which would otherwise stall key presses. Refcounting
@@ -452,7 +458,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.call_after_refresh(self.screen.run_action, action)
 
 
-def run_app(db_path: Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
+def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
             first_view: quickread.Prefetch | None = None) -> None:
     """Open the TUI; a database that cannot be opened ends it with one error line."""
     app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view)

@@ -7,8 +7,9 @@ import re
 import sys
 
 from okrtui import signing, sync
+from okrtui.backend import open_engine
 from okrtui.model import Objective, Person
-from okrtui.store import open_engine, reading, set_meta, writing
+from okrtui.store import reading, set_meta, writing
 
 from .conftest import write_doc
 from .test_sync import git

@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from okrtui.store import open_engine
+from okrtui.backend import open_engine
 from tests.helpers import scene
 
 from .conftest import TODAY, make_app, press, settle
