@@ -416,7 +416,7 @@ class TeamScreen(OkrScreen):
         if obj is None:
             return
         ident = obj.id
-        app.save(lambda: app.services.approve(ident),
+        app.save(lambda s: s.approve(ident),
                  on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
     def action_request_changes(self) -> None:
@@ -429,7 +429,7 @@ class TeamScreen(OkrScreen):
 
         def said(note: str | None) -> None:
             if note:
-                app.save(lambda: app.services.request_changes(ident, note),
+                app.save(lambda s: s.request_changes(ident, note),
                          on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
         app.push_screen(TextDialog("Request changes: what should change?", obj.title, "what to change"), said)
@@ -465,7 +465,7 @@ class TeamScreen(OkrScreen):
             if self.data is not None:
                 self.show(self.data)
 
-        app.save(lambda: app.services.sync(Path(path).expanduser(), tell_limit=5), on_done=done, on_error=failed)
+        app.save(lambda s: s.sync(Path(path).expanduser(), tell_limit=5), on_done=done, on_error=failed)
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
