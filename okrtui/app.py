@@ -5,9 +5,9 @@ The workspace (okrtui.workspace) owns the rest: loading, saving and the snapshot
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,7 +22,8 @@ from okrtui import periods, quickread
 from okrtui.backend import Backend, backend_for
 from okrtui.backend import of as backend_of
 from okrtui.errors import OkrError
-from okrtui.screens.base import FormScreen, OpenDetail, Refreshable
+from okrtui.screens import MAIN, screen_class
+from okrtui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.screens.coach import GuideDialog
 from okrtui.screens.keys import Key, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
@@ -34,19 +35,9 @@ from okrtui.workspace import Workspace
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from sqlalchemy.engine import Engine
 
-    from okrtui.screens.base import OkrScreen
     from okrtui.screens.detail import DetailScreen
 
 T = TypeVar("T")
-
-
-SCREENS = {
-    "objectives": ("Objectives", "ObjectivesScreen"),
-    "checkin": ("Check-in", "CheckinScreen"),
-    "review": ("Weekly review", "ReviewScreen"),
-    "scoring": ("Quarterly scoring", "ScoringScreen"),
-    "team": ("Team", "TeamScreen"),
-}
 
 
 SCREEN_KEYS = Binding.Group("screens")
@@ -72,10 +63,8 @@ def _detail_class() -> type[DetailScreen]:
     return DetailScreen
 
 
-def screen_class(mode: str) -> type[OkrScreen]:
-    """A main screen's class, imported on first use: only the first screen loads before the first frame."""
-    cls: type[OkrScreen] = getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
-    return cls
+def _main_screen(mode: str) -> OkrScreen:
+    return screen_class(mode)()
 
 
 class OkrApp(App[None], inherit_bindings=False):
@@ -84,13 +73,8 @@ class OkrApp(App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "okrtui"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {
-        "objectives": ObjectivesScreen,
-        "checkin": lambda: screen_class("checkin")(),
-        "review": lambda: screen_class("review")(),
-        "scoring": lambda: screen_class("scoring")(),
-        "team": lambda: screen_class("team")(),
-    }
+    # The first screen is imported with the app; the others on first use (okrtui.screens.MAIN).
+    MODES = {mode: ObjectivesScreen if mode == "objectives" else partial(_main_screen, mode) for mode in MAIN}
 
     # One source for the footer, the ? help and the palette. The five screens show as one
     # compact group ("o c w s t screens") so that at 80 columns ? is always on the bottom line.
@@ -264,8 +248,8 @@ class OkrApp(App[None], inherit_bindings=False):
 
         sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS)))]
         here = self.current_mode
-        modes = [here, *[m for m in SCREENS if m != here]]  # the screen you are on first
-        sections += [(SCREENS[m][0], list(keys_of(screen_class(m).BINDINGS))) for m in modes]
+        modes = [here, *[m for m in MAIN if m != here]]  # the screen you are on first
+        sections += [(MAIN[m].title, list(keys_of(screen_class(m).BINDINGS))) for m in modes]
         sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS))),
                      ("Forms", [Key("enter", "Save", "from any field", "save"), *keys_of(FormScreen.BINDINGS)])]
@@ -274,15 +258,15 @@ class OkrApp(App[None], inherit_bindings=False):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of every screen: picking one on another screen switches there first."""
         yield from super().get_system_commands(screen)
-        for mode, (title, _) in SCREENS.items():
-            yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()} screen",
+        for mode, main in MAIN.items():
+            yield SystemCommand(f"Go to {main.title}", f"Switch to the {main.title.lower()} screen",
                                 lambda m=mode: self.action_mode(m))
         yield SystemCommand("Previous period", "Show the quarter before", lambda: self.action_period(-1))
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
-        for mode, (title, _) in SCREENS.items():
-            for key in keys_of(screen_class(mode).BINDINGS):
-                yield SystemCommand(f"{title}: {key.description}", f"{key.help} ({key.keys})",
+        for mode, main in MAIN.items():
+            for key in keys_of(main.screen().BINDINGS):
+                yield SystemCommand(f"{main.title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
 
         if isinstance(screen, _detail_class()):  # its keys act on the row it shows: offered there only

@@ -304,3 +304,6 @@ class HistoryDialog(Refreshable, Dialog[None]):
 
     def refresh_data(self) -> None:
         self.fill()
+
+
+SCREEN = CheckinScreen  # the mode's class (okrtui.screens.MAIN)

@@ -13,7 +13,7 @@ from okrtui import lint, schema, validate
 from okrtui.domain import KINDS, LEVELS, STATUSES, VISIBILITIES
 from okrtui.screens.base import FormScreen
 from okrtui.text import plain
-from okrtui.views import KRView, ObjectiveView, fmt_num
+from okrtui.views import KRView, ObjectiveView, TeamView, fmt_num
 
 KIND_HELP = {
     "increase": "More is better: start → target above it. e.g. activation from 31% to 45%",
@@ -35,7 +35,7 @@ def _title_option(title: str) -> Text:
 class ObjectiveForm(FormScreen[str]):
     """New or edited objective. Dismisses with the objective id, or None."""
 
-    def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict[str, Any]) -> None:
+    def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict[str, TeamView]) -> None:
         super().__init__()
         self.objective = objective
         self.parents = [p for p in parents if objective is None or p.id != objective.id]
@@ -233,7 +233,7 @@ class DependencyForm(FormScreen[str]):
 class TeamForm(FormScreen[str]):
     """New or edited team (id fixed once made). Dismisses with the team id, or None."""
 
-    def __init__(self, team: Any | None) -> None:  # okrtui.model.Team, or None for a new one
+    def __init__(self, team: TeamView | None) -> None:  # None for a new one
         super().__init__()
         self.team = team
 

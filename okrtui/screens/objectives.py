@@ -254,3 +254,6 @@ class ObjectivesScreen(OkrScreen):
 
     def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_detail()
+
+
+SCREEN = ObjectivesScreen  # the mode's class (okrtui.screens.MAIN)

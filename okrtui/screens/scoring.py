@@ -257,3 +257,6 @@ class CloseQuarterDialog(Dialog[None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+SCREEN = ScoringScreen  # the mode's class (okrtui.screens.MAIN)

@@ -507,3 +507,6 @@ def _kr_row(kr: KRView, width: int, today: dt.date) -> list[Text | str]:
     mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
     return [title_cell("· " + kr.title, width, indent=4), grade_bar(kr.score, kr.grade, kr.band),
             pace_cell(kr.pace), teamview.age(kr.last_check_in, today), mark]
+
+
+SCREEN = TeamScreen  # the mode's class (okrtui.screens.MAIN)
