@@ -1,7 +1,8 @@
 """What the screens may ask of the storage layer, with the database bound: the screens' only way in.
 
-Screens never see the engine or SQL: they call these methods inside `app.save(...)`, which
-runs them in a worker and reports errors in one place. The storage modules are imported on
+Screens never see the engine or SQL: they hand `app.save` an action over these methods,
+`app.save(lambda s: s.record_check_in(...), on_done=...)`, typed end to end (the result's type
+reaches on_done); the workspace runs it in a worker and reports errors in one place. The storage modules are imported on
 first use, so that the app's first frame never waits for SQLAlchemy.
 """
 
