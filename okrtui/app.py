@@ -194,7 +194,7 @@ class OkrApp(App[None], inherit_bindings=False):
             self._worker_failed(event.worker.group, event.worker.error)
 
     def _worker_failed(self, group: str, error: BaseException | None) -> None:
-        from okrtui.pgsecurity import describe  # only on a failure: the storage layer is loaded by then
+        from okrtui.pgsecurity import describe  # only on a failure: it names a database refusal in one line
 
         what = describe(error) if error is not None else "unknown error"
         self.notify(f"{group} failed: {what}", severity="error", markup=False)
