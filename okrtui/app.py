@@ -200,12 +200,12 @@ class OkrApp(App[None], inherit_bindings=False):
         self.notify(f"{group} failed: {what}", severity="error", markup=False)
 
     def _inbox_count(self, data: Snapshot) -> int:
-        from okrtui.screens.talk import inbox_count
+        from okrtui.screens.talk import inbox_count  # the inbox's screen loads on first use
 
         return inbox_count(data)
 
     def action_inbox(self) -> None:
-        from okrtui.screens.talk import InboxScreen
+        from okrtui.screens.talk import InboxScreen  # loads on first use
 
         if not isinstance(self.screen, InboxScreen):
             self.push_screen(InboxScreen())

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from okrtui import quickread
+from okrtui.errors import OkrError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -157,8 +158,6 @@ def backend_for(target: Path | str) -> Backend:
     for cls in BACKENDS:
         if cls.accepts(target):
             return cls(target)
-    from okrtui.errors import OkrError
-
     raise OkrError(f"no backend for {target}: use a file path, sqlite:///PATH or postgresql://LOGIN@HOST/DB")
 
 

@@ -6,6 +6,8 @@ reaches on_done); the workspace runs it in a worker and reports errors in one pl
 first use, so that the app's first frame never waits for SQLAlchemy.
 """
 
+# Imports inside functions: each service loads its storage module on first use, never before the first frame.
+
 from __future__ import annotations
 
 from collections.abc import Callable
