@@ -33,7 +33,7 @@ WRITER = """
 import datetime as dt, sys
 from okrtui import checkins
 from okrtui.config import db_target
-from okrtui.store import open_engine
+from okrtui.backend import open_engine
 engine = open_engine(db_target(sys.argv[1]))
 for i in range(10):
     checkins.record(engine, sys.argv[2], 50 + i, day=dt.date(2026, 11, 20))

@@ -24,8 +24,8 @@ from make_data import STAMP, TODAY, make_db  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from okrtui import cycle, quickread  # noqa: E402
+from okrtui.backend import open_engine  # noqa: E402
 from okrtui.model import Comment, Decision  # noqa: E402
-from okrtui.store import open_engine  # noqa: E402
 
 
 def talk(path: Path) -> int:

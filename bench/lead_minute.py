@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 from make_data import TODAY, make_team_file  # noqa: E402
 
 from okrtui import sync, teamview  # noqa: E402
-from okrtui.store import open_engine  # noqa: E402
+from okrtui.backend import open_engine  # noqa: E402
 from tests.terminal import DOWN, Terminal  # noqa: E402
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from okrtui import periods
+from okrtui.backend import open_engine
 from okrtui.model import CheckIn, KeyResult, Meta, Objective, Period, Person, Team
-from okrtui.store import open_engine
 
 TODAY = dt.date(2026, 11, 26)
 ME = "p-lead"

@@ -1,57 +1,46 @@
-"""The Textual app: owns the state (period, loaded data) and runs every database call in a worker."""
+"""The Textual app: navigation, the keys help, the palette and the theme.
+
+The workspace (okrtui.workspace) owns the rest: loading, saving and the snapshot."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import importlib
 import os
-import threading
-import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
-from okrtui import lint, periods, quickread, views
+from okrtui import periods, quickread
+from okrtui.backend import Backend, backend_for
+from okrtui.backend import of as backend_of
 from okrtui.errors import OkrError
-from okrtui.screens.base import FormScreen, OpenDetail
+from okrtui.screens import MAIN, screen_class
+from okrtui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.screens.coach import GuideDialog
 from okrtui.screens.keys import checked_keymap, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
-from okrtui.state import DataLoaded, Snapshot
+from okrtui.state import DataLoaded, LoadFailed, OpenFailed, SaveFailed, Snapshot
 from okrtui.widgets.table import OkrTable
+from okrtui.workspace import Workspace
 
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from sqlalchemy.engine import Engine
 
-    from okrtui.screens.base import OkrScreen
     from okrtui.screens.detail import DetailScreen
-    from okrtui.views import CheckInView, DependencyView, PeriodReport
 
-
-SCREENS = {
-    "objectives": ("Objectives", "ObjectivesScreen"),
-    "checkin": ("Check-in", "CheckinScreen"),
-    "review": ("Weekly review", "ReviewScreen"),
-    "scoring": ("Quarterly scoring", "ScoringScreen"),
-    "team": ("Team", "TeamScreen"),
-}
+T = TypeVar("T")
 
 
 SCREEN_KEYS = Binding.Group("screens")
-SHARED_REFRESH_S = 30
-NOTICE_DELAY_S = 0.2  # a teammate's change notice waits this long for the rest of its burst
-NOTICE_RETRY_S = 0.5  # and, arriving under an open form, is shown this soon after it closes
-NOTICE_MIN_GAP_S = 1.0  # between two reloads for notices
 
 
 def _native_ansi() -> bool:
@@ -74,10 +63,8 @@ def _detail_class() -> type[DetailScreen]:
     return DetailScreen
 
 
-def screen_class(mode: str) -> type[OkrScreen]:
-    """A main screen's class, imported on first use: only the first screen loads before the first frame."""
-    cls: type[OkrScreen] = getattr(importlib.import_module(f"okrtui.screens.{mode}"), SCREENS[mode][1])
-    return cls
+def _main_screen(mode: str) -> OkrScreen:
+    return screen_class(mode)()
 
 
 class OkrApp(App[None], inherit_bindings=False):
@@ -86,13 +73,8 @@ class OkrApp(App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "okrtui"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {
-        "objectives": ObjectivesScreen,
-        "checkin": lambda: screen_class("checkin")(),
-        "review": lambda: screen_class("review")(),
-        "scoring": lambda: screen_class("scoring")(),
-        "team": lambda: screen_class("team")(),
-    }
+    # The first screen is imported with the app; the others on first use (okrtui.screens.MAIN).
+    MODES = {mode: ObjectivesScreen if mode == "objectives" else partial(_main_screen, mode) for mode in MAIN}
 
     # One source for the footer, the ? help and the palette. The five screens show as one
     # compact group ("o c w s t screens") so that at 80 columns ? is always on the bottom line.
@@ -113,37 +95,28 @@ class OkrApp(App[None], inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
 
-    def __init__(self, db: Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
+    def __init__(self, db: Backend | Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
                  native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None) -> None:
-        """`db` is an open engine, or a path opened in a worker after the first frame
-        (and filled with the demo first when `demo`). `native_ansi` None detects the terminal:
+        """`db` is a backend (okrtui.backend), a path or URL, opened in a worker after the first frame
+        (and filled with the demo first when `demo`), or an open engine. `native_ansi` None detects the terminal:
         see _native_ansi. `first_view` is the first period's read, started before Textual was imported
         (the CLI does); without one it starts here."""
         native = _native_ansi() if native_ansi is None else native_ansi
         super().__init__(ansi_color=True if native else None)
-        self.demo = demo
-        self.db_path: Path | str | None = db if isinstance(db, str | Path) else None
-        self.engine: Engine | None = db if not isinstance(db, str | Path) else None
-        self.open_error: str | None = None
         self.cfg = cfg or config_mod.Config()
         # config.toml's [keys], checked before the first frame: a wrong id or key is one error line.
         self.keymap = checked_keymap(self.cfg.keys, self.BINDINGS) if self.cfg.keys else {}
         self.set_keymap(self.keymap)
         self.config_path = config_path
-        self.today = today or dt.date.today()
-        self.span = periods.quarter_of(self.today, self.cfg.fiscal_year_start_month)
-        self.data: Snapshot | None = None
-        self.services = Services(self._open_engine)  # the screens' only way to the storage layer
-        self.data_version = 0
-        self.generation = 0  # of the latest load asked for
-        self._opening = threading.Lock()  # one worker opens the database; the others wait for it
-        self._notice_pending = False  # a reload for a teammate's change is on its way
-        self._notice_reloaded = 0.0  # time.monotonic() of the last one
-        if first_view is None and isinstance(self.db_path, Path) and not demo:
-            first_view = quickread.Prefetch(self.db_path, self.today, fy_month=self.cfg.fiscal_year_start_month,
-                                            stale_after=self.cfg.stale_after_days)
-        self._first = first_view
+        today = today or dt.date.today()
+        opened = not isinstance(db, Backend | str | Path)  # an open engine: opened and filled already
+        backend = db if isinstance(db, Backend) else backend_for(db) if isinstance(db, str | Path) else backend_of(db)
+        if first_view is None and not demo and not opened:
+            first_view = backend.prefetch(today, fy_month=self.cfg.fiscal_year_start_month,
+                                          stale_after=self.cfg.stale_after_days)
+        self.workspace = Workspace(self, backend, self.cfg, today, opened=opened, demo=demo, first_view=first_view,
+                                   busy=lambda: isinstance(self.screen, ModalScreen))
         if self.cfg.theme in self.available_themes:
             self.theme = self.cfg.theme
 
@@ -153,234 +126,92 @@ class OkrApp(App[None], inherit_bindings=False):
         # The load runs in a worker while the first frame paints: start-up never waits for the database.
         self.reload()
 
-    # --- state ------------------------------------------------------------------------
+    # --- the workspace's state, as the screens read it ----------------------------------------
 
-    def _open_engine(self) -> Engine:
-        """The open database, for the services the screens call from their workers: opened on
-        the first write when the views so far came from okrtui.quickread."""
-        engine = self._ensure_engine()
-        if engine is None:
-            raise OkrError(self.open_error or "the database could not be opened")
-        return engine
+    @property
+    def data(self) -> Snapshot | None:
+        return self.workspace.data
 
-    def _ensure_engine(self) -> Engine | None:
-        """Open the database (importing the storage layer, migrating, filling the demo) once, in
-        whichever worker needs it first; None when it cannot be opened (the app then ends)."""
-        with self._opening:
-            if self.engine is not None or self.open_error is not None:
-                return self.engine
-            from okrtui.store import open_engine  # the storage layer: never before the first frame
+    @property
+    def services(self) -> Services:
+        return self.workspace.services
 
-            assert self.db_path is not None  # the constructor takes an engine or a path
-            try:
-                engine = open_engine(self.db_path)
-                if self.demo:
-                    from okrtui import demo  # storage layer, and only for --demo
+    @property
+    def span(self) -> periods.Span:
+        return self.workspace.span
 
-                    demo.load(engine, self.today, self.cfg.fiscal_year_start_month)
-            except OkrError as err:
-                self.open_error = str(err)
-                self.call_from_thread(self._cannot_open, str(err))
-                return None
-            self.engine = engine
-            return engine
+    @property
+    def today(self) -> dt.date:
+        return self.workspace.today
+
+    @property
+    def engine(self) -> Engine | None:
+        return self.workspace.engine
+
+    @property
+    def db_path(self) -> Path | str:
+        return self.workspace.backend.target
+
+    @property
+    def open_error(self) -> str | None:
+        return self.workspace.open_error
+
+    def reload(self) -> None:
+        self.workspace.reload()
 
     def warm_storage(self) -> None:
         """A form is open: open the database now, while the user types, so the save does not wait."""
-        if self.engine is None and self.db_path is not None:
-            self._warm()
+        self.workspace.warm()
 
-    @work(thread=True, group="open", exit_on_error=False)
-    def _warm(self) -> None:
-        self._ensure_engine()
+    def save(self, action: Callable[[Services], T], on_done: Callable[[T], object] | None = None,
+             on_error: Callable[[OkrError], object] | None = None, kr_id: str | None = None) -> None:
+        """`action(services)` in a worker, then the refresh: see Workspace.save."""
+        self.workspace.save(action, on_done, on_error, kr_id)
 
-    def reload(self) -> None:
-        self.generation += 1
-        self.load(self.span, self.generation)
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self, span: periods.Span, generation: int) -> None:
-        if self.engine is None:
-            # Read with the standard library while it can: a reading session (a lead's review)
-            # never imports SQLAlchemy; the first form opens the database (warm_storage).
-            quick = self._quick_read(span)
-            if quick is not None:
-                self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, generation)
-                return
-        # The storage layer is imported here, in the worker: the first frame never waits for it.
-        from okrtui import ormread  # the storage layer, imported here in the worker
-        from okrtui.store import identity, my_id, reading, writing
-
-        engine = self._ensure_engine()
-        if engine is None:
-            return
-        with reading(engine) as session:
-            me = my_id(session)
-        if not me:  # a new database: "me" is made once, before the first view needs it
-            with writing(engine) as session:
-                me = identity(session, self.cfg.name, self.cfg.email).id
-        with reading(engine) as session:
-            read = ormread.whole(session, span, self.today, me, stale_after=self.cfg.stale_after_days)
-        self._loaded(read.report, me, read.dependencies, read.reflections, generation)
-
-    def _loaded(self, rep: PeriodReport, me: str, deps: list[DependencyView], reflections: dict[str, str],
-                generation: int) -> None:
-        """Post a load's snapshot (from either read path), with the user's team and findings."""
-        team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
-        my_team = rep.teams.get(team_ids[0]) if team_ids else None  # its mission and vision show on top
-        self.post_message(DataLoaded(Snapshot(rep, me, my_team, deps, reflections, lint.check(views.own(rep, me)),
-                                              generation)))
-
-    def _quick_read(self, span: periods.Span) -> quickread.Read | None:
-        """The period read by okrtui.quickread: the first one was started before Textual loaded."""
-        first, self._first = self._first, None
-        if first is not None and first.today == self.today:
-            quick = first.result()
-            if quick is not None and quick.span == span:
-                return quick
-        if self.demo or not isinstance(self.db_path, Path):
-            return None
-        return quickread.read(self.db_path, span.label, self.today, team=True,
-                              fy_month=self.cfg.fiscal_year_start_month, stale_after=self.cfg.stale_after_days)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place a worker's unexpected failure lands: a message, never a dead app."""
-        if event.state == WorkerState.ERROR:
-            from okrtui.pgsecurity import describe
-
-            error = event.worker.error
-            what = describe(error) if error is not None else "unknown error"
-            self.notify(f"{event.worker.group} failed: {what}", severity="error", markup=False)
-
-    def _refresh_shared(self) -> None:
-        if not isinstance(self.screen, ModalScreen):  # never under an open form
-            self.reload()
-
-    def _listen(self, engine: Engine) -> None:
-        """Wait for teammates' change notices (okrtui.pglive) until the app ends: a daemon thread,
-        not a worker, as it never completes (waiting for the workers means waiting for the loads)."""
-        from okrtui import pglive
-
-        own = pglive.own_backends(engine)
-        threading.Thread(target=pglive.listen, args=(engine.url, self._notice, lambda: not self.is_running, own),
-                         name="okrtui-listen", daemon=True).start()
-
-    def _notice(self, _table: str) -> None:
-        try:
-            self.call_from_thread(self._changed_elsewhere)
-        except RuntimeError:
-            pass  # the app is closing
-
-    def _changed_elsewhere(self) -> None:
-        """A burst of notices (an import, a teammate's round) makes one reload, a moment later; a
-        flood of them (anyone may NOTIFY) at most one a second."""
-
-        if not self._notice_pending:
-            self._notice_pending = True
-            wait = max(NOTICE_DELAY_S, self._notice_reloaded + NOTICE_MIN_GAP_S - time.monotonic())
-            self.set_timer(wait, self._after_notice)
-
-    def _after_notice(self) -> None:
-
-        if isinstance(self.screen, ModalScreen):  # never under an open form: once it closes
-            self.set_timer(NOTICE_RETRY_S, self._after_notice)
-            return
-        self._notice_pending = False
-        self._notice_reloaded = time.monotonic()
-        self.reload()
-
-    def _cannot_open(self, message: str) -> None:
-        self.exit(return_code=2)
+    # --- the workspace's messages --------------------------------------------------------------
 
     def on_data_loaded(self, message: DataLoaded) -> None:
-        if message.snapshot.generation != self.generation:
+        if not self.workspace.accept(message.snapshot):
             return  # a load the user has already moved past (`[` then `]`): never shown
-        if self.data is None and self.engine is not None and self.engine.dialect.name == "postgresql":
-            # Shared database: teammates' check-ins appear without a restart, at once by LISTEN/NOTIFY,
-            # and every 30 s should the listening connection be lost.
-            self.set_interval(SHARED_REFRESH_S, self._refresh_shared)
-            self._listen(self.engine)
-        self.data = message.snapshot
-        # A company's snapshot is ~10^5 objects without reference cycles: keep them out of the
-        # cyclic collector's full passes, which would otherwise stall key presses. Refcounting
-        # still frees a replaced snapshot.
-        gc.freeze()
-        self.data_version += 1
-        self.sub_title = f"{self.span.label}  {self.span.start:%b %-d} – {self.span.end:%b %-d %Y}"
+        span = self.span
+        self.sub_title = f"{span.label}  {span.start:%b %-d} – {span.end:%b %-d %Y}"
         waiting = self._inbox_count(message.snapshot)
         if waiting:
             self.sub_title += f"  ✉ {waiting} (i)"
         for screen in self.screen_stack:
-            if hasattr(screen, "refresh_data") and screen.is_current:
+            if isinstance(screen, Refreshable) and screen.is_current:
                 screen.refresh_data()
 
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self._worker_failed("load", message.error)
+
+    def on_open_failed(self, message: OpenFailed) -> None:
+        self.exit(return_code=2)  # run_app raises the one error line
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self.notify(str(message.error), severity="error", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's unexpected failure lands: a message, never a dead app."""
+        if event.state == WorkerState.ERROR:
+            self._worker_failed(event.worker.group, event.worker.error)
+
+    def _worker_failed(self, group: str, error: BaseException | None) -> None:
+        from okrtui.pgsecurity import describe  # only on a failure: it names a database refusal in one line
+
+        what = describe(error) if error is not None else "unknown error"
+        self.notify(f"{group} failed: {what}", severity="error", markup=False)
+
     def _inbox_count(self, data: Snapshot) -> int:
-        from okrtui.screens.talk import inbox_count
+        from okrtui.screens.talk import inbox_count  # the inbox's screen loads on first use
 
         return inbox_count(data)
 
     def action_inbox(self) -> None:
-        from okrtui.screens.talk import InboxScreen
+        from okrtui.screens.talk import InboxScreen  # loads on first use
 
         if not isinstance(self.screen, InboxScreen):
             self.push_screen(InboxScreen())
-
-    def save(self, fn: Callable[[], Any], on_done: Callable[[Any], Any] | None = None,
-             on_error: Callable[[OkrError], None] | None = None, kr_id: str | None = None) -> None:
-        """Run a write in a worker, then reload: only KR `kr_id` when the write touched only its
-        check-ins (the common weekly case costs the same at any database size), else the period.
-        Errors go to on_error or a notification."""
-        self._save_worker(fn, on_done, on_error, kr_id)
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def _save_worker(self, fn: Callable[[], Any], on_done: Callable[[Any], Any] | None,
-                     on_error: Callable[[OkrError], None] | None, kr_id: str | None = None) -> None:
-        try:
-            result = fn()
-        except OkrError as err:
-            self.call_from_thread(on_error or self._notify_error, err)
-            return
-        except Exception as err:
-            wrapped = OkrError(f"unexpected {type(err).__name__}: {err}")
-            self.call_from_thread(on_error or self._notify_error, wrapped)
-            return
-        if on_done is not None:
-            # Before the new data arrives: a closing form lets its screen pick the next row first.
-            self.call_from_thread(on_done, result)
-        data = self.data
-        if kr_id is not None and data is not None and self.engine is not None:
-            from okrtui import ormread  # loaded already: the engine is open
-            from okrtui.store import reading
-
-            # The shown snapshot's own period and day: the same bounds as a full load of it.
-            with reading(self.engine) as session:
-                check_ins = ormread.kr_check_ins(session, kr_id, data.report.period, data.report.as_of)
-            self.call_from_thread(self._refresh_kr, kr_id, check_ins)
-        else:
-            self.call_from_thread(self.reload)
-
-    def _refresh_kr(self, kr_id: str, check_ins: list[CheckInView]) -> None:
-        """Put one KR's new check-ins into the loaded snapshot and recompute only it and its objective."""
-        data = self.data
-        if data is None or data.generation != self.generation:
-            # A later load was asked for and failed (an outage) or is still on its way: the snapshot
-            # would be dropped as stale (on_data_loaded), so read the period again instead.
-            self.reload()
-            return
-        for o in data.report.objectives:
-            for kr in o.key_results:
-                if kr.id == kr_id:
-                    kr.check_ins = check_ins
-                    views.compute_kr(kr, data.report.period, data.report.as_of, o.status == "active",
-                                     self.cfg.stale_after_days, o.activated_on)
-                    views.compute_objective(o)
-                    data.findings = lint.after_check_ins(views.own(data.report, data.me), data.findings, o, kr_id)
-                    self.post_message(DataLoaded(data))
-                    return
-        self.reload()
-
-    def _notify_error(self, err: OkrError) -> None:
-        self.notify(str(err), severity="error", markup=False)
 
     def _remember_theme(self, theme: str) -> None:
         try:
@@ -407,10 +238,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.reload()
 
     def action_period(self, step: int) -> None:
-        label = self.span.label
-        if periods.is_quarter_label(label):
-            self.span = periods.shift(label, int(step), self.cfg.fiscal_year_start_month)
-        self.reload()
+        self.workspace.shift(int(step))
 
     def on_open_detail(self, message: OpenDetail) -> None:
         self.push_screen(_detail_class()(message.refs, message.index))
@@ -423,8 +251,8 @@ class OkrApp(App[None], inherit_bindings=False):
 
         sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS, self.keymap)))]
         here = self.current_mode
-        modes = [here, *[m for m in SCREENS if m != here]]  # the screen you are on first
-        sections += [(SCREENS[m][0], list(keys_of(screen_class(m).BINDINGS, self.keymap))) for m in modes]
+        modes = [here, *[m for m in MAIN if m != here]]  # the screen you are on first
+        sections += [(MAIN[m].title, list(keys_of(screen_class(m).BINDINGS, self.keymap))) for m in modes]
         sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS, self.keymap))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS, self.keymap))),
                      ("Forms", list(keys_of(FormScreen.BINDINGS, self.keymap)))]
@@ -433,15 +261,15 @@ class OkrApp(App[None], inherit_bindings=False):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of every screen: picking one on another screen switches there first."""
         yield from super().get_system_commands(screen)
-        for mode, (title, _) in SCREENS.items():
-            yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()} screen",
+        for mode, main in MAIN.items():
+            yield SystemCommand(f"Go to {main.title}", f"Switch to the {main.title.lower()} screen",
                                 lambda m=mode: self.action_mode(m))
         yield SystemCommand("Previous period", "Show the quarter before", lambda: self.action_period(-1))
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
-        for mode, (title, _) in SCREENS.items():
-            for key in keys_of(screen_class(mode).BINDINGS, self.keymap):
-                yield SystemCommand(f"{title}: {key.description}", f"{key.help} ({key.keys})",
+        for mode, main in MAIN.items():
+            for key in keys_of(main.screen().BINDINGS, self.keymap):
+                yield SystemCommand(f"{main.title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
 
         if isinstance(screen, _detail_class()):  # its keys act on the row it shows: offered there only
@@ -454,7 +282,7 @@ class OkrApp(App[None], inherit_bindings=False):
         self.call_after_refresh(self.screen.run_action, action)
 
 
-def run_app(db_path: Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
+def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
             first_view: quickread.Prefetch | None = None) -> None:
     """Open the TUI; a database that cannot be opened ends it with one error line."""
     app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from okrtui.backend import Backend
     from okrtui.checkinrules import Saved
     from okrtui.config import Config
     from okrtui.views import PeriodReport
@@ -253,10 +254,14 @@ class Context:
         given = getattr(self.args, "db", None)
         return db_target(given) if given else default_db_path()
 
-    def engine(self, *, create: bool = True) -> Engine:
-        from okrtui.store import open_engine
+    def backend(self) -> Backend:
+        """What the database can do (okrtui.backend): asked before anything is opened."""
+        from okrtui.backend import backend_for
 
-        engine = open_engine(self.db_path(), create=create)
+        return backend_for(self.db_path())
+
+    def engine(self, *, create: bool = True) -> Engine:
+        engine = self.backend().engine(create=create)
         self.engines.append(engine)
         return engine
 
@@ -266,11 +271,9 @@ class Context:
         (okrtui.quickread: no SQLAlchemy to import), else through the store, which also migrates
         an old schema and names what is wrong with a database. Check-ins' notes are read only
         when `notes`."""
-        from okrtui import quickread
-
         cfg, today = self.config, today or self.today
-        quick = quickread.read(self.db_path(), label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
-                               stale_after=cfg.stale_after_days, notes=notes)
+        quick = self.backend().read(label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
+                                    stale_after=cfg.stale_after_days, notes=notes)
         if quick is not None:
             self.reflections = quick.reflections
             return quick.report, quick.me
@@ -371,14 +374,15 @@ def cmd_tui(ctx: Context) -> int:
     if ctx.args.demo and given:
         _demo_target_is_empty(ctx, path)  # said on one line before anything is drawn
     today = ctx.args.tui_as_of or ctx.today
-    first_view = None
-    if isinstance(path, Path) and not ctx.args.demo:  # read while Textual imports (docs/performance.md)
-        from okrtui.quickread import Prefetch
+    from okrtui.backend import backend_for
 
-        first_view = Prefetch(path, today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
+    backend = backend_for(path)
+    first_view = None
+    if not ctx.args.demo:  # read while Textual imports (docs/performance.md), when the backend can
+        first_view = backend.prefetch(today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
     from okrtui.app import run_app  # the only place Textual is imported
 
-    run_app(path, cfg, today, demo=ctx.args.demo, first_view=first_view)
+    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view)
     return EXIT_OK
 
 
@@ -550,9 +554,9 @@ def cmd_lint(ctx: Context) -> int:
 
 def cmd_sync(ctx: Context) -> int:
     from okrtui import sync
-    from okrtui.pg import is_postgres, refuse_team_file
+    from okrtui.store import refuse_team_file
 
-    if is_postgres(str(ctx.db_path())):  # said first: a shared database wants no team file at all
+    if ctx.backend().shared:  # said first: a shared database wants no team file at all
         refuse_team_file(ctx.engine())
     path = ctx.args.team_file or (Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
     if path is None:
@@ -657,7 +661,7 @@ def cmd_admin(ctx: Context) -> int:
     from okrtui import pg
 
     target = str(ctx.db_path())
-    if not pg.is_postgres(target):
+    if not ctx.backend().admin:
         raise OkrError("okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB")
     if ctx.args.admin_command == "init":
         from okrtui.store import admin_init

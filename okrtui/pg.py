@@ -34,15 +34,6 @@ def postgres_url(target: str) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
-# Every way SQLAlchemy and libpq spell a PostgreSQL URL: postgresql://, postgres://, and either
-# with a driver (+psycopg, +psycopg2, +asyncpg, +pg8000, ...). okrtui always talks psycopg 3.
-POSTGRES_URL_RE = re.compile(r"^postgres(?:ql)?(?:\+[A-Za-z0-9_]+)?://", re.IGNORECASE)
-
-
-def is_postgres(target: str) -> bool:
-    return POSTGRES_URL_RE.match(target.strip()) is not None
-
-
 def shown(target: str) -> str:
     """A database URL fit for a message: the password masked."""
     try:
@@ -93,9 +84,3 @@ def add_person(engine: Engine, login: str, name: str, email: str, adopt: str | N
             "updated_at = excluded.updated_at, deleted = false, origin = excluded.origin"),
             {"id": pid, "t": stamp, "name": identity.name, "email": identity.email})
     return pid
-
-
-def refuse_team_file(engine: Engine) -> None:
-    """No team file from a shared database: its records are the company's, live for everyone."""
-    if engine.dialect.name == "postgresql":
-        raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")

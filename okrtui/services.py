@@ -1,9 +1,12 @@
 """What the screens may ask of the storage layer, with the database bound: the screens' only way in.
 
-Screens never see the engine or SQL: they call these methods inside `app.save(...)`, which
-runs them in a worker and reports errors in one place. The storage modules are imported on
+Screens never see the engine or SQL: they hand `app.save` an action over these methods,
+`app.save(lambda s: s.record_check_in(...), on_done=...)`, typed end to end (the result's type
+reaches on_done); the workspace runs it in a worker and reports errors in one place. The storage modules are imported on
 first use, so that the app's first frame never waits for SQLAlchemy.
 """
+
+# Imports inside functions: each service loads its storage module on first use, never before the first frame.
 
 from __future__ import annotations
 
@@ -95,7 +98,7 @@ class Services:
 
     def sync(self, path: Path, tell_limit: int | None = None) -> SyncResult:
         from okrtui import sync
-        from okrtui.pg import refuse_team_file
+        from okrtui.store import refuse_team_file
 
         refuse_team_file(self._engine())  # as `okrtui sync` does
         return sync.sync(self._engine(), path, tell_limit=tell_limit)

@@ -127,14 +127,12 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def open_engine(target: str | Path, *, create: bool = True) -> Engine:
-    """Open and migrate a database: a file path or a SQLAlchemy URL.
+def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
+    """Open and migrate a SQLite database: a file path or a sqlite:// URL (okrtui.backend's SqliteBackend).
 
     With create=False (the commands that only read) a missing file is an error, and
     nothing is created: a mistyped path must not look like an empty database."""
     target_s = str(target)
-    if pg.is_postgres(target_s):
-        return _open_postgres(target_s)
     path: Path | None = None
     if "://" in target_s:
         url = target_s
@@ -148,8 +146,7 @@ def open_engine(target: str | Path, *, create: bool = True) -> Engine:
     if path is not None:
         _create_private_file(path)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S} if path else {})
-    if engine.dialect.name == "sqlite":
-        _sqlite_setup(engine)
+    _sqlite_setup(engine)
     try:
         migrate(engine, path)
     except exc.DatabaseError as err:
@@ -164,8 +161,9 @@ def open_engine(target: str | Path, *, create: bool = True) -> Engine:
     return engine
 
 
-def _open_postgres(target: str) -> Engine:
-    """A shared database: never migrated by a person (no DDL), only checked."""
+def open_postgres(target: str) -> Engine:
+    """A shared PostgreSQL database (okrtui.backend's PostgresBackend): never migrated by a person
+    (no DDL), only checked."""
     url = pg.postgres_url(target)
     shown = url.render_as_string(hide_password=True)
     engine = create_engine(url, pool_pre_ping=True)
@@ -216,8 +214,19 @@ def admin_init(target: str) -> list[str]:
 
 
 def is_shared(session: Session) -> bool:
-    """A shared PostgreSQL database: identity is the login, the database enforces ownership."""
-    return session.get_bind().dialect.name == "postgresql"
+    """A shared database: identity is the login, the database enforces ownership."""
+    return shared_engine(session.get_bind())
+
+
+def shared_engine(bind: Engine | Connection) -> bool:
+    """What the engine's backend said when it built it (okrtui.backend): never the dialect."""
+    return bool(bind.get_execution_options().get("okrtui_shared", False))
+
+
+def refuse_team_file(engine: Engine) -> None:
+    """No team file from a shared database: its records are the company's, live for everyone."""
+    if shared_engine(engine):
+        raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")
 
 
 def _reason(err: exc.DBAPIError) -> str:

@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from okrtui import bulk, interchange, periods
+from okrtui.backend import open_engine
 from okrtui.errors import OkrError
 from okrtui.interchange import ImportResult, _parents_first, validate
 from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
-from okrtui.store import identity, open_engine, touch, writing
+from okrtui.store import identity, touch, writing
 
 TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 

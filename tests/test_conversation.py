@@ -10,8 +10,9 @@ import re
 import pytest
 
 from okrtui import cycle, editing, sync
+from okrtui.backend import open_engine
 from okrtui.model import Comment, Decision
-from okrtui.store import open_engine, reading
+from okrtui.store import reading
 from tests.helpers import write_doc
 
 STAMP = "2026-11-20T09:00:00.000000Z"

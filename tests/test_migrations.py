@@ -6,8 +6,8 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 from okrtui import model  # noqa: F401 - registers the tables on SQLModel.metadata
+from okrtui.backend import open_engine
 from okrtui.migrations import MIGRATIONS, m001_initial
-from okrtui.store import open_engine
 
 FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema-1.db"
 

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrtui import editing, ormread, quickread, views
+from okrtui.backend import open_engine
 from okrtui.migrations import LATEST
 from okrtui.model import CheckIn, Meta
-from okrtui.store import my_id, open_engine, reading, writing
+from okrtui.store import my_id, reading, writing
 
 TODAY = dt.date(2026, 11, 26)
 FIXTURES = Path(__file__).parent / "fixtures"

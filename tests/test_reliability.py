@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from okrtui import checkins, config, interchange, store, sync
+from okrtui import backend, checkins, config, interchange, store, sync
 from okrtui.errors import OkrError
 from okrtui.migrations import MIGRATIONS
 
@@ -40,7 +40,7 @@ def test_a_schema_1_database_opens_after_its_migrations_with_every_record(tmp_pa
     db = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema-1.db", db)
     expected = json.loads((FIXTURES / "schema-1.rows.json").read_text())
-    engine = store.open_engine(db)
+    engine = backend.open_engine(db)
     with engine.connect() as conn:
         assert store.schema_version(conn) == store.LATEST
         indexes = {r[1] for r in conn.exec_driver_sql("PRAGMA index_list(check_in)").all()}
@@ -65,7 +65,7 @@ def test_a_schema_1_database_opens_after_its_migrations_with_every_record(tmp_pa
 
 
 def test_every_migration_runs_on_an_empty_file(tmp_path):
-    engine = store.open_engine(tmp_path / "new.db")
+    engine = backend.open_engine(tmp_path / "new.db")
     with engine.connect() as conn:
         versions = [r[0] for r in conn.exec_driver_sql("SELECT version FROM schema_migration ORDER BY 1")]
     # Every step, in order (numbers are owned by branches: m004 and m005 may land apart).
@@ -78,7 +78,7 @@ def test_every_migration_runs_on_an_empty_file(tmp_path):
 
 def _child_loop(db: Path, team: Path, write_fd: int, seed: int) -> None:
     """In a forked child: save check-ins, import documents, sync; report each one done."""
-    engine = store.open_engine(db)
+    engine = backend.open_engine(db)
     out = os.fdopen(write_fd, "w", buffering=1)
     ops = ("checkin", "import", "checkin", "sync")
     for i in range(10_000):
@@ -100,7 +100,7 @@ def _child_loop(db: Path, team: Path, write_fd: int, seed: int) -> None:
 
 def _crash_trials(tmp_path: Path, trials: int) -> None:
     db = tmp_path / "crash.db"
-    engine = store.open_engine(db)
+    engine = backend.open_engine(db)
     interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
         {"id": "o-crash", "title": "Survive crashes", "period": "2026-Q4",
          "key_results": [{"id": "kr-crash", "title": "r", "kind": "increase", "start": 0, "target": 100}]}]})
@@ -163,7 +163,8 @@ def test_sigkill_many_more_trials(tmp_path):
 WRITER = """
 import datetime as dt, sys
 from okrtui import checkins, ormread, periods
-from okrtui.store import open_engine, reading
+from okrtui.backend import open_engine
+from okrtui.store import reading
 eng = open_engine(sys.argv[1])
 for i in range(int(sys.argv[2])):
     checkins.record(eng, "kr-busy", i, day=dt.date(2026, 11, 26), note=sys.argv[3])
@@ -175,7 +176,7 @@ print("ok")
 
 def test_writers_at_once_never_see_database_is_locked(tmp_path):
     db = tmp_path / "busy.db"
-    engine = store.open_engine(db)
+    engine = backend.open_engine(db)
     interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
         {"id": "o-busy", "title": "Busy", "period": "2026-Q4",
          "key_results": [{"id": "kr-busy", "title": "r", "kind": "increase", "start": 0, "target": 100}]}]})
@@ -350,7 +351,7 @@ asyncio.run(main())
 
 def test_two_tuis_and_a_cli_writing_at_once(tmp_path, cli):
     db = tmp_path / "shared.db"
-    engine = store.open_engine(db)
+    engine = backend.open_engine(db)
     interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
         {"id": "o-1", "title": "Busy together", "period": "2026-Q4",
          "key_results": [{"id": f"kr-{i}", "title": f"r{i}", "kind": "increase", "start": 0, "target": 1000}

@@ -15,9 +15,10 @@ import pytest
 from sqlmodel import select
 
 from okrtui import editing, periods, schema
+from okrtui.backend import open_engine
 from okrtui.domain import ID_RE, readable_id, slug
 from okrtui.model import CheckIn, KeyResult, Objective
-from okrtui.store import open_engine, reading
+from okrtui.store import reading
 from okrtui.views import is_due
 from tests.helpers import run_subprocess, write_doc
 

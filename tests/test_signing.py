@@ -7,8 +7,9 @@ import re
 import sys
 
 from okrtui import signing, sync
+from okrtui.backend import open_engine
 from okrtui.model import Objective, Person
-from okrtui.store import open_engine, reading, set_meta, writing
+from okrtui.store import reading, set_meta, writing
 from tests.helpers import git, write_doc
 
 PLAN = {"format": "okrtui/1", "objectives": [

@@ -5,7 +5,7 @@ import stat
 import pytest
 from sqlalchemy import inspect
 
-from okrtui import store
+from okrtui import backend, store
 from okrtui.errors import OkrError
 from okrtui.model import SQLModel
 
@@ -33,7 +33,7 @@ def test_migrations_are_numbered_without_gaps():
 
 def test_reopening_runs_no_migration_again(db, engine):
     engine.dispose()
-    again = store.open_engine(db)
+    again = backend.open_engine(db)
     with again.connect() as conn:
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM schema_migration").scalar() == store.LATEST
     again.dispose()
@@ -45,18 +45,18 @@ def test_database_from_a_newer_okrtui_is_refused_untouched(db, engine):
     engine.dispose()
     before = db.read_bytes()
     with pytest.raises(OkrError, match="newer okrtui"):
-        store.open_engine(db)
+        backend.open_engine(db)
     assert db.read_bytes() == before
 
 
 def test_directory_and_non_sqlite_files_are_clear_errors(tmp_path):
     with pytest.raises(OkrError, match="is a directory"):
-        store.open_engine(tmp_path)
+        backend.open_engine(tmp_path)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database at all" * 100)
     before = junk.read_bytes()
     with pytest.raises(OkrError, match="cannot open database"):
-        store.open_engine(junk)
+        backend.open_engine(junk)
     assert junk.read_bytes() == before
 
 
@@ -68,7 +68,7 @@ def test_identity_is_the_login_name_made_unique_and_is_stable(engine, tmp_path):
     with store.writing(engine) as session:
         assert store.identity(session).id == me.id
     # Another database of the same login name gets another id: two people never share one.
-    other = store.open_engine(tmp_path / "other.db")
+    other = backend.open_engine(tmp_path / "other.db")
     with store.writing(other) as session:
         assert store.identity(session).id != me.id
 
@@ -96,7 +96,7 @@ def test_backup_is_owner_only_and_complete(db, engine):
 
 
 def test_kr_prefix_lookup(demo_db):
-    eng = store.open_engine(demo_db)
+    eng = backend.open_engine(demo_db)
     with store.reading(eng) as session:
         assert store.find_key_result(session, "kr-deploys").id == "kr-deploys"
         assert store.find_key_result(session, "kr-dep").id == "kr-deploys"

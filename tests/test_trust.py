@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from okrtui import checkins, interchange
+from okrtui.backend import open_engine
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, KeyResult, Person
-from okrtui.store import get_meta, open_engine, reading
+from okrtui.store import get_meta, reading
 from tests.helpers import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, TODAY, rec, team_file, write_doc
 
 DAY = dt.date(2026, 11, 20)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.actions import SkipAction
@@ -15,14 +15,22 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from okrtui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
+    from textual.visual import Visual
+
     from okrtui.app import OkrApp
     from okrtui.errors import OkrError
+    from okrtui.services import Services
     from okrtui.state import Snapshot
+
+R = TypeVar("R")  # what a dialog closes with (None when cancelled)
+T = TypeVar("T")  # what a save returns
+V = TypeVar("V")  # a form's checked values
+W = TypeVar("W")  # and its raw ones
 
 
 class OpenDetail(Message):
@@ -33,14 +41,22 @@ class OpenDetail(Message):
         self.refs, self.index = refs, index
 
 
-class OkrScreen(Screen[None]):
+class Refreshable:
+    """A screen or dialog that draws the app's Snapshot: the app calls refresh_data when a new one
+    arrives and it is on top."""
+
+    def refresh_data(self) -> None:
+        raise NotImplementedError
+
+
+class OkrScreen(Refreshable, Screen[None]):
     """A main screen: shows the app's Snapshot, refreshed when new data arrives."""
 
     app: OkrApp
 
     def __init__(self) -> None:
         super().__init__()
-        self.shown_version = -1
+        self.shown: Snapshot | None = None  # the snapshot drawn last: another one is redrawn on resume
         self.shown_width: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -68,13 +84,13 @@ class OkrScreen(Screen[None]):
         return data
 
     def on_screen_resume(self) -> None:
-        if self.app.data is not None and self.shown_version != self.app.data_version:
+        if self.app.data is not None and self.shown is not self.app.data:
             self.refresh_data()
 
     def refresh_data(self) -> None:
         if self.data is None:
             return
-        self.shown_version = self.app.data_version
+        self.shown = self.data
         self.shown_width = self.size.width
         self.show(self.data)
 
@@ -129,8 +145,9 @@ class OkrScreen(Screen[None]):
         return table, width, keep
 
 
-class Dialog(ModalScreen[Any]):
-    """A modal dialog with its own footer: its keys are shown, and clickable with a mouse."""
+class Dialog(ModalScreen[R]):
+    """A modal dialog with its own footer: its keys are shown, and clickable with a mouse. It
+    closes with an R (ConfirmDialog a bool, ChoiceDialog a key), or None when cancelled."""
 
     app: OkrApp
     saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
@@ -142,8 +159,9 @@ class Dialog(ModalScreen[Any]):
             self.app.warm_storage()
 
 
-class FormScreen(Dialog):
-    """A dialog form: fields in rows, a message under each field, enter (or f2) saves, esc cancels."""
+class FormScreen(Dialog[R]):
+    """A dialog form: fields in rows, a message under each field, enter (or f2) saves, esc cancels.
+    It closes with what its save returned (R), or None when cancelled."""
 
     saves = True
 
@@ -230,9 +248,9 @@ class FormScreen(Dialog):
     def action_save(self) -> None:
         raise NotImplementedError
 
-    def submit(self, check: Callable[[dict[str, Any]], Any], raw: dict[str, Any], write: Callable[[Any], Any]) -> None:
-        """Check the raw form values (messages under the fields, nothing saved), then write
-        `write(values)` in a worker; the form closes with its result, or shows the error."""
+    def submit(self, check: Callable[[W], V], raw: W, write: Callable[[Services, V], R]) -> None:
+        """Check the raw form values (messages under the fields, nothing saved), then save
+        `write(services, values)` in a worker; the form closes with its result, or shows the error."""
         from okrtui.validate import FieldErrors  # pydantic: loaded by the first form, not before the first frame
 
         try:
@@ -241,16 +259,15 @@ class FormScreen(Dialog):
             self.show_errors(err.errors)
             return
         self.show_errors({})
-        self.send(lambda: write(values))
+        self.send(lambda services: write(services, values), self.dismiss)
 
     # --- one save at a time ---------------------------------------------------------------------
     saving = False  # a save is on its way: enter, f2 and esc wait for it
 
-    def send(self, write: Callable[[], Any], on_done: Callable[[Any], Any] | None = None,
-             kr_id: str | None = None) -> None:
-        """Save in a worker, once. While the database works (or waits on a lock) the form says
-        "saving…" and a second enter sends nothing; it closes with the result (`on_done`, else
-        dismiss), or shows the error and can be sent again."""
+    def send(self, write: Callable[[Services], T], on_done: Callable[[T], object], kr_id: str | None = None) -> None:
+        """Save `write(services)` in a worker, once. While the database works (or waits on a lock)
+        the form says "saving…" and a second enter sends nothing; `on_done` gets the result (most
+        forms: self.dismiss), or the form shows the error and can be sent again."""
         if self.saving:
             return
         self._show_saving(True)
@@ -259,7 +276,7 @@ class FormScreen(Dialog):
             self._show_saving(False)
             self.failed(err)
 
-        self.app.save(write, on_done=on_done or self.dismiss, on_error=failed, kr_id=kr_id)
+        self.app.save(write, on_done=on_done, on_error=failed, kr_id=kr_id)
 
     def _show_saving(self, on: bool) -> None:
         self.saving = on
@@ -271,7 +288,7 @@ class FormScreen(Dialog):
             elif self._keys_hint is not None:
                 keys.update(self._keys_hint)
 
-    _keys_hint: Any = None
+    _keys_hint: Visual | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Under a save nothing sends it again or closes the form beneath it (send() refuses a
@@ -285,7 +302,8 @@ class FormScreen(Dialog):
         errors = getattr(err, "errors", None)
         self.show_errors(errors if errors else {"form": str(err)})
 
-    def value_of(self, name: str) -> Any:
+    def value_of(self, name: str) -> str | None:
+        """A field's text, or its Select's chosen key (every choice is keyed by a string); None if blank."""
         widget = self.query_one(f"#in-{name}")
         value = getattr(widget, "value", None)  # an Input's text or a Select's choice
-        return None if value is Select.NULL else value
+        return value if isinstance(value, str) else None

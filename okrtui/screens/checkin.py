@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from okrtui import periods, schema, scoring, validate
-from okrtui.screens.base import Dialog, FormScreen, OkrScreen
+from okrtui.screens.base import Dialog, FormScreen, OkrScreen, Refreshable
 from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.state import Snapshot
 from okrtui.text import plain
@@ -105,7 +105,7 @@ class CheckinScreen(OkrScreen):
             self.app.push_screen(HistoryDialog(kr.id))
 
 
-class CheckinForm(FormScreen):
+class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only here
     """Value (pre-filled with the last value and selected), confidence, note; a live preview."""
 
     def __init__(self, kr: KRView, today: dt.date, editing_check_in: CheckInView | None = None) -> None:
@@ -213,17 +213,16 @@ class CheckinForm(FormScreen):
         self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{why}. Save it anyway?"), answered)
 
     def _store(self, value: float, conf: float | None, note: str, day: dt.date) -> None:
-        app, kr_id, edited = self.app, self.kr.id, self.edited
-        services = app.services
+        kr_id, edited = self.kr.id, self.edited
         if edited is None:
             # A second check-in of the same day in the round corrects that day's value.
-            self.send(lambda: services.record_check_in(kr_id, value, conf, note, day, replace_same_day=True),
-                      kr_id=kr_id)
+            self.send(lambda s: s.record_check_in(kr_id, value, conf, note, day, replace_same_day=True),
+                      self.dismiss, kr_id=kr_id)
         else:
-            self.send(lambda: services.correct_check_in(edited.id, value, conf, note, day), kr_id=kr_id)
+            self.send(lambda s: s.correct_check_in(edited.id, value, conf, note, day), self.dismiss, kr_id=kr_id)
 
 
-class HistoryDialog(Dialog):
+class HistoryDialog(Refreshable, Dialog[None]):
     """A KR's check-ins in the period: e corrects one, d deletes one."""
 
     BINDINGS = [
@@ -292,7 +291,7 @@ class HistoryDialog(Dialog):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                app.save(lambda: app.services.delete_check_in(c.id), on_done=lambda _: self.notify("deleted"),
+                app.save(lambda s: s.delete_check_in(c.id), on_done=lambda _: self.notify("deleted"),
                          kr_id=self.kr_id)
 
         app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?"), answered)
@@ -305,3 +304,6 @@ class HistoryDialog(Dialog):
 
     def refresh_data(self) -> None:
         self.fill()
+
+
+SCREEN = CheckinScreen  # the mode's class (okrtui.screens.MAIN)

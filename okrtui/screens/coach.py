@@ -46,7 +46,7 @@ Aim for 0.7: a steady 1.0 means the goals were too safe.
 """
 
 
-class GuideDialog(Dialog):
+class GuideDialog(Dialog[None]):
     BINDINGS = [Binding("escape,q,g,f1", "close", "Close", id="guide.close")]
 
     def compose(self) -> ComposeResult:
@@ -60,7 +60,7 @@ class GuideDialog(Dialog):
         self.dismiss(None)
 
 
-class CoachDialog(Dialog):
+class CoachDialog(Dialog[str]):
     """Findings of the user's objectives; enter jumps to the objective, g opens the guide."""
 
     BINDINGS = [

@@ -237,7 +237,7 @@ class DetailScreen(OkrScreen):
         def write(parent: str | None) -> None:
             def said(body: str | None) -> None:
                 if body:
-                    app.save(lambda: app.services.comment(target, body, parent),
+                    app.save(lambda s: s.comment(target, body, parent),
                              on_done=lambda _: self.notify("comment sent", timeout=2))
             heading = "Reply" if parent else "Comment"
             answered = conv.comment(parent) if parent else None
@@ -265,12 +265,12 @@ class DetailScreen(OkrScreen):
 
         def edited(text: str | None) -> None:
             if text:
-                app.save(lambda: app.services.edit_comment(comment_id, text),
+                app.save(lambda s: s.edit_comment(comment_id, text),
                          on_done=lambda _: self.notify("comment changed", timeout=2))
 
         def deleted(yes: bool | None) -> None:
             if yes:
-                app.save(lambda: app.services.delete_comment(comment_id),
+                app.save(lambda s: s.delete_comment(comment_id),
                          on_done=lambda _: self.notify("comment deleted", timeout=2))
 
         def chosen(choice: str | None) -> None:

@@ -14,7 +14,7 @@ from okrtui.screens.base import Dialog
 from okrtui.screens.keys import LEGEND, Key
 
 
-class ConfirmDialog(Dialog):
+class ConfirmDialog(Dialog[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("enter", "answer(True)", "Yes", show=False, id="confirm.yes_enter"),
@@ -37,7 +37,7 @@ class ConfirmDialog(Dialog):
         self.dismiss(answer)
 
 
-class ChoiceDialog(Dialog):
+class ChoiceDialog(Dialog[str]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
@@ -56,7 +56,7 @@ class ChoiceDialog(Dialog):
         self.dismiss(None)
 
 
-class HelpDialog(Dialog):
+class HelpDialog(Dialog[None]):
     """Every key of the app and of each screen, generated from their bindings; scrolls."""
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close"),

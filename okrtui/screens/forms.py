@@ -15,7 +15,7 @@ from okrtui.screens.base import FormScreen
 from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.screens.talk import reopens
 from okrtui.text import plain
-from okrtui.views import KRView, ObjectiveView, fmt_num
+from okrtui.views import KRView, ObjectiveView, TeamView, fmt_num
 
 KIND_HELP = {
     "increase": "More is better: start → target above it. e.g. activation from 31% to 45%",
@@ -34,10 +34,10 @@ def _title_option(title: str) -> Text:
     return Text(plain(title)[:60])
 
 
-class ObjectiveForm(FormScreen):
+class ObjectiveForm(FormScreen[str]):
     """New or edited objective. Dismisses with the objective id, or None."""
 
-    def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict[str, Any]) -> None:
+    def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict[str, TeamView]) -> None:
         super().__init__()
         self.objective = objective
         self.parents = [p for p in parents if objective is None or p.id != objective.id]
@@ -94,10 +94,10 @@ class ObjectiveForm(FormScreen):
                ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
         app, oid = self.app, self.objective.id if self.objective else None
         self.submit(validate.check_objective, raw,
-                    lambda values: app.services.save_objective(app.span, values, oid, app.today))
+                    lambda s, values: s.save_objective(app.span, values, oid, app.today))
 
 
-class KeyResultForm(FormScreen):
+class KeyResultForm(FormScreen[str]):
     """New or edited KR; the fields shown follow the chosen kind."""
 
     def __init__(self, kr: KRView | None, objective_id: str, objectives: list[ObjectiveView], people: dict[str, str]) -> None:
@@ -143,7 +143,7 @@ class KeyResultForm(FormScreen):
                          classes="keys")
 
     def on_mount(self) -> None:
-        self._show_kind(self.value_of("kind"))
+        self._show_kind(self.value_of("kind") or "")
         self._owner_hint()
         self.query_one("#in-title", Input).focus()
 
@@ -175,7 +175,7 @@ class KeyResultForm(FormScreen):
         app, kid = self.app, self.kr.id if self.kr else None
 
         def save() -> None:
-            self.submit(validate.check_key_result, raw, lambda values: app.services.save_key_result(values, kid))
+            self.submit(validate.check_key_result, raw, lambda s, values: s.save_key_result(values, kid))
 
         lead = self._reopens(raw)
         if lead is None:
@@ -200,7 +200,7 @@ class KeyResultForm(FormScreen):
         return reopens(data.report, values["objective_id"], self.kr, values)
 
 
-class DependencyForm(FormScreen):
+class DependencyForm(FormScreen[str]):
     """Record that the selected objective or KR relies on another one."""
 
     def __init__(self, from_id: str, from_title: str, targets: list[tuple[str, str]]) -> None:
@@ -226,14 +226,14 @@ class DependencyForm(FormScreen):
         if not to_id:
             self.show_errors({"to_id": "choose what this relies on"})
             return
-        app, note = self.app, self.value_of("note") or ""
-        self.send(lambda: app.services.add_dependency(self.from_id, to_id, note))
+        note = self.value_of("note") or ""
+        self.send(lambda s: s.add_dependency(self.from_id, to_id, note), self.dismiss)
 
 
-class TeamForm(FormScreen):
+class TeamForm(FormScreen[str]):
     """New or edited team (id fixed once made). Dismisses with the team id, or None."""
 
-    def __init__(self, team: Any | None) -> None:  # okrtui.model.Team, or None for a new one
+    def __init__(self, team: TeamView | None) -> None:  # None for a new one
         super().__init__()
         self.team = team
 
@@ -259,11 +259,11 @@ class TeamForm(FormScreen):
         self.query_one("#in-id" if self.team is None else "#in-name", Input).focus()
 
     def action_save(self) -> None:
-        raw = {k: self.value_of(k) for k in ("name", "mission", "vision")}
+        raw: dict[str, object] = {k: self.value_of(k) for k in ("name", "mission", "vision")}
         raw["approval"] = self.value_of("approval") == "on"
         raw["id"] = self.team.id if self.team is not None else (self.value_of("id") or "").strip()
-        new, app = self.team is None, self.app
-        self.submit(_check_team, raw, lambda values: app.services.save_team(values, new))
+        new = self.team is None
+        self.submit(_check_team, raw, lambda s, values: s.save_team(values, new))
 
 
 def _check_team(raw: dict[str, Any]) -> dict[str, Any]:

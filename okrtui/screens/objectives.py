@@ -197,7 +197,7 @@ class ObjectivesScreen(OkrScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                app.save(lambda: app.services.delete(model, ident),
+                app.save(lambda s: s.delete(model, ident),
                          on_done=lambda _: self.notify("deleted", timeout=2))
 
         app.push_screen(ConfirmDialog(f"Delete this {what}?", plain(title)), answered)
@@ -212,7 +212,7 @@ class ObjectivesScreen(OkrScreen):
         values = {"title": obj.title, "description": obj.description, "level": obj.level, "status": "active",
                   "visibility": obj.visibility, "parent_id": obj.parent_id, "team_id": obj.team_id}
         app = self.app
-        app.save(lambda: app.services.save_objective(app.span, values, obj.id, app.today),
+        app.save(lambda s: s.save_objective(app.span, values, obj.id, app.today),
                  on_done=lambda _: self.notify("activated", timeout=2))
 
     def action_submit(self) -> None:
@@ -220,7 +220,7 @@ class ObjectivesScreen(OkrScreen):
         if obj is None or not self._writable(obj):
             return
         app, ident = self.app, obj.id
-        app.save(lambda: app.services.submit(ident, app.today),
+        app.save(lambda s: s.submit(ident, app.today),
                  on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
     def action_move(self, step: int) -> None:
@@ -229,7 +229,7 @@ class ObjectivesScreen(OkrScreen):
         if record is None or not self._writable(record):
             return
         app, ident = self.app, record.id
-        app.save(lambda: app.services.move("key_result" if kind == "k" else "objective", ident, step))
+        app.save(lambda s: s.move("key_result" if kind == "k" else "objective", ident, step))
 
     def action_dependency(self) -> None:
         from okrtui.screens.forms import DependencyForm  # forms and dialogs load on first use
@@ -258,3 +258,6 @@ class ObjectivesScreen(OkrScreen):
 
     def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_detail()
+
+
+SCREEN = ObjectivesScreen  # the mode's class (okrtui.screens.MAIN)

@@ -31,7 +31,7 @@ def fuzzy(query: str, name: str) -> bool:
     return all(ch in rest for ch in query.casefold() if not ch.isspace())
 
 
-class PersonPicker(Dialog):
+class PersonPicker(Dialog[str]):
     """Pick a person to filter the team screen by; `enter` picks the highlighted one."""
 
     BINDINGS = [

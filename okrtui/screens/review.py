@@ -106,3 +106,6 @@ class ReviewScreen(OkrScreen):
 
     def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         self.action_detail()
+
+
+SCREEN = ReviewScreen  # the mode's class (okrtui.screens.MAIN)

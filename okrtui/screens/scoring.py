@@ -113,7 +113,7 @@ class ScoringScreen(OkrScreen):
         self.app.push_screen(CloseQuarterDialog(open_ones, self.app.today, self.data.report.period.end))
 
 
-class ScoreForm(FormScreen):
+class ScoreForm(FormScreen[bool]):
     def __init__(self, kr: KRView) -> None:
         super().__init__()
         self.kr = kr
@@ -141,11 +141,11 @@ class ScoreForm(FormScreen):
             self.show_errors({"score": str(err)})
             return
         comment = self.query_one("#in-comment", Input).value
-        app, kr_id = self.app, self.kr.id
-        self.send(lambda: app.services.set_self_score(kr_id, score, comment), on_done=lambda _: self.dismiss(True))
+        kr_id = self.kr.id
+        self.send(lambda s: s.set_self_score(kr_id, score, comment), on_done=lambda _: self.dismiss(True))
 
 
-class ReflectionsForm(FormScreen):
+class ReflectionsForm(FormScreen[bool]):
     def __init__(self, answers: dict[str, str]) -> None:
         super().__init__()
         self.answers = answers
@@ -180,7 +180,7 @@ class ReflectionsForm(FormScreen):
             self.show_errors(too_long)
             return
         app = self.app
-        self.send(lambda: app.services.save_reflections(app.span, answers), on_done=lambda _: self.dismiss(True))
+        self.send(lambda s: s.save_reflections(app.span, answers), on_done=lambda _: self.dismiss(True))
 
 
 class TickList(SelectionList[str]):
@@ -214,7 +214,7 @@ def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: 
     return out
 
 
-class CloseQuarterDialog(Dialog):
+class CloseQuarterDialog(Dialog[None]):
     """Close the period's objectives; the checked unfinished ones come back next quarter as drafts."""
 
     # enter must close the quarter even though the focused list would take it as "toggle".
@@ -254,8 +254,11 @@ class CloseQuarterDialog(Dialog):
                         "next quarter", timeout=4)
             self.dismiss(None)
 
-        app.save(lambda: app.services.close_quarter(app.span, carry, app.cfg.fiscal_year_start_month),
+        app.save(lambda s: s.close_quarter(app.span, carry, app.cfg.fiscal_year_start_month),
                  on_done=done)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+SCREEN = ScoringScreen  # the mode's class (okrtui.screens.MAIN)

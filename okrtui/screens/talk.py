@@ -17,7 +17,7 @@ from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
 
 
-class TextDialog(Dialog):
+class TextDialog(Dialog[str]):
     """One line of text about something (a comment, a reply, what to change): enter saves, esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="text.cancel")]
@@ -167,14 +167,14 @@ class InboxScreen(OkrScreen):
     def action_read(self) -> None:
         item, app = self._item(), self.app
         if item is not None and item.kind == "comment":
-            app.save(lambda: app.services.mark_seen([item.ref]))
+            app.save(lambda s: s.mark_seen([item.ref]))
 
     def action_accept(self) -> None:
         item, app = self._item(), self.app
         if item is None or item.kind != "dependency":
             self.notify("highlight a dependency request", timeout=2)
             return
-        app.save(lambda: app.services.answer_dependency(item.ref, cycle.AGREED, ""),
+        app.save(lambda s: s.answer_dependency(item.ref, cycle.AGREED, ""),
                  on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
     def action_decline(self) -> None:
@@ -185,7 +185,7 @@ class InboxScreen(OkrScreen):
 
         def said(why: str | None) -> None:
             if why:
-                app.save(lambda: app.services.answer_dependency(item.ref, cycle.DECLINED, why),
+                app.save(lambda s: s.answer_dependency(item.ref, cycle.DECLINED, why),
                          on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
         app.push_screen(TextDialog("Decline: say why", item.text, "why not"), said)

@@ -425,7 +425,7 @@ class TeamScreen(OkrScreen):
         if obj is None:
             return
         ident = obj.id
-        app.save(lambda: app.services.approve(ident),
+        app.save(lambda s: s.approve(ident),
                  on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
     def action_request_changes(self) -> None:
@@ -437,7 +437,7 @@ class TeamScreen(OkrScreen):
 
         def said(note: str | None) -> None:
             if note:
-                app.save(lambda: app.services.request_changes(ident, note),
+                app.save(lambda s: s.request_changes(ident, note),
                          on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
         app.push_screen(TextDialog("Request changes: what should change?", obj.title, "what to change"), said)
@@ -472,7 +472,7 @@ class TeamScreen(OkrScreen):
             if self.data is not None:
                 self.show(self.data)
 
-        app.save(lambda: app.services.sync(Path(path).expanduser(), tell_limit=5), on_done=done, on_error=failed)
+        app.save(lambda s: s.sync(Path(path).expanduser(), tell_limit=5), on_done=done, on_error=failed)
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
@@ -513,3 +513,6 @@ def _kr_row(kr: KRView, width: int, today: dt.date) -> list[Text | str]:
     mark = Text("⚠", style="bold yellow") if kr.stale else Text("")
     return [title_cell("· " + kr.title, width, indent=4), grade_bar(kr.score, kr.grade, kr.band),
             pace_cell(kr.pace), teamview.age(kr.last_check_in, today), mark]
+
+
+SCREEN = TeamScreen  # the mode's class (okrtui.screens.MAIN)

@@ -295,7 +295,7 @@ async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, c
         form = app.screen
         assert isinstance(form, CheckinForm) and form.kr.id == "kr-deploys"
         await pilot.press("9", "7")
-        loads = app.generation
+        loads = app.workspace.loads
         with psycopg.connect(dbname=db.name, host=db.host, user="postgres") as dba:
             dba.execute("LOCK TABLE check_in IN EXCLUSIVE MODE")  # held until this block commits
             for _ in range(3):
@@ -307,7 +307,7 @@ async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, c
         assert kr_now(app, "kr-deploys") == 97
         # The save's own change notice brings no second read of the period (only its KR was read).
         await pilot.pause(1)
-        assert app.generation == loads
+        assert app.workspace.loads == loads
     with sql(db, "alice") as alice:
         assert alice.execute("SELECT count(*) FROM check_in WHERE value = 97").fetchone() == (1,)
     engine.dispose()
@@ -380,7 +380,7 @@ async def test_a_flood_of_notices_makes_at_most_one_reload_a_second(db, cli, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.pause(0.3)  # the listener is connected
-        before = app.generation
+        before = app.workspace.loads
         with sql(db, "carol") as carol:
             started = time.monotonic()
             while time.monotonic() - started < 2:
@@ -389,5 +389,5 @@ async def test_a_flood_of_notices_makes_at_most_one_reload_a_second(db, cli, tmp
         await pilot.pause(0.5)
         # 40 notices over 2 s: a reload 0.2 s after the first, then at most one a second (a slower
         # machine makes fewer, never more).
-        assert 1 <= app.generation - before <= 4
+        assert 1 <= app.workspace.loads - before <= 4
     engine.dispose()

@@ -620,9 +620,9 @@ def test_logins_with_dots_capitals_and_dashes_work_everywhere(company, cli, tmp_
 @pytest.mark.parametrize("scheme", ["postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgres",
                                     "postgresql+asyncpg", "postgresql+pg8000", "PostgreSQL"])
 def test_every_postgresql_url_form_is_postgresql(company, cli, scheme):
-    from okrtui import pg
+    from okrtui.backend import PostgresBackend, backend_for
 
-    assert pg.is_postgres(company.url("alice", scheme))
+    assert isinstance(backend_for(company.url("alice", scheme)), PostgresBackend)
     me = cli("--db", company.url("alice:s3cret", scheme), "whoami")
     assert me.code == 0 and "(p-alice)" in me.out, me.err
     stranger = cli("--db", company.url("nobody:s3cret", scheme), "report")
@@ -676,8 +676,8 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
 
 
 async def test_the_tuis_sync_key_refuses_on_a_shared_database(company, tmp_path):
+    from okrtui.backend import open_engine
     from okrtui.config import Config
-    from okrtui.store import open_engine
     from tests.helpers import RecordingApp, press, settle
 
     team_file = tmp_path / "team.jsonl"

@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from okrtui.store import open_engine
+from okrtui.backend import open_engine
 from tests.helpers import TODAY, make_app, press, scene, settle
 
 DOC = {"format": "okrtui/1", "objectives": [

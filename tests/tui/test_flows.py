@@ -273,11 +273,11 @@ async def test_help_and_palette_list_every_action(app):
         assert {"Go to Check-in", "Objectives: Add dependency", "Check-in: History", "Weekly review: Next week",
                 "Quarterly scoring: Close quarter", "Team: Sync now", "Objectives: Coach"} <= titles
         # one source: every described binding of every screen is in the palette
-        from okrtui.app import SCREENS, screen_class
+        from okrtui.screens import MAIN
         from okrtui.screens.keys import keys_of
 
-        for mode, (title, _) in SCREENS.items():
-            assert {f"{title}: {k.description}" for k in keys_of(screen_class(mode).BINDINGS)} <= titles
+        for main in MAIN.values():
+            assert {f"{main.title}: {k.description}" for k in keys_of(main.screen().BINDINGS)} <= titles
         (reflect,) = [c for c in app.get_system_commands(app.screen) if c.title == "Quarterly scoring: Reflections"]
         reflect.callback()
         await settle(pilot)

@@ -25,7 +25,7 @@ async def test_a_slow_stale_load_never_wins(tmp_path, monkeypatch):
         await pilot.press("]")
         for _ in range(50):  # until Q4's (second) load has been shown
             await pilot.pause(0.05)
-            if app.data is not None and app.data.report.period.label == "2026-Q4" and app.data.generation == 3:
+            if app.data is not None and app.data.report.period.label == "2026-Q4" and app.data.load == 3:
                 break
         release.set()
         await settle(pilot)

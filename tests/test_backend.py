@@ -1,0 +1,102 @@
+"""The storage seam: each backend's capabilities, one engine per backend, and a third database as one class."""
+
+from pathlib import Path
+
+import pytest
+
+from okrtui import backend, store
+from okrtui.backend import BACKENDS, Backend, PostgresBackend, SqliteBackend, backend_for
+from okrtui.errors import OkrError
+from tests.helpers import TODAY
+
+
+def test_each_backend_says_what_it_can_do():
+    assert (SqliteBackend.shared, SqliteBackend.live, SqliteBackend.admin, SqliteBackend.quick_read) == (
+        False, False, False, True)
+    assert (PostgresBackend.shared, PostgresBackend.live, PostgresBackend.admin, PostgresBackend.quick_read) == (
+        True, True, True, False)
+
+
+@pytest.mark.parametrize(("target", "kind"), [
+    (Path("okr.db"), SqliteBackend), ("okr.db", SqliteBackend), ("sqlite:///tmp/okr.db", SqliteBackend),
+    ("postgresql://ann@db/okr", PostgresBackend), ("postgres://ann@db/okr", PostgresBackend),
+    ("PostgreSQL+psycopg2://ann@db/okr", PostgresBackend),
+])
+def test_the_target_chooses_the_backend(target, kind):
+    assert type(backend_for(target)) is kind
+
+
+def test_an_unknown_database_url_is_one_error():
+    with pytest.raises(OkrError, match="no backend for mysql://"):
+        backend_for("mysql://ann@db/okr")
+
+
+def test_the_engine_is_built_once_and_carries_the_capabilities(tmp_path):
+    chosen = backend_for(tmp_path / "a.db")
+    assert chosen.opened is None  # nothing opened until asked
+    engine = chosen.engine()
+    try:
+        assert chosen.engine() is engine and chosen.opened is engine
+        assert backend.of(engine) is chosen
+        with store.reading(engine) as session:
+            assert store.is_shared(session) is False
+    finally:
+        engine.dispose()
+
+
+def test_a_missing_file_is_not_created_when_only_reading(tmp_path):
+    with pytest.raises(OkrError, match="no database at"):
+        backend_for(tmp_path / "none.db").engine(create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_only_a_quick_read_backend_reads_without_sqlalchemy(demo_db):
+    assert backend_for(demo_db).read(None, TODAY) is not None
+    assert backend_for(f"sqlite:///{demo_db}").read(None, TODAY) is None  # quickread reads files only
+    assert backend_for("postgresql://ann@db/okr").read(None, TODAY) is None
+    assert backend_for("postgresql://ann@db/okr").prefetch(TODAY) is None
+
+
+class SharedFile(SqliteBackend):
+    """A third database for the test: a SQLite file under an `okrtest://` URL that says it is shared."""
+
+    name = "shared file"
+    shared = True
+    admin = False
+
+    @classmethod
+    def accepts(cls, target: Path | str) -> bool:
+        return isinstance(target, str) and target.startswith("okrtest://")
+
+    def build(self, *, create: bool):
+        return store.open_sqlite(str(self.target).removeprefix("okrtest://"), create=create)
+
+
+@pytest.fixture
+def third(monkeypatch):
+    monkeypatch.setattr(backend, "BACKENDS", [SharedFile, *BACKENDS])
+    return SharedFile
+
+
+def test_a_third_database_is_one_class(third, tmp_path, cli):
+    """Registered, the class alone decides: the CLI refuses a team file on it (shared), and
+    `okrtui admin` (no admin) and the store ask it, never the dialect."""
+    target = f"okrtest://{tmp_path / 'third.db'}"
+    assert isinstance(backend_for(target), SharedFile)
+    synced = cli("--db", target, "sync", str(tmp_path / "team.okrteam"))
+    assert synced.code == 2 and "needs no team file" in synced.err
+    admin = cli("--db", target, "admin", "init")
+    assert admin.code == 2 and "okrtui admin is for a shared PostgreSQL database" in admin.err
+    engine = backend.open_engine(target)
+    try:
+        assert isinstance(backend.of(engine), SharedFile)
+        with pytest.raises(OkrError, match="needs no team file"):
+            store.refuse_team_file(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_backend_without_live_notices_says_so(tmp_path):
+    chosen: Backend = backend_for(tmp_path / "a.db")
+    with pytest.raises(NotImplementedError):
+        chosen.listen(None, lambda _t: None, lambda: True)  # type: ignore[arg-type]

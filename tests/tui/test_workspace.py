@@ -1,0 +1,95 @@
+"""The workspace: typed save outcomes, one save at a time, one load counter."""
+
+from __future__ import annotations
+
+import threading
+
+from okrtui.backend import open_engine
+from okrtui.config import Config
+from okrtui.errors import OkrError
+from okrtui.services import Services
+from okrtui.state import SaveDone
+from okrtui.workspace import Workspace
+from tests.helpers import TODAY, RecordingApp, demo_template, settle
+
+
+class Probe(RecordingApp):
+    """The app, keeping the SaveDone messages it receives."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.saves_done: list[str | None] = []
+
+    def on_save_done(self, message: SaveDone) -> None:
+        self.saves_done.append(message.kr_id)
+
+
+def probe(tmp_path) -> Probe:
+    import shutil
+
+    shutil.copy(demo_template(), tmp_path / "x.db")
+    app = Probe(open_engine(tmp_path / "x.db"), Config(cursor_blink=False), TODAY, native_ansi=False)
+    app.animation_level = "none"
+    return app
+
+
+async def test_a_save_hands_its_typed_result_to_on_done_then_says_done(tmp_path):
+    app = probe(tmp_path)
+    got: list[int] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        loads = app.workspace.loads
+        app.save(lambda s: len(s.__class__.__name__), on_done=got.append)  # an int reaches on_done
+        await settle(pilot)
+        assert got == [len("Services")] and app.saves_done == [None]
+        assert app.workspace.loads == loads + 1  # a save without kr_id reads the period again
+    app.engine.dispose()
+
+
+async def test_a_failed_save_without_its_own_handler_is_one_error_notification(tmp_path):
+    app = probe(tmp_path)
+
+    def refused(_s: Services) -> None:
+        raise OkrError("the database refused the change: not yours")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.save(refused)
+        await settle(pilot)
+        assert app.notified_errors == ["the database refused the change: not yours"]
+        assert app.saves_done == []
+        app.save(lambda _s: 1 / 0)  # an unexpected error is wrapped, never a dead app
+        await settle(pilot)
+        assert app.notified_errors[-1] == "unexpected ZeroDivisionError: division by zero"
+    app.engine.dispose()
+
+
+async def test_saves_run_one_at_a_time(tmp_path):
+    app = probe(tmp_path)
+    order: list[str] = []
+    release, started = threading.Event(), threading.Event()
+
+    def first(_s: Services) -> None:
+        order.append("first starts")
+        started.set()
+        release.wait(10)
+        order.append("first ends")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.save(first)
+        started.wait(10)
+        app.save(lambda _s: order.append("second starts"))
+        await pilot.pause(0.2)  # the second is queued behind the first, not running beside it
+        assert order == ["first starts"]
+        release.set()
+        await settle(pilot)
+        assert order == ["first starts", "first ends", "second starts"]
+    app.engine.dispose()
+
+
+def test_the_workspace_starts_on_the_quarter_of_today_and_counts_no_load_yet(tmp_path):
+    from okrtui.backend import backend_for
+
+    ws = Workspace(None, backend_for(tmp_path / "x.db"), Config(), TODAY, opened=False)  # type: ignore[arg-type]
+    assert ws.span.label == "2026-Q4" and ws.loads == 0 and ws.data is None and ws.engine is None
