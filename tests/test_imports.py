@@ -102,7 +102,7 @@ def _modules(node) -> list[str]:
         name = f"{node.module}.{alias.name}"
         try:
             found.append(name if importlib.util.find_spec(name) else node.module)
-        except ModuleNotFoundError:
+        except (ModuleNotFoundError, ValueError):  # not a module, or one made without a spec
             found.append(node.module)
     return found
 

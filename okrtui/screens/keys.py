@@ -72,7 +72,7 @@ def binding_classes() -> list[type]:
             module = importlib.import_module(f"{package.__name__}.{info.name}")  # all of them: only for [keys]
             found += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
                       if cls.__module__ == module.__name__ and "BINDINGS" in vars(cls)]
-    return found
+    return list(dict.fromkeys(found))  # a main screen is also its module's SCREEN
 
 
 def bindings_by_class(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[Binding]]]:
