@@ -2,12 +2,12 @@
 
 The app and the CLI ask a backend, never the dialect: `shared` (many people, the database
 keeps each to their own records, identity is the login), `live` (teammates' changes arrive as
-notices), `admin` (`okrtui admin` sets it up) and `quick_read` (a period read with the standard
-library, before SQLAlchemy is imported). A backend builds its engine once, on first use; the
-engine carries `shared` as an execution option, so the store's queries ask it too
-(`store.is_shared`). `backend_for` picks the first class in BACKENDS that accepts the target:
-another database is one more class here. This module imports nothing heavy at its top: the
-TUI chooses its backend before the first frame.
+notices), `admin` (`okrtui admin` sets it up), `quick_read` (a period read with the standard
+library, before SQLAlchemy is imported) and `quick_write` (`okrtui checkin`'s one write,
+likewise). A backend builds its engine once, on first use; the engine carries `shared` as an
+execution option, so the store's queries ask it too (`store.is_shared`). `backend_for` picks
+the first class in BACKENDS that accepts the target: another database is one more class here.
+This module imports nothing heavy at its top: the TUI chooses its backend before the first frame.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from okrtui import quickread
+from okrtui import quickread, quickwrite
+from okrtui.checkinrules import Saved
 from okrtui.errors import OkrError
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class Backend:
     live: ClassVar[bool] = False
     admin: ClassVar[bool] = False
     quick_read: ClassVar[bool] = False
+    quick_write: ClassVar[bool] = False
 
     def __init__(self, target: Path | str) -> None:
         self.target = target
@@ -77,6 +79,11 @@ class Backend:
         """The first view's read started in a thread now, when this backend has a quick read."""
         return None
 
+    def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date) -> Saved | None:
+        """`okrtui checkin`'s write without SQLAlchemy, or None (nothing written): then the ORM path
+        records it (okrtui.checkins.record; see okrtui.quickwrite)."""
+        return None
+
     def listen(self, engine: Engine, changed: Callable[[str], None], stop: Callable[[], bool]) -> None:
         """Call `changed(table)` for each teammate's change until `stop()`, from a daemon thread
         (backends with `live` only)."""
@@ -92,6 +99,7 @@ class SqliteBackend(Backend):
 
     name = "SQLite"
     quick_read = True
+    quick_write = True
 
     @classmethod
     def accepts(cls, target: Path | str) -> bool:
@@ -116,6 +124,9 @@ class SqliteBackend(Backend):
     def prefetch(self, today: dt.date, *, fy_month: int = 1, stale_after: int = 7) -> quickread.Prefetch | None:
         path = self._file()
         return None if path is None else quickread.Prefetch(path, today, fy_month=fy_month, stale_after=stale_after)
+
+    def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date) -> Saved | None:
+        return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day)
 
 
 class PostgresBackend(Backend):

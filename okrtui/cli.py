@@ -497,11 +497,10 @@ def cmd_checkin(ctx: Context) -> int:
 
 def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, note: str,
             day: dt.date) -> Saved:
-    """On a SQLite file at the current schema, through sqlite3 (okrtui.quickwrite: no SQLAlchemy
-    to import for one write); else through the ORM, which also creates or migrates the database."""
-    from okrtui import quickwrite  # sqlite3 only
-
-    saved = quickwrite.record(ctx.db_path(), ref, value, confidence=confidence, note=note, day=day)
+    """Through the backend's quick write where it has one (a SQLite file at the current schema:
+    okrtui.quickwrite, no SQLAlchemy to import for one write); else through the ORM, which also
+    creates or migrates the database."""
+    saved = ctx.backend().record(ref, value, confidence=confidence, note=note, day=day)  # sqlite3 only
     if saved is not None:
         return saved
     from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve

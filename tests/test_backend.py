@@ -11,10 +11,19 @@ from tests.helpers import TODAY
 
 
 def test_each_backend_says_what_it_can_do():
-    assert (SqliteBackend.shared, SqliteBackend.live, SqliteBackend.admin, SqliteBackend.quick_read) == (
-        False, False, False, True)
-    assert (PostgresBackend.shared, PostgresBackend.live, PostgresBackend.admin, PostgresBackend.quick_read) == (
-        True, True, True, False)
+    def flags(cls):
+        return cls.shared, cls.live, cls.admin, cls.quick_read, cls.quick_write
+
+    assert flags(SqliteBackend) == (False, False, False, True, True)
+    assert flags(PostgresBackend) == (True, True, True, False, False)
+
+
+def test_only_a_quick_write_backend_records_without_the_orm(demo_db):
+    """PostgreSQL has no quick write: `okrtui checkin` goes through the ORM there (nothing written here)."""
+    pg = PostgresBackend("postgresql://alice@/okr?host=/nonexistent")
+    assert pg.record("kr-deploys", 97, confidence=None, note="", day=TODAY) is None
+    saved = SqliteBackend(demo_db).record("kr-deploys", 97, confidence=None, note="", day=TODAY)
+    assert saved is not None and saved.kr_id == "kr-deploys" and saved.value == 97
 
 
 @pytest.mark.parametrize(("target", "kind"), [
