@@ -17,12 +17,13 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from okrtui.domain import ID_RE, KIND_FIELDS, KIND_NAMES, VALUE_KINDS, Kind, Level, Status, Visibility
+from okrtui import kinds
+from okrtui.domain import ID_RE, Kind, Level, Status, Visibility
 from okrtui.errors import OkrError
+from okrtui.kinds import Spec
 from okrtui.periods import parse_date
-from okrtui.scoring import Spec
 
-__all__ = ["ID_RE", "KIND_FIELDS", "KIND_NAMES", "VALUE_KINDS", "Kind", "Level", "Status", "Visibility"]
+__all__ = ["ID_RE", "Kind", "Level", "Status", "Visibility"]
 
 # --- limits: each defined once ------------------------------------------------------------
 MAX_ID = 64
@@ -138,6 +139,16 @@ def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
         except ValueError:
             raise _fail(f"expected one of {', '.join(enum)}, got {value[:40]!r}") from None
     return check
+
+
+def _kind(value: Any) -> str:
+    """A KR kind okrtui.kinds knows (read when checked: a kind registered later counts)."""
+    if not isinstance(value, str):
+        raise _fail(f"expected a string, got {describe(value)}")
+    known = kinds.get(value)
+    if known is None:
+        raise _fail(f"expected one of {', '.join(kinds.names())}, got {value[:40]!r}")
+    return known.name
 
 
 def _one_of(*choices: str) -> Callable[[Any], str]:
@@ -258,7 +269,7 @@ class KeyResultFields(Fields):
     objective_id: Id
     title: Title
     owner_id: Id | None = None
-    kind: Annotated[Kind, PlainValidator(_choice(Kind))]
+    kind: Annotated[str, PlainValidator(_kind)]
     unit: Unit = ""
     start: Number | None = None
     target: Number | None = None
@@ -272,21 +283,23 @@ class KeyResultFields(Fields):
         # Run before field checks so a missing field says "is required", as a form would.
         if isinstance(data, Mapping):
             raw = data.get("kind")
-            if not isinstance(raw, str) or raw not in KIND_NAMES:
+            kind = kinds.get(raw) if isinstance(raw, str) else None
+            if kind is None:
                 return data
-            kind = Kind(raw)
-            for name in KIND_FIELDS[kind]:
+            for name in kind.fields:
                 if name not in data:
                     raise _fail("is required", name)
                 if data[name] is None:
                     raise _fail(f"expected {'a unit' if name == 'unit' else 'a number'}, got null", name)
                 if name == "unit" and isinstance(data[name], str) and not data[name].strip():
-                    raise _fail("a baseline needs the unit it measures", name)
+                    raise _fail(f"a {kind.name} needs the unit it measures", name)
         return data
 
     @model_validator(mode="after")
     def _range_ordered(self) -> KeyResultFields:
-        if self.kind is Kind.RANGE and self.low is not None and self.high is not None and self.low > self.high:
+        kind = kinds.get(self.kind)
+        band = kind is not None and "low" in kind.fields and "high" in kind.fields
+        if band and self.low is not None and self.high is not None and self.low > self.high:
             raise _fail(f"must not be below low ({self.high:g} < {self.low:g})", "high")
         return self
 
@@ -484,15 +497,15 @@ class FieldErrors(OkrError):
 
 def implausible(spec: Spec, value: float) -> str | None:
     """Why a check-in value looks like a typo for this KR, or None."""
-    kind, start, target, low, high = spec.kind, spec.start, spec.target, spec.low, spec.high
-    if kind == Kind.MILESTONE:
-        return None if value in (0, 1) else f"a milestone is 1 (done) or 0 (not yet), not {value:g}"
-    if kind in VALUE_KINDS and start is not None and target is not None:
-        lo, hi = min(start, target), max(start, target)
-    elif kind == Kind.RANGE and low is not None and high is not None:
-        lo, hi = low, high
-    else:
+    kind = kinds.get(spec.kind)
+    if kind is None:
         return None
+    if kind.values is not None:
+        return kind.values(value)
+    scale = kind.scale(spec)
+    if scale is None:
+        return None
+    lo, hi = scale
     if value < 0 <= lo:
         return f"{value:g} is negative, and this KR's scale ({lo:g} to {hi:g}) has no negative values"
     span = (hi - lo) or max(abs(hi), 1.0)  # the scale's own span, not its bounds' size
