@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from okrtui.domain import Kind
 from okrtui.text import fmt_num
@@ -108,8 +108,16 @@ class KindDef:
     target_side: str = ""  # "above" / "below": the form's message when it is not
     scale: Callable[[Spec], tuple[float, float] | None] = _no_scale  # plausibility: the values it lives on
     values: Callable[[float], str | None] | None = None  # a kind of a few values only: why this one is odd
-    chart: str = "points"  # story.kr_chart: "scale" (start, target, pace, forecast), "band", "done" or "points"
+    # story.kr_chart's lines: "scale" start, target, pace and forecast; "band" low..high; "done" 0/1; "points" only
+    chart: Literal["scale", "band", "done", "points"] = "points"
     points_label: str = "check-ins"  # the chart's legend for the check-ins
+
+    def __post_init__(self) -> None:
+        # A new kind's slips, caught as it is registered rather than in some screen.
+        if not set(self.fields) <= {*NUMBER_FIELDS, "unit"}:
+            raise ValueError(f"{self.name}: fields must be among {NUMBER_FIELDS} and unit, not {self.fields}")
+        if self.toward is not None and not {"start", "target"} <= set(self.fields):
+            raise ValueError(f"{self.name}: a kind with `toward` needs a start and a target")
 
 
 REGISTRY: dict[str, KindDef] = {}

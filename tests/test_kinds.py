@@ -161,3 +161,11 @@ def test_an_unknown_kind_still_reads_as_unscorable():
                   check_ins=[])
     compute_kr(view, SPAN, AS_OF, True, 7)
     assert view.error == "cannot score: unknown kind 'best'" and kr_target_text(view) == "not measured"
+
+
+def test_a_kind_with_fields_okrtui_does_not_store_is_refused_as_it_is_made():
+    with pytest.raises(ValueError, match="fields must be among"):
+        KindDef("odd", "odd", "h", ("median",), progress=_best, now=str, spec_line=str)
+    with pytest.raises(ValueError, match="needs a start and a target"):
+        KindDef("odd", "odd", "h", ("target",), progress=_best, now=str, spec_line=str,
+                toward=lambda start, target, value: 0.0)
