@@ -81,7 +81,7 @@ def check_key_result(raw: dict[str, Any]) -> dict[str, Any]:
     kind = raw.get("kind")
     known = kinds.get(kind) if isinstance(kind, str) else None
     needed = known.fields if known else ()
-    numbers = _numbers(raw, ("start", "target", "low", "high"), errors, required=needed)
+    numbers = _numbers(raw, kinds.NUMBER_FIELDS, errors, required=needed)
     try:
         weight = parse_number(raw.get("weight") or "1")
     except ValueError as err:
