@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from okrtui import periods
+from okrtui import kinds, periods
 from okrtui.errors import OkrError
 from okrtui.model import CheckIn, Decision, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.store import is_empty, set_meta, writing
@@ -231,8 +231,8 @@ def _check_ins(session: Session, rng: random.Random, kr: KRPlan, span: periods.S
 
 
 def _value(kr: KRPlan, frac: float, rng: random.Random, n: int, count: int) -> float:
-    if kr.kind in ("increase", "decrease"):
-        assert kr.start is not None and kr.target is not None  # the plan's increase/decrease KRs have both
+    if kinds.paced(kr.kind):
+        assert kr.start is not None and kr.target is not None  # the plan's start → target KRs have both
         raw = kr.start + (kr.target - kr.start) * frac
         return round(raw, 1) if abs(kr.target - kr.start) < 20 else round(raw)
     if kr.kind == "range":

@@ -16,6 +16,8 @@ ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 
 
 class Kind(StrEnum):
+    """The method's KR kinds, by name; what each one means to okrtui is okrtui.kinds'."""
+
     INCREASE = "increase"
     DECREASE = "decrease"
     RANGE = "range"
@@ -42,22 +44,9 @@ class Visibility(StrEnum):
     PRIVATE = "private"
 
 
-# Which fields each KR kind needs (okr-method.md, "KR kinds and progress").
-KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.INCREASE: ("start", "target"),
-    Kind.DECREASE: ("start", "target"),
-    Kind.RANGE: ("low", "high"),
-    Kind.BASELINE: ("unit",),
-    Kind.MILESTONE: (),
-}
-VALUE_KINDS = (Kind.INCREASE, Kind.DECREASE)  # the kinds with pace and forecast
-KIND_NAMES = frozenset(k.value for k in Kind)
-
-
 LEVELS = tuple(Level)
 STATUSES = tuple(Status)
 VISIBILITIES = tuple(Visibility)
-KINDS = tuple(Kind)
 REFLECTION_QUESTIONS = {
     "contributed": "Which company or team OKR did you contribute most to, and how?",
     "helped": "Which team OKRs did you help develop?",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from okrtui import periods, schema
+from okrtui import kinds, periods, schema
 from okrtui.conversation import guard_status
 from okrtui.domain import readable_id
 from okrtui.errors import OkrError
@@ -233,7 +233,7 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
     for kr in krs:
         history = check_ins_of_kr(session, kr.id)
         start = kr.start
-        if kr.kind in ("increase", "decrease") and history:
+        if kinds.paced(kr.kind) and history:  # a moving KR goes on from where it got to
             start = history[-1].value
         session.add(KeyResult(id=new_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
                               owner_id=kr.owner_id, kind=kr.kind,

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from okrtui.domain import VALUE_KINDS, Kind
+from okrtui import kinds
 from okrtui.errors import OkrError
 
 if TYPE_CHECKING:
-    from okrtui.scoring import Spec
+    from okrtui.kinds import Spec
 
 # --- limits: each defined once ------------------------------------------------------------
 MAX_ID = 64
@@ -134,16 +134,17 @@ def check_in(value: Any, confidence: Any = None, note: Any = "") -> CheckInValue
 # --- plausibility: allowed, but asked about --------------------------------------------------------
 
 def implausible(spec: Spec, value: float) -> str | None:
-    """Why a check-in value looks like a typo for this KR, or None."""
-    kind, start, target, low, high = spec.kind, spec.start, spec.target, spec.low, spec.high
-    if kind == Kind.MILESTONE:
-        return None if value in (0, 1) else f"a milestone is 1 (done) or 0 (not yet), not {value:g}"
-    if kind in VALUE_KINDS and start is not None and target is not None:
-        lo, hi = min(start, target), max(start, target)
-    elif kind == Kind.RANGE and low is not None and high is not None:
-        lo, hi = low, high
-    else:
+    """Why a check-in value looks like a typo for this KR, or None: the kind's own rule for its
+    values (a milestone is 0 or 1), else far outside the scale the kind gives (okrtui.kinds)."""
+    kind = kinds.get(spec.kind)
+    if kind is None:
         return None
+    if kind.values is not None:
+        return kind.values(value)
+    scale = kind.scale(spec)
+    if scale is None:
+        return None
+    lo, hi = scale
     if value < 0 <= lo:
         return f"{value:g} is negative, and this KR's scale ({lo:g} to {hi:g}) has no negative values"
     span = (hi - lo) or max(abs(hi), 1.0)  # the scale's own span, not its bounds' size

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from okrtui import scoring
+from okrtui.domain import Kind
 from okrtui.text import count, json_safe, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport
 
@@ -111,7 +112,7 @@ def _no_measurable_target(rep: PeriodReport) -> Hits:
 @rule("all-milestones", "warning", "Add at least one measurable key result; milestones say done, not how well.")
 def _all_milestones(rep: PeriodReport) -> Hits:
     for o in rep.objectives:
-        if o.key_results and all(kr.kind == "milestone" for kr in o.key_results):
+        if o.key_results and all(kr.kind == Kind.MILESTONE for kr in o.key_results):
             yield "every key result is a milestone", o.id, None
 
 

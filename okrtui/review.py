@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from okrtui import periods, scoring
-from okrtui.domain import VALUE_KINDS
+from okrtui import kinds, periods, scoring
 from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, is_due, points_of, stale_from
 
 
@@ -53,7 +52,7 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
     value_now = now_pts[-1].value if now_pts else None
     value_prev = prev_pts[-1].value if prev_pts else None
     pace = None
-    if kr.kind in VALUE_KINDS:
+    if kinds.paced(kr.kind):
         pace = scoring.pace(spec, prog_now, scoring.expected(span.start, span.end, as_of))
     last = now_pts[-1].date if now_pts else None
     stale = scoring.is_stale(o.status == "active", last, stale_from(span, o.activated_on), as_of, stale_after)

@@ -17,8 +17,8 @@ from typing import Annotated, Any, TypeVar, get_type_hints
 from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from okrtui import fieldrules
-from okrtui.domain import ID_RE, KIND_FIELDS, KIND_NAMES, VALUE_KINDS, Kind, Level, Status, Visibility
+from okrtui import fieldrules, kinds
+from okrtui.domain import ID_RE, Kind, Level, Status, Visibility
 from okrtui.errors import OkrError
 from okrtui.fieldrules import (
     MAX_ID,
@@ -35,11 +35,11 @@ from okrtui.fieldrules import (
     describe,
     implausible,
 )
+from okrtui.kinds import Spec
 from okrtui.periods import parse_date
-from okrtui.scoring import Spec
 
-__all__ = ["ID_RE", "KIND_FIELDS", "KIND_NAMES", "MAX_ID", "MAX_MAGNITUDE", "MAX_NAME", "MAX_TEXT", "MAX_TITLE",
-           "MAX_UNIT", "MAX_WEIGHT", "PLAUSIBLE_SPANS", "VALUE_KINDS", "Invalid", "Kind", "Level", "NonFinite",
+__all__ = ["ID_RE", "MAX_ID", "MAX_MAGNITUDE", "MAX_NAME", "MAX_TEXT", "MAX_TITLE",
+           "MAX_UNIT", "MAX_WEIGHT", "PLAUSIBLE_SPANS", "Invalid", "Kind", "Level", "NonFinite",
            "Spec", "Status", "Visibility", "describe", "implausible"]
 
 T = TypeVar("T")
@@ -110,6 +110,16 @@ def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
         except ValueError:
             raise _fail(f"expected one of {', '.join(enum)}, got {value[:40]!r}") from None
     return check
+
+
+def _kind(value: Any) -> str:
+    """A KR kind okrtui.kinds knows (read when checked: a kind registered later counts)."""
+    if not isinstance(value, str):
+        raise _fail(f"expected a string, got {describe(value)}")
+    known = kinds.get(value)
+    if known is None:
+        raise _fail(f"expected one of {', '.join(kinds.names())}, got {value[:40]!r}")
+    return known.name
 
 
 def _one_of(*choices: str) -> Callable[[Any], str]:
@@ -246,7 +256,7 @@ class KeyResultFields(Fields):
     objective_id: Id
     title: Title
     owner_id: Id | None = None
-    kind: Annotated[Kind, PlainValidator(_choice(Kind))]
+    kind: Annotated[str, PlainValidator(_kind)]
     unit: Unit = ""
     start: Number | None = None
     target: Number | None = None
@@ -260,21 +270,23 @@ class KeyResultFields(Fields):
         # Run before field checks so a missing field says "is required", as a form would.
         if isinstance(data, Mapping):
             raw = data.get("kind")
-            if not isinstance(raw, str) or raw not in KIND_NAMES:
+            kind = kinds.get(raw) if isinstance(raw, str) else None
+            if kind is None:
                 return data
-            kind = Kind(raw)
-            for name in KIND_FIELDS[kind]:
+            for name in kind.fields:
                 if name not in data:
                     raise _fail("is required", name)
                 if data[name] is None:
                     raise _fail(f"expected {'a unit' if name == 'unit' else 'a number'}, got null", name)
                 if name == "unit" and isinstance(data[name], str) and not data[name].strip():
-                    raise _fail("a baseline needs the unit it measures", name)
+                    raise _fail(f"a {kind.name} needs the unit it measures", name)
         return data
 
     @model_validator(mode="after")
     def _range_ordered(self) -> KeyResultFields:
-        if self.kind is Kind.RANGE and self.low is not None and self.high is not None and self.low > self.high:
+        kind = kinds.get(self.kind)
+        band = kind is not None and "low" in kind.fields and "high" in kind.fields
+        if band and self.low is not None and self.high is not None and self.low > self.high:
             raise _fail(f"must not be below low ({self.high:g} < {self.low:g})", "high")
         return self
 

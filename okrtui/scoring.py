@@ -1,6 +1,8 @@
 """The method's numbers (okr-method.md): progress, score, grade, band, pace, forecast, stale.
 
-Pure functions over plain values: no database, no UI.
+Pure functions over plain values: no database, no UI. What differs by kind (progress, which
+kinds have pace and forecast) is okrtui.kinds'; Spec, Measured, clamp, current and
+value_progress live there and are named here too.
 """
 
 from __future__ import annotations
@@ -11,20 +13,16 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
+
+from okrtui import kinds
+from okrtui.kinds import Measured as Measured
+from okrtui.kinds import Spec as Spec
+from okrtui.kinds import clamp as clamp
+from okrtui.kinds import current as current
+from okrtui.kinds import value_progress as value_progress
 
 # Float noise must not flip a pace boundary (0.6 - 0.1 is 0.49999999999999994).
 EPS = 1e-9
-
-
-class Measured(Protocol):
-    """What scoring reads of a check-in: a Point, or the views' CheckInView as it is (no copies)."""
-
-    @property
-    def date(self) -> dt.date: ...
-
-    @property
-    def value(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -36,55 +34,12 @@ class Point:
     order: str = ""  # creation time: breaks ties between check-ins of one day
 
 
-@dataclass(frozen=True)
-class Spec:
-    """What a KR is: its kind and the fields of that kind."""
-
-    kind: str
-    start: float | None = None
-    target: float | None = None
-    low: float | None = None
-    high: float | None = None
-
-
-def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
-    return max(lo, min(hi, x))
-
-
-def current(spec: Spec, points: Sequence[Measured]) -> float | None:
-    """Latest value in the period; with no check-in, the start (None for kinds without one)."""
-    if points:
-        return points[-1].value
-    return spec.start
-
-
-def value_progress(spec: Spec, value: float | None) -> float:
-    """Progress an increase/decrease KR would have at this value."""
-    start, target = spec.start, spec.target
-    if value is None or start is None or target is None or target == start:
-        return 0.0
-    if spec.kind == "increase":
-        return clamp((value - start) / (target - start))
-    if spec.kind == "decrease":
-        return clamp((start - value) / (start - target))
-    raise ValueError(f"value_progress is for increase/decrease, not {spec.kind}")
-
-
 def progress(spec: Spec, points: Sequence[Measured]) -> float:
-    """Progress in [0, 1] from the period's check-ins (oldest first)."""
-    kind = spec.kind
-    if kind in ("increase", "decrease"):
-        return value_progress(spec, current(spec, points))
-    if kind == "range":
-        if not points or spec.low is None or spec.high is None:
-            return 0.0
-        inside = sum(1 for p in points if spec.low <= p.value <= spec.high)
-        return inside / len(points)
-    if kind == "baseline":
-        return 1.0 if points else 0.0
-    if kind == "milestone":
-        return 1.0 if points and points[-1].value >= 1 else 0.0
-    raise ValueError(f"unknown KR kind {kind!r}")
+    """Progress in [0, 1] from the period's check-ins (oldest first), as the KR's kind counts it."""
+    kind = kinds.get(spec.kind)
+    if kind is None:
+        raise ValueError(f"unknown KR kind {spec.kind!r}")
+    return kind.progress(spec, points)
 
 
 def preview_progress(spec: Spec, points: Sequence[Measured], new: Measured) -> float:
@@ -132,7 +87,7 @@ def expected(start: dt.date, end: dt.date, day: dt.date) -> float:
 
 
 def pace(spec: Spec, prog: float, exp: float) -> str | None:
-    if spec.kind not in ("increase", "decrease"):
+    if not kinds.paced(spec.kind):
         return None
     if prog + EPS >= exp - 0.10:
         return "on track"
@@ -143,7 +98,7 @@ def pace(spec: Spec, prog: float, exp: float) -> str | None:
 
 def forecast(spec: Spec, points: Sequence[Measured], start: dt.date, end: dt.date) -> float | None:
     """Least-squares line through (day, progress), read at the period's end, clamped."""
-    if spec.kind not in ("increase", "decrease"):
+    if not kinds.paced(spec.kind):
         return None
     xs = [float((p.date - start).days) for p in points]
     if len(set(xs)) < 2:
@@ -163,9 +118,6 @@ def is_stale(
 
 
 def measurable(kind: str, start: float | None, target: float | None) -> bool:
-    """An increase/decrease KR whose target lies on the right side of its start."""
-    if kind == "increase":
-        return start is not None and target is not None and target > start
-    if kind == "decrease":
-        return start is not None and target is not None and target < start
-    return True
+    """A start → target KR whose target lies on the right side of its start (other kinds: always)."""
+    known = kinds.get(kind)
+    return known is None or known.measurable(start, target)

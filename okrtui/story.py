@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from okrtui import periods, scoring
+from okrtui import kinds, periods, scoring
 from okrtui.views import KRView, ObjectiveView, fmt_num
 
 
@@ -84,7 +84,9 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
     lines: list[Line] = []
     scale: list[float] = list(ys)
     y_ticks: list[tuple[float, str]] = []
-    if kr.kind in ("increase", "decrease") and kr.start is not None and kr.target is not None:
+    kind = kinds.get(kr.kind)
+    chart = kind.chart if kind else "points"
+    if chart == "scale" and kr.start is not None and kr.target is not None:
         start, target = kr.start, kr.target
         lines.append(Line(f"start {fmt_num(start)}", [0, days], [start, start], "_", "white"))
         lines.append(Line(f"target {fmt_num(target)}", [0, days], [target, target], "=", "green"))
@@ -95,22 +97,22 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
             to_value = [start + p * (target - start) for p in fc]
             lines.append(Line("forecast", [xs[0], float(days)], to_value, "-", "magenta"))
         scale += [start, target]
-    elif kr.kind == "range" and kr.low is not None and kr.high is not None:
+    elif chart == "band" and kr.low is not None and kr.high is not None:
         band = f"band {fmt_num(kr.low)}..{fmt_num(kr.high)}"
         lines.append(Line(band, [0, days], [kr.high, kr.high], "=", "green"))
         lines.append(Line("", [0, days], [kr.low, kr.low], "=", "green"))  # one legend entry for both
         scale += [kr.low, kr.high]
-    elif kr.kind == "milestone":
+    elif chart == "done":
         ys = [1.0 if v >= 1 else 0.0 for v in ys]
         y_ticks = [(0.0, "not done"), (1.0, "done")]
         scale += [0.0, 1.0]
     if xs:  # points, not a joined line: each ● is a check-in that happened
-        label = "measurements" if kr.kind == "baseline" else "check-ins"
+        label = kind.points_label if kind else "check-ins"
         lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, xs, ys, "●", "cyan", points_only=True))
     if not scale:
         scale = [0.0, 1.0]
     lo, hi = _y_range(scale)
-    if kr.kind == "milestone":
+    if chart == "done":
         lo, hi = -0.15, 1.15
     return Chart(lines, days, _now(span, as_of), (lo, hi), y_ticks, x_ticks(span), kr.unit)
 

@@ -70,3 +70,17 @@ def csv_cell(value: object) -> object:
 def count(n: int, word: str, plural: str | None = None) -> str:
     """`1 objective`, `2 objectives`: plurals that read right."""
     return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def num(x: float | None) -> int | float | None:
+    """A stored float as people wrote it: 94.0 → 94."""
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
+
+
+def fmt_num(x: float | None) -> str:
+    if x is None:
+        return "–"
+    n = num(x)
+    return str(n) if isinstance(n, int) else f"{n:g}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from okrtui import schema, scoring
+from okrtui import kinds, schema
 from okrtui.schema import FieldErrors
 
 __all__ = ["FieldErrors", "check_check_in", "check_key_result", "check_objective", "parse_number",
@@ -84,8 +84,9 @@ def check_objective(raw: dict[str, Any]) -> dict[str, Any]:
 def check_key_result(raw: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     kind = raw.get("kind")
-    needed = schema.KIND_FIELDS[schema.Kind(kind)] if kind in schema.KIND_NAMES else ()
-    numbers = _numbers(raw, ("start", "target", "low", "high"), errors, required=needed)
+    known = kinds.get(kind) if isinstance(kind, str) else None
+    needed = known.fields if known else ()
+    numbers = _numbers(raw, kinds.NUMBER_FIELDS, errors, required=needed)
     try:
         weight = parse_number(raw.get("weight") or "1")
     except ValueError as err:
@@ -98,15 +99,14 @@ def check_key_result(raw: dict[str, Any]) -> dict[str, Any]:
     _title(values, errors)
     if not values["objective_id"]:
         errors["objective_id"] = "choose an objective"
-    if kind in schema.VALUE_KINDS and not {"start", "target"} & errors.keys():
-        if not scoring.measurable(kind, numbers["start"], numbers["target"]):
-            side = "above" if kind == "increase" else "below"
-            errors["target"] = f"an {kind} target must be {side} the start"
+    if known and known.toward and not {"start", "target"} & errors.keys():
+        if not known.measurable(numbers["start"], numbers["target"]):
+            errors["target"] = f"an {kind} target must be {known.target_side} the start"
     for key in needed:
         if key in errors:
             values[key] = 0.0  # already reported; keep the schema from repeating it
-    if kind not in schema.KIND_NAMES:
-        errors["kind"] = f"choose one of {', '.join(schema.Kind)}"
+    if known is None:
+        errors["kind"] = f"choose one of {', '.join(kinds.names())}"
     checked = _merge(schema.KeyResultFields, values, errors)
     return checked.model_dump()
 

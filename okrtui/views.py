@@ -15,8 +15,9 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from okrtui import periods, scoring
-from okrtui.domain import KIND_NAMES
+from okrtui import kinds, periods, scoring
+from okrtui.text import fmt_num as fmt_num
+from okrtui.text import num as num
 
 if TYPE_CHECKING:
     from okrtui.cycle import Conversation
@@ -260,7 +261,7 @@ def stale_from(span: periods.Span, activated_on: dt.date | None) -> dt.date:
 
 def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, stale_after: int,
                activated_on: dt.date | None = None) -> None:
-    if kr.kind not in KIND_NAMES:
+    if kinds.get(kr.kind) is None:
         # Shown as unscorable rather than stopping every view (docs/reliability.md).
         kr.error = f"cannot score: unknown kind {kr.kind[:20]!r}"
         kr.progress = kr.score = 0.0
@@ -276,7 +277,7 @@ def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, sta
     last = kr.check_ins[-1] if kr.check_ins else None
     kr.confidence = last.confidence if last else None
     kr.last_check_in = last.date if last else None
-    if kr.kind in ("increase", "decrease"):
+    if kinds.paced(kr.kind):
         kr.expected = scoring.expected(span.start, span.end, as_of)
         kr.pace = scoring.pace(spec, kr.progress, kr.expected)
         kr.forecast = scoring.forecast(spec, points, span.start, span.end)
@@ -297,33 +298,14 @@ def r4(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-def num(x: float | None) -> int | float | None:
-    """A stored float as people wrote it: 94.0 → 94."""
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
-
-
-def fmt_num(x: float | None) -> str:
-    if x is None:
-        return "–"
-    n = num(x)
-    return str(n) if isinstance(n, int) else f"{n:g}"
-
-
 def fmt_grade(g: float | None) -> str:
     return "–" if g is None else f"{g:.1f}"
 
 
 def kr_target_text(kr: KRView) -> str:
-    unit = f" {kr.unit}" if kr.unit else ""
-    if kr.kind in ("increase", "decrease"):
-        return f"{fmt_num(kr.current)} → {fmt_num(kr.target)}{unit}"
-    if kr.kind == "range":
-        return f"{fmt_num(kr.current)} in {fmt_num(kr.low)}..{fmt_num(kr.high)}{unit}"
-    if kr.kind == "milestone":
-        return "done" if kr.progress >= 1 else "not done"
-    return f"{fmt_num(kr.current)}{unit}" if kr.check_ins else f"not measured{unit}"
+    """Now → target, as the KR's kind reads it."""
+    kind = kinds.get(kr.kind)
+    return kind.now(kr) if kind else kinds.measured_text(kr)
 
 
 def kr_flags(kr: KRView) -> str:

@@ -12,7 +12,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
-from okrtui import periods, schema, scoring, validate
+from okrtui import kinds, periods, schema, scoring, validate
+from okrtui.domain import Kind
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen, Refreshable
 from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.state import Snapshot
@@ -141,15 +142,8 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only he
             yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
 
     def _spec_line(self) -> str:
-        kr = self.kr
-        unit = f" {kr.unit}" if kr.unit else ""
-        if kr.kind in ("increase", "decrease"):
-            return f"{kr.kind} · start {fmt_num(kr.start)} → target {fmt_num(kr.target)}{unit}"
-        if kr.kind == "range":
-            return f"range · keep between {fmt_num(kr.low)} and {fmt_num(kr.high)}{unit}"
-        if kr.kind == "milestone":
-            return "milestone · enter 1 when done, 0 if not yet"
-        return f"baseline · measure{unit}"
+        kind = kinds.get(self.kr.kind) or kinds.REGISTRY[Kind.BASELINE]  # an unknown kind: just measure
+        return kind.spec_line(self.kr)
 
     def on_mount(self) -> None:
         value = self.query_one("#in-value", Input)

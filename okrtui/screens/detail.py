@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from okrtui import story
+from okrtui import kinds, story
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.checkin import CheckinForm
 from okrtui.screens.dialogs import ChoiceDialog, ConfirmDialog
@@ -97,7 +97,7 @@ class DetailScreen(OkrScreen):
         ]
         if kr.self_score is not None:
             rows.append(("self-score", f"{kr.self_score:.1f}"))
-        if kr.kind in ("increase", "decrease"):
+        if kinds.paced(kr.kind):
             rows += [
                 ("expected", "–" if kr.expected is None else f"{kr.expected:.2f}"),
                 ("pace", pace_cell(kr.pace, "–")),

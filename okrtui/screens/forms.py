@@ -9,25 +9,22 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
-from okrtui import lint, schema, validate
-from okrtui.domain import KINDS, LEVELS, STATUSES, VISIBILITIES
+from okrtui import kinds, lint, schema, validate
+from okrtui.domain import LEVELS, STATUSES, VISIBILITIES, Kind
 from okrtui.screens.base import FormScreen
 from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.screens.talk import reopens
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, TeamView, fmt_num
 
-KIND_HELP = {
-    "increase": "More is better: start → target above it. e.g. activation from 31% to 45%",
-    "decrease": "Less is better: start → target below it. e.g. restore time from 90 to 30 min",
-    "range": "Keep between low and high: a health metric. e.g. p95 latency 120..250 ms",
-    "baseline": "Measure first: done once measured. e.g. measure alert noise per week",
-    "milestone": "Done or not: check in 1 when done. e.g. tracing pipeline live",
-}
-
 
 def _options(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
+
+
+def _kind_help(kind: str) -> str:
+    known = kinds.get(kind)
+    return known.help if known else ""
 
 
 def _title_option(title: str) -> Text:
@@ -109,7 +106,7 @@ class KeyResultForm(FormScreen[str]):
 
     def compose(self) -> ComposeResult:
         kr = self.kr
-        kind = kr.kind if kr else "increase"
+        kind = kr.kind if kr else Kind.INCREASE
 
         def num(value: float | None) -> str:
             return "" if value is None else fmt_num(value)
@@ -123,9 +120,9 @@ class KeyResultForm(FormScreen[str]):
                 yield self.field_row("title", "Title", Input(kr.title if kr else "", compact=True,
                                                              placeholder="a result, not a task"))
                 yield Static("", id="hint-title", classes="hint")
-                yield self.field_row("kind", "Kind", Select(_options(KINDS), value=kind, allow_blank=False,
+                yield self.field_row("kind", "Kind", Select(_options(kinds.names()), value=kind, allow_blank=False,
                                                             compact=True))
-                yield Static(Text(KIND_HELP[kind], style="italic"), id="kind-help", classes="hint")
+                yield Static(Text(_kind_help(kind), style="italic"), id="kind-help", classes="hint")
                 yield self.field_row("start", "Start", Input(num(kr.start) if kr else "", compact=True))
                 yield self.field_row("target", "Target", Input(num(kr.target) if kr else "", compact=True))
                 yield self.field_row("low", "Low", Input(num(kr.low) if kr else "", compact=True))
@@ -148,7 +145,7 @@ class KeyResultForm(FormScreen[str]):
         self.query_one("#in-title", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "in-kind" and event.value in KINDS:
+        if event.select.id == "in-kind" and isinstance(event.value, str) and kinds.get(event.value):
             self._show_kind(event.value)
         if event.select.id == "in-owner_id":
             self._owner_hint()
@@ -164,10 +161,10 @@ class KeyResultForm(FormScreen[str]):
             self.query_one("#hint-title", Static).update(Text(hint, style="italic yellow"))
 
     def _show_kind(self, kind: str) -> None:
-        shown = {"increase": {"start", "target"}, "decrease": {"start", "target"}, "range": {"low", "high"}}
-        for name in ("start", "target", "low", "high"):
-            self.query_one(f"#f-{name}").display = name in shown.get(kind, set())
-        self.query_one("#kind-help", Static).update(Text(KIND_HELP[kind], style="italic"))
+        known = kinds.get(kind)
+        for name in kinds.NUMBER_FIELDS:  # the unit stays: any kind may have one
+            self.query_one(f"#f-{name}").display = known is not None and name in known.fields
+        self.query_one("#kind-help", Static).update(Text(_kind_help(kind), style="italic"))
 
     def action_save(self) -> None:
         raw = {name: self.value_of(name) for name in

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from okrtui import kinds
 from okrtui.teamview import short_names
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, kr_target_text
 from okrtui.widgets.grade_bar import grade_bar
 from okrtui.widgets.sparkline import sparkline
 
-KIND_SHORT = {"increase": "inc", "decrease": "dec", "range": "rng", "baseline": "base", "milestone": "done"}
 LEVEL_MARK = {"company": "◆", "team": "■", "personal": "●"}
 
 
@@ -61,7 +61,7 @@ def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int, me: st
     return [
         title,
         owner_cell(rep, kr.owner_id),
-        Text(KIND_SHORT.get(kr.kind, kr.kind), style="dim"),
+        Text(kind.short if (kind := kinds.get(kr.kind)) else kr.kind, style="dim"),
         title_cell(kr_target_text(kr), target_width),
         grade_bar(kr.score, kr.grade, kr.band),
         confidence_cell(kr),
