@@ -81,8 +81,8 @@ def postgres(folder: Path, doc: dict) -> tuple[str, Callable[[], None], Callable
     import pgserver
     from sqlalchemy import create_engine, text
 
-    from okrtui import pg
-    from okrtui.store import admin_init
+    from okrtui.storage import pg
+    from okrtui.storage.store import admin_init
 
     server = pgserver.get_server(folder / "pg", cleanup_mode="stop")
     server.psql("DROP DATABASE IF EXISTS bulk;")
@@ -109,7 +109,7 @@ def postgres(folder: Path, doc: dict) -> tuple[str, Callable[[], None], Callable
 
 def first_sync(folder: Path, team: Path, runs: int) -> float:
     from okrtui import sync
-    from okrtui.backend import open_engine
+    from okrtui.storage.backend import open_engine
 
     lead = folder / f"lead-{team.stem}.db"
     if not lead.exists():
@@ -142,7 +142,7 @@ def main() -> None:
     runs = args.runs
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
 
-    from okrtui.backend import open_engine
+    from okrtui.storage.backend import open_engine
 
     rows: list[tuple[str, str, str, str]] = []
 

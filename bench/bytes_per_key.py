@@ -45,7 +45,7 @@ def team_db(folder: Path) -> Path:
     from make_data import make_team_file
 
     from okrtui import sync
-    from okrtui.backend import open_engine
+    from okrtui.storage.backend import open_engine
 
     db = folder / "lead.db"
     engine = open_engine(db)

@@ -33,7 +33,7 @@ WRITER = """
 import datetime as dt, sys
 from okrtui import checkins
 from okrtui.config import db_target
-from okrtui.backend import open_engine
+from okrtui.storage.backend import open_engine
 engine = open_engine(db_target(sys.argv[1]))
 for i in range(10):
     checkins.record(engine, sys.argv[2], 50 + i, day=dt.date(2026, 11, 20))
@@ -64,8 +64,8 @@ def postgres(folder: Path) -> str:
     import pgserver
     from sqlalchemy import create_engine
 
-    from okrtui import pg
-    from okrtui.store import admin_init
+    from okrtui.storage import pg
+    from okrtui.storage.store import admin_init
 
     server = pgserver.get_server(folder / "pg", cleanup_mode=None)
     server.psql("CREATE DATABASE company;")

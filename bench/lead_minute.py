@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 from make_data import TODAY, make_team_file  # noqa: E402
 
 from okrtui import sync, teamview  # noqa: E402
-from okrtui.backend import open_engine  # noqa: E402
+from okrtui.storage.backend import open_engine  # noqa: E402
 from tests.terminal import DOWN, Terminal  # noqa: E402
 
 
@@ -34,7 +34,7 @@ def worst_of(db: Path) -> tuple[str, str]:
     """The worst person's name and the title of their worst KR, as the team screen orders them."""
     from okrtui import ormread
     from okrtui.periods import quarter_of
-    from okrtui.store import my_id, reading
+    from okrtui.storage.store import my_id, reading
 
     engine = open_engine(db)
     with reading(engine) as session:

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from okrtui import periods
-from okrtui.backend import open_engine
-from okrtui.model import CheckIn, KeyResult, Meta, Objective, Period, Person, Team
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import CheckIn, KeyResult, Meta, Objective, Period, Person, Team
 
 TODAY = dt.date(2026, 11, 26)
 ME = "p-lead"

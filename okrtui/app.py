@@ -18,9 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
-from okrtui import periods, quickread
-from okrtui.backend import Backend, backend_for
-from okrtui.backend import of as backend_of
+from okrtui import periods
 from okrtui.errors import OkrError
 from okrtui.screens import MAIN, screen_class
 from okrtui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
@@ -29,6 +27,9 @@ from okrtui.screens.keys import checked_keymap, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
 from okrtui.state import DataLoaded, LoadFailed, OpenFailed, SaveFailed, Snapshot
+from okrtui.storage import quickread
+from okrtui.storage.backend import Backend, backend_for
+from okrtui.storage.backend import of as backend_of
 from okrtui.widgets.table import OkrTable
 from okrtui.workspace import Workspace
 
@@ -98,7 +99,7 @@ class OkrApp(App[None], inherit_bindings=False):
     def __init__(self, db: Backend | Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
                  native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None) -> None:
-        """`db` is a backend (okrtui.backend), a path or URL, opened in a worker after the first frame
+        """`db` is a backend (okrtui.storage.backend), a path or URL, opened in a worker after the first frame
         (and filled with the demo first when `demo`), or an open engine. `native_ansi` None detects the terminal:
         see _native_ansi. `first_view` is the first period's read, started before Textual was imported
         (the CLI does); without one it starts here."""
@@ -197,7 +198,7 @@ class OkrApp(App[None], inherit_bindings=False):
             self._worker_failed(event.worker.group, event.worker.error)
 
     def _worker_failed(self, group: str, error: BaseException | None) -> None:
-        from okrtui.pgsecurity import describe  # only on a failure: it names a database refusal in one line
+        from okrtui.storage.pgsecurity import describe  # only on a failure: it names a database refusal in one line
 
         what = describe(error) if error is not None else "unknown error"
         self.notify(f"{group} failed: {what}", severity="error", markup=False)

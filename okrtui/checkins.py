@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from okrtui import checkinrules
 from okrtui.checkinrules import Saved as Saved
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
-from okrtui.store import check_ins_of_kr_in, find_key_result, identity, my_id, reading, touch, writing
+from okrtui.storage.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
+from okrtui.storage.store import check_ins_of_kr_in, find_key_result, identity, my_id, reading, touch, writing
 from okrtui.text import plain
 
 check_values = checkinrules.check_values
@@ -70,7 +70,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         if row is not None:
             touch(row, value=checked.value, confidence=checked.confidence, note=checked.note)
         else:
-            stamp = now_stamp()  # one stamp for both, as okrtui.quickwrite writes it
+            stamp = now_stamp()  # one stamp for both, as okrtui.storage.quickwrite writes it
             row = CheckIn(id=new_id(), kr_id=kr.id, date=day, value=checked.value, confidence=checked.confidence,
                           note=checked.note, author_id=me, origin=me, created_at=stamp, updated_at=stamp)
         session.add(row)

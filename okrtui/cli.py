@@ -25,9 +25,9 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from okrtui.backend import Backend
     from okrtui.checkinrules import Saved
     from okrtui.config import Config
+    from okrtui.storage.backend import Backend
     from okrtui.views import PeriodReport
 
 from okrtui import __version__
@@ -255,8 +255,8 @@ class Context:
         return db_target(given) if given else default_db_path()
 
     def backend(self) -> Backend:
-        """What the database can do (okrtui.backend): asked before anything is opened."""
-        from okrtui.backend import backend_for
+        """What the database can do (okrtui.storage.backend): asked before anything is opened."""
+        from okrtui.storage.backend import backend_for
 
         return backend_for(self.db_path())
 
@@ -268,7 +268,7 @@ class Context:
     def period_report(self, label: str | None, as_of: dt.date | None, *, team: bool,
                       today: dt.date | None = None, notes: bool = False) -> tuple[PeriodReport, str]:
         """The period's views and the user's id. Read with the standard library when it can
-        (okrtui.quickread: no SQLAlchemy to import), else through the store, which also migrates
+        (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which also migrates
         an old schema and names what is wrong with a database. Check-ins' notes are read only
         when `notes`."""
         cfg, today = self.config, today or self.today
@@ -278,7 +278,7 @@ class Context:
             self.reflections = quick.reflections
             return quick.report, quick.me
         from okrtui import editing, ormread
-        from okrtui.store import my_id, reading
+        from okrtui.storage.store import my_id, reading
 
         with reading(self.engine(create=False)) as session:
             span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
@@ -334,7 +334,7 @@ def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
 def _unexpected(err: Exception) -> str:
     """A database's refusal as PostgreSQL's own sentence and its fix; anything else named by its type."""
     if getattr(err, "orig", None) is not None:
-        from okrtui import pgsecurity
+        from okrtui.storage import pgsecurity
 
         return pgsecurity.describe(err)
     return f"unexpected {type(err).__name__}: {err}"
@@ -374,7 +374,7 @@ def cmd_tui(ctx: Context) -> int:
     if ctx.args.demo and given:
         _demo_target_is_empty(ctx, path)  # said on one line before anything is drawn
     today = ctx.args.tui_as_of or ctx.today
-    from okrtui.backend import backend_for
+    from okrtui.storage.backend import backend_for
 
     backend = backend_for(path)
     first_view = None
@@ -389,7 +389,7 @@ def cmd_tui(ctx: Context) -> int:
 def _demo_target_is_empty(ctx: Context, path: Path | str) -> None:
     if isinstance(path, Path) and not path.exists():
         return  # the demo makes it
-    from okrtui.store import is_empty, reading
+    from okrtui.storage.store import is_empty, reading
 
     with reading(ctx.engine()) as session:
         if not is_empty(session):
@@ -412,7 +412,7 @@ def cmd_import(ctx: Context) -> int:
 
 def cmd_export(ctx: Context) -> int:
     from okrtui import interchange, ormread, render
-    from okrtui.store import my_id, reading
+    from okrtui.storage.store import my_id, reading
 
     args = ctx.args
     engine = ctx.engine(create=False)
@@ -446,7 +446,7 @@ def cmd_export(ctx: Context) -> int:
 def _period_labels(session: Session) -> list[str]:
     from sqlmodel import col, select
 
-    from okrtui.model import Objective
+    from okrtui.storage.model import Objective
 
     rows = session.exec(select(Objective.period_id).where(col(Objective.deleted).is_(False)).distinct()).all()
     return sorted(rows)
@@ -498,7 +498,7 @@ def cmd_checkin(ctx: Context) -> int:
 def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, note: str,
             day: dt.date) -> Saved:
     """Through the backend's quick write where it has one (a SQLite file at the current schema:
-    okrtui.quickwrite, no SQLAlchemy to import for one write); else through the ORM, which also
+    okrtui.storage.quickwrite, no SQLAlchemy to import for one write); else through the ORM, which also
     creates or migrates the database."""
     saved = ctx.backend().record(ref, value, confidence=confidence, note=note, day=day)  # sqlite3 only
     if saved is not None:
@@ -553,7 +553,7 @@ def cmd_lint(ctx: Context) -> int:
 
 def cmd_sync(ctx: Context) -> int:
     from okrtui import sync
-    from okrtui.store import refuse_team_file
+    from okrtui.storage.store import refuse_team_file
 
     if ctx.backend().shared:  # said first: a shared database wants no team file at all
         refuse_team_file(ctx.engine())
@@ -584,7 +584,7 @@ def cmd_merge_driver(ctx: Context) -> int:
 
 
 def cmd_whoami(ctx: Context) -> int:
-    from okrtui.store import adopt, adopt_file, export_identity, identity, touch, writing
+    from okrtui.storage.store import adopt, adopt_file, export_identity, identity, touch, writing
 
     args = ctx.args
     cfg = ctx.config
@@ -622,7 +622,7 @@ def _read_identity(path: Path) -> Any:
 
 def cmd_team(ctx: Context) -> int:
     from okrtui import editing
-    from okrtui.store import reading
+    from okrtui.storage.store import reading
 
     args = ctx.args
     if args.team_command == "list":
@@ -657,13 +657,13 @@ def cmd_team(ctx: Context) -> int:
 
 
 def cmd_admin(ctx: Context) -> int:
-    from okrtui import pg
+    from okrtui.storage import pg
 
     target = str(ctx.db_path())
     if not ctx.backend().admin:
         raise OkrError("okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB")
     if ctx.args.admin_command == "init":
-        from okrtui.store import admin_init
+        from okrtui.storage.store import admin_init
 
         for line in admin_init(target):
             print(line)
@@ -674,7 +674,7 @@ def cmd_admin(ctx: Context) -> int:
     try:
         pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email, ctx.args.adopt)
     except exc.DBAPIError as err:
-        from okrtui import pgsecurity
+        from okrtui.storage import pgsecurity
 
         raise OkrError(f"admin add-person changed nothing: {pgsecurity.explain(err.orig)}") from None
     finally:
@@ -686,7 +686,7 @@ def cmd_admin(ctx: Context) -> int:
 def _can_login(target: str, login: str) -> bool:
     from sqlalchemy import create_engine
 
-    from okrtui import pg, pgsecurity
+    from okrtui.storage import pg, pgsecurity
 
     engine = create_engine(pg.postgres_url(target))
     try:
@@ -751,7 +751,7 @@ def cmd_comment(ctx: Context) -> int:
 
 def cmd_comments(ctx: Context) -> int:
     from okrtui import conversation
-    from okrtui.store import my_id, reading
+    from okrtui.storage.store import my_id, reading
 
     with reading(ctx.engine(create=False)) as session:
         _, ident = conversation.find_target(session, ctx.args.target)

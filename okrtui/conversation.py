@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from okrtui import cycle, ormread, periods, schema, views
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Person, Seen, Team, now_stamp
 from okrtui.ormread import activation_blockers, dependencies
 from okrtui.ormread import conversation as load
-from okrtui.store import find_key_result, identity, my_id, reading, touch, writing
+from okrtui.storage.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Person, Seen, Team, now_stamp
+from okrtui.storage.store import find_key_result, identity, my_id, reading, touch, writing
 
 # Read through (and left out of) okrtui.schema's Text: a comment says something.
 MAX_COMMENT = schema.MAX_TEXT

@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from okrtui import kinds, periods
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Decision, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
-from okrtui.store import is_empty, set_meta, writing
+from okrtui.storage.model import CheckIn, Decision, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
+from okrtui.storage.store import is_empty, set_meta, writing
 
 ME = "p-alice"
 PEOPLE = [

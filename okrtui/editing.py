@@ -17,10 +17,10 @@ from okrtui import kinds, periods, schema
 from okrtui.conversation import guard_status
 from okrtui.domain import readable_id
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
 from okrtui.ormread import activation_blockers, ensure_period
 from okrtui.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
-from okrtui.store import check_ins_of_kr, identity, touch, writing
+from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
+from okrtui.storage.store import check_ins_of_kr, identity, touch, writing
 from okrtui.validate import FieldErrors
 
 L = TypeVar("L", bound=Objective | KeyResult | Dependency)

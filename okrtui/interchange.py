@@ -16,11 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from okrtui import bulk, movein, periods, schema
+from okrtui import movein, periods, schema
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.schema import Invalid
-from okrtui.store import identity, is_shared, my_id, reading, writing
+from okrtui.storage import bulk
+from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
+from okrtui.storage.store import identity, is_shared, my_id, reading, writing
 from okrtui.text import json_safe, plain
 from okrtui.views import answers, num
 
@@ -280,7 +281,7 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
 
 def write_document(session: Session, doc: Document, me: str, fy_month: int, result: bulk.Counts,
                    progress: bulk.Progress | None = None) -> None:
-    """The write phase of an import, batched (okrtui.bulk): the same rows as one upsert per record."""
+    """The write phase of an import, batched (okrtui.storage.bulk): the same rows as one upsert per record."""
     total = sum(len(rows) for rows in (doc.people, doc.teams, doc.periods, doc.objectives, doc.key_results,
                                         doc.check_ins, doc.dependencies, doc.reflections))
     writer = bulk.Writer(session.connection(), me, result, progress, total)

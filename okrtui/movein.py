@@ -13,8 +13,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from okrtui.errors import OkrError
-from okrtui.model import KeyResult, Objective, Period, Person
 from okrtui.schema import Invalid
+from okrtui.storage.model import KeyResult, Objective, Period, Person
 from okrtui.text import count
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from okrtui import cycle, lint, periods, reads
 from okrtui.errors import OkrError
-from okrtui.model import Dependency, Period
-from okrtui.store import identity
+from okrtui.storage.model import Dependency, Period
+from okrtui.storage.store import identity
 from okrtui.views import CheckInView, PeriodReport
 
 

@@ -98,7 +98,7 @@ class Services:
 
     def sync(self, path: Path, tell_limit: int | None = None) -> SyncResult:
         from okrtui import sync
-        from okrtui.store import refuse_team_file
+        from okrtui.storage.store import refuse_team_file
 
         refuse_team_file(self._engine())  # as `okrtui sync` does
         return sync.sync(self._engine(), path, tell_limit=tell_limit)

@@ -22,10 +22,11 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import bulk, cycle, periods, schema, signing
+from okrtui import cycle, periods, schema, signing
 from okrtui.errors import OkrError
 from okrtui.files import write_atomic
-from okrtui.model import (
+from okrtui.storage import bulk
+from okrtui.storage.model import (
     CheckIn,
     Comment,
     Decision,
@@ -39,7 +40,7 @@ from okrtui.model import (
     Team,
     now_stamp,
 )
-from okrtui.store import PLACEHOLDER_STAMP, identity, set_meta, signing_key, writing
+from okrtui.storage.store import PLACEHOLDER_STAMP, identity, set_meta, signing_key, writing
 from okrtui.text import count
 from okrtui.views import answers
 

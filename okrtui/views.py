@@ -149,7 +149,7 @@ class PeriodReport:
 
 
 # The columns a period is read with, in the order the views take them: the ORM path
-# (okrtui.store) and the standard-library path (okrtui.quickread) select exactly these.
+# (okrtui.storage.store) and the standard-library path (okrtui.storage.quickread) select exactly these.
 OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id", "parent_id", "status",
                      "visibility", "origin", "position", "submitted_at", "activated_on")
 KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",

@@ -19,11 +19,12 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from okrtui import config as config_mod
-from okrtui import lint, periods, quickread, views
-from okrtui.backend import Backend
+from okrtui import lint, periods, views
 from okrtui.errors import OkrError
 from okrtui.services import Services
 from okrtui.state import DataLoaded, LoadFailed, OpenFailed, SaveDone, SaveFailed, Snapshot
+from okrtui.storage import quickread
+from okrtui.storage.backend import Backend
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -132,7 +133,7 @@ class Workspace:
                 self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, load)
                 return
         from okrtui import ormread  # the storage layer, imported here in the worker
-        from okrtui.store import identity, my_id, reading, writing
+        from okrtui.storage.store import identity, my_id, reading, writing
 
         engine = self._ensure_engine()
         if engine is None:
@@ -208,7 +209,7 @@ class Workspace:
             data, engine = self.data, self.engine
             if kr_id is not None and data is not None and engine is not None:
                 from okrtui import ormread  # loaded already: the engine is open
-                from okrtui.store import reading
+                from okrtui.storage.store import reading
 
                 # The shown snapshot's own period and day: the same bounds as a full load of it.
                 with reading(engine) as session:

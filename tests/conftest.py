@@ -32,7 +32,7 @@ def db(tmp_path) -> Path:
 
 @pytest.fixture
 def engine(db):
-    from okrtui.backend import open_engine
+    from okrtui.storage.backend import open_engine
 
     eng = open_engine(db)
     yield eng

@@ -56,7 +56,7 @@ def demo_template() -> Path:
     global _template
     if _template is None:
         from okrtui import demo
-        from okrtui.backend import open_engine
+        from okrtui.storage.backend import open_engine
 
         folder = tempfile.mkdtemp(prefix="okrtui-demo-")
         atexit.register(shutil.rmtree, folder, True)
@@ -71,9 +71,9 @@ def demo_template() -> Path:
 def person_db(tmp_path: Path, name: str, objectives: int = 1):
     """A database whose identity is p-NAME, with its own objective and KR (an open engine)."""
     from okrtui import interchange
-    from okrtui.backend import open_engine
-    from okrtui.model import Person
-    from okrtui.store import set_meta, writing
+    from okrtui.storage.backend import open_engine
+    from okrtui.storage.model import Person
+    from okrtui.storage.store import set_meta, writing
 
     eng = open_engine(tmp_path / f"{name}.db")
     with writing(eng) as session:
@@ -92,8 +92,8 @@ def rows(app, model, *where):
     """The app's database rows of `model` matching `where`."""
     from sqlmodel import select
 
-    from okrtui.backend import open_engine
-    from okrtui.store import reading
+    from okrtui.storage.backend import open_engine
+    from okrtui.storage.store import reading
 
     engine = app.engine or open_engine(app.db_path)  # a path app may not have opened it yet
     try:
@@ -127,8 +127,8 @@ def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_co
     another day. The terminal's colour system is fixed (truecolor unless asked), never read from
     the environment, so snapshots are the same on every machine."""
     from okrtui import demo
-    from okrtui.backend import open_engine
     from okrtui.config import Config
+    from okrtui.storage.backend import open_engine
 
     path = Path(path)
     if load_demo and today == TODAY:
@@ -142,11 +142,11 @@ def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_co
 
 
 def open_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_colours: bool = False):
-    """make_app's app as users get it: handed the SQLite file's path, it reads with okrtui.quickread
+    """make_app's app as users get it: handed the SQLite file's path, it reads with okrtui.storage.quickread
     (no SQLAlchemy) and opens the database only for the first form or save (then app.engine)."""
     from okrtui import demo
-    from okrtui.backend import open_engine
     from okrtui.config import Config
+    from okrtui.storage.backend import open_engine
 
     path = Path(path)
     if load_demo and today == TODAY:
@@ -291,8 +291,8 @@ PG_DOC = {"format": "okrtui/1", "people": [{"id": "p-alice", "name": "Alice Ng",
 
 def tui_as(login, db, cli, tmp_path):
     """Alice's document in the database, and the TUI (fixed clock, truecolor) connected as `login`."""
-    from okrtui.backend import open_engine
     from okrtui.config import Config
+    from okrtui.storage.backend import open_engine
 
     
     cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", PG_DOC))

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from okrtui import backend, store
-from okrtui.backend import BACKENDS, Backend, PostgresBackend, SqliteBackend, backend_for
 from okrtui.errors import OkrError
+from okrtui.storage import backend, store
+from okrtui.storage.backend import BACKENDS, Backend, PostgresBackend, SqliteBackend, backend_for
 from tests.helpers import TODAY
 
 

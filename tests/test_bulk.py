@@ -1,4 +1,4 @@
-"""The batched import (okrtui/bulk.py) against the record-by-record upsert it replaced.
+"""The batched import (okrtui/storage/bulk.py) against the record-by-record upsert it replaced.
 
 `import_by_record` below is the old write phase, kept as the reference: one `session.get`
 and one ORM upsert per record. Random documents (updates of existing ids, repeats, a
@@ -18,18 +18,19 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from okrtui import bulk, interchange, periods
-from okrtui.backend import open_engine
+from okrtui import interchange, periods
 from okrtui.errors import OkrError
 from okrtui.interchange import ImportResult, _parents_first, validate
-from okrtui.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
-from okrtui.store import identity, touch, writing
+from okrtui.storage import bulk
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
+from okrtui.storage.store import identity, touch, writing
 
 TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
 
 def import_by_record(engine: Any, data: Any, fy_month: int = 1) -> ImportResult:
-    """The write phase as it was before okrtui/bulk.py: the reference the batched path must match."""
+    """The write phase as it was before okrtui/storage/bulk.py: the reference the batched path must match."""
     result = ImportResult()
     with writing(engine) as session:
         doc = validate(data, session, fy_month)
@@ -250,7 +251,7 @@ def test_progress_is_reported_per_batch_up_to_the_whole(engine):
 # --- sync: the batched apply against one UPDATE per record --------------------------------------------
 
 def insert_by_record(conn: Any, model: Any, rows: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
-    """One INSERT per new record, as sync wrote before okrtui/bulk.py: the reference."""
+    """One INSERT per new record, as sync wrote before okrtui/storage/bulk.py: the reference."""
     from sqlalchemy import insert
 
     table = model.__table__
@@ -260,7 +261,7 @@ def insert_by_record(conn: Any, model: Any, rows: list[dict[str, Any]], *args: A
 
 
 def update_by_record(conn: Any, model: Any, rows: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
-    """One UPDATE per changed record, as sync wrote before okrtui/bulk.py: the reference."""
+    """One UPDATE per changed record, as sync wrote before okrtui/storage/bulk.py: the reference."""
     from sqlalchemy import update
 
     table = model.__table__
@@ -280,7 +281,7 @@ def test_batched_sync_applies_what_one_update_per_record_applied(seeded, steps):
     """A teammate imports and syncs; we import and sync: inserts, updates, refusals of changes to
     our own records, missing parents. Our two copies (batched, reference) must end the same."""
     from okrtui import sync
-    from okrtui.store import adopt
+    from okrtui.storage.store import adopt
 
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)

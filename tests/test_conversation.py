@@ -10,9 +10,9 @@ import re
 import pytest
 
 from okrtui import cycle, editing, sync
-from okrtui.backend import open_engine
-from okrtui.model import Comment, Decision
-from okrtui.store import reading
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import Comment, Decision
+from okrtui.storage.store import reading
 from tests.helpers import write_doc
 
 STAMP = "2026-11-20T09:00:00.000000Z"
@@ -59,7 +59,7 @@ class Team:
 def _status(db, ident):
     from okrtui import ormread
     from okrtui.periods import quarter
-    from okrtui.store import my_id
+    from okrtui.storage.store import my_id
 
     engine = open_engine(db)
     with reading(engine) as session:
@@ -343,7 +343,7 @@ def test_an_import_never_activates_an_objective_of_a_team_that_asks_for_approval
 def test_a_kr_shows_its_comment_count_in_the_lists(cli, tmp_path):
     from okrtui import ormread
     from okrtui.periods import quarter
-    from okrtui.store import my_id
+    from okrtui.storage.store import my_id
     from okrtui.widgets.kr_row import kr_cells
 
     t = Team(cli, tmp_path)

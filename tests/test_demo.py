@@ -1,9 +1,9 @@
 import pytest
 
 from okrtui import demo, ormread
-from okrtui.backend import open_engine
 from okrtui.errors import OkrError
-from okrtui.store import reading
+from okrtui.storage.backend import open_engine
+from okrtui.storage.store import reading
 from tests.helpers import TODAY
 
 

@@ -90,8 +90,8 @@ def test_reports_on_sqlite_never_load_the_storage_layer(tmp_path):
 
 
 def _modules(node) -> list[str]:
-    """The modules an import statement loads: `from okrtui import store` is okrtui.store,
-    `from okrtui.store import reading` is okrtui.store."""
+    """The modules an import statement loads: `from okrtui import store` is okrtui.storage.store,
+    `from okrtui.storage.store import reading` is okrtui.storage.store."""
     import ast
     import importlib.util
 

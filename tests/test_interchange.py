@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrtui import interchange
-from okrtui.backend import open_engine
 from okrtui.errors import OkrError
+from okrtui.storage.backend import open_engine
 from tests.helpers import write_doc
 
 

@@ -5,9 +5,9 @@ import shutil
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-from okrtui import model  # noqa: F401 - registers the tables on SQLModel.metadata
-from okrtui.backend import open_engine
-from okrtui.migrations import MIGRATIONS, m001_initial
+from okrtui.storage import model  # noqa: F401 - registers the tables on SQLModel.metadata
+from okrtui.storage.backend import open_engine
+from okrtui.storage.migrations import MIGRATIONS, m001_initial
 
 FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema-1.db"
 
@@ -65,5 +65,5 @@ def test_the_migrations_build_what_the_model_describes(tmp_path):
 
 def test_migration_1_does_not_read_the_model():
     source = (__import__("pathlib").Path(m001_initial.__file__)).read_text()
-    assert "okrtui.model" not in source and "SQLModel" not in source
+    assert "okrtui.storage.model" not in source and "SQLModel" not in source
     assert [v for v, _, _ in MIGRATIONS][:2] == [1, 2]

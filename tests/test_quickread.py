@@ -1,4 +1,4 @@
-"""The standard-library read (okrtui.quickread) gives exactly what the ORM path gives, or None."""
+"""The standard-library read (okrtui.storage.quickread) gives exactly what the ORM path gives, or None."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import editing, ormread, quickread, views
-from okrtui.backend import open_engine
-from okrtui.migrations import LATEST
-from okrtui.model import CheckIn, Meta
-from okrtui.store import my_id, reading, writing
+from okrtui import editing, ormread, views
+from okrtui.storage import quickread
+from okrtui.storage.backend import open_engine
+from okrtui.storage.migrations import LATEST
+from okrtui.storage.model import CheckIn, Meta
+from okrtui.storage.store import my_id, reading, writing
 
 TODAY = dt.date(2026, 11, 26)
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,4 +1,4 @@
-"""`okrtui checkin` through sqlite3 (okrtui.quickwrite) against the ORM path (checkins.record).
+"""`okrtui checkin` through sqlite3 (okrtui.storage.quickwrite) against the ORM path (checkins.record).
 
 On copies of one database, the same commands through either path must print the same lines,
 exit with the same code and leave the same rows in every table (ids and stamps injected, so
@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrtui import checkins, fieldrules, quickwrite, schema, stamps, store
+from okrtui import checkins, fieldrules, schema, stamps
 from okrtui.cli import CHECK_IN_FIELDS
 from okrtui.errors import OkrError
-from okrtui.quickread import SCHEMA
+from okrtui.storage import quickwrite, store
+from okrtui.storage.quickread import SCHEMA
 from tests.helpers import TODAY, demo_template
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-1.db"
@@ -67,7 +68,7 @@ def clocked(monkeypatch):
 
 
 class Paths:
-    """Two copies of one database: `quick` written by okrtui.quickwrite, `orm` by checkins.record."""
+    """Two copies of one database: `quick` written by okrtui.storage.quickwrite, `orm` by checkins.record."""
 
     def __init__(self, template: Path, folder: Path, cli, monkeypatch, clock: Clock) -> None:
         self.quick, self.orm = folder / "quick.db", folder / "orm.db"
@@ -210,7 +211,7 @@ def test_the_light_check_in_rules_are_the_schemas(value, confidence, note):
 def test_the_constants_the_quick_path_copies_stay_equal():
     assert quickwrite.BUSY_TIMEOUT_S == store.BUSY_TIMEOUT_S
     assert set(CHECK_IN_FIELDS) == set(schema.CheckInInput.model_fields)
-    assert SCHEMA == __import__("okrtui.migrations", fromlist=["LATEST"]).LATEST
+    assert SCHEMA == __import__("okrtui.storage.migrations", fromlist=["LATEST"]).LATEST
 
 
 # --- what the quick path leaves to the ORM path ------------------------------------------------------

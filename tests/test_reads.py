@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import editing, ormread, periods, quickread, views
-from okrtui.backend import open_engine
+from okrtui import editing, ormread, periods, views
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team
-from okrtui.store import reading, writing
+from okrtui.storage import quickread
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team
+from okrtui.storage.store import reading, writing
 
 TODAY = dt.date(2026, 11, 26)
 ME, OTHER = "p-me", "p-other"

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from okrtui import backend, checkins, config, interchange, store, sync
+from okrtui import checkins, config, interchange, sync
 from okrtui.errors import OkrError
-from okrtui.migrations import MIGRATIONS
+from okrtui.storage import backend, store
+from okrtui.storage.migrations import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY = dt.date(2026, 11, 26)
@@ -163,8 +164,8 @@ def test_sigkill_many_more_trials(tmp_path):
 WRITER = """
 import datetime as dt, sys
 from okrtui import checkins, ormread, periods
-from okrtui.backend import open_engine
-from okrtui.store import reading
+from okrtui.storage.backend import open_engine
+from okrtui.storage.store import reading
 eng = open_engine(sys.argv[1])
 for i in range(int(sys.argv[2])):
     checkins.record(eng, "kr-busy", i, day=dt.date(2026, 11, 26), note=sys.argv[3])

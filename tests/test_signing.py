@@ -7,9 +7,9 @@ import re
 import sys
 
 from okrtui import signing, sync
-from okrtui.backend import open_engine
-from okrtui.model import Objective, Person
-from okrtui.store import reading, set_meta, writing
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import Objective, Person
+from okrtui.storage.store import reading, set_meta, writing
 from tests.helpers import git, write_doc
 
 PLAN = {"format": "okrtui/1", "objectives": [
@@ -113,7 +113,7 @@ def test_records_from_before_keys_are_accepted_until_their_key_is_known(cli, tmp
         assert session.get(Objective, "o-1").title == "Grow"
     # The old database upgrades: a key is made, every record of its own is signed and re-sent.
     with writing(old) as session:
-        session.delete(session.get(__import__("okrtui.model", fromlist=["Meta"]).Meta, "identity_keyless"))
+        session.delete(session.get(__import__("okrtui.storage.model", fromlist=["Meta"]).Meta, "identity_keyless"))
     upgraded = sync.sync(old, team)
     assert upgraded.warnings == []  # its own old unsigned lines are simply replaced
     assert all(r["signature"] for r in lines_of(team) if r["origin"] == "p-old")

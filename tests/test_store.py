@@ -5,9 +5,9 @@ import stat
 import pytest
 from sqlalchemy import inspect
 
-from okrtui import backend, store
 from okrtui.errors import OkrError
-from okrtui.model import SQLModel
+from okrtui.storage import backend, store
+from okrtui.storage.model import SQLModel
 
 
 def test_new_database_is_owner_only_wal_with_foreign_keys(db, engine):
@@ -74,7 +74,7 @@ def test_identity_is_the_login_name_made_unique_and_is_stable(engine, tmp_path):
 
 
 def test_writing_rolls_back_on_error(engine):
-    from okrtui.model import Person
+    from okrtui.storage.model import Person
 
     with pytest.raises(RuntimeError):
         with store.writing(engine) as session:

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from okrtui import checkins, interchange, sync
-from okrtui.backend import open_engine
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, Objective
-from okrtui.store import adopt_file, export_identity, reading, writing
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import CheckIn, Objective
+from okrtui.storage.store import adopt_file, export_identity, reading, writing
 from tests.helpers import git, person_db
 
 DAY = dt.date(2026, 11, 20)
@@ -189,7 +189,7 @@ def test_merge_is_order_independent_and_idempotent(items, rnd):
 WORKER = """
 import datetime as dt, sys
 from okrtui import checkins, sync
-from okrtui.backend import open_engine
+from okrtui.storage.backend import open_engine
 eng = open_engine(sys.argv[1])
 for i in range(int(sys.argv[3])):
     checkins.record(eng, sys.argv[4], i, day=dt.date(2026, 11, 20), note=f"{sys.argv[4]} {i}")
@@ -222,7 +222,7 @@ def test_four_processes_syncing_at_once_lose_nothing(tmp_path):
 KILLED = """
 import sys
 from okrtui import sync
-from okrtui.backend import open_engine
+from okrtui.storage.backend import open_engine
 eng = open_engine(sys.argv[1])
 while True:
     sync.sync(eng, sys.argv[2])

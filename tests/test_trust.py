@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from okrtui import checkins, interchange
-from okrtui.backend import open_engine
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn, KeyResult, Person
-from okrtui.store import get_meta, reading
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import CheckIn, KeyResult, Person
+from okrtui.storage.store import get_meta, reading
 from tests.helpers import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, TODAY, rec, team_file, write_doc
 
 DAY = dt.date(2026, 11, 20)
@@ -63,7 +63,7 @@ def test_two_people_with_the_same_login_stay_two_people(cli, tmp_path):
 
 def test_a_clash_of_ids_made_apart_keeps_yours_and_says_so(cli, tmp_path):
     """Databases from before unique ids both used p-dev: the sync says so and names the way out."""
-    from okrtui.store import set_meta, writing
+    from okrtui.storage.store import set_meta, writing
 
     team = tmp_path / "team.jsonl"
     dbs = []
@@ -139,7 +139,7 @@ def test_someone_neither_maker_nor_owner_cannot_check_in(engine, tmp_path):
         "key_results": [{"id": "kr-1", "title": "Users from 1 to 9", "kind": "increase", "start": 1,
                          "target": 9, "owner": "p-zed"}]}]}
     interchange.import_document(engine, doc)
-    from okrtui.store import writing
+    from okrtui.storage.store import writing
 
     with writing(engine) as session:
         session.get(KeyResult, "kr-1").origin = "p-other"
@@ -301,7 +301,7 @@ def test_the_tui_loads_whatever_the_database_holds(tmp_path):
     """A row written by hand (or an old okrtui) with an unknown kind shows as unscorable."""
     from okrtui import ormread
     from okrtui.periods import quarter
-    from okrtui.store import writing
+    from okrtui.storage.store import writing
 
     eng = open_engine(tmp_path / "x.db")
     interchange.import_document(eng, {"format": "okrtui/1", "objectives": [

@@ -139,7 +139,7 @@ def test_ownership_columns_are_immutable_on_every_table(company):
 def test_grants_are_computed_from_the_columns_a_migration_adds(server, dba, cli):
     """admin init reads the tables as they are: a new data column is its maker's to change, a new
     ownership column (signed_by) is no one's."""
-    from okrtui import pgsecurity
+    from okrtui.storage import pgsecurity
 
     assert not pgsecurity.immutable("objective", "signature") and not pgsecurity.immutable("person", "public_key")
     assert pgsecurity.immutable("objective", "signed_by") and pgsecurity.immutable("check_in", "author_id")
@@ -392,7 +392,7 @@ def test_meta_and_schema_migration_are_not_a_persons(company):
                           "UPDATE schema_migration SET version = 1", "DELETE FROM schema_migration"):
             refused(bob, statement)
         # Honest: the version a client checks.
-        from okrtui.migrations import LATEST
+        from okrtui.storage.migrations import LATEST
 
         assert run(bob, "SELECT max(version) FROM schema_migration").fetchone() == (LATEST,)
 
@@ -484,8 +484,8 @@ def test_a_person_reads_only_the_record_tables_and_the_schema_version(company):
                                            "('r', 'v', 'm', 'S', 'f', 'p') AND (has_table_privilege(c.oid, "
                                            "'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE') OR "
                                            "has_table_privilege(c.oid, 'UPDATE'))").fetchall()}
-    from okrtui.pg import RECORD_TABLES
-    from okrtui.pgsecurity import CONVERSATION_TABLES
+    from okrtui.storage.pg import RECORD_TABLES
+    from okrtui.storage.pgsecurity import CONVERSATION_TABLES
 
     assert readable == {*RECORD_TABLES, *CONVERSATION_TABLES, *READ_ONLY_TABLES}
     assert writable == set()  # column grants only, and no DELETE or TRUNCATE anywhere
@@ -541,7 +541,7 @@ def test_admin_commands_as_a_person_are_refused_and_say_who_runs_them(company, c
 
 
 def test_admin_init_checks_its_privileges_before_writing_anything(server, cli, monkeypatch):
-    from okrtui import pg, pgsecurity
+    from okrtui.storage import pg, pgsecurity
 
     name, group = f"okr_rt_{uuid.uuid4().hex[:8]}", f"okrtui_person_{uuid.uuid4().hex[:6]}"
     monkeypatch.setattr(pg, "PERSON_ROLE", group)
@@ -620,7 +620,7 @@ def test_logins_with_dots_capitals_and_dashes_work_everywhere(company, cli, tmp_
 @pytest.mark.parametrize("scheme", ["postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgres",
                                     "postgresql+asyncpg", "postgresql+pg8000", "PostgreSQL"])
 def test_every_postgresql_url_form_is_postgresql(company, cli, scheme):
-    from okrtui.backend import PostgresBackend, backend_for
+    from okrtui.storage.backend import PostgresBackend, backend_for
 
     assert isinstance(backend_for(company.url("alice", scheme)), PostgresBackend)
     me = cli("--db", company.url("alice:s3cret", scheme), "whoami")
@@ -654,7 +654,7 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
     clash = cli("--db", company.url("carol"), "import", write_doc(tmp_path / "t.json", taken))
     assert clash.code == 2
     one_clean_line(clash.err)
-    from okrtui import pgsecurity
+    from okrtui.storage import pgsecurity
 
     wrong = SimpleNamespace(sqlstate="28P01", diag=SimpleNamespace(
         message_primary='password authentication failed for user "alice"'))
@@ -676,8 +676,8 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
 
 
 async def test_the_tuis_sync_key_refuses_on_a_shared_database(company, tmp_path):
-    from okrtui.backend import open_engine
     from okrtui.config import Config
+    from okrtui.storage.backend import open_engine
     from tests.helpers import RecordingApp, press, settle
 
     team_file = tmp_path / "team.jsonl"

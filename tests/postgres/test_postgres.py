@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from okrtui import checkins
-from okrtui.backend import open_engine
+from okrtui.storage.backend import open_engine
 from tests.helpers import PG_DOC as DOC
 from tests.helpers import TODAY, sql, tui_as, write_doc
 
@@ -105,7 +105,7 @@ def test_the_owner_checks_in_on_a_kr_someone_else_made(db, cli, tmp_path):
 WRITER = """
 import datetime as dt, sys
 from okrtui import checkins
-from okrtui.backend import open_engine
+from okrtui.storage.backend import open_engine
 engine = open_engine(sys.argv[1])
 for i in range(10):
     checkins.record(engine, sys.argv[2], float(sys.argv[3]) * 100 + i, day=dt.date(2026, 11, 20))
@@ -143,8 +143,8 @@ def test_a_database_not_set_up_or_unknown_person_gives_one_clear_line(server, db
 
 
 async def test_the_tui_works_on_postgres(db, cli, tmp_path):
-    from okrtui.model import CheckIn
-    from okrtui.store import reading
+    from okrtui.storage.model import CheckIn
+    from okrtui.storage.store import reading
     from tests.helpers import press, settle
 
     app, engine = tui_as("alice", db, cli, tmp_path)

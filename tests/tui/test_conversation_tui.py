@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from okrtui.backend import open_engine
+from okrtui.storage.backend import open_engine
 from tests.helpers import TODAY, make_app, press, scene, settle
 
 DOC = {"format": "okrtui/1", "objectives": [
@@ -76,7 +76,7 @@ async def select(pilot, key: str) -> None:
 def status(two, who, ident):
     from okrtui import ormread
     from okrtui.periods import quarter
-    from okrtui.store import my_id, reading
+    from okrtui.storage.store import my_id, reading
 
     engine = open_engine(getattr(two, who))
     with reading(engine) as session:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from okrtui import interchange
-from okrtui.model import CheckIn
 from okrtui.screens.base import OkrTable
 from okrtui.screens.detail import DetailScreen
-from okrtui.store import reading
+from okrtui.storage.model import CheckIn
+from okrtui.storage.store import reading
 from okrtui.widgets.chart import Legend, StoryChart
 from tests.helpers import at, fill, make_app, press, settle
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from okrtui.model import CheckIn, KeyResult, Objective, Reflection
 from okrtui.screens.base import OkrTable
+from okrtui.storage.model import CheckIn, KeyResult, Objective, Reflection
 from tests.helpers import TODAY, choose, fill, open_kr_form, press, rows, settle, type_text
 
 
@@ -245,7 +245,7 @@ async def test_delete_asks_first(app):
 
 
 async def test_add_dependency_and_reorder(app):
-    from okrtui.model import Dependency
+    from okrtui.storage.model import Dependency
 
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)

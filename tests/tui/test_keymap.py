@@ -12,9 +12,9 @@ import pytest
 from okrtui.app import OkrApp
 from okrtui.config import Config
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn
 from okrtui.screens.checkin import HistoryDialog
 from okrtui.screens.keys import bindings_by_class, checked_keymap, key_label, keys_of
+from okrtui.storage.model import CheckIn
 from okrtui.widgets.table import OkrTable
 from tests.helpers import TODAY, RecordingApp, close, demo_template, press, rows, settle
 

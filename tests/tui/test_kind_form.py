@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import Select, Static
 
-from okrtui.model import KeyResult
 from okrtui.screens.base import OkrTable
+from okrtui.storage.model import KeyResult
 from tests.helpers import choose, fill, open_kr_form, press, rows, settle
 from tests.test_kinds import toy  # noqa: F401  (the fixture)
 

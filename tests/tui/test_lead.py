@@ -5,11 +5,11 @@ import datetime as dt
 from sqlmodel import select
 
 from okrtui import editing, interchange
-from okrtui.model import Objective, Reflection
 from okrtui.periods import quarter
 from okrtui.screens.dialogs import HelpDialog
 from okrtui.screens.scoring import CloseQuarterDialog, ReflectionsForm
-from okrtui.store import reading
+from okrtui.storage.model import Objective, Reflection
+from okrtui.storage.store import reading
 from tests.helpers import TODAY, make_app, press, settle
 
 
@@ -90,8 +90,8 @@ async def test_a_kr_activated_today_is_not_stale(tmp_path):
 
 
 async def test_a_lead_makes_and_edits_a_team_in_the_tui(app):
-    from okrtui.model import Team
     from okrtui.screens.forms import TeamForm
+    from okrtui.storage.model import Team
     from tests.helpers import fill
 
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,10 +8,10 @@ import re
 from textual import events
 from textual.widgets import Input
 
-from okrtui.model import CheckIn, Objective
 from okrtui.screens.checkin import CheckinForm, CheckinScreen
 from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.screens.forms import ObjectiveForm
+from okrtui.storage.model import CheckIn, Objective
 from okrtui.widgets.table import OkrTable
 from tests.helpers import make_app, press, rows, settle, write_doc
 
@@ -160,7 +160,7 @@ async def test_forty_on_a_zero_to_four_kr_asks_before_saving(app):
 
 
 async def test_objectives_and_krs_made_in_the_tui_get_readable_ids(empty_app):
-    from okrtui.model import KeyResult
+    from okrtui.storage.model import KeyResult
     from tests.helpers import fill, type_text
 
     app = empty_app
@@ -198,7 +198,7 @@ async def test_the_weekly_review_counts_due_krs_by_the_same_rule(demo_db):
 
 
 async def test_enter_moves_through_the_reflections_even_in_a_burst(empty_app):
-    from okrtui.model import Reflection
+    from okrtui.storage.model import Reflection
 
     app = empty_app
     async with app.run_test(size=(100, 40)) as pilot:

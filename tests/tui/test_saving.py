@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from okrtui import interchange
 from okrtui.errors import OkrError
-from okrtui.model import CheckIn
 from okrtui.screens.checkin import CheckinForm
-from okrtui.store import reading
+from okrtui.storage.model import CheckIn
+from okrtui.storage.store import reading
 from tests.helpers import TODAY, make_app, press, settle
 
 DOC = {"format": "okrtui/1", "objectives": [{

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 
 from okrtui import checkins, interchange, sync
-from okrtui.backend import open_engine
 from okrtui.screens.base import OkrTable
-from okrtui.store import set_meta, writing
+from okrtui.storage.backend import open_engine
+from okrtui.storage.store import set_meta, writing
 from tests.helpers import TODAY, make_app, matches_snapshot, press, pressing, settle
 
 HOSTILE_TITLE = "[bold red]pwned[/]"

@@ -1,7 +1,7 @@
 """The check-in round as the trust issue wants it: no silent duplicate, no silent typo."""
 
-from okrtui.model import CheckIn, KeyResult
 from okrtui.screens.dialogs import ConfirmDialog
+from okrtui.storage.model import CheckIn, KeyResult
 from okrtui.widgets.table import OkrTable
 from tests.helpers import TODAY, fill, press, rows, settle
 

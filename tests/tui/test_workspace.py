@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from okrtui.backend import open_engine
 from okrtui.config import Config
 from okrtui.errors import OkrError
 from okrtui.services import Services
 from okrtui.state import SaveDone
+from okrtui.storage.backend import open_engine
 from okrtui.workspace import Workspace
 from tests.helpers import TODAY, RecordingApp, demo_template, settle
 
@@ -89,7 +89,7 @@ async def test_saves_run_one_at_a_time(tmp_path):
 
 
 def test_the_workspace_starts_on_the_quarter_of_today_and_counts_no_load_yet(tmp_path):
-    from okrtui.backend import backend_for
+    from okrtui.storage.backend import backend_for
 
     ws = Workspace(None, backend_for(tmp_path / "x.db"), Config(), TODAY, opened=False)  # type: ignore[arg-type]
     assert ws.span.label == "2026-Q4" and ws.loads == 0 and ws.data is None and ws.engine is None

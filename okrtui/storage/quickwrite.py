@@ -26,7 +26,7 @@ from pathlib import Path
 from okrtui import checkinrules, fieldrules, stamps
 from okrtui.checkinrules import Saved
 from okrtui.errors import OkrError, one_line
-from okrtui.quickread import SCHEMA
+from okrtui.storage.quickread import SCHEMA
 
 BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/test_quickwrite.py keeps them equal)
 

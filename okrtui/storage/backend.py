@@ -19,9 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from okrtui import quickread, quickwrite
 from okrtui.checkinrules import Saved
 from okrtui.errors import OkrError
+from okrtui.storage import quickread, quickwrite
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -72,7 +72,7 @@ class Backend:
 
     def read(self, label: str | None, today: dt.date, as_of: dt.date | None = None, *, team: bool = True,
              fy_month: int = 1, stale_after: int = 7, notes: bool = True) -> quickread.Read | None:
-        """A period read without SQLAlchemy, or None: then the ORM path reads it (see okrtui.quickread)."""
+        """A period read without SQLAlchemy, or None: then the ORM path reads it (see okrtui.storage.quickread)."""
         return None
 
     def prefetch(self, today: dt.date, *, fy_month: int = 1, stale_after: int = 7) -> quickread.Prefetch | None:
@@ -81,7 +81,7 @@ class Backend:
 
     def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date) -> Saved | None:
         """`okrtui checkin`'s write without SQLAlchemy, or None (nothing written): then the ORM path
-        records it (okrtui.checkins.record; see okrtui.quickwrite)."""
+        records it (okrtui.checkins.record; see okrtui.storage.quickwrite)."""
         return None
 
     def listen(self, engine: Engine, changed: Callable[[str], None], stop: Callable[[], bool]) -> None:
@@ -109,7 +109,7 @@ class SqliteBackend(Backend):
         return self.target if isinstance(self.target, Path) else None  # quickread reads files only
 
     def build(self, *, create: bool) -> Engine:
-        from okrtui.store import open_sqlite  # the storage layer: never before the first frame
+        from okrtui.storage.store import open_sqlite  # the storage layer: never before the first frame
 
         return open_sqlite(self.target, create=create)
 
@@ -142,12 +142,12 @@ class PostgresBackend(Backend):
         return isinstance(target, str) and POSTGRES_URL_RE.match(target.strip()) is not None
 
     def build(self, *, create: bool) -> Engine:
-        from okrtui.store import open_postgres  # the storage layer: never before the first frame
+        from okrtui.storage.store import open_postgres  # the storage layer: never before the first frame
 
         return open_postgres(str(self.target))
 
     def listen(self, engine: Engine, changed: Callable[[str], None], stop: Callable[[], bool]) -> None:
-        from okrtui import pglive  # psycopg: only on a shared database
+        from okrtui.storage import pglive  # psycopg: only on a shared database
 
         own = pglive.own_backends(engine)  # our own saves' notices need no reload
         # A daemon thread, not a worker: it never completes, and the app's workers are waited for.
@@ -155,7 +155,7 @@ class PostgresBackend(Backend):
                          name="okrtui-listen", daemon=True).start()
 
     def shown(self) -> str:
-        from okrtui import pg  # SQLAlchemy's URL parser: for a message only
+        from okrtui.storage import pg  # SQLAlchemy's URL parser: for a message only
 
         return pg.shown(str(self.target))
 
@@ -176,7 +176,7 @@ def of(engine: Engine) -> Backend:
     """The backend that built an open engine (the TUI handed one by a test, or by a caller that opened it)."""
     backend = engine.get_execution_options().get(BACKEND_OPTION)
     if not isinstance(backend, Backend):
-        raise TypeError("an engine okrtui.backend did not build: open it with okrtui.backend.open_engine")
+        raise TypeError("an engine okrtui.storage.backend did not build: open it with okrtui.storage.backend.open_engine")
     return backend
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlmodel import SQLModel
 
 from okrtui.errors import OkrError
-from okrtui.model import now_stamp
+from okrtui.storage.model import now_stamp
 
 BATCH = 5_000     # rows per executemany call: progress steps, and bounded memory for the driver
 READ_CHUNK = 900  # ids per IN (...) read: far under SQLite's and PostgreSQL's bound-variable limits

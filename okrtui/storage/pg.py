@@ -14,10 +14,11 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from okrtui import pglogin, pgsecurity, schema
+from okrtui import schema
 from okrtui.errors import OkrError, one_line
-from okrtui.model import now_stamp
-from okrtui.pgsecurity import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident
+from okrtui.storage import pglogin, pgsecurity
+from okrtui.storage.model import now_stamp
+from okrtui.storage.pgsecurity import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident
 
 __all__ = ["ME_SQL", "PERSON_ROLE", "RECORD_TABLES", "ident"]  # defined beside the rules that use them
 

@@ -28,9 +28,9 @@ __all__ = ["SCHEMA", "Prefetch", "Read", "read"]
 
 
 def _latest_migration() -> int:
-    """okrtui.migrations.LATEST, from the migration modules' file names: importing the package
+    """okrtui.storage.migrations.LATEST, from the migration modules' file names: importing the package
     would import SQLAlchemy (tests/test_quickread.py keeps the two equal)."""
-    spec = importlib.util.find_spec("okrtui.migrations")
+    spec = importlib.util.find_spec("okrtui.storage.migrations")
     assert spec is not None and spec.submodule_search_locations
     found = [int(m.group(1)) for where in spec.submodule_search_locations for f in Path(where).iterdir()
              if (m := re.fullmatch(r"m(\d{3})_\w+\.py", f.name))]

@@ -17,10 +17,11 @@ from sqlalchemy import event, exc, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import Session, col, create_engine, func, select
 
-from okrtui import checkinrules, pg, pgsecurity
+from okrtui import checkinrules
 from okrtui.errors import OkrError, one_line
-from okrtui.migrations import LATEST, MIGRATIONS
-from okrtui.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
+from okrtui.storage import pg, pgsecurity
+from okrtui.storage.migrations import LATEST, MIGRATIONS
+from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
 from okrtui.text import count
 from okrtui.views import CHECK_IN_COLUMNS
 
@@ -31,7 +32,7 @@ BUSY_TIMEOUT_S = 30
 
 
 # --- migrations -------------------------------------------------------------
-# The steps live in okrtui/migrations/, frozen as released.
+# The steps live in okrtui/storage/migrations/, frozen as released.
 
 def _ensure_migration_table(conn: Connection) -> None:
     conn.exec_driver_sql(
@@ -128,7 +129,7 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
-    """Open and migrate a SQLite database: a file path or a sqlite:// URL (okrtui.backend's SqliteBackend).
+    """Open and migrate a SQLite database: a file path or a sqlite:// URL (okrtui.storage.backend's SqliteBackend).
 
     With create=False (the commands that only read) a missing file is an error, and
     nothing is created: a mistyped path must not look like an empty database."""
@@ -162,7 +163,7 @@ def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
 
 
 def open_postgres(target: str) -> Engine:
-    """A shared PostgreSQL database (okrtui.backend's PostgresBackend): never migrated by a person
+    """A shared PostgreSQL database (okrtui.storage.backend's PostgresBackend): never migrated by a person
     (no DDL), only checked."""
     url = pg.postgres_url(target)
     shown = url.render_as_string(hide_password=True)
@@ -219,7 +220,7 @@ def is_shared(session: Session) -> bool:
 
 
 def shared_engine(bind: Engine | Connection) -> bool:
-    """What the engine's backend said when it built it (okrtui.backend): never the dialect."""
+    """What the engine's backend said when it built it (okrtui.storage.backend): never the dialect."""
     return bool(bind.get_execution_options().get("okrtui_shared", False))
 
 

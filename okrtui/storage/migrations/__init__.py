@@ -1,4 +1,4 @@
-"""Numbered schema migrations, frozen as released: never derived from okrtui/model.py.
+"""Numbered schema migrations, frozen as released: never derived from okrtui/storage/model.py.
 
 Each module `mNNN_*.py` has `VERSION`, `NAME` and `upgrade(conn)`, written in
 dialect-neutral SQLAlchemy Core. A released migration is never edited: a change to
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-from okrtui.migrations import (
+from okrtui.storage.migrations import (
     m001_initial,
     m002_check_in_kr_date,
     m003_objective_activated_on,

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from okrtui import pglive, pglogin
 from okrtui.errors import OkrError, one_line
+from okrtui.storage import pglive, pglogin
 
 PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
 
@@ -22,7 +22,7 @@ PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileg
 RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
 # The one place a database login maps to a person id: okrtui_me(), which every policy calls and
-# the client asks: the login's row in okrtui_login (okrtui.pglogin, written by `admin add-person`,
+# the client asks: the login's row in okrtui_login (okrtui.storage.pglogin, written by `admin add-person`,
 # `--adopt ID` included), else p-LOGIN. Its search_path is pinned, so no caller's path changes what
 # its names mean.
 ME_SQL = ("CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
