@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from okrtui import fieldrules, scoring
 from okrtui.errors import OkrError
+from okrtui.kinds import Scaled
 from okrtui.text import plain
 from okrtui.views import answers, fmt_grade, fmt_num
 
@@ -47,7 +48,7 @@ class Saved:
                 f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()
 
 
-class KR(Protocol):
+class KR(Scaled, Protocol):
     """What the rules read of a key result (the ORM's KeyResult, or quickwrite's row)."""
 
     @property
@@ -60,14 +61,6 @@ class KR(Protocol):
     def origin(self) -> str: ...
     @property
     def kind(self) -> str: ...
-    @property
-    def start(self) -> float | None: ...
-    @property
-    def target(self) -> float | None: ...
-    @property
-    def low(self) -> float | None: ...
-    @property
-    def high(self) -> float | None: ...
     @property
     def self_score(self) -> float | None: ...
 

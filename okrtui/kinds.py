@@ -41,8 +41,8 @@ class Spec:
     high: float | None = None
 
 
-class Shown(Protocol):
-    """What a kind's renderings read of a KR: the views' KRView as it is."""
+class Scaled(Protocol):
+    """A KR's scale as any record of it has it (the ORM's row, a view, quickwrite's row)."""
 
     @property
     def start(self) -> float | None: ...
@@ -52,6 +52,11 @@ class Shown(Protocol):
     def low(self) -> float | None: ...
     @property
     def high(self) -> float | None: ...
+
+
+class Shown(Scaled, Protocol):
+    """What a kind's renderings read of a KR: the views' KRView as it is."""
+
     @property
     def unit(self) -> str: ...
     @property

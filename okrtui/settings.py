@@ -13,7 +13,7 @@ import dataclasses
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_type_hints
 
 from pydantic import ValidationError, create_model
 from pydantic.fields import FieldInfo
@@ -49,25 +49,22 @@ class _Environment(EnvSettingsSource):
         return value
 
 
-class _WithEnvironment(BaseSettings):
-    @classmethod
-    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-                                   env_settings: PydanticBaseSettingsSource,
-                                   dotenv_settings: PydanticBaseSettingsSource,
-                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[
-                                       PydanticBaseSettingsSource, ...]:
-        # The file's table comes in as the init arguments, the environment over it; no .env, no secrets dir.
-        return (_Environment(settings_cls), init_settings)
-
-
 class _FileOnly(BaseSettings):
+    environment: ClassVar[bool] = False
+
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
                                    env_settings: PydanticBaseSettingsSource,
                                    dotenv_settings: PydanticBaseSettingsSource,
                                    file_secret_settings: PydanticBaseSettingsSource) -> tuple[
                                        PydanticBaseSettingsSource, ...]:
-        return (init_settings,)
+        # The file's table comes in as the init arguments, the environment (if read) over it; no
+        # .env, no secrets dir.
+        return (_Environment(settings_cls), init_settings) if cls.environment else (init_settings,)
+
+
+class _WithEnvironment(_FileOnly):
+    environment = True
 
 
 def hints(definition: type[DataclassInstance]) -> dict[str, Any]:
