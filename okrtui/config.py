@@ -80,12 +80,11 @@ def read_file(path: Path) -> dict[str, Any] | None:
         return None
     except OSError as err:
         raise OkrError(f"cannot read config {path}: {err.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # a FIFO or a device (/dev/zero) would hang or fill the memory
+        os.close(fd)
+        raise OkrError(f"config {path} is {'a directory' if stat.S_ISDIR(mode) else 'not a regular file'}")
     with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise OkrError(f"config {path} is a directory")
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device (/dev/zero) would hang or fill the memory
-            raise OkrError(f"config {path} is not a regular file")
         try:
             raw = file.read(MAX_CONFIG_BYTES + 1)  # at most this much, even if it grows as we read
         except OSError as err:
