@@ -109,3 +109,16 @@ def test_a_backend_without_live_notices_says_so(tmp_path):
     chosen: Backend = backend_for(tmp_path / "a.db")
     with pytest.raises(NotImplementedError):
         chosen.listen(None, lambda _t: None, lambda: True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("given", ["", " "])
+def test_an_empty_db_is_refused_not_read_as_the_default_database(given, tmp_path, cli, monkeypatch):
+    """`--db "$TEAM_DB"` with the variable unset must not write to the user's own database."""
+    own = tmp_path / "own.db"
+    monkeypatch.setenv("OKRTUI_DB", str(own))
+    monkeypatch.chdir(tmp_path)  # where a blank relative path would land
+    for args in (("checkin", "kr-x", "1"), ("report",)):
+        result = cli("--db", given, *args)
+        assert result.code == 2 and result.err.strip().splitlines() == [
+            "okrtui: error: argument --db: is empty (a database file path or URL)"], result.err
+    assert list(tmp_path.iterdir()) == []  # neither the own database nor a file named " "
