@@ -122,3 +122,11 @@ def test_an_empty_db_is_refused_not_read_as_the_default_database(given, tmp_path
         assert result.code == 2 and result.err.strip().splitlines() == [
             "okrtui: error: argument --db: is empty (a database file path or URL)"], result.err
     assert list(tmp_path.iterdir()) == []  # neither the own database nor a file named " "
+
+
+@pytest.mark.parametrize("url", ["sqlite:///:memory:", "sqlite://"])
+def test_an_in_memory_sqlite_url_leaves_no_file_behind(url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    engine = backend_for(url).engine()
+    engine.dispose()
+    assert list(tmp_path.iterdir()) == []  # not a file named ":memory:"

@@ -137,7 +137,7 @@ def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
     path: Path | None = None
     if "://" in target_s:
         url = target_s
-        if url.startswith("sqlite:///"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":  # SQLAlchemy's in-memory spelling
             path = Path(url.removeprefix("sqlite:///"))
     else:
         path = Path(target_s).expanduser()
