@@ -130,3 +130,17 @@ def test_an_in_memory_sqlite_url_leaves_no_file_behind(url, tmp_path, monkeypatc
     engine = backend_for(url).engine()
     engine.dispose()
     assert list(tmp_path.iterdir()) == []  # not a file named ":memory:"
+
+
+def test_a_link_to_a_missing_database_is_refused_not_made_a_new_world_readable_one(tmp_path, cli):
+    """A link into a folder that is not there now (a sync folder not mounted) is a mistake: a new
+    empty database behind it would take the writes, and SQLite would make it with the umask's mode."""
+    link = tmp_path / "okrtui.db"
+    link.symlink_to(tmp_path / "mount" / "okrtui.db")
+    link2 = tmp_path / "flat.db"
+    link2.symlink_to(tmp_path / "gone.db")
+    for path in (link, link2):
+        result = cli("--db", path, "checkin", "kr-deploys", "95")
+        assert result.code == 2 and result.err.strip().splitlines() == [
+            f"okrtui: error: database path {path} is a link to {path.readlink()}, which is missing"], result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flat.db", "okrtui.db"]

@@ -98,6 +98,8 @@ def _create_private_file(path: Path) -> None:
         if path.is_dir():
             raise OkrError(f"database path {path} is a directory")
         return
+    if path.is_symlink():  # its target is missing: an unmounted sync folder, say; a new database there would take the writes
+        raise OkrError(f"database path {path} is a link to {path.readlink()}, which is missing")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
