@@ -108,7 +108,8 @@ def no_live_objective(kr_id: str) -> OkrError:
 
 def check_status(kr_id: str, status: str) -> None:
     if status in ("closed", "archived"):
-        raise OkrError(f"{kr_id} belongs to a {status} objective; reopen it to check in")
+        article = "an" if status[:1] in "aeiou" else "a"
+        raise OkrError(f"{kr_id} belongs to {article} {status} objective; reopen it to check in")
 
 
 def period_missing(kr_id: str, period_id: str) -> OkrError:
