@@ -126,6 +126,7 @@ def update(path: Path | None = None, **changes: Any) -> Config:
     for key, value in changes.items():
         doc[key] = value
     settings.read(Config, dict(doc.unwrap()), str(path), ENV_PREFIX, environment=False)
+    path = path.resolve() if path.is_symlink() else path  # a dotfiles link stays a link: write where it points
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), mode=0o600)
     return cfg

@@ -137,3 +137,18 @@ def test_a_config_too_large_to_be_one_is_refused_before_it_is_read(tmp_path):
     path.write_bytes(b"# padding\n" * (config.MAX_CONFIG_BYTES // 10 + 1))
     with pytest.raises(OkrError, match="is larger than"):
         config.load(path)
+
+
+def test_update_writes_through_a_linked_config_keeping_the_link(tmp_path):
+    """A dotfiles manager links config.toml into its repository: a theme changed in the TUI must
+    land there, not replace the link with a copy the repository never sees."""
+    kept = tmp_path / "dotfiles" / "config.toml"
+    kept.parent.mkdir()
+    kept.write_text('# mine\nname = "Ann"\n')
+    link = tmp_path / "conf" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(kept)
+    config.update(link, theme="nord")
+    assert link.is_symlink() and link.resolve() == kept
+    assert kept.read_text() == '# mine\nname = "Ann"\ntheme = "nord"\n'
+    assert sorted(p.name for p in link.parent.iterdir()) == ["config.toml"]
