@@ -666,7 +666,7 @@ def cmd_team(ctx: Context) -> int:
 def cmd_admin(ctx: Context) -> int:
     from okrtui.storage import pg
 
-    target = str(ctx.db_path())
+    target = str(ctx.backend().target)  # as the backend took it: a URL without the spaces pasted around it
     if not ctx.backend().admin:
         raise OkrError("okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB")
     if ctx.args.admin_command == "init":

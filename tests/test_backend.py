@@ -144,3 +144,14 @@ def test_a_link_to_a_missing_database_is_refused_not_made_a_new_world_readable_o
         assert result.code == 2 and result.err.strip().splitlines() == [
             f"okrtui: error: database path {path} is a link to {path.readlink()}, which is missing"], result.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flat.db", "okrtui.db"]
+
+
+def test_a_postgres_url_with_spaces_around_it_is_the_url(cli):
+    """Pasted into $OKRTUI_DB with a space: accepted as PostgreSQL, so opened as the URL, not an
+    `unexpected ArgumentError` from SQLAlchemy's parser."""
+    assert backend_for(" postgresql://ann@db/okr\n").target == "postgresql://ann@db/okr"
+    result = cli("--db", " postgresql://nobody@127.0.0.1:1/okr", "report")
+    assert result.code == 2 and result.err.startswith(
+        "okrtui: error: cannot open database postgresql+psycopg://nobody@127.0.0.1:1/okr: "), result.err
+    admin = cli("--db", " postgresql://nobody@127.0.0.1:1/okr", "admin", "init")
+    assert admin.code == 2 and "unexpected" not in admin.err and "connection failed" in admin.err, admin.err
