@@ -166,6 +166,11 @@ def kr_not_found(ref: str) -> OkrError:
     return OkrError(f"no key result matches {ref!r}")
 
 
+def kr_deleted(ref: str) -> OkrError:
+    """A deleted KR's whole id: never read as a prefix of another's (kr-dep is not kr-deploys)."""
+    return OkrError(f"key result {ref!r} was deleted")
+
+
 def ambiguous(ref: str, found: Sequence[tuple[str, str]]) -> OkrError:
     """`found`: (id, title) of up to PREFIX_SHOWN + 1 live KRs whose ids start with `ref`, by id."""
     shown = ", ".join(f"{kid} ({_short(title)})" for kid, title in found[:PREFIX_SHOWN])

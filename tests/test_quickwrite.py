@@ -356,3 +356,17 @@ def test_a_closed_or_archived_objective_is_named_in_plain_english_on_both_paths(
     result = Paths(template, tmp_path, cli, monkeypatch, clocked).run("kr-deploys", "95")
     assert result.code == 2 and result.err == (f"okrtui: error: kr-deploys belongs to {said} objective; "
                                                "reopen it to check in\n")
+
+
+def test_a_deleted_kr_s_own_id_is_not_read_as_a_prefix_of_another(tmp_path, cli, monkeypatch, clocked):
+    """kr-dep deleted, kr-deploys live: `okrtui checkin kr-dep 5` (a cron line written before the
+    deletion) must not land on kr-deploys, on either path."""
+    template = tmp_path / "template.db"
+    shutil.copy(demo_template(), template)
+    with sqlite3.connect(template) as conn:
+        conn.execute("INSERT INTO key_result SELECT 'kr-dep', origin, created_at, updated_at, 1, objective_id, "
+                     "title, owner_id, kind, unit, start, target, low, high, weight, self_score, score_comment, "
+                     "position, signature FROM key_result WHERE id = 'kr-deploys'")
+    conn.close()
+    result = Paths(template, tmp_path, cli, monkeypatch, clocked).run("kr-dep", "95")
+    assert result.code == 2 and result.err == "okrtui: error: key result 'kr-dep' was deleted\n"

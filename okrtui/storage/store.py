@@ -510,7 +510,9 @@ def touch(record: Any, **changes: Any) -> bool:
 def find_key_result(session: Session, ref: str) -> KeyResult:
     """A KR by id or by a unique prefix of at least 4 characters."""
     kr = session.get(KeyResult, ref)
-    if kr is not None and not kr.deleted:
+    if kr is not None:
+        if kr.deleted:
+            raise checkinrules.kr_deleted(ref)
         return kr
     if len(ref) < checkinrules.PREFIX_MIN:
         raise checkinrules.kr_not_found(ref)
