@@ -155,3 +155,15 @@ def test_a_postgres_url_with_spaces_around_it_is_the_url(cli):
         "okrtui: error: cannot open database postgresql+psycopg://nobody@127.0.0.1:1/okr: "), result.err
     admin = cli("--db", " postgresql://nobody@127.0.0.1:1/okr", "admin", "init")
     assert admin.code == 2 and "unexpected" not in admin.err and "connection failed" in admin.err, admin.err
+
+
+def test_a_sqlite_url_with_a_tilde_means_the_home_folder_not_a_folder_named_tilde(tmp_path, monkeypatch):
+    """`sqlite:///~/okr.db` made a folder named "~" in the current one: the database was not where
+    the user looks, and `rm -rf ~` to tidy it up is the home folder."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    backend_for("sqlite:///~/okr.db").engine().dispose()
+    assert list(work.iterdir()) == [] and (home / "okr.db").is_file()

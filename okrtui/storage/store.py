@@ -140,7 +140,8 @@ def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
     if "://" in target_s:
         url = target_s
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":  # SQLAlchemy's in-memory spelling
-            path = Path(url.removeprefix("sqlite:///"))
+            path = Path(url.removeprefix("sqlite:///")).expanduser()  # ~ as in a path: not a folder named "~"
+            url = f"sqlite:///{path}"
     else:
         path = Path(target_s).expanduser()
         url = f"sqlite:///{path}"
