@@ -101,7 +101,8 @@ def no_live_objective(kr_id: str) -> OkrError:
 
 def check_status(kr_id: str, status: str) -> None:
     if status in ("closed", "archived"):
-        raise OkrError(f"{kr_id} belongs to a {status} objective; reopen it to check in")
+        article = "an" if status[:1] in "aeiou" else "a"
+        raise OkrError(f"{kr_id} belongs to {article} {status} objective; reopen it to check in")
 
 
 def period_missing(kr_id: str, period_id: str) -> OkrError:
@@ -156,6 +157,11 @@ def kr_not_found(ref: str) -> OkrError:
     if len(ref) < PREFIX_MIN:
         return OkrError(f"no key result with id {ref!r} (a prefix needs at least {PREFIX_MIN} characters)")
     return OkrError(f"no key result matches {ref!r}")
+
+
+def kr_deleted(ref: str) -> OkrError:
+    """A deleted KR's whole id: never read as a prefix of another's (kr-dep is not kr-deploys)."""
+    return OkrError(f"key result {ref!r} was deleted")
 
 
 def ambiguous(ref: str, found: Sequence[tuple[str, str]]) -> OkrError:

@@ -92,7 +92,7 @@ def _date(text: str) -> dt.date:
 
 def build_parser() -> Parser:
     db = Parser(add_help=False)
-    db.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+    db.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, type=_db_given,
                     help="database file (default: $OKRTUI_DB, else okrtui.db in the user data dir)")
     parser = Parser(prog="okrtui", parents=[db],
                     description="A terminal OKR tracker for people and teams. Without a command, opens the TUI.")
@@ -184,6 +184,13 @@ def build_parser() -> Parser:
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
+
+
+def _db_given(text: str) -> str:
+    """An empty --db (`--db "$TEAM_DB"`, the variable unset) is a mistake, not the default database."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty (a database file path or URL)")
+    return text
 
 
 def _identity_source(text: str) -> str | Path:
@@ -659,7 +666,7 @@ def cmd_team(ctx: Context) -> int:
 def cmd_admin(ctx: Context) -> int:
     from okrtui.storage import pg
 
-    target = str(ctx.db_path())
+    target = str(ctx.backend().target)  # as the backend took it: a URL without the spaces pasted around it
     if not ctx.backend().admin:
         raise OkrError("okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB")
     if ctx.args.admin_command == "init":

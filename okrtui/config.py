@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # the fields' checks, resolved by okrtui.settings only when t
 
 APP = "okrtui"
 ENV_PREFIX = "OKRTUI_"
+MAX_CONFIG_BYTES = 1024 * 1024  # a config is a few lines; a bigger file is a wrong path
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,23 @@ def env_settings(environ: Mapping[str, str] | None = None) -> list[str]:
 def read_file(path: Path) -> dict[str, Any] | None:
     """config.toml's table, or None when there is no file."""
     try:
-        raw = path.read_bytes()
+        # O_NONBLOCK: a FIFO with no writer must not block the open; then only a regular file is read
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise OkrError(f"config {path} is a directory") from None
     except OSError as err:
         raise OkrError(f"cannot read config {path}: {err.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # a FIFO or a device (/dev/zero) would hang or fill the memory
+        os.close(fd)
+        raise OkrError(f"config {path} is {'a directory' if stat.S_ISDIR(mode) else 'not a regular file'}")
+    with os.fdopen(fd, "rb") as file:
+        try:
+            raw = file.read(MAX_CONFIG_BYTES + 1)  # at most this much, even if it grows as we read
+        except OSError as err:
+            raise OkrError(f"cannot read config {path}: {err.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise OkrError(f"config {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB: not a config file?")
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
@@ -114,6 +126,7 @@ def update(path: Path | None = None, **changes: Any) -> Config:
     for key, value in changes.items():
         doc[key] = value
     settings.read(Config, dict(doc.unwrap()), str(path), ENV_PREFIX, environment=False)
+    path = path.resolve() if path.is_symlink() else path  # a dotfiles link stays a link: write where it points
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), mode=0o600)
     return cfg

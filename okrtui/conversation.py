@@ -41,7 +41,9 @@ def conversation(session: Session, me: str) -> cycle.Conversation:
 def find_objective(session: Session, ref: str) -> Objective:
     """An objective by id or by a unique prefix of at least 4 characters."""
     row = session.get(Objective, ref)
-    if row is not None and not row.deleted:
+    if row is not None:
+        if row.deleted:  # its own id: never read as a prefix of another's (o-rel is not o-reliable)
+            raise OkrError(f"objective {ref!r} was deleted")
         return row
     if len(ref) >= 4:
         escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -101,6 +101,12 @@ def _email(value: Any) -> str:
     return text
 
 
+def _word(value: str) -> str:
+    """A refused choice as the message shows it: escaped past ASCII, as every choice is ASCII,
+    so a lookalike ("increasе", Cyrillic е) never reads as the very word expected."""
+    return ascii(value[:40])
+
+
 def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
     def check(value: Any) -> StrEnum:
         if not isinstance(value, str):
@@ -108,7 +114,7 @@ def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
         try:
             return enum(value)
         except ValueError:
-            raise _fail(f"expected one of {', '.join(enum)}, got {value[:40]!r}") from None
+            raise _fail(f"expected one of {', '.join(enum)}, got {_word(value)}") from None
     return check
 
 
@@ -118,7 +124,7 @@ def _kind(value: Any) -> str:
         raise _fail(f"expected a string, got {describe(value)}")
     known = kinds.get(value)
     if known is None:
-        raise _fail(f"expected one of {', '.join(kinds.names())}, got {value[:40]!r}")
+        raise _fail(f"expected one of {', '.join(kinds.names())}, got {_word(value)}")
     return known.name
 
 
@@ -127,7 +133,7 @@ def _one_of(*choices: str) -> Callable[[Any], str]:
         if not isinstance(value, str):
             raise _fail(f"expected a string, got {describe(value)}")
         if value not in choices:
-            raise _fail(f"expected one of {', '.join(choices)}, got {value[:40]!r}")
+            raise _fail(f"expected one of {', '.join(choices)}, got {_word(value)}")
         return value
     return check
 

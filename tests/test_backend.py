@@ -109,3 +109,61 @@ def test_a_backend_without_live_notices_says_so(tmp_path):
     chosen: Backend = backend_for(tmp_path / "a.db")
     with pytest.raises(NotImplementedError):
         chosen.listen(None, lambda _t: None, lambda: True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("given", ["", " "])
+def test_an_empty_db_is_refused_not_read_as_the_default_database(given, tmp_path, cli, monkeypatch):
+    """`--db "$TEAM_DB"` with the variable unset must not write to the user's own database."""
+    own = tmp_path / "own.db"
+    monkeypatch.setenv("OKRTUI_DB", str(own))
+    monkeypatch.chdir(tmp_path)  # where a blank relative path would land
+    for args in (("checkin", "kr-x", "1"), ("report",)):
+        result = cli("--db", given, *args)
+        assert result.code == 2 and result.err.strip().splitlines() == [
+            "okrtui: error: argument --db: is empty (a database file path or URL)"], result.err
+    assert list(tmp_path.iterdir()) == []  # neither the own database nor a file named " "
+
+
+@pytest.mark.parametrize("url", ["sqlite:///:memory:", "sqlite://"])
+def test_an_in_memory_sqlite_url_leaves_no_file_behind(url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    engine = backend_for(url).engine()
+    engine.dispose()
+    assert list(tmp_path.iterdir()) == []  # not a file named ":memory:"
+
+
+def test_a_link_to_a_missing_database_is_refused_not_made_a_new_world_readable_one(tmp_path, cli):
+    """A link into a folder that is not there now (a sync folder not mounted) is a mistake: a new
+    empty database behind it would take the writes, and SQLite would make it with the umask's mode."""
+    link = tmp_path / "okrtui.db"
+    link.symlink_to(tmp_path / "mount" / "okrtui.db")
+    link2 = tmp_path / "flat.db"
+    link2.symlink_to(tmp_path / "gone.db")
+    for path in (link, link2):
+        result = cli("--db", path, "checkin", "kr-deploys", "95")
+        assert result.code == 2 and result.err.strip().splitlines() == [
+            f"okrtui: error: database path {path} is a link to {path.readlink()}, which is missing"], result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flat.db", "okrtui.db"]
+
+
+def test_a_postgres_url_with_spaces_around_it_is_the_url(cli):
+    """Pasted into $OKRTUI_DB with a space: accepted as PostgreSQL, so opened as the URL, not an
+    `unexpected ArgumentError` from SQLAlchemy's parser."""
+    assert backend_for(" postgresql://ann@db/okr\n").target == "postgresql://ann@db/okr"
+    result = cli("--db", " postgresql://nobody@127.0.0.1:1/okr", "report")
+    assert result.code == 2 and result.err.startswith(
+        "okrtui: error: cannot open database postgresql+psycopg://nobody@127.0.0.1:1/okr: "), result.err
+    admin = cli("--db", " postgresql://nobody@127.0.0.1:1/okr", "admin", "init")
+    assert admin.code == 2 and "unexpected" not in admin.err and "connection failed" in admin.err, admin.err
+
+
+def test_a_sqlite_url_with_a_tilde_means_the_home_folder_not_a_folder_named_tilde(tmp_path, monkeypatch):
+    """`sqlite:///~/okr.db` made a folder named "~" in the current one: the database was not where
+    the user looks, and `rm -rf ~` to tidy it up is the home folder."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    backend_for("sqlite:///~/okr.db").engine().dispose()
+    assert list(work.iterdir()) == [] and (home / "okr.db").is_file()

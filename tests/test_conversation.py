@@ -6,6 +6,8 @@ dependency is proposed, accepted, and another declined. Refusals name who may ac
 """
 
 import re
+import shutil
+import sqlite3
 
 import pytest
 
@@ -13,7 +15,7 @@ from okrtui import cycle, editing, sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, Decision
 from okrtui.storage.store import reading
-from tests.helpers import write_doc
+from tests.helpers import demo_template, write_doc
 
 STAMP = "2026-11-20T09:00:00.000000Z"
 
@@ -394,3 +396,21 @@ def test_teammates_comment_text_is_shown_literally(cli, tmp_path):
     out = t.run("ben", "inbox").out
     assert "\\x1b[2J[bold]wiped[/bold]\\x07" in out and "\x1b" not in out and "\x07" not in out
     assert "\x1b" not in t.run("ben", "comments", "o-ben").out
+
+
+def test_a_deleted_objectives_own_id_is_not_read_as_a_prefix_of_another(cli, tmp_path):
+    """o-rel deleted, o-reliable live: a comment or an approval meant for o-rel must not land on o-reliable."""
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template(), db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO objective SELECT 'o-rel', origin, created_at, updated_at, 1, "
+                     + ", ".join(c for (_, c, *_) in conn.execute("PRAGMA table_info(objective)").fetchall()[5:])
+                     + " FROM objective WHERE id = 'o-reliable'")
+        before = conn.execute("SELECT COUNT(*) FROM comment").fetchone()
+    conn.close()
+    for args in (("comment", "o-rel", "hello"), ("submit", "o-rel")):
+        result = cli("--db", db, *args)
+        assert result.code == 2 and "o-reliable" not in result.out + result.err, (args, result.out, result.err)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM comment").fetchone() == before
+    conn.close()

@@ -169,3 +169,11 @@ def test_a_kind_with_fields_okrtui_does_not_store_is_refused_as_it_is_made():
     with pytest.raises(ValueError, match="needs a start and a target"):
         KindDef("odd", "odd", "h", ("target",), progress=_best, now=str, spec_line=str,
                 toward=lambda start, target, value: 0.0)
+
+
+def test_a_lookalike_kind_is_refused_in_a_way_that_shows_it():
+    """Cyrillic е in "increase" (a team file, an import): the message must not print what reads
+    as the very word it expects."""
+    with pytest.raises(schema.Invalid) as err:
+        schema.check_value(schema.field_type(schema.KeyResultFields, "kind"), "increas\u0435", "kind")
+    assert str(err.value).endswith("got 'increas\\u0435'")

@@ -343,3 +343,30 @@ def test_the_tests_clock_is_distinct_and_ordered():
     clock = Clock()
     ids, made = [clock.new_id() for _ in range(3)], [clock.stamp() for _ in range(3)]
     assert len(set(ids)) == 3 and made == sorted(set(made)) and all(schema.STAMP_RE.match(m) for m in made)
+
+
+@pytest.mark.parametrize(("status", "said"), [("archived", "an archived"), ("closed", "a closed")])
+def test_a_closed_or_archived_objective_is_named_in_plain_english_on_both_paths(tmp_path, cli, monkeypatch, clocked,
+                                                                                status, said):
+    template = tmp_path / "template.db"
+    shutil.copy(demo_template(), template)
+    with sqlite3.connect(template) as conn:
+        conn.execute("UPDATE objective SET status = ? WHERE id = 'o-reliable'", (status,))
+    conn.close()
+    result = Paths(template, tmp_path, cli, monkeypatch, clocked).run("kr-deploys", "95")
+    assert result.code == 2 and result.err == (f"okrtui: error: kr-deploys belongs to {said} objective; "
+                                               "reopen it to check in\n")
+
+
+def test_a_deleted_kr_s_own_id_is_not_read_as_a_prefix_of_another(tmp_path, cli, monkeypatch, clocked):
+    """kr-dep deleted, kr-deploys live: `okrtui checkin kr-dep 5` (a cron line written before the
+    deletion) must not land on kr-deploys, on either path."""
+    template = tmp_path / "template.db"
+    shutil.copy(demo_template(), template)
+    with sqlite3.connect(template) as conn:
+        conn.execute("INSERT INTO key_result SELECT 'kr-dep', origin, created_at, updated_at, 1, objective_id, "
+                     "title, owner_id, kind, unit, start, target, low, high, weight, self_score, score_comment, "
+                     "position, signature FROM key_result WHERE id = 'kr-deploys'")
+    conn.close()
+    result = Paths(template, tmp_path, cli, monkeypatch, clocked).run("kr-dep", "95")
+    assert result.code == 2 and result.err == "okrtui: error: key result 'kr-dep' was deleted\n"

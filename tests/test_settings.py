@@ -4,6 +4,7 @@ $OKRTUI_<NAME>, the environment over the file over the defaults."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,35 @@ def test_every_setting_is_in_the_readme():
     section = readme[readme.index("`config.toml` keys (all optional)"):readme.index("Changing a setting from the TUI")]
     for f in dataclasses.fields(config.Config):
         assert f"{f.name} = " in section or f"[{f.name}]" in section, f.name
+
+
+def test_a_config_that_is_not_a_regular_file_is_one_error_not_a_hang(tmp_path):
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # no writer: opening it for reading would wait forever
+    endless = tmp_path / "endless.toml"
+    endless.symlink_to("/dev/zero")  # reading it to the end would fill the memory
+    for path in (fifo, endless):
+        with pytest.raises(OkrError, match="is not a regular file"):
+            config.load(path)
+
+
+def test_a_config_too_large_to_be_one_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"# padding\n" * (config.MAX_CONFIG_BYTES // 10 + 1))
+    with pytest.raises(OkrError, match="is larger than"):
+        config.load(path)
+
+
+def test_update_writes_through_a_linked_config_keeping_the_link(tmp_path):
+    """A dotfiles manager links config.toml into its repository: a theme changed in the TUI must
+    land there, not replace the link with a copy the repository never sees."""
+    kept = tmp_path / "dotfiles" / "config.toml"
+    kept.parent.mkdir()
+    kept.write_text('# mine\nname = "Ann"\n')
+    link = tmp_path / "conf" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(kept)
+    config.update(link, theme="nord")
+    assert link.is_symlink() and link.resolve() == kept
+    assert kept.read_text() == '# mine\nname = "Ann"\ntheme = "nord"\n'
+    assert sorted(p.name for p in link.parent.iterdir()) == ["config.toml"]

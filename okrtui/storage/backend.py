@@ -137,6 +137,9 @@ class PostgresBackend(Backend):
     live = True
     admin = True
 
+    def __init__(self, target: Path | str) -> None:
+        super().__init__(str(target).strip())  # accepted stripped, so opened stripped: a pasted URL's spaces
+
     @classmethod
     def accepts(cls, target: Path | str) -> bool:
         return isinstance(target, str) and POSTGRES_URL_RE.match(target.strip()) is not None

@@ -165,7 +165,9 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
 def _find_key_result(conn: sqlite3.Connection, ref: str) -> _KeyResult:
     """store.find_key_result: by id, else by a unique prefix of 4+ characters."""
     found = conn.execute(f"{_KR} WHERE id = ?", (ref,)).fetchone()
-    if found is not None and not found[-1]:
+    if found is not None:
+        if found[-1]:
+            raise checkinrules.kr_deleted(ref)
         return _KeyResult(*found[:-1])
     if len(ref) < checkinrules.PREFIX_MIN:
         raise checkinrules.kr_not_found(ref)

@@ -98,6 +98,8 @@ def _create_private_file(path: Path) -> None:
         if path.is_dir():
             raise OkrError(f"database path {path} is a directory")
         return
+    if path.is_symlink():  # its target is missing: an unmounted sync folder, say; a new database there would take the writes
+        raise OkrError(f"database path {path} is a link to {path.readlink()}, which is missing")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -137,8 +139,9 @@ def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
     path: Path | None = None
     if "://" in target_s:
         url = target_s
-        if url.startswith("sqlite:///"):
-            path = Path(url.removeprefix("sqlite:///"))
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":  # SQLAlchemy's in-memory spelling
+            path = Path(url.removeprefix("sqlite:///")).expanduser()  # ~ as in a path: not a folder named "~"
+            url = f"sqlite:///{path}"
     else:
         path = Path(target_s).expanduser()
         url = f"sqlite:///{path}"
@@ -508,7 +511,9 @@ def touch(record: Any, **changes: Any) -> bool:
 def find_key_result(session: Session, ref: str) -> KeyResult:
     """A KR by id or by a unique prefix of at least 4 characters."""
     kr = session.get(KeyResult, ref)
-    if kr is not None and not kr.deleted:
+    if kr is not None:
+        if kr.deleted:
+            raise checkinrules.kr_deleted(ref)
         return kr
     if len(ref) < checkinrules.PREFIX_MIN:
         raise checkinrules.kr_not_found(ref)
