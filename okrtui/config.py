@@ -52,6 +52,8 @@ def config_path() -> Path:
 def default_db_path() -> Path | str:
     """$OKRTUI_DB (a path, or a database URL kept as written), else okrtui.db in the data dir."""
     env = os.environ.get("OKRTUI_DB")
+    if env and not env.strip():  # `OKRTUI_DB=" "`: a mistake, not a file named " "
+        raise OkrError("$OKRTUI_DB is blank: a database file path or URL, or unset it for the default")
     if env:
         return db_target(env)
     from platformdirs import user_data_path  # only without $OKRTUI_DB: start-up cost

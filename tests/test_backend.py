@@ -167,3 +167,11 @@ def test_a_sqlite_url_with_a_tilde_means_the_home_folder_not_a_folder_named_tild
     monkeypatch.chdir(work)
     backend_for("sqlite:///~/okr.db").engine().dispose()
     assert list(work.iterdir()) == [] and (home / "okr.db").is_file()
+
+
+def test_a_blank_okrtui_db_is_one_error_line_and_makes_no_file(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OKRTUI_DB", "  ")
+    result = cli("checkin", "kr-x", "1")
+    assert result.code == 2 and result.err.startswith("okrtui: error: $OKRTUI_DB is blank"), result.err
+    assert list(tmp_path.iterdir()) == []
