@@ -246,7 +246,8 @@ class Context:
     def config(self) -> Config:
         from okrtui import config
 
-        return config.load()  # read once per command
+        # read once per command; [keys] only by the TUI, which checks it (a command never stops on it)
+        return config.load(keys=self.args.command not in COMMANDS)
 
     def db_path(self) -> Path | str:
         from okrtui.config import db_target, default_db_path
