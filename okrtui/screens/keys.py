@@ -55,6 +55,12 @@ def key_label(keys: str) -> str:
     return " / ".join(k if k in IN_WORDS else format_key(k) for k in (k.strip() for k in keys.split(",")))
 
 
+def hint_key(keymap: Mapping[str, str], ident: str, default: str) -> str:
+    """A hint line's name for a binding's keys: as the line spells it, or the keys [keys] moved it to."""
+    keys = keymap.get(ident)
+    return default if keys is None else key_label(keys)
+
+
 def keys_of(bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None) -> Iterator[Key]:
     """The described bindings of a class, in order (system ones left out), with the keymap's keys."""
     for binding in bindings:

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from okrtui.screens.base import Dialog
+from okrtui.screens.keys import hint_key
 from okrtui.text import plain
 from okrtui.widgets.table import OkrTable, Wide
 
@@ -54,7 +55,10 @@ class PersonPicker(Dialog[str]):
             yield Static(Text("Filter by person: type part of a name", style="bold"))
             yield Input(placeholder="name…", compact=True, id="picker-query")
             yield OkrTable(id="picker-list")  # repaints two lines per move, as every list does
-            yield Static(Text("↑ ↓ choose   enter: pick   esc: cancel", style="dim"))
+            k = self.app.keymap
+            yield Static(Text(f"{hint_key(k, 'picker.previous', '↑')} {hint_key(k, 'picker.next', '↓')} choose   "
+                              f"{hint_key(k, 'picker.pick', 'enter')}: pick   {hint_key(k, 'picker.cancel', 'esc')}: cancel",
+                              style="dim"))
 
     def on_mount(self) -> None:
         super().on_mount()

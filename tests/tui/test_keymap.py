@@ -122,3 +122,35 @@ def test_keys_of_without_a_keymap_lists_the_bindings_own_keys():
     from okrtui.screens.checkin import CheckinScreen
 
     assert {k.description: k.keys for k in keys_of(CheckinScreen.BINDINGS)}["History"] == "h"
+
+
+def shown_text(app) -> str:
+    from textual.widgets import Static
+
+    return "\n".join(str(s.render()) for s in app.screen.query(Static))
+
+
+async def test_the_hint_lines_name_the_keys_in_force(remapped):
+    """A screen's or dialog's own hint line ("h: history") follows [keys] as the footer does."""
+    app = remapped
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        assert "f3: history (correct or delete)" in shown_text(app)
+        assert "h: history" not in shown_text(app)
+        await press(pilot, "f3")
+        assert "e / enter: correct   x: delete   esc: back" in shown_text(app)
+
+
+def test_every_hint_line_names_a_binding_by_its_id_and_its_default_keys():
+    """hint_key(keymap, id, default): the id is a binding's and `default` spells (some of) its keys,
+    so a hint line reads as before until [keys] moves that binding."""
+    ids = {b.id: b for _, b in every_binding()}
+    calls = [m for path in sorted((ROOT / "okrtui" / "screens").glob("*.py"))
+             for m in re.findall(r"hint_key\(\w+(?:\.\w+)*, '([^']+)', '([^']+)'\)", path.read_text())]
+    assert len(calls) > 25
+    arrows = {"↑": "up", "↓": "down"}
+    for ident, default in calls:
+        assert ident in ids, ident
+        label = key_label(ids[ident].key).split(" / ")
+        assert all(arrows.get(part, part) in label for part in default.split(" / ")), (ident, default, label)
