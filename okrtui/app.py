@@ -118,8 +118,9 @@ class OkrApp(App[None], inherit_bindings=False):
                                           stale_after=self.cfg.stale_after_days)
         self.workspace = Workspace(self, backend, self.cfg, today, opened=opened, demo=demo, first_view=first_view,
                                    busy=lambda: isinstance(self.screen, ModalScreen))
-        if self.cfg.theme in self.available_themes:
-            self.theme = self.cfg.theme
+        if self.cfg.theme not in self.available_themes:  # a typo would otherwise start in the default, unsaid
+            raise OkrError(f"theme {self.cfg.theme!r} is not a theme (one of: {', '.join(sorted(self.available_themes))})")
+        self.theme = self.cfg.theme
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)

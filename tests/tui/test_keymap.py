@@ -154,3 +154,13 @@ def test_every_hint_line_names_a_binding_by_its_id_and_its_default_keys():
         assert ident in ids, ident
         label = key_label(ids[ident].key).split(" / ")
         assert all(arrows.get(part, part) in label for part in default.split(" / ")), (ident, default, label)
+
+
+
+def test_the_tui_refuses_a_theme_it_does_not_have(db):
+    """A typo in theme (config.toml or $OKRTUI_THEME) is one error line before the first frame,
+    not a start in the default theme with nothing said."""
+    with pytest.raises(OkrError) as err:
+        OkrApp(db, Config(theme="nrod"), TODAY, native_ansi=False)
+    assert str(err.value).startswith("theme 'nrod' is not a theme (one of: ") and "nord" in str(err.value)
+    assert OkrApp(db, Config(theme="nord"), TODAY, native_ansi=False).theme == "nord"
