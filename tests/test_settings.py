@@ -72,7 +72,8 @@ def test_keys_written_as_a_dotted_key_or_a_quoted_one_mean_the_same(tmp_path):
 @pytest.mark.parametrize(("text", "phrase"), [
     ('keys = "ctrl+a"\n', "keys: expected a table"),
     ('[keys]\n"team.approve" = 3\n', "keys.team.approve: expected a key"),
-    ('[keys]\n"team.approve" = ""\n', "keys.team.approve: expected a key"),
+    ('[keys]\n"team.approve" = ""\n', 'keys.team.approve: expected a key like "ctrl+a" (or several, "f2,ctrl+s"), '
+                                     "got an empty string"),
 ])
 def test_a_bad_keys_table_is_refused(tmp_path, text, phrase):
     path = tmp_path / "config.toml"
