@@ -382,8 +382,11 @@ def cmd_tui(ctx: Context) -> int:
     if not ctx.args.demo:  # read while Textual imports (docs/performance.md), when the backend can
         first_view = backend.prefetch(today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
     from okrtui.app import run_app  # the only place Textual is imported
+    from okrtui.config import env_settings
 
-    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view)
+    # $OKRTUI_KEYS replaces [keys]: its mistakes are named after it
+    keys_from = next((f"${v}" for v in env_settings() if v.upper() == "OKRTUI_KEYS"), "[keys]")
+    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from)
     return EXIT_OK
 
 

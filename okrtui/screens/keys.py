@@ -98,9 +98,11 @@ def bad_key(key: str) -> str | None:
     return f"{base!r} is not a key (a character, or a name like f2, escape, pageup, space, question_mark)"
 
 
-def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType]) -> dict[str, str]:
-    """[keys] as App.set_keymap takes it, or one OkrError naming the first unknown id, bad key or clash:
-    Textual would drop a binding whose key another binding of the same screen is moved to."""
+def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType],
+                   where: str = "[keys]") -> dict[str, str]:
+    """[keys] as App.set_keymap takes it, or one OkrError naming the first unknown id, bad key or clash
+    (and `where` the keymap came from): Textual would drop a binding whose key another binding of the
+    same screen is moved to."""
     owners = bindings_by_class(app_bindings)
     ids = {b.id: name for name, bindings in owners for b in bindings if b.id}
     checked: dict[str, str] = {}
@@ -108,12 +110,12 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType
         if ident not in ids:
             near = difflib.get_close_matches(ident, list(ids), n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else " (the ids: docs/tui.md, \"Remapping keys\")"
-            raise OkrError(f"[keys] {ident!r}: no key has this id{hint}")
+            raise OkrError(f"{where} {ident!r}: no key has this id{hint}")
         listed = [k.strip() for k in keys.split(",")]
         for key in listed:
             why = bad_key(key)
             if why:
-                raise OkrError(f"[keys] {ident!r} = {keys!r}: {why}")
+                raise OkrError(f"{where} {ident!r} = {keys!r}: {why}")
         checked[ident] = ",".join(listed)
     for name, bindings in owners:
         taken: dict[str, str] = {}
@@ -123,6 +125,6 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType
                 holder = taken.setdefault(key, b.id or "")
                 if holder != (b.id or "") and (holder in checked or b.id in checked):
                     moved, kept = (b.id, holder) if b.id in checked else (holder, b.id)
-                    raise OkrError(f"[keys] {moved!r}: {key!r} is the key of {kept!r} in {name} "
+                    raise OkrError(f"{where} {moved!r}: {key!r} is the key of {kept!r} in {name} "
                                    "(move that one too, or pick another key)")
     return checked

@@ -78,6 +78,17 @@ def test_the_tui_refuses_a_wrong_id_in_config_toml_with_one_error_line(cli, db, 
         "okrtui: error: [keys] 'checkin.histroy': no key has this id (did you mean 'checkin.history'?)"]
 
 
+
+def test_a_wrong_id_in_okrtui_keys_is_named_after_the_variable(cli, db, tmp_path, monkeypatch):
+    """$OKRTUI_KEYS replaces [keys]: its mistake is not sent looking for a [keys] table."""
+    monkeypatch.setenv("OKRTUI_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("OKRTUI_KEYS", '{"checkin.histroy": "f3"}')
+    result = cli("--db", db)
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        "okrtui: error: $OKRTUI_KEYS 'checkin.histroy': no key has this id (did you mean 'checkin.history'?)"]
+
+
 @pytest.fixture
 def remapped(tmp_path):
     path = tmp_path / "keys.db"
