@@ -53,6 +53,7 @@ class OkrScreen(Refreshable, Screen[None]):
     """A main screen: shows the app's Snapshot, refreshed when new data arrives."""
 
     app: OkrApp
+    shows_list: ClassVar[bool] = True  # its focused OkrTable's keys come before the screen's ([keys] checks)
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,6 +152,7 @@ class Dialog(ModalScreen[R]):
 
     app: OkrApp
     saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
+    shows_list: ClassVar[bool] = False  # True when an OkrTable has the focus: as OkrScreen's
 
     def on_mount(self) -> None:
         # Textual calls each class's on_mount along the chain: subclasses never call this one again.

@@ -223,6 +223,8 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only he
 class HistoryDialog(Refreshable, Dialog[None]):
     """A KR's check-ins in the period: e corrects one, d deletes one."""
 
+    shows_list = True
+
     BINDINGS = [
         Binding("escape", "close", "Back", id="history.close"),
         Binding("e,enter", "edit", "Correct", id="history.correct"),

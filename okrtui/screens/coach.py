@@ -64,6 +64,8 @@ class GuideDialog(Dialog[None]):
 class CoachDialog(Dialog[str]):
     """Findings of the user's objectives; enter jumps to the objective, g opens the guide."""
 
+    shows_list = True
+
     BINDINGS = [
         Binding("escape", "close", "Close", id="coach.close"),
         Binding("enter", "jump", "Go to", priority=True, id="coach.jump"),

@@ -21,6 +21,7 @@ from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, forma
 import okrtui.screens
 import okrtui.widgets
 from okrtui.errors import OkrError
+from okrtui.widgets.table import OkrTable
 
 # Textual's labels (format_key), except these, which the help spells out as the docs do:
 # format_key's ⏎ ↑ ↓ ← → suit the footer's tight space, not a list of keys to learn.
@@ -105,6 +106,9 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType
     same screen is moved to."""
     owners = bindings_by_class(app_bindings)
     ids = {b.id: name for name, bindings in owners for b in bindings if b.id}
+    # A screen's focused list takes its keys first: a key moved onto one of them would never reach the screen.
+    with_list = {cls.__name__ for cls in binding_classes() if getattr(cls, "shows_list", False)}
+    list_keys = [b for b in vars(OkrTable)["BINDINGS"] if isinstance(b, Binding)]
     checked: dict[str, str] = {}
     for ident, keys in keymap.items():
         if ident not in ids:
@@ -119,7 +123,7 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType
         checked[ident] = ",".join(listed)
     for name, bindings in owners:
         taken: dict[str, str] = {}
-        for b in bindings:
+        for b in bindings + (list_keys if name in with_list else []):
             for key in (checked.get(b.id or "") or b.key).split(","):
                 key = format_key(key.strip())  # "?" and "question_mark" are one key
                 holder = taken.setdefault(key, b.id or "")

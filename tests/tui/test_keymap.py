@@ -56,6 +56,10 @@ def test_key_labels_come_from_textual_with_the_help_s_words():
     ({"team.approve": "ctrl+aa"}, "[keys] 'team.approve' = 'ctrl+aa': 'aa' is not a key"),
     ({"team.approve": "cmd+a"}, "'cmd' is not a modifier"),
     ({"team.approve": "a"}, "[keys] 'team.approve': 'a' is the key of 'team.pace_filter' in TeamScreen"),
+    # the focused list takes its keys first: j would move the cursor, never open the history
+    ({"checkin.history": "j"}, "[keys] 'checkin.history': 'j' is the key of 'list.down' in CheckinScreen"),
+    ({"list.down": "h"}, "[keys] 'list.down': 'h' is the key of 'checkin.history' in CheckinScreen"),
+    ({"history.delete": "k"}, "[keys] 'history.delete': 'k' is the key of 'list.up' in HistoryDialog"),
 ])
 def test_a_wrong_id_or_key_is_refused_naming_it(keymap, phrase):
     with pytest.raises(OkrError) as err:
