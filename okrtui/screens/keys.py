@@ -12,11 +12,13 @@ import difflib
 import importlib
 import inspect
 import pkgutil
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, format_key
+from textual.widgets import Input
 
 import okrtui.screens
 import okrtui.widgets
@@ -99,6 +101,39 @@ def bad_key(key: str) -> str | None:
     return f"{base!r} is not a key (a character, or a name like f2, escape, pageup, space, question_mark)"
 
 
+def typed(key: str) -> bool:
+    """A key a text field takes as a character: one printable character, by itself or with shift."""
+    *modifiers, base = key.split("+")
+    if modifiers not in ([], ["shift"]):
+        return False
+    try:
+        char = base if len(base) == 1 else unicodedata.lookup(base.replace("_", " "))  # "question_mark" is "?"
+    except KeyError:
+        return False  # a name like f2 or escape
+    return len(char) == 1 and char.isprintable()
+
+
+def _refuse_typed(name: str, bindings: list[Binding], checked: Mapping[str, str], where: str) -> None:
+    for b in bindings:
+        for key in checked.get(b.id or "", "").split(","):
+            if key and typed(key):
+                raise OkrError(f"{where} {b.id!r}: {key!r} is typed into the text fields of {name} "
+                               "(pick a key with ctrl+ or alt+, or a name like f3)")
+
+
+def _refuse_clashes(name: str, bindings: list[Binding], checked: Mapping[str, str], where: str) -> None:
+    taken: dict[str, str] = {}
+    for b in bindings:
+        ident = b.id or f"the text field's {b.action}"
+        for key in (checked.get(ident) or b.key).split(","):
+            key = format_key(key.strip())  # "?" and "question_mark" are one key
+            holder = taken.setdefault(key, ident)
+            if holder != ident and (holder in checked or ident in checked):
+                moved, kept = (ident, holder) if ident in checked else (holder, ident)
+                fix = "pick another key" if kept.startswith("the text field") else "move that one too, or pick another key"
+                raise OkrError(f"{where} {moved!r}: {key!r} is the key of {kept!r} in {name} ({fix})")
+
+
 def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType],
                    where: str = "[keys]") -> dict[str, str]:
     """[keys] as App.set_keymap takes it, or one OkrError naming the first unknown id, bad key or clash
@@ -121,14 +156,12 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType
             if why:
                 raise OkrError(f"{where} {ident!r} = {keys!r}: {why}")
         checked[ident] = ",".join(listed)
+    # A form's focused text field takes printable keys and its own (ctrl+a, home…) first.
+    typing = {cls.__name__ for cls in binding_classes() if getattr(cls, "types_text", False)}
+    field_keys = [b for b in Input.BINDINGS if isinstance(b, Binding)]
     for name, bindings in owners:
-        taken: dict[str, str] = {}
-        for b in bindings + (list_keys if name in with_list else []):
-            for key in (checked.get(b.id or "") or b.key).split(","):
-                key = format_key(key.strip())  # "?" and "question_mark" are one key
-                holder = taken.setdefault(key, b.id or "")
-                if holder != (b.id or "") and (holder in checked or b.id in checked):
-                    moved, kept = (b.id, holder) if b.id in checked else (holder, b.id)
-                    raise OkrError(f"{where} {moved!r}: {key!r} is the key of {kept!r} in {name} "
-                                   "(move that one too, or pick another key)")
+        if name in typing:
+            _refuse_typed(name, bindings, checked, where)
+        extra = (list_keys if name in with_list else []) + (field_keys if name in typing else [])
+        _refuse_clashes(name, bindings + extra, checked, where)
     return checked

@@ -35,6 +35,7 @@ def fuzzy(query: str, name: str) -> bool:
 class PersonPicker(Dialog[str]):
     """Pick a person to filter the team screen by; `enter` picks the highlighted one."""
 
+    types_text = True  # its filter has the focus ([keys] checks)
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("enter", "pick", "Pick", priority=True, id="picker.pick"),

@@ -23,6 +23,7 @@ class TextDialog(Dialog[str]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="text.cancel")]
     saves = True  # what it returns is saved: the database opens while the user types
+    types_text = True  # a text field has the focus ([keys] checks)
 
     def __init__(self, heading: str, about: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()

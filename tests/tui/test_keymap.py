@@ -60,11 +60,21 @@ def test_key_labels_come_from_textual_with_the_help_s_words():
     ({"checkin.history": "j"}, "[keys] 'checkin.history': 'j' is the key of 'list.down' in CheckinScreen"),
     ({"list.down": "h"}, "[keys] 'list.down': 'h' is the key of 'checkin.history' in CheckinScreen"),
     ({"history.delete": "k"}, "[keys] 'history.delete': 'k' is the key of 'list.up' in HistoryDialog"),
+    # a form's focused text field types a character and keeps its own keys: s would never save
+    ({"form.save": "s"}, "[keys] 'form.save': 's' is typed into the text fields of FormScreen (pick a key with ctrl+"),
+    ({"form.enter": "shift+question_mark"}, "'shift+question_mark' is typed into the text fields of FormScreen"),
+    ({"picker.next": "j"}, "[keys] 'picker.next': 'j' is typed into the text fields of PersonPicker"),
+    ({"form.save": "ctrl+a"}, "'form.save': 'ctrl+a' is the key of \"the text field's home\" in FormScreen (pick another key)"),
 ])
 def test_a_wrong_id_or_key_is_refused_naming_it(keymap, phrase):
     with pytest.raises(OkrError) as err:
         checked_keymap(keymap, OkrApp.BINDINGS)
     assert phrase in str(err.value)
+
+
+def test_a_form_key_may_move_to_a_key_no_text_field_takes():
+    assert checked_keymap({"form.save": "ctrl+s", "form.guide": "f3"}, OkrApp.BINDINGS) == {
+        "form.save": "ctrl+s", "form.guide": "f3"}
 
 
 def test_two_keys_may_swap():
