@@ -94,6 +94,8 @@ def bad_key(key: str) -> str | None:
     """Why `key` is not a key Textual can bind, or None."""
     *modifiers, base = key.split("+")
     unknown = [m for m in modifiers if m not in MODIFIERS]
+    if unknown and unknown[0].lower() in MODIFIERS:
+        return f"{unknown[0]!r}: modifiers are written in lower case ({unknown[0].lower()!r})"
     if unknown:
         return f"{unknown[0]!r} is not a modifier (ctrl, shift, alt, meta, super, hyper)"
     if len(base) == 1 and base.isprintable() and base != " " or base in KEY_NAMES:

@@ -55,6 +55,7 @@ def test_key_labels_come_from_textual_with_the_help_s_words():
     ({"nothing.like.it": "x"}, "[keys] 'nothing.like.it': no key has this id (the ids: docs/tui.md"),
     ({"team.approve": "ctrl+aa"}, "[keys] 'team.approve' = 'ctrl+aa': 'aa' is not a key"),
     ({"team.approve": "cmd+a"}, "'cmd' is not a modifier"),
+    ({"team.approve": "Ctrl+a"}, "[keys] 'team.approve' = 'Ctrl+a': 'Ctrl': modifiers are written in lower case ('ctrl')"),
     ({"team.approve": "a"}, "[keys] 'team.approve': 'a' is the key of 'team.pace_filter' in TeamScreen"),
     # the focused list takes its keys first: j would move the cursor, never open the history
     ({"checkin.history": "j"}, "[keys] 'checkin.history': 'j' is the key of 'list.down' in CheckinScreen"),
