@@ -90,29 +90,39 @@ def bindings_by_class(app_bindings: Iterable[BindingType]) -> list[tuple[str, li
     return [(name, [b for b in bindings if isinstance(b, Binding)]) for name, bindings in owners]
 
 
+def character(name: str) -> str | None:
+    """The printable character a key name stands for ("comma" is ",", "plus" is "+"), or None (f2, escape)."""
+    if len(name) == 1:
+        return name if name.isprintable() else None
+    unicode_name = {short: long for long, short in KEY_NAME_REPLACEMENTS.items()}.get(name, name)
+    try:
+        char = unicodedata.lookup(unicode_name.replace("_", " "))
+    except KeyError:
+        return None
+    return char if len(char) == 1 and char.isprintable() else None
+
+
 def bad_key(key: str) -> str | None:
     """Why `key` is not a key Textual can bind, or None."""
+    if not key:
+        return "an empty key in the list (a comma too many?)"
     *modifiers, base = key.split("+")
+    if "" in modifiers or (modifiers and not base):
+        return f"{key!r}: the + key is written 'plus' (ctrl+plus), a comma 'comma'"
     unknown = [m for m in modifiers if m not in MODIFIERS]
     if unknown and unknown[0].lower() in MODIFIERS:
         return f"{unknown[0]!r}: modifiers are written in lower case ({unknown[0].lower()!r})"
     if unknown:
         return f"{unknown[0]!r} is not a modifier (ctrl, shift, alt, meta, super, hyper)"
-    if len(base) == 1 and base.isprintable() and base != " " or base in KEY_NAMES:
+    if base != " " and character(base) is not None or base in KEY_NAMES:
         return None
-    return f"{base!r} is not a key (a character, or a name like f2, escape, pageup, space, question_mark)"
+    return f"{base!r} is not a key (a character, or a name like f2, escape, pageup, space, comma, question_mark)"
 
 
 def typed(key: str) -> bool:
     """A key a text field takes as a character: one printable character, by itself or with shift."""
     *modifiers, base = key.split("+")
-    if modifiers not in ([], ["shift"]):
-        return False
-    try:
-        char = base if len(base) == 1 else unicodedata.lookup(base.replace("_", " "))  # "question_mark" is "?"
-    except KeyError:
-        return False  # a name like f2 or escape
-    return len(char) == 1 and char.isprintable()
+    return modifiers in ([], ["shift"]) and character(base) is not None
 
 
 def _refuse_typed(name: str, bindings: list[Binding], checked: Mapping[str, str], where: str) -> None:

@@ -55,6 +55,8 @@ def test_key_labels_come_from_textual_with_the_help_s_words():
     ({"nothing.like.it": "x"}, "[keys] 'nothing.like.it': no key has this id (the ids: docs/tui.md"),
     ({"team.approve": "ctrl+aa"}, "[keys] 'team.approve' = 'ctrl+aa': 'aa' is not a key"),
     ({"team.approve": "cmd+a"}, "'cmd' is not a modifier"),
+    ({"team.approve": "ctrl++"}, "'ctrl++': the + key is written 'plus' (ctrl+plus), a comma 'comma'"),
+    ({"team.approve": "ctrl+a,"}, "[keys] 'team.approve' = 'ctrl+a,': an empty key in the list (a comma too many?)"),
     ({"team.approve": "Ctrl+a"}, "[keys] 'team.approve' = 'Ctrl+a': 'Ctrl': modifiers are written in lower case ('ctrl')"),
     ({"team.approve": "a"}, "[keys] 'team.approve': 'a' is the key of 'team.pace_filter' in TeamScreen"),
     # the focused list takes its keys first: j would move the cursor, never open the history
@@ -76,6 +78,12 @@ def test_a_wrong_id_or_key_is_refused_naming_it(keymap, phrase):
 def test_a_form_key_may_move_to_a_key_no_text_field_takes():
     assert checked_keymap({"form.save": "ctrl+s", "form.guide": "f3"}, OkrApp.BINDINGS) == {
         "form.save": "ctrl+s", "form.guide": "f3"}
+
+
+def test_a_key_named_like_textual_names_it_is_accepted():
+    """A comma cannot be written in a list of keys: "comma" names it, as Textual does ("plus", "slash"…)."""
+    keymap = {"team.approve": "ctrl+comma", "team.pace_filter": "plus", "checkin.history": "slash,full_stop"}
+    assert checked_keymap(keymap, OkrApp.BINDINGS) == keymap
 
 
 def test_two_keys_may_swap():
