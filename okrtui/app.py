@@ -98,16 +98,17 @@ class OkrApp(App[None], inherit_bindings=False):
 
     def __init__(self, db: Backend | Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
-                 native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None) -> None:
+                 native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None,
+                 keys_from: str = "[keys]") -> None:
         """`db` is a backend (okrtui.storage.backend), a path or URL, opened in a worker after the first frame
         (and filled with the demo first when `demo`), or an open engine. `native_ansi` None detects the terminal:
         see _native_ansi. `first_view` is the first period's read, started before Textual was imported
-        (the CLI does); without one it starts here."""
+        (the CLI does); without one it starts here. `keys_from` names where cfg.keys came from, for its errors."""
         native = _native_ansi() if native_ansi is None else native_ansi
         super().__init__(ansi_color=True if native else None)
         self.cfg = cfg or config_mod.Config()
         # config.toml's [keys], checked before the first frame: a wrong id or key is one error line.
-        self.keymap = checked_keymap(self.cfg.keys, self.BINDINGS) if self.cfg.keys else {}
+        self.keymap = checked_keymap(self.cfg.keys, self.BINDINGS, keys_from) if self.cfg.keys else {}
         self.set_keymap(self.keymap)
         self.config_path = config_path
         today = today or dt.date.today()
@@ -118,8 +119,9 @@ class OkrApp(App[None], inherit_bindings=False):
                                           stale_after=self.cfg.stale_after_days)
         self.workspace = Workspace(self, backend, self.cfg, today, opened=opened, demo=demo, first_view=first_view,
                                    busy=lambda: isinstance(self.screen, ModalScreen))
-        if self.cfg.theme in self.available_themes:
-            self.theme = self.cfg.theme
+        if self.cfg.theme not in self.available_themes:  # a typo would otherwise start in the default, unsaid
+            raise OkrError(f"theme {self.cfg.theme!r} is not a theme (one of: {', '.join(sorted(self.available_themes))})")
+        self.theme = self.cfg.theme
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)
@@ -284,9 +286,9 @@ class OkrApp(App[None], inherit_bindings=False):
 
 
 def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
-            first_view: quickread.Prefetch | None = None) -> None:
+            first_view: quickread.Prefetch | None = None, keys_from: str = "[keys]") -> None:
     """Open the TUI; a database that cannot be opened ends it with one error line."""
-    app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view)
+    app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view, keys_from=keys_from)
     try:
         app.run()
     finally:

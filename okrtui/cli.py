@@ -253,7 +253,8 @@ class Context:
     def config(self) -> Config:
         from okrtui import config
 
-        return config.load()  # read once per command
+        # read once per command; [keys] only by the TUI, which checks it (a command never stops on it)
+        return config.load(keys=self.args.command not in COMMANDS)
 
     def db_path(self) -> Path | str:
         from okrtui.config import db_target, default_db_path
@@ -388,8 +389,11 @@ def cmd_tui(ctx: Context) -> int:
     if not ctx.args.demo:  # read while Textual imports (docs/performance.md), when the backend can
         first_view = backend.prefetch(today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
     from okrtui.app import run_app  # the only place Textual is imported
+    from okrtui.config import env_settings
 
-    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view)
+    # $OKRTUI_KEYS replaces [keys]: its mistakes are named after it
+    keys_from = next((f"${v}" for v in env_settings() if v.upper() == "OKRTUI_KEYS"), "[keys]")
+    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from)
     return EXIT_OK
 
 

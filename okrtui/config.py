@@ -99,15 +99,19 @@ def read_file(path: Path) -> dict[str, Any] | None:
         raise OkrError(f"config {path}: not valid TOML: {err}") from None
 
 
-def load(path: Path | None = None) -> Config:
-    """config.toml, then $OKRTUI_<NAME> over it (environment over file over defaults)."""
+def load(path: Path | None = None, *, keys: bool = True) -> Config:
+    """config.toml, then $OKRTUI_<NAME> over it (environment over file over defaults).
+    Without `keys`, [keys] and $OKRTUI_KEYS are not read at all: they are the TUI's alone, so a
+    mistake in them never stops `okrtui report` or a check-in (docs/tui.md, "Remapping keys")."""
     path = path or config_path()
     data = read_file(path)
-    if data is None and not env_settings():
+    skip = frozenset() if keys else frozenset({"keys"})
+    ignored = {ENV_PREFIX + name.upper() for name in skip}
+    if data is None and not [v for v in env_settings() if v.upper() not in ignored]:
         return Config()  # nothing to read: no pydantic on this path
     from okrtui import settings  # pydantic-settings only when a file or a variable sets something
 
-    return settings.read(Config, data or {}, str(path), ENV_PREFIX)
+    return settings.read(Config, data or {}, str(path), ENV_PREFIX, skip=skip)
 
 
 def update(path: Path | None = None, **changes: Any) -> Config:

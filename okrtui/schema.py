@@ -188,7 +188,8 @@ def _keymap(value: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, keys in value.items():
         if not isinstance(keys, str) or not keys.strip():
-            raise _fail(f"expected a key like \"ctrl+a\" (or several, \"f2,ctrl+s\"), got {describe(keys)}", name)
+            got = "an empty string" if isinstance(keys, str) else describe(keys)
+            raise _fail(f"expected a key like \"ctrl+a\" (or several, \"f2,ctrl+s\"), got {got}", name)
         out[str(name)[:100]] = keys[:200]
     return out
 

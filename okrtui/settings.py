@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 T = TypeVar("T", bound="DataclassInstance")
-_MODELS: dict[tuple[type[Any], str, bool], type[BaseSettings]] = {}
+_MODELS: dict[tuple[type[Any], str, bool, frozenset[str]], type[BaseSettings]] = {}
 
 
 class _Environment(EnvSettingsSource):
@@ -73,17 +73,21 @@ def hints(definition: type[DataclassInstance]) -> dict[str, Any]:
     return get_type_hints(definition, globalns=namespace, include_extras=True)
 
 
-def model(definition: type[DataclassInstance], prefix: str, environment: bool = True) -> type[BaseSettings]:
-    """The pydantic-settings model of a dataclass's fields: unknown keys refused, $PREFIX<NAME> read."""
-    key = (definition, prefix, environment)
+def model(definition: type[DataclassInstance], prefix: str, environment: bool = True,
+          skip: frozenset[str] = frozenset()) -> type[BaseSettings]:
+    """The pydantic-settings model of a dataclass's fields but `skip`: unknown keys refused, $PREFIX<NAME> read."""
+    key = (definition, prefix, environment, skip)
     if key not in _MODELS:
-        _MODELS[key] = _build(definition, prefix, environment)
+        _MODELS[key] = _build(definition, prefix, environment, skip)
     return _MODELS[key]
 
 
-def _build(definition: type[DataclassInstance], prefix: str, environment: bool) -> type[BaseSettings]:
+def _build(definition: type[DataclassInstance], prefix: str, environment: bool,
+           skip: frozenset[str]) -> type[BaseSettings]:
     specs: dict[str, Any] = {}
     for f in dataclasses.fields(definition):
+        if f.name in skip:
+            continue
         default = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
         specs[f.name] = (hints(definition)[f.name], default)
     base = type("Base", (_WithEnvironment if environment else _FileOnly,),
@@ -108,12 +112,14 @@ def _flat(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def read(definition: type[T], data: dict[str, Any], where: str, prefix: str, *, environment: bool = True) -> T:
+def read(definition: type[T], data: dict[str, Any], where: str, prefix: str, *, environment: bool = True,
+         skip: frozenset[str] = frozenset()) -> T:
     """The file's table (and the environment over it) checked into a `definition`; one error naming
-    the first problem, and the variable when the bad value came from one."""
-    data = {k: _flat(v) if isinstance(v, dict) else v for k, v in data.items()}
+    the first problem, and the variable when the bad value came from one. The fields in `skip` are
+    neither read nor checked, from the file or the environment: they keep their defaults."""
+    data = {k: _flat(v) if isinstance(v, dict) else v for k, v in data.items() if k not in skip}
     try:
-        checked = model(definition, prefix, environment)(**data)
+        checked = model(definition, prefix, environment, skip)(**data)
     except SettingsError as err:  # a table variable ($OKRTUI_KEYS) that is not JSON
         bad = [v for v in variables(definition, prefix) if f'"{v[len(prefix):].lower()}"' in str(err)]
         raise OkrError(f"${bad[0] if bad else prefix + '…'}: expected a JSON table like {{\"a\": \"b\"}}") from None
@@ -126,7 +132,7 @@ def read(definition: type[T], data: dict[str, Any], where: str, prefix: str, *, 
         if environment and given:
             raise OkrError(f"${given[0]}: {key}: {message}") from None
         raise OkrError(f"{where}: {key}: {message}") from None
-    return definition(**{f.name: getattr(checked, f.name) for f in dataclasses.fields(definition)})
+    return definition(**{f.name: getattr(checked, f.name) for f in dataclasses.fields(definition) if f.name not in skip})
 
 
 def check_value(definition: type[DataclassInstance], name: str, value: Any, where: str) -> Any:

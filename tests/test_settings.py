@@ -73,7 +73,8 @@ def test_keys_written_as_a_dotted_key_or_a_quoted_one_mean_the_same(tmp_path):
 @pytest.mark.parametrize(("text", "phrase"), [
     ('keys = "ctrl+a"\n', "keys: expected a table"),
     ('[keys]\n"team.approve" = 3\n', "keys.team.approve: expected a key"),
-    ('[keys]\n"team.approve" = ""\n', "keys.team.approve: expected a key"),
+    ('[keys]\n"team.approve" = ""\n', 'keys.team.approve: expected a key like "ctrl+a" (or several, "f2,ctrl+s"), '
+                                     "got an empty string"),
 ])
 def test_a_bad_keys_table_is_refused(tmp_path, text, phrase):
     path = tmp_path / "config.toml"
@@ -81,6 +82,27 @@ def test_a_bad_keys_table_is_refused(tmp_path, text, phrase):
     with pytest.raises(OkrError) as err:
         config.load(path)
     assert phrase in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "variable"), [
+    ('[keys]\n"team.approve" = 3\n', None),
+    ('[keys]\n"no.such.id" = "x"\n', None),
+    ("", "{not json"),
+])
+def test_a_bad_keys_table_stops_the_tui_alone(cli, demo_db, tmp_path, monkeypatch, text, variable):
+    """docs/tui.md: other commands do not read [keys], so a mistake there never stops a report."""
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    monkeypatch.setenv("OKRTUI_CONFIG", str(path))
+    if variable:
+        monkeypatch.setenv("OKRTUI_KEYS", variable)
+    assert config.load(path, keys=False).keys == {}
+    result = cli("--db", demo_db, "report")
+    assert (result.code, result.err) == (0, "")
+    assert cli("--db", demo_db, "checkin", "kr-deploys", "97").code == 0
+    if text.startswith("[keys]\n\"team"):
+        with pytest.raises(OkrError, match="keys.team.approve: expected a key"):
+            config.load(path)  # the TUI's read
 
 
 def test_update_checks_the_one_value_before_writing(tmp_path):

@@ -53,6 +53,7 @@ class OkrScreen(Refreshable, Screen[None]):
     """A main screen: shows the app's Snapshot, refreshed when new data arrives."""
 
     app: OkrApp
+    shows_list: ClassVar[bool] = True  # its focused OkrTable's keys come before the screen's ([keys] checks)
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,6 +152,8 @@ class Dialog(ModalScreen[R]):
 
     app: OkrApp
     saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
+    shows_list: ClassVar[bool] = False  # True when an OkrTable has the focus: as OkrScreen's
+    types_text: ClassVar[bool] = False  # True when a text field has the focus (a form's)
 
     def on_mount(self) -> None:
         # Textual calls each class's on_mount along the chain: subclasses never call this one again.
@@ -163,6 +166,7 @@ class FormScreen(Dialog[R]):
     """A dialog form: fields in rows, a message under each field, enter (or f2) saves, esc cancels.
     It closes with what its save returned (R), or None when cancelled."""
 
+    types_text = True  # a text field has the focus: [keys] may not move a key onto a typed one
     saves = True
 
     BINDINGS = [

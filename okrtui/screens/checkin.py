@@ -16,6 +16,7 @@ from okrtui import kinds, periods, schema, scoring, validate
 from okrtui.domain import Kind
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen, Refreshable
 from okrtui.screens.dialogs import ConfirmDialog
+from okrtui.screens.keys import hint_key
 from okrtui.state import Snapshot
 from okrtui.text import plain
 from okrtui.views import CheckInView, KRView, find, fmt_grade, fmt_num, kr_target_text, round_of
@@ -77,7 +78,9 @@ class CheckinScreen(OkrScreen):
             head.append(f" · {stale} stale ⚠", style="bold yellow")
         if not rows:
             head = Text("Nothing to check in: you have no active key results in this period.", style="dim")
-        self.set_context(head, Text("enter: check in   h: history (correct or delete)", style="dim"))
+        k = self.app.keymap
+        self.set_context(head, Text(f"{hint_key(k, 'checkin.checkin', 'enter')}: check in   "
+                                    f"{hint_key(k, 'checkin.history', 'h')}: history (correct or delete)", style="dim"))
 
     def current(self) -> KRView | None:
         key = self.query_one(OkrTable).current_key
@@ -139,7 +142,8 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only he
                 yield self.field_row("date", "Date", Input(str(c.date), compact=True))
             yield Static("", id="preview", classes="preview")
             yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+            yield Static(Text(f"{hint_key(self.app.keymap, 'form.enter', 'enter')}: save   "
+                              f"{hint_key(self.app.keymap, 'form.cancel', 'esc')}: cancel", style="dim"), classes="keys")
 
     def _spec_line(self) -> str:
         kind = kinds.get(self.kr.kind) or kinds.REGISTRY[Kind.BASELINE]  # an unknown kind: just measure
@@ -219,6 +223,8 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only he
 class HistoryDialog(Refreshable, Dialog[None]):
     """A KR's check-ins in the period: e corrects one, d deletes one."""
 
+    shows_list = True
+
     BINDINGS = [
         Binding("escape", "close", "Back", id="history.close"),
         Binding("e,enter", "edit", "Correct", id="history.correct"),
@@ -233,7 +239,10 @@ class HistoryDialog(Refreshable, Dialog[None]):
         with Vertical(classes="dialog wide"):
             yield Static(id="history-title")
             yield OkrTable(id="history")
-            yield Static(Text("e / enter: correct   d: delete   esc: back", style="dim"))
+            k = self.app.keymap
+            yield Static(Text(f"{hint_key(k, 'history.correct', 'e / enter')}: correct   "
+                              f"{hint_key(k, 'history.delete', 'd')}: delete   {hint_key(k, 'history.close', 'esc')}: back",
+                              style="dim"))
 
     def on_mount(self) -> None:
         self.fill()

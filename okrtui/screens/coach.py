@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from okrtui.lint import Finding
 from okrtui.screens.base import Dialog
+from okrtui.screens.keys import hint_key
 from okrtui.state import Snapshot
 from okrtui.text import count
 from okrtui.widgets.kr_row import title_cell
@@ -54,7 +55,7 @@ class GuideDialog(Dialog[None]):
             yield Static(Text("How to write good OKRs", style="bold"))
             with VerticalScroll():
                 yield Static(Text(DRAFTING_GUIDE))
-            yield Static(Text("esc closes", style="dim"))
+            yield Static(Text(f"{hint_key(self.app.keymap, 'guide.close', 'esc')} closes", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -62,6 +63,8 @@ class GuideDialog(Dialog[None]):
 
 class CoachDialog(Dialog[str]):
     """Findings of the user's objectives; enter jumps to the objective, g opens the guide."""
+
+    shows_list = True
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="coach.close"),
@@ -79,7 +82,10 @@ class CoachDialog(Dialog[str]):
             yield Static(self.drafting)
             yield OkrTable(id="findings")
             yield Static(id="hint", classes="coach-hint")
-            yield Static(Text("enter: go to objective   g: guide   esc: close", style="dim"))
+            k = self.app.keymap
+            yield Static(Text(f"{hint_key(k, 'coach.jump', 'enter')}: go to objective   "
+                              f"{hint_key(k, 'coach.guide', 'g')}: guide   {hint_key(k, 'coach.close', 'esc')}: close",
+                              style="dim"))
 
     def on_mount(self) -> None:
         table = self.query_one(OkrTable)

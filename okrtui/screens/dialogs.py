@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from okrtui.screens.base import Dialog
-from okrtui.screens.keys import LEGEND, Key
+from okrtui.screens.keys import LEGEND, Key, hint_key
 
 
 class ConfirmDialog(Dialog[bool]):
@@ -31,7 +31,10 @@ class ConfirmDialog(Dialog[bool]):
             yield Static(Text(self.question, style="bold"))
             if self.detail:
                 yield Static(Text(self.detail))
-            yield Static(Text("y / enter: yes    n / esc: no", style="dim"))
+            k = self.app.keymap
+            yield Static(Text(f"{hint_key(k, 'confirm.yes', 'y')} / {hint_key(k, 'confirm.yes_enter', 'enter')}: yes    "
+                              f"{hint_key(k, 'confirm.no', 'n')} / {hint_key(k, 'confirm.no_escape', 'esc')}: no",
+                              style="dim"))
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -78,7 +81,9 @@ class HelpDialog(Dialog[None]):
                     yield Static(_key_table(keys))
                 yield Static(Text("What the marks mean", style="bold underline"), classes="help-title")
                 yield Static(_key_table([Key(glyph, meaning, "", "") for glyph, meaning in LEGEND]))
-            yield Static(Text("↑ ↓ pgup pgdn scroll   g: how to write good OKRs   esc closes", style="dim"))
+            k = self.app.keymap
+            yield Static(Text(f"↑ ↓ pgup pgdn scroll   {hint_key(k, 'help.guide', 'g')}: how to write good OKRs   "
+                              f"{hint_key(k, 'help.close', 'esc')} closes", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

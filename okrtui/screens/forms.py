@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from okrtui import kinds, lint, schema, validate
 from okrtui.domain import LEVELS, STATUSES, VISIBILITIES, Kind
 from okrtui.screens.base import FormScreen
 from okrtui.screens.dialogs import ConfirmDialog
+from okrtui.screens.keys import hint_key
 from okrtui.screens.talk import reopens
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, TeamView, fmt_num
@@ -29,6 +31,14 @@ def _kind_help(kind: str) -> str:
 
 def _title_option(title: str) -> Text:
     return Text(plain(title)[:60])
+
+
+def form_keys(keymap: Mapping[str, str], guide: bool = True) -> Text:
+    """A form's hint line, with the keys in force ([keys] may move them)."""
+    line = f"{hint_key(keymap, 'form.enter', 'enter')}: save   {hint_key(keymap, 'form.cancel', 'esc')}: cancel"
+    if guide:
+        line += f"   {hint_key(keymap, 'form.guide', 'f1')}: how to write good OKRs"
+    return Text(line, style="dim")
 
 
 class ObjectiveForm(FormScreen[str]):
@@ -65,7 +75,7 @@ class ObjectiveForm(FormScreen[str]):
                     teams, value=o.team_id if o and o.team_id in self.teams else Select.NULL,
                     prompt="(none)", compact=True))
                 yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel   f1: how to write good OKRs", style="dim"),
+            yield Static(form_keys(self.app.keymap),
                          classes="keys")
 
     def on_mount(self) -> None:
@@ -136,7 +146,7 @@ class KeyResultForm(FormScreen[str]):
                 yield Static("", id="hint-owner", classes="hint")
                 yield self.field_row("weight", "Weight", Input(num(kr.weight) if kr else "1", compact=True))
                 yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel   f1: how to write good OKRs", style="dim"),
+            yield Static(form_keys(self.app.keymap),
                          classes="keys")
 
     def on_mount(self) -> None:
@@ -212,7 +222,7 @@ class DependencyForm(FormScreen[str]):
                                                        prompt="choose", compact=True))
             yield self.field_row("note", "Note", Input("", compact=True, placeholder="what you need from them"))
             yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel   f1: how to write good OKRs", style="dim"),
+            yield Static(form_keys(self.app.keymap),
                          classes="keys")
 
     def on_mount(self) -> None:
@@ -250,7 +260,7 @@ class TeamForm(FormScreen[str]):
                     [("off: members activate their drafts", "off"), ("on: the lead approves drafts", "on")],
                     value="on" if t is not None and t.approval else "off", allow_blank=False, compact=True))
                 yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="keys")
+            yield Static(form_keys(self.app.keymap, guide=False), classes="keys")
 
     def on_mount(self) -> None:
         self.query_one("#in-id" if self.team is None else "#in-name", Input).focus()

@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.coach import SEVERITY_MARK, CoachDialog, drafting_summary
+from okrtui.screens.keys import hint_key
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, find, kr_target_text
@@ -109,8 +110,10 @@ class ObjectivesScreen(OkrScreen):
             if team.vision:
                 lines.append(Text(f"vision: {plain(team.vision)}", style="italic"))
         if not rep.objectives:
-            lines.append(Text("No objectives in this period yet: press n to draft one, [ ] to change period.",
-                              style="dim"))
+            k = self.app.keymap
+            lines.append(Text(f"No objectives in this period yet: press {hint_key(k, 'objectives.new', 'n')} to draft "
+                              f"one, {hint_key(k, 'app.prev_period', '[')} {hint_key(k, 'app.next_period', ']')} to "
+                              "change period.", style="dim"))
         self.set_context(*lines)
 
     # --- selection ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from okrtui.screens.base import Dialog
+from okrtui.screens.keys import hint_key
 from okrtui.text import plain
 from okrtui.widgets.table import OkrTable, Wide
 
@@ -34,6 +35,7 @@ def fuzzy(query: str, name: str) -> bool:
 class PersonPicker(Dialog[str]):
     """Pick a person to filter the team screen by; `enter` picks the highlighted one."""
 
+    types_text = True  # its filter has the focus ([keys] checks)
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("enter", "pick", "Pick", priority=True, id="picker.pick"),
@@ -54,7 +56,10 @@ class PersonPicker(Dialog[str]):
             yield Static(Text("Filter by person: type part of a name", style="bold"))
             yield Input(placeholder="name…", compact=True, id="picker-query")
             yield OkrTable(id="picker-list")  # repaints two lines per move, as every list does
-            yield Static(Text("↑ ↓ choose   enter: pick   esc: cancel", style="dim"))
+            k = self.app.keymap
+            yield Static(Text(f"{hint_key(k, 'picker.previous', '↑')} {hint_key(k, 'picker.next', '↓')} choose   "
+                              f"{hint_key(k, 'picker.pick', 'enter')}: pick   {hint_key(k, 'picker.cancel', 'esc')}: cancel",
+                              style="dim"))
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -19,6 +19,7 @@ from okrtui import validate
 from okrtui.domain import REFLECTION_QUESTIONS
 from okrtui.schema import MAX_TEXT
 from okrtui.screens.base import Dialog, FormScreen, OkrScreen
+from okrtui.screens.keys import hint_key
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, fmt_grade
@@ -129,7 +130,8 @@ class ScoreForm(FormScreen[bool]):
             yield self.field_row("score", "Score", Input(f"{start:.1f}", compact=True, placeholder="0.0 – 1.0"))
             yield self.field_row("comment", "Comment", Input(kr.score_comment, compact=True))
             yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: save   empty score: clear it   esc: cancel", style="dim"), classes="keys")
+            yield Static(Text(f"{hint_key(self.app.keymap, 'form.enter', 'enter')}: save   empty score: clear it   "
+                              f"{hint_key(self.app.keymap, 'form.cancel', 'esc')}: cancel", style="dim"), classes="keys")
 
     def on_mount(self) -> None:
         self.query_one("#in-score", Input).focus()
@@ -157,7 +159,10 @@ class ReflectionsForm(FormScreen[bool]):
                 yield Static(Text(question, style="italic"))
                 yield self.field_row(key, "›", Input(self.answers.get(key, ""), compact=True))
             yield Static("", id="err-form", classes="error")
-            yield Static(Text("enter: next answer, saves on the last   f2: save   esc: cancel", style="dim"),
+            k = self.app.keymap
+            yield Static(Text(f"{hint_key(k, 'form.enter', 'enter')}: next answer, saves on the last   "
+                              f"{hint_key(k, 'form.save', 'f2')}: save   {hint_key(k, 'form.cancel', 'esc')}: cancel",
+                              style="dim"),
                          classes="keys")
 
     def on_mount(self) -> None:
@@ -239,8 +244,10 @@ class CloseQuarterDialog(Dialog[None]):
                           o.grade is None or o.grade < 0.7)
                 for o in self.objectives
             ], id="carry")
-            close = "enter: close anyway" if self.warnings else "enter: close quarter"
-            yield Static(Text(f"space: toggle carry-over   {close}   esc: cancel", style="dim"))
+            k = self.app.keymap
+            close = f"{hint_key(k, 'close.confirm', 'enter')}: close {'anyway' if self.warnings else 'quarter'}"
+            yield Static(Text(f"space: toggle carry-over   {close}   {hint_key(k, 'close.cancel', 'esc')}: cancel",
+                              style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()

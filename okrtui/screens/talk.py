@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from okrtui import cycle
 from okrtui.screens.base import Dialog, OkrScreen, OpenDetail
+from okrtui.screens.keys import hint_key
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
 from okrtui.views import KRView, PeriodReport
@@ -22,6 +23,7 @@ class TextDialog(Dialog[str]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="text.cancel")]
     saves = True  # what it returns is saved: the database opens while the user types
+    types_text = True  # a text field has the focus ([keys] checks)
 
     def __init__(self, heading: str, about: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -32,7 +34,7 @@ class TextDialog(Dialog[str]):
             yield Static(Text(self.heading, style="bold"))
             yield Static(title_cell(self.about, 60, style="italic"))  # untrusted: shown literally
             yield Input(self.value, placeholder=self.placeholder, id="text", max_length=cycle_max())
-            yield Static(Text("enter: send    esc: cancel", style="dim"))
+            yield Static(Text(f"enter: send    {hint_key(self.app.keymap, 'text.cancel', 'esc')}: cancel", style="dim"))
 
     def on_mount(self) -> None:  # Dialog.on_mount runs first, by Textual (no super(): two Footers)
         field = self.query_one(Input)
@@ -137,8 +139,11 @@ class InboxScreen(OkrScreen):
             table.add_row("", Text("Nothing needs you.", style="dim"), "", key="none")
         if not table.select_key(keep):
             table.move_cursor(row=0)
+        k = self.app.keymap
         self.set_context(Text(f"Inbox · {data.report.period.label} · {count(len(self.items), 'item')}", style="bold"),
-                         Text("enter opens · a accepts / x declines a request · r marks a comment read", style="dim"))
+                         Text(f"{hint_key(k, 'inbox.open', 'enter')} opens · {hint_key(k, 'inbox.accept', 'a')} accepts / "
+                              f"{hint_key(k, 'inbox.decline', 'x')} declines a request · "
+                              f"{hint_key(k, 'inbox.read', 'r')} marks a comment read", style="dim"))
 
     def _item(self) -> cycle.InboxItem | None:
 
