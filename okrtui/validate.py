@@ -6,6 +6,7 @@ Text becomes numbers here; every rule on the values is okrtui.schema's.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from okrtui import kinds, schema
@@ -13,6 +14,9 @@ from okrtui.schema import FieldErrors
 
 __all__ = ["FieldErrors", "check_check_in", "check_key_result", "check_objective", "parse_number",
            "parse_unit_interval"]
+
+# What the objective and KR forms hand over: each field's text, None when blank.
+FormInput = Mapping[str, str | None]
 
 
 def parse_number(text: str, *, required: bool = True) -> float | None:
@@ -42,7 +46,7 @@ def parse_unit_interval(text: str, *, required: bool = False) -> float | None:
     return checked
 
 
-def _numbers(raw: dict[str, Any], keys: tuple[str, ...], errors: dict[str, str],
+def _numbers(raw: FormInput, keys: tuple[str, ...], errors: dict[str, str],
              required: tuple[str, ...] = ()) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for key in keys:
@@ -69,7 +73,7 @@ def _merge(model: type[schema.M], values: dict[str, Any], errors: dict[str, str]
     return checked
 
 
-def check_objective(raw: dict[str, Any]) -> dict[str, Any]:
+def check_objective(raw: FormInput) -> dict[str, Any]:
     values = {"title": (raw.get("title") or "").strip(), "description": raw.get("description") or "",
               "level": raw.get("level"), "status": raw.get("status"), "visibility": raw.get("visibility"),
               "parent_id": raw.get("parent_id") or None, "team_id": raw.get("team_id") or None}
@@ -81,7 +85,7 @@ def check_objective(raw: dict[str, Any]) -> dict[str, Any]:
     return _merge(schema.ObjectiveFields, values, errors).model_dump()
 
 
-def check_key_result(raw: dict[str, Any]) -> dict[str, Any]:
+def check_key_result(raw: FormInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     kind = raw.get("kind")
     known = kinds.get(kind) if isinstance(kind, str) else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -194,7 +193,7 @@ class KeyResultForm(FormScreen[str]):
                   f"sends it back to in review until {lead} approves again.")
         app.push_screen(ConfirmDialog(question, detail), lambda yes: save() if yes else None)
 
-    def _reopens(self, raw: dict[str, Any]) -> str | None:
+    def _reopens(self, raw: validate.FormInput) -> str | None:
         """Said before saving (spec "Review and conversation"): None when nothing is reopened."""
 
         data = self.app.data
@@ -266,12 +265,12 @@ class TeamForm(FormScreen[str]):
         self.query_one("#in-id" if self.team is None else "#in-name", Input).focus()
 
     def action_save(self) -> None:
-        raw: dict[str, object] = {k: self.value_of(k) for k in ("name", "mission", "vision")}
+        raw: dict[str, str | bool | None] = {k: self.value_of(k) for k in ("name", "mission", "vision")}
         raw["approval"] = self.value_of("approval") == "on"
         raw["id"] = self.team.id if self.team is not None else (self.value_of("id") or "").strip()
         new = self.team is None
         self.submit(_check_team, raw, lambda s, values: s.save_team(values, new))
 
 
-def _check_team(raw: dict[str, Any]) -> dict[str, Any]:
+def _check_team(raw: dict[str, str | bool | None]) -> dict[str, object]:
     return schema.check_fields(schema.TeamData, raw).model_dump()  # messages under the fields

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import ParamSpec
 
 from rich.text import Text
 from textual.binding import Binding
@@ -45,12 +45,14 @@ def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int
     return out
 
 
+P = ParamSpec("P")
+
 KEEP_WIDE = (0, 1, 2, 3, 4, 5, 6)
 KEEP_NARROW = (0, 1, 3, 4, 5)  # no kind, no trend
 
 
-def _picked(keep: tuple[int, ...], make: Callable[..., list[Text]], *args: Any) -> list[Text]:
-    cells = make(*args)
+def _picked(keep: tuple[int, ...], make: Callable[P, list[Text]], *args: P.args, **kwargs: P.kwargs) -> list[Text]:
+    cells = make(*args, **kwargs)
     return [cells[i] for i in keep]
 
 
