@@ -14,6 +14,7 @@ import gc
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -39,6 +40,12 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one `okrtui: error:` line, exit 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A negative value with an exponent (`checkin KR -1e3`) is a value, not an unknown option
+        # (Python 3.11's argparse knows only -12 and -1.5).
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
     def error(self, message: str) -> NoReturn:
         raise OkrError(message)

@@ -281,3 +281,16 @@ def test_team_add_edit_list_and_only_the_maker_edits(cli, tmp_path):
     refused = cli("--db", b, "team", "edit", "t-sre", "--name", "Mine now")
     assert refused.code == 2 and "only they can change it" in refused.err
     assert cli("--db", tmp_path / "none.db", "team", "list").err.startswith("okrtui: error: no database at")
+
+
+def test_a_negative_value_with_an_exponent_is_a_value_not_an_option(cli, tmp_path):
+    """`okrtui checkin KR -1e3` (a decrease KR far below zero) is read as -1000, as -1000 is."""
+    db = tmp_path / "neg.db"
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-n", "title": "Cut the deficit", "period": "2026-Q4",
+                                                 "key_results": [{"id": "kr-n", "title": "Net from -5000 to 0",
+                                                                  "kind": "increase", "start": -5000, "target": 0}]}]}
+    assert cli("--db", db, "import", write_doc(tmp_path / "neg.json", doc)).code == 0
+    for text, shown in (("-1e3", "-1000"), ("-1.5E2", "-150"), ("-.5e1", "-5")):
+        result = cli("--db", db, "checkin", "kr-n", text)
+        assert result.code == 0 and f": {shown} → progress" in result.out, result.err
+    assert cli("--db", db, "checkin", "kr-n", "--bogus").code == 2
