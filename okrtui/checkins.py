@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from okrtui import checkinrules
 from okrtui.checkinrules import Saved as Saved
@@ -171,8 +171,8 @@ def history(engine: Engine, ref: str) -> tuple[KeyResult, list[Past]]:
 
 def _by_prefix(session: Session, prefix: str) -> CheckIn | None:
     """The live check-in whose id starts with `prefix` (4+ characters), as KRs are named."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = session.exec(select(CheckIn).where(col(CheckIn.id).like(f"{escaped}%", escape="\\"),
+    rows = session.exec(select(CheckIn).where(col(CheckIn.id).like(checkinrules.like_prefix(prefix), escape="\\"),
+                                              func.substr(col(CheckIn.id), 1, len(prefix)) == prefix,
                                               col(CheckIn.deleted).is_(False)).order_by(col(CheckIn.id)).limit(6)).all()
     if len(rows) > 1:
         shown = ", ".join(f"{r.id} ({r.date})" for r in rows[:5])

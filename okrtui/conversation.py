@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from okrtui import cycle, ormread, periods, schema, views
+from okrtui import checkinrules, cycle, ormread, periods, schema, views
 from okrtui.errors import OkrError
 from okrtui.ormread import activation_blockers, dependencies
 from okrtui.ormread import conversation as load
@@ -46,8 +46,8 @@ def find_objective(session: Session, ref: str) -> Objective:
             raise OkrError(f"objective {ref!r} was deleted")
         return row
     if len(ref) >= 4:
-        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = session.exec(select(Objective).where(col(Objective.id).like(f"{escaped}%", escape="\\"),
+        rows = session.exec(select(Objective).where(col(Objective.id).like(checkinrules.like_prefix(ref), escape="\\"),
+                                                    func.substr(col(Objective.id), 1, len(ref)) == ref,
                                                     col(Objective.deleted).is_(False)).limit(3)).all()
         if len(rows) == 1:
             return rows[0]

@@ -294,3 +294,19 @@ def test_a_negative_value_with_an_exponent_is_a_value_not_an_option(cli, tmp_pat
         result = cli("--db", db, "checkin", "kr-n", text)
         assert result.code == 0 and f": {shown} → progress" in result.out, result.err
     assert cli("--db", db, "checkin", "kr-n", "--bogus").code == 2
+
+
+def test_prefixes_are_case_sensitive_on_sqlite_as_on_postgresql(cli, tmp_path):
+    """SQLite's LIKE ignores ASCII case, PostgreSQL's does not: a prefix names the same record on both."""
+    db = tmp_path / "case.db"
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-case", "title": "Case", "period": "2026-Q4",
+                                                 "key_results": [{"id": "kr-lower", "title": "Lower", "kind": "increase",
+                                                                  "start": 0, "target": 10, "check_ins": [
+                                                                      {"id": "c-lower-1", "date": "2026-11-20",
+                                                                       "value": 1}]}]}]}
+    assert cli("--db", db, "import", write_doc(tmp_path / "case.json", doc)).code == 0
+    assert cli("--db", db, "checkin", "KR-LOW", "2").code == 2
+    assert cli("--db", f"sqlite:///{db}", "checkin", "KR-LOW", "2").code == 2  # the ORM path too
+    assert cli("--db", db, "checkin", "--fix", "C-LOWER", "3").code == 2
+    assert cli("--db", db, "checkin", "--fix", "c-lower", "3").code == 0
+    assert cli("--db", db, "checkin", "kr-low", "2").code == 0

@@ -124,7 +124,9 @@ def test_the_demo_cases_print_and_write_the_same(paths):
     for ref in ("kr-nope", "kr", "kr-p", "kr-prev-build", "kr-%", "kr-_"):
         result = paths.run(ref, "1")
         assert result.code == 2 and result.err.startswith("okrtui: error:"), (ref, result.err)
-    assert paths.run("KR-DEPL", "96").code == 0  # SQLite's LIKE ignores ASCII case, on both paths
+    upper = paths.run("KR-DEPL", "96")  # a prefix is case-sensitive, on SQLite as on PostgreSQL
+    assert upper.code == 2 and "KR-DEPL" in upper.err
+    assert paths.run("kr-depl", "96").code == 0
     implausible = paths.run(kr, "9500")
     assert implausible.code == 0 and "okrtui: warning: kr-deploys: 9500 is far outside" in implausible.err
     outside = paths.run(kr, "95", "--date", "2027-01-05")

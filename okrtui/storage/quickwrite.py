@@ -171,8 +171,9 @@ def _find_key_result(conn: sqlite3.Connection, ref: str) -> _KeyResult:
         return _KeyResult(*found[:-1])
     if len(ref) < checkinrules.PREFIX_MIN:
         raise checkinrules.kr_not_found(ref)
-    rows = conn.execute(f"{_KR} WHERE id LIKE ? ESCAPE '\\' AND deleted IS 0 ORDER BY id LIMIT ?",
-                        (checkinrules.like_prefix(ref), checkinrules.PREFIX_SHOWN + 1)).fetchall()
+    rows = conn.execute(f"{_KR} WHERE id LIKE ? ESCAPE '\\' AND substr(id, 1, ?) = ? AND deleted IS 0 "
+                        "ORDER BY id LIMIT ?",  # substr: a prefix is case-sensitive (LIKE is not on SQLite)
+                        (checkinrules.like_prefix(ref), len(ref), ref, checkinrules.PREFIX_SHOWN + 1)).fetchall()
     if not rows:
         raise checkinrules.kr_not_found(ref)
     if len(rows) > 1:

@@ -519,7 +519,8 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
         raise checkinrules.kr_not_found(ref)
     rows = session.exec(
         select(KeyResult)
-        .where(col(KeyResult.id).like(checkinrules.like_prefix(ref), escape="\\"), col(KeyResult.deleted).is_(False))
+        .where(col(KeyResult.id).like(checkinrules.like_prefix(ref), escape="\\"), col(KeyResult.deleted).is_(False),
+               func.substr(col(KeyResult.id), 1, len(ref)) == ref)  # a prefix is case-sensitive, as on PostgreSQL
         .order_by(KeyResult.id)
         .limit(checkinrules.PREFIX_SHOWN + 1)
     ).all()
