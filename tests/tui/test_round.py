@@ -249,20 +249,6 @@ async def test_a_burst_across_a_select_in_the_key_result_form(app):
         assert [form.query_one(f"#in-{k}", Input).value for k in ("title", "start", "target")] == ["Deploys", "90", "98"]
 
 
-async def test_a_burst_that_opens_the_form_lands_in_it(app):
-    """enter (opening the form) and the value after it, in one burst (a paste, a slow SSH link):
-    the keys typed before the form is drawn are kept for its first field, none is lost."""
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "c")
-        app.screen.query_one(OkrTable).select_key("kr-deploys")
-        burst(app, "enter", "9", "7", "tab", "1", "enter")
-        await settle(pilot)
-        assert not isinstance(app.screen, CheckinForm), "the form saved and closed"
-        (saved,) = rows(app, CheckIn, CheckIn.kr_id == "kr-deploys", CheckIn.date == app.today)
-        assert (saved.value, saved.confidence) == (97, 1.0)
-
-
 async def test_a_burst_that_opens_an_edit_form_lands_in_its_first_field(app):
     """e (the edit form, its module loaded on first use) and the text after it in one burst."""
     async with app.run_test(size=(80, 24)) as pilot:
