@@ -88,6 +88,19 @@ def person_db(tmp_path: Path, name: str, objectives: int = 1):
     return eng
 
 
+def count_check_in_saves(app) -> list[tuple]:
+    """The arguments of every check-in the app's services record from now on (the calls still go through)."""
+    calls: list[tuple] = []
+    record = app.services.record_check_in
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return record(*args, **kwargs)
+
+    app.services.record_check_in = counted
+    return calls
+
+
 def rows(app, model, *where):
     """The app's database rows of `model` matching `where`."""
     from sqlmodel import select

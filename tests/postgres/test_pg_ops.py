@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from tests.helpers import PG_DOC as DOC
-from tests.helpers import sql, tui_as, write_doc
+from tests.helpers import count_check_in_saves, sql, tui_as, write_doc
 
 OWNER = "okr_dba"  # the DBA: owns the database, no superuser, no BYPASSRLS, as in docs/postgres.md
 
@@ -281,14 +281,7 @@ async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, c
     from tests.helpers import press, settle
 
     app, engine = tui_as("alice", db, cli, tmp_path)
-    calls = []
-    record = app.services.record_check_in
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return record(*args, **kwargs)
-
-    app.services.record_check_in = counted  # type: ignore[method-assign]
+    calls = count_check_in_saves(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "c", "enter")

@@ -11,7 +11,7 @@ from okrtui.errors import OkrError
 from okrtui.screens.checkin import CheckinForm
 from okrtui.storage.model import CheckIn
 from okrtui.storage.store import reading
-from tests.helpers import TODAY, make_app, press, settle
+from tests.helpers import TODAY, count_check_in_saves, make_app, press, settle
 
 DOC = {"format": "okrtui/1", "objectives": [{
     "id": "o-1", "title": "Make deploys reliable", "period": "2026-Q4", "status": "active", "key_results": [
@@ -50,14 +50,7 @@ async def test_a_save_waiting_on_a_lock_says_saving_and_three_enters_save_once(t
     path = tmp_path / "lock.db"
     app = make_app(path, load_demo=False)
     interchange.import_document(app.engine, DOC)
-    calls = []
-    record = app.services.record_check_in
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return record(*args, **kwargs)
-
-    app.services.record_check_in = counted  # type: ignore[method-assign]
+    calls = count_check_in_saves(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(pilot, "42")
         form = app.screen
