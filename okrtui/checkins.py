@@ -6,13 +6,22 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from okrtui import checkinrules
 from okrtui.checkinrules import Saved as Saved
 from okrtui.errors import OkrError
 from okrtui.storage.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
-from okrtui.storage.store import check_ins_of_kr_in, find_key_result, identity, my_id, reading, touch, writing
+from okrtui.storage.store import (
+    check_ins_of_kr_in,
+    find_key_result,
+    identity,
+    my_id,
+    reading,
+    starts_with,
+    touch,
+    writing,
+)
 from okrtui.text import plain
 
 check_values = checkinrules.check_values
@@ -171,8 +180,7 @@ def history(engine: Engine, ref: str) -> tuple[KeyResult, list[Past]]:
 
 def _by_prefix(session: Session, prefix: str) -> CheckIn | None:
     """The live check-in whose id starts with `prefix` (4+ characters), as KRs are named."""
-    rows = session.exec(select(CheckIn).where(col(CheckIn.id).like(checkinrules.like_prefix(prefix), escape="\\"),
-                                              func.substr(col(CheckIn.id), 1, len(prefix)) == prefix,
+    rows = session.exec(select(CheckIn).where(starts_with(col(CheckIn.id), prefix),
                                               col(CheckIn.deleted).is_(False)).order_by(col(CheckIn.id)).limit(6)).all()
     if len(rows) > 1:
         shown = ", ".join(f"{r.id} ({r.date})" for r in rows[:5])

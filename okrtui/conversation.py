@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from okrtui import checkinrules, cycle, ormread, periods, schema, views
+from okrtui import cycle, ormread, periods, schema, views
 from okrtui.errors import OkrError
 from okrtui.ormread import activation_blockers, dependencies
 from okrtui.ormread import conversation as load
 from okrtui.storage.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Person, Seen, Team, now_stamp
-from okrtui.storage.store import find_key_result, identity, my_id, reading, touch, writing
+from okrtui.storage.store import find_key_result, identity, my_id, reading, starts_with, touch, writing
 
 # Read through (and left out of) okrtui.schema's Text: a comment says something.
 MAX_COMMENT = schema.MAX_TEXT
@@ -46,8 +46,7 @@ def find_objective(session: Session, ref: str) -> Objective:
             raise OkrError(f"objective {ref!r} was deleted")
         return row
     if len(ref) >= 4:
-        rows = session.exec(select(Objective).where(col(Objective.id).like(checkinrules.like_prefix(ref), escape="\\"),
-                                                    func.substr(col(Objective.id), 1, len(ref)) == ref,
+        rows = session.exec(select(Objective).where(starts_with(col(Objective.id), ref),
                                                     col(Objective.deleted).is_(False)).limit(3)).all()
         if len(rows) == 1:
             return rows[0]

@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, exc, text, update
+from sqlalchemy import ColumnElement, and_, event, exc, text, update
 from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, create_engine, func, select
 
 from okrtui import checkinrules
@@ -508,6 +509,12 @@ def touch(record: Any, **changes: Any) -> bool:
 
 # --- queries -------------------------------------------------------------------
 
+def starts_with(column: Mapped[str], ref: str) -> ColumnElement[bool]:
+    """`column` starts with `ref`, exactly: LIKE finds the candidates (the index), substr keeps the
+    case, which SQLite's LIKE ignores and PostgreSQL's does not."""
+    return and_(column.like(checkinrules.like_prefix(ref), escape="\\"), func.substr(column, 1, len(ref)) == ref)
+
+
 def find_key_result(session: Session, ref: str) -> KeyResult:
     """A KR by id or by a unique prefix of at least 4 characters."""
     kr = session.get(KeyResult, ref)
@@ -519,8 +526,7 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
         raise checkinrules.kr_not_found(ref)
     rows = session.exec(
         select(KeyResult)
-        .where(col(KeyResult.id).like(checkinrules.like_prefix(ref), escape="\\"), col(KeyResult.deleted).is_(False),
-               func.substr(col(KeyResult.id), 1, len(ref)) == ref)  # a prefix is case-sensitive, as on PostgreSQL
+        .where(starts_with(col(KeyResult.id), ref), col(KeyResult.deleted).is_(False))
         .order_by(KeyResult.id)
         .limit(checkinrules.PREFIX_SHOWN + 1)
     ).all()
