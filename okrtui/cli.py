@@ -356,12 +356,10 @@ def _unexpected(err: Exception) -> str:
 
 
 def _error(message: str) -> None:
-
     print(f"okrtui: error: {plain(one_line(message))[:2000]}", file=sys.stderr)
 
 
 def _warn(message: str) -> None:
-
     print(f"okrtui: warning: {plain(message)[:2000]}", file=sys.stderr)
 
 
@@ -631,7 +629,6 @@ def cmd_whoami(ctx: Context) -> int:
 
 
 def _read_identity(path: Path) -> Any:
-
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:

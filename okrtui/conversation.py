@@ -34,7 +34,6 @@ def name_of(session: Session, pid: str | None) -> str:
 
 
 def conversation(session: Session, me: str) -> cycle.Conversation:
-
     return load(session, me)
 
 

@@ -713,7 +713,6 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
 
 
 def _write(path: Path, merged: dict[Key, Record]) -> None:
-
     write_atomic(path, lines(merged))
 
 

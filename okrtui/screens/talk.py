@@ -146,7 +146,6 @@ class InboxScreen(OkrScreen):
                               f"{hint_key(k, 'inbox.read', 'r')} marks a comment read", style="dim"))
 
     def _item(self) -> cycle.InboxItem | None:
-
         key = self.query_one(OkrTable).current_key
         if key is None or not key.startswith("i:"):
             return None
@@ -157,7 +156,6 @@ class InboxScreen(OkrScreen):
         self.dismiss()
 
     def action_open(self) -> None:
-
         item = self._item()
         if item is None or item.objective_id is None:
             return

@@ -224,7 +224,6 @@ class TeamScreen(OkrScreen):
     # --- the team's weekly review ------------------------------------------------------------
 
     def _week(self, data: Snapshot) -> None:
-
         rep, today = data.report, self.app.today
         if self.week_start is None or not (rep.period.start - dt.timedelta(days=6) <= self.week_start
                                            <= rep.period.end):
@@ -361,7 +360,6 @@ class TeamScreen(OkrScreen):
             self.action_pick_person()
 
     def action_pick_person(self) -> None:
-
         data = self.data
         if data is None:
             return
@@ -429,7 +427,6 @@ class TeamScreen(OkrScreen):
                  on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
 
     def action_request_changes(self) -> None:
-
         obj, app = self._objective(), self.app
         if obj is None:
             return

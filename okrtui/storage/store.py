@@ -235,7 +235,6 @@ def refuse_team_file(engine: Engine) -> None:
 
 
 def _reason(err: exc.DBAPIError) -> str:
-
     if pgsecurity.is_postgres_error(err.orig):
         return pgsecurity.explain(err.orig)  # one line, no SQL, and what to do
     return one_line(str(err.orig) if err.orig is not None else str(err))
@@ -444,7 +443,6 @@ def adopt_file(session: Session, data: Any) -> Person:
 
 
 def _unsign_own(session: Session, pid: str) -> None:
-
     for model in (Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection):
         session.execute(update(model).where(col(model.origin) == pid).values(signature=""))
 
