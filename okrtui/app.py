@@ -113,8 +113,8 @@ class OkrApp(App[None], inherit_bindings=False):
         self.keymap = checked_keymap(self.cfg.keys, self.BINDINGS, keys_from) if self.cfg.keys else {}
         self.set_keymap(self.keymap)
         self.config_path = config_path
-        self.held_keys: list[events.Key] = []  # typed while a dialog was being drawn (on_event)
-        self.routed_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = weakref.WeakKeyDictionary()
+        self._held_keys: list[events.Key] = []  # typed while a dialog was being drawn (on_event)
+        self._routed_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = weakref.WeakKeyDictionary()
         today = today or dt.date.today()
         opened = not isinstance(db, Backend | str | Path)  # an open engine: opened and filled already
         backend = db if isinstance(db, Backend) else backend_for(db) if isinstance(db, str | Path) else backend_of(db)
@@ -266,16 +266,16 @@ class OkrApp(App[None], inherit_bindings=False):
         self.push_screen(HelpDialog(sections))
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys read while a dialog is still being drawn (the key that opened it and the ones typed
-        after it, in one burst: a paste, a fast typist on a slow SSH link) wait for it: Textual
-        would route them to a dialog with no focused field yet, and they were lost."""
+        """Keys read while a dialog is still being drawn (typed in one burst with the key that opened
+        it: a paste, a fast typist on a slow SSH link) wait for it: Textual would route them to a
+        dialog with no focused field yet, and they were lost."""
         screen = self.screen if self._screen_stack else None
         if isinstance(event, events.Key) and not event.is_forwarded:
             if isinstance(screen, Dialog) and not screen.keys_ready:
-                self.held_keys.append(event)
+                self._held_keys.append(event)
                 return
             if screen is not None:
-                self.routed_to[event] = screen
+                self._routed_to[event] = screen
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:
@@ -283,7 +283,7 @@ class OkrApp(App[None], inherit_bindings=False):
         list before the key ahead of it opened a dialog (`e`, then the text, in one burst) was typed
         for that dialog: it goes there, as if read now, instead of to a screen the dialog covers."""
         # Textual then runs App._on_key (the bindings) itself, unless the default is prevented.
-        routed = self.routed_to.pop(event, None)
+        routed = self._routed_to.pop(event, None)
         if routed is not None and self._screen_stack and routed is not self.screen \
                 and isinstance(self.screen, Dialog):
             event.prevent_default()
@@ -291,7 +291,7 @@ class OkrApp(App[None], inherit_bindings=False):
 
     async def replay_held_keys(self) -> None:
         """The dialog is drawn and focused (Dialog.on_mount): the held keys go to it, in order."""
-        held, self.held_keys = self.held_keys, []
+        held, self._held_keys = self._held_keys, []
         for event in held:
             await self.on_event(event)
 
