@@ -23,7 +23,7 @@ from okrtui import config as config_mod
 from okrtui import periods
 from okrtui.errors import OkrError
 from okrtui.screens import MAIN, screen_class
-from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OpenDetail, Refreshable
+from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OpenDetail, Refreshable, drained
 from okrtui.screens.coach import GuideDialog
 from okrtui.screens.keys import checked_keymap, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
@@ -294,6 +294,7 @@ class OkrApp(App[None], inherit_bindings=False):
         held, self._held_keys = self._held_keys, []
         for event in held:
             await self.on_event(event)
+            await drained(self.screen.focused)  # typed, before a priority key behind it acts (enter)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of every screen: picking one on another screen switches there first."""

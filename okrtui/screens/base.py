@@ -146,6 +146,22 @@ class OkrScreen(Refreshable, Screen[None]):
         return table, width, keep
 
 
+async def drained(widget: Widget | None) -> None:
+    """Wait until `widget` has handled the keys already routed to it.
+
+    Textual routes each key to the widget focused when the app reads the key, into that
+    widget's own queue; a Tab left to the field is acted on later, so keys that arrived
+    with it (a paste, a slow SSH link) went to the old field. A priority binding runs while
+    the app holds the next key; this waits for the keys before it (the form's tab and enter,
+    and the app's replay of keys held for a dialog)."""
+    if widget is None:
+        return
+    handled = asyncio.Event()
+    if widget.call_later(handled.set):  # runs after every message already in its queue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handled.wait(), 2)
+
+
 class Dialog(ModalScreen[R]):
     """A modal dialog with its own footer: its keys are shown, and clickable with a mouse. It
     closes with an R (ConfirmDialog a bool, ChoiceDialog a key), or None when cancelled."""
@@ -183,29 +199,14 @@ class FormScreen(Dialog[R]):
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("f2", "save", "Save", id="form.save"),
         Binding("f1,ctrl+g", "guide", "Guide", id="form.guide"),
-        # Priority: the app runs these as it reads the key, before it routes the next one (see _drain).
+        # Priority: the app runs these as it reads the key, before it routes the next one (see drained).
         Binding("tab", "next_field(1)", "Next field", show=False, priority=True, id="form.next_field"),
         Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True, id="form.previous_field"),
         Binding("enter", "enter", "Save", show=False, priority=True, tooltip="from any field", id="form.enter"),
     ]
 
-    async def _drain(self) -> None:
-        """Wait until the focused field has handled the keys already routed to it.
-
-        Textual routes each key to the widget focused when the app reads the key, into that
-        widget's own queue; a Tab left to the field is acted on later, so keys that arrived
-        with it (a paste, a slow SSH link) went to the old field. A priority binding runs while
-        the app holds the next key; this waits for the keys before it, then focus moves."""
-        widget = self.focused
-        if widget is None:
-            return
-        handled = asyncio.Event()
-        if widget.call_later(handled.set):  # runs after every message already in its queue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(handled.wait(), 2)
-
     async def action_next_field(self, step: int) -> None:
-        await self._drain()
+        await drained(self.focused)
         if step > 0:
             self.focus_next()
         else:
@@ -215,7 +216,7 @@ class FormScreen(Dialog[R]):
         focused = self.focused
         if not isinstance(focused, Input):
             raise SkipAction()  # a list or a select takes enter itself
-        await self._drain()
+        await drained(self.focused)
         self.enter_pressed(focused)
 
     def enter_pressed(self, field: Input) -> None:

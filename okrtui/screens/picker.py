@@ -50,6 +50,7 @@ class PersonPicker(Dialog[str]):
         self.choices = choices  # worst first, as the team screen lists people
         self.current = current
         self.shown: list[str] = []
+        self.shown_for = ""  # the query the list was filled for
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small picker"):
@@ -61,14 +62,14 @@ class PersonPicker(Dialog[str]):
                               f"{hint_key(k, 'picker.pick', 'enter')}: pick   {hint_key(k, 'picker.cancel', 'esc')}: cancel",
                               style="dim"))
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Dialog.on_mount runs too (Textual calls each class's): no super()
         query = self.query_one(Input)
         query.cursor_blink = self.app.cfg.cursor_blink
         self._fill("")
         query.focus()
 
     def _fill(self, query: str) -> None:
+        self.shown_for = query
         table = self.query_one(OkrTable)
         table.clear(columns=True)
         table.add_column("Person · team · what needs attention", 52)
@@ -119,6 +120,9 @@ class PersonPicker(Dialog[str]):
         self.action_pick()  # a click on a name
 
     def action_pick(self) -> None:
+        query = self.query_one(Input).value
+        if query != self.shown_for:  # an enter right behind the letters: their Changed is still on its way
+            self._fill(query)
         index = self.highlighted
         if index is None:
             return

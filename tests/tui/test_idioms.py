@@ -20,6 +20,7 @@ DIALOGS = {
     "score-form": ("s", "k:kr-deploys", "enter"),
     "reflections": ("s", "r"),
     "close-quarter": ("s", "C"),
+    "person-picker": ("t", "p"),
 }
 
 

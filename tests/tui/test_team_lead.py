@@ -462,3 +462,19 @@ async def test_long_mission_and_vision_wrap_on_the_objectives_screen(tmp_path):
         shown = " ".join(line.text.strip() for line in context.render_lines(context.region.reset_offset))
         assert "every single day" in shown and "they own" in shown and "…" not in shown
     app.engine.dispose()
+
+
+async def test_keys_read_while_the_picker_is_drawn_are_typed_before_enter_picks(app):
+    """The keys the app holds while the picker is being drawn are replayed in order, each handled
+    before the next: the name is in the query field before the enter behind it picks."""
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        app.screen.action_pick_person()  # pushed: not drawn yet when the keys below are read
+        for key in ("o", "k", "a", "enter"):
+            app.post_message(events.Key(key, None if key == "enter" else key))
+        await settle(pilot)
+        assert not isinstance(app.screen, PersonPicker)
+        assert app.screen.filters.person == "p-dana"
