@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from okrtui.errors import OkrError, one_line
-from okrtui.storage import pglive, pglogin
+from okrtui.storage import pglive, pglogin, pgrules
 
 PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
 
@@ -43,6 +43,7 @@ IMMUTABLE = frozenset({"id", "origin", "created_at"})
 OWNERSHIP: dict[str, frozenset[str]] = {
     "check_in": frozenset({"kr_id", "author_id"}),
     "reflection": frozenset({"person_id"}),
+    "dependency": frozenset(pgrules.END_TYPE_COLUMNS),  # set by the database (okrtui.storage.pgrules)
 }
 # A column named like an ownership column in any table: the maker or author, the signer, the
 # person a record is about. Names a later migration may add (signed_by, author_key, ...).
@@ -69,13 +70,6 @@ def quarter_rule(schema: str) -> str:
             f"FROM {schema}.period p WHERE p.id ~ {QUARTER_ID}) ELSE true END")
 
 
-def _visible(ref: str, schema: str) -> str:
-    """Whether the caller sees the objective or KR `ref`, under the caller's own row-level security:
-    no function looks past it, so nothing answers whether a hidden id exists."""
-    return (f"(EXISTS (SELECT 1 FROM {schema}.objective v WHERE v.id = {ref}) "
-            f"OR EXISTS (SELECT 1 FROM {schema}.key_result v WHERE v.id = {ref}))")
-
-
 def policies(schema: str) -> dict[str, dict[str, str]]:
     """Per table, per command, the policy's condition ('' for no such right at all)."""
     s = schema
@@ -86,7 +80,8 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
                    f"(k.owner_id = {me} OR (k.owner_id IS NULL AND k.origin = {me})))")
     # A KR goes only into an objective its maker made.
     own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {me})"
-    both_ends = f"{_visible('from_id', s)} AND {_visible('to_id', s)}"
+    # Each end in the table its stored type names: an id reused in another table shows nothing.
+    both_ends = f"{pgrules.typed('from_id', 'okrtui_from_type', s)} AND {pgrules.typed('to_id', 'okrtui_to_type', s)}"
     me_person = f"id = {me} AND {mine}"
     return {
         "person": {"select": "true", "insert": me_person, "update": me_person},
@@ -97,13 +92,14 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
                        "insert": f"{mine} AND {own_objective}", "update": f"{mine} AND {own_objective}"},
         "check_in": {"select": f"kr_id IN (SELECT id FROM {s}.key_result)",
                      "insert": f"{mine} AND (author_id IS NULL OR author_id = {me}) AND {answers_for}",
-                     "update": mine},
+                     # Only while they still answer for the KR: a check-in is not rewritten after a handover.
+                     "update": f"{mine} AND {answers_for}"},
         "dependency": {"select": f"{mine} OR ({both_ends})", "insert": f"{mine} AND {both_ends}",
                        "update": f"{mine} AND {both_ends}"},
         # Quarter-end answers: their writer's, and readable by the lead of a team the writer has objectives in.
         "reflection": {"select": f"{mine} OR EXISTS (SELECT 1 FROM {s}.objective o JOIN {s}.team t ON t.id = o.team_id "
                                  f"WHERE o.origin = reflection.origin AND COALESCE(t.lead_id, t.origin) = {me})",
-                       "insert": mine, "update": mine},
+                       "insert": f"{mine} AND person_id = {me}", "update": f"{mine} AND person_id = {me}"},
     }
 
 
@@ -128,6 +124,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
     if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PERSON_ROLE}).first() is None:
         conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
         done.append(f"created role {PERSON_ROLE}")
+    pgrules.end_type_columns(conn, s)  # before the policies that read them, and the grants that skip them
     table_policies = policies(s)
     for table in (*table_policies, *CONVERSATION_POLICIES):  # old policies first: the function they used goes next
         for (name,) in conn.execute(text(
@@ -166,6 +163,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
                                    f"WITH CHECK ({rules['update']})"))
         _protect(conn, t, owner, updatable if rules["update"] else [], made)
     done.append(secure_conversation(conn, owner, s))
+    done += pgrules.install(conn, s)
     done += pglive.live_notices(conn, RECORD_TABLES + CONVERSATION_TABLES, s)
     conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
     done.append(f"row-level security forced on {len(table_policies)} tables, policies and grants for {PERSON_ROLE}")
@@ -173,8 +171,10 @@ def secure(conn: Connection, owner: str) -> list[str]:
 
 
 # The conversation's tables (okrtui.cycle): (table, read, insert, change, columns a person may update).
-VISIBLE = ("({col} IN (SELECT id FROM objective) OR {col} IN (SELECT id FROM key_result) "
-           "OR {col} IN (SELECT id FROM check_in))")
+# What a comment is on: the record of its stored type (an id reused in another table shows nothing).
+VISIBLE = ("(({kind} = 'objective' AND {col} IN (SELECT id FROM objective)) "
+           "OR ({kind} = 'key_result' AND {col} IN (SELECT id FROM key_result)) "
+           "OR ({kind} = 'check_in' AND {col} IN (SELECT id FROM check_in)))")
 # Only the team's lead decides on an objective of a team that asks for approval; only whoever
 # answers for a dependency's KR (or objective) decides on it. Subqueries run under the caller's
 # own row-level security, so nothing hidden from them can be decided on or commented.
@@ -187,10 +187,12 @@ OWNER_ANSWERS = ("subject_type = 'dependency' AND verdict IN ('agreed', 'decline
                  "AND COALESCE(k.owner_id, k.origin, o.owner_id, o.origin) = okrtui_me())")
 CONVERSATION_POLICIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     # A comment is its writer's (origin is the connected person) and never moves to another target.
-    "comment": (f"origin = okrtui_me() OR {VISIBLE.format(col='target_id')}",
-                f"origin = okrtui_me() AND {VISIBLE.format(col='target_id')}", "origin = okrtui_me()",
+    "comment": (f"origin = okrtui_me() OR {VISIBLE.format(col='target_id', kind='target_type')}",
+                f"origin = okrtui_me() AND {VISIBLE.format(col='target_id', kind='target_type')}",
+                "origin = okrtui_me()",
                 ("body", "updated_at", "deleted")),
-    "decision": ("origin = okrtui_me() OR subject_id IN (SELECT id FROM objective) OR subject_id IN (SELECT id FROM dependency)",
+    "decision": ("origin = okrtui_me() OR (subject_type = 'objective' AND subject_id IN (SELECT id FROM objective)) "
+                 "OR (subject_type = 'dependency' AND subject_id IN (SELECT id FROM dependency))",
                  f"origin = okrtui_me() AND (({LEAD_DECIDES}) OR ({OWNER_ANSWERS}))", "origin = okrtui_me()", ()),
     # What a person has read: theirs alone.
     "seen": ("person_id = okrtui_me()", "person_id = okrtui_me()", "person_id = okrtui_me()", ()),
