@@ -32,7 +32,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp AS 
 DECLARE
   person boolean := EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
                             JOIN pg_roles g ON g.oid = m.roleid
-                            WHERE r.rolname = session_user AND g.rolname = 'okrtui_person' AND NOT m.admin_option);
+                            WHERE r.rolname = session_user AND g.rolname = '{group}' AND NOT m.admin_option);
   me text := COALESCE((SELECT l.person_id FROM {s}.okrtui_login l WHERE l.login = session_user),
                       'p-' || session_user);
   stamp text := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
@@ -143,10 +143,11 @@ def end_type_columns(conn: Connection, s: str) -> None:
     conn.execute(text(f"UPDATE {s}.dependency SET from_id = from_id WHERE okrtui_from_type = '' OR okrtui_to_type = ''"))
 
 
-def install(conn: Connection, s: str) -> list[str]:
-    """(Re)write the rule triggers; idempotent. `s` is the schema as a quoted identifier."""
+def install(conn: Connection, s: str, group: str) -> list[str]:
+    """(Re)write the rule triggers; idempotent. `s` is the schema as a quoted identifier, `group`
+    the role every person is a member of."""
     for name, body, table, when in TRIGGERS:
-        conn.execute(text(body.format(s=s, name=name)))
+        conn.execute(text(body.format(s=s, name=name, group=group)))
         conn.execute(text(f"REVOKE ALL ON FUNCTION {s}.{name}() FROM PUBLIC"))
         conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {s}.{table}"))
         conn.execute(text(f"CREATE TRIGGER {name} {when} ON {s}.{table} FOR EACH ROW EXECUTE FUNCTION {s}.{name}()"))

@@ -163,7 +163,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
                                    f"WITH CHECK ({rules['update']})"))
         _protect(conn, t, owner, updatable if rules["update"] else [], made)
     done.append(secure_conversation(conn, owner, s))
-    done += pgrules.install(conn, s)
+    done += pgrules.install(conn, s, PERSON_ROLE)
     done += pglive.live_notices(conn, RECORD_TABLES + CONVERSATION_TABLES, s)
     conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
     done.append(f"row-level security forced on {len(table_policies)} tables, policies and grants for {PERSON_ROLE}")
@@ -249,8 +249,12 @@ def init_problems(conn: Connection) -> list[str]:
                 f" (or, as a superuser, `ALTER DATABASE {ident(db)} OWNER TO {ident(user)}` first)"]
     problems = []
     if not createrole and not person_role:
+        # Without CREATEROLE the owner still adds persons, once a superuser has made each login role.
         problems.append(f"{user} may not create roles and the role {PERSON_ROLE} does not exist: a superuser "
-                        f"runs `ALTER ROLE {ident(user)} CREATEROLE` (or `CREATE ROLE {PERSON_ROLE} NOLOGIN`)")
+                        f"runs `ALTER ROLE {ident(user)} CREATEROLE`, or, to keep {user} without it, "
+                        f"`CREATE ROLE {PERSON_ROLE} NOLOGIN` and `GRANT {PERSON_ROLE} TO {ident(user)} "
+                        f"WITH ADMIN TRUE, INHERIT FALSE, SET FALSE` and then each person's "
+                        f"`CREATE ROLE LOGIN_NAME LOGIN` before `okrtui admin add-person`")
     if not can_create:
         problems.append(f"{user} may not create tables in the schema {schema}: its owner runs "
                         f"`GRANT CREATE ON SCHEMA {ident(schema)} TO {ident(user)}`")
@@ -286,9 +290,16 @@ def check_owner(conn: Connection, command: str) -> None:
                        f"run it as {owner}")
 
 
+# Built-in roles that read or write every table, or run programs and files as the server's user.
+SERVER_ROLES = ("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files",
+                "pg_read_all_data", "pg_write_all_data")
+
+
 def check_person_role(conn: Connection, login: str) -> None:
     """Refuse a role that would undo the security: a superuser, a role that bypasses row-level
-    security, the database's owner, or a role that is a member of any of these."""
+    security, creates roles or databases, the database's owner, a member of the server's file,
+    program or all-data roles, or a member of any of these; a role that owns anything; a role
+    that another login is a member of (docs/postgres.md, "What add-person refuses")."""
     if login.lower() in RESERVED or login.lower().startswith("pg_"):
         raise OkrError(f"{login} is a name PostgreSQL keeps for itself: pick the person's own login")
     if login == PERSON_ROLE:
@@ -297,17 +308,37 @@ def check_person_role(conn: Connection, login: str) -> None:
     if exists is None:
         return
     rows = conn.execute(text(
-        "SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.oid = d.datdba "
+        "SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.oid = d.datdba, r.rolcreaterole, r.rolcreatedb "
         "FROM pg_catalog.pg_roles r, pg_catalog.pg_database d WHERE d.datname = current_database() "
         "AND pg_catalog.pg_has_role(:login, r.oid, 'MEMBER') "
-        "AND (r.rolsuper OR r.rolbypassrls OR r.oid = d.datdba) ORDER BY r.rolname <> :login, r.rolname"),
-        {"login": login}).all()
-    for name, superuser, bypass, _owner in rows:
+        "AND (r.rolsuper OR r.rolbypassrls OR r.oid = d.datdba OR r.rolcreaterole OR r.rolcreatedb "
+        "OR r.rolname = ANY(:server)) ORDER BY r.rolname <> :login, r.rolname"),
+        {"login": login, "server": list(SERVER_ROLES)}).all()
+    for name, superuser, bypass, owner, createrole, _createdb in rows:
+        if name in SERVER_ROLES:
+            raise OkrError(f"{login} cannot be a person: it is a member of {name}, which reads, writes or runs "
+                           "what the server's own user can; add the person's own ordinary login instead")
         what = ("a superuser" if superuser else "allowed to bypass row-level security" if bypass
-                else "the database's owner")
+                else "the database's owner" if owner else "allowed to create roles (CREATEROLE)" if createrole
+                else "allowed to create databases (CREATEDB)")
         via = "" if name == login else f" through its membership in {name}"
-        raise OkrError(f"{login} cannot be a person: it is {what}{via}, and would see and change everyone's "
+        raise OkrError(f"{login} cannot be a person: it is {what}{via}, and could see and change everyone's "
                        "records; add the person's own ordinary login instead")
+    owned = conn.execute(text(
+        "SELECT count(*) FROM pg_catalog.pg_shdepend s JOIN pg_catalog.pg_roles r ON r.oid = s.refobjid "
+        "WHERE r.rolname = :login AND s.deptype = 'o'"), {"login": login}).scalar_one()
+    if owned:
+        raise OkrError(f"{login} cannot be a person: it owns {owned} database object(s), and an owner is past "
+                       f"row-level security on them; a superuser runs `REASSIGN OWNED BY {ident(login)} TO ...` "
+                       "first, or add the person's own new login")
+    member = conn.execute(text(
+        "SELECT r.rolname FROM pg_catalog.pg_roles r, pg_catalog.pg_roles l WHERE l.rolname = :login "
+        "AND r.rolcanlogin AND NOT r.rolsuper AND r.oid <> l.oid AND r.rolname <> current_user "
+        "AND (pg_catalog.pg_has_role(r.oid, l.oid, 'USAGE') OR pg_catalog.pg_has_role(r.oid, l.oid, 'SET')) "
+        "ORDER BY r.rolname LIMIT 1"), {"login": login}).scalar()  # the ADMIN option alone acts as no one
+    if member is not None:
+        raise OkrError(f"{login} cannot be a person: the login {member} is a member of it and could act as them; "
+                       f"a superuser runs `REVOKE {ident(login)} FROM {ident(member)}` first")
     # A member of another person's login could act as them (SET ROLE): one login, one person.
     other = conn.execute(text(
         "SELECT r.rolname FROM pg_catalog.pg_roles r JOIN pg_catalog.pg_auth_members m ON m.member = r.oid "
@@ -317,6 +348,17 @@ def check_person_role(conn: Connection, login: str) -> None:
     if other is not None:
         raise OkrError(f"{login} cannot be a person: it is a member of {other}'s login and could act as them; "
                        f"a superuser runs `REVOKE {ident(other)} FROM {ident(login)}` first")
+
+
+def check_may_create_role(conn: Connection, login: str) -> None:
+    """An owner without CREATEROLE (admin init's other way) adds logins a superuser made first."""
+    if not conn.execute(text("SELECT rolcreaterole OR rolsuper FROM pg_catalog.pg_roles "
+                             "WHERE rolname = current_user")).scalar():
+        user = conn.execute(text("SELECT current_user")).scalar_one()
+        raise OkrError(f"okrtui admin add-person changed nothing: the login {login} does not exist and {user} "
+                       "may not create roles: a superuser runs "
+                       f"`CREATE ROLE {ident(login)} LOGIN` (or `ALTER ROLE {ident(user)} CREATEROLE`), then "
+                       "rerun this add-person")
 
 
 def can_login(engine: Engine, login: str) -> bool:
