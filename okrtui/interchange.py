@@ -234,11 +234,17 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
     ids.add("key_result", values["id"], f"{p}.id")
     refs.check(values["owner_id"], f"{p}.owner", "person", Person)
     doc.key_results.append(values)
+    days: dict[tuple[Any, Any], str] = {}  # one check-in per KR, author and day (migration 6)
     for k, craw in enumerate(_list(row, "check_ins", p)):
         cp = f"{p}.check_ins[{k}]"
         cvalues = _record("check_in", _obj(craw, cp), cp, kr_id=values["id"])
         ids.add("check_in", cvalues["id"], f"{cp}.id")
         refs.check(cvalues["author_id"], f"{cp}.author", "person", Person)
+        day = (cvalues["author_id"], cvalues["date"])
+        if day in days:
+            raise Invalid(f"{cp}.date", f"{cvalues['date']} has a check-in on this KR already ({days[day]!r}): "
+                          "one check-in per KR, author and day; keep one")
+        days[day] = cvalues["id"]
         doc.check_ins.append(cvalues)
 
 def _check_parent_cycles(objectives: list[dict[str, Any]], session: Session) -> None:

@@ -29,12 +29,11 @@ class Services:
         self._engine = engine  # the open database (opened by the app's first load)
 
     # --- check-ins -----------------------------------------------------------------------------
-    def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: Any,
-                        replace_same_day: bool = False) -> Saved:
+    def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: Any) -> Saved:
+        """A new check-in, or the user's own of that day replaced (one per KR, author and day)."""
         from okrtui import checkins
 
-        return checkins.record(self._engine(), kr_id, value, confidence=confidence, note=note, day=day,
-                               replace_same_day=replace_same_day)
+        return checkins.record(self._engine(), kr_id, value, confidence=confidence, note=note, day=day)
 
     def correct_check_in(self, check_in_id: str, value: float, confidence: float | None, note: str,
                          day: Any) -> Saved:
