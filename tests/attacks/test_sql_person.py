@@ -221,3 +221,41 @@ def test_a_team_named_by_others_objectives_cannot_be_squatted(db, cli, tmp_path)
     # Honest: a new team id is Bob's to make; t-sre is Alice's.
     assert cli("--db", db("bob"), "team", "add", "t-bob", "--name", "Builds").code == 0
     assert cli("--db", db("alice"), "team", "add", "t-sre", "--name", "SRE").code == 0
+
+
+# --- checkin: one check-in per KR, author and day, however many saves race ----------------------
+
+def test_a_second_check_in_of_the_same_day_replaces_never_doubles(db, cli, tmp_path):
+    import datetime as dt
+    import threading
+
+    from okrtui import checkins
+    from okrtui.storage.backend import open_engine
+
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "a.json", LEAD_DOC)).code == 0
+    insert = (f"INSERT INTO check_in {COLUMNS}, kr_id, date, value, note, author_id) "
+              "VALUES (%s, 'p-bob', 'x', 'x', false, 'kr-x', '2026-11-20', %s, '', 'p-bob')")
+    with sql(db, "bob") as bob:
+        bob.execute(insert, ("c-first", 1))
+        refused(bob, insert, "c-double", 2)  # the attack: a second row for the same day
+        bob.execute("UPDATE check_in SET value = 2 WHERE id = 'c-first'")  # honest: he corrects it
+    # Two saves racing: Bob's open transaction writes the day's row after okrtui looked for one.
+    engine = open_engine(db("bob"))
+    try:
+        with sql(db, "bob") as racer:
+            racer.execute("BEGIN")
+            racer.execute(insert.replace("2026-11-20", "2026-11-21"), ("c-racer", 3))
+            done: list[object] = []
+            saver = threading.Thread(target=lambda: done.append(
+                checkins.record(engine, "kr-x", 4, day=dt.date(2026, 11, 21))))
+            saver.start()
+            saver.join(timeout=2)
+            assert saver.is_alive()  # waiting on the racer's row
+            racer.execute("COMMIT")
+            saver.join(timeout=30)
+        assert done and done[0].replaced  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    with sql(db, "bob") as bob:
+        assert bob.execute("SELECT id, value FROM check_in WHERE kr_id = 'kr-x' AND NOT deleted "
+                           "ORDER BY date").fetchall() == [("c-first", 2), ("c-racer", 4)]
