@@ -359,6 +359,13 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
         if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
                 and session.get(CheckIn, values["id"]) is None:
             found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
+    in_doc = {v["id"]: v for v in doc.key_results}
+    for values in doc.check_ins:  # the same rule for a KR of the importer's naming another owner, and
+        kr_doc = in_doc.get(values["kr_id"])  # for a check-in in another's name: as PostgreSQL's policy says
+        answerer = (kr_doc.get("owner_id") or me) if kr_doc is not None and values["kr_id"] not in theirs else me
+        author = values.get("author_id") or me
+        if (answerer != me or author != me) and session.get(CheckIn, values["id"]) is None:
+            found.append((answerer if answerer != me else author, "key result (a check-in on it)", values["kr_id"]))
     foreign = _others(session, Objective, sorted({v["objective_id"] for v in doc.key_results}), me)
     for values in doc.key_results:  # a KR goes only into an objective its maker made
         if values["objective_id"] not in foreign:
@@ -370,7 +377,8 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
             found.append((objective.origin, "objective (a key result added to it)", objective.id))
     if not found:
         return
-    names = {p.id: p.name for p in session.exec(select(Person)).all()}
+    names = {**{p["id"]: p.get("name") or "" for p in doc.people},  # the document's own, for people new here
+             **{p.id: p.name for p in session.exec(select(Person)).all()}}
     shown = ", ".join(f"{plain(names.get(origin) or origin)}'s {kind.replace('_', ' ')} {ident!r}"
                       for origin, kind, ident in found[:6])
     more = f" and {len(found) - 6} more" if len(found) > 6 else ""
