@@ -696,6 +696,15 @@ async def test_the_tuis_sync_key_refuses_on_a_shared_database(company, tmp_path)
         assert any("needs no team file" in m for m in app.notified_errors), app.notified
     assert not team_file.exists() and not Path(f"{team_file}.lock").exists()
     engine.dispose()
+    # With no team file set, S still says so, and never advises setting one.
+    app = RecordingApp(engine, Config(cursor_blink=False), TODAY, native_ansi=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "S")
+        assert any("needs no team file" in m for m in app.notified_errors), app.notified
+        assert not any("team_file" in m for m in app.notified), app.notified
+    engine.dispose()
 
 
 def test_sync_on_a_shared_database_says_so_with_or_without_a_team_file(company, cli, tmp_path):
