@@ -359,13 +359,7 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
         if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
                 and session.get(CheckIn, values["id"]) is None:
             found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
-    in_doc = {v["id"]: v for v in doc.key_results}
-    for values in doc.check_ins:  # the same rule for a KR of the importer's naming another owner, and
-        kr_doc = in_doc.get(values["kr_id"])  # for a check-in in another's name: as PostgreSQL's policy says
-        answerer = (kr_doc.get("owner_id") or me) if kr_doc is not None and values["kr_id"] not in theirs else me
-        author = values.get("author_id") or me
-        if (answerer != me or author != me) and session.get(CheckIn, values["id"]) is None:
-            found.append((answerer if answerer != me else author, "key result (a check-in on it)", values["kr_id"]))
+    found += _check_ins_for_others(session, doc, me, theirs)
     foreign = _others(session, Objective, sorted({v["objective_id"] for v in doc.key_results}), me)
     for values in doc.key_results:  # a KR goes only into an objective its maker made
         if values["objective_id"] not in foreign:
@@ -385,6 +379,24 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
     which = "a record that belongs" if len(found) == 1 else f"{len(found)} records that belong"
     raise OkrError(f"refused: this document changes {which} to someone else, and an import only changes "
                    f"your own: {shown}{more}. Nothing was imported")
+
+
+def _check_ins_for_others(session: Session, doc: Document, me: str, theirs: set[str]) -> list[tuple[str, str, str]]:
+    """New check-ins whose author (their `author`, else the importer) does not answer for the KR (its
+    owner, else its maker: a lead's own KR naming another owner too), and, on a shared database,
+    any in another's name (PostgreSQL's policy): refused alike on both databases, before writing."""
+    in_doc = {v["id"]: v for v in doc.key_results}
+    shared = is_shared(session)
+    found = []
+    for values in doc.check_ins:
+        if values["kr_id"] in theirs or session.get(CheckIn, values["id"]) is not None:
+            continue  # a teammate's KR: the rule above; a stored check-in: the other-records rule
+        kr_doc, kr_row = in_doc.get(values["kr_id"]), session.get(KeyResult, values["kr_id"])
+        answerer = (kr_doc.get("owner_id") if kr_doc is not None else kr_row.owner_id if kr_row else None) or me
+        author = values.get("author_id") or me
+        if author != answerer or (shared and author != me):
+            found.append((answerer if author == me else author, "key result (a check-in on it)", values["kr_id"]))
+    return found
 
 
 def _others(session: Session, model: Any, ids: list[str], me: str) -> set[str]:
