@@ -9,6 +9,7 @@ Row-level security says whose a row is; these say what a person's own row may be
   the lead's approvals, so an approval always covers what was approved;
 - a dependency whose ends or note change loses its answer (agreed or declined): asked again;
 - a team id already named by someone else's objective is not a new team's to take;
+- a new objective, KR, check-in or dependency never takes an id one of the others has;
 - a dependency stores the type of each end (`okrtui_from_type`, `okrtui_to_type`), set here from
   what the writer sees, so its visibility follows the right table (an id reused in another
   table shows nothing).
@@ -100,6 +101,18 @@ TEAM = _HEAD + """
   END IF;
   RETURN NEW;""" + _TAIL
 
+# An id names one record among those a comment, decision or dependency can point at: a person's
+# new objective, KR, check-in or dependency never takes an id another of them has (the primary
+# key's own "duplicate key" says no more than this does).
+ONE_ID = _HEAD + """
+  IF person AND ((TG_TABLE_NAME <> 'objective' AND EXISTS (SELECT 1 FROM {s}.objective x WHERE x.id = NEW.id))
+      OR (TG_TABLE_NAME <> 'key_result' AND EXISTS (SELECT 1 FROM {s}.key_result x WHERE x.id = NEW.id))
+      OR (TG_TABLE_NAME <> 'check_in' AND EXISTS (SELECT 1 FROM {s}.check_in x WHERE x.id = NEW.id))
+      OR (TG_TABLE_NAME <> 'dependency' AND EXISTS (SELECT 1 FROM {s}.dependency x WHERE x.id = NEW.id))) THEN
+    RAISE EXCEPTION 'id % is taken by another record', NEW.id USING ERRCODE = 'unique_violation';
+  END IF;
+  RETURN NEW;""" + _TAIL
+
 # The type of each end of a dependency, as its writer sees it (so no hidden row decides it):
 # a KR first, then an objective (okrtui.conversation.end_answerer's order). Runs as the writer.
 END_TYPES = """
@@ -121,6 +134,8 @@ TRIGGERS = (
     ("okrtui_rule_key_result", KEY_RESULT, "key_result", "AFTER INSERT OR UPDATE"),
     ("okrtui_rule_dependency", DEPENDENCY, "dependency", "AFTER UPDATE"),
     ("okrtui_rule_team", TEAM, "team", "BEFORE INSERT"),
+    *(("okrtui_rule_one_id", ONE_ID, table, "BEFORE INSERT") for table in ("objective", "key_result", "check_in",
+                                                                           "dependency")),
 )
 
 

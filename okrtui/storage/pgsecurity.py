@@ -182,8 +182,9 @@ LEAD_DECIDES = ("subject_type = 'objective' AND verdict IN ('approved', 'changes
                 "SELECT 1 FROM objective o JOIN team t ON t.id = o.team_id WHERE o.id = subject_id "
                 "AND o.status = 'in_review' AND t.approval AND COALESCE(t.lead_id, t.origin) = okrtui_me())")
 OWNER_ANSWERS = ("subject_type = 'dependency' AND verdict IN ('agreed', 'declined') AND EXISTS ("
-                 "SELECT 1 FROM dependency d LEFT JOIN key_result k ON k.id = d.to_id "
-                 "LEFT JOIN objective o ON o.id = d.to_id WHERE d.id = subject_id "
+                 "SELECT 1 FROM dependency d "  # its end in the table its stored type names
+                 "LEFT JOIN key_result k ON k.id = d.to_id AND d.okrtui_to_type = 'key_result' "
+                 "LEFT JOIN objective o ON o.id = d.to_id AND d.okrtui_to_type = 'objective' WHERE d.id = subject_id "
                  "AND COALESCE(k.owner_id, k.origin, o.owner_id, o.origin) = okrtui_me())")
 CONVERSATION_POLICIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     # A comment is its writer's (origin is the connected person) and never moves to another target.

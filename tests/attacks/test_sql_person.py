@@ -163,15 +163,20 @@ def test_an_id_reused_in_another_table_shows_nothing_private(db, cli, tmp_path):
     assert cli("--db", db("alice"), "comment", "o-secret", "my private plan").code == 0
     assert cli("--db", db("alice"), "comment", "o-reliable", "shared plan").code == 0
     assert cli("--db", db("bob"), "import", write_doc(tmp_path / "b.json", BOB_DEP | {"dependencies": []})).code == 0
+    decoys = (f"INSERT INTO key_result {COLUMNS}, objective_id, title, kind, unit, weight, score_comment, position) "
+              "VALUES ('o-secret', 'p-bob', 'x', 'x', false, 'o-b', 'decoy', 'milestone', '', 1, '', 0)",
+              f"INSERT INTO objective {COLUMNS}, title, description, level, period_id, status, visibility, position) "
+              "VALUES ('kr-secret', 'p-bob', 'x', 'x', false, 'decoy', '', 'personal', '2026-Q4', 'active', 'shared', 0)",
+              f"INSERT INTO check_in {COLUMNS}, kr_id, date, value, note, author_id) "
+              "VALUES ('o-reliable', 'p-bob', 'x', 'x', false, 'kr-b', '2026-11-02', 1, '', 'p-bob')")
+    with sql(db, "bob") as bob:  # his own KR, objective and check-in under Alice's ids: refused
+        for decoy in decoys:
+            refused(bob, decoy)
+        bob.execute(decoys[0].replace("'o-secret'", "'kr-b-new'"))  # honest: a KR under a new id
+    with sql(db, "postgres") as dba:  # ...and where they exist (made before this release), they show nothing
+        for decoy in decoys[:2]:
+            dba.execute(decoy)
     with sql(db, "bob") as bob:
-        # His own KR, objective and check-in under Alice's private ids.
-        bob.execute(f"INSERT INTO key_result {COLUMNS}, objective_id, title, kind, unit, weight, score_comment, "
-                    "position) VALUES ('o-secret', 'p-bob', 'x', 'x', false, 'o-b', 'decoy', 'milestone', '', 1, '', 0)")
-        bob.execute(f"INSERT INTO objective {COLUMNS}, title, description, level, period_id, status, visibility, "
-                    "position) VALUES ('kr-secret', 'p-bob', 'x', 'x', false, 'decoy', '', 'personal', '2026-Q4', "
-                    "'active', 'shared', 0)")
-        bob.execute(f"INSERT INTO check_in {COLUMNS}, kr_id, date, value, note, author_id) "
-                    "VALUES ('c-secret2', 'p-bob', 'x', 'x', false, 'kr-b', '2026-11-02', 1, '', 'p-bob')")
         assert bob.execute("SELECT body FROM comment WHERE target_id = 'o-secret'").fetchall() == []
         assert bob.execute("SELECT note FROM dependency WHERE id = 'd-secret'").fetchall() == []
         assert one(bob, "SELECT count(*) FROM decision WHERE subject_id = 'o-secret'") == 0

@@ -257,7 +257,9 @@ def test_a_check_in_names_no_one_else_as_its_author(company):
         refused(bob, CHECK_IN_INSERT, "c-forged", "p-bob", "kr-bob", "p-alice")
         refused(bob, CHECK_IN_INSERT, "c-forged2", "p-alice", "kr-bob", "p-bob")
         assert run(bob, CHECK_IN_INSERT, "c-mine", "p-bob", "kr-bob", "p-bob").rowcount == 1
-        assert run(bob, CHECK_IN_INSERT, "c-mine2", "p-bob", "kr-bob", None).rowcount == 1
+        # (another day: one check-in per KR, author and day)
+        assert run(bob, CHECK_IN_INSERT.replace("2026-11-20", "2026-11-21"), "c-mine2", "p-bob", "kr-bob",
+                   None).rowcount == 1
 
 
 def test_anothers_rows_are_neither_changed_nor_deleted(company):

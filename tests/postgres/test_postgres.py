@@ -33,6 +33,7 @@ def test_init_is_idempotent_says_what_it_did_and_refuses_a_newer_schema(db, cli)
 def test_the_same_document_gives_the_same_report_on_sqlite_and_postgres(db, cli, tmp_path):
     path = write_doc(tmp_path / "doc.json", DOC)
     local = tmp_path / "local.db"
+    assert cli("--db", local, "whoami", "--adopt", "p-alice").code == 0  # Alice's check-ins are hers alone
     assert cli("--db", local, "import", path).code == 0
     assert cli("--db", db("alice"), "import", path).code == 0
     for extra in ([], ["--team"]):
@@ -108,7 +109,9 @@ from okrtui import checkins
 from okrtui.storage.backend import open_engine
 engine = open_engine(sys.argv[1])
 for i in range(10):
-    checkins.record(engine, sys.argv[2], float(sys.argv[3]) * 100 + i, day=dt.date(2026, 11, 20))
+    # a day of its own for each (one check-in per KR, author and day: a second one replaces)
+    day = dt.date(2026, 10, 1) + dt.timedelta(days=int(sys.argv[3]) * 10 + i)
+    checkins.record(engine, sys.argv[2], float(sys.argv[3]) * 100 + i, day=day)
 print("ok")
 """
 
@@ -195,6 +198,7 @@ def test_importing_twice_changes_nothing_on_postgres_as_on_sqlite(db, cli, tmp_p
     """The upsert path on both dialects: the same document again is all 'unchanged'."""
     path = write_doc(tmp_path / "doc.json", DOC)
     local = tmp_path / "local.db"
+    assert cli("--db", local, "whoami", "--adopt", "p-alice").code == 0  # Alice's check-ins are hers alone
     for target in (str(local), db("alice")):
         first = cli("--db", target, "import", path)
         again = cli("--db", target, "import", path)
