@@ -505,7 +505,7 @@ def cmd_checkin(ctx: Context) -> int:
         from okrtui import checkins
 
         saved = checkins.fix(ctx.engine(create=False), args.fix, value, confidence=args.confidence,
-                             note=args.note, day=args.date)
+                             note=args.note, day=args.date, today=ctx.today)
     else:
         if args.kr is None:
             raise OkrError("KR and VALUE are required: okrtui checkin KR VALUE")
@@ -516,6 +516,9 @@ def cmd_checkin(ctx: Context) -> int:
         _warn(f"{saved.kr_id}: {saved.implausible}; recorded as given "
               f"(correct it: okrtui checkin --fix {saved.check_in_id} VALUE)")
     say(saved.summary())
+    back = saved.put_back()
+    if back:
+        say(f"put it back: {back}")
     return EXIT_OK
 
 
@@ -524,13 +527,14 @@ def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, n
     """Through the backend's quick write where it has one (a SQLite file at the current schema:
     okrtui.storage.quickwrite, no SQLAlchemy to import for one write); else through the ORM, which also
     creates or migrates the database."""
-    saved = ctx.backend().record(ref, value, confidence=confidence, note=note, day=day)  # sqlite3 only
+    saved = ctx.backend().record(ref, value, confidence=confidence, note=note, day=day,
+                                 today=ctx.today)  # sqlite3 only
     if saved is not None:
         return saved
     from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve
 
     return checkins.record(ctx.engine(), ref, value, confidence=confidence, note=note, day=day,
-                           replace_same_day=True, carry_confidence=True)
+                           replace_same_day=True, carry_confidence=True, today=ctx.today)
 
 
 def cmd_history(ctx: Context) -> int:
