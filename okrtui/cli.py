@@ -427,7 +427,7 @@ def cmd_import(ctx: Context) -> int:
     with progress.bar(f"importing {plain(ctx.args.file.name)}") as shown:
         data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
         cfg = ctx.config
-        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown)
+        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown, ctx.today)
     say(f"imported {ctx.args.file}: {result}")
     for note in result.notes:
         say(note)
@@ -593,7 +593,7 @@ def cmd_sync(ctx: Context) -> int:
     from okrtui import progress
 
     with progress.bar(f"syncing {plain(path.name)}") as shown:
-        result = sync.sync(engine, path, shown)
+        result = sync.sync(engine, path, shown, today=ctx.today)
     for line in result.warnings:  # only what this database had not been told before
         _warn(line)
     say(result.summary())

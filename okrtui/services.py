@@ -97,12 +97,12 @@ class Services:
 
         return editing.save_team(self._engine(), values, new=new).id
 
-    def sync(self, path: Path, tell_limit: int | None = None) -> SyncResult:
+    def sync(self, path: Path, tell_limit: int | None = None, today: Any = None) -> SyncResult:
         from okrtui import sync
         from okrtui.storage.store import refuse_team_file
 
         refuse_team_file(self._engine())  # as `okrtui sync` does
-        return sync.sync(self._engine(), path, tell_limit=tell_limit)
+        return sync.sync(self._engine(), path, tell_limit=tell_limit, today=today)
 
     # --- the conversation (okrtui.conversation) ----------------------------------------------------------
     def submit(self, objective_id: str, today: Any) -> str:
