@@ -209,3 +209,7 @@ def test_dates_a_future_checkin_is_refused_and_today_is_taken(cli, world):
     conn.close()
     honest = cli("--db", db, "checkin", "kr-ben", "42", "--date", str(TODAY))
     assert honest.code == 0 and honest.out.startswith("checked in kr-ben")
+    moved = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY + dt.timedelta(days=3)))
+    assert moved.code == 2 and "is after today" in moved.err  # --fix may not move one ahead either
+    fixed = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY))
+    assert fixed.code == 0 and fixed.out.startswith("corrected check-in c-20")
