@@ -55,9 +55,9 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
 
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
-           action: str = "") -> Saved:
+           action: str = "", before: checkinrules.Values | None = None) -> Saved:
     return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, period.start, row.date), replaced,
-                                action)
+                                action, before)
 
 
 def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date) -> float | None:
@@ -65,10 +65,12 @@ def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date)
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
-           day: dt.date, carry_confidence: bool = False) -> Saved:
+           day: dt.date, carry_confidence: bool = False, today: dt.date | None = None) -> Saved:
     """A new check-in, or the user's own check-in of that day corrected (one per KR, author and day).
-    With carry_confidence, no confidence means the last one's (the TUI's form starts from it)."""
+    With carry_confidence, no confidence means the last one's (the TUI's form starts from it).
+    With `today`, a day after it is refused (checkinrules.check_not_future)."""
     checked = check_values(value, confidence, note)
+    checkinrules.check_not_future(day, today)
     with writing(engine) as session:
         kr = find_key_result(session, ref)
         _, period = writable_kr(session, kr)
@@ -79,7 +81,10 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         # One check-in per KR, author and day (a unique index, migration 6): a same-day one is replaced.
         row = _same_day(session, kr.id, day, me)
         replaced = row is not None
+        before = None
         if row is not None:
+            before = checkinrules.changed((row.value, row.confidence, row.note),
+                                          (checked.value, checked.confidence, checked.note))
             touch(row, value=checked.value, confidence=checked.confidence, note=checked.note)
             session.add(row)
         else:  # a concurrent save of the same day may land first: the upsert replaces it
@@ -93,7 +98,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
                 raise OkrError(f"the check-in on {kr.id} was written but cannot be read back")
             replaced = kept != made
         session.flush()
-        return _saved(session, kr, period, row, replaced=replaced)
+        return _saved(session, kr, period, row, replaced=replaced, before=before)
 
 
 def _same_day(session: Session, kr_id: str, day: dt.date, me: str) -> CheckIn | None:
@@ -105,8 +110,9 @@ def _same_day(session: Session, kr_id: str, day: dt.date, me: str) -> CheckIn | 
 
 
 def update(engine: Engine, check_in_id: str, value: float, *, confidence: float | None, note: str,
-           day: dt.date) -> Saved:
+           day: dt.date, today: dt.date | None = None) -> Saved:
     checked = check_values(value, confidence, note)
+    checkinrules.check_not_future(day, today)
     with writing(engine) as session:
         row = _own(session, check_in_id)
         kr = session.get(KeyResult, row.kr_id)
@@ -125,13 +131,13 @@ def update(engine: Engine, check_in_id: str, value: float, *, confidence: float 
 
 
 def fix(engine: Engine, check_in_id: str, value: float, *, confidence: float | None = None,
-        note: str | None = None, day: dt.date | None = None) -> Saved:
+        note: str | None = None, day: dt.date | None = None, today: dt.date | None = None) -> Saved:
     """Correct one of the user's own check-ins (`okrtui checkin --fix`): what is not given is kept."""
     with writing(engine) as session:
         row = _own(session, check_in_id)
         kept = (row.confidence if confidence is None else confidence, row.note if note is None else note,
                 day or row.date)
-    saved = update(engine, check_in_id, value, confidence=kept[0], note=kept[1], day=kept[2])
+    saved = update(engine, check_in_id, value, confidence=kept[0], note=kept[1], day=kept[2], today=today)
     return replace(saved, action="fixed")
 
 
