@@ -232,7 +232,6 @@ def test_a_team_named_by_others_objectives_cannot_be_squatted(db, cli, tmp_path)
 # --- checkin: one check-in per KR, author and day, however many saves race ----------------------
 
 def test_a_second_check_in_of_the_same_day_replaces_never_doubles(db, cli, tmp_path):
-    import datetime as dt
     import threading
 
     from okrtui import checkins
