@@ -466,7 +466,7 @@ def _import_sheet(ctx: Context, kind: str) -> int:
     options = Options(today=ctx.today, fy_month=cfg.fiscal_year_start_month)
     try:
         with progress.bar(f"importing {plain(args.file.name)}") as shown:
-            result = sheetimport.import_sheet(ctx.engine(), args.file, kind, sheet, options, shown)
+            result = sheetimport.import_sheet(ctx.engine, args.file, kind, sheet, options, shown)
     except SheetErrors as err:
         for line in err.shown():
             print(plain(line), file=sys.stderr)

@@ -5,6 +5,7 @@ approval and ownership rules, in one transaction or not at all (docs/import.md).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,19 +69,22 @@ def known_people(engine: Engine) -> list[sheetrows.Person]:
         return [sheetrows.Person(p.id, p.name, p.email) for p in rows]
 
 
-def build(engine: Engine, path: Path, kind: str, args: SheetArgs, options: Options) -> tuple[Built, list[str]]:
-    """The file as a document, every problem named (SheetErrors), before anything is written."""
+def build(open_engine: Callable[[], Engine], path: Path, kind: str, args: SheetArgs,
+          options: Options) -> tuple[Engine, Built, list[str]]:
+    """The file as a document, every problem named (SheetErrors), before anything is written. The
+    database is opened only once the files have been read: a bad file never opens it."""
     if args.map is not None:
         options.map = read_map(args.map)
     options.order = args.order
     table, check_ins = read_tables(path, kind, args)
+    engine = open_engine()
     built = sheetrows.build(table, options, known_people(engine), check_ins)
-    return built, table.notes + (check_ins.notes if check_ins else [])
+    return engine, built, table.notes + (check_ins.notes if check_ins else [])
 
 
-def import_sheet(engine: Engine, path: Path, kind: str, args: SheetArgs, options: Options,
+def import_sheet(open_engine: Callable[[], Engine], path: Path, kind: str, args: SheetArgs, options: Options,
                  progress: bulk.Progress | None = None) -> interchange.ImportResult:
-    built, notes = build(engine, path, kind, args, options)
+    engine, built, notes = build(open_engine, path, kind, args, options)
     try:
         result = interchange.import_document(engine, built.document, options.fy_month, progress)
     except Invalid as err:

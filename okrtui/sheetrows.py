@@ -32,6 +32,11 @@ CHECK_IN_FIELDS = ("kr_id", "date", "value", "confidence", "note")
 # What `export --format csv` computes: read past on import (docs/import.md).
 COMPUTED = ("objective_score", "objective_grade", "current", "progress", "score", "grade", "band", "confidence",
             "expected", "pace", "forecast", "last_check_in", "stale")
+# Headers people write for a field, besides its own name (a map's [columns] replaces them).
+ALIASES = {"title": "objective", "objective_title": "objective", "owner": "objective_owner",
+           "quarter": "period", "key_result_title": "key_result", "kr": "key_result", "kr_title": "key_result",
+           "key_result_owner": "kr_owner", "key_result_id": "kr_id", "baseline": "start", "start_value": "start",
+           "target_value": "target", "key_result_kind": "kind"}
 MAX_SHOWN = 50
 _NUMBERS = ("start", "target", "low", "high", "weight")
 _SHARES = ("self_score", "confidence")
@@ -141,7 +146,9 @@ def _columns(table: Table, fields: tuple[str, ...], opts: Options, errors: Probl
              required: tuple[str, ...]) -> tuple[int, dict[str, tuple[int, str]], list[str]]:
     """The header row (the first with two known headers: a title row above it is skipped) and each
     field's column: field → (index, header as written)."""
-    wanted = {opts.map.header(f): f for f in fields}
+    wanted = {alias: f for alias, f in ALIASES.items() if f in fields and f not in opts.map.columns}
+    wanted.update({f: f for f in fields})  # okrtui's own names always work (a check-ins file beside a map)
+    wanted.update({opts.map.header(f): f for f in fields})
     computed = {opts.map.header(c) for c in COMPUTED}
     for at, (number, cells) in enumerate(table.rows[:20]):
         names = [_norm(sheetcells.text_of(c)) if isinstance(c, str) else "" for c in cells]
@@ -254,10 +261,12 @@ class _People:
         return next((p for p in names if p.name.casefold() == close[0]), None) if close else None
 
 
-def _period(row: _Row, opts: Options) -> str | None:
+def _period(row: _Row, opts: Options, above: str | None) -> str | None:
     if not row.has("period"):
         return periods.quarter_of(opts.today, opts.fy_month).label
     text = row.read("period")
+    if not text and above:
+        return above  # a blank period cell continues the row above (merged or grouped cells)
     if not text:
         row.fail("period", "is required (e.g. 2026-Q3)")
         return None
@@ -282,10 +291,12 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
     headers = {f: h for f, (_, h) in cols.items()}
     parents: list[tuple[dict[str, Any], _Row, str]] = []
     previous: str | None = None
+    above: str | None = None
     kr_at: dict[str, dict[str, Any]] = {}
     for number, cells in table.rows[start + 1:] if cols else []:
         row = _Row(table.source, number, cells, cols, opts, errors)
-        period = _period(row, opts)
+        period = _period(row, opts, above)
+        above = period
         title = row.read("objective")
         ident = row.read("objective_id")
         if not ident and not (title or "").strip():
@@ -391,7 +402,15 @@ def _key_result(row: _Row, obj: dict[str, Any], people: _People, inferred: Count
             if value is not None and not (name == "weight" and value is None):
                 kr[name] = value
     kr.setdefault("unit", "")
+    owner = row.read("kr_owner")
+    if owner:
+        try:
+            kr["owner"] = people.resolve(owner)
+        except Bad as err:
+            row.fail("kr_owner", err.message)
     kind = row.read("kind") if row.has("kind") else None
+    if not row.ok:
+        return None  # a bad number is named once, not again as a kind that cannot be told
     if not kind:
         kind = _infer(kr)
         if kind is None:
@@ -402,12 +421,6 @@ def _key_result(row: _Row, obj: dict[str, Any], people: _People, inferred: Count
             return None
         inferred[kind] += 1
     kr["kind"] = kind
-    owner = row.read("kr_owner")
-    if owner:
-        try:
-            kr["owner"] = people.resolve(owner)
-        except Bad as err:
-            row.fail("kr_owner", err.message)
     ident = row.read("kr_id")
     if not ident:
         n = sum(1 for k in obj["key_results"] if k["title"].strip() == title.strip())
