@@ -119,7 +119,8 @@ def day(cell: Cell, order: str | None, fmt: str | None = None) -> dt.date | None
     from dateutil import parser  # python-dateutil reads the order the flag names
 
     try:
-        return parser.parse(text, dayfirst=order == "dayfirst", yearfirst=False).date()
+        parsed: dt.datetime = parser.parse(text, dayfirst=order == "dayfirst", yearfirst=False)
+        return parsed.date()
     except (ValueError, OverflowError):
         raise Bad(f"no such day, got {shown(cell)}") from None
 

@@ -4,20 +4,22 @@ approval and ownership rules, in one transaction or not at all (docs/import.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from okrtui import interchange, sheetread, sheetrows
 from okrtui.errors import OkrError
 from okrtui.schema import Invalid
 from okrtui.sheetrows import Built, Map, Options, SheetErrors
 from okrtui.storage import bulk
-from okrtui.storage.model import Person
+from okrtui.storage.model import KeyResult, Objective, Person
 from okrtui.storage.store import reading
 from okrtui.text import plain
 
@@ -69,6 +71,40 @@ def known_people(engine: Engine) -> list[sheetrows.Person]:
         return [sheetrows.Person(p.id, p.name, p.email) for p in rows]
 
 
+# A sheet's record leaves out what it has no column (or a blank cell) for: those fields keep their stored
+# value, as they would in the TUI, instead of falling back to the schema's defaults. Document key → column.
+_OBJECTIVE_KEPT = {"description": "description", "level": "level", "team": "team_id", "owner": "owner_id",
+                   "parent": "parent_id", "status": "status", "visibility": "visibility",
+                   "activated_on": "activated_on", "submitted_at": "submitted_at"}
+_KR_KEPT = {"owner": "owner_id", "unit": "unit", "start": "start", "target": "target", "low": "low", "high": "high",
+            "weight": "weight", "self_score": "self_score", "score_comment": "score_comment"}
+
+
+def keep_unsaid(engine: Engine, document: dict[str, Any]) -> None:
+    objectives = document["objectives"]
+    krs = [kr for o in objectives for kr in o["key_results"]]
+    with reading(engine) as session:
+        stored_o = _stored(session, Objective, [o["id"] for o in objectives])
+        stored_k = _stored(session, KeyResult, [k["id"] for k in krs])
+    for rows, stored, kept in ((objectives, stored_o, _OBJECTIVE_KEPT), (krs, stored_k, _KR_KEPT)):
+        for values in rows:
+            row = stored.get(values["id"])
+            if row is None:
+                continue
+            for key, attr in kept.items():
+                if key not in values:
+                    value = getattr(row, attr)
+                    values[key] = value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _stored(session: Session, model: Any, ids: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i in range(0, len(ids), 500):
+        for row in session.exec(select(model).where(col(model.id).in_(ids[i:i + 500]))).all():
+            out[row.id] = row
+    return out
+
+
 def build(open_engine: Callable[[], Engine], path: Path, kind: str, args: SheetArgs,
           options: Options) -> tuple[Engine, Built, list[str]]:
     """The file as a document, every problem named (SheetErrors), before anything is written. The
@@ -79,6 +115,7 @@ def build(open_engine: Callable[[], Engine], path: Path, kind: str, args: SheetA
     table, check_ins = read_tables(path, kind, args)
     engine = open_engine()
     built = sheetrows.build(table, options, known_people(engine), check_ins)
+    keep_unsaid(engine, built.document)
     return engine, built, table.notes + (check_ins.notes if check_ins else [])
 
 

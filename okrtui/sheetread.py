@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from okrtui.errors import OkrError
 from okrtui.text import plain
@@ -200,6 +201,6 @@ def read_xlsx(path: Path, sheet: str | None = None, *, optional: bool = False) -
         wb.close()
 
 
-def _rows(ws: object) -> Iterator[tuple[int, tuple[object, ...]]]:
+def _rows(ws: object) -> Iterator[tuple[int, tuple[Any, ...]]]:
     # read-only mode yields every row from the first, gaps filled with empty cells
     yield from enumerate(ws.iter_rows(), start=1)  # type: ignore[attr-defined]

@@ -401,7 +401,6 @@ def _key_result(row: _Row, obj: dict[str, Any], people: _People, inferred: Count
             value = row.read(name)
             if value is not None and not (name == "weight" and value is None):
                 kr[name] = value
-    kr.setdefault("unit", "")
     owner = row.read("kr_owner")
     if owner:
         try:
@@ -503,6 +502,8 @@ def _check_ins(table: Table, opts: Options, krs: dict[str, dict[str, Any]], erro
             row.fail("date", "is required")
         if value is None and row.ok:
             row.fail("value", "is required")
+        if when is not None and when > opts.today:
+            row.fail("date", f"is after today ({opts.today}), got {when.isoformat()!r}")
         if not row.ok:
             continue
         key = f"{kr_id}\x1f{when}\x1f{value}\x1f{note}"
