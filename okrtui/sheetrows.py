@@ -110,8 +110,7 @@ class SheetErrors(OkrError):
     """Every problem of a file, each on its own line; the CLI prints them all (up to 50)."""
 
     def __init__(self, lines: list[str]) -> None:
-        more = f" and {len(lines) - MAX_SHOWN} more" if len(lines) > MAX_SHOWN else ""
-        super().__init__(f"{count(len(lines), 'problem')}{more}; nothing was imported")
+        super().__init__(f"{count(len(lines), 'problem')}; nothing was imported")
         self.lines = lines
 
     def shown(self) -> list[str]:
@@ -233,7 +232,7 @@ class _People:
         for p in self.known:
             if text == p.id or (p.email and folded == p.email.casefold()) or (p.name and folded == p.name.casefold()):
                 return p.id
-        near = self._near(text)
+        near = None if any(ch.isdigit() for ch in text) else self._near(text)  # an id is not a misspelt name
         if near is not None:
             raise Bad(f"no person named {text!r} (did you mean {near.name}?)")
         email = text if schema.EMAIL_RE.match(text) else ""
@@ -250,7 +249,7 @@ class _People:
 
     def _near(self, text: str) -> Person | None:
         words = [w for w in re.split(r"[\s.]+", text.casefold()) if w]
-        names = [p for p in self.known if p.name]
+        names = [p for p in self.known if p.name and p not in self.made]  # the file's own new people are no typo
         for p in names:
             parts = p.name.casefold().split()
             if len(words) == len(parts) and len(words) > 1 and all(b.startswith(a) for a, b in zip(words, parts, strict=True)):

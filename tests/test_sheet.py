@@ -153,7 +153,7 @@ def test_more_than_fifty_problems_show_fifty_then_a_count(cli, tmp_path):
     assert result.code == 2 and len(lines) == 52
     assert lines[0] == "m.csv:2:start: expected a number, got 'x0'"
     assert lines[50] == "… and 10 more problems"
-    assert lines[51] == "okrtui: error: 60 problems and 10 more; nothing was imported" or "60 problems" in lines[51]
+    assert lines[51] == "okrtui: error: 60 problems; nothing was imported"
 
 
 def test_the_imports_own_rules_are_named_at_their_row_and_column(cli, tmp_path):
