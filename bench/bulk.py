@@ -222,6 +222,9 @@ def main() -> None:
         if args.check_ins:  # only check-ins up to today: a spreadsheet import refuses later ones
             weeks = min(13, (dt.date.today() - dt.date(2026, 10, 1)).days // 7 + 1)
         sheet_doc = make_document(weeks=weeks)
+        sheet_doc["teams"] = []  # a sheet names teams, it does not make them: the same data both ways
+        for o in sheet_doc["objectives"]:
+            o.pop("team")
         name = f"sheet-{weeks}"
         json_path = folder / f"{name}.json"
         json_path.write_text(json.dumps(sheet_doc))

@@ -123,7 +123,7 @@ def make_document(objectives: int = 2_000, krs_per: int = 5, weeks: int = 13, pe
     return doc
 
 
-SHEET_COLUMNS = ["period", "objective_id", "objective", "level", "objective_owner", "team", "kr_id", "key_result",
+SHEET_COLUMNS = ["period", "objective_id", "objective", "level", "objective_owner", "kr_id", "key_result",
                  "kr_owner", "kind", "unit", "start", "target", "low", "high", "weight"]
 CHECK_IN_COLUMNS = ["kr_id", "date", "value", "confidence", "note"]
 
@@ -133,7 +133,7 @@ def sheet_rows(doc: dict) -> tuple[list[list], list[list]]:
     rows, check_ins = [], []
     for o in doc["objectives"]:
         for kr in o["key_results"]:
-            rows.append([o["period"], o["id"], o["title"], o["level"], o["owner"], o["team"], kr["id"], kr["title"],
+            rows.append([o["period"], o["id"], o["title"], o["level"], o["owner"], kr["id"], kr["title"],
                          kr["owner"], kr["kind"], kr["unit"], kr.get("start"), kr.get("target"), kr.get("low"),
                          kr.get("high"), kr["weight"]])
             check_ins += [[kr["id"], c["date"], c["value"], c["confidence"], c["note"]] for c in kr["check_ins"]]

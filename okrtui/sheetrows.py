@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,6 +128,7 @@ class Built:
     document: dict[str, Any]
     places: dict[str, tuple[str, int, dict[str, str]]]  # document path → (source, row, headers by key)
     notes: list[str]
+    schema_problems: Callable[[], list[str]]
 
 
 @dataclass
@@ -223,15 +225,24 @@ class _People:
     """Owners written as an id, an email or a name: matched to people, or made as new ones."""
 
     def __init__(self, known: list[Person]) -> None:
-        self.known = list(known)
+        self.known: list[Person] = []
         self.made: list[Person] = []
+        self.index: dict[str, str] = {}  # an id, a folded email or name → the person's id
+        for p in known:
+            self._add(p)
+
+    def _add(self, p: Person) -> None:
+        self.known.append(p)
+        for key in (p.name.casefold(), p.email.casefold()):
+            if key:
+                self.index.setdefault(key, p.id)
+        self.index[p.id] = p.id
 
     def resolve(self, text: str) -> str:
         """The person's id, or Bad naming who was probably meant."""
-        folded = text.casefold()
-        for p in self.known:
-            if text == p.id or (p.email and folded == p.email.casefold()) or (p.name and folded == p.name.casefold()):
-                return p.id
+        found = self.index.get(text) or self.index.get(text.casefold())
+        if found is not None:
+            return found
         near = None if any(ch.isdigit() for ch in text) else self._near(text)  # an id is not a misspelt name
         if near is not None:
             raise Bad(f"no person named {text!r} (did you mean {near.name}?)")
@@ -239,12 +250,12 @@ class _People:
         name = email.split("@")[0] if email else text
         base = text if ID_RE.match(text) and not email else slug(name) or "person"
         ident, n = base[:64], 1
-        while any(p.id == ident for p in self.known):
+        while ident in self.index:
             n += 1
             ident = f"{base[:60]}-{n}"
         person = Person(ident, name, email)
-        self.known.append(person)
         self.made.append(person)
+        self._add(person)
         return ident
 
     def _near(self, text: str) -> Person | None:
@@ -291,6 +302,8 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
     parents: list[tuple[dict[str, Any], _Row, str]] = []
     previous: str | None = None
     above: str | None = None
+    order: dict[str, int] = {}  # objective id → its place in the document
+    checks: list[tuple[_Row, str, dict[str, Any]]] = []  # the schema's checks, run only when needed
     kr_at: dict[str, dict[str, Any]] = {}
     for number, cells in table.rows[start + 1:] if cols else []:
         row = _Row(table.source, number, cells, cols, opts, errors)
@@ -313,10 +326,10 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
             obj = {"id": ident, **{k: v for k, v in values.items() if k != "parent"}, "key_results": []}
             if "title" not in obj:
                 row.fail("objective", "is required (the objective's title)")
+            order[ident] = len(objectives)
             objectives[ident] = obj
             firsts[ident] = (number, values)
-            if row.ok:
-                _check_schema(row, "objective", {k: v for k, v in obj.items() if k != "key_results"})
+            checks.append((row, "objective", obj))
             places[f"objectives[{len(objectives) - 1}]"] = (table.source, number, _doc_headers(headers, "objective"))
             if values.get("parent"):
                 parents.append((obj, row, values["parent"]))
@@ -326,17 +339,27 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
         obj = objectives[ident]
         if row.read("key_result") or row.read("kr_id"):
             kr = _key_result(row, obj, directory, inferred, kr_ids)
-            if kr is not None and row.ok:
-                _check_schema(row, "key_result", {**kr, "objective_id": obj["id"]})
             if kr is not None:
-                at = f"objectives[{list(objectives).index(ident)}].key_results[{len(obj['key_results'])}]"
+                checks.append((row, "key_result", {**kr, "objective_id": obj["id"]}))
+                at = f"objectives[{order[ident]}].key_results[{len(obj['key_results'])}]"
                 obj["key_results"].append(kr)
                 kr_at[kr["id"]] = kr
                 places[at] = (table.source, number, _doc_headers(headers, "key_result"))
     _resolve_parents(parents, objectives, by_title)
     if check_ins is not None:
         _check_ins(check_ins, opts, kr_at, errors, places, objectives)
-    errors.raise_if_any()
+    def schema_problems() -> list[str]:
+        """The schema's field rules on every record read without a bad cell, so a file's every problem is
+        named at once. Run only when something is wrong: the import checks the same rules on a clean file."""
+        found = Problems()
+        for row, kind, values in checks:
+            if row.ok:
+                row.errors = found
+                _check_schema(row, kind, values)
+        return found.lines
+
+    if errors.lines:
+        raise SheetErrors(in_file_order(errors.lines + schema_problems()))
     notes = []
     if ignored:
         notes.append(f"ignored columns: {', '.join(map(plain, ignored))}")
@@ -350,7 +373,7 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
     document = {"format": "okrtui/1",
                 "people": [{"id": p.id, "name": p.name, "email": p.email} for p in directory.made],
                 "objectives": list(objectives.values())}
-    return Built(document, places, notes)
+    return Built(document, places, notes, schema_problems)
 
 
 def _doc_headers(headers: dict[str, str], kind: str) -> dict[str, str]:
@@ -449,9 +472,23 @@ _OBJECTIVE_KEYS = {"title": "objective", "owner": "objective_owner", "id": "obje
 _KR_KEYS = {"title": "key_result", "owner": "kr_owner", "id": "kr_id", **{k: k for k in KR_FIELDS}}
 
 
+def in_file_order(lines: list[str]) -> list[str]:
+    """Problem lines by file (in the order first named), then row; a row's own problems keep their order."""
+    sources: dict[str, int] = {}
+
+    def place(line: str) -> tuple[int, int]:
+        source, row, _ = line.split(":", 2)
+        return sources.setdefault(source, len(sources)), int(row) if row.isdigit() else 0
+
+    return sorted(dict.fromkeys(lines), key=place)
+
+
 def _check_schema(row: _Row, kind: str, values: dict[str, Any]) -> None:
-    """The schema's field rules on one record as it is read, so every bad cell is named at once
-    (references, approval and ownership are the import's, after)."""
+    """The schema's field rules on one record (references, approval and ownership are the import's)."""
+    if kind == "objective":
+        values = {k: v for k, v in values.items() if k != "key_results"}
+    else:
+        values = {k: v for k, v in values.items() if k != "check_ins"}
     try:
         schema.check(schema.RECORDS[kind], values, "", schema.DOCUMENT_KEYS[kind])
     except schema.Invalid as err:
