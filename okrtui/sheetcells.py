@@ -35,6 +35,10 @@ def shown(cell: Cell) -> str:
 def text_of(cell: Cell) -> str:
     """Any cell as text: 5.0 is '5', a date its ISO day; an apostrophe okrtui's export put before text a
     spreadsheet would run as a formula is taken off."""
+    if type(cell) is str:  # most cells: checked first
+        if cell[:1] == "'" and cell[1:2] in ("'", *FORMULA_START):
+            return cell[1:]
+        return cell
     if cell is None:
         return ""
     if isinstance(cell, bool):

@@ -299,6 +299,7 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
     kr_ids: set[str] = set()
     inferred: Counter[str] = Counter()
     headers = {f: h for f, (_, h) in cols.items()}
+    objective_headers, kr_headers = _doc_headers(headers, "objective"), _doc_headers(headers, "key_result")
     parents: list[tuple[dict[str, Any], _Row, str]] = []
     previous: str | None = None
     above: str | None = None
@@ -330,7 +331,7 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
             objectives[ident] = obj
             firsts[ident] = (number, values)
             checks.append((row, "objective", obj))
-            places[f"objectives[{len(objectives) - 1}]"] = (table.source, number, _doc_headers(headers, "objective"))
+            places[f"objectives[{len(objectives) - 1}]"] = (table.source, number, objective_headers)
             if values.get("parent"):
                 parents.append((obj, row, values["parent"]))
         else:
@@ -344,7 +345,7 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
                 at = f"objectives[{order[ident]}].key_results[{len(obj['key_results'])}]"
                 obj["key_results"].append(kr)
                 kr_at[kr["id"]] = kr
-                places[at] = (table.source, number, _doc_headers(headers, "key_result"))
+                places[at] = (table.source, number, kr_headers)
     _resolve_parents(parents, objectives, by_title)
     if check_ins is not None:
         _check_ins(check_ins, opts, kr_at, errors, places, objectives)
@@ -405,12 +406,11 @@ def _objective_values(row: _Row, period: str | None, title: str | None, people: 
 
 def _same_objective(row: _Row, first: tuple[int, dict[str, Any]], values: dict[str, Any]) -> None:
     number, had = first
-    names = {"title": "objective", "period": "period", "owner": "objective_owner", "level": "level",
-             "status": "status", "team": "team", "parent": "parent", "description": "description",
-             "visibility": "visibility"}
+    if values == had:
+        return
     for key, value in values.items():
         if key in had and had[key] != value:
-            row.fail(names[key], f"differs from row {number} for the same objective ({had[key]!r}), "
+            row.fail(_OBJECTIVE_KEYS[key], f"differs from row {number} for the same objective ({had[key]!r}), "
                                  f"got {value!r}")
 
 
