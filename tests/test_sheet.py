@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -422,3 +423,35 @@ def test_the_schemas_rules_are_named_on_every_row_beside_bad_cells_and_the_impor
         "r.csv:2:period: unknown period '2031-H9' (use YYYY-Qn or a periods entry)",
         "r.csv:3:weight: expected a number from 0 to 1e+06, got -2",
         "okrtui: error: 2 problems; nothing was imported"]
+
+
+def test_the_maps_docs_import_md_ships_read_files_with_their_tools_documented_headers(cli, tmp_path):
+    maps = Path(__file__).resolve().parents[1] / "docs" / "maps"
+    db = tmp_path / "x.db"
+    cues = write_csv(tmp_path / "cues.csv", "Objective Title,Owner_Email_ID,Start_Date,Due_Date,Description,"
+                                            "Metric_Name,Metric_Type,Metric_Start_Value,Metric_Target_Value\n"
+                                            "Grow,ana@example.com,2026-10-01,2026-12-31,More,Users,Percentage,10,40\n")
+    result = cli("--db", db, "import", cues, "--map", maps / "peoplecues.toml")
+    assert result.code == 0, result.err
+    [kr] = rows_of(db, KeyResult)
+    assert (kr.title, kr.unit, kr.start, kr.target, kr.kind) == ("Users", "%", 10, 40, "increase")
+    box = write_csv(tmp_path / "box.csv", "Row ID,Parent Row IDs,Goal ID,Action,Goal Title,Owner Emails,Scope\n"
+                                          "pb-1,,,,Company goal,ana@example.com,Company\n"
+                                          "pb-2,pb-1,,,Team goal,ana@example.com,Department\n")
+    result = cli("--db", db, "import", box, "--map", maps / "peoplebox.toml")
+    assert result.code == 0, result.err
+    objectives = {o.id: o for o in rows_of(db, Objective)}
+    assert objectives["pb-2"].parent_id == "pb-1" and objectives["pb-2"].level == "team"
+    assert objectives["pb-1"].owner_id == objectives["pb-2"].owner_id
+
+
+def test_a_semicolon_csv_and_an_xlsx_export_to_a_terminal(cli, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "eu.csv", "period;objective;key_result;start;target\n2026-Q4;Grow;Users;\"1,200\";2000\n")
+    assert cli("--db", tmp_path / "x.db", "import", path).code == 0
+    assert [k.start for k in rows_of(tmp_path / "x.db", KeyResult)] == [1200]
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    result = cli("--db", tmp_path / "x.db", "export", "--format", "xlsx")
+    assert result.code == 2
+    assert result.err.strip() == "okrtui: error: a workbook is not for a terminal: write it to a file with -o FILE.xlsx"
