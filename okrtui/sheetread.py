@@ -147,16 +147,6 @@ def check_zip(path: Path) -> None:
         raise OkrError(f"{name} unpacks to {total // 2**20} MiB; a workbook may be at most {MAX_BYTES // 2**20} MiB")
 
 
-def sheet_names(path: Path) -> list[str]:
-    from openpyxl import load_workbook  # 0.1 s: only for a workbook
-
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
 def read_xlsx(path: Path, sheet: str | None = None, *, optional: bool = False) -> Table | None:
     """One sheet (the first, or `sheet`); its formulas as their text. None if `optional` and it is absent."""
     from openpyxl import load_workbook  # 0.1 s: only for a workbook

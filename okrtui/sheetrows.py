@@ -395,13 +395,17 @@ def _objective_values(row: _Row, period: str | None, title: str | None, people: 
             value = row.read(name)
             if value is not None and value != "":
                 values[key] = value
-    owner = row.read("objective_owner")
+    _owner(row, "objective_owner", people, values)
+    return values
+
+
+def _owner(row: _Row, name: str, people: _People, into: dict[str, Any]) -> None:
+    owner = row.read(name)
     if owner:
         try:
-            values["owner"] = people.resolve(owner)
+            into["owner"] = people.resolve(owner)
         except Bad as err:
-            row.fail("objective_owner", err.message)
-    return values
+            row.fail(name, err.message)
 
 
 def _same_objective(row: _Row, first: tuple[int, dict[str, Any]], values: dict[str, Any]) -> None:
@@ -423,12 +427,7 @@ def _key_result(row: _Row, obj: dict[str, Any], people: _People, inferred: Count
             value = row.read(name)
             if value is not None and not (name == "weight" and value is None):
                 kr[name] = value
-    owner = row.read("kr_owner")
-    if owner:
-        try:
-            kr["owner"] = people.resolve(owner)
-        except Bad as err:
-            row.fail("kr_owner", err.message)
+    _owner(row, "kr_owner", people, kr)
     kind = row.read("kind") if row.has("kind") else None
     if not row.ok:
         return None  # a bad number is named once, not again as a kind that cannot be told

@@ -404,22 +404,16 @@ def test_sheet_flags_on_a_json_document_are_one_error(cli, tmp_path):
 
 
 def test_the_schemas_rules_are_named_on_every_row_beside_bad_cells_and_the_imports_own_errors(cli, tmp_path):
-    long = "x" * 600
-    path = write_csv(tmp_path / "s.csv", "period,objective,key_result,start,target,weight\n"
-                                         f"2026-Q4,{long},K,0,10,1\n"
-                                         "2026-Q4,Fine,K,0,ten,1\n"
-                                         "2026-Q4,Fine,L,0,10,-2\n")
-    result = cli("--db", tmp_path / "x.db", "import", path)
-    assert result.err.splitlines() == [
+    def problems(name, *rows):
+        path = write_csv(tmp_path / name, "period,objective,key_result,start,target,weight\n" + "".join(rows))
+        return cli("--db", tmp_path / "x.db", "import", path).err.splitlines()
+
+    assert problems("s.csv", f"2026-Q4,{'x' * 600},K,0,10,1\n", "2026-Q4,Fine,K,0,ten,1\n", "2026-Q4,Fine,L,0,10,-2\n") == [
         "s.csv:2:objective: is 600 characters long; at most 500 are allowed",
         "s.csv:3:target: expected a number, got 'ten'",
         "s.csv:4:weight: expected a number from 0 to 1e+06, got -2",
         "okrtui: error: 3 problems; nothing was imported"]
-    path = write_csv(tmp_path / "r.csv", "period,objective,key_result,start,target,weight\n"
-                                         "2031-H9,Ship,K,0,10,1\n"
-                                         "2026-Q4,Fine,L,0,10,-2\n")
-    result = cli("--db", tmp_path / "x.db", "import", path)
-    assert result.err.splitlines() == [
+    assert problems("r.csv", "2031-H9,Ship,K,0,10,1\n", "2026-Q4,Fine,L,0,10,-2\n") == [
         "r.csv:2:period: unknown period '2031-H9' (use YYYY-Qn or a periods entry)",
         "r.csv:3:weight: expected a number from 0 to 1e+06, got -2",
         "okrtui: error: 2 problems; nothing was imported"]
