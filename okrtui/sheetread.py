@@ -84,9 +84,10 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
     rows: list[tuple[int, list[Cell]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for cells in reader:
+        # A record is a spreadsheet's row (a quoted cell may hold line breaks): numbered as Excel shows it.
+        for number, cells in enumerate(reader, start=1):
             if any(c.strip() for c in cells):
-                rows.append((reader.line_num, list(cells)))
+                rows.append((number, list(cells)))
                 if len(rows) > MAX_ROWS:
                     raise OkrError(f"{name} has more than {MAX_ROWS:,} rows; split it into smaller files")
     except csv.Error as err:

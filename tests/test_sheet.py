@@ -449,3 +449,11 @@ def test_a_semicolon_csv_and_an_xlsx_export_to_a_terminal(cli, tmp_path, monkeyp
     result = cli("--db", tmp_path / "x.db", "export", "--format", "xlsx")
     assert result.code == 2
     assert result.err.strip() == "okrtui: error: a workbook is not for a terminal: write it to a file with -o FILE.xlsx"
+
+
+def test_rows_are_numbered_as_the_spreadsheet_shows_them_when_a_cell_holds_line_breaks(cli, tmp_path):
+    path = write_csv(tmp_path / "n.csv", 'period,objective,description,key_result,start,target\n'
+                                         '2026-Q4,Grow,"line one\nline two\nline three",Users,0,10\n'
+                                         '2026-Q4,Ship,,Launch,0,many\n')
+    assert cli("--db", tmp_path / "x.db", "import", path).err.splitlines()[0] == (
+        "n.csv:3:target: expected a number, got 'many'")
