@@ -60,6 +60,8 @@ def blank(cell: Cell) -> bool:
 
 def number(cell: Cell, *, share: bool = False) -> float | None:
     """A number as people write it: 1200, '1,200', '45%' (45, or 0.45 for a share such as confidence)."""
+    if type(cell) is str and _PLAIN_NUMBER.match(cell):  # most number cells of a CSV file: 12, -3.5
+        return float(cell)
     if blank(cell):
         return None
     if isinstance(cell, bool):

@@ -172,8 +172,15 @@ def _columns(table: Table, fields: tuple[str, ...], opts: Options, errors: Probl
     return len(table.rows), {}, []
 
 
+_TEXTS = ("objective", "key_result", "description", "score_comment", "note", "unit")  # kept as written
+_HOW = {**{n: "number" for n in (*_NUMBERS, "value")}, **{n: "share" for n in _SHARES}, "date": "date",
+        **{n: "enum" for n in _ENUMS}, **{n: "text" for n in _TEXTS}}
+
+
 class _Row:
     """One row's cells by field, each read with its place remembered for errors."""
+
+    __slots__ = ("cells", "cols", "errors", "number", "ok", "opts", "source")
 
     def __init__(self, source: str, number: int, cells: list[Cell], cols: dict[str, tuple[int, str]],
                  opts: Options, errors: Problems) -> None:
@@ -185,10 +192,12 @@ class _Row:
         return name in self.cols
 
     def raw(self, name: str) -> Cell:
-        if name not in self.cols:
+        col = self.cols.get(name)
+        if col is None:
             return None
-        i = self.cols[name][0]
-        return self.opts.map.value(name, self.cells[i] if i < len(self.cells) else None)
+        i = col[0]
+        cell = self.cells[i] if i < len(self.cells) else None
+        return self.opts.map.value(name, cell) if name in self.opts.map.values else cell
 
     def fail(self, name: str, message: str) -> None:
         self.ok = False
@@ -197,22 +206,21 @@ class _Row:
 
     def read(self, name: str) -> Any:
         cell = self.raw(name)
+        how = _HOW.get(name)
         try:
-            if name in _NUMBERS or name == "value":
+            if how == "number":
                 return sheetcells.number(cell)
-            if name in _SHARES:
+            if how == "share":
                 return sheetcells.number(cell, share=True)
-            if name == "date":
+            if how == "date":
                 return sheetcells.day(cell, self.opts.order, self.opts.map.date_format)
         except Bad as err:
             self.fail(name, err.message)
             return None
-        if name in _ENUMS:
+        if how == "enum":
             return sheetcells.word(cell) or None
         text = sheetcells.text_of(cell)
-        if name in ("objective", "key_result", "description", "score_comment", "note", "unit"):
-            return text
-        return text.strip() or None
+        return text if how == "text" else text.strip() or None
 
 
 def _hashed(prefix: str, title: str, *parts: str) -> str:
@@ -293,7 +301,7 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
     start, cols, ignored = _columns(table, OBJECTIVE_FIELDS + KR_FIELDS, opts, errors, ("objective",))
     directory = _People(people)
     objectives: dict[str, dict[str, Any]] = {}  # id → the document's objective
-    firsts: dict[str, tuple[int, dict[str, Any]]] = {}  # id → the row that made it, its fields
+    firsts: dict[str, tuple[int, dict[str, Any], tuple[Cell, ...]]] = {}  # id → its first row, fields, cells
     by_title: dict[tuple[str, str], str] = {}
     places: dict[str, tuple[str, int, dict[str, str]]] = {}
     kr_ids: set[str] = set()
@@ -304,6 +312,7 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
     previous: str | None = None
     above: str | None = None
     order: dict[str, int] = {}  # objective id → its place in the document
+    objective_cells = [cols[f][0] for f in _OBJECTIVE_CELLS if f in cols]
     checks: list[tuple[_Row, str, dict[str, Any]]] = []  # the schema's checks, run only when needed
     kr_at: dict[str, dict[str, Any]] = {}
     for number, cells in table.rows[start + 1:] if cols else []:
@@ -322,24 +331,30 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
             if ident is None:
                 ident = _hashed("o", title, period or "", title.strip())
                 by_title[(period or "", title.strip())] = ident
-        values = _objective_values(row, period, title, directory)
+        same = firsts.get(ident)
+        raw = tuple(cells[i] if i < len(cells) else None for i in objective_cells)
+        if same is not None and raw == same[2]:
+            values = same[1]  # the objective's cells as on its first row: read once (5 KRs, 5 rows)
+        else:
+            values = _objective_values(row, period, title, directory)
         if ident not in objectives:
             obj = {"id": ident, **{k: v for k, v in values.items() if k != "parent"}, "key_results": []}
             if "title" not in obj:
                 row.fail("objective", "is required (the objective's title)")
             order[ident] = len(objectives)
             objectives[ident] = obj
-            firsts[ident] = (number, values)
+            firsts[ident] = (number, values, raw)
             checks.append((row, "objective", obj))
             places[f"objectives[{len(objectives) - 1}]"] = (table.source, number, objective_headers)
             if values.get("parent"):
                 parents.append((obj, row, values["parent"]))
-        else:
-            _same_objective(row, firsts[ident], values)
+        elif values is not firsts[ident][1]:
+            _same_objective(row, firsts[ident][:2], values)
         previous = ident
         obj = objectives[ident]
-        if row.read("key_result") or row.read("kr_id"):
-            kr = _key_result(row, obj, directory, inferred, kr_ids)
+        kr_title, kr_id = row.read("key_result"), row.read("kr_id")
+        if kr_title or kr_id:
+            kr = _key_result(row, kr_title or "", kr_id, obj, directory, inferred, kr_ids)
             if kr is not None:
                 checks.append((row, "key_result", {**kr, "objective_id": obj["id"]}))
                 at = f"objectives[{order[ident]}].key_results[{len(obj['key_results'])}]"
@@ -408,6 +423,11 @@ def _owner(row: _Row, name: str, people: _People, into: dict[str, Any]) -> None:
             row.fail(name, err.message)
 
 
+_KR_VALUES = ("unit", "start", "target", "low", "high", "weight", "self_score", "score_comment")
+_OBJECTIVE_CELLS = ("period", "objective", "objective_id", "description", "level", "status", "team", "parent",
+                    "visibility", "objective_owner")
+
+
 def _same_objective(row: _Row, first: tuple[int, dict[str, Any]], values: dict[str, Any]) -> None:
     number, had = first
     if values == had:
@@ -418,14 +438,13 @@ def _same_objective(row: _Row, first: tuple[int, dict[str, Any]], values: dict[s
                                  f"got {value!r}")
 
 
-def _key_result(row: _Row, obj: dict[str, Any], people: _People, inferred: Counter[str],
-                taken: set[str]) -> dict[str, Any] | None:
-    title = row.read("key_result") or ""
+def _key_result(row: _Row, title: str, kr_id: str | None, obj: dict[str, Any], people: _People,
+                inferred: Counter[str], taken: set[str]) -> dict[str, Any] | None:
     kr: dict[str, Any] = {"title": title}
-    for name in ("unit", "start", "target", "low", "high", "weight", "self_score", "score_comment"):
-        if row.has(name):
+    for name in _KR_VALUES:
+        if name in row.cols:
             value = row.read(name)
-            if value is not None and not (name == "weight" and value is None):
+            if value is not None:
                 kr[name] = value
     _owner(row, "kr_owner", people, kr)
     kind = row.read("kind") if row.has("kind") else None
@@ -441,7 +460,7 @@ def _key_result(row: _Row, obj: dict[str, Any], people: _People, inferred: Count
             return None
         inferred[kind] += 1
     kr["kind"] = kind
-    ident = row.read("kr_id")
+    ident = kr_id
     if not ident:
         n = sum(1 for k in obj["key_results"] if k["title"].strip() == title.strip())
         ident = _hashed("kr", title, obj["id"], title.strip(), str(n))
