@@ -16,7 +16,7 @@ from okrtui.text import FORMULA_START
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug included)
 MAX_SERIAL = 2958465  # 9999-12-31
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
@@ -60,8 +60,8 @@ def blank(cell: Cell) -> bool:
 
 def number(cell: Cell, *, share: bool = False) -> float | None:
     """A number as people write it: 1200, '1,200', '45%' (45, or 0.45 for a share such as confidence)."""
-    if type(cell) is str and _PLAIN_NUMBER.match(cell):  # most number cells of a CSV file: 12, -3.5
-        return float(cell)
+    if type(cell) is str and PLAIN_NUMBER.match(cell) and math.isfinite(quick := float(cell)):
+        return quick  # most number cells of a CSV file: 12, -3.5
     if blank(cell):
         return None
     if isinstance(cell, bool):
@@ -74,7 +74,7 @@ def number(cell: Cell, *, share: bool = False) -> float | None:
         body = text[:-1] if percent else text
         if _THOUSANDS.match(body):
             body = body.replace(",", "")
-        if not _PLAIN_NUMBER.match(body):
+        if not PLAIN_NUMBER.match(body):
             raise Bad(f"expected a number, got {shown(cell)}")
         value = float(body)
         if percent and share:

@@ -457,3 +457,9 @@ def test_rows_are_numbered_as_the_spreadsheet_shows_them_when_a_cell_holds_line_
                                          '2026-Q4,Ship,,Launch,0,many\n')
     assert cli("--db", tmp_path / "x.db", "import", path).err.splitlines()[0] == (
         "n.csv:3:target: expected a number, got 'many'")
+
+
+def test_a_number_too_large_for_a_float_is_named(cli, tmp_path):
+    path = write_csv(tmp_path / "big.csv", "period,objective,key_result,start,target\n2026-Q4,Grow,Users,0,1e400\n")
+    assert cli("--db", tmp_path / "x.db", "import", path).err.splitlines()[0] == (
+        "big.csv:2:target: expected a finite number, got '1e400'")
