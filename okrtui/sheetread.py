@@ -51,7 +51,7 @@ def kind_of(path: Path, head: bytes) -> str:
         raise OkrError(f"{name} is an Apple Numbers document: in Numbers, File > Export To > Excel or CSV, "
                        "then import that")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith((b"{", b"[")):
+    if text.startswith(b"{"):  # an okrtui/1 document is a JSON object
         return "json"
     return "csv"
 
