@@ -63,7 +63,7 @@ def read_head(path: Path) -> bytes:
         if path.is_dir():
             return b""
         with path.open("rb") as f:
-            return f.read(8)
+            return f.read(4096)  # enough to see past a BOM and blank lines to a JSON document's `{`
     except FileNotFoundError:
         raise OkrError(f"no such file: {plain(str(path))}") from None
     except PermissionError:
