@@ -51,8 +51,9 @@ def kind_of(path: Path, head: bytes) -> str:
         raise OkrError(f"{name} is an Apple Numbers document: in Numbers, File > Export To > Excel or CSV, "
                        "then import that")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"{"):  # an okrtui/1 document is a JSON object
-        return "json"
+    suffix = path.suffix.lower()
+    if suffix == ".json" or (suffix not in (".csv", ".tsv", ".txt") and text.startswith((b"{", b"["))):
+        return "json"  # text named .json, or opening like JSON: the okrtui/1 reader and its messages
     return "csv"
 
 
@@ -79,6 +80,8 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
         raise OkrError(f"{name} is {size // 2**20} MiB; a sheet may be at most {MAX_BYTES // 2**20} MiB")
     raw = path.read_bytes()
     text = decode(raw, name, encoding)
+    if not text.strip():
+        raise OkrError(f"{name} is empty")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # Excel writes ';' in some locales, tabs as UTF-16
     rows: list[tuple[int, list[Cell]]] = []
@@ -153,9 +156,11 @@ def read_xlsx(path: Path, sheet: str | None = None, *, optional: bool = False) -
     from openpyxl import load_workbook  # 0.1 s: only for a workbook
 
     name = plain(path.name)
+    handle = path.open("rb")  # a file object: openpyxl would refuse a workbook by its file name's extension
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)
+        wb = load_workbook(handle, read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises many kinds for a damaged workbook: one line for all
+        handle.close()
         raise OkrError(f"{name} cannot be read as a workbook: {type(err).__name__}") from None
     try:
         if sheet is None:
@@ -190,6 +195,7 @@ def read_xlsx(path: Path, sheet: str | None = None, *, optional: bool = False) -
         return table
     finally:
         wb.close()
+        handle.close()
 
 
 def _rows(ws: object) -> Iterator[tuple[int, tuple[Any, ...]]]:

@@ -463,3 +463,14 @@ def test_a_number_too_large_for_a_float_is_named(cli, tmp_path):
     path = write_csv(tmp_path / "big.csv", "period,objective,key_result,start,target\n2026-Q4,Grow,Users,0,1e400\n")
     assert cli("--db", tmp_path / "x.db", "import", path).err.splitlines()[0] == (
         "big.csv:2:target: expected a finite number, got '1e400'")
+
+
+def test_the_kind_of_file_is_told_by_its_content_first(cli, tmp_path):
+    out = tmp_path / "plan.json"  # a workbook, whatever its name
+    assert cli("--db", tmp_path / "x.db", "template", "--format", "xlsx", "-o", out).code == 0
+    assert cli("--db", tmp_path / "x.db", "import", out).code == 0
+    named = write_csv(tmp_path / "okrs.txt", "period,objective\n2026-Q4,Grow\n")  # text, no JSON in sight: CSV
+    assert cli("--db", tmp_path / "x.db", "import", named).code == 0
+    assert {o.title for o in rows_of(tmp_path / "x.db", Objective)} == {"Make onboarding effortless", "Grow"}
+    empty = write_csv(tmp_path / "e.csv", "\n\n")
+    assert cli("--db", tmp_path / "x.db", "import", empty).err.strip() == "okrtui: error: e.csv is empty"
