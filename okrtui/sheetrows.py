@@ -566,8 +566,9 @@ def _check_ins(table: Table, opts: Options, krs: dict[str, dict[str, Any]], erro
             row.fail("date", "is required")
         if value is None and row.ok:
             row.fail("value", "is required")
-        if when is not None and when > opts.today:
-            row.fail("date", f"is after today ({opts.today}), got {when.isoformat()!r}")
+        why = periods.after_today(when, opts.today) if when is not None else None
+        if why:
+            row.fail("date", f"{why}: nothing is recorded ahead of time")  # the import's rule, at its row
         if not row.ok:
             continue
         key = f"{kr_id}\x1f{when}\x1f{value}\x1f{note}"

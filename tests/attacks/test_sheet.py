@@ -148,8 +148,8 @@ def test_a_check_in_dated_after_today_is_refused_and_today_is_accepted(cli, tmp_
     later.write_text(f"kr_id,date,value\nkr-me,{TODAY.replace(day=TODAY.day + 1)},3\n")
     result = cli("--db", db, "import", okrs, "--check-ins", later, today=TODAY)
     assert result.code == 2
-    assert result.err.splitlines()[0] == (f"later.csv:2:date: is after today ({TODAY}), "
-                                          f"got '{TODAY.replace(day=TODAY.day + 1)}'")
+    assert result.err.splitlines()[0] == (f"later.csv:2:date: {TODAY.replace(day=TODAY.day + 1)} is after today "
+                                          f"({TODAY}): nothing is recorded ahead of time")
     assert rows(db, CheckIn) == []
     later.write_text(f"kr_id,date,value\nkr-me,{TODAY},3\n")
     assert cli("--db", db, "import", okrs, "--check-ins", later, today=TODAY).code == 0
