@@ -439,16 +439,13 @@ def test_the_maps_docs_import_md_ships_read_files_with_their_tools_documented_he
     assert objectives["pb-1"].owner_id == objectives["pb-2"].owner_id
 
 
-def test_a_semicolon_csv_and_an_xlsx_export_to_a_terminal(cli, tmp_path, monkeypatch):
+def test_a_semicolon_csv_and_an_xlsx_export_without_a_file(cli, tmp_path):
     path = write_csv(tmp_path / "eu.csv", "period;objective;key_result;start;target\n2026-Q4;Grow;Users;\"1,200\";2000\n")
     assert cli("--db", tmp_path / "x.db", "import", path).code == 0
     assert [k.start for k in rows_of(tmp_path / "x.db", KeyResult)] == [1200]
-    import sys
-
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     result = cli("--db", tmp_path / "x.db", "export", "--format", "xlsx")
-    assert result.code == 2
-    assert result.err.strip() == "okrtui: error: a workbook is not for a terminal: write it to a file with -o FILE.xlsx"
+    assert result.code == 2 and result.out == ""
+    assert result.err.strip() == "okrtui: error: a workbook is written to a file: give -o FILE.xlsx"
 
 
 def test_rows_are_numbered_as_the_spreadsheet_shows_them_when_a_cell_holds_line_breaks(cli, tmp_path):
