@@ -219,3 +219,23 @@ def test_dates_a_future_checkin_is_refused_and_today_is_taken(cli, world):
     conn.close()
     honest = cli("--db", db, "checkin", "kr-ben", "42", "--date", str(TODAY))
     assert honest.code == 0 and honest.out.startswith("checked in kr-ben")
+    moved = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY + dt.timedelta(days=3)))
+    assert moved.code == 2 and "is after today" in moved.err  # --fix may not move one ahead either
+    fixed = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY))
+    assert fixed.code == 0 and fixed.out.startswith("corrected check-in c-20")
+
+
+def test_text_the_bytes_a_real_process_writes_hold_no_raw_control(world):
+    """The same check on the bytes a real `okrtui` process writes to its pipes (no clock read: these
+    commands ask no day)."""
+    import os
+    import subprocess
+    import sys
+
+    for args in (["comments", "o-ana"], ["history", "kr-ben"], ["team", "list"]):
+        done = subprocess.run([sys.executable, "-m", "okrtui", "--db", str(world / "ana.db"), *args],
+                              capture_output=True, env=dict(os.environ), timeout=60)
+        assert done.returncode == 0, done.stderr
+        raw = [b for b in (b"\x1b", b"\x07", b"\xc2\x85", "\u202e".encode(), "\u2066".encode())
+               if b in done.stdout + done.stderr]
+        assert raw == [] and b"\\x1b]0;pwned\\x07" in done.stdout, (args, done.stdout)
