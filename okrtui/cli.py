@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
 
     from okrtui.checkinrules import Saved
     from okrtui.config import Config
+    from okrtui.reads import Read
     from okrtui.storage.backend import Backend
     from okrtui.views import PeriodReport
 
@@ -112,10 +113,12 @@ def build_parser() -> Parser:
     p = sub.add_parser("import", parents=[db], help="load an okrtui/1 JSON document: all of it or nothing")
     p.add_argument("file", metavar="FILE", type=Path)
 
-    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV or Markdown")
-    p.add_argument("--format", choices=["json", "csv", "md"], default="json")
-    p.add_argument("--period", metavar="P", help="one period (default: every period)")
+    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV, Markdown or an HTML page")
+    p.add_argument("--format", choices=["json", "csv", "md", "html"], default="json")
+    p.add_argument("--period", metavar="P", help="one period (default: every period; html: this quarter)")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
+    p.add_argument("--team", action="store_true", help="html: the team's page, as report --team (no private objective)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of", help="html: as of this day")
 
     p = sub.add_parser("checkin", parents=[db], help="record a value for a key result (or fix or delete one)",
                        usage="okrtui checkin KR VALUE [--confidence C] [--note TEXT] [--date YYYY-MM-DD]\n"
@@ -282,25 +285,29 @@ class Context:
 
     def period_report(self, label: str | None, as_of: dt.date | None, *, team: bool,
                       today: dt.date | None = None, notes: bool = False) -> tuple[PeriodReport, str]:
-        """The period's views and the user's id. Read with the standard library when it can
-        (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which also migrates
-        an old schema and names what is wrong with a database. Check-ins' notes are read only
-        when `notes`."""
+        """The period's views and the user's id (period_read)."""
+        read = self.period_read(label, as_of, team=team, today=today, notes=notes)
+        return read.report, read.me
+
+    def period_read(self, label: str | None, as_of: dt.date | None, *, team: bool,
+                    today: dt.date | None = None, notes: bool = False) -> Read:
+        """The period's views, dependencies and the user's reflections. Read with the standard library
+        when it can (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which
+        also migrates an old schema and names what is wrong with a database. Check-ins' notes are read
+        only when `notes`."""
         cfg, today = self.config, today or self.today
         quick = self.backend().read(label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
                                     stale_after=cfg.stale_after_days, notes=notes)
-        if quick is not None:
-            self.reflections = quick.reflections
-            return quick.report, quick.me
-        from okrtui import editing, ormread
-        from okrtui.storage.store import my_id, reading
+        if quick is None:
+            from okrtui import ormread
+            from okrtui.storage.store import my_id, reading
 
-        with reading(self.engine(create=False)) as session:
-            span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
-            me = my_id(session)
-            rep = ormread.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
-            self.reflections = editing.reflections(session, me, span.label)
-        return rep, me
+            with reading(self.engine(create=False)) as session:
+                span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
+                quick = ormread.whole(session, span, as_of or today, my_id(session), team=team,
+                                      stale_after=cfg.stale_after_days)
+        self.reflections = quick.reflections
+        return quick
 
     def close(self) -> None:
         # Closed now, not whenever the garbage collector gets to them: SQLite checkpoints
@@ -427,10 +434,14 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
+    args = ctx.args
+    if args.format == "html":
+        return _export_html(ctx)
+    if args.team or args.as_of:
+        raise OkrError("--team and --as-of go with --format html (report --team for the others)")
     from okrtui import interchange, ormread, render
     from okrtui.storage.store import my_id, reading
 
-    args = ctx.args
     engine = ctx.engine(create=False)
     cfg = ctx.config
     if args.period is not None:
@@ -456,6 +467,18 @@ def cmd_export(ctx: Context) -> int:
         text = "\n".join(render.to_markdown(r) + render.reflections_markdown(a, r.person(me))
                          for r, a in zip(reps, answers, strict=True))
     _emit(text, args.output)
+    return EXIT_OK
+
+
+def _export_html(ctx: Context) -> int:
+    """One self-contained page of the period, as `report` (or `report --team`) reads it."""
+    from okrtui import htmlpage, render
+    from okrtui.views import team_visible
+
+    args = ctx.args
+    read = ctx.period_read(args.period, args.as_of, team=args.team, notes=render.uses_notes("html", args.team))
+    rep = team_visible(read.report) if args.team else read.report  # report --team's rule, the same function
+    _emit(htmlpage.page(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days), args.output)
     return EXIT_OK
 
 

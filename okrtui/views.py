@@ -139,13 +139,18 @@ class PeriodReport:
         return [kr for o in self.objectives for kr in o.key_results]
 
     def pace_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for kr in self.key_results():
-            if kr.pace:
-                counts[kr.pace] += 1
-            if kr.stale:
-                counts["stale"] += 1
-        return counts
+        return pace_counts(self.key_results())
+
+
+def pace_counts(krs: Iterable[KRView]) -> Counter[str]:
+    """How many KRs are on track, at risk, behind, and stale (a KR may be both behind and stale)."""
+    counts: Counter[str] = Counter()
+    for kr in krs:
+        if kr.pace:
+            counts[kr.pace] += 1
+        if kr.stale:
+            counts["stale"] += 1
+    return counts
 
 
 # The columns a period is read with, in the order the views take them: the ORM path
