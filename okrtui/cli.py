@@ -107,6 +107,8 @@ def build_parser() -> Parser:
     parser.add_argument("--demo", action="store_true", help="open the TUI on a fresh demo database")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="tui_as_of",
                         help="open the TUI as of this day: its quarter, and only check-ins up to it count")
+    parser.add_argument("--read-only", action="store_true", dest="read_only",
+                        help="open the TUI on the database read-only: nothing can be saved (keys that save are hidden)")
     parser.add_argument("--version", action="version", version=f"okrtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -391,12 +393,14 @@ def cmd_tui(ctx: Context) -> int:
         path = Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
     else:
         path = ctx.db_path()
+    if ctx.args.demo and ctx.args.read_only:
+        raise OkrError("--read-only opens an existing database; --demo makes one: give one of them")
     if ctx.args.demo and given:
         _demo_target_is_empty(ctx, path)  # said on one line before anything is drawn
     today = ctx.args.tui_as_of or ctx.today
     from okrtui.storage.backend import backend_for
 
-    backend = backend_for(path)
+    backend = backend_for(path, read_only=ctx.args.read_only)
     first_view = None
     if not ctx.args.demo:  # read while Textual imports (docs/performance.md), when the backend can
         first_view = backend.prefetch(today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
@@ -405,7 +409,8 @@ def cmd_tui(ctx: Context) -> int:
 
     # $OKRTUI_KEYS replaces [keys]: its mistakes are named after it
     keys_from = next((f"${v}" for v in env_settings() if v.upper() == "OKRTUI_KEYS"), "[keys]")
-    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from)
+    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from,
+            read_only=ctx.args.read_only)
     return EXIT_OK
 
 

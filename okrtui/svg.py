@@ -59,13 +59,15 @@ def chart(c: Chart, title: str, band: tuple[float, float] | None = None) -> str:
     ticks = c.y_ticks or [(lo + span * i / 4, f"{lo + span * i / 4:.3g}") for i in range(1, 4)]
     for value, label in ticks:
         out.append(f'<text x="{LEFT - 4}" y="{_f(y(value) + 4)}" text-anchor="end" class="tick">{esc(label)}</text>')
-    for value, label in c.x_ticks:
-        out.append(f'<text x="{_f(x(value))}" y="{H - BOTTOM + 14}" text-anchor="middle" class="tick">'
+    for i, (value, label) in enumerate(c.x_ticks):
+        anchor = "end" if i == len(c.x_ticks) - 1 else "middle"  # the period's last day ends at the edge
+        out.append(f'<text x="{_f(x(value))}" y="{H - BOTTOM + 14}" text-anchor="{anchor}" class="tick">'
                    f"{esc(label)}</text>")
     if c.now is not None:
         out.append(f'<line x1="{_f(x(c.now))}" x2="{_f(x(c.now))}" y1="{TOP}" y2="{H - BOTTOM}" stroke="{MUTED}" '
                    f'stroke-width="1" stroke-dasharray="1 3"/>')
     legend: list[str] = []
+    gap = min(132, (W - LEFT) // max(1, sum(1 for line in c.lines if line.label)))  # every entry fits
     for line in c.lines:
         colour = COLOUR.get(line.color, INK)
         pts = " ".join(f"{_f(x(a))},{_f(y(b))}" for a, b in zip(line.xs, line.ys, strict=True))
@@ -79,18 +81,17 @@ def chart(c: Chart, title: str, band: tuple[float, float] | None = None) -> str:
         else:
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
         if line.label:
-            legend.append(_legend_item(line.label, colour, dash, line.points_only, len(legend)))
+            legend.append(_legend_item(line.label, colour, dash, line.points_only, len(legend) * gap, gap))
     out.append(f'<g class="legend" transform="translate({LEFT},{H - 8})">{"".join(legend)}</g>')
     out.append("</svg>")
     return "".join(out)
 
 
-def _legend_item(label: str, colour: str, dash: str, dot: bool, i: int) -> str:
-    x0 = i * 132
+def _legend_item(label: str, colour: str, dash: str, dot: bool, x0: int, gap: int) -> str:
     mark = (f'<circle cx="{x0 + 8}" cy="-4" r="3.5" fill="{colour}"/>' if dot else
             f'<line x1="{x0}" x2="{x0 + 16}" y1="-4" y2="-4" stroke="{colour}" stroke-width="2"'
             + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
-    return f'{mark}<text x="{x0 + 20}" y="0" class="tick">{esc(label[:22])}</text>'
+    return f'{mark}<text x="{x0 + 20}" y="0" class="tick">{esc(label[:max(4, (gap - 24) // 6)])}</text>'
 
 
 def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
