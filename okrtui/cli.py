@@ -193,9 +193,38 @@ def build_parser() -> Parser:
     a.add_argument("--adopt", metavar="ID", type=_record_id,
                    help="map the login to this existing person id (a SQLite identity moving in), not p-LOGIN")
 
+    p = sub.add_parser("serve", parents=[db], help="the TUI in a browser, read-only, behind a one-time URL (docs/publish.md)")
+    p.add_argument("--host", metavar="ADDR", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; any other is exposed)")
+    p.add_argument("--port", metavar="N", type=_bounded(0, 65535), default=8000, help="default 8000 (0: any free port)")
+    p.add_argument("--max-sessions", metavar="N", type=_bounded(1, 64), default=4, dest="max_sessions",
+                   help="browser sessions at once (default 4); one more is told no")
+    p.add_argument("--idle", metavar="MIN", type=_minutes, default=30.0,
+                   help="minutes without a key before a session ends (default 30)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of", help="show the OKRs as of this day")
+
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high}, got {value}")
+        return value
+    return check
+
+
+def _minutes(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected minutes above 0, got {text!r}")
+    return value
 
 
 def _db_given(text: str) -> str:
@@ -757,6 +786,36 @@ def cmd_due(ctx: Context) -> int:
     return EXIT_PROBLEMS if rows else EXIT_OK
 
 
+def cmd_serve(ctx: Context) -> int:
+    """The TUI in a browser (okrtui.serve): read-only sessions behind a one-time URL."""
+    args = ctx.args
+    try:
+        from okrtui import serve
+    except ImportError as err:
+        raise OkrError(f"okrtui serve needs textual-serve ({err.name} is missing): pip install 'okrtui[serve]'") from None
+    from okrtui.storage.backend import backend_for
+
+    target = ctx.db_path()
+    backend_for(target, read_only=True).engine().dispose()  # a wrong path or schema: one line, before serving
+    if not serve.is_loopback(args.host):
+        _warn(f"listening on {args.host}: exposed to every machine that reaches it; whoever has the URL "
+              "sees these OKRs")
+    opts = serve.Options(str(target), host=args.host, port=args.port, max_sessions=args.max_sessions,
+                         idle_s=args.idle * 60, as_of=args.as_of.isoformat() if args.as_of else None)
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    print(f"okrtui serve: read-only, at most {opts.max_sessions} sessions, idle ones end after "
+          f"{args.idle:g} min; Ctrl-C stops it. Open:", file=sys.stderr, flush=True)
+    import asyncio
+
+    try:
+        return asyncio.run(serve.run(opts, say))
+    except OSError as err:
+        raise OkrError(str(err)) from None
+
+
 def cmd_cycle(ctx: Context) -> int:
     """submit, approve, request-changes, accept, decline: one line saying what happened."""
     from okrtui import conversation, cycle
@@ -832,6 +891,7 @@ COMMANDS = {
     "comments": cmd_comments,
     "inbox": cmd_inbox,
     "due": cmd_due,
+    "serve": cmd_serve,
     "team": cmd_team,
     "admin": cmd_admin,
     "import": cmd_import,
