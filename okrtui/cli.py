@@ -364,6 +364,9 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
 def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "read_only", False) and args.command is not None:
+            raise OkrError("--read-only opens the TUI read-only (okrtui --read-only); a command reads or writes "
+                           "as its name says")
         ctx = Context(args, today or dt.date.today())
         handler = COMMANDS.get(args.command, cmd_tui)
         try:
