@@ -52,7 +52,13 @@ def page(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team
     n_obj = len(listed.objectives)
     n_kr = sum(len(krs) for t in teams for p in t.people for _, krs in p.objectives)
     title = f"{'Team OKRs' if team else 'OKRs'} {rep.period.label}"
-    out = [HEAD.format(title=esc(title), css=CSS), "<header>", f"<h1>{esc(title)}</h1>",
+    span = rep.period
+    now = (rep.as_of - span.start).days if span.start <= rep.as_of <= span.end else None
+    legends: Legends = {(kind.chart, kind.points_label): f"lg-{i}" for i, kind in enumerate(kinds.REGISTRY.values())}
+    out = [HEAD.format(title=esc(title), css=CSS + svg.CHART_CSS),
+           svg.defs((span.end - span.start).days, story.x_ticks(span), now,
+                    [(ident, chart, label) for (chart, label), ident in legends.items()]),
+           "<header>", f"<h1>{esc(title)}</h1>",
            f'<p class="muted">As of {rep.as_of} · {rep.period.start} to {rep.period.end}</p>',
            f'<p class="counts">{count(n_obj, "objective")} · {count(n_kr, "key result")} · '
            f'<span class="pace pace-on-track">on track {counts["on track"]}</span> · '
@@ -62,7 +68,7 @@ def page(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team
     if not teams:
         out.append('<p class="muted">No objectives in this period.</p>')
     for t in teams:
-        out += _team(t, rep)
+        out += _team(t, rep, legends)
     out += _dependencies(listed, dependencies)
     out += _review(listed, stale_after)
     out += ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
@@ -115,19 +121,22 @@ def _grade(score: float | None, grade: float | None, band: str | None) -> str:
     return f'<span class="grade">{svg.grade_bar(score, band)} <b>{fmt_grade(grade)}</b> {_band(band)}</span>'
 
 
-def _team(t: Team, rep: PeriodReport) -> list[str]:
+Legends = dict[tuple[str, str], str]  # (kind of chart, the points' label) → the legend's symbol id
+
+
+def _team(t: Team, rep: PeriodReport, legends: Legends) -> list[str]:
     out = ['<section class="team">', f"<h2>{esc(t.name)}</h2>"]
     for p in t.people:
         out += ['<section class="person">',
                 f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>"]
         for o, krs in p.objectives:
-            out += _objective(o, krs, rep)
+            out += _objective(o, krs, rep, legends)
         out.append("</section>")
     out.append("</section>")
     return out
 
 
-def _objective(o: ObjectiveView, krs: list[KRView], rep: PeriodReport) -> list[str]:
+def _objective(o: ObjectiveView, krs: list[KRView], rep: PeriodReport, legends: Legends) -> list[str]:
     out = ['<article class="objective">', f"<h4>{esc(o.title)}</h4>",
            f'<p class="meta">{esc(o.level)} · {esc(rep.person(o.owner_id or o.origin))} · {esc(o.status)} · '
            f"{_grade(o.score, o.grade, o.band)}</p>"]
@@ -141,12 +150,12 @@ def _objective(o: ObjectiveView, krs: list[KRView], rep: PeriodReport) -> list[s
             '<th scope="col">Grade</th><th scope="col">Pace</th><th scope="col">Confidence</th>'
             '<th scope="col">Last check-in</th><th scope="col">Trend</th></tr></thead>', "<tbody>"]
     for kr in krs:
-        out += _kr(kr, rep)
+        out += _kr(kr, rep, legends)
     out += ["</tbody></table>", "</article>"]
     return out
 
 
-def _kr(kr: KRView, rep: PeriodReport) -> list[str]:
+def _kr(kr: KRView, rep: PeriodReport, legends: Legends) -> list[str]:
     pace = kr.pace or ""
     flags = f'<span class="pace pace-{pace.replace(" ", "-")}">{pace}</span>' if pace else ""
     if kr.stale:
@@ -159,7 +168,8 @@ def _kr(kr: KRView, rep: PeriodReport) -> list[str]:
     trend = svg.sparkline([c.value for c in kr.check_ins], f"check-ins of {kr.title}")
     kind = kinds.get(kr.kind)
     band = (kr.low, kr.high) if kind and kind.chart == "band" and kr.low is not None and kr.high is not None else None
-    chart = svg.chart(story.kr_chart(kr, rep.period, rep.as_of), f"Chart of {kr.title}", band)
+    legend = legends.get((kind.chart, kind.points_label), "") if kind else ""
+    chart = svg.chart(story.kr_chart(kr, rep.period, rep.as_of), f"Chart of {kr.title}", legend, band)
     return [f'<tr><th scope="row" data-label="Key result">{esc(kr.title)}</th>',
             f'<td data-label="Who">{esc(rep.person(answerer(kr)))}</td>',
             f'<td data-label="Now → target">{esc(kr_target_text(kr))}</td>',
@@ -242,7 +252,7 @@ tbody th{font-weight:600}
 .band-green{background:#1a7f37;color:#fff}
 .pace-on-track{color:#1a7f37}.pace-at-risk{color:#7d4e00}.pace-behind{color:#b42318;font-weight:600}
 .stale{color:#7d4e00;font-weight:600}.note{color:#57606a}
-svg.bar{width:50px;height:8px;vertical-align:middle}svg.spark{width:64px;height:18px}
+svg.bar{width:50px;height:8px;vertical-align:middle}svg.defs{position:absolute}svg.spark{width:64px;height:18px}
 svg.chart{width:100%;max-width:600px;height:auto;display:block}
 tr.chart-row td{border-bottom:1px solid #d0d7de;padding-bottom:10px}
 footer{margin-top:2em;font-size:.85em}

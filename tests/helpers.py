@@ -355,3 +355,23 @@ NO_TEXTUAL = (
     "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
     "print('IMPORTED', bad, file=sys.stderr)\n"
 )
+
+
+def pg_database(server, cli):
+    """A new database on the suite's PostgreSQL server, initialised, with the persons alice, bob and
+    carol; returns a function giving its URL for a login (with .name and .host)."""
+    import uuid
+
+    name = f"okr_{uuid.uuid4().hex[:10]}"
+    server.psql(f"CREATE DATABASE {name};")
+    host = server.get_uri().split("host=", 1)[1]
+
+    def url(login: str) -> str:
+        return f"postgresql://{login}@/{name}?host={host}"
+
+    assert cli("admin", "init", "--db", url("postgres")).code == 0
+    for login in ("alice", "bob", "carol"):
+        assert cli("admin", "add-person", login, "--name", login.title(), "--db", url("postgres")).code == 0
+    url.name = name  # type: ignore[attr-defined]
+    url.host = host  # type: ignore[attr-defined]
+    return url

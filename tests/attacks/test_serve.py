@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import uuid
 
 import aiohttp
 import pytest
@@ -17,7 +16,7 @@ from sqlalchemy import text
 from okrtui.config import Config
 from okrtui.storage.backend import backend_for
 from tests.browser.serving import screen_text, serving
-from tests.helpers import TODAY, RecordingApp, demo_template, digest, press, settle
+from tests.helpers import TODAY, RecordingApp, demo_template, digest, pg_database, press, settle
 
 READY = "key results"  # the objectives screen's count line: the TUI is up
 REFUSED = "read-only: this session saves nothing (okrtui --read-only)"
@@ -178,15 +177,7 @@ async def test_a_served_session_writes_nothing(demo_db):
 
 @pytest.mark.xdist_group("postgres")
 def test_a_read_only_session_on_postgres_is_refused_by_the_server(server, cli):
-    name = f"okr_{uuid.uuid4().hex[:10]}"
-    server.psql(f"CREATE DATABASE {name};")
-    host = server.get_uri().split("host=", 1)[1]
-
-    def url(login: str) -> str:
-        return f"postgresql://{login}@/{name}?host={host}"
-
-    assert cli("admin", "init", "--db", url("postgres")).code == 0
-    assert cli("admin", "add-person", "alice", "--name", "Alice", "--db", url("postgres")).code == 0
+    url = pg_database(server, cli)
     engine = backend_for(url("alice"), read_only=True).engine()
     try:
         with engine.connect() as conn:
