@@ -41,8 +41,11 @@ LEGEND_STROKE = {"s": 'stroke="#57606a"', "t": 'stroke="#1a7f37"', "e": 'stroke=
 
 
 def esc(text: str | None) -> str:
-    """Untrusted text as HTML text: control and bidi characters made visible, then escaped."""
-    return html.escape(plain(text), quote=True)
+    """Untrusted text as HTML text: control and bidi characters made visible, then escaped. Every
+    character `plain` would rewrite is unprintable (control, format, separator), so printable text
+    skips its search."""
+    text = text or ""
+    return html.escape(text if text.isprintable() else plain(text), quote=True)
 
 
 def defs(days: int, x_ticks: Sequence[tuple[float, str]], now: int | None,

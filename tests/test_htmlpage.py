@@ -149,3 +149,15 @@ def test_bad_flags_are_one_line_and_write_nothing(cli, demo_db, tmp_path, args):
     result = cli("--db", demo_db, "export", *args, "-o", out)
     assert result.code == 2 and result.err.count("\n") == 1 and result.err.startswith("okrtui: error: ")
     assert not out.exists()
+
+
+def test_escaping_shows_every_invisible_character_the_terminal_output_does():
+    """svg.esc skips plain's search for printable text: that is safe only if every character plain
+    rewrites is unprintable. Checked over every code point."""
+    from okrtui.svg import esc
+    from okrtui.text import _CONTROL, plain
+
+    rewritten = [chr(c) for c in range(0x110000) if _CONTROL.match(chr(c))]
+    assert rewritten and not any(ch.isprintable() for ch in rewritten)
+    for ch in rewritten[::97]:
+        assert esc(f"a{ch}<") == plain(f"a{ch}") + "&lt;"

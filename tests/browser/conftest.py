@@ -14,8 +14,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module, closed before any other module's test runs: Playwright's sync
+    API keeps an event loop in this thread while it is open, and the asyncio tests need it free."""
     if not CHROMIUM.exists():
         pytest.fail(MISSING, pytrace=False)
     with chromium() as b:
