@@ -220,7 +220,7 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
-async def run(opts: Options, say: Callable[[str], None] = print, ready: Callable[[str], None] | None = None) -> int:
+async def run(opts: Options, say: Callable[[str], None]) -> int:
     """Serve until SIGINT or SIGTERM; then end every session and its process."""
     served = Served(opts, say)
     runner = web.AppRunner(served.application(), handle_signals=False, access_log=None)
@@ -238,9 +238,7 @@ async def run(opts: Options, say: Callable[[str], None] = print, ready: Callable
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    say(served.url())
-    if ready is not None:
-        ready(served.url())
+    say(served.url())  # the one URL, once
     try:
         await stop.wait()
     finally:
