@@ -13,6 +13,7 @@ from okrtui import serve
     (["--idle", "0"], "minutes above 0"),
     (["--idle", "soon"], "expected a number"),
     (["--port", "70000"], "expected 0 to 65535"),
+    (["--host", "bad host"], "expected an IP address or a host name"),
 ])
 def test_a_bad_flag_is_one_line(cli, demo_db, args, said):
     out = cli("serve", "--db", demo_db, *args)
