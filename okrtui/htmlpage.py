@@ -19,7 +19,7 @@ from okrtui.review import week_review
 from okrtui.svg import esc
 from okrtui.teamview import PersonView, answerer
 from okrtui.text import count
-from okrtui.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text
+from okrtui.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text, team_visible
 
 NO_TEAM = "No team"
 
@@ -40,9 +40,10 @@ class Team:
 
 def page(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team: bool = False,
          stale_after: int = 7) -> str:
-    """The whole page. `rep` is what `report` (or `report --team`) reads; with `team`, the private
-    objectives must already be out (views.team_visible), as for the team Markdown."""
-    if team:  # the team Markdown's listing and counts, not a second rule of its own
+    """The whole page. `rep` is what `report` (or `report --team`) reads; with `team`, private
+    objectives are left out here too (views.team_visible), whatever the caller passed."""
+    if team:  # report --team's rule and the team Markdown's listing and counts, not rules of its own
+        rep = team_visible(rep)
         people, counts = team_listing(rep)
         teams = _teams_of_people(rep, people)
         kept = {o.id for pv in people for o in pv.objectives}

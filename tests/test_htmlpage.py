@@ -161,3 +161,12 @@ def test_escaping_shows_every_invisible_character_the_terminal_output_does():
     assert rewritten and not any(ch.isprintable() for ch in rewritten)
     for ch in rewritten[::97]:
         assert esc(f"a{ch}<") == plain(f"a{ch}") + "&lt;"
+
+
+def test_the_team_page_leaves_private_objectives_out_whatever_it_is_handed(cli, tmp_path):
+    from okrtui import htmlpage
+
+    db = tmp_path / "me.db"
+    assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    rep = read(db, "2026-Q4", TODAY).report  # private objective included
+    assert "Secret plan" in htmlpage.page(rep) and "Secret plan" not in htmlpage.page(rep, team=True)
