@@ -200,7 +200,7 @@ def build_parser() -> Parser:
                    help="map the login to this existing person id (a SQLite identity moving in), not p-LOGIN")
 
     p = sub.add_parser("serve", parents=[db], help="the TUI in a browser, read-only, behind a one-time URL (docs/publish.md)")
-    p.add_argument("--host", metavar="ADDR", default="127.0.0.1", type=_host,
+    p.add_argument("--host", metavar="ADDR", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only; any other is exposed)")
     p.add_argument("--port", metavar="N", type=_bounded(0, 65535), default=8000, help="default 8000 (0: any free port)")
     p.add_argument("--max-sessions", metavar="N", type=_bounded(1, 64), default=4, dest="max_sessions",
@@ -224,18 +224,6 @@ def _bounded(low: int, high: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"expected {low} to {high}, got {value}")
         return value
     return check
-
-
-def _host(text: str) -> str:
-    """An IP address or a host name (letters, digits, dots, hyphens): anything else never reaches a socket."""
-    import ipaddress
-
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        if re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?", text):
-            return text
-    raise argparse.ArgumentTypeError(f"expected an IP address or a host name, got {text[:80]!r}")
 
 
 def _minutes(text: str) -> float:
@@ -822,6 +810,8 @@ def cmd_serve(ctx: Context) -> int:
         raise OkrError(f"okrtui serve needs textual-serve ({err.name} is missing): pip install 'okrtui[serve]'") from None
     from okrtui.storage.backend import backend_for
 
+    if not serve.is_host(args.host):  # anything else never reaches a socket (a hostile one was a UnicodeError)
+        raise OkrError(f"argument --host: expected an IP address or a host name, got {args.host[:80]!r}")
     target = ctx.db_path()
     backend_for(target, read_only=True).engine().dispose()  # a wrong path or schema: one line, before serving
     if not serve.is_loopback(args.host):
@@ -835,10 +825,8 @@ def cmd_serve(ctx: Context) -> int:
 
     say(f"okrtui serve: read-only, at most {opts.max_sessions} sessions, idle ones end after "
         f"{args.idle:g} min; Ctrl-C stops it. Open:", err=True, flush=True)
-    import asyncio
-
     try:
-        return asyncio.run(serve.run(opts, tell))
+        return serve.main(opts, tell)
     except OSError as err:
         raise OkrError(str(err)) from None
 

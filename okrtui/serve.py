@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import ipaddress
 import os
+import re
 import secrets
 import shlex
 import signal
@@ -64,6 +65,15 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_host(text: str) -> bool:
+    """An IP address or a host name (letters, digits, dots, hyphens)."""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?", text) is not None
 
 
 def command(opts: Options) -> str:
@@ -218,6 +228,11 @@ def _int(value: Any, default: int) -> int:
         return max(1, min(1000, int(value)))
     except (TypeError, ValueError):
         return default
+
+
+def main(opts: Options, say: Callable[[str], None]) -> int:
+    """Serve until Ctrl-C (SIGINT) or SIGTERM; 0 once every session has ended."""
+    return asyncio.run(run(opts, say))
 
 
 async def run(opts: Options, say: Callable[[str], None]) -> int:

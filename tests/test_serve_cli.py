@@ -27,7 +27,7 @@ def test_no_database_is_one_line_and_nothing_is_created(cli, tmp_path):
 
 
 def fake_run(calls):
-    async def run(opts, say):
+    def run(opts, say):
         calls.append(opts)
         say("http://127.0.0.1:1/?token=x")
         return 0
@@ -36,7 +36,7 @@ def fake_run(calls):
 
 def test_another_address_says_it_is_exposed(cli, demo_db, monkeypatch):
     calls: list[serve.Options] = []
-    monkeypatch.setattr(serve, "run", fake_run(calls))
+    monkeypatch.setattr(serve, "main", fake_run(calls))
     out = cli("serve", "--db", demo_db, "--host", "0.0.0.0", "--max-sessions", "2", "--idle", "1.5")
     assert out.code == 0 and "exposed" in out.err
     (opts,) = calls
@@ -46,7 +46,7 @@ def test_another_address_says_it_is_exposed(cli, demo_db, monkeypatch):
 
 def test_this_machine_is_the_default_and_says_nothing_of_exposure(cli, demo_db, monkeypatch):
     calls: list[serve.Options] = []
-    monkeypatch.setattr(serve, "run", fake_run(calls))
+    monkeypatch.setattr(serve, "main", fake_run(calls))
     out = cli("serve", "--db", demo_db)
     assert out.code == 0 and "exposed" not in out.err
     assert calls[0].host == "127.0.0.1" and calls[0].max_sessions == 4 and calls[0].idle_s == 1800
@@ -58,6 +58,7 @@ def test_loopback_addresses():
     assert serve.is_loopback("127.0.0.1") and serve.is_loopback("::1") and serve.is_loopback("localhost")
     assert not serve.is_loopback("0.0.0.0") and not serve.is_loopback("192.168.1.5")
     assert not serve.is_loopback("example.com")
+    assert serve.is_host("example.com") and serve.is_host("::1") and not serve.is_host("a b") and not serve.is_host("-x")
 
 
 def test_every_start_makes_a_new_token():
