@@ -106,6 +106,14 @@ def _doc(w: Path) -> list[object]:
     return ["import", write_doc(w / "new.json", doc)]
 
 
+def _sheet(w: Path) -> list[object]:
+    """A spreadsheet whose titles and owner name are hostile: its notes name the new person."""
+    path = w / "new.csv"
+    path.write_text(f"period,objective,objective_owner,key_result,start,target\n"
+                    f"2026-Q4,o {HOSTILE},Zed {HOSTILE},k {HOSTILE},0,10\n", encoding="utf-8")
+    return ["import", path]
+
+
 # Each command: (who runs it, its arguments given the world's folder). A variant list per command.
 CALLS: dict[str, list[tuple[str, object]]] = {
     "submit": [("ben", lambda w: ["submit", "o-draft"])],
@@ -124,9 +132,11 @@ CALLS: dict[str, list[tuple[str, object]]] = {
     "team edit": [("ana", lambda w: ["team", "edit", "t-plat", "--mission", HOSTILE, "--lead", "Ana " + HOSTILE])],
     "admin init": [("ana", lambda w: ["admin", "init"])],
     "admin add-person": [("ana", lambda w: ["admin", "add-person", "erin", "--name", HOSTILE])],
-    "import": [("ben", _doc)],
-    "export": [("ben", lambda w, f=f: ["export", "--format", f]) for f in ("json", "csv", "md", "html")],
-    # a hostile address: said (escaped) to be exposed, then refused as no address to listen on
+    "import": [("ben", _doc), ("ben", _sheet)],
+    "export": [("ben", lambda w, f=f: ["export", "--format", f]) for f in ("json", "csv", "md", "html")]
+    + [("ben", lambda w: ["export", "--format", "xlsx", "-o", w / "out.xlsx"])],
+    "template": [("ben", lambda w, f=f: ["template", "--format", f, "-o", w / f"plan.{f}"]) for f in ("csv", "xlsx")],
+    # a hostile address: refused with one line before anything listens
     "serve": [("ben", lambda w: ["serve", "--host", HOSTILE, "--port", "0"])],
     "checkin": [("ben", lambda w: ["checkin", "kr-ben", "30", "--note", HOSTILE]),
                 ("ana", lambda w: ["checkin", "kr-ben", "30"])],
