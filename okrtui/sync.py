@@ -22,7 +22,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import cycle, periods, schema, signing
+from okrtui import cycle, keyring, periods, schema, signing, teamlines
 from okrtui.errors import OkrError
 from okrtui.files import write_atomic
 from okrtui.storage import bulk
@@ -48,6 +48,10 @@ FORMAT = "okrtui-team/1"
 HEADER = json.dumps({"format": FORMAT}, sort_keys=True) + "\n"
 MAX_BYTES = 256 * 1024 * 1024
 LOCK_TIMEOUT_S = 60
+# One person's records new to this database in one sync (docs/team.md, "Limits"): a newcomer's first
+# sync of a busy year is a few thousand; beyond these a flood is refused whole, in one line.
+MAX_NEW_RECORDS = 20_000
+MAX_NEW_BYTES = 16 * 2**20
 # Apply order: what a record refers to comes before it.
 TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
@@ -206,14 +210,13 @@ class TeamFile:
     warnings: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)  # one per warning: what "seen before" remembers
     shadowed: dict[Key, list[Record]] = field(default_factory=dict)  # versions a duplicate line beat
-
-
-def _reject_constant(token: str) -> None:
-    raise ValueError(f"{token} is not allowed")
+    sizes: dict[Key, int] = field(default_factory=dict)  # bytes of each record's lines (the flood limit)
+    unreadable: int = 0  # lines that were no record at all: dropped when the file is written
 
 
 def read(path: Path, progress: Callable[[int, int], None] | None = None) -> TeamFile:
-    """Read and check the whole file, streaming; any bad line refuses the whole file."""
+    """Read and check the file line by line, streaming: a bad line is skipped and named, never
+    fatal. Only what makes the whole file unreadable (not a team file, truncated) refuses it."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -229,41 +232,54 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
     done = 0
     try:
         with open(path, "rb") as handle:
-            for lineno, line in enumerate(handle, 1):
-                done += len(line)
-                if progress is not None and lineno % 20_000 == 0:
+            for line in teamlines.split(handle):
+                done += line.size
+                if progress is not None and line.number % 20_000 == 0:
                     progress(done, size)
-                where = f"{path.name}:{lineno}"
-                if not line.endswith(b"\n"):
+                where = f"{path.name}:{line.number}"
+                if not line.complete:
                     raise TeamFileError(f"{where}: the file ends in the middle of a line (truncated?)")
                 try:
-                    data = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
-                except (UnicodeDecodeError, ValueError) as err:
-                    raise TeamFileError(f"{where}: not valid JSON ({err})") from None
-                if lineno == 1:
+                    data = teamlines.parse(line)
+                except teamlines.BadLine as err:
+                    if line.number == 1:
+                        raise TeamFileError(f"{where}: not an okrtui team file ({err})") from None
+                    out.warnings.append(f"{where}: skipped a line: {err}")
+                    out.hashes.append(line.digest)
+                    out.unreadable += 1
+                    continue
+                if line.number == 1:
                     _check_header(data, where)
                     continue
-                try:
-                    record = validate(data)
-                except schema.Invalid as err:
-                    out.warnings.append(f"{where}: skipped {describe(data)}: {err}")
-                    out.hashes.append(fingerprint(data))
-                    bad = bad_key(data)
-                    if bad is not None:
-                        out.bad[bad] = data
-                    continue
-                key = (record["type"], record["id"])
-                have = out.records.get(key)
-                if have is None:
-                    out.records[key] = record
-                else:  # two lines for one record: the loser is kept aside, in case the winner is forged
-                    out.records[key] = winner = newer(have, record)
-                    out.shadowed.setdefault(key, []).append(have if winner is record else record)
+                _take(out, data, where, line.size)
     except OSError as err:
         raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
     if size and done == 0:
         raise TeamFileError(f"team file {path} is empty")
     return out
+
+
+def _take(out: TeamFile, data: Any, where: str, size: int) -> None:
+    """One parsed line into the file's records, or into its bad ones, named."""
+    try:
+        record = validate(data)
+    except (schema.Invalid, ValueError, TypeError, OverflowError, RecursionError) as err:
+        # Invalid names the field; the rest are whatever a strange value raised deeper down.
+        why = str(err) if isinstance(err, schema.Invalid) else f"unreadable value ({type(err).__name__})"
+        out.warnings.append(f"{where}: skipped {describe(data)}: {why}")
+        out.hashes.append(fingerprint(data))
+        bad = bad_key(data)
+        if bad is not None:
+            out.bad[bad] = data
+        return
+    key = (record["type"], record["id"])
+    out.sizes[key] = out.sizes.get(key, 0) + size
+    have = out.records.get(key)
+    if have is None:
+        out.records[key] = record
+    else:  # two lines for one record: the loser is kept aside, in case the winner is forged
+        out.records[key] = winner = newer(have, record)
+        out.shadowed.setdefault(key, []).append(have if winner is record else record)
 
 
 def _check_header(data: Any, where: str) -> None:
@@ -423,86 +439,82 @@ def known_keys(local: dict[Key, Record]) -> dict[str, str]:
             if kind == "person" and rec.get("public_key")}
 
 
-def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, str], me: str,
+def check_signatures(team: TeamFile, local: dict[Key, Record], decision: keyring.Decision, me: str,
                      names: dict[str, str], result: SyncResult) -> None:
     """Move every file record its origin did not sign from `team.records` to `team.bad`, named.
 
-    A record this database already holds, byte for byte, was checked when it came. The first
-    key seen for a person id is kept; another key for that id is an identity clash. Records of
-    a person whose key is not known yet (written before keys existed) are taken as they are."""
+    A record this database already holds, byte for byte, was checked when it came. Every other
+    record must verify under its origin's key as `keyring.decide` settled it: a record without a
+    signature, or of a person with no key, is refused like a forged one (signed always)."""
     who = _namer(names)
+    keys = decision.keys
     forged_mine: list[Record] = []
+    keyless: dict[str, list[Record]] = {}
 
-    def fail(key: Key, rec: Record, why: str) -> None:
+    def drop(key: Key, rec: Record) -> None:
         del team.records[key]
         team.bad[key] = rec
         for alt in team.shadowed.pop(key, []):
-            if _genuine(alt, known):  # a forged duplicate line does not hide the real one
+            if _genuine(alt, keys):  # a forged duplicate line does not hide the real one
                 have = team.records.get(key)
                 team.records[key] = alt if have is None else newer(have, alt)
         result.skipped += 1
+
+    def fail(key: Key, rec: Record, why: str) -> None:
+        drop(key, rec)
         if local.get(key, {}).get("origin") == me and key[0] != "person":
             forged_mine.append(rec)
         else:
             result.problem(rec, f"skipped {key[0]} {key[1]!r}: {why}")
 
-    def held(key: Key, rec: Record) -> bool:
-        """What we hold already, or a version ours beats anyway (our own old unsigned lines after
-        keys came): nothing to check, and the merge writes ours over it."""
-        mine = local.get(key)
-        return mine is not None and (mine == rec or newer(mine, rec) is mine)
-
-    checked = set()
     for key, rec in sorted(team.records.items()):
-        if key[0] != "person" or local.get(key) == rec:
+        if held(local, key, rec):
+            continue  # checked when it came, or beaten by ours anyway: the merge writes ours over it
+        origin = rec["origin"]
+        if origin in decision.disputed:
+            drop(key, rec)  # named once, in the decision's line
             continue
-        public = rec.get("public_key") or ""
-        if rec["origin"] != rec["id"]:
-            if public:
-                fail(key, rec, f"a person record carries a key, written by {who(rec['origin'])}: only its "
+        public = keys.get(origin)
+        if key[0] == "person" and rec.get("public_key"):
+            if origin != rec["id"]:
+                fail(key, rec, f"a person record carries a key, written by {who(origin)}: only its "
                                "person's own record may")
-            continue
-        have = known.get(rec["id"])
-        if have and have != public:  # another key, or none: the first key seen is never given up
-            if not public and held(key, rec):
-                continue  # a line from before that person's key, which the version we hold replaces
-            if rec["id"] == me:
-                fail(key, rec, f"the team file holds another person with your id {me}: "
-                               f"{rec.get('name')!r} <{rec.get('email')}>, with another key; kept yours. If that "
-                               "is you on another machine, move your identity there with `okrtui whoami "
-                               "--export-identity FILE` and `--adopt FILE`; if not, see docs/team.md "
-                               "(\"Two people, one id\")")
-            else:
-                fail(key, rec, f"identity clash: {who(rec['id'])} ({rec['id']}) signs with another key than "
-                               "the one first seen for that id; kept the first")
-            continue
-        if public and not have:
-            if not signing.verifies(public, rec):
-                fail(key, rec, "its signature does not verify against its own key")
                 continue
-            known[rec["id"]] = public  # trust on first use
-            checked.add(key)
-    for key, rec in sorted(team.records.items()):
-        if key in checked or held(key, rec):
-            continue
-        public = known.get(rec["origin"])
+            if public and rec["public_key"] != public:
+                fail(key, rec, _clash(rec, me, who))
+                continue
         if public is None:
-            continue  # its writer has no key yet (written before keys existed)
-        if not rec.get("signature"):
-            fail(key, rec, f"it is not signed, and {who(rec['origin'])} signs every record")
+            drop(key, rec)
+            keyless.setdefault(origin, []).append(rec)
+        elif not rec.get("signature"):
+            fail(key, rec, f"it is not signed, and {who(origin)} signs every record")
         elif not signing.verifies(public, rec):
-            fail(key, rec, f"its signature is not {who(rec['origin'])}'s (forged, or changed by hand)")
+            fail(key, rec, f"its signature is not {who(origin)}'s (forged, or changed by hand)")
+    for origin, records in sorted(keyless.items()):
+        result.problem(sorted(canonical(r) for r in records), (
+            f"skipped {count(len(records), 'record')} of {who(origin)} ({origin}) that are not signed by a key this "
+            f"database trusts ({_listed(records)}): okrtui takes only signed records. If {who(origin)} uses an okrtui "
+            "from before keys, their next `okrtui sync` with this version signs them (docs/team.md, \"Records from "
+            "before keys\")"))
     if forged_mine:
         result.problem(sorted(canonical(r) for r in forged_mine),
                        f"the team file holds {count(len(forged_mine), 'version')} of your records that you did not "
                        f"sign ({_listed(forged_mine)}): forged or changed by hand; yours were kept and written back")
 
 
-def _genuine(rec: Record, known: dict[str, str]) -> bool:
-    public = known.get(rec["origin"])
-    if rec["type"] == "person" and rec["origin"] == rec["id"]:
-        public = public or rec.get("public_key") or None
-    return public is None or signing.verifies(public, rec)
+def _clash(rec: Record, me: str, who: Callable[[str | None], str]) -> str:
+    if rec["id"] == me:
+        return (f"the team file holds another person with your id {me}: {rec.get('name')!r} <{rec.get('email')}>, "
+                "with another key; kept yours. If that is you on another machine, move your identity there with "
+                "`okrtui whoami --export-identity FILE` and `--adopt FILE`; if not, see docs/team.md "
+                "(\"Two people, one id\")")
+    return (f"identity clash: {who(rec['id'])} ({rec['id']}) signs with another key than the one this database "
+            "trusts for that id; kept the one trusted")
+
+
+def _genuine(rec: Record, keys: dict[str, str]) -> bool:
+    public = keys.get(rec["origin"])
+    return public is not None and signing.verifies(public, rec)
 
 
 def _listed(records: list[Record], limit: int = 5) -> str:
@@ -566,10 +578,57 @@ def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Re
                      rows)
 
 
-def sendable(shared: dict[Key, Record], known: dict[str, str], me: str) -> dict[Key, Record]:
-    """Teammates' records as stored, less unsigned ones of people whose key is known (readers skip those)."""
-    return {key: rec for key, rec in shared.items()
-            if rec["origin"] == me or rec.get("signature") or rec["origin"] not in known}
+def sendable(shared: dict[Key, Record], me: str) -> dict[Key, Record]:
+    """Teammates' records as stored, less unsigned ones (an older okrtui took those in; readers refuse them)."""
+    return {key: rec for key, rec in shared.items() if rec["origin"] == me or rec.get("signature")}
+
+
+def held(local: dict[Key, Record], key: Key, rec: Record) -> bool:
+    """What this database holds already, or a version it holds that beats this one."""
+    mine = local.get(key)
+    return mine is not None and (mine == rec or newer(mine, rec) is mine)
+
+
+def trust_keys(session: Session, team: TeamFile, local: dict[Key, Record], path: Path,
+               names: dict[str, str], result: SyncResult) -> keyring.Decision:
+    """Whose key signs whose records, this sync: `keyring.decide` over the file, the pins beside it
+    and what this database trusts; its lines become the sync's problems."""
+    versions: dict[str, list[Record]] = {}
+    by_origin: dict[str, list[Record]] = {}
+    for key, rec in team.records.items():
+        if key[0] == "person":
+            versions.setdefault(key[1], []).append(rec)
+            versions[key[1]].extend(team.shadowed.get(key, []))
+        if not held(local, key, rec):
+            by_origin.setdefault(rec["origin"], []).append(rec)
+    pins, bad_pins = keyring.read_pins(keyring.pins_path(path))
+    for line in bad_pins:
+        result.problem(line, line)
+    decision = keyring.decide(known_keys(local), versions, by_origin, pins, keyring.hand_trusted(session),
+                              _namer(names))
+    for what, message in decision.problems:
+        result.problem(what, message)
+    return decision
+
+
+def check_floods(team: TeamFile, local: dict[Key, Record], names: dict[str, str], result: SyncResult) -> None:
+    """One person's new records beyond the limits (docs/team.md, "Limits") are refused whole, in one line."""
+    who = _namer(names)
+    new: dict[str, list[Key]] = {}
+    for key, rec in team.records.items():
+        if not held(local, key, rec):
+            new.setdefault(rec["origin"], []).append(key)
+    for origin, keys in sorted(new.items()):
+        size = sum(team.sizes.get(key, 0) for key in keys)
+        if len(keys) <= MAX_NEW_RECORDS and size <= MAX_NEW_BYTES:
+            continue
+        for key in keys:
+            team.bad[key] = team.records.pop(key)
+        result.skipped += len(keys)
+        result.problem(f"flood {origin} {len(keys)} {size}", (
+            f"refused {count(len(keys), 'new record')} ({size / 2**20:.1f} MiB) from {who(origin)} ({origin}) in one "
+            f"sync: over the limit of {MAX_NEW_RECORDS:,} new records or {MAX_NEW_BYTES // 2**20} MiB per person "
+            "(docs/team.md, \"Limits\"); none of them were taken in"))
 
 
 def tell_once(session: Session, result: SyncResult, limit: int | None = None) -> None:
@@ -680,13 +739,14 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                     private = signing_key(session, person)
                 session.flush()
                 local = local_records(session)
-                known = known_keys(local)
                 names = names_of(local, team)
                 result.problems.extend(zip(team.hashes, team.warnings, strict=True))
                 result.skipped += len(team.warnings)
-                check_signatures(team, local, known, me, names, result)
+                decision = trust_keys(session, team, local, path, names, result)
+                check_signatures(team, local, decision, me, names, result)
+                check_floods(team, local, names, result)
                 check_origins(team, local, me, names, result)
-                shared = sendable(shared_records(local), known, me)
+                shared = sendable(shared_records(local), me)
                 if private is not None:
                     sign_own(session, private, shared, local, team, me)
                 elif (person.public_key or (mine_there or {}).get("public_key")) and \
@@ -699,12 +759,15 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 result.total = len(merged) + len(kept_bad)
                 result.sent = sum(1 for key, rec in shared.items()
                                   if merged[key] is rec and team.records.get(key) != rec)
-                changed = not team.exists or len(merged) != len(team.records) or len(kept_bad) != len(
-                    team.bad) or any(merged[key] is not rec for key, rec in team.records.items())
+                changed = not team.exists or team.unreadable > 0 or len(merged) != len(team.records) or \
+                    len(kept_bad) != len(team.bad) or any(merged[key] is not rec for key, rec in team.records.items())
                 if changed:
                     _write(path, {**kept_bad, **merged})
                 result.file_changed = changed
                 apply(session, merged, local, me, result, names)
+                stamp = now_stamp()
+                for pid, source in decision.new.items():
+                    keyring.remember(session, pid, source, stamp)
                 tell_once(session, result, tell_limit)
     except Timeout:
         raise SyncProblem(f"team file {path} is locked by another sync for over {lock_timeout:g} s; "

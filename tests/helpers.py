@@ -355,3 +355,69 @@ NO_TEXTUAL = (
     "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
     "print('IMPORTED', bad, file=sys.stderr)\n"
 )
+
+
+# --- the team-file attacks (tests/attacks/) ------------------------------------------------------
+
+ATTACK_PLAN = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ana", "title": "Ship the platform", "period": "2026-Q4", "level": "team",
+     "key_results": [{"id": f"kr-ana-{i}", "title": f"result {i}", "kind": "increase", "start": 0,
+                      "target": 10} for i in range(3)]}]}
+BEN_PLAN = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ben", "title": "Ben's own", "period": "2026-Q4",
+     "key_results": [{"id": "kr-ben", "title": "done", "kind": "increase", "start": 0, "target": 5}]}]}
+
+
+class Team:
+    """Three people (ana, ben, cy), each with a database, and one team file."""
+
+    def __init__(self, file, dbs):
+        self.file, self.dbs = file, dbs
+
+    def person_id(self, short):
+        return f"p-{short}"
+
+    def public(self, short):
+        from okrtui import signing
+
+        return signing.public_text(signing.load(self.dbs[short].with_name(self.dbs[short].name + ".key")))
+
+
+def team_of_three(cli, tmp_path, lead=True):
+    """Ana (with a team objective and three KRs), Ben (his own objective) and Cy, each synced once
+    (Ana not at all when not `lead`). Identities are p-ana, p-ben, p-cy."""
+    from okrtui.storage.backend import open_engine
+    from okrtui.storage.model import Person
+    from okrtui.storage.store import set_meta, signing_key, writing
+
+    file = tmp_path / "team.jsonl"
+    dbs = {short: tmp_path / f"{short}.db" for short in ("ana", "ben", "cy")}
+    for short, name in (("ana", "Ana Lead"), ("ben", "Ben Member"), ("cy", "Cy Third")):
+        eng = open_engine(dbs[short])
+        with writing(eng) as session:
+            set_meta(session, "identity", f"p-{short}")
+            person = Person(id=f"p-{short}", origin=f"p-{short}", name=name)
+            session.add(person)
+            session.flush()
+            signing_key(session, person)
+        eng.dispose()
+    if lead:
+        assert cli("--db", dbs["ana"], "import", write_doc(tmp_path / "ana.json", ATTACK_PLAN)).code == 0
+    assert cli("--db", dbs["ben"], "import", write_doc(tmp_path / "ben.json", BEN_PLAN)).code == 0
+    for short in ("ana", "ben", "cy", "ana", "ben") if lead else ("ben", "cy", "ben"):
+        result = cli("--db", dbs[short], "sync", file)
+        assert result.code == 0, result.err
+    return Team(file, dbs)
+
+
+def append_lines(path, lines):
+    """Append lines to a team file; returns the line number of the first one."""
+    first = len(path.read_bytes().splitlines()) + 1
+    with open(path, "a", encoding="utf-8", errors="surrogatepass") as handle:
+        for line in lines:
+            handle.write(line + "\n")
+    return first
+
+
+def warnings_of(result):
+    return [line for line in result.err.splitlines() if line.startswith("okrtui: warning:")]
