@@ -471,7 +471,7 @@ def check_signatures(team: TeamFile, local: dict[Key, Record], decision: keyring
         if held(local, key, rec):
             continue  # checked when it came, or beaten by ours anyway: the merge writes ours over it
         origin = rec["origin"]
-        if origin in decision.disputed:
+        if origin in decision.disputed and local.get(key, {}).get("origin") != me:
             drop(key, rec)  # named once, in the decision's line
             continue
         public = keys.get(origin)
@@ -599,8 +599,9 @@ def trust_keys(session: Session, team: TeamFile, local: dict[Key, Record], path:
         if key[0] == "person":
             versions.setdefault(key[1], []).append(rec)
             versions[key[1]].extend(team.shadowed.get(key, []))
-        if not held(local, key, rec):
-            by_origin.setdefault(rec["origin"], []).append(rec)
+        mine = local.get(key)
+        if not held(local, key, rec) and (mine is None or mine["origin"] == rec["origin"]):
+            by_origin.setdefault(rec["origin"], []).append(rec)  # (another's record: the origin rule refuses it)
     pins, bad_pins = keyring.read_pins(keyring.pins_path(path))
     for line in bad_pins:
         result.problem(line, line)
