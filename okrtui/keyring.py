@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 import sqlmodel
+from sqlalchemy import select
 from sqlmodel import Session
 
 from okrtui import signing
@@ -96,7 +96,7 @@ def trust(session: Session, person_id: str, text: str, stamp: str) -> str:
     set_meta(session, _SEEN + person_id, f"{stamp} {BY_HAND}")
     if person is not None and person.public_key and signing.fingerprint(person.public_key) != fpr:
         dropped = signing.fingerprint(person.public_key)
-        person.public_key = None
+        person.public_key = ""  # the next sync takes the key with this fingerprint from the file
         session.add(person)
         return f"now trusting {fpr} for {person_id} (the key held before, {dropped}, is dropped); run `okrtui sync`"
     return f"now trusting {fpr} for {person_id}; run `okrtui sync`"
@@ -109,6 +109,7 @@ class KeyRow:
     fingerprint: str
     seen: str  # the day it was first trusted, or "-" (before okrtui recorded it)
     source: str
+    public_key: str  # empty: trusted by hand, not met yet
 
 
 def listing(session: Session, pins: dict[str, str]) -> list[KeyRow]:
@@ -124,7 +125,7 @@ def listing(session: Session, pins: dict[str, str]) -> list[KeyRow]:
             source = f"{BY_HAND}, not seen in the team file yet"
         elif pins.get(person.id) and pins[person.id] != fpr:
             source += f"; CONTRADICTS the pinned {pins[person.id]}"
-        rows.append(KeyRow(person.id, person.name, fpr, stamp[:10], source))
+        rows.append(KeyRow(person.id, person.name, fpr, stamp[:10], source, person.public_key or ""))
     return rows
 
 

@@ -212,6 +212,7 @@ class TeamFile:
     shadowed: dict[Key, list[Record]] = field(default_factory=dict)  # versions a duplicate line beat
     sizes: dict[Key, int] = field(default_factory=dict)  # bytes of each record's lines (the flood limit)
     unreadable: int = 0  # lines that were no record at all: dropped when the file is written
+    undecided: list[Record] = field(default_factory=list)  # duplicate lines of a disputed person, written back
 
 
 def read(path: Path, progress: Callable[[int, int], None] | None = None) -> TeamFile:
@@ -292,10 +293,18 @@ def _check_header(data: Any, where: str) -> None:
     raise TeamFileError(f"{where}: not an okrtui team file (expected a header with format {FORMAT!r})")
 
 
-def lines(records: dict[Key, Record]) -> Iterator[bytes]:
+def lines(records: dict[Key, Record], extra: list[Record] | None = None) -> Iterator[bytes]:
+    """The file's bytes: one line per record, sorted; `extra` lines (a second version of a record
+    whose truth this reader cannot tell) go right after their record's line."""
     yield HEADER.encode()
-    for key in sorted(records):
-        yield (canonical(records[key]) + "\n").encode("utf-8")
+    more: dict[Key, list[Record]] = {}
+    for rec in extra or []:
+        more.setdefault((rec["type"], rec["id"]), []).append(rec)
+    for key in sorted(records.keys() | more.keys()):
+        if key in records:
+            yield (canonical(records[key]) + "\n").encode("utf-8")
+        for rec in sorted(more.get(key, []), key=canonical):
+            yield (canonical(rec) + "\n").encode("utf-8")
 
 
 def merge(*sides: dict[Key, Record]) -> dict[Key, Record]:
@@ -472,6 +481,7 @@ def check_signatures(team: TeamFile, local: dict[Key, Record], decision: keyring
             continue  # checked when it came, or beaten by ours anyway: the merge writes ours over it
         origin = rec["origin"]
         if origin in decision.disputed and local.get(key, {}).get("origin") != me:
+            team.undecided.extend(team.shadowed.pop(key, []))  # which line is real is not ours to say
             drop(key, rec)  # named once, in the decision's line
             continue
         public = keys.get(origin)
@@ -717,6 +727,32 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
         result.received += len(new_rows) + len(changed)
 
 
+def lock_path(path: Path) -> Path:
+    """Where a sync's lock lives (docs/team.md, "The lock"): inside the git directory when the team
+    file is in a git work tree, so no untracked file waits for `git add .`; else beside the file,
+    where every writer of a shared folder sees it."""
+    real = path.resolve()
+    for folder in real.parents:
+        dotgit = folder / ".git"
+        if dotgit.is_dir():
+            gitdir = dotgit
+        elif dotgit.is_file():  # a linked work tree (`git worktree add`) or a submodule: "gitdir: PATH"
+            try:
+                line = dotgit.read_text("utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not line.startswith("gitdir:"):
+                continue
+            gitdir = (folder / line.removeprefix("gitdir:").strip()).resolve()
+        else:
+            continue
+        locks = gitdir / "okrtui-locks"
+        locks.mkdir(exist_ok=True)
+        digest = hashlib.sha256(str(real).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return locks / f"{real.name}.{digest}.lock"
+    return path.with_name(path.name + ".lock")
+
+
 @bulk.gc_paused()
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
          lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None) -> SyncResult:
@@ -727,7 +763,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
         raise OkrError(f"team file folder {path.parent} does not exist")
     result = SyncResult(path)
     try:
-        with FileLock(f"{path}.lock", timeout=lock_timeout):
+        with FileLock(lock_path(path), timeout=lock_timeout):
             team = read(path, progress)
             with writing(engine) as session:
                 person = identity(session)
@@ -760,24 +796,22 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 result.total = len(merged) + len(kept_bad)
                 result.sent = sum(1 for key, rec in shared.items()
                                   if merged[key] is rec and team.records.get(key) != rec)
-                changed = not team.exists or team.unreadable > 0 or len(merged) != len(team.records) or \
+                changed = not team.exists or team.unreadable > 0 or bool(team.undecided) or len(merged) != len(team.records) or \
                     len(kept_bad) != len(team.bad) or any(merged[key] is not rec for key, rec in team.records.items())
                 if changed:
-                    _write(path, {**kept_bad, **merged})
+                    write_atomic(path, lines({**kept_bad, **merged}, team.undecided))
                 result.file_changed = changed
                 apply(session, merged, local, me, result, names)
-                stamp = now_stamp()
+                stamp, people = now_stamp(), table_of(Person)
                 for pid, source in decision.new.items():
                     keyring.remember(session, pid, source, stamp)
+                    session.connection().execute(update(people).where(people.c.id == pid).values(
+                        public_key=decision.keys[pid]))  # a key trusted by hand replaces the one dropped
                 tell_once(session, result, tell_limit)
     except Timeout:
         raise SyncProblem(f"team file {path} is locked by another sync for over {lock_timeout:g} s; "
                           "try again") from None
     return result
-
-
-def _write(path: Path, merged: dict[Key, Record]) -> None:
-    write_atomic(path, lines(merged))
 
 
 def merge_files(ours: Path, theirs: Path) -> int:

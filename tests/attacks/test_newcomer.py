@@ -1,0 +1,137 @@
+"""Attacks on a newcomer's first sync: a database that has trusted no key yet.
+
+Each test performs the attack, asserts it fails (nothing of it stored or shown, named), and beside
+it performs the honest action that must still work."""
+
+import re
+
+from okrtui import signing, sync
+from okrtui.storage.backend import open_engine
+from okrtui.storage.model import Comment, Objective, Person
+from okrtui.storage.store import reading
+from tests.helpers import append_lines, team_of_three, warnings_of, write_doc
+
+LATER = "2099-01-01T00:00:00.000000Z"  # newer than the real line, so it is the one read
+
+
+def cleo_claims_ana(t, replace):
+    """Cleo writes Ana's person record with Cleo's own key (and 'Ana' as lead of nothing real)."""
+    cleo = signing.load(t.dbs["cy"].with_name("cy.db.key"))
+    lines = t.file.read_text().splitlines()
+    real = next(line for line in lines if '"id":"p-ana"' in line and '"type":"person"' in line)
+    fake = {**sync.validate(__import__("json").loads(real)), "public_key": signing.public_text(cleo),
+            "updated_at": LATER}
+    fake.pop("signature")
+    fake["signature"] = signing.sign(cleo, fake)
+    if replace:
+        t.file.write_text("\n".join(sync.canonical(fake) if line == real else line for line in lines) + "\n")
+    else:
+        append_lines(t.file, [sync.canonical(fake)])
+    return signing.public_text(cleo)
+
+
+def fingerprint_of(cli, db):
+    out = cli("--db", db, "whoami").out
+    return re.search(r"key ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})", out).group(1)
+
+
+def nia(cli, tmp_path):
+    db = tmp_path / "nia.db"
+    assert cli("--db", db, "whoami", "--name", "Nia New").code == 0
+    return db
+
+
+def test_two_keys_for_one_person_make_a_newcomer_trust_neither_until_settled_by_fingerprint(cli, tmp_path):
+    """Issue 27: Cleo writes Ana's person record with Cleo's own key before Nia's first sync."""
+    t = team_of_three(cli, tmp_path)
+    cleo_key = cleo_claims_ana(t, replace=False)
+    newcomer = nia(cli, tmp_path)
+    result = cli("--db", newcomer, "sync", t.file)
+    assert result.code == 1
+    line = next(w for w in warnings_of(result) if "p-ana" in w)
+    real_fpr = fingerprint_of(cli, t.dbs["ana"])
+    assert real_fpr in line and signing.fingerprint(cleo_key) in line
+    assert "okrtui keys trust p-ana FINGERPRINT" in line
+    with reading(open_engine(newcomer)) as session:
+        assert session.get(Objective, "o-ana") is None  # neither key trusted: nothing of Ana's
+        assert session.get(Person, "p-ana") is None
+        assert session.get(Objective, "o-ben") is not None  # the honest rest merged
+    # Nia asks Ana for her fingerprint and settles it: Ana's real records come in, Cleo's key is refused.
+    trusted = cli("--db", newcomer, "keys", "trust", "p-ana", real_fpr.lower().replace("-", " "))
+    assert trusted.code == 0 and real_fpr in trusted.out
+    settled = cli("--db", newcomer, "sync", t.file)
+    assert "p-ana" in settled.err  # Cleo's line, named as another key
+    with reading(open_engine(newcomer)) as session:
+        assert session.get(Objective, "o-ana").title == "Ship the platform"
+        assert signing.fingerprint(session.get(Person, "p-ana").public_key) == real_fpr
+    listed = cli("--db", newcomer, "keys").out
+    assert re.search(rf"p-ana  {real_fpr}  \d{{4}}-\d\d-\d\d  trusted by hand  Ana Lead", listed), listed
+
+
+def test_a_person_record_whose_key_signs_none_of_their_records_is_not_trusted(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    cleo_key = cleo_claims_ana(t, replace=True)
+    newcomer = nia(cli, tmp_path)
+    result = cli("--db", newcomer, "sync", t.file)
+    assert result.code == 1
+    line = next(w for w in warnings_of(result) if "p-ana" in w)
+    assert signing.fingerprint(cleo_key) in line and "does not sign" in line and "keys trust p-ana" in line
+    with reading(open_engine(newcomer)) as session:
+        assert session.get(Person, "p-ana") is None and session.get(Objective, "o-ana") is None
+        assert session.get(Person, "p-ben").public_key == t.public("ben")  # honest: Ben trusted on first sync
+    assert re.search(r"p-ben  [A-Z2-7-]{19}  \d{4}-\d\d-\d\d  first sync  Ben Member",
+                     cli("--db", newcomer, "keys").out)
+
+
+def test_pinned_keys_refuse_a_consistent_capture_that_first_use_cannot_see(cli, tmp_path):
+    """Cleo replaces Ana's key and re-signs all of Ana's records with hers: the file agrees with itself,
+    so only the lead's pins (team.jsonl.keys) can tell."""
+    t = team_of_three(cli, tmp_path)
+    pinned = cli("--db", t.dbs["ana"], "keys", "pin", t.file)
+    assert pinned.code == 0 and (tmp_path / "team.jsonl.keys").exists()
+    cleo = signing.load(t.dbs["cy"].with_name("cy.db.key"))
+    head, *rest = t.file.read_text().splitlines()
+    out = [head]
+    for line in rest:
+        rec = sync.validate(__import__("json").loads(line))
+        if rec["origin"] == "p-ana":
+            if rec["type"] == "person":
+                rec["public_key"] = signing.public_text(cleo)
+            if rec["type"] == "objective":
+                rec["title"] = "Cleo leads now"
+            rec.pop("signature")
+            rec["signature"] = signing.sign(cleo, rec)
+        out.append(sync.canonical(rec))
+    t.file.write_text("\n".join(out) + "\n")
+    newcomer = nia(cli, tmp_path)
+    result = cli("--db", newcomer, "sync", t.file)
+    assert result.code == 1
+    line = next(w for w in warnings_of(result) if "p-ana" in w)
+    assert "pinned" in line and signing.fingerprint(signing.public_text(cleo)) in line
+    with reading(open_engine(newcomer)) as session:
+        assert session.get(Objective, "o-ana") is None and session.get(Person, "p-ana") is None
+        assert session.get(Objective, "o-ben") is not None  # honest: Ben's pinned key matches
+    assert re.search(r"p-ben  \S+  \S+  pinned  Ben Member", cli("--db", newcomer, "keys").out)
+    assert "Cleo leads now" not in cli("--db", newcomer, "report", "--team", "--period", "2026-Q4").out
+
+
+def test_whoami_shows_the_fingerprint_teammates_see(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    assert fingerprint_of(cli, t.dbs["ben"]) == signing.fingerprint(t.public("ben"))
+    listed = cli("--db", t.dbs["ana"], "keys").out
+    assert f"p-ben  {signing.fingerprint(t.public('ben'))}" in listed and "(you)" in listed
+    # A fingerprint typed wrong is one error line, and trusts nothing.
+    bad = cli("--db", t.dbs["ana"], "keys", "trust", "p-ben", "not-a-fingerprint")
+    assert bad.code == 2 and bad.err.startswith("okrtui: error:") and bad.out == ""
+
+
+def test_a_newcomers_first_sync_skips_a_bad_line_and_takes_the_rest(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    first = append_lines(t.file, ['{"type":"comment","id":"c-x","body":"' + "\\ud800" + '"}', "[" * 50_000])
+    newcomer = nia(cli, tmp_path)
+    result = cli("--db", newcomer, "sync", t.file)
+    assert result.code == 1 and "unexpected" not in result.err
+    warned = warnings_of(result)
+    assert any(f"team.jsonl:{first}:" in w for w in warned) and any(f"team.jsonl:{first + 1}:" in w for w in warned)
+    with reading(open_engine(newcomer)) as session:
+        assert session.get(Objective, "o-ana") is not None and session.get(Comment, "c-x") is None
