@@ -9,7 +9,7 @@ from okrtui import signing, sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, Objective, Person
 from okrtui.storage.store import reading
-from tests.helpers import append_lines, team_of_three, warnings_of, write_doc
+from tests.helpers import append_lines, team_of_three, warnings_of
 
 LATER = "2099-01-01T00:00:00.000000Z"  # newer than the real line, so it is the one read
 
