@@ -605,8 +605,12 @@ def cmd_sync(ctx: Context) -> int:
 def cmd_merge_driver(ctx: Context) -> int:
     from okrtui import sync
 
-    merged = sync.merge_files(ctx.args.ours, ctx.args.theirs)
-    print(f"merged {merged} records into {ctx.args.ours}", file=sys.stderr)
+    merged, bad = sync.merge_files(ctx.args.ours, ctx.args.theirs, ctx.args.base)
+    for line in bad[:WARN_LIMIT]:
+        _warn(line)
+    if len(bad) > WARN_LIMIT:
+        _warn(f"and {len(bad) - WARN_LIMIT} more bad lines")
+    print(f"merged {merged} records into {plain(str(ctx.args.ours))}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -814,14 +814,54 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
     return result
 
 
-def merge_files(ours: Path, theirs: Path) -> int:
-    """git merge driver: the union of both sides under the merge rule, written to OURS."""
+def merge_files(ours: Path, theirs: Path, base: Path | None = None) -> tuple[int, list[str]]:
+    """git merge driver: the union of both sides, written to OURS; returns the count and the bad lines.
 
+    Of two versions of a record, one that verifies under its origin's key beats one that does not,
+    whatever their dates; only then the merge rule. Keys come from the common ancestor (BASE),
+    else from the sides when they agree (docs/team.md, "Keeping the team file in git")."""
     for side in (ours, theirs):
         if not side.is_file():
             raise OkrError(f"merge-driver: no such file: {side}")
     sides = read(ours), read(theirs)
-    merged = merge(sides[0].records, sides[1].records)
+    try:
+        ancestor = read(base) if base is not None else TeamFile()
+    except TeamFileError:
+        ancestor = TeamFile()  # git hands an empty file when the branches share no ancestor
+    keys = _driver_keys(ancestor, *sides)
+    merged: dict[Key, Record] = {}
+    for side in sides:
+        for key, rec in side.records.items():
+            have = merged.get(key)
+            merged[key] = rec if have is None else _prefer(have, rec, keys)
     bad = {key: rec for side in sides for key, rec in side.bad.items() if key not in merged}
     write_atomic(ours, list(lines({**bad, **merged})))
-    return len(merged)
+    return len(merged), [w for side in sides for w in side.warnings]
+
+
+def _prefer(a: Record, b: Record, keys: dict[str, str]) -> Record:
+    good_a, good_b = _genuine(a, keys), _genuine(b, keys)
+    if good_a != good_b:
+        return a if good_a else b
+    return newer(a, b)
+
+
+def _driver_keys(ancestor: TeamFile, *sides: TeamFile) -> dict[str, str]:
+    """Each person's key for the merge driver: the ancestor's, else the one key both sides agree on."""
+    def offered(team: TeamFile) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for (kind, ident), rec in team.records.items():
+            public = rec.get("public_key")
+            if kind == "person" and rec["origin"] == ident and public and signing.verifies(public, rec):
+                out.setdefault(ident, set()).add(public)
+        return out
+
+    keys = {pid: next(iter(found)) for pid, found in offered(ancestor).items() if len(found) == 1}
+    later: dict[str, set[str]] = {}
+    for side in sides:
+        for pid, found in offered(side).items():
+            later.setdefault(pid, set()).update(found)
+    for pid, found in later.items():
+        if pid not in keys and len(found) == 1:
+            keys[pid] = next(iter(found))
+    return keys
