@@ -820,9 +820,9 @@ def merge_files(ours: Path, theirs: Path, base: Path | None = None) -> tuple[int
     Of two versions of a record, one that verifies under its origin's key beats one that does not,
     whatever their dates; only then the merge rule. Keys come from the common ancestor (BASE),
     else from the sides when they agree (docs/team.md, "Keeping the team file in git")."""
-    for side in (ours, theirs):
-        if not side.is_file():
-            raise OkrError(f"merge-driver: no such file: {side}")
+    for given in (ours, theirs):
+        if not given.is_file():
+            raise OkrError(f"merge-driver: no such file: {given}")
     sides = read(ours), read(theirs)
     try:
         ancestor = read(base) if base is not None else TeamFile()
