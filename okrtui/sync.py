@@ -570,12 +570,22 @@ def check_origins(team: TeamFile, local: dict[Key, Record], me: str, names: dict
 
 
 def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Record],
-             local: dict[Key, Record], team: TeamFile, me: str) -> None:
-    """Sign the local user's records whose version differs from the file's; store the signatures."""
+             local: dict[Key, Record], team: TeamFile, me: str, result: SyncResult) -> None:
+    """Sign the local user's records whose version differs from the file's; store the signatures.
+    One that breaks the schema (a database edited by hand) is not sent: named, and left out of `shared`."""
     conn = session.connection()
     changes: dict[str, list[dict[str, str]]] = {}
+    broken: list[Key] = []
     for key, rec in shared.items():
         if rec["origin"] != me or (rec.get("signature") and team.records.get(key) == rec):
+            continue
+        try:
+            validate(rec)
+        except (schema.Invalid, ValueError, TypeError, OverflowError) as err:
+            why = str(err) if isinstance(err, schema.Invalid) else f"unreadable value ({type(err).__name__})"
+            broken.append(key)
+            result.problem(f"own {key} {why}", f"your {key[0].replace('_', ' ')} {key[1]!r} was not sent: {why} "
+                                               "(changed outside okrtui?); correct it in okrtui and sync again")
             continue
         signature = signing.sign(private, rec)
         if signature != rec.get("signature"):
@@ -586,6 +596,8 @@ def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Re
         table = table_of(TYPES[kind])
         conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(signature=bindparam("b_sig")),
                      rows)
+    for key in broken:
+        del shared[key]
 
 
 def sendable(shared: dict[Key, Record], me: str) -> dict[Key, Record]:
@@ -637,7 +649,7 @@ def check_floods(team: TeamFile, local: dict[Key, Record], names: dict[str, str]
             team.bad[key] = team.records.pop(key)
         result.skipped += len(keys)
         result.problem(f"flood {origin} {len(keys)} {size}", (
-            f"refused {count(len(keys), 'new record')} ({size / 2**20:.1f} MiB) from {who(origin)} ({origin}) in one "
+            f"refused {len(keys):,} new records ({size / 2**20:.1f} MiB) from {who(origin)} ({origin}) in one "
             f"sync: over the limit of {MAX_NEW_RECORDS:,} new records or {MAX_NEW_BYTES // 2**20} MiB per person "
             "(docs/team.md, \"Limits\"); none of them were taken in"))
 
@@ -785,7 +797,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 check_origins(team, local, me, names, result)
                 shared = sendable(shared_records(local), me)
                 if private is not None:
-                    sign_own(session, private, shared, local, team, me)
+                    sign_own(session, private, shared, local, team, me, result)
                 elif (person.public_key or (mine_there or {}).get("public_key")) and \
                         any(r["origin"] == me and k[0] != "person" for k, r in shared.items()):
                     result.problem(f"cannot sign {me}", f"this database holds no signing key for {person.name} "
