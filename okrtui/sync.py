@@ -845,16 +845,22 @@ def merge_files(ours: Path, theirs: Path, base: Path | None = None) -> tuple[int
     for side in sides:
         for key, rec in side.records.items():
             have = merged.get(key)
-            merged[key] = rec if have is None else _prefer(have, rec, keys)
+            merged[key] = rec if have is None else _prefer(have, rec, keys, ancestor.records.get(key))
     bad = {key: rec for side in sides for key, rec in side.bad.items() if key not in merged}
     write_atomic(ours, list(lines({**bad, **merged})))
     return len(merged), [w for side in sides for w in side.warnings]
 
 
-def _prefer(a: Record, b: Record, keys: dict[str, str]) -> Record:
+def _prefer(a: Record, b: Record, keys: dict[str, str], before: Record | None) -> Record:
+    """A signed version beats a forged one; then its maker's (the ancestor's origin) beats another
+    person's version of it; then the merge rule."""
     good_a, good_b = _genuine(a, keys), _genuine(b, keys)
     if good_a != good_b:
         return a if good_a else b
+    if before is not None and a["type"] not in SHARED_OWNERSHIP | {"person"}:
+        own_a, own_b = a["origin"] == before["origin"], b["origin"] == before["origin"]
+        if own_a != own_b:
+            return a if own_a else b
     return newer(a, b)
 
 

@@ -409,10 +409,23 @@ class Team:
     def person_id(self, short):
         return f"p-{short}"
 
+    def key(self, short):
+        from okrtui import signing
+
+        return signing.load(self.dbs[short].with_name(self.dbs[short].name + ".key"))
+
     def public(self, short):
         from okrtui import signing
 
-        return signing.public_text(signing.load(self.dbs[short].with_name(self.dbs[short].name + ".key")))
+        return signing.public_text(self.key(short))
+
+    def signed_by(self, short, record):
+        """The record as its line, validated and signed with SHORT's real key (a member's own hand-written line)."""
+        from okrtui import signing, sync
+
+        rec = sync.validate({k: v for k, v in record.items() if k != "signature"})
+        rec.pop("signature")
+        return sync.canonical({**rec, "signature": signing.sign(self.key(short), rec)})
 
 
 def team_of_three(cli, tmp_path, lead=True):

@@ -96,3 +96,24 @@ def test_a_bad_line_in_a_branch_is_named_and_the_rest_merges(cli, tmp_path):
     assert result.code == 0 and "unexpected" not in result.err
     assert "theirs.jsonl:" in result.err and result.err.count("okrtui: warning:") == 2
     assert titled(ours, "o-ben") == "Ben's renamed" and titled(ours, "o-ana") == "Ship the platform"
+
+
+def test_a_branch_cannot_take_a_record_over_by_signing_its_own_version(cli, tmp_path):
+    """Cy publishes, in her branch, her own signed version of Ana's objective (origin p-cy, later date)."""
+    _doc.folder = tmp_path
+    t = team_of_three(cli, tmp_path)
+    base, ours, theirs = branches(t, tmp_path)
+    cy = signing.load(t.dbs["cy"].with_name("cy.db.key"))
+
+    def take(rec):
+        rec = {**rec, "origin": "p-cy", "title": "Cy's now", "updated_at": "2099-01-01T00:00:00.000000Z"}
+        rec.pop("signature")
+        return {**rec, "signature": signing.sign(cy, rec)}
+
+    edit(theirs, "o-ana", take)
+    honest_rename(cli, t, ours, "ben", "o-ben", "Ben's renamed")
+    assert cli("merge-driver", base, ours, theirs).code == 0
+    merged = sync.read(ours).records
+    assert merged[("objective", "o-ana")]["origin"] == "p-ana"
+    assert merged[("objective", "o-ana")]["title"] == "Ship the platform"
+    assert merged[("objective", "o-ben")]["title"] == "Ben's renamed"

@@ -4,6 +4,9 @@ Each test performs the attack, asserts it fails (skipped or refused, named, noth
 or shown), and beside it performs the honest action that must still work."""
 
 import json
+import sqlite3
+
+from sqlmodel import select
 
 from okrtui import signing, sync
 from okrtui.storage.backend import open_engine
@@ -87,3 +90,80 @@ def test_a_record_signed_with_a_stolen_looking_signature_of_another_record_is_re
         assert session.get(KeyResult, "kr-ana-9") is None
         assert session.get(KeyResult, "kr-ana-0").title == kr["title"]
     assert signing.verifies(t.public("ana"), kr)
+
+
+STAMP = "2026-11-25T09:00:00.000000Z"
+
+
+def line_of(t, ident):
+    return json.loads(next(line for line in t.file.read_text().splitlines() if f'"id":"{ident}"' in line))
+
+
+def test_a_signed_check_in_line_by_someone_who_does_not_answer_for_the_kr_is_skipped(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    forged = {"type": "check_in", "id": "c-cy-on-ana", "origin": "p-cy", "created_at": STAMP, "updated_at": STAMP,
+              "deleted": False, "kr_id": "kr-ana-0", "date": "2026-11-25", "value": 10.0, "confidence": 1.0,
+              "note": "done!", "author_id": "p-cy"}
+    append_lines(t.file, [t.signed_by("cy", forged)])
+    assert cli("--db", t.dbs["ana"], "checkin", "kr-ana-1", "4").code == 0  # honest: Ana checks in on her KR
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 1  # Ana is told of Cy's line too
+    result = cli("--db", t.dbs["ben"], "sync", t.file)
+    assert result.code == 1 and any("may not check in on kr-ana-0" in w for w in warnings_of(result))
+    with reading(open_engine(t.dbs["ben"])) as session:
+        from okrtui.storage.model import CheckIn
+
+        assert session.get(CheckIn, "c-cy-on-ana") is None
+        assert [c.value for c in session.exec(select(CheckIn).where(CheckIn.kr_id == "kr-ana-1"))] == [4.0]
+
+
+def test_a_signed_version_of_someone_elses_record_under_your_own_origin_is_refused(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    real = line_of(t, "o-ana")
+    taken = {**real, "origin": "p-cy", "title": "Cy's now", "updated_at": later(real)}
+    lines = [t.signed_by("cy", taken) if '"id":"o-ana"' in line else line for line in t.file.read_text().splitlines()]
+    t.file.write_text("\n".join(lines) + "\n")
+    assert cli("--db", t.dbs["ben"], "comment", "o-ana", "Looks good").code == 0  # honest, beside it
+    result = cli("--db", t.dbs["ben"], "sync", t.file)
+    assert result.code == 1 and any("o-ana" in w and "Cy Third" in w for w in warnings_of(result))
+    with reading(open_engine(t.dbs["ben"])) as session:
+        assert session.get(Objective, "o-ana").title == "Ship the platform"
+    assert line_of(t, "o-ana")["origin"] == "p-ana"  # Ben's sync wrote the real one back
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 0
+    assert "Looks good" in cli("--db", t.dbs["ana"], "inbox", "--as-of", "2026-11-26").out
+
+
+def test_a_flood_of_big_hand_written_lines_from_one_person_is_refused_in_one_line(cli, tmp_path):
+    """Over 16 MiB of new records from one person in one sync (1,700 comments of 10,000 characters)."""
+    t = team_of_three(cli, tmp_path)
+    flood = [t.signed_by("cy", {"type": "comment", "id": f"c-big-{i:05d}", "origin": "p-cy", "created_at": STAMP,
+                                "updated_at": STAMP, "deleted": False, "target_type": "objective",
+                                "target_id": "o-ben", "parent_id": None, "body": "x" * 10_000})
+             for i in range(1_700)]
+    assert cli("--db", t.dbs["ana"], "comment", "o-ben", "Real feedback").code == 0  # honest, beside it
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 0
+    append_lines(t.file, flood)
+    result = cli("--db", t.dbs["ben"], "sync", t.file)
+    assert result.code == 1
+    named = warnings_of(result)
+    assert len(named) == 1 and "MiB" in named[0] and "Cy Third" in named[0]
+    with reading(open_engine(t.dbs["ben"])) as session:
+        assert [c.body for c in session.exec(select(Comment))] == ["Real feedback"]
+
+
+def test_names_in_syncs_warnings_are_shown_not_run(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    with sqlite3.connect(t.dbs["ben"]) as conn:  # the name Ben's database holds for Ana
+        conn.execute("update person set name = ? where id = 'p-ana'", ("Ana\x1b]0;pwned\x07\x1b[2J\u202e",))
+    kr = line_of(t, "kr-ana-0")
+    append_lines(t.file, [sync.canonical({**kr, "title": "changed by hand", "updated_at": later(kr)})])
+    result = cli("--db", t.dbs["ben"], "sync", t.file)
+    assert result.code == 1 and "kr-ana-0" in result.err and "Ana\\x1b]0;pwned\\x07\\x1b[2J\\u202e" in result.err
+    assert "\x1b" not in result.err + result.out and "\u202e" not in result.err + result.out
+
+
+def later(record):
+    """A stamp a second after the record's own (newer, so it is the version read; never a far future)."""
+    import datetime as dt
+
+    stamp = dt.datetime.strptime(record["updated_at"], "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(seconds=1)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
