@@ -406,3 +406,26 @@ def test_fuzz_random_records_never_crash_the_reader(tmp_path, records):
         sync.read(path)
     except OkrError:
         pass
+
+
+def test_the_lock_lives_in_the_git_directory_so_git_add_never_commits_it(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    eng = person_db(tmp_path, "ann")
+    team = repo / "team.jsonl"
+    sync.sync(eng, team)
+    status = git(repo, "status", "--porcelain", "--untracked-files=all").stdout.split()
+    assert status == ["??", "team.jsonl"]  # no team.jsonl.lock beside it
+    assert sync.lock_path(team).parent == (repo / ".git" / "okrtui-locks").resolve()
+    linked = tmp_path / "linked"  # a linked work tree: .git is a file naming its git directory
+    git(repo, "add", "team.jsonl")
+    git(repo, "commit", "-qm", "team")
+    git(repo, "worktree", "add", "-q", str(linked))
+    sync.sync(eng, linked / "team.jsonl")
+    assert "??" not in git(linked, "status", "--porcelain", "--untracked-files=all").stdout
+    assert ".git/worktrees/" in str(sync.lock_path(linked / "team.jsonl"))
+    # Outside git (a shared folder), the lock stays beside the file, where every writer sees it.
+    shared = tmp_path / "share"
+    shared.mkdir()
+    assert sync.lock_path(shared / "team.jsonl") == shared / "team.jsonl.lock"

@@ -135,3 +135,41 @@ def test_a_newcomers_first_sync_skips_a_bad_line_and_takes_the_rest(cli, tmp_pat
     assert any(f"team.jsonl:{first}:" in w for w in warned) and any(f"team.jsonl:{first + 1}:" in w for w in warned)
     with reading(open_engine(newcomer)) as session:
         assert session.get(Objective, "o-ana") is not None and session.get(Comment, "c-x") is None
+
+
+STAMP = "2026-11-25T09:00:00.000000Z"
+
+
+def test_a_newcomer_skips_a_check_in_by_someone_who_does_not_answer_for_the_kr(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    forged = {"type": "check_in", "id": "c-cy-on-ana", "origin": "p-cy", "created_at": STAMP, "updated_at": STAMP,
+              "deleted": False, "kr_id": "kr-ana-0", "date": "2026-11-25", "value": 10.0, "confidence": 1.0,
+              "note": "done!", "author_id": "p-cy"}
+    append_lines(t.file, [t.signed_by("cy", forged)])
+    assert cli("--db", t.dbs["ben"], "checkin", "kr-ben", "3").code == 0  # honest, beside it
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 1
+    newcomer = nia(cli, tmp_path)
+    result = cli("--db", newcomer, "sync", t.file)
+    assert result.code == 1 and any("may not check in on kr-ana-0" in w for w in warnings_of(result))
+    report = cli("--db", newcomer, "report", "--team", "--format", "json", "--period", "2026-Q4",
+                 "--as-of", "2026-11-26").json()
+    scores = {kr["id"]: kr for o in report["objectives"] for kr in o["key_results"]}
+    assert scores["kr-ana-0"]["current"] in (None, 0) and scores["kr-ben"]["current"] == 3
+
+
+def test_a_newcomers_first_sync_refuses_a_flood_in_one_line(cli, tmp_path, monkeypatch):
+    """Beyond the limit of one person's new records in one sync (20,000; 500 here, to keep it quick)."""
+    monkeypatch.setattr(sync, "MAX_NEW_RECORDS", 500)
+    t = team_of_three(cli, tmp_path)
+    append_lines(t.file, [t.signed_by("cy", {
+        "type": "comment", "id": f"c-spam-{i:04d}", "origin": "p-cy", "created_at": STAMP, "updated_at": STAMP,
+        "deleted": False, "target_type": "objective", "target_id": "o-ana", "parent_id": None, "body": "spam"})
+        for i in range(501)])
+    newcomer = nia(cli, tmp_path)
+    result = cli("--db", newcomer, "sync", t.file)
+    assert result.code == 1
+    named = warnings_of(result)
+    assert len(named) == 1 and "502 new records" in named[0]  # her person record too and "Cy Third" in named[0]
+    with reading(open_engine(newcomer)) as session:
+        assert session.get(Comment, "c-spam-0000") is None
+        assert session.get(Objective, "o-ana") is not None and session.get(Person, "p-cy") is None
