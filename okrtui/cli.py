@@ -640,11 +640,11 @@ def cmd_whoami(ctx: Context) -> int:
                      keep_mode=False)
         print(f"wrote {plain(str(args.export_identity))} (owner-only: it holds your private key; on the other "
               f"machine run `okrtui whoami --adopt FILE`, then delete it)", file=sys.stderr)
-    print(plain(line))
-    if key:
+    if key:  # first, so the identity stays the last line, as scripts read it
         from okrtui import signing
 
-        print(f"key {signing.fingerprint(key)} (compare it with what `okrtui keys` shows your teammates)")
+        print(f"key {signing.fingerprint(key)}")
+    print(plain(line))
     return EXIT_OK
 
 

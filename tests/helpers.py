@@ -466,3 +466,36 @@ def append_lines(path, lines):
 
 def warnings_of(result):
     return [line for line in result.err.splitlines() if line.startswith("okrtui: warning:")]
+
+
+def decision_line(t, short, ident, subject_type, subject_id, verdict, stamp="2026-11-25T09:00:00.000000Z"):
+    """A decision line SHORT signs with their real key: valid, but maybe not theirs to make."""
+    return t.signed_by(short, {"type": "decision", "id": ident, "origin": f"p-{short}", "created_at": stamp,
+                               "updated_at": stamp, "deleted": False, "subject_type": subject_type,
+                               "subject_id": subject_id, "verdict": verdict, "note": "", "basis": ""})
+
+
+def status_of(cli, db, ident):
+    rep = cli("--db", db, "report", "--team", "--format", "json", "--period", "2026-Q4", "--as-of", "2026-11-26")
+    return next(o["status"] for o in rep.json()["objectives"] if o["id"] == ident)
+
+
+def submitted_for_approval(cli, t, tmp_path):
+    """Ana's team t-plat asks for approval; Ben's o-plat in it is submitted, in review, synced."""
+    assert cli("--db", t.dbs["ana"], "team", "add", "t-plat", "--name", "Platform", "--approval", "on").code == 0
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-plat", "title": "Faster builds", "period": "2026-Q4",
+                                                 "team": "t-plat", "status": "draft", "key_results": [
+        {"id": "kr-plat", "title": "build minutes", "kind": "decrease", "start": 20, "target": 10}]}]}
+    assert cli("--db", t.dbs["ben"], "import", write_doc(tmp_path / "plat.json", doc)).code == 0
+    assert cli("--db", t.dbs["ben"], "submit", "o-plat").code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
+
+
+def ben_depends_on_ana(cli, t, tmp_path):
+    """Ben's kr-ben relies on Ana's kr-ana-0 (d-ben-ana, proposed), synced."""
+    doc = {"format": "okrtui/1", "dependencies": [{"id": "d-ben-ana", "from": "kr-ben", "to": "kr-ana-0",
+                                                   "note": "needs the platform"}]}
+    assert cli("--db", t.dbs["ben"], "import", write_doc(tmp_path / "dep.json", doc)).code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0

@@ -151,7 +151,7 @@ def test_export_and_adopt_an_identity_with_its_key(cli, tmp_path):
     assert (tmp_path / "desktop.db.key").read_bytes() == (tmp_path / "laptop.db.key").read_bytes()
     assert (tmp_path / "desktop.db.key").stat().st_mode & 0o777 == 0o600
     assert cli("--db", second, "sync", team).code == 0
-    assert cli("--db", second, "whoami").out.strip() == f"Ann Lee ({me})"
+    assert cli("--db", second, "whoami").out.splitlines()[-1] == f"Ann Lee ({me})"
     # The second machine changes Ann's objective: her signature, so Cy takes it.
     engine = open_engine(second)
     with writing(engine) as session:
@@ -169,7 +169,7 @@ def test_export_and_adopt_an_identity_with_its_key(cli, tmp_path):
         {"id": "o-cy", "title": "Cy's", "period": "2026-Q4"}]}))
     refused = cli("--db", cy, "whoami", "--adopt", exported)
     assert refused.code == 2 and "already holds 1 record" in refused.err
-    assert cli("--db", cy, "whoami").out.startswith("Cy (")
+    assert cli("--db", cy, "whoami").out.splitlines()[-1].startswith("Cy (")
 
 
 def test_adopt_by_id_alone_makes_no_second_key_and_says_how_to_bring_it(cli, tmp_path):

@@ -9,7 +9,15 @@ from okrtui import signing, sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, Objective, Person
 from okrtui.storage.store import reading
-from tests.helpers import append_lines, team_of_three, warnings_of
+from tests.helpers import (
+    append_lines,
+    ben_depends_on_ana,
+    decision_line,
+    status_of,
+    submitted_for_approval,
+    team_of_three,
+    warnings_of,
+)
 
 LATER = "2099-01-01T00:00:00.000000Z"  # newer than the real line, so it is the one read
 
@@ -173,3 +181,27 @@ def test_a_newcomers_first_sync_refuses_a_flood_in_one_line(cli, tmp_path, monke
     with reading(open_engine(newcomer)) as session:
         assert session.get(Comment, "c-spam-0000") is None
         assert session.get(Objective, "o-ana") is not None and session.get(Person, "p-cy") is None
+
+
+def test_a_newcomer_skips_an_approval_and_an_agreement_by_someone_not_entitled(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    submitted_for_approval(cli, t, tmp_path)
+    ben_depends_on_ana(cli, t, tmp_path)
+    append_lines(t.file, [decision_line(t, "cy", "d-cy-approves", "objective", "o-plat", "approved"),
+                          decision_line(t, "cy", "d-cy-agrees", "dependency", "d-ben-ana", "agreed")])
+    newcomer = nia(cli, tmp_path)
+    result = cli("--db", newcomer, "sync", t.file)
+    named = " ".join(warnings_of(result))
+    assert result.code == 1 and "d-cy-approves" in named and "d-cy-agrees" in named
+    assert status_of(cli, newcomer, "o-plat") == "in_review"
+    status = cli("--db", newcomer, "report", "--team", "--format", "md", "--period", "2026-Q4",
+                 "--as-of", "2026-11-26").out
+    assert "**proposed** (waiting for Ana Lead)" in status
+    # Honest: the lead's approval, made before Nia's first sync, counts for her.
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 1
+    assert cli("--db", t.dbs["ana"], "approve", "o-plat").code == 0
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 0
+    (tmp_path / "late").mkdir()
+    late = nia(cli, tmp_path / "late")
+    assert cli("--db", late, "sync", t.file).code == 1  # Cy's lines, named to her too
+    assert status_of(cli, late, "o-plat") == "active"

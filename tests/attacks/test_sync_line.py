@@ -12,7 +12,15 @@ from okrtui import signing, sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, KeyResult, Objective, Person
 from okrtui.storage.store import reading
-from tests.helpers import append_lines, team_of_three, warnings_of
+from tests.helpers import (
+    append_lines,
+    ben_depends_on_ana,
+    decision_line,
+    status_of,
+    submitted_for_approval,
+    team_of_three,
+    warnings_of,
+)
 
 
 def test_bad_lines_are_skipped_one_by_one_and_named_the_rest_merges(cli, tmp_path):
@@ -167,3 +175,37 @@ def later(record):
 
     stamp = dt.datetime.strptime(record["updated_at"], "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(seconds=1)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_an_approval_line_by_someone_who_is_not_the_teams_lead_is_skipped(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    submitted_for_approval(cli, t, tmp_path)
+    append_lines(t.file, [decision_line(t, "cy", "d-cy-approves", "objective", "o-plat", "approved")])
+    result = cli("--db", t.dbs["ben"], "sync", t.file)
+    assert result.code == 1 and any("d-cy-approves" in w for w in warnings_of(result))
+    assert status_of(cli, t.dbs["ben"], "o-plat") == "in_review"
+    # Honest: the lead approves, and it is active for Ben.
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 1  # Ana is told of Cy's line too
+    assert cli("--db", t.dbs["ana"], "approve", "o-plat").code == 0
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
+    assert status_of(cli, t.dbs["ben"], "o-plat") == "active"
+
+
+def test_an_agreement_line_by_someone_who_does_not_answer_for_the_kr_is_skipped(cli, tmp_path):
+    t = team_of_three(cli, tmp_path)
+    ben_depends_on_ana(cli, t, tmp_path)
+    append_lines(t.file, [decision_line(t, "cy", "d-cy-agrees", "dependency", "d-ben-ana", "agreed")])
+    result = cli("--db", t.dbs["ben"], "sync", t.file)
+    assert result.code == 1 and any("d-cy-agrees" in w for w in warnings_of(result))
+    status = cli("--db", t.dbs["ben"], "report", "--team", "--format", "md", "--period", "2026-Q4",
+                 "--as-of", "2026-11-26").out
+    assert "d-ben-ana" in status and "**proposed** (waiting for Ana Lead)" in status
+    # Honest: Ana, who answers for kr-ana-0, accepts; then it is agreed for Ben.
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 1  # Ana is told of Cy's line too
+    assert cli("--db", t.dbs["ana"], "accept", "d-ben-ana").code == 0
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
+    status = cli("--db", t.dbs["ben"], "report", "--team", "--format", "md", "--period", "2026-Q4",
+                 "--as-of", "2026-11-26").out
+    assert "d-ben-ana" not in status
