@@ -669,6 +669,8 @@ def cmd_keys(ctx: Context) -> int:
     from okrtui.storage.store import my_id, reading, writing
 
     args = ctx.args
+    if ctx.backend().shared:
+        raise OkrError("a shared PostgreSQL database has no signing keys: they belong to team files")
     if args.keys_command == "trust":
         with writing(ctx.engine()) as session:
             print(keyring.trust(session, args.person, args.fingerprint, now_stamp()))

@@ -22,7 +22,7 @@ from okrtui import signing
 from okrtui.errors import OkrError
 from okrtui.files import write_atomic
 from okrtui.storage.model import Meta, Person
-from okrtui.storage.store import get_meta, set_meta
+from okrtui.storage.store import get_meta, my_id, set_meta
 from okrtui.text import count, plain
 
 Record = dict[str, Any]
@@ -87,6 +87,8 @@ def remember(session: Session, person_id: str, source: str, stamp: str) -> None:
 def trust(session: Session, person_id: str, text: str, stamp: str) -> str:
     """`okrtui keys trust`: from now on PERSON's key is the one with this fingerprint. A different
     key this database held for them is dropped; the next sync takes the matching one from the file."""
+    if person_id == my_id(session):
+        raise OkrError(f"{person_id} is you: your own key is the one in your key file (`okrtui whoami` shows it)")
     fpr = signing.parse_fingerprint(text)
     if fpr is None:
         raise OkrError(f"{text[:40]!r} is not a fingerprint: 16 letters and digits, as `okrtui whoami` "
@@ -136,6 +138,7 @@ class Decision:
     keys: dict[str, str]  # person id → the public key their records must verify under
     new: dict[str, str] = field(default_factory=dict)  # person id → how a key came to be trusted now
     disputed: set[str] = field(default_factory=set)  # people whose records are all refused this sync
+    verified: set[int] = field(default_factory=set)  # id() of records already verified under keys[origin]
     problems: list[tuple[Any, str]] = field(default_factory=list)
 
 
@@ -177,16 +180,18 @@ def decide(known: dict[str, str], versions: dict[str, list[Record]], by_origin: 
                 f"and none of their records were taken in. {_settle(name(pid), pid)}")))
         elif offered:
             signed = [rec for rec in by_origin.get(pid, []) if rec.get("signature")]
-            unsigned_by_it = [rec for rec in signed if not signing.verifies(offered[0], rec)]
-            if unsigned_by_it:
+            good = {id(rec) for rec in signed if signing.verifies(offered[0], rec)}
+            not_its = len(signed) - len(good)
+            if not_its:
                 out.disputed.add(pid)
                 out.problems.append((f"disputed {pid} {offered}", (
                     f"the team file disagrees about {name(pid)}'s ({pid}) key: their person record offers "
-                    f"{signing.fingerprint(offered[0])}, which does not sign {count(len(unsigned_by_it), 'record')} "
+                    f"{signing.fingerprint(offered[0])}, which does not sign {count(not_its, 'record')} "
                     f"of theirs (signed by another key); trusting neither, and none of their records were taken "
                     f"in. {_settle(name(pid), pid)}")))
             else:
                 out.keys[pid], out.new[pid] = offered[0], FIRST_SYNC
+                out.verified |= good  # not verified twice: a newcomer's first sync verifies every record
     return out
 
 

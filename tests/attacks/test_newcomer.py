@@ -131,6 +131,9 @@ def test_whoami_shows_the_fingerprint_teammates_see(cli, tmp_path):
     # A fingerprint typed wrong is one error line, and trusts nothing.
     bad = cli("--db", t.dbs["ana"], "keys", "trust", "p-ben", "not-a-fingerprint")
     assert bad.code == 2 and bad.err.startswith("okrtui: error:") and bad.out == ""
+    mine = cli("--db", t.dbs["ana"], "keys", "trust", "p-ana", signing.fingerprint(t.public("ben")))
+    assert mine.code == 2 and "is you" in mine.err
+    assert f"p-ben  {signing.fingerprint(t.public('ben'))}" in cli("--db", t.dbs["ana"], "keys").out
 
 
 def test_a_newcomers_first_sync_skips_a_bad_line_and_takes_the_rest(cli, tmp_path):
