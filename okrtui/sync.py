@@ -215,9 +215,25 @@ class TeamFile:
     undecided: list[Record] = field(default_factory=list)  # duplicate lines of a disputed person, written back
 
 
-def read(path: Path, progress: Callable[[int, int], None] | None = None) -> TeamFile:
+def too_late(record: dict[str, Any], today: dt.date | None) -> str | None:
+    """Why a teammate's record is dated too far ahead to take in (docs/method.md, "No future dates"):
+    a check-in's day or an objective's activation more than a day after today (their time zone may be
+    ahead of ours). Kept in the file as it is: once its day comes, a later sync takes it in."""
+    if today is None:
+        return None
+    for name in ("date", "activated_on"):
+        day = record.get(name)
+        if isinstance(day, str):
+            why = periods.after_today(dt.date.fromisoformat(day), today, periods.AHEAD_ON_SYNC)
+            if why:
+                return why
+    return None
+
+
+def read(path: Path, progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> TeamFile:
     """Read and check the file line by line, streaming: a bad line is skipped and named, never
-    fatal. Only what makes the whole file unreadable (not a team file, truncated) refuses it."""
+    fatal. Only what makes the whole file unreadable (not a team file, truncated) refuses it. With
+    `today`, a record dated too far ahead (`too_late`) is skipped and named as a bad one is."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -252,7 +268,7 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
                 if line.number == 1:
                     _check_header(data, where)
                     continue
-                _take(out, data, where, line.size)
+                _take(out, data, where, line.size, today)
     except OSError as err:
         raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
     if size and done == 0:
@@ -260,10 +276,13 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
     return out
 
 
-def _take(out: TeamFile, data: Any, where: str, size: int) -> None:
+def _take(out: TeamFile, data: Any, where: str, size: int, today: dt.date | None) -> None:
     """One parsed line into the file's records, or into its bad ones, named."""
     try:
         record = validate(data)
+        ahead = too_late(record, today)
+        if ahead:
+            raise schema.Invalid("", ahead)
     except (schema.Invalid, ValueError, TypeError, OverflowError, RecursionError) as err:
         # Invalid names the field; the rest are whatever a strange value raised deeper down.
         why = str(err) if isinstance(err, schema.Invalid) else f"unreadable value ({type(err).__name__})"
@@ -767,7 +786,8 @@ def lock_path(path: Path) -> Path:
 
 @bulk.gc_paused()
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
-         lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None) -> SyncResult:
+         lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None,
+         today: dt.date | None = None) -> SyncResult:
     """Lock, read, merge, write (temp + fsync + rename), then take the others' records in."""
 
     path = Path(path)
@@ -776,7 +796,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
     result = SyncResult(path)
     try:
         with FileLock(lock_path(path), timeout=lock_timeout):
-            team = read(path, progress)
+            team = read(path, progress, today)
             with writing(engine) as session:
                 person = identity(session)
                 me = person.id
