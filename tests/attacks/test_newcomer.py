@@ -88,14 +88,20 @@ def nia(cli, tmp_path):
     return db
 
 
-def test_two_keys_for_one_person_make_a_newcomer_trust_neither_until_settled_by_fingerprint(cli, tmp_path):
-    """Issue 27: Cleo writes Ana's person record with Cleo's own key before Nia's first sync."""
+def first_sync_after_cleos_claim(cli, tmp_path, replace):
+    """Cleo claims Ana's id with her key (beside Ana's line, or instead of it), then Nia's first sync:
+    exit 1, and the line that names Ana."""
     t = team_of_three(cli, tmp_path)
-    cleo_key = cleo_claims_ana(t, replace=False)
+    cleo_key = cleo_claims_ana(t, replace=replace)
     newcomer = nia(cli, tmp_path)
     result = cli("--db", newcomer, "sync", t.file)
     assert result.code == 1
-    line = next(w for w in warnings_of(result) if "p-ana" in w)
+    return t, cleo_key, newcomer, next(w for w in warnings_of(result) if "p-ana" in w)
+
+
+def test_two_keys_for_one_person_make_a_newcomer_trust_neither_until_settled_by_fingerprint(cli, tmp_path):
+    """Issue 27: Cleo writes Ana's person record with Cleo's own key before Nia's first sync."""
+    t, cleo_key, newcomer, line = first_sync_after_cleos_claim(cli, tmp_path, replace=False)
     real_fpr = fingerprint_of(cli, t.dbs["ana"])
     assert real_fpr in line and signing.fingerprint(cleo_key) in line
     assert "okrtui keys trust p-ana FINGERPRINT" in line
@@ -116,12 +122,7 @@ def test_two_keys_for_one_person_make_a_newcomer_trust_neither_until_settled_by_
 
 
 def test_a_person_record_whose_key_signs_none_of_their_records_is_not_trusted(cli, tmp_path):
-    t = team_of_three(cli, tmp_path)
-    cleo_key = cleo_claims_ana(t, replace=True)
-    newcomer = nia(cli, tmp_path)
-    result = cli("--db", newcomer, "sync", t.file)
-    assert result.code == 1
-    line = next(w for w in warnings_of(result) if "p-ana" in w)
+    t, cleo_key, newcomer, line = first_sync_after_cleos_claim(cli, tmp_path, replace=True)
     assert signing.fingerprint(cleo_key) in line and "does not sign" in line and "keys trust p-ana" in line
     with reading(open_engine(newcomer)) as session:
         assert session.get(Person, "p-ana") is None and session.get(Objective, "o-ana") is None
