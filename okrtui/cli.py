@@ -188,6 +188,8 @@ def build_parser() -> Parser:
     a.add_argument("--adopt", metavar="ID", type=_record_id,
                    help="map the login to this existing person id (a SQLite identity moving in), not p-LOGIN")
 
+    _metric_parsers(sub, db)
+
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
@@ -239,6 +241,46 @@ def _conversation_parsers(sub: Any, db: Parser) -> None:
     p = sub.add_parser("inbox", parents=[db], help="what needs you: approvals, changes, comments, requests, due KRs")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     p.add_argument("--mark-seen", action="store_true", help="after listing, mark the comments listed as read")
+
+
+def _metric_parsers(sub: Any, db: Parser) -> None:
+    """Health metrics (docs/health.md): what must stay healthy while the OKRs change things."""
+    p = sub.add_parser("metric", parents=[db], help="health metrics (KPIs): add, record, list, history, edit, archive")
+    metric = p.add_subparsers(dest="metric_command", metavar="add|record|list|history|edit|archive", required=True)
+    for verb, help_text in (("add", "a new health metric"), ("edit", "change a metric you made")):
+        m = metric.add_parser(verb, parents=[db], help=help_text)
+        m.add_argument("name" if verb == "add" else "metric", metavar="NAME" if verb == "add" else "METRIC")
+        if verb == "edit":
+            m.add_argument("--name", metavar="N")
+        m.add_argument("--unit", metavar="U", required=verb == "add")
+        expect = m.add_mutually_exclusive_group()
+        expect.add_argument("--at-least", metavar="X", type=_number, dest="at_least")
+        expect.add_argument("--at-most", metavar="X", type=_number, dest="at_most")
+        expect.add_argument("--between", metavar=("X", "Y"), nargs=2, type=_number)
+        if verb == "edit":
+            expect.add_argument("--tracked", action="store_true", help="no expectation: tracked only")
+        m.add_argument("--cadence", choices=["weekly", "monthly", "quarterly"], default=None)
+        m.add_argument("--team", metavar="T", help="the team's id ('' for none)")
+        m.add_argument("--owner", metavar="P", help="who measures it: a person's id or name (default: you)")
+        m.add_argument("--description", metavar="TEXT")
+        m.add_argument("--private", action=argparse.BooleanOptionalAction, default=None,
+                       help="private: only you see it (as a private objective)")
+        if verb == "add":
+            m.add_argument("--since", metavar="YYYY-MM-DD", type=_date,
+                           help="tracked since (measurements from this day; default: today)")
+    m = metric.add_parser("record", parents=[db], help="record a measurement (a second one that day replaces it)")
+    m.add_argument("metric", metavar="METRIC", help="metric id or a unique prefix (4+ characters)")
+    m.add_argument("value", metavar="VALUE")
+    m.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="default: today")
+    m.add_argument("--note", metavar="N", type=_checked("note"))
+    m = metric.add_parser("list", parents=[db], help="your metrics' status; exit 1 when one is unhealthy or due")
+    m.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
+    m.add_argument("--team", action="store_true", help="every metric you can see, not only yours")
+    m.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    m = metric.add_parser("history", parents=[db], help="a metric's measurements, with their ids")
+    m.add_argument("metric", metavar="METRIC")
+    m = metric.add_parser("archive", parents=[db], help="stop tracking a metric you made (its history stays)")
+    m.add_argument("metric", metavar="METRIC")
 
 
 def _record_id(text: str) -> str:
@@ -301,6 +343,23 @@ class Context:
             rep = ormread.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
             self.reflections = editing.reflections(session, me, span.label)
         return rep, me
+
+    def metric_views(self, day: dt.date) -> tuple[list[Any], str]:
+        """Every metric this person sees as of `day`, and their id: through sqlite3 when it can
+        (okrtui.storage.quickread), else the ORM (which also migrates)."""
+        fy = self.config.fiscal_year_start_month
+        backend = self.backend()
+        if backend.quick_read:
+            from okrtui.storage.quickread import read_metrics
+
+            quick = read_metrics(backend.target, day, fy)
+            if quick is not None:
+                return quick
+        from okrtui import metrics
+        from okrtui.storage.store import my_id, reading
+
+        with reading(self.engine(create=False)) as session:
+            return metrics.read_all(session, day, fy), my_id(session)
 
     def close(self) -> None:
         # Closed now, not whenever the garbage collector gets to them: SQLite checkpoints
@@ -718,6 +777,7 @@ def _added(can_login: bool, login: str, pid: str) -> str:
 
 
 def cmd_due(ctx: Context) -> int:
+    from okrtui.health import mine
     from okrtui.views import due
 
     day = ctx.args.as_of or ctx.today
@@ -726,7 +786,70 @@ def cmd_due(ctx: Context) -> int:
     for kr in rows:
         last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
         print(f"{kr.id}  {plain(kr.title)}  last check-in {last}{'  stale' if kr.stale else ''}")
-    return EXIT_PROBLEMS if rows else EXIT_OK
+    metrics = [v for v in mine(ctx.metric_views(day)[0], me) if v.health.due]  # after the KRs (docs/health.md)
+    for v in metrics:
+        last = v.health.latest.date.isoformat() if v.health.latest else "never"
+        print(f"{v.id}  {plain(v.name)}  {v.cadence} metric, last measured {last}")
+    return EXIT_PROBLEMS if rows or metrics else EXIT_OK
+
+
+def cmd_metric(ctx: Context) -> int:
+    from okrtui import healthrender, metrics
+
+    args, verb = ctx.args, ctx.args.metric_command
+    if verb == "list":
+        from okrtui.health import mine, needs_you
+
+        views, me = ctx.metric_views(args.as_of or ctx.today)
+        shown = views if args.team else mine(views, me)
+        render = {"text": healthrender.to_text, "json": healthrender.to_json, "csv": healthrender.to_csv}
+        _emit(render[args.format](shown))
+        return EXIT_PROBLEMS if needs_you(views, me) else EXIT_OK
+    if verb == "record":
+        value = _value(args.value, "okrtui metric record METRIC VALUE")
+        saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "",
+                               day=args.date or ctx.today, today=ctx.today, fy_start_month=ctx.config.fiscal_year_start_month)
+        if saved.implausible:
+            _warn(f"{saved.metric_id}: {saved.implausible}; recorded as given (correct it: okrtui metric record "
+                  f"{saved.metric_id} VALUE --date {saved.date})")
+        print(saved.summary())
+        return EXIT_OK
+    if verb == "history":
+        row, past = metrics.history(ctx.engine(create=False), args.metric)
+        print(f"{row.id}  {plain(row.name)}  ({row.cadence}, {metrics.expectation(row).describe(row.unit)})")
+        for line in healthrender.history_lines(row.unit, [(p.id, str(p.date), p.value, p.by, p.note) for p in past]):
+            print(line)
+        return EXIT_OK
+    if verb == "archive":
+        row = metrics.archive(ctx.engine(create=False), args.metric, ctx.today)
+        print(f"archived metric {row.id} ({plain(row.name)}) on {row.archived_on}")
+        return EXIT_OK
+    values = _metric_values(args)
+    if verb == "add":
+        row = metrics.add(ctx.engine(), values, owner=args.owner, team=args.team, today=ctx.today, since=args.since)
+        print(f"added metric {row.id} ({plain(row.name)}): {row.cadence}, "
+              f"{metrics.expectation(row).describe(row.unit)}")
+        return EXIT_OK
+    row = metrics.edit(ctx.engine(create=False), args.metric, values, owner=args.owner, team=args.team)
+    print(f"changed metric {row.id} ({plain(row.name)}): {row.cadence}, {metrics.expectation(row).describe(row.unit)}")
+    return EXIT_OK
+
+
+def _metric_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The fields `metric add` / `edit` were given (edit changes only those)."""
+    values: dict[str, Any] = {k: getattr(args, k) for k in ("name", "unit", "cadence", "description")
+                              if getattr(args, k, None) is not None}
+    if args.at_least is not None:
+        values.update(low=args.at_least, high=None)
+    elif args.at_most is not None:
+        values.update(low=None, high=args.at_most)
+    elif args.between is not None:
+        values.update(low=args.between[0], high=args.between[1])
+    elif getattr(args, "tracked", False):
+        values.update(low=None, high=None)
+    if args.private is not None:
+        values["visibility"] = "private" if args.private else "shared"
+    return values
 
 
 def cmd_cycle(ctx: Context) -> int:
@@ -789,7 +912,14 @@ def cmd_inbox(ctx: Context) -> int:
         print(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
     if ctx.args.mark_seen:
         conversation.mark_seen(engine, [i.ref for i in items if i.kind == "comment"])
-    return EXIT_PROBLEMS if items else EXIT_OK
+    from okrtui.health import State, mine
+
+    views, me = ctx.metric_views(day)
+    sick = [v for v in mine(views, me) if v.health.state is State.UNHEALTHY]
+    for v in sick:
+        print(f"unhealthy metric: {v.id}  {plain(v.name)}  {plain(v.latest_text)} vs {plain(v.expectation_text)}"
+              f"  ({v.health.streak_text()})")
+    return EXIT_PROBLEMS if items or sick else EXIT_OK
 
 
 COMMANDS = {
@@ -804,6 +934,7 @@ COMMANDS = {
     "comments": cmd_comments,
     "inbox": cmd_inbox,
     "due": cmd_due,
+    "metric": cmd_metric,
     "team": cmd_team,
     "admin": cmd_admin,
     "import": cmd_import,
