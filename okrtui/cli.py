@@ -609,7 +609,11 @@ def cmd_report(ctx: Context) -> int:
         from okrtui.views import team_visible
 
         rep = team_visible(rep)
-    text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days)
+    views, _ = ctx.metric_views(args.as_of or ctx.today)
+    # --team: the team's shared metrics (a private one stays out, as a private objective); else yours
+    shown = [v for v in views if v.visibility == "shared"] if args.team else [
+        v for v in views if me in (v.answers_id, v.origin)]
+    text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days, metrics=shown)
     if args.format == "md" and not args.team:  # the user's own report carries their reflections
         text += render.reflections_markdown(ctx.reflections, rep.person(me))
     _emit(text)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from okrtui.health import MetricView
-from okrtui.text import fmt_num, plain
+from okrtui.text import csv_cell, fmt_num, json_safe, md_cell, plain
 
 CSV_HEADER = ["metric_id", "name", "unit", "owner", "team", "cadence", "expectation", "low", "high", "status",
               "due", "latest_date", "latest_value", "streak"]
@@ -28,7 +28,7 @@ def metric_json(v: MetricView) -> dict[str, Any]:
 
 
 def to_json(views: Sequence[MetricView]) -> str:
-    return json.dumps({"metrics": [metric_json(v) for v in views]}, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps({"metrics": [metric_json(v) for v in views]}, indent=2, ensure_ascii=False)) + "\n"
 
 
 def line(v: MetricView) -> str:
@@ -59,7 +59,7 @@ def to_csv(views: Sequence[MetricView]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(views))
+    writer.writerows([csv_cell(c) for c in row] for row in csv_rows(views))
     return out.getvalue()
 
 
@@ -70,19 +70,15 @@ def section_text(views: Sequence[MetricView]) -> str:
     return "\nHealth\n" + "".join("  " + line(v) + "\n" for v in views)
 
 
-def _cell(text: str) -> str:
-    return plain(text).replace("|", "\\|").replace("\n", " ")
-
-
 def section_markdown(views: Sequence[MetricView]) -> str:
     if not views:
         return ""
     out = ["", "## Health", "", "| | metric | latest | expected | status | owner |", "| --- | --- | --- | --- | --- | --- |"]
     for v in views:
         streak = v.health.streak_text()
-        out.append(f"| {v.health.mark.strip()} | {_cell(v.name)} | {_cell(v.latest_text)} | "
-                   f"{_cell(v.expectation_text)} | {v.health.label()}{f' ({streak})' if streak else ''} | "
-                   f"{_cell(v.owner)} |")
+        out.append(f"| {v.health.mark.strip()} | {md_cell(v.name)} | {md_cell(v.latest_text)} | "
+                   f"{md_cell(v.expectation_text)} | {v.health.label()}{f' ({streak})' if streak else ''} | "
+                   f"{md_cell(v.owner)} |")
     return "\n".join(out) + "\n"
 
 
