@@ -32,7 +32,9 @@ from okrtui.storage.model import (
     Decision,
     Dependency,
     KeyResult,
+    Measurement,
     Meta,
+    Metric,
     Objective,
     Period,
     Person,
@@ -53,11 +55,13 @@ TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
     "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
     "comment": Comment, "decision": Decision, "reflection": Reflection,
+    "metric": Metric, "measurement": Measurement,  # health metrics (okrtui.metrics)
 }
 TYPE_OF = {model: name for name, model in TYPES.items()}
 # Links that must resolve for a row to be stored (the rest are soft references).
 PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "objective"),
-          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period")}
+          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period"),
+          "measurement": ("metric_id", "metric")}
 SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
 
 Key = tuple[str, str]
@@ -308,10 +312,11 @@ def shared_records(records: dict[Key, Record]) -> dict[Key, Record]:
     private = {i for (k, i), r in records.items() if k == "objective" and r["visibility"] == "private"}
     private |= {i for (k, i), r in records.items() if k == "key_result" and r["objective_id"] in private}
     private |= {i for (k, i), r in records.items() if k == "check_in" and r["kr_id"] in private}
+    private |= health_private(records)
     out = {}
     for key, record in records.items():
         kind, ident = key
-        if ident in private and kind in ("objective", "key_result", "check_in"):
+        if ident in private and kind in ("objective", "key_result", "check_in", "metric", "measurement"):
             continue
         if kind == "dependency" and (record["from_id"] in private or record["to_id"] in private):
             private.add(ident)
@@ -368,6 +373,8 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
         return None
     if kind == "period":
         return _quarter_shape(record)
+    if kind == "measurement":
+        return _may_measure(record, merged, local, names)
     if kind != "check_in":
         return None
     kr = merged.get(("key_result", record["kr_id"])) or local.get(("key_result", record["kr_id"]))
@@ -376,6 +383,23 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
     who = _namer(names or {})
     return (f"{who(record['origin'])} may not check in on {kr['id']}: "
             f"{who(kr.get('owner_id') or kr['origin'])} answers for it")
+
+
+def health_private(records: dict[Key, Record]) -> set[str]:
+    """Private health metrics and their measurements: they never leave their maker's database."""
+    private = {i for (k, i), r in records.items() if k == "metric" and r["visibility"] == "private"}
+    return private | {i for (k, i), r in records.items() if k == "measurement" and r["metric_id"] in private}
+
+
+def _may_measure(record: dict[str, Any], merged: dict[Key, Record], local: dict[Key, Record],
+                 names: dict[str, str] | None) -> str | None:
+    """A measurement only by who answers for its metric (okrtui.metrics), as a check-in."""
+    metric = merged.get(("metric", record["metric_id"])) or local.get(("metric", record["metric_id"]))
+    if metric is None or answers(metric.get("owner_id"), metric["origin"], record["origin"]):
+        return None
+    who = _namer(names or {})
+    return (f"{who(record['origin'])} may not measure {metric['id']}: "
+            f"{who(metric.get('owner_id') or metric['origin'])} answers for it")
 
 
 def _quarter_shape(record: dict[str, Any]) -> str | None:
