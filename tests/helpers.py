@@ -355,3 +355,23 @@ NO_TEXTUAL = (
     "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
     "print('IMPORTED', bad, file=sys.stderr)\n"
 )
+
+
+# --- health metrics (tests/test_metrics_*.py, tests/postgres/test_pg_metrics.py) ---------------------
+
+METRIC_DOC = {
+    "format": "okrtui/1",
+    "teams": [{"id": "t-ops", "name": "Ops"}],
+    "metrics": [
+        {"id": "m-uptime", "name": "Uptime", "unit": "%", "team": "t-ops", "cadence": "weekly", "low": 99.9,
+         "since": "2026-01-05", "description": "keep the lights on",
+         "measurements": [{"id": "me-1", "date": "2026-11-09", "value": 99.95},
+                          {"id": "me-2", "date": "2026-11-16", "value": 99.5, "note": "disk full"},
+                          {"id": "me-3", "date": "2026-11-23", "value": 99.4}]},
+        {"id": "m-backlog", "name": "Support backlog", "unit": "tickets", "cadence": "monthly", "high": 40,
+         "since": "2026-01-01", "measurements": [{"id": "me-4", "date": "2026-10-30", "value": 31}]},
+    ],
+    "objectives": [{"id": "o-fast", "title": "Make support fast", "period": "2026-Q4", "improves": "m-backlog",
+                    "key_results": [{"id": "kr-first", "title": "First reply from 9 h to 2 h", "kind": "decrease",
+                                     "start": 9, "target": 2, "improves": "m-backlog"}]}],
+}
