@@ -18,7 +18,19 @@ from sqlmodel import Session
 
 from okrtui import kinds, periods
 from okrtui.errors import OkrError
-from okrtui.storage.model import CheckIn, Decision, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
+from okrtui.storage.model import (
+    CheckIn,
+    Decision,
+    Dependency,
+    KeyResult,
+    Measurement,
+    Metric,
+    Objective,
+    Period,
+    Person,
+    Reflection,
+    Team,
+)
 from okrtui.storage.store import is_empty, set_meta, writing
 
 ME = "p-alice"
@@ -179,6 +191,38 @@ def load(engine: Engine, today: dt.date, fy_month: int = 1) -> None:
         ):
             session.add(Reflection(id=f"r-prev-{question}", person_id=ME, period_id=prev.label,
                                    question=question, answer=answer, origin=ME))
+        _metrics(session, today, fy_month)
+
+
+# Health metrics (docs/health.md): a year of history; uptime unhealthy for three weeks, the backlog
+# due (nothing measured this month), runway healthy, deploys tracked only. Alice's own (deploys) is
+# measured this week, so her `due` and `inbox` stay as the OKRs make them.
+METRICS = [
+    ("m-uptime", "API uptime", "%", "p-bruno", "t-platform", "weekly", 99.9, None, (99.91, 99.99)),
+    ("m-backlog", "Support backlog", "tickets", "p-chen", "t-growth", "monthly", None, 40.0, (22, 38)),
+    ("m-runway", "Cash runway", "months", "p-eli", "t-acme", "quarterly", 12.0, None, (14, 19)),
+    ("m-deploys", "Deploys per week", "deploys", ME, "t-platform", "weekly", None, None, (18, 34)),
+]
+
+
+def _metrics(session: Session, today: dt.date, fy_month: int) -> None:
+    from okrtui import health  # the cadence windows: one definition
+
+    rng = random.Random(28)  # its own generator: the OKRs' numbers stay as they were
+    since = today - dt.timedelta(days=365)
+    for mid, name, unit, owner, team, cadence, low, high, (lo, hi) in METRICS:
+        session.add(Metric(id=mid, name=name, unit=unit, owner_id=owner, team_id=team, cadence=cadence, low=low,
+                           high=high, since=since, origin=owner))
+        session.flush()  # the metric before its measurements (a foreign key)
+        windows = health.windows_back(cadence, today, 60, fy_month)
+        if mid == "m-backlog":
+            windows = windows[:-1]  # due: nothing yet this month
+        for i, (start, _end) in enumerate(w for w in windows if w[0] >= since):
+            value = round(rng.uniform(lo, hi), 2)
+            if mid == "m-uptime" and start >= health.windows_back(cadence, today, 3, fy_month)[0][0]:
+                value = round(rng.uniform(99.4, 99.85), 2)  # the last three weeks: an incident-prone spell
+            session.add(Measurement(id=f"me-{mid[2:]}-{i}", metric_id=mid, date=start, value=value, author_id=owner,
+                                    origin=owner, note="" if i % 5 else rng.choice(NOTES)))
 
 
 def _quarter(session: Session, rng: random.Random, plans: Sequence[ObjPlan], span: periods.Span, until: dt.date,

@@ -91,11 +91,15 @@ class Health:
     def label(self) -> str:
         return f"{self.state.value}{', due' if self.due else ''}"
 
-    def streak_text(self) -> str:
+    def streak_span(self) -> str:
+        """`3 weeks`: how long the status has held ("" with no data)."""
         if self.state is State.NO_DATA:
             return ""
-        unit = UNIT_NAME[self.cadence]
-        return f"{self.state.value} for {self.streak} {unit}{'' if self.streak == 1 else 's'}"
+        return f"{self.streak} {UNIT_NAME[self.cadence]}{'' if self.streak == 1 else 's'}"
+
+    def streak_text(self) -> str:
+        """`unhealthy for 3 weeks`."""
+        return f"{self.state.value} for {self.streak_span()}" if self.state is not State.NO_DATA else ""
 
     @property
     def rank(self) -> int:
