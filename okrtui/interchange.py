@@ -6,6 +6,7 @@ e.g. `objectives[2].key_results[0].target: expected a number`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,7 +183,17 @@ class _Refs:
             raise Invalid(path, f"unknown period {label!r}{hint}")
 
 
-def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
+def _not_future(day: dt.date | None, today: dt.date | None, path: str) -> None:
+    """No day imported (a check-in's, an objective's activation) is after today (docs/method.md, "No
+    future dates"). Stamps are the machine clock's, not a day someone chose: not checked here."""
+    if day is None or today is None:
+        return
+    why = periods.after_today(day, today)
+    if why:
+        raise Invalid(path, f"{why}: nothing is recorded ahead of time")
+
+
+def validate(data: Any, session: Session, fy_month: int = 1, today: dt.date | None = None) -> Document:
     root = _obj(data, "document")
     if "format" not in root:
         raise Invalid("format", f"is required (expected {FORMAT!r})")
@@ -200,7 +211,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
             _keep_unsaid(values, raw, {"approval": "approval", "lead_id": "lead"} if kind == "team" else {})
             out.append(values)
 
-    _metrics(root, doc, ids, refs)
+    _metrics(root, doc, ids, refs, today)
     checked = []
     approvals: dict[str, bool] = {}  # a team's "asks for approval", looked up once
     for i, raw in enumerate(_list(root, "objectives", "")):  # ids first: parents may come later
@@ -209,6 +220,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
         values = _record("objective", row, p, drop="key_results", position=i)
         ids.add("objective", values["id"], f"{p}.id")
         _keep_unsaid(values, row, {"submitted_at": "submitted_at"})
+        _not_future(values.get("activated_on"), today, f"{p}.activated_on")
         _approval_first(session, doc, values, p, approvals)
         checked.append((p, values, _list(row, "key_results", p)))
     for p, values, krs in checked:
@@ -219,7 +231,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
         refs.check(values["improves_id"], f"{p}.improves", "metric", Metric)
         doc.objectives.append(values)
         for j, kraw in enumerate(krs):
-            _key_result(kraw, f"{p}.key_results[{j}]", values["id"], j, doc, ids, refs)
+            _key_result(kraw, f"{p}.key_results[{j}]", values["id"], j, doc, ids, refs, today)
     _check_parent_cycles(doc.objectives, session)
 
     for i, raw in enumerate(_list(root, "dependencies", "")):
@@ -243,7 +255,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
 
 
 def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Document, ids: _Ids,
-                refs: _Refs) -> None:
+                refs: _Refs, today: dt.date | None) -> None:
     row = _obj(raw, p)
     values = _record("key_result", row, p, drop="check_ins", objective_id=objective_id, position=position)
     ids.add("key_result", values["id"], f"{p}.id")
@@ -255,10 +267,11 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
         cvalues = _record("check_in", _obj(craw, cp), cp, kr_id=values["id"])
         ids.add("check_in", cvalues["id"], f"{cp}.id")
         refs.check(cvalues["author_id"], f"{cp}.author", "person", Person)
+        _not_future(cvalues["date"], today, f"{cp}.date")
         doc.check_ins.append(cvalues)
 
 
-def _metrics(root: dict[str, Any], doc: Document, ids: _Ids, refs: _Refs) -> None:
+def _metrics(root: dict[str, Any], doc: Document, ids: _Ids, refs: _Refs, today: dt.date | None) -> None:
     """Health metrics with their measurements: one name per team in the document, one measurement
     per metric, author and day, each dated inside the metric's life (okrtui.health)."""
     names: dict[tuple[str | None, str], str] = {}
@@ -269,6 +282,7 @@ def _metrics(root: dict[str, Any], doc: Document, ids: _Ids, refs: _Refs) -> Non
         ids.add("metric", values["id"], f"{p}.id")
         refs.check(values["owner_id"], f"{p}.owner", "person", Person)
         refs.check(values["team_id"], f"{p}.team", "team", Team)
+        _not_future(values["since"], today, f"{p}.since")
         key = (values["team_id"], values["name"].casefold())
         if key in names:
             raise Invalid(f"{p}.name", f"{values['name']!r} is also the name of {names[key]} in the same team")
@@ -281,6 +295,7 @@ def _metrics(root: dict[str, Any], doc: Document, ids: _Ids, refs: _Refs) -> Non
             ids.add("measurement", mvalues["id"], f"{mp}.id")
             refs.check(mvalues["author_id"], f"{mp}.author", "person", Person)
             day = mvalues["date"]
+            _not_future(day, today, f"{mp}.date")
             if day < values["since"] or (values["archived_on"] is not None and day > values["archived_on"]):
                 raise Invalid(f"{mp}.date", f"{day} is outside the metric's life ({values['since']} .. "
                               f"{values['archived_on'] or 'now'})")
@@ -316,12 +331,14 @@ class ImportResult(bulk.Counts):
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
-def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk.Progress | None = None) -> ImportResult:
-    """Validate, then upsert everything in one transaction. Imported rows become the importer's own."""
+def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk.Progress | None = None,
+                    today: dt.date | None = None) -> ImportResult:
+    """Validate, then upsert everything in one transaction. Imported rows become the importer's own.
+    With `today`, anything dated after it refuses the whole document."""
     result = ImportResult()
     with writing(engine) as session:
         try:
-            doc = validate(data, session, fy_month)
+            doc = validate(data, session, fy_month, today)
         except Invalid as err:
             if is_shared(session):
 

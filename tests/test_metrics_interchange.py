@@ -74,3 +74,9 @@ def test_the_report_has_a_health_section_in_every_format(cli, db, tmp_path):
     csv_text = cli("report", "--format", "csv", "--db", db).out
     assert "metric_id,name,unit" in csv_text and "m-uptime,Uptime,%" in csv_text
 
+
+
+def test_a_measurement_after_today_refuses_the_document(cli, db, tmp_path):
+    doc = _broken(("metrics", 0, "measurements", 2, "date"), "2026-11-27")
+    r = cli("import", write_doc(tmp_path / "doc.json", doc), "--db", db)
+    assert r.code == 2 and "metrics[0].measurements[2].date" in r.err and "ahead of time" in r.err
