@@ -359,6 +359,31 @@ NO_TEXTUAL = (
 
 # --- health metrics (tests/test_metrics_*.py, tests/postgres/test_pg_metrics.py) ---------------------
 
+def teammates_metric(db) -> None:
+    """Bob and his shared metric m-bob ('Churn', %, since 2026-10-01) in `db`, as if come in by sync."""
+    from sqlalchemy import text
+
+    from okrtui.storage.backend import open_engine
+
+    engine = open_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email, public_key, "
+                          "signature) VALUES ('p-bob', 'p-bob', 'x', 'x', 0, 'Bob', '', '', '')"))
+        conn.execute(text("INSERT INTO metric (id, origin, created_at, updated_at, deleted, name, unit, description, "
+                          "cadence, visibility, since, signature) VALUES ('m-bob', 'p-bob', 'x', 'x', 0, "
+                          "'Churn', '%', '', 'weekly', 'shared', '2026-10-01', '')"))
+    engine.dispose()
+
+
+def metric_views(engine, day=TODAY) -> dict:
+    """Every health metric the database's user sees as of `day`, by id (the ORM read)."""
+    from okrtui import metrics
+    from okrtui.storage.store import reading
+
+    with reading(engine) as session:
+        return {v.id: v for v in metrics.read_all(session, day)}
+
+
 METRIC_DOC = {
     "format": "okrtui/1",
     "teams": [{"id": "t-ops", "name": "Ops"}],

@@ -3,13 +3,7 @@
 import datetime as dt
 
 from okrtui import metrics, sync
-from okrtui.storage.store import reading
-from tests.helpers import TODAY, person_db
-
-
-def _views(eng):
-    with reading(eng) as session:
-        return {v.id: v for v in metrics.read_all(session, TODAY)}
+from tests.helpers import TODAY, metric_views, person_db
 
 
 def test_shared_metrics_travel_signed_and_private_ones_never_leave(tmp_path):
@@ -24,7 +18,7 @@ def test_shared_metrics_travel_signed_and_private_ones_never_leave(tmp_path):
     sync.sync(ann, team)
     assert "Secret runway" not in team.read_text()
     sync.sync(bob, team)
-    seen = _views(bob)
+    seen = metric_views(bob)
     assert list(seen) == [uptime.id]
     assert seen[uptime.id].health.state.value == "unhealthy" and seen[uptime.id].owner == "Ann"
     lines = [line for line in team.read_text().splitlines() if '"type":"measurement"' in line]

@@ -10,7 +10,9 @@ The commands are read from the parser, so a new command fails here until it is g
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
 import json
 import shutil
 import sqlite3
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from okrtui.cli import build_parser, main
-from tests.helpers import TODAY, digest, write_doc
+from tests.helpers import TODAY, digest, teammates_metric, write_doc
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202e[red]x[/]\x85\u2066é漢🙂"
 SHOWN = "\\x1b]0;pwned\\x07\\x1b[2J\\u202e[red]x[/]\\x85\\u2066é漢🙂"  # what a terminal receives instead
@@ -106,6 +108,16 @@ def _doc(w: Path) -> list[object]:
     return ["import", write_doc(w / "new.json", doc)]
 
 
+def _metric(w: Path, *args: object) -> list[object]:
+    """Ben's metric m-hostile (its name, description and a note hostile), then `metric ARGS`."""
+    doc = {"format": "okrtui/1", "metrics": [
+        {"id": "m-hostile", "name": HOSTILE, "unit": "u", "description": HOSTILE, "since": "2026-10-01", "low": 5,
+         "measurements": [{"id": "me-h", "date": "2026-11-20", "value": 3, "note": HOSTILE}]}]}
+    with contextlib.redirect_stdout(io.StringIO()):  # the import's own line is not the command's output
+        assert _run("--db", w / "ben.db", "import", write_doc(w / "metric.json", doc)) == 0
+    return ["metric", *args]
+
+
 # Each command: (who runs it, its arguments given the world's folder). A variant list per command.
 CALLS: dict[str, list[tuple[str, object]]] = {
     "submit": [("ben", lambda w: ["submit", "o-draft"])],
@@ -135,6 +147,12 @@ CALLS: dict[str, list[tuple[str, object]]] = {
     "sync": [("ben", lambda w: ["sync", w / "team.jsonl"])],
     "merge-driver": [("ben", _merge)],
     "whoami": [("ana", lambda w: ["whoami"]), ("ben", lambda w: ["whoami", "--name", "Ben " + HOSTILE])],
+    "metric add": [("ben", lambda w: ["metric", "add", HOSTILE, "--unit", "u", "--description", HOSTILE])],
+    "metric record": [("ben", lambda w: _metric(w, "record", "m-hostile", "4", "--note", HOSTILE))],
+    "metric list": [("ben", lambda w, f=f: _metric(w, "list", "--format", f)) for f in ("text", "json", "csv")],
+    "metric history": [("ben", lambda w: _metric(w, "history", "m-hostile"))],
+    "metric edit": [("ben", lambda w: _metric(w, "edit", "m-hostile", "--name", HOSTILE + " 2"))],
+    "metric archive": [("ben", lambda w: _metric(w, "archive", "m-hostile"))],
 }
 
 
@@ -227,19 +245,8 @@ def test_metric_measured_only_by_who_answers_for_it(cli, db, tmp_path):
 
 
 def test_metric_only_its_maker_edits_or_archives_it(cli, db, tmp_path):
-    from sqlalchemy import text
-
-    from okrtui.storage.backend import open_engine
-
     cli("whoami", "--name", "Ann", "--db", db)
-    engine = open_engine(db)
-    with engine.begin() as conn:  # Bob's metric, come in by sync
-        conn.execute(text("INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email, public_key, "
-                          "signature) VALUES ('p-bob', 'p-bob', 'x', 'x', 0, 'Bob', '', '', '')"))
-        conn.execute(text("INSERT INTO metric (id, origin, created_at, updated_at, deleted, name, unit, description, "
-                          "cadence, visibility, since, signature) VALUES ('m-bob', 'p-bob', 'x', 'x', 0, "
-                          "'Churn', '%', '', 'weekly', 'shared', '2026-10-01', '')"))
-    engine.dispose()
+    teammates_metric(db)
     before = digest(db)
     for args in (("edit", "m-bob", "--at-most", "99"), ("archive", "m-bob")):
         r = cli("metric", *args, "--db", db)

@@ -3,10 +3,7 @@
 import datetime as dt
 import sqlite3
 
-from sqlalchemy import text
-
-from okrtui.storage.backend import open_engine
-from tests.helpers import HOSTILE, TODAY, digest, raw_in, write_doc
+from tests.helpers import HOSTILE, TODAY, digest, raw_in, teammates_metric, write_doc
 
 
 def _doc(day: dt.date, activated: dt.date | None = None, title: str = "Ship it") -> dict:
@@ -50,14 +47,7 @@ def test_dates_a_document_dated_after_today_is_refused_whole_and_today_taken(cli
 
 def test_metric_import_measures_and_changes_only_your_own(cli, db, tmp_path):
     cli("whoami", "--name", "Ann", "--db", db)
-    engine = open_engine(db)
-    with engine.begin() as conn:  # Bob's metric, come in by sync
-        conn.execute(text("INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email, public_key, "
-                          "signature) VALUES ('p-bob', 'p-bob', 'x', 'x', 0, 'Bob', '', '', '')"))
-        conn.execute(text("INSERT INTO metric (id, origin, created_at, updated_at, deleted, name, unit, description, "
-                          "cadence, visibility, since, low, signature) VALUES ('m-bob', 'p-bob', 'x', 'x', 0, "
-                          "'Churn', '%', '', 'weekly', 'shared', '2026-10-01', NULL, '')"))
-    engine.dispose()
+    teammates_metric(db)
     before = digest(db)
     bobs = {"id": "m-bob", "name": "Churn", "unit": "%", "since": "2026-10-01"}
     for doc in ({"metrics": [{**bobs, "measurements": [{"id": "me-x", "date": "2026-11-20", "value": 1}]}]},

@@ -10,7 +10,7 @@ from okrtui import metrics, sync
 from okrtui.stamps import now_stamp
 from okrtui.storage.model import Measurement
 from okrtui.storage.store import reading, writing
-from tests.helpers import HOSTILE, TODAY, person_db, raw_in, two_members
+from tests.helpers import HOSTILE, TODAY, metric_views, person_db, raw_in, two_members
 
 
 def _sql(db, statement: str, *params) -> None:
@@ -50,10 +50,6 @@ def test_dates_an_edited_future_check_in_is_skipped_by_the_teammate(cli, tmp_pat
     assert cli("--db", ana, "sync", team, today=dt.date(2026, 12, 19)).code == 0  # a day ahead of Dec 19: taken
 
 
-def _metric_views(eng):
-    with reading(eng) as session:
-        return {v.id: v for v in metrics.read_all(session, TODAY)}
-
 
 def test_metric_measurement_forged_in_own_database_is_skipped(tmp_path):
     ann, bob = person_db(tmp_path, "ann"), person_db(tmp_path, "bob")
@@ -77,4 +73,4 @@ def test_metric_measurement_forged_in_own_database_is_skipped(tmp_path):
     assert any(f"Bob may not measure {churn.id}: Ann answers for it" in w for w in result.warnings), result.warnings
     with reading(ann) as session:
         assert session.get(Measurement, "forged") is None
-    assert _metric_views(ann)[backlog.id].health.latest.value == 35
+    assert metric_views(ann)[backlog.id].health.latest.value == 35
