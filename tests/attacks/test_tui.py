@@ -50,3 +50,34 @@ async def test_dates_the_check_in_form_refuses_a_later_day_inline_and_saves_toda
         (fixed,) = rows(app, CheckIn, CheckIn.id == newest)
         assert (fixed.value, fixed.date) == (94, TODAY)
     close(app)
+
+
+async def test_metric_form_measures_only_what_you_answer_for(tmp_path):
+    """The Health screen's form: Bruno's uptime is refused under the form and nothing is written;
+    Alice's own deploys metric is measured from the same form."""
+    from textual.widgets import Input, Static
+
+    from okrtui.screens.health import MeasureForm
+    from okrtui.storage.model import Measurement
+    from tests.helpers import at
+
+    app = open_app(tmp_path / "demo.db")
+
+    def today_rows(metric_id: str) -> list[Measurement]:
+        return rows(app, Measurement, Measurement.metric_id == metric_id, Measurement.date == TODAY)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "H")
+        await at("m-uptime", "enter")(pilot)
+        app.screen.query_one("#in-value", Input).value = "99.99"
+        await press(pilot, "enter")
+        assert isinstance(app.screen, MeasureForm)
+        assert "Bruno Diaz answers for it" in str(app.screen.query_one("#err-form", Static).render())
+        assert today_rows("m-uptime") == []
+        await press(pilot, "escape")
+        await at("m-deploys", "enter")(pilot)
+        app.screen.query_one("#in-value", Input).value = "30"
+        await press(pilot, "enter")
+        assert [m.value for m in today_rows("m-deploys")] == [30.0]
+    close(app)

@@ -4,24 +4,17 @@ team screen show the team's unhealthy and due metrics above the OKRs."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 from textual.widgets import Input, Static
 
 from okrtui.screens.health import MeasureForm, MetricChartDialog
 from okrtui.storage.model import Measurement
 from okrtui.widgets.chart import StoryChart
 from okrtui.widgets.table import OkrTable
-from tests.helpers import TODAY, at, make_app, matches_snapshot, press, scene, settle
+from tests.helpers import TODAY, at, make_app, matches_snapshot, press, rows, scene, settle
 
 
 def _measurements(app, metric_id):
-    from okrtui.storage.backend import open_engine
-    from okrtui.storage.store import reading
-
-    engine = open_engine(app.backend.target) if app.engine is None else app.engine
-    with reading(engine) as session:
-        return session.exec(select(Measurement).where(Measurement.metric_id == metric_id,
-                                                      Measurement.date == TODAY)).all()
+    return rows(app, Measurement, Measurement.metric_id == metric_id, Measurement.date == TODAY)
 
 
 def _context(app) -> str:
