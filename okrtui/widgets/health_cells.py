@@ -43,3 +43,14 @@ def attention_line(metrics: list[MetricView]) -> Text | None:
     if len(metrics) > 4:
         text.append(f" · {len(metrics) - 4} more (H)")
     return text
+
+
+def improves_cell(data: Snapshot, ident: str) -> Text | None:
+    """The health metric an objective or KR names as the one it improves, with its status (the detail
+    screen's `improves` row), or None."""
+    for v in data.metrics:
+        if ident in v.improved_by:
+            text = mark_cell(v)
+            text.append(f"{plain(v.name)} ({v.health.label()})")
+            return text
+    return None

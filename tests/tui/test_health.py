@@ -130,3 +130,24 @@ def test_health_snapshot_in_16_colours(no_color, snap_compare, tmp_path, monkeyp
 def test_measure_form_and_chart_snapshots(snap_compare, tmp_path):
     assert matches_snapshot(snap_compare, make_app(tmp_path / "snap.db"), (80, 24), scene("H", at("m-deploys", "enter")))
     assert matches_snapshot(snap_compare, make_app(tmp_path / "snap2.db"), (80, 24), scene("H", at("m-uptime", "v")))
+
+
+async def test_the_detail_of_an_okr_shows_the_metric_it_improves(tmp_path):
+    import sqlite3
+
+    app = make_app(tmp_path / "x.db")
+    with sqlite3.connect(tmp_path / "x.db") as conn:
+        conn.execute("UPDATE key_result SET improves_id = 'm-uptime' WHERE id = 'kr-deploys'")
+        conn.execute("UPDATE objective SET improves_id = 'm-uptime' WHERE id = 'o-reliable'")
+    conn.close()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for ref in ("k:kr-deploys", "o:o-reliable"):
+            await press(pilot, "escape", "o")
+            await at(ref, "enter")(pilot)
+            shown = str(app.screen.query_one("#numbers", Static).render())
+            assert "improves" in shown and "✗ API uptime (unhealthy)" in shown
+        await press(pilot, "escape", "H")
+        await at("m-uptime", "v")(pilot)
+        assert "Improved by: kr-deploys, o-reliable" in str(app.screen.query_one(".dialog Static:last-of-type").render())
+    app.engine.dispose()
