@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from okrtui import kinds, periods
+from okrtui import health, kinds, periods
 from okrtui.errors import OkrError
 from okrtui.storage.model import (
     CheckIn,
@@ -206,8 +206,6 @@ METRICS = [
 
 
 def _metrics(session: Session, today: dt.date, fy_month: int) -> None:
-    from okrtui import health  # the cadence windows: one definition
-
     rng = random.Random(28)  # its own generator: the OKRs' numbers stay as they were
     since = today - dt.timedelta(days=365)
     for mid, name, unit, owner, team, cadence, low, high, (lo, hi) in METRICS:

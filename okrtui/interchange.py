@@ -445,17 +445,15 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
 
 
 def _measured_by_others(session: Session, doc: Document, me: str) -> list[tuple[str, str, str]]:
-    """A new measurement only by who answers for its metric (its owner, else its maker), as a check-in."""
-    in_doc = {v["id"]: v for v in doc.metrics}
+    """A new measurement of a teammate's metric only by who answers for it (its owner, else its maker),
+    as a check-in on a teammate's KR."""
     found = []
-    for values in doc.measurements:
-        if session.get(Measurement, values["id"]) is not None:
-            continue
-        stored = session.get(Metric, values["metric_id"])
-        owner = stored.owner_id if stored is not None else in_doc[values["metric_id"]]["owner_id"]
-        maker = stored.origin if stored is not None and stored.origin else me
-        if not answers(owner, maker, me):
-            found.append((owner or maker, "metric (a measurement of it)", values["metric_id"]))
+    theirs = _others(session, Metric, sorted({v["metric_id"] for v in doc.measurements}), me)
+    for values in doc.measurements:  # a metric the document brings becomes the importer's, as a KR does
+        stored = session.get(Metric, values["metric_id"]) if values["metric_id"] in theirs else None
+        if stored is not None and not answers(stored.owner_id, stored.origin, me) \
+                and session.get(Measurement, values["id"]) is None:
+            found.append((stored.owner_id or stored.origin, "metric (a measurement of it)", stored.id))
     return found
 
 

@@ -146,7 +146,7 @@ class Workspace:
         if not me:  # a new database: "me" is made once, before the first view needs it
             with writing(engine) as session:
                 me = identity(session, self.cfg.name, self.cfg.email).id
-        from okrtui import metrics
+        from okrtui import metrics  # the storage layer, as ormread above: in the worker
 
         with reading(engine) as session:
             read = ormread.whole(session, span, self.today, me, stale_after=self.cfg.stale_after_days)
