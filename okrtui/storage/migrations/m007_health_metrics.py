@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 
 from okrtui.storage.migrations.m005_conversation import _record
 
-VERSION = 6
+VERSION = 7
 NAME = "health metrics and measurements"
 
 
