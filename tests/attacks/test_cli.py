@@ -267,7 +267,8 @@ TEAMMATE_OWNS = {"format": "okrtui/1", "people": [{"id": "p-bob", "name": "Bob"}
     {"id": "m-churn", "name": "Churn", "unit": "%", "high": 2, "since": "2026-10-01"}]}
 
 
-def test_metric_measured_only_by_who_answers_for_it(cli, db, tmp_path):
+def test_metric_measured_only_by_who_answers_for_it(cli, tmp_path):
+    db = tmp_path / "okrtui.db"  # SQLite (this folder's `db` fixture is PostgreSQL)
     cli("whoami", "--name", "Lead", "--db", db)
     assert cli("import", write_doc(tmp_path / "doc.json", TEAMMATE_OWNS), "--db", db).code == 0
     before = digest(db)
@@ -277,7 +278,8 @@ def test_metric_measured_only_by_who_answers_for_it(cli, db, tmp_path):
     assert cli("metric", "record", "m-churn", "1.5", "--db", db).code == 0  # the honest action still works
 
 
-def test_metric_only_its_maker_edits_or_archives_it(cli, db, tmp_path):
+def test_metric_only_its_maker_edits_or_archives_it(cli, tmp_path):
+    db = tmp_path / "okrtui.db"  # SQLite (this folder's `db` fixture is PostgreSQL)
     cli("whoami", "--name", "Ann", "--db", db)
     teammates_metric(db)
     before = digest(db)

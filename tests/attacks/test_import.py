@@ -45,7 +45,8 @@ def test_dates_a_document_dated_after_today_is_refused_whole_and_today_taken(cli
     assert honest.code == 0 and "created" in honest.out
 
 
-def test_metric_import_measures_and_changes_only_your_own(cli, db, tmp_path):
+def test_metric_import_measures_and_changes_only_your_own(cli, tmp_path):
+    db = tmp_path / "okrtui.db"  # SQLite (this folder's `db` fixture is PostgreSQL)
     cli("whoami", "--name", "Ann", "--db", db)
     teammates_metric(db)
     before = digest(db)
