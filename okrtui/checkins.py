@@ -54,12 +54,14 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
            action: str = "") -> Saved:
-    return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, period.start, row.date), replaced,
+    return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, kr.owner_id or kr.origin, period.start,
+                                                                    row.date), replaced,
                                 action)
 
 
-def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date) -> float | None:
-    return checkinrules.last_confidence(check_ins_of_kr_in(session, kr_id, period.start, day))
+def _last_confidence(session: Session, kr: KeyResult, period: Period, day: dt.date) -> float | None:
+    return checkinrules.last_confidence(check_ins_of_kr_in(session, kr.id, kr.owner_id or kr.origin, period.start,
+                                                           day))
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
@@ -73,7 +75,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         _in_period(period, day, kr.id)
         me = identity(session).id
         if carry_confidence and checked.confidence is None:
-            checked = check_values(value, _last_confidence(session, kr.id, period, day), checked.note)
+            checked = check_values(value, _last_confidence(session, kr, period, day), checked.note)
         row = _same_day(session, kr.id, day, me) if replace_same_day else None
         replaced = row is not None
         if row is not None:

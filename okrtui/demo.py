@@ -200,7 +200,7 @@ def _quarter(session: Session, rng: random.Random, plans: Sequence[ObjPlan], spa
             session.flush()
             if plan.status == "draft":
                 continue
-            values = _check_ins(session, rng, kr, span, until, plan.owner)
+            values = _check_ins(session, rng, kr, span, until, kr.owner or plan.owner)  # who answers for it
             if closed:
                 row.self_score = round(min(1.0, max(0.0, values + rng.uniform(-0.1, 0.05))), 1)
                 row.score_comment = "hard quarter, but the rollback work landed"

@@ -16,13 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from okrtui import movein, periods, schema
+from okrtui import conversation, movein, periods, schema
+from okrtui.cycle import APPROVED, Conversation
 from okrtui.errors import OkrError
 from okrtui.schema import Invalid
 from okrtui.storage import bulk
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
 from okrtui.storage.store import identity, is_shared, my_id, reading, writing
-from okrtui.text import json_safe, plain
+from okrtui.text import count, json_safe, plain
 from okrtui.views import answers, num
 
 FORMAT = "okrtui/1"
@@ -284,9 +285,60 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
             result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
             result.notes += movein.shared_people(session, doc, me)
         _refuse_others_records(session, doc, me)
-
+        before = _approved(session, doc, me)
         write_document(session, doc, me, fy_month, result, progress)
+        result.notes += _review_notes(session, doc, me, before)
+        result.notes += _left_notes(session, result.theirs)
     return result
+
+
+def _in_approval_teams(session: Session, doc: Document, me: str) -> tuple[Conversation, list[str]]:
+    conv = conversation.conversation(session, me)
+    return conv, [o["id"] for o in doc.objectives if conv.needs_approval(o.get("team_id"))]
+
+
+def _approved(session: Session, doc: Document, me: str) -> set[str]:
+    """The document's objectives that are approved (active under their lead) before it is written."""
+    conv, ids = _in_approval_teams(session, doc, me)
+    out = set()
+    for ident in ids:
+        row = session.get(Objective, ident)
+        rev = conversation.review_of(session, row, conv) if row is not None else None
+        if rev is not None and rev.state == APPROVED:
+            out.add(ident)
+    return out
+
+
+def _review_notes(session: Session, doc: Document, me: str, before: set[str]) -> list[str]:
+    """Say which imported objectives wait for their lead (okrtui.covers: an approval covers content)."""
+    session.flush()
+    conv, ids = _in_approval_teams(session, doc, me)
+    said = {o["id"]: o.get("status") for o in doc.objectives}
+    notes = []
+    for ident in ids:
+        row = session.get(Objective, ident)
+        if row is None:
+            continue
+        rev = conversation.review_of(session, row, conv)
+        if rev is None or rev.state != "in_review":
+            continue
+        lead = conversation.name_of(session, rev.lead)
+        if ident in before:
+            notes.append(f"{ident} is back in review: its content changed since {plain(lead)} approved it; "
+                         f"{plain(lead)} approves it again")
+        elif said.get(ident) == "active":
+            notes.append(f"{ident} is in review: team {plain(row.team_id or '')} asks for approval; "
+                         f"{plain(lead)} approves it")
+    return notes
+
+
+def _left_notes(session: Session, theirs: dict[str, int]) -> list[str]:
+    """Someone else's records the document held as stored: left as they are, never the importer's."""
+    if not theirs:
+        return []
+    shown = ", ".join(f"{count(n, 'record')} of {plain(conversation.name_of(session, origin))}'s"
+                      for origin, n in sorted(theirs.items()))
+    return [f"left as they are (someone else's, not stored): {shown}"]
 
 
 def write_document(session: Session, doc: Document, me: str, fy_month: int, result: bulk.Counts,
@@ -335,6 +387,7 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
     database holds teammates' records) is left as it is. People are references: an import
     never changes anyone's person record but the importer's own."""
     found: list[tuple[str, str, str]] = []
+    answering: list[tuple[str, str]] = []
     for attr, kind, model in _MODELS:
         rows: list[dict[str, Any]] = getattr(doc, attr)
         others = _others(session, model, [v["id"] for v in rows], me)
@@ -347,12 +400,16 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
             if row.deleted or any(getattr(row, k) != v for k, v in values.items()
                                   if k not in _IGNORED and k != "person_id"):
                 found.append((row.origin, kind, values["id"]))
-    theirs = _others(session, KeyResult, sorted({v["kr_id"] for v in doc.check_ins}), me)
-    for values in doc.check_ins:  # a new check-in on a teammate's KR only by the one who answers for it
-        kr_row = session.get(KeyResult, values["kr_id"]) if values["kr_id"] in theirs else None
-        if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
-                and session.get(CheckIn, values["id"]) is None:
-            found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
+    in_doc = {v["id"]: v for v in doc.key_results}
+    for values in doc.check_ins:  # a new check-in only by the one who answers for the KR (as the import leaves it)
+        if session.get(CheckIn, values["id"]) is not None:
+            continue
+        kr_row = session.get(KeyResult, values["kr_id"])
+        maker = kr_row.origin if kr_row is not None and kr_row.origin else me
+        kr = in_doc[values["kr_id"]] if values["kr_id"] in in_doc and maker == me else None
+        owner = kr["owner_id"] if kr is not None else kr_row.owner_id if kr_row is not None else None
+        if not answers(owner, maker, me):
+            answering.append((owner or maker, values["kr_id"]))
     foreign = _others(session, Objective, sorted({v["objective_id"] for v in doc.key_results}), me)
     for values in doc.key_results:  # a KR goes only into an objective its maker made
         if values["objective_id"] not in foreign:
@@ -362,9 +419,15 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
         if (row is None or row.origin == me) and objective is not None and objective.origin \
                 and objective.origin != me:
             found.append((objective.origin, "objective (a key result added to it)", objective.id))
-    if not found:
+    if not found and not answering:
         return
-    names = {p.id: p.name for p in session.exec(select(Person)).all()}
+    names = {p["id"]: p["name"] for p in doc.people} | {p.id: p.name for p in session.exec(select(Person)).all()}
+    if answering:
+        listed = list(dict.fromkeys(answering))
+        shown = ", ".join(f"{plain(names.get(who) or who)} answers for {kr}" for who, kr in listed[:6])
+        more = f" and {len(listed) - 6} more" if len(listed) > 6 else ""
+        raise OkrError(f"refused: this document checks in on key results someone else answers for ({shown}{more}); "
+                       "only they check in (their owner, else their maker). Nothing was imported")
     shown = ", ".join(f"{plain(names.get(origin) or origin)}'s {kind.replace('_', ' ')} {ident!r}"
                       for origin, kind, ident in found[:6])
     more = f" and {len(found) - 6} more" if len(found) > 6 else ""
