@@ -41,7 +41,7 @@ def test_sync_db_editing_an_approved_objectives_kr_by_hand_sends_it_back_to_revi
     assert t.run("ana", "approve", "o-ben").code == 0
     t.sync("ana", "ben")
     assert t.status("ben", "o-ben") == "active"
-    t.sql("ben", "UPDATE key_result SET target = 1000, " + LATER + " "
+    t.sql("ben", "UPDATE key_result SET title = 'Rewritten', unit = 'parsecs', " + LATER + " "
                  "WHERE id = 'kr-ben'")
     t.sync("ben", "ana")
     t.join("cleo", "Cleo New")
@@ -53,7 +53,7 @@ def test_sync_db_editing_an_approved_objectives_kr_by_hand_sends_it_back_to_revi
                  "FROM decision LIMIT 1", t.ids["ana"])
     t.sync("ben", "ana", "cleo")
     assert [t.status(who, "o-ben") for who in ("ana", "cleo")] == ["in_review"] * 2
-    # The honest way: the lead approves the new target.
+    # The honest way: the lead approves the new KR.
     assert t.run("ana", "approve", "o-ben").code == 0
     t.sync("ana", "ben", "cleo")
     assert [t.status(who, "o-ben") for who in EVERYONE] == ["active"] * 3
@@ -117,7 +117,8 @@ def test_sync_db_rewriting_a_teammates_record_by_hand_changes_it_for_nobody(cli,
     t.load("ana", {"objectives": [okr_objective("o-ana", "Observability", "t-plat", "kr-ana")]})
     t.sync("ana", "ben")
     t.sql("ben", "UPDATE objective SET title = 'Ben owns this now' WHERE id = 'o-ana'")
-    t.sql("ben", "UPDATE key_result SET target = 1, " + LATER + " WHERE id = 'kr-ana'")
+    # Far in the future: Ben's every sync would put his version back over Ana's newer ones.
+    t.sql("ben", "UPDATE key_result SET target = 1, updated_at = '2099-01-01T00:00:00.000000Z' WHERE id = 'kr-ana'")
     t.sync("ben", "ana")
     t.join("cleo", "Cleo New")
     t.sync("ana", "cleo")
