@@ -212,7 +212,6 @@ def test_forged_decisions_in_the_team_file_are_skipped_and_named(cli, tmp_path):
     assert t.run("ben", "submit", "o-ben").code == 0
     t.sync("ben")
     records = sync.read(t.file).records
-    submitted = records[("objective", "o-ben")]["submitted_at"]
     kr = records[("key_result", "kr-ben")]
     forged = {"type": "decision", "id": "x-forged", "origin": t.ben_id, "created_at": STAMP, "updated_at": STAMP,
               "deleted": False, "subject_type": "objective", "subject_id": "o-ben", "verdict": "approved",
