@@ -418,6 +418,16 @@ class Crew:
     def status(self, who: str, ident: str) -> str:
         return self.objective(who, ident)["status"]
 
+    def statuses(self, ident: str) -> list[str]:
+        """The objective's status as each member sees it."""
+        return [self.status(who, ident) for who in self.dbs]
+
+    def lead_approves(self, ident: str) -> list[str]:
+        """The honest way: Ana approves, everyone syncs; the status each member then sees."""
+        assert self.run("ana", "approve", ident).code == 0
+        self.sync(*self.dbs)
+        return self.statuses(ident)
+
     def kr(self, who: str, ident: str) -> dict:
         return next(k for o in self.report(who)["objectives"] for k in o["key_results"] if k["id"] == ident)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 
@@ -85,6 +86,15 @@ def _count(t: Crew, who: str, table: str) -> int:
     return int(n)
 
 
+@asynccontextmanager
+async def _tui(t: Crew, who: str):
+    """`who`'s TUI on their own database, loaded: (app, pilot)."""
+    app = make_app(t.dbs[who], load_demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        yield app, pilot
+
+
 async def _select(pilot, key: str) -> None:
     """Put the cursor on the row `key` (the team screen keys an objective by its person too)."""
     from okrtui.widgets.table import OkrTable
@@ -102,23 +112,17 @@ async def test_tui_check_in_on_a_kr_someone_else_answers_for_is_read_only(cli, t
     t.load("ana", {"objectives": [okr_objective("o-x", "Platform", None, "kr-x", status="active",
                                                 owner=t.ids["ben"])]})
     t.sync("ana", "ben")
-    app = make_app(t.dbs["ana"], load_demo=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with _tui(t, "ana") as (app, pilot):
         await _select(pilot, "k:kr-x")
         await press(pilot, "enter", "c")
         assert any("read-only: Ben Member checks in on this key result" in n for n in app.notified), app.notified
-    app.engine.dispose()
     assert _count(t, "ana", "check_in") == 0
     # The honest way: Ben's round (c) holds his KR; he checks in, and everyone sees his value.
-    app = make_app(t.dbs["ben"], load_demo=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with _tui(t, "ben") as (app, pilot):
         await press(pilot, "c", "enter")
         app.screen.query_one("#in-value").value = "4"
         await press(pilot, "enter")
         assert not app.notified_errors, app.notified_errors
-    app.engine.dispose()
     t.sync("ben", "ana")
     t.join("cleo", "Cleo New")
     assert [t.kr(who, "kr-x")["current"] for who in EVERYONE] == [4, 4, 4]
@@ -129,27 +133,21 @@ async def test_tui_approve_by_a_member_is_refused(cli, tmp_path):
     t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")]})
     assert t.run("ben", "submit", "o-ben").code == 0
     t.sync("ben", "ana")
-    app = make_app(t.dbs["ben"], load_demo=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with _tui(t, "ben") as (app, pilot):
         await press(pilot, "t")
         await _select(pilot, "o:o-ben")
         await press(pilot, "A")
         assert any("only Ana Lead, the lead of team Platform, may approve" in n for n in app.notified_errors)
-    app.engine.dispose()
     assert _count(t, "ben", "decision") == 0
     # The honest way: Ana approves with A on her team screen; active for everyone.
-    app = make_app(t.dbs["ana"], load_demo=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with _tui(t, "ana") as (app, pilot):
         await press(pilot, "t")
         await _select(pilot, "o:o-ben")
         await press(pilot, "A")
         assert not app.notified_errors, app.notified_errors
-    app.engine.dispose()
     t.sync("ana", "ben")
     t.join("cleo", "Cleo New")
-    assert [t.status(who, "o-ben") for who in EVERYONE] == ["active"] * 3
+    assert t.statuses("o-ben") == ["active"] * 3
 
 
 async def test_tui_a_dependency_request_is_answered_only_from_its_answerers_inbox(cli, tmp_path):
@@ -159,24 +157,18 @@ async def test_tui_a_dependency_request_is_answered_only_from_its_answerers_inbo
     t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")],
                    "dependencies": [{"id": "d-ben-ana", "from": "kr-ben", "to": "kr-ana", "note": "dashboards"}]})
     t.sync("ben", "ana")
-    app = make_app(t.dbs["ben"], load_demo=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with _tui(t, "ben") as (app, pilot):
         await press(pilot, "i")
         assert "dependency" not in [item.kind for item in app.screen.items]  # nothing for Ben to accept
         await press(pilot, "a")
-    app.engine.dispose()
     assert _count(t, "ben", "decision") == 0
     # The honest way: Ana accepts from her inbox; agreed for everyone.
-    app = make_app(t.dbs["ana"], load_demo=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with _tui(t, "ana") as (app, pilot):
         await press(pilot, "i")
         kinds = [item.kind for item in app.screen.items]
         await _select(pilot, f"i:{kinds.index('dependency')}")
         await press(pilot, "a")
         assert not app.notified_errors, app.notified_errors
-    app.engine.dispose()
     t.sync("ana", "ben")
     t.join("cleo", "Cleo New")
     for who in EVERYONE:
@@ -188,9 +180,7 @@ async def test_tui_editing_a_teammates_objective_is_read_only(cli, tmp_path):
     t.load("ana", {"objectives": [okr_objective("o-ana", "Observability", None, "kr-ana", status="active")]})
     t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", None, "kr-ben", status="active")]})
     t.sync("ana", "ben")
-    app = make_app(t.dbs["ben"], load_demo=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with _tui(t, "ben") as (app, pilot):
         await _select(pilot, "o:o-ana")
         await press(pilot, "e")
         assert any("read-only: this belongs to Ana Lead" in n for n in app.notified), app.notified
@@ -200,7 +190,6 @@ async def test_tui_editing_a_teammates_objective_is_read_only(cli, tmp_path):
         app.screen.query_one("#in-title").value = "Deploys, boring"
         await press(pilot, "enter")
         assert not app.notified_errors, app.notified_errors
-    app.engine.dispose()
     t.sync("ben", "ana")
     t.join("cleo", "Cleo New")
     assert [t.objective(who, "o-ana")["title"] for who in EVERYONE] == ["Observability"] * 3
