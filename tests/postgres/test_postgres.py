@@ -195,7 +195,8 @@ async def test_teammates_changes_appear_without_a_restart(db, cli, tmp_path):
 def test_importing_twice_changes_nothing_on_postgres_as_on_sqlite(db, cli, tmp_path):
     """The upsert path on both dialects: the same document again is all 'unchanged'."""
     path = write_doc(tmp_path / "doc.json", DOC)
-    local = tmp_path / "local.db"
+    local = tmp_path / "alice.db"
+    person_db(tmp_path, "alice", objectives=0).dispose()  # Alice answers for the document's KRs on both
     for target in (str(local), db("alice")):
         first = cli("--db", target, "import", path)
         again = cli("--db", target, "import", path)
