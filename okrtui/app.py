@@ -161,6 +161,11 @@ class OkrApp(App[None], inherit_bindings=False):
         return self.workspace.engine
 
     @property
+    def shared(self) -> bool:
+        """A shared database (PostgreSQL): everyone's records are live, no team file."""
+        return self.workspace.backend.shared
+
+    @property
     def db_path(self) -> Path | str:
         return self.workspace.backend.target
 

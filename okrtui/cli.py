@@ -671,7 +671,7 @@ def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, n
     from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve
 
     return checkins.record(ctx.engine(), ref, value, confidence=confidence, note=note, day=day,
-                           replace_same_day=True, carry_confidence=True, today=ctx.today)
+                           carry_confidence=True, today=ctx.today)
 
 
 def cmd_history(ctx: Context) -> int:

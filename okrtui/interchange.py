@@ -247,12 +247,18 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
     ids.add("key_result", values["id"], f"{p}.id")
     refs.check(values["owner_id"], f"{p}.owner", "person", Person)
     doc.key_results.append(values)
+    days: dict[tuple[Any, Any], str] = {}  # one check-in per KR, author and day (migration 6)
     for k, craw in enumerate(_list(row, "check_ins", p)):
         cp = f"{p}.check_ins[{k}]"
         cvalues = _record("check_in", _obj(craw, cp), cp, kr_id=values["id"])
         ids.add("check_in", cvalues["id"], f"{cp}.id")
         refs.check(cvalues["author_id"], f"{cp}.author", "person", Person)
         _not_future(cvalues["date"], today, f"{cp}.date")
+        day = (cvalues["author_id"], cvalues["date"])
+        if day in days:
+            raise Invalid(f"{cp}.date", f"{cvalues['date']} has a check-in on this KR already ({days[day]!r}): "
+                          "one check-in per KR, author and day; keep one")
+        days[day] = cvalues["id"]
         doc.check_ins.append(cvalues)
 
 def _check_parent_cycles(objectives: list[dict[str, Any]], session: Session) -> None:
@@ -402,7 +408,6 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
     database holds teammates' records) is left as it is. People are references: an import
     never changes anyone's person record but the importer's own."""
     found: list[tuple[str, str, str]] = []
-    answering: list[tuple[str, str]] = []
     for attr, kind, model in _MODELS:
         rows: list[dict[str, Any]] = getattr(doc, attr)
         others = _others(session, model, [v["id"] for v in rows], me)
@@ -415,16 +420,13 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
             if row.deleted or any(getattr(row, k) != v for k, v in values.items()
                                   if k not in _IGNORED and k != "person_id"):
                 found.append((row.origin, kind, values["id"]))
-    in_doc = {v["id"]: v for v in doc.key_results}
-    for values in doc.check_ins:  # a new check-in only by the one who answers for the KR (as the import leaves it)
-        if session.get(CheckIn, values["id"]) is not None:
-            continue
-        kr_row = session.get(KeyResult, values["kr_id"])
-        maker = kr_row.origin if kr_row is not None and kr_row.origin else me
-        kr = in_doc[values["kr_id"]] if values["kr_id"] in in_doc and maker == me else None
-        owner = kr["owner_id"] if kr is not None else kr_row.owner_id if kr_row is not None else None
-        if not answers(owner, maker, me):
-            answering.append((owner or maker, values["kr_id"]))
+    theirs = _others(session, KeyResult, sorted({v["kr_id"] for v in doc.check_ins}), me)
+    for values in doc.check_ins:  # a new check-in on a teammate's KR only by the one who answers for it
+        kr_row = session.get(KeyResult, values["kr_id"]) if values["kr_id"] in theirs else None
+        if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
+                and session.get(CheckIn, values["id"]) is None:
+            found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
+    found += _check_ins_for_others(session, doc, me, theirs)
     foreign = _others(session, Objective, sorted({v["objective_id"] for v in doc.key_results}), me)
     for values in doc.key_results:  # a KR goes only into an objective its maker made
         if values["objective_id"] not in foreign:
@@ -434,21 +436,34 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
         if (row is None or row.origin == me) and objective is not None and objective.origin \
                 and objective.origin != me:
             found.append((objective.origin, "objective (a key result added to it)", objective.id))
-    if not found and not answering:
+    if not found:
         return
-    names = {p["id"]: p["name"] for p in doc.people} | {p.id: p.name for p in session.exec(select(Person)).all()}
-    if answering:
-        listed = list(dict.fromkeys(answering))
-        shown = ", ".join(f"{plain(names.get(who) or who)} answers for {kr}" for who, kr in listed[:6])
-        more = f" and {len(listed) - 6} more" if len(listed) > 6 else ""
-        raise OkrError(f"refused: this document checks in on key results someone else answers for ({shown}{more}); "
-                       "only they check in (their owner, else their maker). Nothing was imported")
+    names = {**{p["id"]: p.get("name") or "" for p in doc.people},  # the document's own, for people new here
+             **{p.id: p.name for p in session.exec(select(Person)).all()}}
     shown = ", ".join(f"{plain(names.get(origin) or origin)}'s {kind.replace('_', ' ')} {ident!r}"
                       for origin, kind, ident in found[:6])
     more = f" and {len(found) - 6} more" if len(found) > 6 else ""
     which = "a record that belongs" if len(found) == 1 else f"{len(found)} records that belong"
     raise OkrError(f"refused: this document changes {which} to someone else, and an import only changes "
                    f"your own: {shown}{more}. Nothing was imported")
+
+
+def _check_ins_for_others(session: Session, doc: Document, me: str, theirs: set[str]) -> list[tuple[str, str, str]]:
+    """New check-ins whose author (their `author`, else the importer) does not answer for the KR (its
+    owner, else its maker: a lead's own KR naming another owner too), and, on a shared database,
+    any in another's name (PostgreSQL's policy): refused alike on both databases, before writing."""
+    in_doc = {v["id"]: v for v in doc.key_results}
+    shared = is_shared(session)
+    found = []
+    for values in doc.check_ins:
+        if values["kr_id"] in theirs or session.get(CheckIn, values["id"]) is not None:
+            continue  # a teammate's KR: the rule above; a stored check-in: the other-records rule
+        kr_doc, kr_row = in_doc.get(values["kr_id"]), session.get(KeyResult, values["kr_id"])
+        answerer = (kr_doc.get("owner_id") if kr_doc is not None else kr_row.owner_id if kr_row else None) or me
+        author = values.get("author_id") or me
+        if author != answerer or (shared and author != me):
+            found.append((answerer if author == me else author, "key result (a check-in on it)", values["kr_id"]))
+    return found
 
 
 def _others(session: Session, model: Any, ids: list[str], me: str) -> set[str]:

@@ -176,7 +176,7 @@ def test_an_import_cannot_check_in_on_a_teammates_kr(cli, tmp_path):
     doc = json.loads((tmp_path / "b.json").read_text())
     doc["objectives"][0]["key_results"][0]["check_ins"] = [{"id": "c-ben", "date": "2026-11-20", "value": 9}]
     refused = cli("--db", dbs["ben"], "import", write_doc(tmp_path / "b.json", doc))
-    assert refused.code == 2 and "someone else answers for (Ana Lead answers for kr-ana-0)" in refused.err
+    assert refused.code == 2 and "Ana Lead's key result (a check-in on it) 'kr-ana-0'" in refused.err
 
 
 def test_a_forged_duplicate_line_does_not_hide_the_real_one(cli, tmp_path):

@@ -445,8 +445,11 @@ class TeamScreen(OkrScreen):
 
     def action_sync(self) -> None:
         path = self.app.cfg.team_file
+        if self.app.shared:  # never advise a team file there (the services refuse one anyway)
+            self.notify("a shared PostgreSQL database needs no team file: everyone sees the others' records live",
+                        severity="error", markup=False)
+            return
         if not path:
-
             where = self.app.config_path or config_path()
             self.notify(f"no team file: set team_file = \"PATH\" in {where}", severity="error", markup=False)
             return

@@ -219,12 +219,13 @@ def test_dates_a_future_checkin_is_refused_and_today_is_taken(cli, world):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM check_in WHERE value = 99").fetchone() == (0,)
     conn.close()
-    honest = cli("--db", db, "checkin", "kr-ben", "42", "--date", str(TODAY))
-    assert honest.code == 0 and honest.out.startswith("checked in kr-ben")
     moved = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY + dt.timedelta(days=3)))
     assert moved.code == 2 and "is after today" in moved.err  # --fix may not move one ahead either
     fixed = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY))
     assert fixed.code == 0 and fixed.out.startswith("corrected check-in c-20")
+    # today's check-in is c-20 now: one per KR, author and day, so today's honest one replaces it
+    honest = cli("--db", db, "checkin", "kr-ben", "42", "--date", str(TODAY))
+    assert honest.code == 0 and honest.out.startswith("replaced 21 with 42 in the"), honest.out
 
 
 def test_text_the_bytes_a_real_process_writes_hold_no_raw_control(world):

@@ -137,7 +137,8 @@ def test_import_flipping_a_krs_owner_to_check_in_gives_everyone_one_score(cli, t
     sneaked = {**doc, "key_results": [{**doc["key_results"][0],
                                        "check_ins": [{"id": "c-ana2", "date": "2026-11-21", "value": 10}]}]}
     refused = t.load("ana", {"objectives": [sneaked]})
-    assert refused.code == 2 and "Ben Member answers for kr-x" in refused.err and "Nothing was imported" in refused.err
+    assert refused.code == 2 and "Ben Member's key result (a check-in on it) 'kr-x'" in refused.err \
+        and "Nothing was imported" in refused.err
     # The honest way: Ben, its owner, checks in, and everyone sees his value.
     assert t.run("ben", "checkin", "kr-x", "4", "--date", "2026-11-24").code == 0
     t.sync("ben", "ana", "cleo")

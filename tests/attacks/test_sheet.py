@@ -73,7 +73,7 @@ def test_a_check_in_on_a_teammates_kr_is_refused_and_on_my_own_it_is_recorded(cl
     before = digest(db)
     result = cli("--db", db, "import", okrs, "--check-ins", forged)
     assert result.code == 2
-    assert "someone else answers for (Bob Stone answers for kr-bob)" in result.err and "Nothing was imported" in result.err
+    assert "Bob Stone's key result (a check-in on it) 'kr-bob'" in result.err and "Nothing was imported" in result.err
     assert digest(db) == before
     honest = tmp_path / "honest.csv"
     honest.write_text("kr_id,date,value\nkr-me,2026-11-20,3\n")
