@@ -25,8 +25,7 @@ def valid_doc() -> dict:
                 "parent": "o-company", "status": "active", "visibility": "shared",
                 "key_results": [
                     {
-                        # no owner: the importer answers for it, so its check-in is the importer's to bring
-                        "id": "kr-deploys", "title": "Deploy success rate from 92% to 99%",
+                        "id": "kr-deploys", "title": "Deploy success rate from 92% to 99%", "owner": "p-alice",
                         "kind": "increase", "unit": "%", "start": 92, "target": 99, "low": None, "high": None,
                         "weight": 1, "self_score": None,
                         # Alice's own check-in, carried: only who answers for a KR checks in on it
