@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from okrtui import health, kinds, periods
+from okrtui import covers, health, kinds, periods
 from okrtui.errors import OkrError
 from okrtui.storage.model import (
     CheckIn,
@@ -180,10 +180,13 @@ def load(engine: Engine, today: dt.date, fy_month: int = 1) -> None:
         session.add(Dependency(id="d-canary", from_id="o-reliable", to_id="o-delight",
                                note="canary cohorts from Growth", origin=ME))
         # Both agreed by the owner of the other end, as a quarter's dependencies are by now.
+        # Each agreement covers the link as it is (okrtui.covers).
         session.add(Decision(id="dec-funnel", subject_type="dependency", subject_id="d-funnel", verdict="agreed",
-                             origin="p-bruno"))
+                             origin="p-bruno", basis=covers.dependency_digest("kr-activation", "o-observability",
+                                                                             "needs funnel dashboards")))
         session.add(Decision(id="dec-canary", subject_type="dependency", subject_id="d-canary", verdict="agreed",
-                             origin="p-chen"))
+                             origin="p-chen", basis=covers.dependency_digest("o-reliable", "o-delight",
+                                                                            "canary cohorts from Growth")))
         for question, answer in (
             ("contributed", "Make deploys boringly reliable: rebuilt the rollback path."),
             ("helped", "Modernise the build pipeline."),
@@ -242,7 +245,7 @@ def _quarter(session: Session, rng: random.Random, plans: Sequence[ObjPlan], spa
             session.flush()
             if plan.status == "draft":
                 continue
-            values = _check_ins(session, rng, kr, span, until, plan.owner)
+            values = _check_ins(session, rng, kr, span, until, kr.owner or plan.owner)  # who answers for it
             if closed:
                 row.self_score = round(min(1.0, max(0.0, values + rng.uniform(-0.1, 0.05))), 1)
                 row.score_comment = "hard quarter, but the rollback work landed"

@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from okrtui import movein, periods, schema
+from okrtui import conversation, movein, periods, schema
+from okrtui.cycle import APPROVED, Conversation
 from okrtui.errors import OkrError
 from okrtui.schema import Invalid
 from okrtui.storage import bulk
@@ -34,7 +35,7 @@ from okrtui.storage.model import (
     Team,
 )
 from okrtui.storage.store import identity, is_shared, my_id, reading, writing
-from okrtui.text import json_safe, plain
+from okrtui.text import count, json_safe, plain
 from okrtui.views import answers, num
 
 FORMAT = "okrtui/1"
@@ -356,9 +357,60 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
             result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
             result.notes += movein.shared_people(session, doc, me)
         _refuse_others_records(session, doc, me)
-
+        before = _approved(session, doc, me)
         write_document(session, doc, me, fy_month, result, progress)
+        result.notes += _review_notes(session, doc, me, before)
+        result.notes += _left_notes(session, result.theirs)
     return result
+
+
+def _in_approval_teams(session: Session, doc: Document, me: str) -> tuple[Conversation, list[str]]:
+    conv = conversation.conversation(session, me)
+    return conv, [o["id"] for o in doc.objectives if conv.needs_approval(o.get("team_id"))]
+
+
+def _approved(session: Session, doc: Document, me: str) -> set[str]:
+    """The document's objectives that are approved (active under their lead) before it is written."""
+    conv, ids = _in_approval_teams(session, doc, me)
+    out = set()
+    for ident in ids:
+        row = session.get(Objective, ident)
+        rev = conversation.review_of(session, row, conv) if row is not None else None
+        if rev is not None and rev.state == APPROVED:
+            out.add(ident)
+    return out
+
+
+def _review_notes(session: Session, doc: Document, me: str, before: set[str]) -> list[str]:
+    """Say which imported objectives wait for their lead (okrtui.covers: an approval covers content)."""
+    session.flush()
+    conv, ids = _in_approval_teams(session, doc, me)
+    said = {o["id"]: o.get("status") for o in doc.objectives}
+    notes = []
+    for ident in ids:
+        row = session.get(Objective, ident)
+        if row is None:
+            continue
+        rev = conversation.review_of(session, row, conv)
+        if rev is None or rev.state != "in_review":
+            continue
+        lead = conversation.name_of(session, rev.lead)
+        if ident in before:
+            notes.append(f"{ident} is back in review: its content changed since {plain(lead)} approved it; "
+                         f"{plain(lead)} approves it again")
+        elif said.get(ident) == "active":
+            notes.append(f"{ident} is in review: team {plain(row.team_id or '')} asks for approval; "
+                         f"{plain(lead)} approves it")
+    return notes
+
+
+def _left_notes(session: Session, theirs: dict[str, int]) -> list[str]:
+    """Someone else's records the document held as stored: left as they are, never the importer's."""
+    if not theirs:
+        return []
+    shown = ", ".join(f"{count(n, 'record')} of {plain(conversation.name_of(session, origin))}'s"
+                      for origin, n in sorted(theirs.items()))
+    return [f"left as they are (someone else's, not stored): {shown}"]
 
 
 def write_document(session: Session, doc: Document, me: str, fy_month: int, result: bulk.Counts,

@@ -609,10 +609,20 @@ def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Re
                      rows)
 
 
-def sendable(shared: dict[Key, Record], known: dict[str, str], me: str) -> dict[Key, Record]:
-    """Teammates' records as stored, less unsigned ones of people whose key is known (readers skip those)."""
-    return {key: rec for key, rec in shared.items()
-            if rec["origin"] == me or rec.get("signature") or rec["origin"] not in known}
+def sendable(shared: dict[Key, Record], known: dict[str, str], me: str,
+             filed: dict[Key, Record] | None = None) -> dict[Key, Record]:
+    """Teammates' records as stored, less those their known key does not sign (readers skip those): a
+    teammate's record edited in this database never reaches the file, nor hides the real one there.
+    Only versions that differ from the file's are checked (`filed`: the file's records)."""
+    filed = filed or {}
+
+    def signed(key: Key, rec: Record) -> bool:
+        public = known.get(rec["origin"])
+        if public is None:
+            return True  # written before keys existed
+        return filed.get(key) == rec or signing.verifies(public, rec)
+
+    return {key: rec for key, rec in shared.items() if rec["origin"] == me or signed(key, rec)}
 
 
 def tell_once(session: Session, result: SyncResult, limit: int | None = None) -> None:
@@ -730,7 +740,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 result.skipped += len(team.warnings)
                 check_signatures(team, local, known, me, names, result)
                 check_origins(team, local, me, names, result)
-                shared = sendable(shared_records(local), known, me)
+                shared = sendable(shared_records(local), known, me, team.records)
                 if private is not None:
                     sign_own(session, private, shared, local, team, me)
                 elif (person.public_key or (mine_there or {}).get("public_key")) and \

@@ -402,6 +402,89 @@ METRIC_DOC = {
 }
 
 
+# --- a team of people, each with their own database, sharing one team file -----------------------
+
+def okr_objective(ident: str, title: str, team: str | None, kr: str, target: float = 10.0, status: str = "draft",
+                  **kr_fields) -> dict:
+    """One okrtui/1 objective of 2026-Q4 with one increase KR (0 → target)."""
+    return {"id": ident, "title": title, "level": "team", "team": team, "period": "2026-Q4", "status": status,
+            "key_results": [{"id": kr, "title": f"{title} KR", "kind": "increase", "start": 0, "target": target,
+                             **kr_fields}]}
+
+
+class Crew:
+    """Ana Lead leads team Platform (t-plat, approval on); Ben Member is a member; one team file.
+    `join(name)` brings a newcomer, whose first sync takes everything in. `cli` is the tests' fixture."""
+
+    def __init__(self, cli, tmp_path: Path, approval: str = "on"):
+        self.cli, self.tmp, self.file = cli, tmp_path, tmp_path / "team.jsonl"
+        self.dbs: dict[str, Path] = {}
+        self.ids: dict[str, str] = {}
+        for who, name in (("ana", "Ana Lead"), ("ben", "Ben Member")):
+            self.add(who, name)
+        made = self.run("ana", "team", "add", "t-plat", "--name", "Platform", "--approval", approval)
+        assert made.code == 0, made.err
+        self.sync("ana", "ben", "ana")
+
+    def add(self, who: str, name: str) -> None:
+        self.dbs[who] = self.tmp / f"{who}.db"
+        shown = self.run(who, "whoami", "--name", name)
+        assert shown.code == 0, shown.err
+        self.ids[who] = shown.out.split("(")[1].split(")")[0]
+
+    def join(self, who: str, name: str):
+        self.add(who, name)
+        return self.sync(who)
+
+    def run(self, who: str, *args):
+        return self.cli("--db", self.dbs[who], *args)
+
+    def sync(self, *people: str):
+        result = None
+        for who in people:
+            result = self.run(who, "sync", self.file)
+            assert result.code in (0, 1), result.err
+        return result
+
+    def load(self, who: str, doc: dict):
+        """`okrtui import` of an okrtui/1 document written by `who`; the result (code, out, err)."""
+        path = write_doc(self.tmp / f"{who}-doc.json", {"format": "okrtui/1", **doc})
+        return self.run(who, "import", path)
+
+    def report(self, who: str) -> dict:
+        """What `who` sees: the team report of 2026-Q4 as JSON."""
+        shown = self.run(who, "report", "--team", "--format", "json", "--period", "2026-Q4")
+        assert shown.code == 0, shown.err
+        return json.loads(shown.out)
+
+    def objective(self, who: str, ident: str) -> dict:
+        return next(o for o in self.report(who)["objectives"] if o["id"] == ident)
+
+    def status(self, who: str, ident: str) -> str:
+        return self.objective(who, ident)["status"]
+
+    def statuses(self, ident: str) -> list[str]:
+        """The objective's status as each member sees it."""
+        return [self.status(who, ident) for who in self.dbs]
+
+    def lead_approves(self, ident: str) -> list[str]:
+        """The honest way: Ana approves, everyone syncs; the status each member then sees."""
+        assert self.run("ana", "approve", ident).code == 0
+        self.sync(*self.dbs)
+        return self.statuses(ident)
+
+    def kr(self, who: str, ident: str) -> dict:
+        return next(k for o in self.report(who)["objectives"] for k in o["key_results"] if k["id"] == ident)
+
+    def sql(self, who: str, statement: str, *args) -> None:
+        """A member editing their own database with sqlite3, around okrtui."""
+        import sqlite3
+
+        with sqlite3.connect(self.dbs[who]) as conn:
+            conn.execute(statement, args)
+        conn.close()
+
+
 def pg_database(server, cli):
     """A new database on the suite's PostgreSQL server, initialised, with the persons alice, bob and
     carol; returns a function giving its URL for a login (with .name and .host)."""

@@ -508,7 +508,7 @@ def _agreement(data: Snapshot, dep_id: str) -> str | None:
     dep = next((d for d in data.dependencies if d.id == dep_id), None)
     if dep is None or rep.conversation is None:
         return None
-    agreed = cycle.agreement(dep.id, dep.origin, cycle.end_answerer(rep, dep.to_id), rep.conversation)
+    agreed = cycle.agreement(dep, cycle.end_answerer(rep, dep.to_id), rep.conversation)
     if agreed.state == cycle.AGREED:
         return None
     if agreed.state == cycle.PROPOSED:

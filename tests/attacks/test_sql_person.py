@@ -97,7 +97,7 @@ def test_an_objective_active_before_its_team_asked_goes_to_review_when_it_change
     doc = {**TEAM_DOC, "objectives": [{**TEAM_DOC["objectives"][0], "status": "active"}]}
     assert cli("--db", db("bob"), "import", write_doc(tmp_path / "bob.json", doc)).code == 0
     assert cli("--db", db("alice"), "team", "edit", "t-plat", "--approval", "on").code == 0
-    assert status(cli, db("bob"), "o-bob") == "active"  # made before approval was asked: it stays
+    assert status(cli, db("bob"), "o-bob") == "in_review"  # no approval covers it: in review (docs/team.md)
     with sql(db, "bob") as bob:
         bob.execute("UPDATE key_result SET target = 3000 WHERE id = 'kr-bob'")
         assert one(bob, "SELECT status FROM objective WHERE id = 'o-bob'") == "in_review"
