@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
 
     from okrtui.checkinrules import Saved
     from okrtui.config import Config
+    from okrtui.reads import Read
     from okrtui.storage.backend import Backend
     from okrtui.views import PeriodReport
 
@@ -113,16 +114,36 @@ def build_parser() -> Parser:
     parser.add_argument("--demo", action="store_true", help="open the TUI on a fresh demo database")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="tui_as_of",
                         help="open the TUI as of this day: its quarter, and only check-ins up to it count")
+    parser.add_argument("--read-only", action="store_true", dest="read_only",
+                        help="open the TUI on the database read-only: nothing can be saved (keys that save are hidden)")
     parser.add_argument("--version", action="version", version=f"okrtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("import", parents=[db], help="load an okrtui/1 JSON document: all of it or nothing")
+    p = sub.add_parser("import", parents=[db],
+                       help="load an okrtui/1 JSON document, a CSV file or an XLSX workbook: all of it or nothing")
     p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--sheet", metavar="NAME", help="the workbook's sheet to read (default: the first)")
+    p.add_argument("--check-ins", metavar="FILE", type=Path, dest="check_ins",
+                   help="check-ins (kr_id, date, value, confidence, note) for a CSV import")
+    p.add_argument("--map", metavar="FILE.toml", type=Path, dest="map",
+                   help="another tool's headers and values (docs/import.md)")
+    p.add_argument("--encoding", metavar="E", help="a CSV file's encoding when not UTF-8/UTF-16 (e.g. cp1252)")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", action="store_const", const="dayfirst", dest="order",
+                       help="12/01/2026 is 12 January")
+    order.add_argument("--monthfirst", action="store_const", const="monthfirst", dest="order",
+                       help="12/01/2026 is 1 December")
 
-    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV or Markdown")
-    p.add_argument("--format", choices=["json", "csv", "md"], default="json")
-    p.add_argument("--period", metavar="P", help="one period (default: every period)")
+    p = sub.add_parser("template", parents=[db], help="write a spreadsheet to fill in and import (docs/import.md)")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True)
+
+    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV, XLSX, Markdown or an HTML page")
+    p.add_argument("--format", choices=["json", "csv", "xlsx", "md", "html"], default="json")
+    p.add_argument("--period", metavar="P", help="one period (default: every period; html: this quarter)")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
+    p.add_argument("--team", action="store_true", help="html: the team's page, as report --team (no private objective)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of", help="html: as of this day")
 
     p = sub.add_parser("checkin", parents=[db], help="record a value for a key result (or fix or delete one)",
                        usage="okrtui checkin KR VALUE [--confidence C] [--note TEXT] [--date YYYY-MM-DD]\n"
@@ -205,9 +226,40 @@ def build_parser() -> Parser:
     a.add_argument("--adopt", metavar="ID", type=_record_id,
                    help="map the login to this existing person id (a SQLite identity moving in), not p-LOGIN")
 
+    _metric_parsers(sub, db)
+
+    p = sub.add_parser("serve", parents=[db], help="the TUI in a browser, read-only, behind a one-time URL (docs/publish.md)")
+    p.add_argument("--host", metavar="ADDR", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; any other is exposed)")
+    p.add_argument("--port", metavar="N", type=_bounded(0, 65535), default=8000, help="default 8000 (0: any free port)")
+    p.add_argument("--max-sessions", metavar="N", type=_bounded(1, 64), default=4, dest="max_sessions",
+                   help="browser sessions at once (default 4); one more is told no")
+    p.add_argument("--idle", metavar="MIN", type=_minutes, default=30.0,
+                   help="minutes without a key before a session ends (default 30)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of", help="show the OKRs as of this day")
+
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high}, got {value}")
+        return value
+    return check
+
+
+def _minutes(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected minutes above 0, got {text!r}")
+    return value
 
 
 def _db_given(text: str) -> str:
@@ -258,6 +310,46 @@ def _conversation_parsers(sub: Any, db: Parser) -> None:
     p.add_argument("--mark-seen", action="store_true", help="after listing, mark the comments listed as read")
 
 
+def _metric_parsers(sub: Any, db: Parser) -> None:
+    """Health metrics (docs/health.md): what must stay healthy while the OKRs change things."""
+    p = sub.add_parser("metric", parents=[db], help="health metrics (KPIs): add, record, list, history, edit, archive")
+    metric = p.add_subparsers(dest="metric_command", metavar="add|record|list|history|edit|archive", required=True)
+    for verb, help_text in (("add", "a new health metric"), ("edit", "change a metric you made")):
+        m = metric.add_parser(verb, parents=[db], help=help_text)
+        m.add_argument("name" if verb == "add" else "metric", metavar="NAME" if verb == "add" else "METRIC")
+        if verb == "edit":
+            m.add_argument("--name", metavar="N")
+        m.add_argument("--unit", metavar="U", required=verb == "add")
+        expect = m.add_mutually_exclusive_group()
+        expect.add_argument("--at-least", metavar="X", type=_number, dest="at_least")
+        expect.add_argument("--at-most", metavar="X", type=_number, dest="at_most")
+        expect.add_argument("--between", metavar=("X", "Y"), nargs=2, type=_number)
+        if verb == "edit":
+            expect.add_argument("--tracked", action="store_true", help="no expectation: tracked only")
+        m.add_argument("--cadence", choices=["weekly", "monthly", "quarterly"], default=None)
+        m.add_argument("--team", metavar="T", help="the team's id ('' for none)")
+        m.add_argument("--owner", metavar="P", help="who measures it: a person's id or name (default: you)")
+        m.add_argument("--description", metavar="TEXT")
+        m.add_argument("--private", action=argparse.BooleanOptionalAction, default=None,
+                       help="private: only you see it (as a private objective)")
+        if verb == "add":
+            m.add_argument("--since", metavar="YYYY-MM-DD", type=_date,
+                           help="tracked since (measurements from this day; default: today)")
+    m = metric.add_parser("record", parents=[db], help="record a measurement (a second one that day replaces it)")
+    m.add_argument("metric", metavar="METRIC", help="metric id or a unique prefix (4+ characters)")
+    m.add_argument("value", metavar="VALUE")
+    m.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="default: today")
+    m.add_argument("--note", metavar="N", type=_checked("note"))
+    m = metric.add_parser("list", parents=[db], help="your metrics' status; exit 1 when one is unhealthy or due")
+    m.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
+    m.add_argument("--team", action="store_true", help="every metric you can see, not only yours")
+    m.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    m = metric.add_parser("history", parents=[db], help="a metric's measurements, with their ids")
+    m.add_argument("metric", metavar="METRIC")
+    m = metric.add_parser("archive", parents=[db], help="stop tracking a metric you made (its history stays)")
+    m.add_argument("metric", metavar="METRIC")
+
+
 def _record_id(text: str) -> str:
     from okrtui.domain import ID_RE
 
@@ -299,25 +391,46 @@ class Context:
 
     def period_report(self, label: str | None, as_of: dt.date | None, *, team: bool,
                       today: dt.date | None = None, notes: bool = False) -> tuple[PeriodReport, str]:
-        """The period's views and the user's id. Read with the standard library when it can
-        (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which also migrates
-        an old schema and names what is wrong with a database. Check-ins' notes are read only
-        when `notes`."""
+        """The period's views and the user's id (period_read)."""
+        read = self.period_read(label, as_of, team=team, today=today, notes=notes)
+        return read.report, read.me
+
+    def period_read(self, label: str | None, as_of: dt.date | None, *, team: bool,
+                    today: dt.date | None = None, notes: bool = False) -> Read:
+        """The period's views, dependencies and the user's reflections. Read with the standard library
+        when it can (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which
+        also migrates an old schema and names what is wrong with a database. Check-ins' notes are read
+        only when `notes`."""
         cfg, today = self.config, today or self.today
         quick = self.backend().read(label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
                                     stale_after=cfg.stale_after_days, notes=notes)
-        if quick is not None:
-            self.reflections = quick.reflections
-            return quick.report, quick.me
-        from okrtui import editing, ormread
+        if quick is None:
+            from okrtui import ormread
+            from okrtui.storage.store import my_id, reading
+
+            with reading(self.engine(create=False)) as session:
+                span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
+                quick = ormread.whole(session, span, as_of or today, my_id(session), team=team,
+                                      stale_after=cfg.stale_after_days)
+        self.reflections = quick.reflections
+        return quick
+
+    def metric_views(self, day: dt.date) -> tuple[list[Any], str]:
+        """Every metric this person sees as of `day`, and their id: through sqlite3 when it can
+        (okrtui.storage.quickread), else the ORM (which also migrates)."""
+        fy = self.config.fiscal_year_start_month
+        backend = self.backend()
+        if backend.quick_read:
+            from okrtui.storage.quickread import read_metrics
+
+            quick = read_metrics(backend.target, day, fy)
+            if quick is not None:
+                return quick
+        from okrtui import metrics
         from okrtui.storage.store import my_id, reading
 
         with reading(self.engine(create=False)) as session:
-            span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
-            me = my_id(session)
-            rep = ormread.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
-            self.reflections = editing.reflections(session, me, span.label)
-        return rep, me
+            return metrics.read_all(session, day, fy), my_id(session)
 
     def close(self) -> None:
         # Closed now, not whenever the garbage collector gets to them: SQLite checkpoints
@@ -343,6 +456,9 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
 def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "read_only", False) and args.command is not None:
+            raise OkrError("--read-only opens the TUI read-only (okrtui --read-only); a command reads or writes "
+                           "as its name says")
         ctx = Context(args, today or dt.date.today())
         handler = COMMANDS.get(args.command, cmd_tui)
         try:
@@ -392,6 +508,15 @@ def _emit(text: str, output: Path | None = None, fmt: str = "text") -> None:
     write_atomic(output, safe(text, kind).encode("utf-8"), mode=0o600, keep_mode=False)
 
 
+def _emit_workbook(data: bytes, output: Path | None) -> None:
+    """A workbook (export --format xlsx, template) goes to a file, never to a terminal or a pipe of text."""
+    if output is None:
+        raise OkrError("a workbook is written to a file: give -o FILE.xlsx")
+    from okrtui.files import write_atomic
+
+    write_atomic(output, data, mode=0o600, keep_mode=False)
+
+
 # --- commands ------------------------------------------------------------------------
 
 def cmd_tui(ctx: Context) -> int:
@@ -403,12 +528,14 @@ def cmd_tui(ctx: Context) -> int:
         path = Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
     else:
         path = ctx.db_path()
+    if ctx.args.demo and ctx.args.read_only:
+        raise OkrError("--read-only opens an existing database; --demo makes one: give one of them")
     if ctx.args.demo and given:
         _demo_target_is_empty(ctx, path)  # said on one line before anything is drawn
     today = ctx.args.tui_as_of or ctx.today
     from okrtui.storage.backend import backend_for
 
-    backend = backend_for(path)
+    backend = backend_for(path, read_only=ctx.args.read_only)
     first_view = None
     if not ctx.args.demo:  # read while Textual imports (docs/performance.md), when the backend can
         first_view = backend.prefetch(today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
@@ -417,7 +544,8 @@ def cmd_tui(ctx: Context) -> int:
 
     # $OKRTUI_KEYS replaces [keys]: its mistakes are named after it
     keys_from = next((f"${v}" for v in env_settings() if v.upper() == "OKRTUI_KEYS"), "[keys]")
-    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from)
+    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from,
+            read_only=ctx.args.read_only)
     return EXIT_OK
 
 
@@ -433,8 +561,15 @@ def _demo_target_is_empty(ctx: Context, path: Path | str) -> None:
 
 
 def cmd_import(ctx: Context) -> int:
-    from okrtui import interchange, progress
+    from okrtui import interchange, progress, sheetread
 
+    kind = sheetread.kind_of(ctx.args.file, sheetread.read_head(ctx.args.file))
+    if kind != "json":
+        return _import_sheet(ctx, kind)
+    given = [f for f, on in (("--sheet", ctx.args.sheet), ("--check-ins", ctx.args.check_ins), ("--map", ctx.args.map),
+                             ("--encoding", ctx.args.encoding), (f"--{ctx.args.order}", ctx.args.order)) if on]
+    if given:
+        raise OkrError(f"{given[0]} is for a CSV or XLSX file; {plain(ctx.args.file.name)} is an okrtui/1 JSON document")
     with progress.bar(f"importing {plain(ctx.args.file.name)}") as shown:
         data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
         cfg = ctx.config
@@ -445,11 +580,54 @@ def cmd_import(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _import_sheet(ctx: Context, kind: str) -> int:
+    """A CSV or XLSX file (okrtui.sheetimport): every problem on its own line, then exit 2."""
+    from okrtui import progress, sheetimport
+    from okrtui.sheetrows import Options, SheetErrors
+
+    args = ctx.args
+    sheet = sheetimport.SheetArgs(args.sheet, args.check_ins, args.map, args.encoding, args.order)
+    cfg = ctx.config
+    options = Options(today=ctx.today, fy_month=cfg.fiscal_year_start_month)
+    try:
+        with progress.bar(f"importing {plain(args.file.name)}") as shown:
+            result = sheetimport.import_sheet(ctx.engine, args.file, kind, sheet, options, shown)
+    except SheetErrors as err:
+        for line in err.shown():
+            say(line, err=True)
+        raise
+    say(f"imported {args.file}: {result}")
+    for note in result.notes:
+        say(note)
+    return EXIT_OK
+
+
+def cmd_template(ctx: Context) -> int:
+    """A spreadsheet to fill in: the import's headers, an example objective with two KRs, the notes."""
+    from okrtui import periods, sheetwrite
+
+    args = ctx.args
+    label = periods.quarter_of(ctx.today, ctx.config.fiscal_year_start_month).label
+    if args.format == "xlsx":
+        _emit_workbook(sheetwrite.template_workbook(label), args.output)
+        say(f"wrote {args.output}: fill in the okrs sheet (the notes sheet says what each column holds)")
+        return EXIT_OK
+    notes = args.output.with_name(args.output.stem + "-notes.csv")
+    _emit(sheetwrite.to_csv(sheetwrite.TEMPLATE_COLUMNS, sheetwrite.template_rows(label)), args.output)
+    _emit(sheetwrite.template_notes_csv(), notes)
+    say(f"wrote {args.output} and {notes} (what each column holds)")
+    return EXIT_OK
+
+
 def cmd_export(ctx: Context) -> int:
+    args = ctx.args
+    if args.format == "html":
+        return _export_html(ctx)
+    if args.team or args.as_of:
+        raise OkrError("--team and --as-of go with --format html (report --team for the others)")
     from okrtui import interchange, ormread, render
     from okrtui.storage.store import my_id, reading
 
-    args = ctx.args
     engine = ctx.engine(create=False)
     cfg = ctx.config
     if args.period is not None:
@@ -469,12 +647,30 @@ def cmd_export(ctx: Context) -> int:
             for label in labels
         ]
         answers = [reflections(session, me, r.period.label) for r in reps]
+    if args.format == "xlsx":
+        from okrtui import sheetwrite
+
+        _emit_workbook(sheetwrite.export_workbook(reps, answers), args.output)
+        return EXIT_OK
+    text: str
     if args.format == "csv":
         text = render.to_csv(reps)
     else:
         text = "\n".join(render.to_markdown(r) + render.reflections_markdown(a, r.person(me))
                          for r, a in zip(reps, answers, strict=True))
     _emit(text, args.output, args.format)
+    return EXIT_OK
+
+
+def _export_html(ctx: Context) -> int:
+    """One self-contained page of the period, as `report` (or `report --team`) reads it."""
+    from okrtui import htmlpage, render
+    from okrtui.views import team_visible
+
+    args = ctx.args
+    read = ctx.period_read(args.period, args.as_of, team=args.team, notes=render.uses_notes("html", args.team))
+    rep = team_visible(read.report) if args.team else read.report  # report --team's rule, the same function
+    _emit(htmlpage.page(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days), args.output)
     return EXIT_OK
 
 
@@ -545,7 +741,7 @@ def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, n
     from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve
 
     return checkins.record(ctx.engine(), ref, value, confidence=confidence, note=note, day=day,
-                           replace_same_day=True, carry_confidence=True, today=ctx.today)
+                           carry_confidence=True, today=ctx.today)
 
 
 def cmd_history(ctx: Context) -> int:
@@ -573,7 +769,11 @@ def cmd_report(ctx: Context) -> int:
         from okrtui.views import team_visible
 
         rep = team_visible(rep)
-    text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days)
+    views, _ = ctx.metric_views(args.as_of or ctx.today)
+    # --team: the team's shared metrics (a private one stays out, as a private objective); else yours
+    shown = [v for v in views if v.visibility == "shared"] if args.team else [
+        v for v in views if me in (v.answers_id, v.origin)]
+    text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days, metrics=shown)
     if args.format == "md" and not args.team:  # the user's own report carries their reflections
         text += render.reflections_markdown(ctx.reflections, rep.person(me))
     _emit(text, fmt=args.format)
@@ -789,6 +989,7 @@ def _added(can_login: bool, login: str, pid: str) -> str:
 
 
 def cmd_due(ctx: Context) -> int:
+    from okrtui.health import mine
     from okrtui.views import due
 
     day = ctx.args.as_of or ctx.today
@@ -797,7 +998,100 @@ def cmd_due(ctx: Context) -> int:
     for kr in rows:
         last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
         say(f"{kr.id}  {plain(kr.title)}  last check-in {last}{'  stale' if kr.stale else ''}")
-    return EXIT_PROBLEMS if rows else EXIT_OK
+    metrics = [v for v in mine(ctx.metric_views(day)[0], me) if v.health.due]  # after the KRs (docs/health.md)
+    for v in metrics:
+        last = v.health.latest.date.isoformat() if v.health.latest else "never"
+        say(f"{v.id}  {plain(v.name)}  {v.cadence} metric, last measured {last}")
+    return EXIT_PROBLEMS if rows or metrics else EXIT_OK
+
+
+def cmd_metric(ctx: Context) -> int:
+    from okrtui import healthrender, metrics
+
+    args, verb = ctx.args, ctx.args.metric_command
+    if verb == "list":
+        from okrtui.health import mine, needs_you
+
+        views, me = ctx.metric_views(args.as_of or ctx.today)
+        shown = views if args.team else mine(views, me)
+        render = {"text": healthrender.to_text, "json": healthrender.to_json, "csv": healthrender.to_csv}
+        _emit(render[args.format](shown), fmt=args.format)
+        return EXIT_PROBLEMS if needs_you(views, me) else EXIT_OK
+    if verb == "record":
+        value = _value(args.value, "okrtui metric record METRIC VALUE")
+        saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "",
+                               day=args.date or ctx.today, today=ctx.today, fy_start_month=ctx.config.fiscal_year_start_month)
+        if saved.implausible:
+            _warn(f"{saved.metric_id}: {saved.implausible}; recorded as given (correct it: okrtui metric record "
+                  f"{saved.metric_id} VALUE --date {saved.date})")
+        say(saved.summary())
+        return EXIT_OK
+    if verb == "history":
+        row, past = metrics.history(ctx.engine(create=False), args.metric)
+        say(f"{row.id}  {plain(row.name)}  ({row.cadence}, {metrics.expectation(row).describe(row.unit)})")
+        for line in healthrender.history_lines(row.unit, [(p.id, str(p.date), p.value, p.by, p.note) for p in past]):
+            say(line)
+        return EXIT_OK
+    if verb == "archive":
+        row = metrics.archive(ctx.engine(create=False), args.metric, ctx.today)
+        say(f"archived metric {row.id} ({plain(row.name)}) on {row.archived_on}")
+        return EXIT_OK
+    values = _metric_values(args)
+    if verb == "add":
+        row = metrics.add(ctx.engine(), values, owner=args.owner, team=args.team, today=ctx.today, since=args.since)
+        say(f"added metric {row.id} ({plain(row.name)}): {row.cadence}, "
+              f"{metrics.expectation(row).describe(row.unit)}")
+        return EXIT_OK
+    row = metrics.edit(ctx.engine(create=False), args.metric, values, owner=args.owner, team=args.team)
+    say(f"changed metric {row.id} ({plain(row.name)}): {row.cadence}, {metrics.expectation(row).describe(row.unit)}")
+    return EXIT_OK
+
+
+def _metric_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The fields `metric add` / `edit` were given (edit changes only those)."""
+    values: dict[str, Any] = {k: getattr(args, k) for k in ("name", "unit", "cadence", "description")
+                              if getattr(args, k, None) is not None}
+    if args.at_least is not None:
+        values.update(low=args.at_least, high=None)
+    elif args.at_most is not None:
+        values.update(low=None, high=args.at_most)
+    elif args.between is not None:
+        values.update(low=args.between[0], high=args.between[1])
+    elif getattr(args, "tracked", False):
+        values.update(low=None, high=None)
+    if args.private is not None:
+        values["visibility"] = "private" if args.private else "shared"
+    return values
+
+
+def cmd_serve(ctx: Context) -> int:
+    """The TUI in a browser (okrtui.serve): read-only sessions behind a one-time URL."""
+    args = ctx.args
+    try:
+        from okrtui import serve
+    except ImportError as err:
+        raise OkrError(f"okrtui serve needs textual-serve ({err.name} is missing): pip install 'okrtui[serve]'") from None
+    from okrtui.storage.backend import backend_for
+
+    if not serve.is_host(args.host):  # anything else never reaches a socket (a hostile one was a UnicodeError)
+        raise OkrError(f"argument --host: expected an IP address or a host name, got {args.host[:80]!r}")
+    target = ctx.db_path()
+    backend_for(target, read_only=True).engine().dispose()  # a wrong path or schema: one line, before serving
+    if not serve.is_loopback(args.host):
+        _warn(f"listening on {args.host}: exposed to every machine that reaches it; whoever has the URL "
+              "sees these OKRs")
+    opts = serve.Options(str(target), host=args.host, port=args.port, max_sessions=args.max_sessions,
+                         idle_s=args.idle * 60, as_of=args.as_of.isoformat() if args.as_of else None)
+
+    def tell(line: str) -> None:
+        say(line, flush=True)
+
+    say(f"okrtui serve: read-only, at most {opts.max_sessions} sessions, idle ones end after "
+        f"{args.idle:g} min; Ctrl-C stops it. Open:", err=True, flush=True)
+    try:
+        return serve.main(opts, tell)
+    except OSError as err:
+        raise OkrError(str(err)) from None
 
 
 def cmd_cycle(ctx: Context) -> int:
@@ -860,7 +1154,14 @@ def cmd_inbox(ctx: Context) -> int:
         say(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
     if ctx.args.mark_seen:
         conversation.mark_seen(engine, [i.ref for i in items if i.kind == "comment"])
-    return EXIT_PROBLEMS if items else EXIT_OK
+    from okrtui.health import State, mine
+
+    views, me = ctx.metric_views(day)
+    sick = [v for v in mine(views, me) if v.health.state is State.UNHEALTHY]
+    for v in sick:
+        say(f"unhealthy metric: {v.id}  {plain(v.name)}  {plain(v.latest_text)} vs {plain(v.expectation_text)}"
+              f"  ({v.health.streak_text()})")
+    return EXIT_PROBLEMS if items or sick else EXIT_OK
 
 
 COMMANDS = {
@@ -875,10 +1176,13 @@ COMMANDS = {
     "comments": cmd_comments,
     "inbox": cmd_inbox,
     "due": cmd_due,
+    "metric": cmd_metric,
+    "serve": cmd_serve,
     "team": cmd_team,
     "keys": cmd_keys,
     "admin": cmd_admin,
     "import": cmd_import,
+    "template": cmd_template,
     "export": cmd_export,
     "checkin": cmd_checkin,
     "history": cmd_history,

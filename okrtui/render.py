@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-from okrtui import cycle, periods, teamview
+from okrtui import cycle, healthrender, periods, teamview
 from okrtui.domain import REFLECTION_QUESTIONS
+from okrtui.health import MetricView
 from okrtui.review import week_review
 from okrtui.text import count, csv_cell, json_safe, md_cell, plain
-from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
+from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, pace_counts, r4
 
 
 def report_doc(rep: PeriodReport) -> dict[str, Any]:
@@ -145,10 +148,7 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
     """The weekly status a lead pastes into an email or chat: by team and person."""
     monday, _ = periods.week_of(rep.as_of)
     moved = {row.kr.id: row for row in week_review(rep, monday, rep.as_of, stale_after).rows}
-    listed = teamview.people(rep)
-    # Counted over exactly what is listed below (no drafts, no archived objectives).
-    counts = PeriodReport(rep.period, rep.as_of, [o for pv in listed for o in pv.objectives], rep.people,
-                          rep.teams).pace_counts()
+    listed, counts = team_listing(rep)
     out = [f"# Team status {rep.period.label}, week of {monday}", "",
            f"As of {rep.as_of}: on track {counts['on track']} · at risk {counts['at risk']} · "
            f"behind {counts['behind']} · stale {counts['stale']}."]
@@ -177,6 +177,14 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
                 out.append(line)
     out += _conversation_markdown(rep)
     return "\n".join(out) + "\n"
+
+
+def team_listing(rep: PeriodReport) -> tuple[list[teamview.PersonView], Counter[str]]:
+    """What a team page lists (teamview.people: live objectives by team, then by who answers for
+    each KR) and its counts, counted over exactly the KRs listed: each once, under its answerer
+    (no drafts, no archived objectives). The team Markdown and the HTML page both use it."""
+    listed = teamview.people(rep)
+    return listed, pace_counts(kr for pv in listed for kr in pv.key_results())
 
 
 def _conversation_markdown(rep: PeriodReport) -> list[str]:
@@ -210,20 +218,22 @@ def _conversation_markdown(rep: PeriodReport) -> list[str]:
 
 
 def uses_notes(fmt: str, team: bool) -> bool:
-    """Whether a rendering shows check-in notes (the team Markdown quotes each KR's latest)."""
-    return fmt == "md" and team
+    """Whether a rendering shows check-in notes (the team Markdown and page quote each KR's latest)."""
+    return fmt in ("md", "html") and team
 
 
-def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7) -> str:
+def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7,
+           metrics: Sequence[MetricView] = ()) -> str:
+    """The report, and its Health section when there are health metrics (okrtui.healthrender)."""
     if fmt == "json":
-        return to_json(rep) + "\n"
-    if fmt == "md" and team:
-        return to_team_markdown(rep, stale_after)
+        text = to_json(rep)
+        health = json.JSONEncoder(ensure_ascii=False).encode([healthrender.metric_json(m) for m in metrics])
+        return f'{text[:-2]},\n  "metrics": {json_safe(health)}\n}}\n'
     if fmt == "md":
-        return to_markdown(rep)
+        return (to_team_markdown(rep, stale_after) if team else to_markdown(rep)) + healthrender.section_markdown(metrics)
     if fmt == "csv":
-        return to_csv([rep])
-    return to_text(rep)
+        return to_csv([rep]) + ("\n" + healthrender.to_csv(metrics) if metrics else "")
+    return to_text(rep) + healthrender.section_text(metrics)
 
 
 def reflections_markdown(reflections: dict[str, str], who: str) -> str:

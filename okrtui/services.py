@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from okrtui.checkins import Saved
     from okrtui.editing import Closed
+    from okrtui.metrics import Measured
     from okrtui.sync import SyncResult
 
 
@@ -30,11 +31,12 @@ class Services:
 
     # --- check-ins -----------------------------------------------------------------------------
     def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: Any,
-                        replace_same_day: bool = False, today: Any = None) -> Saved:
+                        today: Any = None) -> Saved:
+        """A new check-in, or the user's own of that day replaced (one per KR, author and day)."""
         from okrtui import checkins
 
         return checkins.record(self._engine(), kr_id, value, confidence=confidence, note=note, day=day,
-                               replace_same_day=replace_same_day, today=today)
+                               today=today)
 
     def correct_check_in(self, check_in_id: str, value: float, confidence: float | None, note: str,
                          day: Any, today: Any = None) -> Saved:
@@ -47,6 +49,14 @@ class Services:
         from okrtui import checkins
 
         checkins.delete(self._engine(), check_in_id)
+
+    # --- health metrics ----------------------------------------------------------------------------
+    def record_measurement(self, metric_id: str, value: float, note: str, day: Any, today: Any,
+                           fy_month: int = 1) -> Measured:
+        from okrtui import metrics
+
+        return metrics.record(self._engine(), metric_id, value, note=note, day=day, today=today,
+                              fy_start_month=fy_month)
 
     # --- objectives, key results, links ---------------------------------------------------------
     def save_objective(self, span: periods.Span, values: dict[str, Any], objective_id: str | None,

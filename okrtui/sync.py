@@ -32,7 +32,9 @@ from okrtui.storage.model import (
     Decision,
     Dependency,
     KeyResult,
+    Measurement,
     Meta,
+    Metric,
     Objective,
     Period,
     Person,
@@ -57,11 +59,13 @@ TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
     "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
     "comment": Comment, "decision": Decision, "reflection": Reflection,
+    "metric": Metric, "measurement": Measurement,  # health metrics (okrtui.metrics)
 }
 TYPE_OF = {model: name for name, model in TYPES.items()}
 # Links that must resolve for a row to be stored (the rest are soft references).
 PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "objective"),
-          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period")}
+          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period"),
+          "measurement": ("metric_id", "metric")}
 SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
 
 Key = tuple[str, str]
@@ -352,10 +356,11 @@ def shared_records(records: dict[Key, Record]) -> dict[Key, Record]:
     private = {i for (k, i), r in records.items() if k == "objective" and r["visibility"] == "private"}
     private |= {i for (k, i), r in records.items() if k == "key_result" and r["objective_id"] in private}
     private |= {i for (k, i), r in records.items() if k == "check_in" and r["kr_id"] in private}
+    private |= health_private(records)
     out = {}
     for key, record in records.items():
         kind, ident = key
-        if ident in private and kind in ("objective", "key_result", "check_in"):
+        if ident in private and kind in ("objective", "key_result", "check_in", "metric", "measurement"):
             continue
         if kind == "dependency" and (record["from_id"] in private or record["to_id"] in private):
             private.add(ident)
@@ -412,6 +417,8 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
         return None
     if kind == "period":
         return _quarter_shape(record)
+    if kind == "measurement":
+        return _may_measure(record, merged, local, names)
     if kind != "check_in":
         return None
     kr = merged.get(("key_result", record["kr_id"])) or local.get(("key_result", record["kr_id"]))
@@ -420,6 +427,23 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
     who = _namer(names or {})
     return (f"{who(record['origin'])} may not check in on {kr['id']}: "
             f"{who(kr.get('owner_id') or kr['origin'])} answers for it")
+
+
+def health_private(records: dict[Key, Record]) -> set[str]:
+    """Private health metrics and their measurements: they never leave their maker's database."""
+    private = {i for (k, i), r in records.items() if k == "metric" and r["visibility"] == "private"}
+    return private | {i for (k, i), r in records.items() if k == "measurement" and r["metric_id"] in private}
+
+
+def _may_measure(record: dict[str, Any], merged: dict[Key, Record], local: dict[Key, Record],
+                 names: dict[str, str] | None) -> str | None:
+    """A measurement only by who answers for its metric (okrtui.metrics), as a check-in."""
+    metric = merged.get(("metric", record["metric_id"])) or local.get(("metric", record["metric_id"]))
+    if metric is None or answers(metric.get("owner_id"), metric["origin"], record["origin"]):
+        return None
+    who = _namer(names or {})
+    return (f"{who(record['origin'])} may not measure {metric['id']}: "
+            f"{who(metric.get('owner_id') or metric['origin'])} answers for it")
 
 
 def _quarter_shape(record: dict[str, Any]) -> str | None:
@@ -619,9 +643,21 @@ def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Re
         del shared[key]
 
 
-def sendable(shared: dict[Key, Record], me: str) -> dict[Key, Record]:
-    """Teammates' records as stored, less unsigned ones (an older okrtui took those in; readers refuse them)."""
-    return {key: rec for key, rec in shared.items() if rec["origin"] == me or rec.get("signature")}
+def sendable(shared: dict[Key, Record], known: dict[str, str], me: str,
+             filed: dict[Key, Record] | None = None) -> dict[Key, Record]:
+    """Teammates' records as stored, only those their known key signs (readers skip the rest): an
+    unsigned one (an older okrtui took those in) or one edited in this database never reaches the
+    file, nor hides the real one there. Only versions that differ from the file's are checked
+    (`filed`: the file's records)."""
+    filed = filed or {}
+
+    def signed(key: Key, rec: Record) -> bool:
+        public = known.get(rec["origin"])
+        if public is None or not rec.get("signature"):
+            return False
+        return filed.get(key) == rec or signing.verifies(public, rec)
+
+    return {key: rec for key, rec in shared.items() if rec["origin"] == me or signed(key, rec)}
 
 
 def held(local: dict[Key, Record], key: Key, rec: Record) -> bool:
@@ -815,7 +851,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 check_signatures(team, local, decision, me, names, result)
                 check_floods(team, local, names, result)
                 check_origins(team, local, me, names, result)
-                shared = sendable(shared_records(local), me)
+                shared = sendable(shared_records(local), decision.keys, me, team.records)
                 if private is not None:
                     sign_own(session, private, shared, local, team, me, result)
                 elif (person.public_key or (mine_there or {}).get("public_key")) and \

@@ -501,6 +501,154 @@ def ben_depends_on_ana(cli, t, tmp_path):
     assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
 
 
+# --- health metrics (tests/test_metrics_*.py, tests/postgres/test_pg_metrics.py) ---------------------
+
+def teammates_metric(db) -> None:
+    """Bob and his shared metric m-bob ('Churn', %, since 2026-10-01) in `db`, as if come in by sync."""
+    from sqlalchemy import text
+
+    from okrtui.storage.backend import open_engine
+
+    engine = open_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email, public_key, "
+                          "signature) VALUES ('p-bob', 'p-bob', 'x', 'x', 0, 'Bob', '', '', '')"))
+        conn.execute(text("INSERT INTO metric (id, origin, created_at, updated_at, deleted, name, unit, description, "
+                          "cadence, visibility, since, signature) VALUES ('m-bob', 'p-bob', 'x', 'x', 0, "
+                          "'Churn', '%', '', 'weekly', 'shared', '2026-10-01', '')"))
+    engine.dispose()
+
+
+def metric_views(engine, day=TODAY) -> dict:
+    """Every health metric the database's user sees as of `day`, by id (the ORM read)."""
+    from okrtui import metrics
+    from okrtui.storage.store import reading
+
+    with reading(engine) as session:
+        return {v.id: v for v in metrics.read_all(session, day)}
+
+
+METRIC_DOC = {
+    "format": "okrtui/1",
+    "teams": [{"id": "t-ops", "name": "Ops"}],
+    "metrics": [
+        {"id": "m-uptime", "name": "Uptime", "unit": "%", "team": "t-ops", "cadence": "weekly", "low": 99.9,
+         "since": "2026-01-05", "description": "keep the lights on",
+         "measurements": [{"id": "me-1", "date": "2026-11-09", "value": 99.95},
+                          {"id": "me-2", "date": "2026-11-16", "value": 99.5, "note": "disk full"},
+                          {"id": "me-3", "date": "2026-11-23", "value": 99.4}]},
+        {"id": "m-backlog", "name": "Support backlog", "unit": "tickets", "cadence": "monthly", "high": 40,
+         "since": "2026-01-01", "measurements": [{"id": "me-4", "date": "2026-10-30", "value": 31}]},
+    ],
+    "objectives": [{"id": "o-fast", "title": "Make support fast", "period": "2026-Q4", "improves": "m-backlog",
+                    "key_results": [{"id": "kr-first", "title": "First reply from 9 h to 2 h", "kind": "decrease",
+                                     "start": 9, "target": 2, "improves": "m-backlog"}]}],
+}
+
+
+# --- a team of people, each with their own database, sharing one team file -----------------------
+
+def okr_objective(ident: str, title: str, team: str | None, kr: str, target: float = 10.0, status: str = "draft",
+                  **kr_fields) -> dict:
+    """One okrtui/1 objective of 2026-Q4 with one increase KR (0 → target)."""
+    return {"id": ident, "title": title, "level": "team", "team": team, "period": "2026-Q4", "status": status,
+            "key_results": [{"id": kr, "title": f"{title} KR", "kind": "increase", "start": 0, "target": target,
+                             **kr_fields}]}
+
+
+class Crew:
+    """Ana Lead leads team Platform (t-plat, approval on); Ben Member is a member; one team file.
+    `join(name)` brings a newcomer, whose first sync takes everything in. `cli` is the tests' fixture."""
+
+    def __init__(self, cli, tmp_path: Path, approval: str = "on"):
+        self.cli, self.tmp, self.file = cli, tmp_path, tmp_path / "team.jsonl"
+        self.dbs: dict[str, Path] = {}
+        self.ids: dict[str, str] = {}
+        for who, name in (("ana", "Ana Lead"), ("ben", "Ben Member")):
+            self.add(who, name)
+        made = self.run("ana", "team", "add", "t-plat", "--name", "Platform", "--approval", approval)
+        assert made.code == 0, made.err
+        self.sync("ana", "ben", "ana")
+
+    def add(self, who: str, name: str) -> None:
+        self.dbs[who] = self.tmp / f"{who}.db"
+        shown = self.run(who, "whoami", "--name", name)
+        assert shown.code == 0, shown.err
+        self.ids[who] = shown.out.split("(")[1].split(")")[0]
+
+    def join(self, who: str, name: str):
+        self.add(who, name)
+        return self.sync(who)
+
+    def run(self, who: str, *args):
+        return self.cli("--db", self.dbs[who], *args)
+
+    def sync(self, *people: str):
+        result = None
+        for who in people:
+            result = self.run(who, "sync", self.file)
+            assert result.code in (0, 1), result.err
+        return result
+
+    def load(self, who: str, doc: dict):
+        """`okrtui import` of an okrtui/1 document written by `who`; the result (code, out, err)."""
+        path = write_doc(self.tmp / f"{who}-doc.json", {"format": "okrtui/1", **doc})
+        return self.run(who, "import", path)
+
+    def report(self, who: str) -> dict:
+        """What `who` sees: the team report of 2026-Q4 as JSON."""
+        shown = self.run(who, "report", "--team", "--format", "json", "--period", "2026-Q4")
+        assert shown.code == 0, shown.err
+        return json.loads(shown.out)
+
+    def objective(self, who: str, ident: str) -> dict:
+        return next(o for o in self.report(who)["objectives"] if o["id"] == ident)
+
+    def status(self, who: str, ident: str) -> str:
+        return self.objective(who, ident)["status"]
+
+    def statuses(self, ident: str) -> list[str]:
+        """The objective's status as each member sees it."""
+        return [self.status(who, ident) for who in self.dbs]
+
+    def lead_approves(self, ident: str) -> list[str]:
+        """The honest way: Ana approves, everyone syncs; the status each member then sees."""
+        assert self.run("ana", "approve", ident).code == 0
+        self.sync(*self.dbs)
+        return self.statuses(ident)
+
+    def kr(self, who: str, ident: str) -> dict:
+        return next(k for o in self.report(who)["objectives"] for k in o["key_results"] if k["id"] == ident)
+
+    def sql(self, who: str, statement: str, *args) -> None:
+        """A member editing their own database with sqlite3, around okrtui."""
+        import sqlite3
+
+        with sqlite3.connect(self.dbs[who]) as conn:
+            conn.execute(statement, args)
+        conn.close()
+
+
+def pg_database(server, cli):
+    """A new database on the suite's PostgreSQL server, initialised, with the persons alice, bob and
+    carol; returns a function giving its URL for a login (with .name and .host)."""
+    import uuid
+
+    name = f"okr_{uuid.uuid4().hex[:10]}"
+    server.psql(f"CREATE DATABASE {name};")
+    host = server.get_uri().split("host=", 1)[1]
+
+    def url(login: str) -> str:
+        return f"postgresql://{login}@/{name}?host={host}"
+
+    assert cli("admin", "init", "--db", url("postgres")).code == 0
+    for login in ("alice", "bob", "carol"):
+        assert cli("admin", "add-person", login, "--name", login.title(), "--db", url("postgres")).code == 0
+    url.name = name  # type: ignore[attr-defined]
+    url.host = host  # type: ignore[attr-defined]
+    return url
+
+
 # --- two members, one team file (tests/attacks: text and dates) -----------------------------------
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202e[red]x[/]\x85\u2066é漢🙂"  # escapes, BEL, C1, bidi, markup

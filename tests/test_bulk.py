@@ -40,7 +40,7 @@ def import_by_record(engine: Any, data: Any, fy_month: int = 1) -> ImportResult:
         def upsert(model: type, values: dict[str, Any]) -> None:
             row = session.get(model, values["id"])
             if row is not None and row.origin and row.origin != me:  # someone else's stays theirs
-                result.unchanged += 1
+                result.theirs[row.origin] = result.theirs.get(row.origin, 0) + 1
                 return
             if row is None:
                 session.add(model(**values, origin=me))
@@ -103,7 +103,8 @@ def run(path: Path, import_fn: Any, data: Any) -> tuple[str, dict]:
     before = rows(path)
     engine = open_engine(path)
     try:
-        outcome = str(import_fn(engine, data))
+        result = import_fn(engine, data)
+        outcome = f"{result}; someone else's, left: {sorted(result.theirs.items())}"
     except OkrError as err:
         outcome = f"refused: {err}"
     finally:
@@ -214,7 +215,8 @@ def test_a_repeated_import_is_unchanged_and_an_edit_updates_only_that_row(engine
     doc = {"format": "okrtui/1", "objectives": [
         {"id": "o-1", "title": "Grow", "period": "2026-Q4",
          "key_results": [{"id": f"k-{i}", "title": "R", "kind": "milestone",
-                          "check_ins": [{"id": f"c-{i}-{w}", "date": "2026-10-05", "value": w % 2} for w in range(3)]}
+                          "check_ins": [{"id": f"c-{i}-{w}", "date": f"2026-10-0{5 + w}", "value": w % 2}
+                                        for w in range(3)]}
                          for i in range(2_000)]}]}
     assert str(interchange.import_document(engine, doc)) == "8001 created, 0 updated, 0 unchanged"
     assert str(interchange.import_document(engine, doc)) == "0 created, 0 updated, 8001 unchanged"

@@ -127,8 +127,10 @@ def build(path, world: World) -> None:
         krs = {f"k-{i}" for i, kr in enumerate(world.krs) if kr[0] < live_objectives}
         for i, (k, d, value, confidence, deleted, minute) in enumerate(world.check_ins):
             if f"k-{k}" in krs:
+                # An author each: same-day check-ins on one KR are different people's (one per KR,
+                # author and day), all ME's own records.
                 session.add(CheckIn(id=f"c{i:02d}", kr_id=f"k-{k}", date=day(d), value=value, confidence=confidence,
-                                    deleted=deleted, origin=ME, author_id=ME, created_at=stamp(minute)))
+                                    deleted=deleted, origin=ME, author_id=f"{ME}-{i}", created_at=stamp(minute)))
         for i, (a, b, deleted, second) in enumerate(world.deps):
             session.add(Dependency(id=f"d-{i}", from_id=f"k-{a}", to_id=f"k-{b}", deleted=deleted, origin=ME,
                                    created_at=stamp(0, second)))
@@ -166,7 +168,8 @@ def oracle(world: World, span: periods.Span, as_of: dt.date, team: bool) -> list
         for _, kid in krs:
             found = sorted((day(d), stamp(minute), f"c{i:02d}")
                            for i, (k, d, _, _, deleted, minute) in enumerate(world.check_ins)
-                           if f"k-{k}" == kid and not deleted and span.start <= day(d) <= last)
+                           if f"k-{k}" == kid and not deleted and span.start <= day(d) <= last
+                           and world.objectives[world.krs[k][0]][1] == ME)  # written by ME: only who answers counts
             shown.append((kid, [cid for _, _, cid in found]))
     return shown
 
@@ -221,8 +224,8 @@ def test_the_refresh_after_a_save_reads_what_a_fresh_load_reads(tmp_path_factory
     engine = open_engine(path)
     try:
         with writing(engine) as session:
-            session.add(CheckIn(id="c-new", kr_id=kr.id, date=as_of + dt.timedelta(days=new[0]), value=1.0, origin=ME,
-                                author_id=ME))
+            session.add(CheckIn(id="c-new", kr_id=kr.id, date=as_of + dt.timedelta(days=new[0]), value=1.0,
+                                origin=kr.origin, author_id=f"{ME}-new"))
         with reading(engine) as session:
             kr.check_ins = ormread.kr_check_ins(session, kr.id, before.span, as_of)
     finally:

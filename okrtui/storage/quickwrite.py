@@ -2,7 +2,7 @@
 
 A single check-in is one small write, but SQLAlchemy and SQLModel take 0.3–0.8 s to import
 (docs/performance.md, issue 20 (d)). For a SQLite file already at the current schema with an
-identity, this module does what `checkins.record(replace_same_day=True, carry_confidence=True)`
+identity, this module does what `checkins.record(carry_confidence=True)`
 does, through sqlite3: the same checks and messages (okrtui.checkinrules, shared with the ORM
 path), the same SQL effects (a new row with the same columns, or the same-day row updated only
 when something changed), in one IMMEDIATE transaction with the same busy timeout and pragmas.
@@ -28,6 +28,16 @@ from okrtui.checkinrules import Saved
 from okrtui.errors import OkrError, one_line
 from okrtui.storage.quickread import SCHEMA
 
+# A new check-in, or, when the author already has one on that KR and day (the unique index of
+# migration 6: a concurrent save landed first), that one replaced. Named parameters: sqlite3 and
+# SQLAlchemy's text() (okrtui.checkins, both databases) run it alike. Returns the kept row's id.
+SAME_DAY_UPSERT = (
+    "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, confidence, note, "
+    "author_id, signature) VALUES (:id, :me, :stamp, :stamp, false, :kr_id, :day, :value, :confidence, :note, "
+    ":me, '') ON CONFLICT (kr_id, COALESCE(author_id, origin), date) WHERE NOT deleted DO UPDATE SET "
+    "value = excluded.value, confidence = excluded.confidence, note = excluded.note, "
+    "updated_at = excluded.updated_at RETURNING id")
+
 BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/test_quickwrite.py keeps them equal)
 
 # store._sqlite_setup's, in its order
@@ -38,7 +48,7 @@ _KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self
        "FROM key_result")  # _KeyResult's fields, then deleted
 # store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id, one KR's live check-ins, oldest first
 _CHECK_INS = ("SELECT id, date, value, confidence, note FROM check_in WHERE kr_id = ? AND deleted IS 0 "
-              "AND date >= ? AND date <= ? ORDER BY date, created_at, id")
+              "AND origin = ? AND date >= ? AND date <= ? ORDER BY date, created_at, id")  # those that count
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ class _Written:
 
 def record(target: str | Path, ref: str, value: float, *, confidence: float | None, note: str,
            day: dt.date, today: dt.date | None = None) -> Saved | None:
-    """The check-in recorded as checkins.record(..., replace_same_day=True, carry_confidence=True)
+    """The check-in recorded as checkins.record(..., carry_confidence=True)
     records it, or None (nothing written) when only the ORM path can serve this database."""
     checked = checkinrules.check_values(value, confidence, note)
     checkinrules.check_not_future(day, today)
@@ -144,17 +154,16 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
     start, end = dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1])
     checkinrules.check_in_period(period_id, start, end, day, kr.id)
     if checked.confidence is None:
-        checked = checkinrules.check_values(value, checkinrules.last_confidence(_check_ins(conn, kr.id, start, day)),
+        checked = checkinrules.check_values(value, checkinrules.last_confidence(_check_ins(conn, kr, start, day)),
                                             checked.note)
     same = conn.execute("SELECT id, value, confidence, note FROM check_in WHERE kr_id = ? AND date = ? "
                         "AND origin = ? AND deleted IS 0 ORDER BY created_at DESC LIMIT 1",
                         (kr.id, day.isoformat(), me)).fetchone()
     new = (checked.value, checked.confidence, checked.note)
     if same is None:
-        row_id, stamp = stamps.new_id(), stamps.now_stamp()
-        conn.execute("INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, "
-                     "confidence, note, author_id, signature) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, '')",
-                     (row_id, me, stamp, stamp, kr.id, day.isoformat(), *new, me))
+        row_id = conn.execute(SAME_DAY_UPSERT, {
+            "id": stamps.new_id(), "me": me, "stamp": stamps.now_stamp(), "kr_id": kr.id, "day": day.isoformat(),
+            "value": new[0], "confidence": new[1], "note": new[2]}).fetchone()[0]
     before = None
     if same is not None:
         row_id = same[0]
@@ -163,7 +172,7 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
             conn.execute("UPDATE check_in SET value = ?, confidence = ?, note = ?, updated_at = ? WHERE id = ?",
                          (*new, stamps.now_stamp(), row_id))
     row = _Written(row_id, day, checked.value, checked.confidence, checked.note)
-    return checkinrules.outcome(kr, row, _check_ins(conn, kr.id, start, day), replaced=same is not None,
+    return checkinrules.outcome(kr, row, _check_ins(conn, kr, start, day), replaced=same is not None,
                                 before=before)
 
 
@@ -192,7 +201,8 @@ def _name_of(conn: sqlite3.Connection, pid: str) -> str:
     return found[0] if found is not None and found[0] else pid
 
 
-def _check_ins(conn: sqlite3.Connection, kr_id: str, start: dt.date, end: dt.date
+def _check_ins(conn: sqlite3.Connection, kr: _KeyResult, start: dt.date, end: dt.date
                ) -> list[tuple[str, dt.date, float, float | None, str]]:
+    answerer = kr.owner_id or kr.origin
     return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note
-            in conn.execute(_CHECK_INS, (kr_id, start.isoformat(), end.isoformat()))]
+            in conn.execute(_CHECK_INS, (kr.id, answerer, start.isoformat(), end.isoformat()))]

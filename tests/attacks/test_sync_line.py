@@ -9,9 +9,9 @@ import sqlite3
 
 from sqlmodel import select
 
-from okrtui import signing, sync
+from okrtui import metrics, signing, sync
 from okrtui.storage.backend import open_engine
-from okrtui.storage.model import Comment, KeyResult, Objective, Person
+from okrtui.storage.model import Comment, KeyResult, Measurement, Objective, Person
 from okrtui.storage.store import reading
 from tests.helpers import (
     HOSTILE,
@@ -19,10 +19,13 @@ from tests.helpers import (
     append_lines,
     ben_depends_on_ana,
     decision_line,
+    person_db,
     raw_in,
+    rec,
     signed_line,
     status_of,
     submitted_for_approval,
+    team_file,
     team_of_three,
     two_members,
     warnings_of,
@@ -38,7 +41,8 @@ def _check_ins(db) -> dict[str, tuple]:
 
 def test_text_a_hostile_line_is_named_and_shown_escaped(cli, tmp_path):
     ana, ben, team = two_members(cli, tmp_path)
-    signed_line(team, ben, id="c-hostile", note=HOSTILE, value=20.0)  # honest record, hostile note
+    # honest record (a day of its own: one check-in per KR, author and day), hostile note
+    signed_line(team, ben, id="c-hostile", note=HOSTILE, value=20.0, date="2026-10-02")
     with team.open("a") as handle:  # and a broken line whose type and id are escapes
         handle.write(json.dumps({"type": HOSTILE, "id": HOSTILE}, ensure_ascii=False) + "\n")
     lines = team.read_bytes().count(b"\n")
@@ -252,3 +256,20 @@ def test_an_agreement_line_by_someone_who_does_not_answer_for_the_kr_is_skipped(
     status = cli("--db", t.dbs["ben"], "report", "--team", "--format", "md", "--period", "2026-Q4",
                  "--as-of", "2026-11-26").out
     assert "d-ben-ana" not in status
+
+
+def test_metric_hand_written_measurement_of_anothers_metric_is_skipped(tmp_path):
+    ann = person_db(tmp_path, "ann")
+    churn = metrics.add(ann, {"name": "Churn", "unit": "%", "high": 2}, owner=None, team=None, today=TODAY)
+    bob = rec("person", "p-bob", name="Bob", email="")
+    bobs_metric = rec("metric", "m-bob", name="Queue", unit="jobs", description="", owner_id=None, team_id=None,
+                      cadence="weekly", low=None, high=100.0, visibility="shared", since="2026-10-01", archived_on=None)
+    line = {"metric_id": churn.id, "date": "2026-11-20", "value": 0.1, "note": "", "author_id": "p-bob"}
+    team = team_file(tmp_path / "team.jsonl", [
+        bob, bobs_metric, rec("measurement", "me-forged", **line),
+        rec("measurement", "me-honest", **{**line, "metric_id": "m-bob", "value": 80.0})])
+    result = sync.sync(ann, team)
+    assert any(f"Bob may not measure {churn.id}: Ann answers for it" in w for w in result.warnings), result.warnings
+    with reading(ann) as session:
+        assert session.get(Measurement, "me-forged") is None
+        assert session.get(Measurement, "me-honest").value == 80.0  # Bob's own metric, measured by Bob
