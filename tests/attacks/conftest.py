@@ -1,11 +1,11 @@
-"""The attack modules' fixtures. The PostgreSQL ones (sql_person, dba_role) reuse tests/postgres's
-`db` fixture and run in its xdist group, so one server serves them all."""
+"""The attack modules' fixtures. The PostgreSQL modules (sql_person, dba_role) import tests/postgres's
+`db` fixture themselves, so it overrides the SQLite `db` only there (imported here, it made every
+attack module's `db` a PostgreSQL URL factory, and SQLite attacks wrote files named after it in the
+working folder); they run in its xdist group, so one server serves them all."""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.postgres.conftest import db  # noqa: F401  (a fixture, used by name)
 
 POSTGRES_MODULES = ("tests/attacks/test_sql_person.py", "tests/attacks/test_dba_role.py")
 

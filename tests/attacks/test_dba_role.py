@@ -12,7 +12,13 @@ import uuid
 import pytest
 
 from okrtui.storage import pg, pgsecurity
-from tests.helpers import sql
+from tests.helpers import pg_database, sql
+
+
+@pytest.fixture
+def db(server, cli):
+    """Here `db` is a PostgreSQL database with alice, bob and carol (tests/postgres's), not the SQLite file."""
+    return pg_database(server, cli)
 
 
 def one_line(err: str) -> None:

@@ -13,7 +13,13 @@ import json
 import psycopg
 import pytest
 
-from tests.helpers import HOSTILE, PG_DOC, TODAY, raw_in, sql, write_doc
+from tests.helpers import HOSTILE, PG_DOC, TODAY, pg_database, raw_in, sql, write_doc
+
+
+@pytest.fixture
+def db(server, cli):
+    """Here `db` is a PostgreSQL database with alice, bob and carol (tests/postgres's), not the SQLite file."""
+    return pg_database(server, cli)
 
 COLUMNS = "(id, origin, created_at, updated_at, deleted"
 TEAM_DOC = {"format": "okrtui/1", "objectives": [
