@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 
 QUERY = """
 SELECT m.name, m.unit, m.cadence, m.low, m.high,
-       (SELECT x.value FROM measurement x WHERE x.metric_id = m.id AND NOT x.deleted ORDER BY x.date DESC LIMIT 1)
+       (SELECT x.value FROM measurement x WHERE x.metric_id = m.id AND NOT x.deleted ORDER BY +x.date DESC LIMIT 1)  -- "+": by metric, not a scan in date order
 FROM metric m WHERE NOT m.deleted ORDER BY m.name
 """
 
