@@ -38,6 +38,7 @@ from okrtui.output import Format, safe, say  # every line a command prints goes 
 from okrtui.text import plain  # 2 ms: every command prints through it
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+WARN_LIMIT = 20  # new problems a sync names one by one; the rest are counted and named next time
 
 
 class Parser(argparse.ArgumentParser):
@@ -189,6 +190,16 @@ def build_parser() -> Parser:
                         "--export-identity wrote (with your signing key), or just its id")
     p.add_argument("--export-identity", metavar="FILE", type=Path, dest="export_identity",
                    help="write your identity with its private signing key to FILE (owner-only), for --adopt")
+
+    p = sub.add_parser("keys", parents=[db], help="whose signing key is whose: list, trust one by hand, pin the team's")
+    keys = p.add_subparsers(dest="keys_command", metavar="list|trust|pin")
+    keys.add_parser("list", parents=[db], help="each known person, their key's fingerprint, when and how first trusted")
+    k = keys.add_parser("trust", parents=[db], help="trust PERSON's key by the fingerprint their `okrtui whoami` shows")
+    k.add_argument("person", metavar="PERSON", type=_record_id)
+    k.add_argument("fingerprint", metavar="FINGERPRINT")
+    k = keys.add_parser("pin", parents=[db], help="write the keys this database trusts beside the team file "
+                                                  "(TEAM_FILE.keys), for newcomers to check against")
+    k.add_argument("team_file", metavar="TEAM_FILE", nargs="?", type=Path)
 
     p = sub.add_parser("team", parents=[db], help="list, add or edit teams (name, mission, vision)")
     team = p.add_subparsers(dest="team_command", metavar="list|add|edit", required=True)
@@ -785,17 +796,17 @@ def cmd_sync(ctx: Context) -> int:
 
     if ctx.backend().shared:  # said first: a shared database wants no team file at all
         refuse_team_file(ctx.engine())
-    path = ctx.args.team_file or (Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
-    if path is None:
-        raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
+    path = _team_file(ctx)
     engine = ctx.engine()
     refuse_team_file(engine)
     from okrtui import progress
 
     with progress.bar(f"syncing {plain(path.name)}") as shown:
-        result = sync.sync(engine, path, shown, today=ctx.today)
+        result = sync.sync(engine, path, shown, tell_limit=WARN_LIMIT, today=ctx.today)
     for line in result.warnings:  # only what this database had not been told before
         _warn(line)
+    if result.untold:
+        _warn(f"and {result.untold} more not taken in (named on the next sync)")
     say(result.summary())
     seen = result.seen_line()
     if seen:
@@ -806,7 +817,11 @@ def cmd_sync(ctx: Context) -> int:
 def cmd_merge_driver(ctx: Context) -> int:
     from okrtui import sync
 
-    merged = sync.merge_files(ctx.args.ours, ctx.args.theirs)
+    merged, bad = sync.merge_files(ctx.args.ours, ctx.args.theirs, ctx.args.base)
+    for line in bad[:WARN_LIMIT]:
+        _warn(line)
+    if len(bad) > WARN_LIMIT:
+        _warn(f"and {len(bad) - WARN_LIMIT} more bad lines")
     say(f"merged {merged} records into {ctx.args.ours}", err=True)
     return EXIT_OK
 
@@ -826,6 +841,7 @@ def cmd_whoami(ctx: Context) -> int:
         changes = {k: v for k, v in (("name", args.name), ("email", args.email)) if v is not None}
         touch(me, **changes)
         line = f"{me.name} <{me.email}> ({me.id})" if me.email else f"{me.name} ({me.id})"
+        key = me.public_key
         exported = export_identity(session) if args.export_identity else None
 
     if exported is not None:
@@ -836,6 +852,10 @@ def cmd_whoami(ctx: Context) -> int:
                      keep_mode=False)
         say(f"wrote {plain(str(args.export_identity))} (owner-only: it holds your private key; on the other "
               f"machine run `okrtui whoami --adopt FILE`, then delete it)", err=True)
+    if key:  # first, so the identity stays the last line, as scripts read it
+        from okrtui import signing
+
+        say(f"key {signing.fingerprint(key)}")
     say(plain(line))
     return EXIT_OK
 
@@ -845,6 +865,45 @@ def _read_identity(path: Path) -> Any:
         return json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise OkrError(f"cannot read the identity file {path}: {getattr(err, 'strerror', None) or err}") from None
+
+
+def _team_file(ctx: Context) -> Path:
+    path: Path | None = ctx.args.team_file or (
+        Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
+    if path is None:
+        raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
+    return path
+
+
+def cmd_keys(ctx: Context) -> int:
+    from okrtui import keyring
+    from okrtui.storage.model import now_stamp
+    from okrtui.storage.store import my_id, reading, writing
+
+    args = ctx.args
+    if ctx.backend().shared:
+        raise OkrError("a shared PostgreSQL database has no signing keys: they belong to team files")
+    if args.keys_command == "trust":
+        with writing(ctx.engine()) as session:
+            say(keyring.trust(session, args.person, args.fingerprint, now_stamp()))
+        return EXIT_OK
+    pinning = args.keys_command == "pin"
+    team_file = _team_file(ctx) if pinning else Path(ctx.config.team_file).expanduser() if ctx.config.team_file \
+        else None
+    pins = keyring.read_pins(keyring.pins_path(team_file))[0] if team_file else {}
+    with reading(ctx.engine(create=False)) as session:
+        me = my_id(session)
+        rows = keyring.listing(session, pins)
+    if team_file is not None and pinning:
+        target = keyring.pins_path(team_file)
+        count = keyring.write_pins(target, ((r.person_id, r.public_key, r.name) for r in rows if r.public_key))
+        say(f"pinned {count} keys in {plain(str(target))}: commit it beside the team file; a newcomer's sync "
+              "then trusts only these keys for these people")
+        return EXIT_OK
+    for r in rows:
+        you = " (you)" if r.person_id == me else ""
+        say(f"{r.person_id}  {r.fingerprint}  {r.seen}  {r.source}  {plain(r.name)}{you}")
+    return EXIT_OK
 
 
 def cmd_team(ctx: Context) -> int:
@@ -1120,6 +1179,7 @@ COMMANDS = {
     "metric": cmd_metric,
     "serve": cmd_serve,
     "team": cmd_team,
+    "keys": cmd_keys,
     "admin": cmd_admin,
     "import": cmd_import,
     "template": cmd_template,
