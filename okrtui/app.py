@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
-from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -23,8 +21,9 @@ from okrtui import config as config_mod
 from okrtui import periods
 from okrtui.errors import OkrError
 from okrtui.screens import MAIN, screen_class
-from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OpenDetail, Refreshable, drained
+from okrtui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.screens.coach import GuideDialog
+from okrtui.screens.keyline import KeyLine
 from okrtui.screens.keys import checked_keymap, keys_of
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
@@ -70,7 +69,7 @@ def _main_screen(mode: str) -> OkrScreen:
     return screen_class(mode)()
 
 
-class OkrApp(App[None], inherit_bindings=False):
+class OkrApp(KeyLine, inherit_bindings=False):
     # Not inheriting App's bindings drops its ctrl+q: ctrl+s / ctrl+q are terminal flow
     # control over SSH and are never bound. ctrl+c keeps Textual's "press q to quit" hint.
     CSS_PATH = Path(__file__).parent / "app.tcss"
@@ -113,8 +112,6 @@ class OkrApp(App[None], inherit_bindings=False):
         self.keymap = checked_keymap(self.cfg.keys, self.BINDINGS, keys_from) if self.cfg.keys else {}
         self.set_keymap(self.keymap)
         self.config_path = config_path
-        self._held_keys: list[events.Key] = []  # typed while a dialog was being drawn (on_event)
-        self._routed_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = weakref.WeakKeyDictionary()
         today = today or dt.date.today()
         opened = not isinstance(db, Backend | str | Path)  # an open engine: opened and filled already
         backend = db if isinstance(db, Backend) else backend_for(db) if isinstance(db, str | Path) else backend_of(db)
@@ -264,37 +261,6 @@ class OkrApp(App[None], inherit_bindings=False):
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS, self.keymap))),
                      ("Forms", list(keys_of(FormScreen.BINDINGS, self.keymap)))]
         self.push_screen(HelpDialog(sections))
-
-    async def on_event(self, event: events.Event) -> None:
-        """Keys read while a dialog is still being drawn (typed in one burst with the key that opened
-        it: a paste, a fast typist on a slow SSH link) wait for it: Textual would route them to a
-        dialog with no focused field yet, and they were lost."""
-        screen = self.screen if self._screen_stack else None
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if isinstance(screen, Dialog) and not screen.keys_ready:
-                self._held_keys.append(event)
-                return
-            if screen is not None:
-                self._routed_to[event] = screen
-        await super().on_event(event)
-
-    async def _on_key(self, event: events.Key) -> None:
-        """A key comes back from the widget it was routed to: its bindings run here. One routed to a
-        list before the key ahead of it opened a dialog (`e`, then the text, in one burst) was typed
-        for that dialog: it goes there, as if read now, instead of to a screen the dialog covers."""
-        # Textual then runs App._on_key (the bindings) itself, unless the default is prevented.
-        routed = self._routed_to.pop(event, None)
-        if routed is not None and self._screen_stack and routed is not self.screen \
-                and isinstance(self.screen, Dialog):
-            event.prevent_default()
-            await self.on_event(events.Key(event.key, event.character))
-
-    async def replay_held_keys(self) -> None:
-        """The dialog is drawn and focused (Dialog.on_mount): the held keys go to it, in order."""
-        held, self._held_keys = self._held_keys, []
-        for event in held:
-            await self.on_event(event)
-            await drained(self.screen.focused)  # typed, before a priority key behind it acts (enter)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of every screen: picking one on another screen switches there first."""
