@@ -11,7 +11,7 @@ from okrtui import cycle, periods, teamview
 from okrtui.domain import REFLECTION_QUESTIONS
 from okrtui.review import week_review
 from okrtui.text import count, csv_cell, json_safe, md_cell, plain
-from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, r4
+from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, graded, kr_flags, kr_target_text, num, r4
 
 
 def report_doc(rep: PeriodReport) -> dict[str, Any]:
@@ -68,15 +68,17 @@ def to_text(rep: PeriodReport) -> str:
     )
     for o in rep.objectives:
         out.append("")
+        live = graded(o)  # a draft or a proposal in review: listed, not graded nor counted
         out.append(
-            f"{fmt_grade(o.grade):>4} {o.band or '':<6} {plain(o.title)}  "
+            f"{fmt_grade(o.grade) if live else '–':>4} {(o.band or '') if live else '':<6} {plain(o.title)}  "
             f"({o.level}, {plain(rep.person(o.owner_id))}, {o.status})"
         )
         for kr in o.key_results:
             conf = "" if kr.confidence is None else f"  conf {kr.confidence:.1f}"
+            grade, band, flags = (fmt_grade(kr.grade), kr.band or "", kr_flags(kr)) if live else ("–", "", "")
             out.append(
-                f"     {fmt_grade(kr.grade):>4} {kr.band or '':<6} {plain(kr.title)}  "
-                f"{plain(kr_target_text(kr))}{conf}  {kr_flags(kr)}".rstrip()
+                f"     {grade:>4} {band:<6} {plain(kr.title)}  "
+                f"{plain(kr_target_text(kr))}{conf}  {flags}".rstrip()
             )
     return "\n".join(out) + "\n"
 
@@ -146,9 +148,7 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
     monday, _ = periods.week_of(rep.as_of)
     moved = {row.kr.id: row for row in week_review(rep, monday, rep.as_of, stale_after).rows}
     listed = teamview.people(rep)
-    # Counted over exactly what is listed below (no drafts, no archived objectives).
-    counts = PeriodReport(rep.period, rep.as_of, [o for pv in listed for o in pv.objectives], rep.people,
-                          rep.teams).pace_counts()
+    counts = teamview.pace_counts(listed)  # exactly the KR lines below, each once
     out = [f"# Team status {rep.period.label}, week of {monday}", "",
            f"As of {rep.as_of}: on track {counts['on track']} · at risk {counts['at risk']} · "
            f"behind {counts['behind']} · stale {counts['stale']}."]
@@ -160,6 +160,9 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
             out += ["", f"## {md_cell(team.name) if team else 'No team'}"]
         out += ["", f"### {md_cell(pv.name)} — {fmt_grade(pv.grade)} {pv.band or ''}".rstrip(), ""]
         for o in pv.objectives:
+            if not graded(o):
+                out.append(f"- **{md_cell(o.title)}** — awaiting approval")
+                continue
             out.append(f"- **{md_cell(o.title)}** — {fmt_grade(o.grade)} {o.band or ''}".rstrip())
             for kr in pv.krs[o.id]:  # the KRs this person answers for, attention first
                 flags = [f for f in (("⚠ stale" if kr.stale else ""), kr.pace or "") if f]

@@ -25,7 +25,7 @@ from okrtui.state import Snapshot
 from okrtui.teamweek import team_week
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, find, fmt_num
-from okrtui.widgets.grade_bar import grade_bar, pace_cell
+from okrtui.widgets.grade_bar import grade_bar, objective_grade, pace_cell
 from okrtui.widgets.kr_row import owner_cell, title_cell
 from okrtui.widgets.table import OkrTable, Wide
 
@@ -192,7 +192,7 @@ class TeamScreen(OkrScreen):
         table, width, keep = self.reset_table(columns, self.query_one("#alignment", OkrTable))
         for o, depth in tree_order(teamview.objectives(rep, self.filters)):
             style = "bold" if o.level == "company" else ""
-            grade = Text("draft", style="italic") if o.status == "draft" else grade_bar(o.score, o.grade, o.band)
+            grade = objective_grade(o.status, o.score, o.grade, o.band)
             table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id, 8),
                           Text(o.level[:4], style="dim"), grade, key=f"o:{o.id}")
         if table.row_count == 0:
@@ -476,7 +476,7 @@ def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
     status = " (in review)" if o.status == "in_review" else ""
     title = title_cell(o.title, width - len(status), indent=2)
     title.append(status, style="bold cyan")
-    return [title, grade_bar(o.score, o.grade, o.band), "", "", ""]
+    return [title, objective_grade(o.status, o.score, o.grade, o.band), "", "", ""]
 
 
 def _objective_ref(key: str) -> str:

@@ -1,0 +1,55 @@
+"""The everyday round, part three (issue 32): what a member, a lead and an approver read."""
+
+from __future__ import annotations
+
+import re
+
+from okrtui.widgets.table import OkrTable
+from tests.helpers import close, open_app, press, settle, write_doc
+
+
+def kr(ident, **extra):
+    return {"id": ident, "title": f"result {ident}", "kind": "increase", "start": 0, "target": 100, **extra}
+
+
+REVIEW_DOC = {"format": "okrtui/1", "people": [{"id": "p-ben", "name": "Ben"}], "objectives": [
+    {"id": "o-both", "title": "Both of us", "period": "2026-Q4",
+     "key_results": [kr("kr-b1"), kr("kr-b2", owner="p-ben"), kr("kr-b3", owner="p-ben")]},
+    {"id": "o-proposal", "title": "Proposed goal", "period": "2026-Q4", "status": "in_review",
+     "key_results": [kr("kr-r1"), kr("kr-r2")]},
+]}
+
+
+def cells(table: OkrTable) -> list[str]:
+    return [" | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_a_proposal_in_review_is_awaiting_approval_not_behind_on_the_team_screen(cli, tmp_path):
+    """32.5: on `t`, `b` and the team review a proposal nobody agreed to yet read 'grade 0.0, behind'."""
+    path = tmp_path / "me.db"
+    assert cli("--db", path, "import", write_doc(tmp_path / "doc.json", REVIEW_DOC)).code == 0
+    app = open_app(path, load_demo=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        people = cells(app.screen.query_one("#people", OkrTable))
+        (proposal,) = [row for row in people if "Proposed goal" in row]
+        assert "awaiting" in proposal and "0.0" not in proposal
+        assert not any("result kr-r" in row for row in people)
+        table = app.screen.query_one("#people", OkrTable)
+        persons = [people[i] for i in range(table.row_count) if table.key_at(i).startswith("p:")]
+        assert sorted(row.split(" | ")[2] for row in persons) == ["1 behind", "2 behind"], persons  # not 3
+        await press(pilot, "b")  # red: the proposal never matches a band
+        red = cells(app.screen.query_one("#people", OkrTable))
+        assert not any("Proposed goal" in row for row in red)
+        await press(pilot, "b", "b", "b", "2")  # back to all; the alignment tree
+        tree = cells(app.screen.query_one("#alignment", OkrTable))
+        assert "awaiting" in next(row for row in tree if "Proposed goal" in row)
+        await press(pilot, "4")  # the team review counts exactly the KR rows it lists
+        head = str(app.screen.query_one("#context").render())
+        rows = cells(app.screen.query_one("#week", OkrTable))
+        listed = [row for row in rows if "result kr-" in row]
+        assert not any("result kr-r" in row for row in listed)
+        shown = int(re.search(r"behind (\d+)", head).group(1))
+        assert shown == sum("behind" in row for row in listed) == 3
+    close(app)
