@@ -53,3 +53,52 @@ async def test_a_proposal_in_review_is_awaiting_approval_not_behind_on_the_team_
         shown = int(re.search(r"behind (\d+)", head).group(1))
         assert shown == sum("behind" in row for row in listed) == 3
     close(app)
+
+
+def _demo_terminal(tmp_path, **env_changes):
+    import os
+    import sys
+
+    from tests.terminal import Terminal
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
+    env.update(TERM="xterm", **env_changes)
+    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
+                     str(tmp_path / "demo.db")], env=env)
+    term.wait_for("Objective / key result")
+    term.settle()
+    return term
+
+
+def _reversed_rows(term, marker: str) -> list[int]:
+    """The screen rows holding `marker` drawn in reverse video (pyte keeps each cell's attributes)."""
+    out = []
+    for y, line in enumerate(term.screen.display):
+        x = line.find(marker)
+        if x >= 0 and term.screen.buffer[y][x + 4].reverse:
+            out.append(y)
+    return out
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {}], ids=["no-color", "16-colours"])
+def test_the_carry_over_cursor_is_reverse_video_without_colour(tmp_path, env):
+    """32.6: under NO_COLOR the carry-over rows were byte-identical before and after ↓."""
+    from tests.terminal import DOWN
+
+    term = _demo_terminal(tmp_path, **env)
+    try:
+        term.press(b"s")
+        term.wait_for("KRs self-scored")
+        term.press(b"C")
+        term.wait_for("Close the quarter")
+        term.settle()
+        rows = [y for y, line in enumerate(term.screen.display) if "[x]" in line or "[ ]" in line]
+        assert len(rows) >= 2, term.text()
+        assert _reversed_rows(term, "[") == [rows[0]], term.text()
+        term.press(DOWN)
+        assert _reversed_rows(term, "[") == [rows[1]], term.text()
+    finally:
+        term.close()
