@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
@@ -345,38 +344,35 @@ class TeamScreen(OkrScreen):
         if self.data is not None:
             self.show(self.data)
 
-    def on_key(self, event: events.Key) -> None:
-        """Keys typed right after `p` (a paste, or keys bunched by a slow SSH link) reach this
-        screen before a binding would have opened the picker: `p` opens it here, at once, and the
-        keys after it go on to the picker in order, enter included."""
-        picker = self.app.screen
-        if picker is not self and type(picker).__name__ == "PersonPicker":
-            event.stop()
-            event.prevent_default()
-            picker.post_message(events.Key(event.key, event.character))
-        elif event.key == "p" and picker is self:
-            event.stop()
-            event.prevent_default()
-            self.action_pick_person()
-
     def action_pick_person(self) -> None:
         data = self.data
         if data is None:
             return
         rep = data.report
-        everyone = teamview.people(rep, dataclasses.replace(self.filters, person=None))
-        choices = []
-        for pv in sorted(everyone, key=lambda p: p.worst()):
-            team = rep.teams.get(pv.team_id) if pv.team_id else None
-            needs = ", ".join(x for x in (f"{pv.behind} behind" if pv.behind else "",
-                                          f"{pv.stale} stale" if pv.stale else "") if x)
-            choices.append(Choice(pv.id, pv.name, " · ".join(x for x in (team.name if team else "", needs) if x)))
+        others = dataclasses.replace(self.filters, person=None)
+
+        def choices(filters: teamview.Filters) -> list[Choice]:
+            out = []
+            for pv in sorted(teamview.people(rep, filters), key=lambda p: p.worst()):
+                team = rep.teams.get(pv.team_id) if pv.team_id else None
+                needs = ", ".join(x for x in (f"{pv.behind} behind" if pv.behind else "",
+                                              f"{pv.stale} stale" if pv.stale else "") if x)
+                out.append(Choice(pv.id, pv.name, " · ".join(x for x in (team.name if team else "", needs) if x)))
+            return out
+
+        shown = choices(others)
+        # With a filter on, the people it hides are offered too, named as outside it.
+        listed = {c.id for c in shown}
+        hidden = [c for c in choices(teamview.Filters()) if c.id not in listed] if others.narrowing else []
 
         def picked(pid: str | None) -> None:
-            if pid is not None:
-                self.set_filter(person=pid or None)
+            if pid is None:
+                return
+            if pid and pid not in listed:
+                self.filters = teamview.Filters()  # picked from outside the filters: they step aside
+            self.set_filter(person=pid or None)
 
-        self.app.push_screen(PersonPicker(choices, self.filters.person), picked)
+        self.app.push_screen(PersonPicker(shown, self.filters.person, hidden, self.filter_text(data)), picked)
 
     def _team_of_row(self) -> str | None:
         """The team of the highlighted row: its header, or the team its person is listed under."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from okrtui import teamview
 from okrtui.widgets.table import OkrTable
 from tests.helpers import close, open_app, press, settle, write_doc
 
@@ -102,3 +103,39 @@ def test_the_carry_over_cursor_is_reverse_video_without_colour(tmp_path, env):
         assert _reversed_rows(term, "[") == [rows[1]], term.text()
     finally:
         term.close()
+
+
+async def test_the_picker_ranks_a_name_that_starts_with_what_was_typed_first(app):
+    """32.7: `da` then enter picked Bruno Diaz (listed first, as worst) instead of Dana Okafor."""
+    from okrtui.screens.picker import PersonPicker
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "p", "d", "a")
+        assert isinstance(app.screen, PersonPicker)
+        names = [str(row[0]) for row in (app.screen.query_one(OkrTable).get_row_at(i)
+                                         for i in range(app.screen.query_one(OkrTable).row_count))]
+        assert names[0].startswith("Dana Okafor") and any(n.startswith("Bruno Diaz") for n in names[1:])
+        await press(pilot, "enter")
+        assert app.screen.filters.person == "p-dana"
+
+
+async def test_the_picker_offers_people_a_filter_hides_and_names_the_filter(app):
+    """32.7: with a filter on, 'nobody matches' hid people who exist."""
+    from okrtui.screens.picker import PersonPicker
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "f")  # the first team only
+        team = app.screen.filters.team
+        people = {pv.id for pv in teamview.people(app.data.report, app.screen.filters)}
+        outsider = next(pid for pid, name in app.data.report.people.items()
+                        if pid not in people and name.startswith("Chen"))
+        await press(pilot, "p", *"chen")
+        assert isinstance(app.screen, PersonPicker)
+        table = app.screen.query_one(OkrTable)
+        lines = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "outside the filter (team " in lines[0], lines
+        assert lines[1].startswith("Chen Wei")
+        await press(pilot, "enter")
+        assert app.screen.filters.person == outsider and app.screen.filters.team is None != team
