@@ -119,10 +119,16 @@ class OkrApp(KeyLine, inherit_bindings=False):
             first_view = backend.prefetch(today, fy_month=self.cfg.fiscal_year_start_month,
                                           stale_after=self.cfg.stale_after_days)
         self.workspace = Workspace(self, backend, self.cfg, today, opened=opened, demo=demo, first_view=first_view,
-                                   busy=lambda: isinstance(self.screen, ModalScreen))
+                                   busy=self._dialog_open)
         if self.cfg.theme not in self.available_themes:  # a typo would otherwise start in the default, unsaid
             raise OkrError(f"theme {self.cfg.theme!r} is not a theme (one of: {', '.join(sorted(self.available_themes))})")
         self.theme = self.cfg.theme
+
+    def _dialog_open(self) -> bool:
+        """A dialog is on top. While the app has no screen yet, or none any more (a teammate's notice
+        arriving as it starts or quits), none is: `self.screen` would raise ScreenStackError."""
+        stack = self.screen_stack
+        return bool(stack) and isinstance(stack[-1], ModalScreen)
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)

@@ -43,7 +43,7 @@ class KeyLine(App[None]):
         self._routed_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = weakref.WeakKeyDictionary()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and self._screen_stack:
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
             self._waiting.append(event)
             await self.hand_out_keys()
             return
@@ -60,7 +60,7 @@ class KeyLine(App[None]):
     async def hand_out_keys(self) -> None:
         """Hand the next waiting key out, unless one is on its way or a dialog is still being drawn
         (Dialog calls this once it is focused)."""
-        if self._on_its_way is not None or not self._waiting or not self._screen_stack:
+        if self._on_its_way is not None or not self._waiting or not self.screen_stack:
             return
         screen = self.screen
         if isinstance(screen, Dialog) and not screen.keys_ready:
@@ -82,7 +82,7 @@ class KeyLine(App[None]):
             if node.call_later(self._follow, rest, token, rounds):
                 return
         if rounds > 1 and self._on_its_way is token:
-            focused = self.focused or (self.screen if self._screen_stack else None)
+            focused = self.focused or (self.screen if self.screen_stack else None)
             self._follow(list(focused.ancestors_with_self) if focused else [self], token, rounds - 1)
             return
         self.call_later(self._handled, token)

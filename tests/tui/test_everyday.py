@@ -139,3 +139,39 @@ async def test_the_picker_offers_people_a_filter_hides_and_names_the_filter(app)
         assert lines[1].startswith("Chen Wei")
         await press(pilot, "enter")
         assert app.screen.filters.person == outsider and app.screen.filters.team is None != team
+
+
+def _deploys_value(app) -> float | None:
+    kr = next(kr for o in app.data.report.objectives for kr in o.key_results if kr.id == "kr-deploys")
+    return kr.check_ins[-1].value if kr.check_ins else None
+
+
+async def test_a_check_in_made_outside_the_tui_appears_without_f5(tmp_path, cli):
+    """32.10: the TUI on SQLite watches the file's PRAGMA data_version every second; nothing is
+    read again while nothing changes."""
+    path = tmp_path / "tui.db"
+    app = open_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        loads = app.workspace.loads
+        for _ in range(12):  # three ticks of the watch: nothing changed, nothing read
+            await pilot.pause(0.25)
+        assert app.workspace.loads == loads
+        assert cli("--db", path, "checkin", "kr-deploys", "97.5").code == 0  # a teammate's terminal
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if _deploys_value(app) == 97.5:
+                break
+        assert _deploys_value(app) == 97.5
+        assert app.workspace.loads == loads + 1
+    close(app)
+
+
+def test_no_dialog_is_open_while_the_app_has_no_screen(tmp_path):
+    """32.13: a teammate's notice arriving as the app starts or quits asked `app.screen`, which
+    raises ScreenStackError with no screen on the stack."""
+    from tests.helpers import make_app
+
+    app = make_app(tmp_path / "x.db", load_demo=False)
+    assert app.workspace.busy() is False
+    app.engine.dispose()
