@@ -14,7 +14,7 @@ from okrtui.screens.keys import hint_key
 from okrtui.state import Snapshot
 from okrtui.text import count, plain
 from okrtui.views import KRView, PeriodReport
-from okrtui.widgets.kr_row import title_cell
+from okrtui.widgets.kr_row import title_cell, wrapped
 from okrtui.widgets.table import OkrTable
 
 
@@ -32,7 +32,7 @@ class TextDialog(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small"):
             yield Static(Text(self.heading, style="bold"))
-            yield Static(title_cell(self.about, 60, style="italic"))  # untrusted: shown literally
+            yield Static(wrapped(self.about, style="italic"), classes="about")  # whole, literally: what you answer
             yield Input(self.value, placeholder=self.placeholder, id="text", max_length=cycle_max())
             yield Static(Text(f"enter: send    {hint_key(self.app.keymap, 'text.cancel', 'esc')}: cancel", style="dim"))
 
@@ -51,19 +51,40 @@ class TextDialog(Dialog[str]):
         self.dismiss(None)
 
 
+class ReadDialog(Dialog[None]):
+    """A text a list cut to its width, shown whole (enter on the row): a comment, a change request."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="read.close")]
+
+    def __init__(self, heading: str, body: str) -> None:
+        super().__init__()
+        self.heading, self.body = heading, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small"):
+            yield Static(wrapped(self.heading, style="bold"))
+            yield Static(wrapped(self.body), classes="about")
+            yield Static(Text(f"{hint_key(self.app.keymap, 'read.close', 'esc')}: close", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 def cycle_max() -> int:
     return 10_000  # okrtui.schema.MAX_TEXT, without loading pydantic in the TUI's first frame
 
 
-def comment_lines(rep: PeriodReport, target_id: str, width: int, indent: int = 0) -> list[Text]:
-    """A record's comments as lines, replies indented under what they answer; text shown literally."""
+def comment_lines(rep: PeriodReport, target_id: str, width: int | None, indent: int = 0) -> list[Text]:
+    """A record's comments as lines, replies indented under what they answer; text shown literally,
+    cut to `width` (a list's row), or whole when width is None (wrapped where they are the point)."""
     conv = rep.conversation
     if conv is None:
         return []
     lines = []
     for depth, c in conv.comments_on(target_id):
         who = rep.person(c.origin)
-        line = title_cell(f"{'  ' * (depth + indent)}{'↳ ' if depth else '✎ '}{who}: {c.body}", width)
+        said = f"{'  ' * (depth + indent)}{'↳ ' if depth else '✎ '}{who}: {c.body}"
+        line = wrapped(said) if width is None else title_cell(said, width)
         if c.id not in conv.seen:
             line.stylize("bold")
         lines.append(line)
@@ -78,7 +99,7 @@ def review_line(rep: PeriodReport, objective_id: str) -> Text | None:
         return None
     lead = rep.person(rev.lead)
     if rev.state == cycle.CHANGES:
-        return title_cell(f"changes requested by {lead}: {rev.note}", 200, style="bold yellow")
+        return wrapped(f"changes requested by {lead}: {rev.note}", style="bold yellow")
     if rev.state == cycle.APPROVED:
         return Text(f"approved by {lead}", style="green")
     return Text(f"in review with {lead}" + (" (KRs changed since approved)" if rev.changed else ""),
@@ -128,6 +149,15 @@ class InboxScreen(OkrScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[cycle.InboxItem] = []
+
+    def body(self) -> ComposeResult:
+        yield OkrTable(id="table")
+        yield Static(id="whole", classes="whole")  # the highlighted item's text, whole: the row cuts it
+
+    def on_okr_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
+        item = self._item()
+        self.query_one("#whole", Static).update(
+            Text() if item is None else wrapped(f"{item.who + ': ' if item.who else ''}{item.text}"))
 
     def show(self, data: Snapshot) -> None:
         self.items = cycle.inbox(data.report, data.dependencies, data.me)

@@ -17,7 +17,7 @@ def grade_bar(score: float | None, grade: float | None, band: str | None, width:
     """The bar, the number and the band read one rounding, the grade's (0.66 is 0.7: ████░, green)."""
     if score is None or grade is None:
         return Text("░" * width + "   –", style="dim")
-    filled = int(max(0.0, min(1.0, grade)) * width + 0.5 + 1e-9)  # half up: 0.5 is ███░░, 0.7 ████░
+    filled = round(max(0.0, min(1.0, grade)) * width)  # of the grade shown: 0.66 and 0.7 are both ████░
     text = Text("█" * filled, style=BAND_STYLE[band])
     text.append("░" * (width - filled), style="dim")
     text.append(f" {grade:.1f}", style=BAND_STYLE[band])

@@ -82,6 +82,7 @@ OPENERS = {
     "TeamForm": _after("t", then=_keys("n")),
     "PersonPicker": _after("t", then=_keys("p")),
     "TextDialog": _on("k:kr-handbook", "enter", "m"),
+    "ReadDialog": _on("k:kr-deploys", "enter", "enter"),  # a check-in's note, whole
     "CheckinForm": _after("c", then=_keys("enter")),
     "HistoryDialog": _after("c", then=_keys("h")),
     "ScoreForm": _after("s", then=_on("k:kr-deploys", "enter")),

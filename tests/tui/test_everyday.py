@@ -175,3 +175,66 @@ def test_no_dialog_is_open_while_the_app_has_no_screen(tmp_path):
     app = make_app(tmp_path / "x.db", load_demo=False)
     assert app.workspace.busy() is False
     app.engine.dispose()
+
+
+LONG = ("Is 1000 realistic on the current hardware? I can do 900 with the cache we have, "
+        "and 1000 only if the new nodes arrive before December: can we say 900 and stretch?")
+
+
+def shown_text(widget) -> str:
+    """A widget's text as drawn, its wrapped lines joined."""
+    return " ".join(line.text.strip() for line in widget.render_lines(widget.region.reset_offset)).replace("  ", " ")
+
+
+async def test_a_long_comment_reads_whole_in_the_detail_and_the_reply_dialog(app):
+    """32.2: the detail cut a comment at 80 columns ('… I can do 900 with th…'), the reply dialog too;
+    a comment's row in a KR's history opens whole on enter."""
+    from textual.widgets import Static
+
+    from okrtui.screens.talk import ReadDialog, TextDialog
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        kr = next(kr for kr in app.data.report.key_results() if kr.id == "kr-deploys")
+        check_in = kr.check_ins[-1].id
+        app.save(lambda s: s.comment("kr-deploys", LONG, None))
+        app.save(lambda s: s.comment(check_in, LONG, None))
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("k:kr-deploys")
+        await press(pilot, "enter")
+        comments = app.screen.query_one("#comments", Static)
+        assert "before December: can we say 900 and stretch?" in shown_text(comments)
+        history = app.screen.query_one(OkrTable)
+        row = next(history.key_at(i) for i in range(history.row_count) if history.key_at(i).startswith("m:"))
+        history.select_key(row)
+        await press(pilot, "enter")  # the row is cut to the width: enter shows it whole
+        assert isinstance(app.screen, ReadDialog)
+        assert "can we say 900 and stretch?" in shown_text(app.screen.query_one(".about", Static))
+        await press(pilot, "escape", "m", "enter")  # on one's own comment: reply (edit, delete)
+        assert isinstance(app.screen, TextDialog)
+        assert "can we say 900 and stretch?" in shown_text(app.screen.query_one(".about", Static))
+
+
+async def test_the_inbox_shows_the_highlighted_item_whole(tmp_path):
+    """32.2: the inbox cut 'changes requested  Make the core API twice as fast: Aim for…'."""
+    import datetime as dt
+
+    from textual.widgets import Static
+
+    import shutil
+
+    from tests.helpers import demo_template
+
+    shutil.copy(demo_template(), tmp_path / "monday.db")  # the demo of Thursday, opened the Monday after:
+    app = open_app(tmp_path / "monday.db", load_demo=False, today=dt.date(2026, 12, 7))  # KRs are due
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        inbox = app.screen
+        assert inbox.items
+        for row in range(len(inbox.items)):
+            inbox.query_one(OkrTable).move_cursor(row=row)
+            await settle(pilot)
+            item = inbox.items[row]
+            assert item.text in shown_text(inbox.query_one("#whole", Static))
+    close(app)
