@@ -8,11 +8,12 @@ message or the summary line is written once.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from okrtui import fieldrules, scoring
+from okrtui import fieldrules, periods, scoring
 from okrtui.errors import OkrError
 from okrtui.kinds import Scaled
 from okrtui.text import plain
@@ -33,10 +34,14 @@ class Saved:
     date: dt.date | None = None
     confidence: float | None = None
     action: str = ""                # "fixed" or "deleted" (--fix / --delete); "" for a new one
+    before: Values | None = None    # what a same-day replacement changed: the row's value, confidence, note
+    note: str = ""
 
     def summary(self) -> str:
         on = f" {self.date}" if self.date else ""
         verb = f"replaced the{on} check-in of" if self.replaced else "checked in"
+        if self.replaced and self.before is not None:
+            verb = f"replaced {fmt_num(self.before[0])} with {fmt_num(self.value)} in the{on} check-in of"
         if self.action == "fixed":
             verb = f"corrected check-in {self.check_in_id} ({self.date}) of"
         if self.action == "deleted":
@@ -46,6 +51,27 @@ class Saved:
         conf = "" if self.confidence is None else f", confidence {self.confidence:g}"
         return (f"{verb} {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)}{conf} → progress "
                 f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()
+
+
+    def put_back(self) -> str | None:
+        """The exact command that undoes a same-day replacement (issue 32.8), or None."""
+        if not self.replaced or self.before is None:
+            return None
+        value, confidence, note = self.before
+        command = f"okrtui checkin --fix {self.check_in_id} {fmt_num(value)}"
+        if confidence is not None and confidence != self.confidence:
+            command += f" --confidence {confidence:g}"
+        if note != self.note:
+            command += f" --note {shlex.quote(note)}"
+        return command
+
+
+Values = tuple[float, float | None, str]  # a check-in's value, confidence and note
+
+
+def changed(before: Values, after: Values) -> Values | None:
+    """`before` when a same-day replacement changes anything (both write paths ask it)."""
+    return before if tuple(before) != tuple(after) else None
 
 
 class KR(Scaled, Protocol):
@@ -78,6 +104,8 @@ class Row(Protocol):
     def confidence(self) -> float | None: ...
     @property
     def deleted(self) -> bool: ...
+    @property
+    def note(self) -> str: ...
 
 
 def check_values(value: float, confidence: float | None, note: str) -> fieldrules.CheckInValues:
@@ -109,6 +137,13 @@ def period_missing(kr_id: str, period_id: str) -> OkrError:
     return OkrError(f"{kr_id}'s period {period_id} is missing")
 
 
+def check_not_future(day: dt.date, today: dt.date | None) -> None:
+    """A check-in records what happened: never a day after today (docs/method.md, "No future dates")."""
+    why = None if today is None else periods.after_today(day, today)
+    if why:
+        raise OkrError(f"date {why}: a check-in records what happened")
+
+
 def check_in_period(period_id: str, start: dt.date, end: dt.date, day: dt.date, kr_id: str) -> None:
     if not (start <= day <= end):
         raise OkrError(f"date {day} is outside {kr_id}'s period {period_id} ({start} .. {end})")
@@ -121,7 +156,7 @@ def last_confidence(check_ins: Sequence[Sequence[Any]]) -> float | None:
 
 
 def outcome(kr: KR, row: Row, check_ins: Iterable[Sequence[Any]], replaced: bool = False,
-            action: str = "") -> Saved:
+            action: str = "", before: Values | None = None) -> Saved:
     """The KR as this check-in left it, from its period's live check-ins up to the check-in's day
     (CHECK_IN_COLUMNS minus kr_id, oldest first, dates as dates): only those up to it count, so a
     back-dated one shows its own progress, not a later one's (a deleted one: the KR as of its date
@@ -138,7 +173,7 @@ def outcome(kr: KR, row: Row, check_ins: Iterable[Sequence[Any]], replaced: bool
     g = scoring.grade(scoring.kr_score(kr.self_score, prog))
     why = None if row.deleted else fieldrules.implausible(spec, row.value)
     return Saved(row.id, kr.id, kr.title, row.value, prog, g, scoring.band(g), why, replaced, row.date,
-                 row.confidence, action)
+                 row.confidence, action, before, row.note)
 
 
 # --- finding the KR: by id or by a unique prefix (store.find_key_result and quickwrite alike) ---

@@ -53,9 +53,9 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
 
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
-           action: str = "") -> Saved:
+           action: str = "", before: checkinrules.Values | None = None) -> Saved:
     return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, period.start, row.date), replaced,
-                                action)
+                                action, before)
 
 
 def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date) -> float | None:
@@ -63,10 +63,13 @@ def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date)
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
-           day: dt.date, replace_same_day: bool = False, carry_confidence: bool = False) -> Saved:
+           day: dt.date, replace_same_day: bool = False, carry_confidence: bool = False,
+           today: dt.date | None = None) -> Saved:
     """A new check-in; with replace_same_day, the user's own check-in of that day is corrected instead.
-    With carry_confidence, no confidence means the last one's (the TUI's form starts from it)."""
+    With carry_confidence, no confidence means the last one's (the TUI's form starts from it).
+    With `today`, a day after it is refused (checkinrules.check_not_future)."""
     checked = check_values(value, confidence, note)
+    checkinrules.check_not_future(day, today)
     with writing(engine) as session:
         kr = find_key_result(session, ref)
         _, period = writable_kr(session, kr)
@@ -76,7 +79,10 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
             checked = check_values(value, _last_confidence(session, kr.id, period, day), checked.note)
         row = _same_day(session, kr.id, day, me) if replace_same_day else None
         replaced = row is not None
+        before = None
         if row is not None:
+            before = checkinrules.changed((row.value, row.confidence, row.note),
+                                          (checked.value, checked.confidence, checked.note))
             touch(row, value=checked.value, confidence=checked.confidence, note=checked.note)
         else:
             stamp = now_stamp()  # one stamp for both, as okrtui.storage.quickwrite writes it
@@ -84,7 +90,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
                           note=checked.note, author_id=me, origin=me, created_at=stamp, updated_at=stamp)
         session.add(row)
         session.flush()
-        return _saved(session, kr, period, row, replaced=replaced)
+        return _saved(session, kr, period, row, replaced=replaced, before=before)
 
 
 def _same_day(session: Session, kr_id: str, day: dt.date, me: str) -> CheckIn | None:
@@ -96,8 +102,9 @@ def _same_day(session: Session, kr_id: str, day: dt.date, me: str) -> CheckIn | 
 
 
 def update(engine: Engine, check_in_id: str, value: float, *, confidence: float | None, note: str,
-           day: dt.date) -> Saved:
+           day: dt.date, today: dt.date | None = None) -> Saved:
     checked = check_values(value, confidence, note)
+    checkinrules.check_not_future(day, today)
     with writing(engine) as session:
         row = _own(session, check_in_id)
         kr = session.get(KeyResult, row.kr_id)
@@ -112,13 +119,13 @@ def update(engine: Engine, check_in_id: str, value: float, *, confidence: float 
 
 
 def fix(engine: Engine, check_in_id: str, value: float, *, confidence: float | None = None,
-        note: str | None = None, day: dt.date | None = None) -> Saved:
+        note: str | None = None, day: dt.date | None = None, today: dt.date | None = None) -> Saved:
     """Correct one of the user's own check-ins (`okrtui checkin --fix`): what is not given is kept."""
     with writing(engine) as session:
         row = _own(session, check_in_id)
         kept = (row.confidence if confidence is None else confidence, row.note if note is None else note,
                 day or row.date)
-    saved = update(engine, check_in_id, value, confidence=kept[0], note=kept[1], day=kept[2])
+    saved = update(engine, check_in_id, value, confidence=kept[0], note=kept[1], day=kept[2], today=today)
     return replace(saved, action="fixed")
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
 
 from okrtui import __version__
 from okrtui.errors import OkrError, one_line
+from okrtui.output import Format, safe, say  # every line a command prints goes through it (docs/security.md)
 from okrtui.text import plain  # 2 ms: every command prints through it
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -49,6 +50,11 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise OkrError(message)
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """--help and --version print through the one output function too."""
+        if message:
+            say(message, err=file is sys.stderr, end="")
 
 
 # --- argument types: each raises with a message that names the problem ------------
@@ -356,21 +362,23 @@ def _unexpected(err: Exception) -> str:
 
 
 def _error(message: str) -> None:
-    print(f"okrtui: error: {plain(one_line(message))[:2000]}", file=sys.stderr)
+    say(f"okrtui: error: {plain(one_line(message))[:2000]}", err=True)
 
 
 def _warn(message: str) -> None:
-    print(f"okrtui: warning: {plain(message)[:2000]}", file=sys.stderr)
+    say(f"okrtui: warning: {plain(message)[:2000]}", err=True)
 
 
-def _emit(text: str, output: Path | None = None) -> None:
+def _emit(text: str, output: Path | None = None, fmt: str = "text") -> None:
+    """A report or export, to stdout or a file: escaped as every printed line is (a JSON text as JSON)."""
+    kind: Format = "json" if fmt == "json" else "text"
     if output is None:
-        sys.stdout.write(text)
+        say(text, fmt=kind, end="")
         return
     from okrtui.files import write_atomic
 
     # Owner-only, whatever was there before: an export holds private objectives.
-    write_atomic(output, text.encode("utf-8"), mode=0o600, keep_mode=False)
+    write_atomic(output, safe(text, kind).encode("utf-8"), mode=0o600, keep_mode=False)
 
 
 # --- commands ------------------------------------------------------------------------
@@ -419,10 +427,10 @@ def cmd_import(ctx: Context) -> int:
     with progress.bar(f"importing {plain(ctx.args.file.name)}") as shown:
         data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
         cfg = ctx.config
-        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown)
-    print(f"imported {ctx.args.file}: {result}")
+        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown, ctx.today)
+    say(f"imported {ctx.args.file}: {result}")
     for note in result.notes:
-        print(note)
+        say(note)
     return EXIT_OK
 
 
@@ -437,7 +445,7 @@ def cmd_export(ctx: Context) -> int:
         with reading(engine) as session:
             ormread.resolve_period(session, args.period, ctx.today, cfg.fiscal_year_start_month)
     if args.format == "json":
-        _emit(interchange.dumps(interchange.export_document(engine, args.period)), args.output)
+        _emit(interchange.dumps(interchange.export_document(engine, args.period)), args.output, "json")
         return EXIT_OK
     from okrtui.editing import reflections
 
@@ -455,7 +463,7 @@ def cmd_export(ctx: Context) -> int:
     else:
         text = "\n".join(render.to_markdown(r) + render.reflections_markdown(a, r.person(me))
                          for r, a in zip(reps, answers, strict=True))
-    _emit(text, args.output)
+    _emit(text, args.output, args.format)
     return EXIT_OK
 
 
@@ -488,7 +496,7 @@ def cmd_checkin(ctx: Context) -> int:
         if args.kr is not None or args.confidence is not None or args.note is not None or args.date:
             raise OkrError("--delete ID takes nothing else: okrtui checkin --delete ID")
         gone = checkins.delete(ctx.engine(create=False), args.delete)
-        print(gone.summary() if gone else f"deleted check-in {args.delete}")
+        say(gone.summary() if gone else f"deleted check-in {args.delete}")
         return EXIT_OK
     if args.fix is not None:
         if args.value is not None:
@@ -497,7 +505,7 @@ def cmd_checkin(ctx: Context) -> int:
         from okrtui import checkins
 
         saved = checkins.fix(ctx.engine(create=False), args.fix, value, confidence=args.confidence,
-                             note=args.note, day=args.date)
+                             note=args.note, day=args.date, today=ctx.today)
     else:
         if args.kr is None:
             raise OkrError("KR and VALUE are required: okrtui checkin KR VALUE")
@@ -507,7 +515,10 @@ def cmd_checkin(ctx: Context) -> int:
     if saved.implausible:
         _warn(f"{saved.kr_id}: {saved.implausible}; recorded as given "
               f"(correct it: okrtui checkin --fix {saved.check_in_id} VALUE)")
-    print(saved.summary())
+    say(saved.summary())
+    back = saved.put_back()
+    if back:
+        say(f"put it back: {back}")
     return EXIT_OK
 
 
@@ -516,13 +527,14 @@ def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, n
     """Through the backend's quick write where it has one (a SQLite file at the current schema:
     okrtui.storage.quickwrite, no SQLAlchemy to import for one write); else through the ORM, which also
     creates or migrates the database."""
-    saved = ctx.backend().record(ref, value, confidence=confidence, note=note, day=day)  # sqlite3 only
+    saved = ctx.backend().record(ref, value, confidence=confidence, note=note, day=day,
+                                 today=ctx.today)  # sqlite3 only
     if saved is not None:
         return saved
     from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve
 
     return checkins.record(ctx.engine(), ref, value, confidence=confidence, note=note, day=day,
-                           replace_same_day=True, carry_confidence=True)
+                           replace_same_day=True, carry_confidence=True, today=ctx.today)
 
 
 def cmd_history(ctx: Context) -> int:
@@ -530,14 +542,14 @@ def cmd_history(ctx: Context) -> int:
     from okrtui.views import fmt_num
 
     kr, rows = checkins.history(ctx.engine(create=False), ctx.args.kr)
-    print(f"{kr.id}  {plain(kr.title)}")
+    say(f"{kr.id}  {plain(kr.title)}")
     if not rows:
-        print("  no check-ins yet")
+        say("  no check-ins yet")
     for c in rows:
         conf = "–" if c.confidence is None else f"{c.confidence:g}"
         by = f"  by {plain(c.by)}" if c.by else ""
         note = f"  {plain(c.note)}" if c.note else ""
-        print(f"  {c.id}  {c.date}  {fmt_num(c.value):>8}  conf {conf:<4}{by}{note}")
+        say(f"  {c.id}  {c.date}  {fmt_num(c.value):>8}  conf {conf:<4}{by}{note}")
     return EXIT_OK
 
 
@@ -553,7 +565,7 @@ def cmd_report(ctx: Context) -> int:
     text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days)
     if args.format == "md" and not args.team:  # the user's own report carries their reflections
         text += render.reflections_markdown(ctx.reflections, rep.person(me))
-    _emit(text)
+    _emit(text, fmt=args.format)
     return EXIT_OK
 
 
@@ -563,7 +575,7 @@ def cmd_lint(ctx: Context) -> int:
     args = ctx.args
     rep, _ = ctx.period_report(args.period, args.as_of, team=False)
     findings = lint.check(rep)
-    _emit(lint.render(rep, findings, args.format))
+    _emit(lint.render(rep, findings, args.format), fmt=args.format)
     return EXIT_PROBLEMS if any(f.level == "error" for f in findings) else EXIT_OK
 
 
@@ -581,13 +593,13 @@ def cmd_sync(ctx: Context) -> int:
     from okrtui import progress
 
     with progress.bar(f"syncing {plain(path.name)}") as shown:
-        result = sync.sync(engine, path, shown)
+        result = sync.sync(engine, path, shown, today=ctx.today)
     for line in result.warnings:  # only what this database had not been told before
         _warn(line)
-    print(result.summary())
+    say(result.summary())
     seen = result.seen_line()
     if seen:
-        print(f"okrtui: {seen}", file=sys.stderr)
+        say(f"okrtui: {seen}", err=True)
     return EXIT_PROBLEMS if result.warnings else EXIT_OK
 
 
@@ -595,7 +607,7 @@ def cmd_merge_driver(ctx: Context) -> int:
     from okrtui import sync
 
     merged = sync.merge_files(ctx.args.ours, ctx.args.theirs)
-    print(f"merged {merged} records into {ctx.args.ours}", file=sys.stderr)
+    say(f"merged {merged} records into {ctx.args.ours}", err=True)
     return EXIT_OK
 
 
@@ -622,9 +634,9 @@ def cmd_whoami(ctx: Context) -> int:
 
         write_atomic(args.export_identity, (json.dumps(exported, indent=2) + "\n").encode(), mode=0o600,
                      keep_mode=False)
-        print(f"wrote {plain(str(args.export_identity))} (owner-only: it holds your private key; on the other "
-              f"machine run `okrtui whoami --adopt FILE`, then delete it)", file=sys.stderr)
-    print(plain(line))
+        say(f"wrote {plain(str(args.export_identity))} (owner-only: it holds your private key; on the other "
+              f"machine run `okrtui whoami --adopt FILE`, then delete it)", err=True)
+    say(plain(line))
     return EXIT_OK
 
 
@@ -644,10 +656,10 @@ def cmd_team(ctx: Context) -> int:
         with reading(ctx.engine(create=False)) as session:
             rows = editing.teams(session)
         for t in rows:
-            print(f"{t.id}  {plain(t.name)}")
+            say(f"{t.id}  {plain(t.name)}")
             for label, value in (("mission", t.mission), ("vision", t.vision)):
                 if value:
-                    print(f"    {label}: {plain(value)}")
+                    say(f"    {label}: {plain(value)}")
         return EXIT_OK
     values = {"id": args.id, "name": args.name, "mission": args.mission, "vision": args.vision}
     if args.team_command == "add":
@@ -666,8 +678,8 @@ def cmd_team(ctx: Context) -> int:
         row = conversation.set_team_rules(engine, row.id, approval, args.lead)
         with reading(engine) as session:
             lead = conversation.lead_name(session, row)
-        print(f"team {row.id}: approval {'on' if row.approval else 'off'}, lead {plain(lead)}")
-    print(f"{'added' if args.team_command == 'add' else 'changed'} team {row.id} ({plain(row.name)})")
+        say(f"team {row.id}: approval {'on' if row.approval else 'off'}, lead {plain(lead)}")
+    say(f"{'added' if args.team_command == 'add' else 'changed'} team {row.id} ({plain(row.name)})")
     return EXIT_OK
 
 
@@ -681,7 +693,7 @@ def cmd_admin(ctx: Context) -> int:
         from okrtui.storage.store import admin_init
 
         for line in admin_init(target):
-            print(line)
+            say(line)
         return EXIT_OK
     from sqlalchemy import create_engine, exc
 
@@ -694,7 +706,7 @@ def cmd_admin(ctx: Context) -> int:
         raise OkrError(f"admin add-person changed nothing: {pgsecurity.explain(err.orig)}") from None
     finally:
         engine.dispose()
-    print(_added(_can_login(target, ctx.args.login), ctx.args.login, pid))
+    say(_added(_can_login(target, ctx.args.login), ctx.args.login, pid))
     return EXIT_OK
 
 
@@ -725,7 +737,7 @@ def cmd_due(ctx: Context) -> int:
     rows = due(rep, me)  # the rule the TUI's check-in list counts with (views.round_of)
     for kr in rows:
         last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
-        print(f"{kr.id}  {plain(kr.title)}  last check-in {last}{'  stale' if kr.stale else ''}")
+        say(f"{kr.id}  {plain(kr.title)}  last check-in {last}{'  stale' if kr.stale else ''}")
     return EXIT_PROBLEMS if rows else EXIT_OK
 
 
@@ -744,7 +756,7 @@ def cmd_cycle(ctx: Context) -> int:
         done = conversation.answer_dependency(engine, args.dependency, cycle.AGREED, args.note)
     else:
         done = conversation.answer_dependency(engine, args.dependency, cycle.DECLINED, args.text)
-    print(f"{done.message} ({plain(done.title)})")
+    say(f"{done.message} ({plain(done.title)})")
     return EXIT_OK
 
 
@@ -754,13 +766,13 @@ def cmd_comment(ctx: Context) -> int:
     args, engine = ctx.args, ctx.engine()
     if args.command == "comment":
         row = conversation.add_comment(engine, args.target, args.text, args.reply_to)
-        print(f"comment {row.id} on {row.target_id}")
+        say(f"comment {row.id} on {row.target_id}")
     elif args.command == "comment-edit":
         conversation.edit_comment(engine, args.comment, args.text)
-        print(f"changed comment {args.comment}")
+        say(f"changed comment {args.comment}")
     else:
         conversation.delete_comment(engine, args.comment)
-        print(f"deleted comment {args.comment}")
+        say(f"deleted comment {args.comment}")
     return EXIT_OK
 
 
@@ -774,7 +786,7 @@ def cmd_comments(ctx: Context) -> int:
         thread = conv.comments_on(ident)
         names = {c.origin: conversation.name_of(session, c.origin) for _, c in thread}
     for depth, c in thread:
-        print(f"{'  ' * depth}{c.id}  {c.created_at[:10]}  {plain(names[c.origin])}: {plain(c.body)}")
+        say(f"{'  ' * depth}{c.id}  {c.created_at[:10]}  {plain(names[c.origin])}: {plain(c.body)}")
     return EXIT_OK
 
 
@@ -786,7 +798,7 @@ def cmd_inbox(ctx: Context) -> int:
     items = conversation.inbox(engine, day, ctx.config.fiscal_year_start_month, ctx.config.stale_after_days)
     for item in items:
         who = f"  (from {plain(item.who)})" if item.who else ""
-        print(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
+        say(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
     if ctx.args.mark_seen:
         conversation.mark_seen(engine, [i.ref for i in items if i.kind == "comment"])
     return EXIT_PROBLEMS if items else EXIT_OK

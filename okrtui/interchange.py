@@ -6,6 +6,7 @@ e.g. `objectives[2].key_results[0].target: expected a number`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,7 +170,17 @@ class _Refs:
             raise Invalid(path, f"unknown period {label!r}{hint}")
 
 
-def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
+def _not_future(day: dt.date | None, today: dt.date | None, path: str) -> None:
+    """No day imported (a check-in's, an objective's activation) is after today (docs/method.md, "No
+    future dates"). Stamps are the machine clock's, not a day someone chose: not checked here."""
+    if day is None or today is None:
+        return
+    why = periods.after_today(day, today)
+    if why:
+        raise Invalid(path, f"{why}: nothing is recorded ahead of time")
+
+
+def validate(data: Any, session: Session, fy_month: int = 1, today: dt.date | None = None) -> Document:
     root = _obj(data, "document")
     if "format" not in root:
         raise Invalid("format", f"is required (expected {FORMAT!r})")
@@ -195,6 +206,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
         values = _record("objective", row, p, drop="key_results", position=i)
         ids.add("objective", values["id"], f"{p}.id")
         _keep_unsaid(values, row, {"submitted_at": "submitted_at"})
+        _not_future(values.get("activated_on"), today, f"{p}.activated_on")
         _approval_first(session, doc, values, p, approvals)
         checked.append((p, values, _list(row, "key_results", p)))
     for p, values, krs in checked:
@@ -204,7 +216,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
         refs.check(values["owner_id"], f"{p}.owner", "person", Person)
         doc.objectives.append(values)
         for j, kraw in enumerate(krs):
-            _key_result(kraw, f"{p}.key_results[{j}]", values["id"], j, doc, ids, refs)
+            _key_result(kraw, f"{p}.key_results[{j}]", values["id"], j, doc, ids, refs, today)
     _check_parent_cycles(doc.objectives, session)
 
     for i, raw in enumerate(_list(root, "dependencies", "")):
@@ -228,7 +240,7 @@ def validate(data: Any, session: Session, fy_month: int = 1) -> Document:
 
 
 def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Document, ids: _Ids,
-                refs: _Refs) -> None:
+                refs: _Refs, today: dt.date | None) -> None:
     row = _obj(raw, p)
     values = _record("key_result", row, p, drop="check_ins", objective_id=objective_id, position=position)
     ids.add("key_result", values["id"], f"{p}.id")
@@ -239,6 +251,7 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
         cvalues = _record("check_in", _obj(craw, cp), cp, kr_id=values["id"])
         ids.add("check_in", cvalues["id"], f"{cp}.id")
         refs.check(cvalues["author_id"], f"{cp}.author", "person", Person)
+        _not_future(cvalues["date"], today, f"{cp}.date")
         doc.check_ins.append(cvalues)
 
 def _check_parent_cycles(objectives: list[dict[str, Any]], session: Session) -> None:
@@ -267,12 +280,14 @@ class ImportResult(bulk.Counts):
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
-def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk.Progress | None = None) -> ImportResult:
-    """Validate, then upsert everything in one transaction. Imported rows become the importer's own."""
+def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk.Progress | None = None,
+                    today: dt.date | None = None) -> ImportResult:
+    """Validate, then upsert everything in one transaction. Imported rows become the importer's own.
+    With `today`, anything dated after it refuses the whole document."""
     result = ImportResult()
     with writing(engine) as session:
         try:
-            doc = validate(data, session, fy_month)
+            doc = validate(data, session, fy_month, today)
         except Invalid as err:
             if is_shared(session):
 

@@ -96,13 +96,19 @@ def leave_out_others(session: Session, doc: Document, marks: dict[str, str], me:
 
 def shared_people(session: Session, doc: Document, me: str) -> list[str]:
     """The document's people on a shared database. The importer's own entry (their SQLite identity,
-    adopted by `admin add-person --adopt`) updates them; people the database has stay as they are; a
+    adopted by `admin add-person --adopt`) updates them, but keeps the name and email the DBA gave;
+    people the database has stay as they are; a
     person it lacks is left out when no record names them, else the import is refused before writing."""
     named = ({o["owner_id"] for o in doc.objectives} | {k["owner_id"] for k in doc.key_results}
              | {c["author_id"] for c in doc.check_ins} | {r["person_id"] for r in doc.reflections})
     kept, missing, unnamed = [], [], []
     for person in doc.people:
-        if person["id"] == me or session.get(Person, person["id"]) is not None:
+        stored = session.get(Person, person["id"])
+        if person["id"] == me and stored is not None:
+            # The DBA named the login (`admin add-person --name "Erin Park"`): the SQLite export's
+            # name for it ("root", the shell's user) does not replace that.
+            person = {**person, **{k: getattr(stored, k) for k in ("name", "email") if getattr(stored, k)}}
+        if person["id"] == me or stored is not None:
             kept.append(person)
         elif person["id"] in named:
             missing.append(person)

@@ -66,6 +66,19 @@ def parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+AHEAD_ON_SYNC = dt.timedelta(days=1)  # a teammate's time zone may be a day ahead of yours
+
+
+def after_today(day: dt.date, today: dt.date, ahead: dt.timedelta = dt.timedelta(0)) -> str | None:
+    """Why `day` may not be recorded (docs/method.md, "No future dates"), or None. Local writes
+    allow nothing after today; a teammate's record on sync is allowed AHEAD_ON_SYNC."""
+    if day <= today + ahead:
+        return None
+    if ahead:
+        return f"dated {day}, more than {ahead.days} day after today ({today})"
+    return f"{day} is after today ({today})"
+
+
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """Monday .. Sunday of the ISO week holding day."""
     monday = day - dt.timedelta(days=day.weekday())

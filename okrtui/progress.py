@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from okrtui.text import plain
+
 DELAY_S = 1.0  # work done sooner shows no bar at all
 
 
@@ -21,7 +23,7 @@ class Bar:
     (pulsing while the total is not known yet), gone when the work ends."""
 
     def __init__(self, label: str, stream: TextIO, delay: float = DELAY_S) -> None:
-        self.label, self.stream = label, stream
+        self.label, self.stream = plain(label), stream  # Rich writes it: escaped as okrtui.output would
         self.done, self.total = 0, 0
         self.lock = threading.Lock()
         self.display: Any = None

@@ -30,17 +30,18 @@ class Services:
 
     # --- check-ins -----------------------------------------------------------------------------
     def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: Any,
-                        replace_same_day: bool = False) -> Saved:
+                        replace_same_day: bool = False, today: Any = None) -> Saved:
         from okrtui import checkins
 
         return checkins.record(self._engine(), kr_id, value, confidence=confidence, note=note, day=day,
-                               replace_same_day=replace_same_day)
+                               replace_same_day=replace_same_day, today=today)
 
     def correct_check_in(self, check_in_id: str, value: float, confidence: float | None, note: str,
-                         day: Any) -> Saved:
+                         day: Any, today: Any = None) -> Saved:
         from okrtui import checkins
 
-        return checkins.update(self._engine(), check_in_id, value, confidence=confidence, note=note, day=day)
+        return checkins.update(self._engine(), check_in_id, value, confidence=confidence, note=note, day=day,
+                               today=today)
 
     def delete_check_in(self, check_in_id: str) -> None:
         from okrtui import checkins
@@ -96,12 +97,12 @@ class Services:
 
         return editing.save_team(self._engine(), values, new=new).id
 
-    def sync(self, path: Path, tell_limit: int | None = None) -> SyncResult:
+    def sync(self, path: Path, tell_limit: int | None = None, today: Any = None) -> SyncResult:
         from okrtui import sync
         from okrtui.storage.store import refuse_team_file
 
         refuse_team_file(self._engine())  # as `okrtui sync` does
-        return sync.sync(self._engine(), path, tell_limit=tell_limit)
+        return sync.sync(self._engine(), path, tell_limit=tell_limit, today=today)
 
     # --- the conversation (okrtui.conversation) ----------------------------------------------------------
     def submit(self, objective_id: str, today: Any) -> str:

@@ -212,8 +212,24 @@ def _reject_constant(token: str) -> None:
     raise ValueError(f"{token} is not allowed")
 
 
-def read(path: Path, progress: Callable[[int, int], None] | None = None) -> TeamFile:
-    """Read and check the whole file, streaming; any bad line refuses the whole file."""
+def too_late(record: dict[str, Any], today: dt.date | None) -> str | None:
+    """Why a teammate's record is dated too far ahead to take in (docs/method.md, "No future dates"):
+    a check-in's day or an objective's activation more than a day after today (their time zone may be
+    ahead of ours). Kept in the file as it is: once its day comes, a later sync takes it in."""
+    if today is None:
+        return None
+    for name in ("date", "activated_on"):
+        day = record.get(name)
+        if isinstance(day, str):
+            why = periods.after_today(dt.date.fromisoformat(day), today, periods.AHEAD_ON_SYNC)
+            if why:
+                return why
+    return None
+
+
+def read(path: Path, progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> TeamFile:
+    """Read and check the whole file, streaming; any bad line refuses the whole file. With `today`, a
+    record dated too far ahead (`too_late`) is skipped and named as a bad one is."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -245,6 +261,9 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None) -> Team
                     continue
                 try:
                     record = validate(data)
+                    ahead = too_late(record, today)
+                    if ahead:
+                        raise schema.Invalid("", ahead)
                 except schema.Invalid as err:
                     out.warnings.append(f"{where}: skipped {describe(data)}: {err}")
                     out.hashes.append(fingerprint(data))
@@ -659,7 +678,8 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
 
 @bulk.gc_paused()
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
-         lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None) -> SyncResult:
+         lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None,
+         today: dt.date | None = None) -> SyncResult:
     """Lock, read, merge, write (temp + fsync + rename), then take the others' records in."""
 
     path = Path(path)
@@ -668,7 +688,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
     result = SyncResult(path)
     try:
         with FileLock(f"{path}.lock", timeout=lock_timeout):
-            team = read(path, progress)
+            team = read(path, progress, today)
             with writing(engine) as session:
                 person = identity(session)
                 me = person.id

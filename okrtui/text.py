@@ -20,6 +20,7 @@ _INVISIBLE = (
     "\U000e0001\U000e0020-\U000e007f"
 )
 _CONTROL = re.compile(f"[{_INVISIBLE}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"(?!\n)[{_INVISIBLE}]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -51,6 +52,11 @@ def json_safe(text: str) -> str:
 def plain(text: str | None) -> str:
     """One line of text with every control character shown as an escape, never executed."""
     return _CONTROL.sub(_escape, text or "")
+
+
+def visible(text: str) -> str:
+    """Lines of text (a whole report) with every control character but the newline shown as an escape."""
+    return _CONTROL_BUT_NEWLINE.sub(_escape, text)
 
 
 def md_cell(text: str | None) -> str:

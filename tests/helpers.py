@@ -355,3 +355,45 @@ NO_TEXTUAL = (
     "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
     "print('IMPORTED', bad, file=sys.stderr)\n"
 )
+
+
+# --- two members, one team file (tests/attacks: text and dates) -----------------------------------
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202e[red]x[/]\x85\u2066é漢🙂"  # escapes, BEL, C1, bidi, markup
+# What a terminal must never receive raw: C0 but newline, DEL, C1, and the bidi controls.
+RAW = ({chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} - {"\n"}) | set("\u061c\u200e\u200f") | \
+    {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def raw_in(text: str) -> list[str]:
+    """The raw control or direction characters in `text`, named."""
+    return sorted(f"U+{ord(ch):04X}" for ch in set(text) & RAW)
+
+
+def two_members(cli, folder: Path, ben_title: str = "Ship it") -> tuple[Path, Path, Path]:
+    """ana.db and ben.db sharing team.jsonl; Ben has o-ben with kr-ben (0 → 100), Ana knows it."""
+    ana, ben, team = folder / "ana.db", folder / "ben.db", folder / "team.jsonl"
+    assert cli("--db", ana, "whoami", "--name", "Ana").code == 0
+    assert cli("--db", ben, "whoami", "--name", "Ben").code == 0
+    doc = {"format": "okrtui/1", "objectives": [
+        {"id": "o-ben", "title": ben_title, "period": "2026-Q4", "key_results": [
+            {"id": "kr-ben", "title": ben_title, "kind": "increase", "start": 0, "target": 100}]}]}
+    assert cli("--db", ben, "import", write_doc(folder / "ben.json", doc)).code == 0
+    assert cli("--db", ben, "checkin", "kr-ben", "10", "--date", "2026-11-20").code == 0
+    for db in (ben, ana, ben):
+        assert cli("--db", db, "sync", team).code == 0
+    return ana, ben, team
+
+
+def signed_line(team: Path, ben: Path, **change) -> dict:
+    """Ben's kr-ben check-in line as Ben's own key signs it, changed by hand (`change`), appended to team."""
+    from okrtui import signing
+    from okrtui.sync import canonical
+
+    lines = team.read_text().splitlines()
+    base = next(json.loads(line) for line in lines[1:] if json.loads(line).get("type") == "check_in")
+    record = {**base, **change}
+    record["signature"] = signing.sign(signing.load(signing.key_file(ben)), record)
+    with team.open("a") as handle:
+        handle.write(canonical(record) + "\n")
+    return record

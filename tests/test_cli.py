@@ -129,7 +129,8 @@ def test_checkin_by_prefix_then_report_shows_it(cli, kinds_db):
         (["kr-protos", "nan"], "finite"),
         (["kr-protos", "1", "--confidence", "1.5"], "from 0 to 1"),
         (["kr-protos", "1", "--date", "2026-02-30"], "expected a date"),
-        (["kr-protos", "1", "--date", "2027-01-05"], "outside"),
+        (["kr-protos", "1", "--date", "2026-09-30"], "outside"),
+        (["kr-protos", "1", "--date", "2026-12-01"], "after today"),
         (["kr-protos"], "required"),
     ],
 )

@@ -113,7 +113,7 @@ def test_the_demo_cases_print_and_write_the_same(paths):
     first = paths.run(kr, "95", "--confidence", "0.7", "--note", "[bold]fine[/] \x1b[31mred")
     assert first.code == 0 and first.out.startswith("checked in kr-deploys")
     again = paths.run(kr, "96")  # the same day: replaces it, keeping its confidence
-    assert "replaced the 2026-11-26 check-in of kr-deploys" in again.out and "confidence 0.7" in again.out
+    assert "replaced 95 with 96 in the 2026-11-26 check-in of kr-deploys" in again.out and "confidence 0.7" in again.out
     paths.run(kr, "96")  # nothing changed: updated_at stays
     paths.run(kr, "97", "--date", "2026-11-02", "--note", "back-dated")  # carries the confidence of then
     carried = paths.run("kr-reviews", "3")  # carry-over from the last one
@@ -129,8 +129,36 @@ def test_the_demo_cases_print_and_write_the_same(paths):
     assert paths.run("kr-depl", "96").code == 0
     implausible = paths.run(kr, "9500")
     assert implausible.code == 0 and "okrtui: warning: kr-deploys: 9500 is far outside" in implausible.err
-    outside = paths.run(kr, "95", "--date", "2027-01-05")
+    outside = paths.run(kr, "95", "--date", "2026-09-30")
     assert outside.code == 2 and "is outside kr-deploys's period" in outside.err
+
+
+def test_a_same_day_typo_names_what_it_replaced_and_how_to_put_it_back(paths, cli):
+    """Issue 32.8: `checkin kr-deploys 97.2`, then `checkin kr-dep 971`, says what 971 replaced and
+    the exact command that puts it back, the same through both write paths."""
+    first = paths.run("kr-deploys", "97.2", "--confidence", "0.8", "--note", "steady week")
+    assert first.out.startswith("checked in kr-deploys")
+    typo = paths.run("kr-dep", "971", "--note", "oops")
+    cid = sqlite3.connect(paths.quick).execute("SELECT id FROM check_in WHERE value = 971").fetchone()[0]
+    lines = typo.out.splitlines()
+    assert lines[0].startswith("replaced 97.2 with 971 in the 2026-11-26 check-in of kr-deploys (")
+    assert lines[1] == f"put it back: okrtui checkin --fix {cid} 97.2 --note 'steady week'"
+    same = paths.run("kr-deploys", "971", "--note", "oops")  # nothing changed: nothing to put back
+    assert same.out.startswith("replaced the 2026-11-26 check-in") and "put it back" not in same.out
+    for db in (paths.quick, paths.orm):  # the command as printed, on both copies
+        back = cli("--db", db, "checkin", *lines[1].split(": ", 1)[1].split()[2:5], "--note", "steady week")
+        assert back.code == 0, back.err
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT value, confidence, note FROM check_in WHERE id = ?", (cid,)).fetchone() == \
+                (97.2, 0.8, "steady week")
+        conn.close()
+
+
+def test_a_future_date_is_refused_alike_and_today_taken(paths):
+    later = paths.run("kr-deploys", "96", "--date", "2026-11-27")
+    assert later.code == 2 and later.err == ("okrtui: error: date 2026-11-27 is after today (2026-11-26): "
+                                             "a check-in records what happened\n")
+    assert paths.run("kr-deploys", "96", "--date", "2026-11-26").code == 0
 
 
 def twisted(folder: Path) -> Path:

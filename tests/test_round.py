@@ -146,7 +146,7 @@ def test_a_second_check_in_the_same_day_replaces_the_first(cli, kr_db):
     first = cli("--db", kr_db, "checkin", "kr-deploys", "96", "--note", "first")
     second = cli("--db", kr_db, "checkin", "kr-deploys", "97")
     assert first.code == second.code == 0
-    assert second.out.startswith("replaced the 2026-11-26 check-in of kr-deploys")
+    assert second.out.startswith("replaced 96 with 97 in the 2026-11-26 check-in of kr-deploys")
     today = [c for c in check_ins(kr_db) if c.date == dt.date(2026, 11, 26)]
     assert [(c.value, c.note) for c in today] == [(97, "")]
 

@@ -195,6 +195,10 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only he
                 day = periods.parse_date(self.query_one("#in-date", Input).value.strip())
             except ValueError as err:
                 errors["date"] = str(err)
+            else:
+                too_late = periods.after_today(day, self.today)  # a check-in records what happened
+                if too_late:
+                    errors["date"] = too_late
         if errors:
             self.show_errors(errors)
             return
@@ -214,10 +218,12 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only he
         kr_id, edited = self.kr.id, self.edited
         if edited is None:
             # A second check-in of the same day in the round corrects that day's value.
-            self.send(lambda s: s.record_check_in(kr_id, value, conf, note, day, replace_same_day=True),
+            self.send(lambda s: s.record_check_in(kr_id, value, conf, note, day, replace_same_day=True,
+                                                  today=self.today),
                       self.dismiss, kr_id=kr_id)
         else:
-            self.send(lambda s: s.correct_check_in(edited.id, value, conf, note, day), self.dismiss, kr_id=kr_id)
+            self.send(lambda s: s.correct_check_in(edited.id, value, conf, note, day, today=self.today), self.dismiss,
+                      kr_id=kr_id)
 
 
 class HistoryDialog(Refreshable, Dialog[None]):

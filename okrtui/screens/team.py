@@ -465,7 +465,8 @@ class TeamScreen(OkrScreen):
             if self.data is not None:
                 self.show(self.data)
 
-        app.save(lambda s: s.sync(Path(path).expanduser(), tell_limit=5), on_done=done, on_error=failed)
+        app.save(lambda s: s.sync(Path(path).expanduser(), tell_limit=5, today=app.today), on_done=done,
+                 on_error=failed)
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:

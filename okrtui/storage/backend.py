@@ -80,7 +80,8 @@ class Backend:
         """The first view's read started in a thread now, when this backend has a quick read."""
         return None
 
-    def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date) -> Saved | None:
+    def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date,
+               today: dt.date | None = None) -> Saved | None:
         """`okrtui checkin`'s write without SQLAlchemy, or None (nothing written): then the ORM path
         records it (okrtui.checkins.record; see okrtui.storage.quickwrite)."""
         return None
@@ -131,8 +132,9 @@ class SqliteBackend(Backend):
         path = self._file()
         return None if path is None else quickread.Prefetch(path, today, fy_month=fy_month, stale_after=stale_after)
 
-    def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date) -> Saved | None:
-        return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day)
+    def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date,
+               today: dt.date | None = None) -> Saved | None:
+        return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day, today=today)
 
     def change_counter(self) -> quickread.ChangeCounter | None:
         path = self._file()

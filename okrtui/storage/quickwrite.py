@@ -62,14 +62,16 @@ class _Written:
     date: dt.date
     value: float
     confidence: float | None
+    note: str = ""
     deleted: bool = False
 
 
 def record(target: str | Path, ref: str, value: float, *, confidence: float | None, note: str,
-           day: dt.date) -> Saved | None:
+           day: dt.date, today: dt.date | None = None) -> Saved | None:
     """The check-in recorded as checkins.record(..., replace_same_day=True, carry_confidence=True)
     records it, or None (nothing written) when only the ORM path can serve this database."""
     checked = checkinrules.check_values(value, confidence, note)
+    checkinrules.check_not_future(day, today)
     if not isinstance(target, Path) or not target.is_file():
         return None
     try:
@@ -153,13 +155,16 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
         conn.execute("INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, "
                      "confidence, note, author_id, signature) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, '')",
                      (row_id, me, stamp, stamp, kr.id, day.isoformat(), *new, me))
-    else:
+    before = None
+    if same is not None:
         row_id = same[0]
-        if tuple(same[1:]) != new:  # store.touch: updated_at moves only when something changed
+        before = checkinrules.changed(tuple(same[1:]), new)
+        if before is not None:  # store.touch: updated_at moves only when something changed
             conn.execute("UPDATE check_in SET value = ?, confidence = ?, note = ?, updated_at = ? WHERE id = ?",
                          (*new, stamps.now_stamp(), row_id))
-    row = _Written(row_id, day, checked.value, checked.confidence)
-    return checkinrules.outcome(kr, row, _check_ins(conn, kr.id, start, day), replaced=same is not None)
+    row = _Written(row_id, day, checked.value, checked.confidence, checked.note)
+    return checkinrules.outcome(kr, row, _check_ins(conn, kr.id, start, day), replaced=same is not None,
+                                before=before)
 
 
 def _find_key_result(conn: sqlite3.Connection, ref: str) -> _KeyResult:

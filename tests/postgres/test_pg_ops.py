@@ -384,3 +384,22 @@ async def test_a_flood_of_notices_makes_at_most_one_reload_a_second(db, cli, tmp
         # machine makes fewer, never more).
         assert 1 <= app.workspace.loads - before <= 4
     engine.dispose()
+
+
+def test_moving_in_keeps_the_name_the_dba_gave(owned, cli, tmp_path):
+    """Issue 27: the SQLite database was made as the shell user "root"; the DBA adds the login as
+    "Erin Park". Importing the export keeps "Erin Park"; the rest of the identity moves in."""
+    local = tmp_path / "erin.db"
+    erin_id = sqlite_person(cli, local, "root")
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-erin", "title": "Make backups boring", "period": "2026-Q4",
+                                                 "owner": erin_id}]}
+    assert cli("--db", local, "import", write_doc(tmp_path / "mine.json", doc)).code == 0
+    assert cli("--db", local, "export", "-o", tmp_path / "export.json").code == 0
+    assert '"name": "root"' in (tmp_path / "export.json").read_text()
+    added = cli("admin", "add-person", "erin", "--name", "Erin Park", "--adopt", erin_id, "--db", owned(OWNER))
+    assert added.code == 0, added.err
+    moved = cli("--db", owned("erin"), "import", tmp_path / "export.json")
+    assert moved.code == 0, moved.err
+    assert cli("--db", owned("erin"), "whoami").out.strip() == f"Erin Park ({erin_id})"
+    with psycopg.connect(dbname=owned.name, host=owned.host, user=OWNER) as conn:
+        assert conn.execute("SELECT name FROM person WHERE id = %s", (erin_id,)).fetchone() == ("Erin Park",)

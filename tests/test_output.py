@@ -1,0 +1,79 @@
+"""Every line okrtui prints goes through okrtui.output.say (docs/security.md, "Text is data").
+
+The package is read as source: a print(), a write to sys.stdout or sys.stderr, or a file= argument
+naming them anywhere but okrtui/output.py fails here, so a new message cannot skip the escaping."""
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from okrtui import output
+
+PACKAGE = Path(output.__file__).parent
+# Where a standard stream may be named without writing to it, and why.
+ALLOWED = {
+    ("cli.py", "fileno"),        # a closed pipe: stdout is pointed at /dev/null, nothing written
+    ("cli.py", "err=file is sys.stderr"),  # argparse's --help and --version, handed on to say()
+    ("progress.py", "isatty"),   # the bar shows only on a terminal
+    ("progress.py", "stream"),   # Rich draws the bar there; its label is escaped (Bar.__init__)
+}
+
+
+def stray_writes(source: str, name: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+            found.append(f"{name}:{node.lineno}: print()")
+        if isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr", "__stdout__", "__stderr__") \
+                and isinstance(node.value, ast.Name) and node.value.id == "sys":
+            found.append(f"{name}:{node.lineno}: sys.{node.attr}")
+    return found
+
+
+def test_nothing_in_the_package_prints_around_the_output_function():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "output.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for hit in stray_writes(source, path.relative_to(PACKAGE).as_posix()):
+            line = lines[int(hit.split(":")[1]) - 1]
+            if not any(path.name == module and use in line for module, use in ALLOWED):
+                found.append(hit)
+    assert found == []
+
+
+def test_the_scan_finds_what_it_looks_for():
+    source = "import sys\nprint('x')\nsys.stdout.write('y')\nf(file=sys.stderr)\n"
+    assert stray_writes(source, "m.py") == ["m.py:2: print()", "m.py:3: sys.stdout", "m.py:4: sys.stderr"]
+
+
+def test_say_escapes_controls_and_bidi_and_keeps_ordinary_text(capsys):
+    output.say("a\x1b]0;pwned\x07 \x1b[2J \u202eb\u200e\u061c\x85 [red]x[/] é 漢 🙂\nsecond\tline")
+    output.say("to stderr \x1b[31m", err=True)
+    out, err = capsys.readouterr()
+    assert out == ("a\\x1b]0;pwned\\x07 \\x1b[2J \\u202eb\\u200e\\u061c\\x85 [red]x[/] é 漢 🙂\n"
+                                     "second\\tline\n")
+    assert err == "to stderr \\x1b[31m\n"
+
+
+def test_json_stays_json_and_keeps_the_data(capsys):
+    data = {"title": "x\x1b[2J\u202e\x85y\n"}
+    output.say(json.dumps(data, ensure_ascii=False, indent=2), fmt="json")
+    text = capsys.readouterr().out
+    assert json.loads(text) == data
+    assert not {"\x1b", "\u202e", "\x85"} & set(text)
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_go_through_it(monkeypatch, capsys, flag):
+    from okrtui import cli
+
+    said = []
+    monkeypatch.setattr(cli, "say", lambda text, **kw: said.append(text))
+    with pytest.raises(SystemExit):
+        cli.main([flag])
+    assert said and ("usage: okrtui" in said[0] or said[0].startswith("okrtui ")) and capsys.readouterr().out == ""
