@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from okrtui import teamview
 from okrtui.widgets.table import OkrTable
 from tests.helpers import close, open_app, press, settle, write_doc
@@ -80,8 +82,6 @@ def _reversed_rows(term, marker: str) -> list[int]:
             out.append(y)
     return out
 
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {}], ids=["no-color", "16-colours"])
@@ -218,10 +218,9 @@ async def test_a_long_comment_reads_whole_in_the_detail_and_the_reply_dialog(app
 async def test_the_inbox_shows_the_highlighted_item_whole(tmp_path):
     """32.2: the inbox cut 'changes requested  Make the core API twice as fast: Aim for…'."""
     import datetime as dt
+    import shutil
 
     from textual.widgets import Static
-
-    import shutil
 
     from tests.helpers import demo_template
 
