@@ -653,10 +653,14 @@ def cmd_team(ctx: Context) -> int:
 
     args = ctx.args
     if args.team_command == "list":
+        from okrtui.conversation import name_of
+
         with reading(ctx.engine(create=False)) as session:
             rows = editing.teams(session)
+            leads = {t.id: name_of(session, t.lead_id or t.origin) for t in rows}
         for t in rows:
-            say(f"{t.id}  {plain(t.name)}")
+            approval = f"approval by {plain(leads[t.id])}" if t.approval else "no approval"
+            say(f"{t.id}  {plain(t.name)}  ({approval}; lead {plain(leads[t.id])})")
             for label, value in (("mission", t.mission), ("vision", t.vision)):
                 if value:
                     say(f"    {label}: {plain(value)}")

@@ -414,3 +414,10 @@ def test_a_deleted_objectives_own_id_is_not_read_as_a_prefix_of_another(cli, tmp
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM comment").fetchone() == before
     conn.close()
+
+
+def test_team_list_shows_approval_and_the_lead(cli, tmp_path):
+    """32.4: `team list` said nothing of approval or who leads."""
+    t = Team(cli, tmp_path)
+    assert t.run("ben", "team", "list").out.splitlines()[0] == \
+        "t-plat  Platform  (approval by Ana Lead; lead Ana Lead)"
