@@ -804,8 +804,8 @@ def cmd_inbox(ctx: Context) -> int:
         who = f"  (from {plain(item.who)})" if item.who else ""
         say(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
     if ctx.args.mark_seen:
-        conversation.mark_seen(engine, [i.ref for i in items if i.kind == "comment"])
-    return EXIT_PROBLEMS if items else EXIT_OK
+        conversation.mark_seen(engine, [i.ref for i in items if i.kind in ("comment", "reply")])
+    return EXIT_PROBLEMS if any(i.kind != "approved" for i in items) else EXIT_OK  # news, not a problem
 
 
 COMMANDS = {

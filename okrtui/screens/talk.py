@@ -130,7 +130,8 @@ def inbox_count(data: Snapshot) -> int:
     conv = data.report.conversation
     if conv is None or not (conv.comments or conv.decisions or conv.reviews or data.dependencies):
         return 0
-    return sum(1 for item in cycle.inbox(data.report, data.dependencies, data.me) if item.kind != "due")
+    return sum(1 for item in cycle.inbox(data.report, data.dependencies, data.me)
+               if item.kind not in cycle.FOR_YOUR_INFORMATION)
 
 
 class InboxScreen(OkrScreen):
@@ -189,7 +190,7 @@ class InboxScreen(OkrScreen):
         item = self._item()
         if item is None or item.objective_id is None:
             return
-        if item.kind == "comment":
+        if item.kind in ("comment", "reply"):
             self.action_read()
         ref = f"k:{item.ref}" if item.kind == "due" else f"o:{item.objective_id}"
         self.post_message(OpenDetail([ref], 0))  # the App opens it: no screen imports the detail
@@ -199,7 +200,7 @@ class InboxScreen(OkrScreen):
 
     def action_read(self) -> None:
         item, app = self._item(), self.app
-        if item is not None and item.kind == "comment":
+        if item is not None and item.kind in ("comment", "reply"):
             app.save(lambda s: s.mark_seen([item.ref]))
 
     def action_accept(self) -> None:

@@ -175,7 +175,8 @@ async def test_the_whole_cycle_in_the_tui(tmp_path, cli):
         await settle(pilot)
         assert "✉ 1 (i)" in app.sub_title
         await press(pilot, "i")
-        assert [i.kind for i in app.screen.items] == ["comment"]
+        assert [i.kind for i in app.screen.items] == ["comment", "approved"]  # the approval is news: last
+        assert app.screen.items[1].text.endswith("approved by Ana Lead")
         await press(pilot, "enter")  # opens the objective; the comment is read
         assert app.screen.__class__.__name__ == "DetailScreen"
         await press(pilot, "escape", "escape")
