@@ -659,8 +659,8 @@ def cmd_team(ctx: Context) -> int:
             rows = editing.teams(session)
             leads = {t.id: name_of(session, t.lead_id or t.origin) for t in rows}
         for t in rows:
-            approval = f"approval by {plain(leads[t.id])}" if t.approval else "no approval"
-            say(f"{t.id}  {plain(t.name)}  ({approval}; lead {plain(leads[t.id])})")
+            asks = f"approval by {plain(leads[t.id])}" if t.approval else "no approval"
+            say(f"{t.id}  {plain(t.name)}  ({asks}; lead {plain(leads[t.id])})")
             for label, value in (("mission", t.mission), ("vision", t.vision)):
                 if value:
                     say(f"    {label}: {plain(value)}")
