@@ -16,7 +16,7 @@ from okrtui import kinds, story
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.checkin import CheckinForm
 from okrtui.screens.dialogs import ChoiceDialog, ConfirmDialog
-from okrtui.screens.talk import ReadDialog, TextDialog, comment_lines, review_line
+from okrtui.screens.talk import ReadDialog, TextDialog, approve, awaits, comment_lines, request_changes, review_line
 from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
@@ -40,6 +40,10 @@ class DetailScreen(OkrScreen):
         Binding("m", "comment", "Comment", show=False,
                 tooltip="Comment on this (or the highlighted check-in); on a comment: reply, or edit or delete your own",
                 id="detail.comment"),
+        Binding("A", "approve", "Approve", tooltip="As its lead: approve this objective in review (asks first)",
+                id="detail.approve"),
+        Binding("r", "request_changes", "Request changes",
+                tooltip="As its lead: send this objective back, saying what to change", id="detail.request_changes"),
     ]
 
     def __init__(self, refs: list[str], index: int = 0) -> None:
@@ -63,6 +67,7 @@ class DetailScreen(OkrScreen):
     def show(self, data: Snapshot) -> None:
         obj, kr = find(data.report, self.ref)
         self.shown_kr = kr
+        self.refresh_bindings()  # A and r show on an objective awaiting the user's approval
         self._show_comments(data, kr.id if kr is not None else obj.id if obj is not None else None)
         if kr is not None and obj is not None:
             self._show_kr(data, obj, kr)
@@ -256,6 +261,27 @@ class DetailScreen(OkrScreen):
         choices = [("", "New comment")] + [
             (c.id, f"Reply to {plain(rep.person(c.origin))}: {plain(c.body)[:50]}") for _, c in thread]
         app.push_screen(ChoiceDialog("Comment", choices), lambda chosen: None if chosen is None else write(chosen or None))
+
+    def _shown_objective(self) -> ObjectiveView | None:
+        data = self.app.data
+        return find(data.report, self.ref)[0] if data is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`A` and `r` show in the footer, and act, on an objective awaiting the user's approval only."""
+        if action in ("approve", "request_changes"):
+            obj = self._shown_objective()
+            return awaits(self.app.data, obj.id if obj is not None else None)
+        return True
+
+    def action_approve(self) -> None:
+        obj = self._shown_objective()
+        if obj is not None and awaits(self.app.data, obj.id):
+            approve(self, obj.id, obj.title)
+
+    def action_request_changes(self) -> None:
+        obj = self._shown_objective()
+        if obj is not None and awaits(self.app.data, obj.id):
+            request_changes(self, obj.id, obj.title)
 
     def _read_whole(self, key: str) -> None:
         data = self.app.data

@@ -19,7 +19,7 @@ from okrtui.screens.base import OkrScreen, OpenDetail
 from okrtui.screens.objectives import tree_order
 from okrtui.screens.picker import Choice, PersonPicker
 from okrtui.screens.review import signed
-from okrtui.screens.talk import TextDialog
+from okrtui.screens.talk import approve, awaits, request_changes
 from okrtui.state import Snapshot
 from okrtui.teamweek import team_week
 from okrtui.text import plain
@@ -64,9 +64,9 @@ class TeamScreen(OkrScreen):
         Binding("n", "new_team", "New team", show=False, tooltip="Make a team: name, mission, vision", id="team.new_team"),
         Binding("e", "edit_team", "Edit team", show=False,
                 tooltip="Edit the highlighted row's team (one you made), mission and vision included", id="team.edit_team"),
-        Binding("A", "approve", "Approve", show=False,
-                tooltip="As the team's lead: approve the highlighted objective in review", id="team.approve"),
-        Binding("r", "request_changes", "Request changes", show=False,
+        Binding("A", "approve", "Approve",
+                tooltip="As the team's lead: approve the highlighted objective in review (asks first)", id="team.approve"),
+        Binding("r", "request_changes", "Request changes",
                 tooltip="As the team's lead: send the highlighted objective back, saying what to change",
                 id="team.request_changes"),
     ]
@@ -89,6 +89,7 @@ class TeamScreen(OkrScreen):
 
     def on_okr_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
         """The latest check-in of the highlighted KR, note included, on one line."""
+        self._footer_follows()
         key = event.key
         text = Text("")
         if key.startswith("k:") and self.data is not None:
@@ -404,36 +405,41 @@ class TeamScreen(OkrScreen):
             return
         self.app.push_screen(TeamForm(team), self._team_saved)
 
-    def _objective(self) -> ObjectiveView | None:
+    def _objective(self, quiet: bool = False) -> ObjectiveView | None:
         table = self.query_one(f"#{self.view}", OkrTable)
         key = table.current_key
         if key is None or not key.startswith("o:") or self.data is None:
-            self.notify("highlight an objective in review", timeout=2)
+            if not quiet:
+                self.notify("highlight an objective in review", timeout=2)
             return None
         if self.view == "people":
             key = _objective_ref(key)
         return find(self.data.report, key)[0]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`A` and `r` show in the footer, and act, on an objective awaiting the user's approval only."""
+        if action in ("approve", "request_changes"):
+            obj = self._objective(quiet=True) if self.is_mounted else None
+            return awaits(self.data, obj.id if obj is not None else None)
+        return True
+
+    _approvable = False  # the footer shows A and r (redrawn only when this changes: bytes per key)
+
+    def _footer_follows(self) -> None:
+        now = self.check_action("approve", ()) is True
+        if now != self._approvable:
+            self._approvable = now
+            self.refresh_bindings()
+
     def action_approve(self) -> None:
-        obj, app = self._objective(), self.app
-        if obj is None:
-            return
-        ident = obj.id
-        app.save(lambda s: s.approve(ident),
-                 on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
+        obj = self._objective()
+        if obj is not None:
+            approve(self, obj.id, obj.title)
 
     def action_request_changes(self) -> None:
-        obj, app = self._objective(), self.app
-        if obj is None:
-            return
-        ident = obj.id
-
-        def said(note: str | None) -> None:
-            if note:
-                app.save(lambda s: s.request_changes(ident, note),
-                         on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
-
-        app.push_screen(TextDialog("Request changes: what should change?", obj.title, "what to change"), said)
+        obj = self._objective()
+        if obj is not None:
+            request_changes(self, obj.id, obj.title)
 
     def _team_saved(self, team_id: str | None) -> None:
         if team_id:

@@ -379,3 +379,32 @@ async def test_a_writer_edits_and_deletes_their_own_comment_in_the_detail(tmp_pa
         assert not app.notified_errors, app.notified_errors
     app.engine.dispose()
     assert two.rows("ben", f"SELECT deleted FROM comment WHERE id = '{mine}'") == [(1,)]
+
+
+async def test_the_lead_approves_from_the_inbox_after_a_question_with_a_note(tmp_path, cli):
+    """32.4: approve from the inbox (and the detail, not only `t`); `A` asks first and takes an
+    optional note, sent to the maker as a comment; `A` shows in the footer only where it applies."""
+    from okrtui.screens.talk import TextDialog
+
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "submit", "o-ben").code == 0
+    two.sync("ben", "ana")
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.check_action("submit", ()) is False  # u: nothing of Ana's to submit here
+        await press(pilot, "i")
+        inbox = app.screen
+        assert [i.kind for i in inbox.items] == ["approve"]
+        assert "approve" in {b.binding.action for b in app.active_bindings.values()}  # A in the footer
+        await press(pilot, "enter")  # the detail of the objective awaiting Ana: A and r apply there too
+        assert app.screen.check_action("approve", ()) is True
+        await press(pilot, "escape", "A")
+        assert isinstance(app.screen, TextDialog)  # asked first
+        await type_text(pilot, "well done")
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ana", "SELECT verdict FROM decision WHERE subject_id = 'o-ben'") == [("approved",)]
+    assert two.rows("ana", "SELECT body FROM comment WHERE target_id = 'o-ben'") == [("well done",)]
