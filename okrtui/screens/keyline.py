@@ -28,7 +28,7 @@ from textual.timer import Timer
 
 from okrtui.screens.base import Dialog
 
-ROUNDS = 2  # the key's own way up, then the messages its handlers posted (RowSelected → a pushed form)
+ROUNDS = 3  # the key's own way up, the message its binding posted (RowSelected), and the one that posts (OpenDetail)
 STUCK_AFTER_S = 0.5  # a node on the key's way closed under it (a dismissed dialog): move on
 
 

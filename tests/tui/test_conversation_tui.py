@@ -137,7 +137,7 @@ async def test_the_whole_cycle_in_the_tui(tmp_path, cli):
         await settle(pilot)
         await press(pilot, "t")
         await select(pilot, "o:o-ben")
-        await press(pilot, "A")
+        await press(pilot, "A", "enter")  # A asks first; enter confirms without a note
         assert not app.notified_errors, app.notified_errors
     app.engine.dispose()
     two.sync("ana", "ben")
@@ -230,8 +230,9 @@ async def test_only_the_lead_approves_in_the_tui_too(tmp_path, cli):
         await settle(pilot)
         await press(pilot, "t")
         await select(pilot, "o:o-ben")
-        await press(pilot, "A")
-        assert any("only Ana Lead, the lead of team Platform, may approve" in n for n in app.notified_errors)
+        assert "approve" not in {b.binding.action for b in app.active_bindings.values()}  # not in Ben's footer
+        await press(pilot, "A")  # and it does nothing: only the lead approves
+        assert type(app.screen).__name__ == "TeamScreen"
     app.engine.dispose()
     assert two.rows("ben", "SELECT * FROM decision") == []
 
