@@ -146,7 +146,8 @@ class TeamScreen(OkrScreen):
     def _nothing(self, table: OkrTable) -> None:
         """Says so, naming the filters, wrapped to the width (four filters do not fit on one line)."""
         room = max(20, sum(w + 2 for _, w in table.columns) - 4)
-        text = f"Nothing matches {self.filter_text(self.loaded)}: b a p f change the filters."
+        text = (f"Nothing matches {self.filter_text(self.loaded)}: b a p f change the filters."
+                if self.filters.narrowing else "Nothing to show: no live objective in this period ([ ] change it).")
         for n, line in enumerate(textwrap.wrap(text, room)):
             table.add_row(Wide(line, style="bold"), key="none" if n == 0 else f"none:{n}")
 

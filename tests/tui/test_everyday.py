@@ -237,3 +237,15 @@ async def test_the_inbox_shows_the_highlighted_item_whole(tmp_path):
             item = inbox.items[row]
             assert item.text in shown_text(inbox.query_one("#whole", Static))
     close(app)
+
+
+async def test_an_empty_team_screen_names_no_filter_when_none_is_set(empty_app):
+    """32.11: 'Nothing matches everyone: b a p f change the filters' with no filter set."""
+    async with empty_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        lines = cells(empty_app.screen.query_one("#people", OkrTable))
+        assert lines and "no live objective in this period" in lines[0] and "filters" not in lines[0]
+        await press(pilot, "b")
+        lines = cells(empty_app.screen.query_one("#people", OkrTable))
+        assert "Nothing matches band red" in " ".join(lines)
