@@ -15,6 +15,14 @@
 
     python bench/bulk.py --only d        # only (d): about a minute
 
+(e) `okrtui import` of the same 10,000 KRs (2,000 objectives) as a CSV file and as an XLSX workbook
+    (shared strings, as Excel writes them) against the same data as okrtui/1 JSON, whole processes,
+    each into an empty SQLite database, in the same run: targets CSV <= 1.5x, XLSX <= 4x (issue 30).
+    With --check-ins, the 130,000 check-ins too (a check-ins file / sheet; those dated after today
+    are left out of all three, as a spreadsheet import refuses them).
+
+    python bench/bulk.py --only e        # only (e)
+
 Each pair runs interleaved (ours, baseline, ours, …) after a warm-up, and the medians are compared;
 the load average is printed before and after, since the machine is shared.
 """
@@ -37,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from make_data import make_db, make_document, make_team_file  # noqa: E402
+from make_data import make_db, make_document, make_team_file, write_sheets  # noqa: E402
 
 PY = sys.executable
 
@@ -133,7 +141,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per median (default 5)")
     parser.add_argument("--keep", type=Path, help="keep the data sets in this folder")
     parser.add_argument("--no-postgres", action="store_true", help="leave out (b)")
-    parser.add_argument("--only", default="abcd", metavar="SECTIONS", help="the sections to run (default abcd)")
+    parser.add_argument("--only", default="abcde", metavar="SECTIONS", help="the sections to run (default abcde)")
+    parser.add_argument("--check-ins", action="store_true", dest="check_ins",
+                        help="(e) with the 130,000 check-ins (default: the 10,000 KRs alone)")
     args = parser.parse_args()
     if args.no_postgres:
         args.only = args.only.replace("b", "")
@@ -204,6 +214,35 @@ def main() -> None:
                                "--date", "2026-11-26"],
                               [PY, "-c", "import sqlmodel"], runs * 2, before=fresh_sqlite(template, db))
             row(f"(d) `okrtui checkin`, 10,000 KRs, {label} (vs `import sqlmodel`)", ours, base, 1.3, unit="ms")
+
+    if "e" in args.only:
+        import datetime as dt
+
+        weeks = 0
+        if args.check_ins:  # only check-ins up to today: a spreadsheet import refuses later ones
+            weeks = min(13, (dt.date.today() - dt.date(2026, 10, 1)).days // 7 + 1)
+        sheet_doc = make_document(weeks=weeks)
+        sheet_doc["teams"] = []  # a sheet names teams, it does not make them: the same data both ways
+        for o in sheet_doc["objectives"]:
+            o.pop("team")
+        name = f"sheet-{weeks}"
+        json_path = folder / f"{name}.json"
+        json_path.write_text(json.dumps(sheet_doc))
+        okrs, checks, book = write_sheets(sheet_doc, folder, name)
+        empty = folder / "empty.db"
+        if not empty.exists():
+            open_engine(empty).dispose()
+        target = folder / "sheet.db"
+        what = "10,000 KRs" + (f" + {10_000 * weeks:,} check-ins" if weeks else "")
+        as_csv = [str(okrs)] + (["--check-ins", str(checks)] if weeks else [])
+        ours, base = pair([PY, "-m", "okrtui", "--db", str(target), "import", *as_csv],
+                          [PY, "-m", "okrtui", "--db", str(target), "import", str(json_path)], runs,
+                          before=fresh_sqlite(empty, target))
+        row(f"(e) import from CSV, {what} (vs the same as okrtui/1 JSON)", ours, base, 1.5)
+        ours, base = pair([PY, "-m", "okrtui", "--db", str(target), "import", str(book)],
+                          [PY, "-m", "okrtui", "--db", str(target), "import", str(json_path)], runs,
+                          before=fresh_sqlite(empty, target))
+        row(f"(e) import from XLSX, {what} (vs the same as okrtui/1 JSON)", ours, base, 4)
 
     print(f"\n{time.strftime('%Y-%m-%d')} · {os.cpu_count()} cores · Python {sys.version.split()[0]} · "
           f"medians of {runs} ({max(1, runs // 2)} for (b), 3 × {runs} for (c), {runs * 2} for (d)) · load average at end: "

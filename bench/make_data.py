@@ -121,3 +121,44 @@ def make_document(objectives: int = 2_000, krs_per: int = 5, weeks: int = 13, pe
                                   "team": f"t-{(n % people) // 10:04d}", "owner": owner, "period": span.label,
                                   "key_results": krs})
     return doc
+
+
+SHEET_COLUMNS = ["period", "objective_id", "objective", "level", "objective_owner", "kr_id", "key_result",
+                 "kr_owner", "kind", "unit", "start", "target", "low", "high", "weight"]
+CHECK_IN_COLUMNS = ["kr_id", "date", "value", "confidence", "note"]
+
+
+def sheet_rows(doc: dict) -> tuple[list[list], list[list]]:
+    """`make_document`'s data as a spreadsheet's rows (one a KR) and its check-ins' rows."""
+    rows, check_ins = [], []
+    for o in doc["objectives"]:
+        for kr in o["key_results"]:
+            rows.append([o["period"], o["id"], o["title"], o["level"], o["owner"], kr["id"], kr["title"],
+                         kr["owner"], kr["kind"], kr["unit"], kr.get("start"), kr.get("target"), kr.get("low"),
+                         kr.get("high"), kr["weight"]])
+            check_ins += [[kr["id"], c["date"], c["value"], c["confidence"], c["note"]] for c in kr["check_ins"]]
+    return rows, check_ins
+
+
+def write_sheets(doc: dict, folder: Path, name: str) -> tuple[Path, Path, Path]:
+    """The document as NAME.csv with NAME-check-ins.csv, and as NAME.xlsx (okrs and check_ins sheets)."""
+    import csv
+
+    from openpyxl import Workbook
+
+    rows, check_ins = sheet_rows(doc)
+    okrs, checks, book = folder / f"{name}.csv", folder / f"{name}-check-ins.csv", folder / f"{name}.xlsx"
+    for path, header, body in ((okrs, SHEET_COLUMNS, rows), (checks, CHECK_IN_COLUMNS, check_ins)):
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(header)
+            writer.writerows(body)
+    wb = Workbook()  # not write_only: shared strings, as Excel writes them (inline strings parse 3x slower)
+    wb.remove(wb.active)
+    for title, header, body in (("okrs", SHEET_COLUMNS, rows), ("check_ins", CHECK_IN_COLUMNS, check_ins)):
+        ws = wb.create_sheet(title)
+        ws.append(header)
+        for r in body:
+            ws.append(r)
+    wb.save(book)
+    return okrs, checks, book

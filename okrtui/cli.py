@@ -115,11 +115,27 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"okrtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("import", parents=[db], help="load an okrtui/1 JSON document: all of it or nothing")
+    p = sub.add_parser("import", parents=[db],
+                       help="load an okrtui/1 JSON document, a CSV file or an XLSX workbook: all of it or nothing")
     p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--sheet", metavar="NAME", help="the workbook's sheet to read (default: the first)")
+    p.add_argument("--check-ins", metavar="FILE", type=Path, dest="check_ins",
+                   help="check-ins (kr_id, date, value, confidence, note) for a CSV import")
+    p.add_argument("--map", metavar="FILE.toml", type=Path, dest="map",
+                   help="another tool's headers and values (docs/import.md)")
+    p.add_argument("--encoding", metavar="E", help="a CSV file's encoding when not UTF-8/UTF-16 (e.g. cp1252)")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", action="store_const", const="dayfirst", dest="order",
+                       help="12/01/2026 is 12 January")
+    order.add_argument("--monthfirst", action="store_const", const="monthfirst", dest="order",
+                       help="12/01/2026 is 1 December")
 
-    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV or Markdown")
-    p.add_argument("--format", choices=["json", "csv", "md"], default="json")
+    p = sub.add_parser("template", parents=[db], help="write a spreadsheet to fill in and import (docs/import.md)")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True)
+
+    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV, XLSX or Markdown")
+    p.add_argument("--format", choices=["json", "csv", "xlsx", "md"], default="json")
     p.add_argument("--period", metavar="P", help="one period (default: every period)")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
 
@@ -381,6 +397,15 @@ def _emit(text: str, output: Path | None = None, fmt: str = "text") -> None:
     write_atomic(output, safe(text, kind).encode("utf-8"), mode=0o600, keep_mode=False)
 
 
+def _emit_workbook(data: bytes, output: Path | None) -> None:
+    """A workbook (export --format xlsx, template) goes to a file, never to a terminal or a pipe of text."""
+    if output is None:
+        raise OkrError("a workbook is written to a file: give -o FILE.xlsx")
+    from okrtui.files import write_atomic
+
+    write_atomic(output, data, mode=0o600, keep_mode=False)
+
+
 # --- commands ------------------------------------------------------------------------
 
 def cmd_tui(ctx: Context) -> int:
@@ -422,8 +447,15 @@ def _demo_target_is_empty(ctx: Context, path: Path | str) -> None:
 
 
 def cmd_import(ctx: Context) -> int:
-    from okrtui import interchange, progress
+    from okrtui import interchange, progress, sheetread
 
+    kind = sheetread.kind_of(ctx.args.file, sheetread.read_head(ctx.args.file))
+    if kind != "json":
+        return _import_sheet(ctx, kind)
+    given = [f for f, on in (("--sheet", ctx.args.sheet), ("--check-ins", ctx.args.check_ins), ("--map", ctx.args.map),
+                             ("--encoding", ctx.args.encoding), (f"--{ctx.args.order}", ctx.args.order)) if on]
+    if given:
+        raise OkrError(f"{given[0]} is for a CSV or XLSX file; {plain(ctx.args.file.name)} is an okrtui/1 JSON document")
     with progress.bar(f"importing {plain(ctx.args.file.name)}") as shown:
         data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
         cfg = ctx.config
@@ -431,6 +463,45 @@ def cmd_import(ctx: Context) -> int:
     say(f"imported {ctx.args.file}: {result}")
     for note in result.notes:
         say(note)
+    return EXIT_OK
+
+
+def _import_sheet(ctx: Context, kind: str) -> int:
+    """A CSV or XLSX file (okrtui.sheetimport): every problem on its own line, then exit 2."""
+    from okrtui import progress, sheetimport
+    from okrtui.sheetrows import Options, SheetErrors
+
+    args = ctx.args
+    sheet = sheetimport.SheetArgs(args.sheet, args.check_ins, args.map, args.encoding, args.order)
+    cfg = ctx.config
+    options = Options(today=ctx.today, fy_month=cfg.fiscal_year_start_month)
+    try:
+        with progress.bar(f"importing {plain(args.file.name)}") as shown:
+            result = sheetimport.import_sheet(ctx.engine, args.file, kind, sheet, options, shown)
+    except SheetErrors as err:
+        for line in err.shown():
+            say(line, err=True)
+        raise
+    say(f"imported {args.file}: {result}")
+    for note in result.notes:
+        say(note)
+    return EXIT_OK
+
+
+def cmd_template(ctx: Context) -> int:
+    """A spreadsheet to fill in: the import's headers, an example objective with two KRs, the notes."""
+    from okrtui import periods, sheetwrite
+
+    args = ctx.args
+    label = periods.quarter_of(ctx.today, ctx.config.fiscal_year_start_month).label
+    if args.format == "xlsx":
+        _emit_workbook(sheetwrite.template_workbook(label), args.output)
+        say(f"wrote {args.output}: fill in the okrs sheet (the notes sheet says what each column holds)")
+        return EXIT_OK
+    notes = args.output.with_name(args.output.stem + "-notes.csv")
+    _emit(sheetwrite.to_csv(sheetwrite.TEMPLATE_COLUMNS, sheetwrite.template_rows(label)), args.output)
+    _emit(sheetwrite.template_notes_csv(), notes)
+    say(f"wrote {args.output} and {notes} (what each column holds)")
     return EXIT_OK
 
 
@@ -458,6 +529,12 @@ def cmd_export(ctx: Context) -> int:
             for label in labels
         ]
         answers = [reflections(session, me, r.period.label) for r in reps]
+    if args.format == "xlsx":
+        from okrtui import sheetwrite
+
+        _emit_workbook(sheetwrite.export_workbook(reps, answers), args.output)
+        return EXIT_OK
+    text: str
     if args.format == "csv":
         text = render.to_csv(reps)
     else:
@@ -823,6 +900,7 @@ COMMANDS = {
     "team": cmd_team,
     "admin": cmd_admin,
     "import": cmd_import,
+    "template": cmd_template,
     "export": cmd_export,
     "checkin": cmd_checkin,
     "history": cmd_history,

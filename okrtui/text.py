@@ -21,7 +21,7 @@ _INVISIBLE = (
 )
 _CONTROL = re.compile(f"[{_INVISIBLE}]")
 _CONTROL_BUT_NEWLINE = re.compile(f"(?!\n)[{_INVISIBLE}]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -65,10 +65,12 @@ def md_cell(text: str | None) -> str:
 
 
 def csv_cell(value: object) -> object:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (and text that
+    starts with an apostrophe before one of those gets another, so `okrtui import` takes exactly one off)."""
     if isinstance(value, str):
         value = plain(value)
-        if value.startswith(_FORMULA_START):
+        if value.startswith(FORMULA_START) or (value[:1] == "'" and value[1:2] in ("'", *FORMULA_START)
+                                                and len(value) > 1):
             return "'" + value
     return value
 

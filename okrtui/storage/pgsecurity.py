@@ -88,6 +88,8 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
     own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {me})"
     both_ends = f"{_visible('from_id', s)} AND {_visible('to_id', s)}"
     me_person = f"id = {me} AND {mine}"
+    # docs/method.md "No future dates": the server's today, a day's slack for a session's time zone.
+    not_ahead = "date <= CURRENT_DATE + 1"
     return {
         "person": {"select": "true", "insert": me_person, "update": me_person},
         "team": {"select": "true", "insert": mine, "update": mine},
@@ -96,8 +98,8 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
         "key_result": {"select": f"objective_id IN (SELECT id FROM {s}.objective)",
                        "insert": f"{mine} AND {own_objective}", "update": f"{mine} AND {own_objective}"},
         "check_in": {"select": f"kr_id IN (SELECT id FROM {s}.key_result)",
-                     "insert": f"{mine} AND (author_id IS NULL OR author_id = {me}) AND {answers_for}",
-                     "update": mine},
+                     "insert": f"{mine} AND (author_id IS NULL OR author_id = {me}) AND {answers_for} AND {not_ahead}",
+                     "update": f"{mine} AND {not_ahead}"},
         "dependency": {"select": f"{mine} OR ({both_ends})", "insert": f"{mine} AND {both_ends}",
                        "update": f"{mine} AND {both_ends}"},
         # Quarter-end answers: their writer's, and readable by the lead of a team the writer has objectives in.

@@ -106,6 +106,14 @@ def _doc(w: Path) -> list[object]:
     return ["import", write_doc(w / "new.json", doc)]
 
 
+def _sheet(w: Path) -> list[object]:
+    """A spreadsheet whose titles and owner name are hostile: its notes name the new person."""
+    path = w / "new.csv"
+    path.write_text(f"period,objective,objective_owner,key_result,start,target\n"
+                    f"2026-Q4,o {HOSTILE},Zed {HOSTILE},k {HOSTILE},0,10\n", encoding="utf-8")
+    return ["import", path]
+
+
 # Each command: (who runs it, its arguments given the world's folder). A variant list per command.
 CALLS: dict[str, list[tuple[str, object]]] = {
     "submit": [("ben", lambda w: ["submit", "o-draft"])],
@@ -124,8 +132,10 @@ CALLS: dict[str, list[tuple[str, object]]] = {
     "team edit": [("ana", lambda w: ["team", "edit", "t-plat", "--mission", HOSTILE, "--lead", "Ana " + HOSTILE])],
     "admin init": [("ana", lambda w: ["admin", "init"])],
     "admin add-person": [("ana", lambda w: ["admin", "add-person", "erin", "--name", HOSTILE])],
-    "import": [("ben", _doc)],
-    "export": [("ben", lambda w, f=f: ["export", "--format", f]) for f in ("json", "csv", "md")],
+    "import": [("ben", _doc), ("ben", _sheet)],
+    "export": [("ben", lambda w, f=f: ["export", "--format", f]) for f in ("json", "csv", "md")]
+    + [("ben", lambda w: ["export", "--format", "xlsx", "-o", w / "out.xlsx"])],
+    "template": [("ben", lambda w, f=f: ["template", "--format", f, "-o", w / f"plan.{f}"]) for f in ("csv", "xlsx")],
     "checkin": [("ben", lambda w: ["checkin", "kr-ben", "30", "--note", HOSTILE]),
                 ("ana", lambda w: ["checkin", "kr-ben", "30"])],
     "history": [("ben", lambda w: ["history", "kr-ben"]), ("ana", lambda w: ["history", "kr-ben"])],
@@ -209,3 +219,23 @@ def test_dates_a_future_checkin_is_refused_and_today_is_taken(cli, world):
     conn.close()
     honest = cli("--db", db, "checkin", "kr-ben", "42", "--date", str(TODAY))
     assert honest.code == 0 and honest.out.startswith("checked in kr-ben")
+    moved = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY + dt.timedelta(days=3)))
+    assert moved.code == 2 and "is after today" in moved.err  # --fix may not move one ahead either
+    fixed = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY))
+    assert fixed.code == 0 and fixed.out.startswith("corrected check-in c-20")
+
+
+def test_text_the_bytes_a_real_process_writes_hold_no_raw_control(world):
+    """The same check on the bytes a real `okrtui` process writes to its pipes (no clock read: these
+    commands ask no day)."""
+    import os
+    import subprocess
+    import sys
+
+    for args in (["comments", "o-ana"], ["history", "kr-ben"], ["team", "list"]):
+        done = subprocess.run([sys.executable, "-m", "okrtui", "--db", str(world / "ana.db"), *args],
+                              capture_output=True, env=dict(os.environ), timeout=60)
+        assert done.returncode == 0, done.stderr
+        raw = [b for b in (b"\x1b", b"\x07", b"\xc2\x85", "\u202e".encode(), "\u2066".encode())
+               if b in done.stdout + done.stderr]
+        assert raw == [] and b"\\x1b]0;pwned\\x07" in done.stdout, (args, done.stdout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import psycopg
 import pytest
 
 from tests.helpers import HOSTILE, TODAY, raw_in, sql, write_doc
@@ -35,17 +36,19 @@ def test_text_hostile_text_written_in_plain_sql_is_shown_escaped(db, cli, tmp_pa
     assert "\\x1b]0;pwned\\x07" in shown and "[red]x[/]" in shown  # honest: Bob's text arrives, as text
 
 
-def test_dates_a_check_in_moved_ahead_in_sql_counts_only_from_its_day(db, cli, tmp_path):  # noqa: F811
+def test_dates_a_check_in_dated_ahead_in_sql_is_refused_by_the_database(db, cli, tmp_path):  # noqa: F811
+    """The policy allows the server's today plus a day (a session's time zone); later is refused, as the
+    CLI refuses it. The honest update beside it goes through."""
     _bobs(cli, db, tmp_path)
     assert cli("--db", db("bob"), "checkin", "kr-bob", "7", "--date", "2026-11-20").code == 0
-    assert cli("--db", db("bob"), "checkin", "kr-bob", "5").code == 0  # today's: the honest one
-    later = TODAY + dt.timedelta(days=30)
-    with sql(db, "bob") as conn:  # the CLI refuses this date; plain SQL writes it
-        conn.execute("UPDATE check_in SET date = %s, value = 99 WHERE kr_id = 'kr-bob' AND value = 7", (later,))
-
-    def current(day: dt.date) -> float:
-        out = cli("--db", db("alice"), "report", "--team", "--format", "json", "--as-of", day, today=day)
-        return next(k["current"] for o in out.json()["objectives"] for k in o["key_results"] if k["id"] == "kr-bob")
-
-    assert current(TODAY) == 5  # not 99 today, and never the latest before its day
-    assert current(later) == 99
+    with sql(db, "bob") as conn:
+        (today,) = conn.execute("SELECT CURRENT_DATE").fetchone()
+        for statement in ("UPDATE check_in SET date = %s, value = 99 WHERE kr_id = 'kr-bob'",
+                          "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, "
+                          "note, author_id, signature) VALUES ('c-later', 'p-bob', '2026-11-20T00:00:00.000000Z', "
+                          "'2026-11-20T00:00:00.000000Z', false, 'kr-bob', %s, 99, '', 'p-bob', '')"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+                conn.execute(statement, (today + dt.timedelta(days=2),))
+        conn.execute("UPDATE check_in SET value = 8 WHERE kr_id = 'kr-bob'")  # honest: a correction
+    out = cli("--db", db("alice"), "report", "--team", "--format", "json", "--as-of", TODAY)
+    assert [k["current"] for o in out.json()["objectives"] for k in o["key_results"] if k["id"] == "kr-bob"] == [8]

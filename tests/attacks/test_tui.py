@@ -50,3 +50,23 @@ async def test_dates_the_check_in_form_refuses_a_later_day_inline_and_saves_toda
         (fixed,) = rows(app, CheckIn, CheckIn.id == newest)
         assert (fixed.value, fixed.date) == (94, TODAY)
     close(app)
+
+
+async def test_dates_the_tui_sync_skips_a_line_too_far_ahead_and_names_it(cli, tmp_path):
+    """`S` on the team screen syncs as of the app's today: a day ahead comes in, two days ahead is named."""
+    import dataclasses
+
+    from tests.helpers import signed_line
+
+    ana, ben, team = two_members(cli, tmp_path)
+    signed_line(team, ben, id="c-ahead1", date=str(TODAY + dt.timedelta(days=1)), value=30.0)
+    signed_line(team, ben, id="c-ahead2", date=str(TODAY + dt.timedelta(days=2)), value=99.0)
+    app = open_app(ana, load_demo=False)
+    app.cfg = dataclasses.replace(app.cfg, team_file=str(team))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "S")
+        assert any("skipped check_in 'c-ahead2'" in n for n in app.notified), app.notified
+        ids = {c.id for c in rows(app, CheckIn)}
+        assert "c-ahead1" in ids and "c-ahead2" not in ids
+    close(app)
