@@ -131,19 +131,13 @@ async def test_keys_typed_with_the_key_that_opens_a_dialog_are_its_own(app, name
 def test_the_self_score_burst_on_a_real_terminal(tmp_path):
     """The issue's own keys through a pseudo-terminal: `s`, `↓`, then Enter "0.3" Tab "did 3" Enter
     written in one go (tmux send-keys does the same)."""
-    import os
     import sqlite3
-    import sys
 
-    from tests.terminal import DOWN, Terminal
+    from tests.terminal import DOWN, demo_terminal
 
     db = tmp_path / "demo.db"
-    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
-    env["TERM"] = "xterm"
-    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db", str(db)], env=env)
+    term = demo_terminal(tmp_path)
     try:
-        term.wait_for("Objective / key result")
-        term.settle()
         term.press(b"s")
         term.wait_for("KRs self-scored")
         term.press(DOWN)

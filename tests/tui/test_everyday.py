@@ -58,21 +58,6 @@ async def test_a_proposal_in_review_is_awaiting_approval_not_behind_on_the_team_
     close(app)
 
 
-def _demo_terminal(tmp_path, **env_changes):
-    import os
-    import sys
-
-    from tests.terminal import Terminal
-
-    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
-    env.update(TERM="xterm", **env_changes)
-    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
-                     str(tmp_path / "demo.db")], env=env)
-    term.wait_for("Objective / key result")
-    term.settle()
-    return term
-
-
 def _reversed_rows(term, marker: str) -> list[int]:
     """The screen rows holding `marker` drawn in reverse video (pyte keeps each cell's attributes)."""
     out = []
@@ -87,9 +72,9 @@ def _reversed_rows(term, marker: str) -> list[int]:
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {}], ids=["no-color", "16-colours"])
 def test_the_carry_over_cursor_is_reverse_video_without_colour(tmp_path, env):
     """32.6: under NO_COLOR the carry-over rows were byte-identical before and after ↓."""
-    from tests.terminal import DOWN
+    from tests.terminal import DOWN, demo_terminal
 
-    term = _demo_terminal(tmp_path, **env)
+    term = demo_terminal(tmp_path, **env)
     try:
         term.press(b"s")
         term.wait_for("KRs self-scored")
