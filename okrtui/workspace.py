@@ -271,6 +271,8 @@ class Workspace:
             self.app.set_interval(WATCH_S, self._check_counter)
 
     def _check_counter(self) -> None:
+        if self._saving.locked():  # this app's own save: _own_write takes its commit as seen
+            return
         version = self._counter() if self._counter is not None else None
         if version is not None and version != self._version:
             self._version = version
