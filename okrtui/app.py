@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -24,7 +25,7 @@ from okrtui.screens import MAIN, screen_class
 from okrtui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.screens.coach import GuideDialog
 from okrtui.screens.keyline import KeyLine
-from okrtui.screens.keys import checked_keymap, keys_of
+from okrtui.screens.keys import WRITING, checked_keymap, keys_of, writing_actions, writing_bindings
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
 from okrtui.state import DataLoaded, LoadFailed, OpenFailed, SaveFailed, Snapshot
@@ -100,11 +101,12 @@ class OkrApp(KeyLine, inherit_bindings=False):
     def __init__(self, db: Backend | Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
                  native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None,
-                 keys_from: str = "[keys]") -> None:
+                 keys_from: str = "[keys]", read_only: bool = False) -> None:
         """`db` is a backend (okrtui.storage.backend), a path or URL, opened in a worker after the first frame
         (and filled with the demo first when `demo`), or an open engine. `native_ansi` None detects the terminal:
         see _native_ansi. `first_view` is the first period's read, started before Textual was imported
-        (the CLI does); without one it starts here. `keys_from` names where cfg.keys came from, for its errors."""
+        (the CLI does); without one it starts here. `keys_from` names where cfg.keys came from, for its errors.
+        `read_only`: the database opens read-only and every key that saves is hidden and refused."""
         native = _native_ansi() if native_ansi is None else native_ansi
         super().__init__(ansi_color=True if native else None)
         self.cfg = cfg or config_mod.Config()
@@ -114,7 +116,11 @@ class OkrApp(KeyLine, inherit_bindings=False):
         self.config_path = config_path
         today = today or dt.date.today()
         opened = not isinstance(db, Backend | str | Path)  # an open engine: opened and filled already
-        backend = db if isinstance(db, Backend) else backend_for(db) if isinstance(db, str | Path) else backend_of(db)
+        backend = db if isinstance(db, Backend) else backend_for(db, read_only=read_only) \
+            if isinstance(db, str | Path) else backend_of(db)
+        if read_only and not backend.read_only:
+            raise OkrError("--read-only needs a database opened read-only")  # a caller's mistake, said early
+        self.read_only = read_only
         if first_view is None and not demo and not opened:
             first_view = backend.prefetch(today, fy_month=self.cfg.fiscal_year_start_month,
                                           stale_after=self.cfg.stale_after_days)
@@ -159,6 +165,11 @@ class OkrApp(KeyLine, inherit_bindings=False):
         return self.workspace.engine
 
     @property
+    def shared(self) -> bool:
+        """A shared database (PostgreSQL): everyone's records are live, no team file."""
+        return self.workspace.backend.shared
+
+    @property
     def db_path(self) -> Path | str:
         return self.workspace.backend.target
 
@@ -175,8 +186,37 @@ class OkrApp(KeyLine, inherit_bindings=False):
 
     def save(self, action: Callable[[Services], T], on_done: Callable[[T], object] | None = None,
              on_error: Callable[[OkrError], object] | None = None, kr_id: str | None = None) -> None:
-        """`action(services)` in a worker, then the refresh: see Workspace.save."""
+        """`action(services)` in a worker, then the refresh: see Workspace.save. Refused when read-only."""
+        if self.read_only:
+            self.refuse_write()
+            return
         self.workspace.save(action, on_done, on_error, kr_id)
+
+    # --- a read-only session (okrtui --read-only, okrtui serve) --------------------------------
+
+    def refuses(self, owner: type, action: str) -> bool:
+        """Whether `owner`'s `action` is one that saves, refused in this read-only session."""
+        return self.read_only and action in writing_actions(owner)
+
+    def refuse_write(self) -> None:
+        self.notify("read-only: this session saves nothing (okrtui --read-only)", severity="warning",
+                    timeout=4, markup=False)
+
+    def refuse_key(self, screen: Screen[Any], event: events.Key) -> bool:
+        """The key line asks before it hands a key out: in a read-only session a key that saves gets
+        one line and goes no further (its binding is hidden too)."""
+        if self.read_only and self._writing_key(screen, event.key):
+            self.refuse_write()
+            return True
+        return False
+
+    def _writing_key(self, screen: Screen[Any], key: str) -> bool:
+        """Whether `key` is one of the screen's keys that save (as [keys] may have moved them)."""
+        for binding in writing_bindings(type(screen)):
+            keys = self.keymap.get(binding.id or "", binding.key)
+            if key in (k.strip() for k in keys.split(",")):
+                return True
+        return False
 
     # --- the workspace's messages --------------------------------------------------------------
 
@@ -185,6 +225,8 @@ class OkrApp(KeyLine, inherit_bindings=False):
             return  # a load the user has already moved past (`[` then `]`): never shown
         span = self.span
         self.sub_title = f"{span.label}  {span.start:%b %-d} – {span.end:%b %-d %Y}"
+        if self.read_only:
+            self.sub_title += "  read-only"
         waiting = self._inbox_count(message.snapshot)
         if waiting:
             self.sub_title += f"  ✉ {waiting} (i)"
@@ -224,6 +266,8 @@ class OkrApp(KeyLine, inherit_bindings=False):
             self.push_screen(InboxScreen())
 
     def _remember_theme(self, theme: str) -> None:
+        if self.read_only:
+            return  # a read-only session writes no file either: the theme lasts until it ends
         try:
             config_mod.update(self.config_path, theme=theme)
         except (OkrError, OSError) as err:
@@ -259,11 +303,12 @@ class OkrApp(KeyLine, inherit_bindings=False):
     def action_help(self) -> None:
         from okrtui.screens.dialogs import HelpDialog  # the dialogs load on first use
 
+        hidden = WRITING if self.read_only else ()
         sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS, self.keymap)))]
         here = self.current_mode
         modes = [here, *[m for m in MAIN if m != here]]  # the screen you are on first
-        sections += [(MAIN[m].title, list(keys_of(screen_class(m).BINDINGS, self.keymap))) for m in modes]
-        sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS, self.keymap))))
+        sections += [(MAIN[m].title, list(keys_of(screen_class(m).BINDINGS, self.keymap, hidden))) for m in modes]
+        sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS, self.keymap, hidden))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS, self.keymap))),
                      ("Forms", list(keys_of(FormScreen.BINDINGS, self.keymap)))]
         self.push_screen(HelpDialog(sections))
@@ -277,13 +322,14 @@ class OkrApp(KeyLine, inherit_bindings=False):
         yield SystemCommand("Previous period", "Show the quarter before", lambda: self.action_period(-1))
         yield SystemCommand("Next period", "Show the quarter after", lambda: self.action_period(1))
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
+        hidden = WRITING if self.read_only else ()
         for mode, main in MAIN.items():
-            for key in keys_of(main.screen().BINDINGS, self.keymap):
+            for key in keys_of(main.screen().BINDINGS, self.keymap, hidden):
                 yield SystemCommand(f"{main.title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
 
         if isinstance(screen, _detail_class()):  # its keys act on the row it shows: offered there only
-            for key in keys_of(screen.BINDINGS, self.keymap):
+            for key in keys_of(screen.BINDINGS, self.keymap, hidden):
                 yield SystemCommand(f"{DETAIL_TITLE}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda a=key.action: self.call_after_refresh(screen.run_action, a))
 
@@ -293,9 +339,9 @@ class OkrApp(KeyLine, inherit_bindings=False):
 
 
 def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
-            first_view: quickread.Prefetch | None = None, keys_from: str = "[keys]") -> None:
+            first_view: quickread.Prefetch | None = None, keys_from: str = "[keys]", read_only: bool = False) -> None:
     """Open the TUI; a database that cannot be opened ends it with one error line."""
-    app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view, keys_from=keys_from)
+    app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view, keys_from=keys_from, read_only=read_only)
     try:
         app.run()
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -12,6 +13,7 @@ from okrtui import checkinrules
 from okrtui.checkinrules import Saved as Saved
 from okrtui.errors import OkrError
 from okrtui.storage.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
+from okrtui.storage.quickwrite import SAME_DAY_UPSERT
 from okrtui.storage.store import (
     check_ins_of_kr_in,
     find_key_result,
@@ -63,9 +65,8 @@ def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date)
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
-           day: dt.date, replace_same_day: bool = False, carry_confidence: bool = False,
-           today: dt.date | None = None) -> Saved:
-    """A new check-in; with replace_same_day, the user's own check-in of that day is corrected instead.
+           day: dt.date, carry_confidence: bool = False, today: dt.date | None = None) -> Saved:
+    """A new check-in, or the user's own check-in of that day corrected (one per KR, author and day).
     With carry_confidence, no confidence means the last one's (the TUI's form starts from it).
     With `today`, a day after it is refused (checkinrules.check_not_future)."""
     checked = check_values(value, confidence, note)
@@ -77,18 +78,25 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         me = identity(session).id
         if carry_confidence and checked.confidence is None:
             checked = check_values(value, _last_confidence(session, kr.id, period, day), checked.note)
-        row = _same_day(session, kr.id, day, me) if replace_same_day else None
+        # One check-in per KR, author and day (a unique index, migration 6): a same-day one is replaced.
+        row = _same_day(session, kr.id, day, me)
         replaced = row is not None
         before = None
         if row is not None:
             before = checkinrules.changed((row.value, row.confidence, row.note),
                                           (checked.value, checked.confidence, checked.note))
             touch(row, value=checked.value, confidence=checked.confidence, note=checked.note)
-        else:
+            session.add(row)
+        else:  # a concurrent save of the same day may land first: the upsert replaces it
+            made = new_id()
             stamp = now_stamp()  # one stamp for both, as okrtui.storage.quickwrite writes it
-            row = CheckIn(id=new_id(), kr_id=kr.id, date=day, value=checked.value, confidence=checked.confidence,
-                          note=checked.note, author_id=me, origin=me, created_at=stamp, updated_at=stamp)
-        session.add(row)
+            kept = session.execute(text(SAME_DAY_UPSERT).bindparams(bindparam("day", type_=Date)), {
+                "id": made, "me": me, "stamp": stamp, "kr_id": kr.id, "day": day, "value": checked.value,
+                "confidence": checked.confidence, "note": checked.note}).scalar_one()
+            row = session.get(CheckIn, kept)
+            if row is None:
+                raise OkrError(f"the check-in on {kr.id} was written but cannot be read back")
+            replaced = kept != made
         session.flush()
         return _saved(session, kr, period, row, replaced=replaced, before=before)
 
@@ -112,6 +120,10 @@ def update(engine: Engine, check_in_id: str, value: float, *, confidence: float 
             raise OkrError(f"check-in {check_in_id}'s key result is missing")
         _, period = writable_kr(session, kr)
         _in_period(period, day, kr.id)
+        other = _same_day(session, kr.id, day, row.origin) if day != row.date else None
+        if other is not None and other.id != row.id:
+            raise OkrError(f"you already have a check-in on {kr.id} for {day.isoformat()} ({other.id}): "
+                           "correct that one, or delete it first (one check-in per KR and day)")
         touch(row, value=checked.value, confidence=checked.confidence, note=checked.note, date=day)
         session.add(row)
         session.flush()

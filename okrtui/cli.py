@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
 
     from okrtui.checkinrules import Saved
     from okrtui.config import Config
+    from okrtui.reads import Read
     from okrtui.storage.backend import Backend
     from okrtui.views import PeriodReport
 
@@ -112,6 +113,8 @@ def build_parser() -> Parser:
     parser.add_argument("--demo", action="store_true", help="open the TUI on a fresh demo database")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="tui_as_of",
                         help="open the TUI as of this day: its quarter, and only check-ins up to it count")
+    parser.add_argument("--read-only", action="store_true", dest="read_only",
+                        help="open the TUI on the database read-only: nothing can be saved (keys that save are hidden)")
     parser.add_argument("--version", action="version", version=f"okrtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -134,10 +137,12 @@ def build_parser() -> Parser:
     p.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True)
 
-    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV, XLSX or Markdown")
-    p.add_argument("--format", choices=["json", "csv", "xlsx", "md"], default="json")
-    p.add_argument("--period", metavar="P", help="one period (default: every period)")
+    p = sub.add_parser("export", parents=[db], help="write the OKRs as okrtui/1 JSON, CSV, XLSX, Markdown or an HTML page")
+    p.add_argument("--format", choices=["json", "csv", "xlsx", "md", "html"], default="json")
+    p.add_argument("--period", metavar="P", help="one period (default: every period; html: this quarter)")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of stdout")
+    p.add_argument("--team", action="store_true", help="html: the team's page, as report --team (no private objective)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of", help="html: as of this day")
 
     p = sub.add_parser("checkin", parents=[db], help="record a value for a key result (or fix or delete one)",
                        usage="okrtui checkin KR VALUE [--confidence C] [--note TEXT] [--date YYYY-MM-DD]\n"
@@ -210,9 +215,38 @@ def build_parser() -> Parser:
     a.add_argument("--adopt", metavar="ID", type=_record_id,
                    help="map the login to this existing person id (a SQLite identity moving in), not p-LOGIN")
 
+    p = sub.add_parser("serve", parents=[db], help="the TUI in a browser, read-only, behind a one-time URL (docs/publish.md)")
+    p.add_argument("--host", metavar="ADDR", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; any other is exposed)")
+    p.add_argument("--port", metavar="N", type=_bounded(0, 65535), default=8000, help="default 8000 (0: any free port)")
+    p.add_argument("--max-sessions", metavar="N", type=_bounded(1, 64), default=4, dest="max_sessions",
+                   help="browser sessions at once (default 4); one more is told no")
+    p.add_argument("--idle", metavar="MIN", type=_minutes, default=30.0,
+                   help="minutes without a key before a session ends (default 30)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of", help="show the OKRs as of this day")
+
     p = sub.add_parser("due", parents=[db], help="your KRs that need a check-in (prompt, cron, login message)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
     return parser
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high}, got {value}")
+        return value
+    return check
+
+
+def _minutes(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected minutes above 0, got {text!r}")
+    return value
 
 
 def _db_given(text: str) -> str:
@@ -304,25 +338,29 @@ class Context:
 
     def period_report(self, label: str | None, as_of: dt.date | None, *, team: bool,
                       today: dt.date | None = None, notes: bool = False) -> tuple[PeriodReport, str]:
-        """The period's views and the user's id. Read with the standard library when it can
-        (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which also migrates
-        an old schema and names what is wrong with a database. Check-ins' notes are read only
-        when `notes`."""
+        """The period's views and the user's id (period_read)."""
+        read = self.period_read(label, as_of, team=team, today=today, notes=notes)
+        return read.report, read.me
+
+    def period_read(self, label: str | None, as_of: dt.date | None, *, team: bool,
+                    today: dt.date | None = None, notes: bool = False) -> Read:
+        """The period's views, dependencies and the user's reflections. Read with the standard library
+        when it can (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which
+        also migrates an old schema and names what is wrong with a database. Check-ins' notes are read
+        only when `notes`."""
         cfg, today = self.config, today or self.today
         quick = self.backend().read(label, today, as_of, team=team, fy_month=cfg.fiscal_year_start_month,
                                     stale_after=cfg.stale_after_days, notes=notes)
-        if quick is not None:
-            self.reflections = quick.reflections
-            return quick.report, quick.me
-        from okrtui import editing, ormread
-        from okrtui.storage.store import my_id, reading
+        if quick is None:
+            from okrtui import ormread
+            from okrtui.storage.store import my_id, reading
 
-        with reading(self.engine(create=False)) as session:
-            span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
-            me = my_id(session)
-            rep = ormread.build(session, span, as_of or today, me, team=team, stale_after=cfg.stale_after_days)
-            self.reflections = editing.reflections(session, me, span.label)
-        return rep, me
+            with reading(self.engine(create=False)) as session:
+                span = ormread.resolve_period(session, label, today, cfg.fiscal_year_start_month)
+                quick = ormread.whole(session, span, as_of or today, my_id(session), team=team,
+                                      stale_after=cfg.stale_after_days)
+        self.reflections = quick.reflections
+        return quick
 
     def close(self) -> None:
         # Closed now, not whenever the garbage collector gets to them: SQLite checkpoints
@@ -348,6 +386,9 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
 def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "read_only", False) and args.command is not None:
+            raise OkrError("--read-only opens the TUI read-only (okrtui --read-only); a command reads or writes "
+                           "as its name says")
         ctx = Context(args, today or dt.date.today())
         handler = COMMANDS.get(args.command, cmd_tui)
         try:
@@ -417,12 +458,14 @@ def cmd_tui(ctx: Context) -> int:
         path = Path(tempfile.mkdtemp(prefix="okrtui-demo-")) / "demo.db"
     else:
         path = ctx.db_path()
+    if ctx.args.demo and ctx.args.read_only:
+        raise OkrError("--read-only opens an existing database; --demo makes one: give one of them")
     if ctx.args.demo and given:
         _demo_target_is_empty(ctx, path)  # said on one line before anything is drawn
     today = ctx.args.tui_as_of or ctx.today
     from okrtui.storage.backend import backend_for
 
-    backend = backend_for(path)
+    backend = backend_for(path, read_only=ctx.args.read_only)
     first_view = None
     if not ctx.args.demo:  # read while Textual imports (docs/performance.md), when the backend can
         first_view = backend.prefetch(today, fy_month=cfg.fiscal_year_start_month, stale_after=cfg.stale_after_days)
@@ -431,7 +474,8 @@ def cmd_tui(ctx: Context) -> int:
 
     # $OKRTUI_KEYS replaces [keys]: its mistakes are named after it
     keys_from = next((f"${v}" for v in env_settings() if v.upper() == "OKRTUI_KEYS"), "[keys]")
-    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from)
+    run_app(backend, cfg, today, demo=ctx.args.demo, first_view=first_view, keys_from=keys_from,
+            read_only=ctx.args.read_only)
     return EXIT_OK
 
 
@@ -506,10 +550,14 @@ def cmd_template(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
+    args = ctx.args
+    if args.format == "html":
+        return _export_html(ctx)
+    if args.team or args.as_of:
+        raise OkrError("--team and --as-of go with --format html (report --team for the others)")
     from okrtui import interchange, ormread, render
     from okrtui.storage.store import my_id, reading
 
-    args = ctx.args
     engine = ctx.engine(create=False)
     cfg = ctx.config
     if args.period is not None:
@@ -541,6 +589,18 @@ def cmd_export(ctx: Context) -> int:
         text = "\n".join(render.to_markdown(r) + render.reflections_markdown(a, r.person(me))
                          for r, a in zip(reps, answers, strict=True))
     _emit(text, args.output, args.format)
+    return EXIT_OK
+
+
+def _export_html(ctx: Context) -> int:
+    """One self-contained page of the period, as `report` (or `report --team`) reads it."""
+    from okrtui import htmlpage, render
+    from okrtui.views import team_visible
+
+    args = ctx.args
+    read = ctx.period_read(args.period, args.as_of, team=args.team, notes=render.uses_notes("html", args.team))
+    rep = team_visible(read.report) if args.team else read.report  # report --team's rule, the same function
+    _emit(htmlpage.page(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days), args.output)
     return EXIT_OK
 
 
@@ -611,7 +671,7 @@ def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, n
     from okrtui import checkins  # SQLAlchemy and SQLModel: only when the quick path cannot serve
 
     return checkins.record(ctx.engine(), ref, value, confidence=confidence, note=note, day=day,
-                           replace_same_day=True, carry_confidence=True, today=ctx.today)
+                           carry_confidence=True, today=ctx.today)
 
 
 def cmd_history(ctx: Context) -> int:
@@ -822,6 +882,36 @@ def cmd_due(ctx: Context) -> int:
     return EXIT_PROBLEMS if rows else EXIT_OK
 
 
+def cmd_serve(ctx: Context) -> int:
+    """The TUI in a browser (okrtui.serve): read-only sessions behind a one-time URL."""
+    args = ctx.args
+    try:
+        from okrtui import serve
+    except ImportError as err:
+        raise OkrError(f"okrtui serve needs textual-serve ({err.name} is missing): pip install 'okrtui[serve]'") from None
+    from okrtui.storage.backend import backend_for
+
+    if not serve.is_host(args.host):  # anything else never reaches a socket (a hostile one was a UnicodeError)
+        raise OkrError(f"argument --host: expected an IP address or a host name, got {args.host[:80]!r}")
+    target = ctx.db_path()
+    backend_for(target, read_only=True).engine().dispose()  # a wrong path or schema: one line, before serving
+    if not serve.is_loopback(args.host):
+        _warn(f"listening on {args.host}: exposed to every machine that reaches it; whoever has the URL "
+              "sees these OKRs")
+    opts = serve.Options(str(target), host=args.host, port=args.port, max_sessions=args.max_sessions,
+                         idle_s=args.idle * 60, as_of=args.as_of.isoformat() if args.as_of else None)
+
+    def tell(line: str) -> None:
+        say(line, flush=True)
+
+    say(f"okrtui serve: read-only, at most {opts.max_sessions} sessions, idle ones end after "
+        f"{args.idle:g} min; Ctrl-C stops it. Open:", err=True, flush=True)
+    try:
+        return serve.main(opts, tell)
+    except OSError as err:
+        raise OkrError(str(err)) from None
+
+
 def cmd_cycle(ctx: Context) -> int:
     """submit, approve, request-changes, accept, decline: one line saying what happened."""
     from okrtui import conversation, cycle
@@ -897,6 +987,7 @@ COMMANDS = {
     "comments": cmd_comments,
     "inbox": cmd_inbox,
     "due": cmd_due,
+    "serve": cmd_serve,
     "team": cmd_team,
     "admin": cmd_admin,
     "import": cmd_import,

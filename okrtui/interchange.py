@@ -246,12 +246,18 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
     ids.add("key_result", values["id"], f"{p}.id")
     refs.check(values["owner_id"], f"{p}.owner", "person", Person)
     doc.key_results.append(values)
+    days: dict[tuple[Any, Any], str] = {}  # one check-in per KR, author and day (migration 6)
     for k, craw in enumerate(_list(row, "check_ins", p)):
         cp = f"{p}.check_ins[{k}]"
         cvalues = _record("check_in", _obj(craw, cp), cp, kr_id=values["id"])
         ids.add("check_in", cvalues["id"], f"{cp}.id")
         refs.check(cvalues["author_id"], f"{cp}.author", "person", Person)
         _not_future(cvalues["date"], today, f"{cp}.date")
+        day = (cvalues["author_id"], cvalues["date"])
+        if day in days:
+            raise Invalid(f"{cp}.date", f"{cvalues['date']} has a check-in on this KR already ({days[day]!r}): "
+                          "one check-in per KR, author and day; keep one")
+        days[day] = cvalues["id"]
         doc.check_ins.append(cvalues)
 
 def _check_parent_cycles(objectives: list[dict[str, Any]], session: Session) -> None:
@@ -368,6 +374,7 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
         if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
                 and session.get(CheckIn, values["id"]) is None:
             found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
+    found += _check_ins_for_others(session, doc, me, theirs)
     foreign = _others(session, Objective, sorted({v["objective_id"] for v in doc.key_results}), me)
     for values in doc.key_results:  # a KR goes only into an objective its maker made
         if values["objective_id"] not in foreign:
@@ -379,13 +386,32 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
             found.append((objective.origin, "objective (a key result added to it)", objective.id))
     if not found:
         return
-    names = {p.id: p.name for p in session.exec(select(Person)).all()}
+    names = {**{p["id"]: p.get("name") or "" for p in doc.people},  # the document's own, for people new here
+             **{p.id: p.name for p in session.exec(select(Person)).all()}}
     shown = ", ".join(f"{plain(names.get(origin) or origin)}'s {kind.replace('_', ' ')} {ident!r}"
                       for origin, kind, ident in found[:6])
     more = f" and {len(found) - 6} more" if len(found) > 6 else ""
     which = "a record that belongs" if len(found) == 1 else f"{len(found)} records that belong"
     raise OkrError(f"refused: this document changes {which} to someone else, and an import only changes "
                    f"your own: {shown}{more}. Nothing was imported")
+
+
+def _check_ins_for_others(session: Session, doc: Document, me: str, theirs: set[str]) -> list[tuple[str, str, str]]:
+    """New check-ins whose author (their `author`, else the importer) does not answer for the KR (its
+    owner, else its maker: a lead's own KR naming another owner too), and, on a shared database,
+    any in another's name (PostgreSQL's policy): refused alike on both databases, before writing."""
+    in_doc = {v["id"]: v for v in doc.key_results}
+    shared = is_shared(session)
+    found = []
+    for values in doc.check_ins:
+        if values["kr_id"] in theirs or session.get(CheckIn, values["id"]) is not None:
+            continue  # a teammate's KR: the rule above; a stored check-in: the other-records rule
+        kr_doc, kr_row = in_doc.get(values["kr_id"]), session.get(KeyResult, values["kr_id"])
+        answerer = (kr_doc.get("owner_id") if kr_doc is not None else kr_row.owner_id if kr_row else None) or me
+        author = values.get("author_id") or me
+        if author != answerer or (shared and author != me):
+            found.append((answerer if author == me else author, "key result (a check-in on it)", values["kr_id"]))
+    return found
 
 
 def _others(session: Session, model: Any, ids: list[str], me: str) -> set[str]:

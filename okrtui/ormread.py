@@ -61,9 +61,10 @@ def build(
     return reads.period(runner(session), span, as_of, me, team=team, stale_after=stale_after)
 
 
-def whole(session: Session, span: periods.Span, as_of: dt.date, me: str, stale_after: int = 7) -> reads.Read:
-    """What the TUI shows: the team's period, the dependencies and my reflections (as quickread reads them)."""
-    return reads.whole(runner(session), span, as_of, me, team=True, stale_after=stale_after)
+def whole(session: Session, span: periods.Span, as_of: dt.date, me: str, stale_after: int = 7, *,
+          team: bool = True) -> reads.Read:
+    """What the TUI shows (the team's period), the dependencies and my reflections (as quickread reads them)."""
+    return reads.whole(runner(session), span, as_of, me, team=team, stale_after=stale_after)
 
 
 def kr_check_ins(session: Session, kr_id: str, span: periods.Span, as_of: dt.date) -> list[CheckInView]:

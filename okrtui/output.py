@@ -23,6 +23,10 @@ def safe(text: str, fmt: Format = "text") -> str:
     return json_safe(text) if fmt == "json" else visible(text)
 
 
-def say(text: str = "", *, err: bool = False, fmt: Format = "text", end: str = "\n") -> None:
-    """Print `text` (one line or many) to stdout, or stderr with `err`."""
-    (sys.stderr if err else sys.stdout).write(safe(text, fmt) + end)
+def say(text: str = "", *, err: bool = False, fmt: Format = "text", end: str = "\n", flush: bool = False) -> None:
+    """Print `text` (one line or many) to stdout, or stderr with `err`; `flush` at once (a line another
+    program waits for on a pipe: okrtui serve's URL)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(safe(text, fmt) + end)
+    if flush:
+        stream.flush()

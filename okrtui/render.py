@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from typing import Any
 
 from okrtui import cycle, periods, teamview
@@ -147,8 +148,7 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
     """The weekly status a lead pastes into an email or chat: by team and person."""
     monday, _ = periods.week_of(rep.as_of)
     moved = {row.kr.id: row for row in week_review(rep, monday, rep.as_of, stale_after).rows}
-    listed = teamview.people(rep)
-    counts = teamview.pace_counts(listed)  # exactly the KR lines below, each once
+    listed, counts = team_listing(rep)
     out = [f"# Team status {rep.period.label}, week of {monday}", "",
            f"As of {rep.as_of}: on track {counts['on track']} · at risk {counts['at risk']} · "
            f"behind {counts['behind']} · stale {counts['stale']}."]
@@ -182,6 +182,14 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
     return "\n".join(out) + "\n"
 
 
+def team_listing(rep: PeriodReport) -> tuple[list[teamview.PersonView], Counter[str]]:
+    """What a team page lists (teamview.people: live objectives by team, then by who answers for
+    each KR) and its counts, counted over exactly the KRs listed: each once, under its answerer
+    (no drafts, no archived objectives). The team Markdown and the HTML page both use it."""
+    listed = teamview.people(rep)
+    return listed, teamview.pace_counts(listed)  # each KR once, a proposal in review in none
+
+
 def _conversation_markdown(rep: PeriodReport) -> list[str]:
     """Objectives awaiting their lead's approval, and dependencies not agreed (okrtui.cycle)."""
     waiting, deps = cycle.open_matters(rep)
@@ -213,8 +221,8 @@ def _conversation_markdown(rep: PeriodReport) -> list[str]:
 
 
 def uses_notes(fmt: str, team: bool) -> bool:
-    """Whether a rendering shows check-in notes (the team Markdown quotes each KR's latest)."""
-    return fmt == "md" and team
+    """Whether a rendering shows check-in notes (the team Markdown and page quote each KR's latest)."""
+    return fmt in ("md", "html") and team
 
 
 def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7) -> str:

@@ -96,8 +96,9 @@ def pace(spec: Spec, prog: float, exp: float) -> str | None:
     return "behind"
 
 
-def forecast(spec: Spec, points: Sequence[Measured], start: dt.date, end: dt.date) -> float | None:
-    """Least-squares line through (day, progress), read at the period's end, clamped."""
+def fit(spec: Spec, points: Sequence[Measured], start: dt.date) -> tuple[float, float] | None:
+    """The least-squares line through (days since start, progress): (slope, intercept); None for a
+    kind without pace or check-ins on fewer than two days."""
     if not kinds.paced(spec.kind):
         return None
     xs = [float((p.date - start).days) for p in points]
@@ -105,7 +106,17 @@ def forecast(spec: Spec, points: Sequence[Measured], start: dt.date, end: dt.dat
         return None
     ys = [value_progress(spec, p.value) for p in points]
     slope, intercept = statistics.linear_regression(xs, ys)
-    return clamp(intercept + slope * (end - start).days)
+    return slope, intercept
+
+
+def forecast(spec: Spec, points: Sequence[Measured], start: dt.date, end: dt.date) -> float | None:
+    """The least-squares line through (day, progress) (`fit`), read at the period's end, clamped."""
+    return forecast_of(fit(spec, points, start), start, end)
+
+
+def forecast_of(line: tuple[float, float] | None, start: dt.date, end: dt.date) -> float | None:
+    """A fitted line (`fit`) read at the period's end, clamped: the forecast."""
+    return None if line is None else clamp(line[1] + line[0] * (end - start).days)
 
 
 def is_stale(

@@ -30,11 +30,12 @@ class Services:
 
     # --- check-ins -----------------------------------------------------------------------------
     def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: Any,
-                        replace_same_day: bool = False, today: Any = None) -> Saved:
+                        today: Any = None) -> Saved:
+        """A new check-in, or the user's own of that day replaced (one per KR, author and day)."""
         from okrtui import checkins
 
         return checkins.record(self._engine(), kr_id, value, confidence=confidence, note=note, day=day,
-                               replace_same_day=replace_same_day, today=today)
+                               today=today)
 
     def correct_check_in(self, check_in_id: str, value: float, confidence: float | None, note: str,
                          day: Any, today: Any = None) -> Saved:

@@ -175,6 +175,7 @@ def _columns(table: Table, fields: tuple[str, ...], opts: Options, errors: Probl
 
 _SPECIAL = ("'", " ", "\t", "")  # an apostrophe to take off, spaces to strip, a blank cell: the slow way
 _PLAIN_NUMBER = sheetcells.PLAIN_NUMBER
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TEXTS = ("objective", "key_result", "description", "score_comment", "note", "unit")  # kept as written
 _HOW = {**{n: "number" for n in (*_NUMBERS, "value")}, **{n: "share" for n in _SHARES}, "date": "date",
         **{n: "enum" for n in _ENUMS}, **{n: "text" for n in _TEXTS}}
@@ -215,6 +216,11 @@ class _Row:
                 return value
             if how == "text":
                 return cell
+            if how == "date" and len(cell) == 10 and _ISO_DAY.match(cell):
+                try:
+                    return dt.date.fromisoformat(cell)
+                except ValueError:
+                    pass  # no such day: the slow way names it
             if how is None:
                 return cell.strip() or None
         try:
@@ -373,7 +379,7 @@ def build(table: Table, opts: Options, people: list[Person], check_ins: Table | 
                 places[at] = (table.source, number, kr_headers)
     _resolve_parents(parents, objectives, by_title)
     if check_ins is not None:
-        _check_ins(check_ins, opts, kr_at, errors, places, objectives)
+        _check_ins(check_ins, opts, kr_at, errors, places, objectives, checks)
     def schema_problems() -> list[str]:
         """The schema's field rules on every record read without a bad cell, so a file's every problem is
         named at once. Run only when something is wrong: the import checks the same rules on a clean file."""
@@ -515,13 +521,14 @@ def _check_schema(row: _Row, kind: str, values: dict[str, Any]) -> None:
     """The schema's field rules on one record (references, approval and ownership are the import's)."""
     if kind == "objective":
         values = {k: v for k, v in values.items() if k != "key_results"}
-    else:
+    elif kind == "key_result":
         values = {k: v for k, v in values.items() if k != "check_ins"}
     try:
         schema.check(schema.RECORDS[kind], values, "", schema.DOCUMENT_KEYS[kind])
     except schema.Invalid as err:
         key = err.path.split(".")[0]
-        row.fail((_KR_KEYS if kind == "key_result" else _OBJECTIVE_KEYS).get(key, key), err.message)
+        names = {"key_result": _KR_KEYS, "objective": _OBJECTIVE_KEYS}.get(kind, {})
+        row.fail(names.get(key, key), err.message)
 
 
 def _resolve_parents(parents: list[tuple[dict[str, Any], _Row, str]], objectives: dict[str, dict[str, Any]],
@@ -545,11 +552,13 @@ def _resolve_parents(parents: list[tuple[dict[str, Any], _Row, str]], objectives
 
 
 def _check_ins(table: Table, opts: Options, krs: dict[str, dict[str, Any]], errors: Problems,
-               places: dict[str, tuple[str, int, dict[str, str]]], objectives: dict[str, dict[str, Any]]) -> None:
+               places: dict[str, tuple[str, int, dict[str, str]]], objectives: dict[str, dict[str, Any]],
+               checks: list[tuple[_Row, str, dict[str, Any]]]) -> None:
     start, cols, _ = _columns(table, CHECK_IN_FIELDS, opts, errors, ("kr_id", "date", "value"))
     seen: Counter[str] = Counter()
     index = {kr["id"]: (i, j) for i, o in enumerate(objectives.values()) for j, kr in enumerate(o["key_results"])}
     headers = {f: h for f, (_, h) in cols.items()}
+    check_in_headers = {k: headers.get(k, k) for k in CHECK_IN_FIELDS}
     for number, cells in table.rows[start + 1:] if cols else []:
         row = _Row(table.source, number, cells, cols, opts, errors)
         kr_id = row.read("kr_id")
@@ -575,12 +584,8 @@ def _check_ins(table: Table, opts: Options, krs: dict[str, dict[str, Any]], erro
         seen[key] += 1
         check_in = {"id": _hashed("ci", "", key, str(seen[key])), "date": when.isoformat(), "value": value,
                     "confidence": confidence, "note": note or ""}
-        try:
-            schema.check(schema.RECORDS["check_in"], {**check_in, "kr_id": kr_id}, "")
-        except schema.Invalid as err:
-            row.fail(err.path.split(".")[0], err.message)
-            continue
+        checks.append((row, "check_in", {**check_in, "kr_id": kr_id}))
         i, j = index[kr_id]
         places[f"objectives[{i}].key_results[{j}].check_ins[{len(kr['check_ins'])}]"] = (
-            table.source, number, {k: headers.get(k, k) for k in CHECK_IN_FIELDS})
+            table.source, number, check_in_headers)
         kr["check_ins"].append(check_in)

@@ -8,7 +8,7 @@ x is days from the period's start; nothing measured after "now" (the as-of day) 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -43,13 +43,18 @@ class Chart:
 
 def x_ticks(span: periods.Span) -> list[tuple[float, str]]:
     """The first day of each month in the period, plus its last day."""
+    return list(_x_ticks(span))
+
+
+@functools.lru_cache(maxsize=8)
+def _x_ticks(span: periods.Span) -> tuple[tuple[float, str], ...]:  # the same for every KR of a period
     ticks: list[tuple[float, str]] = [(0.0, f"{span.start:%b %-d}")]
     day = (span.start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     while day < span.end:
         ticks.append((float((day - span.start).days), f"{day:%b %-d}"))
         day = (day + dt.timedelta(days=32)).replace(day=1)
     ticks.append((float((span.end - span.start).days), f"{span.end:%b %-d}"))
-    return ticks
+    return tuple(ticks)
 
 
 def _now(span: periods.Span, as_of: dt.date) -> int | None:
@@ -62,23 +67,25 @@ def _y_range(values: list[float]) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span) -> tuple[float, float] | None:
+def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span,
+                  line: tuple[float, float] | None = None) -> tuple[float, float] | None:
     """The least-squares progress line's (progress at the first check-in, progress at the period's
-    end), both clamped: its end is exactly `scoring.forecast`."""
-    end_progress = scoring.forecast(spec, points, span.start, span.end)
-    if end_progress is None:
+    end), both clamped: its end is exactly `scoring.forecast`. `line`: the fit already made of
+    these points (KRView.fit), else it is fitted here."""
+    line = line or scoring.fit(spec, points, span.start)
+    if line is None:
         return None
-    xs = [float((p.date - span.start).days) for p in points]
-    ys = [scoring.value_progress(spec, p.value) for p in points]
-    slope, intercept = statistics.linear_regression(xs, ys)
-    return scoring.clamp(intercept + slope * xs[0]), end_progress
+    slope, intercept = line
+    first = float((points[0].date - span.start).days)
+    return scoring.clamp(intercept + slope * first), scoring.clamp(intercept + slope * (span.end - span.start).days)
 
 
 def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
     """Check-ins on the KR's own scale; start and target (or the range's band); expected pace and
     forecast for increase/decrease; done / not done for a milestone."""
     days = (span.end - span.start).days
-    shown = [c for c in kr.check_ins if span.start <= c.date <= min(as_of, span.end)]
+    last = min(as_of, span.end)
+    shown = [c for c in kr.check_ins if span.start <= c.date <= last]
     xs = [float((c.date - span.start).days) for c in shown]
     ys = [c.value for c in shown]
     lines: list[Line] = []
@@ -92,7 +99,7 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
         lines.append(Line(f"target {fmt_num(target)}", [0, days], [target, target], "=", "green"))
         # The terminal's own colour: dark blue vanished on black at 16 colours.
         lines.append(Line("expected pace", [0, days], [start, target], "·", "default"))
-        fc = forecast_line(kr.spec, shown, span)
+        fc = forecast_line(kr.spec, shown, span, kr.fit if len(shown) == len(kr.check_ins) else None)
         if fc is not None:
             to_value = [start + p * (target - start) for p in fc]
             lines.append(Line("forecast", [xs[0], float(days)], to_value, "-", "magenta"))

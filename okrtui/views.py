@@ -67,6 +67,7 @@ class KRView:
     expected: float | None = None
     pace: str | None = None
     forecast: float | None = None
+    fit: tuple[float, float] | None = None  # the forecast's line (scoring.fit): the chart draws it
     last_check_in: dt.date | None = None
     stale: bool = False
     error: str | None = None  # why the KR cannot be scored (a row no check would have let in)
@@ -306,9 +307,10 @@ def compute_kr(kr: KRView, span: periods.Span, as_of: dt.date, active: bool, sta
     if kinds.paced(kr.kind):
         kr.expected = scoring.expected(span.start, span.end, as_of)
         kr.pace = scoring.pace(spec, kr.progress, kr.expected)
-        kr.forecast = scoring.forecast(spec, points, span.start, span.end)
+        kr.fit = scoring.fit(spec, points, span.start)
+        kr.forecast = scoring.forecast_of(kr.fit, span.start, span.end)
     else:
-        kr.expected = kr.pace = kr.forecast = None
+        kr.expected = kr.pace = kr.forecast = kr.fit = None
     kr.stale = scoring.is_stale(active, kr.last_check_in, stale_from(span, activated_on), as_of, stale_after)
 
 

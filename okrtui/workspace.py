@@ -144,7 +144,7 @@ class Workspace:
             return
         with reading(engine) as session:
             me = my_id(session)
-        if not me:  # a new database: "me" is made once, before the first view needs it
+        if not me and not self.backend.read_only:  # a new database: "me" is made once, before the first view
             with writing(engine) as session:
                 me = identity(session, self.cfg.name, self.cfg.email).id
         with reading(engine) as session:

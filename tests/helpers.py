@@ -357,6 +357,26 @@ NO_TEXTUAL = (
 )
 
 
+def pg_database(server, cli):
+    """A new database on the suite's PostgreSQL server, initialised, with the persons alice, bob and
+    carol; returns a function giving its URL for a login (with .name and .host)."""
+    import uuid
+
+    name = f"okr_{uuid.uuid4().hex[:10]}"
+    server.psql(f"CREATE DATABASE {name};")
+    host = server.get_uri().split("host=", 1)[1]
+
+    def url(login: str) -> str:
+        return f"postgresql://{login}@/{name}?host={host}"
+
+    assert cli("admin", "init", "--db", url("postgres")).code == 0
+    for login in ("alice", "bob", "carol"):
+        assert cli("admin", "add-person", login, "--name", login.title(), "--db", url("postgres")).code == 0
+    url.name = name  # type: ignore[attr-defined]
+    url.host = host  # type: ignore[attr-defined]
+    return url
+
+
 # --- two members, one team file (tests/attacks: text and dates) -----------------------------------
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202e[red]x[/]\x85\u2066é漢🙂"  # escapes, BEL, C1, bidi, markup

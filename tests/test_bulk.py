@@ -214,7 +214,8 @@ def test_a_repeated_import_is_unchanged_and_an_edit_updates_only_that_row(engine
     doc = {"format": "okrtui/1", "objectives": [
         {"id": "o-1", "title": "Grow", "period": "2026-Q4",
          "key_results": [{"id": f"k-{i}", "title": "R", "kind": "milestone",
-                          "check_ins": [{"id": f"c-{i}-{w}", "date": "2026-10-05", "value": w % 2} for w in range(3)]}
+                          "check_ins": [{"id": f"c-{i}-{w}", "date": f"2026-10-0{5 + w}", "value": w % 2}
+                                        for w in range(3)]}
                          for i in range(2_000)]}]}
     assert str(interchange.import_document(engine, doc)) == "8001 created, 0 updated, 0 unchanged"
     assert str(interchange.import_document(engine, doc)) == "0 created, 0 updated, 8001 unchanged"

@@ -28,8 +28,9 @@ def valid_doc() -> dict:
                         "id": "kr-deploys", "title": "Deploy success rate from 92% to 99%", "owner": "p-alice",
                         "kind": "increase", "unit": "%", "start": 92, "target": 99, "low": None, "high": None,
                         "weight": 1, "self_score": None,
+                        # Alice's own check-in, carried: only who answers for a KR checks in on it
                         "check_ins": [{"id": "c-1", "date": "2026-10-07", "value": 94, "confidence": 0.6,
-                                       "note": "rollback fixed"}],
+                                       "note": "rollback fixed", "author": "p-alice"}],
                     },
                     {"id": "kr-latency", "title": "p95 latency", "kind": "range", "low": 100, "high": 250,
                      "check_ins": []},

@@ -83,7 +83,8 @@ CHECK_INS = st.lists(st.tuples(st.integers(-5, 100), st.floats(-1e6, 1e6, allow_
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=CHECK_INS)
 def test_same_day_order_deletions_and_period_bounds_agree(tmp_path_factory, demo_template, rows):
-    """Check-ins on the same day in any creation order, deleted ones, ones outside the period."""
+    """Check-ins on the same day in any creation order (each by its own author: one per KR, author
+    and day), deleted ones, ones outside the period."""
     path = tmp_path_factory.mktemp("prop") / "db.db"
     shutil.copy(demo_template, path)
     engine = open_engine(path)
@@ -91,7 +92,7 @@ def test_same_day_order_deletions_and_period_bounds_agree(tmp_path_factory, demo
     with writing(engine) as session:
         for i, (day, value, minute, deleted) in enumerate(rows):
             session.add(CheckIn(id=f"c-prop-{i:03d}", kr_id="kr-deploys", date=start + dt.timedelta(days=day),
-                                value=value, author_id="p-alice", origin="p-alice", deleted=deleted,
+                                value=value, author_id=f"p-alice-{i}", origin="p-alice", deleted=deleted,
                                 created_at=f"2026-11-01T09:0{minute}:00.000000Z"))
     engine.dispose()
     quick = quickread.read(path, None, TODAY)

@@ -127,8 +127,10 @@ def build(path, world: World) -> None:
         krs = {f"k-{i}" for i, kr in enumerate(world.krs) if kr[0] < live_objectives}
         for i, (k, d, value, confidence, deleted, minute) in enumerate(world.check_ins):
             if f"k-{k}" in krs:
+                # An author each: same-day check-ins on one KR are different people's (one per KR,
+                # author and day), all ME's own records.
                 session.add(CheckIn(id=f"c{i:02d}", kr_id=f"k-{k}", date=day(d), value=value, confidence=confidence,
-                                    deleted=deleted, origin=ME, author_id=ME, created_at=stamp(minute)))
+                                    deleted=deleted, origin=ME, author_id=f"{ME}-{i}", created_at=stamp(minute)))
         for i, (a, b, deleted, second) in enumerate(world.deps):
             session.add(Dependency(id=f"d-{i}", from_id=f"k-{a}", to_id=f"k-{b}", deleted=deleted, origin=ME,
                                    created_at=stamp(0, second)))
@@ -222,7 +224,7 @@ def test_the_refresh_after_a_save_reads_what_a_fresh_load_reads(tmp_path_factory
     try:
         with writing(engine) as session:
             session.add(CheckIn(id="c-new", kr_id=kr.id, date=as_of + dt.timedelta(days=new[0]), value=1.0, origin=ME,
-                                author_id=ME))
+                                author_id=f"{ME}-new"))
         with reading(engine) as session:
             kr.check_ins = ormread.kr_check_ins(session, kr.id, before.span, as_of)
     finally:

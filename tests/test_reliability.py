@@ -168,7 +168,8 @@ from okrtui.storage.backend import open_engine
 from okrtui.storage.store import reading
 eng = open_engine(sys.argv[1])
 for i in range(int(sys.argv[2])):
-    checkins.record(eng, "kr-busy", i, day=dt.date(2026, 11, 26), note=sys.argv[3])
+    # its own KR and a day per check-in: one check-in per KR, author and day (a second replaces)
+    checkins.record(eng, f"kr-{sys.argv[3]}", i, day=dt.date(2026, 10, 1) + dt.timedelta(days=i), note=sys.argv[3])
     with reading(eng) as s:
         ormread.build(s, periods.quarter("2026-Q4"), dt.date(2026, 11, 26), "p-tester", team=True)
 print("ok")
@@ -180,7 +181,8 @@ def test_writers_at_once_never_see_database_is_locked(tmp_path):
     engine = backend.open_engine(db)
     interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
         {"id": "o-busy", "title": "Busy", "period": "2026-Q4",
-         "key_results": [{"id": "kr-busy", "title": "r", "kind": "increase", "start": 0, "target": 100}]}]})
+         "key_results": [{"id": kr, "title": "r", "kind": "increase", "start": 0, "target": 100}
+                         for kr in ("kr-busy", "kr-w0", "kr-w1", "kr-w2")]}]})
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), "40", f"w{i}"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for i in range(3)]
     errors = []

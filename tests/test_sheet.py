@@ -471,3 +471,18 @@ def test_the_kind_of_file_is_told_by_its_content_first(cli, tmp_path):
     assert {o.title for o in rows_of(tmp_path / "x.db", Objective)} == {"Make onboarding effortless", "Grow"}
     empty = write_csv(tmp_path / "e.csv", "\n\n")
     assert cli("--db", tmp_path / "x.db", "import", empty).err.strip() == "okrtui: error: e.csv is empty"
+
+
+def test_every_bad_check_in_row_is_named_with_the_rows_problems(cli, tmp_path):
+    okrs = write_csv(tmp_path / "okrs.csv", "period,objective,kr_id,key_result,start,target\n2026-Q4,Grow,kr-a,Users,0,10\n")
+    checks = write_csv(tmp_path / "c.csv", "kr_id,date,value,confidence\n"
+                                           "kr-a,2026-10-05,1,2\n"
+                                           "kr-a,2026-02-30,1,\n"
+                                           "kr-zz,2026-10-05,1,\n"
+                                           "kr-a,2026-10-06,1,0.5\n")
+    result = cli("--db", tmp_path / "x.db", "import", okrs, "--check-ins", checks)
+    assert result.err.splitlines() == [
+        "c.csv:2:confidence: expected a number from 0 to 1, got 2",
+        "c.csv:3:date: no such day, got '2026-02-30'",
+        "c.csv:4:kr_id: no key result with this id in the file, got 'kr-zz'",
+        "okrtui: error: 3 problems; nothing was imported"]

@@ -192,7 +192,8 @@ from okrtui import checkins, sync
 from okrtui.storage.backend import open_engine
 eng = open_engine(sys.argv[1])
 for i in range(int(sys.argv[3])):
-    checkins.record(eng, sys.argv[4], i, day=dt.date(2026, 11, 20), note=f"{sys.argv[4]} {i}")
+    # a day each: a second check-in of the same day replaces the first (one per KR, author and day)
+    checkins.record(eng, sys.argv[4], i, day=dt.date(2026, 11, 1 + i), note=f"{sys.argv[4]} {i}")
     sync.sync(eng, sys.argv[2], lock_timeout=120)
 print("ok")
 """

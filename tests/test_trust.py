@@ -260,8 +260,8 @@ def test_the_round_replaces_a_same_day_check_in(engine, tmp_path):
     doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Grow", "period": "2026-Q4",
            "key_results": [{"id": "kr-1", "title": "Users", "kind": "increase", "start": 0, "target": 9}]}]}
     interchange.import_document(engine, doc)
-    first = checkins.record(engine, "kr-1", 3, day=DAY, replace_same_day=True)
-    second = checkins.record(engine, "kr-1", 4, day=DAY, replace_same_day=True)
+    first = checkins.record(engine, "kr-1", 3, day=DAY)
+    second = checkins.record(engine, "kr-1", 4, day=DAY)
     assert second.replaced and second.check_in_id == first.check_in_id
     with reading(engine) as session:
         assert [c.value for c in session.exec(select(CheckIn)).all()] == [4]

@@ -72,6 +72,11 @@ class OkrScreen(Refreshable, Screen[None]):
     def on_mount(self) -> None:
         self.query(OkrTable).first().focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A read-only session: the keys that save are absent from the footer and do nothing here
+        # (the app refuses them with one line: OkrApp.on_event).
+        return not self.app.refuses(type(self), action)
+
     @property
     def data(self) -> Snapshot | None:
         return self.app.data
@@ -172,8 +177,15 @@ class Dialog(ModalScreen[R]):
     types_text: ClassVar[bool] = False  # True when a text field has the focus (a form's)
     keys_ready = False  # until drawn, the app holds the keys typed for it (screens/keyline.py)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.app.refuses(type(self), action)  # as OkrScreen's
+
     def on_mount(self) -> None:
         # Textual calls each class's on_mount along the chain: subclasses never call this one again.
+        if self.saves and self.app.read_only:  # however it was opened (a key, a click, the palette)
+            self.app.refuse_write()
+            self.dismiss(None)
+            return
         self.mount(Footer())
         if self.saves:  # only then: help, coach and guide keep a reading session free of SQLAlchemy
             self.app.warm_storage()
@@ -308,7 +320,7 @@ class FormScreen(Dialog[R]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Under a save nothing sends it again or closes the form beneath it (send() refuses a
         # second one too, whichever key or path asks).
-        return not (self.saving and action in ("save", "cancel", "enter"))
+        return not (self.saving and action in ("save", "cancel", "enter")) and super().check_action(action, parameters)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

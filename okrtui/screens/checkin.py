@@ -218,8 +218,7 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.checkins.Saved, a type only he
         kr_id, edited = self.kr.id, self.edited
         if edited is None:
             # A second check-in of the same day in the round corrects that day's value.
-            self.send(lambda s: s.record_check_in(kr_id, value, conf, note, day, replace_same_day=True,
-                                                  today=self.today),
+            self.send(lambda s: s.record_check_in(kr_id, value, conf, note, day, today=self.today),
                       self.dismiss, kr_id=kr_id)
         else:
             self.send(lambda s: s.correct_check_in(edited.id, value, conf, note, day, today=self.today), self.dismiss,

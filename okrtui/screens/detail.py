@@ -268,6 +268,8 @@ class DetailScreen(OkrScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`A` and `r` show in the footer, and act, on an objective awaiting the user's approval only."""
+        if not super().check_action(action, parameters):
+            return False  # a read-only session
         if action in ("approve", "request_changes"):
             obj = self._shown_objective()
             return awaits(self.app.data, obj.id if obj is not None else None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -66,6 +67,9 @@ class KeyLine(App[None]):
         if isinstance(screen, Dialog) and not screen.keys_ready:
             return
         event = self._waiting.pop(0)
+        if self.refuse_key(screen, event):
+            await self.hand_out_keys()
+            return
         token = self._on_its_way = object()
         target = self.focused or screen
         self._routed_to[event] = screen
@@ -86,6 +90,10 @@ class KeyLine(App[None]):
             self._follow(list(focused.ancestors_with_self) if focused else [self], token, rounds - 1)
             return
         self.call_later(self._handled, token)
+
+    def refuse_key(self, screen: Screen[Any], event: events.Key) -> bool:
+        """Whether the app refuses this key before it is handed out (it says why itself)."""
+        return False
 
     async def _handled(self, token: object) -> None:
         if self._on_its_way is not token:

@@ -13,7 +13,7 @@ import importlib
 import inspect
 import pkgutil
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -64,10 +64,34 @@ def hint_key(keymap: Mapping[str, str], ident: str, default: str) -> str:
     return default if keys is None else key_label(keys)
 
 
-def keys_of(bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None) -> Iterator[Key]:
-    """The described bindings of a class, in order (system ones left out), with the keymap's keys."""
+# The keys that save: absent from the footer, the help and the palette, and refused with one line,
+# in a read-only session (`okrtui --read-only`, `okrtui serve`). A new key that writes joins this set.
+WRITING = frozenset({
+    "checkin.checkin", "history.correct", "history.delete", "detail.checkin", "detail.comment",
+    "objectives.new", "objectives.edit", "objectives.delete", "objectives.activate", "objectives.submit",
+    "objectives.dependency", "objectives.move_down", "objectives.move_up", "scoring.score", "scoring.reflect",
+    "scoring.close_quarter", "inbox.accept", "inbox.decline", "inbox.read", "team.sync", "team.new_team",
+    "team.edit_team", "team.approve", "team.request_changes", "inbox.approve", "inbox.request_changes",
+    "detail.approve", "detail.request_changes",
+})
+
+
+def writing_bindings(cls: type) -> list[Binding]:
+    """A screen or dialog class's own bindings that save (WRITING)."""
+    return [b for b in getattr(cls, "BINDINGS", ()) if isinstance(b, Binding) and b.id in WRITING]
+
+
+def writing_actions(cls: type) -> frozenset[str]:
+    """The action names of writing_bindings(cls), as check_action receives them (no arguments)."""
+    return frozenset(b.action.partition("(")[0] for b in writing_bindings(cls))
+
+
+def keys_of(bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None,
+            hidden: Collection[str] = ()) -> Iterator[Key]:
+    """The described bindings of a class, in order (system ones and the ids `hidden` left out), with the
+    keymap's keys."""
     for binding in bindings:
-        if isinstance(binding, Binding) and binding.description and not binding.system:
+        if isinstance(binding, Binding) and binding.description and not binding.system and binding.id not in hidden:
             keys = (keymap or {}).get(binding.id or "", binding.key)
             yield Key(key_label(keys), binding.description, binding.tooltip, binding.action)
 

@@ -122,6 +122,8 @@ class ObjectivesScreen(OkrScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`u` shows in the footer, and acts, on a draft of the user's in a team that asks for approval."""
+        if not super().check_action(action, parameters):
+            return False  # a read-only session
         if action != "submit":
             return True
         data = self.data

@@ -208,6 +208,8 @@ class InboxScreen(OkrScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`A` and `R` show in the footer, and act, on what awaits the user's approval only."""
+        if not super().check_action(action, parameters):
+            return False  # a read-only session
         if action in ("approve", "request_changes"):
             item = self._item() if self.is_mounted else None
             return awaits(self.data, item.objective_id if item is not None else None)

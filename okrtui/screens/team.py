@@ -419,6 +419,8 @@ class TeamScreen(OkrScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`A` and `r` show in the footer, and act, on an objective awaiting the user's approval only."""
+        if not super().check_action(action, parameters):
+            return False  # a read-only session
         if action in ("approve", "request_changes"):
             obj = self._objective(quiet=True) if self.is_mounted else None
             return awaits(self.data, obj.id if obj is not None else None)
@@ -448,8 +450,11 @@ class TeamScreen(OkrScreen):
 
     def action_sync(self) -> None:
         path = self.app.cfg.team_file
+        if self.app.shared:  # never advise a team file there (the services refuse one anyway)
+            self.notify("a shared PostgreSQL database needs no team file: everyone sees the others' records live",
+                        severity="error", markup=False)
+            return
         if not path:
-
             where = self.app.config_path or config_path()
             self.notify(f"no team file: set team_file = \"PATH\" in {where}", severity="error", markup=False)
             return

@@ -45,8 +45,9 @@ class Backend:
     quick_read: ClassVar[bool] = False
     quick_write: ClassVar[bool] = False
 
-    def __init__(self, target: Path | str) -> None:
+    def __init__(self, target: Path | str, *, read_only: bool = False) -> None:
         self.target = target
+        self.read_only = read_only  # the engine refuses every write (`okrtui --read-only`, `okrtui serve`)
         self._engine: Engine | None = None
         self._building = threading.Lock()  # one thread builds the engine; the others wait for it
 
@@ -116,9 +117,9 @@ class SqliteBackend(Backend):
         return self.target if isinstance(self.target, Path) else None  # quickread reads files only
 
     def build(self, *, create: bool) -> Engine:
-        from okrtui.storage.store import open_sqlite  # the storage layer: never before the first frame
+        from okrtui.storage.store import open_sqlite, open_sqlite_read_only  # never before the first frame
 
-        return open_sqlite(self.target, create=create)
+        return open_sqlite_read_only(self.target) if self.read_only else open_sqlite(self.target, create=create)
 
     def read(self, label: str | None, today: dt.date, as_of: dt.date | None = None, *, team: bool = True,
              fy_month: int = 1, stale_after: int = 7, notes: bool = True) -> quickread.Read | None:
@@ -134,6 +135,8 @@ class SqliteBackend(Backend):
 
     def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date,
                today: dt.date | None = None) -> Saved | None:
+        if self.read_only:
+            raise OkrError("the database is open read-only: nothing is saved")
         return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day, today=today)
 
     def change_counter(self) -> quickread.ChangeCounter | None:
@@ -154,8 +157,8 @@ class PostgresBackend(Backend):
     live = True
     admin = True
 
-    def __init__(self, target: Path | str) -> None:
-        super().__init__(str(target).strip())  # accepted stripped, so opened stripped: a pasted URL's spaces
+    def __init__(self, target: Path | str, *, read_only: bool = False) -> None:
+        super().__init__(str(target).strip(), read_only=read_only)  # accepted stripped, so opened stripped: a pasted URL's spaces
 
     @classmethod
     def accepts(cls, target: Path | str) -> bool:
@@ -164,7 +167,7 @@ class PostgresBackend(Backend):
     def build(self, *, create: bool) -> Engine:
         from okrtui.storage.store import open_postgres  # the storage layer: never before the first frame
 
-        return open_postgres(str(self.target))
+        return open_postgres(str(self.target), read_only=self.read_only)
 
     def listen(self, engine: Engine, changed: Callable[[str], None], stop: Callable[[], bool]) -> None:
         from okrtui.storage import pglive  # psycopg: only on a shared database
@@ -184,11 +187,12 @@ class PostgresBackend(Backend):
 BACKENDS: list[type[Backend]] = [PostgresBackend, SqliteBackend]
 
 
-def backend_for(target: Path | str) -> Backend:
-    """The backend of a database path or URL (unbuilt: nothing is opened yet)."""
+def backend_for(target: Path | str, *, read_only: bool = False) -> Backend:
+    """The backend of a database path or URL (unbuilt: nothing is opened yet); `read_only`: its engine
+    refuses every write."""
     for cls in BACKENDS:
         if cls.accepts(target):
-            return cls(target)
+            return cls(target, read_only=read_only)
     raise OkrError(f"no backend for {target}: use a file path, sqlite:///PATH or postgresql://LOGIN@HOST/DB")
 
 

@@ -90,6 +90,8 @@ def insert_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str
     dialect = conn.dialect
     columns = [c.key for c in table.columns]
     base = {**defaults(model), **(fill or {})}
+    if table.name == "check_in":
+        rows = settle_days(conn, table, [{**base, **row} for row in rows])
     process = [(i, f) for i, c in enumerate(columns)
                if (f := table.c[c].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
     quote = dialect.identifier_preparer.quote
@@ -122,6 +124,11 @@ def update_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str
     Every row must change exactly one stored row: a row the database hides or refuses
     (PostgreSQL's row-level security matches nothing) fails the whole write."""
     table = table_of(model)
+    if table.name == "check_in" and rows:
+        stored = existing(conn, model, (r["id"] for r in rows))
+        settled = {r["id"]: r for r in settle_days(conn, table, [{**stored[r["id"]], **r} for r in rows
+                                                                  if r["id"] in stored])}
+        rows = [{**r, "deleted": True} if settled.get(r["id"], r).get("deleted") else r for r in rows]
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(k for k in row if k != "id")), []).append(row)
@@ -136,6 +143,40 @@ def update_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str
                                "nothing was written")
             if step is not None:
                 step(len(part))
+
+
+def _day(row: Any) -> tuple[str, str, str]:
+    """A check-in's place under the unique index of migration 6: its KR, author and day."""
+    return (row["kr_id"], row["author_id"] or row["origin"], str(row["date"]))
+
+
+def _rank(row: Any) -> tuple[str, str, str]:
+    return (row["updated_at"], row["created_at"], row["id"])
+
+
+def settle_days(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Whole check-ins about to be written, settled so one stays live per KR, author and day: the
+    latest of them and the stored ones; the others are written (or turned) into tombstones. The
+    same records give the same survivor in whatever order they arrive (a team file's duplicates
+    from before migration 6 included)."""
+    live = [r for r in rows if not r["deleted"]]
+    if not live:
+        return rows
+    written = {r["id"] for r in rows}
+    stored: list[dict[str, Any]] = []
+    columns = (table.c.id, table.c.kr_id, table.c.author_id, table.c.origin, table.c.date, table.c.updated_at,
+               table.c.created_at)
+    for part in chunks(sorted({r["kr_id"] for r in live}), READ_CHUNK):
+        stored += [dict(m) for m in conn.execute(select(*columns).where(
+            table.c.kr_id.in_(part), table.c.deleted.is_(False))).mappings() if m["id"] not in written]
+    best: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in [*stored, *live]:
+        if _day(row) not in best or _rank(row) > _rank(best[_day(row)]):
+            best[_day(row)] = row
+    beaten = [r["id"] for r in stored if best[_day(r)] is not r]
+    for part in chunks(beaten, READ_CHUNK):
+        conn.execute(update(table).where(table.c.id.in_(part)).values(deleted=True))
+    return [{**r, "deleted": True} if not r["deleted"] and best[_day(r)] is not r else r for r in rows]
 
 
 class Writer:

@@ -73,6 +73,7 @@ def add_person(engine: Engine, login: str, name: str, email: str, adopt: str | N
         pglogin.map_login(conn, login, pid, RECORD_TABLES)
         role = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first()
         if role is None:
+            pgsecurity.check_may_create_role(conn, login)
             conn.execute(text(f"CREATE ROLE {ident(login)} LOGIN"))
         # A member uses the person privileges but cannot SET ROLE to them (PostgreSQL 16).
         conn.execute(text(f"GRANT {PERSON_ROLE} TO {ident(login)} WITH INHERIT TRUE, SET FALSE"))

@@ -2,11 +2,13 @@
 
 Every change to a record table notifies CHANNEL with the table's name only: a payload never carries
 an id, so no one learns of a private record but that something in that table changed. The TUI
-listens on a connection of its own and reads the period again; its 30 s polling stays as the fallback.
+listens on a connection of its own, made again when it is lost, and reads the period again; its 30 s
+polling stays as the fallback while the server is away.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine
 
 CHANNEL = "okrtui_changed"
+APPLICATION = "okrtui-listen"  # the listening session's name in pg_stat_activity, for the DBA
 # Anyone connected may NOTIFY this channel too (PostgreSQL has no privilege for it): a notice only
 # makes a TUI read what its person may read anyway, and the TUI reloads at most once a second.
 NOTIFY_SQL = f"""
@@ -58,20 +61,31 @@ def own_backends(engine: Engine) -> set[int]:
 
 
 def listen(url: URL, changed: Callable[[str], None], stop: Callable[[], bool], ignore: set[int] | None = None,
-           wait_s: float = 0.5) -> None:
-    """Call `changed(table)` for each change notice until `stop()`; returns on a lost connection
-    (the caller's polling carries on)."""
+           wait_s: float = 0.5, retry_s: tuple[float, float] = (0.5, 15.0)) -> None:
+    """Call `changed(table)` for each change notice until `stop()`. A lost connection (a server
+    restart, a killed backend) is made again, waiting longer each time up to `retry_s[1]`; once
+    back, `changed("")` says that notices may have been missed (the caller reads again)."""
     import psycopg  # the driver itself: only for a live PostgreSQL session
 
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f"LISTEN {CHANNEL}")
-            while not stop():
-                for notice in conn.notifies(timeout=wait_s):
-                    if ignore is None or notice.pid not in ignore:
-                        changed(notice.payload)
-                    if stop():
-                        return
-    except psycopg.Error:
-        return
+    pause, lost = retry_s[0], False
+    while not stop():
+        try:
+            with psycopg.connect(conninfo, autocommit=True, application_name=APPLICATION) as conn:
+                conn.execute(f"LISTEN {CHANNEL}")
+                if lost:
+                    changed("")
+                pause, lost = retry_s[0], False
+                while not stop():
+                    for notice in conn.notifies(timeout=wait_s):
+                        if ignore is None or notice.pid not in ignore:
+                            changed(notice.payload)
+                        if stop():
+                            return
+        except psycopg.Error:
+            lost = True
+        waited = 0.0
+        while waited < pause and not stop():  # stop() is asked often: the app may be closing
+            time.sleep(min(0.1, pause))
+            waited += 0.1
+        pause = min(pause * 2, retry_s[1])

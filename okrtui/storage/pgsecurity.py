@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from okrtui.errors import OkrError, one_line
-from okrtui.storage import pglive, pglogin
+from okrtui.storage import pglive, pglogin, pgrules
 
 PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
 
@@ -43,6 +43,7 @@ IMMUTABLE = frozenset({"id", "origin", "created_at"})
 OWNERSHIP: dict[str, frozenset[str]] = {
     "check_in": frozenset({"kr_id", "author_id"}),
     "reflection": frozenset({"person_id"}),
+    "dependency": frozenset(pgrules.END_TYPE_COLUMNS),  # set by the database (okrtui.storage.pgrules)
 }
 # A column named like an ownership column in any table: the maker or author, the signer, the
 # person a record is about. Names a later migration may add (signed_by, author_key, ...).
@@ -69,13 +70,6 @@ def quarter_rule(schema: str) -> str:
             f"FROM {schema}.period p WHERE p.id ~ {QUARTER_ID}) ELSE true END")
 
 
-def _visible(ref: str, schema: str) -> str:
-    """Whether the caller sees the objective or KR `ref`, under the caller's own row-level security:
-    no function looks past it, so nothing answers whether a hidden id exists."""
-    return (f"(EXISTS (SELECT 1 FROM {schema}.objective v WHERE v.id = {ref}) "
-            f"OR EXISTS (SELECT 1 FROM {schema}.key_result v WHERE v.id = {ref}))")
-
-
 def policies(schema: str) -> dict[str, dict[str, str]]:
     """Per table, per command, the policy's condition ('' for no such right at all)."""
     s = schema
@@ -86,7 +80,8 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
                    f"(k.owner_id = {me} OR (k.owner_id IS NULL AND k.origin = {me})))")
     # A KR goes only into an objective its maker made.
     own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {me})"
-    both_ends = f"{_visible('from_id', s)} AND {_visible('to_id', s)}"
+    # Each end in the table its stored type names: an id reused in another table shows nothing.
+    both_ends = f"{pgrules.typed('from_id', 'okrtui_from_type', s)} AND {pgrules.typed('to_id', 'okrtui_to_type', s)}"
     me_person = f"id = {me} AND {mine}"
     # docs/method.md "No future dates": the server's today, a day's slack for a session's time zone.
     not_ahead = "date <= CURRENT_DATE + 1"
@@ -99,13 +94,14 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
                        "insert": f"{mine} AND {own_objective}", "update": f"{mine} AND {own_objective}"},
         "check_in": {"select": f"kr_id IN (SELECT id FROM {s}.key_result)",
                      "insert": f"{mine} AND (author_id IS NULL OR author_id = {me}) AND {answers_for} AND {not_ahead}",
-                     "update": f"{mine} AND {not_ahead}"},
+                     # Only while they still answer for the KR: a check-in is not rewritten after a handover.
+                     "update": f"{mine} AND {answers_for} AND {not_ahead}"},
         "dependency": {"select": f"{mine} OR ({both_ends})", "insert": f"{mine} AND {both_ends}",
                        "update": f"{mine} AND {both_ends}"},
         # Quarter-end answers: their writer's, and readable by the lead of a team the writer has objectives in.
         "reflection": {"select": f"{mine} OR EXISTS (SELECT 1 FROM {s}.objective o JOIN {s}.team t ON t.id = o.team_id "
                                  f"WHERE o.origin = reflection.origin AND COALESCE(t.lead_id, t.origin) = {me})",
-                       "insert": mine, "update": mine},
+                       "insert": f"{mine} AND person_id = {me}", "update": f"{mine} AND person_id = {me}"},
     }
 
 
@@ -130,6 +126,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
     if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PERSON_ROLE}).first() is None:
         conn.execute(text(f"CREATE ROLE {PERSON_ROLE} NOLOGIN"))
         done.append(f"created role {PERSON_ROLE}")
+    pgrules.end_type_columns(conn, s)  # before the policies that read them, and the grants that skip them
     table_policies = policies(s)
     for table in (*table_policies, *CONVERSATION_POLICIES):  # old policies first: the function they used goes next
         for (name,) in conn.execute(text(
@@ -168,6 +165,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
                                    f"WITH CHECK ({rules['update']})"))
         _protect(conn, t, owner, updatable if rules["update"] else [], made)
     done.append(secure_conversation(conn, owner, s))
+    done += pgrules.install(conn, s, PERSON_ROLE)
     done += pglive.live_notices(conn, RECORD_TABLES + CONVERSATION_TABLES, s)
     conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": saved})
     done.append(f"row-level security forced on {len(table_policies)} tables, policies and grants for {PERSON_ROLE}")
@@ -175,8 +173,10 @@ def secure(conn: Connection, owner: str) -> list[str]:
 
 
 # The conversation's tables (okrtui.cycle): (table, read, insert, change, columns a person may update).
-VISIBLE = ("({col} IN (SELECT id FROM objective) OR {col} IN (SELECT id FROM key_result) "
-           "OR {col} IN (SELECT id FROM check_in))")
+# What a comment is on: the record of its stored type (an id reused in another table shows nothing).
+VISIBLE = ("(({kind} = 'objective' AND {col} IN (SELECT id FROM objective)) "
+           "OR ({kind} = 'key_result' AND {col} IN (SELECT id FROM key_result)) "
+           "OR ({kind} = 'check_in' AND {col} IN (SELECT id FROM check_in)))")
 # Only the team's lead decides on an objective of a team that asks for approval; only whoever
 # answers for a dependency's KR (or objective) decides on it. Subqueries run under the caller's
 # own row-level security, so nothing hidden from them can be decided on or commented.
@@ -184,15 +184,18 @@ LEAD_DECIDES = ("subject_type = 'objective' AND verdict IN ('approved', 'changes
                 "SELECT 1 FROM objective o JOIN team t ON t.id = o.team_id WHERE o.id = subject_id "
                 "AND o.status = 'in_review' AND t.approval AND COALESCE(t.lead_id, t.origin) = okrtui_me())")
 OWNER_ANSWERS = ("subject_type = 'dependency' AND verdict IN ('agreed', 'declined') AND EXISTS ("
-                 "SELECT 1 FROM dependency d LEFT JOIN key_result k ON k.id = d.to_id "
-                 "LEFT JOIN objective o ON o.id = d.to_id WHERE d.id = subject_id "
+                 "SELECT 1 FROM dependency d "  # its end in the table its stored type names
+                 "LEFT JOIN key_result k ON k.id = d.to_id AND d.okrtui_to_type = 'key_result' "
+                 "LEFT JOIN objective o ON o.id = d.to_id AND d.okrtui_to_type = 'objective' WHERE d.id = subject_id "
                  "AND COALESCE(k.owner_id, k.origin, o.owner_id, o.origin) = okrtui_me())")
 CONVERSATION_POLICIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     # A comment is its writer's (origin is the connected person) and never moves to another target.
-    "comment": (f"origin = okrtui_me() OR {VISIBLE.format(col='target_id')}",
-                f"origin = okrtui_me() AND {VISIBLE.format(col='target_id')}", "origin = okrtui_me()",
+    "comment": (f"origin = okrtui_me() OR {VISIBLE.format(col='target_id', kind='target_type')}",
+                f"origin = okrtui_me() AND {VISIBLE.format(col='target_id', kind='target_type')}",
+                "origin = okrtui_me()",
                 ("body", "updated_at", "deleted")),
-    "decision": ("origin = okrtui_me() OR subject_id IN (SELECT id FROM objective) OR subject_id IN (SELECT id FROM dependency)",
+    "decision": ("origin = okrtui_me() OR (subject_type = 'objective' AND subject_id IN (SELECT id FROM objective)) "
+                 "OR (subject_type = 'dependency' AND subject_id IN (SELECT id FROM dependency))",
                  f"origin = okrtui_me() AND (({LEAD_DECIDES}) OR ({OWNER_ANSWERS}))", "origin = okrtui_me()", ()),
     # What a person has read: theirs alone.
     "seen": ("person_id = okrtui_me()", "person_id = okrtui_me()", "person_id = okrtui_me()", ()),
@@ -249,8 +252,12 @@ def init_problems(conn: Connection) -> list[str]:
                 f" (or, as a superuser, `ALTER DATABASE {ident(db)} OWNER TO {ident(user)}` first)"]
     problems = []
     if not createrole and not person_role:
+        # Without CREATEROLE the owner still adds persons, once a superuser has made each login role.
         problems.append(f"{user} may not create roles and the role {PERSON_ROLE} does not exist: a superuser "
-                        f"runs `ALTER ROLE {ident(user)} CREATEROLE` (or `CREATE ROLE {PERSON_ROLE} NOLOGIN`)")
+                        f"runs `ALTER ROLE {ident(user)} CREATEROLE`, or, to keep {user} without it, "
+                        f"`CREATE ROLE {PERSON_ROLE} NOLOGIN` and `GRANT {PERSON_ROLE} TO {ident(user)} "
+                        f"WITH ADMIN TRUE, INHERIT FALSE, SET FALSE` and then each person's "
+                        f"`CREATE ROLE LOGIN_NAME LOGIN` before `okrtui admin add-person`")
     if not can_create:
         problems.append(f"{user} may not create tables in the schema {schema}: its owner runs "
                         f"`GRANT CREATE ON SCHEMA {ident(schema)} TO {ident(user)}`")
@@ -286,9 +293,16 @@ def check_owner(conn: Connection, command: str) -> None:
                        f"run it as {owner}")
 
 
+# Built-in roles that read or write every table, or run programs and files as the server's user.
+SERVER_ROLES = ("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files",
+                "pg_read_all_data", "pg_write_all_data")
+
+
 def check_person_role(conn: Connection, login: str) -> None:
     """Refuse a role that would undo the security: a superuser, a role that bypasses row-level
-    security, the database's owner, or a role that is a member of any of these."""
+    security, creates roles or databases, the database's owner, a member of the server's file,
+    program or all-data roles, or a member of any of these; a role that owns anything; a role
+    that another login is a member of (docs/postgres.md, "What add-person refuses")."""
     if login.lower() in RESERVED or login.lower().startswith("pg_"):
         raise OkrError(f"{login} is a name PostgreSQL keeps for itself: pick the person's own login")
     if login == PERSON_ROLE:
@@ -297,17 +311,37 @@ def check_person_role(conn: Connection, login: str) -> None:
     if exists is None:
         return
     rows = conn.execute(text(
-        "SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.oid = d.datdba "
+        "SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.oid = d.datdba, r.rolcreaterole, r.rolcreatedb "
         "FROM pg_catalog.pg_roles r, pg_catalog.pg_database d WHERE d.datname = current_database() "
         "AND pg_catalog.pg_has_role(:login, r.oid, 'MEMBER') "
-        "AND (r.rolsuper OR r.rolbypassrls OR r.oid = d.datdba) ORDER BY r.rolname <> :login, r.rolname"),
-        {"login": login}).all()
-    for name, superuser, bypass, _owner in rows:
+        "AND (r.rolsuper OR r.rolbypassrls OR r.oid = d.datdba OR r.rolcreaterole OR r.rolcreatedb "
+        "OR r.rolname = ANY(:server)) ORDER BY r.rolname <> :login, r.rolname"),
+        {"login": login, "server": list(SERVER_ROLES)}).all()
+    for name, superuser, bypass, owner, createrole, _createdb in rows:
+        if name in SERVER_ROLES:
+            raise OkrError(f"{login} cannot be a person: it is a member of {name}, which reads, writes or runs "
+                           "what the server's own user can; add the person's own ordinary login instead")
         what = ("a superuser" if superuser else "allowed to bypass row-level security" if bypass
-                else "the database's owner")
+                else "the database's owner" if owner else "allowed to create roles (CREATEROLE)" if createrole
+                else "allowed to create databases (CREATEDB)")
         via = "" if name == login else f" through its membership in {name}"
-        raise OkrError(f"{login} cannot be a person: it is {what}{via}, and would see and change everyone's "
+        raise OkrError(f"{login} cannot be a person: it is {what}{via}, and could see and change everyone's "
                        "records; add the person's own ordinary login instead")
+    owned = conn.execute(text(
+        "SELECT count(*) FROM pg_catalog.pg_shdepend s JOIN pg_catalog.pg_roles r ON r.oid = s.refobjid "
+        "WHERE r.rolname = :login AND s.deptype = 'o'"), {"login": login}).scalar_one()
+    if owned:
+        raise OkrError(f"{login} cannot be a person: it owns {owned} database object(s), and an owner is past "
+                       f"row-level security on them; a superuser runs `REASSIGN OWNED BY {ident(login)} TO ...` "
+                       "first, or add the person's own new login")
+    member = conn.execute(text(
+        "SELECT r.rolname FROM pg_catalog.pg_roles r, pg_catalog.pg_roles l WHERE l.rolname = :login "
+        "AND r.rolcanlogin AND NOT r.rolsuper AND r.oid <> l.oid AND r.rolname <> current_user "
+        "AND (pg_catalog.pg_has_role(r.oid, l.oid, 'USAGE') OR pg_catalog.pg_has_role(r.oid, l.oid, 'SET')) "
+        "ORDER BY r.rolname LIMIT 1"), {"login": login}).scalar()  # the ADMIN option alone acts as no one
+    if member is not None:
+        raise OkrError(f"{login} cannot be a person: the login {member} is a member of it and could act as them; "
+                       f"a superuser runs `REVOKE {ident(login)} FROM {ident(member)}` first")
     # A member of another person's login could act as them (SET ROLE): one login, one person.
     other = conn.execute(text(
         "SELECT r.rolname FROM pg_catalog.pg_roles r JOIN pg_catalog.pg_auth_members m ON m.member = r.oid "
@@ -317,6 +351,17 @@ def check_person_role(conn: Connection, login: str) -> None:
     if other is not None:
         raise OkrError(f"{login} cannot be a person: it is a member of {other}'s login and could act as them; "
                        f"a superuser runs `REVOKE {ident(other)} FROM {ident(login)}` first")
+
+
+def check_may_create_role(conn: Connection, login: str) -> None:
+    """An owner without CREATEROLE (admin init's other way) adds logins a superuser made first."""
+    if not conn.execute(text("SELECT rolcreaterole OR rolsuper FROM pg_catalog.pg_roles "
+                             "WHERE rolname = current_user")).scalar():
+        user = conn.execute(text("SELECT current_user")).scalar_one()
+        raise OkrError(f"okrtui admin add-person changed nothing: the login {login} does not exist and {user} "
+                       "may not create roles: a superuser runs "
+                       f"`CREATE ROLE {ident(login)} LOGIN` (or `ALTER ROLE {ident(user)} CREATEROLE`), then "
+                       "rerun this add-person")
 
 
 def can_login(engine: Engine, login: str) -> bool:

@@ -2,7 +2,7 @@
 
 A single check-in is one small write, but SQLAlchemy and SQLModel take 0.3–0.8 s to import
 (docs/performance.md, issue 20 (d)). For a SQLite file already at the current schema with an
-identity, this module does what `checkins.record(replace_same_day=True, carry_confidence=True)`
+identity, this module does what `checkins.record(carry_confidence=True)`
 does, through sqlite3: the same checks and messages (okrtui.checkinrules, shared with the ORM
 path), the same SQL effects (a new row with the same columns, or the same-day row updated only
 when something changed), in one IMMEDIATE transaction with the same busy timeout and pragmas.
@@ -27,6 +27,16 @@ from okrtui import checkinrules, fieldrules, stamps
 from okrtui.checkinrules import Saved
 from okrtui.errors import OkrError, one_line
 from okrtui.storage.quickread import SCHEMA
+
+# A new check-in, or, when the author already has one on that KR and day (the unique index of
+# migration 6: a concurrent save landed first), that one replaced. Named parameters: sqlite3 and
+# SQLAlchemy's text() (okrtui.checkins, both databases) run it alike. Returns the kept row's id.
+SAME_DAY_UPSERT = (
+    "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, confidence, note, "
+    "author_id, signature) VALUES (:id, :me, :stamp, :stamp, false, :kr_id, :day, :value, :confidence, :note, "
+    ":me, '') ON CONFLICT (kr_id, COALESCE(author_id, origin), date) WHERE NOT deleted DO UPDATE SET "
+    "value = excluded.value, confidence = excluded.confidence, note = excluded.note, "
+    "updated_at = excluded.updated_at RETURNING id")
 
 BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/test_quickwrite.py keeps them equal)
 
@@ -68,7 +78,7 @@ class _Written:
 
 def record(target: str | Path, ref: str, value: float, *, confidence: float | None, note: str,
            day: dt.date, today: dt.date | None = None) -> Saved | None:
-    """The check-in recorded as checkins.record(..., replace_same_day=True, carry_confidence=True)
+    """The check-in recorded as checkins.record(..., carry_confidence=True)
     records it, or None (nothing written) when only the ORM path can serve this database."""
     checked = checkinrules.check_values(value, confidence, note)
     checkinrules.check_not_future(day, today)
@@ -151,10 +161,9 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
                         (kr.id, day.isoformat(), me)).fetchone()
     new = (checked.value, checked.confidence, checked.note)
     if same is None:
-        row_id, stamp = stamps.new_id(), stamps.now_stamp()
-        conn.execute("INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, "
-                     "confidence, note, author_id, signature) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, '')",
-                     (row_id, me, stamp, stamp, kr.id, day.isoformat(), *new, me))
+        row_id = conn.execute(SAME_DAY_UPSERT, {
+            "id": stamps.new_id(), "me": me, "stamp": stamps.now_stamp(), "kr_id": kr.id, "day": day.isoformat(),
+            "value": new[0], "confidence": new[1], "note": new[2]}).fetchone()[0]
     before = None
     if same is not None:
         row_id = same[0]

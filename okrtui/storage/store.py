@@ -111,7 +111,7 @@ def _create_private_file(path: Path) -> None:
         raise OkrError(f"cannot create database {path}: {err.strerror}") from None
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # We issue BEGIN ourselves (below) so write transactions can be IMMEDIATE.
@@ -119,8 +119,11 @@ def _sqlite_setup(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
+        if read_only:  # mode=ro already refuses writes; query_only says so again, per connection
+            cur.execute("PRAGMA query_only = ON")
+        else:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -129,6 +132,30 @@ def _sqlite_setup(engine: Engine) -> None:
         # busy timeout instead of failing half-way with "database is locked".
         immediate = conn.get_execution_options().get("okrtui_write")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def open_sqlite_read_only(target: str | Path) -> Engine:
+    """A SQLite file opened read-only (`okrtui --read-only`, `okrtui serve`): SQLite's `mode=ro`, so the
+    file itself refuses every write; never created, never migrated (an older schema is one line)."""
+    target_s = str(target)
+    path = Path(target_s.removeprefix("sqlite:///") if target_s.startswith("sqlite:///") else target_s).expanduser()
+    if not path.is_file():
+        raise OkrError(f"no database at {path} (--read-only opens an existing one)")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
+                                                                        check_same_thread=False))
+    _sqlite_setup(engine, read_only=True)
+    try:
+        with engine.connect() as conn:
+            version = schema_version(conn)
+    except exc.DatabaseError as err:
+        engine.dispose()
+        raise OkrError(f"cannot open database {path} read-only: {_reason(err)}") from None
+    if version != LATEST:
+        engine.dispose()
+        raise OkrError(f"database {path} is at schema {version}, this okrtui needs {LATEST}: open it once "
+                       "without --read-only to upgrade it")
+    return engine
 
 
 def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
@@ -166,12 +193,14 @@ def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
     return engine
 
 
-def open_postgres(target: str) -> Engine:
+def open_postgres(target: str, *, read_only: bool = False) -> Engine:
     """A shared PostgreSQL database (okrtui.storage.backend's PostgresBackend): never migrated by a person
-    (no DDL), only checked."""
+    (no DDL), only checked. `read_only`: every transaction of every connection is READ ONLY
+    (default_transaction_read_only), so the server itself refuses a write."""
     url = pg.postgres_url(target)
     shown = url.render_as_string(hide_password=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    extra = {"connect_args": {"options": "-c default_transaction_read_only=on"}} if read_only else {}
+    engine = create_engine(url, pool_pre_ping=True, **extra)
     try:
         with engine.connect() as conn:
             version = pg.schema_version(conn)

@@ -133,9 +133,11 @@ CALLS: dict[str, list[tuple[str, object]]] = {
     "admin init": [("ana", lambda w: ["admin", "init"])],
     "admin add-person": [("ana", lambda w: ["admin", "add-person", "erin", "--name", HOSTILE])],
     "import": [("ben", _doc), ("ben", _sheet)],
-    "export": [("ben", lambda w, f=f: ["export", "--format", f]) for f in ("json", "csv", "md")]
+    "export": [("ben", lambda w, f=f: ["export", "--format", f]) for f in ("json", "csv", "md", "html")]
     + [("ben", lambda w: ["export", "--format", "xlsx", "-o", w / "out.xlsx"])],
     "template": [("ben", lambda w, f=f: ["template", "--format", f, "-o", w / f"plan.{f}"]) for f in ("csv", "xlsx")],
+    # a hostile address: refused with one line before anything listens
+    "serve": [("ben", lambda w: ["serve", "--host", HOSTILE, "--port", "0"])],
     "checkin": [("ben", lambda w: ["checkin", "kr-ben", "30", "--note", HOSTILE]),
                 ("ana", lambda w: ["checkin", "kr-ben", "30"])],
     "history": [("ben", lambda w: ["history", "kr-ben"]), ("ana", lambda w: ["history", "kr-ben"])],
@@ -174,7 +176,7 @@ def test_text_hostile_text_reaches_no_terminal_from_any_command(cli, world, name
     assert not raw_in(out.out) and not raw_in(out.err), (raw_in(out.out), raw_in(out.err), out.out, out.err)
     if "--format" in args and "json" in args:
         json.loads(out.out)  # a machine format stays valid
-    if name.startswith("admin") or (name, who) == ("checkin", "ana"):  # refused: not hers to do
+    if name.startswith("admin") or name == "serve" or (name, who) == ("checkin", "ana"):  # refused
         assert out.code == 2 and out.err.startswith("okrtui: error: ") and out.err.count("\n") == 1
     else:
         assert out.code in (0, 1), out.err
@@ -217,12 +219,13 @@ def test_dates_a_future_checkin_is_refused_and_today_is_taken(cli, world):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM check_in WHERE value = 99").fetchone() == (0,)
     conn.close()
-    honest = cli("--db", db, "checkin", "kr-ben", "42", "--date", str(TODAY))
-    assert honest.code == 0 and honest.out.startswith("checked in kr-ben")
     moved = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY + dt.timedelta(days=3)))
     assert moved.code == 2 and "is after today" in moved.err  # --fix may not move one ahead either
     fixed = cli("--db", db, "checkin", "--fix", "c-20", "21", "--date", str(TODAY))
     assert fixed.code == 0 and fixed.out.startswith("corrected check-in c-20")
+    # today's check-in is c-20 now: one per KR, author and day, so today's honest one replaces it
+    honest = cli("--db", db, "checkin", "kr-ben", "42", "--date", str(TODAY))
+    assert honest.code == 0 and honest.out.startswith("replaced 21 with 42 in the"), honest.out
 
 
 def test_text_the_bytes_a_real_process_writes_hold_no_raw_control(world):

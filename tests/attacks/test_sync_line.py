@@ -17,7 +17,8 @@ def _check_ins(db) -> dict[str, tuple]:
 
 def test_text_a_hostile_line_is_named_and_shown_escaped(cli, tmp_path):
     ana, ben, team = two_members(cli, tmp_path)
-    signed_line(team, ben, id="c-hostile", note=HOSTILE, value=20.0)  # honest record, hostile note
+    # honest record (a day of its own: one check-in per KR, author and day), hostile note
+    signed_line(team, ben, id="c-hostile", note=HOSTILE, value=20.0, date="2026-10-02")
     with team.open("a") as handle:  # and a broken line whose type and id are escapes
         handle.write(json.dumps({"type": HOSTILE, "id": HOSTILE}, ensure_ascii=False) + "\n")
     lines = team.read_bytes().count(b"\n")

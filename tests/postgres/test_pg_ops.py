@@ -274,6 +274,35 @@ async def test_a_teammates_check_in_reaches_an_open_tui_without_a_key_or_the_30_
     engine.dispose()
 
 
+async def test_the_tui_listens_again_after_its_connection_is_killed(db, cli, tmp_path):
+    import time
+
+    from tests.helpers import settle
+
+    def listener() -> list[int]:
+        with sql(db, "postgres") as su:
+            return [r[0] for r in su.execute("SELECT pid FROM pg_stat_activity WHERE application_name = "
+                                             "'okrtui-listen' AND datname = %s", (db.name,))]
+
+    async def wait_for(check, seconds: float = 10) -> bool:
+        started = time.monotonic()
+        while not check() and time.monotonic() - started < seconds:
+            await pilot.pause(0.05)
+        return bool(check())
+
+    app, engine = tui_as("bob", db, cli, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert await wait_for(lambda: len(listener()) == 1)
+        (first,) = listener()
+        with sql(db, "postgres") as su:  # a server restart, or a DBA ending sessions
+            assert su.execute("SELECT pg_terminate_backend(%s)", (first,)).fetchone() == (True,)
+        assert await wait_for(lambda: listener() not in ([], [first]))  # listening again, on a new session
+        assert cli("--db", db("alice"), "checkin", "kr-deploys", "98", "--date", "2026-11-25").code == 0
+        assert await wait_for(lambda: kr_now(app, "kr-deploys") == 98)  # by its notice: the poll is 30 s off
+    engine.dispose()
+
+
 # --- saving is visible ------------------------------------------------------------------------------
 
 async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, cli, tmp_path):

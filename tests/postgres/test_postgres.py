@@ -33,6 +33,7 @@ def test_init_is_idempotent_says_what_it_did_and_refuses_a_newer_schema(db, cli)
 def test_the_same_document_gives_the_same_report_on_sqlite_and_postgres(db, cli, tmp_path):
     path = write_doc(tmp_path / "doc.json", DOC)
     local = tmp_path / "local.db"
+    assert cli("--db", local, "whoami", "--adopt", "p-alice").code == 0  # Alice's check-ins are hers alone
     assert cli("--db", local, "import", path).code == 0
     assert cli("--db", db("alice"), "import", path).code == 0
     for extra in ([], ["--team"]):
@@ -108,7 +109,9 @@ from okrtui import checkins
 from okrtui.storage.backend import open_engine
 engine = open_engine(sys.argv[1])
 for i in range(10):
-    checkins.record(engine, sys.argv[2], float(sys.argv[3]) * 100 + i, day=dt.date(2026, 11, 20))
+    # a day of its own for each (one check-in per KR, author and day: a second one replaces)
+    day = dt.date(2026, 10, 1) + dt.timedelta(days=int(sys.argv[3]) * 10 + i)
+    checkins.record(engine, sys.argv[2], float(sys.argv[3]) * 100 + i, day=day)
 print("ok")
 """
 
@@ -195,6 +198,7 @@ def test_importing_twice_changes_nothing_on_postgres_as_on_sqlite(db, cli, tmp_p
     """The upsert path on both dialects: the same document again is all 'unchanged'."""
     path = write_doc(tmp_path / "doc.json", DOC)
     local = tmp_path / "local.db"
+    assert cli("--db", local, "whoami", "--adopt", "p-alice").code == 0  # Alice's check-ins are hers alone
     for target in (str(local), db("alice")):
         first = cli("--db", target, "import", path)
         again = cli("--db", target, "import", path)
@@ -299,3 +303,34 @@ def test_the_lead_reads_a_members_reflections_and_no_one_else_does(db, cli, tmp_
         assert carol.execute("SELECT count(*) FROM reflection").fetchone() == (0,)
     md = cli("--db", db("alice"), "report", "--team", "--format", "md", "--period", "2026-Q4").out
     assert "### Bob" in md and "Ship smaller" in md
+
+
+def test_a_leads_document_with_check_ins_others_answer_for_is_refused_alike_on_both(db, cli, tmp_path):
+    """Both databases refuse it before writing, naming the KR and who answers for it, in one line."""
+    from okrtui.storage.backend import open_engine as opened
+    from okrtui.storage.model import Person
+    from okrtui.storage.store import set_meta, writing
+
+    doc = {"format": "okrtui/1", "people": [{"id": "p-bob", "name": "Bob"}], "objectives": [
+        {"id": "o-lead", "title": "Ship the platform", "period": "2026-Q4",
+         "key_results": [{"id": "kr-ben", "title": "Migrations from 0 to 10", "kind": "increase", "start": 0,
+                          "target": 10, "owner": "p-bob",
+                          "check_ins": [{"id": "c-lead", "date": "2026-11-02", "value": 9}]}]}]}
+    local = tmp_path / "alice.db"
+    engine = opened(local)
+    with writing(engine) as session:
+        set_meta(session, "identity", "p-alice")
+        session.add(Person(id="p-alice", name="Alice", origin="p-alice"))
+    engine.dispose()
+    errors = []
+    for target in (str(local), db("alice")):
+        refused = cli("--db", target, "import", write_doc(tmp_path / "lead.json", doc))
+        assert refused.code == 2 and len(refused.err.splitlines()) == 1, (target, refused.err)
+        assert "Bob's key result (a check-in on it) 'kr-ben'" in refused.err and "Nothing was imported" in refused.err
+        errors.append(refused.err)
+        # Honest: the same document without the check-ins, then Bob checks in himself.
+        clean = {**doc, "objectives": [{**doc["objectives"][0], "key_results": [
+            {k: v for k, v in doc["objectives"][0]["key_results"][0].items() if k != "check_ins"}]}]}
+        assert cli("--db", target, "import", write_doc(tmp_path / "clean.json", clean)).code == 0
+    assert errors[0] == errors[1]
+    assert cli("--db", db("bob"), "checkin", "kr-ben", "3", "--date", "2026-11-03").code == 0

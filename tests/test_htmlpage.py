@@ -1,0 +1,172 @@
+"""`okrtui export --format html`: one self-contained page, as `report` reads the period.
+
+The browser checks (console, network, dialogs, layout) are in tests/browser/test_export_page.py;
+these read the page's text and structure with the standard library's HTML parser."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from okrtui.storage.quickread import read
+from tests.helpers import TODAY, write_doc
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+class Outline(HTMLParser):
+    """The tags, headings, table headers and attributes a page holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.headings: list[int] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def outline(page: str) -> Outline:
+    parser = Outline()
+    parser.feed(page)
+    return parser
+
+
+def export(cli, db, *args):
+    out = cli("--db", db, "export", "--format", "html", *args)
+    assert out.code == 0, out.err
+    return out.out
+
+
+def test_the_page_holds_every_objective_and_kr_with_numbers_bands_and_charts(cli, demo_db):
+    page = export(cli, demo_db)
+    rep = read(demo_db, None, TODAY, team=False).report  # as `report` reads it: the reader's own
+    text = " ".join(outline(page).text)
+    for o in rep.objectives:
+        assert o.title in text
+        for kr in o.key_results:
+            assert kr.title in text
+    bands = {kr.band for kr in rep.key_results() if kr.band}
+    assert bands == {"red", "yellow", "green"}  # the demo shows every band...
+    for band in bands:  # ...as a word, in its colour's class
+        assert re.search(rf'<span class="band band-{band}">{band}</span>', page)
+    charts = page.count('<svg class="chart"')
+    assert charts == len(rep.key_results())
+    assert page.count('<svg class="spark"') == sum(1 for kr in rep.key_results() if kr.check_ins)
+    assert "expected pace" in page and "forecast" in page and "fill-opacity" in page  # pace, forecast, a range's band
+    assert "Dependencies" in text and "review: week of" in text
+
+
+def test_the_page_is_self_contained_and_accessible(cli, demo_db):
+    page = export(cli, demo_db)
+    tags = outline(page)
+    assert page.startswith("<!DOCTYPE html>")
+    assert ("html", {"lang": "en"}) in tags.tags
+    assert any(tag == "title" for tag, _ in tags.tags)
+    names = {tag for tag, _ in tags.tags}
+    assert not names & {"script", "link", "img", "iframe", "object", "embed", "base", "form"}
+    for _, attrs in tags.tags:  # nothing to load: no src, no url, only references inside the page (#id)
+        assert not {"src", "srcset", "action", "xlink:href"} & attrs.keys()
+        assert attrs.get("href", "#").startswith("#")
+        assert not any(k.startswith("on") for k in attrs)
+    assert not re.search(r"url\((?!#)", page) and "@import" not in page
+    assert "http" not in page.replace("http-equiv", "")
+    csp = next(a for t, a in tags.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert csp["content"].startswith("default-src 'none'")
+    # Headings in order: h1 first, and never a level skipped going down.
+    assert tags.headings[0] == 1
+    assert all(b <= a + 1 for a, b in zip(tags.headings, tags.headings[1:], strict=False))
+    # Every table header says what it heads.
+    ths = [attrs for tag, attrs in tags.tags if tag == "th"]
+    assert ths and all(a.get("scope") in ("col", "row") for a in ths)
+    assert "@media print" in page and "break-before:page" in page and "@media (max-width:700px)" in page
+
+
+def test_a_hostile_title_is_text(cli, tmp_path):
+    doc = {"format": "okrtui/1", "objectives": [
+        {"id": "o-x", "title": HOSTILE, "period": "2026-Q4", "description": HOSTILE,
+         "key_results": [{"id": "kr-x", "title": HOSTILE + "\u202e", "kind": "increase", "start": 0, "target": 10,
+                          "unit": "</style><script>", "check_ins": [{"id": "c-x", "date": "2026-11-20",
+                                                                     "value": 3, "note": HOSTILE}]}]}]}
+    db = tmp_path / "x.db"
+    assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", doc)).code == 0
+    page = export(cli, db, "--period", "2026-Q4")
+    assert "<script" not in page and "<img" not in page and "</style><" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "\u202e" not in page and "\\u202e" in page  # a direction override is shown, not obeyed
+    assert HOSTILE in " ".join(outline(page).text)  # and a reader sees the title as it was typed
+
+
+DOC = {"format": "okrtui/1", "objectives": [
+    {"id": "o-shared", "title": "Shared goal", "period": "2026-Q4",
+     "key_results": [{"id": "kr-s1", "title": "result s1", "kind": "increase", "start": 0, "target": 100}]},
+    {"id": "o-secret", "title": "Secret plan", "period": "2026-Q4", "visibility": "private",
+     "key_results": [{"id": "kr-p1", "title": "private result", "kind": "increase", "start": 0, "target": 100}]},
+]}
+
+
+def test_team_page_follows_report_team(cli, tmp_path):
+    db = tmp_path / "me.db"
+    assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    page = export(cli, db, "--team", "--period", "2026-Q4")
+    for secret in ("Secret plan", "o-secret", "kr-p1", "private result"):
+        assert secret not in page
+    assert "Shared goal" in page and "1 objective · 1 key result" in page
+    assert "Secret plan" in export(cli, db, "--period", "2026-Q4")  # the reader's own page keeps it
+
+
+def test_team_counts_are_the_team_markdowns(cli, demo_db):
+    page = export(cli, demo_db, "--team")
+    md = cli("--db", demo_db, "report", "--team", "--format", "md").out
+    want = re.search(r"on track (\d+) · at risk (\d+) · behind (\d+) · stale (\d+)", md).groups()
+    got = re.search(r"on track (\d+)</span> · .*?at risk (\d+)</span> · .*?behind (\d+)</span> · stale (\d+)",
+                    page).groups()
+    assert got == want
+    listed = [line for line in md.splitlines() if line.startswith("  - ")]
+    assert f"{len(listed)} key results" in page  # each KR once, under who answers for it
+
+
+def test_as_of_and_output_file(cli, demo_db, tmp_path):
+    out = tmp_path / "page.html"
+    assert cli("--db", demo_db, "export", "--format", "html", "--as-of", "2026-10-15", "-o", out).code == 0
+    page = out.read_text("utf-8")
+    assert "As of 2026-10-15" in page
+    assert out.stat().st_mode & 0o777 == 0o600  # an export may hold private objectives
+
+
+@pytest.mark.parametrize("args", [["--format", "json", "--team"], ["--format", "md", "--as-of", "2026-10-01"],
+                                  ["--format", "html", "--period", "2026-Q9"], ["--format", "pdf"]])
+def test_bad_flags_are_one_line_and_write_nothing(cli, demo_db, tmp_path, args):
+    out = tmp_path / "page.html"
+    result = cli("--db", demo_db, "export", *args, "-o", out)
+    assert result.code == 2 and result.err.count("\n") == 1 and result.err.startswith("okrtui: error: ")
+    assert not out.exists()
+
+
+def test_escaping_shows_every_invisible_character_the_terminal_output_does():
+    """svg.esc skips plain's search for printable text: that is safe only if every character plain
+    rewrites is unprintable. Checked over every code point."""
+    from okrtui.svg import esc
+    from okrtui.text import _CONTROL, plain
+
+    rewritten = [chr(c) for c in range(0x110000) if _CONTROL.match(chr(c))]
+    assert rewritten and not any(ch.isprintable() for ch in rewritten)
+    for ch in rewritten[::97]:
+        assert esc(f"a{ch}<") == plain(f"a{ch}") + "&lt;"
+
+
+def test_the_team_page_leaves_private_objectives_out_whatever_it_is_handed(cli, tmp_path):
+    from okrtui import htmlpage
+
+    db = tmp_path / "me.db"
+    assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    rep = read(db, "2026-Q4", TODAY).report  # private objective included
+    assert "Secret plan" in htmlpage.page(rep) and "Secret plan" not in htmlpage.page(rep, team=True)
