@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from okrtui import periods
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, KeyResult, Meta, Objective, Period, Person, Team
+from okrtui.storage.store import reading
 
 TODAY = dt.date(2026, 11, 26)
 ME = "p-lead"
@@ -83,9 +84,33 @@ def make_team_file(folder: Path, people: int, name: str) -> Path:
                      people_count=people)
     engine = open_engine(source)
     path = folder / f"{name}.jsonl"
-    sync.sync(engine, path)
+    sync.sync(engine, path)  # the maker's key and signatures
+    with reading(engine) as session:
+        records = sync.shared_records(sync.local_records(session))
     engine.dispose()
+    write_signed(path, records)
     return path
+
+
+def write_signed(path: Path, records: dict) -> None:
+    """Every person's records signed by that person (a fixed key per id), as their own syncs would
+    have: a reader takes only signed records."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from okrtui import signing, sync
+
+    keys: dict[str, Ed25519PrivateKey] = {}
+    for (kind, ident), rec in records.items():
+        origin = rec["origin"]
+        if rec.get("signature"):
+            continue  # the maker's own, signed by its sync
+        key = keys.setdefault(origin, Ed25519PrivateKey.from_private_bytes(hashlib.sha256(origin.encode()).digest()))
+        if kind == "person" and ident == origin:
+            rec["public_key"] = signing.public_text(key)
+        rec["signature"] = signing.sign(key, rec)
+    sync.write_atomic(path, sync.lines(records))
 
 
 def make_document(objectives: int = 2_000, krs_per: int = 5, weeks: int = 13, people: int = 100,

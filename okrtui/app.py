@@ -87,6 +87,9 @@ class OkrApp(KeyLine, inherit_bindings=False):
         Binding("w", "mode('review')", "Review", group=SCREEN_KEYS, tooltip="What moved this week", id="app.review"),
         Binding("s", "mode('scoring')", "Scoring", group=SCREEN_KEYS, tooltip="Self-score, reflect, close", id="app.scoring"),
         Binding("t", "mode('team')", "Team", group=SCREEN_KEYS, tooltip="Everyone's OKRs, for a lead", id="app.team"),
+        # Not in the footer's screen keys (they fill 80 columns): the ? help and the palette list it.
+        Binding("H", "mode('health')", "Health", show=False, tooltip="What must stay healthy while OKRs change things",
+                id="app.health"),
         Binding("[", "period(-1)", "Prev period", show=False, tooltip="Show the quarter before", id="app.prev_period"),
         Binding("]", "period(1)", "Next period", show=False, tooltip="Show the quarter after", id="app.next_period"),
         Binding("f5,ctrl+r", "refresh", "Refresh", show=False,

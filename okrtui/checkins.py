@@ -56,12 +56,13 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
            action: str = "", before: checkinrules.Values | None = None) -> Saved:
-    return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, period.start, row.date), replaced,
-                                action, before)
+    return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, kr.owner_id or kr.origin, period.start,
+                                                            row.date), replaced, action, before)
 
 
-def _last_confidence(session: Session, kr_id: str, period: Period, day: dt.date) -> float | None:
-    return checkinrules.last_confidence(check_ins_of_kr_in(session, kr_id, period.start, day))
+def _last_confidence(session: Session, kr: KeyResult, period: Period, day: dt.date) -> float | None:
+    return checkinrules.last_confidence(check_ins_of_kr_in(session, kr.id, kr.owner_id or kr.origin, period.start,
+                                                           day))
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
@@ -77,7 +78,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         _in_period(period, day, kr.id)
         me = identity(session).id
         if carry_confidence and checked.confidence is None:
-            checked = check_values(value, _last_confidence(session, kr.id, period, day), checked.note)
+            checked = check_values(value, _last_confidence(session, kr, period, day), checked.note)
         # One check-in per KR, author and day (a unique index, migration 6): a same-day one is replaced.
         row = _same_day(session, kr.id, day, me)
         replaced = row is not None

@@ -38,6 +38,7 @@ from okrtui.output import Format, safe, say  # every line a command prints goes 
 from okrtui.text import plain  # 2 ms: every command prints through it
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+WARN_LIMIT = 20  # new problems a sync names one by one; the rest are counted and named next time
 
 
 class Parser(argparse.ArgumentParser):
@@ -190,6 +191,16 @@ def build_parser() -> Parser:
     p.add_argument("--export-identity", metavar="FILE", type=Path, dest="export_identity",
                    help="write your identity with its private signing key to FILE (owner-only), for --adopt")
 
+    p = sub.add_parser("keys", parents=[db], help="whose signing key is whose: list, trust one by hand, pin the team's")
+    keys = p.add_subparsers(dest="keys_command", metavar="list|trust|pin")
+    keys.add_parser("list", parents=[db], help="each known person, their key's fingerprint, when and how first trusted")
+    k = keys.add_parser("trust", parents=[db], help="trust PERSON's key by the fingerprint their `okrtui whoami` shows")
+    k.add_argument("person", metavar="PERSON", type=_record_id)
+    k.add_argument("fingerprint", metavar="FINGERPRINT")
+    k = keys.add_parser("pin", parents=[db], help="write the keys this database trusts beside the team file "
+                                                  "(TEAM_FILE.keys), for newcomers to check against")
+    k.add_argument("team_file", metavar="TEAM_FILE", nargs="?", type=Path)
+
     p = sub.add_parser("team", parents=[db], help="list, add or edit teams (name, mission, vision)")
     team = p.add_subparsers(dest="team_command", metavar="list|add|edit", required=True)
     team.add_parser("list", parents=[db], help="every team, with its mission and vision")
@@ -214,6 +225,8 @@ def build_parser() -> Parser:
     a.add_argument("--email", metavar="E", default="", type=_checked("email"))
     a.add_argument("--adopt", metavar="ID", type=_record_id,
                    help="map the login to this existing person id (a SQLite identity moving in), not p-LOGIN")
+
+    _metric_parsers(sub, db)
 
     p = sub.add_parser("serve", parents=[db], help="the TUI in a browser, read-only, behind a one-time URL (docs/publish.md)")
     p.add_argument("--host", metavar="ADDR", default="127.0.0.1",
@@ -297,6 +310,46 @@ def _conversation_parsers(sub: Any, db: Parser) -> None:
     p.add_argument("--mark-seen", action="store_true", help="after listing, mark the comments listed as read")
 
 
+def _metric_parsers(sub: Any, db: Parser) -> None:
+    """Health metrics (docs/health.md): what must stay healthy while the OKRs change things."""
+    p = sub.add_parser("metric", parents=[db], help="health metrics (KPIs): add, record, list, history, edit, archive")
+    metric = p.add_subparsers(dest="metric_command", metavar="add|record|list|history|edit|archive", required=True)
+    for verb, help_text in (("add", "a new health metric"), ("edit", "change a metric you made")):
+        m = metric.add_parser(verb, parents=[db], help=help_text)
+        m.add_argument("name" if verb == "add" else "metric", metavar="NAME" if verb == "add" else "METRIC")
+        if verb == "edit":
+            m.add_argument("--name", metavar="N")
+        m.add_argument("--unit", metavar="U", required=verb == "add")
+        expect = m.add_mutually_exclusive_group()
+        expect.add_argument("--at-least", metavar="X", type=_number, dest="at_least")
+        expect.add_argument("--at-most", metavar="X", type=_number, dest="at_most")
+        expect.add_argument("--between", metavar=("X", "Y"), nargs=2, type=_number)
+        if verb == "edit":
+            expect.add_argument("--tracked", action="store_true", help="no expectation: tracked only")
+        m.add_argument("--cadence", choices=["weekly", "monthly", "quarterly"], default=None)
+        m.add_argument("--team", metavar="T", help="the team's id ('' for none)")
+        m.add_argument("--owner", metavar="P", help="who measures it: a person's id or name (default: you)")
+        m.add_argument("--description", metavar="TEXT")
+        m.add_argument("--private", action=argparse.BooleanOptionalAction, default=None,
+                       help="private: only you see it (as a private objective)")
+        if verb == "add":
+            m.add_argument("--since", metavar="YYYY-MM-DD", type=_date,
+                           help="tracked since (measurements from this day; default: today)")
+    m = metric.add_parser("record", parents=[db], help="record a measurement (a second one that day replaces it)")
+    m.add_argument("metric", metavar="METRIC", help="metric id or a unique prefix (4+ characters)")
+    m.add_argument("value", metavar="VALUE")
+    m.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="default: today")
+    m.add_argument("--note", metavar="N", type=_checked("note"))
+    m = metric.add_parser("list", parents=[db], help="your metrics' status; exit 1 when one is unhealthy or due")
+    m.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of")
+    m.add_argument("--team", action="store_true", help="every metric you can see, not only yours")
+    m.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    m = metric.add_parser("history", parents=[db], help="a metric's measurements, with their ids")
+    m.add_argument("metric", metavar="METRIC")
+    m = metric.add_parser("archive", parents=[db], help="stop tracking a metric you made (its history stays)")
+    m.add_argument("metric", metavar="METRIC")
+
+
 def _record_id(text: str) -> str:
     from okrtui.domain import ID_RE
 
@@ -361,6 +414,23 @@ class Context:
                                       stale_after=cfg.stale_after_days)
         self.reflections = quick.reflections
         return quick
+
+    def metric_views(self, day: dt.date) -> tuple[list[Any], str]:
+        """Every metric this person sees as of `day`, and their id: through sqlite3 when it can
+        (okrtui.storage.quickread), else the ORM (which also migrates)."""
+        fy = self.config.fiscal_year_start_month
+        backend = self.backend()
+        if backend.quick_read:
+            from okrtui.storage.quickread import read_metrics
+
+            quick = read_metrics(backend.target, day, fy)
+            if quick is not None:
+                return quick
+        from okrtui import metrics
+        from okrtui.storage.store import my_id, reading
+
+        with reading(self.engine(create=False)) as session:
+            return metrics.read_all(session, day, fy), my_id(session)
 
     def close(self) -> None:
         # Closed now, not whenever the garbage collector gets to them: SQLite checkpoints
@@ -699,7 +769,11 @@ def cmd_report(ctx: Context) -> int:
         from okrtui.views import team_visible
 
         rep = team_visible(rep)
-    text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days)
+    views, _ = ctx.metric_views(args.as_of or ctx.today)
+    # --team: the team's shared metrics (a private one stays out, as a private objective); else yours
+    shown = [v for v in views if v.visibility == "shared"] if args.team else [
+        v for v in views if me in (v.answers_id, v.origin)]
+    text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days, metrics=shown)
     if args.format == "md" and not args.team:  # the user's own report carries their reflections
         text += render.reflections_markdown(ctx.reflections, rep.person(me))
     _emit(text, fmt=args.format)
@@ -722,17 +796,17 @@ def cmd_sync(ctx: Context) -> int:
 
     if ctx.backend().shared:  # said first: a shared database wants no team file at all
         refuse_team_file(ctx.engine())
-    path = ctx.args.team_file or (Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
-    if path is None:
-        raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
+    path = _team_file(ctx)
     engine = ctx.engine()
     refuse_team_file(engine)
     from okrtui import progress
 
     with progress.bar(f"syncing {plain(path.name)}") as shown:
-        result = sync.sync(engine, path, shown, today=ctx.today)
+        result = sync.sync(engine, path, shown, tell_limit=WARN_LIMIT, today=ctx.today)
     for line in result.warnings:  # only what this database had not been told before
         _warn(line)
+    if result.untold:
+        _warn(f"and {result.untold} more not taken in (named on the next sync)")
     say(result.summary())
     seen = result.seen_line()
     if seen:
@@ -743,7 +817,11 @@ def cmd_sync(ctx: Context) -> int:
 def cmd_merge_driver(ctx: Context) -> int:
     from okrtui import sync
 
-    merged = sync.merge_files(ctx.args.ours, ctx.args.theirs)
+    merged, bad = sync.merge_files(ctx.args.ours, ctx.args.theirs, ctx.args.base)
+    for line in bad[:WARN_LIMIT]:
+        _warn(line)
+    if len(bad) > WARN_LIMIT:
+        _warn(f"and {len(bad) - WARN_LIMIT} more bad lines")
     say(f"merged {merged} records into {ctx.args.ours}", err=True)
     return EXIT_OK
 
@@ -763,6 +841,7 @@ def cmd_whoami(ctx: Context) -> int:
         changes = {k: v for k, v in (("name", args.name), ("email", args.email)) if v is not None}
         touch(me, **changes)
         line = f"{me.name} <{me.email}> ({me.id})" if me.email else f"{me.name} ({me.id})"
+        key = me.public_key
         exported = export_identity(session) if args.export_identity else None
 
     if exported is not None:
@@ -773,6 +852,10 @@ def cmd_whoami(ctx: Context) -> int:
                      keep_mode=False)
         say(f"wrote {plain(str(args.export_identity))} (owner-only: it holds your private key; on the other "
               f"machine run `okrtui whoami --adopt FILE`, then delete it)", err=True)
+    if key:  # first, so the identity stays the last line, as scripts read it
+        from okrtui import signing
+
+        say(f"key {signing.fingerprint(key)}")
     say(plain(line))
     return EXIT_OK
 
@@ -782,6 +865,45 @@ def _read_identity(path: Path) -> Any:
         return json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise OkrError(f"cannot read the identity file {path}: {getattr(err, 'strerror', None) or err}") from None
+
+
+def _team_file(ctx: Context) -> Path:
+    path: Path | None = ctx.args.team_file or (
+        Path(ctx.config.team_file).expanduser() if ctx.config.team_file else None)
+    if path is None:
+        raise OkrError("no team file: name one (okrtui sync TEAM_FILE) or set team_file in config.toml")
+    return path
+
+
+def cmd_keys(ctx: Context) -> int:
+    from okrtui import keyring
+    from okrtui.storage.model import now_stamp
+    from okrtui.storage.store import my_id, reading, writing
+
+    args = ctx.args
+    if ctx.backend().shared:
+        raise OkrError("a shared PostgreSQL database has no signing keys: they belong to team files")
+    if args.keys_command == "trust":
+        with writing(ctx.engine()) as session:
+            say(keyring.trust(session, args.person, args.fingerprint, now_stamp()))
+        return EXIT_OK
+    pinning = args.keys_command == "pin"
+    team_file = _team_file(ctx) if pinning else Path(ctx.config.team_file).expanduser() if ctx.config.team_file \
+        else None
+    pins = keyring.read_pins(keyring.pins_path(team_file))[0] if team_file else {}
+    with reading(ctx.engine(create=False)) as session:
+        me = my_id(session)
+        rows = keyring.listing(session, pins)
+    if team_file is not None and pinning:
+        target = keyring.pins_path(team_file)
+        count = keyring.write_pins(target, ((r.person_id, r.public_key, r.name) for r in rows if r.public_key))
+        say(f"pinned {count} keys in {plain(str(target))}: commit it beside the team file; a newcomer's sync "
+              "then trusts only these keys for these people")
+        return EXIT_OK
+    for r in rows:
+        you = " (you)" if r.person_id == me else ""
+        say(f"{r.person_id}  {r.fingerprint}  {r.seen}  {r.source}  {plain(r.name)}{you}")
+    return EXIT_OK
 
 
 def cmd_team(ctx: Context) -> int:
@@ -871,6 +993,7 @@ def _added(can_login: bool, login: str, pid: str) -> str:
 
 
 def cmd_due(ctx: Context) -> int:
+    from okrtui.health import mine
     from okrtui.views import due
 
     day = ctx.args.as_of or ctx.today
@@ -879,7 +1002,70 @@ def cmd_due(ctx: Context) -> int:
     for kr in rows:
         last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
         say(f"{kr.id}  {plain(kr.title)}  last check-in {last}{'  stale' if kr.stale else ''}")
-    return EXIT_PROBLEMS if rows else EXIT_OK
+    metrics = [v for v in mine(ctx.metric_views(day)[0], me) if v.health.due]  # after the KRs (docs/health.md)
+    for v in metrics:
+        last = v.health.latest.date.isoformat() if v.health.latest else "never"
+        say(f"{v.id}  {plain(v.name)}  {v.cadence} metric, last measured {last}")
+    return EXIT_PROBLEMS if rows or metrics else EXIT_OK
+
+
+def cmd_metric(ctx: Context) -> int:
+    from okrtui import healthrender, metrics
+
+    args, verb = ctx.args, ctx.args.metric_command
+    if verb == "list":
+        from okrtui.health import mine, needs_you
+
+        views, me = ctx.metric_views(args.as_of or ctx.today)
+        shown = views if args.team else mine(views, me)
+        render = {"text": healthrender.to_text, "json": healthrender.to_json, "csv": healthrender.to_csv}
+        _emit(render[args.format](shown), fmt=args.format)
+        return EXIT_PROBLEMS if needs_you(views, me) else EXIT_OK
+    if verb == "record":
+        value = _value(args.value, "okrtui metric record METRIC VALUE")
+        saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "",
+                               day=args.date or ctx.today, today=ctx.today, fy_start_month=ctx.config.fiscal_year_start_month)
+        if saved.implausible:
+            _warn(f"{saved.metric_id}: {saved.implausible}; recorded as given (correct it: okrtui metric record "
+                  f"{saved.metric_id} VALUE --date {saved.date})")
+        say(saved.summary())
+        return EXIT_OK
+    if verb == "history":
+        row, past = metrics.history(ctx.engine(create=False), args.metric)
+        say(f"{row.id}  {plain(row.name)}  ({row.cadence}, {metrics.expectation(row).describe(row.unit)})")
+        for line in healthrender.history_lines(row.unit, [(p.id, str(p.date), p.value, p.by, p.note) for p in past]):
+            say(line)
+        return EXIT_OK
+    if verb == "archive":
+        row = metrics.archive(ctx.engine(create=False), args.metric, ctx.today)
+        say(f"archived metric {row.id} ({plain(row.name)}) on {row.archived_on}")
+        return EXIT_OK
+    values = _metric_values(args)
+    if verb == "add":
+        row = metrics.add(ctx.engine(), values, owner=args.owner, team=args.team, today=ctx.today, since=args.since)
+        say(f"added metric {row.id} ({plain(row.name)}): {row.cadence}, "
+              f"{metrics.expectation(row).describe(row.unit)}")
+        return EXIT_OK
+    row = metrics.edit(ctx.engine(create=False), args.metric, values, owner=args.owner, team=args.team)
+    say(f"changed metric {row.id} ({plain(row.name)}): {row.cadence}, {metrics.expectation(row).describe(row.unit)}")
+    return EXIT_OK
+
+
+def _metric_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The fields `metric add` / `edit` were given (edit changes only those)."""
+    values: dict[str, Any] = {k: getattr(args, k) for k in ("name", "unit", "cadence", "description")
+                              if getattr(args, k, None) is not None}
+    if args.at_least is not None:
+        values.update(low=args.at_least, high=None)
+    elif args.at_most is not None:
+        values.update(low=None, high=args.at_most)
+    elif args.between is not None:
+        values.update(low=args.between[0], high=args.between[1])
+    elif getattr(args, "tracked", False):
+        values.update(low=None, high=None)
+    if args.private is not None:
+        values["visibility"] = "private" if args.private else "shared"
+    return values
 
 
 def cmd_serve(ctx: Context) -> int:
@@ -972,7 +1158,15 @@ def cmd_inbox(ctx: Context) -> int:
         say(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
     if ctx.args.mark_seen:
         conversation.mark_seen(engine, [i.ref for i in items if i.kind in ("comment", "reply")])
-    return EXIT_PROBLEMS if any(i.kind != "approved" for i in items) else EXIT_OK  # news, not a problem
+    from okrtui.health import State, mine
+
+    views, me = ctx.metric_views(day)
+    sick = [v for v in mine(views, me) if v.health.state is State.UNHEALTHY]
+    for v in sick:
+        say(f"unhealthy metric: {v.id}  {plain(v.name)}  {plain(v.latest_text)} vs {plain(v.expectation_text)}"
+              f"  ({v.health.streak_text()})")
+    needs = any(i.kind != "approved" for i in items)  # an approval is news, not a problem
+    return EXIT_PROBLEMS if needs or sick else EXIT_OK
 
 
 COMMANDS = {
@@ -987,8 +1181,10 @@ COMMANDS = {
     "comments": cmd_comments,
     "inbox": cmd_inbox,
     "due": cmd_due,
+    "metric": cmd_metric,
     "serve": cmd_serve,
     "team": cmd_team,
+    "keys": cmd_keys,
     "admin": cmd_admin,
     "import": cmd_import,
     "template": cmd_template,

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from okrtui import cycle, ormread, periods, schema, views
+from okrtui import covers, cycle, ormread, periods, schema, views
 from okrtui.errors import OkrError
 from okrtui.ormread import activation_blockers, dependencies
 from okrtui.ormread import conversation as load
@@ -59,8 +59,13 @@ def _live_krs(session: Session, objective_id: str) -> list[KeyResult]:
                                                      col(KeyResult.deleted).is_(False))).all())
 
 
+def content_of(session: Session, obj: Objective) -> str:
+    """The digest a lead's approval of `obj` covers, as it is stored now (okrtui.covers)."""
+    return cycle.content_digest(obj.title, obj.level, obj.period_id, obj.team_id, _live_krs(session, obj.id))
+
+
 def review_of(session: Session, obj: Objective, conv: cycle.Conversation) -> cycle.Review | None:
-    return cycle.review(obj.id, obj.status, obj.team_id, obj.submitted_at, _live_krs(session, obj.id), conv)
+    return cycle.review(obj.id, obj.status, obj.team_id, obj.submitted_at, content_of(session, obj), conv)
 
 
 def _team_name(session: Session, team_id: str | None) -> str:
@@ -192,7 +197,7 @@ def approve(engine: Engine, ref: str) -> Done:
         me = identity(session).id
         obj, _, _ = _reviewable(session, ref, me)
         session.add(Decision(origin=me, subject_type="objective", subject_id=obj.id, verdict=cycle.APPROVED,
-                             basis=cycle.basis(obj.submitted_at, cycle.digest(_live_krs(session, obj.id)))))
+                             basis=content_of(session, obj)))
         return Done(obj.id, obj.title, f"approved {obj.id}; it is active")
 
 
@@ -203,7 +208,7 @@ def request_changes(engine: Engine, ref: str, note: str) -> Done:
         me = identity(session).id
         obj, _, _ = _reviewable(session, ref, me)
         session.add(Decision(origin=me, subject_type="objective", subject_id=obj.id, verdict=cycle.CHANGES,
-                             note=note, basis=cycle.basis(obj.submitted_at, "")))
+                             note=note, basis=covers.changes_basis(obj.submitted_at)))
         return Done(obj.id, obj.title,
                     f"asked {name_of(session, obj.origin)} for changes to {obj.id}; it is a draft again")
 
@@ -311,7 +316,8 @@ def answer_dependency(engine: Engine, dep_id: str, verdict: str, note: str = "")
         if not cycle.may_answer_dependency(me, answerer):
             raise OkrError(f"only {name_of(session, answerer)}, who answers for {dep.to_id}, may accept or "
                            f"decline {dep.id}")
-        session.add(Decision(origin=me, subject_type="dependency", subject_id=dep.id, verdict=verdict, note=note))
+        session.add(Decision(origin=me, subject_type="dependency", subject_id=dep.id, verdict=verdict, note=note,
+                             basis=covers.dependency_digest(dep.from_id, dep.to_id, dep.note)))
         word = "accepted" if verdict == cycle.AGREED else "declined"
         return Done(dep.id, title, f"{word} {dep.id} from {name_of(session, dep.origin)}")
 

@@ -8,17 +8,18 @@ for both read paths, the CLI and the TUI. docs/team.md ("The OKR cycle") tells i
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrtui import views
+from okrtui import covers, views
+from okrtui.covers import AGREED as AGREED
+from okrtui.covers import APPROVED as APPROVED
+from okrtui.covers import CHANGES as CHANGES
+from okrtui.covers import DECLINED as DECLINED
+from okrtui.covers import PROPOSED as PROPOSED
 from okrtui.views import DependencyView, KRView, ObjectiveView, PeriodReport
 
-APPROVED, CHANGES = "approved", "changes_requested"
-AGREED, DECLINED, PROPOSED = "agreed", "declined", "proposed"
 VERDICTS = {"objective": (APPROVED, CHANGES), "dependency": (AGREED, DECLINED)}
 TARGET_TYPES = ("objective", "key_result", "check_in")
 
@@ -149,54 +150,45 @@ class Conversation:
 
 # --- objectives ------------------------------------------------------------------------------
 
-# The KR fields whose change sends an approved objective back to review (a range's targets are low/high).
-SHAPE = ("start", "target", "low", "high", "weight")
+def content_digest(title: str, level: str, period_id: str, team_id: str | None, krs: Iterable[Any]) -> str:
+    """What the lead's approval covers (okrtui.covers): the objective's and its live KRs' content."""
+    return covers.objective_digest(title, level, period_id, team_id, krs)
 
 
-def digest(krs: Iterable[Any]) -> str:
-    """A fingerprint of an objective's KRs (which KRs, their kind, start, target, weight)."""
-    parts = sorted([[str(k.id), str(k.kind), *(_num(getattr(k, f)) for f in SHAPE)] for k in krs])
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def basis(submitted_at: str | None, kr_digest: str) -> str:
-    return f"{submitted_at or ''}/{kr_digest}"
-
-
-def review(objective_id: str, status: str, team_id: str | None, submitted_at: str | None, krs: Iterable[Any],
+def review(objective_id: str, status: str, team_id: str | None, submitted_at: str | None, content: str,
            conv: Conversation) -> Review | None:
-    """The review of an objective stored `in_review` in a team that asks for approval, else None."""
-    if status != "in_review" or not conv.needs_approval(team_id):
+    """Where an objective of a team that asks for approval stands (None: no approval, or a draft).
+
+    Computed from the lead's decisions and the objective's current content (`content_digest`),
+    never from the stored status alone: `active` comes only from an approval covering this content."""
+    if not conv.needs_approval(team_id):
         return None
     lead = conv.lead_of(team_id) or ""
-    found = [d for d in conv.about(objective_id) if d.subject_type == "objective" and d.origin == lead
-             and d.basis.split("/")[0] == (submitted_at or "")]
-    latest = max(found, key=lambda d: (d.updated_at, d.id)) if found else None
-    if latest is None:
-        return Review("in_review", lead)
-    if latest.verdict == CHANGES:
-        return Review(CHANGES, lead, latest.note, at=latest.updated_at)
-    if latest.verdict == APPROVED and latest.basis == basis(submitted_at, digest(krs)):
-        return Review(APPROVED, lead, latest.note, at=latest.updated_at)
-    return Review("in_review", lead, changed=True)
+    mine = [d for d in conv.about(objective_id) if d.subject_type == "objective" and d.origin == lead]
+    state = covers.objective_state(status, submitted_at, content, mine)
+    if state == covers.DRAFT:
+        return None
+    newest = covers.latest(mine)
+    if state in (APPROVED, CHANGES) and isinstance(newest, DecisionView):  # both come from the newest
+        return Review(state, lead, newest.note, at=newest.updated_at)
+    return Review("in_review", lead, changed=any(d.verdict == APPROVED for d in mine))
 
 
 def effective(stored: str, rev: Review | None) -> str:
     """The status everyone sees: an approved objective is active, one sent back is a draft."""
     if rev is None:
         return stored
-    return {APPROVED: "active", CHANGES: "draft"}.get(rev.state, "in_review")
+    return covers.shown_status(stored, rev.state)
 
 
 def apply(rep: PeriodReport, conv: Conversation, stale_after: int = 7) -> PeriodReport:
     """Give each objective the status its reviews give it, and the report its conversation."""
     rep.conversation = conv
     for obj in rep.objectives:
-        rev = review(obj.id, obj.status, obj.team_id, obj.submitted_at, obj.key_results, conv)
+        if not conv.needs_approval(obj.team_id):
+            continue  # no digest to compute: most teams do not ask
+        content = content_digest(obj.title, obj.level, rep.period.label, obj.team_id, obj.key_results)
+        rev = review(obj.id, obj.status, obj.team_id, obj.submitted_at, content, conv)
         if rev is None:
             continue
         conv.reviews[obj.id] = rev
@@ -280,16 +272,16 @@ class Agreement:
     note: str = ""
 
 
-def agreement(dep_id: str, dep_origin: str, answerer: str | None, conv: Conversation) -> Agreement:
-    """A link onto one's own KR needs no one's agreement; any other waits for the other end's owner."""
+def agreement(dep: DependencyView, answerer: str | None, conv: Conversation) -> Agreement:
+    """A link onto one's own KR needs no one's agreement; any other waits for the other end's owner,
+    whose answer holds only for the ends and text it answered (okrtui.covers)."""
     if answerer is None:
         return Agreement(PROPOSED, None)
-    if answerer == dep_origin:
+    if answerer == dep.origin:
         return Agreement(AGREED, answerer)
-    latest = conv.latest(dep_id, answerer)
-    if latest is None or latest.subject_type != "dependency" or latest.verdict not in (AGREED, DECLINED):
-        return Agreement(PROPOSED, answerer)
-    return Agreement(latest.verdict, answerer, latest.note)
+    answers = [d for d in conv.about(dep.id) if d.subject_type == "dependency" and d.origin == answerer]
+    state, decided = covers.agreement_state(covers.dependency_digest(dep.from_id, dep.to_id, dep.note), answers)
+    return Agreement(state, answerer, decided.note if isinstance(decided, DecisionView) else "")
 
 
 # --- the inbox -------------------------------------------------------------------------------------
@@ -361,7 +353,7 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
         origin = dep.origin
         if answerer != me or origin == me:
             continue
-        if agreement(dep.id, origin, answerer, conv).state == PROPOSED:
+        if agreement(dep, answerer, conv).state == PROPOSED:
             items.append(InboxItem("dependency", dep.id, place[1] if place else None,
                                    f"onto {place[2] if place else dep.to_id}: {dep.note}", rep.person(origin)))
     for kr in views.due(rep, me):
@@ -436,7 +428,7 @@ def open_matters(rep: PeriodReport) -> tuple[list[tuple[ObjectiveView, Review]],
     open_deps = []
     for dep in conv.dependencies:
         if dep.from_id in listed and dep.to_id in listed:
-            agreed = agreement(dep.id, dep.origin, end_answerer(rep, dep.to_id), conv)
+            agreed = agreement(dep, end_answerer(rep, dep.to_id), conv)
             if agreed.state != AGREED:
                 open_deps.append((dep, agreed))
     return waiting, open_deps

@@ -16,9 +16,21 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from okrtui import kinds, periods
+from okrtui import covers, health, kinds, periods
 from okrtui.errors import OkrError
-from okrtui.storage.model import CheckIn, Decision, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
+from okrtui.storage.model import (
+    CheckIn,
+    Decision,
+    Dependency,
+    KeyResult,
+    Measurement,
+    Metric,
+    Objective,
+    Period,
+    Person,
+    Reflection,
+    Team,
+)
 from okrtui.storage.store import is_empty, set_meta, writing
 
 ME = "p-alice"
@@ -168,10 +180,13 @@ def load(engine: Engine, today: dt.date, fy_month: int = 1) -> None:
         session.add(Dependency(id="d-canary", from_id="o-reliable", to_id="o-delight",
                                note="canary cohorts from Growth", origin=ME))
         # Both agreed by the owner of the other end, as a quarter's dependencies are by now.
+        # Each agreement covers the link as it is (okrtui.covers).
         session.add(Decision(id="dec-funnel", subject_type="dependency", subject_id="d-funnel", verdict="agreed",
-                             origin="p-bruno"))
+                             origin="p-bruno", basis=covers.dependency_digest("kr-activation", "o-observability",
+                                                                             "needs funnel dashboards")))
         session.add(Decision(id="dec-canary", subject_type="dependency", subject_id="d-canary", verdict="agreed",
-                             origin="p-chen"))
+                             origin="p-chen", basis=covers.dependency_digest("o-reliable", "o-delight",
+                                                                            "canary cohorts from Growth")))
         for question, answer in (
             ("contributed", "Make deploys boringly reliable: rebuilt the rollback path."),
             ("helped", "Modernise the build pipeline."),
@@ -179,6 +194,36 @@ def load(engine: Engine, today: dt.date, fy_month: int = 1) -> None:
         ):
             session.add(Reflection(id=f"r-prev-{question}", person_id=ME, period_id=prev.label,
                                    question=question, answer=answer, origin=ME))
+        _metrics(session, today, fy_month)
+
+
+# Health metrics (docs/health.md): a year of history; uptime unhealthy for three weeks, the backlog
+# due (nothing measured this month), runway healthy, deploys tracked only. Alice's own (deploys) is
+# measured this week, so her `due` and `inbox` stay as the OKRs make them.
+METRICS = [
+    ("m-uptime", "API uptime", "%", "p-bruno", "t-platform", "weekly", 99.9, None, (99.91, 99.99)),
+    ("m-backlog", "Support backlog", "tickets", "p-chen", "t-growth", "monthly", None, 40.0, (22, 38)),
+    ("m-runway", "Cash runway", "months", "p-eli", "t-acme", "quarterly", 12.0, None, (14, 19)),
+    ("m-deploys", "Deploys per week", "deploys", ME, "t-platform", "weekly", None, None, (18, 34)),
+]
+
+
+def _metrics(session: Session, today: dt.date, fy_month: int) -> None:
+    rng = random.Random(28)  # its own generator: the OKRs' numbers stay as they were
+    since = today - dt.timedelta(days=365)
+    for mid, name, unit, owner, team, cadence, low, high, (lo, hi) in METRICS:
+        session.add(Metric(id=mid, name=name, unit=unit, owner_id=owner, team_id=team, cadence=cadence, low=low,
+                           high=high, since=since, origin=owner))
+        session.flush()  # the metric before its measurements (a foreign key)
+        windows = health.windows_back(cadence, today, 60, fy_month)
+        if mid == "m-backlog":
+            windows = windows[:-1]  # due: nothing yet this month
+        for i, (start, _end) in enumerate(w for w in windows if w[0] >= since):
+            value = round(rng.uniform(lo, hi), 2)
+            if mid == "m-uptime" and start >= health.windows_back(cadence, today, 3, fy_month)[0][0]:
+                value = round(rng.uniform(99.4, 99.85), 2)  # the last three weeks: an incident-prone spell
+            session.add(Measurement(id=f"me-{mid[2:]}-{i}", metric_id=mid, date=start, value=value, author_id=owner,
+                                    origin=owner, note="" if i % 5 else rng.choice(NOTES)))
 
 
 def _quarter(session: Session, rng: random.Random, plans: Sequence[ObjPlan], span: periods.Span, until: dt.date,
@@ -200,7 +245,7 @@ def _quarter(session: Session, rng: random.Random, plans: Sequence[ObjPlan], spa
             session.flush()
             if plan.status == "draft":
                 continue
-            values = _check_ins(session, rng, kr, span, until, plan.owner)
+            values = _check_ins(session, rng, kr, span, until, kr.owner or plan.owner)  # who answers for it
             if closed:
                 row.self_score = round(min(1.0, max(0.0, values + rng.uniform(-0.1, 0.05))), 1)
                 row.score_comment = "hard quarter, but the rollback work landed"

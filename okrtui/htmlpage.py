@@ -193,7 +193,7 @@ def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str
     out += ['<table><thead><tr><th scope="col">Relies on it</th><th scope="col">What it relies on</th>'
             '<th scope="col">State</th><th scope="col">Note</th></tr></thead><tbody>']
     for d in shown:
-        agreed = cycle.agreement(d.id, d.origin, cycle.end_answerer(rep, d.to_id), conv)
+        agreed = cycle.agreement(d, cycle.end_answerer(rep, d.to_id), conv)
         out.append(f'<tr><th scope="row" data-label="Relies on it">{esc(titles[d.from_id])}</th>'
                    f'<td data-label="What it relies on">{esc(titles[d.to_id])}</td>'
                    f'<td data-label="State">{esc(agreed.state)}</td><td data-label="Note">{esc(d.note)}</td></tr>')

@@ -17,13 +17,25 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from okrtui import movein, periods, schema
+from okrtui import conversation, movein, periods, schema
+from okrtui.cycle import APPROVED, Conversation
 from okrtui.errors import OkrError
 from okrtui.schema import Invalid
 from okrtui.storage import bulk
-from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
+from okrtui.storage.model import (
+    CheckIn,
+    Dependency,
+    KeyResult,
+    Measurement,
+    Metric,
+    Objective,
+    Period,
+    Person,
+    Reflection,
+    Team,
+)
 from okrtui.storage.store import identity, is_shared, my_id, reading, writing
-from okrtui.text import json_safe, plain
+from okrtui.text import count, json_safe, plain
 from okrtui.views import answers, num
 
 FORMAT = "okrtui/1"
@@ -74,6 +86,8 @@ class Document:
     check_ins: list[dict[str, Any]] = field(default_factory=list)
     dependencies: list[dict[str, Any]] = field(default_factory=list)
     reflections: list[dict[str, Any]] = field(default_factory=list)
+    metrics: list[dict[str, Any]] = field(default_factory=list)
+    measurements: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Ids:
@@ -198,6 +212,7 @@ def validate(data: Any, session: Session, fy_month: int = 1, today: dt.date | No
             _keep_unsaid(values, raw, {"approval": "approval", "lead_id": "lead"} if kind == "team" else {})
             out.append(values)
 
+    _metrics(root, doc, ids, refs, today)
     checked = []
     approvals: dict[str, bool] = {}  # a team's "asks for approval", looked up once
     for i, raw in enumerate(_list(root, "objectives", "")):  # ids first: parents may come later
@@ -214,6 +229,7 @@ def validate(data: Any, session: Session, fy_month: int = 1, today: dt.date | No
         refs.check(values["parent_id"], f"{p}.parent", "objective", Objective)
         refs.check(values["team_id"], f"{p}.team", "team", Team)
         refs.check(values["owner_id"], f"{p}.owner", "person", Person)
+        refs.check(values["improves_id"], f"{p}.improves", "metric", Metric)
         doc.objectives.append(values)
         for j, kraw in enumerate(krs):
             _key_result(kraw, f"{p}.key_results[{j}]", values["id"], j, doc, ids, refs, today)
@@ -245,6 +261,7 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
     values = _record("key_result", row, p, drop="check_ins", objective_id=objective_id, position=position)
     ids.add("key_result", values["id"], f"{p}.id")
     refs.check(values["owner_id"], f"{p}.owner", "person", Person)
+    refs.check(values["improves_id"], f"{p}.improves", "metric", Metric)
     doc.key_results.append(values)
     days: dict[tuple[Any, Any], str] = {}  # one check-in per KR, author and day (migration 6)
     for k, craw in enumerate(_list(row, "check_ins", p)):
@@ -259,6 +276,41 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
                           "one check-in per KR, author and day; keep one")
         days[day] = cvalues["id"]
         doc.check_ins.append(cvalues)
+
+
+def _metrics(root: dict[str, Any], doc: Document, ids: _Ids, refs: _Refs, today: dt.date | None) -> None:
+    """Health metrics with their measurements: one name per team in the document, one measurement
+    per metric, author and day, each dated inside the metric's life (okrtui.health)."""
+    names: dict[tuple[str | None, str], str] = {}
+    for i, raw in enumerate(_list(root, "metrics", "")):
+        p = f"metrics[{i}]"
+        row = _obj(raw, p)
+        values = _record("metric", row, p, drop="measurements")
+        ids.add("metric", values["id"], f"{p}.id")
+        refs.check(values["owner_id"], f"{p}.owner", "person", Person)
+        refs.check(values["team_id"], f"{p}.team", "team", Team)
+        _not_future(values["since"], today, f"{p}.since")
+        key = (values["team_id"], values["name"].casefold())
+        if key in names:
+            raise Invalid(f"{p}.name", f"{values['name']!r} is also the name of {names[key]} in the same team")
+        names[key] = p
+        doc.metrics.append(values)
+        days: dict[tuple[str | None, Any], str] = {}
+        for k, mraw in enumerate(_list(row, "measurements", p)):
+            mp = f"{p}.measurements[{k}]"
+            mvalues = _record("measurement", _obj(mraw, mp), mp, metric_id=values["id"])
+            ids.add("measurement", mvalues["id"], f"{mp}.id")
+            refs.check(mvalues["author_id"], f"{mp}.author", "person", Person)
+            day = mvalues["date"]
+            _not_future(day, today, f"{mp}.date")
+            if day < values["since"] or (values["archived_on"] is not None and day > values["archived_on"]):
+                raise Invalid(f"{mp}.date", f"{day} is outside the metric's life ({values['since']} .. "
+                              f"{values['archived_on'] or 'now'})")
+            if (mvalues["author_id"], day) in days:
+                raise Invalid(f"{mp}.date", f"a second measurement on {day} (also at {days[(mvalues['author_id'], day)]})")
+            days[(mvalues["author_id"], day)] = mp
+            doc.measurements.append(mvalues)
+
 
 def _check_parent_cycles(objectives: list[dict[str, Any]], session: Session) -> None:
     parents = {o["id"]: o["parent_id"] for o in objectives}
@@ -305,16 +357,68 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
             result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
             result.notes += movein.shared_people(session, doc, me)
         _refuse_others_records(session, doc, me)
-
+        before = _approved(session, doc, me)
         write_document(session, doc, me, fy_month, result, progress)
+        result.notes += _review_notes(session, doc, me, before)
+        result.notes += _left_notes(session, result.theirs)
     return result
+
+
+def _in_approval_teams(session: Session, doc: Document, me: str) -> tuple[Conversation, list[str]]:
+    conv = conversation.conversation(session, me)
+    return conv, [o["id"] for o in doc.objectives if conv.needs_approval(o.get("team_id"))]
+
+
+def _approved(session: Session, doc: Document, me: str) -> set[str]:
+    """The document's objectives that are approved (active under their lead) before it is written."""
+    conv, ids = _in_approval_teams(session, doc, me)
+    out = set()
+    for ident in ids:
+        row = session.get(Objective, ident)
+        rev = conversation.review_of(session, row, conv) if row is not None else None
+        if rev is not None and rev.state == APPROVED:
+            out.add(ident)
+    return out
+
+
+def _review_notes(session: Session, doc: Document, me: str, before: set[str]) -> list[str]:
+    """Say which imported objectives wait for their lead (okrtui.covers: an approval covers content)."""
+    session.flush()
+    conv, ids = _in_approval_teams(session, doc, me)
+    said = {o["id"]: o.get("status") for o in doc.objectives}
+    notes = []
+    for ident in ids:
+        row = session.get(Objective, ident)
+        if row is None:
+            continue
+        rev = conversation.review_of(session, row, conv)
+        if rev is None or rev.state != "in_review":
+            continue
+        lead = conversation.name_of(session, rev.lead)
+        if ident in before:
+            notes.append(f"{ident} is back in review: its content changed since {plain(lead)} approved it; "
+                         f"{plain(lead)} approves it again")
+        elif said.get(ident) == "active":
+            notes.append(f"{ident} is in review: team {plain(row.team_id or '')} asks for approval; "
+                         f"{plain(lead)} approves it")
+    return notes
+
+
+def _left_notes(session: Session, theirs: dict[str, int]) -> list[str]:
+    """Someone else's records the document held as stored: left as they are, never the importer's."""
+    if not theirs:
+        return []
+    shown = ", ".join(f"{count(n, 'record')} of {plain(conversation.name_of(session, origin))}'s"
+                      for origin, n in sorted(theirs.items()))
+    return [f"left as they are (someone else's, not stored): {shown}"]
 
 
 def write_document(session: Session, doc: Document, me: str, fy_month: int, result: bulk.Counts,
                    progress: bulk.Progress | None = None) -> None:
     """The write phase of an import, batched (okrtui.storage.bulk): the same rows as one upsert per record."""
     total = sum(len(rows) for rows in (doc.people, doc.teams, doc.periods, doc.objectives, doc.key_results,
-                                        doc.check_ins, doc.dependencies, doc.reflections))
+                                        doc.check_ins, doc.dependencies, doc.reflections, doc.metrics,
+                                        doc.measurements))
     writer = bulk.Writer(session.connection(), me, result, progress, total)
 
     def theirs(row: Any) -> bool:  # someone else's record (checked unchanged before): it stays theirs
@@ -333,6 +437,8 @@ def write_document(session: Session, doc: Document, me: str, fy_month: int, resu
             new.append({"id": label, "start": span.start, "end": span.end, "origin": me,
                         "created_at": writer.stamp, "updated_at": writer.stamp})
     bulk.insert_rows(writer.conn, Period, new)
+    writer.upsert(Metric, doc.metrics, keep=theirs)
+    writer.upsert(Measurement, [{**v, "author_id": v["author_id"] or me} for v in doc.measurements], keep=theirs)
     writer.upsert(Objective, _parents_first(doc.objectives), keep=theirs)
     writer.upsert(KeyResult, doc.key_results, keep=theirs)
     writer.upsert(CheckIn, doc.check_ins, keep=theirs)
@@ -346,7 +452,8 @@ _IGNORED = {"position"}
 _MODELS: tuple[tuple[str, str, type], ...] = (
     ("teams", "team", Team), ("periods", "period", Period), ("objectives", "objective", Objective),
     ("key_results", "key_result", KeyResult), ("check_ins", "check_in", CheckIn),
-    ("dependencies", "dependency", Dependency), ("reflections", "reflection", Reflection))
+    ("dependencies", "dependency", Dependency), ("reflections", "reflection", Reflection),
+    ("metrics", "metric", Metric), ("measurements", "measurement", Measurement))
 
 
 def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
@@ -374,6 +481,7 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
         if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
                 and session.get(CheckIn, values["id"]) is None:
             found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
+    found += _measured_by_others(session, doc, me)
     found += _check_ins_for_others(session, doc, me, theirs)
     foreign = _others(session, Objective, sorted({v["objective_id"] for v in doc.key_results}), me)
     for values in doc.key_results:  # a KR goes only into an objective its maker made
@@ -394,6 +502,19 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
     which = "a record that belongs" if len(found) == 1 else f"{len(found)} records that belong"
     raise OkrError(f"refused: this document changes {which} to someone else, and an import only changes "
                    f"your own: {shown}{more}. Nothing was imported")
+
+
+def _measured_by_others(session: Session, doc: Document, me: str) -> list[tuple[str, str, str]]:
+    """A new measurement of a teammate's metric only by who answers for it (its owner, else its maker),
+    as a check-in on a teammate's KR."""
+    found = []
+    theirs = _others(session, Metric, sorted({v["metric_id"] for v in doc.measurements}), me)
+    for values in doc.measurements:  # a metric the document brings becomes the importer's, as a KR does
+        stored = session.get(Metric, values["metric_id"]) if values["metric_id"] in theirs else None
+        if stored is not None and not answers(stored.owner_id, stored.origin, me) \
+                and session.get(Measurement, values["id"]) is None:
+            found.append((stored.owner_id or stored.origin, "metric (a measurement of it)", stored.id))
+    return found
 
 
 def _check_ins_for_others(session: Session, doc: Document, me: str, theirs: set[str]) -> list[tuple[str, str, str]]:
@@ -444,7 +565,7 @@ def _parents_first(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # --- export ------------------------------------------------------------------------------------
 
-R = TypeVar("R", Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection)
+R = TypeVar("R", Person, Team, Period, Objective, KeyResult, CheckIn, Dependency, Reflection, Metric, Measurement)
 
 
 def _live(model: type[R]) -> SelectOfScalar[R]:
@@ -484,6 +605,13 @@ def export_document(engine: Engine, period: str | None = None) -> dict[str, Any]
         if period is not None:
             reflections = [r for r in reflections if r.period_id == period]
         used |= {r.person_id for r in reflections}
+        metrics = [m for m in session.exec(_live(Metric).order_by(col(Metric.id))).all()
+                   if m.visibility != "private" or m.origin in ("", me)]
+        measured: dict[str, list[Measurement]] = {}
+        for r in session.exec(_live(Measurement).order_by(col(Measurement.date), col(Measurement.created_at),
+                                                            col(Measurement.id))).all():
+            measured.setdefault(r.metric_id, []).append(r)
+        used |= {m.owner_id for m in metrics} | {r.author_id for rows in measured.values() for r in rows}
         people = [p for p in people if p.id != me or p.id in used]
 
     def mark(row: dict[str, Any], origin: str) -> dict[str, Any]:
@@ -504,6 +632,17 @@ def export_document(engine: Engine, period: str | None = None) -> dict[str, Any]
                          for d in deps],
         "reflections": [{"id": r.id, "person": r.person_id, "period": r.period_id, "question": r.question,
                          "answer": r.answer} for r in reflections],
+        "metrics": [mark(_metric_out(m, measured.get(m.id, []), mark), m.origin) for m in metrics],
+    }
+
+
+def _metric_out(m: Metric, rows: list[Measurement], mark: Callable[[dict[str, Any], str], dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": m.id, "name": m.name, "unit": m.unit, "description": m.description, "owner": m.owner_id,
+        "team": m.team_id, "cadence": m.cadence, "low": num(m.low), "high": num(m.high), "visibility": m.visibility,
+        "since": m.since.isoformat(), "archived_on": m.archived_on.isoformat() if m.archived_on else None,
+        "measurements": [mark({"id": r.id, "date": r.date.isoformat(), "value": num(r.value), "note": r.note,
+                               "author": r.author_id}, r.origin) for r in rows],
     }
 
 
@@ -513,11 +652,13 @@ def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list
         "id": o.id, "title": o.title, "description": o.description, "level": o.level, "team": o.team_id,
         "owner": o.owner_id, "period": o.period_id, "parent": o.parent_id, "status": o.status,
         "visibility": o.visibility, "activated_on": o.activated_on.isoformat() if o.activated_on else None,
+        "improves": o.improves_id,
         "key_results": [
             mark({
                 "id": k.id, "title": k.title, "owner": k.owner_id, "kind": k.kind, "unit": k.unit,
                 "start": num(k.start), "target": num(k.target), "low": num(k.low), "high": num(k.high),
                 "weight": num(k.weight), "self_score": k.self_score, "score_comment": k.score_comment,
+                "improves": k.improves_id,
                 "check_ins": [
                     mark({"id": c.id, "date": c.date.isoformat(), "value": num(c.value), "confidence": c.confidence,
                           "note": c.note, "author": c.author_id}, c.origin)

@@ -57,7 +57,11 @@ TEAMS = f"SELECT {', '.join(TEAM_COLUMNS)} FROM team WHERE NOT deleted ORDER BY 
 DEPENDENCIES = f"SELECT {', '.join(DEPENDENCY_COLUMNS)} FROM dependency WHERE NOT deleted ORDER BY created_at, id"
 REFLECTIONS = ("SELECT question, answer FROM reflection WHERE person_id = :me AND period_id = :period "
                "AND NOT deleted ORDER BY question, id")
-KR_CHECK_INS = (f"SELECT {_cols('c', CHECK_IN_COLUMNS)} FROM check_in c WHERE c.kr_id = :kr AND NOT c.deleted "
+# A check-in counts only when its writer answers for its KR as the KR's record says (its owner, else its
+# maker: views.answers): every member computes the same from the same records (docs/team.md).
+COUNTS = "c.origin = COALESCE(NULLIF(k.owner_id, ''), k.origin)"
+KR_CHECK_INS = (f"SELECT {_cols('c', CHECK_IN_COLUMNS)} FROM check_in c JOIN key_result k ON c.kr_id = k.id "
+                f"WHERE c.kr_id = :kr AND NOT c.deleted AND {COUNTS} "
                 "AND c.date >= :start AND c.date <= :last ORDER BY c.date, c.created_at, c.id")
 
 
@@ -75,7 +79,7 @@ def check_ins_sql(own: bool, notes: bool = True) -> str:
     columns = _cols("c", CHECK_IN_COLUMNS) if notes else "c.kr_id, '' AS id, c.date, c.value, c.confidence, '' AS note"
     return (f"SELECT {columns} FROM check_in c JOIN key_result k ON c.kr_id = k.id "
             f"JOIN objective o ON k.objective_id = o.id WHERE {_live(own)} AND NOT k.deleted AND NOT c.deleted "
-            "AND c.date >= :start AND c.date <= :last ORDER BY c.kr_id, c.date, c.created_at, c.id")
+            f"AND {COUNTS} AND c.date >= :start AND c.date <= :last ORDER BY c.kr_id, c.date, c.created_at, c.id")
 
 
 # --- values, by column name ---------------------------------------------------------------

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-from okrtui import cycle, periods, teamview
+from okrtui import cycle, healthrender, periods, teamview
 from okrtui.domain import REFLECTION_QUESTIONS
+from okrtui.health import MetricView
 from okrtui.review import week_review
 from okrtui.text import count, csv_cell, json_safe, md_cell, plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, graded, kr_flags, kr_target_text, num, r4
@@ -225,16 +227,18 @@ def uses_notes(fmt: str, team: bool) -> bool:
     return fmt in ("md", "html") and team
 
 
-def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7) -> str:
+def render(rep: PeriodReport, fmt: str, team: bool = False, stale_after: int = 7,
+           metrics: Sequence[MetricView] = ()) -> str:
+    """The report, and its Health section when there are health metrics (okrtui.healthrender)."""
     if fmt == "json":
-        return to_json(rep) + "\n"
-    if fmt == "md" and team:
-        return to_team_markdown(rep, stale_after)
+        text = to_json(rep)
+        health = json.JSONEncoder(ensure_ascii=False).encode([healthrender.metric_json(m) for m in metrics])
+        return f'{text[:-2]},\n  "metrics": {json_safe(health)}\n}}\n'
     if fmt == "md":
-        return to_markdown(rep)
+        return (to_team_markdown(rep, stale_after) if team else to_markdown(rep)) + healthrender.section_markdown(metrics)
     if fmt == "csv":
-        return to_csv([rep])
-    return to_text(rep)
+        return to_csv([rep]) + ("\n" + healthrender.to_csv(metrics) if metrics else "")
+    return to_text(rep) + healthrender.section_text(metrics)
 
 
 def reflections_markdown(reflections: dict[str, str], who: str) -> str:

@@ -249,6 +249,7 @@ class ObjectiveData(ObjectiveFields):
     position: Position = 0
     activated_on: Day | None = None
     submitted_at: Stamp | None = None
+    improves_id: Id | None = None  # the health metric it aims to move
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> ObjectiveData:
@@ -303,6 +304,7 @@ class KeyResultData(KeyResultFields):
     self_score: UnitInterval | None = None
     score_comment: Text = ""
     position: Position = 0
+    improves_id: Id | None = None  # the health metric it aims to move
 
 
 class CheckInData(Fields):
@@ -371,6 +373,40 @@ class ReflectionData(Fields):
     answer: Text = ""
 
 
+class MetricData(Fields):
+    """A health metric (okrtui.health): at least `low`, at most `high`, between both, or neither."""
+
+    id: Id
+    name: PersonName
+    unit: Unit = ""
+    description: Text = ""
+    owner_id: Id | None = None
+    team_id: Id | None = None
+    cadence: Annotated[str, PlainValidator(_one_of("weekly", "monthly", "quarterly"))] = "weekly"
+    low: Number | None = None
+    high: Number | None = None
+    visibility: Annotated[Visibility, PlainValidator(_choice(Visibility))] = Visibility.SHARED
+    since: Day
+    archived_on: Day | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MetricData:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise _fail(f"must not be below low ({self.high:g} < {self.low:g})", "high")
+        if self.archived_on is not None and self.archived_on < self.since:
+            raise _fail(f"{self.archived_on} is before since {self.since}", "archived_on")
+        return self
+
+
+class MeasurementData(Fields):
+    id: Id
+    metric_id: Id
+    date: Day
+    value: Number
+    note: Text = ""
+    author_id: Id | None = None
+
+
 class Envelope(Fields):
     """What every team-file record carries beside its table's fields."""
 
@@ -386,12 +422,16 @@ RECORDS: dict[str, type[Fields]] = {
     "person": PersonData, "team": TeamData, "period": PeriodData, "objective": ObjectiveData,
     "key_result": KeyResultData, "check_in": CheckInData, "dependency": DependencyData,
     "reflection": ReflectionData, "comment": CommentData, "decision": DecisionData,
+    "metric": MetricData, "measurement": MeasurementData,
 }
 
 # okrtui/1 documents name references without the _id suffix.
 DOCUMENT_KEYS: dict[str, dict[str, str]] = {
-    "objective": {"team": "team_id", "owner": "owner_id", "period": "period_id", "parent": "parent_id"},
-    "key_result": {"owner": "owner_id"},
+    "objective": {"team": "team_id", "owner": "owner_id", "period": "period_id", "parent": "parent_id",
+                  "improves": "improves_id"},
+    "key_result": {"owner": "owner_id", "improves": "improves_id"},
+    "metric": {"owner": "owner_id", "team": "team_id"},
+    "measurement": {"author": "author_id"},
     "check_in": {"author": "author_id"},
     "dependency": {"from": "from_id", "to": "to_id"},
     "reflection": {"person": "person_id", "period": "period_id"},

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from okrtui.checkins import Saved
     from okrtui.editing import Closed
+    from okrtui.metrics import Measured
     from okrtui.sync import SyncResult
 
 
@@ -48,6 +49,14 @@ class Services:
         from okrtui import checkins
 
         checkins.delete(self._engine(), check_in_id)
+
+    # --- health metrics ----------------------------------------------------------------------------
+    def record_measurement(self, metric_id: str, value: float, note: str, day: Any, today: Any,
+                           fy_month: int = 1) -> Measured:
+        from okrtui import metrics
+
+        return metrics.record(self._engine(), metric_id, value, note=note, day=day, today=today,
+                              fy_start_month=fy_month)
 
     # --- objectives, key results, links ---------------------------------------------------------
     def save_objective(self, span: periods.Span, values: dict[str, Any], objective_id: str | None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -106,3 +107,21 @@ def verifies(public: str, record: dict[str, Any]) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def fingerprint(public: str) -> str:
+    """A public key's short readable form, to compare by voice or chat (docs/team.md, "Fingerprints"):
+    SHA-256 of the 32 raw key bytes, its first 80 bits in base32, four groups of four."""
+    raw = _b64(public, 32)
+    if raw is None:
+        return "(no key)"
+    text = base64.b32encode(hashlib.sha256(raw).digest()[:10]).decode("ascii")
+    return "-".join(text[i:i + 4] for i in range(0, 16, 4))
+
+
+def parse_fingerprint(text: str) -> str | None:
+    """A fingerprint as typed (any case, dashes or spaces or none) in its shown form, or None."""
+    squeezed = "".join(ch for ch in text.upper() if ch not in "- ")
+    if len(squeezed) != 16 or any(ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for ch in squeezed):
+        return None
+    return "-".join(squeezed[i:i + 4] for i in range(0, 16, 4))

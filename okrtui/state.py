@@ -12,6 +12,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from okrtui.errors import OkrError
+    from okrtui.health import MetricView
     from okrtui.lint import Finding
     from okrtui.views import DependencyView, PeriodReport, TeamView
 
@@ -27,6 +28,7 @@ class Snapshot:
     reflections: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # of the user's own objectives
     load: int = 0  # the workspace's number of the load that made it: a stale load's snapshot is dropped
+    metrics: list[MetricView] = field(default_factory=list)  # every health metric the user sees, as of today
 
 
 class DataLoaded(Message):

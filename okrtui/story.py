@@ -61,7 +61,7 @@ def _now(span: periods.Span, as_of: dt.date) -> int | None:
     return (as_of - span.start).days if span.start <= as_of <= span.end else None
 
 
-def _y_range(values: list[float]) -> tuple[float, float]:
+def y_range(values: list[float]) -> tuple[float, float]:
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
     return lo - pad, hi + pad
@@ -118,7 +118,7 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
         lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, xs, ys, "●", "cyan", points_only=True))
     if not scale:
         scale = [0.0, 1.0]
-    lo, hi = _y_range(scale)
+    lo, hi = y_range(scale)
     if chart == "done":
         lo, hi = -0.15, 1.15
     return Chart(lines, days, _now(span, as_of), (lo, hi), y_ticks, x_ticks(span), kr.unit)

@@ -22,7 +22,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from okrtui import cycle, periods, schema, signing
+from okrtui import cycle, keyring, periods, schema, signing, teamlines
 from okrtui.errors import OkrError
 from okrtui.files import write_atomic
 from okrtui.storage import bulk
@@ -32,7 +32,9 @@ from okrtui.storage.model import (
     Decision,
     Dependency,
     KeyResult,
+    Measurement,
     Meta,
+    Metric,
     Objective,
     Period,
     Person,
@@ -48,16 +50,22 @@ FORMAT = "okrtui-team/1"
 HEADER = json.dumps({"format": FORMAT}, sort_keys=True) + "\n"
 MAX_BYTES = 256 * 1024 * 1024
 LOCK_TIMEOUT_S = 60
+# One person's records new to this database in one sync (docs/team.md, "Limits"): a newcomer's first
+# sync of a busy year is a few thousand; beyond these a flood is refused whole, in one line.
+MAX_NEW_RECORDS = 20_000
+MAX_NEW_BYTES = 16 * 2**20
 # Apply order: what a record refers to comes before it.
 TYPES: dict[str, type[SQLModel]] = {
     "person": Person, "team": Team, "period": Period, "objective": Objective,
     "key_result": KeyResult, "check_in": CheckIn, "dependency": Dependency,
     "comment": Comment, "decision": Decision, "reflection": Reflection,
+    "metric": Metric, "measurement": Measurement,  # health metrics (okrtui.metrics)
 }
 TYPE_OF = {model: name for name, model in TYPES.items()}
 # Links that must resolve for a row to be stored (the rest are soft references).
 PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "objective"),
-          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period")}
+          "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period"),
+          "measurement": ("metric_id", "metric")}
 SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
 
 Key = tuple[str, str]
@@ -206,10 +214,9 @@ class TeamFile:
     warnings: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)  # one per warning: what "seen before" remembers
     shadowed: dict[Key, list[Record]] = field(default_factory=dict)  # versions a duplicate line beat
-
-
-def _reject_constant(token: str) -> None:
-    raise ValueError(f"{token} is not allowed")
+    sizes: dict[Key, int] = field(default_factory=dict)  # bytes of each record's lines (the flood limit)
+    unreadable: int = 0  # lines that were no record at all: dropped when the file is written
+    undecided: list[Record] = field(default_factory=list)  # duplicate lines of a disputed person, written back
 
 
 def too_late(record: dict[str, Any], today: dt.date | None) -> str | None:
@@ -228,8 +235,9 @@ def too_late(record: dict[str, Any], today: dt.date | None) -> str | None:
 
 
 def read(path: Path, progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> TeamFile:
-    """Read and check the whole file, streaming; any bad line refuses the whole file. With `today`, a
-    record dated too far ahead (`too_late`) is skipped and named as a bad one is."""
+    """Read and check the file line by line, streaming: a bad line is skipped and named, never
+    fatal. Only what makes the whole file unreadable (not a team file, truncated) refuses it. With
+    `today`, a record dated too far ahead (`too_late`) is skipped and named as a bad one is."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -245,44 +253,57 @@ def read(path: Path, progress: Callable[[int, int], None] | None = None, today: 
     done = 0
     try:
         with open(path, "rb") as handle:
-            for lineno, line in enumerate(handle, 1):
-                done += len(line)
-                if progress is not None and lineno % 20_000 == 0:
+            for line in teamlines.split(handle):
+                done += line.size
+                if progress is not None and line.number % 20_000 == 0:
                     progress(done, size)
-                where = f"{path.name}:{lineno}"
-                if not line.endswith(b"\n"):
+                where = f"{path.name}:{line.number}"
+                if not line.complete:
                     raise TeamFileError(f"{where}: the file ends in the middle of a line (truncated?)")
                 try:
-                    data = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
-                except (UnicodeDecodeError, ValueError) as err:
-                    raise TeamFileError(f"{where}: not valid JSON ({err})") from None
-                if lineno == 1:
+                    data = teamlines.parse(line)
+                except teamlines.BadLine as err:
+                    if line.number == 1:
+                        raise TeamFileError(f"{where}: not an okrtui team file ({err})") from None
+                    out.warnings.append(f"{where}: skipped a line: {err}")
+                    out.hashes.append(line.digest)
+                    out.unreadable += 1
+                    continue
+                if line.number == 1:
                     _check_header(data, where)
                     continue
-                try:
-                    record = validate(data)
-                    ahead = too_late(record, today)
-                    if ahead:
-                        raise schema.Invalid("", ahead)
-                except schema.Invalid as err:
-                    out.warnings.append(f"{where}: skipped {describe(data)}: {err}")
-                    out.hashes.append(fingerprint(data))
-                    bad = bad_key(data)
-                    if bad is not None:
-                        out.bad[bad] = data
-                    continue
-                key = (record["type"], record["id"])
-                have = out.records.get(key)
-                if have is None:
-                    out.records[key] = record
-                else:  # two lines for one record: the loser is kept aside, in case the winner is forged
-                    out.records[key] = winner = newer(have, record)
-                    out.shadowed.setdefault(key, []).append(have if winner is record else record)
+                _take(out, data, where, line.size, today)
     except OSError as err:
         raise TeamFileError(f"cannot read team file {path}: {err.strerror}") from None
     if size and done == 0:
         raise TeamFileError(f"team file {path} is empty")
     return out
+
+
+def _take(out: TeamFile, data: Any, where: str, size: int, today: dt.date | None) -> None:
+    """One parsed line into the file's records, or into its bad ones, named."""
+    try:
+        record = validate(data)
+        ahead = too_late(record, today)
+        if ahead:
+            raise schema.Invalid("", ahead)
+    except (schema.Invalid, ValueError, TypeError, OverflowError, RecursionError) as err:
+        # Invalid names the field; the rest are whatever a strange value raised deeper down.
+        why = str(err) if isinstance(err, schema.Invalid) else f"unreadable value ({type(err).__name__})"
+        out.warnings.append(f"{where}: skipped {describe(data)}: {why}")
+        out.hashes.append(fingerprint(data))
+        bad = bad_key(data)
+        if bad is not None:
+            out.bad[bad] = data
+        return
+    key = (record["type"], record["id"])
+    out.sizes[key] = out.sizes.get(key, 0) + size
+    have = out.records.get(key)
+    if have is None:
+        out.records[key] = record
+    else:  # two lines for one record: the loser is kept aside, in case the winner is forged
+        out.records[key] = winner = newer(have, record)
+        out.shadowed.setdefault(key, []).append(have if winner is record else record)
 
 
 def _check_header(data: Any, where: str) -> None:
@@ -295,10 +316,18 @@ def _check_header(data: Any, where: str) -> None:
     raise TeamFileError(f"{where}: not an okrtui team file (expected a header with format {FORMAT!r})")
 
 
-def lines(records: dict[Key, Record]) -> Iterator[bytes]:
+def lines(records: dict[Key, Record], extra: list[Record] | None = None) -> Iterator[bytes]:
+    """The file's bytes: one line per record, sorted; `extra` lines (a second version of a record
+    whose truth this reader cannot tell) go right after their record's line."""
     yield HEADER.encode()
-    for key in sorted(records):
-        yield (canonical(records[key]) + "\n").encode("utf-8")
+    more: dict[Key, list[Record]] = {}
+    for rec in extra or []:
+        more.setdefault((rec["type"], rec["id"]), []).append(rec)
+    for key in sorted(records.keys() | more.keys()):
+        if key in records:
+            yield (canonical(records[key]) + "\n").encode("utf-8")
+        for rec in sorted(more.get(key, []), key=canonical):
+            yield (canonical(rec) + "\n").encode("utf-8")
 
 
 def merge(*sides: dict[Key, Record]) -> dict[Key, Record]:
@@ -327,10 +356,11 @@ def shared_records(records: dict[Key, Record]) -> dict[Key, Record]:
     private = {i for (k, i), r in records.items() if k == "objective" and r["visibility"] == "private"}
     private |= {i for (k, i), r in records.items() if k == "key_result" and r["objective_id"] in private}
     private |= {i for (k, i), r in records.items() if k == "check_in" and r["kr_id"] in private}
+    private |= health_private(records)
     out = {}
     for key, record in records.items():
         kind, ident = key
-        if ident in private and kind in ("objective", "key_result", "check_in"):
+        if ident in private and kind in ("objective", "key_result", "check_in", "metric", "measurement"):
             continue
         if kind == "dependency" and (record["from_id"] in private or record["to_id"] in private):
             private.add(ident)
@@ -387,6 +417,8 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
         return None
     if kind == "period":
         return _quarter_shape(record)
+    if kind == "measurement":
+        return _may_measure(record, merged, local, names)
     if kind != "check_in":
         return None
     kr = merged.get(("key_result", record["kr_id"])) or local.get(("key_result", record["kr_id"]))
@@ -395,6 +427,23 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
     who = _namer(names or {})
     return (f"{who(record['origin'])} may not check in on {kr['id']}: "
             f"{who(kr.get('owner_id') or kr['origin'])} answers for it")
+
+
+def health_private(records: dict[Key, Record]) -> set[str]:
+    """Private health metrics and their measurements: they never leave their maker's database."""
+    private = {i for (k, i), r in records.items() if k == "metric" and r["visibility"] == "private"}
+    return private | {i for (k, i), r in records.items() if k == "measurement" and r["metric_id"] in private}
+
+
+def _may_measure(record: dict[str, Any], merged: dict[Key, Record], local: dict[Key, Record],
+                 names: dict[str, str] | None) -> str | None:
+    """A measurement only by who answers for its metric (okrtui.metrics), as a check-in."""
+    metric = merged.get(("metric", record["metric_id"])) or local.get(("metric", record["metric_id"]))
+    if metric is None or answers(metric.get("owner_id"), metric["origin"], record["origin"]):
+        return None
+    who = _namer(names or {})
+    return (f"{who(record['origin'])} may not measure {metric['id']}: "
+            f"{who(metric.get('owner_id') or metric['origin'])} answers for it")
 
 
 def _quarter_shape(record: dict[str, Any]) -> str | None:
@@ -442,86 +491,83 @@ def known_keys(local: dict[Key, Record]) -> dict[str, str]:
             if kind == "person" and rec.get("public_key")}
 
 
-def check_signatures(team: TeamFile, local: dict[Key, Record], known: dict[str, str], me: str,
+def check_signatures(team: TeamFile, local: dict[Key, Record], decision: keyring.Decision, me: str,
                      names: dict[str, str], result: SyncResult) -> None:
     """Move every file record its origin did not sign from `team.records` to `team.bad`, named.
 
-    A record this database already holds, byte for byte, was checked when it came. The first
-    key seen for a person id is kept; another key for that id is an identity clash. Records of
-    a person whose key is not known yet (written before keys existed) are taken as they are."""
+    A record this database already holds, byte for byte, was checked when it came. Every other
+    record must verify under its origin's key as `keyring.decide` settled it: a record without a
+    signature, or of a person with no key, is refused like a forged one (signed always)."""
     who = _namer(names)
+    keys = decision.keys
     forged_mine: list[Record] = []
+    keyless: dict[str, list[Record]] = {}
 
-    def fail(key: Key, rec: Record, why: str) -> None:
+    def drop(key: Key, rec: Record) -> None:
         del team.records[key]
         team.bad[key] = rec
         for alt in team.shadowed.pop(key, []):
-            if _genuine(alt, known):  # a forged duplicate line does not hide the real one
+            if _genuine(alt, keys):  # a forged duplicate line does not hide the real one
                 have = team.records.get(key)
                 team.records[key] = alt if have is None else newer(have, alt)
         result.skipped += 1
+
+    def fail(key: Key, rec: Record, why: str) -> None:
+        drop(key, rec)
         if local.get(key, {}).get("origin") == me and key[0] != "person":
             forged_mine.append(rec)
         else:
             result.problem(rec, f"skipped {key[0]} {key[1]!r}: {why}")
 
-    def held(key: Key, rec: Record) -> bool:
-        """What we hold already, or a version ours beats anyway (our own old unsigned lines after
-        keys came): nothing to check, and the merge writes ours over it."""
-        mine = local.get(key)
-        return mine is not None and (mine == rec or newer(mine, rec) is mine)
-
-    checked = set()
     for key, rec in sorted(team.records.items()):
-        if key[0] != "person" or local.get(key) == rec:
+        if held(local, key, rec):
+            continue  # checked when it came, or beaten by ours anyway: the merge writes ours over it
+        origin = rec["origin"]
+        if origin in decision.disputed and local.get(key, {}).get("origin") != me:
+            team.undecided.extend(team.shadowed.pop(key, []))  # which line is real is not ours to say
+            drop(key, rec)  # named once, in the decision's line
             continue
-        public = rec.get("public_key") or ""
-        if rec["origin"] != rec["id"]:
-            if public:
-                fail(key, rec, f"a person record carries a key, written by {who(rec['origin'])}: only its "
+        public = keys.get(origin)
+        if key[0] == "person" and rec.get("public_key"):
+            if origin != rec["id"]:
+                fail(key, rec, f"a person record carries a key, written by {who(origin)}: only its "
                                "person's own record may")
-            continue
-        have = known.get(rec["id"])
-        if have and have != public:  # another key, or none: the first key seen is never given up
-            if not public and held(key, rec):
-                continue  # a line from before that person's key, which the version we hold replaces
-            if rec["id"] == me:
-                fail(key, rec, f"the team file holds another person with your id {me}: "
-                               f"{rec.get('name')!r} <{rec.get('email')}>, with another key; kept yours. If that "
-                               "is you on another machine, move your identity there with `okrtui whoami "
-                               "--export-identity FILE` and `--adopt FILE`; if not, see docs/team.md "
-                               "(\"Two people, one id\")")
-            else:
-                fail(key, rec, f"identity clash: {who(rec['id'])} ({rec['id']}) signs with another key than "
-                               "the one first seen for that id; kept the first")
-            continue
-        if public and not have:
-            if not signing.verifies(public, rec):
-                fail(key, rec, "its signature does not verify against its own key")
                 continue
-            known[rec["id"]] = public  # trust on first use
-            checked.add(key)
-    for key, rec in sorted(team.records.items()):
-        if key in checked or held(key, rec):
-            continue
-        public = known.get(rec["origin"])
+            if public and rec["public_key"] != public:
+                fail(key, rec, _clash(rec, me, who))
+                continue
         if public is None:
-            continue  # its writer has no key yet (written before keys existed)
-        if not rec.get("signature"):
-            fail(key, rec, f"it is not signed, and {who(rec['origin'])} signs every record")
-        elif not signing.verifies(public, rec):
-            fail(key, rec, f"its signature is not {who(rec['origin'])}'s (forged, or changed by hand)")
+            drop(key, rec)
+            keyless.setdefault(origin, []).append(rec)
+        elif not rec.get("signature"):
+            fail(key, rec, f"it is not signed, and {who(origin)} signs every record")
+        elif id(rec) not in decision.verified and not signing.verifies(public, rec):
+            fail(key, rec, f"its signature is not {who(origin)}'s (forged, or changed by hand)")
+    for origin, records in sorted(keyless.items()):
+        result.problem(sorted(canonical(r) for r in records), (
+            f"skipped {count(len(records), 'record')} of {who(origin)} ({origin}) that are not signed by a key this "
+            f"database trusts ({_listed(records)}): okrtui takes only signed records. If {who(origin)} uses an okrtui "
+            "from before keys, their next `okrtui sync` with this version signs them (docs/team.md, \"Records from "
+            "before keys\")"))
     if forged_mine:
         result.problem(sorted(canonical(r) for r in forged_mine),
                        f"the team file holds {count(len(forged_mine), 'version')} of your records that you did not "
                        f"sign ({_listed(forged_mine)}): forged or changed by hand; yours were kept and written back")
 
 
-def _genuine(rec: Record, known: dict[str, str]) -> bool:
-    public = known.get(rec["origin"])
-    if rec["type"] == "person" and rec["origin"] == rec["id"]:
-        public = public or rec.get("public_key") or None
-    return public is None or signing.verifies(public, rec)
+def _clash(rec: Record, me: str, who: Callable[[str | None], str]) -> str:
+    if rec["id"] == me:
+        return (f"the team file holds another person with your id {me}: {rec.get('name')!r} <{rec.get('email')}>, "
+                "with another key; kept yours. If that is you on another machine, move your identity there with "
+                "`okrtui whoami --export-identity FILE` and `--adopt FILE`; if not, see docs/team.md "
+                "(\"Two people, one id\")")
+    return (f"identity clash: {who(rec['id'])} ({rec['id']}) signs with another key than the one this database "
+            "trusts for that id; kept the one trusted")
+
+
+def _genuine(rec: Record, keys: dict[str, str]) -> bool:
+    public = keys.get(rec["origin"])
+    return public is not None and signing.verifies(public, rec)
 
 
 def _listed(records: list[Record], limit: int = 5) -> str:
@@ -567,12 +613,22 @@ def check_origins(team: TeamFile, local: dict[Key, Record], me: str, names: dict
 
 
 def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Record],
-             local: dict[Key, Record], team: TeamFile, me: str) -> None:
-    """Sign the local user's records whose version differs from the file's; store the signatures."""
+             local: dict[Key, Record], team: TeamFile, me: str, result: SyncResult) -> None:
+    """Sign the local user's records whose version differs from the file's; store the signatures.
+    One that breaks the schema (a database edited by hand) is not sent: named, and left out of `shared`."""
     conn = session.connection()
     changes: dict[str, list[dict[str, str]]] = {}
+    broken: list[Key] = []
     for key, rec in shared.items():
         if rec["origin"] != me or (rec.get("signature") and team.records.get(key) == rec):
+            continue
+        try:
+            validate(rec)
+        except (schema.Invalid, ValueError, TypeError, OverflowError) as err:
+            why = str(err) if isinstance(err, schema.Invalid) else f"unreadable value ({type(err).__name__})"
+            broken.append(key)
+            result.problem(f"own {key} {why}", f"your {key[0].replace('_', ' ')} {key[1]!r} was not sent: {why} "
+                                               "(changed outside okrtui?); correct it in okrtui and sync again")
             continue
         signature = signing.sign(private, rec)
         if signature != rec.get("signature"):
@@ -583,12 +639,74 @@ def sign_own(session: Session, private: signing.PrivateKey, shared: dict[Key, Re
         table = table_of(TYPES[kind])
         conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(signature=bindparam("b_sig")),
                      rows)
+    for key in broken:
+        del shared[key]
 
 
-def sendable(shared: dict[Key, Record], known: dict[str, str], me: str) -> dict[Key, Record]:
-    """Teammates' records as stored, less unsigned ones of people whose key is known (readers skip those)."""
-    return {key: rec for key, rec in shared.items()
-            if rec["origin"] == me or rec.get("signature") or rec["origin"] not in known}
+def sendable(shared: dict[Key, Record], known: dict[str, str], me: str,
+             filed: dict[Key, Record] | None = None) -> dict[Key, Record]:
+    """Teammates' records as stored, only those their known key signs (readers skip the rest): an
+    unsigned one (an older okrtui took those in) or one edited in this database never reaches the
+    file, nor hides the real one there. Only versions that differ from the file's are checked
+    (`filed`: the file's records)."""
+    filed = filed or {}
+
+    def signed(key: Key, rec: Record) -> bool:
+        public = known.get(rec["origin"])
+        if public is None or not rec.get("signature"):
+            return False
+        return filed.get(key) == rec or signing.verifies(public, rec)
+
+    return {key: rec for key, rec in shared.items() if rec["origin"] == me or signed(key, rec)}
+
+
+def held(local: dict[Key, Record], key: Key, rec: Record) -> bool:
+    """What this database holds already, or a version it holds that beats this one."""
+    mine = local.get(key)
+    return mine is not None and (mine == rec or newer(mine, rec) is mine)
+
+
+def trust_keys(session: Session, team: TeamFile, local: dict[Key, Record], path: Path,
+               names: dict[str, str], result: SyncResult) -> keyring.Decision:
+    """Whose key signs whose records, this sync: `keyring.decide` over the file, the pins beside it
+    and what this database trusts; its lines become the sync's problems."""
+    versions: dict[str, list[Record]] = {}
+    by_origin: dict[str, list[Record]] = {}
+    for key, rec in team.records.items():
+        if key[0] == "person":
+            versions.setdefault(key[1], []).append(rec)
+            versions[key[1]].extend(team.shadowed.get(key, []))
+        mine = local.get(key)
+        if not held(local, key, rec) and (mine is None or mine["origin"] == rec["origin"]):
+            by_origin.setdefault(rec["origin"], []).append(rec)  # (another's record: the origin rule refuses it)
+    pins, bad_pins = keyring.read_pins(keyring.pins_path(path))
+    for line in bad_pins:
+        result.problem(line, line)
+    decision = keyring.decide(known_keys(local), versions, by_origin, pins, keyring.hand_trusted(session),
+                              _namer(names))
+    for what, message in decision.problems:
+        result.problem(what, message)
+    return decision
+
+
+def check_floods(team: TeamFile, local: dict[Key, Record], names: dict[str, str], result: SyncResult) -> None:
+    """One person's new records beyond the limits (docs/team.md, "Limits") are refused whole, in one line."""
+    who = _namer(names)
+    new: dict[str, list[Key]] = {}
+    for key, rec in team.records.items():
+        if not held(local, key, rec):
+            new.setdefault(rec["origin"], []).append(key)
+    for origin, keys in sorted(new.items()):
+        size = sum(team.sizes.get(key, 0) for key in keys)
+        if len(keys) <= MAX_NEW_RECORDS and size <= MAX_NEW_BYTES:
+            continue
+        for key in keys:
+            team.bad[key] = team.records.pop(key)
+        result.skipped += len(keys)
+        result.problem(f"flood {origin} {len(keys)} {size}", (
+            f"refused {len(keys):,} new records ({size / 2**20:.1f} MiB) from {who(origin)} ({origin}) in one "
+            f"sync: over the limit of {MAX_NEW_RECORDS:,} new records or {MAX_NEW_BYTES // 2**20} MiB per person "
+            "(docs/team.md, \"Limits\"); none of them were taken in"))
 
 
 def tell_once(session: Session, result: SyncResult, limit: int | None = None) -> None:
@@ -676,6 +794,32 @@ def apply(session: Session, merged: dict[Key, Record], local: dict[Key, Record],
         result.received += len(new_rows) + len(changed)
 
 
+def lock_path(path: Path) -> Path:
+    """Where a sync's lock lives (docs/team.md, "The lock"): inside the git directory when the team
+    file is in a git work tree, so no untracked file waits for `git add .`; else beside the file,
+    where every writer of a shared folder sees it."""
+    real = path.resolve()
+    for folder in real.parents:
+        dotgit = folder / ".git"
+        if dotgit.is_dir():
+            gitdir = dotgit
+        elif dotgit.is_file():  # a linked work tree (`git worktree add`) or a submodule: "gitdir: PATH"
+            try:
+                line = dotgit.read_text("utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not line.startswith("gitdir:"):
+                continue
+            gitdir = (folder / line.removeprefix("gitdir:").strip()).resolve()
+        else:
+            continue
+        locks = gitdir / "okrtui-locks"
+        locks.mkdir(exist_ok=True)
+        digest = hashlib.sha256(str(real).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return locks / f"{real.name}.{digest}.lock"
+    return path.with_name(path.name + ".lock")
+
+
 @bulk.gc_paused()
 def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None = None,
          lock_timeout: float = LOCK_TIMEOUT_S, tell_limit: int | None = None,
@@ -687,7 +831,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
         raise OkrError(f"team file folder {path.parent} does not exist")
     result = SyncResult(path)
     try:
-        with FileLock(f"{path}.lock", timeout=lock_timeout):
+        with FileLock(lock_path(path), timeout=lock_timeout):
             team = read(path, progress, today)
             with writing(engine) as session:
                 person = identity(session)
@@ -700,15 +844,16 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                     private = signing_key(session, person)
                 session.flush()
                 local = local_records(session)
-                known = known_keys(local)
                 names = names_of(local, team)
                 result.problems.extend(zip(team.hashes, team.warnings, strict=True))
                 result.skipped += len(team.warnings)
-                check_signatures(team, local, known, me, names, result)
+                decision = trust_keys(session, team, local, path, names, result)
+                check_signatures(team, local, decision, me, names, result)
+                check_floods(team, local, names, result)
                 check_origins(team, local, me, names, result)
-                shared = sendable(shared_records(local), known, me)
+                shared = sendable(shared_records(local), decision.keys, me, team.records)
                 if private is not None:
-                    sign_own(session, private, shared, local, team, me)
+                    sign_own(session, private, shared, local, team, me, result)
                 elif (person.public_key or (mine_there or {}).get("public_key")) and \
                         any(r["origin"] == me and k[0] != "person" for k, r in shared.items()):
                     result.problem(f"cannot sign {me}", f"this database holds no signing key for {person.name} "
@@ -719,12 +864,17 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 result.total = len(merged) + len(kept_bad)
                 result.sent = sum(1 for key, rec in shared.items()
                                   if merged[key] is rec and team.records.get(key) != rec)
-                changed = not team.exists or len(merged) != len(team.records) or len(kept_bad) != len(
-                    team.bad) or any(merged[key] is not rec for key, rec in team.records.items())
+                changed = not team.exists or team.unreadable > 0 or bool(team.undecided) or len(merged) != len(team.records) or \
+                    len(kept_bad) != len(team.bad) or any(merged[key] is not rec for key, rec in team.records.items())
                 if changed:
-                    _write(path, {**kept_bad, **merged})
+                    write_atomic(path, lines({**kept_bad, **merged}, team.undecided))
                 result.file_changed = changed
                 apply(session, merged, local, me, result, names)
+                stamp, people = now_stamp(), table_of(Person)
+                for pid, source in decision.new.items():
+                    keyring.remember(session, pid, source, stamp)
+                    session.connection().execute(update(people).where(people.c.id == pid).values(
+                        public_key=decision.keys[pid]))  # a key trusted by hand replaces the one dropped
                 tell_once(session, result, tell_limit)
     except Timeout:
         raise SyncProblem(f"team file {path} is locked by another sync for over {lock_timeout:g} s; "
@@ -732,18 +882,60 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
     return result
 
 
-def _write(path: Path, merged: dict[Key, Record]) -> None:
-    write_atomic(path, lines(merged))
+def merge_files(ours: Path, theirs: Path, base: Path | None = None) -> tuple[int, list[str]]:
+    """git merge driver: the union of both sides, written to OURS; returns the count and the bad lines.
 
-
-def merge_files(ours: Path, theirs: Path) -> int:
-    """git merge driver: the union of both sides under the merge rule, written to OURS."""
-
-    for side in (ours, theirs):
-        if not side.is_file():
-            raise OkrError(f"merge-driver: no such file: {side}")
+    Of two versions of a record, one that verifies under its origin's key beats one that does not,
+    whatever their dates; only then the merge rule. Keys come from the common ancestor (BASE),
+    else from the sides when they agree (docs/team.md, "Keeping the team file in git")."""
+    for given in (ours, theirs):
+        if not given.is_file():
+            raise OkrError(f"merge-driver: no such file: {given}")
     sides = read(ours), read(theirs)
-    merged = merge(sides[0].records, sides[1].records)
+    try:
+        ancestor = read(base) if base is not None else TeamFile()
+    except TeamFileError:
+        ancestor = TeamFile()  # git hands an empty file when the branches share no ancestor
+    keys = _driver_keys(ancestor, *sides)
+    merged: dict[Key, Record] = {}
+    for side in sides:
+        for key, rec in side.records.items():
+            have = merged.get(key)
+            merged[key] = rec if have is None else _prefer(have, rec, keys, ancestor.records.get(key))
     bad = {key: rec for side in sides for key, rec in side.bad.items() if key not in merged}
     write_atomic(ours, list(lines({**bad, **merged})))
-    return len(merged)
+    return len(merged), [w for side in sides for w in side.warnings]
+
+
+def _prefer(a: Record, b: Record, keys: dict[str, str], before: Record | None) -> Record:
+    """A signed version beats a forged one; then its maker's (the ancestor's origin) beats another
+    person's version of it; then the merge rule."""
+    good_a, good_b = _genuine(a, keys), _genuine(b, keys)
+    if good_a != good_b:
+        return a if good_a else b
+    if before is not None and a["type"] not in SHARED_OWNERSHIP | {"person"}:
+        own_a, own_b = a["origin"] == before["origin"], b["origin"] == before["origin"]
+        if own_a != own_b:
+            return a if own_a else b
+    return newer(a, b)
+
+
+def _driver_keys(ancestor: TeamFile, *sides: TeamFile) -> dict[str, str]:
+    """Each person's key for the merge driver: the ancestor's, else the one key both sides agree on."""
+    def offered(team: TeamFile) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for (kind, ident), rec in team.records.items():
+            public = rec.get("public_key")
+            if kind == "person" and rec["origin"] == ident and public and signing.verifies(public, rec):
+                out.setdefault(ident, set()).add(public)
+        return out
+
+    keys = {pid: next(iter(found)) for pid, found in offered(ancestor).items() if len(found) == 1}
+    later: dict[str, set[str]] = {}
+    for side in sides:
+        for pid, found in offered(side).items():
+            later.setdefault(pid, set()).update(found)
+    for pid, found in later.items():
+        if pid not in keys and len(found) == 1:
+            keys[pid] = next(iter(found))
+    return keys

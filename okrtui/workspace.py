@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from textual.app import App
 
+    from okrtui.health import MetricView
     from okrtui.views import CheckInView, DependencyView, PeriodReport
 
 T = TypeVar("T")
@@ -133,8 +134,10 @@ class Workspace:
             # Read with the standard library while it can: a reading session (a lead's review)
             # never imports SQLAlchemy; the first form opens the database (warm).
             quick = self._quick_read(span)
-            if quick is not None:
-                self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, load)
+            quick_metrics = quickread.read_metrics(self.backend.target, self.today,
+                                                   self.cfg.fiscal_year_start_month) if quick is not None else None
+            if quick is not None and quick_metrics is not None:
+                self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, load, quick_metrics[0])
                 return
         from okrtui import ormread  # the storage layer, imported here in the worker
         from okrtui.storage.store import identity, my_id, reading, writing
@@ -147,9 +150,12 @@ class Workspace:
         if not me and not self.backend.read_only:  # a new database: "me" is made once, before the first view
             with writing(engine) as session:
                 me = identity(session, self.cfg.name, self.cfg.email).id
+        from okrtui import metrics  # the storage layer, as ormread above: in the worker
+
         with reading(engine) as session:
             read = ormread.whole(session, span, self.today, me, stale_after=self.cfg.stale_after_days)
-        self._loaded(read.report, me, read.dependencies, read.reflections, load)
+            health = metrics.read_all(session, self.today, self.cfg.fiscal_year_start_month)
+        self._loaded(read.report, me, read.dependencies, read.reflections, load, health)
 
     def _quick_read(self, span: periods.Span) -> quickread.Read | None:
         """The period by the backend's quick read: the first one was started before Textual loaded."""
@@ -164,12 +170,12 @@ class Workspace:
                                  stale_after=self.cfg.stale_after_days)
 
     def _loaded(self, rep: PeriodReport, me: str, deps: list[DependencyView], reflections: dict[str, str],
-                load: int) -> None:
+                load: int, health: list[MetricView]) -> None:
         """Post a load's snapshot (from either read path), with the user's team and findings."""
         team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
         my_team = rep.teams.get(team_ids[0]) if team_ids else None  # its mission and vision show on top
         findings = lint.check(views.own(rep, me))
-        self.app.post_message(DataLoaded(Snapshot(rep, me, my_team, deps, reflections, findings, load)))
+        self.app.post_message(DataLoaded(Snapshot(rep, me, my_team, deps, reflections, findings, load, health)))
 
     def accept(self, snapshot: Snapshot) -> bool:
         """Take a delivered snapshot unless the user has moved past its load (`[` then `]`)."""

@@ -339,12 +339,44 @@ BAD = {
 }
 
 
-def team_file(path, records):
+def team_file(path, records, sign=True):
+    """A team file of these records, each signed by its origin's test key (`test_key`), with a
+    person record carrying that key for every origin that has none (`sign=False`: as given)."""
     from okrtui.sync import canonical  # the storage layer loads on first use
 
-    lines = [json.dumps({"format": "okrtui-team/1"})] + [canonical(r) for r in records]
+    lines = [json.dumps({"format": "okrtui-team/1"})] + [canonical(r) for r in (signed(records) if sign else records)]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def test_key(person_id):
+    """A fixed Ed25519 key per person id, for hand-made team files."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(person_id.encode()).digest())
+
+
+def signed(records):
+    """Records as okrtui writes them (validated, when they are valid), signed by their origin's test key."""
+    from okrtui import signing, sync
+
+    out = [dict(r) for r in records]
+    selves = {r["id"] for r in out if r.get("type") == "person" and r.get("origin") == r.get("id")}
+    for origin in sorted({r["origin"] for r in out if isinstance(r.get("origin"), str)} - selves):
+        out.insert(0, rec("person", origin, origin=origin, name=origin, email=""))
+    for r in out:
+        if not isinstance(r.get("origin"), str):
+            continue
+        key = test_key(r["origin"])
+        if r.get("type") == "person" and r.get("id") == r["origin"]:
+            r["public_key"] = signing.public_text(key)
+        r.pop("signature", None)
+        try:
+            r.update(sync.validate(r))
+        except Exception:  # a bad record stays as given, signed all the same
+            pass
+        r["signature"] = signing.sign(key, r)
+    return out
 
 
 # A script run as `python -c NO_TEXTUAL ARGS`: runs okrtui, then names any Textual module it imported.
@@ -355,6 +387,246 @@ NO_TEXTUAL = (
     "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
     "print('IMPORTED', bad, file=sys.stderr)\n"
 )
+
+
+# --- the team-file attacks (tests/attacks/) ------------------------------------------------------
+
+ATTACK_PLAN = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ana", "title": "Ship the platform", "period": "2026-Q4", "level": "team",
+     "key_results": [{"id": f"kr-ana-{i}", "title": f"result {i}", "kind": "increase", "start": 0,
+                      "target": 10} for i in range(3)]}]}
+BEN_PLAN = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ben", "title": "Ben's own", "period": "2026-Q4",
+     "key_results": [{"id": "kr-ben", "title": "done", "kind": "increase", "start": 0, "target": 5}]}]}
+
+
+class Team:
+    """Three people (ana, ben, cy), each with a database, and one team file."""
+
+    def __init__(self, file, dbs):
+        self.file, self.dbs = file, dbs
+
+    def person_id(self, short):
+        return f"p-{short}"
+
+    def key(self, short):
+        from okrtui import signing
+
+        return signing.load(self.dbs[short].with_name(self.dbs[short].name + ".key"))
+
+    def public(self, short):
+        from okrtui import signing
+
+        return signing.public_text(self.key(short))
+
+    def signed_by(self, short, record):
+        """The record as its line, validated and signed with SHORT's real key (a member's own hand-written line)."""
+        from okrtui import signing, sync
+
+        rec = sync.validate({k: v for k, v in record.items() if k != "signature"})
+        rec.pop("signature")
+        return sync.canonical({**rec, "signature": signing.sign(self.key(short), rec)})
+
+
+def team_of_three(cli, tmp_path, lead=True):
+    """Ana (with a team objective and three KRs), Ben (his own objective) and Cy, each synced once
+    (Ana not at all when not `lead`). Identities are p-ana, p-ben, p-cy."""
+    from okrtui.storage.backend import open_engine
+    from okrtui.storage.model import Person
+    from okrtui.storage.store import set_meta, signing_key, writing
+
+    file = tmp_path / "team.jsonl"
+    dbs = {short: tmp_path / f"{short}.db" for short in ("ana", "ben", "cy")}
+    for short, name in (("ana", "Ana Lead"), ("ben", "Ben Member"), ("cy", "Cy Third")):
+        eng = open_engine(dbs[short])
+        with writing(eng) as session:
+            set_meta(session, "identity", f"p-{short}")
+            person = Person(id=f"p-{short}", origin=f"p-{short}", name=name)
+            session.add(person)
+            session.flush()
+            signing_key(session, person)
+        eng.dispose()
+    if lead:
+        assert cli("--db", dbs["ana"], "import", write_doc(tmp_path / "ana.json", ATTACK_PLAN)).code == 0
+    assert cli("--db", dbs["ben"], "import", write_doc(tmp_path / "ben.json", BEN_PLAN)).code == 0
+    for short in ("ana", "ben", "cy", "ana", "ben") if lead else ("ben", "cy", "ben"):
+        result = cli("--db", dbs[short], "sync", file)
+        assert result.code == 0, result.err
+    return Team(file, dbs)
+
+
+def append_lines(path, lines):
+    """Append lines to a team file; returns the line number of the first one."""
+    first = len(path.read_bytes().splitlines()) + 1
+    with open(path, "a", encoding="utf-8", errors="surrogatepass") as handle:
+        for line in lines:
+            handle.write(line + "\n")
+    return first
+
+
+def warnings_of(result):
+    return [line for line in result.err.splitlines() if line.startswith("okrtui: warning:")]
+
+
+def decision_line(t, short, ident, subject_type, subject_id, verdict, stamp="2026-11-25T09:00:00.000000Z"):
+    """A decision line SHORT signs with their real key: valid, but maybe not theirs to make."""
+    return t.signed_by(short, {"type": "decision", "id": ident, "origin": f"p-{short}", "created_at": stamp,
+                               "updated_at": stamp, "deleted": False, "subject_type": subject_type,
+                               "subject_id": subject_id, "verdict": verdict, "note": "", "basis": ""})
+
+
+def status_of(cli, db, ident):
+    rep = cli("--db", db, "report", "--team", "--format", "json", "--period", "2026-Q4", "--as-of", "2026-11-26")
+    return next(o["status"] for o in rep.json()["objectives"] if o["id"] == ident)
+
+
+def submitted_for_approval(cli, t, tmp_path):
+    """Ana's team t-plat asks for approval; Ben's o-plat in it is submitted, in review, synced."""
+    assert cli("--db", t.dbs["ana"], "team", "add", "t-plat", "--name", "Platform", "--approval", "on").code == 0
+    assert cli("--db", t.dbs["ana"], "sync", t.file).code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-plat", "title": "Faster builds", "period": "2026-Q4",
+                                                 "team": "t-plat", "status": "draft", "key_results": [
+        {"id": "kr-plat", "title": "build minutes", "kind": "decrease", "start": 20, "target": 10}]}]}
+    assert cli("--db", t.dbs["ben"], "import", write_doc(tmp_path / "plat.json", doc)).code == 0
+    assert cli("--db", t.dbs["ben"], "submit", "o-plat").code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
+
+
+def ben_depends_on_ana(cli, t, tmp_path):
+    """Ben's kr-ben relies on Ana's kr-ana-0 (d-ben-ana, proposed), synced."""
+    doc = {"format": "okrtui/1", "dependencies": [{"id": "d-ben-ana", "from": "kr-ben", "to": "kr-ana-0",
+                                                   "note": "needs the platform"}]}
+    assert cli("--db", t.dbs["ben"], "import", write_doc(tmp_path / "dep.json", doc)).code == 0
+    assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
+
+
+# --- health metrics (tests/test_metrics_*.py, tests/postgres/test_pg_metrics.py) ---------------------
+
+def teammates_metric(db) -> None:
+    """Bob and his shared metric m-bob ('Churn', %, since 2026-10-01) in `db`, as if come in by sync."""
+    from sqlalchemy import text
+
+    from okrtui.storage.backend import open_engine
+
+    engine = open_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO person (id, origin, created_at, updated_at, deleted, name, email, public_key, "
+                          "signature) VALUES ('p-bob', 'p-bob', 'x', 'x', 0, 'Bob', '', '', '')"))
+        conn.execute(text("INSERT INTO metric (id, origin, created_at, updated_at, deleted, name, unit, description, "
+                          "cadence, visibility, since, signature) VALUES ('m-bob', 'p-bob', 'x', 'x', 0, "
+                          "'Churn', '%', '', 'weekly', 'shared', '2026-10-01', '')"))
+    engine.dispose()
+
+
+def metric_views(engine, day=TODAY) -> dict:
+    """Every health metric the database's user sees as of `day`, by id (the ORM read)."""
+    from okrtui import metrics
+    from okrtui.storage.store import reading
+
+    with reading(engine) as session:
+        return {v.id: v for v in metrics.read_all(session, day)}
+
+
+METRIC_DOC = {
+    "format": "okrtui/1",
+    "teams": [{"id": "t-ops", "name": "Ops"}],
+    "metrics": [
+        {"id": "m-uptime", "name": "Uptime", "unit": "%", "team": "t-ops", "cadence": "weekly", "low": 99.9,
+         "since": "2026-01-05", "description": "keep the lights on",
+         "measurements": [{"id": "me-1", "date": "2026-11-09", "value": 99.95},
+                          {"id": "me-2", "date": "2026-11-16", "value": 99.5, "note": "disk full"},
+                          {"id": "me-3", "date": "2026-11-23", "value": 99.4}]},
+        {"id": "m-backlog", "name": "Support backlog", "unit": "tickets", "cadence": "monthly", "high": 40,
+         "since": "2026-01-01", "measurements": [{"id": "me-4", "date": "2026-10-30", "value": 31}]},
+    ],
+    "objectives": [{"id": "o-fast", "title": "Make support fast", "period": "2026-Q4", "improves": "m-backlog",
+                    "key_results": [{"id": "kr-first", "title": "First reply from 9 h to 2 h", "kind": "decrease",
+                                     "start": 9, "target": 2, "improves": "m-backlog"}]}],
+}
+
+
+# --- a team of people, each with their own database, sharing one team file -----------------------
+
+def okr_objective(ident: str, title: str, team: str | None, kr: str, target: float = 10.0, status: str = "draft",
+                  **kr_fields) -> dict:
+    """One okrtui/1 objective of 2026-Q4 with one increase KR (0 → target)."""
+    return {"id": ident, "title": title, "level": "team", "team": team, "period": "2026-Q4", "status": status,
+            "key_results": [{"id": kr, "title": f"{title} KR", "kind": "increase", "start": 0, "target": target,
+                             **kr_fields}]}
+
+
+class Crew:
+    """Ana Lead leads team Platform (t-plat, approval on); Ben Member is a member; one team file.
+    `join(name)` brings a newcomer, whose first sync takes everything in. `cli` is the tests' fixture."""
+
+    def __init__(self, cli, tmp_path: Path, approval: str = "on"):
+        self.cli, self.tmp, self.file = cli, tmp_path, tmp_path / "team.jsonl"
+        self.dbs: dict[str, Path] = {}
+        self.ids: dict[str, str] = {}
+        for who, name in (("ana", "Ana Lead"), ("ben", "Ben Member")):
+            self.add(who, name)
+        made = self.run("ana", "team", "add", "t-plat", "--name", "Platform", "--approval", approval)
+        assert made.code == 0, made.err
+        self.sync("ana", "ben", "ana")
+
+    def add(self, who: str, name: str) -> None:
+        self.dbs[who] = self.tmp / f"{who}.db"
+        shown = self.run(who, "whoami", "--name", name)
+        assert shown.code == 0, shown.err
+        self.ids[who] = shown.out.split("(")[1].split(")")[0]
+
+    def join(self, who: str, name: str):
+        self.add(who, name)
+        return self.sync(who)
+
+    def run(self, who: str, *args):
+        return self.cli("--db", self.dbs[who], *args)
+
+    def sync(self, *people: str):
+        result = None
+        for who in people:
+            result = self.run(who, "sync", self.file)
+            assert result.code in (0, 1), result.err
+        return result
+
+    def load(self, who: str, doc: dict):
+        """`okrtui import` of an okrtui/1 document written by `who`; the result (code, out, err)."""
+        path = write_doc(self.tmp / f"{who}-doc.json", {"format": "okrtui/1", **doc})
+        return self.run(who, "import", path)
+
+    def report(self, who: str) -> dict:
+        """What `who` sees: the team report of 2026-Q4 as JSON."""
+        shown = self.run(who, "report", "--team", "--format", "json", "--period", "2026-Q4")
+        assert shown.code == 0, shown.err
+        return json.loads(shown.out)
+
+    def objective(self, who: str, ident: str) -> dict:
+        return next(o for o in self.report(who)["objectives"] if o["id"] == ident)
+
+    def status(self, who: str, ident: str) -> str:
+        return self.objective(who, ident)["status"]
+
+    def statuses(self, ident: str) -> list[str]:
+        """The objective's status as each member sees it."""
+        return [self.status(who, ident) for who in self.dbs]
+
+    def lead_approves(self, ident: str) -> list[str]:
+        """The honest way: Ana approves, everyone syncs; the status each member then sees."""
+        assert self.run("ana", "approve", ident).code == 0
+        self.sync(*self.dbs)
+        return self.statuses(ident)
+
+    def kr(self, who: str, ident: str) -> dict:
+        return next(k for o in self.report(who)["objectives"] for k in o["key_results"] if k["id"] == ident)
+
+    def sql(self, who: str, statement: str, *args) -> None:
+        """A member editing their own database with sqlite3, around okrtui."""
+        import sqlite3
+
+        with sqlite3.connect(self.dbs[who]) as conn:
+            conn.execute(statement, args)
+        conn.close()
 
 
 def pg_database(server, cli):

@@ -23,6 +23,7 @@ SOURCES = {
     "detail-objective.svg": "test_snapshots/test_snapshot[detail-objective-120x40].svg",
     "team-red-16.svg": "test_team_lead/test_lead_snapshots[team-red-16].svg",
     "team-week.svg": "test_team_lead/test_lead_snapshots[team-week].svg",
+    "health.svg": "test_health/test_health_snapshot[120x40].svg",
 }
 
 

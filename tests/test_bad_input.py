@@ -115,7 +115,8 @@ CASES = [
     Case("import-nan", ("import", "{doc}"), "got NaN",
          doc=json.dumps(doc()).replace('"target": 5', '"target": NaN')),
     # team files
-    Case("team-corrupt", ("sync", "{team}"), "not valid JSON", team=HEAD + "{{{\n"),
+    # (a bad line after the header is one skipped line, named: tests/attacks/test_sync_line.py)
+    Case("team-corrupt", ("sync", "{team}"), "not an okrtui team file", team="{{{\n" + HEAD),
     Case("team-truncated", ("sync", "{team}"), "truncated", team=HEAD + '{"type": "team"'),
     Case("team-wrong-format", ("sync", "{team}"), "not an okrtui team file", team='{"format": "csv"}\n'),
     Case("team-newer-version", ("sync", "{team}"), "newer okrtui", team='{"format": "okrtui-team/2"}\n'),

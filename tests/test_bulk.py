@@ -40,7 +40,7 @@ def import_by_record(engine: Any, data: Any, fy_month: int = 1) -> ImportResult:
         def upsert(model: type, values: dict[str, Any]) -> None:
             row = session.get(model, values["id"])
             if row is not None and row.origin and row.origin != me:  # someone else's stays theirs
-                result.unchanged += 1
+                result.theirs[row.origin] = result.theirs.get(row.origin, 0) + 1
                 return
             if row is None:
                 session.add(model(**values, origin=me))
@@ -103,7 +103,8 @@ def run(path: Path, import_fn: Any, data: Any) -> tuple[str, dict]:
     before = rows(path)
     engine = open_engine(path)
     try:
-        outcome = str(import_fn(engine, data))
+        result = import_fn(engine, data)
+        outcome = f"{result}; someone else's, left: {sorted(result.theirs.items())}"
     except OkrError as err:
         outcome = f"refused: {err}"
     finally:

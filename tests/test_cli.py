@@ -216,8 +216,10 @@ def test_export_formats_and_output_file(cli, kinds_db, tmp_path):
 def test_whoami_shows_and_sets(cli, db):
     me = re.search(r"\((p-tester-[a-z2-9]{6})\)", cli("--db", db, "whoami").out).group(1)
     out = cli("--db", db, "whoami", "--name", "Kim Park", "--email", "kim@example.com").out
-    assert out.strip() == f"Kim Park <kim@example.com> ({me})"
-    assert cli("--db", db, "whoami").out.strip() == f"Kim Park <kim@example.com> ({me})"
+    assert out.splitlines()[-1] == f"Kim Park <kim@example.com> ({me})"
+    shown = cli("--db", db, "whoami").out.splitlines()
+    assert shown[-1] == f"Kim Park <kim@example.com> ({me})"
+    assert re.fullmatch(r"key [A-Z2-7]{4}(-[A-Z2-7]{4}){3}", shown[0])  # the key's fingerprint (docs/team.md)
 
 
 def test_db_option_before_or_after_the_command(cli, kinds_db):

@@ -177,9 +177,11 @@ def test_changing_an_approved_objectives_krs_sends_it_back_to_review(cli, tmp_pa
     engine = open_engine(t.ana)
     values = {"objective_id": "o-ana", "title": "Observability KR", "owner_id": None, "kind": "increase",
               "unit": "", "start": 0.0, "target": 10.0, "low": None, "high": None, "weight": 1.0}
-    editing.save_key_result(engine, {**values, "title": "Renamed"}, "kr-ana")  # the title: still approved
+    editing.save_key_result(engine, {**values, "title": "Renamed"}, "kr-ana")  # a title is content too
+    assert _status(t.ana, "o-ana") == "in_review"
+    assert t.run("ana", "approve", "o-ana").code == 0
     assert _status(t.ana, "o-ana") == "active"
-    editing.save_key_result(engine, {**values, "target": 15.0}, "kr-ana")
+    editing.save_key_result(engine, {**values, "title": "Renamed", "target": 15.0}, "kr-ana")
     engine.dispose()
     assert _status(t.ana, "o-ana") == "in_review"
     assert "awaiting your approval: o-ana" in t.run("ana", "inbox").out
@@ -210,11 +212,10 @@ def test_forged_decisions_in_the_team_file_are_skipped_and_named(cli, tmp_path):
     assert t.run("ben", "submit", "o-ben").code == 0
     t.sync("ben")
     records = sync.read(t.file).records
-    submitted = records[("objective", "o-ben")]["submitted_at"]
     kr = records[("key_result", "kr-ben")]
     forged = {"type": "decision", "id": "x-forged", "origin": t.ben_id, "created_at": STAMP, "updated_at": STAMP,
               "deleted": False, "subject_type": "objective", "subject_id": "o-ben", "verdict": "approved",
-              "note": "", "basis": cycle.basis(submitted, cycle.digest([_Kr(kr)]))}
+              "note": "", "basis": cycle.content_digest("Make deploys boring", "team", "2026-Q4", "t-plat", [_Kr(kr)])}
     ben_signs(t, forged)  # Ben's own valid signature: the rule, not the signature, must refuse it
     lines = t.file.read_text().splitlines() + [sync.canonical(forged)]
     t.file.write_text("\n".join(lines) + "\n")

@@ -24,6 +24,8 @@ def three(cli, tmp_path):
     dbs = {n: tmp_path / f"{n}.db" for n in ("ana", "ben", "cy")}
     for short, name in (("ana", "Ana Lead"), ("ben", "Ben Member"), ("cy", "Cy Third")):
         assert cli("--db", dbs[short], "whoami", "--name", name).code == 0
+    for n in ("ana", "cy"):  # Cy knows Ana's key (signed always: a newcomer trusts only what the file agrees on)
+        assert cli("--db", dbs[n], "sync", team).code == 0
     assert cli("--db", dbs["ana"], "import", write_doc(tmp_path / "plan.json", DOC)).code == 0
     for n in ("ana", "ben"):
         assert cli("--db", dbs[n], "sync", team).code == 0

@@ -48,7 +48,7 @@ def test_an_upgraded_database_matches_a_new_one(tmp_path):
     upgraded, new = shape(f"sqlite:///{old}"), shape(f"sqlite:///{tmp_path / 'new.db'}")
     assert upgraded == new
     assert set(new) == {"person", "team", "period", "objective", "key_result", "check_in", "dependency",
-                        "reflection", "meta", "comment", "decision", "seen"}
+                        "reflection", "meta", "comment", "decision", "seen", "metric", "measurement"}
 
 
 def test_the_migrations_build_what_the_model_describes(tmp_path):

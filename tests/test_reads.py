@@ -168,7 +168,8 @@ def oracle(world: World, span: periods.Span, as_of: dt.date, team: bool) -> list
         for _, kid in krs:
             found = sorted((day(d), stamp(minute), f"c{i:02d}")
                            for i, (k, d, _, _, deleted, minute) in enumerate(world.check_ins)
-                           if f"k-{k}" == kid and not deleted and span.start <= day(d) <= last)
+                           if f"k-{k}" == kid and not deleted and span.start <= day(d) <= last
+                           and world.objectives[world.krs[k][0]][1] == ME)  # written by ME: only who answers counts
             shown.append((kid, [cid for _, _, cid in found]))
     return shown
 
@@ -223,8 +224,8 @@ def test_the_refresh_after_a_save_reads_what_a_fresh_load_reads(tmp_path_factory
     engine = open_engine(path)
     try:
         with writing(engine) as session:
-            session.add(CheckIn(id="c-new", kr_id=kr.id, date=as_of + dt.timedelta(days=new[0]), value=1.0, origin=ME,
-                                author_id=f"{ME}-new"))
+            session.add(CheckIn(id="c-new", kr_id=kr.id, date=as_of + dt.timedelta(days=new[0]), value=1.0,
+                                origin=kr.origin, author_id=f"{ME}-new"))
         with reading(engine) as session:
             kr.check_ins = ormread.kr_check_ins(session, kr.id, before.span, as_of)
     finally:

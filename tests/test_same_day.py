@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 
+from sqlalchemy import create_engine
+
 from okrtui import checkins
 from okrtui.storage import bulk
-from okrtui.storage.backend import open_engine
+from okrtui.storage.migrations import m006_one_check_in_a_day
 from okrtui.storage.model import CheckIn
 from okrtui.storage.quickwrite import record as quick_record
 from okrtui.storage.store import writing
@@ -27,16 +29,19 @@ def test_migration_6_keeps_the_latest_of_old_duplicates(tmp_path):
     path = tmp_path / "ann.db"
     with sqlite3.connect(path) as conn:  # a database from before migration 6, with the race's leftovers
         conn.execute("DROP INDEX ux_check_in_kr_author_date")
-        conn.execute("DELETE FROM schema_migration WHERE version = 6")
         for ident, stamp, value, author in (("c-a", "2026-11-20T09:00:00.000000Z", 1, "p-ann"),
                                             ("c-b", "2026-11-20T09:00:01.000000Z", 2, None),
                                             ("c-c", "2026-11-20T09:00:00.500000Z", 3, "p-ann")):
             conn.execute(ROW, (ident, stamp, stamp, value, author))
-    open_engine(path).dispose()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # migration 6 itself, as it runs on such a database
+        m006_one_check_in_a_day.upgrade(conn)
+    engine.dispose()
     assert live(path) == [("c-b", 2)]
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM check_in").fetchone() == (3,)  # tombstones, nothing lost
-        assert conn.execute("SELECT MAX(version) FROM schema_migration").fetchone() == (6,)
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ux_check_in_kr_author_date'"
+                            ).fetchone() == (1,)
 
 
 def test_every_write_path_replaces_the_days_check_in(tmp_path):

@@ -58,6 +58,8 @@ def test_a_forged_line_is_skipped_and_named_the_rest_merge(cli, tmp_path):
     ann, cy = tmp_path / "ann.db", tmp_path / "cy.db"
     person(cli, ann, "Ann")
     person(cli, cy, "Cy")
+    for db in (ann, cy):  # Cy knows Ann's key (a newcomer meeting a forged line trusts neither: test_newcomer)
+        assert cli("--db", db, "sync", team).code == 0
     cli("--db", ann, "import", write_doc(tmp_path / "d.json", PLAN))
     cli("--db", ann, "sync", team)
     rewrite(team, lambda r: {**r, "target": 1.0} if r["id"] == "kr-1" else r)  # valid JSON, wrong signature
@@ -94,8 +96,9 @@ def test_another_key_for_a_known_person_is_an_identity_clash(cli, tmp_path):
         assert stored.name == "Ann" and stored.public_key != signing.public_text(mallory)
 
 
-def test_records_from_before_keys_are_accepted_until_their_key_is_known(cli, tmp_path):
-    """An old okrtui wrote unsigned records: taken in. Once the writer's key is known, unsigned is refused."""
+def test_records_from_before_keys_are_refused_until_their_owner_signs_them(cli, tmp_path):
+    """An old okrtui wrote unsigned records: refused, naming who signs them. The owner's first sync
+    with keys signs them once; then they are taken in, and an unsigned change is refused."""
     team, cy = tmp_path / "team.jsonl", tmp_path / "cy.db"
     person(cli, cy, "Cy")
     old = open_engine(tmp_path / "old.db")  # a database from before keys: no key file, no public key
@@ -108,9 +111,11 @@ def test_records_from_before_keys_are_accepted_until_their_key_is_known(cli, tmp
     interchange.import_document(old, PLAN)
     sync.sync(old, team)
     assert all(not r["signature"] for r in lines_of(team))
-    assert cli("--db", cy, "sync", team).code == 0
+    refused = cli("--db", cy, "sync", team)
+    assert refused.code == 1 and "not signed" in refused.err and "Old Timer" in refused.err
+    assert "next `okrtui sync`" in refused.err
     with reading(open_engine(cy)) as session:
-        assert session.get(Objective, "o-1").title == "Grow"
+        assert session.get(Objective, "o-1") is None
     # The old database upgrades: a key is made, every record of its own is signed and re-sent.
     with writing(old) as session:
         session.delete(session.get(__import__("okrtui.storage.model", fromlist=["Meta"]).Meta, "identity_keyless"))
@@ -118,6 +123,8 @@ def test_records_from_before_keys_are_accepted_until_their_key_is_known(cli, tmp
     assert upgraded.warnings == []  # its own old unsigned lines are simply replaced
     assert all(r["signature"] for r in lines_of(team) if r["origin"] == "p-old")
     assert cli("--db", cy, "sync", team).code == 0
+    with reading(open_engine(cy)) as session:
+        assert session.get(Objective, "o-1").title == "Grow"
     # Now an unsigned change in Old Timer's name is refused.
     rewrite(team, lambda r: {**r, "title": "unsigned", "signature": "",
                              "updated_at": "2099-01-01T00:00:00.000000Z"} if r["id"] == "o-1" else r)
@@ -144,7 +151,7 @@ def test_export_and_adopt_an_identity_with_its_key(cli, tmp_path):
     assert (tmp_path / "desktop.db.key").read_bytes() == (tmp_path / "laptop.db.key").read_bytes()
     assert (tmp_path / "desktop.db.key").stat().st_mode & 0o777 == 0o600
     assert cli("--db", second, "sync", team).code == 0
-    assert cli("--db", second, "whoami").out.strip() == f"Ann Lee ({me})"
+    assert cli("--db", second, "whoami").out.splitlines()[-1] == f"Ann Lee ({me})"
     # The second machine changes Ann's objective: her signature, so Cy takes it.
     engine = open_engine(second)
     with writing(engine) as session:
@@ -162,7 +169,7 @@ def test_export_and_adopt_an_identity_with_its_key(cli, tmp_path):
         {"id": "o-cy", "title": "Cy's", "period": "2026-Q4"}]}))
     refused = cli("--db", cy, "whoami", "--adopt", exported)
     assert refused.code == 2 and "already holds 1 record" in refused.err
-    assert cli("--db", cy, "whoami").out.startswith("Cy (")
+    assert cli("--db", cy, "whoami").out.splitlines()[-1].startswith("Cy (")
 
 
 def test_adopt_by_id_alone_makes_no_second_key_and_says_how_to_bring_it(cli, tmp_path):

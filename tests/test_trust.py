@@ -77,7 +77,7 @@ def test_a_clash_of_ids_made_apart_keeps_yours_and_says_so(cli, tmp_path):
     assert cli("--db", dbs[1], "sync", team).code == 0
     result = cli("--db", dbs[0], "sync", team)
     assert result.code == 1 and "another person with your id p-dev" in result.err and "docs/team.md" in result.err
-    assert cli("--db", dbs[0], "whoami").out.startswith("Ann (p-dev)")
+    assert cli("--db", dbs[0], "whoami").out.splitlines()[-1] == "Ann (p-dev)"
 
 
 def test_adopt_gives_a_second_machine_the_same_identity(cli, tmp_path):
@@ -88,7 +88,7 @@ def test_adopt_gives_a_second_machine_the_same_identity(cli, tmp_path):
     cli("--db", first, "sync", team)
     assert cli("--db", second, "whoami", "--adopt", me).code == 0
     assert cli("--db", second, "sync", team).code == 0
-    assert cli("--db", second, "whoami").out.strip() == f"Ann Lee <ann@example.com> ({me})"
+    assert cli("--db", second, "whoami").out.splitlines()[-1] == f"Ann Lee <ann@example.com> ({me})"
     # And the placeholder never overwrote the real name in the file.
     assert cli("--db", first, "sync", team).code == 0
     assert "Ann Lee" in cli("--db", first, "whoami").out

@@ -36,6 +36,7 @@ MAIN: dict[str, Main] = {
     "review": Main("Weekly review", "review"),
     "scoring": Main("Quarterly scoring", "scoring"),
     "team": Main("Team", "team"),
+    "health": Main("Health", "health"),
 }
 
 

@@ -21,6 +21,7 @@ from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
 from okrtui.widgets.grade_bar import BAND_STYLE, pace_cell
+from okrtui.widgets.health_cells import improves_cell
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
 
@@ -114,6 +115,9 @@ class DetailScreen(OkrScreen):
                  ("last", str(kr.last_check_in) if kr.last_check_in else "never")]
         if kr.stale:
             rows.append(("", Text("⚠ stale", style="bold yellow")))
+        improves = improves_cell(data, kr.id)
+        if improves is not None:
+            rows.append(("improves", improves))
         self._numbers(rows)
         table, width, keep = self.reset_table([("Date", 10), ("Value", 10), ("Cnf", 3), ("Note", None)],
                                               minimum=10)
@@ -137,12 +141,14 @@ class DetailScreen(OkrScreen):
         self._show_chart(chart)
         behind = sum(1 for kr in obj.key_results if kr.pace == "behind")
         stale = sum(1 for kr in obj.key_results if kr.stale)
+        improves = improves_cell(data, obj.id)
         self._numbers([
             ("score", "–" if obj.score is None else f"{obj.score:.2f}"),
             ("grade", Text(f"{fmt_grade(obj.grade)} {obj.band or ''}", style=BAND_STYLE[obj.band])),
             ("KRs", count(len(obj.key_results), "key result")),
             ("behind", str(behind)),
             ("stale", str(stale)),
+            *([("improves", improves)] if improves is not None else []),
         ])
         table, width, keep = self.reset_table([("#", 1), ("Key result", None), ("Prog", 4), ("Grade", 5),
                                                   ("Wt", 4)], minimum=10)

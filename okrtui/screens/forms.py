@@ -189,7 +189,8 @@ class KeyResultForm(FormScreen[str]):
             return
 
         question = "Send the approved objective back to review?"
-        detail = (f"{lead} approved it with these KRs: a new target, start, kind or weight (or a KR more or less) "
+        detail = (f"{lead} approved it with these KRs: a new title, target, start, unit, kind or weight (or a KR "
+                  "more or less) "
                   f"sends it back to in review until {lead} approves again.")
         app.push_screen(ConfirmDialog(question, detail), lambda yes: save() if yes else None)
 

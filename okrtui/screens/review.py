@@ -13,6 +13,7 @@ from okrtui.screens.base import OkrScreen
 from okrtui.state import Snapshot
 from okrtui.views import fmt_grade, fmt_num, own, round_of
 from okrtui.widgets.grade_bar import BAND_STYLE, pace_cell
+from okrtui.widgets.health_cells import attention, attention_line
 from okrtui.widgets.kr_row import title_cell
 from okrtui.widgets.table import OkrTable
 
@@ -91,8 +92,11 @@ class ReviewScreen(OkrScreen):
         head.append(" · ")
         head.append(f"stale {c['stale']}", style="bold yellow")
         mine = sum(1 for _, due in round_of(rep, data.me, review.as_of) if due)
-        self.set_context(head, Text(f"Weekly review, worst objectives first · {mine} of yours due · < > change week",
-                                    style="dim"))
+        teams = {o.team_id for o in rep.objectives if o.origin == data.me and o.team_id}
+        health_line = attention_line(attention(data, teams))  # the team's unhealthy and due metrics first
+        self.set_context(*([health_line] if health_line else []), head,
+                         Text(f"Weekly review, worst objectives first · {mine} of yours due · < > change week",
+                              style="dim"))
 
     def action_week(self, step: int) -> None:
         if self.week_start is None or self.data is None:

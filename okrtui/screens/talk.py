@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from okrtui import cycle
+from okrtui import covers, cycle
 from okrtui.screens.base import Dialog, OkrScreen, OpenDetail
 from okrtui.screens.keys import hint_key
 from okrtui.state import Snapshot
@@ -149,7 +149,7 @@ def review_line(rep: PeriodReport, objective_id: str) -> Text | None:
         return wrapped(f"changes requested by {lead}: {rev.note}", style="bold yellow")
     if rev.state == cycle.APPROVED:
         return Text(f"approved by {lead}", style="green")
-    return Text(f"in review with {lead}" + (" (KRs changed since approved)" if rev.changed else ""),
+    return Text(f"in review with {lead}" + (" (changed since approved)" if rev.changed else ""),
                 style="bold cyan")
 
 
@@ -159,8 +159,9 @@ def reopens(rep: PeriodReport, objective_id: str, kr: KRView | None, values: dic
     rev = conv.reviews.get(objective_id) if conv is not None else None
     if rev is None or rev.state != cycle.APPROVED:
         return None
-    if kr is not None and kr.objective_id == values.get("objective_id") and kr.kind == values.get("kind") and all(
-            _same(getattr(kr, f), values.get(f)) for f in cycle.SHAPE):
+    if kr is not None and kr.objective_id == values.get("objective_id") and all(
+            _same(getattr(kr, f), values.get(f)) if f in covers.NUMBERS else getattr(kr, f) == values.get(f)
+            for f in covers.KR_CONTENT if f != "id"):
         return None
     return rep.person(rev.lead)
 

@@ -25,6 +25,7 @@ from okrtui.teamweek import team_week
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, find, fmt_num
 from okrtui.widgets.grade_bar import grade_bar, objective_grade, pace_cell
+from okrtui.widgets.health_cells import attention, attention_line
 from okrtui.widgets.kr_row import owner_cell, title_cell
 from okrtui.widgets.table import OkrTable, Wide
 
@@ -110,6 +111,11 @@ class TeamScreen(OkrScreen):
         head = Text(f"Team · {rep.period.label} · {self.view} · ", style="bold")
         head.append(self.filter_text(data), style="bold" if self.filters.narrowing else "")
         lines = [head]
+        f = self.filters  # the team's unhealthy and due metrics above the OKRs, filtered like its KRs
+        sick = [v for v in attention(data, {f.team} if f.team else None) if not f.person or v.answers_id == f.person]
+        health_line = attention_line(sick)
+        if health_line is not None:
+            lines.append(health_line)
         if self.view == "week":
             lines += self.week_lines
         elif not self.last_sync:  # the keys are in the footer and `?` too: a sync result takes their line
@@ -507,7 +513,7 @@ def _agreement(data: Snapshot, dep_id: str) -> str | None:
     dep = next((d for d in data.dependencies if d.id == dep_id), None)
     if dep is None or rep.conversation is None:
         return None
-    agreed = cycle.agreement(dep.id, dep.origin, cycle.end_answerer(rep, dep.to_id), rep.conversation)
+    agreed = cycle.agreement(dep, cycle.end_answerer(rep, dep.to_id), rep.conversation)
     if agreed.state == cycle.AGREED:
         return None
     if agreed.state == cycle.PROPOSED:

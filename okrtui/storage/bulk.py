@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -35,6 +35,7 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    theirs: dict[str, int] = field(default_factory=dict)  # someone else's records left as stored, by maker
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -205,8 +206,8 @@ class Writer:
             row = stored.get(values["id"])
             if row is None:
                 new.append(values)  # origin, deleted and the stamps: `fill` below
-            elif keep is not None and keep(row):
-                self.counts.unchanged += 1
+            elif keep is not None and keep(row):  # not the importer's: not stored, and said so
+                self.counts.theirs[row["origin"]] = self.counts.theirs.get(row["origin"], 0) + 1
             else:
                 # Only the columns that differ, as store.touch sets them: PostgreSQL grants no
                 # UPDATE of id or origin, and a person's own rows keep theirs.

@@ -62,6 +62,7 @@ class Objective(Record, table=True):
     activated_on: dt.date | None = None  # set when it became active; none: active from the period's start
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
     submitted_at: str | None = None  # when its maker last submitted it for the lead's approval
+    improves_id: str | None = None  # the health metric it aims to move (a soft reference, as owner and team)
 
 
 class KeyResult(Record, table=True):
@@ -81,6 +82,7 @@ class KeyResult(Record, table=True):
     score_comment: str = ""
     position: int = 0
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    improves_id: str | None = None  # the health metric it aims to move
 
 
 class CheckIn(Record, table=True):
@@ -124,6 +126,33 @@ class Decision(Record, table=True):
     verdict: str  # approved | changes_requested | agreed | declined
     note: str = ""
     basis: str = ""  # an approval: the submission and KR digest it approved
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+
+
+class Metric(Record, table=True):
+    """A health metric (KPI): no quarter, no score, a status (okrtui.health). Expectation: at least
+    `low`, at most `high`, between both, or neither (tracked only)."""
+
+    name: str
+    unit: str = ""
+    description: str = ""
+    owner_id: str | None = None  # who measures it ("answers for", as a KR's owner); none: its maker
+    team_id: str | None = None
+    cadence: str = "weekly"
+    low: float | None = None
+    high: float | None = None
+    visibility: str = "shared"
+    since: dt.date  # its life: measurements from this day, up to `archived_on`
+    archived_on: dt.date | None = None
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+
+
+class Measurement(Record, table=True):
+    metric_id: str = Field(foreign_key="metric.id", index=True)
+    date: dt.date = Field(index=True)
+    value: float
+    note: str = ""
+    author_id: str | None = None
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
 
 

@@ -31,9 +31,9 @@ _HEAD = """
 CREATE OR REPLACE FUNCTION {s}.{name}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp AS $$
 DECLARE
-  person boolean := EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
-                            JOIN pg_roles g ON g.oid = m.roleid
-                            WHERE r.rolname = session_user AND g.rolname = '{group}' AND NOT m.admin_option);
+  -- pg_has_role's cached memberships (USAGE: not the DBA's ADMIN option alone); a superuser has every role
+  person boolean := pg_has_role(session_user, '{group}', 'USAGE')
+                    AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user);
   me text := COALESCE((SELECT l.person_id FROM {s}.okrtui_login l WHERE l.login = session_user),
                       'p-' || session_user);
   stamp text := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
@@ -73,7 +73,10 @@ OBJECTIVE = _HEAD + """
   RETURN NEW;""" + _TAIL
 
 KEY_RESULT = _HEAD.replace("BEGIN\n", "  obj text;\nBEGIN\n") + """
-  IF NOT person THEN RETURN NULL; END IF;
+  IF NOT person OR NOT EXISTS (SELECT 1 FROM {s}.objective o JOIN {s}.team t ON t.id = o.team_id
+                               WHERE o.id IN (NEW.objective_id, OLD.objective_id) AND t.approval) THEN
+    RETURN NULL;  -- no objective of a team that asks for approval: nothing to reopen
+  END IF;
   IF TG_OP = 'UPDATE' AND (NEW.title, NEW.kind, NEW.start, NEW.target, NEW.low, NEW.high, NEW.unit, NEW.weight,
                            NEW.objective_id, NEW.deleted)
                           IS NOT DISTINCT FROM (OLD.title, OLD.kind, OLD.start, OLD.target, OLD.low, OLD.high,

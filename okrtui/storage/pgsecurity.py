@@ -19,7 +19,8 @@ from okrtui.storage import pglive, pglogin, pgrules
 PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
 
 # Tables whose rows carry id and origin (everything but meta and schema_migration).
-RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
+RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection",
+                 "metric", "measurement")
 
 # The one place a database login maps to a person id: okrtui_me(), which every policy calls and
 # the client asks: the login's row in okrtui_login (okrtui.storage.pglogin, written by `admin add-person`,
@@ -44,6 +45,7 @@ OWNERSHIP: dict[str, frozenset[str]] = {
     "check_in": frozenset({"kr_id", "author_id"}),
     "reflection": frozenset({"person_id"}),
     "dependency": frozenset(pgrules.END_TYPE_COLUMNS),  # set by the database (okrtui.storage.pgrules)
+    "measurement": frozenset({"metric_id", "author_id"}),
 }
 # A column named like an ownership column in any table: the maker or author, the signer, the
 # person a record is about. Names a later migration may add (signed_by, author_key, ...).
@@ -82,6 +84,9 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
     own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {me})"
     # Each end in the table its stored type names: an id reused in another table shows nothing.
     both_ends = f"{pgrules.typed('from_id', 'okrtui_from_type', s)} AND {pgrules.typed('to_id', 'okrtui_to_type', s)}"
+    # A health metric is measured by who answers for it, as a KR is checked in on (okrtui.health).
+    measures = (f"EXISTS (SELECT 1 FROM {s}.metric m WHERE m.id = metric_id AND "
+                f"(m.owner_id = {me} OR (m.owner_id IS NULL AND m.origin = {me})))")
     me_person = f"id = {me} AND {mine}"
     # docs/method.md "No future dates": the server's today, a day's slack for a session's time zone.
     not_ahead = "date <= CURRENT_DATE + 1"
@@ -102,6 +107,11 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
         "reflection": {"select": f"{mine} OR EXISTS (SELECT 1 FROM {s}.objective o JOIN {s}.team t ON t.id = o.team_id "
                                  f"WHERE o.origin = reflection.origin AND COALESCE(t.lead_id, t.origin) = {me})",
                        "insert": f"{mine} AND person_id = {me}", "update": f"{mine} AND person_id = {me}"},
+        # The team sees shared metrics, as shared objectives; the owner measures.
+        "metric": {"select": f"visibility = 'shared' OR {mine}", "insert": mine, "update": mine},
+        "measurement": {"select": f"metric_id IN (SELECT id FROM {s}.metric)",
+                        "insert": f"{mine} AND {not_ahead} AND (author_id IS NULL OR author_id = {me}) AND {measures}",
+                        "update": f"{mine} AND {not_ahead} AND {measures}"},
     }
 
 
@@ -377,6 +387,7 @@ RLS_FIXES = {
     "": "a person adds and changes only their own records",
     "check_in": "a person checks in only on KRs they answer for (their owner, else their maker), as themselves",
     "key_result": "a person adds KRs only to objectives they made",
+    "measurement": "a person measures only the health metrics they answer for (their owner, else their maker)",
     "period": ("a quarter must match the company's fiscal year (the quarters already there): set "
                "fiscal_year_start_month in config.toml to match; periods are the database owner's to change"),
     "dependency": "a person links only records they can see",

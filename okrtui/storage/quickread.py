@@ -21,7 +21,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from okrtui import reads
+from okrtui import health, reads
 from okrtui.reads import Read
 
 __all__ = ["SCHEMA", "Prefetch", "Read", "read"]
@@ -122,3 +122,20 @@ class ChangeCounter:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def read_metrics(target: str | Path, day: dt.date, fy_month: int = 1) -> tuple[list[health.MetricView], str] | None:
+    """okrtui.health's read of every metric through sqlite3 (`metric list`, reports, the Health screen),
+    or None when only the ORM path can serve this database, as `read`."""
+    if not isinstance(target, Path) or not target.is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            conn.execute("BEGIN")
+            (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migration").fetchone()
+            identity = conn.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
+            if version != SCHEMA or identity is None or not identity[0]:
+                return None
+            return health.read(runner(conn), day, identity[0], fy_month), identity[0]
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None

@@ -48,7 +48,7 @@ _KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self
        "FROM key_result")  # _KeyResult's fields, then deleted
 # store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id, one KR's live check-ins, oldest first
 _CHECK_INS = ("SELECT id, date, value, confidence, note FROM check_in WHERE kr_id = ? AND deleted IS 0 "
-              "AND date >= ? AND date <= ? ORDER BY date, created_at, id")
+              "AND origin = ? AND date >= ? AND date <= ? ORDER BY date, created_at, id")  # those that count
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
     start, end = dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1])
     checkinrules.check_in_period(period_id, start, end, day, kr.id)
     if checked.confidence is None:
-        checked = checkinrules.check_values(value, checkinrules.last_confidence(_check_ins(conn, kr.id, start, day)),
+        checked = checkinrules.check_values(value, checkinrules.last_confidence(_check_ins(conn, kr, start, day)),
                                             checked.note)
     same = conn.execute("SELECT id, value, confidence, note FROM check_in WHERE kr_id = ? AND date = ? "
                         "AND origin = ? AND deleted IS 0 ORDER BY created_at DESC LIMIT 1",
@@ -172,7 +172,7 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
             conn.execute("UPDATE check_in SET value = ?, confidence = ?, note = ?, updated_at = ? WHERE id = ?",
                          (*new, stamps.now_stamp(), row_id))
     row = _Written(row_id, day, checked.value, checked.confidence, checked.note)
-    return checkinrules.outcome(kr, row, _check_ins(conn, kr.id, start, day), replaced=same is not None,
+    return checkinrules.outcome(kr, row, _check_ins(conn, kr, start, day), replaced=same is not None,
                                 before=before)
 
 
@@ -201,7 +201,8 @@ def _name_of(conn: sqlite3.Connection, pid: str) -> str:
     return found[0] if found is not None and found[0] else pid
 
 
-def _check_ins(conn: sqlite3.Connection, kr_id: str, start: dt.date, end: dt.date
+def _check_ins(conn: sqlite3.Connection, kr: _KeyResult, start: dt.date, end: dt.date
                ) -> list[tuple[str, dt.date, float, float | None, str]]:
+    answerer = kr.owner_id or kr.origin
     return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note
-            in conn.execute(_CHECK_INS, (kr_id, start.isoformat(), end.isoformat()))]
+            in conn.execute(_CHECK_INS, (kr.id, answerer, start.isoformat(), end.isoformat()))]

@@ -568,12 +568,15 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
 # serves the check-in service's plausibility check.
 
 
-def check_ins_of_kr_in(session: Session, kr_id: str, start: dt.date, end: dt.date) -> Sequence[Row[Any]]:
-    """CHECK_IN_COLUMNS minus kr_id, for one KR, oldest first."""
+def check_ins_of_kr_in(session: Session, kr_id: str, answerer: str, start: dt.date, end: dt.date
+                       ) -> Sequence[Row[Any]]:
+    """CHECK_IN_COLUMNS minus kr_id, for one KR, oldest first: those that count (written by `answerer`,
+    who answers for it: reads.COUNTS)."""
     cols = [getattr(CheckIn, c) for c in CHECK_IN_COLUMNS[1:]]
     return session.connection().execute(
         select(*cols)
-        .where(CheckIn.kr_id == kr_id, col(CheckIn.deleted).is_(False), CheckIn.date >= start, CheckIn.date <= end)
+        .where(CheckIn.kr_id == kr_id, col(CheckIn.deleted).is_(False), CheckIn.origin == answerer,
+               CheckIn.date >= start, CheckIn.date <= end)
         .order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)
     ).all()
 

@@ -10,7 +10,9 @@ The commands are read from the parser, so a new command fails here until it is g
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
 import json
 import shutil
 import sqlite3
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from okrtui.cli import build_parser, main
-from tests.helpers import TODAY, write_doc
+from tests.helpers import TODAY, Crew, digest, okr_objective, teammates_metric, write_doc
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202e[red]x[/]\x85\u2066é漢🙂"
 SHOWN = "\\x1b]0;pwned\\x07\\x1b[2J\\u202e[red]x[/]\\x85\\u2066é漢🙂"  # what a terminal receives instead
@@ -106,6 +108,16 @@ def _doc(w: Path) -> list[object]:
     return ["import", write_doc(w / "new.json", doc)]
 
 
+def _metric(w: Path, *args: object) -> list[object]:
+    """Ben's metric m-hostile (its name, description and a note hostile), then `metric ARGS`."""
+    doc = {"format": "okrtui/1", "metrics": [
+        {"id": "m-hostile", "name": HOSTILE, "unit": "u", "description": HOSTILE, "since": "2026-10-01", "low": 5,
+         "measurements": [{"id": "me-h", "date": "2026-11-20", "value": 3, "note": HOSTILE}]}]}
+    with contextlib.redirect_stdout(io.StringIO()):  # the import's own line is not the command's output
+        assert _run("--db", w / "ben.db", "import", write_doc(w / "metric.json", doc)) == 0
+    return ["metric", *args]
+
+
 def _sheet(w: Path) -> list[object]:
     """A spreadsheet whose titles and owner name are hostile: its notes name the new person."""
     path = w / "new.csv"
@@ -147,6 +159,15 @@ CALLS: dict[str, list[tuple[str, object]]] = {
     "sync": [("ben", lambda w: ["sync", w / "team.jsonl"])],
     "merge-driver": [("ben", _merge)],
     "whoami": [("ana", lambda w: ["whoami"]), ("ben", lambda w: ["whoami", "--name", "Ben " + HOSTILE])],
+    "keys list": [("ana", lambda w: ["keys", "list"])],
+    "keys trust": [("ana", lambda w: ["keys", "trust", "p-zed", "AAAA-BBBB-CCCC-DDDD"])],
+    "keys pin": [("ben", lambda w: ["keys", "pin", w / "team.jsonl"])],
+    "metric add": [("ben", lambda w: ["metric", "add", HOSTILE, "--unit", "u", "--description", HOSTILE])],
+    "metric record": [("ben", lambda w: _metric(w, "record", "m-hostile", "4", "--note", HOSTILE))],
+    "metric list": [("ben", lambda w, f=f: _metric(w, "list", "--format", f)) for f in ("text", "json", "csv")],
+    "metric history": [("ben", lambda w: _metric(w, "history", "m-hostile"))],
+    "metric edit": [("ben", lambda w: _metric(w, "edit", "m-hostile", "--name", HOSTILE + " 2"))],
+    "metric archive": [("ben", lambda w: _metric(w, "archive", "m-hostile"))],
 }
 
 
@@ -242,3 +263,107 @@ def test_text_the_bytes_a_real_process_writes_hold_no_raw_control(world):
         raw = [b for b in (b"\x1b", b"\x07", b"\xc2\x85", "\u202e".encode(), "\u2066".encode())
                if b in done.stdout + done.stderr]
         assert raw == [] and b"\\x1b]0;pwned\\x07" in done.stdout, (args, done.stdout)
+
+
+TEAMMATE_OWNS = {"format": "okrtui/1", "people": [{"id": "p-bob", "name": "Bob"}], "metrics": [
+    {"id": "m-backlog", "name": "Backlog", "unit": "tickets", "high": 40, "owner": "p-bob", "since": "2026-10-01"},
+    {"id": "m-churn", "name": "Churn", "unit": "%", "high": 2, "since": "2026-10-01"}]}
+
+
+def test_metric_measured_only_by_who_answers_for_it(cli, tmp_path):
+    db = tmp_path / "okrtui.db"  # SQLite (this folder's `db` fixture is PostgreSQL)
+    cli("whoami", "--name", "Lead", "--db", db)
+    assert cli("import", write_doc(tmp_path / "doc.json", TEAMMATE_OWNS), "--db", db).code == 0
+    before = digest(db)
+    refused = cli("metric", "record", "m-backlog", "3", "--db", db)  # Lead made it; Bob owns it
+    assert refused.code == 2 and "Bob answers for it (its owner); only they can measure it" in refused.err
+    assert digest(db) == before
+    assert cli("metric", "record", "m-churn", "1.5", "--db", db).code == 0  # the honest action still works
+
+
+def test_metric_only_its_maker_edits_or_archives_it(cli, tmp_path):
+    db = tmp_path / "okrtui.db"  # SQLite (this folder's `db` fixture is PostgreSQL)
+    cli("whoami", "--name", "Ann", "--db", db)
+    teammates_metric(db)
+    before = digest(db)
+    for args in (("edit", "m-bob", "--at-most", "99"), ("archive", "m-bob")):
+        r = cli("metric", *args, "--db", db)
+        assert r.code == 2 and "was made by Bob; only they can change it" in r.err
+        assert digest(db) == before
+    assert cli("metric", "add", "Churn", "--unit", "%", "--db", db).code == 0  # Ann's own, same name, no team
+    assert cli("metric", "edit", "m-churn", "--at-most", "3", "--db", db).code == 0
+
+
+# --- Attacks through the CLI's commands (docs/security.md, column `cli`): `checkin`, `approve`, `accept`,
+# `team edit`. Each refusal is one line that says who may act, writes nothing, and the honest command beside
+# it works for everyone after a sync.
+
+EVERYONE = ("ana", "ben", "cleo")
+
+
+def test_cli_checkin_by_the_kr_maker_who_named_another_owner_is_refused(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    t.load("ana", {"objectives": [okr_objective("o-x", "Platform", None, "kr-x", status="active",
+                                                owner=t.ids["ben"])]})
+    t.sync("ana", "ben")
+    refused = t.run("ana", "checkin", "kr-x", "10", "--date", "2026-11-20")
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert "Ben Member answers for it (its owner); only they can check in on it" in refused.err
+    # The honest way: Ben checks in, and everyone, a newcomer too, sees his value.
+    assert t.run("ben", "checkin", "kr-x", "4", "--date", "2026-11-24").code == 0
+    t.sync("ben", "ana")
+    t.join("cleo", "Cleo New")
+    assert [t.kr(who, "kr-x")["current"] for who in EVERYONE] == [4, 4, 4]
+
+
+def test_cli_approve_by_a_member_is_refused_and_says_who_approves(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")]})
+    assert t.run("ben", "submit", "o-ben").code == 0
+    refused = t.run("ben", "approve", "o-ben")
+    assert refused.code == 2 and "only Ana Lead, the lead of team Platform, may approve o-ben" in refused.err
+    t.sync("ben", "ana")
+    # Approving it again after its content changed needs the lead again; the lead's approval works.
+    assert t.run("ana", "approve", "o-ben").code == 0
+    t.sync("ana", "ben")
+    t.join("cleo", "Cleo New")
+    assert t.statuses("o-ben") == ["active"] * 3
+    active = t.run("ben", "approve", "o-ben")
+    assert active.code == 2 and "only Ana Lead" in active.err
+
+
+def test_cli_accept_by_the_asker_is_refused(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    t.load("ana", {"objectives": [okr_objective("o-ana", "Observability", "t-plat", "kr-ana")]})
+    t.sync("ana", "ben")
+    t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")],
+                   "dependencies": [{"id": "d-ben-ana", "from": "kr-ben", "to": "kr-ana", "note": "dashboards"}]})
+    refused = t.run("ben", "accept", "d-ben-ana")
+    assert refused.code == 2 and "only Ana Lead, who answers for kr-ana, may accept or decline d-ben-ana" \
+        in refused.err
+    t.sync("ben", "ana")
+    asked = t.run("ana", "report", "--team", "--format", "md", "--period", "2026-Q4").out
+    assert "- d-ben-ana: Deploys KR → Observability KR, **proposed** (waiting for Ana Lead)" in asked
+    # The honest way: Ana accepts; the agreement reads as agreed for everyone.
+    assert t.run("ana", "accept", "d-ben-ana").code == 0
+    t.sync("ana", "ben")
+    t.join("cleo", "Cleo New")
+    for who in EVERYONE:
+        md = t.run(who, "report", "--team", "--format", "md", "--period", "2026-Q4").out
+        assert "d-ben-ana" not in md, who
+
+
+def test_cli_team_edit_by_a_member_is_refused(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    refused = t.run("ben", "team", "edit", "t-plat", "--approval", "off")
+    assert refused.code == 2 and "team t-plat was made by Ana Lead; only they can change it" in refused.err
+    t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben", status="in_review")]})
+    t.sync("ben", "ana")
+    assert t.status("ana", "o-ben") == "in_review"
+    # The honest way: Ana, its maker, turns approval off; Ben's objective is his to make active.
+    assert t.run("ana", "team", "edit", "t-plat", "--approval", "off").code == 0
+    t.sync("ana", "ben")
+    t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben", status="active")]})
+    t.sync("ben", "ana")
+    t.join("cleo", "Cleo New")
+    assert t.statuses("o-ben") == ["active"] * 3

@@ -3,7 +3,7 @@
 import datetime as dt
 import sqlite3
 
-from tests.helpers import HOSTILE, TODAY, digest, raw_in, write_doc
+from tests.helpers import HOSTILE, TODAY, Crew, digest, okr_objective, raw_in, teammates_metric, write_doc
 
 
 def _doc(day: dt.date, activated: dt.date | None = None, title: str = "Ship it") -> dict:
@@ -43,3 +43,141 @@ def test_dates_a_document_dated_after_today_is_refused_whole_and_today_taken(cli
     assert digest(db) == before
     honest = cli("--db", db, "import", write_doc(tmp_path / "today.json", _doc(TODAY, activated=TODAY)))
     assert honest.code == 0 and "created" in honest.out
+
+
+def test_metric_import_measures_and_changes_only_your_own(cli, tmp_path):
+    db = tmp_path / "okrtui.db"  # SQLite (this folder's `db` fixture is PostgreSQL)
+    cli("whoami", "--name", "Ann", "--db", db)
+    teammates_metric(db)
+    before = digest(db)
+    bobs = {"id": "m-bob", "name": "Churn", "unit": "%", "since": "2026-10-01"}
+    for doc in ({"metrics": [{**bobs, "measurements": [{"id": "me-x", "date": "2026-11-20", "value": 1}]}]},
+                {"metrics": [{**bobs, "high": 99}]}):
+        r = cli("import", write_doc(tmp_path / "doc.json", {"format": "okrtui/1", **doc}), "--db", db)
+        assert r.code == 2 and "Bob's metric" in r.err and "'m-bob'" in r.err and "Nothing was imported" in r.err
+        assert digest(db) == before
+    mine = {"format": "okrtui/1", "metrics": [{"id": "m-ann", "name": "Churn", "unit": "%", "since": "2026-10-01",
+                                               "measurements": [{"id": "me-a", "date": "2026-11-20", "value": 1}]}]}
+    assert cli("import", write_doc(tmp_path / "mine.json", mine), "--db", db).code == 0
+
+
+# --- Attacks through `okrtui import` (docs/security.md, column `import`): each test attacks, asserts the
+# attack fails for everyone who syncs (a newcomer included), then does the honest thing beside it.
+
+EVERYONE = ("ana", "ben", "cleo")
+
+
+def _md(t: Crew, who: str) -> str:
+    return t.run(who, "report", "--team", "--format", "md", "--period", "2026-Q4").out
+
+
+def test_import_cannot_activate_by_moving_an_active_objective_into_an_approval_team(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    assert t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", None, "kr-ben", status="active")]}).code == 0
+    moved = t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben", status="active")]})
+    assert moved.code == 0, moved.err
+    assert "o-ben is in review: team t-plat asks for approval; Ana Lead approves it" in moved.out
+    t.sync("ben", "ana")
+    t.join("cleo", "Cleo New")
+    assert t.statuses("o-ben") == ["in_review"] * 3
+    assert "awaiting your approval: o-ben  Deploys  (from Ben Member)" in t.run("ana", "inbox").out
+    # The honest way: the lead approves, and it is active for everyone.
+    assert t.lead_approves("o-ben") == ["active"] * 3
+
+
+def test_import_rewriting_an_approved_objectives_krs_sends_it_back_to_review(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")]})
+    assert t.run("ben", "submit", "o-ben").code == 0
+    t.sync("ben", "ana")
+    assert t.run("ana", "approve", "o-ben").code == 0
+    t.sync("ana", "ben")
+    assert t.status("ben", "o-ben") == "active"
+    for change in ({"title": "Rewritten"}, {"target": 99}, {"unit": "parsecs"}):
+        kr = {**okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")["key_results"][0], **change}
+        redone = t.load("ben", {"objectives": [{**okr_objective("o-ben", "Deploys", "t-plat", "kr-ben"),
+                                                "status": "in_review", "key_results": [kr]}]})
+        assert redone.code == 0 and "o-ben is back in review: its content changed since Ana Lead approved it" \
+            in redone.out, (change, redone.out)
+        t.sync("ben", "ana")
+        t.join("cleo", "Cleo New") if "cleo" not in t.dbs else t.sync("cleo")
+        assert t.statuses("o-ben") == ["in_review"] * 3, change
+        assert "(changed since approved)" in _md(t, "cleo")
+        # The honest way: the lead approves the new content, active again for everyone.
+        assert t.lead_approves("o-ben") == ["active"] * 3, change
+
+
+def test_import_changing_an_agreed_dependency_asks_its_answerer_again(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    t.load("ana", {"objectives": [okr_objective("o-ana", "Observability", "t-plat", "kr-ana"),
+                                  okr_objective("o-ana2", "CI", "t-plat", "kr-ana2")]})
+    t.sync("ana", "ben")
+    dep = {"id": "d-ben-ana", "from": "kr-ben", "to": "kr-ana", "note": "dashboards for deploys"}
+    made = t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")],
+                          "dependencies": [dep]})
+    assert made.code == 0, made.err
+    t.sync("ben", "ana")
+    assert t.run("ana", "accept", "d-ben-ana").code == 0
+    t.sync("ana", "ben")
+    assert "d-ben-ana" not in _md(t, "ben")
+    changed = {**dep, "to": "kr-ana2", "note": "Ana commits her whole team to rewrite CI for me"}
+    assert t.load("ben", {"dependencies": [changed]}).code == 0
+    t.sync("ben", "ana")
+    t.join("cleo", "Cleo New")
+    for who in EVERYONE:
+        assert "- d-ben-ana: Deploys KR → CI KR, **proposed** (waiting for Ana Lead)" in _md(t, who), who
+    assert "dependency request: d-ben-ana  onto CI KR: Ana commits her whole team" in t.run("ana", "inbox").out
+    # The honest way: Ana answers the new request, agreed for everyone.
+    assert t.run("ana", "accept", "d-ben-ana").code == 0
+    t.sync("ana", "ben", "cleo")
+    assert ["d-ben-ana" in _md(t, who) for who in EVERYONE] == [False] * 3
+
+
+def test_import_flipping_a_krs_owner_to_check_in_gives_everyone_one_score(cli, tmp_path):
+    """Ana made the KR and named Ben its owner; she names herself, checks in 1.0, names Ben again."""
+    t = Crew(cli, tmp_path)
+    ben = t.ids["ben"]
+    doc = okr_objective("o-ana", "Platform", None, "kr-x", status="active", owner=ben)
+    t.load("ana", {"objectives": [doc]})
+    t.sync("ana", "ben")
+    mine = {**doc, "key_results": [{**doc["key_results"][0], "owner": t.ids["ana"],
+                                    "check_ins": [{"id": "c-ana", "date": "2026-11-20", "value": 10}]}]}
+    assert t.load("ana", {"objectives": [mine]}).code == 0
+    t.sync("ana", "ben")
+    assert t.load("ana", {"objectives": [doc]}).code == 0  # Ben's again
+    t.sync("ana", "ben")
+    t.join("cleo", "Cleo New")
+    seen = [t.kr(who, "kr-x") for who in EVERYONE]
+    assert [(k["current"], k["progress"], k["band"]) for k in seen] == [(0, 0.0, "red")] * 3
+    # A check-in on a KR someone else answers for is refused at the door, named.
+    sneaked = {**doc, "key_results": [{**doc["key_results"][0],
+                                       "check_ins": [{"id": "c-ana2", "date": "2026-11-21", "value": 10}]}]}
+    refused = t.load("ana", {"objectives": [sneaked]})
+    assert refused.code == 2 and "Ben Member's key result (a check-in on it) 'kr-x'" in refused.err \
+        and "Nothing was imported" in refused.err
+    # The honest way: Ben, its owner, checks in, and everyone sees his value.
+    assert t.run("ben", "checkin", "kr-x", "4", "--date", "2026-11-24").code == 0
+    t.sync("ben", "ana", "cleo")
+    assert [t.kr(who, "kr-x")["current"] for who in EVERYONE] == [4, 4, 4]
+
+
+def test_import_of_someone_elses_records_says_they_were_not_stored(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    t.load("ana", {"objectives": [okr_objective("o-ana", "Observability", "t-plat", "kr-ana")]})
+    t.sync("ana", "ben")
+    export = t.run("ben", "export")
+    assert export.code == 0
+    import json
+
+    doc = json.loads(export.out)
+    rewritten = json.loads(export.out)
+    rewritten["objectives"][0]["title"] = "Ben's now"
+    refused = t.load("ben", {k: v for k, v in rewritten.items() if k != "format"})
+    assert refused.code == 2 and "Ana Lead's objective 'o-ana'" in refused.err
+    assert t.objective("ana", "o-ana")["title"] == "Observability"
+    # Unchanged, another person's records are left as they are, and the import says so.
+    doc["objectives"].append(okr_objective("o-ben", "Deploys", "t-plat", "kr-ben"))
+    kept = t.load("ben", {k: v for k, v in doc.items() if k != "format"})
+    assert kept.code == 0, kept.err
+    assert "2 created" in kept.out and "0 unchanged" in kept.out
+    assert "left as they are (someone else's, not stored): 4 records of Ana Lead's" in kept.out

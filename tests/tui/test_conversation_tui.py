@@ -292,13 +292,13 @@ async def test_the_kr_form_says_before_saving_that_an_approved_objective_goes_ba
         await settle(pilot)
         await select(pilot, "k:kr-ana")
         await press(pilot, "e")
-        app.screen.query_one("#in-title").value = "Dashboards for every team"
         app.screen.query_one("#in-title").focus()
-        await press(pilot, "enter")  # a new title: saved without a question, still approved
+        await press(pilot, "enter")  # nothing the lead approved changed: saved without a question
         assert not isinstance(app.screen, ConfirmDialog)
         assert status(two, "ana", "o-ana") == "active"
         await select(pilot, "k:kr-ana")
         await press(pilot, "e")
+        app.screen.query_one("#in-title").value = "Dashboards for every team"  # a title is content
         app.screen.query_one("#in-target").value = "8"
         app.screen.query_one("#in-target").focus()
         await press(pilot, "enter")

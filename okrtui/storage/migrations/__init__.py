@@ -19,11 +19,13 @@ from okrtui.storage.migrations import (
     m004_signatures,
     m005_conversation,
     m006_one_check_in_a_day,
+    m007_health_metrics,
 )
 
 Step = tuple[int, str, Callable[[Connection], None]]
 
 MIGRATIONS: list[Step] = [(m.VERSION, m.NAME, m.upgrade) for m in (m001_initial, m002_check_in_kr_date,
                                                                 m003_objective_activated_on, m004_signatures,
-                                                                m005_conversation, m006_one_check_in_a_day)]
+                                                                m005_conversation, m006_one_check_in_a_day,
+                                                                m007_health_metrics)]
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,25 @@
+"""Health metrics through the team file: signed records under the same trust rules as KRs and check-ins."""
+
+import datetime as dt
+
+from okrtui import metrics, sync
+from tests.helpers import TODAY, metric_views, person_db
+
+
+def test_shared_metrics_travel_signed_and_private_ones_never_leave(tmp_path):
+    ann, bob = person_db(tmp_path, "ann"), person_db(tmp_path, "bob")
+    team = tmp_path / "team.jsonl"
+    uptime = metrics.add(ann, {"name": "Uptime", "unit": "%", "low": 99.9}, owner=None, team=None, today=TODAY,
+                         since=dt.date(2026, 10, 1))
+    secret = metrics.add(ann, {"name": "Secret runway", "unit": "months", "visibility": "private"}, owner=None,
+                         team=None, today=TODAY)
+    metrics.record(ann, uptime.id, 99.2, day=dt.date(2026, 11, 23), today=TODAY)
+    metrics.record(ann, secret.id, 7, day=TODAY, today=TODAY)
+    sync.sync(ann, team)
+    assert "Secret runway" not in team.read_text()
+    sync.sync(bob, team)
+    seen = metric_views(bob)
+    assert list(seen) == [uptime.id]
+    assert seen[uptime.id].health.state.value == "unhealthy" and seen[uptime.id].owner == "Ann"
+    lines = [line for line in team.read_text().splitlines() if '"type":"measurement"' in line]
+    assert len(lines) == 1 and '"signature":"' in lines[0] and '"signature":""' not in lines[0]
