@@ -88,6 +88,8 @@ OPENERS = {
     "ScoreForm": _after("s", then=_on("k:kr-deploys", "enter")),
     "ReflectionsForm": _after("s", then=_keys("r")),
     "CloseQuarterDialog": _after("s", then=_keys("C")),
+    "MeasureForm": _after("H", then=_keys("enter")),  # the Health screen (another branch's): found, then given an opener
+    "MetricChartDialog": _after("H", then=_keys("v")),
 }
 
 
