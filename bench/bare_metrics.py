@@ -12,9 +12,10 @@ import sys
 from bare_app import Bare
 from textual.widgets import DataTable
 
+# "+x.date": each metric's latest by its own rows, not a scan of every measurement in date order.
 QUERY = """
 SELECT m.name, m.unit, m.cadence, m.low, m.high,
-       (SELECT x.value FROM measurement x WHERE x.metric_id = m.id AND NOT x.deleted ORDER BY x.date DESC LIMIT 1)
+       (SELECT x.value FROM measurement x WHERE x.metric_id = m.id AND NOT x.deleted ORDER BY +x.date DESC LIMIT 1)
 FROM metric m WHERE NOT m.deleted ORDER BY m.name
 """
 

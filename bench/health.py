@@ -28,6 +28,9 @@ from make_data import ME, STAMP, TODAY, make_db  # noqa: E402
 from run import PY, median_of  # noqa: E402
 
 METRICS, PER_METRIC = 1_000, 150
+# `okrtui ARGS` as `python -m okrtui` runs it, exit 1 ("something needs you") counted as done: metric
+# list exits 1 when one of yours is unhealthy, and the bench's runner takes any other status as a failure.
+CLI = [PY, "-c", "import sys; from okrtui.cli import main; sys.exit(0 if main(sys.argv[1:]) in (0, 1) else 2)"]
 
 
 def add_metrics(path: Path, metrics: int = METRICS, per_metric: int = PER_METRIC, seed: int = 28) -> None:
@@ -75,6 +78,7 @@ def main() -> None:
         ratio = ours / base
         rows.append(f"| {tid} | {what} | {ours * 1000:.0f} ms vs {base * 1000:.0f} ms | {ratio:.2f}× | "
                     f"≤ {target}× {'met' if ratio <= target else 'missed'} |")
+        print(rows[-1], file=sys.stderr)  # as it comes: a long run that fails later keeps its figures
 
     t_bare, _ = median_of([PY, str(HERE / "bare_metrics.py"), str(db)], args.runs)
     t_health, _ = median_of([PY, str(HERE / "probe_health.py"), str(db)], args.runs)
@@ -89,10 +93,9 @@ def main() -> None:
     t_record, _ = median_of([PY, "-m", "okrtui", "--db", str(work), "metric", "record", "m-00000", "99.5", "--date",
                              "2026-11-26"], args.runs, before=fresh)
     row("H2", "`okrtui metric record` vs `okrtui checkin` (10,000 KRs, 1,000 metrics)", t_record, t_checkin, 1.1)
-    t_report, _ = median_of([PY, "-m", "okrtui", "--db", str(db), "report", "--format", "json", "--as-of",
-                             "2026-11-26"], args.runs)
-    t_list, _ = median_of([PY, "-m", "okrtui", "--db", str(db), "metric", "list", "--team", "--format", "json",
-                           "--as-of", "2026-11-26"], args.runs)
+    t_report, _ = median_of([*CLI, "--db", str(db), "report", "--format", "json", "--as-of", "2026-11-26"], args.runs)
+    t_list, _ = median_of([*CLI, "--db", str(db), "metric", "list", "--team", "--format", "json", "--as-of",
+                           "2026-11-26"], args.runs)
     row("H3", "`okrtui metric list --team --format json` (1,000 metrics, 150,000 measurements) vs "
         "`report --format json` (10,000 KRs)", t_list, t_report, 1.3)
     print("| id | what | okrtui vs floor | ratio | target |\n| --- | --- | --- | --- | --- |")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -23,8 +22,9 @@ from okrtui import config as config_mod
 from okrtui import periods
 from okrtui.errors import OkrError
 from okrtui.screens import MAIN, screen_class
-from okrtui.screens.base import Dialog, FormScreen, OkrScreen, OpenDetail, Refreshable, drained
+from okrtui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.screens.coach import GuideDialog
+from okrtui.screens.keyline import KeyLine
 from okrtui.screens.keys import WRITING, checked_keymap, keys_of, writing_actions, writing_bindings
 from okrtui.screens.objectives import ObjectivesScreen
 from okrtui.services import Services
@@ -70,7 +70,7 @@ def _main_screen(mode: str) -> OkrScreen:
     return screen_class(mode)()
 
 
-class OkrApp(App[None], inherit_bindings=False):
+class OkrApp(KeyLine, inherit_bindings=False):
     # Not inheriting App's bindings drops its ctrl+q: ctrl+s / ctrl+q are terminal flow
     # control over SSH and are never bound. ctrl+c keeps Textual's "press q to quit" hint.
     CSS_PATH = Path(__file__).parent / "app.tcss"
@@ -117,8 +117,6 @@ class OkrApp(App[None], inherit_bindings=False):
         self.keymap = checked_keymap(self.cfg.keys, self.BINDINGS, keys_from) if self.cfg.keys else {}
         self.set_keymap(self.keymap)
         self.config_path = config_path
-        self._held_keys: list[events.Key] = []  # typed while a dialog was being drawn (on_event)
-        self._routed_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = weakref.WeakKeyDictionary()
         today = today or dt.date.today()
         opened = not isinstance(db, Backend | str | Path)  # an open engine: opened and filled already
         backend = db if isinstance(db, Backend) else backend_for(db, read_only=read_only) \
@@ -130,10 +128,16 @@ class OkrApp(App[None], inherit_bindings=False):
             first_view = backend.prefetch(today, fy_month=self.cfg.fiscal_year_start_month,
                                           stale_after=self.cfg.stale_after_days)
         self.workspace = Workspace(self, backend, self.cfg, today, opened=opened, demo=demo, first_view=first_view,
-                                   busy=lambda: isinstance(self.screen, ModalScreen))
+                                   busy=self._dialog_open)
         if self.cfg.theme not in self.available_themes:  # a typo would otherwise start in the default, unsaid
             raise OkrError(f"theme {self.cfg.theme!r} is not a theme (one of: {', '.join(sorted(self.available_themes))})")
         self.theme = self.cfg.theme
+
+    def _dialog_open(self) -> bool:
+        """A dialog is on top. While the app has no screen yet, or none any more (a teammate's notice
+        arriving as it starts or quits), none is: `self.screen` would raise ScreenStackError."""
+        stack = self.screen_stack
+        return bool(stack) and isinstance(stack[-1], ModalScreen)
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)
@@ -200,6 +204,14 @@ class OkrApp(App[None], inherit_bindings=False):
     def refuse_write(self) -> None:
         self.notify("read-only: this session saves nothing (okrtui --read-only)", severity="warning",
                     timeout=4, markup=False)
+
+    def refuse_key(self, screen: Screen[Any], event: events.Key) -> bool:
+        """The key line asks before it hands a key out: in a read-only session a key that saves gets
+        one line and goes no further (its binding is hidden too)."""
+        if self.read_only and self._writing_key(screen, event.key):
+            self.refuse_write()
+            return True
+        return False
 
     def _writing_key(self, screen: Screen[Any], key: str) -> bool:
         """Whether `key` is one of the screen's keys that save (as [keys] may have moved them)."""
@@ -303,40 +315,6 @@ class OkrApp(App[None], inherit_bindings=False):
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS, self.keymap))),
                      ("Forms", list(keys_of(FormScreen.BINDINGS, self.keymap)))]
         self.push_screen(HelpDialog(sections))
-
-    async def on_event(self, event: events.Event) -> None:
-        """Keys read while a dialog is still being drawn (typed in one burst with the key that opened
-        it: a paste, a fast typist on a slow SSH link) wait for it: Textual would route them to a
-        dialog with no focused field yet, and they were lost."""
-        screen = self.screen if self._screen_stack else None
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if self.read_only and screen is not None and self._writing_key(screen, event.key):
-                self.refuse_write()  # one line; the key goes no further (its binding is hidden too)
-                return
-            if isinstance(screen, Dialog) and not screen.keys_ready:
-                self._held_keys.append(event)
-                return
-            if screen is not None:
-                self._routed_to[event] = screen
-        await super().on_event(event)
-
-    async def _on_key(self, event: events.Key) -> None:
-        """A key comes back from the widget it was routed to: its bindings run here. One routed to a
-        list before the key ahead of it opened a dialog (`e`, then the text, in one burst) was typed
-        for that dialog: it goes there, as if read now, instead of to a screen the dialog covers."""
-        # Textual then runs App._on_key (the bindings) itself, unless the default is prevented.
-        routed = self._routed_to.pop(event, None)
-        if routed is not None and self._screen_stack and routed is not self.screen \
-                and isinstance(self.screen, Dialog):
-            event.prevent_default()
-            await self.on_event(events.Key(event.key, event.character))
-
-    async def replay_held_keys(self) -> None:
-        """The dialog is drawn and focused (Dialog.on_mount): the held keys go to it, in order."""
-        held, self._held_keys = self._held_keys, []
-        for event in held:
-            await self.on_event(event)
-            await drained(self.screen.focused)  # typed, before a priority key behind it acts (enter)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of every screen: picking one on another screen switches there first."""

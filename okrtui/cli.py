@@ -912,10 +912,14 @@ def cmd_team(ctx: Context) -> int:
 
     args = ctx.args
     if args.team_command == "list":
+        from okrtui.conversation import name_of
+
         with reading(ctx.engine(create=False)) as session:
             rows = editing.teams(session)
+            leads = {t.id: name_of(session, t.lead_id or t.origin) for t in rows}
         for t in rows:
-            say(f"{t.id}  {plain(t.name)}")
+            asks = f"approval by {plain(leads[t.id])}" if t.approval else "no approval"
+            say(f"{t.id}  {plain(t.name)}  ({asks}; lead {plain(leads[t.id])})")
             for label, value in (("mission", t.mission), ("vision", t.vision)):
                 if value:
                     say(f"    {label}: {plain(value)}")
@@ -1153,7 +1157,7 @@ def cmd_inbox(ctx: Context) -> int:
         who = f"  (from {plain(item.who)})" if item.who else ""
         say(f"{cycle.INBOX_KINDS[item.kind]}: {item.ref}  {plain(item.text)}{who}")
     if ctx.args.mark_seen:
-        conversation.mark_seen(engine, [i.ref for i in items if i.kind == "comment"])
+        conversation.mark_seen(engine, [i.ref for i in items if i.kind in ("comment", "reply")])
     from okrtui.health import State, mine
 
     views, me = ctx.metric_views(day)
@@ -1161,7 +1165,8 @@ def cmd_inbox(ctx: Context) -> int:
     for v in sick:
         say(f"unhealthy metric: {v.id}  {plain(v.name)}  {plain(v.latest_text)} vs {plain(v.expectation_text)}"
               f"  ({v.health.streak_text()})")
-    return EXIT_PROBLEMS if items or sick else EXIT_OK
+    needs = any(i.kind != "approved" for i in items)  # an approval is news, not a problem
+    return EXIT_PROBLEMS if needs or sick else EXIT_OK
 
 
 COMMANDS = {

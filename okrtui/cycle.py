@@ -288,15 +288,17 @@ def agreement(dep: DependencyView, answerer: str | None, conv: Conversation) -> 
 
 @dataclass(frozen=True, slots=True)
 class InboxItem:
-    kind: str  # approve | changes | comment | dependency | due
+    kind: str  # approve | changes | approved | comment | reply | dependency | due
     ref: str  # the record to act on: an objective, comment, dependency or KR id
     objective_id: str | None  # where to open it
     text: str  # one line, untrusted text left raw: callers escape it
     who: str = ""  # the person it comes from
 
 
-INBOX_KINDS = {"approve": "awaiting your approval", "changes": "changes requested",
-               "comment": "new comment", "dependency": "dependency request", "due": "check-in due"}
+INBOX_KINDS = {"approve": "awaiting your approval", "changes": "changes requested", "approved": "approved",
+               "comment": "new comment", "reply": "reply to you", "dependency": "dependency request",
+               "due": "check-in due"}
+FOR_YOUR_INFORMATION = ("approved", "due")  # listed, not counted in the header's ✉: nothing is asked
 
 
 def _places(rep: PeriodReport, wanted: set[str]) -> dict[str, tuple[str, str, str]]:
@@ -321,6 +323,7 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
     """What needs `me`: approvals, changes requested, unseen comments, dependency requests, due KRs."""
     conv = rep.conversation or Conversation()
     items: list[InboxItem] = []
+    news: list[InboxItem] = []
     for obj in rep.objectives:
         rev = conv.reviews.get(obj.id)
         if rev is None:
@@ -329,15 +332,20 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
             items.append(InboxItem("approve", obj.id, obj.id, obj.title, rep.person(obj.origin)))
         elif rev.state == CHANGES and obj.origin == me:
             items.append(InboxItem("changes", obj.id, obj.id, f"{obj.title}: {rev.note}", rep.person(rev.lead)))
+        elif rev.state == APPROVED and obj.origin == me:  # news: listed last
+            lead = rep.person(rev.lead)
+            news.append(InboxItem("approved", obj.id, obj.id, f"{obj.title}: approved by {lead}", lead))
     unread = [c for c in conv.comments if c.origin != me and c.id not in conv.seen]
     places = _places(rep, {c.target_id for c in unread} | {d.to_id for d in deps})
     by_id = {c.id: c for c in conv.comments}
     for c in unread:
         place = places.get(c.target_id)
         parent = by_id.get(c.parent_id or "")
-        mine = (place is not None and place[0] == me) or (parent is not None and parent.origin == me)
-        if mine:
-            items.append(InboxItem("comment", c.id, place[1] if place else None,
+        to_me = parent is not None and parent.origin == me
+        awaiting = place is not None and (rev := conv.reviews.get(place[1])) is not None and \
+            rev.state == "in_review" and rev.lead == me  # said about a proposal I am to approve
+        if (place is not None and place[0] == me) or to_me or awaiting:
+            items.append(InboxItem("reply" if to_me else "comment", c.id, place[1] if place else None,
                                    f"on {place[2] if place else c.target_id}: {c.body}", rep.person(c.origin)))
     for dep in deps:
         place = places.get(dep.to_id)
@@ -351,7 +359,7 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
     for kr in views.due(rep, me):
         last = kr.last_check_in.isoformat() if kr.last_check_in else "never"
         items.append(InboxItem("due", kr.id, kr.objective_id, f"{kr.title} (last check-in {last})"))
-    return items
+    return items + news
 
 
 def kr_of(rep: PeriodReport, kr_id: str) -> KRView | None:

@@ -14,7 +14,7 @@ from okrtui.domain import REFLECTION_QUESTIONS
 from okrtui.health import MetricView
 from okrtui.review import week_review
 from okrtui.text import count, csv_cell, json_safe, md_cell, plain
-from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, kr_flags, kr_target_text, num, pace_counts, r4
+from okrtui.views import KRView, ObjectiveView, PeriodReport, fmt_grade, graded, kr_flags, kr_target_text, num, r4
 
 
 def report_doc(rep: PeriodReport) -> dict[str, Any]:
@@ -71,15 +71,17 @@ def to_text(rep: PeriodReport) -> str:
     )
     for o in rep.objectives:
         out.append("")
+        live = graded(o)  # a draft or a proposal in review: listed, not graded nor counted
         out.append(
-            f"{fmt_grade(o.grade):>4} {o.band or '':<6} {plain(o.title)}  "
+            f"{fmt_grade(o.grade) if live else '–':>4} {(o.band or '') if live else '':<6} {plain(o.title)}  "
             f"({o.level}, {plain(rep.person(o.owner_id))}, {o.status})"
         )
         for kr in o.key_results:
             conf = "" if kr.confidence is None else f"  conf {kr.confidence:.1f}"
+            grade, band, flags = (fmt_grade(kr.grade), kr.band or "", kr_flags(kr)) if live else ("–", "", "")
             out.append(
-                f"     {fmt_grade(kr.grade):>4} {kr.band or '':<6} {plain(kr.title)}  "
-                f"{plain(kr_target_text(kr))}{conf}  {kr_flags(kr)}".rstrip()
+                f"     {grade:>4} {band:<6} {plain(kr.title)}  "
+                f"{plain(kr_target_text(kr))}{conf}  {flags}".rstrip()
             )
     return "\n".join(out) + "\n"
 
@@ -160,6 +162,9 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
             out += ["", f"## {md_cell(team.name) if team else 'No team'}"]
         out += ["", f"### {md_cell(pv.name)} — {fmt_grade(pv.grade)} {pv.band or ''}".rstrip(), ""]
         for o in pv.objectives:
+            if not graded(o):
+                out.append(f"- **{md_cell(o.title)}** — awaiting approval")
+                continue
             out.append(f"- **{md_cell(o.title)}** — {fmt_grade(o.grade)} {o.band or ''}".rstrip())
             for kr in pv.krs[o.id]:  # the KRs this person answers for, attention first
                 flags = [f for f in (("⚠ stale" if kr.stale else ""), kr.pace or "") if f]
@@ -184,7 +189,7 @@ def team_listing(rep: PeriodReport) -> tuple[list[teamview.PersonView], Counter[
     each KR) and its counts, counted over exactly the KRs listed: each once, under its answerer
     (no drafts, no archived objectives). The team Markdown and the HTML page both use it."""
     listed = teamview.people(rep)
-    return listed, pace_counts(kr for pv in listed for kr in pv.key_results())
+    return listed, teamview.pace_counts(listed)  # each KR once, a proposal in review in none
 
 
 def _conversation_markdown(rep: PeriodReport) -> list[str]:

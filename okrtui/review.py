@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from okrtui import kinds, periods, scoring
-from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, is_due, points_of, stale_from
+from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, graded, is_due, pace_counts, points_of, stale_from
 
 
 @dataclass(slots=True)  # not frozen: the objective's grade is filled in once all its rows exist
@@ -76,10 +76,9 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
     as_of = min(week_end, today) if week_start <= today else week_end
     before = week_start - dt.timedelta(days=1)
     span = rep.period
-    counts = {"on track": 0, "at risk": 0, "behind": 0, "stale": 0}
-    graded: list[tuple[float | None, int, list[ReviewRow]]] = []
+    graded_rows: list[tuple[float | None, int, list[ReviewRow]]] = []
     for o in rep.objectives:
-        if o.status in ("draft", "archived"):
+        if not graded(o):  # a proposal in review is not graded: awaiting approval, as a draft
             continue
         scorable = [kr for kr in o.key_results if kr.error is None]
         rows = [_row(o, kr, as_of, before, span, stale_after) for kr in scorable]
@@ -89,14 +88,10 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
         band = scoring.band(grade)
         for row in rows:
             row.objective_grade, row.objective_band = grade, band
-        for row in rows:
-            if row.pace:
-                counts[row.pace] += 1
-            if row.stale:
-                counts["stale"] += 1
-        graded.append((score, o.position, rows))
+        graded_rows.append((score, o.position, rows))
     # Worst first, by the numbers of that week, not today's.
-    graded.sort(key=lambda g: (g[0] is None, g[0] or 0.0, g[1]))
-    ordered = [row for _, _, rows in graded for row in rows]
+    graded_rows.sort(key=lambda g: (g[0] is None, g[0] or 0.0, g[1]))
+    ordered = [row for _, _, rows in graded_rows for row in rows]
+    counts = dict(pace_counts(ordered))
     half = span.start + (span.end - span.start) / 2
     return WeekReview(week_start, week_end, as_of, ordered, counts, week_start <= half <= week_end)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrtui import scoring
+from okrtui import scoring, views
 from okrtui.views import KRView, ObjectiveView, PeriodReport
 
 
@@ -75,7 +76,13 @@ def answerer(kr: KRView) -> str:
 
 
 def shown(o: ObjectiveView) -> bool:
+    """Listed on the team screen: live work and proposals in review (awaiting approval, ungraded)."""
     return o.status not in ("draft", "archived")
+
+
+def pace_counts(listed: list[PersonView]) -> Counter[str]:
+    """The counts of the KRs a people view lists, each once (a KR shows under one person only)."""
+    return views.pace_counts({kr.id: kr for pv in listed for kr in pv.key_results()}.values())
 
 
 def people(rep: PeriodReport, filters: Filters = Filters()) -> list[PersonView]:
@@ -92,11 +99,12 @@ def people(rep: PeriodReport, filters: Filters = Filters()) -> list[PersonView]:
             continue
         owned.setdefault(o.owner_id or o.origin, []).append(o.team_id)
         groups: dict[str, list[KRView]] = {}
-        for kr in o.key_results:
+        live = views.graded(o)  # in review: listed under its owner, awaiting approval, nothing counted
+        for kr in o.key_results if live else ():
             every.setdefault(answerer(kr), []).append(kr)
             if filters.kr_matches(kr):
                 groups.setdefault(answerer(kr), []).append(kr)
-        if not o.key_results and not by_kr:
+        if (not o.key_results or not live) and not by_kr:
             groups[o.owner_id or o.origin] = []
         for pid, mine in groups.items():
             if filters.person and pid != filters.person:
@@ -137,7 +145,7 @@ def objectives(rep: PeriodReport, filters: Filters) -> list[ObjectiveView]:
         if filters.team and o.team_id != filters.team:
             continue
         krs = [kr for kr in o.key_results if filters.kr_matches(kr)]
-        if by_kr and (not krs or not shown(o)):  # a draft's KRs have no progress yet: no match
+        if by_kr and (not krs or not views.graded(o)):  # a proposal's KRs are not graded: no match
             continue
         if filters.person and (o.owner_id or o.origin) != filters.person and \
                 not any(answerer(kr) == filters.person for kr in krs):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from okrtui import scoring, teamview
 from okrtui.review import ReviewRow, week_review
-from okrtui.views import PeriodReport
+from okrtui.views import PeriodReport, graded, pace_counts
 
 PACE_ORDER = {"behind": 0, "at risk": 1, "on track": 2}
 
@@ -70,12 +70,11 @@ def team_week(rep: PeriodReport, week_start: dt.date, today: dt.date, filters: t
     by the person who answers for it; the band and pace filters read that week's numbers. People
     who missed check-ins come first, then the most behind and stale; in each, the worst KR first."""
     filters = filters or teamview.Filters()
-    live = [o for o in rep.objectives if teamview.shown(o) and (not filters.team or o.team_id == filters.team)]
+    live = [o for o in rep.objectives if graded(o) and (not filters.team or o.team_id == filters.team)]
     review = week_review(PeriodReport(rep.period, rep.as_of, live, rep.people, rep.teams), week_start, today,
                          stale_after)
     teams = {pv.id: pv.team_id for pv in teamview.people(rep, teamview.Filters(team=filters.team))}
     out: dict[str, PersonWeek] = {}
-    counts = {"on track": 0, "at risk": 0, "behind": 0, "stale": 0}
     for row in review.rows:
         pid = teamview.answerer(row.kr)
         if (filters.person and pid != filters.person) or not _row_matches(row, filters):
@@ -84,10 +83,8 @@ def team_week(rep: PeriodReport, week_start: dt.date, today: dt.date, filters: t
         pw.rows.append(row)
         if any(week_start <= c.date <= review.as_of for c in row.kr.check_ins):
             pw.checked_in.add(row.kr.id)
-        if row.pace:
-            counts[row.pace] += 1
-        counts["stale"] += row.stale
     for pw in out.values():
         pw.rows.sort(key=lambda r: (not r.stale, PACE_ORDER.get(r.pace or "", 3), r.progress))
     people = sorted(out.values(), key=lambda p: (-p.missing, -(p.behind + p.stale), p.name))
+    counts = dict(pace_counts(row for pw in people for row in pw.rows))  # the rows listed, each once
     return TeamWeek(week_start, review.as_of, people, counts, review.mid_quarter)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from okrtui import kinds, periods, scoring
 from okrtui.text import fmt_num as fmt_num
@@ -140,16 +140,37 @@ class PeriodReport:
         return [kr for o in self.objectives for kr in o.key_results]
 
     def pace_counts(self) -> Counter[str]:
-        return pace_counts(self.key_results())
+        """The counts of the graded objectives' KRs (pace_counts)."""
+        return pace_counts(kr for o in self.objectives if graded(o) for kr in o.key_results)
 
 
-def pace_counts(krs: Iterable[KRView]) -> Counter[str]:
-    """How many KRs are on track, at risk, behind, and stale (a KR may be both behind and stale)."""
-    counts: Counter[str] = Counter()
-    for kr in krs:
-        if kr.pace:
-            counts[kr.pace] += 1
-        if kr.stale:
+# A proposal nobody has agreed to yet (a draft, or in review with its lead) is listed, never graded:
+# it is "awaiting approval", not behind. Every view counts and grades through these two.
+UNGRADED = ("draft", "in_review")
+
+
+def graded(o: ObjectiveView) -> bool:
+    return o.status not in UNGRADED and o.status != "archived"
+
+
+class Paced(Protocol):
+    """A KR, or a KR's row in a weekly review: what the counts read."""
+
+    @property
+    def pace(self) -> str | None: ...
+
+    @property
+    def stale(self) -> bool: ...
+
+
+def pace_counts(listed: Iterable[Paced]) -> Counter[str]:
+    """On track, at risk, behind and stale, over exactly the rows given: every view's header and
+    report counts through this, over the rows it lists."""
+    counts: Counter[str] = Counter({"on track": 0, "at risk": 0, "behind": 0, "stale": 0})
+    for row in listed:
+        if row.pace:
+            counts[row.pace] += 1
+        if row.stale:
             counts["stale"] += 1
     return counts
 

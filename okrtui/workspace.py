@@ -39,6 +39,7 @@ SHARED_REFRESH_S = 30
 NOTICE_DELAY_S = 0.2  # a teammate's change notice waits this long for the rest of its burst
 NOTICE_RETRY_S = 0.5  # and, arriving under an open form, is shown this soon after it closes
 NOTICE_MIN_GAP_S = 1.0  # between two reloads for notices
+WATCH_S = 1.0  # a SQLite file's change counter is read this often: a teammate's CLI check-in shows within 2 s
 
 
 class Workspace:
@@ -65,6 +66,9 @@ class Workspace:
         self._first = first_view
         self._live = False
         self._notice_pending = False  # a reload for a teammate's change is on its way
+        self._counter: quickread.ChangeCounter | None = None  # SQLite: changes made outside the app
+        self._version: int | None = None
+        self._watching = False
         self._notice_reloaded = 0.0  # time.monotonic() of the last one
 
     # --- the database ---------------------------------------------------------------------------
@@ -184,6 +188,7 @@ class Workspace:
         gc.freeze()
         if self.engine is not None:
             self._go_live()  # once: a shared database's engine is open from its first load
+        self._watch()
         return True
 
     # --- saving ------------------------------------------------------------------------------------
@@ -211,6 +216,7 @@ class Workspace:
                 return
             if on_done is not None:
                 self.app.call_from_thread(on_done, result)
+            self.app.call_from_thread(self._own_write)
             self.app.post_message(SaveDone(kr_id))
             data, engine = self.data, self.engine
             if kr_id is not None and data is not None and engine is not None:
@@ -258,6 +264,30 @@ class Workspace:
             self.app.set_interval(SHARED_REFRESH_S, self._refresh_shared)
         if self.backend.live:
             self.backend.listen(engine, self._notice, lambda: not self.app.is_running)
+
+    def _watch(self) -> None:
+        """Once: a database without live notices (a SQLite file) is asked every second whether anyone
+        committed to it (the CLI, a sync): one PRAGMA, no reload while nothing changed."""
+        if self._watching or self.backend.live:
+            return
+        self._watching = True
+        self._counter = self.backend.change_counter()
+        if self._counter is not None:
+            self._version = self._counter()
+            self.app.set_interval(WATCH_S, self._check_counter)
+
+    def _check_counter(self) -> None:
+        if self._saving.locked():  # this app's own save: _own_write takes its commit as seen
+            return
+        version = self._counter() if self._counter is not None else None
+        if version is not None and version != self._version:
+            self._version = version
+            self._changed_elsewhere()
+
+    def _own_write(self) -> None:
+        """This app's save moved the counter too: its refresh is on its way already."""
+        if self._counter is not None:
+            self._version = self._counter() or self._version
 
     def _refresh_shared(self) -> None:
         if not self.busy():  # never under an open form

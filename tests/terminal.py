@@ -78,3 +78,17 @@ class Terminal:
 
 
 DOWN = b"\x1b[B"
+
+
+def demo_terminal(tmp_path, **env_changes: str) -> Terminal:
+    """`okrtui --demo` as of 2026-11-26 on a pseudo-terminal at 80×24 with TERM=xterm (16 colours, no
+    COLORTERM, as over SSH), `env_changes` added (NO_COLOR="1"); returned once its list is drawn."""
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
+    env.update(TERM="xterm", **env_changes)
+    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
+                     str(tmp_path / "demo.db")], env=env)
+    term.wait_for("Objective / key result")
+    term.settle()
+    return term

@@ -274,7 +274,9 @@ def test_team_add_edit_list_and_only_the_maker_edits(cli, tmp_path):
     assert cli("--db", a, "team", "add", "t-sre", "--name", "SRE", "--mission", "Keep the lights on").code == 0
     assert cli("--db", a, "team", "edit", "t-sre", "--vision", "Nobody gets paged").code == 0
     listed = cli("--db", a, "team", "list").out
-    assert listed == "t-sre  SRE\n    mission: Keep the lights on\n    vision: Nobody gets paged\n"
+    first, *rest = listed.splitlines()
+    assert first.startswith("t-sre  SRE  (no approval; lead ")
+    assert rest == ["    mission: Keep the lights on", "    vision: Nobody gets paged"]
     assert "exists already" in cli("--db", a, "team", "add", "t-sre", "--name", "x").err
     assert "no team 't-nope'" in cli("--db", a, "team", "edit", "t-nope", "--name", "x").err
     assert "is 201 characters long" in cli("--db", a, "team", "add", "t-2", "--name", "n" * 201).err

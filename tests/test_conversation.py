@@ -129,8 +129,8 @@ def test_the_whole_cycle_through_the_cli(cli, tmp_path):
     assert reply.code == 0
     t.sync("ben")
     t.sync("ana")
-    assert "new comment:" in t.run("ana", "inbox").out and "The flaky runner  (from Ben Member)" in \
-        t.run("ana", "inbox").out
+    assert "reply to you:" in t.run("ana", "inbox").out and "The flaky runner  (from Ben Member)" in \
+        t.run("ana", "inbox").out  # a reply is called a reply (32.4)
     thread = t.run("ana", "comments", check_in).out.splitlines()
     assert thread[0].endswith("Ana Lead: What is blocking the rest?") and thread[1].startswith("  ")
     assert thread[1].endswith("Ben Member: The flaky runner")
@@ -415,3 +415,27 @@ def test_a_deleted_objectives_own_id_is_not_read_as_a_prefix_of_another(cli, tmp
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM comment").fetchone() == before
     conn.close()
+
+
+def test_team_list_shows_approval_and_the_lead(cli, tmp_path):
+    """32.4: `team list` said nothing of approval or who leads."""
+    t = Team(cli, tmp_path)
+    assert t.run("ben", "team", "list").out.splitlines()[0] == \
+        "t-plat  Platform  (approval by Ana Lead; lead Ana Lead)"
+
+
+def test_the_approvers_inbox_shows_comments_on_what_awaits_them_and_the_member_hears_approved(cli, tmp_path):
+    """32.4: a comment on a proposal in review reached only its maker, and an approval went unsaid."""
+    t = Team(cli, tmp_path)
+    t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})
+    assert t.run("ben", "submit", "o-ben").code == 0
+    assert t.run("ben", "comment", "o-ben", "900 is what the hardware allows").code == 0
+    t.sync("ben")
+    t.sync("ana")
+    inbox = t.run("ana", "inbox").out
+    assert "900 is what the hardware allows  (from Ben Member)" in inbox, inbox
+    assert t.run("ana", "approve", "o-ben").code == 0
+    t.sync("ana")
+    t.sync("ben")
+    told = t.run("ben", "inbox")
+    assert "approved: o-ben  Make deploys boring: approved by Ana Lead  (from Ana Lead)" in told.out, told.out

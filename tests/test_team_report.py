@@ -48,7 +48,7 @@ def test_text_counts_count_what_is_listed(cli, db):
     behind = sum("behind" in line for line in listed)
     stale = sum("STALE" in line for line in listed)
     assert f"{len(listed)} key results" in out
-    assert f"behind {behind} " in out and f"stale {stale}" in out and behind == 3
+    assert f"behind {behind} " in out and f"stale {stale}" in out and behind == 2  # the draft's KR: not graded
 
 
 def test_team_markdown_counts_count_what_is_listed(cli, db):
@@ -66,3 +66,31 @@ def test_csv_and_json_list_the_same_objectives(cli, db):
                                                "--format", "csv").out)))
     doc = cli("--db", db, "report", "--team", "--period", "2026-Q4", "--format", "json").json()
     assert {r["objective_id"] for r in rows} == {o["id"] for o in doc["objectives"]} == {"o-shared", "o-draft"}
+
+
+SHARED_AND_REVIEW = {"format": "okrtui/1", "people": [{"id": "p-ben", "name": "Ben"}], "objectives": [
+    # One objective whose KRs two people answer for: it shows under both, each with their own KRs.
+    {"id": "o-both", "title": "Both of us", "period": "2026-Q4",
+     "key_results": [kr("kr-b1"), kr("kr-b2", owner="p-ben"), kr("kr-b3", owner="p-ben")]},
+    # A proposal in review: nobody has agreed to it yet, so it is awaiting approval, not behind.
+    {"id": "o-proposal", "title": "Proposed goal", "period": "2026-Q4", "status": "in_review",
+     "key_results": [kr("kr-r1"), kr("kr-r2")]},
+]}
+
+
+def test_team_markdown_counts_each_listed_kr_once_and_grades_no_proposal(cli, tmp_path):
+    """32.9: 'behind 6' over 4 listed lines (an objective under two people counted twice), and
+    32.5: a proposal in review read 'grade 0.0, behind'."""
+    path = tmp_path / "me.db"
+    assert cli("--db", path, "import", write_doc(tmp_path / "doc.json", SHARED_AND_REVIEW)).code == 0
+    out = cli("--db", path, "report", "--team", "--period", "2026-Q4", "--format", "md").out
+    listed = [line for line in out.splitlines() if line.startswith("  - ")]
+    behind = sum("behind" in line for line in listed)
+    counts = re.search(r"on track (\d+) · at risk (\d+) · behind (\d+) · stale (\d+)", out)
+    assert int(counts.group(3)) == behind == 3, out
+    assert "**Proposed goal** — awaiting approval" in out
+    assert not any("result kr-r" in line for line in listed)
+    text = cli("--db", path, "report", "--team", "--period", "2026-Q4").out
+    (proposal,) = [line for line in text.splitlines() if "Proposed goal" in line]
+    assert proposal.split()[0] == "–" and "behind" not in "".join(
+        line for line in text.splitlines() if "result kr-r" in line)

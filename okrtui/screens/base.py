@@ -175,7 +175,7 @@ class Dialog(ModalScreen[R]):
     saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
     shows_list: ClassVar[bool] = False  # True when an OkrTable has the focus: as OkrScreen's
     types_text: ClassVar[bool] = False  # True when a text field has the focus (a form's)
-    keys_ready = False  # until drawn, the app holds the keys typed for it (OkrApp.on_event)
+    keys_ready = False  # until drawn, the app holds the keys typed for it (screens/keyline.py)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not self.app.refuses(type(self), action)  # as OkrScreen's
@@ -193,11 +193,11 @@ class Dialog(ModalScreen[R]):
 
     async def _keys_now(self) -> None:
         self.keys_ready = True
-        await self.app.replay_held_keys()
+        await self.app.hand_out_keys()
 
     def on_unmount(self) -> None:
         self.keys_ready = True  # closed before it was drawn: keys held for it go on to the next screen
-        self.app.call_later(self.app.replay_held_keys)
+        self.app.call_later(self.app.hand_out_keys)
 
 
 class FormScreen(Dialog[R]):

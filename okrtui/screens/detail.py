@@ -16,7 +16,7 @@ from okrtui import kinds, story
 from okrtui.screens.base import OkrScreen
 from okrtui.screens.checkin import CheckinForm
 from okrtui.screens.dialogs import ChoiceDialog, ConfirmDialog
-from okrtui.screens.talk import TextDialog, comment_lines, review_line
+from okrtui.screens.talk import ReadDialog, TextDialog, approve, awaits, comment_lines, request_changes, review_line
 from okrtui.text import count, plain
 from okrtui.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.widgets.chart import Legend, StoryChart
@@ -41,6 +41,10 @@ class DetailScreen(OkrScreen):
         Binding("m", "comment", "Comment", show=False,
                 tooltip="Comment on this (or the highlighted check-in); on a comment: reply, or edit or delete your own",
                 id="detail.comment"),
+        Binding("A", "approve", "Approve", tooltip="As its lead: approve this objective in review (asks first)",
+                id="detail.approve"),
+        Binding("r", "request_changes", "Request changes",
+                tooltip="As its lead: send this objective back, saying what to change", id="detail.request_changes"),
     ]
 
     def __init__(self, refs: list[str], index: int = 0) -> None:
@@ -64,6 +68,7 @@ class DetailScreen(OkrScreen):
     def show(self, data: Snapshot) -> None:
         obj, kr = find(data.report, self.ref)
         self.shown_kr = kr
+        self.refresh_bindings()  # A and r show on an objective awaiting the user's approval
         self._show_comments(data, kr.id if kr is not None else obj.id if obj is not None else None)
         if kr is not None and obj is not None:
             self._show_kr(data, obj, kr)
@@ -161,8 +166,7 @@ class DetailScreen(OkrScreen):
     def _show_comments(self, data: Snapshot, target_id: str | None) -> None:
         """Under the chart: where the objective stands with its lead, and the record's comments."""
         rep = data.report
-        width = max(20, self.size.width - 2)
-        lines = comment_lines(rep, target_id, width) if target_id else []
+        lines = comment_lines(rep, target_id, None) if target_id else []  # whole: wrapped to the width
         review = review_line(rep, target_id) if target_id else None
         if review is not None:
             lines.insert(0, review)
@@ -264,6 +268,43 @@ class DetailScreen(OkrScreen):
             (c.id, f"Reply to {plain(rep.person(c.origin))}: {plain(c.body)[:50]}") for _, c in thread]
         app.push_screen(ChoiceDialog("Comment", choices), lambda chosen: None if chosen is None else write(chosen or None))
 
+    def _shown_objective(self) -> ObjectiveView | None:
+        data = self.app.data
+        return find(data.report, self.ref)[0] if data is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`A` and `r` show in the footer, and act, on an objective awaiting the user's approval only."""
+        if not super().check_action(action, parameters):
+            return False  # a read-only session
+        if action in ("approve", "request_changes"):
+            obj = self._shown_objective()
+            return awaits(self.app.data, obj.id if obj is not None else None)
+        return True
+
+    def action_approve(self) -> None:
+        obj = self._shown_objective()
+        if obj is not None and awaits(self.app.data, obj.id):
+            approve(self, obj.id, obj.title)
+
+    def action_request_changes(self) -> None:
+        obj = self._shown_objective()
+        if obj is not None and awaits(self.app.data, obj.id):
+            request_changes(self, obj.id, obj.title)
+
+    def _read_whole(self, key: str) -> None:
+        data = self.app.data
+        if data is None:
+            return
+        rep, kr = data.report, self.shown_kr
+        conv = rep.conversation
+        comment = conv.comment(key[2:]) if conv is not None and key.startswith("m:") else None
+        if comment is not None:
+            self.app.push_screen(ReadDialog(f"{rep.person(comment.origin)} wrote", comment.body))
+            return
+        check_in = next((c for c in (kr.check_ins if kr is not None else []) if c.id and c.id == key), None)
+        if check_in is not None and check_in.note:
+            self.app.push_screen(ReadDialog(f"Check-in of {check_in.date}: {fmt_num(check_in.value)}", check_in.note))
+
     def _own_comment(self, comment_id: str, body: str, reply: Callable[[str | None], None]) -> None:
         """On a comment of one's own: reply to it, edit it or delete it (a comment is its writer's)."""
 
@@ -291,8 +332,10 @@ class DetailScreen(OkrScreen):
                         chosen)
 
     def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
-        """In an objective's view, enter on a KR opens that KR, stepping through the objective's KRs."""
+        """In an objective's view, enter on a KR opens that KR, stepping through the objective's KRs;
+        in a KR's history, enter on a comment or a check-in shows its text whole (the row cuts it)."""
         if not event.key.startswith("k:"):
+            self._read_whole(event.key)
             return
         keys = [event.table.key_at(i) for i in range(event.table.row_count)]
         refs = [k for k in keys if k.startswith("k:")]

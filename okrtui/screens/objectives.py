@@ -66,7 +66,7 @@ class ObjectivesScreen(OkrScreen):
                 tooltip="Delete the selected objective or key result (asks first)", id="objectives.delete"),
         Binding("a", "activate", "Activate draft", show=False,
                 tooltip="Move the selected draft objective to active", id="objectives.activate"),
-        Binding("u", "submit", "Submit for approval", show=False,
+        Binding("u", "submit", "Submit",
                 tooltip="Send your draft to the team's lead (teams that ask for approval)", id="objectives.submit"),
         Binding("x", "dependency", "Add dependency", show=False,
                 tooltip="The selected row relies on another objective or KR", id="objectives.dependency"),
@@ -119,6 +119,26 @@ class ObjectivesScreen(OkrScreen):
         self.set_context(*lines)
 
     # --- selection ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`u` shows in the footer, and acts, on a draft of the user's in a team that asks for approval."""
+        if not super().check_action(action, parameters):
+            return False  # a read-only session
+        if action != "submit":
+            return True
+        data = self.data
+        kind, obj, _ = self.selected() if self.is_mounted else ("", None, None)
+        conv = data.report.conversation if data is not None else None
+        return (kind == "o" and obj is not None and data is not None and obj.status == "draft"
+                and obj.origin == data.me and conv is not None and conv.needs_approval(obj.team_id))
+
+    _submittable = False  # the footer shows u (redrawn only when this changes: bytes per key)
+
+    def on_okr_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
+        now = self.check_action("submit", ()) is True
+        if now != self._submittable:
+            self._submittable = now
+            self.refresh_bindings()
 
     def selected(self) -> tuple[str, ObjectiveView | None, KRView | None]:
         """(kind, objective, kr) for the row under the cursor."""

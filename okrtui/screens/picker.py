@@ -32,6 +32,20 @@ def fuzzy(query: str, name: str) -> bool:
     return all(ch in rest for ch in query.casefold() if not ch.isspace())
 
 
+def rank(query: str, name: str) -> int:
+    """How well a name matches what was typed: 0 a word of it starts with the query (`da`: Dana
+    Okafor), 1 the query is inside it, 2 its letters are there in order (`bdz`: Bruno Diaz)."""
+    typed, folded = query.casefold().strip(), name.casefold()
+    if any(word.startswith(typed) for word in folded.split()) or folded.startswith(typed):
+        return 0
+    return 1 if typed in folded else 2
+
+
+def ranked(query: str, choices: list[Choice]) -> list[Choice]:
+    """The choices that match, best match first; worst first (their order) within a rank."""
+    return sorted((c for c in choices if fuzzy(query, c.name)), key=lambda c: rank(query, c.name))
+
+
 class PersonPicker(Dialog[str]):
     """Pick a person to filter the team screen by; `enter` picks the highlighted one."""
 
@@ -45,9 +59,12 @@ class PersonPicker(Dialog[str]):
         Binding("pageup", "move(-8)", "Page up", show=False, priority=True, id="picker.page_up"),
     ]
 
-    def __init__(self, choices: list[Choice], current: str | None = None) -> None:
+    def __init__(self, choices: list[Choice], current: str | None = None, hidden: list[Choice] | None = None,
+                 filters: str = "") -> None:
         super().__init__()
         self.choices = choices  # worst first, as the team screen lists people
+        self.hidden = hidden or []  # people the team screen's filters (named by `filters`) hide
+        self.filters = filters
         self.current = current
         self.shown: list[str] = []
         self.shown_for = ""  # the query the list was filled for
@@ -77,21 +94,47 @@ class PersonPicker(Dialog[str]):
         if not query.strip():
             table.add_row(Wide("Everyone (no person filter)", style="italic"), key="*")
             self.shown.append(EVERYONE)
-        for c in self.choices:
-            if fuzzy(query, c.name):
-                prompt = Wide(plain(c.name), style="bold")
-                prompt.append(f"  {plain(c.detail)}", style="dim")
-                table.add_row(prompt, key=f"p:{c.id}")
-                self.shown.append(c.id)
+        self._add(table, ranked(query, self.choices), "")
+        if query.strip() and self.hidden:
+            outside = ranked(query, self.hidden)
+            if outside:
+                note = "nobody matches" if not self.shown else "also"
+                table.add_row(Wide(f"{note} outside the filter ({plain(self.filters)}); picking one clears it:",
+                                   style="italic"), key="outside")
+                self._add(table, outside, "outside the filter")
         if not self.shown:
-            table.add_row(Wide("nobody matches", style="dim"), key="none")
+            table.add_row(Wide(f"nobody matches{'' if not self.hidden else ', filter or not'}", style="dim"),
+                          key="none")
             return
         start = self.shown.index(self.current) if query == "" and self.current in self.shown else 0
-        table.move_cursor(row=start)
+        table.move_cursor(row=self._row_of(start))
+
+    def _add(self, table: OkrTable, choices: list[Choice], note: str) -> None:
+        for c in choices:
+            prompt = Wide(plain(c.name), style="bold")
+            prompt.append(f"  {plain(c.detail)}{'  · ' + note if note else ''}", style="dim")
+            table.add_row(prompt, key=f"p:{c.id}")
+            self.shown.append(c.id)
+
+    def _row_of(self, index: int) -> int:
+        """The table row of shown[index] (the "outside the filter" heading takes a row)."""
+        table = self.query_one(OkrTable)
+        keys = [table.key_at(i) for i in range(table.row_count)]
+        rows = [i for i, k in enumerate(keys) if k.startswith("p:") or k == "*"]
+        return rows[index]
 
     @property
     def highlighted(self) -> int | None:
-        return self.query_one(OkrTable).cursor_row if self.shown else None
+        """The index in `shown` of the highlighted row (None on the heading or when nothing matches)."""
+        if not self.shown:
+            return None
+        table = self.query_one(OkrTable)
+        key = table.current_key or ""
+        if key == "*":
+            return 0
+        if not key.startswith("p:"):
+            return None
+        return self.shown.index(key[2:])
 
     def on_key(self, event: events.Key) -> None:
         """Letters that reach the dialog itself, not its query field (typed right after `p`, as a

@@ -203,7 +203,12 @@ class TickList(SelectionList[str]):
         value = self.get_option_at_index(index).value
         style = next(iter(line)).style or self.rich_style
         tick = "[x] " if value in self.selected else "[ ] "
-        return Strip([Segment(tick, style + Style(bold=True)), *line])
+        segments = [Segment(tick, style + Style(bold=True)), *line]
+        # Textual's option style drops app.tcss's `text-style: reverse` (16 colours, NO_COLOR): the
+        # cursor row was drawn exactly like the others. It is applied here, from the same rule.
+        if index == self.highlighted and self.get_component_rich_style("option-list--option-highlighted").reverse:
+            segments = list(Segment.apply_style(segments, post_style=Style(reverse=True)))
+        return Strip(segments)
 
 
 def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> list[str]:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
@@ -20,12 +19,12 @@ from okrtui.screens.base import OkrScreen, OpenDetail
 from okrtui.screens.objectives import tree_order
 from okrtui.screens.picker import Choice, PersonPicker
 from okrtui.screens.review import signed
-from okrtui.screens.talk import TextDialog
+from okrtui.screens.talk import approve, awaits, request_changes
 from okrtui.state import Snapshot
 from okrtui.teamweek import team_week
 from okrtui.text import plain
 from okrtui.views import KRView, ObjectiveView, PeriodReport, find, fmt_num
-from okrtui.widgets.grade_bar import grade_bar, pace_cell
+from okrtui.widgets.grade_bar import grade_bar, objective_grade, pace_cell
 from okrtui.widgets.health_cells import attention, attention_line
 from okrtui.widgets.kr_row import owner_cell, title_cell
 from okrtui.widgets.table import OkrTable, Wide
@@ -66,9 +65,9 @@ class TeamScreen(OkrScreen):
         Binding("n", "new_team", "New team", show=False, tooltip="Make a team: name, mission, vision", id="team.new_team"),
         Binding("e", "edit_team", "Edit team", show=False,
                 tooltip="Edit the highlighted row's team (one you made), mission and vision included", id="team.edit_team"),
-        Binding("A", "approve", "Approve", show=False,
-                tooltip="As the team's lead: approve the highlighted objective in review", id="team.approve"),
-        Binding("r", "request_changes", "Request changes", show=False,
+        Binding("A", "approve", "Approve",
+                tooltip="As the team's lead: approve the highlighted objective in review (asks first)", id="team.approve"),
+        Binding("r", "request_changes", "Request changes",
                 tooltip="As the team's lead: send the highlighted objective back, saying what to change",
                 id="team.request_changes"),
     ]
@@ -91,6 +90,7 @@ class TeamScreen(OkrScreen):
 
     def on_okr_table_row_highlighted(self, event: OkrTable.RowHighlighted) -> None:
         """The latest check-in of the highlighted KR, note included, on one line."""
+        self._footer_follows()
         key = event.key
         text = Text("")
         if key.startswith("k:") and self.data is not None:
@@ -152,7 +152,8 @@ class TeamScreen(OkrScreen):
     def _nothing(self, table: OkrTable) -> None:
         """Says so, naming the filters, wrapped to the width (four filters do not fit on one line)."""
         room = max(20, sum(w + 2 for _, w in table.columns) - 4)
-        text = f"Nothing matches {self.filter_text(self.loaded)}: b a p f change the filters."
+        text = (f"Nothing matches {self.filter_text(self.loaded)}: b a p f change the filters."
+                if self.filters.narrowing else "Nothing to show: no live objective in this period ([ ] change it).")
         for n, line in enumerate(textwrap.wrap(text, room)):
             table.add_row(Wide(line, style="bold"), key="none" if n == 0 else f"none:{n}")
 
@@ -198,7 +199,7 @@ class TeamScreen(OkrScreen):
         table, width, keep = self.reset_table(columns, self.query_one("#alignment", OkrTable))
         for o, depth in tree_order(teamview.objectives(rep, self.filters)):
             style = "bold" if o.level == "company" else ""
-            grade = Text("draft", style="italic") if o.status == "draft" else grade_bar(o.score, o.grade, o.band)
+            grade = objective_grade(o.status, o.score, o.grade, o.band)
             table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id, 8),
                           Text(o.level[:4], style="dim"), grade, key=f"o:{o.id}")
         if table.row_count == 0:
@@ -351,38 +352,35 @@ class TeamScreen(OkrScreen):
         if self.data is not None:
             self.show(self.data)
 
-    def on_key(self, event: events.Key) -> None:
-        """Keys typed right after `p` (a paste, or keys bunched by a slow SSH link) reach this
-        screen before a binding would have opened the picker: `p` opens it here, at once, and the
-        keys after it go on to the picker in order, enter included."""
-        picker = self.app.screen
-        if picker is not self and type(picker).__name__ == "PersonPicker":
-            event.stop()
-            event.prevent_default()
-            picker.post_message(events.Key(event.key, event.character))
-        elif event.key == "p" and picker is self:
-            event.stop()
-            event.prevent_default()
-            self.action_pick_person()
-
     def action_pick_person(self) -> None:
         data = self.data
         if data is None:
             return
         rep = data.report
-        everyone = teamview.people(rep, dataclasses.replace(self.filters, person=None))
-        choices = []
-        for pv in sorted(everyone, key=lambda p: p.worst()):
-            team = rep.teams.get(pv.team_id) if pv.team_id else None
-            needs = ", ".join(x for x in (f"{pv.behind} behind" if pv.behind else "",
-                                          f"{pv.stale} stale" if pv.stale else "") if x)
-            choices.append(Choice(pv.id, pv.name, " · ".join(x for x in (team.name if team else "", needs) if x)))
+        others = dataclasses.replace(self.filters, person=None)
+
+        def choices(filters: teamview.Filters) -> list[Choice]:
+            out = []
+            for pv in sorted(teamview.people(rep, filters), key=lambda p: p.worst()):
+                team = rep.teams.get(pv.team_id) if pv.team_id else None
+                needs = ", ".join(x for x in (f"{pv.behind} behind" if pv.behind else "",
+                                              f"{pv.stale} stale" if pv.stale else "") if x)
+                out.append(Choice(pv.id, pv.name, " · ".join(x for x in (team.name if team else "", needs) if x)))
+            return out
+
+        shown = choices(others)
+        # With a filter on, the people it hides are offered too, named as outside it.
+        listed = {c.id for c in shown}
+        hidden = [c for c in choices(teamview.Filters()) if c.id not in listed] if others.narrowing else []
 
         def picked(pid: str | None) -> None:
-            if pid is not None:
-                self.set_filter(person=pid or None)
+            if pid is None:
+                return
+            if pid and pid not in listed:
+                self.filters = teamview.Filters()  # picked from outside the filters: they step aside
+            self.set_filter(person=pid or None)
 
-        self.app.push_screen(PersonPicker(choices, self.filters.person), picked)
+        self.app.push_screen(PersonPicker(shown, self.filters.person, hidden, self.filter_text(data)), picked)
 
     def _team_of_row(self) -> str | None:
         """The team of the highlighted row: its header, or the team its person is listed under."""
@@ -414,36 +412,43 @@ class TeamScreen(OkrScreen):
             return
         self.app.push_screen(TeamForm(team), self._team_saved)
 
-    def _objective(self) -> ObjectiveView | None:
+    def _objective(self, quiet: bool = False) -> ObjectiveView | None:
         table = self.query_one(f"#{self.view}", OkrTable)
         key = table.current_key
         if key is None or not key.startswith("o:") or self.data is None:
-            self.notify("highlight an objective in review", timeout=2)
+            if not quiet:
+                self.notify("highlight an objective in review", timeout=2)
             return None
         if self.view == "people":
             key = _objective_ref(key)
         return find(self.data.report, key)[0]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`A` and `r` show in the footer, and act, on an objective awaiting the user's approval only."""
+        if not super().check_action(action, parameters):
+            return False  # a read-only session
+        if action in ("approve", "request_changes"):
+            obj = self._objective(quiet=True) if self.is_mounted else None
+            return awaits(self.data, obj.id if obj is not None else None)
+        return True
+
+    _approvable = False  # the footer shows A and r (redrawn only when this changes: bytes per key)
+
+    def _footer_follows(self) -> None:
+        now = self.check_action("approve", ()) is True
+        if now != self._approvable:
+            self._approvable = now
+            self.refresh_bindings()
+
     def action_approve(self) -> None:
-        obj, app = self._objective(), self.app
-        if obj is None:
-            return
-        ident = obj.id
-        app.save(lambda s: s.approve(ident),
-                 on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
+        obj = self._objective()
+        if obj is not None:
+            approve(self, obj.id, obj.title)
 
     def action_request_changes(self) -> None:
-        obj, app = self._objective(), self.app
-        if obj is None:
-            return
-        ident = obj.id
-
-        def said(note: str | None) -> None:
-            if note:
-                app.save(lambda s: s.request_changes(ident, note),
-                         on_done=lambda message: self.notify(plain(message), timeout=3, markup=False))
-
-        app.push_screen(TextDialog("Request changes: what should change?", obj.title, "what to change"), said)
+        obj = self._objective()
+        if obj is not None:
+            request_changes(self, obj.id, obj.title)
 
     def _team_saved(self, team_id: str | None) -> None:
         if team_id:
@@ -486,7 +491,7 @@ def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
     status = " (in review)" if o.status == "in_review" else ""
     title = title_cell(o.title, width - len(status), indent=2)
     title.append(status, style="bold cyan")
-    return [title, grade_bar(o.score, o.grade, o.band), "", "", ""]
+    return [title, objective_grade(o.status, o.score, o.grade, o.band), "", "", ""]
 
 
 def _objective_ref(key: str) -> str:

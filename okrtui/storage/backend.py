@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -95,6 +96,11 @@ class Backend:
         """The target fit for a message (a password masked)."""
         return str(self.target)
 
+    def change_counter(self) -> quickread.ChangeCounter | None:
+        """A counter that moves when anyone commits to the database, cheap enough to read every
+        second, for a backend without `live` notices; None when there is none."""
+        return None
+
 
 class SqliteBackend(Backend):
     """A SQLite file (or sqlite:// URL): one person's database, read quickly with sqlite3."""
@@ -132,6 +138,15 @@ class SqliteBackend(Backend):
         if self.read_only:
             raise OkrError("the database is open read-only: nothing is saved")
         return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day, today=today)
+
+    def change_counter(self) -> quickread.ChangeCounter | None:
+        path = self._file()
+        if path is None or not path.exists():
+            return None
+        try:
+            return quickread.ChangeCounter(path)
+        except sqlite3.Error:
+            return None
 
 
 class PostgresBackend(Backend):

@@ -104,6 +104,26 @@ class Prefetch:
         return self._result
 
 
+class ChangeCounter:
+    """SQLite's `PRAGMA data_version` on a read-only connection of its own: it changes whenever
+    another connection (the CLI, a sync, this app's own saves) commits to the file. Reading it costs
+    a few microseconds and no lock wait (timeout 0), so the TUI can ask it every second."""
+
+    def __init__(self, target: Path) -> None:
+        self._conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+
+    def __call__(self) -> int | None:
+        """The counter, or None when the file is busy or gone this time (asked again later)."""
+        try:
+            row = self._conn.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return None
+        return int(row[0]) if row else None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 def read_metrics(target: str | Path, day: dt.date, fy_month: int = 1) -> tuple[list[health.MetricView], str] | None:
     """okrtui.health's read of every metric through sqlite3 (`metric list`, reports, the Health screen),
     or None when only the ORM path can serve this database, as `read`."""

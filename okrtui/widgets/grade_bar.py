@@ -14,10 +14,20 @@ def pace_cell(pace: str | None, empty: str = "") -> Text:
 
 
 def grade_bar(score: float | None, grade: float | None, band: str | None, width: int = 5) -> Text:
-    if score is None:
+    """The bar, the number and the band read one rounding, the grade's (0.66 is 0.7: ████░, green)."""
+    if score is None or grade is None:
         return Text("░" * width + "   –", style="dim")
-    filled = round(max(0.0, min(1.0, score)) * width)
+    filled = round(max(0.0, min(1.0, grade)) * width)  # of the grade shown: 0.66 and 0.7 are both ████░
     text = Text("█" * filled, style=BAND_STYLE[band])
     text.append("░" * (width - filled), style="dim")
     text.append(f" {grade:.1f}", style=BAND_STYLE[band])
     return text
+
+
+def objective_grade(status: str, score: float | None, grade: float | None, band: str | None) -> Text:
+    """An objective's grade cell: a proposal nobody has agreed to yet is not graded (views.UNGRADED)."""
+    if status == "draft":
+        return Text("draft", style="italic")
+    if status == "in_review":
+        return Text("awaiting", style="italic")
+    return grade_bar(score, grade, band)

@@ -21,6 +21,11 @@ def title_cell(title: str, width: int, indent: int = 0, style: str = "") -> Text
     return text
 
 
+def wrapped(text: str, style: str = "") -> Text:
+    """Untrusted text shown whole: control characters escaped, markup literal, wrapped by its widget."""
+    return Text(plain(text), style=style)
+
+
 def owner_cell(rep: PeriodReport, pid: str | None, width: int = 8) -> Text:
     """The shortest name that tells this person apart from everyone else (`Bruno`, `P. 00012`)."""
     name = short_names(rep.people).get(pid, rep.person(pid)) if pid is not None else rep.person(pid)

@@ -137,7 +137,7 @@ async def test_the_whole_cycle_in_the_tui(tmp_path, cli):
         await settle(pilot)
         await press(pilot, "t")
         await select(pilot, "o:o-ben")
-        await press(pilot, "A")
+        await press(pilot, "A", "enter")  # A asks first; enter confirms without a note
         assert not app.notified_errors, app.notified_errors
     app.engine.dispose()
     two.sync("ana", "ben")
@@ -175,7 +175,8 @@ async def test_the_whole_cycle_in_the_tui(tmp_path, cli):
         await settle(pilot)
         assert "✉ 1 (i)" in app.sub_title
         await press(pilot, "i")
-        assert [i.kind for i in app.screen.items] == ["comment"]
+        assert [i.kind for i in app.screen.items] == ["comment", "approved"]  # the approval is news: last
+        assert app.screen.items[1].text.endswith("approved by Ana Lead")
         await press(pilot, "enter")  # opens the objective; the comment is read
         assert app.screen.__class__.__name__ == "DetailScreen"
         await press(pilot, "escape", "escape")
@@ -229,8 +230,9 @@ async def test_only_the_lead_approves_in_the_tui_too(tmp_path, cli):
         await settle(pilot)
         await press(pilot, "t")
         await select(pilot, "o:o-ben")
-        await press(pilot, "A")
-        assert any("only Ana Lead, the lead of team Platform, may approve" in n for n in app.notified_errors)
+        assert "approve" not in {b.binding.action for b in app.active_bindings.values()}  # not in Ben's footer
+        await press(pilot, "A")  # and it does nothing: only the lead approves
+        assert type(app.screen).__name__ == "TeamScreen"
     app.engine.dispose()
     assert two.rows("ben", "SELECT * FROM decision") == []
 
@@ -378,3 +380,32 @@ async def test_a_writer_edits_and_deletes_their_own_comment_in_the_detail(tmp_pa
         assert not app.notified_errors, app.notified_errors
     app.engine.dispose()
     assert two.rows("ben", f"SELECT deleted FROM comment WHERE id = '{mine}'") == [(1,)]
+
+
+async def test_the_lead_approves_from_the_inbox_after_a_question_with_a_note(tmp_path, cli):
+    """32.4: approve from the inbox (and the detail, not only `t`); `A` asks first and takes an
+    optional note, sent to the maker as a comment; `A` shows in the footer only where it applies."""
+    from okrtui.screens.talk import TextDialog
+
+    two = Two(tmp_path, cli)
+    two.load("ben", DOC)
+    assert cli("--db", two.ben, "submit", "o-ben").code == 0
+    two.sync("ben", "ana")
+    app = two.app("ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.check_action("submit", ()) is False  # u: nothing of Ana's to submit here
+        await press(pilot, "i")
+        inbox = app.screen
+        assert [i.kind for i in inbox.items] == ["approve"]
+        assert "approve" in {b.binding.action for b in app.active_bindings.values()}  # A in the footer
+        await press(pilot, "enter")  # the detail of the objective awaiting Ana: A and r apply there too
+        assert app.screen.check_action("approve", ()) is True
+        await press(pilot, "escape", "A")
+        assert isinstance(app.screen, TextDialog)  # asked first
+        await type_text(pilot, "well done")
+        await press(pilot, "enter")
+        assert not app.notified_errors, app.notified_errors
+    app.engine.dispose()
+    assert two.rows("ana", "SELECT verdict FROM decision WHERE subject_id = 'o-ben'") == [("approved",)]
+    assert two.rows("ana", "SELECT body FROM comment WHERE target_id = 'o-ben'") == [("well done",)]

@@ -1,22 +1,17 @@
 """The TUI on a real pseudo-terminal, as a lead over SSH sees it: 16 colours, NO_COLOR, bytes."""
 
-import os
 import re
 import sys
 
 import pytest
 
-from tests.terminal import DOWN, Terminal
+from tests.terminal import DOWN, demo_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
 
 def run(tmp_path, **env_changes):
-    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
-    env.update(TERM="xterm", **env_changes)
-    term = Terminal([sys.executable, "-m", "okrtui", "--demo", "--as-of", "2026-11-26", "--db",
-                     str(tmp_path / "demo.db")], env=env)
-    term.wait_for("Objective / key result")
+    term = demo_terminal(tmp_path, **env_changes)
     term.wait_for("0.")
     term.settle()
     return term
