@@ -116,7 +116,7 @@ def postgres(folder: Path, doc: dict) -> tuple[str, Callable[[], None], Callable
 # --- first sync (in process) ---------------------------------------------------------------------
 
 def first_sync(folder: Path, team: Path, runs: int) -> float:
-    from okrtui import sync
+    from okrtui.exchange import sync
     from okrtui.storage.backend import open_engine
 
     lead = folder / f"lead-{team.stem}.db"

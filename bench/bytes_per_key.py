@@ -44,7 +44,7 @@ def team_db(folder: Path) -> Path:
     sys.path.insert(0, str(HERE))
     from make_data import make_team_file
 
-    from okrtui import sync
+    from okrtui.exchange import sync
     from okrtui.storage.backend import open_engine
 
     db = folder / "lead.db"

@@ -31,7 +31,7 @@ KRS, PEOPLE, RUNS, WRITERS = 20_000, 500, 3, 20
 
 WRITER = """
 import datetime as dt, sys
-from okrtui import checkins
+from okrtui.cycle import checkins
 from okrtui.config import db_target
 from okrtui.storage.backend import open_engine
 engine = open_engine(db_target(sys.argv[1]))

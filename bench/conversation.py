@@ -1,4 +1,4 @@
-"""What the conversation (okrtui.cycle) adds to a period read and to each TUI load: `python bench/conversation.py`.
+"""What the conversation (okrtui.method.cycle) adds to a period read and to each TUI load: `python bench/conversation.py`.
 
 A company database (bench/make_data.py) with a comment on every tenth KR and a reply to each,
 a team in three asking for approval with its objectives in review, and every tenth
@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parent))
 from make_data import STAMP, TODAY, make_db  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
-from okrtui import cycle  # noqa: E402
+from okrtui.method import cycle  # noqa: E402
 from okrtui.storage import quickread  # noqa: E402
 from okrtui.storage.backend import open_engine  # noqa: E402
 from okrtui.storage.model import Comment, Decision  # noqa: E402
@@ -65,8 +65,8 @@ def median(fn, runs: int = 5) -> float:
 
 
 def main() -> None:
-    from okrtui.screens.talk import inbox_count
-    from okrtui.state import Snapshot
+    from okrtui.tui.screens.talk import inbox_count
+    from okrtui.tui.state import Snapshot
 
     print("| KRs | comments | period read, bare | with the conversation | ratio | inbox count |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")

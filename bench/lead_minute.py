@@ -25,15 +25,16 @@ sys.path.insert(0, str(HERE.parent))
 
 from make_data import TODAY, make_team_file  # noqa: E402
 
-from okrtui import sync, teamview  # noqa: E402
+from okrtui.exchange import sync  # noqa: E402
+from okrtui.method import teamview  # noqa: E402
 from okrtui.storage.backend import open_engine  # noqa: E402
 from tests.terminal import DOWN, Terminal  # noqa: E402
 
 
 def worst_of(db: Path) -> tuple[str, str]:
     """The worst person's name and the title of their worst KR, as the team screen orders them."""
-    from okrtui import ormread
-    from okrtui.periods import quarter_of
+    from okrtui.cycle import ormread
+    from okrtui.method.periods import quarter_of
     from okrtui.storage.store import my_id, reading
 
     engine = open_engine(db)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from okrtui import periods
+from okrtui.method import periods
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, KeyResult, Meta, Objective, Period, Person, Team
 from okrtui.storage.store import reading
@@ -78,7 +78,7 @@ def fill(conn, krs: int, seed: int = 1, people_count: int | None = None) -> None
 
 def make_team_file(folder: Path, people: int, name: str) -> Path:
     """A team file of `people` people, 3 objectives x 3 KRs x 13 check-ins each, written by okrtui's sync."""
-    from okrtui import sync
+    from okrtui.exchange import sync
 
     source = make_db(folder / f"{name}-source.db", krs=people * 9, me="p-maker", seed=people,
                      people_count=people)
@@ -99,7 +99,8 @@ def write_signed(path: Path, records: dict) -> None:
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from okrtui import signing, sync
+    from okrtui.core import signing
+    from okrtui.exchange import sync
 
     keys: dict[str, Ed25519PrivateKey] = {}
     for (kind, ident), rec in records.items():

@@ -19,8 +19,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from okrtui import interchange  # noqa: E402
 from okrtui.cli import main  # noqa: E402
+from okrtui.exchange import interchange  # noqa: E402
 from okrtui.storage.backend import open_engine  # noqa: E402
 
 RUNS, KRS = 3, 2_000

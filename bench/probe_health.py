@@ -12,9 +12,9 @@ from probe_tui import TODAY
 def main(db: str) -> None:
     from peak import peak_kb, ready_s
 
-    from okrtui.app import OkrApp
     from okrtui.config import Config, db_target
     from okrtui.storage.quickread import Prefetch
+    from okrtui.tui.app import OkrApp
 
     class Probe(OkrApp):
         def on_data_loaded(self, message) -> None:

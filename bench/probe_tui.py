@@ -16,7 +16,7 @@ TODAY = dt.date(2026, 11, 26)
 def probe(db: Path | str, until: str):
     from peak import ready_s
 
-    from okrtui.app import OkrApp
+    from okrtui.tui.app import OkrApp
 
     class Probe(OkrApp):
         def reload(self) -> None:

@@ -70,9 +70,9 @@ def median_of(args: list[str], runs: int, env: dict | None = None, before=None) 
 
 async def interaction_times(db: Path) -> dict[str, float]:
     """Key presses that switch screens, and a check-in save, in a headless app."""
-    from okrtui.app import OkrApp
     from okrtui.config import Config
     from okrtui.storage.backend import open_engine
+    from okrtui.tui.app import OkrApp
 
     engine = open_engine(db)
     app = OkrApp(engine, Config(cursor_blink=False), TODAY)
@@ -136,7 +136,7 @@ def timed(fn, runs: int) -> float:
 def sync_times(folder: Path, team: Path, runs: int) -> dict[str, float]:
     """In one process with imports done: the sync's own work against the plain rewrite.
     Also the whole `okrtui sync` process, which adds Python and SQLModel start-up."""
-    from okrtui import sync
+    from okrtui.exchange import sync
     from okrtui.storage.backend import open_engine
 
     lead = folder / f"lead-{team.stem}.db"

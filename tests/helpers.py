@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from okrtui.app import OkrApp  # Textual, not the storage layer: that loads on first use below
+from okrtui.tui.app import OkrApp  # Textual, not the storage layer: that loads on first use below
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -55,7 +55,7 @@ def demo_template() -> Path:
     or copy it to change it. The `demo_template` fixture returns this same file."""
     global _template
     if _template is None:
-        from okrtui import demo
+        from okrtui.cycle import demo
         from okrtui.storage.backend import open_engine
 
         folder = tempfile.mkdtemp(prefix="okrtui-demo-")
@@ -70,7 +70,7 @@ def demo_template() -> Path:
 
 def person_db(tmp_path: Path, name: str, objectives: int = 1):
     """A database whose identity is p-NAME, with its own objective and KR (an open engine)."""
-    from okrtui import interchange
+    from okrtui.exchange import interchange
     from okrtui.storage.backend import open_engine
     from okrtui.storage.model import Person
     from okrtui.storage.store import set_meta, writing
@@ -139,8 +139,8 @@ def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_co
     the demo (built once per process) when load_demo, the demo built as of `today` when that is
     another day. The terminal's colour system is fixed (truecolor unless asked), never read from
     the environment, so snapshots are the same on every machine."""
-    from okrtui import demo
     from okrtui.config import Config
+    from okrtui.cycle import demo
     from okrtui.storage.backend import open_engine
 
     path = Path(path)
@@ -157,8 +157,8 @@ def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_co
 def open_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_colours: bool = False):
     """make_app's app as users get it: handed the SQLite file's path, it reads with okrtui.storage.quickread
     (no SQLAlchemy) and opens the database only for the first form or save (then app.engine)."""
-    from okrtui import demo
     from okrtui.config import Config
+    from okrtui.cycle import demo
     from okrtui.storage.backend import open_engine
 
     path = Path(path)
@@ -208,7 +208,7 @@ def at(key: str, *presses: str):
     """Select a row on the current screen, then press keys."""
 
     async def run(pilot) -> None:
-        from okrtui.widgets.table import OkrTable
+        from okrtui.tui.widgets.table import OkrTable
 
         pilot.app.screen.query_one(OkrTable).select_key(key)
         await settle(pilot)
@@ -342,7 +342,7 @@ BAD = {
 def team_file(path, records, sign=True):
     """A team file of these records, each signed by its origin's test key (`test_key`), with a
     person record carrying that key for every origin that has none (`sign=False`: as given)."""
-    from okrtui.sync import canonical  # the storage layer loads on first use
+    from okrtui.exchange.sync import canonical  # the storage layer loads on first use
 
     lines = [json.dumps({"format": "okrtui-team/1"})] + [canonical(r) for r in (signed(records) if sign else records)]
     path.write_text("\n".join(lines) + "\n")
@@ -358,7 +358,8 @@ def test_key(person_id):
 
 def signed(records):
     """Records as okrtui writes them (validated, when they are valid), signed by their origin's test key."""
-    from okrtui import signing, sync
+    from okrtui.core import signing
+    from okrtui.exchange import sync
 
     out = [dict(r) for r in records]
     selves = {r["id"] for r in out if r.get("type") == "person" and r.get("origin") == r.get("id")}
@@ -410,18 +411,19 @@ class Team:
         return f"p-{short}"
 
     def key(self, short):
-        from okrtui import signing
+        from okrtui.core import signing
 
         return signing.load(self.dbs[short].with_name(self.dbs[short].name + ".key"))
 
     def public(self, short):
-        from okrtui import signing
+        from okrtui.core import signing
 
         return signing.public_text(self.key(short))
 
     def signed_by(self, short, record):
         """The record as its line, validated and signed with SHORT's real key (a member's own hand-written line)."""
-        from okrtui import signing, sync
+        from okrtui.core import signing
+        from okrtui.exchange import sync
 
         rec = sync.validate({k: v for k, v in record.items() if k != "signature"})
         rec.pop("signature")
@@ -521,7 +523,7 @@ def teammates_metric(db) -> None:
 
 def metric_views(engine, day=TODAY) -> dict:
     """Every health metric the database's user sees as of `day`, by id (the ORM read)."""
-    from okrtui import metrics
+    from okrtui.cycle import metrics
     from okrtui.storage.store import reading
 
     with reading(engine) as session:
@@ -679,8 +681,8 @@ def two_members(cli, folder: Path, ben_title: str = "Ship it") -> tuple[Path, Pa
 
 def signed_line(team: Path, ben: Path, **change) -> dict:
     """Ben's kr-ben check-in line as Ben's own key signs it, changed by hand (`change`), appended to team."""
-    from okrtui import signing
-    from okrtui.sync import canonical
+    from okrtui.core import signing
+    from okrtui.exchange.sync import canonical
 
     lines = team.read_text().splitlines()
     base = next(json.loads(line) for line in lines[1:] if json.loads(line).get("type") == "check_in")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
 from okrtui.storage import backend, store
 from okrtui.storage.backend import BACKENDS, Backend, PostgresBackend, SqliteBackend, backend_for
 from tests.helpers import TODAY

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from okrtui import validate
+from okrtui.rules import validate
 
 
 @dataclass(frozen=True)

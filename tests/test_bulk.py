@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from okrtui import interchange, periods
-from okrtui.errors import OkrError
-from okrtui.interchange import ImportResult, _parents_first, validate
+from okrtui.core.errors import OkrError
+from okrtui.exchange import interchange
+from okrtui.exchange.interchange import ImportResult, _parents_first, validate
+from okrtui.method import periods
 from okrtui.storage import bulk
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Period, Person, Reflection, Team
@@ -282,7 +283,7 @@ def without_stamps(path: Path) -> dict:
 def test_batched_sync_applies_what_one_update_per_record_applied(seeded, steps):
     """A teammate imports and syncs; we import and sync: inserts, updates, refusals of changes to
     our own records, missing parents. Our two copies (batched, reference) must end the same."""
-    from okrtui import sync
+    from okrtui.exchange import sync
     from okrtui.storage.store import adopt
 
     with tempfile.TemporaryDirectory() as name:
@@ -339,7 +340,7 @@ def test_a_command_runs_with_the_cyclic_collector_off_and_turns_it_back_on(cli, 
 def test_a_sync_pauses_the_collector_and_turns_it_back_on(engine, tmp_path, monkeypatch):
     import gc
 
-    from okrtui import sync
+    from okrtui.exchange import sync
 
     seen = []
     original = sync.apply

@@ -12,7 +12,9 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import covers, signing, sync
+from okrtui.core import signing
+from okrtui.exchange import sync
+from okrtui.method import covers
 
 PEOPLE = ("p-ana", "p-ben", "p-cy")
 KEYS = {p: signing.generate() for p in PEOPLE}  # drawn once: keys are not what varies

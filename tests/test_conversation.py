@@ -11,7 +11,9 @@ import sqlite3
 
 import pytest
 
-from okrtui import cycle, editing, sync
+from okrtui.cycle import editing
+from okrtui.exchange import sync
+from okrtui.method import cycle
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, Decision
 from okrtui.storage.store import reading
@@ -59,8 +61,8 @@ class Team:
 
 
 def _status(db, ident):
-    from okrtui import ormread
-    from okrtui.periods import quarter
+    from okrtui.cycle import ormread
+    from okrtui.method.periods import quarter
     from okrtui.storage.store import my_id
 
     engine = open_engine(db)
@@ -190,8 +192,8 @@ def test_changing_an_approved_objectives_krs_sends_it_back_to_review(cli, tmp_pa
 def test_a_form_cannot_make_an_objective_of_an_approval_team_active(cli, tmp_path):
     t = Team(cli, tmp_path)
     t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})
-    from okrtui.periods import quarter
-    from okrtui.validate import FieldErrors
+    from okrtui.method.periods import quarter
+    from okrtui.rules.validate import FieldErrors
 
     engine = open_engine(t.ben)
     values = {"title": "Make deploys boring", "description": "", "level": "team", "team_id": "t-plat",
@@ -230,7 +232,7 @@ def test_forged_decisions_in_the_team_file_are_skipped_and_named(cli, tmp_path):
 
 def ben_signs(t, record):
     """Sign a hand-written record with Ben's own key, as a teammate with write access could."""
-    from okrtui import signing
+    from okrtui.core import signing
 
     key = signing.load(signing.key_file(t.ben))
     assert key is not None
@@ -344,10 +346,10 @@ def test_an_import_never_activates_an_objective_of_a_team_that_asks_for_approval
 
 
 def test_a_kr_shows_its_comment_count_in_the_lists(cli, tmp_path):
-    from okrtui import ormread
-    from okrtui.periods import quarter
+    from okrtui.cycle import ormread
+    from okrtui.method.periods import quarter
     from okrtui.storage.store import my_id
-    from okrtui.widgets.kr_row import kr_cells
+    from okrtui.tui.widgets.kr_row import kr_cells
 
     t = Team(cli, tmp_path)
     t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})

@@ -1,7 +1,8 @@
 import pytest
 
-from okrtui import demo, kinds, ormread
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
+from okrtui.cycle import demo, ormread
+from okrtui.method import kinds
 from okrtui.storage.backend import open_engine
 from okrtui.storage.store import reading
 from tests.helpers import TODAY
@@ -26,7 +27,7 @@ def test_demo_covers_every_kind_two_quarters_stale_and_behind(demo_db):
 
 
 def test_demo_is_the_same_every_time(tmp_path):
-    from okrtui import interchange
+    from okrtui.exchange import interchange
 
     docs = []
     for name in ("a.db", "b.db"):

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrtui import health
-from okrtui.health import Expectation, Point, State
+from okrtui.method import health
+from okrtui.method.health import Expectation, Point, State
 
 D = dt.date
 
 
-# --- the oracle: written from the method's words, day by day, without okrtui.health's window arithmetic ---
+# --- the oracle: written from the method's words, day by day, without okrtui.method.health's window arithmetic ---
 
 def window_key(cadence, day, fy):
     """Which window a day is in: the ISO week, the calendar month, the fiscal quarter."""

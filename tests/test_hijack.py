@@ -6,7 +6,8 @@ team file can change what the others see of someone else's records."""
 import hashlib
 import json
 
-from okrtui import signing, sync
+from okrtui.core import signing
+from okrtui.exchange import sync
 from tests.helpers import write_doc
 
 DOC = {"format": "okrtui/1", "objectives": [

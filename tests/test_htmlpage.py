@@ -154,8 +154,8 @@ def test_bad_flags_are_one_line_and_write_nothing(cli, demo_db, tmp_path, args):
 def test_escaping_shows_every_invisible_character_the_terminal_output_does():
     """svg.esc skips plain's search for printable text: that is safe only if every character plain
     rewrites is unprintable. Checked over every code point."""
-    from okrtui.svg import esc
-    from okrtui.text import _CONTROL, plain
+    from okrtui.core.text import _CONTROL, plain
+    from okrtui.method.svg import esc
 
     rewritten = [chr(c) for c in range(0x110000) if _CONTROL.match(chr(c))]
     assert rewritten and not any(ch.isprintable() for ch in rewritten)
@@ -164,7 +164,7 @@ def test_escaping_shows_every_invisible_character_the_terminal_output_does():
 
 
 def test_the_team_page_leaves_private_objectives_out_whatever_it_is_handed(cli, tmp_path):
-    from okrtui import htmlpage
+    from okrtui.method import htmlpage
 
     db = tmp_path / "me.db"
     assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", DOC)).code == 0

@@ -7,7 +7,7 @@ HEAVY = ("sqlmodel", "sqlalchemy")
 
 FIRST_FRAME = """
 import sys, datetime as dt
-from okrtui.app import OkrApp
+from okrtui.tui.app import OkrApp
 from okrtui.config import Config
 
 class Probe(OkrApp):
@@ -34,7 +34,7 @@ def test_tui_imports_no_storage_layer_before_the_first_frame(tmp_path):
 
 
 def test_importing_the_app_module_loads_nothing_heavy():
-    code = ("import sys, okrtui.app; "
+    code = ("import sys, okrtui.tui.app; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlmodel', 'sqlalchemy'}))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stderr
@@ -43,7 +43,7 @@ def test_importing_the_app_module_loads_nothing_heavy():
 READING_SESSION = """
 import sys, datetime as dt, asyncio
 from pathlib import Path
-from okrtui.app import OkrApp
+from okrtui.tui.app import OkrApp
 from okrtui.config import Config
 
 def heavy():

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import interchange
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
+from okrtui.exchange import interchange
 from okrtui.storage.backend import open_engine
 from tests.helpers import write_doc
 

@@ -1,4 +1,4 @@
-"""The kinds registry (okrtui/kinds.py): it holds exactly the method's kinds, each scores as
+"""The kinds registry (okrtui/method/kinds.py): it holds exactly the method's kinds, each scores as
 okr-method.md's table says, and a kind registered there alone is scored, checked, stored,
 reported and drawn without any other module changing."""
 
@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrtui import domain, kinds, schema, scoring, story, validate
-from okrtui.kinds import KindDef, Spec
-from okrtui.scoring import Point
-from okrtui.text import fmt_num
-from okrtui.views import KRView, compute_kr, kr_target_text
+from okrtui.core.text import fmt_num
+from okrtui.method import domain, kinds, scoring, story
+from okrtui.method.kinds import KindDef, Spec
+from okrtui.method.scoring import Point
+from okrtui.method.views import KRView, compute_kr, kr_target_text
+from okrtui.rules import schema, validate
 from tests.helpers import write_doc
 from tests.test_story import AS_OF, SPAN
 from tests.test_story import kr as kr_view

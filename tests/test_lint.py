@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from okrtui import lint, periods
-from okrtui.views import KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
+from okrtui.method import lint, periods
+from okrtui.method.views import KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
 
 SPAN = periods.quarter("2026-Q4")
 TODAY = dt.date(2026, 11, 26)
@@ -110,9 +110,9 @@ def test_after_check_ins_equals_a_full_check():
     """A save re-runs only the check-in rules for its KR, and gets what a full check gets."""
     import datetime as dt
 
-    from okrtui import lint
-    from okrtui.periods import quarter
-    from okrtui.views import CheckInView, KRView, ObjectiveView, PeriodReport, compute_kr
+    from okrtui.method import lint
+    from okrtui.method.periods import quarter
+    from okrtui.method.views import CheckInView, KRView, ObjectiveView, PeriodReport, compute_kr
 
     span = quarter("2026-Q4")
     today = dt.date(2026, 11, 26)

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from okrtui import metrics, sync
+from okrtui.cycle import metrics
+from okrtui.exchange import sync
 from tests.helpers import TODAY, metric_views, person_db
 
 

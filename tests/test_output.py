@@ -1,7 +1,7 @@
-"""Every line okrtui prints goes through okrtui.output.say (docs/security.md, "Text is data").
+"""Every line okrtui prints goes through okrtui.core.output.say (docs/security.md, "Text is data").
 
 The package is read as source: a print(), a write to sys.stdout or sys.stderr, or a file= argument
-naming them anywhere but okrtui/output.py fails here, so a new message cannot skip the escaping."""
+naming them anywhere but okrtui/core/output.py fails here, so a new message cannot skip the escaping."""
 
 import ast
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from okrtui import output
+from okrtui.core import output
 
 PACKAGE = Path(output.__file__).parent
 # Where a standard stream may be named without writing to it, and why.

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from okrtui import periods
+from okrtui.method import periods
 
 D = dt.date
 

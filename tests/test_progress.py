@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from okrtui import progress
+from okrtui.core import progress
 from tests.helpers import write_doc
 
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import editing, ormread, views
+from okrtui.cycle import editing, ormread
+from okrtui.method import views
 from okrtui.storage import quickread
 from okrtui.storage.backend import open_engine
 from okrtui.storage.migrations import LATEST

@@ -17,9 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrtui import checkins, fieldrules, schema, stamps
 from okrtui.cli import CHECK_IN_FIELDS
-from okrtui.errors import OkrError
+from okrtui.core import stamps
+from okrtui.core.errors import OkrError
+from okrtui.cycle import checkins
+from okrtui.rules import fieldrules, schema
 from okrtui.storage import quickwrite, store
 from okrtui.storage.quickread import SCHEMA
 from tests.helpers import TODAY, demo_template
@@ -42,7 +44,7 @@ def tables(path: Path) -> dict[str, list[tuple]]:
 
 
 class Clock:
-    """Ids and stamps both paths take from the same sequences (okrtui.stamps, model, store)."""
+    """Ids and stamps both paths take from the same sequences (okrtui.core.stamps, model, store)."""
 
     def __init__(self) -> None:
         self.ids = self.stamps = 0
@@ -316,7 +318,7 @@ def test_an_error_half_way_leaves_nothing_written(tmp_path, monkeypatch):
     db = tmp_path / "half.db"
     shutil.copy(demo_template(), db)
     before = tables(db)
-    monkeypatch.setattr("okrtui.checkinrules.outcome", lambda *a, **k: 1 / 0)  # after the INSERT
+    monkeypatch.setattr("okrtui.rules.checkinrules.outcome", lambda *a, **k: 1 / 0)  # after the INSERT
     with pytest.raises(ZeroDivisionError):
         quickwrite.record(db, "kr-deploys", 95.0, confidence=None, note="", day=TODAY)
     assert tables(db) == before

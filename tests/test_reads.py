@@ -1,6 +1,6 @@
 """Both read paths and the refresh after a save, on whole random databases (issue 22).
 
-quickread runs okrtui.reads through sqlite3, report runs it through SQLAlchemy; both are
+quickread runs okrtui.storage.reads through sqlite3, report runs it through SQLAlchemy; both are
 compared with each other, with the ORM's own queries for dependencies and reflections, and
 with an oracle written here from the generated records (filters, bounds and order)."""
 
@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrtui import editing, ormread, periods, views
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
+from okrtui.cycle import editing, ormread
+from okrtui.method import periods, views
 from okrtui.storage import quickread
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team

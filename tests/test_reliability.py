@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from okrtui import checkins, config, interchange, sync
-from okrtui.errors import OkrError
+from okrtui import config
+from okrtui.core.errors import OkrError
+from okrtui.cycle import checkins
+from okrtui.exchange import interchange, sync
 from okrtui.storage import backend, store
 from okrtui.storage.migrations import MIGRATIONS
 
@@ -163,7 +165,9 @@ def test_sigkill_many_more_trials(tmp_path):
 
 WRITER = """
 import datetime as dt, sys
-from okrtui import checkins, ormread, periods
+from okrtui.cycle import checkins
+from okrtui.cycle import ormread
+from okrtui.method import periods
 from okrtui.storage.backend import open_engine
 from okrtui.storage.store import reading
 eng = open_engine(sys.argv[1])
@@ -320,7 +324,7 @@ def test_a_full_disk_during_import_leaves_the_database(tmp_path, demo_db):
 
 TUI_ROUND = """
 import asyncio, datetime as dt, sys
-from okrtui.app import OkrApp
+from okrtui.tui.app import OkrApp
 from okrtui.config import Config
 
 class Recording(OkrApp):

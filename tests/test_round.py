@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from okrtui import editing, periods, schema
-from okrtui.domain import ID_RE, readable_id, slug
+from okrtui.cycle import editing
+from okrtui.method import periods
+from okrtui.method.domain import ID_RE, readable_id, slug
+from okrtui.method.views import is_due
+from okrtui.rules import schema
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, KeyResult, Objective
 from okrtui.storage.store import reading
-from okrtui.views import is_due
 from tests.helpers import run_subprocess, write_doc
 
 MONDAY = dt.date(2026, 12, 7)
@@ -281,9 +283,9 @@ def test_fix_and_delete_take_a_prefix_of_the_check_in_id(cli, kr_db):
 
 
 def test_the_review_rows_say_due_by_the_same_rule(demo_template):
-    from okrtui.review import week_review
+    from okrtui.method.review import week_review
+    from okrtui.method.views import round_of
     from okrtui.storage import quickread
-    from okrtui.views import round_of
 
     read = quickread.read(demo_template, "2026-Q4", MONDAY)
     rows = week_review(read.report, MONDAY, MONDAY).rows

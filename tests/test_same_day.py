@@ -7,7 +7,7 @@ import sqlite3
 
 from sqlalchemy import create_engine
 
-from okrtui import checkins
+from okrtui.cycle import checkins
 from okrtui.storage import bulk
 from okrtui.storage.migrations import m006_one_check_in_a_day
 from okrtui.storage.model import CheckIn

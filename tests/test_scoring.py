@@ -4,8 +4,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from okrtui import scoring
-from okrtui.scoring import Point, Spec
+from okrtui.method import scoring
+from okrtui.method.scoring import Point, Spec
 
 D = dt.date
 Q4 = (D(2026, 10, 1), D(2026, 12, 31))

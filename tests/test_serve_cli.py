@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from okrtui import serve
+from okrtui.cli import serve
 
 
 @pytest.mark.parametrize("args, said", [

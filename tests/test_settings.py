@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from okrtui import config
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
 
 
 def test_the_environment_goes_over_the_file_over_the_defaults(tmp_path, monkeypatch):

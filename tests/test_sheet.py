@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
-from okrtui import sheetread
-from okrtui.render import CSV_COLUMNS
-from okrtui.sheetrows import COMPUTED
+from okrtui.exchange import sheetread
+from okrtui.exchange.sheetrows import COMPUTED
+from okrtui.method.render import CSV_COLUMNS
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, KeyResult, Objective, Person
 from tests.helpers import digest, write_doc

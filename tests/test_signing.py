@@ -6,7 +6,8 @@ import os
 import re
 import sys
 
-from okrtui import signing, sync
+from okrtui.core import signing
+from okrtui.exchange import sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Objective, Person
 from okrtui.storage.store import reading, set_meta, writing
@@ -106,7 +107,7 @@ def test_records_from_before_keys_are_refused_until_their_owner_signs_them(cli, 
         set_meta(session, "identity", "p-old")
         set_meta(session, "identity_keyless", "1")
         session.add(Person(id="p-old", origin="p-old", name="Old Timer"))
-    from okrtui import interchange
+    from okrtui.exchange import interchange
 
     interchange.import_document(old, PLAN)
     sync.sync(old, team)

@@ -5,7 +5,7 @@ import stat
 import pytest
 from sqlalchemy import inspect
 
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
 from okrtui.storage import backend, store
 from okrtui.storage.model import SQLModel
 

@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrtui import periods, scoring, story
-from okrtui.views import CheckInView, KRView, ObjectiveView, compute_kr, compute_objective
+from okrtui.method import periods, scoring, story
+from okrtui.method.views import CheckInView, KRView, ObjectiveView, compute_kr, compute_objective
 
 SPAN = periods.quarter_of(dt.date(2026, 11, 26))
 AS_OF = dt.date(2026, 11, 26)

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from okrtui import checkins, interchange, sync
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
+from okrtui.cycle import checkins
+from okrtui.exchange import interchange, sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, Objective
 from okrtui.storage.store import adopt_file, export_identity, reading, writing
@@ -188,7 +189,8 @@ def test_merge_is_order_independent_and_idempotent(items, rnd):
 
 WORKER = """
 import datetime as dt, sys
-from okrtui import checkins, sync
+from okrtui.cycle import checkins
+from okrtui.exchange import sync
 from okrtui.storage.backend import open_engine
 eng = open_engine(sys.argv[1])
 for i in range(int(sys.argv[3])):
@@ -222,7 +224,7 @@ def test_four_processes_syncing_at_once_lose_nothing(tmp_path):
 
 KILLED = """
 import sys
-from okrtui import sync
+from okrtui.exchange import sync
 from okrtui.storage.backend import open_engine
 eng = open_engine(sys.argv[1])
 while True:
@@ -333,7 +335,7 @@ def test_team_file_keeps_its_mode(tmp_path):
 
 
 def test_write_atomic_failure_leaves_old_file(tmp_path, monkeypatch):
-    from okrtui import files
+    from okrtui.core import files
 
     target = tmp_path / "f.txt"
     target.write_text("old")

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from okrtui.text import json_safe, plain
+from okrtui.core.text import json_safe, plain
 from tests.helpers import write_doc
 
 RLO = "\u202e"

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from okrtui import checkins, interchange
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
+from okrtui.cycle import checkins
+from okrtui.exchange import interchange
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, KeyResult, Person
 from okrtui.storage.store import get_meta, reading
@@ -154,7 +155,7 @@ def test_someone_neither_maker_nor_owner_cannot_check_in(engine, tmp_path):
 def test_the_lead_who_made_a_kr_naming_ben_owner_cannot_check_in_on_it(cli, tmp_path):
     """One rule (okr-method.md "answers for"): a named owner checks in, else the maker. The TUI, the
     CLI, the team file and `due` ask the same function (views.answers)."""
-    from okrtui import views
+    from okrtui.method import views
 
     lead, ben, team = tmp_path / "lead.db", tmp_path / "ben.db", tmp_path / "team.jsonl"
     cli("--db", ben, "whoami", "--name", "Ben Member")
@@ -299,8 +300,8 @@ def test_mutated_team_files_never_break_sync_report_or_lint(tmp_path_factory, mu
 
 def test_the_tui_loads_whatever_the_database_holds(tmp_path):
     """A row written by hand (or an old okrtui) with an unknown kind shows as unscorable."""
-    from okrtui import ormread
-    from okrtui.periods import quarter
+    from okrtui.cycle import ormread
+    from okrtui.method.periods import quarter
     from okrtui.storage.store import writing
 
     eng = open_engine(tmp_path / "x.db")
@@ -340,8 +341,8 @@ def test_a_placeholder_person_never_competes_with_their_own_record(cli, tmp_path
 
 def test_the_period_and_the_latest_check_in_are_read_in_sql(engine):
     """Both ends of the period count, days outside do not; one day's latest is the last made."""
-    from okrtui import ormread
-    from okrtui.periods import quarter
+    from okrtui.cycle import ormread
+    from okrtui.method.periods import quarter
 
     interchange.import_document(engine, {"format": "okrtui/1", "objectives": [
         {"id": "o-1", "title": "Grow", "period": "2026-Q4", "key_results": [

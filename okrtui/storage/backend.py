@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from okrtui.checkinrules import Saved
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
+from okrtui.rules.checkinrules import Saved
 from okrtui.storage import quickread, quickwrite
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class Backend:
     def record(self, ref: str, value: float, *, confidence: float | None, note: str, day: dt.date,
                today: dt.date | None = None) -> Saved | None:
         """`okrtui checkin`'s write without SQLAlchemy, or None (nothing written): then the ORM path
-        records it (okrtui.checkins.record; see okrtui.storage.quickwrite)."""
+        records it (okrtui.cycle.checkins.record; see okrtui.storage.quickwrite)."""
         return None
 
     def listen(self, engine: Engine, changed: Callable[[str], None], stop: Callable[[], bool]) -> None:

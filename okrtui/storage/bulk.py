@@ -19,7 +19,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Connection, RowMapping
 from sqlmodel import SQLModel
 
-from okrtui.errors import OkrError
+from okrtui.core.errors import OkrError
 from okrtui.storage.model import now_stamp
 
 BATCH = 5_000     # rows per executemany call: progress steps, and bounded memory for the driver

@@ -7,12 +7,12 @@ import datetime as dt
 from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
-from okrtui.stamps import new_id as new_id
-from okrtui.stamps import now_stamp as now_stamp
+from okrtui.core.stamps import new_id as new_id
+from okrtui.core.stamps import now_stamp as now_stamp
 
 
 class Record(SQLModel):
-    # Tables are never validated by pydantic (rows come checked by okrtui.schema): its schema is
+    # Tables are never validated by pydantic (rows come checked by okrtui.rules.schema): its schema is
     # not built at import, which every command pays (~7 ms of `okrtui checkin`).
     model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
     id: str = Field(default_factory=new_id, primary_key=True, max_length=64)
@@ -26,14 +26,14 @@ class Person(Record, table=True):
     name: str = ""
     email: str = ""
     public_key: str = ""  # base64 Ed25519; the first one seen for an id is kept
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Team(Record, table=True):
     name: str = ""
     mission: str = ""
     vision: str = ""
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
     approval: bool = False  # its objectives go draft → in_review → active through the lead (docs/team.md)
     lead_id: str | None = None  # who approves; none: the team's maker
 
@@ -43,7 +43,7 @@ class Period(Record, table=True):
 
     start: dt.date
     end: dt.date
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Objective(Record, table=True):
@@ -60,7 +60,7 @@ class Objective(Record, table=True):
     visibility: str = "shared"
     position: int = 0
     activated_on: dt.date | None = None  # set when it became active; none: active from the period's start
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
     submitted_at: str | None = None  # when its maker last submitted it for the lead's approval
     improves_id: str | None = None  # the health metric it aims to move (a soft reference, as owner and team)
 
@@ -81,7 +81,7 @@ class KeyResult(Record, table=True):
     self_score: float | None = None
     score_comment: str = ""
     position: int = 0
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
     improves_id: str | None = None  # the health metric it aims to move
 
 
@@ -94,7 +94,7 @@ class CheckIn(Record, table=True):
     confidence: float | None = None
     note: str = ""
     author_id: str | None = None
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Dependency(Record, table=True):
@@ -103,7 +103,7 @@ class Dependency(Record, table=True):
     from_id: str = Field(index=True)
     to_id: str = Field(index=True)
     note: str = ""
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Comment(Record, table=True):
@@ -113,7 +113,7 @@ class Comment(Record, table=True):
     target_id: str = Field(index=True)
     parent_id: str | None = None
     body: str
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Decision(Record, table=True):
@@ -126,11 +126,11 @@ class Decision(Record, table=True):
     verdict: str  # approved | changes_requested | agreed | declined
     note: str = ""
     basis: str = ""  # an approval: the submission and KR digest it approved
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Metric(Record, table=True):
-    """A health metric (KPI): no quarter, no score, a status (okrtui.health). Expectation: at least
+    """A health metric (KPI): no quarter, no score, a status (okrtui.method.health). Expectation: at least
     `low`, at most `high`, between both, or neither (tracked only)."""
 
     name: str
@@ -144,7 +144,7 @@ class Metric(Record, table=True):
     visibility: str = "shared"
     since: dt.date  # its life: measurements from this day, up to `archived_on`
     archived_on: dt.date | None = None
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Measurement(Record, table=True):
@@ -153,7 +153,7 @@ class Measurement(Record, table=True):
     value: float
     note: str = ""
     author_id: str | None = None
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Seen(SQLModel, table=True):
@@ -169,7 +169,7 @@ class Reflection(Record, table=True):
     period_id: str = Field(foreign_key="period.id")
     question: str
     answer: str = ""
-    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.signing)
+    signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
 
 
 class Meta(SQLModel, table=True):

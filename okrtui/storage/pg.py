@@ -14,8 +14,8 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from okrtui import schema
-from okrtui.errors import OkrError, one_line
+from okrtui.core.errors import OkrError, one_line
+from okrtui.rules import schema
 from okrtui.storage import pglogin, pgsecurity
 from okrtui.storage.model import now_stamp
 from okrtui.storage.pgsecurity import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from okrtui.errors import OkrError
-from okrtui.text import count
+from okrtui.core.errors import OkrError
+from okrtui.core.text import count
 
 LOGIN_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS {s}.okrtui_login ("
                    "login text PRIMARY KEY, person_id text NOT NULL UNIQUE)")

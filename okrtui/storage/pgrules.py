@@ -117,7 +117,7 @@ ONE_ID = _HEAD + """
   RETURN NEW;""" + _TAIL
 
 # The type of each end of a dependency, as its writer sees it (so no hidden row decides it):
-# a KR first, then an objective (okrtui.conversation.end_answerer's order). Runs as the writer.
+# a KR first, then an objective (okrtui.cycle.conversation.end_answerer's order). Runs as the writer.
 END_TYPES = """
 CREATE OR REPLACE FUNCTION {s}.okrtui_end_types() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, {s}, pg_temp AS $$

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from okrtui.errors import OkrError, one_line
+from okrtui.core.errors import OkrError, one_line
 from okrtui.storage import pglive, pglogin, pgrules
 
 PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
@@ -84,7 +84,7 @@ def policies(schema: str) -> dict[str, dict[str, str]]:
     own_objective = f"EXISTS (SELECT 1 FROM {s}.objective o WHERE o.id = objective_id AND o.origin = {me})"
     # Each end in the table its stored type names: an id reused in another table shows nothing.
     both_ends = f"{pgrules.typed('from_id', 'okrtui_from_type', s)} AND {pgrules.typed('to_id', 'okrtui_to_type', s)}"
-    # A health metric is measured by who answers for it, as a KR is checked in on (okrtui.health).
+    # A health metric is measured by who answers for it, as a KR is checked in on (okrtui.method.health).
     measures = (f"EXISTS (SELECT 1 FROM {s}.metric m WHERE m.id = metric_id AND "
                 f"(m.owner_id = {me} OR (m.owner_id IS NULL AND m.origin = {me})))")
     me_person = f"id = {me} AND {mine}"
@@ -182,7 +182,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
     return done
 
 
-# The conversation's tables (okrtui.cycle): (table, read, insert, change, columns a person may update).
+# The conversation's tables (okrtui.method.cycle): (table, read, insert, change, columns a person may update).
 # What a comment is on: the record of its stored type (an id reused in another table shows nothing).
 VISIBLE = ("(({kind} = 'objective' AND {col} IN (SELECT id FROM objective)) "
            "OR ({kind} = 'key_result' AND {col} IN (SELECT id FROM key_result)) "

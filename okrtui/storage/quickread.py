@@ -2,7 +2,7 @@
 
 SQLAlchemy and SQLModel take 0.4–0.8 s to import on a small machine, longer than reading
 and scoring a whole period. For a SQLite database already at the current schema this
-module runs okrtui.reads' queries through sqlite3, the same SQL the ORM path (okrtui.ormread)
+module runs okrtui.storage.reads' queries through sqlite3, the same SQL the ORM path (okrtui.cycle.ormread)
 runs through SQLAlchemy, and `views.assemble` turns the rows into numbers for both. It never writes and
 never creates: anything it does not expect (no file, another schema version, no identity
 yet, a PostgreSQL URL, an unreadable file) returns None, and the caller takes the ORM path,
@@ -21,8 +21,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from okrtui import health, reads
-from okrtui.reads import Read
+from okrtui.method import health
+from okrtui.storage import reads
+from okrtui.storage.reads import Read
 
 __all__ = ["SCHEMA", "Prefetch", "Read", "read"]
 
@@ -63,7 +64,7 @@ def read(target: str | Path, label: str | None, today: dt.date, as_of: dt.date |
 
 
 def runner(conn: sqlite3.Connection) -> reads.Run:
-    """okrtui.reads' queries through sqlite3: dates go in as the ISO text SQLite stores."""
+    """okrtui.storage.reads' queries through sqlite3: dates go in as the ISO text SQLite stores."""
     def run(sql: str, params: dict[str, Any]) -> tuple[list[str], sqlite3.Cursor]:
         cur = conn.execute(sql, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()})
         return [d[0] for d in cur.description], cur
@@ -125,7 +126,7 @@ class ChangeCounter:
 
 
 def read_metrics(target: str | Path, day: dt.date, fy_month: int = 1) -> tuple[list[health.MetricView], str] | None:
-    """okrtui.health's read of every metric through sqlite3 (`metric list`, reports, the Health screen),
+    """okrtui.method.health's read of every metric through sqlite3 (`metric list`, reports, the Health screen),
     or None when only the ORM path can serve this database, as `read`."""
     if not isinstance(target, Path) or not target.is_file():
         return None

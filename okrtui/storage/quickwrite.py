@@ -3,10 +3,10 @@
 A single check-in is one small write, but SQLAlchemy and SQLModel take 0.3–0.8 s to import
 (docs/performance.md, issue 20 (d)). For a SQLite file already at the current schema with an
 identity, this module does what `checkins.record(carry_confidence=True)`
-does, through sqlite3: the same checks and messages (okrtui.checkinrules, shared with the ORM
+does, through sqlite3: the same checks and messages (okrtui.rules.checkinrules, shared with the ORM
 path), the same SQL effects (a new row with the same columns, or the same-day row updated only
 when something changed), in one IMMEDIATE transaction with the same busy timeout and pragmas.
-Check-ins are signed when they are synced (okrtui.sync.sign_own), not when they are written:
+Check-ins are signed when they are synced (okrtui.exchange.sync.sign_own), not when they are written:
 a new row has no signature, and a replaced one keeps its own, as on the ORM path.
 
 Anything it does not expect (no file, a URL, another schema version, no identity yet, a file
@@ -23,14 +23,15 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrtui import checkinrules, fieldrules, stamps
-from okrtui.checkinrules import Saved
-from okrtui.errors import OkrError, one_line
+from okrtui.core import stamps
+from okrtui.core.errors import OkrError, one_line
+from okrtui.rules import checkinrules, fieldrules
+from okrtui.rules.checkinrules import Saved
 from okrtui.storage.quickread import SCHEMA
 
 # A new check-in, or, when the author already has one on that KR and day (the unique index of
 # migration 6: a concurrent save landed first), that one replaced. Named parameters: sqlite3 and
-# SQLAlchemy's text() (okrtui.checkins, both databases) run it alike. Returns the kept row's id.
+# SQLAlchemy's text() (okrtui.cycle.checkins, both databases) run it alike. Returns the kept row's id.
 SAME_DAY_UPSERT = (
     "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, confidence, note, "
     "author_id, signature) VALUES (:id, :me, :stamp, :stamp, false, :kr_id, :day, :value, :confidence, :note, "

@@ -18,16 +18,16 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, create_engine, func, select
 
-from okrtui import checkinrules
-from okrtui.errors import OkrError, one_line
+from okrtui.core.errors import OkrError, one_line
+from okrtui.core.text import count
+from okrtui.method.views import CHECK_IN_COLUMNS
+from okrtui.rules import checkinrules
 from okrtui.storage import pg, pgsecurity
 from okrtui.storage.migrations import LATEST, MIGRATIONS
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
-from okrtui.text import count
-from okrtui.views import CHECK_IN_COLUMNS
 
 if TYPE_CHECKING:
-    from okrtui import signing  # cryptography loads only when a key is made or used
+    from okrtui.core import signing  # cryptography loads only when a key is made or used
 
 BUSY_TIMEOUT_S = 30
 
@@ -379,7 +379,7 @@ def database_file(session: Session) -> Path | None:
 
 
 def key_path(session: Session) -> Path | None:
-    from okrtui import signing  # cryptography loads only when a key is made or used
+    from okrtui.core import signing  # cryptography loads only when a key is made or used
 
     path = database_file(session)
     return signing.key_file(path) if path is not None else None
@@ -390,7 +390,7 @@ def signing_key(session: Session, person: Person, create: bool = True) -> signin
 
     None when it cannot sign: a shared database, an in-memory one, an identity whose key
     is known but lives elsewhere (adopted by id, or the key file is another identity's)."""
-    from okrtui import signing  # cryptography loads only when a key is made or used
+    from okrtui.core import signing  # cryptography loads only when a key is made or used
 
     path = key_path(session)
     if path is None:
@@ -413,7 +413,7 @@ def signing_key(session: Session, person: Person, create: bool = True) -> signin
 
 def export_identity(session: Session) -> dict[str, str]:
     """The local identity with its private key: what `whoami --adopt FILE` takes on another machine."""
-    from okrtui import signing  # cryptography loads only when a key is made or used
+    from okrtui.core import signing  # cryptography loads only when a key is made or used
 
     if is_shared(session):
         raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to export")
@@ -431,7 +431,8 @@ IDENTITY_FORMAT = "okrtui-identity/1"
 
 def adopt_file(session: Session, data: Any) -> Person:
     """Adopt an identity with its key (a file `export_identity` wrote), before this database has records."""
-    from okrtui import schema, signing  # pydantic and cryptography: only when adopting
+    from okrtui.core import signing  # pydantic and cryptography: only when adopting
+    from okrtui.rules import schema  # pydantic and cryptography: only when adopting
 
     if not isinstance(data, dict) or data.get("format") != IDENTITY_FORMAT:
         raise OkrError(f"not an okrtui identity file (expected format {IDENTITY_FORMAT!r})")
@@ -564,7 +565,7 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
     return rows[0]
 
 
-# The period's reads live in okrtui.reads (one definition for both read paths); this one
+# The period's reads live in okrtui.storage.reads (one definition for both read paths); this one
 # serves the check-in service's plausibility check.
 
 

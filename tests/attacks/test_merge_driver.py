@@ -6,7 +6,8 @@ import json
 import shutil
 import sqlite3
 
-from okrtui import signing, sync
+from okrtui.core import signing
+from okrtui.exchange import sync
 from tests.helpers import HOSTILE, TODAY, raw_in, signed_line, team_of_three, two_members
 
 

@@ -7,7 +7,8 @@ import datetime as dt
 import re
 import sqlite3
 
-from okrtui import signing, sync
+from okrtui.core import signing
+from okrtui.exchange import sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, Objective, Person
 from okrtui.storage.store import reading

@@ -240,7 +240,7 @@ def test_a_team_named_by_others_objectives_cannot_be_squatted(db, cli, tmp_path)
 def test_a_second_check_in_of_the_same_day_replaces_never_doubles(db, cli, tmp_path):
     import threading
 
-    from okrtui import checkins
+    from okrtui.cycle import checkins
     from okrtui.storage.backend import open_engine
 
     assert cli("--db", db("alice"), "import", write_doc(tmp_path / "a.json", LEAD_DOC)).code == 0

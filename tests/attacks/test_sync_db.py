@@ -10,8 +10,9 @@ import sqlite3
 from sqlalchemy import text
 from sqlmodel import select
 
-from okrtui import metrics, sync
-from okrtui.stamps import now_stamp
+from okrtui.core.stamps import now_stamp
+from okrtui.cycle import metrics
+from okrtui.exchange import sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, KeyResult, Measurement, Objective
 from okrtui.storage.store import reading, writing
@@ -112,7 +113,7 @@ def test_a_flood_of_comments_from_one_database_is_refused_in_one_line(cli, tmp_p
     """Issue 27: 100,000 comments (61 MB) from one origin went in. Beyond the limit of new records of
     one person in one sync (20,000; 2,000 here, to keep the test quick), all of them are refused, in
     one line; the rest merges."""
-    from okrtui import sync
+    from okrtui.exchange import sync
 
     monkeypatch.setattr(sync, "MAX_NEW_RECORDS", 2_000)
     t = team_of_three(cli, tmp_path)

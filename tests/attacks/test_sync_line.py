@@ -9,7 +9,9 @@ import sqlite3
 
 from sqlmodel import select
 
-from okrtui import metrics, signing, sync
+from okrtui.core import signing
+from okrtui.cycle import metrics
+from okrtui.exchange import sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, KeyResult, Measurement, Objective, Person
 from okrtui.storage.store import reading

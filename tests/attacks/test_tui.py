@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 
-from okrtui.screens.base import OkrTable
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn
+from okrtui.tui.screens.base import OkrTable
 from tests.helpers import (
     HOSTILE,
     TODAY,
@@ -75,8 +75,8 @@ async def test_metric_form_measures_only_what_you_answer_for(tmp_path):
     Alice's own deploys metric is measured from the same form."""
     from textual.widgets import Input, Static
 
-    from okrtui.screens.health import MeasureForm
     from okrtui.storage.model import Measurement
+    from okrtui.tui.screens.health import MeasureForm
     from tests.helpers import at
 
     app = open_app(tmp_path / "demo.db")
@@ -148,7 +148,7 @@ async def _tui(t: Crew, who: str):
 
 async def _select(pilot, key: str) -> None:
     """Put the cursor on the row `key` (the team screen keys an objective by its person too)."""
-    from okrtui.widgets.table import OkrTable
+    from okrtui.tui.widgets.table import OkrTable
 
     screen = pilot.app.screen
     table = screen.query_one("#people", OkrTable) if screen.query("#people") else screen.query_one(OkrTable)

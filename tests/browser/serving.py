@@ -14,7 +14,7 @@ import urllib.request
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from okrtui.serve import descendants
+from okrtui.cli.serve import descendants
 from tests.helpers import TODAY
 
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")

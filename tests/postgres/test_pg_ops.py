@@ -306,7 +306,7 @@ async def test_the_tui_listens_again_after_its_connection_is_killed(db, cli, tmp
 # --- saving is visible ------------------------------------------------------------------------------
 
 async def test_enter_three_times_while_postgres_waits_on_a_lock_saves_once(db, cli, tmp_path):
-    from okrtui.screens.checkin import CheckinForm
+    from okrtui.tui.screens.checkin import CheckinForm
     from tests.helpers import press, settle
 
     app, engine = tui_as("alice", db, cli, tmp_path)

@@ -674,7 +674,7 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
         "permission denied for table meta\nDETAIL: x"))
     assert pgsecurity.describe(wrapped).startswith("permission denied for table meta (not a person's right")
     assert pgsecurity.describe(ValueError("a\nb")) == "unexpected ValueError: a b"
-    from okrtui.errors import one_line
+    from okrtui.core.errors import one_line
 
     raw = ('(psycopg.errors.InsufficientPrivilege) permission denied for table meta\\n'
            '[SQL: SELECT meta.key FROM meta WHERE meta.key = %(pk_1)s::VARCHAR]\n'

@@ -14,7 +14,7 @@ import uuid
 import psycopg
 import pytest
 
-from okrtui import checkins
+from okrtui.cycle import checkins
 from okrtui.storage.backend import open_engine
 from tests.helpers import PG_DOC as DOC
 from tests.helpers import TODAY, sql, tui_as, write_doc
@@ -105,7 +105,7 @@ def test_the_owner_checks_in_on_a_kr_someone_else_made(db, cli, tmp_path):
 
 WRITER = """
 import datetime as dt, sys
-from okrtui import checkins
+from okrtui.cycle import checkins
 from okrtui.storage.backend import open_engine
 engine = open_engine(sys.argv[1])
 for i in range(10):
@@ -206,7 +206,7 @@ def test_importing_twice_changes_nothing_on_postgres_as_on_sqlite(db, cli, tmp_p
         assert "0 created, 0 updated" in again.out, (target, again.out)
 
 
-# --- the OKR cycle as a conversation (okrtui.cycle), as two roles and in plain SQL ------------------
+# --- the OKR cycle as a conversation (okrtui.method.cycle), as two roles and in plain SQL ------------------
 
 CYCLE_DOC = {"format": "okrtui/1", "objectives": [
     {"id": "o-bob", "title": "Make deploys boring", "period": "2026-Q4", "level": "team", "team": "t-plat",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from okrtui import editing, interchange, periods
-from okrtui.errors import OkrError
-from okrtui.screens.base import OkrTable
+from okrtui.core.errors import OkrError
+from okrtui.cycle import editing
+from okrtui.exchange import interchange
+from okrtui.method import periods
+from okrtui.tui.screens.base import OkrTable
 from tests.helpers import choose, fill, make_app, matches_snapshot, open_kr_form, press, pressing, settle
 
 

@@ -63,7 +63,7 @@ async def type_text(pilot, words: str) -> None:
 
 
 async def select(pilot, key: str) -> None:
-    from okrtui.widgets.table import OkrTable
+    from okrtui.tui.widgets.table import OkrTable
 
     table = pilot.app.screen.query_one(OkrTable) if not pilot.app.screen.query("#people") else \
         pilot.app.screen.query_one("#people", OkrTable)
@@ -74,8 +74,8 @@ async def select(pilot, key: str) -> None:
 
 
 def status(two, who, ident):
-    from okrtui import ormread
-    from okrtui.periods import quarter
+    from okrtui.cycle import ormread
+    from okrtui.method.periods import quarter
     from okrtui.storage.store import my_id, reading
 
     engine = open_engine(getattr(two, who))
@@ -282,7 +282,7 @@ def test_conversation_snapshots(snap_compare, talked, name, size):
 
 
 async def test_the_kr_form_says_before_saving_that_an_approved_objective_goes_back_to_review(tmp_path, cli):
-    from okrtui.screens.dialogs import ConfirmDialog
+    from okrtui.tui.screens.dialogs import ConfirmDialog
 
     two = Two(tmp_path, cli)
     two.load("ana", {"format": "okrtui/1", "objectives": [ANA_DOC["objectives"][0]]})
@@ -385,7 +385,7 @@ async def test_a_writer_edits_and_deletes_their_own_comment_in_the_detail(tmp_pa
 async def test_the_lead_approves_from_the_inbox_after_a_question_with_a_note(tmp_path, cli):
     """32.4: approve from the inbox (and the detail, not only `t`); `A` asks first and takes an
     optional note, sent to the maker as a comment; `A` shows in the footer only where it applies."""
-    from okrtui.screens.talk import TextDialog
+    from okrtui.tui.screens.talk import TextDialog
 
     two = Two(tmp_path, cli)
     two.load("ben", DOC)

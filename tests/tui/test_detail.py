@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from okrtui import interchange
-from okrtui.screens.base import OkrTable
-from okrtui.screens.detail import DetailScreen
+from okrtui.exchange import interchange
 from okrtui.storage.model import CheckIn
 from okrtui.storage.store import reading
-from okrtui.widgets.chart import Legend, StoryChart
+from okrtui.tui.screens.base import OkrTable
+from okrtui.tui.screens.detail import DetailScreen
+from okrtui.tui.widgets.chart import Legend, StoryChart
 from tests.helpers import at, fill, make_app, press, settle
 
 
@@ -152,7 +152,7 @@ async def test_untrusted_notes_and_titles_are_literal(tmp_path):
 
 
 async def test_help_and_palette_list_the_detail_keys(app):
-    from okrtui.app import DETAIL_TITLE
+    from okrtui.tui.app import DETAIL_TITLE
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -11,11 +11,11 @@ from textual.app import App
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-import okrtui.screens
-from okrtui.screens.scoring import ScoringScreen
-from okrtui.screens.talk import InboxScreen
+import okrtui.tui.screens
 from okrtui.storage.model import KeyResult
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.screens.scoring import ScoringScreen
+from okrtui.tui.screens.talk import InboxScreen
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import press, rows, settle
 
 
@@ -95,14 +95,14 @@ OPENERS = {
 
 def dialog_classes() -> dict[str, type[ModalScreen]]:
     """Every dialog okrtui defines (the bases in screens/base.py aside), found, not listed."""
-    for module in pkgutil.iter_modules(okrtui.screens.__path__):
-        importlib.import_module(f"okrtui.screens.{module.name}")
+    for module in pkgutil.iter_modules(okrtui.tui.screens.__path__):
+        importlib.import_module(f"okrtui.tui.screens.{module.name}")
     found: dict[str, type[ModalScreen]] = {}
     todo: list[type] = [ModalScreen]
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("okrtui.") and sub.__module__ != "okrtui.screens.base":
+            if sub.__module__.startswith("okrtui.") and sub.__module__ != "okrtui.tui.screens.base":
                 found[sub.__name__] = sub
     return found
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from okrtui import teamview
-from okrtui.widgets.table import OkrTable
+from okrtui.method import teamview
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import close, open_app, press, settle, write_doc
 
 
@@ -92,7 +92,7 @@ def test_the_carry_over_cursor_is_reverse_video_without_colour(tmp_path, env):
 
 async def test_the_picker_ranks_a_name_that_starts_with_what_was_typed_first(app):
     """32.7: `da` then enter picked Bruno Diaz (listed first, as worst) instead of Dana Okafor."""
-    from okrtui.screens.picker import PersonPicker
+    from okrtui.tui.screens.picker import PersonPicker
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -107,7 +107,7 @@ async def test_the_picker_ranks_a_name_that_starts_with_what_was_typed_first(app
 
 async def test_the_picker_offers_people_a_filter_hides_and_names_the_filter(app):
     """32.7: with a filter on, 'nobody matches' hid people who exist."""
-    from okrtui.screens.picker import PersonPicker
+    from okrtui.tui.screens.picker import PersonPicker
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -176,7 +176,7 @@ async def test_a_long_comment_reads_whole_in_the_detail_and_the_reply_dialog(app
     a comment's row in a KR's history opens whole on enter."""
     from textual.widgets import Static
 
-    from okrtui.screens.talk import ReadDialog, TextDialog
+    from okrtui.tui.screens.talk import ReadDialog, TextDialog
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from okrtui.screens.base import OkrTable
 from okrtui.storage.model import CheckIn, KeyResult, Objective, Reflection
+from okrtui.tui.screens.base import OkrTable
 from tests.helpers import TODAY, choose, fill, open_kr_form, press, rows, settle, type_text
 
 
@@ -73,7 +73,7 @@ async def test_activating_a_draft_without_kr_is_refused(empty_app):
 
 
 async def test_a_weekly_round_over_five_krs(tmp_path):
-    from okrtui import interchange
+    from okrtui.exchange import interchange
     from tests.helpers import make_app
 
     app = make_app(tmp_path / "round.db", load_demo=False)
@@ -273,8 +273,8 @@ async def test_help_and_palette_list_every_action(app):
         assert {"Go to Check-in", "Objectives: Add dependency", "Check-in: History", "Weekly review: Next week",
                 "Quarterly scoring: Close quarter", "Team: Sync now", "Objectives: Coach"} <= titles
         # one source: every described binding of every screen is in the palette
-        from okrtui.screens import MAIN
-        from okrtui.screens.keys import keys_of
+        from okrtui.tui.screens import MAIN
+        from okrtui.tui.screens.keys import keys_of
 
         for main in MAIN.values():
             assert {f"{main.title}: {k.description}" for k in keys_of(main.screen().BINDINGS)} <= titles
@@ -300,7 +300,7 @@ async def test_theme_is_remembered(tmp_path, monkeypatch):
 
 
 async def test_untrusted_text_shows_literally(tmp_path):
-    from okrtui import interchange
+    from okrtui.exchange import interchange
     from tests.helpers import make_app
 
     app = make_app(tmp_path / "x.db", load_demo=False)
@@ -316,8 +316,8 @@ async def test_untrusted_text_shows_literally(tmp_path):
 
 
 async def test_a_database_that_cannot_be_opened_ends_the_tui_with_a_message(tmp_path):
-    from okrtui.app import OkrApp
     from okrtui.config import Config
+    from okrtui.tui.app import OkrApp
 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not sqlite" * 100)
@@ -329,8 +329,8 @@ async def test_a_database_that_cannot_be_opened_ends_the_tui_with_a_message(tmp_
 
 
 async def test_demo_is_built_in_the_worker(tmp_path):
-    from okrtui.app import OkrApp
     from okrtui.config import Config
+    from okrtui.tui.app import OkrApp
 
     app = OkrApp(tmp_path / "demo.db", Config(cursor_blink=False), TODAY, demo=True, native_ansi=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -354,7 +354,7 @@ async def test_flow_control_keys_are_never_bound(app):
 
 async def test_mouse_alone_picks_a_row_and_saves_a_form(tmp_path):
     """Click a KR row twice to open its check-in, click the dialog footer's Save."""
-    from okrtui import interchange
+    from okrtui.exchange import interchange
     from tests.helpers import make_app
 
     app = make_app(tmp_path / "mouse.db", load_demo=False)

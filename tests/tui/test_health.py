@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from okrtui.screens.health import MeasureForm, MetricChartDialog
 from okrtui.storage.model import Measurement
-from okrtui.widgets.chart import StoryChart
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.screens.health import MeasureForm, MetricChartDialog
+from okrtui.tui.widgets.chart import StoryChart
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import TODAY, at, make_app, matches_snapshot, press, rows, scene, settle
 
 

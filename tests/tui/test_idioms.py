@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Footer
 
-from okrtui.screens.base import Dialog
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.screens.base import Dialog
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import make_app, press, settle
 
 DIALOGS = {

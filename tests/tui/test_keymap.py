@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from okrtui.app import OkrApp
 from okrtui.config import Config
-from okrtui.errors import OkrError
-from okrtui.screens.checkin import HistoryDialog
-from okrtui.screens.keys import bindings_by_class, checked_keymap, key_label, keys_of
+from okrtui.core.errors import OkrError
 from okrtui.storage.model import CheckIn
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.app import OkrApp
+from okrtui.tui.screens.checkin import HistoryDialog
+from okrtui.tui.screens.keys import bindings_by_class, checked_keymap, key_label, keys_of
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import TODAY, RecordingApp, close, demo_template, press, rows, settle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,7 +153,7 @@ async def test_the_footer_and_the_help_show_the_new_key(remapped):
 
 
 def test_keys_of_without_a_keymap_lists_the_bindings_own_keys():
-    from okrtui.screens.checkin import CheckinScreen
+    from okrtui.tui.screens.checkin import CheckinScreen
 
     assert {k.description: k.keys for k in keys_of(CheckinScreen.BINDINGS)}["History"] == "h"
 
@@ -180,7 +180,7 @@ def test_every_hint_line_names_a_binding_by_its_id_and_its_default_keys():
     """hint_key(keymap, id, default): the id is a binding's and `default` spells (some of) its keys,
     so a hint line reads as before until [keys] moves that binding."""
     ids = {b.id: b for _, b in every_binding()}
-    calls = [m for path in sorted((ROOT / "okrtui" / "screens").glob("*.py"))
+    calls = [m for path in sorted((ROOT / "okrtui" / "tui" / "screens").glob("*.py"))
              for m in re.findall(r"hint_key\(\w+(?:\.\w+)*, '([^']+)', '([^']+)'\)", path.read_text())]
     assert len(calls) > 25
     arrows = {"↑": "up", "↓": "down"}

@@ -1,12 +1,12 @@
-"""The KR form follows the kinds registry: a kind registered in okrtui/kinds.py alone is offered,
+"""The KR form follows the kinds registry: a kind registered in okrtui/method/kinds.py alone is offered,
 shows its own fields and hint, and is saved and listed."""
 
 from __future__ import annotations
 
 from textual.widgets import Select, Static
 
-from okrtui.screens.base import OkrTable
 from okrtui.storage.model import KeyResult
+from okrtui.tui.screens.base import OkrTable
 from tests.helpers import choose, fill, open_kr_form, press, rows, settle
 from tests.test_kinds import toy  # noqa: F401  (the fixture)
 

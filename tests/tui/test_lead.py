@@ -4,12 +4,13 @@ import datetime as dt
 
 from sqlmodel import select
 
-from okrtui import editing, interchange
-from okrtui.periods import quarter
-from okrtui.screens.dialogs import HelpDialog
-from okrtui.screens.scoring import CloseQuarterDialog, ReflectionsForm
+from okrtui.cycle import editing
+from okrtui.exchange import interchange
+from okrtui.method.periods import quarter
 from okrtui.storage.model import Objective, Reflection
 from okrtui.storage.store import reading
+from okrtui.tui.screens.dialogs import HelpDialog
+from okrtui.tui.screens.scoring import CloseQuarterDialog, ReflectionsForm
 from tests.helpers import TODAY, make_app, press, settle
 
 
@@ -47,7 +48,7 @@ async def test_closing_early_with_unscored_krs_says_so_and_asks(app):
 
 
 def test_no_warning_at_the_end_of_a_fully_scored_quarter():
-    from okrtui.screens.scoring import close_warnings
+    from okrtui.tui.screens.scoring import close_warnings
 
     assert close_warnings([], dt.date(2026, 12, 31), dt.date(2026, 12, 31)) == []
 
@@ -90,8 +91,8 @@ async def test_a_kr_activated_today_is_not_stale(tmp_path):
 
 
 async def test_a_lead_makes_and_edits_a_team_in_the_tui(app):
-    from okrtui.screens.forms import TeamForm
     from okrtui.storage.model import Team
+    from okrtui.tui.screens.forms import TeamForm
     from tests.helpers import fill
 
     async with app.run_test(size=(80, 24)) as pilot:
@@ -110,7 +111,7 @@ async def test_a_lead_makes_and_edits_a_team_in_the_tui(app):
             team = session.get(Team, "t-sre")
         assert (team.name, team.mission, team.origin) == ("SRE", "Keep the lights on", "p-alice")
         # Edit the team of the highlighted row: only a team you made.
-        from okrtui.widgets.table import OkrTable
+        from okrtui.tui.widgets.table import OkrTable
 
         table = app.screen.query_one("#people", OkrTable)
 
@@ -144,8 +145,8 @@ async def test_the_leads_minute_who_is_behind_and_why_in_a_few_keys(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from make_data import make_team_file
 
-    from okrtui import sync
-    from okrtui.widgets.table import OkrTable
+    from okrtui.exchange import sync
+    from okrtui.tui.widgets.table import OkrTable
 
     team_file = make_team_file(tmp_path, 50, "team50")
     app = make_app(tmp_path / "lead.db", load_demo=False)
@@ -159,7 +160,7 @@ async def test_the_leads_minute_who_is_behind_and_why_in_a_few_keys(tmp_path):
         assert app.screen.filters.band == "red"
         people = [table.key_at(i) for i in range(table.row_count) if table.key_at(i).startswith("p:")]
         assert len(people) >= 5  # the people behind, worst first
-        from okrtui import teamview
+        from okrtui.method import teamview
 
         worst = teamview.people(app.data.report)[0]  # the most stale and behind KRs of all
         worst_kr = sorted(worst.key_results(), key=teamview.attention)[0]
@@ -171,7 +172,7 @@ async def test_the_leads_minute_who_is_behind_and_why_in_a_few_keys(tmp_path):
 
 
 async def test_people_without_a_team_get_their_own_heading(tmp_path):
-    from okrtui.widgets.table import OkrTable
+    from okrtui.tui.widgets.table import OkrTable
 
     app = make_app(tmp_path / "x.db", load_demo=False)
     interchange.import_document(app.engine, {"format": "okrtui/1", "objectives": [

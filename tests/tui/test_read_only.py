@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import text
 
 from okrtui.config import Config
-from okrtui.errors import OkrError
-from okrtui.screens.base import Dialog
-from okrtui.screens.keys import WRITING
+from okrtui.core.errors import OkrError
 from okrtui.storage.backend import backend_for
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.screens.base import Dialog
+from okrtui.tui.screens.keys import WRITING
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import TODAY, RecordingApp, demo_template, digest, press, settle
 
 REFUSED = "read-only: this session saves nothing (okrtui --read-only)"
@@ -136,8 +136,8 @@ def test_read_only_and_demo_together_is_one_error(cli):
 
 
 def test_every_key_named_as_saving_is_a_real_binding():
-    from okrtui.app import OkrApp
-    from okrtui.screens.keys import bindings_by_class
+    from okrtui.tui.app import OkrApp
+    from okrtui.tui.screens.keys import bindings_by_class
 
     ids = {b.id for _, bindings in bindings_by_class(OkrApp.BINDINGS) for b in bindings}
     assert WRITING <= ids

@@ -8,11 +8,11 @@ import re
 from textual import events
 from textual.widgets import Input
 
-from okrtui.screens.checkin import CheckinForm, CheckinScreen
-from okrtui.screens.dialogs import ConfirmDialog
-from okrtui.screens.forms import ObjectiveForm
 from okrtui.storage.model import CheckIn, Objective
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.screens.checkin import CheckinForm, CheckinScreen
+from okrtui.tui.screens.dialogs import ConfirmDialog
+from okrtui.tui.screens.forms import ObjectiveForm
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import make_app, press, rows, settle, write_doc
 
 MONDAY = dt.date(2026, 12, 7)
@@ -234,7 +234,7 @@ async def test_the_whole_round_typed_at_once_from_the_list(app):
 
 
 async def test_a_burst_across_a_select_in_the_key_result_form(app):
-    from okrtui.screens.forms import KeyResultForm
+    from okrtui.tui.screens.forms import KeyResultForm
 
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)

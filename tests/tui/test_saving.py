@@ -6,11 +6,11 @@ import sqlite3
 
 from sqlmodel import select
 
-from okrtui import interchange
-from okrtui.errors import OkrError
-from okrtui.screens.checkin import CheckinForm
+from okrtui.core.errors import OkrError
+from okrtui.exchange import interchange
 from okrtui.storage.model import CheckIn
 from okrtui.storage.store import reading
+from okrtui.tui.screens.checkin import CheckinForm
 from tests.helpers import TODAY, count_check_in_saves, make_app, press, settle
 
 DOC = {"format": "okrtui/1", "objectives": [{
@@ -30,7 +30,7 @@ def kr_now(app) -> float | None:
 
 def row_shown(app) -> str:
     """The check-in list's row of kr-1 as drawn (its "Now → target" and "Last" cells)."""
-    from okrtui.widgets.table import OkrTable
+    from okrtui.tui.widgets.table import OkrTable
 
     return " ".join(str(c) for c in app.screen.query_one(OkrTable).get_row("kr-1"))
 
@@ -77,7 +77,7 @@ async def test_a_save_waiting_on_a_lock_says_saving_and_three_enters_save_once(t
 
 
 async def test_after_a_failed_save_and_recovery_the_row_shows_what_was_saved(tmp_path, monkeypatch):
-    from okrtui import ormread
+    from okrtui.cycle import ormread
 
     app = make_app(tmp_path / "outage.db", load_demo=False)
     interchange.import_document(app.engine, DOC)

@@ -2,7 +2,7 @@
 
 import threading
 
-from okrtui import ormread
+from okrtui.cycle import ormread
 from tests.helpers import make_app, press, settle
 
 

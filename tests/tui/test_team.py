@@ -6,10 +6,11 @@ import dataclasses
 
 import pytest
 
-from okrtui import checkins, interchange, sync
-from okrtui.screens.base import OkrTable
+from okrtui.cycle import checkins
+from okrtui.exchange import interchange, sync
 from okrtui.storage.backend import open_engine
 from okrtui.storage.store import set_meta, writing
+from okrtui.tui.screens.base import OkrTable
 from tests.helpers import TODAY, make_app, matches_snapshot, press, pressing, settle
 
 HOSTILE_TITLE = "[bold red]pwned[/]"

@@ -8,12 +8,13 @@ import datetime as dt
 
 import pytest
 
-from okrtui import interchange, teamview
-from okrtui.screens.base import OkrTable
-from okrtui.screens.detail import DetailScreen
-from okrtui.screens.picker import PersonPicker, fuzzy
-from okrtui.screens.scoring import CloseQuarterDialog, TickList
-from okrtui.views import find
+from okrtui.exchange import interchange
+from okrtui.method import teamview
+from okrtui.method.views import find
+from okrtui.tui.screens.base import OkrTable
+from okrtui.tui.screens.detail import DetailScreen
+from okrtui.tui.screens.picker import PersonPicker, fuzzy
+from okrtui.tui.screens.scoring import CloseQuarterDialog, TickList
 from tests.helpers import TODAY, make_app, matches_snapshot, press, settle
 
 
@@ -343,8 +344,8 @@ async def test_dependencies_honour_the_filters(app):
 
 
 def test_owner_cells_tell_fifty_people_apart():
-    from okrtui.views import PeriodReport
-    from okrtui.widgets.kr_row import owner_cell
+    from okrtui.method.views import PeriodReport
+    from okrtui.tui.widgets.kr_row import owner_cell
 
     people = {f"p-{i:05d}": f"Person {i:05d}" for i in range(50)}
     rep = PeriodReport(None, TODAY, [], people, {})  # type: ignore[arg-type]
@@ -353,8 +354,8 @@ def test_owner_cells_tell_fifty_people_apart():
 
 
 async def test_chart_chrome_never_wears_a_band_colour_and_pace_dots_read_on_black(app):
-    from okrtui.story import kr_chart
-    from okrtui.widgets.chart import NOW_COLOUR
+    from okrtui.method.story import kr_chart
+    from okrtui.tui.widgets.chart import NOW_COLOUR
 
     assert NOW_COLOUR not in ("red", "yellow", "green")
     async with app.run_test(size=(80, 24)) as pilot:

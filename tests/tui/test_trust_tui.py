@@ -1,8 +1,8 @@
 """The check-in round as the trust issue wants it: no silent duplicate, no silent typo."""
 
-from okrtui.screens.dialogs import ConfirmDialog
 from okrtui.storage.model import CheckIn, KeyResult
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.screens.dialogs import ConfirmDialog
+from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import TODAY, fill, press, rows, settle
 
 
@@ -45,7 +45,7 @@ async def test_an_implausible_value_asks_first_and_no_stores_nothing(app):
 
 async def test_the_tui_loads_after_a_team_file_full_of_bad_records(tmp_path):
     """Bad records are skipped by sync; what did get in never stops the TUI or its screens."""
-    from okrtui import sync
+    from okrtui.exchange import sync
     from tests.helpers import BAD, GOOD_KR, GOOD_OBJECTIVE, GOOD_PERIOD, make_app, team_file
 
     app = make_app(tmp_path / "x.db", load_demo=False)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 
 from okrtui.config import Config
-from okrtui.errors import OkrError
-from okrtui.services import Services
-from okrtui.state import SaveDone
+from okrtui.core.errors import OkrError
 from okrtui.storage.backend import open_engine
-from okrtui.workspace import Workspace
+from okrtui.tui.services import Services
+from okrtui.tui.state import SaveDone
+from okrtui.tui.workspace import Workspace
 from tests.helpers import TODAY, RecordingApp, demo_template, settle
 
 

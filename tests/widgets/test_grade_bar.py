@@ -3,8 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrtui import scoring
-from okrtui.widgets.grade_bar import grade_bar
+from okrtui.method import scoring
+from okrtui.tui.widgets.grade_bar import grade_bar
 
 
 @given(st.floats(min_value=0.0, max_value=1.0))

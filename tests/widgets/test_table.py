@@ -2,7 +2,7 @@
 
 from textual.app import App, ComposeResult
 
-from okrtui.widgets.table import OkrTable
+from okrtui.tui.widgets.table import OkrTable
 
 
 class TableApp(App[None]):

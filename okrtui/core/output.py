@@ -1,0 +1,32 @@
+"""The one way okrtui's commands write to the terminal (docs/security.md, "Text is data").
+
+Every line a command prints, to stdout or stderr, goes through `say`: each control, invisible or
+direction-changing character (ESC, BEL, C1 controls, U+202E, …) becomes a visible escape, whatever
+a message was built from, while ordinary text (accents, CJK, emoji, Rich markup, which is never
+interpreted here) stays as it is. A JSON text stays valid JSON (`json_safe`: the same data to a
+reader), a CSV stays CSV (its cells were escaped by `csv_cell`; newlines separate its rows).
+tests/test_output.py fails on any other print or write to stdout/stderr in the package.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+from okrtui.core.text import json_safe, visible
+
+Format = Literal["text", "json"]
+
+
+def safe(text: str, fmt: Format = "text") -> str:
+    """`text` as it may reach a terminal: newlines kept, everything else a terminal acts on escaped."""
+    return json_safe(text) if fmt == "json" else visible(text)
+
+
+def say(text: str = "", *, err: bool = False, fmt: Format = "text", end: str = "\n", flush: bool = False) -> None:
+    """Print `text` (one line or many) to stdout, or stderr with `err`; `flush` at once (a line another
+    program waits for on a pipe: okrtui serve's URL)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(safe(text, fmt) + end)
+    if flush:
+        stream.flush()

@@ -1,0 +1,275 @@
+"""The period as one self-contained HTML page (`okrtui export --format html`). Pure: views in, text out.
+
+No script, no request: the CSS and every chart are inline, and a Content-Security-Policy in the
+page itself forbids anything else (defence in depth behind the escaping: every text goes
+through `svg.esc`). The page shows what `report` shows, organised as the TUI: by team, then by
+the person the objectives belong to; each KR with now → target, the grade as a number and a bar,
+the band as a word and a colour, its sparkline and its detail chart; then the dependencies and
+the week's review. `team=True` follows `report --team` (okrtui.method.render.team_listing)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from okrtui.core.text import count
+from okrtui.method import cycle, kinds, periods, scoring, story, svg
+from okrtui.method.render import team_listing
+from okrtui.method.review import week_review
+from okrtui.method.svg import esc
+from okrtui.method.teamview import PersonView, answerer
+from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text, team_visible
+
+NO_TEAM = "No team"
+
+
+@dataclass
+class Person:
+    name: str
+    grade: float | None
+    band: str | None
+    objectives: list[tuple[ObjectiveView, list[KRView]]] = field(default_factory=list)
+
+
+@dataclass
+class Team:
+    name: str
+    people: list[Person] = field(default_factory=list)
+
+
+def page(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team: bool = False,
+         stale_after: int = 7) -> str:
+    """The whole page. `rep` is what `report` (or `report --team`) reads; with `team`, private
+    objectives are left out here too (views.team_visible), whatever the caller passed."""
+    if team:  # report --team's rule and the team Markdown's listing and counts, not rules of its own
+        rep = team_visible(rep)
+        people, counts = team_listing(rep)
+        teams = _teams_of_people(rep, people)
+        kept = {o.id for pv in people for o in pv.objectives}
+        listed = dataclasses.replace(rep, objectives=[o for o in rep.objectives if o.id in kept])
+    else:  # `report`'s: every objective read, counted as `report` counts them
+        listed, teams, counts = rep, _teams_of_owners(rep), rep.pace_counts()
+    n_obj = len(listed.objectives)
+    n_kr = sum(len(krs) for t in teams for p in t.people for _, krs in p.objectives)
+    title = f"{'Team OKRs' if team else 'OKRs'} {rep.period.label}"
+    span = rep.period
+    now = (rep.as_of - span.start).days if span.start <= rep.as_of <= span.end else None
+    legends: Legends = {(kind.chart, kind.points_label): f"lg-{i}" for i, kind in enumerate(kinds.REGISTRY.values())}
+    out = [HEAD.format(title=esc(title), css=CSS + svg.CHART_CSS),
+           svg.defs((span.end - span.start).days, story.x_ticks(span), now,
+                    [(ident, chart, label) for (chart, label), ident in legends.items()]),
+           "<header>", f"<h1>{esc(title)}</h1>",
+           f'<p class="muted">As of {rep.as_of} · {rep.period.start} to {rep.period.end}</p>',
+           f'<p class="counts">{count(n_obj, "objective")} · {count(n_kr, "key result")} · '
+           f'<span class="pace pace-on-track">on track {counts["on track"]}</span> · '
+           f'<span class="pace pace-at-risk">at risk {counts["at risk"]}</span> · '
+           f'<span class="pace pace-behind">behind {counts["behind"]}</span> · stale {counts["stale"]}</p>',
+           "</header>", "<main>"]
+    if not teams:
+        out.append('<p class="muted">No objectives in this period.</p>')
+    for t in teams:
+        out += _team(t, rep, legends)
+    out += _dependencies(listed, dependencies)
+    out += _review(listed, stale_after)
+    out += ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
+    return "\n".join(out)
+
+
+# --- grouping ---------------------------------------------------------------------------------
+
+def _team_name(rep: PeriodReport, team_id: str | None) -> str:
+    team = rep.teams.get(team_id) if team_id else None
+    return team.name if team else NO_TEAM
+
+
+def _teams_of_owners(rep: PeriodReport) -> list[Team]:
+    """`report`'s objectives by team, then by owner, in the report's order."""
+    teams: dict[str | None, Team] = {}
+    people: dict[tuple[str | None, str], Person] = {}
+    for o in rep.objectives:
+        t = teams.setdefault(o.team_id, Team(_team_name(rep, o.team_id)))
+        owner = o.owner_id or o.origin
+        p = people.get((o.team_id, owner))
+        if p is None:
+            p = people[(o.team_id, owner)] = Person(rep.person(owner), None, None)
+            t.people.append(p)
+        p.objectives.append((o, o.key_results))
+    for p in people.values():  # the owner's objectives, equally weighted
+        p.grade = scoring.grade(scoring.objective_score((1.0, o.score) for o, _ in p.objectives if o.score is not None))
+        p.band = scoring.band(p.grade)
+    return sorted(teams.values(), key=lambda t: (t.name == NO_TEAM, t.name))
+
+
+def _teams_of_people(rep: PeriodReport, people: Sequence[PersonView]) -> list[Team]:
+    """teamview.people's order (worst teams and people first), each person with the KRs they answer for."""
+    teams: list[Team] = []
+    for pv in people:
+        name = _team_name(rep, pv.team_id)
+        if not teams or teams[-1].name != name:
+            teams.append(Team(name))
+        teams[-1].people.append(Person(pv.name, pv.grade, pv.band, [(o, pv.krs[o.id]) for o in pv.objectives]))
+    return teams
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+def _band(band: str | None) -> str:
+    return f'<span class="band band-{band}">{band}</span>' if band else '<span class="muted">no grade</span>'
+
+
+def _grade(score: float | None, grade: float | None, band: str | None) -> str:
+    return f'<span class="grade">{svg.grade_bar(score, band)} <b>{fmt_grade(grade)}</b> {_band(band)}</span>'
+
+
+Legends = dict[tuple[str, str], str]  # (kind of chart, the points' label) → the legend's symbol id
+
+
+def _team(t: Team, rep: PeriodReport, legends: Legends) -> list[str]:
+    out = ['<section class="team">', f"<h2>{esc(t.name)}</h2>"]
+    for p in t.people:
+        out += ['<section class="person">',
+                f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>"]
+        for o, krs in p.objectives:
+            out += _objective(o, krs, rep, legends)
+        out.append("</section>")
+    out.append("</section>")
+    return out
+
+
+def _objective(o: ObjectiveView, krs: list[KRView], rep: PeriodReport, legends: Legends) -> list[str]:
+    out = ['<article class="objective">', f"<h4>{esc(o.title)}</h4>",
+           f'<p class="meta">{esc(o.level)} · {esc(rep.person(o.owner_id or o.origin))} · {esc(o.status)} · '
+           f"{_grade(o.score, o.grade, o.band)}</p>"]
+    if o.description:
+        out.append(f'<p class="desc">{esc(o.description)}</p>')
+    if not krs:
+        out.append('<p class="muted">No key results.</p></article>')
+        return out
+    out += ['<table class="krs">', f"<caption>Key results of {esc(o.title)}</caption>",
+            '<thead><tr><th scope="col">Key result</th><th scope="col">Who</th><th scope="col">Now → target</th>'
+            '<th scope="col">Grade</th><th scope="col">Pace</th><th scope="col">Confidence</th>'
+            '<th scope="col">Last check-in</th><th scope="col">Trend</th></tr></thead>', "<tbody>"]
+    for kr in krs:
+        out += _kr(kr, rep, legends)
+    out += ["</tbody></table>", "</article>"]
+    return out
+
+
+def _kr(kr: KRView, rep: PeriodReport, legends: Legends) -> list[str]:
+    pace = kr.pace or ""
+    flags = f'<span class="pace pace-{pace.replace(" ", "-")}">{pace}</span>' if pace else ""
+    if kr.stale:
+        flags += ' <span class="stale">⚠ stale</span>'
+    if kr.error:
+        flags += f' <span class="stale">{esc(kr.error)}</span>'
+    conf = "–" if kr.confidence is None else f"{kr.confidence:.1f}"
+    last = kr.check_ins[-1] if kr.check_ins else None
+    note = f'<br><q class="note">{esc(last.note)}</q>' if last is not None and last.note else ""
+    trend = svg.sparkline([c.value for c in kr.check_ins], f"check-ins of {kr.title}")
+    kind = kinds.get(kr.kind)
+    band = (kr.low, kr.high) if kind and kind.chart == "band" and kr.low is not None and kr.high is not None else None
+    legend = legends.get((kind.chart, kind.points_label), "") if kind else ""
+    chart = svg.chart(story.kr_chart(kr, rep.period, rep.as_of), f"Chart of {kr.title}", legend, band)
+    return [f'<tr><th scope="row" data-label="Key result">{esc(kr.title)}</th>',
+            f'<td data-label="Who">{esc(rep.person(answerer(kr)))}</td>',
+            f'<td data-label="Now → target">{esc(kr_target_text(kr))}</td>',
+            f'<td data-label="Grade">{_grade(kr.score, kr.grade, kr.band)}</td>',
+            f'<td data-label="Pace">{flags or "–"}</td>',
+            f'<td data-label="Confidence">{conf}</td>',
+            f'<td data-label="Last check-in">{kr.last_check_in or "–"}{note}</td>',
+            f'<td data-label="Trend">{trend}</td></tr>',
+            f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>']
+
+
+def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str]:
+    """The dependencies whose both ends are on the page, with their agreement state (okrtui.method.cycle)."""
+    titles = {o.id: o.title for o in rep.objectives} | {kr.id: kr.title for kr in rep.key_results()}
+    shown = [d for d in deps if d.from_id in titles and d.to_id in titles]
+    out = ['<section class="deps">', "<h2>Dependencies</h2>"]
+    if not shown:
+        return [*out, '<p class="muted">None in this period.</p>', "</section>"]
+    conv = rep.conversation or cycle.Conversation()
+    out += ['<table><thead><tr><th scope="col">Relies on it</th><th scope="col">What it relies on</th>'
+            '<th scope="col">State</th><th scope="col">Note</th></tr></thead><tbody>']
+    for d in shown:
+        agreed = cycle.agreement(d, cycle.end_answerer(rep, d.to_id), conv)
+        out.append(f'<tr><th scope="row" data-label="Relies on it">{esc(titles[d.from_id])}</th>'
+                   f'<td data-label="What it relies on">{esc(titles[d.to_id])}</td>'
+                   f'<td data-label="State">{esc(agreed.state)}</td><td data-label="Note">{esc(d.note)}</td></tr>')
+    return [*out, "</tbody></table>", "</section>"]
+
+
+def _review(rep: PeriodReport, stale_after: int) -> list[str]:
+    """The week's review (the TUI's w): what moved this week, worst objectives first."""
+    monday, _ = periods.week_of(rep.as_of)
+    review = week_review(rep, monday, rep.as_of, stale_after)
+    kind = "Mid-quarter review" if review.mid_quarter else "Weekly review"
+    out = ['<section class="review">', f"<h2>{kind}: week of {monday}</h2>"]
+    if not review.rows:
+        return [*out, '<p class="muted">Nothing to review this week.</p>', "</section>"]
+    out += ['<table><thead><tr><th scope="col">Key result</th><th scope="col">Objective</th><th scope="col">Value</th>'
+            '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
+    for r in review.rows:
+        change = "±0" if not r.value_change else f"{r.value_change:+g}"
+        conf = "–" if r.confidence is None else f"{r.confidence:.1f}{r.confidence_trend}"
+        stale = ' <span class="stale">⚠ stale</span>' if r.stale else ""
+        value = "–" if r.value is None else f"{r.value:g}"
+        out.append(f'<tr><th scope="row" data-label="Key result">{esc(r.kr.title)}</th>'
+                   f'<td data-label="Objective">{esc(r.objective.title)}</td><td data-label="Value">{value}</td>'
+                   f'<td data-label="This week">{change}</td><td data-label="Pace">{r.pace or "–"}{stale}</td>'
+                   f'<td data-label="Confidence">{conf}</td></tr>')
+    return [*out, "</tbody></table>", "</section>"]
+
+
+HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="referrer" content="no-referrer">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>"""
+
+# Text colours keep WCAG AA (4.5:1) on their backgrounds; bands carry their word as well as a colour.
+CSS = """
+:root{color-scheme:light}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff;
+margin:0 auto;max-width:1100px;padding:0 16px 32px}
+h1{font-size:1.6em;margin:.6em 0 .2em}h2{font-size:1.35em;border-bottom:2px solid #d0d7de;margin-top:1.6em}
+h3{font-size:1.15em;margin:1.2em 0 .4em}h4{font-size:1.05em;margin:.8em 0 .2em}
+small{font-weight:normal}.muted,.tick,.meta{color:#57606a}.tick{font-size:11px;fill:#57606a}
+.counts{font-weight:600}.desc{margin:.2em 0}
+article.objective{border:1px solid #d0d7de;border-radius:6px;padding:4px 12px 8px;margin:10px 0}
+table{border-collapse:collapse;width:100%;margin:6px 0}caption{text-align:left;color:#57606a;font-size:.9em}
+th,td{text-align:left;vertical-align:top;padding:4px 6px;border-bottom:1px solid #eaeef2}
+thead th{font-size:.85em;color:#57606a;border-bottom:1px solid #d0d7de}
+tbody th{font-weight:600}
+.band{display:inline-block;padding:0 6px;border-radius:8px;font-size:.85em;font-weight:600}
+.band-red{background:#b42318;color:#fff}.band-yellow{background:#f5d90a;color:#1f2328}
+.band-green{background:#1a7f37;color:#fff}
+.pace-on-track{color:#1a7f37}.pace-at-risk{color:#7d4e00}.pace-behind{color:#b42318;font-weight:600}
+.stale{color:#7d4e00;font-weight:600}.note{color:#57606a}
+svg.bar{width:50px;height:8px;vertical-align:middle}svg.defs{position:absolute}svg.spark{width:64px;height:18px}
+svg.chart{width:100%;max-width:600px;height:auto;display:block}
+tr.chart-row td{border-bottom:1px solid #d0d7de;padding-bottom:10px}
+footer{margin-top:2em;font-size:.85em}
+@media (max-width:700px){
+ body{padding:0 10px 24px}
+ table,thead,tbody,tr,th,td{display:block;width:auto}
+ thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ tr{border-bottom:1px solid #d0d7de;padding:4px 0}
+ th,td{border:0;padding:2px 0}
+ td[data-label]::before{content:attr(data-label) ": ";color:#57606a;font-size:.85em}
+ tr.chart-row td::before{content:none}
+}
+@media print{
+ body{max-width:none;font-size:11pt}
+ section.team+section.team,section.deps,section.review{break-before:page}
+ article.objective,tr{break-inside:avoid}
+ .band{border:1px solid #1f2328}
+}
+"""

@@ -1,0 +1,107 @@
+"""The weekly (and mid-quarter) review: what moved in a week, per KR. Pure, over report views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from okrtui.method import kinds, periods, scoring
+from okrtui.method.views import (
+    CheckInView,
+    KRView,
+    ObjectiveView,
+    PeriodReport,
+    graded,
+    is_due,
+    pace_counts,
+    points_of,
+    stale_from,
+)
+
+
+@dataclass(slots=True)  # not frozen: the objective's grade is filled in once all its rows exist
+class ReviewRow:
+    objective: ObjectiveView
+    kr: KRView
+    value: float | None
+    value_change: float | None
+    progress: float
+    progress_change: float
+    pace: str | None
+    confidence: float | None
+    confidence_trend: str  # ↑ ↓ → or ""
+    stale: bool
+    forecast: float | None
+    objective_grade: float | None  # the objective as it stood on the review's as_of day
+    objective_band: str | None
+    due: bool = False  # no check-in in the reviewed week (views.is_due, the rule the check-in list uses)
+
+
+@dataclass(frozen=True)
+class WeekReview:
+    week_start: dt.date
+    week_end: dt.date
+    as_of: dt.date
+    rows: list[ReviewRow]
+    counts: dict[str, int]
+    mid_quarter: bool
+
+
+def _upto(kr: KRView, day: dt.date) -> list[CheckInView]:
+    return [c for c in kr.check_ins if c.date <= day]
+
+
+def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: periods.Span,
+         stale_after: int) -> ReviewRow:
+    now_pts, prev_pts = _upto(kr, as_of), _upto(kr, before)
+    spec = kr.spec
+    # Up to the report's own day (the usual review) the KR's numbers are already computed.
+    current = len(now_pts) == len(kr.check_ins)
+    prog_now = kr.progress if current else scoring.progress(spec, points_of(now_pts))
+    prog_prev = scoring.progress(spec, points_of(prev_pts))
+    value_now = now_pts[-1].value if now_pts else None
+    value_prev = prev_pts[-1].value if prev_pts else None
+    pace = None
+    if kinds.paced(kr.kind):
+        pace = scoring.pace(spec, prog_now, scoring.expected(span.start, span.end, as_of))
+    last = now_pts[-1].date if now_pts else None
+    stale = scoring.is_stale(o.status == "active", last, stale_from(span, o.activated_on), as_of, stale_after)
+    conf_now = now_pts[-1].confidence if now_pts else None
+    conf_prev = prev_pts[-1].confidence if prev_pts else None
+    trend = ""
+    if conf_now is not None and conf_prev is not None:
+        trend = "↑" if conf_now > conf_prev else "↓" if conf_now < conf_prev else "→"
+    return ReviewRow(
+        o, kr, value_now,
+        None if value_now is None or value_prev is None else value_now - value_prev,
+        prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
+        kr.forecast if current else scoring.forecast(spec, points_of(now_pts), span.start, span.end), None, None,
+        o.status == "active" and is_due(last, as_of),
+    )
+
+
+def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_after: int = 7) -> WeekReview:
+    """Each KR as of the week's end (or today, within the current week) against the week before."""
+    week_end = week_start + dt.timedelta(days=6)
+    as_of = min(week_end, today) if week_start <= today else week_end
+    before = week_start - dt.timedelta(days=1)
+    span = rep.period
+    graded_rows: list[tuple[float | None, int, list[ReviewRow]]] = []
+    for o in rep.objectives:
+        if not graded(o):  # a proposal in review is not graded: awaiting approval, as a draft
+            continue
+        scorable = [kr for kr in o.key_results if kr.error is None]
+        rows = [_row(o, kr, as_of, before, span, stale_after) for kr in scorable]
+        score = scoring.objective_score((kr.weight, scoring.kr_score(kr.self_score, row.progress))
+                                        for kr, row in zip(scorable, rows, strict=True))
+        grade = scoring.grade(score)
+        band = scoring.band(grade)
+        for row in rows:
+            row.objective_grade, row.objective_band = grade, band
+        graded_rows.append((score, o.position, rows))
+    # Worst first, by the numbers of that week, not today's.
+    graded_rows.sort(key=lambda g: (g[0] is None, g[0] or 0.0, g[1]))
+    ordered = [row for _, _, rows in graded_rows for row in rows]
+    counts = dict(pace_counts(ordered))
+    half = span.start + (span.end - span.start) / 2
+    return WeekReview(week_start, week_end, as_of, ordered, counts, week_start <= half <= week_end)

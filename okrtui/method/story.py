@@ -1,0 +1,172 @@
+"""A KR's or an objective's story over its period: the lines the detail screen's chart draws.
+
+Pure: no database, no UI. Every number comes from `scoring`, so the chart and the
+numbers beside it cannot disagree (the forecast line ends on the forecast shown).
+x is days from the period's start; nothing measured after "now" (the as-of day) is drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from okrtui.method import kinds, periods, scoring
+from okrtui.method.views import KRView, ObjectiveView, fmt_num
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series. `marker` is the character it is drawn with: it carries the meaning on a
+    terminal without colour, and the legend names it."""
+
+    label: str
+    xs: list[float]
+    ys: list[float]
+    marker: str
+    color: str
+    points_only: bool = False  # measurements: not joined into a line
+    legend_marker: str = ""  # what the legend shows for it, when not the marker itself
+
+
+@dataclass
+class Chart:
+    lines: list[Line]
+    days: int  # the period's length: x runs 0..days
+    now: int | None  # the as-of day, when it falls inside the period
+    y_range: tuple[float, float]
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)  # empty: numbers
+    x_ticks: list[tuple[float, str]] = field(default_factory=list)
+    y_label: str = ""
+
+
+def x_ticks(span: periods.Span) -> list[tuple[float, str]]:
+    """The first day of each month in the period, plus its last day."""
+    return list(_x_ticks(span))
+
+
+@functools.lru_cache(maxsize=8)
+def _x_ticks(span: periods.Span) -> tuple[tuple[float, str], ...]:  # the same for every KR of a period
+    ticks: list[tuple[float, str]] = [(0.0, f"{span.start:%b %-d}")]
+    day = (span.start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    while day < span.end:
+        ticks.append((float((day - span.start).days), f"{day:%b %-d}"))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    ticks.append((float((span.end - span.start).days), f"{span.end:%b %-d}"))
+    return tuple(ticks)
+
+
+def _now(span: periods.Span, as_of: dt.date) -> int | None:
+    return (as_of - span.start).days if span.start <= as_of <= span.end else None
+
+
+def y_range(values: list[float]) -> tuple[float, float]:
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
+    return lo - pad, hi + pad
+
+
+def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span,
+                  line: tuple[float, float] | None = None) -> tuple[float, float] | None:
+    """The least-squares progress line's (progress at the first check-in, progress at the period's
+    end), both clamped: its end is exactly `scoring.forecast`. `line`: the fit already made of
+    these points (KRView.fit), else it is fitted here."""
+    line = line or scoring.fit(spec, points, span.start)
+    if line is None:
+        return None
+    slope, intercept = line
+    first = float((points[0].date - span.start).days)
+    return scoring.clamp(intercept + slope * first), scoring.clamp(intercept + slope * (span.end - span.start).days)
+
+
+def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
+    """Check-ins on the KR's own scale; start and target (or the range's band); expected pace and
+    forecast for increase/decrease; done / not done for a milestone."""
+    days = (span.end - span.start).days
+    last = min(as_of, span.end)
+    shown = [c for c in kr.check_ins if span.start <= c.date <= last]
+    xs = [float((c.date - span.start).days) for c in shown]
+    ys = [c.value for c in shown]
+    lines: list[Line] = []
+    scale: list[float] = list(ys)
+    y_ticks: list[tuple[float, str]] = []
+    kind = kinds.get(kr.kind)
+    chart = kind.chart if kind else "points"
+    if chart == "scale" and kr.start is not None and kr.target is not None:
+        start, target = kr.start, kr.target
+        lines.append(Line(f"start {fmt_num(start)}", [0, days], [start, start], "_", "white"))
+        lines.append(Line(f"target {fmt_num(target)}", [0, days], [target, target], "=", "green"))
+        # The terminal's own colour: dark blue vanished on black at 16 colours.
+        lines.append(Line("expected pace", [0, days], [start, target], "·", "default"))
+        fc = forecast_line(kr.spec, shown, span, kr.fit if len(shown) == len(kr.check_ins) else None)
+        if fc is not None:
+            to_value = [start + p * (target - start) for p in fc]
+            lines.append(Line("forecast", [xs[0], float(days)], to_value, "-", "magenta"))
+        scale += [start, target]
+    elif chart == "band" and kr.low is not None and kr.high is not None:
+        band = f"band {fmt_num(kr.low)}..{fmt_num(kr.high)}"
+        lines.append(Line(band, [0, days], [kr.high, kr.high], "=", "green"))
+        lines.append(Line("", [0, days], [kr.low, kr.low], "=", "green"))  # one legend entry for both
+        scale += [kr.low, kr.high]
+    elif chart == "done":
+        ys = [1.0 if v >= 1 else 0.0 for v in ys]
+        y_ticks = [(0.0, "not done"), (1.0, "done")]
+        scale += [0.0, 1.0]
+    if xs:  # points, not a joined line: each ● is a check-in that happened
+        label = kind.points_label if kind else "check-ins"
+        lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, xs, ys, "●", "cyan", points_only=True))
+    if not scale:
+        scale = [0.0, 1.0]
+    lo, hi = y_range(scale)
+    if chart == "done":
+        lo, hi = -0.15, 1.15
+    return Chart(lines, days, _now(span, as_of), (lo, hi), y_ticks, x_ticks(span), kr.unit)
+
+
+def progress_at(kr: KRView, day: dt.date) -> float:
+    """The KR's progress with the check-ins made up to `day`."""
+    return scoring.progress(kr.spec, [c for c in kr.check_ins if c.date <= day])
+
+
+KR_MARKERS = "123456789"
+
+
+def objective_chart(obj: ObjectiveView, span: periods.Span, as_of: dt.date) -> Chart:
+    """Each KR's progress (0–1) over the period, drawn with its number, and the objective's
+    weighted score line: progress day by day, ending on the score shown (self-scores included)."""
+    days = (span.end - span.start).days
+    last = min(as_of, span.end)
+    scored = [kr for kr in obj.key_results if kr.error is None]
+    lines: list[Line] = []
+    event_days = sorted({c.date for kr in scored for c in kr.check_ins if span.start <= c.date <= last})
+    steps = [span.start, *event_days] if span.start <= last else []
+    xs = [float((d - span.start).days) for d in steps]
+    progress = [[progress_at(kr, d) for d in steps] for kr in scored]  # per KR, per step: computed once
+    if steps:  # the score first: the KRs' numbers are drawn over it
+        score_ys = [scoring.objective_score((kr.weight, p[j]) for kr, p in zip(scored, progress, strict=True)) or 0.0
+                    for j in range(len(steps))]
+        score_xs = list(xs)
+        if obj.score is not None:  # the line ends on the score shown, self-scores included
+            score_xs.append(float((last - span.start).days))
+            score_ys.append(obj.score)
+        lines.append(Line("objective score", score_xs, score_ys, "█", "green"))
+    colours = ["cyan", "yellow", "magenta", "blue", "red"]
+    for i, ys in enumerate(progress if steps else []):
+        marker = KR_MARKERS[i] if i < len(KR_MARKERS) else "+"
+        label = ("key results" if len(scored) > 1 else "key result") if i == 0 else ""  # the list names each
+        lines.append(Line(label, xs, ys, marker, colours[i % len(colours)],
+                          legend_marker=f"1–{min(len(scored), len(KR_MARKERS))}" if len(scored) > 1 else ""))
+    ticks = [(0.0, "0"), (0.3, ".3"), (0.7, ".7"), (1.0, "1")]
+    return Chart(lines, days, _now(span, as_of), (-0.05, 1.05), ticks, x_ticks(span), "progress")
+
+
+def confidence_trend(kr: KRView) -> str:
+    """The last confidence and which way it moved since the check-in before: '0.6 ↓ from 0.8'."""
+    confs = [c.confidence for c in kr.check_ins if c.confidence is not None]
+    if not confs:
+        return "–"
+    if len(confs) == 1 or abs(confs[-1] - confs[-2]) < 1e-9:
+        return f"{confs[-1]:.1f}" + (" steady" if len(confs) > 1 else "")
+    arrow = "↑" if confs[-1] > confs[-2] else "↓"
+    return f"{confs[-1]:.1f} {arrow} from {confs[-2]:.1f}"

@@ -1,0 +1,189 @@
+"""The one definition of a period read, for both read paths and the refresh after a save.
+
+The SQL below uses named parameters only and runs unchanged through `sqlite3` (okrtui.storage.quickread,
+no SQLAlchemy) and through SQLAlchemy's `text()` (okrtui.cycle.ormread: SQLite or PostgreSQL). Rows are
+taken by column name and converted here, so both paths hand `views.assemble` the same values.
+Every query has a total ORDER BY: equal results never depend on the database's whim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from okrtui.method import cycle, periods
+from okrtui.method.views import (
+    CHECK_IN_COLUMNS,
+    DEPENDENCY_COLUMNS,
+    KR_COLUMNS,
+    OBJECTIVE_COLUMNS,
+    TEAM_COLUMNS,
+    CheckInView,
+    DependencyView,
+    PeriodReport,
+    TeamView,
+    assemble,
+    by_kr,
+)
+
+# A query runner: SQL and its named parameters (dates as dt.date) → the result's column names and
+# its rows. quickread's runs sqlite3, report's runs SQLAlchemy text() on the session's connection.
+Run = Callable[[str, dict[str, Any]], tuple[Sequence[str], Iterable[Sequence[Any]]]]
+
+
+@dataclass
+class Read:
+    span: periods.Span
+    me: str
+    report: PeriodReport
+    dependencies: list[DependencyView]
+    reflections: dict[str, str]
+
+
+def _cols(table: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f"{table}.{name}" for name in names)
+
+
+def _live(own: bool) -> str:
+    """The period's live objectives (the caller's own only when `own`)."""
+    return "o.period_id = :period AND NOT o.deleted" + (" AND o.origin = :me" if own else "")
+
+
+PERIOD = 'SELECT start, "end" FROM period WHERE id = :label AND NOT deleted'
+PEOPLE = "SELECT id, name FROM person ORDER BY id"
+TEAMS = f"SELECT {', '.join(TEAM_COLUMNS)} FROM team WHERE NOT deleted ORDER BY id"
+DEPENDENCIES = f"SELECT {', '.join(DEPENDENCY_COLUMNS)} FROM dependency WHERE NOT deleted ORDER BY created_at, id"
+REFLECTIONS = ("SELECT question, answer FROM reflection WHERE person_id = :me AND period_id = :period "
+               "AND NOT deleted ORDER BY question, id")
+# A check-in counts only when its writer answers for its KR as the KR's record says (its owner, else its
+# maker: views.answers): every member computes the same from the same records (docs/team.md).
+COUNTS = "c.origin = COALESCE(NULLIF(k.owner_id, ''), k.origin)"
+KR_CHECK_INS = (f"SELECT {_cols('c', CHECK_IN_COLUMNS)} FROM check_in c JOIN key_result k ON c.kr_id = k.id "
+                f"WHERE c.kr_id = :kr AND NOT c.deleted AND {COUNTS} "
+                "AND c.date >= :start AND c.date <= :last ORDER BY c.date, c.created_at, c.id")
+
+
+def objectives_sql(own: bool) -> str:
+    return f"SELECT {_cols('o', OBJECTIVE_COLUMNS)} FROM objective o WHERE {_live(own)} ORDER BY o.position, o.id"
+
+
+def key_results_sql(own: bool) -> str:
+    # Joined by period, not by an IN list: a company's KRs outgrow SQLite's bound-variable limit.
+    return (f"SELECT {_cols('k', KR_COLUMNS)} FROM key_result k JOIN objective o ON k.objective_id = o.id "
+            f"WHERE {_live(own)} AND NOT k.deleted ORDER BY k.objective_id, k.position, k.id")
+
+
+def check_ins_sql(own: bool, notes: bool = True) -> str:
+    columns = _cols("c", CHECK_IN_COLUMNS) if notes else "c.kr_id, '' AS id, c.date, c.value, c.confidence, '' AS note"
+    return (f"SELECT {columns} FROM check_in c JOIN key_result k ON c.kr_id = k.id "
+            f"JOIN objective o ON k.objective_id = o.id WHERE {_live(own)} AND NOT k.deleted AND NOT c.deleted "
+            f"AND {COUNTS} AND c.date >= :start AND c.date <= :last ORDER BY c.kr_id, c.date, c.created_at, c.id")
+
+
+# --- values, by column name ---------------------------------------------------------------
+
+def _date(value: Any) -> dt.date | None:
+    """SQLite gives ISO text, PostgreSQL a date."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+CONVERT: dict[str, Callable[[Any], Any]] = {
+    "activated_on": _date, "start": _float, "target": _float, "low": _float, "high": _float, "weight": float,
+    "self_score": _float, "value": float, "confidence": _float,
+}
+
+
+def by_name(names: Sequence[str], rows: Iterable[Sequence[Any]], columns: tuple[str, ...],
+            convert: dict[str, Callable[[Any], Any]] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Rows as tuples in `columns` order, each value taken by its column's name and converted."""
+    convert = CONVERT if convert is None else convert
+    at = [list(names).index(c) for c in columns]
+    if at == list(range(len(names))) and not any(c in convert for c in columns):
+        return iter(cast(Iterable[tuple[Any, ...]], rows))  # already in order: sqlite3 tuples, SQLAlchemy Rows
+    # One compiled function per query, not a loop per value: 20,000 KRs cost what slicing did.
+    env = {f"f{i}": convert[c] for i, c in enumerate(columns) if c in convert}
+    parts = [f"f{i}(r[{j}])" if f"f{i}" in env else f"r[{j}]" for i, j in enumerate(at)]
+    shape: Callable[[Sequence[Any]], tuple[Any, ...]] = eval(f"lambda r: ({', '.join(parts)},)", env)
+    return map(shape, rows)
+
+
+class _Days(dict[Any, dt.date]):
+    """Stored day → date, each parsed once: a quarter has 92 days, a company 10^5 check-ins."""
+
+    def __missing__(self, key: Any) -> dt.date:
+        day = self[key] = key if isinstance(key, dt.date) else dt.date.fromisoformat(key)
+        return day
+
+
+# --- the reads ----------------------------------------------------------------------------
+
+def span(run: Run, label: str | None, today: dt.date, fy_month: int) -> periods.Span | None:
+    """The period `label` (None: the quarter of today), or None for an unknown custom period."""
+    def stored(custom: str) -> tuple[dt.date, dt.date] | None:
+        _, rows = run(PERIOD, {"label": custom})
+        row = next(iter(rows), None)
+        if row is None:
+            return None
+        start, end = _date(row[0]), _date(row[1])
+        assert start is not None and end is not None  # NOT NULL columns
+        return start, end
+
+    return periods.resolve(label, today, fy_month, stored)
+
+
+def last_day(span: periods.Span, as_of: dt.date) -> dt.date:
+    """Only what was known on as_of counts (okr-method.md): later check-ins are never read."""
+    return min(span.end, as_of)
+
+
+def period(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool = True, stale_after: int = 7,
+           notes: bool = True) -> PeriodReport:
+    """Every live objective of the period (the caller's own only unless `team`) with its numbers."""
+    own = not team
+    args = {"period": span.label, "me": me} if own else {"period": span.label}
+    names, rows = run(objectives_sql(own), args)
+    objectives = list(by_name(names, rows, OBJECTIVE_COLUMNS))
+    names, rows = run(key_results_sql(own), args)
+    key_results = list(by_name(names, rows, KR_COLUMNS))
+    names, rows = run(check_ins_sql(own, notes), {**args, "start": span.start, "last": last_day(span, as_of)})
+    check_ins = by_kr(by_name(names, rows, CHECK_IN_COLUMNS, {}), _Days().__getitem__)
+    _, rows = run(PEOPLE, {})
+    people = {pid: name or pid for pid, name in rows}
+    names, rows = run(TEAMS, {})
+    teams = {row[0]: TeamView(*row) for row in by_name(names, rows, TEAM_COLUMNS)}
+    rep = assemble(span, as_of, objectives, key_results, check_ins, people, teams, stale_after)
+    # Reviews give objectives their status (okrtui.method.cycle): on both read paths, with the same rows.
+    return cycle.apply(rep, cycle.load(lambda sql, params: run(sql, dict(params))[1], me), stale_after)
+
+
+def dependencies(run: Run) -> list[DependencyView]:
+    names, rows = run(DEPENDENCIES, {})
+    return [DependencyView(*row) for row in by_name(names, rows, DEPENDENCY_COLUMNS)]
+
+
+def reflections(run: Run, me: str, label: str) -> dict[str, str]:
+    _, rows = run(REFLECTIONS, {"me": me, "period": label})
+    return {question: answer for question, answer in rows}
+
+
+def whole(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool = True, stale_after: int = 7,
+          notes: bool = True) -> Read:
+    """What a screen or a report shows: the period, the dependencies and the caller's reflections."""
+    rep = period(run, span, as_of, me, team=team, stale_after=stale_after, notes=notes)
+    return Read(span, me, rep, dependencies(run), reflections(run, me, span.label))
+
+
+def kr_check_ins(run: Run, kr_id: str, span: periods.Span, as_of: dt.date) -> list[CheckInView]:
+    """One KR's live check-ins in the period up to as_of, oldest first: what a save changes, read
+    with the full load's bounds."""
+    names, rows = run(KR_CHECK_INS, {"kr": kr_id, "start": span.start, "last": last_day(span, as_of)})
+    return [item for _, items in by_kr(by_name(names, rows, CHECK_IN_COLUMNS, {}), _Days().__getitem__)
+            for item in items]
