@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from okrtui import covers, cycle, ormread, periods, schema, views
+from okrtui import covers, cycle, fieldrules, ormread, periods, schema, views
 from okrtui.errors import OkrError
 from okrtui.ormread import activation_blockers, dependencies
 from okrtui.ormread import conversation as load
@@ -217,9 +217,10 @@ def _text(body: str, empty: str) -> str:
     """A comment's or a note's text, checked by the schema's rule for a comment."""
     if not body.strip():
         raise OkrError(f"text: {empty}")
-    if len(body) > MAX_COMMENT:
-        raise OkrError(f"text: is {len(body)} characters long; at most {MAX_COMMENT} are allowed")
-    return body
+    try:
+        return fieldrules.string(MAX_COMMENT)(body)
+    except fieldrules.Problem as problem:
+        raise OkrError(f"text: {problem}") from None
 
 
 # --- comments ------------------------------------------------------------------------------------
