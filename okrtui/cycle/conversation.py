@@ -19,7 +19,7 @@ from okrtui.cycle import ormread
 from okrtui.cycle.ormread import activation_blockers, dependencies
 from okrtui.cycle.ormread import conversation as load
 from okrtui.method import covers, cycle, periods, views
-from okrtui.rules import schema
+from okrtui.rules import fieldrules, schema
 from okrtui.storage.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Person, Seen, Team, now_stamp
 from okrtui.storage.store import find_key_result, identity, my_id, reading, starts_with, touch, writing
 
@@ -219,9 +219,10 @@ def _text(body: str, empty: str) -> str:
     """A comment's or a note's text, checked by the schema's rule for a comment."""
     if not body.strip():
         raise OkrError(f"text: {empty}")
-    if len(body) > MAX_COMMENT:
-        raise OkrError(f"text: is {len(body)} characters long; at most {MAX_COMMENT} are allowed")
-    return body
+    try:
+        return fieldrules.string(MAX_COMMENT)(body)
+    except fieldrules.Problem as problem:
+        raise OkrError(f"text: {problem}") from None
 
 
 # --- comments ------------------------------------------------------------------------------------

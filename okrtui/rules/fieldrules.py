@@ -8,6 +8,7 @@ once; `okrtui checkin` checks its arguments with them directly, and so never imp
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ MAX_NAME = 200
 MAX_TEXT = 10_000
 MAX_UNIT = 32
 MAX_WEIGHT = 1e6
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: not text
 # A stored number beyond this is a typo, not a measure: no KR scale needs it, and a
 # float this large would print as 1e+16 and carry over into the next quarter.
 MAX_MAGNITUDE = 1e15
@@ -76,6 +78,9 @@ def string(limit: int, *, nonempty: bool = False) -> Callable[[Any], str]:
             raise Problem(f"is {len(value)} characters long; at most {limit} are allowed")
         if nonempty and not value.strip():
             raise Problem("must not be empty")
+        half = _SURROGATE.search(value)
+        if half:  # a JSON \ud800 or a stray argv byte: no UTF-8 file or database can hold it
+            raise Problem(f"holds half a character (a lone UTF-16 surrogate) at position {half.start()}")
         return value
     return check
 

@@ -367,3 +367,72 @@ def test_cli_team_edit_by_a_member_is_refused(cli, tmp_path):
     t.sync("ben", "ana")
     t.join("cleo", "Cleo New")
     assert t.statuses("o-ben") == ["active"] * 3
+
+
+# --- private, badline, flood through CLI commands (docs/security.md, column `cli`) ----------------
+
+def test_private_ben_s_private_objective_reaches_no_teammate_command_and_his_shared_one_does(cli, tmp_path):
+    """Ben has a private objective (with a KR, a check-in and his comment) beside a shared one; after
+    everyone syncs, nothing of the private one is in the team file, Ana's report or export, and her
+    commands cannot reach it; the shared one reaches her and she comments on it."""
+    t = Crew(cli, tmp_path)
+    secret = {**okr_objective("o-sec", "Leave in March", None, "kr-sec"), "visibility": "private"}
+    assert t.load("ben", {"objectives": [secret, okr_objective("o-ben", "Deploys", None, "kr-ben")]}).code == 0
+    assert t.run("ben", "checkin", "kr-sec", "3").code == 0
+    assert t.run("ben", "comment", "o-sec", "only for me").code == 0
+    t.sync("ben", "ana", "ben")
+    t.join("cleo", "Cleo New")
+    shared = t.file.read_text()
+    assert "o-ben" in shared and not any(s in shared for s in ("o-sec", "kr-sec", "Leave in March", "only for me"))
+    for who in ("ana", "cleo"):
+        for args in (["report", "--team"], ["report", "--team", "--format", "json"], ["export"],
+                     ["export", "--format", "html", "--team"], ["inbox"]):
+            seen = t.run(who, *args)
+            assert seen.code in (0, 1) and "Leave in March" not in seen.out and "o-sec" not in seen.out, (who, args)
+        for args in (["comment", "o-sec", "tell me"], ["comments", "o-sec"], ["history", "kr-sec"]):
+            refused = t.run(who, *args)
+            assert refused.code == 2 and refused.out == "" and refused.err.count("\n") == 1, (who, args)
+            assert refused.err.startswith("okrtui: error:") and "Leave in March" not in refused.err
+    # Ben's own export --team leaves it out too; his own report keeps it.
+    assert "Leave in March" not in t.run("ben", "export", "--format", "html", "--team").out
+    assert "Leave in March" in t.run("ben", "report").out
+    # The honest way: the shared objective is everyone's to see and to comment on.
+    assert "Deploys" in t.run("ana", "report", "--team").out
+    assert t.run("ana", "comment", "o-ben", "nice").code == 0
+
+
+def test_badline_a_flag_no_record_may_hold_is_one_error_line_and_writes_nothing(cli, tmp_path):
+    db = tmp_path / "x.db"
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Ship", "period": "2026-Q4", "key_results": [
+        {"id": "kr-1", "title": "Ship", "kind": "increase", "start": 0, "target": 9}]}]}
+    assert cli("--db", db, "import", write_doc(tmp_path / "d.json", doc)).code == 0
+    before = digest(db)
+    for args in (["checkin", "kr-1", "1e400"], ["checkin", "kr-1", "nan"], ["checkin", "kr-1", "-inf"],
+                 ["checkin", "kr-1", "2", "--note", "lone \ud800 surrogate"],
+                 ["checkin", "kr-1", "2", "--note", "x" * 2_000_000],
+                 ["comment", "o-1", "lone \udfff surrogate"], ["comment", "o-1", "y" * 2_000_000]):
+        refused = cli("--db", db, *args)
+        assert refused.code == 2 and refused.out == "", args[:3]
+        assert refused.err.startswith("okrtui: error:") and refused.err.count("\n") == 1, (args[:3], refused.err[:200])
+        assert len(refused.err) < 400 and "unexpected" not in refused.err and not raw_in(refused.err), args[:3]
+        assert digest(db) == before, args[:3]
+    # The honest way: the same commands with values a record may hold.
+    assert cli("--db", db, "checkin", "kr-1", "2", "--note", "fine é漢").code == 0
+    assert cli("--db", db, "comment", "o-1", "ok").code == 0
+
+
+def test_flood_a_huge_text_flag_is_refused_in_one_line_and_a_long_honest_one_is_kept(cli, tmp_path):
+    """A command writes one record of its caller's; its size is bounded by the field limits
+    (okrtui.rules.fieldrules via schema), so no command stores a text the others would have to carry."""
+    from okrtui.rules.schema import MAX_TEXT
+
+    db = tmp_path / "x.db"
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Ship", "period": "2026-Q4", "key_results": [
+        {"id": "kr-1", "title": "Ship", "kind": "increase", "start": 0, "target": 9}]}]}
+    assert cli("--db", db, "import", write_doc(tmp_path / "d.json", doc)).code == 0
+    before = digest(db)
+    for args in (["comment", "o-1", "z" * (MAX_TEXT + 1)], ["checkin", "kr-1", "2", "--note", "z" * (MAX_TEXT + 1)]):
+        refused = cli("--db", db, *args)
+        assert refused.code == 2 and refused.err.count("\n") == 1 and str(MAX_TEXT) in refused.err, refused.err[:200]
+        assert digest(db) == before
+    assert cli("--db", db, "comment", "o-1", "z" * MAX_TEXT).code == 0

@@ -1,6 +1,7 @@
 """Attacks through `okrtui import` of an okrtui/1 document (docs/security.md, column `import`)."""
 
 import datetime as dt
+import json
 import sqlite3
 
 from tests.helpers import HOSTILE, TODAY, Crew, digest, okr_objective, raw_in, teammates_metric, write_doc
@@ -181,3 +182,116 @@ def test_import_of_someone_elses_records_says_they_were_not_stored(cli, tmp_path
     assert kept.code == 0, kept.err
     assert "2 created" in kept.out and "0 unchanged" in kept.out
     assert "left as they are (someone else's, not stored): 4 records of Ana Lead's" in kept.out
+
+
+# --- private, badline, signed, flood (docs/security.md, column `import`) --------------------------
+
+def _in_file(t: Crew, *words: str) -> list[str]:
+    shared = t.file.read_text()
+    return [w for w in words if w in shared]
+
+
+def test_import_cannot_reveal_or_comment_on_a_teammates_private_objective(cli, tmp_path):
+    """Ana keeps o-sec private. Ben guesses its ids and imports a shared o-sec, a KR under it, a check-in
+    on kr-sec and a dependency onto it: none of it touches Ana's, and her objective stays hers alone."""
+    t = Crew(cli, tmp_path)
+    secret = {**okr_objective("o-sec", "Reorg in March", None, "kr-sec"), "visibility": "private"}
+    assert t.load("ana", {"objectives": [secret]}).code == 0
+    assert t.run("ana", "comment", "o-sec", "tell nobody").code == 0
+    t.sync("ana", "ben")
+    guess = {"objectives": [okr_objective("o-sec", "Ben's guess", None, "kr-sec",
+                                          check_ins=[{"id": "c-guess", "date": "2026-11-20", "value": 9}]),
+                            okr_objective("o-ben", "Deploys", None, "kr-ben")],
+             "dependencies": [{"id": "d-guess", "from": "kr-ben", "to": "kr-sec", "note": "show me"}]}
+    took = t.load("ben", guess)
+    assert took.code == 0, took.err  # in Ben's own database these ids name nothing of Ana's
+    t.sync("ben", "ana")
+    t.join("cleo", "Cleo New")
+    assert _in_file(t, "Reorg in March", "tell nobody") == []
+    seen = t.run("ana", "report").out
+    assert "Reorg in March" in seen and "Ben's guess" not in seen  # hers untouched, his refused as not his
+    with sqlite3.connect(t.dbs["ana"]) as conn:
+        assert conn.execute("SELECT visibility, title FROM objective WHERE id = 'o-sec'").fetchall() == \
+            [("private", "Reorg in March")]
+        assert conn.execute("SELECT count(*) FROM check_in WHERE id = 'c-guess'").fetchone() == (0,)
+    conn.close()
+    for who in ("ben", "cleo"):
+        assert "Reorg in March" not in t.run(who, "report", "--team").out
+    # The honest way: Ben's own shared objective reaches everyone.
+    assert ["Deploys" in t.run(who, "report", "--team").out for who in EVERYONE] == [True] * 3
+
+
+def _good_doc() -> dict:
+    return {"format": "okrtui/1", "objectives": [
+        okr_objective("o-1", "Fine", None, "kr-1"), okr_objective("o-2", "Also fine", None, "kr-2")]}
+
+
+def test_badline_one_malformed_record_refuses_the_whole_document_naming_its_place(cli, tmp_path):
+    db = tmp_path / "x.db"
+    assert cli("--db", db, "whoami").code == 0
+    before = digest(db)
+    nested = "[" * 100_000 + "]" * 100_000
+    texts = {
+        "deep nesting": json.dumps(_good_doc()).replace('"Also fine KR"', f'"x", "deep": {nested}'),
+        "1e400": json.dumps(_good_doc()).replace('"target": 10.0', '"target": 1e400', 1),
+        "a lone surrogate": json.dumps(_good_doc()).replace('"Also fine"', '"bad \\ud800 title"', 1),
+        "a huge string": json.dumps(_good_doc()).replace('"Also fine"', json.dumps("x" * 5_000_000), 1),
+    }
+    places = {"deep nesting": "nested too deeply", "1e400": "objectives[0].key_results[0].target",
+              "a lone surrogate": "objectives[1].title", "a huge string": "objectives[1].title"}
+    for what, text in texts.items():
+        path = tmp_path / "bad.json"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        refused = cli("--db", db, "import", path)
+        assert refused.code == 2 and refused.out == "", what
+        assert refused.err.startswith("okrtui: error:") and refused.err.count("\n") == 1, (what, refused.err[:300])
+        assert places[what] in refused.err and len(refused.err) < 500, (what, refused.err[:300])
+        assert digest(db) == before, what
+    # The honest way: the good document imports whole.
+    honest = cli("--db", db, "import", write_doc(tmp_path / "good.json", _good_doc()))
+    assert honest.code == 0 and "created" in honest.out
+
+
+def test_signed_an_import_cannot_bring_records_in_someone_elses_origin_or_signature(cli, tmp_path):
+    """Ben copies Ana's objective line (her origin and signature) into a document as his new o-forged:
+    the import takes the record as Ben's own, so it reaches the others as Ben's, never as Ana's."""
+    t = Crew(cli, tmp_path)
+    assert t.load("ana", {"objectives": [okr_objective("o-ana", "Observability", "t-plat", "kr-ana")]}).code == 0
+    t.sync("ana", "ben")
+    line = next(json.loads(x) for x in t.file.read_text().splitlines()[1:] if '"o-ana"' in x and '"objective"' in x)
+    forged = {**okr_objective("o-forged", "Ana says: cancel Q4", None, "kr-forged"),
+              "origin": line["origin"], "signature": line["signature"], "owner": t.ids["ana"],
+              "created_at": line["created_at"], "updated_at": line["updated_at"]}
+    took = t.load("ben", {"objectives": [forged]})
+    assert took.code in (0, 2), took.err
+    t.sync("ben", "ana")
+    t.join("cleo", "Cleo New")
+    with sqlite3.connect(t.dbs["cleo"]) as conn:
+        origins = conn.execute("SELECT origin FROM objective WHERE id = 'o-forged'").fetchall()
+    conn.close()
+    assert origins in ([], [(t.ids["ben"],)])  # never Ana's
+    for rec in map(json.loads, t.file.read_text().splitlines()[1:]):
+        if rec.get("id") in ("o-forged", "kr-forged"):
+            assert rec["origin"] == t.ids["ben"]
+    # The honest way: Ana's own objective is hers for everyone.
+    assert t.objective("cleo", "o-ana")["title"] == "Observability"
+
+
+def test_flood_a_document_over_the_size_limit_is_refused_before_reading_and_a_big_honest_one_imports(cli, tmp_path):
+    from okrtui.exchange.interchange import MAX_FILE_BYTES
+
+    db = tmp_path / "x.db"
+    assert cli("--db", db, "whoami").code == 0
+    before = digest(db)
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:  # sparse: the size is what counts, nothing is read
+        handle.write(b'{"format": "okrtui/1", "objectives": [')
+        handle.truncate(MAX_FILE_BYTES + 1)
+    refused = cli("--db", db, "import", huge)
+    assert refused.code == 2 and refused.out == ""
+    assert refused.err == f"okrtui: error: {huge} is 64 MiB; an okrtui/1 document may be at most 64 MiB\n"
+    assert digest(db) == before
+    many = {"format": "okrtui/1", "objectives": [okr_objective(f"o-{i}", f"Objective {i}", None, f"kr-{i}")
+                                                 for i in range(300)]}
+    honest = cli("--db", db, "import", write_doc(tmp_path / "many.json", many))
+    assert honest.code == 0 and "600 created" in honest.out, honest.out

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from okrtui.core.stamps import now_stamp
-from okrtui.cycle import metrics
 from okrtui.exchange import sync
+from okrtui.method.cycle import metrics
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, KeyResult, Measurement, Objective
 from okrtui.storage.store import reading, writing
@@ -286,3 +286,41 @@ def test_sync_db_rewriting_a_teammates_record_by_hand_changes_it_for_nobody(cli,
                   ).code == 0
     t.sync("ana", "ben", "cleo")
     assert [t.kr(who, "kr-ana")["target"] for who in ("ana", "cleo")] == [12, 12]
+
+
+def test_private_rows_edited_by_hand_never_carry_a_teammates_private_objective_out(cli, tmp_path):
+    """Ana keeps o-sec private (a KR, a check-in, a comment). Ben, in his own database, writes o-sec in
+    Ana's name marked shared, and his own KR and comment onto her ids; Ana touches her private KR by
+    hand. Nobody's sync carries anything of hers out, nor attaches Ben's rows to it. Beside it the
+    honest edits arrive: Ben's own check-in, and Ana sharing her own objective."""
+    t = Crew(cli, tmp_path)
+    secret = {**okr_objective("o-sec", "Reorg in March", None, "kr-sec"), "visibility": "private"}
+    assert t.load("ana", {"objectives": [secret]}).code == 0
+    assert t.run("ana", "checkin", "kr-sec", "4").code == 0
+    assert t.run("ana", "comment", "o-sec", "tell nobody").code == 0
+    assert t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", None, "kr-ben")]}).code == 0
+    t.sync("ana", "ben")
+    now = now_stamp()
+    t.sql("ben", "insert into objective (id, origin, created_at, updated_at, deleted, signature, title, description, "
+          "level, team_id, owner_id, period_id, parent_id, status, visibility, position) values (?, ?, ?, ?, 0, '', "
+          "'Reorg in March', '', 'personal', null, null, '2026-Q4', null, 'draft', 'shared', 0)",
+          "o-sec", t.ids["ana"], now, now)
+    t.sql("ben", "insert into comment (id, origin, created_at, updated_at, deleted, signature, target_type, "
+          "target_id, parent_id, body) values ('c-ben', ?, ?, ?, 0, '', 'objective', 'o-sec', null, 'what is it?')",
+          t.ids["ben"], now, now)
+    t.sql("ana", "update key_result set updated_at = ?, title = 'touched' where id = 'kr-sec'", now)
+    assert t.run("ben", "checkin", "kr-ben", "3").code == 0  # honest, beside it
+    t.sync("ben", "ana", "ben")
+    t.join("cleo", "Cleo New")
+    shared = t.file.read_text()
+    assert [w for w in ("Reorg in March", "tell nobody", "kr-sec", "touched") if w in shared] == []
+    assert "Reorg in March" not in t.run("cleo", "report", "--team").out
+    with sqlite3.connect(t.dbs["ana"]) as conn:
+        assert conn.execute("select visibility, origin from objective where id = 'o-sec'").fetchall() == \
+            [("private", t.ids["ana"])]
+    conn.close()
+    assert t.kr("ana", "kr-ben")["current"] == 3 and t.kr("cleo", "kr-ben")["current"] == 3
+    # The honest way: Ana shares her own objective (her own row, her own key), and it reaches everyone.
+    t.sql("ana", "update objective set visibility = 'shared', updated_at = ? where id = 'o-sec'", now_stamp())
+    t.sync("ana", "cleo")
+    assert t.objective("cleo", "o-sec")["title"] == "Reorg in March"

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn
 from okrtui.tui.screens.base import OkrTable
+from okrtui.tui.screens.talk import TextDialog
 from tests.helpers import (
     HOSTILE,
     TODAY,
@@ -187,14 +188,17 @@ async def test_tui_approve_by_a_member_is_refused(cli, tmp_path):
     async with _tui(t, "ben") as (app, pilot):
         await press(pilot, "t")
         await _select(pilot, "o:o-ben")
+        # For a member, A is neither shown nor acted on: only the team's lead approves.
+        assert app.screen.check_action("approve", ()) is not True
         await press(pilot, "A")
-        assert any("only Ana Lead, the lead of team Platform, may approve" in n for n in app.notified_errors)
+        assert not isinstance(app.screen, TextDialog)
     assert _count(t, "ben", "decision") == 0
-    # The honest way: Ana approves with A on her team screen; active for everyone.
+    # The honest way: Ana approves with A on her team screen (enter confirms); active for everyone.
     async with _tui(t, "ana") as (app, pilot):
         await press(pilot, "t")
         await _select(pilot, "o:o-ben")
-        await press(pilot, "A")
+        assert app.screen.check_action("approve", ()) is True
+        await press(pilot, "A", "enter")
         assert not app.notified_errors, app.notified_errors
     t.sync("ana", "ben")
     t.join("cleo", "Cleo New")
@@ -245,3 +249,45 @@ async def test_tui_editing_a_teammates_objective_is_read_only(cli, tmp_path):
     t.join("cleo", "Cleo New")
     assert [t.objective(who, "o-ana")["title"] for who in EVERYONE] == ["Observability"] * 3
     assert [t.objective(who, "o-ben")["title"] for who in EVERYONE] == ["Deploys, boring"] * 3
+
+
+async def test_private_a_teammates_private_objective_never_shows_on_the_team_screen(cli, tmp_path):
+    """Ben keeps o-sec private beside his shared o-ben; Ana's TUI (team screen, its objectives, inbox,
+    search) never shows it, while Ben's shared objective is there."""
+    t = Crew(cli, tmp_path)
+    secret = {**okr_objective("o-sec", "LeavingInMarch", "t-plat", "kr-sec"), "visibility": "private"}
+    assert t.load("ben", {"objectives": [secret, okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")]}).code == 0
+    assert t.run("ben", "checkin", "kr-sec", "3").code == 0
+    t.sync("ben", "ana")
+    app = open_app(t.dbs["ana"], load_demo=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        seen = []
+        for keys in (("t",), ("t", "enter"), ("i",), ("o",)):
+            await press(pilot, "escape", "escape", *keys)
+            seen.append(app.export_screenshot())
+        text = "\n".join(seen)
+        assert "LeavingInMarch" not in text and "o-sec" not in text and "kr-sec" not in text
+        assert "Deploys" in text  # the honest one: Ben's shared objective is on Ana's team screen
+    close(app)
+
+
+async def test_badline_the_check_in_form_refuses_a_value_no_record_may_hold_inline_and_saves_a_good_one(tmp_path):
+    app = open_app(tmp_path / "tui.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "h")
+        newest = app.screen.query_one(OkrTable).current_key
+        (before,) = rows(app, CheckIn, CheckIn.id == newest)
+        await press(pilot, "e")
+        for bad in ("1e400", "nan", "-inf", "9" * 400):
+            await fill(pilot, "in-value", bad)
+            await press(pilot, "enter")
+            error = str(app.screen.query_one("#err-value").render())
+            assert "finite" in error or "too large" in error, (bad, error)
+            assert rows(app, CheckIn, CheckIn.id == newest)[0].value == before.value, bad  # nothing saved
+        await fill(pilot, "in-value", "94")
+        await press(pilot, "enter")
+        (fixed,) = rows(app, CheckIn, CheckIn.id == newest)
+        assert fixed.value == 94
+    close(app)
