@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from okrtui.core.stamps import now_stamp
+from okrtui.cycle import metrics
 from okrtui.exchange import sync
-from okrtui.method.cycle import metrics
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, KeyResult, Measurement, Objective
 from okrtui.storage.store import reading, writing
