@@ -50,14 +50,20 @@ async def test_text_hostile_names_titles_and_notes_show_literally(cli, tmp_path)
     close(app)
 
 
+async def edit_newest_check_in(app, pilot):
+    """Open the check-in history (`c`, `h`) and its newest check-in's form (`e`): its id and stored row."""
+    await settle(pilot)
+    await press(pilot, "c", "h")
+    newest = app.screen.query_one(OkrTable).current_key
+    (before,) = rows(app, CheckIn, CheckIn.id == newest)
+    await press(pilot, "e")
+    return newest, before
+
+
 async def test_dates_the_check_in_form_refuses_a_later_day_inline_and_saves_today(tmp_path):
     app = open_app(tmp_path / "tui.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "c", "h")
-        newest = app.screen.query_one(OkrTable).current_key
-        (before,) = rows(app, CheckIn, CheckIn.id == newest)
-        await press(pilot, "e")
+        newest, before = await edit_newest_check_in(app, pilot)
         await fill(pilot, "in-date", str(TODAY + dt.timedelta(days=1)))
         await fill(pilot, "in-value", "94")
         await press(pilot, "enter")
@@ -275,11 +281,7 @@ async def test_private_a_teammates_private_objective_never_shows_on_the_team_scr
 async def test_badline_the_check_in_form_refuses_a_value_no_record_may_hold_inline_and_saves_a_good_one(tmp_path):
     app = open_app(tmp_path / "tui.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "c", "h")
-        newest = app.screen.query_one(OkrTable).current_key
-        (before,) = rows(app, CheckIn, CheckIn.id == newest)
-        await press(pilot, "e")
+        newest, before = await edit_newest_check_in(app, pilot)
         for bad in ("1e400", "nan", "-inf", "9" * 400):
             await fill(pilot, "in-value", bad)
             await press(pilot, "enter")
