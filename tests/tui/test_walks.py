@@ -54,3 +54,31 @@ async def test_the_picker_starts_on_a_name_starting_with_what_was_typed_even_out
         assert picker.shown[picker.highlighted or 0] == "p-dana", lines
         await press(pilot, "enter")
         assert app.screen.filters.person == "p-dana"
+
+
+async def test_an_objective_naming_no_owner_shows_its_maker_not_a_dash(cli, tmp_path):
+    """The approval walk: Mia's imported objectives name no owner (she answers for them, as their
+    maker); the objectives list said `–` for owner and the lead's detail `team objective · – · in
+    review`, so the lead could not tell whose proposal it was."""
+    from okrtui.tui.widgets.table import OkrTable
+    from tests.helpers import close, open_app, write_doc
+
+    path = tmp_path / "mia.db"
+    assert cli("--db", path, "whoami", "--name", "Mia Member").code == 0
+    doc = {"format": "okrtui/1", "objectives": [
+        {"id": "o-mine", "title": "Make releases a non-event", "period": "2026-Q4", "key_results": [
+            {"id": "kr-mine", "title": "Releases per week from 1 to 5", "kind": "increase", "start": 1,
+             "target": 5}]}]}
+    assert cli("--db", path, "import", write_doc(tmp_path / "doc.json", doc)).code == 0
+    app = open_app(path, load_demo=False)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(OkrTable)
+            owners = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+            assert owners == ["Mia", "Mia"], owners
+            await press(pilot, "enter")
+            said = " ".join(str(w.render()) for w in app.screen.query("Static"))
+            assert "team objective · Mia Member ·" in said or "objective · Mia Member ·" in said, said
+    finally:
+        close(app)
