@@ -92,7 +92,7 @@ class DetailScreen(OkrScreen):
         rep = data.report
         unit = f" {kr.unit}" if kr.unit else ""
         self._head(data, f"· {kr.title}",
-                   f"{kr.kind} · {rep.person(kr.owner_id)} · in: {obj.title}{objective_tags(obj, statuses=())}",
+                   f"{kr.kind} · {rep.person(kr.owner_id or kr.origin)} · in: {obj.title}{objective_tags(obj, statuses=())}",
                    answers_for(kr, data.me) and kr.error is None)
         self._show_chart(story.kr_chart(kr, rep.period, rep.as_of))
         rows: list[tuple[str, Text | str]] = [("now", kr_target_text(kr))]
@@ -136,10 +136,11 @@ class DetailScreen(OkrScreen):
 
     def _show_objective(self, data: Snapshot, obj: ObjectiveView) -> None:
         rep = data.report
+        who = rep.person(obj.owner_id or obj.origin)  # naming no owner, it is its maker's
         # Marked as in the lists: "(private)" after the title, and in words under it.
         private = " · private" if obj.visibility == "private" else ""
         self._head(data, obj.title + objective_tags(obj, statuses=()),
-                   f"{obj.level} objective · {rep.person(obj.owner_id)} · {obj.status.replace('_', ' ')}{private}",
+                   f"{obj.level} objective · {who} · {obj.status.replace('_', ' ')}{private}",
                    obj.origin == data.me)
         chart = story.objective_chart(obj, rep.period, rep.as_of)
         self._show_chart(chart)
