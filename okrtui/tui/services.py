@@ -120,10 +120,10 @@ class Services:
 
         return conversation.submit(self._engine(), objective_id, today).message
 
-    def approve(self, objective_id: str) -> str:
+    def approve(self, objective_id: str, note: str = "") -> str:
         from okrtui.cycle import conversation
 
-        return conversation.approve(self._engine(), objective_id).message
+        return conversation.approve(self._engine(), objective_id, note).message
 
     def request_changes(self, objective_id: str, note: str) -> str:
         from okrtui.cycle import conversation
