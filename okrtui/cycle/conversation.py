@@ -317,10 +317,10 @@ def end_answerer(session: Session, end_id: str) -> tuple[str | None, str]:
     """Who answers for a dependency's end (a KR's or an objective's owner, else maker), and its title."""
     kr = session.get(KeyResult, end_id)
     if kr is not None and not kr.deleted:
-        return cycle.answers_for(kr.owner_id, kr.origin), kr.title
+        return cycle.who_answers(kr.owner_id, kr.origin), kr.title
     obj = session.get(Objective, end_id)
     if obj is not None and not obj.deleted:
-        return cycle.answers_for(obj.owner_id, obj.origin), obj.title
+        return cycle.who_answers(obj.owner_id, obj.origin), obj.title
     return None, end_id
 
 

@@ -232,7 +232,7 @@ def led_reflections(rep: PeriodReport) -> list[tuple[str, list[tuple[str, str]]]
 
 # --- who may do what (okr-method.md "Cadence"; spec "Review and conversation") -------------------
 
-def answers_for(owner_id: str | None, origin: str) -> str:
+def who_answers(owner_id: str | None, origin: str) -> str:
     """Who answers for a KR or an objective: its named owner, else its maker."""
     return owner_id or origin
 
@@ -259,10 +259,10 @@ def end_answerer(rep: PeriodReport, end_id: str) -> str | None:
     """Who answers for a dependency's end: a KR's or an objective's owner, else its maker."""
     for obj in rep.objectives:
         if obj.id == end_id:
-            return answers_for(obj.owner_id, obj.origin)
+            return who_answers(obj.owner_id, obj.origin)
         for kr in obj.key_results:
             if kr.id == end_id:
-                return answers_for(kr.owner_id, kr.origin)
+                return who_answers(kr.owner_id, kr.origin)
     return None
 
 
@@ -309,9 +309,9 @@ def _places(rep: PeriodReport, wanted: set[str]) -> dict[str, tuple[str, str, st
         return out
     for obj in rep.objectives:
         if obj.id in wanted:
-            out[obj.id] = (answers_for(obj.owner_id, obj.origin), obj.id, obj.title)
+            out[obj.id] = (who_answers(obj.owner_id, obj.origin), obj.id, obj.title)
         for kr in obj.key_results:
-            owner = answers_for(kr.owner_id, kr.origin)
+            owner = who_answers(kr.owner_id, kr.origin)
             if kr.id in wanted:
                 out[kr.id] = (owner, obj.id, kr.title)
             for c in kr.check_ins:
@@ -397,7 +397,7 @@ def refusal(kind: str, record: Mapping[str, Any], lookup: Callable[[str, str], M
     if dep is None:
         return f"its dependency {subject!r} is missing"
     end = lookup("key_result", dep["to_id"]) or lookup("objective", dep["to_id"])
-    answerer = answers_for(end.get("owner_id"), end["origin"]) if end is not None else None
+    answerer = who_answers(end.get("owner_id"), end["origin"]) if end is not None else None
     if origin != answerer:
         return f"{origin} may not answer {subject}: only {answerer or 'the owner of ' + dep['to_id']} may"
     return None

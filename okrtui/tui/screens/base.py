@@ -23,12 +23,17 @@ from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.visual import Visual
 
     from okrtui.core.errors import OkrError
-    from okrtui.tui.app import OkrApp
+    from okrtui.tui.host import ScreenHost
     from okrtui.tui.services import Services
     from okrtui.tui.state import Snapshot
+
+    class HostApp(App[None], ScreenHost):
+        """For the type checker only: Textual's App with what okrtui's screens ask of theirs
+        (host.py). Never OkrApp: the app builds on the screens."""
 
 R = TypeVar("R")  # what a dialog closes with (None when cancelled)
 T = TypeVar("T")  # what a save returns
@@ -55,7 +60,7 @@ class Refreshable:
 class OkrScreen(Refreshable, Screen[None]):
     """A main screen: shows the app's Snapshot, refreshed when new data arrives."""
 
-    app: OkrApp
+    app: HostApp
     shows_list: ClassVar[bool] = True  # its focused OkrTable's keys come before the screen's ([keys] checks)
 
     def __init__(self) -> None:
@@ -174,7 +179,7 @@ class Dialog(ModalScreen[R]):
     """A modal dialog with its own footer: its keys are shown, and clickable with a mouse. It
     closes with an R (ConfirmDialog a bool, ChoiceDialog a key), or None when cancelled."""
 
-    app: OkrApp
+    app: HostApp
     saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
     shows_list: ClassVar[bool] = False  # True when an OkrTable has the focus: as OkrScreen's
     types_text: ClassVar[bool] = False  # True when a text field has the focus (a form's)

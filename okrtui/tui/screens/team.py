@@ -26,7 +26,7 @@ from okrtui.tui.screens.talk import approve, awaits, request_changes
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.grade_bar import grade_bar, objective_grade, pace_cell
 from okrtui.tui.widgets.health_cells import attention, attention_line
-from okrtui.tui.widgets.kr_row import owner_cell, title_cell
+from okrtui.tui.widgets.kr_row import objective_tags, owner_cell, title_cell
 from okrtui.tui.widgets.table import OkrTable, Wide
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
@@ -201,7 +201,10 @@ class TeamScreen(OkrScreen):
         for o, depth in tree_order(teamview.objectives(rep, self.filters)):
             style = "bold" if o.level == "company" else ""
             grade = objective_grade(o.status, o.score, o.grade, o.band)
-            table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id, 8),
+            tags = objective_tags(o, statuses=())  # (private): the lead's own, never a teammate's
+            title = title_cell(o.title, width - len(tags), indent=2 * depth, style=style)
+            title.append(tags, style="italic dim")
+            table.add_row(title, owner_cell(rep, o.owner_id, 8),
                           Text(o.level[:4], style="dim"), grade, key=f"o:{o.id}")
         if table.row_count == 0:
             self._nothing(table)
@@ -486,7 +489,7 @@ class TeamScreen(OkrScreen):
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
-    status = " (in review)" if o.status == "in_review" else ""
+    status = objective_tags(o, statuses=("in_review",))  # (in review), (private): the lead's own
     title = title_cell(o.title, width - len(status), indent=2)
     title.append(status, style="bold cyan")
     return [title, objective_grade(o.status, o.score, o.grade, o.band), "", "", ""]
