@@ -285,6 +285,8 @@ def _conversation_parsers(sub: Any, db: Parser) -> None:
                             ("approve", "as the team's lead, approve a submitted objective")):
         p = sub.add_parser(verb, parents=[db], help=help_text)
         p.add_argument("objective", metavar="OBJ", help="objective id or a unique prefix (4+ characters)")
+        if verb == "approve":
+            p.add_argument("--note", default="", metavar="TEXT", help="a note for its maker (in the review's history)")
     p = sub.add_parser("request-changes", parents=[db], help="as the team's lead, send a submitted objective back")
     p.add_argument("objective", metavar="OBJ")
     p.add_argument("text", metavar="TEXT", help="what to change")
@@ -1113,7 +1115,7 @@ def cmd_cycle(ctx: Context) -> int:
     if args.command == "submit":
         done = conversation.submit(engine, args.objective, ctx.today)
     elif args.command == "approve":
-        done = conversation.approve(engine, args.objective)
+        done = conversation.approve(engine, args.objective, args.note)
     elif args.command == "request-changes":
         done = conversation.request_changes(engine, args.objective, args.text)
     elif args.command == "accept":
@@ -1142,13 +1144,19 @@ def cmd_comment(ctx: Context) -> int:
 
 def cmd_comments(ctx: Context) -> int:
     from okrtui.cycle import conversation
+    from okrtui.method import rounds
     from okrtui.storage.store import my_id, reading
 
     with reading(ctx.engine(create=False)) as session:
-        _, ident = conversation.find_target(session, ctx.args.target)
+        kind, ident = conversation.find_target(session, ctx.args.target)
         conv = conversation.conversation(session, my_id(session))
         thread = conv.comments_on(ident)
         names = {c.origin: conversation.name_of(session, c.origin) for _, c in thread}
+        steps = conversation.rounds_of(session, conversation.find_objective(session, ident), conv) \
+            if kind == "objective" else []
+        review = rounds.lines(steps, lambda pid: conversation.name_of(session, pid))
+    for line in review:  # an objective's review rounds first: what the comments answer
+        say(f"review  {plain(line)}")
     for depth, c in thread:
         say(f"{'  ' * depth}{c.id}  {c.created_at[:10]}  {plain(names[c.origin])}: {plain(c.body)}")
     return EXIT_OK

@@ -34,6 +34,7 @@ KEY_NAMES = frozenset({k.value for k in Keys if "+" not in k.value and not k.val
 
 LEGEND: list[tuple[str, str]] = [
     ("◆ ■ ●", "company, team, personal objective"),
+    ("(private)", "an objective only you see: never synced or in a team report"),
     ("·", "key result (dimmed: a teammate's, read-only)"),
     ("⚠", "stale: no check-in within stale_after_days"),
     ("✖ ▲ ○", "coach finding: error, warning, info (l lists them)"),
