@@ -112,8 +112,8 @@ class TeamScreen(OkrScreen):
         head = Text(f"Team · {rep.period.label} · {self.view} · ", style="bold")
         head.append(self.filter_text(data), style="bold" if self.filters.narrowing else "")
         lines = [head]
-        f = self.filters  # the team's unhealthy and due metrics above the OKRs, filtered like its KRs
-        sick = [v for v in attention(data, {f.team} if f.team else None) if not f.person or v.answers_id == f.person]
+        # The team's unhealthy and due metrics above the OKRs, filtered like its KRs (Filters.metric_matches).
+        sick = [v for v in attention(data, None) if self.filters.metric_matches(v)]
         health_line = attention_line(sick)
         if health_line is not None:
             lines.append(health_line)
