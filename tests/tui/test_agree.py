@@ -167,3 +167,37 @@ async def test_the_health_chart_follows_the_kr_charts_steps(app):
         await press(pilot, "H", "v")  # API uptime, unhealthy first: 99.6 … 99.9
         labels = _axis_labels(str(app.screen.query_one(StoryChart).render()))
         assert _round_step(labels), labels
+
+
+MILESTONE_DOC = {"format": "okrtui/1", "objectives": [
+    {"id": "o-ship", "title": "Ship it", "period": "2026-Q4",
+     "key_results": [{"id": "kr-live", "title": "Pipeline live", "kind": "milestone"}, _kr("kr-n")]},
+]}
+
+
+async def test_a_milestone_reads_done_not_1_in_the_reviews_and_reports(cli, tmp_path):
+    """32.12: milestones showed as `1` / `+1` in the weekly review."""
+    from okrtui.tui.widgets.table import OkrTable
+    from tests.helpers import close, open_app, press, settle, write_doc
+
+    path = tmp_path / "me.db"
+    assert cli("--db", path, "import", write_doc(tmp_path / "doc.json", MILESTONE_DOC)).code == 0
+    for kr, value, day in [("kr-live", "0", "2026-11-16"), ("kr-live", "1", "2026-11-24"),
+                           ("kr-n", "10", "2026-11-16"), ("kr-n", "30", "2026-11-24")]:
+        assert cli("--db", path, "checkin", kr, value, "--date", day).code == 0
+    app = open_app(path, load_demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "w")
+        rows = _rows(app.screen.query_one(OkrTable))
+        assert " | done | ✓ done | " in rows["k:kr-live"], rows["k:kr-live"]
+        assert " | 30 | +20 | " in rows["k:kr-n"], rows["k:kr-n"]  # numbers stay numbers
+        await press(pilot, "t", "4")
+        week = _rows(app.screen.query_one("#week", OkrTable))
+        assert " | done | ✓ done | " in week["k:kr-live"], week["k:kr-live"]
+        assert not any(" | 1 | " in row or "+1" in row for row in week.values()), week
+    close(app)
+    md = cli("--db", path, "report", "--team", "--format", "md").out
+    assert "(done this week)" in md and "+1" not in md, md
+    page = cli("--db", path, "export", "--format", "html").out
+    assert "<td data-label=\"Value\">done</td>" in page and "✓ done" in page, page
