@@ -61,6 +61,9 @@ CASES = [
     ("too-long", [objective("Delight " * 15)], [objective("Delight users")]),
     ("unaligned", [objective(level="team")], [objective(level="team", parent="o-c"), objective(level="company")]),
     ("stale", [objective(krs=[kr(stale=True)])], [objective(krs=[kr(stale=False)])]),
+    ("stale-title", [objective(krs=[kr("Deploy success rate from 92% to 99%", start=95.7, target=99)])],
+     [objective(krs=[kr("Deploy success rate from 92% to 99%", start=92, target=99)]),
+      objective(oid="o2", krs=[kr("Revenue grows to 1.5M", start=1, target=1500000)])]),
 ]
 
 

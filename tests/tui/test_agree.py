@@ -201,3 +201,40 @@ async def test_a_milestone_reads_done_not_1_in_the_reviews_and_reports(cli, tmp_
     assert "(done this week)" in md and "+1" not in md, md
     page = cli("--db", path, "export", "--format", "html").out
     assert "<td data-label=\"Value\">done</td>" in page and "✓ done" in page, page
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+async def test_closing_offers_to_retitle_carried_krs_whose_titles_state_the_old_start(app, answer):
+    """32.12: carried KRs kept `from 92% to 99%` while starting at the last value. Closing offers the
+    title with the new numbers (y); kept (n), the coach marks it (stale-title, ▲ on the objective)."""
+    from sqlmodel import col, select
+
+    from okrtui.storage.model import KeyResult, Objective
+    from okrtui.storage.store import reading
+    from okrtui.tui.screens.dialogs import ConfirmDialog
+    from okrtui.tui.widgets.table import OkrTable
+    from tests.helpers import press, settle
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "s", "C", "enter")  # close anyway; objectives below 0.7 are carried
+        assert isinstance(app.screen, ConfirmDialog), app.screen
+        offer = str(app.screen.detail)
+        assert "Deploy success rate from 92% to 99%\n  → Deploy success rate from 95.7% to 99%" in offer, offer
+        await press(pilot, answer)
+        with reading(app.engine) as session:
+            carried = {kr.title: kr for kr in session.exec(select(KeyResult).join(
+                Objective, col(Objective.id) == KeyResult.objective_id).where(Objective.period_id == "2027-Q1"))}
+        if answer == "y":
+            assert "Deploy success rate from 95.7% to 99%" in carried, list(carried)
+            assert carried["Deploy success rate from 95.7% to 99%"].start == 95.7
+            assert not any("from 92%" in t for t in carried), list(carried)
+            return
+        assert "Deploy success rate from 92% to 99%" in carried, list(carried)
+        await press(pilot, "o", "]")
+        found = [f for f in app.data.findings if f.rule == "stale-title"]
+        assert any("from 95.7% to 99%" in f.message for f in found), app.data.findings
+        table = app.screen.query_one(OkrTable)
+        row = next(" ".join(map(str, table.get_row_at(i))) for i in range(table.row_count)
+                   if "Make deploys" in " ".join(map(str, table.get_row_at(i))))
+        assert "▲" in row, row

@@ -21,6 +21,7 @@ from okrtui.method.views import KRView, ObjectiveView, fmt_grade, self_scored
 from okrtui.rules import validate
 from okrtui.rules.schema import MAX_TEXT
 from okrtui.tui.screens.base import Dialog, FormScreen, OkrScreen
+from okrtui.tui.screens.dialogs import ConfirmDialog
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.grade_bar import grade_bar
@@ -29,6 +30,7 @@ from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
     from okrtui.cycle.editing import Closed
+    from okrtui.tui.app import OkrApp
 
 SCORE_SCALE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
@@ -222,6 +224,20 @@ def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: 
     return out
 
 
+def offer_retitles(app: OkrApp, stale: list[tuple[str, str, str]]) -> None:
+    """Carried KRs whose titles state last quarter's start: retitle them with the new numbers (y), or
+    keep them (n; the coach's `stale-title` finding then marks them, ▲ on the objective)."""
+    lines = "\n".join(f"{plain(old)}\n  → {plain(new)}" for _, old, new in stale)
+    question = f"{count(len(stale), 'carried key result')} still state{'s' if len(stale) == 1 else ''} last quarter's numbers"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            app.save(lambda s: s.retitle_key_results({kr_id: new for kr_id, _, new in stale}),
+                     on_done=lambda n: app.notify(f"retitled {count(n, 'key result')}", timeout=3))
+
+    app.push_screen(ConfirmDialog(f"{question}: retitle with the new numbers?", lines), answered)
+
+
 class CloseQuarterDialog(Dialog[None]):
     """Close the period's objectives; the checked unfinished ones come back next quarter as drafts."""
 
@@ -266,6 +282,8 @@ class CloseQuarterDialog(Dialog[None]):
             self.notify(f"closed {count(result.closed, 'objective')}, carried {len(result.carried)} into the "
                         "next quarter", timeout=4)
             self.dismiss(None)
+            if result.stale_titles:  # `from 92% to 99%` on a KR that now starts at 97: offer the new numbers
+                offer_retitles(app, result.stale_titles)
 
         app.save(lambda s: s.close_quarter(app.span, carry, app.cfg.fiscal_year_start_month),
                  on_done=done)
