@@ -40,6 +40,7 @@ from okrtui.tui.workspace import Workspace
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from sqlalchemy.engine import Engine
 
+    from okrtui.tui.host import ScreenHost
     from okrtui.tui.screens.detail import DetailScreen
 
 T = TypeVar("T")
@@ -360,3 +361,8 @@ def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.dat
             app.engine.dispose()
     if app.open_error:
         raise OkrError(app.open_error)
+
+
+if TYPE_CHECKING:
+    def _hosts_screens(app: OkrApp) -> ScreenHost:
+        return app  # mypy fails here when OkrApp lacks something the screens ask of it (host.py)

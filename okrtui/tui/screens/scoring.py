@@ -30,7 +30,7 @@ from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
     from okrtui.cycle.editing import Closed
-    from okrtui.tui.app import OkrApp
+    from okrtui.tui.screens.base import HostApp
 
 SCORE_SCALE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
@@ -224,7 +224,7 @@ def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: 
     return out
 
 
-def offer_retitles(app: OkrApp, stale: list[tuple[str, str, str]]) -> None:
+def offer_retitles(app: HostApp, stale: list[tuple[str, str, str]]) -> None:
     """Carried KRs whose titles state last quarter's start: retitle them with the new numbers (y), or
     keep them (n; the coach's `stale-title` finding then marks them, ▲ on the objective)."""
     lines = "\n".join(f"{plain(old)}\n  → {plain(new)}" for _, old, new in stale)
