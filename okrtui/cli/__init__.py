@@ -314,8 +314,9 @@ def _conversation_parsers(sub: Any, db: Parser) -> None:
 
 def _metric_parsers(sub: Any, db: Parser) -> None:
     """Health metrics (docs/health.md): what must stay healthy while the OKRs change things."""
-    p = sub.add_parser("metric", parents=[db], help="health metrics (KPIs): add, record, list, history, edit, archive")
-    metric = p.add_subparsers(dest="metric_command", metavar="add|record|list|history|edit|archive", required=True)
+    p = sub.add_parser("metric", parents=[db], help="health metrics (KPIs): add, record, list, history, edit, archive, from-kr")
+    metric = p.add_subparsers(dest="metric_command", metavar="add|record|list|history|edit|archive|from-kr",
+                                required=True)
     for verb, help_text in (("add", "a new health metric"), ("edit", "change a metric you made")):
         m = metric.add_parser(verb, parents=[db], help=help_text)
         m.add_argument("name" if verb == "add" else "metric", metavar="NAME" if verb == "add" else "METRIC")
@@ -350,6 +351,9 @@ def _metric_parsers(sub: Any, db: Parser) -> None:
     m.add_argument("metric", metavar="METRIC")
     m = metric.add_parser("archive", parents=[db], help="stop tracking a metric you made (its history stays)")
     m.add_argument("metric", metavar="METRIC")
+    m = metric.add_parser("from-kr", parents=[db],
+                          help="turn a KR that only keeps a level into a health metric (the KR is deleted)")
+    m.add_argument("kr", metavar="KR", help="key result id or a unique prefix (4+ characters)")
 
 
 def _record_id(text: str) -> str:
@@ -1043,6 +1047,9 @@ def cmd_metric(ctx: Context) -> int:
         say(f"{row.id}  {plain(row.name)}  ({row.cadence}, {metrics.expectation(row).describe(row.unit)})")
         for line in healthrender.history_lines(row.unit, [(p.id, str(p.date), p.value, p.by, p.note) for p in past]):
             say(line)
+        return EXIT_OK
+    if verb == "from-kr":
+        say(metrics.from_key_result(ctx.engine(create=False), args.kr, ctx.today).summary())
         return EXIT_OK
     if verb == "archive":
         row = metrics.archive(ctx.engine(create=False), args.metric, ctx.today)
