@@ -27,7 +27,7 @@ TARGET_TYPES = ("objective", "key_result", "check_in")
 TEAM_SQL = "SELECT id, approval, lead_id, origin FROM team WHERE NOT deleted"
 COMMENT_SQL = ("SELECT id, origin, target_type, target_id, parent_id, body, created_at, updated_at "
                "FROM comment WHERE NOT deleted ORDER BY created_at, id")
-DECISION_SQL = ("SELECT id, origin, subject_type, subject_id, verdict, note, basis, updated_at "
+DECISION_SQL = ("SELECT id, origin, subject_type, subject_id, verdict, note, basis, updated_at, content "
                 "FROM decision WHERE NOT deleted ORDER BY updated_at, id")
 SEEN_SQL = "SELECT item_id FROM seen WHERE person_id = :me"
 REFLECTION_SQL = ("SELECT person_id, period_id, question, answer FROM reflection WHERE NOT deleted "
@@ -64,6 +64,7 @@ class DecisionView:
     note: str
     basis: str
     updated_at: str
+    content: str = ""  # what it saw (okrtui.method.covers.snapshot), for the review's history
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +335,8 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
             items.append(InboxItem("changes", obj.id, obj.id, f"{obj.title}: {rev.note}", rep.person(rev.lead)))
         elif rev.state == APPROVED and obj.origin == me:  # news: listed last
             lead = rep.person(rev.lead)
-            news.append(InboxItem("approved", obj.id, obj.id, f"{obj.title}: approved by {lead}", lead))
+            said = f": {rev.note}" if rev.note else ""  # the lead's optional note, kept with the approval
+            news.append(InboxItem("approved", obj.id, obj.id, f"{obj.title}: approved by {lead}{said}", lead))
     unread = [c for c in conv.comments if c.origin != me and c.id not in conv.seen]
     places = _places(rep, {c.target_id for c in unread} | {d.to_id for d in deps})
     by_id = {c.id: c for c in conv.comments}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -67,6 +68,30 @@ def y_range(values: list[float]) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+
+
+def round_ticks(lo: float, hi: float, most: int = 5) -> list[tuple[float, str]]:
+    """Y ticks on round steps (1, 2, 2.5 or 5 × 10^n): `97 98 99`, `96 98 100`, never `96.9 98.2`.
+    The finest step that puts at most `most` ticks between lo and hi; labelled with as many decimals
+    as the step needs. The KR detail's chart and the health chart both label their y axis with it."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    exponent = math.floor(math.log10((hi - lo) / most))
+    for e in (exponent, exponent + 1):
+        for m in NICE_STEPS:
+            step = m * 10.0 ** e
+            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+            if last - first + 1 <= most:
+                decimals = max(0, -e + (1 if m == 2.5 else 0))
+                ticks = []
+                for k in range(first, last + 1):
+                    value = round(k * step, decimals)
+                    ticks.append((value, f"{value + 0.0:.{decimals}f}"))  # + 0.0: never "-0"
+                return ticks
+    return []
+
+
 def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span,
                   line: tuple[float, float] | None = None) -> tuple[float, float] | None:
     """The least-squares progress line's (progress at the first check-in, progress at the period's
@@ -121,6 +146,8 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
     lo, hi = y_range(scale)
     if chart == "done":
         lo, hi = -0.15, 1.15
+    else:
+        y_ticks = round_ticks(lo, hi)
     return Chart(lines, days, _now(span, as_of), (lo, hi), y_ticks, x_ticks(span), kr.unit)
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from okrtui.cycle.checkins import Saved
     from okrtui.cycle.editing import Closed
-    from okrtui.cycle.metrics import Measured
+    from okrtui.cycle.metrics import Converted, Measured
     from okrtui.exchange.sync import SyncResult
 
 
@@ -58,6 +58,12 @@ class Services:
 
         return metrics.record(self._engine(), metric_id, value, note=note, day=day, today=today,
                               fy_start_month=fy_month)
+
+    def kr_to_metric(self, kr_id: str, today: Any) -> Converted:
+        """The coach's offer (health-metric-as-kr): the KR becomes a health metric, in one transaction."""
+        from okrtui.cycle import metrics
+
+        return metrics.from_key_result(self._engine(), kr_id, today)
 
     # --- objectives, key results, links ---------------------------------------------------------
     def save_objective(self, span: periods.Span, values: dict[str, Any], objective_id: str | None,
@@ -102,6 +108,11 @@ class Services:
 
         return editing.close_quarter(self._engine(), span, carry, fy_month)
 
+    def retitle_key_results(self, titles: dict[str, str]) -> int:
+        from okrtui.cycle import editing
+
+        return editing.retitle_key_results(self._engine(), titles)
+
     # --- the team -----------------------------------------------------------------------------------
     def save_team(self, values: dict[str, Any], new: bool) -> str:
         from okrtui.cycle import editing
@@ -121,10 +132,10 @@ class Services:
 
         return conversation.submit(self._engine(), objective_id, today).message
 
-    def approve(self, objective_id: str) -> str:
+    def approve(self, objective_id: str, note: str = "") -> str:
         from okrtui.cycle import conversation
 
-        return conversation.approve(self._engine(), objective_id).message
+        return conversation.approve(self._engine(), objective_id, note).message
 
     def request_changes(self, objective_id: str, note: str) -> str:
         from okrtui.cycle import conversation

@@ -8,15 +8,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
+from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
@@ -231,10 +234,33 @@ class FormScreen(Dialog[R]):
 
     async def action_enter(self) -> None:
         focused = self.focused
+        if isinstance(focused, Select):  # closed (an open one's list has the focus): the form saves,
+            await drained(focused)       # as its hint says; space or ↓ opens the list
+            self.action_save()
+            return
         if not isinstance(focused, Input):
-            raise SkipAction()  # a list or a select takes enter itself
+            raise SkipAction()  # a list, or an open select's list, takes enter itself: it picks
         await drained(self.focused)
         self.enter_pressed(focused)
+
+    _form_keys: Visual | None = None  # the form's own hint line, while a select's hint stands in
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The hint line says what the keys do where the focus is: on a select, that enter saves
+        and space opens it; in its open list, that enter picks and esc closes the list."""
+        hint = next(self.query(".keys").results(Static), None)
+        if hint is None:
+            return
+        if self._form_keys is None:
+            self._form_keys = hint.visual
+        widget, k = event.widget, self.app.keymap
+        if isinstance(widget.parent, Select):  # its open list
+            hint.update(Text("↑ ↓: choose   enter: pick   esc: close the list", style="dim"))
+        elif isinstance(widget, Select):
+            hint.update(Text(f"{hint_key(k, 'form.enter', 'enter')}: save   space or ↓: open the list   "
+                             f"{hint_key(k, 'form.cancel', 'esc')}: cancel", style="dim"))
+        else:
+            hint.update(self._form_keys)
 
     def enter_pressed(self, field: Input) -> None:
         """Enter in a text field: saves, from any field (a form may move on instead)."""

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from okrtui.core.text import count, plain
 from okrtui.method import kinds, story
 from okrtui.method.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
+from okrtui.tui.screens import talk
 from okrtui.tui.screens.base import OkrScreen
 from okrtui.tui.screens.checkin import CheckinForm
 from okrtui.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
@@ -173,12 +174,20 @@ class DetailScreen(OkrScreen):
         rep = data.report
         lines = comment_lines(rep, target_id, None) if target_id else []  # whole: wrapped to the width
         review = review_line(rep, target_id) if target_id else None
-        if review is not None:
-            lines.insert(0, review)
+        # Where it stands with its lead, then every round of the review, whole (okrtui.method.rounds),
+        # then the latest comments, when a long thread would push the list away.
+        rounds = talk.round_lines(rep, target_id or "") if review is not None else []
+        head = [review, *rounds] if review is not None else []
+        shown = head + lines[-6:]
         box = self.query_one("#comments", Static)
-        box.display = bool(lines)
+        box.display = bool(shown)
+        # A review's history takes the room it needs: the chart shrinks (an objective still in review
+        # has no progress to draw), so every round reads whole at 80×24.
+        self.set_class(bool(rounds), "-rounds")
+        obj = find(rep, self.ref)[0]
+        self.set_class(bool(rounds) and obj is not None and obj.status != "active", "-open-round")
         text = Text()
-        for i, line in enumerate(lines[-6:]):  # the latest, when a long thread would push the history away
+        for i, line in enumerate(shown):
             if i:
                 text.append("\n")
             text.append_text(line)

@@ -73,7 +73,7 @@ WRITING = frozenset({
     "objectives.dependency", "objectives.move_down", "objectives.move_up", "scoring.score", "scoring.reflect",
     "scoring.close_quarter", "inbox.accept", "inbox.decline", "inbox.read", "team.sync", "team.new_team",
     "team.edit_team", "team.approve", "team.request_changes", "inbox.approve", "inbox.request_changes",
-    "detail.approve", "detail.request_changes",
+    "detail.approve", "detail.request_changes", "coach.metric",
 })
 
 
