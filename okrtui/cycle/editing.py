@@ -7,21 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from okrtui.core.errors import OkrError
+from okrtui.core.text import plain
 from okrtui.cycle.conversation import guard_status
 from okrtui.cycle.ormread import activation_blockers, ensure_period
 from okrtui.cycle.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
-from okrtui.method import kinds, periods
+from okrtui.method import kinds, lint, periods
 from okrtui.method.domain import readable_id
 from okrtui.rules import schema
 from okrtui.rules.validate import FieldErrors
-from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
+from okrtui.storage.model import (
+    CheckIn,
+    Dependency,
+    KeyResult,
+    Metric,
+    Objective,
+    Person,
+    Reflection,
+    Team,
+    now_stamp,
+)
 from okrtui.storage.store import check_ins_of_kr, identity, touch, writing
 
 L = TypeVar("L", bound=Objective | KeyResult | Dependency)
@@ -45,10 +56,23 @@ def _live(session: Session, model: type[L], ident: str) -> L:
     return row
 
 
-def new_id(session: Session, prefix: str, title: str) -> str:
+def free_readable_id(session: Session, prefix: str, title: str) -> str:
     """A short readable id (`kr-deploy-success-3fqk`) no objective or KR here holds, tombstones included."""
     return readable_id(prefix, title,
                        lambda ident: session.get(Objective, ident) is not None or session.get(KeyResult, ident) is not None)
+
+
+def _check_improves(session: Session, values: dict[str, Any], me: str, now: str | None = None) -> None:
+    """The metric an objective or KR names as the one it improves: one you can see, not archived (a link
+    it already has stays, whatever became of the metric). A message under the form's field."""
+    wanted = values.get("improves_id")
+    if wanted is None or wanted == now:
+        return
+    metric = session.get(Metric, wanted)
+    if metric is None or metric.deleted or (metric.visibility == "private" and metric.origin not in ("", me)):
+        raise FieldErrors({"improves_id": f"no health metric {wanted!r} (okrtui metric list shows them)"})
+    if metric.archived_on is not None:
+        raise FieldErrors({"improves_id": f"{plain(metric.name)} was archived on {metric.archived_on}: choose a live metric"})
 
 
 def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], objective_id: str | None = None,
@@ -58,15 +82,17 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         me = identity(session).id
         ensure_period(session, span, me)
         if objective_id is None:
+            _check_improves(session, values, me)
             if values["status"] == "active":
                 raise FieldErrors({"status": "a new objective has no key result yet: save it as draft first"})
             count = session.exec(select(func.count()).where(col(Objective.period_id) == span.label)).one()
-            row = Objective(**values, id=new_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
+            row = Objective(**values, id=free_readable_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
                             origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, Objective, objective_id)
         _mine(session, row, "objective")
+        _check_improves(session, values, me, row.improves_id)
         if values["parent_id"] == row.id:
             raise FieldErrors({"parent_id": "an objective cannot be its own parent"})
         try:
@@ -89,12 +115,14 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
         target = _live(session, Objective, values["objective_id"])
         _mine(session, target, "objective")
         if kr_id is None:
+            _check_improves(session, values, me)
             count = session.exec(select(func.count()).where(col(KeyResult.objective_id) == target.id)).one()
-            row = KeyResult(**values, id=new_id(session, "kr", values["title"]), origin=me, position=count)
+            row = KeyResult(**values, id=free_readable_id(session, "kr", values["title"]), origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, KeyResult, kr_id)
         _mine(session, row, "key result")
+        _check_improves(session, values, me, row.improves_id)
         touch(row, **values)
         session.add(row)
         return row.id
@@ -193,6 +221,9 @@ def save_reflections(engine: Engine, span: periods.Span, answers: dict[str, str]
 class Closed:
     closed: int
     carried: list[str]
+    # Carried KRs whose titles state the old start (`from 92% to 99%`, now starting at 97):
+    # (new KR id, title, the title with the new numbers), for the TUI to offer (lint.retitled).
+    stale_titles: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month: int = 1) -> Closed:
@@ -210,7 +241,8 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
             raise OkrError(f"{span.label} is a custom period: there is no next quarter to carry into")
         if nxt is not None:
             ensure_period(session, nxt, me)
-        carried = []
+        carried: list[str] = []
+        stale: list[tuple[str, str, str]] = []
         closed = 0
         for obj in mine:
             if obj.status not in ("closed", "archived"):
@@ -218,12 +250,13 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
                 session.add(obj)
                 closed += 1
             if obj.id in carry and nxt is not None:
-                carried.append(_carry(session, obj, nxt.label, me))
-        return Closed(closed, carried)
+                carried.append(_carry(session, obj, nxt.label, me, stale))
+        return Closed(closed, carried, stale)
 
 
-def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
-    copy = Objective(id=new_id(session, "o", obj.title), title=obj.title, description=obj.description,
+def _carry(session: Session, obj: Objective, period_id: str, me: str,
+           stale: list[tuple[str, str, str]] | None = None) -> str:
+    copy = Objective(id=free_readable_id(session, "o", obj.title), title=obj.title, description=obj.description,
                      level=obj.level, team_id=obj.team_id,
                      owner_id=obj.owner_id, period_id=period_id, parent_id=None, status="draft",
                      visibility=obj.visibility, position=obj.position, origin=me)
@@ -236,11 +269,28 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
         start = kr.start
         if kinds.paced(kr.kind) and history:  # a moving KR goes on from where it got to
             start = history[-1].value
-        session.add(KeyResult(id=new_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
-                              owner_id=kr.owner_id, kind=kr.kind,
-                              unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
-                              weight=kr.weight, position=kr.position, origin=me))
+        new = KeyResult(id=free_readable_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
+                        owner_id=kr.owner_id, kind=kr.kind,
+                        unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
+                        weight=kr.weight, position=kr.position, origin=me)
+        session.add(new)
+        retitle = lint.retitled(kr.title, kr.kind, start, kr.target)
+        if retitle is not None and stale is not None:
+            stale.append((new.id, kr.title, retitle))
     return copy.id
+
+
+def retitle_key_results(engine: Engine, titles: dict[str, str]) -> int:
+    """New titles for the user's own KRs, in one transaction (the carried KRs' offer after a close)."""
+    with writing(engine) as session:
+        for kr_id, title in titles.items():
+            if not title.strip():
+                raise FieldErrors({"title": "a title is required"})
+            row = _live(session, KeyResult, kr_id)
+            _mine(session, row, "key result")
+            touch(row, title=title)
+            session.add(row)
+        return len(titles)
 
 
 # --- teams ---------------------------------------------------------------------------------------

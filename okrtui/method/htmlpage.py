@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from okrtui.core.text import count
 from okrtui.method import cycle, kinds, periods, scoring, story, svg
 from okrtui.method.render import team_listing
-from okrtui.method.review import week_review
+from okrtui.method.review import change_text, milestone, value_text, week_review
 from okrtui.method.svg import esc
 from okrtui.method.teamview import PersonView, answerer
 from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text, team_visible
@@ -275,10 +275,11 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list
             '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
     objective, objective_title = None, ""
     for r in review.rows:
-        change = "±0" if not r.value_change else f"{r.value_change:+g}"
+        change = change_text(r.kr, r.value_change) if milestone(r.kr) else \
+            "±0" if not r.value_change else f"{r.value_change:+g}"
         conf = "–" if r.confidence is None else f"{r.confidence:.1f}{r.confidence_trend}"
         stale = ' <span class="stale">⚠ stale</span>' if r.stale else ""
-        value = "–" if r.value is None else f"{r.value:g}"
+        value = value_text(r.kr, r.value) if milestone(r.kr) else "–" if r.value is None else f"{r.value:g}"
         if r.objective is not objective:  # an objective's rows come together
             objective, objective_title = r.objective, esc(r.objective.title)
         title = titles.get(r.kr.id)

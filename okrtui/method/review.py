@@ -13,6 +13,7 @@ from okrtui.method.views import (
     KRView,
     ObjectiveView,
     PeriodReport,
+    fmt_num,
     graded,
     is_due,
     pace_counts,
@@ -37,6 +38,32 @@ class ReviewRow:
     objective_grade: float | None  # the objective as it stood on the review's as_of day
     objective_band: str | None
     due: bool = False  # no check-in in the reviewed week (views.is_due, the rule the check-in list uses)
+
+
+def milestone(kr: KRView) -> bool:
+    """A KR read as done / not done (a milestone), not as a number."""
+    kind = kinds.get(kr.kind)
+    return kind is not None and kind.chart == "done"
+
+
+def value_text(kr: KRView, value: float | None) -> str:
+    """A review's value in the KR's own words: `done` / `not done` for a milestone, else the number."""
+    if value is None:
+        return "–"
+    if milestone(kr):
+        return "done" if value >= 1 else "not done"
+    return fmt_num(value)
+
+
+def change_text(kr: KRView, change: float | None, digits: int = 2) -> str:
+    """The week's change: `✓ done` (or `undone`, `same`) for a milestone, never `+1`; else signed."""
+    if change is None:
+        return "–"
+    if milestone(kr):
+        return "✓ done" if change > 0 else "undone" if change < 0 else "same"
+    if abs(change) < 10 ** -digits / 2:
+        return "±0"
+    return f"{change:+.{digits}f}".rstrip("0").rstrip(".") if digits else f"{change:+.0f}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -67,6 +68,30 @@ def y_range(values: list[float], *more: float) -> tuple[float, float]:
         min(more or values), max(more or values))
     pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
     return lo - pad, hi + pad
+
+
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+
+
+def round_ticks(lo: float, hi: float, most: int = 5) -> list[tuple[float, str]]:
+    """Y ticks on round steps (1, 2, 2.5 or 5 × 10^n): `97 98 99`, `96 98 100`, never `96.9 98.2`.
+    The finest step that puts at most `most` ticks between lo and hi; labelled with as many decimals
+    as the step needs. The KR detail's chart and the health chart both label their y axis with it."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    exponent = math.floor(math.log10((hi - lo) / most))
+    for e in (exponent, exponent + 1):
+        for m in NICE_STEPS:
+            step = m * 10.0 ** e
+            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+            if last - first + 1 <= most:
+                decimals = max(0, -e + (1 if m == 2.5 else 0))
+                ticks = []
+                for k in range(first, last + 1):
+                    value = round(k * step, decimals)
+                    ticks.append((value, f"{value + 0.0:.{decimals}f}"))  # + 0.0: never "-0"
+                return ticks
+    return []
 
 
 def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span,
@@ -130,15 +155,15 @@ def kr_series(kr: KRView, span: periods.Span, as_of: dt.date) -> Series:
             fc = _line_ends(line, shown, span)
             forecast = (start + fc[0] * (target - start), start + fc[1] * (target - start))
         lo, hi = y_range(ys, start, target)
-        return Series(shape, days, xs, ys, lo, hi, (start, target), forecast)
+        return Series(shape, days, xs, ys, lo, hi, (start, target), forecast, round_ticks(lo, hi))
     if shape == "band" and kr.low is not None and kr.high is not None:
         lo, hi = y_range(ys, kr.low, kr.high)
-        return Series(shape, days, xs, ys, lo, hi, (kr.low, kr.high))
+        return Series(shape, days, xs, ys, lo, hi, (kr.low, kr.high), None, round_ticks(lo, hi))
     if shape == "done":
         return Series(shape, days, xs, [1.0 if v >= 1 else 0.0 for v in ys], -0.15, 1.15, None, None,
                       [(0.0, "not done"), (1.0, "done")])
     lo, hi = y_range(ys or [0.0, 1.0])  # a scale or band KR without its numbers: its check-ins only
-    return Series("points", days, xs, ys, lo, hi)
+    return Series("points", days, xs, ys, lo, hi, None, None, round_ticks(lo, hi))
 
 
 def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:

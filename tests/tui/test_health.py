@@ -149,5 +149,41 @@ async def test_the_detail_of_an_okr_shows_the_metric_it_improves(tmp_path):
             assert "improves" in shown and "✗ API uptime (unhealthy)" in shown
         await press(pilot, "escape", "H")
         await at("m-uptime", "v")(pilot)
-        assert "Improved by: kr-deploys, o-reliable" in str(app.screen.query_one(".dialog Static:last-of-type").render())
+        assert ("Improved by: Deploy success rate from 92% to 99% (kr-deploys), Make deploys boringly reliable "
+            "(o-reliable)") in str(app.screen.query_one(".dialog Static:last-of-type").render())
     app.engine.dispose()
+
+
+def _health_line(app) -> str:
+    line = next((ln for ln in _context(app).splitlines() if ln.startswith("Health:")), "")
+    return line
+
+
+# The demo as of TODAY: API uptime unhealthy (Platform, Bruno), Support backlog healthy but due (Growth,
+# Chen), Cash runway healthy (Acme, Eli), Deploys per week healthy and measured (Platform, Alice).
+@pytest.mark.parametrize(("keys", "shown"), [
+    ((), ["API uptime", "Support backlog"]),
+    (("b",), ["API uptime"]),                        # band red: unhealthy
+    (("b", "b"), []),                                # band yellow: a metric has nothing between
+    (("b", "b", "b"), ["Support backlog"]),          # band green: healthy (and due, so on the line)
+    (("a",), ["API uptime"]),                        # pace behind: unhealthy
+    (("a", "a"), ["Support backlog"]),               # pace at risk: due
+    (("a", "a", "a"), []),                           # pace on track: healthy and measured, nothing to flag
+    (("a", "a", "a", "a"), ["Support backlog"]),     # pace stale: due, the metric's "no check-in"
+    (("p", "b", "r", "u", "n", "o", "enter"), ["API uptime"]),  # the person who measures it
+    (("p", "c", "h", "e", "n", "enter"), ["Support backlog"]),
+    (("p", "d", "a", "n", "a", "enter"), []),
+    (("f",), []),                                    # team Acme: its runway is healthy
+    (("f", "f"), ["Support backlog"]),               # team Growth
+    (("f", "f", "f"), ["API uptime"]),               # team Platform
+    (("b", "f", "f"), []),                           # filters combine: red in Growth
+    (("a", "a", "f", "f"), ["Support backlog"]),     # at risk in Growth
+])
+async def test_the_team_screens_health_line_follows_the_leads_filters(app, keys, shown):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", *keys)
+        line = _health_line(app)
+        names = [name for name in ("API uptime", "Support backlog", "Cash runway", "Deploys per week") if name in line]
+        assert names == shown, line
+        assert bool(line) == bool(shown)  # no line when nothing is left
