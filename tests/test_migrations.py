@@ -67,3 +67,27 @@ def test_migration_1_does_not_read_the_model():
     source = (__import__("pathlib").Path(m001_initial.__file__)).read_text()
     assert "okrtui.storage.model" not in source and "SQLModel" not in source
     assert [v for v, _, _ in MIGRATIONS][:2] == [1, 2]
+
+
+def test_two_processes_opening_an_old_file_at_once_migrate_it_once(tmp_path, monkeypatch):
+    """Another okrtui upgrades the file while this one backs it up: this one must not apply
+    the same migrations again (it failed with 'duplicate column name')."""
+    from okrtui.storage import store
+
+    old = tmp_path / "old.db"
+    shutil.copy(FIXTURE, old)
+    real_backup = store.backup
+
+    def backup_while_another_process_migrates(path, tag):
+        made = real_backup(path, tag)
+        monkeypatch.setattr(store, "backup", real_backup)
+        open_engine(path).dispose()  # the other process: it opens the same file and upgrades it
+        return made
+
+    monkeypatch.setattr(store, "backup", backup_while_another_process_migrates)
+    open_engine(old).dispose()
+    engine = create_engine(f"sqlite:///{old}")
+    with engine.connect() as conn:
+        versions = [row[0] for row in conn.exec_driver_sql("SELECT version FROM schema_migration ORDER BY version")]
+    engine.dispose()
+    assert versions == [version for version, _name, _step in MIGRATIONS]

@@ -63,7 +63,11 @@ def migrate(engine: Engine, path: Path | None = None) -> int:
         backup(path, f"schema{current}")
     with engine.connect().execution_options(okrtui_write=True) as conn:
         with conn.begin():
-            _apply_migrations(conn, current)
+            # Another process may have opened the same old file at the same moment: read the
+            # version again under the write lock, or both would add the same column.
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('okrtui.migrate'))")
+            _apply_migrations(conn, schema_version(conn))
     return LATEST
 
 
