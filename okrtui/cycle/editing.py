@@ -17,7 +17,7 @@ from okrtui.core.errors import OkrError
 from okrtui.cycle.conversation import guard_status
 from okrtui.cycle.ormread import activation_blockers, ensure_period
 from okrtui.cycle.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
-from okrtui.method import kinds, periods
+from okrtui.method import kinds, owners, periods
 from okrtui.method.domain import readable_id
 from okrtui.rules import schema
 from okrtui.rules.validate import FieldErrors
@@ -83,7 +83,10 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         return row.id
 
 
-def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = None) -> str:
+def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = None,
+                    today: dt.date | None = None) -> str:
+    """A new KR, or the maker's KR changed; a new owner is recorded in its history from `today` (the
+    earlier owner's check-ins keep counting: okrtui.method.owners)."""
     with writing(engine) as session:
         me = identity(session).id
         target = _live(session, Objective, values["objective_id"])
@@ -95,6 +98,10 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
             return row.id
         row = _live(session, KeyResult, kr_id)
         _mine(session, row, "key result")
+        if "owner_id" in values:
+            values = {**values, "owner_history": owners.dump(owners.handed(
+                owners.parse(row.owner_history), row.owner_id, values["owner_id"], today or dt.date.today(),
+                row.created_at))}
         touch(row, **values)
         session.add(row)
         return row.id

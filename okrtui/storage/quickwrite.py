@@ -25,6 +25,7 @@ from pathlib import Path
 
 from okrtui.core import stamps
 from okrtui.core.errors import OkrError, one_line
+from okrtui.method import owners
 from okrtui.rules import checkinrules, fieldrules
 from okrtui.rules.checkinrules import Saved
 from okrtui.storage.quickread import SCHEMA
@@ -45,11 +46,12 @@ BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/test_quickwrite.py keeps them
 PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}", "PRAGMA foreign_keys = ON",
            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
 
-_KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self_score, objective_id, deleted "
-       "FROM key_result")  # _KeyResult's fields, then deleted
-# store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id, one KR's live check-ins, oldest first
-_CHECK_INS = ("SELECT id, date, value, confidence, note FROM check_in WHERE kr_id = ? AND deleted IS 0 "
-              "AND origin = ? AND date >= ? AND date <= ? ORDER BY date, created_at, id")  # those that count
+_KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self_score, objective_id, "
+       "owner_history, deleted FROM key_result")  # _KeyResult's fields, then deleted
+# store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id and the writer, one KR's live check-ins, oldest
+# first; those that count are kept by who answered for the KR on their day (okrtui.method.owners)
+_CHECK_INS = ("SELECT id, date, value, confidence, note, origin FROM check_in WHERE kr_id = ? AND deleted IS 0 "
+              "AND date >= ? AND date <= ? ORDER BY date, created_at, id")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class _KeyResult:
     high: float | None
     self_score: float | None
     objective_id: str
+    owner_history: str | None
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
         raise checkinrules.period_missing(kr.id, period_id)
     start, end = dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1])
     checkinrules.check_in_period(period_id, start, end, day, kr.id)
+    checkinrules.check_day(kr, me, day, lambda pid: _name_of(conn, pid))
     if checked.confidence is None:
         checked = checkinrules.check_values(value, checkinrules.last_confidence(_check_ins(conn, kr, start, day)),
                                             checked.note)
@@ -204,6 +208,7 @@ def _name_of(conn: sqlite3.Connection, pid: str) -> str:
 
 def _check_ins(conn: sqlite3.Connection, kr: _KeyResult, start: dt.date, end: dt.date
                ) -> list[tuple[str, dt.date, float, float | None, str]]:
-    answerer = kr.owner_id or kr.origin
-    return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note
-            in conn.execute(_CHECK_INS, (kr.id, answerer, start.isoformat(), end.isoformat()))]
+    history = owners.parse(kr.owner_history)
+    return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note, writer
+            in conn.execute(_CHECK_INS, (kr.id, start.isoformat(), end.isoformat()))
+            if owners.answerer(history, kr.owner_id, kr.origin, day) == writer]
