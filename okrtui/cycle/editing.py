@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from okrtui.core.errors import OkrError
+from okrtui.core.text import plain
 from okrtui.cycle.conversation import guard_status
 from okrtui.cycle.ormread import activation_blockers, ensure_period
 from okrtui.cycle.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
@@ -21,7 +22,17 @@ from okrtui.method import kinds, owners, periods
 from okrtui.method.domain import readable_id
 from okrtui.rules import schema
 from okrtui.rules.validate import FieldErrors
-from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
+from okrtui.storage.model import (
+    CheckIn,
+    Dependency,
+    KeyResult,
+    Metric,
+    Objective,
+    Person,
+    Reflection,
+    Team,
+    now_stamp,
+)
 from okrtui.storage.store import check_ins_of_kr, identity, touch, writing
 
 L = TypeVar("L", bound=Objective | KeyResult | Dependency)
@@ -51,6 +62,19 @@ def new_id(session: Session, prefix: str, title: str) -> str:
                        lambda ident: session.get(Objective, ident) is not None or session.get(KeyResult, ident) is not None)
 
 
+def _check_improves(session: Session, values: dict[str, Any], me: str, now: str | None = None) -> None:
+    """The metric an objective or KR names as the one it improves: one you can see, not archived (a link
+    it already has stays, whatever became of the metric). A message under the form's field."""
+    wanted = values.get("improves_id")
+    if wanted is None or wanted == now:
+        return
+    metric = session.get(Metric, wanted)
+    if metric is None or metric.deleted or (metric.visibility == "private" and metric.origin not in ("", me)):
+        raise FieldErrors({"improves_id": f"no health metric {wanted!r} (okrtui metric list shows them)"})
+    if metric.archived_on is not None:
+        raise FieldErrors({"improves_id": f"{plain(metric.name)} was archived on {metric.archived_on}: choose a live metric"})
+
+
 def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], objective_id: str | None = None,
                    today: dt.date | None = None) -> str:
     """Create or edit an objective; `today` is the day an activation is recorded for (stale counts from it)."""
@@ -58,6 +82,7 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         me = identity(session).id
         ensure_period(session, span, me)
         if objective_id is None:
+            _check_improves(session, values, me)
             if values["status"] == "active":
                 raise FieldErrors({"status": "a new objective has no key result yet: save it as draft first"})
             count = session.exec(select(func.count()).where(col(Objective.period_id) == span.label)).one()
@@ -67,6 +92,7 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
             return row.id
         row = _live(session, Objective, objective_id)
         _mine(session, row, "objective")
+        _check_improves(session, values, me, row.improves_id)
         if values["parent_id"] == row.id:
             raise FieldErrors({"parent_id": "an objective cannot be its own parent"})
         try:
@@ -92,12 +118,14 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
         target = _live(session, Objective, values["objective_id"])
         _mine(session, target, "objective")
         if kr_id is None:
+            _check_improves(session, values, me)
             count = session.exec(select(func.count()).where(col(KeyResult.objective_id) == target.id)).one()
             row = KeyResult(**values, id=new_id(session, "kr", values["title"]), origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, KeyResult, kr_id)
         _mine(session, row, "key result")
+        _check_improves(session, values, me, row.improves_id)
         if "owner_id" in values:
             values = {**values, "owner_history": owners.dump(owners.handed(
                 owners.parse(row.owner_history), row.owner_id, values["owner_id"], today or dt.date.today(),

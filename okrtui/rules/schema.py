@@ -266,6 +266,7 @@ class ObjectiveFields(Fields):
     parent_id: Id | None = None
     status: Annotated[Status, PlainValidator(_choice(Status))] = Status.ACTIVE
     visibility: Annotated[Visibility, PlainValidator(_choice(Visibility))] = Visibility.SHARED
+    improves_id: Id | None = None  # the health metric it aims to move
 
 
 class ObjectiveData(ObjectiveFields):
@@ -275,7 +276,6 @@ class ObjectiveData(ObjectiveFields):
     position: Position = 0
     activated_on: Day | None = None
     submitted_at: Stamp | None = None
-    improves_id: Id | None = None  # the health metric it aims to move
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> ObjectiveData:
@@ -297,6 +297,7 @@ class KeyResultFields(Fields):
     low: Number | None = None
     high: Number | None = None
     weight: Weight = 1.0
+    improves_id: Id | None = None  # the health metric it aims to move
 
     @model_validator(mode="before")
     @classmethod
@@ -330,7 +331,6 @@ class KeyResultData(KeyResultFields):
     self_score: UnitInterval | None = None
     score_comment: Text = ""
     position: Position = 0
-    improves_id: Id | None = None  # the health metric it aims to move
     owner_history: OwnerHistory = None  # each change of its owner (okrtui.method.owners); none: since the start
 
     @model_validator(mode="after")

@@ -285,11 +285,13 @@ class OkrApp(KeyLine, inherit_bindings=False):
         return True
 
     def action_mode(self, mode: str) -> None:
+        # A screen's key shows its list: a detail or the inbox opened on this screen closes (the
+        # same key from a detail goes back to the list), and one left open on another screen's
+        # stack would greet you there later, with that screen's keys doing nothing.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+            self.pop_screen()
         if self.current_mode != mode:
             self.switch_mode(mode)
-        else:  # the same screen's key from a detail opened on it: back to its list
-            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
-                self.pop_screen()
 
     def action_refresh(self) -> None:
         self.reload()

@@ -213,7 +213,9 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.cycle.checkins.Saved, a type o
             if yes:
                 self._store(value, conf, note, day)
 
-        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{why}. Save it anyway?"), answered)
+        # `why` may end on its own question ("a digit too many or too few?"): no full stop after it.
+        ask = why if why.endswith("?") else f"{why}."
+        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{ask} Save it anyway?"), answered)
 
     def _store(self, value: float, conf: float | None, note: str, day: dt.date) -> None:
         kr_id, edited = self.kr.id, self.edited

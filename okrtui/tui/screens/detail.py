@@ -91,7 +91,7 @@ class DetailScreen(OkrScreen):
     def _show_kr(self, data: Snapshot, obj: ObjectiveView, kr: KRView) -> None:
         rep = data.report
         unit = f" {kr.unit}" if kr.unit else ""
-        self._head(data, f"· {kr.title}", f"{kr.kind} · {rep.person(kr.owner_id)} · in: {obj.title}",
+        self._head(data, f"· {kr.title}", f"{kr.kind} · {rep.person(kr.owner_id or kr.origin)} · in: {obj.title}",
                       answers_for(kr, data.me) and kr.error is None)
         self._show_chart(story.kr_chart(kr, rep.period, rep.as_of))
         rows: list[tuple[str, Text | str]] = [("now", kr_target_text(kr))]
@@ -135,8 +135,9 @@ class DetailScreen(OkrScreen):
 
     def _show_objective(self, data: Snapshot, obj: ObjectiveView) -> None:
         rep = data.report
-        self._head(data, obj.title, f"{obj.level} objective · {rep.person(obj.owner_id)} · {obj.status.replace('_', ' ')}",
-                      obj.origin == data.me)
+        who = rep.person(obj.owner_id or obj.origin)  # naming no owner, it is its maker's
+        self._head(data, obj.title, f"{obj.level} objective · {who} · {obj.status.replace('_', ' ')}",
+                   obj.origin == data.me)
         chart = story.objective_chart(obj, rep.period, rep.as_of)
         self._show_chart(chart)
         behind = sum(1 for kr in obj.key_results if kr.pace == "behind")
