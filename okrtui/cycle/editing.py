@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -15,10 +15,11 @@ from sqlmodel import Session, col, func, select
 
 from okrtui.core.errors import OkrError
 from okrtui.core.text import plain
-from okrtui.cycle.conversation import guard_status
+from okrtui.cycle.conversation import conversation, guard_status, review_of
 from okrtui.cycle.ormread import activation_blockers, ensure_period
 from okrtui.cycle.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
 from okrtui.method import kinds, owners, periods
+from okrtui.method.covers import APPROVED
 from okrtui.method.domain import readable_id
 from okrtui.rules import schema
 from okrtui.rules.validate import FieldErrors
@@ -228,6 +229,7 @@ def save_reflections(engine: Engine, span: periods.Span, answers: dict[str, str]
 class Closed:
     closed: int
     carried: list[str]
+    waiting: list[str] = field(default_factory=list)  # not approved by their team's lead: left as they are
 
 
 def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month: int = 1) -> Closed:
@@ -247,14 +249,20 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
             ensure_period(session, nxt, me)
         carried = []
         closed = 0
+        waiting = []
+        conv = conversation(session, me)
         for obj in mine:
-            if obj.status not in ("closed", "archived"):
+            unapproved = conv.needs_approval(obj.team_id) and obj.status not in ("closed", "archived") and \
+                getattr(review_of(session, obj, conv), "state", None) != APPROVED
+            if unapproved:  # only an approved objective is closed (docs/team.md "Who may move a status")
+                waiting.append(obj.id)
+            elif obj.status not in ("closed", "archived"):
                 touch(obj, status="closed")
                 session.add(obj)
                 closed += 1
             if obj.id in carry and nxt is not None:
                 carried.append(_carry(session, obj, nxt.label, me))
-        return Closed(closed, carried)
+        return Closed(closed, carried, waiting)
 
 
 def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:

@@ -145,7 +145,7 @@ def _approval_first(session: Session, doc: Document, values: dict[str, Any], pat
     `approvals` keeps each team's answer: one lookup a team, and the objective's stored status is
     read only for a team that asks (a 2,000-objective import made 4,000 lookups)."""
     team_id = values.get("team_id")
-    if values.get("status") != "active" or not team_id:
+    if values.get("status") not in ("active", "closed", "archived") or not team_id:
         return
     if team_id not in approvals:
         team = next((t for t in doc.teams if t["id"] == team_id), None)
@@ -157,9 +157,19 @@ def _approval_first(session: Session, doc: Document, values: dict[str, Any], pat
     if not approvals[team_id]:
         return
     row = session.get(Objective, values["id"])
-    if row is None or row.status != "active":
-        raise Invalid(f"{path}.status", f"team {team_id} asks for approval: import it as a draft, "
-                      "then submit it (okrtui submit) for its lead")
+    if values["status"] == "active":
+        if row is None or row.status != "active":
+            raise Invalid(f"{path}.status", f"team {team_id} asks for approval: import it as a draft, "
+                          "then submit it (okrtui submit) for its lead")
+        return
+    # closed, archived: only an objective its lead approved (as stored), or one ended already
+    if row is not None and row.status in ("closed", "archived"):
+        return
+    rev = conversation.review_of(session, row, conversation.conversation(session, my_id(session))) \
+        if row is not None else None
+    if rev is None or rev.state != APPROVED:
+        raise Invalid(f"{path}.status", f"team {team_id} asks for approval: only an objective its lead approved is "
+                      f"{values['status']}; import it as a draft, then submit it (okrtui submit) for its lead")
 
 
 class _Refs:

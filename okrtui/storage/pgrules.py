@@ -3,7 +3,9 @@
 Row-level security says whose a row is; these say what a person's own row may become
 (docs/postgres.md, "The cycle's rules in the database"):
 
-- an objective of a team that asks for approval is never made `active` by its maker; a change
+- an objective of a team that asks for approval is never made `active` by its maker, and is made
+  `closed` or `archived` only once its lead approved it as it is (its newest decision by the lead
+  approves, and no change of content voided it since); a change
   of its content (title, level, period, team, or its KRs' titles, kinds, starts, targets,
   low/high, units, weights, or which KRs it has) sends an active one back to review and voids
   the lead's approvals, so an approval always covers what was approved;
@@ -55,7 +57,7 @@ _REOPEN = """
   END IF;
 """
 
-OBJECTIVE = _HEAD + """
+OBJECTIVE = _HEAD.replace("BEGIN\n", "  approved boolean;\nBEGIN\n") + """
   IF NOT person OR NOT EXISTS (SELECT 1 FROM {s}.team t WHERE t.id = NEW.team_id AND t.approval AND NOT t.deleted)
   THEN RETURN NEW; END IF;
   IF NEW.status = 'active' AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'active') THEN
@@ -71,6 +73,20 @@ OBJECTIVE = _HEAD + """
     END IF;
     UPDATE {s}.decision SET deleted = true, updated_at = stamp
      WHERE subject_type = 'objective' AND subject_id = NEW.id AND verdict = 'approved' AND NOT deleted;
+  END IF;
+  -- closed, archived: the end of an approved objective's life (a change of content above voided its approval)
+  IF NEW.status IN ('closed', 'archived') AND (TG_OP = 'INSERT' OR OLD.status NOT IN ('closed', 'archived')) THEN
+    approved := TG_OP = 'UPDATE' AND COALESCE((
+      SELECT d.verdict = 'approved' FROM {s}.decision d JOIN {s}.team t ON t.id = NEW.team_id
+       WHERE d.subject_type = 'objective' AND d.subject_id = NEW.id AND NOT d.deleted
+         AND d.origin = COALESCE(t.lead_id, t.origin)
+       ORDER BY d.updated_at DESC, d.id DESC LIMIT 1), false);
+    IF NOT approved THEN
+      RAISE EXCEPTION 'objective % cannot be made %: team % asks for approval, and its lead has not approved it as it is',
+                      NEW.id, NEW.status, NEW.team_id
+        USING ERRCODE = 'check_violation',
+              HINT = 'submit it (okrtui submit); once the team''s lead approves it, it can be closed';
+    END IF;
   END IF;
   RETURN NEW;""" + _TAIL
 

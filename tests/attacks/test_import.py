@@ -198,6 +198,22 @@ def test_import_flipping_a_krs_owner_over_days_gives_everyone_one_score_by_its_h
     assert [t.kr(who, "kr-x")["current"] for who in EVERYONE] == [4, 4, 4]
 
 
+def test_import_cannot_close_or_archive_what_the_lead_did_not_approve(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    for ended in ("closed", "archived"):
+        refused = t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben", status=ended)]})
+        assert refused.code == 2 and "only an objective its lead approved is " + ended in refused.err
+    # The honest way: a draft, submitted, approved; then closed by a document too.
+    assert t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")]}).code == 0
+    assert t.run("ben", "submit", "o-ben").code == 0
+    t.sync("ben", "ana")
+    assert t.lead_approves("o-ben") == ["active"] * 2
+    closed = t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben", status="closed")]})
+    assert closed.code == 0, closed.err
+    t.sync("ben", "ana")
+    assert t.statuses("o-ben") == ["closed"] * 2
+
+
 def test_import_of_someone_elses_records_says_they_were_not_stored(cli, tmp_path):
     t = Crew(cli, tmp_path)
     t.load("ana", {"objectives": [okr_objective("o-ana", "Observability", "t-plat", "kr-ana")]})

@@ -78,6 +78,50 @@ def test_a_member_cannot_make_his_objective_active_in_sql(cycle, cli):
     assert status(cli, cycle("bob"), "o-bob") == status(cli, cycle("alice"), "o-bob") == "active"
 
 
+def test_closed_or_archived_only_once_the_lead_approved_it(cycle, cli):
+    """In review or a draft, straight to closed or archived in plain SQL: refused; approved, closing it works."""
+    draft = (f"INSERT INTO objective {COLUMNS}, title, description, level, team_id, period_id, status, visibility, "
+             "position) VALUES ('o-draft', 'p-bob', 'x', 'x', false, 'Later', '', 'team', 't-plat', '2026-Q4', "
+             "'{status}', 'shared', 0)")
+    with sql(cycle, "bob") as bob:
+        for ended in ("closed", "archived"):
+            err = refused(bob, f"UPDATE objective SET status = '{ended}' WHERE id = 'o-bob'")  # in review
+            assert "has not approved it" in str(err) and "submit it" in (err.diag.message_hint or "")
+            refused(bob, draft.format(status=ended))  # a new one, straight to an end
+        bob.execute(draft.format(status="draft"))
+        refused(bob, "UPDATE objective SET status = 'closed' WHERE id = 'o-draft'")  # a draft
+        assert one(bob, "SELECT status FROM objective WHERE id = 'o-draft'") == "draft"
+    assert status(cli, cycle("alice"), "o-bob") == "in_review" and status(cli, cycle("bob"), "o-draft") == "draft"
+    # Approved, then changed: the change voided the approval, so closing it waits for the lead again.
+    assert cli("--db", cycle("alice"), "approve", "o-bob").code == 0
+    with sql(cycle, "bob") as bob:
+        refused(bob, "UPDATE objective SET status = 'closed', title = 'Other' WHERE id = 'o-bob'")
+        # Honest: approved as it is, its maker closes it, then archives it.
+        bob.execute("UPDATE objective SET status = 'closed' WHERE id = 'o-bob'")
+    assert status(cli, cycle("alice"), "o-bob") == status(cli, cycle("bob"), "o-bob") == "closed"
+    with sql(cycle, "bob") as bob:
+        bob.execute("UPDATE objective SET status = 'archived' WHERE id = 'o-bob'")
+    assert status(cli, cycle("bob"), "o-bob") == "archived"
+
+
+def test_closing_the_quarter_closes_what_the_lead_approved_and_leaves_the_rest(cycle, cli, tmp_path):
+    """The honest end of a quarter on PostgreSQL: the approved objective is closed, the one still in
+    review is left for the lead (closing it would need her approval), nothing is refused."""
+    from okrtui.cycle import editing
+    from okrtui.method import periods
+    from okrtui.storage.backend import open_engine
+
+    later = {"format": "okrtui/1", "objectives": [{**TEAM_DOC["objectives"][0], "id": "o-later", "key_results": [
+        {**TEAM_DOC["objectives"][0]["key_results"][0], "id": "kr-later"}]}]}
+    assert cli("--db", cycle("bob"), "import", write_doc(tmp_path / "later.json", later)).code == 0
+    assert cli("--db", cycle("bob"), "submit", "o-later").code == 0
+    assert cli("--db", cycle("alice"), "approve", "o-bob").code == 0
+    done = editing.close_quarter(open_engine(cycle("bob")), periods.quarter("2026-Q4", 1), [])
+    assert (done.closed, done.waiting) == (1, ["o-later"])
+    assert [status(cli, cycle(who), o) for who in ("alice", "bob") for o in ("o-bob", "o-later")] == \
+        ["closed", "in_review"] * 2
+
+
 def test_a_changed_objective_or_kr_goes_back_to_review(cycle, cli):
     assert cli("--db", cycle("alice"), "approve", "o-bob").code == 0
     for change in ("UPDATE key_result SET target = 300 WHERE id = 'kr-bob'",
