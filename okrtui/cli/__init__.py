@@ -128,6 +128,8 @@ def build_parser() -> Parser:
     p.add_argument("--map", metavar="FILE.toml", type=Path, dest="map",
                    help="another tool's headers and values (docs/import.md)")
     p.add_argument("--encoding", metavar="E", help="a CSV file's encoding when not UTF-8/UTF-16 (e.g. cp1252)")
+    p.add_argument("--join", metavar="TEAM", action="append", default=[],
+                   help="on a shared database: join TEAM, which someone else leads (docs/postgres.md, moving in)")
     order = p.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", action="store_const", const="dayfirst", dest="order",
                        help="12/01/2026 is 12 January")
@@ -574,7 +576,8 @@ def cmd_import(ctx: Context) -> int:
     with progress.bar(f"importing {plain(ctx.args.file.name)}") as shown:
         data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
         cfg = ctx.config
-        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown, ctx.today)
+        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown, ctx.today,
+                                             ctx.args.join)
     say(f"imported {ctx.args.file}: {result}")
     for note in result.notes:
         say(note)
@@ -590,7 +593,7 @@ def _import_sheet(ctx: Context, kind: str) -> int:
     args = ctx.args
     sheet = sheetimport.SheetArgs(args.sheet, args.check_ins, args.map, args.encoding, args.order)
     cfg = ctx.config
-    options = Options(today=ctx.today, fy_month=cfg.fiscal_year_start_month)
+    options = Options(today=ctx.today, fy_month=cfg.fiscal_year_start_month, join=tuple(args.join))
     try:
         with progress.bar(f"importing {plain(args.file.name)}") as shown:
             result = sheetimport.import_sheet(ctx.engine, args.file, kind, sheet, options, shown)
