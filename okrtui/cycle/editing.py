@@ -57,7 +57,7 @@ def _live(session: Session, model: type[L], ident: str) -> L:
     return row
 
 
-def new_id(session: Session, prefix: str, title: str) -> str:
+def free_readable_id(session: Session, prefix: str, title: str) -> str:
     """A short readable id (`kr-deploy-success-3fqk`) no objective or KR here holds, tombstones included."""
     return readable_id(prefix, title,
                        lambda ident: session.get(Objective, ident) is not None or session.get(KeyResult, ident) is not None)
@@ -87,7 +87,7 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
             if values["status"] == "active":
                 raise FieldErrors({"status": "a new objective has no key result yet: save it as draft first"})
             count = session.exec(select(func.count()).where(col(Objective.period_id) == span.label)).one()
-            row = Objective(**values, id=new_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
+            row = Objective(**values, id=free_readable_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
                             origin=me, position=count)
             session.add(row)
             return row.id
@@ -121,7 +121,7 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
         if kr_id is None:
             _check_improves(session, values, me)
             count = session.exec(select(func.count()).where(col(KeyResult.objective_id) == target.id)).one()
-            row = KeyResult(**values, id=new_id(session, "kr", values["title"]), origin=me, position=count)
+            row = KeyResult(**values, id=free_readable_id(session, "kr", values["title"]), origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, KeyResult, kr_id)
@@ -266,7 +266,7 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
 
 
 def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
-    copy = Objective(id=new_id(session, "o", obj.title), title=obj.title, description=obj.description,
+    copy = Objective(id=free_readable_id(session, "o", obj.title), title=obj.title, description=obj.description,
                      level=obj.level, team_id=obj.team_id,
                      owner_id=obj.owner_id, period_id=period_id, parent_id=None, status="draft",
                      visibility=obj.visibility, position=obj.position, origin=me)
@@ -279,7 +279,7 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
         start = kr.start
         if kinds.paced(kr.kind) and history:  # a moving KR goes on from where it got to
             start = history[-1].value
-        session.add(KeyResult(id=new_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
+        session.add(KeyResult(id=free_readable_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
                               owner_id=kr.owner_id, kind=kr.kind,
                               unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
                               weight=kr.weight, position=kr.position, origin=me))

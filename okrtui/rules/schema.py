@@ -381,6 +381,7 @@ class CommentData(Fields):
 
 
 VERDICTS = {"objective": ("approved", "changes_requested"), "dependency": ("agreed", "declined")}
+MAX_SNAPSHOT = 64_000  # a decision's snapshot: the objective and its KRs (titles and numbers) as JSON
 
 
 class DecisionData(Fields):
@@ -392,6 +393,7 @@ class DecisionData(Fields):
     verdict: Annotated[str, PlainValidator(_one_of(*(v for vs in VERDICTS.values() for v in vs)))]
     note: Text = ""
     basis: Annotated[str, PlainValidator(_string(200))] = ""
+    content: Annotated[str, PlainValidator(_string(MAX_SNAPSHOT))] = ""  # what it saw (okrtui.method.covers)
 
     @model_validator(mode="after")
     def _verdict_fits(self) -> DecisionData:

@@ -37,11 +37,25 @@ def confidence_cell(kr: KRView) -> Text:
     return Text("–" if kr.confidence is None else f"{kr.confidence:.1f}", style="dim" if kr.confidence is None else "")
 
 
+PRIVATE = "private"
+
+
+def objective_tags(o: ObjectiveView, statuses: tuple[str, ...] | None = None) -> str:
+    """` (draft, private)`: the objective's status when it is not active (or one of `statuses`) and
+    whether only its maker sees it, in words, so they read without colour. "" when there is nothing to say."""
+    words = []
+    if o.status != "active" and (statuses is None or o.status in statuses):
+        words.append(o.status.replace("_", " "))
+    if o.visibility == "private":
+        words.append(PRIVATE)
+    return f" ({', '.join(words)})" if words else ""
+
+
 def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth: int, me: str,
                     finding: tuple[str, str] | None = None) -> list[Text]:
     """`finding` is the (mark, style) of the objective's worst coach finding, if any."""
     mark = LEVEL_MARK.get(o.level, "·")
-    status = "" if o.status == "active" else f" ({o.status.replace('_', ' ')})"
+    status = objective_tags(o)
     flag = 2 if finding else 0
     # Read-only rows (a teammate's) are dimmed rather than labelled: titles need the room.
     style = "bold" if o.origin == me else "bold dim"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-VERSION = 8
+VERSION = 9
 NAME = "owner history of key results"
 
 
