@@ -128,8 +128,6 @@ def build_parser() -> Parser:
     p.add_argument("--map", metavar="FILE.toml", type=Path, dest="map",
                    help="another tool's headers and values (docs/import.md)")
     p.add_argument("--encoding", metavar="E", help="a CSV file's encoding when not UTF-8/UTF-16 (e.g. cp1252)")
-    p.add_argument("--join", metavar="TEAM", action="append", default=[],
-                   help="on a shared database: join TEAM, which someone else leads (docs/postgres.md, moving in)")
     order = p.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", action="store_const", const="dayfirst", dest="order",
                        help="12/01/2026 is 12 January")
@@ -582,8 +580,7 @@ def cmd_import(ctx: Context) -> int:
     with progress.bar(f"importing {plain(ctx.args.file.name)}") as shown:
         data = interchange.read_document(ctx.args.file)  # a bad file never opens the database
         cfg = ctx.config
-        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown, ctx.today,
-                                             ctx.args.join)
+        result = interchange.import_document(ctx.engine(), data, cfg.fiscal_year_start_month, shown, ctx.today)
     say(f"imported {ctx.args.file}: {result}")
     for note in result.notes:
         say(note)
@@ -599,7 +596,7 @@ def _import_sheet(ctx: Context, kind: str) -> int:
     args = ctx.args
     sheet = sheetimport.SheetArgs(args.sheet, args.check_ins, args.map, args.encoding, args.order)
     cfg = ctx.config
-    options = Options(today=ctx.today, fy_month=cfg.fiscal_year_start_month, join=tuple(args.join))
+    options = Options(today=ctx.today, fy_month=cfg.fiscal_year_start_month)
     try:
         with progress.bar(f"importing {plain(args.file.name)}") as shown:
             result = sheetimport.import_sheet(ctx.engine, args.file, kind, sheet, options, shown)

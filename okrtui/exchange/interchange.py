@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -352,7 +352,7 @@ class ImportResult(bulk.Counts):
 
 
 def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk.Progress | None = None,
-                    today: dt.date | None = None, join: Collection[str] = ()) -> ImportResult:
+                    today: dt.date | None = None) -> ImportResult:
     """Validate, then upsert everything in one transaction. Imported rows become the importer's own.
     With `today`, anything dated after it refuses the whole document."""
     result = ImportResult()
@@ -369,7 +369,6 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
 
             result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
             result.notes += movein.shared_people(session, doc, me)
-            movein.teams_to_join(session, doc, me, join)
         _owner_histories(session, doc, today)
         _refuse_others_records(session, doc, me)
         before = _approved(session, doc, me)

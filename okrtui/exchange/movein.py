@@ -10,13 +10,12 @@ names them, else the import is refused before writing, naming whom to add.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from okrtui.core.errors import OkrError
 from okrtui.core.text import count
 from okrtui.rules.schema import Invalid
-from okrtui.storage.model import KeyResult, Objective, Period, Person, Team
+from okrtui.storage.model import KeyResult, Objective, Period, Person
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -124,38 +123,6 @@ def shared_people(session: Session, doc: Document, me: str) -> list[str]:
         return []
     return [f"left out {count(len(unnamed), 'person', 'people')} this database does not have and no record "
             f"names: {_list(unnamed)}"]
-
-
-def teams_to_join(session: Session, doc: Document, me: str, join: Collection[str]) -> None:
-    """A team someone else leads, which the importer's objectives name for the first time, is joined only when
-    asked (`--join TEAM`): made before the move-in (say, by whoever guessed the id first), its lead would
-    approve those objectives and read the importer's reflections. Refused before writing, naming the lead."""
-    from sqlmodel import col, select
-
-    named = sorted({o["team_id"] for o in doc.objectives if o.get("team_id")} - set(join))
-    foreign = []
-    for tid in named:
-        team = session.get(Team, tid)
-        if team is None or team.deleted:
-            continue  # a new team: the move-in makes it the importer's, or the trigger keeps others off it
-        lead = team.lead_id or team.origin
-        if lead == me:
-            continue
-        joined = session.exec(select(Objective.id).where(Objective.team_id == tid, Objective.origin == me,
-                                                         col(Objective.deleted).is_(False)).limit(1)).first()
-        if joined is None:  # already in it (an objective of theirs names it): joined before
-            foreign.append((tid, team, lead))
-    if not foreign:
-        return
-    def who(pid: str) -> str:
-        person = session.get(Person, pid)
-        return _label(pid, person.name if person is not None else "")
-    shown = "; ".join(f"team {tid} ({team.name}) is led by {who(lead)}, made by {who(team.origin)} "
-                      f"on {team.created_at[:10]}" for tid, team, lead in foreign[:5])
-    flags = " ".join(f"--join {tid}" for tid, _, _ in foreign)
-    raise OkrError(f"{shown}: your objectives name it, so that lead would approve them and read your "
-                   f"reflections; nothing was imported. If they lead your team, import again with {flags}; if not, "
-                   "name another team in your document and tell the database's owner (docs/postgres.md, moving in)")
 
 
 def whom_to_add(err: Invalid) -> Invalid:

@@ -123,8 +123,7 @@ def import_sheet(open_engine: Callable[[], Engine], path: Path, kind: str, args:
                  progress: bulk.Progress | None = None) -> interchange.ImportResult:
     engine, built, notes = build(open_engine, path, kind, args, options)
     try:
-        result = interchange.import_document(engine, built.document, options.fy_month, progress, options.today,
-                                             options.join)
+        result = interchange.import_document(engine, built.document, options.fy_month, progress, options.today)
     except Invalid as err:  # the schema's rules on every row too, so the file's every problem is named
         raise SheetErrors(sheetrows.in_file_order(built.schema_problems() + [locate(err, built)])) from None
     result.notes = notes + built.notes + result.notes

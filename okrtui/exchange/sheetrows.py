@@ -140,7 +140,6 @@ class Options:
     today: dt.date = dt.date(2000, 1, 1)
     fy_month: int = 1
     map: Map = field(default_factory=Map)
-    join: tuple[str, ...] = ()  # teams others lead that the importer joins (okrtui.exchange.movein.teams_to_join)
 
 
 def _norm(header: str) -> str:

@@ -337,52 +337,6 @@ def test_a_team_named_by_others_objectives_cannot_be_squatted(db, cli, tmp_path)
     assert cli("--db", db("alice"), "team", "add", "t-sre", "--name", "SRE").code == 0
 
 
-def _moving_in(team: str, ident: str = "o-sre") -> dict:
-    return {"format": "okrtui/1", "objectives": [
-        {"id": ident, "title": "Fewer pages at night", "period": "2026-Q4", "level": "team", "team": team,
-         "status": "draft", "key_results": [{"id": f"kr-{ident}", "title": "Pages from 30 to 5", "kind": "decrease",
-                                             "start": 30, "target": 5}]}],
-        "reflections": [{"id": f"r-{ident}", "period": "2026-Q4", "question": "went_well", "answer": "private"}]}
-
-
-def test_a_team_made_before_a_move_in_names_it_is_joined_only_when_asked(db, cli, tmp_path):
-    """Bob makes t-sre first (nobody's record names it yet), before Alice's move-in does: her import is
-    refused before writing, naming him, so he never approves her objectives nor reads her reflections."""
-    assert cli("--db", db("bob"), "team", "add", "t-sre", "--name", "SRE", "--approval", "on").code == 0
-    doc = write_doc(tmp_path / "alice.json", _moving_in("t-sre"))
-    moved = cli("--db", db("alice"), "import", doc)
-    assert moved.code == 2 and moved.out == "" and len(moved.err.splitlines()) == 1, moved.err
-    assert "team t-sre (SRE) is led by Bob (p-bob)" in moved.err and "--join t-sre" in moved.err
-    assert "nothing was imported" in moved.err
-    with sql(db, "bob") as bob:
-        assert one(bob, "SELECT count(*) FROM objective") == 0
-        assert one(bob, "SELECT count(*) FROM reflection") == 0
-    # Honest: her document brings her own team under another id (a lead's team is joined knowingly:
-    # the next test); Bob cannot take that one over either.
-    other = write_doc(tmp_path / "other.json", {**_moving_in("t-sre-alice"),
-                                                  "teams": [{"id": "t-sre-alice", "name": "SRE"}]})
-    honest = cli("--db", db("alice"), "import", other)
-    assert honest.code == 0, honest.err
-    with sql(db, "bob") as bob:
-        assert one(bob, "SELECT origin FROM team WHERE id = 't-sre-alice'") == "p-alice"
-        bob.execute("UPDATE team SET lead_id = 'p-bob' WHERE id = 't-sre-alice'")  # not his: no row changes
-        assert one(bob, "SELECT lead_id FROM team WHERE id = 't-sre-alice'") is None
-
-
-def test_a_lead_makes_a_team_and_members_move_into_it(db, cli, tmp_path):
-    assert cli("--db", db("alice"), "team", "add", "t-plat", "--name", "Platform", "--approval", "on").code == 0
-    first = cli("--db", db("bob"), "import", write_doc(tmp_path / "bob.json", _moving_in("t-plat", "o-bob")),
-                "--join", "t-plat")
-    assert first.code == 0, first.err
-    assert cli("--db", db("bob"), "submit", "o-bob").code == 0
-    assert cli("--db", db("alice"), "approve", "o-bob").code == 0
-    # In the team now: his next import needs no --join; the lead herself never does.
-    later = _moving_in("t-plat", "o-bob2")
-    assert cli("--db", db("bob"), "import", write_doc(tmp_path / "bob2.json", later)).code == 0
-    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "a.json", _moving_in("t-plat", "o-al"))).code == 0
-    assert status(cli, db("bob"), "o-bob") == "active"
-
-
 # --- checkin: one check-in per KR, author and day, however many saves race ----------------------
 
 def test_a_second_check_in_of_the_same_day_replaces_never_doubles(db, cli, tmp_path):
