@@ -1015,7 +1015,6 @@ def cmd_due(ctx: Context) -> int:
 
 
 def cmd_metric(ctx: Context) -> int:
-    from okrtui.cycle import metrics
     from okrtui.method import healthrender
 
     args, verb = ctx.args, ctx.args.metric_command
@@ -1029,13 +1028,22 @@ def cmd_metric(ctx: Context) -> int:
         return EXIT_PROBLEMS if needs_you(views, me) else EXIT_OK
     if verb == "record":
         value = _value(args.value, "okrtui metric record METRIC VALUE")
-        saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "",
-                               day=args.date or ctx.today, today=ctx.today, fy_start_month=ctx.config.fiscal_year_start_month)
+        day, fy = args.date or ctx.today, ctx.config.fiscal_year_start_month
+        # sqlite3 where it can (okrtui.storage.quickwrite: no SQLAlchemy to import for one write), else the ORM
+        saved = ctx.backend().measure(args.metric, value, note=args.note or "", day=day, today=ctx.today,
+                                      fy_start_month=fy)
+        if saved is None:
+            from okrtui.cycle import metrics
+
+            saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "", day=day,
+                                   today=ctx.today, fy_start_month=fy)
         if saved.implausible:
             _warn(f"{saved.metric_id}: {saved.implausible}; recorded as given (correct it: okrtui metric record "
                   f"{saved.metric_id} VALUE --date {saved.date})")
         say(saved.summary())
         return EXIT_OK
+    from okrtui.cycle import metrics  # the storage layer: the other verbs take the ORM path
+
     if verb == "history":
         row, past = metrics.history(ctx.engine(create=False), args.metric)
         say(f"{row.id}  {plain(row.name)}  ({row.cadence}, {metrics.expectation(row).describe(row.unit)})")

@@ -144,7 +144,7 @@ class MeasureForm(FormScreen["Measured"]):  # okrtui.cycle.metrics.Measured, a t
             self.show_errors(err.errors)
             return
         self.show_errors({})
-        why = health.implausible(self.metric.expect, [p.value for p in self.metric.points], value)
+        why = health.implausible(self.metric.expect, self.metric.known_values(), value)
         if why is None:
             self._store(value, note)
             return
