@@ -182,11 +182,14 @@ def spark(cadence: str, points: Sequence[Point], day: dt.date, count: int = SPAR
 
 
 def _spark(windows: Sequence[tuple[dt.date, dt.date]], points: Sequence[Point]) -> list[float | None]:
+    """One walk back through both (oldest first): each window's value is the last point on or before its end."""
     out: list[float | None] = []
-    for start, end in windows:
-        last = _latest(points, end)
-        out.append(last.value if last is not None and last.date >= start else None)
-    return out
+    at = len(points) - 1
+    for start, end in reversed(windows):
+        while at >= 0 and points[at].date > end:
+            at -= 1
+        out.append(points[at].value if at >= 0 and points[at].date >= start else None)
+    return out[::-1]
 
 
 def window_index(cadence: str, day: dt.date, fy_start_month: int = 1) -> int:
@@ -227,11 +230,21 @@ METRIC_COLUMNS = ("id", "name", "unit", "description", "owner_id", "origin", "te
 # A private metric is its maker's alone; archived ones are read only when asked (--archived, history).
 METRICS_SQL = (f"SELECT {', '.join(METRIC_COLUMNS)} FROM metric WHERE NOT deleted "
                "AND (visibility = 'shared' OR origin = :me OR origin = '') ORDER BY id")
-# "OR deleted" (false where NOT deleted holds) keeps SQLite off the date index, which picks every row
-# one by one and sorts them all (2.7x the time on 150,000: docs/performance.md); without it SQLite
-# walks the metric_id index and sorts each metric's few rows. PostgreSQL reads it as written.
-MEASUREMENTS_SQL = ("SELECT metric_id, date, value FROM measurement WHERE NOT deleted AND (date <= :day OR deleted) "
-                    "ORDER BY metric_id, date, created_at, id")
+# Per metric, over all its measurements up to the day: how many, the least and greatest value, the first day.
+# "OR deleted" (false where NOT deleted holds) keeps SQLite off the date index, which would pick every
+# row one by one in date order; it walks the metric_id index instead. PostgreSQL reads it as written.
+SUMMARY_SQL = ("SELECT metric_id, COUNT(*), MIN(value), MAX(value), MIN(date) FROM measurement "
+               "WHERE NOT deleted AND (date <= :day OR deleted) GROUP BY metric_id")
+# The measurements of each metric's last 12 windows (by the date index: the rows of the last weeks or
+# months only, whatever the history's length), in order.
+RECENT_SQL = ("SELECT x.metric_id, x.date, x.value FROM measurement x JOIN metric m ON m.id = x.metric_id "
+              "WHERE NOT x.deleted AND x.date >= :since AND x.date <= :day AND x.date >= CASE m.cadence "
+              "WHEN 'weekly' THEN :weekly WHEN 'monthly' THEN :monthly ELSE :quarterly END "
+              "ORDER BY x.metric_id, x.date, x.created_at, x.id")
+# Every measurement up to the day of the metrics named :m0, :m1, …: those whose last windows do not say
+# enough (a streak longer than them, fewer than five measurements in them).
+HISTORY_SQL = ("SELECT metric_id, date, value FROM measurement WHERE NOT deleted AND (date <= :day OR deleted) "
+               "AND metric_id IN ({names}) ORDER BY metric_id, date, created_at, id")
 PEOPLE_SQL = "SELECT id, name FROM person ORDER BY id"
 IMPROVERS_SQL = ("SELECT improves_id, id FROM objective WHERE improves_id IS NOT NULL AND NOT deleted "
                  "UNION ALL SELECT improves_id, id FROM key_result WHERE improves_id IS NOT NULL AND NOT deleted "
@@ -287,10 +300,12 @@ def read(run: Run, day: dt.date, me: str, fy_start_month: int = 1, *, archived: 
     """Every live metric `me` sees, with its measurements up to `day`: unhealthy first (Health.rank),
     then due, no data, healthy; by name within each.
 
-    One pass over the measurements (already in order), with no object made per measurement: a metric's
-    status needs its latest one, its streak only where the last one of another status was (`summary`),
-    and its sparkline and chart only the last 12 windows. What `health()` and `spark()` say for all the
-    points is what this says (tests/test_health.py compares them on random histories)."""
+    No object is made per measurement: a metric's status needs its latest one, its sparkline and
+    chart only the last 12 windows, its streak only back to the last window that ended in another
+    status (`summary`), and the typo guard the least and greatest value. So one grouped query counts
+    them, one reads the last 12 windows' measurements, and one reads the whole history of the metrics
+    whose windows do not say enough. What `health()` and `spark()` say from all the points is what this
+    says (tests/test_health_read.py compares them on random histories)."""
     names, rows = run(METRICS_SQL, {"me": me})
     metrics = [dict(zip(names, row, strict=True)) for row in rows]
     if not archived:
@@ -298,14 +313,32 @@ def read(run: Run, day: dt.date, me: str, fy_start_month: int = 1, *, archived: 
     wanted = {m["id"]: m for m in metrics}
     found: dict[str, Summary] = {}
     recent_from = {c: windows_back(c, day, SPARK_WINDOWS, fy_start_month)[0][0] for c in CADENCES}
-    _, rows = run(MEASUREMENTS_SQL, {"day": day})
-    for mid, group in groupby(rows, key=itemgetter(0)):
-        m = wanted.get(mid)
-        if m is None:
-            continue
-        _, dates, values = zip(*group, strict=True)
-        found[mid] = summary(Expectation(m["low"], m["high"]), m["cadence"], dates, values,
-                             recent_from[m["cadence"]], fy_start_month)
+    _, rows = run(SUMMARY_SQL, {"day": day})
+    totals = {mid: (n, lo, hi, first) for mid, n, lo, hi, first in rows if mid in wanted}
+    if totals:
+        since = min(recent_from[wanted[mid]["cadence"]] for mid in totals)
+        _, rows = run(RECENT_SQL, {"day": day, "since": since, "weekly": recent_from[Cadence.WEEKLY],
+                                   "monthly": recent_from[Cadence.MONTHLY],
+                                   "quarterly": recent_from[Cadence.QUARTERLY]})
+        for mid, group in groupby(rows, key=itemgetter(0)):
+            m = wanted.get(mid)
+            if m is not None:
+                _, dates, values = zip(*group, strict=True)
+                made = summary(Expectation(m["low"], m["high"]), m["cadence"], dates, values,
+                               recent_from[m["cadence"]], fy_start_month, totals[mid])
+                if made is not None:
+                    found[mid] = made
+    short = sorted(mid for mid in totals if mid not in found)
+    if short:
+        ids = {f"m{i}": mid for i, mid in enumerate(short)}
+        _, rows = run(HISTORY_SQL.format(names=", ".join(f":{k}" for k in ids)), {"day": day, **ids})
+        for mid, group in groupby(rows, key=itemgetter(0)):
+            m = wanted[mid]
+            _, dates, values = zip(*group, strict=True)
+            made = summary(Expectation(m["low"], m["high"]), m["cadence"], dates, values, recent_from[m["cadence"]],
+                           fy_start_month)
+            assert made is not None  # the whole history says all there is
+            found[mid] = made
     _, rows = run(PEOPLE_SQL, {})
     people = {pid: name or pid for pid, name in rows}
     improvers: dict[str, list[str]] = {}
@@ -331,15 +364,24 @@ class Summary:
     high: float
 
 
-def summary(expect: Expectation, cadence: str, dates: Sequence[Any], values: Sequence[float],
-            recent_from: dt.date, fy_start_month: int = 1) -> Summary:
+Totals = tuple[int, Any, Any, Any]  # SUMMARY_SQL's count, least and greatest value and first day
+
+
+def summary(expect: Expectation, cadence: str, dates: Sequence[Any], values: Sequence[Any],
+            recent_from: dt.date, fy_start_month: int = 1, totals: Totals | None = None) -> Summary | None:
     """`dates` (dt.date, or ISO text as SQLite returns it) and `values`: one metric's measurements up to
-    the day, oldest first (by date, then as made). Only a day's last measurement counts for that day."""
+    the day, oldest first (by date, then as made); only a day's last one counts for that day. Either
+    all of them, or (given `totals`, over all of them) the latest ones only: then None when those do not
+    say enough (fewer than HISTORY_KEPT, or a streak that began before them)."""
     iso = isinstance(dates[0], str)
     last = len(values) - 1
-    start = 0
+    partial = totals is not None and totals[0] > len(values)
+    if partial and len(values) < HISTORY_KEPT:
+        return None
+    start: int | None = 0
     if expect.low is not None or expect.high is not None:  # tracked only: every measurement is healthy
         now = expect.met(values[last])
+        start = None if partial else 0
         for i in range(last - 1, -1, -1):
             # The last measurement of another status that was the last of its window: that window ended
             # in another status (one followed by a later one in its own window ended none).
@@ -347,9 +389,15 @@ def summary(expect: Expectation, cadence: str, dates: Sequence[Any], values: Seq
                                                      != window_index(cadence, _date(dates[i + 1]), fy_start_month)):
                 start = i + 1
                 break
+        if start is None:
+            return None  # the streak began before these
+    assert start is not None
     cut = bisect.bisect_left(dates, recent_from.isoformat() if iso else recent_from)
     cut = min(cut, max(0, last + 1 - HISTORY_KEPT))
     recent = tuple(Point(_date(dates[i]), float(values[i])) for i in range(cut, last + 1))
+    if totals is not None and partial:
+        first = totals[3] if expect.low is None and expect.high is None else dates[start]
+        return Summary(recent, _date(first), float(totals[1]), float(totals[2]))
     return Summary(recent, _date(dates[start]), float(min(values)), float(max(values)))
 
 
