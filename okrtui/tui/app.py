@@ -144,7 +144,8 @@ class OkrApp(KeyLine, inherit_bindings=False):
         self.watch(self, "theme", self._remember_theme, init=False)
         self.switch_mode("objectives")
         # The load runs in a worker while the first frame paints: start-up never waits for the database.
-        self.workspace.start()
+        self.workspace.read_ahead()
+        self.reload()
 
     # --- the workspace's state, as the screens read it ----------------------------------------
 

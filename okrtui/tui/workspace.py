@@ -113,12 +113,12 @@ class Workspace:
 
     # --- loading -----------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """The first load, and the metrics ahead of it when the first read was prefetched."""
+    def read_ahead(self) -> None:
+        """When the first read was prefetched, collect its metrics as soon as they are read, ahead of the
+        period (the Health screen shows them while the period is still being read)."""
         if self._first is not None:
             self.app.run_worker(partial(self._early_metrics, self._first), name="early-metrics", group="early",
                                 thread=True, exit_on_error=False)
-        self.reload()
 
     def _early_metrics(self, first: quickread.Prefetch) -> None:
         found = first.metrics()
