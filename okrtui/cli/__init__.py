@@ -1015,10 +1015,9 @@ def cmd_due(ctx: Context) -> int:
 
 
 def cmd_metric(ctx: Context) -> int:
-    from okrtui.method import healthrender
-
     args, verb = ctx.args, ctx.args.metric_command
     if verb == "list":
+        from okrtui.method import healthrender
         from okrtui.method.health import mine, needs_you
 
         views, me = ctx.metric_views(args.as_of or ctx.today)
@@ -1043,6 +1042,7 @@ def cmd_metric(ctx: Context) -> int:
         say(saved.summary())
         return EXIT_OK
     from okrtui.cycle import metrics  # the storage layer: the other verbs take the ORM path
+    from okrtui.method import healthrender
 
     if verb == "history":
         row, past = metrics.history(ctx.engine(create=False), args.metric)
