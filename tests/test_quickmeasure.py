@@ -202,3 +202,13 @@ def test_metric_record_on_a_sqlite_file_imports_no_orm(tmp_path):
     old = tmp_path / "old.db"
     shutil.copy(FIXTURE, old)
     assert "sqlalchemy" in probe("--db", str(old), "metric", "record", "m-x", "1")  # migrated by the ORM path
+
+
+def test_a_quarterly_metric_takes_the_fiscal_year_from_the_config(paths, tmp_path, monkeypatch):
+    """Only a quarter depends on the fiscal year, so the quick path reads the config for a quarterly
+    metric alone; quarters from February put 2026-10-02 and today in two quarters, not one."""
+    config = tmp_path / "config.toml"
+    config.write_text("fiscal_year_start_month = 2\n")
+    monkeypatch.setenv("OKRTUI_CONFIG", str(config))
+    result = paths.run("m-latency", "200")
+    assert result.code == 0 and "healthy for 2 quarters" in result.out

@@ -1027,15 +1027,16 @@ def cmd_metric(ctx: Context) -> int:
         return EXIT_PROBLEMS if needs_you(views, me) else EXIT_OK
     if verb == "record":
         value = _value(args.value, "okrtui metric record METRIC VALUE")
-        day, fy = args.date or ctx.today, ctx.config.fiscal_year_start_month
-        # sqlite3 where it can (okrtui.storage.quickwrite: no SQLAlchemy to import for one write), else the ORM
+        day = args.date or ctx.today
+        # sqlite3 where it can (okrtui.storage.quickwrite: no SQLAlchemy to import for one write), else the ORM.
+        # The config (its fiscal year) is read only for a quarterly metric, as `checkin` reads none.
         saved = ctx.backend().measure(args.metric, value, note=args.note or "", day=day, today=ctx.today,
-                                      fy_start_month=fy)
+                                      fy_start_month=lambda: ctx.config.fiscal_year_start_month)
         if saved is None:
             from okrtui.cycle import metrics
 
             saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "", day=day,
-                                   today=ctx.today, fy_start_month=fy)
+                                   today=ctx.today, fy_start_month=ctx.config.fiscal_year_start_month)
         if saved.implausible:
             _warn(f"{saved.metric_id}: {saved.implausible}; recorded as given (correct it: okrtui metric record "
                   f"{saved.metric_id} VALUE --date {saved.date})")

@@ -89,7 +89,7 @@ class Backend:
         return None
 
     def measure(self, ref: str, value: float, *, note: str, day: dt.date, today: dt.date,
-                fy_start_month: int = 1) -> Measured | None:
+                fy_start_month: int | Callable[[], int] = 1) -> Measured | None:
         """`okrtui metric record`'s write without SQLAlchemy, or None (nothing written): then the ORM path
         records it (okrtui.cycle.metrics.record; see okrtui.storage.quickwrite)."""
         return None
@@ -147,7 +147,7 @@ class SqliteBackend(Backend):
         return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day, today=today)
 
     def measure(self, ref: str, value: float, *, note: str, day: dt.date, today: dt.date,
-                fy_start_month: int = 1) -> Measured | None:
+                fy_start_month: int | Callable[[], int] = 1) -> Measured | None:
         if self.read_only:
             raise OkrError("the database is open read-only: nothing is saved")
         return quickwrite.measure(self.target, ref, value, note=note, day=day, today=today,

@@ -92,9 +92,10 @@ def record(target: str | Path, ref: str, value: float, *, confidence: float | No
 
 
 def measure(target: str | Path, ref: str, value: Any, *, note: str, day: dt.date, today: dt.date,
-            fy_start_month: int = 1) -> metricrules.Measured | None:
+            fy_start_month: int | Callable[[], int] = 1) -> metricrules.Measured | None:
     """A health metric's measurement recorded as okrtui.cycle.metrics.record records it, or None (nothing
-    written) when only the ORM path can serve this database."""
+    written) when only the ORM path can serve this database. `fy_start_month` may be a function: it is
+    asked only for a quarterly metric (only a quarter depends on the fiscal year)."""
     checked = metricrules.check_measurement(value, note)
     return _write(target, lambda conn, me: _measure(conn, me, ref, checked, day, today, fy_start_month))
 
@@ -253,7 +254,7 @@ class _Metric:
 
 
 def _measure(conn: sqlite3.Connection, me: str, ref: str, checked: tuple[float, str], day: dt.date,
-             today: dt.date, fy_start_month: int) -> metricrules.Measured:
+             today: dt.date, fy_start_month: int | Callable[[], int]) -> metricrules.Measured:
     value, note = checked
     m = _find_metric(conn, me, ref)
     metricrules.check_writer(m.id, m.name, m.owner_id, m.origin, me, _metric_answerer(conn, m.owner_id or m.origin))
@@ -278,7 +279,9 @@ def _measure(conn: sqlite3.Connection, me: str, ref: str, checked: tuple[float, 
             conn.execute("UPDATE measurement SET value = ?, note = ?, updated_at = ? WHERE id = ?",
                          (value, note, stamps.now_stamp(), row_id))
     points = [health.Point(dt.date.fromisoformat(d), v) for d, v in conn.execute(_POINTS, (m.id,))]
-    status = health.health(expect, m.cadence, points, today, fy_start_month)
+    fy = 1 if m.cadence != health.Cadence.QUARTERLY else fy_start_month() if callable(fy_start_month) \
+        else fy_start_month
+    status = health.health(expect, m.cadence, points, today, fy)
     return metricrules.Measured(row_id, m.id, m.name, m.unit, value, day, status, same is not None, why, before)
 
 
