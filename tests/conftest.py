@@ -11,11 +11,46 @@ from pathlib import Path
 import pytest
 
 from tests import helpers
+from tests.clock import wallclock
 from tests.helpers import TODAY
+
+AUDIT = os.environ.get("CLOCK_AUDIT") == "1"  # .ci/run's first pass: tests/clock/wallclock.py
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "wallclock: reads the wall clock (tests/clock/wallclock.py); "
+                                       ".ci/run runs these again with the clock 400 days ahead")
+    if AUDIT and "shift_clock" not in os.environ.get("LD_PRELOAD", ""):
+        raise pytest.UsageError("CLOCK_AUDIT=1 needs the shim: LD_PRELOAD=.../shift_clock.so")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(item.path).resolve().relative_to(wallclock.ROOT).as_posix()
+        if wallclock.reads_clock(path, getattr(item, "originalname", item.name)):
+            item.add_marker(pytest.mark.wallclock)
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def clock_audit(request, tmp_path_factory):
+    """Under CLOCK_AUDIT=1, fail a test that reads the wall clock and is not marked `wallclock`."""
+    if not AUDIT:
+        yield
+        return
+    log = tmp_path_factory.mktemp("clock-audit") / "log"
+    os.environ["CLOCK_AUDIT_LOG"] = str(log)  # read by the shim, in this process and its children
+    try:
+        yield
+    finally:
+        del os.environ["CLOCK_AUDIT_LOG"]
+    read = wallclock.counted(log.read_text() if log.exists() else "")
+    if read and request.node.get_closest_marker("wallclock") is None:
+        pytest.fail("reads the wall clock, so it belongs in tests/clock/wallclock.py's READERS: "
+                    + "; ".join(read), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def isolated(clock_audit, tmp_path, monkeypatch):
     """No test may read or write the real config or database, or take a setting from the shell."""
     for name in [k for k in os.environ if k.upper().startswith("OKRTUI_")]:
         monkeypatch.delenv(name)

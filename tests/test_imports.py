@@ -139,3 +139,15 @@ def test_every_import_inside_a_function_says_why_and_is_not_already_at_the_top()
         elif any(name in top for name in names):
             problems.append(f"{where}  (already imported at the top)")
     assert not problems, "\n".join(problems)
+
+
+def test_screens_and_widgets_never_import_the_app_not_even_for_types():
+    """The app builds on its screens: a screen names what it needs of the app with the ScreenHost
+    protocol (okrtui/tui/host.py), never OkrApp. import-linter's contracts leave imports under
+    TYPE_CHECKING out (pyproject.toml), so this reads the graph with them."""
+    import grimp  # import-linter's graph library, only for this test
+
+    graph = grimp.build_graph("okrtui", exclude_type_checking_imports=False, cache_dir=None)
+    chains = {source: graph.find_shortest_chains(importer=source, imported="okrtui.tui.app", as_packages=True)
+              for source in ("okrtui.tui.screens", "okrtui.tui.widgets")}
+    assert not any(chains.values()), chains

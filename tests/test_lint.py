@@ -4,15 +4,22 @@ import json
 import pytest
 
 from okrtui.method import lint, periods
-from okrtui.method.views import KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
+from okrtui.method.views import CheckInView, KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
 
 SPAN = periods.quarter("2026-Q4")
 TODAY = dt.date(2026, 11, 26)
 
 
+def range_kr(**fields):  # a range KR kept between 120 and 250 ms
+    return kr(**{"title": "P95 API latency between 120 and 250 ms", "kind": "range", "start": None, "target": None,
+                  "low": 120, "high": 250, **fields})
+
+
 def kr(title="Activation rate from 31% to 45%", kind="increase", start=31, target=45, owner="p-a", stale=False,
-       kid="k1", low=None, high=None):
-    view = KRView(kid, "o1", title, kind, "", owner, start, target, low, high, 1.0, None, "", "p-a", 0, [])
+       kid="k1", low=None, high=None, values=()):
+    check_ins = [CheckInView(f"c{i}", dt.date(2026, 10, 5) + dt.timedelta(weeks=i), v, None, "")
+                 for i, v in enumerate(values)]
+    view = KRView(kid, "o1", title, kind, "", owner, start, target, low, high, 1.0, None, "", "p-a", 0, check_ins)
     compute_kr(view, SPAN, TODAY, active=False, stale_after=7)
     view.stale = stale
     return view
@@ -61,6 +68,20 @@ CASES = [
     ("too-long", [objective("Delight " * 15)], [objective("Delight users")]),
     ("unaligned", [objective(level="team")], [objective(level="team", parent="o-c"), objective(level="company")]),
     ("stale", [objective(krs=[kr(stale=True)])], [objective(krs=[kr(stale=False)])]),
+    # health-metric-as-kr: a range that holds where the KR starts only keeps a level; one that does not is
+    # a change to make (from 80 % into 95-99 %); a range with nothing to start from is not judged.
+    ("health-metric-as-kr", [objective(krs=[range_kr(values=(180, 260, 200))])],
+     [objective(krs=[range_kr(values=(300, 240))]), objective(krs=[range_kr()])]),
+    ("health-metric-as-kr", [objective(krs=[range_kr(start=200)])], [objective(krs=[range_kr(start=119.9)])]),
+    ("health-metric-as-kr", [objective(krs=[range_kr(values=(120,))]), objective(krs=[range_kr(values=(250,))])],
+     [objective(krs=[range_kr(values=(250.5,))])]),
+    ("health-metric-as-kr", [objective(krs=[kr("Maintain NPS above 50", start=50, target=51)])],
+     [objective(krs=[kr("NPS from 40 to 50", start=40, target=50)])]),
+    ("health-metric-as-kr", [objective(krs=[kr("keep churn under 2%", kind="decrease", start=3, target=2)])],
+     [objective(krs=[kr("Keeping score: wins from 3 to 9", start=3, target=9)])]),
+    ("health-metric-as-kr", [objective(krs=[kr("Stay under budget", kind="milestone", start=None, target=None)]),
+                             objective(krs=[kr("Remain SOC 2 compliant", kind="milestone", start=None, target=None)])],
+     [objective(krs=[kr("Stayed customers from 10 to 20", start=10, target=20)])]),
 ]
 
 
@@ -133,3 +154,32 @@ def test_after_check_ins_equals_a_full_check():
     after = lint.after_check_ins(rep, before, objective, "b")
     assert after == lint.check(rep)
     assert {f.kr_id for f in after if f.rule == "stale"} == {"a"}
+
+
+def test_health_metric_as_kr_says_why_and_reads_the_first_value():
+    (f,) = [f for f in findings(objective(krs=[range_kr(kid="kr-lat", values=(218.5, 300))]))
+            if f.rule == "health-metric-as-kr"]
+    assert (f.level, f.kr_id) == ("info", "kr-lat")
+    assert f.message == ("key result only keeps a level (its range 120-250 holds its first value 218.5): "
+                         "a health metric, not a key result")
+    (f,) = [f for f in findings(objective(krs=[kr("Keep uptime at 99.9%", start=99.9, target=99.95)]))
+            if f.rule == "health-metric-as-kr"]
+    assert "its title starts with 'keep'" in f.message
+
+
+def test_the_metric_a_kr_becomes_is_named_without_its_verb():
+    assert lint.metric_name("Keep p95 API latency between 120 and 250 ms") == "P95 API latency between 120 and 250 ms"
+    assert lint.metric_name("maintain: NPS above 50") == "NPS above 50"
+    assert lint.metric_name("Support backlog under 40") == "Support backlog under 40"  # a range KR's title as it is
+
+
+def test_after_check_ins_redoes_health_metric_as_kr():
+    """A range KR's first check-in decides it: the refresh after a save gets what a full check gets."""
+    first = range_kr(kid="k1")
+    o = objective(krs=[first])
+    rep = PeriodReport(SPAN, TODAY, [o], {"p-a": "Ann"}, {})
+    before = lint.check(rep)
+    assert "health-metric-as-kr" not in {f.rule for f in before}
+    o.key_results[0] = range_kr(kid="k1", values=(200,))
+    after = lint.after_check_ins(rep, before, o, "k1")
+    assert after == lint.check(rep) and "health-metric-as-kr" in {f.rule for f in after}

@@ -101,3 +101,67 @@ def test_a_typo_is_recorded_with_a_warning(cli, db, uptime):
     cli("metric", "record", uptime, "99.5", "--date", "2026-11-20", "--db", db)
     r = cli("metric", "record", uptime, "995", "--db", db)
     assert r.code == 0 and "okrtui: warning:" in r.err and "a digit too many" in r.err
+
+
+# --- a KR that only keeps a level becomes a health metric (the coach's health-metric-as-kr) ----------
+
+def _rows(db, sql_text, *params):
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql_text, params).fetchall()
+
+
+def test_from_kr_makes_the_metric_and_deletes_the_kr_in_one_go(cli, demo_db):
+    before = cli("lint", "--format", "json", "--db", demo_db).json()["findings"]
+    assert ("health-metric-as-kr", "kr-latency") in {(f["rule"], f["kr_id"]) for f in before}
+    r = cli("metric", "from-kr", "kr-lat", "--db", demo_db)
+    assert r.code == 0, r.err
+    assert r.out.startswith("made health metric m-p95-api-latency-") and r.out.rstrip().endswith(
+        "(P95 API latency between 120 and 250 ms), healthy 120–250 ms, from key result kr-latency; "
+        "the key result is deleted")
+    ((mid, name, unit, owner, origin, team, cadence, low, high, visibility, since),) = _rows(
+        demo_db, "SELECT id, name, unit, owner_id, origin, team_id, cadence, low, high, visibility, since "
+                 "FROM metric WHERE name LIKE 'P95%'")
+    assert (name, unit, owner, origin, team, cadence, low, high, visibility, since) == (
+        "P95 API latency between 120 and 250 ms", "ms", "p-bruno", "p-alice", "t-platform", "weekly", 120, 250,
+        "shared", str(TODAY))
+    # Bruno answers for the KR: his check-ins are his to sign, so the metric starts with none of them.
+    assert _rows(demo_db, "SELECT count(*) FROM measurement WHERE metric_id = ?", mid) == [(0,)]
+    assert _rows(demo_db, "SELECT deleted FROM key_result WHERE id = 'kr-latency'") == [(1,)]
+    assert _rows(demo_db, "SELECT count(*) FROM check_in WHERE kr_id = 'kr-latency' AND NOT deleted") == [(0,)]
+    after = cli("lint", "--format", "json", "--db", demo_db).json()["findings"]
+    assert "kr-latency" not in {f["kr_id"] for f in after}
+    assert "P95 API latency" in cli("metric", "list", "--team", "--db", demo_db).out
+
+
+def test_from_kr_carries_your_own_check_ins_as_measurements(cli, demo_db):
+    check_ins = _rows(demo_db, "SELECT date, value FROM check_in WHERE kr_id = 'kr-deploys' AND NOT deleted "
+                               "ORDER BY date")
+    assert len(check_ins) > 5
+    r = cli("metric", "from-kr", "kr-deploys", "--db", demo_db)  # Alice's own (an increase: at least its target)
+    assert r.code == 0, r.err
+    assert f"healthy ≥ 99 %, from key result kr-deploys, {len(check_ins)} check-ins carried over" in r.out
+    ((mid, since, low, high),) = _rows(demo_db, "SELECT id, since, low, high FROM metric WHERE name LIKE 'Deploy success%'")
+    assert (since, low, high) == (check_ins[0][0], 99, None)
+    assert _rows(demo_db, "SELECT date, value FROM measurement WHERE metric_id = ? AND author_id = 'p-alice' "
+                          "ORDER BY date", mid) == check_ins
+
+
+@pytest.mark.parametrize(("setup", "kr", "says"), [
+    ((), "kr-churn", "key result kr-churn was made by Chen Wei; only they can turn it into a health metric"),
+    ((), "kr-nowhere", "kr-nowhere"),
+    (("metric", "add", "p95 api latency between 120 and 250 ms", "--unit", "ms", "--team", "t-platform"), "kr-latency",
+     "team t-platform already has a metric named 'p95 api latency between 120 and 250 ms'"),
+])
+def test_from_kr_refused_is_one_error_line_and_writes_nothing(cli, demo_db, setup, kr, says):
+    if setup:
+        assert cli(*setup, "--db", demo_db).code == 0
+    before = digest(demo_db)
+    r = cli("metric", "from-kr", kr, "--db", demo_db)
+    assert (r.code, r.out) == (2, "")
+    assert r.err.count("\n") == 1 and r.err.startswith("okrtui: error:") and says in r.err
+    assert digest(demo_db) == before
+    assert _rows(demo_db, "SELECT deleted FROM key_result WHERE id = ?", kr) in ([(0,)], [])  # the KR stays
+    assert _rows(demo_db, "SELECT count(*) FROM metric WHERE name LIKE 'P95%' AND origin = 'p-alice' "
+                          "AND description LIKE 'was key result%'") == [(0,)]

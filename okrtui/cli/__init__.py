@@ -285,6 +285,8 @@ def _conversation_parsers(sub: Any, db: Parser) -> None:
                             ("approve", "as the team's lead, approve a submitted objective")):
         p = sub.add_parser(verb, parents=[db], help=help_text)
         p.add_argument("objective", metavar="OBJ", help="objective id or a unique prefix (4+ characters)")
+        if verb == "approve":
+            p.add_argument("--note", default="", metavar="TEXT", help="a note for its maker (in the review's history)")
     p = sub.add_parser("request-changes", parents=[db], help="as the team's lead, send a submitted objective back")
     p.add_argument("objective", metavar="OBJ")
     p.add_argument("text", metavar="TEXT", help="what to change")
@@ -312,8 +314,9 @@ def _conversation_parsers(sub: Any, db: Parser) -> None:
 
 def _metric_parsers(sub: Any, db: Parser) -> None:
     """Health metrics (docs/health.md): what must stay healthy while the OKRs change things."""
-    p = sub.add_parser("metric", parents=[db], help="health metrics (KPIs): add, record, list, history, edit, archive")
-    metric = p.add_subparsers(dest="metric_command", metavar="add|record|list|history|edit|archive", required=True)
+    p = sub.add_parser("metric", parents=[db], help="health metrics (KPIs): add, record, list, history, edit, archive, from-kr")
+    metric = p.add_subparsers(dest="metric_command", metavar="add|record|list|history|edit|archive|from-kr",
+                                required=True)
     for verb, help_text in (("add", "a new health metric"), ("edit", "change a metric you made")):
         m = metric.add_parser(verb, parents=[db], help=help_text)
         m.add_argument("name" if verb == "add" else "metric", metavar="NAME" if verb == "add" else "METRIC")
@@ -348,6 +351,9 @@ def _metric_parsers(sub: Any, db: Parser) -> None:
     m.add_argument("metric", metavar="METRIC")
     m = metric.add_parser("archive", parents=[db], help="stop tracking a metric you made (its history stays)")
     m.add_argument("metric", metavar="METRIC")
+    m = metric.add_parser("from-kr", parents=[db],
+                          help="turn a KR that only keeps a level into a health metric (the KR is deleted)")
+    m.add_argument("kr", metavar="KR", help="key result id or a unique prefix (4+ characters)")
 
 
 def _record_id(text: str) -> str:
@@ -1051,6 +1057,9 @@ def cmd_metric(ctx: Context) -> int:
         for line in healthrender.history_lines(row.unit, [(p.id, str(p.date), p.value, p.by, p.note) for p in past]):
             say(line)
         return EXIT_OK
+    if verb == "from-kr":
+        say(metrics.from_key_result(ctx.engine(create=False), args.kr, ctx.today).summary())
+        return EXIT_OK
     if verb == "archive":
         row = metrics.archive(ctx.engine(create=False), args.metric, ctx.today)
         say(f"archived metric {row.id} ({plain(row.name)}) on {row.archived_on}")
@@ -1122,7 +1131,7 @@ def cmd_cycle(ctx: Context) -> int:
     if args.command == "submit":
         done = conversation.submit(engine, args.objective, ctx.today)
     elif args.command == "approve":
-        done = conversation.approve(engine, args.objective)
+        done = conversation.approve(engine, args.objective, args.note)
     elif args.command == "request-changes":
         done = conversation.request_changes(engine, args.objective, args.text)
     elif args.command == "accept":
@@ -1151,13 +1160,19 @@ def cmd_comment(ctx: Context) -> int:
 
 def cmd_comments(ctx: Context) -> int:
     from okrtui.cycle import conversation
+    from okrtui.method import rounds
     from okrtui.storage.store import my_id, reading
 
     with reading(ctx.engine(create=False)) as session:
-        _, ident = conversation.find_target(session, ctx.args.target)
+        kind, ident = conversation.find_target(session, ctx.args.target)
         conv = conversation.conversation(session, my_id(session))
         thread = conv.comments_on(ident)
         names = {c.origin: conversation.name_of(session, c.origin) for _, c in thread}
+        steps = conversation.rounds_of(session, conversation.find_objective(session, ident), conv) \
+            if kind == "objective" else []
+        review = rounds.lines(steps, lambda pid: conversation.name_of(session, pid))
+    for line in review:  # an objective's review rounds first: what the comments answer
+        say(f"review  {plain(line)}")
     for depth, c in thread:
         say(f"{'  ' * depth}{c.id}  {c.created_at[:10]}  {plain(names[c.origin])}: {plain(c.body)}")
     return EXIT_OK

@@ -18,7 +18,7 @@ from okrtui.core.errors import OkrError
 from okrtui.cycle import ormread
 from okrtui.cycle.ormread import activation_blockers, dependencies
 from okrtui.cycle.ormread import conversation as load
-from okrtui.method import covers, cycle, periods, views
+from okrtui.method import covers, cycle, periods, rounds, views
 from okrtui.rules import fieldrules, schema
 from okrtui.storage.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Person, Seen, Team, now_stamp
 from okrtui.storage.store import find_key_result, identity, my_id, reading, starts_with, touch, writing
@@ -66,8 +66,27 @@ def content_of(session: Session, obj: Objective) -> str:
     return cycle.content_digest(obj.title, obj.level, obj.period_id, obj.team_id, _live_krs(session, obj.id))
 
 
+def snapshot_of(session: Session, obj: Objective) -> str:
+    """What a lead's decision on `obj` sees, kept with it for the review's history ("" when too long to keep)."""
+    text = covers.snapshot(obj.submitted_at, obj.title, obj.level, obj.period_id, obj.team_id,
+                           _live_krs(session, obj.id))
+    return text if len(text) <= schema.MAX_SNAPSHOT else ""
+
+
 def review_of(session: Session, obj: Objective, conv: cycle.Conversation) -> cycle.Review | None:
     return cycle.review(obj.id, obj.status, obj.team_id, obj.submitted_at, content_of(session, obj), conv)
+
+
+def rounds_of(session: Session, obj: Objective, conv: cycle.Conversation) -> list[rounds.Step]:
+    """The objective's review rounds, oldest first (okrtui.method.rounds), read as the TUI reads them."""
+    if not conv.needs_approval(obj.team_id):
+        return []
+    lead = conv.lead_of(obj.team_id)
+    mine = [d for d in conv.about(obj.id) if d.subject_type == "objective" and d.origin == lead]
+    rev = review_of(session, obj, conv)
+    return rounds.history(mine, obj.origin, rev.state if rev is not None else None,
+                          rounds.now(obj.submitted_at, obj.title, obj.level, obj.period_id, obj.team_id,
+                                     _live_krs(session, obj.id)))
 
 
 def _team_name(session: Session, team_id: str | None) -> str:
@@ -193,13 +212,15 @@ def _reviewable(session: Session, ref: str, me: str) -> tuple[Objective, Team, c
     return obj, team, conv
 
 
-def approve(engine: Engine, ref: str) -> Done:
-    """The team's lead approves a submitted objective: it becomes active as submitted."""
+def approve(engine: Engine, ref: str, note: str = "") -> Done:
+    """The team's lead approves a submitted objective: it becomes active as submitted. The optional
+    note travels with the approval (its maker reads it in the inbox and the review's history)."""
+    note = _text(note, "") if note.strip() else ""
     with writing(engine) as session:
         me = identity(session).id
         obj, _, _ = _reviewable(session, ref, me)
         session.add(Decision(origin=me, subject_type="objective", subject_id=obj.id, verdict=cycle.APPROVED,
-                             basis=content_of(session, obj)))
+                             note=note, basis=content_of(session, obj), content=snapshot_of(session, obj)))
         return Done(obj.id, obj.title, f"approved {obj.id}; it is active")
 
 
@@ -210,7 +231,8 @@ def request_changes(engine: Engine, ref: str, note: str) -> Done:
         me = identity(session).id
         obj, _, _ = _reviewable(session, ref, me)
         session.add(Decision(origin=me, subject_type="objective", subject_id=obj.id, verdict=cycle.CHANGES,
-                             note=note, basis=covers.changes_basis(obj.submitted_at)))
+                             note=note, basis=covers.changes_basis(obj.submitted_at),
+                             content=snapshot_of(session, obj)))
         return Done(obj.id, obj.title,
                     f"asked {name_of(session, obj.origin)} for changes to {obj.id}; it is a draft again")
 
@@ -295,10 +317,10 @@ def end_answerer(session: Session, end_id: str) -> tuple[str | None, str]:
     """Who answers for a dependency's end (a KR's or an objective's owner, else maker), and its title."""
     kr = session.get(KeyResult, end_id)
     if kr is not None and not kr.deleted:
-        return cycle.answers_for(kr.owner_id, kr.origin), kr.title
+        return cycle.who_answers(kr.owner_id, kr.origin), kr.title
     obj = session.get(Objective, end_id)
     if obj is not None and not obj.deleted:
-        return cycle.answers_for(obj.owner_id, obj.origin), obj.title
+        return cycle.who_answers(obj.owner_id, obj.origin), obj.title
     return None, end_id
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from okrtui.core.errors import OkrError
+from okrtui.core.text import plain
 from okrtui.cycle.conversation import guard_status
 from okrtui.cycle.ormread import activation_blockers, ensure_period
 from okrtui.cycle.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
@@ -21,7 +22,17 @@ from okrtui.method import kinds, periods
 from okrtui.method.domain import readable_id
 from okrtui.rules import schema
 from okrtui.rules.validate import FieldErrors
-from okrtui.storage.model import CheckIn, Dependency, KeyResult, Objective, Person, Reflection, Team, now_stamp
+from okrtui.storage.model import (
+    CheckIn,
+    Dependency,
+    KeyResult,
+    Metric,
+    Objective,
+    Person,
+    Reflection,
+    Team,
+    now_stamp,
+)
 from okrtui.storage.store import check_ins_of_kr, identity, touch, writing
 
 L = TypeVar("L", bound=Objective | KeyResult | Dependency)
@@ -45,10 +56,23 @@ def _live(session: Session, model: type[L], ident: str) -> L:
     return row
 
 
-def new_id(session: Session, prefix: str, title: str) -> str:
+def free_readable_id(session: Session, prefix: str, title: str) -> str:
     """A short readable id (`kr-deploy-success-3fqk`) no objective or KR here holds, tombstones included."""
     return readable_id(prefix, title,
                        lambda ident: session.get(Objective, ident) is not None or session.get(KeyResult, ident) is not None)
+
+
+def _check_improves(session: Session, values: dict[str, Any], me: str, now: str | None = None) -> None:
+    """The metric an objective or KR names as the one it improves: one you can see, not archived (a link
+    it already has stays, whatever became of the metric). A message under the form's field."""
+    wanted = values.get("improves_id")
+    if wanted is None or wanted == now:
+        return
+    metric = session.get(Metric, wanted)
+    if metric is None or metric.deleted or (metric.visibility == "private" and metric.origin not in ("", me)):
+        raise FieldErrors({"improves_id": f"no health metric {wanted!r} (okrtui metric list shows them)"})
+    if metric.archived_on is not None:
+        raise FieldErrors({"improves_id": f"{plain(metric.name)} was archived on {metric.archived_on}: choose a live metric"})
 
 
 def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], objective_id: str | None = None,
@@ -58,15 +82,17 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         me = identity(session).id
         ensure_period(session, span, me)
         if objective_id is None:
+            _check_improves(session, values, me)
             if values["status"] == "active":
                 raise FieldErrors({"status": "a new objective has no key result yet: save it as draft first"})
             count = session.exec(select(func.count()).where(col(Objective.period_id) == span.label)).one()
-            row = Objective(**values, id=new_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
+            row = Objective(**values, id=free_readable_id(session, "o", values["title"]), owner_id=me, period_id=span.label,
                             origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, Objective, objective_id)
         _mine(session, row, "objective")
+        _check_improves(session, values, me, row.improves_id)
         if values["parent_id"] == row.id:
             raise FieldErrors({"parent_id": "an objective cannot be its own parent"})
         try:
@@ -89,12 +115,14 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
         target = _live(session, Objective, values["objective_id"])
         _mine(session, target, "objective")
         if kr_id is None:
+            _check_improves(session, values, me)
             count = session.exec(select(func.count()).where(col(KeyResult.objective_id) == target.id)).one()
-            row = KeyResult(**values, id=new_id(session, "kr", values["title"]), origin=me, position=count)
+            row = KeyResult(**values, id=free_readable_id(session, "kr", values["title"]), origin=me, position=count)
             session.add(row)
             return row.id
         row = _live(session, KeyResult, kr_id)
         _mine(session, row, "key result")
+        _check_improves(session, values, me, row.improves_id)
         touch(row, **values)
         session.add(row)
         return row.id
@@ -223,7 +251,7 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
 
 
 def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
-    copy = Objective(id=new_id(session, "o", obj.title), title=obj.title, description=obj.description,
+    copy = Objective(id=free_readable_id(session, "o", obj.title), title=obj.title, description=obj.description,
                      level=obj.level, team_id=obj.team_id,
                      owner_id=obj.owner_id, period_id=period_id, parent_id=None, status="draft",
                      visibility=obj.visibility, position=obj.position, origin=me)
@@ -236,7 +264,7 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
         start = kr.start
         if kinds.paced(kr.kind) and history:  # a moving KR goes on from where it got to
             start = history[-1].value
-        session.add(KeyResult(id=new_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
+        session.add(KeyResult(id=free_readable_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
                               owner_id=kr.owner_id, kind=kr.kind,
                               unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
                               weight=kr.weight, position=kr.position, origin=me))

@@ -19,14 +19,14 @@ from sqlmodel import Session, col, select
 from okrtui.core.errors import OkrError
 from okrtui.core.text import plain
 from okrtui.cycle.conversation import find_person, name_of
-from okrtui.method import health
-from okrtui.method.domain import readable_id
+from okrtui.method import health, lint
+from okrtui.method.domain import Kind, readable_id
 from okrtui.method.health import Expectation, MetricView, Point
 from okrtui.rules import fieldrules, metricrules
 from okrtui.rules.metricrules import Measured as Measured
 from okrtui.rules.metricrules import check_measurement as check_measurement
-from okrtui.storage.model import Measurement, Metric, Team, new_id, now_stamp
-from okrtui.storage.store import identity, my_id, reading, starts_with, touch, writing
+from okrtui.storage.model import KeyResult, Measurement, Metric, Objective, Team, new_id, now_stamp
+from okrtui.storage.store import check_ins_of_kr, find_key_result, identity, my_id, reading, starts_with, touch, writing
 
 PREFIX_MIN = metricrules.PREFIX_MIN
 MAX_NAME = fieldrules.MAX_NAME
@@ -171,6 +171,74 @@ def archive(engine: Engine, ref: str, day: dt.date) -> Metric:
         session.add(row)
         session.flush()
         return row
+
+
+# --- a KR that only keeps a level becomes a metric (the coach's health-metric-as-kr) --------------
+
+@dataclass(frozen=True)
+class Converted:
+    metric_id: str
+    name: str
+    kr_id: str
+    expectation: str
+    carried: int  # check-ins that became measurements
+
+    def summary(self) -> str:
+        carried = f", {self.carried} check-in{'s' if self.carried != 1 else ''} carried over" if self.carried else ""
+        expected = "tracked only" if self.expectation == "tracked" else f"healthy {self.expectation}"
+        return (f"made health metric {self.metric_id} ({plain(self.name)}), {expected}, from key result "
+                f"{self.kr_id}{carried}; the key result is deleted")
+
+
+def from_key_result(engine: Engine, kr_id: str, today: dt.date) -> Converted:  # kr_id: or a unique prefix
+    """Turn a KR into a health metric, in one transaction: the metric (the KR's name without its "keep",
+    unit, owner, objective's team and visibility; the range as its expectation, else at least / at most
+    the target), the check-ins of who answers for the KR as its measurements, and the KR and its
+    check-ins deleted (tombstones, as a deletion). Only the KR's maker does it, as only they delete it."""
+    with writing(engine) as session:
+        me = identity(session).id
+        kr = find_key_result(session, kr_id)
+        if kr.origin and kr.origin != me:
+            raise OkrError(f"key result {kr.id} was made by {plain(name_of(session, kr.origin))}; "
+                           "only they can turn it into a health metric")
+        objective = session.get(Objective, kr.objective_id)
+        team_row = session.get(Team, objective.team_id) if objective is not None and objective.team_id else None
+        team_id = team_row.id if team_row is not None and not team_row.deleted else None
+        low, high = _band(kr)
+        name = lint.metric_name(kr.title)[:MAX_NAME]
+        _check_name(session, name, team_id, me)
+        answerer = kr.owner_id or kr.origin or me
+        check_ins = check_ins_of_kr(session, kr.id)
+        # Your own values only: a teammate's check-ins are theirs to sign, so they measure anew.
+        carried = [c for c in check_ins if answerer == me and c.origin in (me, "") and c.date <= today]
+        stamp = now_stamp()
+        metric = Metric(id=readable_id("m", name, lambda i: session.get(Metric, i) is not None), name=name,
+                        unit=kr.unit, description=f"was key result {kr.id}", origin=me,
+                        owner_id=kr.owner_id, team_id=team_id, cadence="weekly",
+                        low=low, high=high,
+                        visibility=objective.visibility if objective is not None else "shared",
+                        since=min([today, *(c.date for c in carried)]), created_at=stamp, updated_at=stamp)
+        session.add(metric)
+        session.flush()  # the metric before its measurements (a foreign key)
+        latest = {c.date: c for c in carried}  # one per author and day: the day's latest, as they count
+        for day, c in sorted(latest.items()):
+            session.add(Measurement(id=new_id(), metric_id=metric.id, date=day, value=c.value, note=c.note,
+                                    author_id=me, origin=me, created_at=stamp, updated_at=stamp))
+        for row in [kr, *check_ins]:
+            row.deleted, row.updated_at = True, stamp
+            session.add(row)
+        return Converted(metric.id, name, kr.id, Expectation(low, high).describe(kr.unit), len(latest))
+
+
+def _band(kr: KeyResult) -> tuple[float | None, float | None]:
+    """The expectation a KR keeps: its range, else at least (increase) or at most (decrease) its target."""
+    if kr.kind == Kind.RANGE:
+        return kr.low, kr.high
+    if kr.kind == Kind.INCREASE:
+        return kr.target, None
+    if kr.kind == Kind.DECREASE:
+        return None, kr.target
+    return None, None
 
 
 # --- measuring ------------------------------------------------------------------------------------

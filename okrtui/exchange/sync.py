@@ -102,6 +102,16 @@ def _fields(model: type[SQLModel]) -> dict[str, tuple[Any, bool, bool]]:
 
 
 FIELDS = {name: _fields(model) for name, model in TYPES.items()}
+# Fields added after records were signed: left out of a record while empty, so a signature made
+# before the field existed still verifies (a decision's snapshot, okrtui.method.covers.snapshot).
+LATER = {"decision": frozenset({"content"})}
+
+
+def _drop_later(record: Record) -> Record:
+    for name in LATER.get(record["type"], ()):
+        if record.get(name) == "":
+            del record[name]
+    return record
 
 
 def canonical(record: Record) -> str:
@@ -147,7 +157,7 @@ def _record_from_mapping(kind: str, mapping: Any) -> Record:
             elif base is float:
                 value = float(value)
         record[name] = value
-    return record
+    return _drop_later(record)
 
 
 def to_values(record: Record) -> dict[str, Any]:
@@ -184,6 +194,7 @@ def validate(record: Any) -> dict[str, Any]:
     if not isinstance(signature, str) or len(signature) > 200:
         raise schema.Invalid("signature", "expected an Ed25519 signature (base64)")
     out["signature"] = signature
+    _drop_later(out)
     if kind == "person":
         public = record.get("public_key", "")
         if public and not signing.is_public_text(public):

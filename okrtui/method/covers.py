@@ -60,11 +60,30 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def objective_digest(title: str, level: str, period_id: str, team_id: str | None, krs: Iterable[Any]) -> str:
-    """The sha256 (hex) of the canonical JSON array [title, level, period, team, [[KR…], …]]."""
+def content_rows(title: str, level: str, period_id: str, team_id: str | None, krs: Iterable[Any]) -> list[Any]:
+    """The content an approval covers, as the array [title, level, period, team, [[KR…], …]]."""
     rows = sorted(([number_text(getattr(k, f)) if f in NUMBERS else _text(getattr(k, f)) for f in KR_CONTENT]
                    for k in krs), key=lambda row: str(row[0]))
-    return _sha([_text(title), _text(level), _text(period_id), _text(team_id), rows])
+    return [_text(title), _text(level), _text(period_id), _text(team_id), rows]
+
+
+def objective_digest(title: str, level: str, period_id: str, team_id: str | None, krs: Iterable[Any]) -> str:
+    """The sha256 (hex) of the canonical JSON array [title, level, period, team, [[KR…], …]]."""
+    return _sha(content_rows(title, level, period_id, team_id, krs))
+
+
+def rows_digest(rows: Any) -> str:
+    """The digest of content rows read back from a decision's snapshot (okrtui.method.rounds)."""
+    return _sha(rows)
+
+
+def snapshot(submitted_at: str | None, title: str, level: str, period_id: str, team_id: str | None,
+             krs: Iterable[Any]) -> str:
+    """What a lead's decision saw, kept with it (`decision.content`) for the review's history: the
+    submission it answers and the content rows the digest covers, as JSON. Shown, never trusted:
+    the state still comes from `basis`."""
+    return json.dumps({"submitted_at": submitted_at or "", "content": content_rows(title, level, period_id, team_id, krs)},
+                      ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def dependency_digest(from_id: str, to_id: str, note: str) -> str:

@@ -27,7 +27,7 @@ TARGET_TYPES = ("objective", "key_result", "check_in")
 TEAM_SQL = "SELECT id, approval, lead_id, origin FROM team WHERE NOT deleted"
 COMMENT_SQL = ("SELECT id, origin, target_type, target_id, parent_id, body, created_at, updated_at "
                "FROM comment WHERE NOT deleted ORDER BY created_at, id")
-DECISION_SQL = ("SELECT id, origin, subject_type, subject_id, verdict, note, basis, updated_at "
+DECISION_SQL = ("SELECT id, origin, subject_type, subject_id, verdict, note, basis, updated_at, content "
                 "FROM decision WHERE NOT deleted ORDER BY updated_at, id")
 SEEN_SQL = "SELECT item_id FROM seen WHERE person_id = :me"
 REFLECTION_SQL = ("SELECT person_id, period_id, question, answer FROM reflection WHERE NOT deleted "
@@ -64,6 +64,7 @@ class DecisionView:
     note: str
     basis: str
     updated_at: str
+    content: str = ""  # what it saw (okrtui.method.covers.snapshot), for the review's history
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +232,7 @@ def led_reflections(rep: PeriodReport) -> list[tuple[str, list[tuple[str, str]]]
 
 # --- who may do what (okr-method.md "Cadence"; spec "Review and conversation") -------------------
 
-def answers_for(owner_id: str | None, origin: str) -> str:
+def who_answers(owner_id: str | None, origin: str) -> str:
     """Who answers for a KR or an objective: its named owner, else its maker."""
     return owner_id or origin
 
@@ -258,10 +259,10 @@ def end_answerer(rep: PeriodReport, end_id: str) -> str | None:
     """Who answers for a dependency's end: a KR's or an objective's owner, else its maker."""
     for obj in rep.objectives:
         if obj.id == end_id:
-            return answers_for(obj.owner_id, obj.origin)
+            return who_answers(obj.owner_id, obj.origin)
         for kr in obj.key_results:
             if kr.id == end_id:
-                return answers_for(kr.owner_id, kr.origin)
+                return who_answers(kr.owner_id, kr.origin)
     return None
 
 
@@ -308,9 +309,9 @@ def _places(rep: PeriodReport, wanted: set[str]) -> dict[str, tuple[str, str, st
         return out
     for obj in rep.objectives:
         if obj.id in wanted:
-            out[obj.id] = (answers_for(obj.owner_id, obj.origin), obj.id, obj.title)
+            out[obj.id] = (who_answers(obj.owner_id, obj.origin), obj.id, obj.title)
         for kr in obj.key_results:
-            owner = answers_for(kr.owner_id, kr.origin)
+            owner = who_answers(kr.owner_id, kr.origin)
             if kr.id in wanted:
                 out[kr.id] = (owner, obj.id, kr.title)
             for c in kr.check_ins:
@@ -334,7 +335,8 @@ def inbox(rep: PeriodReport, deps: Sequence[DependencyView], me: str) -> list[In
             items.append(InboxItem("changes", obj.id, obj.id, f"{obj.title}: {rev.note}", rep.person(rev.lead)))
         elif rev.state == APPROVED and obj.origin == me:  # news: listed last
             lead = rep.person(rev.lead)
-            news.append(InboxItem("approved", obj.id, obj.id, f"{obj.title}: approved by {lead}", lead))
+            said = f": {rev.note}" if rev.note else ""  # the lead's optional note, kept with the approval
+            news.append(InboxItem("approved", obj.id, obj.id, f"{obj.title}: approved by {lead}{said}", lead))
     unread = [c for c in conv.comments if c.origin != me and c.id not in conv.seen]
     places = _places(rep, {c.target_id for c in unread} | {d.to_id for d in deps})
     by_id = {c.id: c for c in conv.comments}
@@ -395,7 +397,7 @@ def refusal(kind: str, record: Mapping[str, Any], lookup: Callable[[str, str], M
     if dep is None:
         return f"its dependency {subject!r} is missing"
     end = lookup("key_result", dep["to_id"]) or lookup("objective", dep["to_id"])
-    answerer = answers_for(end.get("owner_id"), end["origin"]) if end is not None else None
+    answerer = who_answers(end.get("owner_id"), end["origin"]) if end is not None else None
     if origin != answerer:
         return f"{origin} may not answer {subject}: only {answerer or 'the owner of ' + dep['to_id']} may"
     return None

@@ -22,6 +22,8 @@ TASK_VERBS = ("do", "write", "attend", "hold", "prepare", "meet", "call", "organ
               "create", "send", "help", "support", "work", "plan", "review", "update", "start", "try")
 NEGATIVE = re.compile(r"\b(don'?t|do not|not|avoid|stop|never|no longer|without)\b", re.IGNORECASE)
 NUMBER = re.compile(r"\d|%")
+# A title that says the KR only keeps a level (okr-method.md, health-metric-as-kr).
+KEEP_VERBS = ("maintain", "keep", "stay", "remain", "sustain")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,16 @@ def _stale(rep: PeriodReport) -> Hits:
             yield f"key result is stale ({last})", o.id, kr.id
 
 
+@rule("health-metric-as-kr", "info",
+      "A key result is for change; a level to keep is a health metric: m in the coach (l), or "
+      "okrtui metric from-kr KR, makes one from it.")
+def _health_metric_as_kr(rep: PeriodReport) -> Hits:
+    for o, kr in _krs(rep):
+        why = keeps_level(kr)
+        if why:
+            yield f"key result only keeps a level ({why}): a health metric, not a key result", o.id, kr.id
+
+
 # --- the tests behind the rules, shared with the forms' live hints -------------------------
 
 def quantitative(title: str) -> bool:
@@ -170,12 +182,45 @@ def negative(title: str) -> bool:
     return NEGATIVE.search(title) is not None
 
 
+def keep_like(title: str) -> str | None:
+    """The verb a title starts with when it says "keep a level" (maintain, keep, stay, …), else None."""
+    words = title.strip().split()
+    first = words[0].lower().strip(",:;") if words else ""
+    return first if first in KEEP_VERBS else None
+
+
+def metric_name(title: str) -> str:
+    """The health metric a keep-a-level KR becomes, named without its verb: "Keep p95 API latency between
+    120 and 250 ms" → "P95 API latency between 120 and 250 ms"."""
+    words = title.strip().split(maxsplit=1)
+    rest = words[1] if keep_like(title) and len(words) > 1 else title.strip()
+    return rest[:1].upper() + rest[1:]
+
+
+def first_value(kr: KRView) -> float | None:
+    """Where a KR starts: its start when it has one, else its first check-in of the period."""
+    if kr.start is not None:
+        return kr.start
+    return kr.check_ins[0].value if kr.check_ins else None
+
+
+def keeps_level(kr: KRView) -> str | None:
+    """Why the KR only keeps a level (a range that holds where it starts, or a title that says keep),
+    or None: the test of health-metric-as-kr, and the condition of the coach's offer to convert it."""
+    if kr.kind == Kind.RANGE and kr.low is not None and kr.high is not None:
+        first = first_value(kr)
+        if first is not None and kr.low <= first <= kr.high:
+            return f"its range {kr.low:g}-{kr.high:g} holds its first value {first:g}"
+    verb = keep_like(kr.title)
+    return f"its title starts with {verb!r}" if verb else None
+
+
 def check(rep: PeriodReport) -> list[Finding]:
     return _ordered(rep, [f for r in RULES for f in r.check(rep)])
 
 
 # The rules that read check-ins (every other rule reads only what the OKRs say).
-CHECK_IN_RULES = ("stale",)
+CHECK_IN_RULES = ("stale", "health-metric-as-kr")
 
 
 def after_check_ins(rep: PeriodReport, findings: list[Finding], objective: ObjectiveView, kr_id: str) -> list[Finding]:

@@ -241,6 +241,7 @@ class ObjectiveFields(Fields):
     parent_id: Id | None = None
     status: Annotated[Status, PlainValidator(_choice(Status))] = Status.ACTIVE
     visibility: Annotated[Visibility, PlainValidator(_choice(Visibility))] = Visibility.SHARED
+    improves_id: Id | None = None  # the health metric it aims to move
 
 
 class ObjectiveData(ObjectiveFields):
@@ -250,7 +251,6 @@ class ObjectiveData(ObjectiveFields):
     position: Position = 0
     activated_on: Day | None = None
     submitted_at: Stamp | None = None
-    improves_id: Id | None = None  # the health metric it aims to move
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> ObjectiveData:
@@ -272,6 +272,7 @@ class KeyResultFields(Fields):
     low: Number | None = None
     high: Number | None = None
     weight: Weight = 1.0
+    improves_id: Id | None = None  # the health metric it aims to move
 
     @model_validator(mode="before")
     @classmethod
@@ -305,7 +306,6 @@ class KeyResultData(KeyResultFields):
     self_score: UnitInterval | None = None
     score_comment: Text = ""
     position: Position = 0
-    improves_id: Id | None = None  # the health metric it aims to move
 
 
 class CheckInData(Fields):
@@ -346,6 +346,7 @@ class CommentData(Fields):
 
 
 VERDICTS = {"objective": ("approved", "changes_requested"), "dependency": ("agreed", "declined")}
+MAX_SNAPSHOT = 64_000  # a decision's snapshot: the objective and its KRs (titles and numbers) as JSON
 
 
 class DecisionData(Fields):
@@ -357,6 +358,7 @@ class DecisionData(Fields):
     verdict: Annotated[str, PlainValidator(_one_of(*(v for vs in VERDICTS.values() for v in vs)))]
     note: Text = ""
     basis: Annotated[str, PlainValidator(_string(200))] = ""
+    content: Annotated[str, PlainValidator(_string(MAX_SNAPSHOT))] = ""  # what it saw (okrtui.method.covers)
 
     @model_validator(mode="after")
     def _verdict_fits(self) -> DecisionData:

@@ -77,13 +77,22 @@ def _merge(model: type[schema.M], values: dict[str, Any], errors: dict[str, str]
 def check_objective(raw: FormInput) -> dict[str, Any]:
     values = {"title": (raw.get("title") or "").strip(), "description": raw.get("description") or "",
               "level": raw.get("level"), "status": raw.get("status"), "visibility": raw.get("visibility"),
-              "parent_id": raw.get("parent_id") or None, "team_id": raw.get("team_id") or None}
+              "parent_id": raw.get("parent_id") or None, "team_id": raw.get("team_id") or None,
+              "improves_id": raw.get("improves_id") or None}
     for key in ("level", "status", "visibility"):
         if values[key] is None:
             values[key] = ""  # a form always has a choice; none is a wrong one
     errors: dict[str, str] = {}
     _title(values, errors)
-    return _merge(schema.ObjectiveFields, values, errors).model_dump()
+    return _improves(raw, _merge(schema.ObjectiveFields, values, errors).model_dump())
+
+
+def _improves(raw: FormInput, values: dict[str, Any]) -> dict[str, Any]:
+    """`improves_id` is saved only when the form sends it: a form that leaves the field alone keeps the
+    link as it is (one to an archived metric, which the form cannot offer, included)."""
+    if "improves_id" not in raw:
+        values.pop("improves_id", None)
+    return values
 
 
 def check_key_result(raw: FormInput) -> dict[str, Any]:
@@ -100,6 +109,7 @@ def check_key_result(raw: FormInput) -> dict[str, Any]:
     values = {"title": (raw.get("title") or "").strip(), "kind": kind or "",
               "unit": (raw.get("unit") or "").strip(), "owner_id": raw.get("owner_id") or None,
               "objective_id": raw.get("objective_id") or "", "weight": weight,
+              "improves_id": raw.get("improves_id") or None,
               **{k: v for k, v in numbers.items() if k in needed}}
     _title(values, errors)
     if not values["objective_id"]:
@@ -113,7 +123,7 @@ def check_key_result(raw: FormInput) -> dict[str, Any]:
     if known is None:
         errors["kind"] = f"choose one of {', '.join(kinds.names())}"
     checked = _merge(schema.KeyResultFields, values, errors)
-    return checked.model_dump()
+    return _improves(raw, checked.model_dump())
 
 
 def check_check_in(value: str, confidence: str, note: str) -> tuple[float, float | None, str]:

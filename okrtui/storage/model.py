@@ -127,6 +127,9 @@ class Decision(Record, table=True):
     note: str = ""
     basis: str = ""  # an approval: the submission and KR digest it approved
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
+    # What the decision saw, as JSON (okrtui.method.covers.snapshot): the review's history shows
+    # what changed between rounds from it. Only shown: the state comes from `basis`.
+    content: str = ""
 
 
 class Metric(Record, table=True):

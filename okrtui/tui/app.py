@@ -16,6 +16,7 @@ from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.scrollbar import ScrollBar
 from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
@@ -32,6 +33,7 @@ from okrtui.tui.screens.keys import WRITING, checked_keymap, keys_of, writing_ac
 from okrtui.tui.screens.objectives import ObjectivesScreen
 from okrtui.tui.services import Services
 from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot
+from okrtui.tui.widgets.scrollbar import WholeCellScrollBar
 from okrtui.tui.widgets.table import OkrTable
 from okrtui.tui.workspace import Workspace
 
@@ -39,12 +41,17 @@ if TYPE_CHECKING:  # the storage layer loads in the first worker, never before t
     from sqlalchemy.engine import Engine
 
     from okrtui.method.health import MetricView
+    from okrtui.tui.host import ScreenHost
     from okrtui.tui.screens.detail import DetailScreen
 
 T = TypeVar("T")
 
 
 SCREEN_KEYS = Binding.Group("screens")
+
+# Textual's documented hook for drawing scrollbars: whole cells at 16 colours and under NO_COLOR
+# (part-cell ends read as stray marks there); truecolor and 256 colours draw as before.
+ScrollBar.renderer = WholeCellScrollBar
 
 
 def _native_ansi() -> bool:
@@ -300,11 +307,13 @@ class OkrApp(KeyLine, inherit_bindings=False):
         return True
 
     def action_mode(self, mode: str) -> None:
+        # A screen's key shows its list: a detail or the inbox opened on this screen closes (the
+        # same key from a detail goes back to the list), and one left open on another screen's
+        # stack would greet you there later, with that screen's keys doing nothing.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+            self.pop_screen()
         if self.current_mode != mode:
             self.switch_mode(mode)
-        else:  # the same screen's key from a detail opened on it: back to its list
-            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
-                self.pop_screen()
 
     def action_refresh(self) -> None:
         self.reload()
@@ -367,3 +376,8 @@ def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.dat
             app.engine.dispose()
     if app.open_error:
         raise OkrError(app.open_error)
+
+
+if TYPE_CHECKING:
+    def _hosts_screens(app: OkrApp) -> ScreenHost:
+        return app  # mypy fails here when OkrApp lacks something the screens ask of it (host.py)

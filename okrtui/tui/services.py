@@ -10,6 +10,7 @@ first use, so that the app's first frame never waits for SQLAlchemy.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from okrtui.cycle.checkins import Saved
     from okrtui.cycle.editing import Closed
-    from okrtui.cycle.metrics import Measured
+    from okrtui.cycle.metrics import Converted, Measured
     from okrtui.exchange.sync import SyncResult
 
 
@@ -30,8 +31,8 @@ class Services:
         self._engine = engine  # the open database (opened by the app's first load)
 
     # --- check-ins -----------------------------------------------------------------------------
-    def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: Any,
-                        today: Any = None) -> Saved:
+    def record_check_in(self, kr_id: str, value: float, confidence: float | None, note: str, day: dt.date,
+                        today: dt.date | None = None) -> Saved:
         """A new check-in, or the user's own of that day replaced (one per KR, author and day)."""
         from okrtui.cycle import checkins
 
@@ -39,7 +40,7 @@ class Services:
                                today=today)
 
     def correct_check_in(self, check_in_id: str, value: float, confidence: float | None, note: str,
-                         day: Any, today: Any = None) -> Saved:
+                         day: dt.date, today: dt.date | None = None) -> Saved:
         from okrtui.cycle import checkins
 
         return checkins.update(self._engine(), check_in_id, value, confidence=confidence, note=note, day=day,
@@ -51,16 +52,22 @@ class Services:
         checkins.delete(self._engine(), check_in_id)
 
     # --- health metrics ----------------------------------------------------------------------------
-    def record_measurement(self, metric_id: str, value: float, note: str, day: Any, today: Any,
+    def record_measurement(self, metric_id: str, value: float, note: str, day: dt.date, today: dt.date,
                            fy_month: int = 1) -> Measured:
         from okrtui.cycle import metrics
 
         return metrics.record(self._engine(), metric_id, value, note=note, day=day, today=today,
                               fy_start_month=fy_month)
 
+    def kr_to_metric(self, kr_id: str, today: Any) -> Converted:
+        """The coach's offer (health-metric-as-kr): the KR becomes a health metric, in one transaction."""
+        from okrtui.cycle import metrics
+
+        return metrics.from_key_result(self._engine(), kr_id, today)
+
     # --- objectives, key results, links ---------------------------------------------------------
     def save_objective(self, span: periods.Span, values: dict[str, Any], objective_id: str | None,
-                       today: Any) -> str:
+                       today: dt.date) -> str:
         from okrtui.cycle import editing
 
         return editing.save_objective(self._engine(), span, values, objective_id, today)
@@ -107,7 +114,7 @@ class Services:
 
         return editing.save_team(self._engine(), values, new=new).id
 
-    def sync(self, path: Path, tell_limit: int | None = None, today: Any = None) -> SyncResult:
+    def sync(self, path: Path, tell_limit: int | None = None, today: dt.date | None = None) -> SyncResult:
         from okrtui.exchange import sync
         from okrtui.storage.store import refuse_team_file
 
@@ -115,15 +122,15 @@ class Services:
         return sync.sync(self._engine(), path, tell_limit=tell_limit, today=today)
 
     # --- the conversation (okrtui.cycle.conversation) ----------------------------------------------------------
-    def submit(self, objective_id: str, today: Any) -> str:
+    def submit(self, objective_id: str, today: dt.date) -> str:
         from okrtui.cycle import conversation
 
         return conversation.submit(self._engine(), objective_id, today).message
 
-    def approve(self, objective_id: str) -> str:
+    def approve(self, objective_id: str, note: str = "") -> str:
         from okrtui.cycle import conversation
 
-        return conversation.approve(self._engine(), objective_id).message
+        return conversation.approve(self._engine(), objective_id, note).message
 
     def request_changes(self, objective_id: str, note: str) -> str:
         from okrtui.cycle import conversation

@@ -64,14 +64,6 @@ class OpenFailed(Message):
         self.reason = reason
 
 
-class SaveDone(Message):
-    """A save went through; the refresh after it is on its way (of KR `kr_id` only, when set)."""
-
-    def __init__(self, kr_id: str | None) -> None:
-        super().__init__()
-        self.kr_id = kr_id
-
-
 class SaveFailed(Message):
     """A save failed and its caller gave no handler of its own: the app shows why."""
 

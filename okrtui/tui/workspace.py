@@ -2,7 +2,7 @@
 
 The app keeps navigation, help, the palette and the theme; this owns the rest of the state.
 Every database call runs in a worker; each outcome comes back to the app as a typed message
-(okrtui.tui.state: DataLoaded, LoadFailed, OpenFailed, SaveDone, SaveFailed). One counter, `loads`,
+(okrtui.tui.state: DataLoaded, LoadFailed, OpenFailed, SaveFailed). One counter, `loads`,
 numbers the loads asked for: a snapshot carries its load's number and one from a load the user
 has moved past is dropped. The storage layer is imported in the first worker that needs it.
 """
@@ -24,7 +24,7 @@ from okrtui.method import lint, periods, views
 from okrtui.storage import quickread
 from okrtui.storage.backend import Backend
 from okrtui.tui.services import Services
-from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveDone, SaveFailed, Snapshot
+from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -236,7 +236,6 @@ class Workspace:
             if on_done is not None:
                 self.app.call_from_thread(on_done, result)
             self.app.call_from_thread(self._own_write)
-            self.app.post_message(SaveDone(kr_id))
             data, engine = self.data, self.engine
             if kr_id is not None and data is not None and engine is not None:
                 from okrtui.cycle import ormread  # loaded already: the engine is open
@@ -250,23 +249,27 @@ class Workspace:
                 self.app.call_from_thread(self.reload)
 
     def _refresh_kr(self, kr_id: str, check_ins: list[CheckInView]) -> None:
-        """Put one KR's new check-ins into the shown snapshot and recompute only it and its objective."""
+        """A new snapshot with one KR's new check-ins: only it and its objective are recomputed, as
+        copies; the shown snapshot, which screens may still draw, is never changed."""
         data = self.data
         if data is None or data.load != self.loads:
             # A later load was asked for and failed (an outage) or is still on its way: the snapshot
             # would be dropped as stale (accept), so read the period again instead.
             self.reload()
             return
-        for o in data.report.objectives:
-            for kr in o.key_results:
+        rep = data.report
+        for i, o in enumerate(rep.objectives):
+            for j, kr in enumerate(o.key_results):
                 if kr.id == kr_id:
-                    kr.check_ins = check_ins
-                    views.compute_kr(kr, data.report.period, data.report.as_of, o.status == "active",
-                                     self.cfg.stale_after_days, o.activated_on)
-                    views.compute_objective(o)
-                    findings = lint.after_check_ins(views.own(data.report, data.me), data.findings, o, kr_id)
+                    fresh = dataclasses.replace(kr, check_ins=check_ins)
+                    views.compute_kr(fresh, rep.period, rep.as_of, o.status == "active", self.cfg.stale_after_days,
+                                     o.activated_on)
+                    objective = dataclasses.replace(o, key_results=[*o.key_results[:j], fresh, *o.key_results[j + 1:]])
+                    views.compute_objective(objective)
+                    rep = dataclasses.replace(rep, objectives=[*rep.objectives[:i], objective, *rep.objectives[i + 1:]])
+                    findings = lint.after_check_ins(views.own(rep, data.me), data.findings, objective, kr_id)
                     # A new snapshot object (same load): the screens redraw it on their next resume too.
-                    self.app.post_message(DataLoaded(dataclasses.replace(data, findings=findings)))
+                    self.app.post_message(DataLoaded(dataclasses.replace(data, report=rep, findings=findings)))
                     return
         self.reload()
 

@@ -223,8 +223,17 @@ def test_the_cycle_on_postgres_as_two_roles(db, cli, tmp_path):
     assert "awaiting your approval: o-bob" in cli("--db", lead, "inbox").out
     assert cli("--db", lead, "request-changes", "o-bob", "Aim higher").code == 0
     assert "changes requested: o-bob  Make deploys boring: Aim higher" in cli("--db", member, "inbox").out
+    higher = {**CYCLE_DOC, "objectives": [{**CYCLE_DOC["objectives"][0], "key_results": [
+        {**CYCLE_DOC["objectives"][0]["key_results"][0], "target": 40}]}]}
+    assert cli("--db", member, "import", write_doc(tmp_path / "d2.json", higher)).code == 0
     assert cli("--db", member, "submit", "o-bob").code == 0
-    assert cli("--db", lead, "approve", "o-bob").code == 0
+    assert cli("--db", lead, "approve", "o-bob", "--note", "better").code == 0
+    # The review's history reads the same for both roles (okrtui.method.rounds): what changed since the request.
+    rounds = [[line for line in cli("--db", who, "comments", "o-bob").out.splitlines() if line.startswith("review")]
+              for who in (lead, member)]
+    assert rounds[0] == rounds[1] and len(rounds[0]) == 4, rounds
+    assert rounds[0][2].endswith('resubmitted by Bob: KR "Deploys from 10 to 30": target 30 → 40'), rounds
+    assert rounds[0][3].endswith("approved by Alice: better"), rounds
     assert cli("--db", member, "checkin", "kr-bob", "20", "--date", "2026-11-25").code == 0
     with sql(db, "bob") as bob:
         (check_in,) = bob.execute("SELECT id FROM check_in WHERE kr_id = 'kr-bob'").fetchone()

@@ -109,3 +109,53 @@ def test_form_hint_snapshots(form, snap_compare, tmp_path):
         assert snap_compare(app, terminal_size=(80, 24), run_before=run)
     finally:
         app.engine.dispose()
+
+
+async def _coach_on(app, pilot, rule: str, kr_id: str) -> None:
+    await press(pilot, "l")
+    table = app.screen.query_one(OkrTable)
+    (row,) = [i for i, f in enumerate(app.screen.findings) if (f.rule, f.kr_id) == (rule, kr_id)]
+    table.move_cursor(row=row)
+    await settle(pilot)
+
+
+async def test_m_in_the_coach_makes_a_keep_a_level_kr_a_health_metric(app):
+    from okrtui.storage.model import CheckIn, KeyResult, Metric
+    from okrtui.tui.screens.dialogs import ConfirmDialog
+    from tests.helpers import rows
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _coach_on(app, pilot, "health-metric-as-kr", "kr-latency")
+        assert "okrtui metric from-kr KR" in str(app.screen.query_one("#hint").render())
+        await press(pilot, "m")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "n")  # no: nothing changes, the coach stays
+        assert app.screen.__class__.__name__ == "CoachDialog"
+        assert not rows(app, Metric, Metric.name.like("P95%"))
+        await press(pilot, "m", "y")
+        assert app.screen.__class__.__name__ == "ObjectivesScreen"
+        (metric,) = rows(app, Metric, Metric.name == "P95 API latency between 120 and 250 ms")
+        assert (metric.unit, metric.low, metric.high, metric.owner_id, metric.team_id) == (
+            "ms", 120, 250, "p-bruno", "t-platform")
+        (kr,) = rows(app, KeyResult, KeyResult.id == "kr-latency")
+        assert kr.deleted
+        assert all(c.deleted for c in rows(app, CheckIn, CheckIn.kr_id == "kr-latency"))
+        assert any(n.startswith(f"made health metric {metric.id}") for n in app.notified)
+        table = app.screen.query_one(OkrTable)
+        assert "k:kr-latency" not in {table.key_at(i) for i in range(table.row_count)}  # the screen shows it gone
+        assert metric.id in {v.id for v in app.data.metrics}
+
+
+async def test_m_on_another_finding_says_what_it_does_and_changes_nothing(app):
+    from okrtui.storage.model import KeyResult, Metric
+    from tests.helpers import rows
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _coach_on(app, pilot, "no-kr-owner", "kr-runbooks")
+        await press(pilot, "m")
+        assert app.screen.__class__.__name__ == "CoachDialog"
+        assert any("turns the key result of a health-metric-as-kr finding into a health metric" in n
+                   for n in app.notified)
+        assert len(rows(app, Metric)) == 4 and not rows(app, KeyResult, KeyResult.deleted)

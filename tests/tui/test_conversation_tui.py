@@ -353,7 +353,10 @@ async def test_the_objectives_detail_says_where_it_stands_with_the_lead(tmp_path
         await select(pilot, "o:o-ben")
         await press(pilot, "enter")
         box = app.screen.query_one("#comments")
-        assert box.display and str(box.render()) == "changes requested by Ana Lead: Aim [red]higher[/red]"
+        head, *rounds = str(box.render()).splitlines()
+        assert box.display and head == "changes requested by Ana Lead: Aim [red]higher[/red]"
+        assert [re.sub(r"^\s*\w{3} \d{1,2} ", "", line) for line in rounds] == [  # and the rounds so far
+            "submitted by Ben Member", "changes requested by Ana Lead: Aim [red]higher[/red]"]
     app.engine.dispose()
 
 
@@ -384,7 +387,7 @@ async def test_a_writer_edits_and_deletes_their_own_comment_in_the_detail(tmp_pa
 
 async def test_the_lead_approves_from_the_inbox_after_a_question_with_a_note(tmp_path, cli):
     """32.4: approve from the inbox (and the detail, not only `t`); `A` asks first and takes an
-    optional note, sent to the maker as a comment; `A` shows in the footer only where it applies."""
+    optional note, kept with the approval for its maker; `A` shows in the footer only where it applies."""
     from okrtui.tui.screens.talk import TextDialog
 
     two = Two(tmp_path, cli)
@@ -407,5 +410,127 @@ async def test_the_lead_approves_from_the_inbox_after_a_question_with_a_note(tmp
         await press(pilot, "enter")
         assert not app.notified_errors, app.notified_errors
     app.engine.dispose()
-    assert two.rows("ana", "SELECT verdict FROM decision WHERE subject_id = 'o-ben'") == [("approved",)]
-    assert two.rows("ana", "SELECT body FROM comment WHERE target_id = 'o-ben'") == [("well done",)]
+    assert two.rows("ana", "SELECT verdict, note FROM decision WHERE subject_id = 'o-ben'") == [("approved", "well done")]
+    two.sync("ana", "ben")
+    assert "approved by Ana Lead: well done" in two.cli("--db", two.ben, "inbox").out  # the maker reads the note
+
+
+FAST = {"format": "okrtui/1", "objectives": [
+    {"id": "o-fast", "title": "Make the core API fast", "level": "team", "team": "t-plat", "period": "2026-Q4",
+     "status": "draft", "key_results": [{"id": "kr-rps", "title": "Requests per second", "kind": "increase",
+                                         "start": 400, "target": 800}]}]}
+
+
+def history_text(app) -> str:
+    return str(app.screen.query_one("#comments").render())
+
+
+async def test_a_review_round_between_two_databases_reads_the_same_on_both_sides(tmp_path, cli):
+    """32.4, in the TUI: Ben submits (u); Ana asks for changes (r: "make it 900"); Ben edits the target
+    800 → 900 in the KR form (e) and resubmits (u); Ana approves (A). Each side's detail then keeps the
+    same history, with what changed since the request in words (`target 800 → 900`), whole at 80 columns."""
+    two = Two(tmp_path, cli)
+    two.load("ben", FAST)
+
+    async def as_(who, *steps, size=(80, 24)):
+        app = two.app(who)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            for step in steps:
+                await step(pilot)
+                assert not app.notified_errors, app.notified_errors
+        app.engine.dispose()
+
+    async def submit(pilot):
+        await select(pilot, "o:o-fast")
+        await press(pilot, "u")
+
+    async def ask(pilot):
+        await press(pilot, "t")
+        await select(pilot, "o:o-fast")
+        await press(pilot, "r")
+        await type_text(pilot, "make it 900")
+        await press(pilot, "enter")
+
+    async def edit(pilot):
+        await select(pilot, "k:kr-rps")
+        await press(pilot, "e")
+        pilot.app.screen.query_one("#in-target").value = "900"
+        pilot.app.screen.query_one("#in-target").focus()
+        await press(pilot, "enter")
+
+    async def approve(pilot):
+        await press(pilot, "t")
+        await select(pilot, "o:o-fast")
+        await press(pilot, "A", "enter")
+
+    await as_("ben", submit)
+    two.sync("ben", "ana")
+    await as_("ana", ask)
+    two.sync("ana", "ben")
+    await as_("ben", edit, submit)
+    two.sync("ben", "ana")
+    await as_("ana", approve)
+    two.sync("ana", "ben")
+    assert status(two, "ben", "o-fast") == "active"
+
+    seen = {}
+    for who in ("ana", "ben"):
+        app = two.app(who)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            if who == "ana":
+                await press(pilot, "t")
+            await select(pilot, "o:o-fast")
+            await press(pilot, "enter")
+            assert type(app.screen).__name__ == "DetailScreen"
+            seen[who] = history_text(app)
+            box = app.screen.query_one("#comments")
+            assert box.display and box.size.height >= len(seen[who].splitlines())  # whole: nothing cut
+        app.engine.dispose()
+    assert seen["ana"] == seen["ben"]
+    words = [re.sub(r"^\s*\w{3} \d{1,2} ", "", line) for line in seen["ben"].splitlines()]
+    assert words == ["approved by Ana Lead", "submitted by Ben Member", "changes requested by Ana Lead: make it 900",
+                     'resubmitted by Ben Member: KR "Requests per second": target 800 → 900',
+                     "approved by Ana Lead"], seen["ben"]
+
+
+@pytest.fixture
+def reviewed(tmp_path, cli, monkeypatch):
+    """o-fast went round once: submitted, changes asked, target 800 → 900, resubmitted, approved with a
+    note; the clock is fixed, so the history's days are the same on every run."""
+    import datetime as dt
+
+    from okrtui.core import stamps
+
+    ticks = iter(range(10_000))
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=next(ticks))
+
+    monkeypatch.setattr(stamps, "dt", type("dt", (), {"datetime": Clock, "UTC": dt.UTC}))
+    two = Two(tmp_path, cli)
+    two.load("ben", FAST)
+    assert cli("--db", two.ben, "submit", "o-fast").code == 0
+    two.sync("ben", "ana")
+    assert cli("--db", two.ana, "request-changes", "o-fast",
+               "Is 800 enough? The board asked for 900 at launch, and the p95 should stay where it is: make it 900").code == 0
+    two.sync("ana", "ben")
+    two.load("ben", {**FAST, "objectives": [{**FAST["objectives"][0], "key_results": [
+        {**FAST["objectives"][0]["key_results"][0], "target": 900}]}]})
+    assert cli("--db", two.ben, "submit", "o-fast").code == 0
+    two.sync("ben", "ana")
+    assert cli("--db", two.ana, "approve", "o-fast", "--note", "Good, ship it [b]now[/b]").code == 0
+    two.sync("ana", "ben")
+    return two
+
+
+@pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
+def test_the_review_history_snapshot(snap_compare, reviewed, size):
+    app = reviewed.app("ben")
+    try:
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=scene(_at("o:o-fast", "enter")))
+    finally:
+        app.engine.dispose()

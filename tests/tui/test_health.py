@@ -149,5 +149,6 @@ async def test_the_detail_of_an_okr_shows_the_metric_it_improves(tmp_path):
             assert "improves" in shown and "✗ API uptime (unhealthy)" in shown
         await press(pilot, "escape", "H")
         await at("m-uptime", "v")(pilot)
-        assert "Improved by: kr-deploys, o-reliable" in str(app.screen.query_one(".dialog Static:last-of-type").render())
+        assert ("Improved by: Deploy success rate from 92% to 99% (kr-deploys), Make deploys boringly reliable "
+            "(o-reliable)") in str(app.screen.query_one(".dialog Static:last-of-type").render())
     app.engine.dispose()

@@ -154,6 +154,8 @@ async def test_forty_on_a_zero_to_four_kr_asks_before_saving(app):
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert any("far outside" in str(w.render()) for w in app.screen.query("Static"))
+        said = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "too few? Save it anyway?" in said and "?." not in said, said  # the walk read "too few?. Save"
         await press(pilot, "n")
         assert len(rows(app, CheckIn)) == before
         await pilot.press("backspace", "enter")  # 4: within the scale, saved without a question

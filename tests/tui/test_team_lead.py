@@ -15,6 +15,7 @@ from okrtui.tui.screens.base import OkrTable
 from okrtui.tui.screens.detail import DetailScreen
 from okrtui.tui.screens.picker import PersonPicker, fuzzy
 from okrtui.tui.screens.scoring import CloseQuarterDialog, TickList
+from okrtui.tui.screens.team import KEYS_LINE
 from tests.helpers import TODAY, make_app, matches_snapshot, press, settle
 
 
@@ -224,9 +225,45 @@ async def test_sync_line_wraps_and_missing_team_file_names_the_config(tmp_path):
         await press(pilot, "S")
         summary = app.screen.last_sync
         assert summary.startswith("synced ") and len(summary) > 78
+        assert summary in app.notified  # a notice, whole (it wraps)
         context = app.screen.query_one("#context")
         shown = "".join(line.text.rstrip() for line in context.render_lines(context.region.reset_offset))
-        assert summary.replace(" ", "") in shown.replace(" ", "")  # wrapped, not cut
+        assert "synced" not in shown and KEYS_LINE in shown  # 32.11: it never takes the keys' line
+    app.engine.dispose()
+
+
+async def test_a_sync_result_is_a_notice_that_never_hides_the_keys_nor_is_cut_in_the_week_view(tmp_path):
+    """32.11: after `S` the team header kept the result (stale), lost its keys line, and in the week
+    view (three lines of its own) the result was cut. Now the header stays what it was; the result is
+    a notice, whole, that goes away."""
+    from textual.widgets._toast import Toast
+
+    app = make_app(tmp_path / "x.db")
+    folder = tmp_path / ("a-rather-long-folder-name-" * 3)
+    folder.mkdir()
+    app.cfg = dataclasses.replace(app.cfg, team_file=str(folder / "team.jsonl"))
+
+    def header() -> list[str]:
+        context = app.screen.query_one("#context")
+        return [line.text.rstrip() for line in context.render_lines(context.region.reset_offset)]
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:  # notices drawn, as for a user
+        await settle(pilot)
+        await press(pilot, "t")
+        before = header()
+        await press(pilot, "S")
+        assert header() == before  # keys line kept, nothing added
+        assert app.screen.last_sync in app.notified and len(app.screen.last_sync) > 100
+        await pilot.pause()
+        toast = next(t for t in app.screen.query(Toast) if "synced" in str(t.render()))
+        drawn = "".join(line.text.replace("▌", "").strip() for line in toast.render_lines(toast.region.reset_offset))
+        assert app.screen.last_sync.replace(" ", "") in drawn.replace(" ", "")  # wrapped whole, not cut
+        await press(pilot, "4")
+        context = app.screen.query_one("#context")
+        assert context.virtual_size.height <= context.size.height  # nothing cut
+        assert not any("synced" in line for line in header())
+        await press(pilot, "S", "1")
+        assert header() == before
     app.engine.dispose()
 
 

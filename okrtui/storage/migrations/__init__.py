@@ -20,6 +20,7 @@ from okrtui.storage.migrations import (
     m005_conversation,
     m006_one_check_in_a_day,
     m007_health_metrics,
+    m008_decision_content,
 )
 
 Step = tuple[int, str, Callable[[Connection], None]]
@@ -27,5 +28,5 @@ Step = tuple[int, str, Callable[[Connection], None]]
 MIGRATIONS: list[Step] = [(m.VERSION, m.NAME, m.upgrade) for m in (m001_initial, m002_check_in_kr_date,
                                                                 m003_objective_activated_on, m004_signatures,
                                                                 m005_conversation, m006_one_check_in_a_day,
-                                                                m007_health_metrics)]
+                                                                m007_health_metrics, m008_decision_content)]
 LATEST = MIGRATIONS[-1][0]

@@ -8,24 +8,32 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
+from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.visual import Visual
 
     from okrtui.core.errors import OkrError
-    from okrtui.tui.app import OkrApp
+    from okrtui.tui.host import ScreenHost
     from okrtui.tui.services import Services
     from okrtui.tui.state import Snapshot
+
+    class HostApp(App[None], ScreenHost):
+        """For the type checker only: Textual's App with what okrtui's screens ask of theirs
+        (host.py). Never OkrApp: the app builds on the screens."""
 
 R = TypeVar("R")  # what a dialog closes with (None when cancelled)
 T = TypeVar("T")  # what a save returns
@@ -52,7 +60,7 @@ class Refreshable:
 class OkrScreen(Refreshable, Screen[None]):
     """A main screen: shows the app's Snapshot, refreshed when new data arrives."""
 
-    app: OkrApp
+    app: HostApp
     shows_list: ClassVar[bool] = True  # its focused OkrTable's keys come before the screen's ([keys] checks)
 
     def __init__(self) -> None:
@@ -171,7 +179,7 @@ class Dialog(ModalScreen[R]):
     """A modal dialog with its own footer: its keys are shown, and clickable with a mouse. It
     closes with an R (ConfirmDialog a bool, ChoiceDialog a key), or None when cancelled."""
 
-    app: OkrApp
+    app: HostApp
     saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
     shows_list: ClassVar[bool] = False  # True when an OkrTable has the focus: as OkrScreen's
     types_text: ClassVar[bool] = False  # True when a text field has the focus (a form's)
@@ -226,10 +234,33 @@ class FormScreen(Dialog[R]):
 
     async def action_enter(self) -> None:
         focused = self.focused
+        if isinstance(focused, Select):  # closed (an open one's list has the focus): the form saves,
+            await drained(focused)       # as its hint says; space or ↓ opens the list
+            self.action_save()
+            return
         if not isinstance(focused, Input):
-            raise SkipAction()  # a list or a select takes enter itself
+            raise SkipAction()  # a list, or an open select's list, takes enter itself: it picks
         await drained(self.focused)
         self.enter_pressed(focused)
+
+    _form_keys: Visual | None = None  # the form's own hint line, while a select's hint stands in
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The hint line says what the keys do where the focus is: on a select, that enter saves
+        and space opens it; in its open list, that enter picks and esc closes the list."""
+        hint = next(self.query(".keys").results(Static), None)
+        if hint is None:
+            return
+        if self._form_keys is None:
+            self._form_keys = hint.visual
+        widget, k = event.widget, self.app.keymap
+        if isinstance(widget.parent, Select):  # its open list
+            hint.update(Text("↑ ↓: choose   enter: pick   esc: close the list", style="dim"))
+        elif isinstance(widget, Select):
+            hint.update(Text(f"{hint_key(k, 'form.enter', 'enter')}: save   space or ↓: open the list   "
+                             f"{hint_key(k, 'form.cancel', 'esc')}: cancel", style="dim"))
+        else:
+            hint.update(self._form_keys)
 
     def enter_pressed(self, field: Input) -> None:
         """Enter in a text field: saves, from any field (a form may move on instead)."""

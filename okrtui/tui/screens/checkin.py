@@ -97,9 +97,20 @@ class CheckinScreen(OkrScreen):
         def done(saved: Saved | None) -> None:
             if saved:
                 self._advance = True
+                self._to_next_due(kr.id)
                 self.notify(saved.summary(), timeout=3, markup=False)
 
         await self.app.push_screen(CheckinForm(kr, self.app.today), done)  # mounted, value field focused
+
+    def _to_next_due(self, saved_id: str) -> None:
+        """The cursor on the next KR due as soon as the form closes: the list is read again after
+        the save, and an enter typed before that (a loaded machine, a big team) reopened the KR
+        just saved, whose next value replaced it. The read then keeps the cursor there (show)."""
+        if self.data is None:
+            return
+        due = [kr.id for kr, is_due in rounds(self.data) if is_due and kr.id != saved_id]
+        if due:
+            self.query_one(OkrTable).select_key(due[0])
 
     async def on_okr_table_row_selected(self, event: OkrTable.RowSelected) -> None:
         await self.action_checkin()  # a mouse click on a row
@@ -213,7 +224,9 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.cycle.checkins.Saved, a type o
             if yes:
                 self._store(value, conf, note, day)
 
-        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{why}. Save it anyway?"), answered)
+        # `why` may end on its own question ("a digit too many or too few?"): no full stop after it.
+        ask = why if why.endswith("?") else f"{why}."
+        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{ask} Save it anyway?"), answered)
 
     def _store(self, value: float, conf: float | None, note: str, day: dt.date) -> None:
         kr_id, edited = self.kr.id, self.edited

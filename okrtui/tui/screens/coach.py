@@ -8,14 +8,16 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from okrtui.core.text import count
-from okrtui.method.lint import Finding
+from okrtui.core.text import count, plain
+from okrtui.method.lint import Finding, metric_name
 from okrtui.tui.screens.base import Dialog
+from okrtui.tui.screens.dialogs import ConfirmDialog
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.kr_row import title_cell
 from okrtui.tui.widgets.table import OkrTable
 
+KEEPS_LEVEL = "health-metric-as-kr"  # the rule whose finding the coach offers to fix (m)
 SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("○", "cyan")}
 
 DRAFTING_GUIDE = """\
@@ -70,6 +72,8 @@ class CoachDialog(Dialog[str]):
         Binding("escape", "close", "Close", id="coach.close"),
         Binding("enter", "jump", "Go to", priority=True, id="coach.jump"),
         Binding("g", "guide", "Guide", id="coach.guide"),
+        Binding("m", "metric", "Make it a health metric", tooltip="Turn the KR of a health-metric-as-kr finding "
+                "into a health metric (the KR is deleted)", id="coach.metric"),
     ]
 
     def __init__(self, findings: list[Finding], titles: dict[str, str], drafting: Text) -> None:
@@ -120,6 +124,33 @@ class CoachDialog(Dialog[str]):
 
     def action_guide(self) -> None:
         self.app.push_screen(GuideDialog())
+
+    def action_metric(self) -> None:
+        """The coach's offer for health-metric-as-kr: after a yes, the KR becomes a health metric (metric,
+        measurements and the KR's deletion in one transaction) and the coach closes on the news."""
+        row = self.query_one(OkrTable).cursor_row
+        f = self.findings[row] if 0 <= row < len(self.findings) else None
+        if f is None or f.rule != KEEPS_LEVEL or f.kr_id is None:
+            self.notify(f"{hint_key(self.app.keymap, 'coach.metric', 'm')} turns the key result of a {KEEPS_LEVEL} "
+                        "finding into a health metric", timeout=4, markup=False)
+            return
+        kr_id = f.kr_id
+        data = self.app.data
+        kr = next((k for o in data.report.objectives for k in o.key_results if k.id == kr_id), None) if data else None
+        title = kr.title if kr is not None else kr_id
+        detail = (f"\u201c{plain(title)[:80]}\u201d becomes the health metric \u201c{plain(metric_name(title))[:60]}\u201d, "
+                  "measured by who answers for it, with your own check-ins as its measurements. The key result and "
+                  "its check-ins are deleted.")
+        app = self.app
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            app.save(lambda s: s.kr_to_metric(kr_id, app.today),
+                     on_done=lambda done: app.notify(done.summary(), timeout=6, markup=False))
+            self.dismiss(None)
+
+        app.push_screen(ConfirmDialog("Make this key result a health metric?", detail), answered)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from okrtui.core.text import count, plain
 from okrtui.method import kinds, story
 from okrtui.method.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
+from okrtui.tui.screens import talk
 from okrtui.tui.screens.base import OkrScreen
 from okrtui.tui.screens.checkin import CheckinForm
 from okrtui.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
@@ -22,7 +23,7 @@ from okrtui.tui.screens.talk import ReadDialog, TextDialog, approve, awaits, com
 from okrtui.tui.widgets.chart import Legend, StoryChart
 from okrtui.tui.widgets.grade_bar import BAND_STYLE, pace_cell
 from okrtui.tui.widgets.health_cells import improves_cell
-from okrtui.tui.widgets.kr_row import title_cell
+from okrtui.tui.widgets.kr_row import objective_tags, title_cell
 from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
@@ -91,8 +92,9 @@ class DetailScreen(OkrScreen):
     def _show_kr(self, data: Snapshot, obj: ObjectiveView, kr: KRView) -> None:
         rep = data.report
         unit = f" {kr.unit}" if kr.unit else ""
-        self._head(data, f"· {kr.title}", f"{kr.kind} · {rep.person(kr.owner_id)} · in: {obj.title}",
-                      answers_for(kr, data.me) and kr.error is None)
+        self._head(data, f"· {kr.title}",
+                   f"{kr.kind} · {rep.person(kr.owner_id or kr.origin)} · in: {obj.title}{objective_tags(obj, statuses=())}",
+                   answers_for(kr, data.me) and kr.error is None)
         self._show_chart(story.kr_chart(kr, rep.period, rep.as_of))
         rows: list[tuple[str, Text | str]] = [("now", kr_target_text(kr))]
         if kr.error:
@@ -135,8 +137,12 @@ class DetailScreen(OkrScreen):
 
     def _show_objective(self, data: Snapshot, obj: ObjectiveView) -> None:
         rep = data.report
-        self._head(data, obj.title, f"{obj.level} objective · {rep.person(obj.owner_id)} · {obj.status.replace('_', ' ')}",
-                      obj.origin == data.me)
+        who = rep.person(obj.owner_id or obj.origin)  # naming no owner, it is its maker's
+        # Marked as in the lists: "(private)" after the title, and in words under it.
+        private = " · private" if obj.visibility == "private" else ""
+        self._head(data, obj.title + objective_tags(obj, statuses=()),
+                   f"{obj.level} objective · {who} · {obj.status.replace('_', ' ')}{private}",
+                   obj.origin == data.me)
         chart = story.objective_chart(obj, rep.period, rep.as_of)
         self._show_chart(chart)
         behind = sum(1 for kr in obj.key_results if kr.pace == "behind")
@@ -168,12 +174,20 @@ class DetailScreen(OkrScreen):
         rep = data.report
         lines = comment_lines(rep, target_id, None) if target_id else []  # whole: wrapped to the width
         review = review_line(rep, target_id) if target_id else None
-        if review is not None:
-            lines.insert(0, review)
+        # Where it stands with its lead, then every round of the review, whole (okrtui.method.rounds),
+        # then the latest comments, when a long thread would push the list away.
+        rounds = talk.round_lines(rep, target_id or "") if review is not None else []
+        head = [review, *rounds] if review is not None else []
+        shown = head + lines[-6:]
         box = self.query_one("#comments", Static)
-        box.display = bool(lines)
+        box.display = bool(shown)
+        # A review's history takes the room it needs: the chart shrinks (an objective still in review
+        # has no progress to draw), so every round reads whole at 80×24.
+        self.set_class(bool(rounds), "-rounds")
+        obj = find(rep, self.ref)[0]
+        self.set_class(bool(rounds) and obj is not None and obj.status != "active", "-open-round")
         text = Text()
-        for i, line in enumerate(lines[-6:]):  # the latest, when a long thread would push the history away
+        for i, line in enumerate(shown):
             if i:
                 text.append("\n")
             text.append_text(line)

@@ -33,6 +33,25 @@ def _title_option(title: str) -> Text:
     return Text(plain(title)[:60])
 
 
+def improves_field(form: ObjectiveForm | KeyResultForm, ident: str | None) -> tuple[Vertical, str | None]:
+    """The `Improves` field: the health metric an objective or KR aims to move, by name, or none; and the
+    metric it names now (None for none, or one the snapshot does not hold, such as an archived one)."""
+    data = form.app.data
+    metrics = data.metrics if data is not None else []
+    now = next((v.id for v in metrics if ident is not None and ident in v.improved_by), None)
+    options = [(Text(plain(v.name)[:60]), v.id) for v in sorted(metrics, key=lambda v: (v.name.casefold(), v.id))]
+    form.improves_choices = tuple((str(label), ident) for label, ident in options)
+    select: Select[str] = Select(options, value=now if now is not None else Select.NULL, prompt="(none)",
+                                 compact=True)
+    return form.field_row("improves_id", "Improves", select), now
+
+
+def improves_raw(form: ObjectiveForm | KeyResultForm, now: str | None) -> dict[str, str | None]:
+    """The field as the form sends it: only when changed, so that a link the form could not show stays."""
+    chosen = form.value_of("improves_id")
+    return {} if chosen == now else {"improves_id": chosen}
+
+
 def form_keys(keymap: Mapping[str, str], guide: bool = True) -> Text:
     """A form's hint line, with the keys in force ([keys] may move them)."""
     line = f"{hint_key(keymap, 'form.enter', 'enter')}: save   {hint_key(keymap, 'form.cancel', 'esc')}: cancel"
@@ -43,6 +62,9 @@ def form_keys(keymap: Mapping[str, str], guide: bool = True) -> Text:
 
 class ObjectiveForm(FormScreen[str]):
     """New or edited objective. Dismisses with the objective id, or None."""
+
+    improves_now: str | None = None  # the metric it names as the one it improves, as the form opened
+    improves_choices: tuple[tuple[str, str], ...] = ()  # the Improves list: (name, metric id)
 
     def __init__(self, objective: ObjectiveView | None, parents: list[ObjectiveView], teams: dict[str, TeamView]) -> None:
         super().__init__()
@@ -74,6 +96,8 @@ class ObjectiveForm(FormScreen[str]):
                 yield self.field_row("team_id", "Team", Select(
                     teams, value=o.team_id if o and o.team_id in self.teams else Select.NULL,
                     prompt="(none)", compact=True))
+                improves, self.improves_now = improves_field(self, o.id if o else None)
+                yield improves
                 yield Static("", id="err-form", classes="error")
             yield Static(form_keys(self.app.keymap),
                          classes="keys")
@@ -99,6 +123,7 @@ class ObjectiveForm(FormScreen[str]):
     def action_save(self) -> None:
         raw = {name: self.value_of(name) for name in
                ("title", "description", "level", "status", "visibility", "parent_id", "team_id")}
+        raw |= improves_raw(self, self.improves_now)
         app, oid = self.app, self.objective.id if self.objective else None
         self.submit(validate.check_objective, raw,
                     lambda s, values: s.save_objective(app.span, values, oid, app.today))
@@ -106,6 +131,9 @@ class ObjectiveForm(FormScreen[str]):
 
 class KeyResultForm(FormScreen[str]):
     """New or edited KR; the fields shown follow the chosen kind."""
+
+    improves_now: str | None = None  # as for the objective
+    improves_choices: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, kr: KRView | None, objective_id: str, objectives: list[ObjectiveView], people: dict[str, str]) -> None:
         super().__init__()
@@ -145,6 +173,8 @@ class KeyResultForm(FormScreen[str]):
                     prompt="(nobody)", compact=True))
                 yield Static("", id="hint-owner", classes="hint")
                 yield self.field_row("weight", "Weight", Input(num(kr.weight) if kr else "1", compact=True))
+                improves, self.improves_now = improves_field(self, kr.id if kr else None)
+                yield improves
                 yield Static("", id="err-form", classes="error")
             yield Static(form_keys(self.app.keymap),
                          classes="keys")
@@ -179,6 +209,7 @@ class KeyResultForm(FormScreen[str]):
     def action_save(self) -> None:
         raw = {name: self.value_of(name) for name in
                ("objective_id", "title", "kind", "start", "target", "low", "high", "unit", "owner_id", "weight")}
+        raw |= improves_raw(self, self.improves_now)
         app, kid = self.app, self.kr.id if self.kr else None
 
         def save() -> None:

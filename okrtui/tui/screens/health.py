@@ -178,6 +178,13 @@ class MeasureForm(FormScreen["Measured"]):  # okrtui.cycle.metrics.Measured, a t
         self.send(lambda s: s.record_measurement(mid, value, note, today, today, fy), self.dismiss)
 
 
+def improvers(data: Snapshot | None, v: MetricView) -> str:
+    """The objectives and KRs that name the metric, by title where the period shown holds them."""
+    titles = {} if data is None else {
+        i: t for o in data.report.objectives for i, t in [(o.id, o.title), *((k.id, k.title) for k in o.key_results)]}
+    return ", ".join(f"{plain(titles[i])[:40]} ({i})" if i in titles else i for i in v.improved_by)
+
+
 class MetricChartDialog(Dialog[None]):
     """The measurements of the last 12 windows with the healthy band, and the OKRs that improve it."""
 
@@ -200,8 +207,7 @@ class MetricChartDialog(Dialog[None]):
             yield Static(line)
             yield StoryChart(id="chart")
             yield Legend(id="legend")
-            improved = ", ".join(v.improved_by) if v.improved_by else "none yet"
-            extra = Text(f"Improved by: {improved}", style="dim")
+            extra = Text(f"Improved by: {improvers(self.app.data, v) or 'none yet'}", style="dim")
             if v.description:
                 extra.append(f"\n{plain(v.description)}", style="dim italic")
             yield Static(extra)

@@ -34,6 +34,7 @@ KEY_NAMES = frozenset({k.value for k in Keys if "+" not in k.value and not k.val
 
 LEGEND: list[tuple[str, str]] = [
     ("◆ ■ ●", "company, team, personal objective"),
+    ("(private)", "an objective only you see: never synced or in a team report"),
     ("·", "key result (dimmed: a teammate's, read-only)"),
     ("⚠", "stale: no check-in within stale_after_days"),
     ("✖ ▲ ○", "coach finding: error, warning, info (l lists them)"),
@@ -72,7 +73,7 @@ WRITING = frozenset({
     "objectives.dependency", "objectives.move_down", "objectives.move_up", "scoring.score", "scoring.reflect",
     "scoring.close_quarter", "inbox.accept", "inbox.decline", "inbox.read", "team.sync", "team.new_team",
     "team.edit_team", "team.approve", "team.request_changes", "inbox.approve", "inbox.request_changes",
-    "detail.approve", "detail.request_changes",
+    "detail.approve", "detail.request_changes", "coach.metric",
 })
 
 

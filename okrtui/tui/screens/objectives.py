@@ -17,7 +17,7 @@ from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.kr_row import kr_cells, objective_cells
 from okrtui.tui.widgets.table import OkrTable
 
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}  # a finding's level, the worst first
 
 
 def tree_order(objectives: list[ObjectiveView]) -> list[tuple[ObjectiveView, int]]:
@@ -92,7 +92,7 @@ class ObjectivesScreen(OkrScreen):
         table, width, keep = self.reset_table([columns[i] for i in keep_columns])
         worst: dict[str, str] = {}
         for f in data.findings:  # the worst finding per objective marks its row
-            if f.objective_id not in worst or LEVEL_ORDER[f.level] < LEVEL_ORDER[worst[f.objective_id]]:
+            if f.objective_id not in worst or SEVERITY_RANK[f.level] < SEVERITY_RANK[worst[f.objective_id]]:
                 worst[f.objective_id] = f.level
         for o, depth in tree_order(rep.objectives):
             # Lazy rows: cells are made only for the lines on screen.

@@ -16,6 +16,7 @@ from okrtui.tui.screens.base import Dialog
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.widgets.table import OkrTable, Wide
 
+PICKER_WIDTH = 66  # the list's column in a 72-wide dialog (app.tcss): the filter's line is read whole at 80
 EVERYONE = ""  # the picker's answer for "no person filter"; None means cancelled
 
 
@@ -67,6 +68,7 @@ class PersonPicker(Dialog[str]):
         self.filters = filters
         self.current = current
         self.shown: list[str] = []
+        self.ranks: list[int] = []  # each shown person's rank for the query (`rank`)
         self.shown_for = ""  # the query the list was filled for
 
     def compose(self) -> ComposeResult:
@@ -89,32 +91,37 @@ class PersonPicker(Dialog[str]):
         self.shown_for = query
         table = self.query_one(OkrTable)
         table.clear(columns=True)
-        table.add_column("Person · team · what needs attention", 52)
-        self.shown = []
+        table.add_column("Person · team · what needs attention", PICKER_WIDTH)
+        self.shown, self.ranks = [], []
         if not query.strip():
             table.add_row(Wide("Everyone (no person filter)", style="italic"), key="*")
             self.shown.append(EVERYONE)
-        self._add(table, ranked(query, self.choices), "")
+            self.ranks.append(0)
+        self._add(table, ranked(query, self.choices), "", query)
         if query.strip() and self.hidden:
             outside = ranked(query, self.hidden)
             if outside:
                 note = "nobody matches" if not self.shown else "also"
                 table.add_row(Wide(f"{note} outside the filter ({plain(self.filters)}); picking one clears it:",
                                    style="italic"), key="outside")
-                self._add(table, outside, "outside the filter")
+                self._add(table, outside, "outside the filter", query)
         if not self.shown:
             table.add_row(Wide(f"nobody matches{'' if not self.hidden else ', filter or not'}", style="dim"),
                           key="none")
             return
-        start = self.shown.index(self.current) if query == "" and self.current in self.shown else 0
+        if query == "":
+            start = self.shown.index(self.current) if self.current in self.shown else 0
+        else:  # the best match, outside the filter too: `da` then enter picks Dana, not D…a in the filter
+            start = self.ranks.index(min(self.ranks))
         table.move_cursor(row=self._row_of(start))
 
-    def _add(self, table: OkrTable, choices: list[Choice], note: str) -> None:
+    def _add(self, table: OkrTable, choices: list[Choice], note: str, query: str) -> None:
         for c in choices:
             prompt = Wide(plain(c.name), style="bold")
             prompt.append(f"  {plain(c.detail)}{'  · ' + note if note else ''}", style="dim")
             table.add_row(prompt, key=f"p:{c.id}")
             self.shown.append(c.id)
+            self.ranks.append(rank(query, c.name))
 
     def _row_of(self, index: int) -> int:
         """The table row of shown[index] (the "outside the filter" heading takes a row)."""

@@ -24,7 +24,7 @@ from okrtui.tui.screens.base import Dialog, FormScreen, OkrScreen
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.grade_bar import grade_bar
-from okrtui.tui.widgets.kr_row import title_cell
+from okrtui.tui.widgets.kr_row import objective_tags, title_cell
 from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
@@ -59,7 +59,7 @@ class ScoringScreen(OkrScreen):
                                                ("Self", 6 if wide else 4), ("Grade", 9), ("Comment", comment)])
         scored = total = 0
         for o in self.mine():
-            status = "" if o.status == "active" else f" ({o.status})"
+            status = objective_tags(o)
             title = title_cell(o.title, width - len(status), style="bold")
             title.append(status, style="italic dim")
             table.add_row(title, "", "", grade_bar(o.score, o.grade, o.band), "", key=f"o:{o.id}")

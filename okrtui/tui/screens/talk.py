@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,16 +9,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from okrtui.core.text import count, plain
-from okrtui.method import covers, cycle
+from okrtui.method import covers, cycle, rounds
 from okrtui.method.views import KRView, PeriodReport
 from okrtui.tui.screens.base import Dialog, OkrScreen, OpenDetail
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.kr_row import title_cell, wrapped
 from okrtui.tui.widgets.table import OkrTable
-
-if TYPE_CHECKING:  # types only: screens reach the services through app.save
-    from okrtui.tui.services import Services
 
 
 class TextDialog(Dialog[str]):
@@ -86,20 +81,15 @@ def awaits(data: Snapshot | None, objective_id: str | None) -> bool:
 
 
 def approve(screen: OkrScreen, objective_id: str, title: str) -> None:
-    """`A`: asks first, with an optional note (sent as a comment on the objective), then approves."""
+    """`A`: asks first, with an optional note (kept with the approval: its maker reads it in the inbox
+    and the review's history), then approves."""
     app = screen.app
 
     def answered(note: str | None) -> None:
         if note is None:
             return
-
-        def act(services: Services) -> str:
-            message = services.approve(objective_id)
-            if note:
-                services.comment(objective_id, note, None)
-            return message
-
-        app.save(act, on_done=lambda message: screen.notify(plain(message), timeout=3, markup=False))
+        app.save(lambda services: services.approve(objective_id, note),
+                 on_done=lambda message: screen.notify(plain(message), timeout=3, markup=False))
 
     app.push_screen(TextDialog("Approve it? It becomes active as submitted.", title, "a note for its maker (optional)",
                                optional=True), answered)
@@ -151,6 +141,16 @@ def review_line(rep: PeriodReport, objective_id: str) -> Text | None:
         return Text(f"approved by {lead}", style="green")
     return Text(f"in review with {lead}" + (" (changed since approved)" if rev.changed else ""),
                 style="bold cyan")
+
+
+def round_lines(rep: PeriodReport, objective_id: str) -> list[Text]:
+    """The objective's review rounds (okrtui.method.rounds), oldest first, each whole: text from a
+    teammate shown literally, wrapped by the widget that shows it."""
+    conv = rep.conversation
+    obj = cycle.objective_of(rep, objective_id) if conv is not None else None
+    if conv is None or obj is None:
+        return []
+    return [wrapped(f"  {line}") for line in rounds.lines(rounds.of_objective(obj, rep.period.label, conv), rep.person)]
 
 
 def reopens(rep: PeriodReport, objective_id: str, kr: KRView | None, values: dict[str, object]) -> str | None:

@@ -26,13 +26,14 @@ from okrtui.tui.screens.talk import approve, awaits, request_changes
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.grade_bar import grade_bar, objective_grade, pace_cell
 from okrtui.tui.widgets.health_cells import attention, attention_line
-from okrtui.tui.widgets.kr_row import owner_cell, title_cell
+from okrtui.tui.widgets.kr_row import objective_tags, owner_cell, title_cell
 from okrtui.tui.widgets.table import OkrTable, Wide
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
     from okrtui.exchange.sync import SyncResult
 
 VIEWS = ("people", "alignment", "dependencies", "week")
+SYNC_NOTICE_SECONDS = 8  # a sync's result, as a notice: long enough to read a long team file's path
 KEYS_LINE = "1 people 2 tree 3 links 4 week  f team p person b band a pace  S sync"
 BANDS = (None, "red", "yellow", "green")
 
@@ -76,7 +77,7 @@ class TeamScreen(OkrScreen):
         super().__init__()
         self.view = "people"
         self.filters = teamview.Filters()
-        self.last_sync = ""
+        self.last_sync = ""  # the last sync's result, told as a notice (kept for what asks after it)
         self.week_start: dt.date | None = None
         self._to_first_match = False  # after a filter change the cursor goes to the first, worst match
         self.links: list[teamview.Link] = []
@@ -118,14 +119,14 @@ class TeamScreen(OkrScreen):
             lines.append(health_line)
         if self.view == "week":
             lines += self.week_lines
-        elif not self.last_sync:  # the keys are in the footer and `?` too: a sync result takes their line
+        else:
             lines.append(Text(KEYS_LINE, style="dim", no_wrap=True, overflow="ellipsis"))
         waiting = _awaiting(data)
         if waiting:
             lines.append(Text(f"{waiting} awaiting your approval (in review): A approves, r asks for changes",
                               style="bold"))
-        if self.last_sync:
-            lines.append(Text(self.last_sync, style="italic"))  # wraps: the whole result is read
+        # A sync's result is a notice (action_sync), never a line here: a line took the keys' place,
+        # stayed after it was news and was cut under the week's lines.
         self.set_context(*lines)
 
     def filter_text(self, data: Snapshot) -> str:
@@ -200,7 +201,10 @@ class TeamScreen(OkrScreen):
         for o, depth in tree_order(teamview.objectives(rep, self.filters)):
             style = "bold" if o.level == "company" else ""
             grade = objective_grade(o.status, o.score, o.grade, o.band)
-            table.add_row(title_cell(o.title, width, indent=2 * depth, style=style), owner_cell(rep, o.owner_id, 8),
+            tags = objective_tags(o, statuses=())  # (private): the lead's own, never a teammate's
+            title = title_cell(o.title, width - len(tags), indent=2 * depth, style=style)
+            title.append(tags, style="italic dim")
+            table.add_row(title, owner_cell(rep, o.owner_id, 8),
                           Text(o.level[:4], style="dim"), grade, key=f"o:{o.id}")
         if table.row_count == 0:
             self._nothing(table)
@@ -466,12 +470,11 @@ class TeamScreen(OkrScreen):
             return
         app = self.app
         self.last_sync = "syncing…"
-        if self.data is not None:
-            self.show(self.data)
+        self.notify("syncing with the team file…", timeout=2, markup=False)
 
         def done(result: SyncResult) -> None:
             self.last_sync = result.summary()
-            self.notify(self.last_sync, timeout=4, markup=False)
+            self.notify(self.last_sync, timeout=SYNC_NOTICE_SECONDS, markup=False)  # wraps: read whole
             if result.warnings:  # teammates' records that were not taken in, each named (once)
                 more = f"\n… and {result.untold} more, named by the next sync" if result.untold else ""
                 self.notify("\n".join(plain(w) for w in result.warnings) + more, severity="warning",
@@ -479,16 +482,14 @@ class TeamScreen(OkrScreen):
 
         def failed(err: Exception) -> None:
             self.last_sync = f"sync failed: {err}"
-            self.notify(str(err), severity="error", markup=False)
-            if self.data is not None:
-                self.show(self.data)
+            self.notify(self.last_sync, severity="error", timeout=SYNC_NOTICE_SECONDS, markup=False)
 
         app.save(lambda s: s.sync(Path(path).expanduser(), tell_limit=5, today=app.today), on_done=done,
                  on_error=failed)
 
 
 def _objective_row(o: ObjectiveView, width: int) -> list[Text | str]:
-    status = " (in review)" if o.status == "in_review" else ""
+    status = objective_tags(o, statuses=("in_review",))  # (in review), (private): the lead's own
     title = title_cell(o.title, width - len(status), indent=2)
     title.append(status, style="bold cyan")
     return [title, objective_grade(o.status, o.score, o.grade, o.band), "", "", ""]

@@ -27,7 +27,8 @@ def wrapped(text: str, style: str = "") -> Text:
 
 
 def owner_cell(rep: PeriodReport, pid: str | None, width: int = 8) -> Text:
-    """The shortest name that tells this person apart from everyone else (`Bruno`, `P. 00012`)."""
+    """The shortest name that tells this person apart from everyone else (`Bruno`, `P. 00012`).
+    Callers pass the owner, else the maker: a record naming no owner is its maker's, never `–`."""
     name = short_names(rep.people).get(pid, rep.person(pid)) if pid is not None else rep.person(pid)
     return title_cell(name, width)
 
@@ -36,11 +37,25 @@ def confidence_cell(kr: KRView) -> Text:
     return Text("–" if kr.confidence is None else f"{kr.confidence:.1f}", style="dim" if kr.confidence is None else "")
 
 
+PRIVATE = "private"
+
+
+def objective_tags(o: ObjectiveView, statuses: tuple[str, ...] | None = None) -> str:
+    """` (draft, private)`: the objective's status when it is not active (or one of `statuses`) and
+    whether only its maker sees it, in words, so they read without colour. "" when there is nothing to say."""
+    words = []
+    if o.status != "active" and (statuses is None or o.status in statuses):
+        words.append(o.status.replace("_", " "))
+    if o.visibility == "private":
+        words.append(PRIVATE)
+    return f" ({', '.join(words)})" if words else ""
+
+
 def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth: int, me: str,
                     finding: tuple[str, str] | None = None) -> list[Text]:
     """`finding` is the (mark, style) of the objective's worst coach finding, if any."""
     mark = LEVEL_MARK.get(o.level, "·")
-    status = "" if o.status == "active" else f" ({o.status.replace('_', ' ')})"
+    status = objective_tags(o)
     flag = 2 if finding else 0
     # Read-only rows (a teammate's) are dimmed rather than labelled: titles need the room.
     style = "bold" if o.origin == me else "bold dim"
@@ -49,7 +64,7 @@ def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth
     if finding:
         title.append(" ")
         title.append(finding[0], style=finding[1])
-    return [title, owner_cell(rep, o.owner_id), Text(o.level[:4], style="dim"), Text(""),
+    return [title, owner_cell(rep, o.owner_id or o.origin), Text(o.level[:4], style="dim"), Text(""),
             grade_bar(o.score, o.grade, o.band), Text(""), Text("")]
 
 
@@ -65,7 +80,7 @@ def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int, me: st
     title.append_text(flag)
     return [
         title,
-        owner_cell(rep, kr.owner_id),
+        owner_cell(rep, kr.owner_id or kr.origin),  # who answers for it: its owner, else its maker
         Text(kind.short if (kind := kinds.get(kr.kind)) else kr.kind, style="dim"),
         title_cell(kr_target_text(kr), target_width),
         grade_bar(kr.score, kr.grade, kr.band),
