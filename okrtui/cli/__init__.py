@@ -681,7 +681,15 @@ def _export_html(ctx: Context) -> int:
     args = ctx.args
     read = ctx.period_read(args.period, args.as_of, team=args.team, notes=render.uses_notes("html", args.team))
     rep = team_visible(read.report) if args.team else read.report  # report --team's rule, the same function
-    _emit(htmlpage.page(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days), args.output)
+    lines = htmlpage.page_lines(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days)
+    if args.output is None:
+        _emit("\n".join(lines))
+        return EXIT_OK
+    from okrtui.core.files import write_atomic
+    from okrtui.core.output import joined_utf8, safe_lines
+
+    # What _emit writes (safe, UTF-8, owner-only), written as it is made: 10,000 KRs make 19 MiB.
+    write_atomic(args.output, joined_utf8(safe_lines(lines)), mode=0o600, keep_mode=False)
     return EXIT_OK
 
 

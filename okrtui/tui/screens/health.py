@@ -37,7 +37,7 @@ def _cells(v: MetricView, width: int, wide: bool) -> list[Text | str]:
         mark_cell(v), title_cell(v.name, width),
         title_cell(latest + (f" {v.unit}" if v.unit and wide else ""), 14 if wide else 10),
         title_cell(v.expect.describe(v.unit if wide else ""), 14 if wide else 8),
-        sparkline([x for x in v.spark if x is not None], width=health.SPARK_WINDOWS),
+        sparkline(v.spark, width=health.SPARK_WINDOWS),  # a window with no measurement stays a gap
         Text((h.streak_text() if wide else h.streak_span()) or "no data", style=STATE_STYLE[h.state]),
     ]
     if wide:
