@@ -170,3 +170,49 @@ def test_the_team_page_leaves_private_objectives_out_whatever_it_is_handed(cli, 
     assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
     rep = read(db, "2026-Q4", TODAY).report  # private objective included
     assert "Secret plan" in htmlpage.page(rep) and "Secret plan" not in htmlpage.page(rep, team=True)
+
+
+def test_the_file_written_is_the_page_printed(cli, tmp_path):
+    """-o writes the page as it is made (okrtui.core.output.joined_utf8), in pieces: the same bytes
+    as the page printed whole, the hostile title's escapes included."""
+    doc = {"format": "okrtui/1", "objectives": [
+        {"id": "o-x", "title": HOSTILE + "\u202e\x1b[31m", "period": "2026-Q4",
+         "key_results": [{"id": f"kr-{i}", "title": f"{HOSTILE} é → {i}", "kind": "increase", "start": 0,
+                          "target": 10, "check_ins": [{"id": f"c-{i}", "date": "2026-11-20", "value": i,
+                                                       "note": "\u2066note"}]} for i in range(40)]}]}
+    db = tmp_path / "x.db"
+    assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", doc)).code == 0
+    out = tmp_path / "page.html"
+    assert cli("--db", db, "export", "--format", "html", "--period", "2026-Q4", "--as-of", "2026-11-26",
+               "-o", out).code == 0
+    printed = export(cli, db, "--period", "2026-Q4", "--as-of", "2026-11-26")
+    assert out.read_bytes() == printed.encode("utf-8")
+    assert "\\u202e" in printed and "\\x1b" in printed and "\x1b" not in printed
+
+
+def test_a_charts_points_are_its_numbers_at_the_plots_scale():
+    """svg.chart writes each y as round(y) over x's formatted once per period: the same digits as
+    the plain formula f"{y:.0f}" it replaced, on every kind of chart."""
+    import datetime as dt
+
+    from okrtui.method import periods, story, svg
+    from okrtui.method.views import CheckInView, KRView, compute_kr
+
+    span = periods.quarter_of(dt.date(2026, 11, 26))
+    for kind, fields in (("increase", {"start": 3.3, "target": 71.7}), ("decrease", {"start": 90, "target": 12.5}),
+                         ("range", {"low": 0.35, "high": 0.65}), ("milestone", {}), ("baseline", {})):
+        values = [0.5, 1, 17.25, 33.3, 0.41, 64.05, 2.5]
+        check_ins = [CheckInView(f"c{i}", span.start + dt.timedelta(days=3 + 11 * i), v, None, "")
+                     for i, v in enumerate(values)]
+        kr = KRView("k", "o", "t", kind, "", None, fields.get("start"), fields.get("target"), fields.get("low"),
+                    fields.get("high"), 1.0, None, "", "me", 0, check_ins)
+        compute_kr(kr, span, dt.date(2026, 11, 26), True, 7)
+        s = story.kr_series(kr, span, dt.date(2026, 11, 26))
+        days, (lo, hi) = max(s.days, 1), (s.lo, s.hi)
+        sx, sy = svg.PLOT_W / days, svg.PLOT_H / ((hi - lo) or 1.0)
+        base = svg.TOP + svg.PLOT_H + lo * sy
+        pts = " ".join(f"{svg.LEFT + a * sx:.0f},{base - b * sy:.0f}" for a, b in zip(s.xs, s.ys, strict=True))
+        drawn = svg.chart(s, "label", "lg-0")
+        assert f'<polyline class="p" points="{pts}"/>' in drawn, kind
+        for v in [e for e in (s.edges or ())] + [f for f in (s.forecast or ())]:
+            assert f"{base - v * sy:.0f}" in drawn

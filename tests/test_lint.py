@@ -68,6 +68,9 @@ CASES = [
     ("too-long", [objective("Delight " * 15)], [objective("Delight users")]),
     ("unaligned", [objective(level="team")], [objective(level="team", parent="o-c"), objective(level="company")]),
     ("stale", [objective(krs=[kr(stale=True)])], [objective(krs=[kr(stale=False)])]),
+    ("stale-title", [objective(krs=[kr("Deploy success rate from 92% to 99%", start=95.7, target=99)])],
+     [objective(krs=[kr("Deploy success rate from 92% to 99%", start=92, target=99)]),
+      objective(oid="o2", krs=[kr("Revenue grows to 1.5M", start=1, target=1500000)])]),
     # health-metric-as-kr: a range that holds where the KR starts only keeps a level; one that does not is
     # a change to make (from 80 % into 95-99 %); a range with nothing to start from is not judged.
     ("health-metric-as-kr", [objective(krs=[range_kr(values=(180, 260, 200))])],

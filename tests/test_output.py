@@ -77,3 +77,13 @@ def test_help_and_version_go_through_it(monkeypatch, capsys, flag):
     with pytest.raises(SystemExit):
         cli.main([flag])
     assert said and ("usage: okrtui" in said[0] or said[0].startswith("okrtui ")) and capsys.readouterr().out == ""
+
+
+def test_a_page_is_checked_and_written_line_by_line_as_it_would_be_whole():
+    lines = ["<p>plain → text</p>", "two\nlines", "bell\x07 and \u202e", "", "é" * 50, "last\n"]
+    assert "\n".join(output.safe_lines(lines)) == output.safe("\n".join(lines))
+    assert list(output.safe_lines(lines))[2] == "bell\\x07 and \\u202e"
+    whole = output.safe("\n".join(lines)).encode("utf-8")
+    for chunk in (1, 7, 1 << 20):
+        assert b"".join(output.joined_utf8(output.safe_lines(lines), chunk)) == whole
+    assert b"".join(output.joined_utf8([])) == b""

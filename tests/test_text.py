@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from okrtui.core.text import json_safe, plain
+from okrtui.core.text import _CONTROL, json_safe, plain, visible
 from tests.helpers import write_doc
 
 RLO = "\u202e"
@@ -33,6 +33,14 @@ def test_every_control_and_format_character_is_escaped():
     for ordinary in ("é", "Ω", "漢", "🙂", "|", "[bold]"):
         assert plain(ordinary) == ordinary
     assert plain(HOSTILE) == "Ship\\u202egnp.exe\\u2066x\\u2069\\u200bz\\ufeff\\u2028\\U000e0041"
+
+
+def test_every_character_escaped_is_unprintable_so_printable_text_skips_the_pattern():
+    # visible()'s fast path returns all-printable text untouched: sound only while this holds.
+    matched = [chr(c) for c in range(sys.maxunicode + 1) if _CONTROL.match(chr(c))]
+    assert matched and not [f"U+{ord(ch):04X}" for ch in matched if ch.isprintable()]
+    assert visible(f"a\n{RLO}b\n") == "a\n\\u202eb\n"
+    assert visible("plain → text\nline two\n") == "plain → text\nline two\n"
 
 
 def test_json_keeps_the_data_and_escapes_what_a_terminal_would_act_on():

@@ -11,6 +11,7 @@ tests/test_output.py fails on any other print or write to stdout/stderr in the p
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from okrtui.core.text import json_safe, visible
@@ -21,6 +22,28 @@ Format = Literal["text", "json"]
 def safe(text: str, fmt: Format = "text") -> str:
     """`text` as it may reach a terminal: newlines kept, everything else a terminal acts on escaped."""
     return json_safe(text) if fmt == "json" else visible(text)
+
+
+def safe_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Lines (of a page to be joined with newlines) each as `safe` makes it, as they come: a line
+    that is all printable is kept as it is, without the copy `visible` makes to skip its newlines."""
+    return (line if line.isprintable() else visible(line) for line in lines)
+
+
+def joined_utf8(lines: Iterable[str], chunk: int = 1 << 20) -> Iterator[bytes]:
+    """"\n".join(lines) as UTF-8, in pieces of about `chunk` bytes: a 19 MiB page is written as it
+    is made, never held whole (as text, then as bytes) in memory."""
+    batch: list[bytes] = []
+    size, sep = 0, b""
+    for line in lines:
+        data = line.encode("utf-8")
+        batch.append(data)
+        size += len(data)
+        if size >= chunk:
+            yield sep + b"\n".join(batch)
+            batch, size, sep = [], 0, b"\n"
+    if batch:
+        yield sep + b"\n".join(batch)
 
 
 def say(text: str = "", *, err: bool = False, fmt: Format = "text", end: str = "\n", flush: bool = False) -> None:

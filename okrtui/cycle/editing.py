@@ -18,7 +18,7 @@ from okrtui.core.text import plain
 from okrtui.cycle.conversation import conversation, guard_status, review_of
 from okrtui.cycle.ormread import activation_blockers, ensure_period
 from okrtui.cycle.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
-from okrtui.method import kinds, owners, periods
+from okrtui.method import kinds, lint, owners, periods
 from okrtui.method.covers import APPROVED
 from okrtui.method.domain import readable_id
 from okrtui.rules import schema
@@ -229,6 +229,9 @@ def save_reflections(engine: Engine, span: periods.Span, answers: dict[str, str]
 class Closed:
     closed: int
     carried: list[str]
+    # Carried KRs whose titles state the old start (`from 92% to 99%`, now starting at 97):
+    # (new KR id, title, the title with the new numbers), for the TUI to offer (lint.retitled).
+    stale_titles: list[tuple[str, str, str]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # not approved by their team's lead: left as they are
 
 
@@ -247,7 +250,8 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
             raise OkrError(f"{span.label} is a custom period: there is no next quarter to carry into")
         if nxt is not None:
             ensure_period(session, nxt, me)
-        carried = []
+        carried: list[str] = []
+        stale: list[tuple[str, str, str]] = []
         closed = 0
         waiting = []
         conv = conversation(session, me)
@@ -261,11 +265,12 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
                 session.add(obj)
                 closed += 1
             if obj.id in carry and nxt is not None:
-                carried.append(_carry(session, obj, nxt.label, me))
-        return Closed(closed, carried, waiting)
+                carried.append(_carry(session, obj, nxt.label, me, stale))
+        return Closed(closed, carried, stale, waiting)
 
 
-def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
+def _carry(session: Session, obj: Objective, period_id: str, me: str,
+           stale: list[tuple[str, str, str]] | None = None) -> str:
     copy = Objective(id=free_readable_id(session, "o", obj.title), title=obj.title, description=obj.description,
                      level=obj.level, team_id=obj.team_id,
                      owner_id=obj.owner_id, period_id=period_id, parent_id=None, status="draft",
@@ -279,11 +284,28 @@ def _carry(session: Session, obj: Objective, period_id: str, me: str) -> str:
         start = kr.start
         if kinds.paced(kr.kind) and history:  # a moving KR goes on from where it got to
             start = history[-1].value
-        session.add(KeyResult(id=free_readable_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
-                              owner_id=kr.owner_id, kind=kr.kind,
-                              unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
-                              weight=kr.weight, position=kr.position, origin=me))
+        new = KeyResult(id=free_readable_id(session, "kr", kr.title), objective_id=copy.id, title=kr.title,
+                        owner_id=kr.owner_id, kind=kr.kind,
+                        unit=kr.unit, start=start, target=kr.target, low=kr.low, high=kr.high,
+                        weight=kr.weight, position=kr.position, origin=me)
+        session.add(new)
+        retitle = lint.retitled(kr.title, kr.kind, start, kr.target)
+        if retitle is not None and stale is not None:
+            stale.append((new.id, kr.title, retitle))
     return copy.id
+
+
+def retitle_key_results(engine: Engine, titles: dict[str, str]) -> int:
+    """New titles for the user's own KRs, in one transaction (the carried KRs' offer after a close)."""
+    with writing(engine) as session:
+        for kr_id, title in titles.items():
+            if not title.strip():
+                raise FieldErrors({"title": "a title is required"})
+            row = _live(session, KeyResult, kr_id)
+            _mine(session, row, "key result")
+            touch(row, title=title)
+            session.add(row)
+        return len(titles)
 
 
 # --- teams ---------------------------------------------------------------------------------------

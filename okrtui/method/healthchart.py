@@ -8,7 +8,7 @@ import datetime as dt
 from okrtui.core.text import fmt_num
 from okrtui.method import health, periods
 from okrtui.method.health import MetricView
-from okrtui.method.story import Chart, Line, x_ticks, y_range
+from okrtui.method.story import Chart, Line, round_ticks, x_ticks, y_range
 
 WINDOWS = 12  # as the Health screen's sparkline
 
@@ -34,4 +34,5 @@ def metric_chart(v: MetricView, day: dt.date, fy_start_month: int = 1) -> Chart:
         label = f"measurements ({v.unit})" if v.unit else "measurements"
         lines.append(Line(label, [float((p.date - start).days) for p in shown], [p.value for p in shown], "●", "cyan",
                           points_only=True))
-    return Chart(lines, days, None, y_range(scale or [0.0, 1.0]), [], x_ticks(span), v.unit)
+    lo, hi = y_range(scale or [0.0, 1.0])
+    return Chart(lines, days, None, (lo, hi), round_ticks(lo, hi), x_ticks(span), v.unit)  # the KR chart's steps

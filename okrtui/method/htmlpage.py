@@ -10,13 +10,13 @@ the week's review. `team=True` follows `report --team` (okrtui.method.render.tea
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from okrtui.core.text import count
 from okrtui.method import cycle, kinds, periods, scoring, story, svg
 from okrtui.method.render import team_listing
-from okrtui.method.review import week_review
+from okrtui.method.review import change_text, milestone, value_text, week_review
 from okrtui.method.svg import esc
 from okrtui.method.teamview import PersonView, answerer
 from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text, team_visible
@@ -42,6 +42,14 @@ def page(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team
          stale_after: int = 7) -> str:
     """The whole page. `rep` is what `report` (or `report --team`) reads; with `team`, private
     objectives are left out here too (views.team_visible), whatever the caller passed."""
+    return "\n".join(page_lines(rep, dependencies, team=team, stale_after=stale_after))
+
+
+def page_lines(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team: bool = False,
+               stale_after: int = 7) -> Iterator[str]:
+    """`page` as the pieces it joins with newlines (a piece may hold newlines too), made as they are
+    asked for: the CLI checks and writes them as they come (okrtui.core.output.safe_lines), never
+    holding the 19 MiB of 10,000 KRs."""
     if team:  # report --team's rule and the team Markdown's listing and counts, not rules of its own
         rep = team_visible(rep)
         people, counts = team_listing(rep)
@@ -68,12 +76,13 @@ def page(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team
            "</header>", "<main>"]
     if not teams:
         out.append('<p class="muted">No objectives in this period.</p>')
+    yield from out
+    rows = _Rows(rep, legends)
     for t in teams:
-        out += _team(t, rep, legends)
-    out += _dependencies(listed, dependencies)
-    out += _review(listed, stale_after)
-    out += ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
-    return "\n".join(out)
+        yield from _team(t, rows)
+    yield from _dependencies(listed, dependencies)
+    yield from _review(listed, stale_after, rows.titles)
+    yield from ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
 
 
 # --- grouping ---------------------------------------------------------------------------------
@@ -125,61 +134,114 @@ def _grade(score: float | None, grade: float | None, band: str | None) -> str:
 Legends = dict[tuple[str, str], str]  # (kind of chart, the points' label) → the legend's symbol id
 
 
-def _team(t: Team, rep: PeriodReport, legends: Legends) -> list[str]:
-    out = ['<section class="team">', f"<h2>{esc(t.name)}</h2>"]
+class _Rows:
+    """The KRs' rows of one page. 10,000 KRs make a page, so what many rows share is made once
+    here: each person's name escaped, each grade's bar, each pace's flags, each kind's legend."""
+
+    def __init__(self, rep: PeriodReport, legends: Legends) -> None:
+        self.rep, self.legends = rep, legends
+        self.names: dict[str | None, str] = {}
+        self.grades: dict[tuple[float | None, float | None, str | None], str] = {}
+        self.flags: dict[tuple[str | None, bool], str] = {}
+        self.kinds: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        self.titles: dict[str, str] = {}  # each KR's, escaped: the week's review shows them again
+
+    def name(self, pid: str | None) -> str:
+        shown = self.names.get(pid)
+        if shown is None:
+            shown = self.names[pid] = esc(self.rep.person(pid))
+        return shown
+
+    def grade(self, score: float | None, grade: float | None, band: str | None) -> str:
+        key = (score, grade, band)
+        shown = self.grades.get(key)
+        if shown is None:
+            shown = self.grades[key] = _grade(score, grade, band)
+        return shown
+
+    def legend(self, kind_name: str) -> str:
+        ident = self.kinds.get(kind_name)
+        if ident is None:
+            kind = kinds.get(kind_name)
+            ident = self.kinds[kind_name] = self.legends.get((kind.chart, kind.points_label), "") if kind else ""
+        return ident
+
+    def pace(self, pace: str | None, stale: bool) -> str:
+        key = (pace, stale)
+        shown = self.flags.get(key)
+        if shown is None:
+            flags = f'<span class="pace pace-{pace.replace(" ", "-")}">{pace}</span>' if pace else ""
+            if stale:
+                flags += ' <span class="stale">⚠ stale</span>'
+            shown = self.flags[key] = flags
+        return shown
+
+    def text(self, raw: str) -> str:
+        """A text many rows share ("57 → 100"), escaped once."""
+        shown = self.texts.get(raw)
+        if shown is None:
+            shown = self.texts[raw] = esc(raw)
+        return shown
+
+    def kr(self, kr: KRView) -> str:
+        """The KR's row and its chart's row (one string, the page's lines joined)."""
+        rep = self.rep
+        title = self.titles[kr.id] = esc(kr.title)
+        flags = self.flags.get((kr.pace, kr.stale)) or self.pace(kr.pace, kr.stale)
+        if kr.error:
+            flags += f' <span class="stale">{esc(kr.error)}</span>'
+        points = kr.check_ins
+        if points:
+            last = points[-1]
+            note = f'<br><q class="note">{esc(last.note)}</q>' if last.note else ""
+            trend = svg.sparkline([c.value for c in points[-8:]], f"check-ins of {title}")
+        else:
+            note, trend = "", svg.sparkline((), "")
+        chart = svg.chart(story.kr_series(kr, rep.period, rep.as_of), f"Chart of {title}",
+                          self.kinds.get(kr.kind) or self.legend(kr.kind))
+        who = answerer(kr)
+        return (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
+                f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
+                f'<td data-label="Now → target">{self.text(kr_target_text(kr))}</td>\n'
+                f'<td data-label="Grade">{self.grade(kr.score, kr.grade, kr.band)}</td>\n'
+                f'<td data-label="Pace">{flags or "–"}</td>\n'
+                f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
+                f'<td data-label="Last check-in">{kr.last_check_in or "–"}{note}</td>\n'
+                f'<td data-label="Trend">{trend}</td></tr>\n'
+                f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>')
+
+
+def _team(t: Team, rows: _Rows) -> Iterator[str]:
+    yield from ('<section class="team">', f"<h2>{esc(t.name)}</h2>")
     for p in t.people:
-        out += ['<section class="person">',
-                f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>"]
+        yield from ('<section class="person">',
+                    f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>")
         for o, krs in p.objectives:
-            out += _objective(o, krs, rep, legends)
-        out.append("</section>")
-    out.append("</section>")
-    return out
+            yield from _objective(o, krs, rows)
+        yield "</section>"
+    yield "</section>"
 
 
-def _objective(o: ObjectiveView, krs: list[KRView], rep: PeriodReport, legends: Legends) -> list[str]:
-    out = ['<article class="objective">', f"<h4>{esc(o.title)}</h4>",
-           f'<p class="meta">{esc(o.level)} · {esc(rep.person(o.owner_id or o.origin))} · {esc(o.status)} · '
-           f"{_grade(o.score, o.grade, o.band)}</p>"]
+KR_TABLE_HEAD = ('<thead><tr><th scope="col">Key result</th><th scope="col">Who</th><th scope="col">Now → target</th>'
+                 '<th scope="col">Grade</th><th scope="col">Pace</th><th scope="col">Confidence</th>'
+                 '<th scope="col">Last check-in</th><th scope="col">Trend</th></tr></thead>')
+
+
+def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
+    title = esc(o.title)
+    out = ['<article class="objective">', f"<h4>{title}</h4>",
+           f'<p class="meta">{esc(o.level)} · {rows.name(o.owner_id or o.origin)} · {esc(o.status)} · '
+           f"{rows.grade(o.score, o.grade, o.band)}</p>"]
     if o.description:
         out.append(f'<p class="desc">{esc(o.description)}</p>')
     if not krs:
         out.append('<p class="muted">No key results.</p></article>')
         return out
-    out += ['<table class="krs">', f"<caption>Key results of {esc(o.title)}</caption>",
-            '<thead><tr><th scope="col">Key result</th><th scope="col">Who</th><th scope="col">Now → target</th>'
-            '<th scope="col">Grade</th><th scope="col">Pace</th><th scope="col">Confidence</th>'
-            '<th scope="col">Last check-in</th><th scope="col">Trend</th></tr></thead>', "<tbody>"]
-    for kr in krs:
-        out += _kr(kr, rep, legends)
+    out += ['<table class="krs">', f"<caption>Key results of {title}</caption>", KR_TABLE_HEAD, "<tbody>"]
+    out += [rows.kr(kr) for kr in krs]
     out += ["</tbody></table>", "</article>"]
     return out
-
-
-def _kr(kr: KRView, rep: PeriodReport, legends: Legends) -> list[str]:
-    pace = kr.pace or ""
-    flags = f'<span class="pace pace-{pace.replace(" ", "-")}">{pace}</span>' if pace else ""
-    if kr.stale:
-        flags += ' <span class="stale">⚠ stale</span>'
-    if kr.error:
-        flags += f' <span class="stale">{esc(kr.error)}</span>'
-    conf = "–" if kr.confidence is None else f"{kr.confidence:.1f}"
-    last = kr.check_ins[-1] if kr.check_ins else None
-    note = f'<br><q class="note">{esc(last.note)}</q>' if last is not None and last.note else ""
-    trend = svg.sparkline([c.value for c in kr.check_ins], f"check-ins of {kr.title}")
-    kind = kinds.get(kr.kind)
-    band = (kr.low, kr.high) if kind and kind.chart == "band" and kr.low is not None and kr.high is not None else None
-    legend = legends.get((kind.chart, kind.points_label), "") if kind else ""
-    chart = svg.chart(story.kr_chart(kr, rep.period, rep.as_of), f"Chart of {kr.title}", legend, band)
-    return [f'<tr><th scope="row" data-label="Key result">{esc(kr.title)}</th>',
-            f'<td data-label="Who">{esc(rep.person(answerer(kr)))}</td>',
-            f'<td data-label="Now → target">{esc(kr_target_text(kr))}</td>',
-            f'<td data-label="Grade">{_grade(kr.score, kr.grade, kr.band)}</td>',
-            f'<td data-label="Pace">{flags or "–"}</td>',
-            f'<td data-label="Confidence">{conf}</td>',
-            f'<td data-label="Last check-in">{kr.last_check_in or "–"}{note}</td>',
-            f'<td data-label="Trend">{trend}</td></tr>',
-            f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>']
 
 
 def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str]:
@@ -200,8 +262,9 @@ def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str
     return [*out, "</tbody></table>", "</section>"]
 
 
-def _review(rep: PeriodReport, stale_after: int) -> list[str]:
-    """The week's review (the TUI's w): what moved this week, worst objectives first."""
+def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list[str]:
+    """The week's review (the TUI's w): what moved this week, worst objectives first. `titles`: the
+    KRs' titles already escaped for their rows above (by id)."""
     monday, _ = periods.week_of(rep.as_of)
     review = week_review(rep, monday, rep.as_of, stale_after)
     kind = "Mid-quarter review" if review.mid_quarter else "Weekly review"
@@ -210,13 +273,18 @@ def _review(rep: PeriodReport, stale_after: int) -> list[str]:
         return [*out, '<p class="muted">Nothing to review this week.</p>', "</section>"]
     out += ['<table><thead><tr><th scope="col">Key result</th><th scope="col">Objective</th><th scope="col">Value</th>'
             '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
+    objective, objective_title = None, ""
     for r in review.rows:
-        change = "±0" if not r.value_change else f"{r.value_change:+g}"
+        change = change_text(r.kr, r.value_change) if milestone(r.kr) else \
+            "±0" if not r.value_change else f"{r.value_change:+g}"
         conf = "–" if r.confidence is None else f"{r.confidence:.1f}{r.confidence_trend}"
         stale = ' <span class="stale">⚠ stale</span>' if r.stale else ""
-        value = "–" if r.value is None else f"{r.value:g}"
-        out.append(f'<tr><th scope="row" data-label="Key result">{esc(r.kr.title)}</th>'
-                   f'<td data-label="Objective">{esc(r.objective.title)}</td><td data-label="Value">{value}</td>'
+        value = value_text(r.kr, r.value) if milestone(r.kr) else "–" if r.value is None else f"{r.value:g}"
+        if r.objective is not objective:  # an objective's rows come together
+            objective, objective_title = r.objective, esc(r.objective.title)
+        title = titles.get(r.kr.id)
+        out.append(f'<tr><th scope="row" data-label="Key result">{esc(r.kr.title) if title is None else title}</th>'
+                   f'<td data-label="Objective">{objective_title}</td><td data-label="Value">{value}</td>'
                    f'<td data-label="This week">{change}</td><td data-label="Pace">{r.pace or "–"}{stale}</td>'
                    f'<td data-label="Confidence">{conf}</td></tr>')
     return [*out, "</tbody></table>", "</section>"]

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
-from okrtui.core.text import count, json_safe, plain
-from okrtui.method import scoring
+from okrtui.core.text import count, fmt_num, json_safe, plain
+from okrtui.method import kinds, scoring
 from okrtui.method.domain import Kind
 from okrtui.method.views import KRView, ObjectiveView, PeriodReport
 
@@ -157,6 +157,16 @@ def _stale(rep: PeriodReport) -> Hits:
             yield f"key result is stale ({last})", o.id, kr.id
 
 
+@rule("stale-title", "warning", "The title states other numbers than the KR's start or target (a carried KR "
+      "starts where the last quarter ended): e on the KR retitles it.")
+def _stale_title(rep: PeriodReport) -> Hits:
+    for o, kr in _krs(rep):
+        new = retitled(kr.title, kr.kind, kr.start, kr.target)
+        if new is not None:
+            yield f"title reads {plain(kr.title)!r}; the KR runs {fmt_num(kr.start)} → {fmt_num(kr.target)}: " \
+                  f"retitle it {plain(new)!r}", o.id, kr.id
+
+
 @rule("health-metric-as-kr", "info",
       "A key result is for change; a level to keep is a health metric: m in the coach (l), or "
       "okrtui metric from-kr KR, makes one from it.")
@@ -168,6 +178,24 @@ def _health_metric_as_kr(rep: PeriodReport) -> Hits:
 
 
 # --- the tests behind the rules, shared with the forms' live hints -------------------------
+
+STATED = re.compile(r"\b(from|to)(\s+)(-?\d+(?:\.\d+)?)(?![\d.]|[^\W\d_])", re.IGNORECASE)  # not "1.5M"
+
+
+def retitled(title: str, kind: str, start: float | None, target: float | None) -> str | None:
+    """The title with the numbers it states after `from` and `to` set to the KR's start and target, when
+    they differ (`from 92% to 99%` on a KR now starting at 97: `from 97% to 99%`); None when it states
+    none or states them right. Only a KR that moves from a start to a target (increase, decrease)."""
+    if not kinds.paced(kind) or start is None or target is None:
+        return None
+
+    def fix(m: re.Match[str]) -> str:
+        want = start if m.group(1).lower() == "from" else target
+        return m.group(0) if abs(float(m.group(3)) - want) < 1e-9 else f"{m.group(1)}{m.group(2)}{fmt_num(want)}"
+
+    new = STATED.sub(fix, title)
+    return None if new == title else new
+
 
 def quantitative(title: str) -> bool:
     return NUMBER.search(title) is not None

@@ -7,6 +7,7 @@ with M = 4, 2026-Q1 is 2026-04-01 .. 2026-06-30 and 2026-Q4 is 2027-01-01 .. 202
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ def after_today(day: dt.date, today: dt.date, ahead: dt.timedelta = dt.timedelta
     return f"{day} is after today ({today})"
 
 
+@functools.lru_cache(maxsize=64)  # asked once per KR by the weekly review's due rule (views.is_due)
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """Monday .. Sunday of the ISO week holding day."""
     monday = day - dt.timedelta(days=day.weekday())

@@ -13,7 +13,7 @@ from okrtui.core.text import count, csv_cell, json_safe, md_cell, plain
 from okrtui.method import cycle, healthrender, periods, teamview
 from okrtui.method.domain import REFLECTION_QUESTIONS
 from okrtui.method.health import MetricView
-from okrtui.method.review import week_review
+from okrtui.method.review import milestone, week_review
 from okrtui.method.views import KRView, ObjectiveView, PeriodReport, fmt_grade, graded, kr_flags, kr_target_text, num, r4
 
 
@@ -170,8 +170,9 @@ def to_team_markdown(rep: PeriodReport, stale_after: int = 7) -> str:
                 flags = [f for f in (("⚠ stale" if kr.stale else ""), kr.pace or "") if f]
                 row = moved.get(kr.id)
                 change = ""
-                if row is not None and row.value_change:
-                    change = f" ({row.value_change:+g} this week)"
+                if row is not None and row.value_change:  # a milestone says "done this week", not "+1"
+                    change = " (done this week)" if milestone(kr) and row.value_change > 0 else \
+                        " (undone this week)" if milestone(kr) else f" ({row.value_change:+g} this week)"
                 line = (f"  - {md_cell(kr.title)}: {md_cell(kr_target_text(kr))}{change}, "
                         f"grade {fmt_grade(kr.grade)}")
                 if flags:

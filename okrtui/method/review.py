@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import operator
 from dataclasses import dataclass
 
 from okrtui.method import kinds, periods, scoring
@@ -11,6 +13,7 @@ from okrtui.method.views import (
     KRView,
     ObjectiveView,
     PeriodReport,
+    fmt_num,
     graded,
     is_due,
     pace_counts,
@@ -37,6 +40,32 @@ class ReviewRow:
     due: bool = False  # no check-in in the reviewed week (views.is_due, the rule the check-in list uses)
 
 
+def milestone(kr: KRView) -> bool:
+    """A KR read as done / not done (a milestone), not as a number."""
+    kind = kinds.get(kr.kind)
+    return kind is not None and kind.chart == "done"
+
+
+def value_text(kr: KRView, value: float | None) -> str:
+    """A review's value in the KR's own words: `done` / `not done` for a milestone, else the number."""
+    if value is None:
+        return "–"
+    if milestone(kr):
+        return "done" if value >= 1 else "not done"
+    return fmt_num(value)
+
+
+def change_text(kr: KRView, change: float | None, digits: int = 2) -> str:
+    """The week's change: `✓ done` (or `undone`, `same`) for a milestone, never `+1`; else signed."""
+    if change is None:
+        return "–"
+    if milestone(kr):
+        return "✓ done" if change > 0 else "undone" if change < 0 else "same"
+    if abs(change) < 10 ** -digits / 2:
+        return "±0"
+    return f"{change:+.{digits}f}".rstrip("0").rstrip(".") if digits else f"{change:+.0f}"
+
+
 @dataclass(frozen=True)
 class WeekReview:
     week_start: dt.date
@@ -47,27 +76,51 @@ class WeekReview:
     mid_quarter: bool
 
 
+_date = operator.attrgetter("date")
+
+
 def _upto(kr: KRView, day: dt.date) -> list[CheckInView]:
-    return [c for c in kr.check_ins if c.date <= day]
+    """The KR's check-ins dated up to `day`: the list itself when that is all of them (oldest
+    first, so the last one tells), else the slice before the first one after `day`."""
+    points = kr.check_ins
+    if not points or points[-1].date <= day:
+        return points
+    return points[:bisect.bisect_right(points, day, key=_date)]
 
 
-def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: periods.Span,
-         stale_after: int) -> ReviewRow:
-    now_pts, prev_pts = _upto(kr, as_of), _upto(kr, before)
-    spec = kr.spec
+@dataclass(frozen=True, slots=True)
+class _Week:
+    """What every row of one review shares: its days and the expected progress at its end."""
+
+    as_of: dt.date
+    before: dt.date
+    span: periods.Span
+    stale_after: int
+    expected: float
+    report_day: bool  # as_of is the report's own day: the KRs' numbers are already computed for it
+
+
+def _row(o: ObjectiveView, kr: KRView, week: _Week, stale_start: dt.date) -> ReviewRow:
+    as_of, span = week.as_of, week.span
+    now_pts, prev_pts = _upto(kr, as_of), _upto(kr, week.before)
     # Up to the report's own day (the usual review) the KR's numbers are already computed.
+    # (kr.spec is made where it is needed: most rows need it once, a row unchanged this week never.)
     current = len(now_pts) == len(kr.check_ins)
-    prog_now = kr.progress if current else scoring.progress(spec, points_of(now_pts))
-    prog_prev = scoring.progress(spec, points_of(prev_pts))
-    value_now = now_pts[-1].value if now_pts else None
-    value_prev = prev_pts[-1].value if prev_pts else None
-    pace = None
-    if kinds.paced(kr.kind):
-        pace = scoring.pace(spec, prog_now, scoring.expected(span.start, span.end, as_of))
-    last = now_pts[-1].date if now_pts else None
-    stale = scoring.is_stale(o.status == "active", last, stale_from(span, o.activated_on), as_of, stale_after)
-    conf_now = now_pts[-1].confidence if now_pts else None
-    conf_prev = prev_pts[-1].confidence if prev_pts else None
+    prog_now = kr.progress if current else scoring.progress(kr.spec, points_of(now_pts))
+    prog_prev = prog_now if prev_pts is now_pts else scoring.progress(kr.spec, points_of(prev_pts))
+    last_now = now_pts[-1] if now_pts else None
+    last_prev = prev_pts[-1] if prev_pts else None
+    value_now = last_now.value if last_now else None
+    value_prev = last_prev.value if last_prev else None
+    if current and week.report_day:
+        pace = kr.pace
+    else:
+        pace = scoring.pace(kr.spec, prog_now, week.expected) if kinds.paced(kr.kind) else None
+    last = last_now.date if last_now else None
+    active = o.status == "active"
+    stale = scoring.is_stale(active, last, stale_start, as_of, week.stale_after)
+    conf_now = last_now.confidence if last_now else None
+    conf_prev = last_prev.confidence if last_prev else None
     trend = ""
     if conf_now is not None and conf_prev is not None:
         trend = "↑" if conf_now > conf_prev else "↓" if conf_now < conf_prev else "→"
@@ -75,8 +128,8 @@ def _row(o: ObjectiveView, kr: KRView, as_of: dt.date, before: dt.date, span: pe
         o, kr, value_now,
         None if value_now is None or value_prev is None else value_now - value_prev,
         prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
-        kr.forecast if current else scoring.forecast(spec, points_of(now_pts), span.start, span.end), None, None,
-        o.status == "active" and is_due(last, as_of),
+        kr.forecast if current else scoring.forecast(kr.spec, points_of(now_pts), span.start, span.end), None, None,
+        active and is_due(last, as_of),
     )
 
 
@@ -86,16 +139,21 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
     as_of = min(week_end, today) if week_start <= today else week_end
     before = week_start - dt.timedelta(days=1)
     span = rep.period
+    week = _Week(as_of, before, span, stale_after, scoring.expected(span.start, span.end, as_of), as_of == rep.as_of)
     graded_rows: list[tuple[float | None, int, list[ReviewRow]]] = []
     for o in rep.objectives:
         if not graded(o):  # a proposal in review is not graded: awaiting approval, as a draft
             continue
         scorable = [kr for kr in o.key_results if kr.error is None]
-        rows = [_row(o, kr, as_of, before, span, stale_after) for kr in scorable]
-        score = scoring.objective_score((kr.weight, scoring.kr_score(kr.self_score, row.progress))
-                                        for kr, row in zip(scorable, rows, strict=True))
-        grade = scoring.grade(score)
-        band = scoring.band(grade)
+        stale_start = stale_from(span, o.activated_on)
+        rows = [_row(o, kr, week, stale_start) for kr in scorable]
+        if week.report_day and all(not kr.check_ins or kr.check_ins[-1].date <= as_of for kr in scorable):
+            score, grade, band = o.score, o.grade, o.band  # every row is the KR as computed: so is the objective
+        else:
+            score = scoring.objective_score((kr.weight, scoring.kr_score(kr.self_score, row.progress))
+                                            for kr, row in zip(scorable, rows, strict=True))
+            grade = scoring.grade(score)
+            band = scoring.band(grade)
         for row in rows:
             row.objective_grade, row.objective_band = grade, band
         graded_rows.append((score, o.position, rows))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -61,10 +62,36 @@ def _now(span: periods.Span, as_of: dt.date) -> int | None:
     return (as_of - span.start).days if span.start <= as_of <= span.end else None
 
 
-def y_range(values: list[float]) -> tuple[float, float]:
-    lo, hi = min(values), max(values)
+def y_range(values: list[float], *more: float) -> tuple[float, float]:
+    """The values' (and `more`'s) span, padded by 8% (or 10% of a lone value, at least 1)."""
+    lo, hi = (min(min(values), *more), max(max(values), *more)) if values and more else (
+        min(more or values), max(more or values))
     pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
     return lo - pad, hi + pad
+
+
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+
+
+def round_ticks(lo: float, hi: float, most: int = 5) -> list[tuple[float, str]]:
+    """Y ticks on round steps (1, 2, 2.5 or 5 × 10^n): `97 98 99`, `96 98 100`, never `96.9 98.2`.
+    The finest step that puts at most `most` ticks between lo and hi; labelled with as many decimals
+    as the step needs. The KR detail's chart and the health chart both label their y axis with it."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    exponent = math.floor(math.log10((hi - lo) / most))
+    for e in (exponent, exponent + 1):
+        for m in NICE_STEPS:
+            step = m * 10.0 ** e
+            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+            if last - first + 1 <= most:
+                decimals = max(0, -e + (1 if m == 2.5 else 0))
+                ticks = []
+                for k in range(first, last + 1):
+                    value = round(k * step, decimals)
+                    ticks.append((value, f"{value + 0.0:.{decimals}f}"))  # + 0.0: never "-0"
+                return ticks
+    return []
 
 
 def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span,
@@ -73,55 +100,95 @@ def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: 
     end), both clamped: its end is exactly `scoring.forecast`. `line`: the fit already made of
     these points (KRView.fit), else it is fitted here."""
     line = line or scoring.fit(spec, points, span.start)
-    if line is None:
-        return None
+    return None if line is None else _line_ends(line, points, span)
+
+
+def _line_ends(line: tuple[float, float], points: Sequence[scoring.Measured], span: periods.Span
+               ) -> tuple[float, float]:
     slope, intercept = line
     first = float((points[0].date - span.start).days)
     return scoring.clamp(intercept + slope * first), scoring.clamp(intercept + slope * (span.end - span.start).days)
 
 
+@dataclass(slots=True)
+class Series:
+    """A KR's chart as numbers, before any line is named: what `kr_chart` draws on the terminal and
+    the HTML page (okrtui.method.svg) draws as SVG, so both read one definition. `shape` is the
+    kind's chart; `edges` its start and target ("scale") or its band's low and high ("band");
+    `forecast` the forecast line's values at xs[0] and the period's end."""
+
+    shape: str
+    days: int
+    xs: list[float]  # the check-ins up to the as-of day, as days from the period's start
+    ys: list[float]  # their values (0 or 1 for a milestone)
+    lo: float
+    hi: float
+    edges: tuple[float, float] | None = None
+    forecast: tuple[float, float] | None = None
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+
+
+def kr_series(kr: KRView, span: periods.Span, as_of: dt.date) -> Series:
+    """kr_chart's numbers: check-ins on the KR's own scale, the scale's (or band's) edges in the
+    y range, the forecast line for increase/decrease, done / not done for a milestone. 10,000 KRs
+    make an HTML page: the KR's own fit is reused, and nothing is copied that need not be."""
+    first = span.start
+    days = (span.end - first).days
+    points = kr.check_ins
+    # Oldest first: when the first and last are in the period up to the as-of day, they all are.
+    if not points or (points[0].date >= first and points[-1].date <= as_of and points[-1].date <= span.end):
+        shown = points
+    else:
+        last = min(as_of, span.end)
+        shown = [c for c in points if first <= c.date <= last]
+    day0 = first.toordinal()  # ordinals, not dates subtracted: no timedelta per check-in
+    xs = [float(c.date.toordinal() - day0) for c in shown]
+    ys = [c.value for c in shown]
+    kind = kinds.get(kr.kind)
+    shape = kind.chart if kind else "points"
+    if shape == "scale" and kr.start is not None and kr.target is not None:
+        start, target = kr.start, kr.target
+        forecast = None
+        # The fit compute_kr made of these very points, else one made here (forecast_line's rule).
+        line = kr.fit if shown is points and kr.fit is not None else scoring.fit(kr.spec, shown, first)
+        if line is not None:
+            fc = _line_ends(line, shown, span)
+            forecast = (start + fc[0] * (target - start), start + fc[1] * (target - start))
+        lo, hi = y_range(ys, start, target)
+        return Series(shape, days, xs, ys, lo, hi, (start, target), forecast, round_ticks(lo, hi))
+    if shape == "band" and kr.low is not None and kr.high is not None:
+        lo, hi = y_range(ys, kr.low, kr.high)
+        return Series(shape, days, xs, ys, lo, hi, (kr.low, kr.high), None, round_ticks(lo, hi))
+    if shape == "done":
+        return Series(shape, days, xs, [1.0 if v >= 1 else 0.0 for v in ys], -0.15, 1.15, None, None,
+                      [(0.0, "not done"), (1.0, "done")])
+    lo, hi = y_range(ys or [0.0, 1.0])  # a scale or band KR without its numbers: its check-ins only
+    return Series("points", days, xs, ys, lo, hi, None, None, round_ticks(lo, hi))
+
+
 def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
     """Check-ins on the KR's own scale; start and target (or the range's band); expected pace and
-    forecast for increase/decrease; done / not done for a milestone."""
-    days = (span.end - span.start).days
-    last = min(as_of, span.end)
-    shown = [c for c in kr.check_ins if span.start <= c.date <= last]
-    xs = [float((c.date - span.start).days) for c in shown]
-    ys = [c.value for c in shown]
+    forecast for increase/decrease; done / not done for a milestone (the lines of `kr_series`)."""
+    s = kr_series(kr, span, as_of)
+    days = s.days
     lines: list[Line] = []
-    scale: list[float] = list(ys)
-    y_ticks: list[tuple[float, str]] = []
-    kind = kinds.get(kr.kind)
-    chart = kind.chart if kind else "points"
-    if chart == "scale" and kr.start is not None and kr.target is not None:
-        start, target = kr.start, kr.target
+    if s.shape == "scale" and s.edges is not None:
+        start, target = s.edges
         lines.append(Line(f"start {fmt_num(start)}", [0, days], [start, start], "_", "white"))
         lines.append(Line(f"target {fmt_num(target)}", [0, days], [target, target], "=", "green"))
         # The terminal's own colour: dark blue vanished on black at 16 colours.
         lines.append(Line("expected pace", [0, days], [start, target], "·", "default"))
-        fc = forecast_line(kr.spec, shown, span, kr.fit if len(shown) == len(kr.check_ins) else None)
-        if fc is not None:
-            to_value = [start + p * (target - start) for p in fc]
-            lines.append(Line("forecast", [xs[0], float(days)], to_value, "-", "magenta"))
-        scale += [start, target]
-    elif chart == "band" and kr.low is not None and kr.high is not None:
-        band = f"band {fmt_num(kr.low)}..{fmt_num(kr.high)}"
-        lines.append(Line(band, [0, days], [kr.high, kr.high], "=", "green"))
-        lines.append(Line("", [0, days], [kr.low, kr.low], "=", "green"))  # one legend entry for both
-        scale += [kr.low, kr.high]
-    elif chart == "done":
-        ys = [1.0 if v >= 1 else 0.0 for v in ys]
-        y_ticks = [(0.0, "not done"), (1.0, "done")]
-        scale += [0.0, 1.0]
-    if xs:  # points, not a joined line: each ● is a check-in that happened
+        if s.forecast is not None:
+            lines.append(Line("forecast", [s.xs[0], float(days)], list(s.forecast), "-", "magenta"))
+    elif s.shape == "band" and s.edges is not None:
+        low, high = s.edges
+        lines.append(Line(f"band {fmt_num(low)}..{fmt_num(high)}", [0, days], [high, high], "=", "green"))
+        lines.append(Line("", [0, days], [low, low], "=", "green"))  # one legend entry for both
+    if s.xs:  # points, not a joined line: each ● is a check-in that happened
+        kind = kinds.get(kr.kind)
         label = kind.points_label if kind else "check-ins"
-        lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, xs, ys, "●", "cyan", points_only=True))
-    if not scale:
-        scale = [0.0, 1.0]
-    lo, hi = y_range(scale)
-    if chart == "done":
-        lo, hi = -0.15, 1.15
-    return Chart(lines, days, _now(span, as_of), (lo, hi), y_ticks, x_ticks(span), kr.unit)
+        lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, s.xs, s.ys, "●", "cyan", points_only=True))
+    return Chart(lines, days, _now(span, as_of), (s.lo, s.hi), s.y_ticks, x_ticks(span), kr.unit)
 
 
 def progress_at(kr: KRView, day: dt.date) -> float:

@@ -1,6 +1,6 @@
 """The detail chart, the sparkline and the grade bar as inline SVG text, for the HTML page.
 
-Pure: a `story.Chart` (or numbers) in, SVG markup out. Every number comes from `story` and
+Pure: a `story.Series` (or numbers) in, SVG markup out. Every number comes from `story` and
 `scoring`, as on the detail screen; every text goes through `esc`. Each line keeps the
 terminal chart's meaning by its dash pattern as well as its colour (never colour alone). What
 every chart shares (the frame, the period's months, the legends, the dot) is drawn once per page
@@ -9,11 +9,13 @@ every chart shares (the frame, the period's months, the legends, the dot) is dra
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from okrtui.core.text import plain
-from okrtui.method.story import Chart
+from okrtui.method.story import Series
 
 # Band colours that keep AA contrast: white text on red and green, dark text on yellow.
 BAND_FILL = {"red": "#b42318", "yellow": "#f5d90a", "green": "#1a7f37"}
@@ -83,45 +85,109 @@ def defs(days: int, x_ticks: Sequence[tuple[float, str]], now: int | None,
     return "".join(out)
 
 
-def chart(c: Chart, title: str, legend: str, band: tuple[float, float] | None = None) -> str:
+@dataclass(frozen=True)
+class _Frame:
+    """What every chart of a period shares, made once: each day's x (check-ins fall on whole days)
+    and the lines' markup around their y values."""
+
+    x_at: dict[float, str]
+    last: str  # the period's last day's x: where the lines end
+    scale: str  # start, target and expected pace: % (y start, y start, y target, y target, y start, y target)
+    band: str  # the range's shaded rect: % (top, height)
+    band_lines: str  # its high and low lines: % (y high, y high, y low, y low)
+    forecast: str  # % (x of the first check-in, its y, y at the end)
+
+
+@functools.lru_cache(maxsize=8)
+def _frame(days: int) -> _Frame:
+    span = max(days, 1)
+    x_at = {float(d): f"{LEFT + float(d) * (PLOT_W / span):.0f}" for d in range(span + 1)}
+    x0 = x_at[0.0]
+    x1 = x_at.get(float(days), x0)
+    return _Frame(
+        x_at, x1,
+        f'<polyline class="s" points="{x0},%s {x1},%s"/><polyline class="t" points="{x0},%s {x1},%s"/>'
+        f'<polyline class="e" points="{x0},%s {x1},%s"/>',
+        f'<rect class="b" x="{LEFT}" y="%.0f" width="{PLOT_W}" height="%.0f"/>',
+        f'<polyline class="t" points="{x0},%s {x1},%s"/><polyline class="t" points="{x0},%s {x1},%s"/>',
+        f'<polyline class="f" points="%s,%.0f {x1},%.0f"/>',
+    )
+
+
+_TICK = f'<text x="{LEFT - 4}" y="%.0f" text-anchor="end" class="tick">'
+NUM_TICKS = f"{_TICK}%.3g</text>" * 3  # y, value; three times
+HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><title>%s</title>'
+        '<use href="#frame"/>')
+
+
+def chart(s: Series, label: str, legend: str) -> str:
     """A KR's chart over the shared frame (`defs`): its check-ins (dots, joined), start and target
-    or the range's band, expected pace and forecast; `legend` names the legend's symbol."""
-    (lo, hi), days = c.y_range, max(c.days, 1)
-    sx, sy = PLOT_W / days, PLOT_H / ((hi - lo) or 1.0)
+    or the range's band, expected pace and forecast (story.kr_series: the terminal chart's numbers);
+    `label` is the chart's name, already escaped; `legend` names the legend's symbol. 10,000 charts
+    make a page, so each is a few %-formats of markup made once per period (`_frame`). A y is
+    written as `round(y)`: the same digits as "%.0f" (both round half to even, on the exact value),
+    for every y lies inside the plot, never near the "-0" where they differ."""
+    lo, hi = s.lo, s.hi
+    frame = _frame(s.days)
+    sy = PLOT_H / ((hi - lo) or 1.0)
     base = TOP + PLOT_H + lo * sy  # y(v) = base - v * sy
-    label = esc(title)
-    out = [f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{label}"><title>{label}</title>'
-           '<use href="#frame"/>']
-    if band is not None:
-        top, bottom = base - max(band) * sy, base - min(band) * sy
-        out.append(f'<rect class="b" x="{LEFT}" y="{top:.0f}" width="{PLOT_W}" height="{bottom - top:.0f}"/>')
-    ticks = c.y_ticks or [(lo + (hi - lo) * i / 4, f"{lo + (hi - lo) * i / 4:.3g}") for i in (1, 2, 3)]
-    out += [f'<text x="{LEFT - 4}" y="{base - v * sy + 4:.0f}" text-anchor="end" class="tick">{esc(t)}</text>'
-            for v, t in ticks]
-    for line in c.lines:
-        pts = " ".join(f"{LEFT + a * sx:.0f},{base - b * sy:.0f}" for a, b in zip(line.xs, line.ys, strict=True))
-        out.append(f'<polyline class="{LINE_CLASS.get(line.marker, "s")}" points="{pts}"/>')
-    out.append(f'<use href="#{legend}"/></svg>')
-    return "".join(out)
+    edges, shape, head = s.edges, s.shape, HEAD % (label, label)
+    if s.y_ticks:
+        ticks = "".join([f"{_TICK % (base - v * sy + 4)}{esc(t)}</text>" for v, t in s.y_ticks])
+    else:  # numbers: a quarter, half and three quarters up
+        step = hi - lo
+        v1, v2, v3 = lo + step * 1 / 4, lo + step * 2 / 4, lo + step * 3 / 4
+        ticks = NUM_TICKS % (base - v1 * sy + 4, v1, base - v2 * sy + 4, v2, base - v3 * sy + 4, v3)
+    lines = ""
+    if shape == "scale" and edges is not None:
+        y0, y1 = round(base - edges[0] * sy), round(base - edges[1] * sy)
+        lines = frame.scale % (y0, y0, y1, y1, y0, y1)
+        if s.forecast is not None:
+            lines += frame.forecast % (frame.x_at[s.xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
+    elif shape == "band" and edges is not None:
+        top, bottom = base - max(edges) * sy, base - min(edges) * sy
+        yh, yl = round(base - edges[1] * sy), round(base - edges[0] * sy)
+        head += frame.band % (top, bottom - top)
+        lines = frame.band_lines % (yh, yh, yl, yl)
+    if s.xs:
+        x_at = frame.x_at
+        pts = " ".join([f"{x_at[a]},{round(base - b * sy)}" for a, b in zip(s.xs, s.ys, strict=True)])
+        lines += f'<polyline class="p" points="{pts}"/>'
+    return f'{head}{ticks}{lines}<use href="#{legend}"/></svg>'
+
+
+@functools.lru_cache(maxsize=16)
+def _spark(n: int) -> tuple[str, str]:
+    """A sparkline of n values' points: its x's written once, each y a %-field; and the flat one."""
+    step = 60 / max(n - 1, 1)
+    xs = [f"{2 + i * step:.1f}" for i in range(n)]
+    return " ".join(f"{x},%.1f" for x in xs), " ".join(f"{x},16.0" for x in xs)
 
 
 def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
-    """The last `width` values, scaled between their min and max, as the lists' sparkline."""
-    vals = list(values)[-width:]
+    """The last `width` values, scaled between their min and max, as the lists' sparkline; `label`
+    already escaped."""
+    vals = values[-width:]
     if not vals:
         return '<span class="muted" aria-label="no check-ins">·</span>'
     lo, hi = min(vals), max(vals)
-    step = 60 / max(len(vals) - 1, 1)
-    pts = " ".join(f"{2 + i * step:.1f},{16 - (0 if hi == lo else (v - lo) / (hi - lo)) * 12:.1f}"
-                   for i, v in enumerate(vals))
-    return (f'<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="{esc(label)}">'
+    points, flat = _spark(len(vals))
+    if hi == lo:
+        pts = flat
+    else:
+        r = hi - lo
+        pts = points % tuple([16 - (v - lo) / r * 12 for v in vals])
+    return (f'<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="{label}">'
             f'<polyline points="{pts}" fill="none" stroke="#0969da" stroke-width="1.5"/></svg>')
+
+
+NO_BAR = '<svg class="bar" viewBox="0 0 50 8" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/></svg>'
 
 
 def grade_bar(score: float | None, band: str | None) -> str:
     """The grade's bar: filled to the score, in the band's colour, on a grey track."""
     if score is None:
-        return '<svg class="bar" viewBox="0 0 50 8" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/></svg>'
+        return NO_BAR
     filled = round(max(0.0, min(1.0, score)) * 50, 1)
     fill = BAND_FILL.get(band or "", MUTED)
     return (f'<svg class="bar" viewBox="0 0 50 8" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/>'

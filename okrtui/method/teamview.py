@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from okrtui.method import scoring, views
+from okrtui.method.health import MetricView, State
 from okrtui.method.views import KRView, ObjectiveView, PeriodReport
 
 
@@ -60,9 +61,41 @@ class Filters:
             return kr.stale
         return not self.pace or kr.pace == self.pace
 
+    def metric_matches(self, v: MetricView) -> bool:
+        """The health metrics above the OKRs, filtered as the KRs are (docs/tui.md, "The lead's filters and
+        the Health line"): the team is the metric's own, the person who answers for it (measures it); the
+        band reads its status as a KR's grade (red: unhealthy, green: healthy; yellow: none, as a metric
+        is healthy or not, nothing between); the pace reads what it asks for now (behind: unhealthy; at
+        risk: due, not measured in its window yet; stale: due as well, the metric's "no check-in";
+        on track: healthy and measured)."""
+        if self.team and v.team_id != self.team:
+            return False
+        if self.person and v.answers_id != self.person:
+            return False
+        state, due = v.health.state, v.health.due
+        for chosen, meaning in ((self.band, METRIC_BANDS), (self.pace, METRIC_PACES)):
+            keeps = meaning.get(chosen) if chosen else None
+            if chosen and (keeps is None or not keeps(state, due)):
+                return False
+        return True
+
     @property
     def narrowing(self) -> bool:
         return any((self.team, self.person, self.band, self.pace))
+
+
+# What a KR filter means for a health metric: (status, due) → kept (Filters.metric_matches).
+METRIC_BANDS: dict[str, Callable[[State, bool], bool]] = {
+    "red": lambda state, due: state is State.UNHEALTHY,
+    "yellow": lambda state, due: False,
+    "green": lambda state, due: state is State.HEALTHY,
+}
+METRIC_PACES: dict[str, Callable[[State, bool], bool]] = {
+    "behind": lambda state, due: state is State.UNHEALTHY,
+    "at risk": lambda state, due: due,
+    "stale": lambda state, due: due,
+    "on track": lambda state, due: state is State.HEALTHY and not due,
+}
 
 
 def attention(kr: KRView) -> tuple[bool, int, float]:

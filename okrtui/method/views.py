@@ -163,6 +163,13 @@ class Paced(Protocol):
     def stale(self) -> bool: ...
 
 
+def self_scored(objectives: Iterable[ObjectiveView]) -> tuple[int, int]:
+    """(self-scored, of) the KRs of the graded objectives given (a draft's or a proposal's KRs are not
+    scored): the scoring screen's header and the close dialog both count through this."""
+    krs = [kr for o in objectives if graded(o) for kr in o.key_results]
+    return sum(1 for kr in krs if kr.self_score is not None), len(krs)
+
+
 def pace_counts(listed: Iterable[Paced]) -> Counter[str]:
     """On track, at risk, behind and stale, over exactly the rows given: every view's header and
     report counts through this, over the rows it lists."""

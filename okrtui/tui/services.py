@@ -108,6 +108,11 @@ class Services:
 
         return editing.close_quarter(self._engine(), span, carry, fy_month)
 
+    def retitle_key_results(self, titles: dict[str, str]) -> int:
+        from okrtui.cycle import editing
+
+        return editing.retitle_key_results(self._engine(), titles)
+
     # --- the team -----------------------------------------------------------------------------------
     def save_team(self, values: dict[str, Any], new: bool) -> str:
         from okrtui.cycle import editing

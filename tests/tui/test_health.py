@@ -152,3 +152,82 @@ async def test_the_detail_of_an_okr_shows_the_metric_it_improves(tmp_path):
         assert ("Improved by: Deploy success rate from 92% to 99% (kr-deploys), Make deploys boringly reliable "
             "(o-reliable)") in str(app.screen.query_one(".dialog Static:last-of-type").render())
     app.engine.dispose()
+
+
+def _health_line(app) -> str:
+    line = next((ln for ln in _context(app).splitlines() if ln.startswith("Health:")), "")
+    return line
+
+
+# The demo as of TODAY: API uptime unhealthy (Platform, Bruno), Support backlog healthy but due (Growth,
+# Chen), Cash runway healthy (Acme, Eli), Deploys per week healthy and measured (Platform, Alice).
+@pytest.mark.parametrize(("keys", "shown"), [
+    ((), ["API uptime", "Support backlog"]),
+    (("b",), ["API uptime"]),                        # band red: unhealthy
+    (("b", "b"), []),                                # band yellow: a metric has nothing between
+    (("b", "b", "b"), ["Support backlog"]),          # band green: healthy (and due, so on the line)
+    (("a",), ["API uptime"]),                        # pace behind: unhealthy
+    (("a", "a"), ["Support backlog"]),               # pace at risk: due
+    (("a", "a", "a"), []),                           # pace on track: healthy and measured, nothing to flag
+    (("a", "a", "a", "a"), ["Support backlog"]),     # pace stale: due, the metric's "no check-in"
+    (("p", "b", "r", "u", "n", "o", "enter"), ["API uptime"]),  # the person who measures it
+    (("p", "c", "h", "e", "n", "enter"), ["Support backlog"]),
+    (("p", "d", "a", "n", "a", "enter"), []),
+    (("f",), []),                                    # team Acme: its runway is healthy
+    (("f", "f"), ["Support backlog"]),               # team Growth
+    (("f", "f", "f"), ["API uptime"]),               # team Platform
+    (("b", "f", "f"), []),                           # filters combine: red in Growth
+    (("a", "a", "f", "f"), ["Support backlog"]),     # at risk in Growth
+])
+async def test_the_team_screens_health_line_follows_the_leads_filters(app, keys, shown):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", *keys)
+        line = _health_line(app)
+        names = [name for name in ("API uptime", "Support backlog", "Cash runway", "Deploys per week") if name in line]
+        assert names == shown, line
+        assert bool(line) == bool(shown)  # no line when nothing is left
+
+
+def _gappy_metric(path) -> str:
+    """A weekly metric measured in 10 of the last 12 weeks: none in the 6th, none yet this week."""
+    import datetime as dt
+
+    from okrtui.cycle import metrics
+    from okrtui.storage.backend import open_engine
+
+    engine = open_engine(path)
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    first = monday - dt.timedelta(weeks=11)
+    mid = metrics.add(engine, {"name": "Gappy", "unit": "ms"}, owner=None, team=None, today=TODAY, since=first).id
+    for week, value in enumerate((10, 20, 30, 40, 50, None, 60, 70, 80, 90, 100)):
+        if value is not None:
+            metrics.record(engine, mid, value, day=first + dt.timedelta(weeks=week, days=2), today=TODAY)
+    engine.dispose()
+    return mid
+
+
+@pytest.mark.parametrize("colours", ["truecolor", "16-colours", "NO_COLOR"])
+async def test_a_window_with_no_measurement_is_a_gap_in_the_sparkline(colours, tmp_path, monkeypatch):
+    """Not a zero (the lowest block), not the value before it, and in its own place: the windows after
+    it do not slide left. The same characters in every colour mode."""
+    if colours == "NO_COLOR":
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tmp_path / "gaps.db", sixteen_colours=colours != "truecolor")
+    mid = _gappy_metric(app.db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "H")
+        spark = str(app.screen.query_one(OkrTable).get_row(mid)[4])
+        assert spark == "▁▂▃▃▄ ▅▆▆▇█ "  # week 6 and this week: gaps
+        runway = str(app.screen.query_one(OkrTable).get_row("m-runway")[4])
+        assert len(runway) == 12 and runway.startswith("       ")  # a year old: 7 quarters before it began
+    app.engine.dispose()
+
+
+def test_the_sparkline_keeps_a_gap_in_place():
+    from okrtui.tui.widgets.sparkline import sparkline
+
+    assert str(sparkline([1.0, None, 3.0], width=3)) == "▁ █"
+    assert str(sparkline([None, None], width=2)) == "·"  # nothing measured at all
+    assert str(sparkline([2.0, 2.0, None], width=3)) == "▁▁ "

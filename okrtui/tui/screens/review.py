@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.binding import Binding
 
 from okrtui.method import periods
-from okrtui.method.review import ReviewRow, week_review
-from okrtui.method.views import fmt_grade, fmt_num, own, round_of
+from okrtui.method.review import ReviewRow, change_text, value_text, week_review
+from okrtui.method.views import fmt_grade, own, round_of
 from okrtui.tui.screens.base import OkrScreen
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.grade_bar import BAND_STYLE, pace_cell
@@ -31,8 +31,8 @@ def _row_cells(row: ReviewRow, width: int, wide: bool) -> list[Text | str]:
     cells: list[Text | str] = [
         title_cell("· " + row.kr.title, width),
         pace_cell(row.pace),
-        title_cell(fmt_num(row.value), 8),
-        Text(signed(row.value_change, 1), style="dim" if not row.value_change else ""),
+        title_cell(value_text(row.kr, row.value), 8),  # a milestone in words: done / not done, ✓ done
+        Text(change_text(row.kr, row.value_change, 1), style="dim" if not row.value_change else ""),
         conf,
         Text("⚠", style="bold yellow") if row.stale else "",
     ]

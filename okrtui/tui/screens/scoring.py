@@ -17,10 +17,11 @@ from textual.widgets.selection_list import Selection
 
 from okrtui.core.text import count, plain
 from okrtui.method.domain import REFLECTION_QUESTIONS
-from okrtui.method.views import KRView, ObjectiveView, fmt_grade
+from okrtui.method.views import KRView, ObjectiveView, fmt_grade, self_scored
 from okrtui.rules import validate
 from okrtui.rules.schema import MAX_TEXT
 from okrtui.tui.screens.base import Dialog, FormScreen, OkrScreen
+from okrtui.tui.screens.dialogs import ConfirmDialog
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.grade_bar import grade_bar
@@ -29,6 +30,7 @@ from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
     from okrtui.cycle.editing import Closed
+    from okrtui.tui.screens.base import HostApp
 
 SCORE_SCALE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved · 1.0 beyond"
 
@@ -57,18 +59,16 @@ class ScoringScreen(OkrScreen):
         comment = 16 if wide else 10
         table, width, keep = self.reset_table([("Objective / key result", None), ("Prog", 6 if wide else 4),
                                                ("Self", 6 if wide else 4), ("Grade", 9), ("Comment", comment)])
-        scored = total = 0
         for o in self.mine():
             status = objective_tags(o)
             title = title_cell(o.title, width - len(status), style="bold")
             title.append(status, style="italic dim")
             table.add_row(title, "", "", grade_bar(o.score, o.grade, o.band), "", key=f"o:{o.id}")
             for kr in o.key_results:
-                total += 1
-                scored += kr.self_score is not None
                 table.add_lazy_row(f"k:{kr.id}", _kr_cells, kr, width, comment)  # cells made only when on screen
         if not table.select_key(keep):
             table.move_cursor(row=0)
+        scored, total = self_scored(self.mine())  # the close dialog's count too
         answered = sum(1 for q in REFLECTION_QUESTIONS if data.reflections.get(q, "").strip())
         head = Text(f"Scoring {data.report.period.label} · {scored} of {total} KRs self-scored · "
                     f"{answered} of {len(REFLECTION_QUESTIONS)} reflections", style="bold")
@@ -111,7 +111,7 @@ class ScoringScreen(OkrScreen):
         if not open_ones:
             self.notify("nothing to close: your objectives of this period are closed", timeout=3)
             return
-        self.app.push_screen(CloseQuarterDialog(open_ones, self.app.today, self.data.report.period.end))
+        self.app.push_screen(CloseQuarterDialog(open_ones, self.app.today, self.data.report.period.end, self.mine()))
 
 
 class ScoreForm(FormScreen[bool]):
@@ -217,11 +217,25 @@ def close_warnings(objectives: list[ObjectiveView], today: dt.date, period_end: 
     if today < period_end:
         days = (period_end - today).days
         out.append(f"The quarter ends on {period_end:%b %-d}: {count(days, 'day')} left.")
-    krs = [kr for o in objectives if o.status == "active" for kr in o.key_results]
-    unscored = sum(1 for kr in krs if kr.self_score is None)
-    if unscored:
-        out.append(f"{unscored} of {count(len(krs), 'key result')} have no self-score yet (enter on a KR scores it).")
+    scored, total = self_scored(objectives)  # the scoring header's count, in its words
+    if scored < total:
+        out.append(f"{scored} of {count(total, 'key result')} self-scored: {total - scored} "
+                   f"{'has' if total - scored == 1 else 'have'} no self-score yet (enter on a KR scores it).")
     return out
+
+
+def offer_retitles(app: HostApp, stale: list[tuple[str, str, str]]) -> None:
+    """Carried KRs whose titles state last quarter's start: retitle them with the new numbers (y), or
+    keep them (n; the coach's `stale-title` finding then marks them, ▲ on the objective)."""
+    lines = "\n".join(f"{plain(old)}\n  → {plain(new)}" for _, old, new in stale)
+    question = f"{count(len(stale), 'carried key result')} still state{'s' if len(stale) == 1 else ''} last quarter's numbers"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            app.save(lambda s: s.retitle_key_results({kr_id: new for kr_id, _, new in stale}),
+                     on_done=lambda n: app.notify(f"retitled {count(n, 'key result')}", timeout=3))
+
+    app.push_screen(ConfirmDialog(f"{question}: retitle with the new numbers?", lines), answered)
 
 
 class CloseQuarterDialog(Dialog[None]):
@@ -232,10 +246,13 @@ class CloseQuarterDialog(Dialog[None]):
                 Binding("enter", "close", "Close quarter", priority=True, id="close.confirm")]
     saves = True
 
-    def __init__(self, objectives: list[ObjectiveView], today: dt.date, period_end: dt.date) -> None:
+    def __init__(self, objectives: list[ObjectiveView], today: dt.date, period_end: dt.date,
+                 counted: list[ObjectiveView] | None = None) -> None:
+        """`objectives` are those it closes; `counted` those the scoring header counts (the same
+        self-scores: views.self_scored), by default the same."""
         super().__init__()
         self.objectives = objectives
-        self.warnings = close_warnings(objectives, today, period_end)
+        self.warnings = close_warnings(objectives if counted is None else counted, today, period_end)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -269,6 +286,8 @@ class CloseQuarterDialog(Dialog[None]):
             self.notify(f"closed {count(result.closed, 'objective')}, carried {len(result.carried)} into the "
                         f"next quarter{waiting}", timeout=4)
             self.dismiss(None)
+            if result.stale_titles:  # `from 92% to 99%` on a KR that now starts at 97: offer the new numbers
+                offer_retitles(app, result.stale_titles)
 
         app.save(lambda s: s.close_quarter(app.span, carry, app.cfg.fiscal_year_start_month),
                  on_done=done)

@@ -16,12 +16,12 @@ from textual.widgets import ContentSwitcher, Static
 from okrtui.config import config_path
 from okrtui.core.text import plain
 from okrtui.method import cycle, periods, teamview
+from okrtui.method.review import change_text, value_text
 from okrtui.method.teamweek import team_week
-from okrtui.method.views import KRView, ObjectiveView, PeriodReport, find, fmt_num
+from okrtui.method.views import KRView, ObjectiveView, PeriodReport, find
 from okrtui.tui.screens.base import OkrScreen, OpenDetail
 from okrtui.tui.screens.objectives import tree_order
 from okrtui.tui.screens.picker import Choice, PersonPicker
-from okrtui.tui.screens.review import signed
 from okrtui.tui.screens.talk import approve, awaits, request_changes
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.grade_bar import grade_bar, objective_grade, pace_cell
@@ -98,7 +98,7 @@ class TeamScreen(OkrScreen):
             kr = find(self.data.report, key)[1]
             if kr is not None and kr.check_ins:
                 last = kr.check_ins[-1]
-                text = Text(f"latest {last.date}: {fmt_num(last.value)}  ", style="dim")
+                text = Text(f"latest {last.date}: {value_text(kr, last.value)}  ", style="dim")
                 text.append_text(title_cell(last.note, max(10, self.size.width - 30), style="italic"))
             elif kr is not None:
                 text = Text("no check-in yet this period", style="dim")
@@ -112,8 +112,8 @@ class TeamScreen(OkrScreen):
         head = Text(f"Team · {rep.period.label} · {self.view} · ", style="bold")
         head.append(self.filter_text(data), style="bold" if self.filters.narrowing else "")
         lines = [head]
-        f = self.filters  # the team's unhealthy and due metrics above the OKRs, filtered like its KRs
-        sick = [v for v in attention(data, {f.team} if f.team else None) if not f.person or v.answers_id == f.person]
+        # The team's unhealthy and due metrics above the OKRs, filtered like its KRs (Filters.metric_matches).
+        sick = [v for v in attention(data, None) if self.filters.metric_matches(v)]
         health_line = attention_line(sick)
         if health_line is not None:
             lines.append(health_line)
@@ -242,7 +242,7 @@ class TeamScreen(OkrScreen):
         week = team_week(rep, self.week_start, today, self.filters, self.app.cfg.stale_after_days)
         # At half-time (or from 100 columns) the forecast joins: pace and forecast matter most then.
         forecast = week.mid_quarter or self.size.width >= 100
-        columns: list[tuple[str, int | None]] = [("Person / key result", None), ("Pace", 8), ("Now", 6),
+        columns: list[tuple[str, int | None]] = [("Person / key result", None), ("Pace", 8), ("Now", 8),
                                                  ("Δ", 6), ("Conf", 4), ("⚠", 1)]
         if forecast:
             columns.insert(5, ("Fcst", 4))
@@ -260,8 +260,8 @@ class TeamScreen(OkrScreen):
                 mark = "✓ " if row.kr.id in pw.checked_in else "• "
                 cells: list[Text | str] = [
                     title_cell(mark + row.kr.title, width, indent=2), pace_cell(row.pace),
-                    title_cell(fmt_num(row.value), 6),
-                    Text(signed(row.value_change, 1), style="dim" if not row.value_change else "bold"),
+                    title_cell(value_text(row.kr, row.value), 8),  # a milestone in words, as in the review
+                    Text(change_text(row.kr, row.value_change, 1), style="dim" if not row.value_change else "bold"),
                     "–" if row.confidence is None else f"{row.confidence:.1f}{row.confidence_trend}",
                     Text("⚠", style="bold yellow") if row.stale else "",
                 ]

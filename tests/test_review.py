@@ -1,0 +1,64 @@
+"""The weekly review reads the KRs' own numbers on the report's day (okrtui.method.review): the
+same rows, objective grades and order as computing them afresh for that day."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from okrtui.method import periods
+from okrtui.method.review import week_review
+from okrtui.method.views import CheckInView, KRView, ObjectiveView, PeriodReport, compute_kr, compute_objective
+
+SPAN = periods.quarter_of(dt.date(2026, 11, 26))
+AS_OF = dt.date(2026, 11, 26)  # a Thursday: the week's Monday is the 23rd
+MONDAY = periods.week_of(AS_OF)[0]
+
+
+def kr(ident: str, kind: str, days_values: list[tuple[int, float]], **fields) -> KRView:
+    check_ins = [CheckInView(f"{ident}-{i}", SPAN.start + dt.timedelta(days=d), v, 0.5 + i / 20, "")
+                 for i, (d, v) in enumerate(days_values)]
+    return KRView(ident, "o", ident, kind, "", None, fields.get("start"), fields.get("target"), fields.get("low"),
+                  fields.get("high"), fields.get("weight", 1.0), fields.get("self_score"), "", "me", 0, check_ins)
+
+
+def report() -> PeriodReport:
+    this_week = (AS_OF - SPAN.start).days
+    objectives = []
+    for n, status in enumerate(("active", "active", "closed")):
+        o = ObjectiveView(f"o{n}", f"objective {n}", "", "team", None, "me", None, status, "shared", "me", n)
+        o.key_results = [
+            kr(f"a{n}", "increase", [(7, 10 + n), (30, 20), (this_week - 1, 35 - 9 * n)], start=0, target=50),
+            kr(f"b{n}", "decrease", [(14, 80), (this_week - 10, 70 - n)], start=90, target=30, self_score=0.4 * n or None),
+            kr(f"c{n}", "range", [(7, 0.3), (this_week, 0.5)], low=0.4, high=0.6),
+            kr(f"d{n}", "milestone", []),
+            kr(f"e{n}", "increase", [(this_week, 5)], start=0, target=10, weight=0.0),
+        ]
+        active = status == "active"
+        for k in o.key_results:
+            compute_kr(k, SPAN, AS_OF, active, 7, SPAN.start)
+        compute_objective(o)
+        objectives.append(o)
+    return PeriodReport(SPAN, AS_OF, objectives, {}, {})
+
+
+def test_the_review_on_the_reports_day_is_the_review_computed_afresh():
+    rep = report()
+    shortcut = week_review(rep, MONDAY, AS_OF)
+    # The same views said to be as of the next day: the review of AS_OF can no longer read them.
+    afresh = week_review(dataclasses.replace(rep, as_of=AS_OF + dt.timedelta(days=1)), MONDAY, AS_OF)
+    assert shortcut.as_of == afresh.as_of == AS_OF
+    assert [r.kr.id for r in shortcut.rows] == [r.kr.id for r in afresh.rows]
+    assert len(shortcut.rows) == 15
+    for a, b in zip(shortcut.rows, afresh.rows, strict=True):
+        assert dataclasses.astuple(a)[2:] == dataclasses.astuple(b)[2:], a.kr.id
+    assert shortcut.counts == afresh.counts
+    assert {r.pace for r in shortcut.rows} >= {"on track", "behind"}
+
+
+def test_a_check_in_after_the_reviewed_day_is_not_read():
+    rep = report()
+    later = rep.objectives[0].key_results[0]
+    later.check_ins.append(CheckInView("late", AS_OF + dt.timedelta(days=3), 49.0, 0.9, ""))
+    row = next(r for r in week_review(rep, MONDAY, AS_OF).rows if r.kr is later)
+    assert row.value == 35 and row.confidence != 0.9
