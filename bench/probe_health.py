@@ -1,5 +1,10 @@
 """okrtui opened on the Health screen, headless: prints how long after its start the metrics' rows
-were on screen (USABLE_S), then exits. usage: probe_health.py DB"""
+were on screen (USABLE_S), then exits. usage: probe_health.py DB
+
+As a user who presses H as soon as okrtui shows anything: the first data to arrive (the metrics read
+ahead of the period, or the period's snapshot) switches to the Health screen, and its rows count once
+it has drawn them. Textual calls every class's handler of a message, so these do not call OkrApp's
+themselves (on_data_loaded used to: twice, the second time on a Health screen not yet composed)."""
 
 from __future__ import annotations
 
@@ -14,20 +19,39 @@ def main(db: str) -> None:
 
     from okrtui.config import Config, db_target
     from okrtui.storage.quickread import Prefetch
+
+    target = db_target(db)  # as okrtui's CLI does: the first read starts before Textual loads
+    first = Prefetch(target, TODAY) if isinstance(target, Path) else None
     from okrtui.tui.app import OkrApp
+    from okrtui.tui.screens.health import HealthScreen
+
+    drawn = HealthScreen.draw
+
+    def draw(screen, metrics) -> None:
+        drawn(screen, metrics)
+        if metrics:
+            screen.app.call_after_refresh(screen.app.usable)
+
+    HealthScreen.draw = draw
 
     class Probe(OkrApp):
-        def on_data_loaded(self, message) -> None:
-            super().on_data_loaded(message)
-            self.switch_mode("health")
-            self.call_after_refresh(self._usable)
+        opened = False
 
-        def _usable(self) -> None:
+        def open_health(self) -> None:
+            if not self.opened:
+                self.opened = True
+                self.call_later(self.switch_mode, "health")
+
+        def on_metrics_loaded(self, message) -> None:  # before OkrApp's, which Textual calls next
+            self.open_health()
+
+        def on_data_loaded(self, message) -> None:
+            self.open_health()
+
+        def usable(self) -> None:
             print(f"USABLE_S {ready_s()}")
             self.exit()
 
-    target = db_target(db)
-    first = Prefetch(target, TODAY) if isinstance(target, Path) else None
     app = Probe(target, Config(), TODAY, first_view=first)
     app.run(headless=True)
     if app.engine is not None:

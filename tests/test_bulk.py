@@ -36,6 +36,7 @@ def import_by_record(engine: Any, data: Any, fy_month: int = 1) -> ImportResult:
     with writing(engine) as session:
         doc = validate(data, session, fy_month)
         me = identity(session).id
+        interchange._owner_histories(session, doc, None)  # a new owner recorded, as the batched path does
         interchange._refuse_others_records(session, doc, me)  # the trust rule, checked before writing
 
         def upsert(model: type, values: dict[str, Any]) -> None:

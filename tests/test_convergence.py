@@ -1,12 +1,14 @@
 """Every member who holds the same team file sees the same thing (issue 27, docs/team.md).
 
-Hypothesis draws signed records from three people (objectives, KRs with owners, check-ins by anyone,
+Hypothesis draws signed records from three people (objectives, KRs with owners and owner changes,
+each later version carrying the history of its owner (okrtui.method.owners), check-ins by anyone,
 approvals of current or stale content, agreements, dependencies, and later edited versions of them),
 then syncs them into fresh databases in random orders: partial files, repeats, versions arriving before
 or after what they refer to. Once each database has synced the whole file, every report (JSON and the
 team's Markdown) is the same, byte for byte, as a newcomer's who synced it once.
 """
 
+import datetime as dt
 import itertools
 
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 
 from okrtui.core import signing
 from okrtui.exchange import sync
-from okrtui.method import covers
+from okrtui.method import covers, owners
 
 PEOPLE = ("p-ana", "p-ben", "p-cy")
 KEYS = {p: signing.generate() for p in PEOPLE}  # drawn once: keys are not what varies
@@ -46,9 +48,11 @@ def objective(i: int, maker: str, at: int, team: bool, status: str, title: str) 
                   team_id="t-plat" if team else None, status=status, submitted_at=stamp(1))
 
 
-def key_result(i: int, objective_id: str, maker: str, at: int, owner: str | None, target: float, title: str) -> dict:
+def key_result(i: int, objective_id: str, maker: str, at: int, owner: str | None, target: float, title: str,
+               history: owners.History = ()) -> dict:
+    more = {"owner_history": owners.entries(history)} if history else {}
     return signed("key_result", f"kr-{i}", maker, at, objective_id=objective_id, title=title, kind="increase",
-                  start=0.0, target=target, owner_id=owner, unit="")
+                  start=0.0, target=target, owner_id=owner, unit="", **more)
 
 
 @st.composite
@@ -69,10 +73,18 @@ def worlds(draw):
     for i in range(draw(st.integers(1, 4))):
         home = draw(st.sampled_from(objectives))[0]
         maker = draw(st.sampled_from([home["origin"], home["origin"], *PEOPLE]))  # now and then not its maker's
-        versions = [key_result(i, home["id"], maker, 2, draw(st.sampled_from([None, *PEOPLE])), 10.0, f"KR {i}")]
-        for at in draw(st.lists(st.integers(3, 50), max_size=2, unique=True)):  # owner flips, new targets
-            versions.append(key_result(i, home["id"], maker, at, draw(st.sampled_from([None, *PEOPLE])),
-                                       draw(st.sampled_from([10.0, 20.0])), draw(st.sampled_from([f"KR {i}", "X"]))))
+        owner = draw(st.sampled_from([None, *PEOPLE]))
+        versions = [key_result(i, home["id"], maker, 2, owner, 10.0, f"KR {i}")]
+        history: owners.History = ()
+        for at in sorted(draw(st.lists(st.integers(3, 50), max_size=2, unique=True))):  # owner changes, new targets
+            new = draw(st.sampled_from([None, *PEOPLE]))
+            if draw(st.booleans()):  # a handover okrtui records, on a day of November
+                history = owners.handed(history, owner, new, dt.date(2026, 11, draw(st.integers(2, 25))), stamp(0))
+            elif history and history[-1][1] != new:  # an owner set by hand: the record still ends with it
+                history = (*history, (history[-1][0], new))
+            owner = new
+            versions.append(key_result(i, home["id"], maker, at, owner, draw(st.sampled_from([10.0, 20.0])),
+                                       draw(st.sampled_from([f"KR {i}", "X"])), history))
         krs.append(versions)
         out += versions
     for i in range(draw(st.integers(0, 6))):

@@ -398,7 +398,7 @@ def test_a_deleted_kr_s_own_id_is_not_read_as_a_prefix_of_another(tmp_path, cli,
     with sqlite3.connect(template) as conn:
         conn.execute("INSERT INTO key_result SELECT 'kr-dep', origin, created_at, updated_at, 1, objective_id, "
                      "title, owner_id, kind, unit, start, target, low, high, weight, self_score, score_comment, "
-                     "position, signature, improves_id FROM key_result WHERE id = 'kr-deploys'")
+                     "position, signature, improves_id, owner_history FROM key_result WHERE id = 'kr-deploys'")
     conn.close()
     result = Paths(template, tmp_path, cli, monkeypatch, clocked).run("kr-dep", "95")
     assert result.code == 2 and result.err == "okrtui: error: key result 'kr-dep' was deleted\n"

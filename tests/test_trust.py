@@ -2,6 +2,7 @@
 owners check in on KRs others made, reads never create, numbers are read as of a day."""
 
 import datetime as dt
+import json
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -358,3 +359,67 @@ def test_the_period_and_the_latest_check_in_are_read_in_sql(engine):
     krs = {kr.id: kr for kr in rep.key_results()}
     assert [c.id for c in krs["kr-1"].check_ins] == ["c-first", "c-last"]
     assert krs["kr-2"].current == 3
+
+
+# --- who answered for a KR on a check-in's day (okrtui.method.owners) ------------------------------
+
+def _handover_crew(cli, tmp_path):
+    """Ana made kr-x for Ben (owner) on Nov 2; Ben checked in 5 on Nov 10; Dana is in the team file."""
+    from tests.helpers import Crew, okr_objective
+
+    t = Crew(cli, tmp_path, approval="off")
+    t.add("dana", "Dana Next")
+    t.sync("dana", "ana", "ben")
+    doc = okr_objective("o-x", "Platform", None, "kr-x", status="active", owner=t.ids["ben"])
+    path = write_doc(tmp_path / "made.json", {"format": "okrtui/1", "objectives": [doc]})
+    assert cli("--db", t.dbs["ana"], "import", path, today=dt.date(2026, 11, 2)).code == 0
+    t.sync("ana", "ben")
+    assert cli("--db", t.dbs["ben"], "checkin", "kr-x", "5", "--date", "2026-11-10",
+               today=dt.date(2026, 11, 10)).code == 0
+    t.sync("ben", "ana")
+    return t, doc
+
+
+def test_a_real_handover_keeps_the_earlier_owners_check_ins_for_everyone(cli, tmp_path):
+    t, doc = _handover_crew(cli, tmp_path)
+    handed = {**doc, "key_results": [{**doc["key_results"][0], "owner": t.ids["dana"]}]}
+    path = write_doc(tmp_path / "handed.json", {"format": "okrtui/1", "objectives": [handed]})
+    assert cli("--db", t.dbs["ana"], "import", path, today=dt.date(2026, 11, 15)).code == 0
+    t.sync("ana", "ben", "dana")
+    t.join("cleo", "Cleo New")
+    assert [t.kr(who, "kr-x")["current"] for who in t.dbs] == [5, 5, 5, 5]
+    # Ben no longer answers for it; Dana does from Nov 15, and not before.
+    late = cli("--db", t.dbs["ben"], "checkin", "kr-x", "6", "--date", "2026-11-16", today=dt.date(2026, 11, 16))
+    assert late.code == 2 and "Dana Next answers for it" in late.err
+    early = cli("--db", t.dbs["dana"], "checkin", "kr-x", "6", "--date", "2026-11-12", today=dt.date(2026, 11, 16))
+    assert early.code == 2 and early.err == (
+        "okrtui: error: kr-x (Platform KR): Ben Member answered for it on 2026-11-12; you answer for it since "
+        "2026-11-15, so a check-in of yours dated then would not count\n")
+    assert cli("--db", t.dbs["dana"], "checkin", "kr-x", "7", "--date", "2026-11-20",
+               today=dt.date(2026, 11, 20)).code == 0
+    t.sync("dana", "ana", "ben", "cleo")
+    assert [t.kr(who, "kr-x")["current"] for who in t.dbs] == [7, 7, 7, 7]
+    exported = cli("--db", t.dbs["cleo"], "export").json()
+    kr = exported["objectives"][0]["key_results"][0]
+    assert [c["owner"] for c in kr["owner_history"]] == [t.ids["ben"], t.ids["dana"]]
+    assert kr["owner_history"][-1]["from"] == "2026-11-15"  # the first: when the KR was made, or that day
+
+
+def test_a_handover_in_the_kr_form_is_recorded_from_that_day(cli, tmp_path):
+    from okrtui.cycle import editing
+
+    t, _ = _handover_crew(cli, tmp_path)
+    engine = open_engine(t.dbs["ana"])
+    with reading(engine) as session:
+        kr = session.get(KeyResult, "kr-x")
+        values = {"objective_id": kr.objective_id, "title": kr.title, "kind": kr.kind, "start": kr.start,
+                  "target": kr.target, "low": None, "high": None, "unit": kr.unit, "weight": kr.weight}
+    editing.save_key_result(engine, {**values, "owner_id": t.ids["dana"]}, "kr-x", dt.date(2026, 11, 15))
+    editing.save_key_result(engine, {**values, "title": "Renamed", "owner_id": t.ids["dana"]}, "kr-x",
+                            dt.date(2026, 11, 18))  # no new owner: no new change
+    with reading(engine) as session:
+        history = json.loads(session.get(KeyResult, "kr-x").owner_history)
+    assert [(c["from"], c["owner"]) for c in history][1:] == [("2026-11-15", t.ids["dana"])]
+    assert history[0]["owner"] == t.ids["ben"] and history[0]["from"] <= "2026-11-15"
+    t.sync("ana", "ben")
+    assert t.kr("ana", "kr-x")["current"] == 5 and t.kr("ben", "kr-x")["current"] == 5

@@ -1029,11 +1029,9 @@ def cmd_due(ctx: Context) -> int:
 
 
 def cmd_metric(ctx: Context) -> int:
-    from okrtui.cycle import metrics
-    from okrtui.method import healthrender
-
     args, verb = ctx.args, ctx.args.metric_command
     if verb == "list":
+        from okrtui.method import healthrender
         from okrtui.method.health import mine, needs_you
 
         views, me = ctx.metric_views(args.as_of or ctx.today)
@@ -1043,13 +1041,24 @@ def cmd_metric(ctx: Context) -> int:
         return EXIT_PROBLEMS if needs_you(views, me) else EXIT_OK
     if verb == "record":
         value = _value(args.value, "okrtui metric record METRIC VALUE")
-        saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "",
-                               day=args.date or ctx.today, today=ctx.today, fy_start_month=ctx.config.fiscal_year_start_month)
+        day = args.date or ctx.today
+        # sqlite3 where it can (okrtui.storage.quickwrite: no SQLAlchemy to import for one write), else the ORM.
+        # The config (its fiscal year) is read only for a quarterly metric, as `checkin` reads none.
+        saved = ctx.backend().measure(args.metric, value, note=args.note or "", day=day, today=ctx.today,
+                                      fy_start_month=lambda: ctx.config.fiscal_year_start_month)
+        if saved is None:
+            from okrtui.cycle import metrics
+
+            saved = metrics.record(ctx.engine(create=False), args.metric, value, note=args.note or "", day=day,
+                                   today=ctx.today, fy_start_month=ctx.config.fiscal_year_start_month)
         if saved.implausible:
             _warn(f"{saved.metric_id}: {saved.implausible}; recorded as given (correct it: okrtui metric record "
                   f"{saved.metric_id} VALUE --date {saved.date})")
         say(saved.summary())
         return EXIT_OK
+    from okrtui.cycle import metrics  # the storage layer: the other verbs take the ORM path
+    from okrtui.method import healthrender
+
     if verb == "history":
         row, past = metrics.history(ctx.engine(create=False), args.metric)
         say(f"{row.id}  {plain(row.name)}  ({row.cadence}, {metrics.expectation(row).describe(row.unit)})")

@@ -56,13 +56,11 @@ def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
            action: str = "", before: checkinrules.Values | None = None) -> Saved:
-    return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr.id, kr.owner_id or kr.origin, period.start,
-                                                            row.date), replaced, action, before)
+    return checkinrules.outcome(kr, row, check_ins_of_kr_in(session, kr, period.start, row.date), replaced, action, before)
 
 
 def _last_confidence(session: Session, kr: KeyResult, period: Period, day: dt.date) -> float | None:
-    return checkinrules.last_confidence(check_ins_of_kr_in(session, kr.id, kr.owner_id or kr.origin, period.start,
-                                                           day))
+    return checkinrules.last_confidence(check_ins_of_kr_in(session, kr, period.start, day))
 
 
 def record(engine: Engine, ref: str, value: float, *, confidence: float | None = None, note: str = "",
@@ -77,6 +75,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         _, period = writable_kr(session, kr)
         _in_period(period, day, kr.id)
         me = identity(session).id
+        checkinrules.check_day(kr, me, day, lambda pid: name_of(session, pid))
         if carry_confidence and checked.confidence is None:
             checked = check_values(value, _last_confidence(session, kr, period, day), checked.note)
         # One check-in per KR, author and day (a unique index, migration 6): a same-day one is replaced.
@@ -121,6 +120,7 @@ def update(engine: Engine, check_in_id: str, value: float, *, confidence: float 
             raise OkrError(f"check-in {check_in_id}'s key result is missing")
         _, period = writable_kr(session, kr)
         _in_period(period, day, kr.id)
+        checkinrules.check_day(kr, row.origin, day, lambda pid: name_of(session, pid))
         other = _same_day(session, kr.id, day, row.origin) if day != row.date else None
         if other is not None and other.id != row.id:
             raise OkrError(f"you already have a check-in on {kr.id} for {day.isoformat()} ({other.id}): "

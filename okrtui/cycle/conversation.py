@@ -157,6 +157,11 @@ def guard_status(session: Session, row: Objective, values: dict[str, Any], me: s
         lead = lead_name(session, team) if team else "the lead"
         raise OkrError(f"team {_team_name(session, team_id)} asks for approval: submit it (u, or okrtui submit) "
                        f"and {lead} approves it")
+    if wanted in covers.ENDED and row.status not in covers.ENDED and (rev is None or rev.state != cycle.APPROVED):
+        team = session.get(Team, team_id or "")
+        lead = lead_name(session, team) if team else "the lead"
+        raise OkrError(f"team {_team_name(session, team_id)} asks for approval: only an objective {lead} approved "
+                       f"is {wanted}; submit it (u, or okrtui submit) and {lead} approves it")
     return values
 
 

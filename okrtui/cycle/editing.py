@@ -15,10 +15,11 @@ from sqlmodel import Session, col, func, select
 
 from okrtui.core.errors import OkrError
 from okrtui.core.text import plain
-from okrtui.cycle.conversation import guard_status
+from okrtui.cycle.conversation import conversation, guard_status, review_of
 from okrtui.cycle.ormread import activation_blockers, ensure_period
 from okrtui.cycle.ormread import dependencies as dependencies  # kept here for callers (no cycle with conversation)
-from okrtui.method import kinds, lint, periods
+from okrtui.method import kinds, lint, owners, periods
+from okrtui.method.covers import APPROVED
 from okrtui.method.domain import readable_id
 from okrtui.rules import schema
 from okrtui.rules.validate import FieldErrors
@@ -109,7 +110,10 @@ def save_objective(engine: Engine, span: periods.Span, values: dict[str, Any], o
         return row.id
 
 
-def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = None) -> str:
+def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = None,
+                    today: dt.date | None = None) -> str:
+    """A new KR, or the maker's KR changed; a new owner is recorded in its history from `today` (the
+    earlier owner's check-ins keep counting: okrtui.method.owners)."""
     with writing(engine) as session:
         me = identity(session).id
         target = _live(session, Objective, values["objective_id"])
@@ -123,6 +127,10 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
         row = _live(session, KeyResult, kr_id)
         _mine(session, row, "key result")
         _check_improves(session, values, me, row.improves_id)
+        if "owner_id" in values:
+            values = {**values, "owner_history": owners.dump(owners.handed(
+                owners.parse(row.owner_history), row.owner_id, values["owner_id"], today or dt.date.today(),
+                row.created_at))}
         touch(row, **values)
         session.add(row)
         return row.id
@@ -224,6 +232,7 @@ class Closed:
     # Carried KRs whose titles state the old start (`from 92% to 99%`, now starting at 97):
     # (new KR id, title, the title with the new numbers), for the TUI to offer (lint.retitled).
     stale_titles: list[tuple[str, str, str]] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # not approved by their team's lead: left as they are
 
 
 def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month: int = 1) -> Closed:
@@ -244,14 +253,20 @@ def close_quarter(engine: Engine, span: periods.Span, carry: list[str], fy_month
         carried: list[str] = []
         stale: list[tuple[str, str, str]] = []
         closed = 0
+        waiting = []
+        conv = conversation(session, me)
         for obj in mine:
-            if obj.status not in ("closed", "archived"):
+            unapproved = conv.needs_approval(obj.team_id) and obj.status not in ("closed", "archived") and \
+                getattr(review_of(session, obj, conv), "state", None) != APPROVED
+            if unapproved:  # only an approved objective is closed (docs/team.md "Who may move a status")
+                waiting.append(obj.id)
+            elif obj.status not in ("closed", "archived"):
                 touch(obj, status="closed")
                 session.add(obj)
                 closed += 1
             if obj.id in carry and nxt is not None:
                 carried.append(_carry(session, obj, nxt.label, me, stale))
-        return Closed(closed, carried, stale)
+        return Closed(closed, carried, stale, waiting)
 
 
 def _carry(session: Session, obj: Objective, period_id: str, me: str,

@@ -17,17 +17,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from okrtui.core.errors import OkrError
-from okrtui.core.text import fmt_num, plain
+from okrtui.core.text import plain
 from okrtui.cycle.conversation import find_person, name_of
 from okrtui.method import health, lint
 from okrtui.method.domain import Kind, readable_id
-from okrtui.method.health import Expectation, Health, MetricView, Point
-from okrtui.method.views import answers
-from okrtui.rules import fieldrules
+from okrtui.method.health import Expectation, MetricView, Point
+from okrtui.rules import fieldrules, metricrules
+from okrtui.rules.metricrules import Measured as Measured
+from okrtui.rules.metricrules import check_measurement as check_measurement
 from okrtui.storage.model import KeyResult, Measurement, Metric, Objective, Team, new_id, now_stamp
 from okrtui.storage.store import check_ins_of_kr, find_key_result, identity, my_id, reading, starts_with, touch, writing
 
-PREFIX_MIN = 4
+PREFIX_MIN = metricrules.PREFIX_MIN
 MAX_NAME = fieldrules.MAX_NAME
 
 
@@ -62,16 +63,6 @@ def check_fields(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def check_measurement(value: Any, note: Any) -> tuple[float, str]:
-    field = "value"
-    try:
-        checked = fieldrules.number(value)
-        field = "note"
-        return checked, fieldrules.text(note)
-    except fieldrules.Problem as err:
-        raise fieldrules.Invalid(field, err.message) from None
-
-
 def expectation(m: Metric) -> Expectation:
     return Expectation(m.low, m.high)
 
@@ -79,27 +70,26 @@ def expectation(m: Metric) -> Expectation:
 # --- finding a metric: by id or a unique prefix, as a KR ------------------------------------------
 
 def find(session: Session, ref: str) -> Metric:
+    """By id or a unique prefix (okrtui.storage.quickwrite finds it alike through sqlite3)."""
     row = session.get(Metric, ref)
     if row is not None and (not row.deleted) and _sees(session, row):
         return row
     if row is not None and row.deleted:
-        raise OkrError(f"metric {ref!r} was deleted")
+        raise metricrules.deleted(ref)
     if len(ref) < PREFIX_MIN:
-        raise OkrError(f"no metric with id {ref!r} (a prefix needs at least {PREFIX_MIN} characters)")
+        raise metricrules.too_short(ref)
     rows = [r for r in session.exec(select(Metric).where(starts_with(col(Metric.id), ref),
                                                          col(Metric.deleted).is_(False)).order_by(col(Metric.id))
-                                    .limit(11)).all() if _sees(session, r)]
+                                    .limit(metricrules.PREFIX_SHOWN + 1)).all() if _sees(session, r)]
     if not rows:
-        raise OkrError(f"no metric matches {ref!r} (okrtui metric list shows them)")
+        raise metricrules.not_found(ref)
     if len(rows) > 1:
-        shown = ", ".join(f"{r.id} ({plain(r.name[:30])})" for r in rows[:10])
-        raise OkrError(f"{ref!r} is ambiguous: {shown}{' …' if len(rows) > 10 else ''}")
+        raise metricrules.ambiguous(ref, [(r.id, r.name) for r in rows])
     return rows[0]
 
 
 def _sees(session: Session, m: Metric) -> bool:
-    """A private metric is its maker's alone (PostgreSQL's row-level security says the same)."""
-    return m.visibility != "private" or m.origin in ("", my_id(session))
+    return metricrules.sees(m.visibility, m.origin, my_id(session))
 
 
 def _own(session: Session, ref: str) -> Metric:
@@ -253,58 +243,27 @@ def _band(kr: KeyResult) -> tuple[float | None, float | None]:
 
 # --- measuring ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Measured:
-    measurement_id: str
-    metric_id: str
-    name: str
-    unit: str
-    value: float
-    date: dt.date
-    health: Health
-    replaced: bool
-    implausible: str | None
-
-    def summary(self) -> str:
-        verb = f"replaced the {self.date} measurement of" if self.replaced else "measured"
-        unit = f" {plain(self.unit)}" if self.unit else ""
-        streak = self.health.streak_text()
-        return (f"{verb} {self.metric_id} ({plain(self.name)}): {fmt_num(self.value)}{unit} on {self.date} → "
-                f"{self.health.label()}{f' ({streak})' if streak else ''}")
-
-
-def check_writer(m: Metric, me: str, name: str) -> None:
-    if m.origin and not answers(m.owner_id, m.origin, me):
-        role = "its owner" if m.owner_id else "who made it, no owner named"
-        raise OkrError(f"{m.id} ({plain(m.name[:60])}): {plain(name)} answers for it ({role}); "
-                       "only they can measure it")
-
-
-def check_day(m: Metric, day: dt.date, today: dt.date) -> None:
-    if day > today:
-        raise OkrError(f"date {day} is after today ({today}): a measurement is of what was")
-    if day < m.since:
-        raise OkrError(f"date {day} is before {m.id} was tracked ({m.since})")
-    if m.archived_on is not None and day > m.archived_on:
-        raise OkrError(f"date {day} is after {m.id} was archived ({m.archived_on})")
-
-
 def record(engine: Engine, ref: str, value: Any, *, note: str = "", day: dt.date, today: dt.date,
            fy_start_month: int = 1) -> Measured:
+    """A measurement, or the same day's one of yours replaced (okrtui.storage.quickwrite.measure does the
+    same through sqlite3; tests/test_quickwrite.py compares both)."""
     checked_value, checked_note = check_measurement(value, note)
     with writing(engine) as session:
         m = find(session, ref)
         me = identity(session).id
-        check_writer(m, me, name_of(session, m.owner_id or m.origin))
-        check_day(m, day, today)
+        metricrules.check_writer(m.id, m.name, m.owner_id, m.origin, me, name_of(session, m.owner_id or m.origin))
+        metricrules.check_day(m.id, m.since, m.archived_on, day, today)
         earlier = points(session, m.id)
         why = health.implausible(expectation(m), [p.value for p in earlier if p.date != day], checked_value)
         row = session.exec(select(Measurement).where(
             Measurement.metric_id == m.id, Measurement.date == day, Measurement.origin == me,
             col(Measurement.deleted).is_(False))).first()
         replaced = row is not None
+        before = None
         if row is not None:
-            touch(row, value=checked_value, note=checked_note)
+            old = row.value
+            if touch(row, value=checked_value, note=checked_note):
+                before = old
         else:
             stamp = now_stamp()
             row = Measurement(id=new_id(), metric_id=m.id, date=day, value=checked_value, note=checked_note,
@@ -312,7 +271,7 @@ def record(engine: Engine, ref: str, value: Any, *, note: str = "", day: dt.date
         session.add(row)
         session.flush()
         status = health.health(expectation(m), m.cadence, points(session, m.id), today, fy_start_month)
-        return Measured(row.id, m.id, m.name, m.unit, checked_value, day, status, replaced, why)
+        return Measured(row.id, m.id, m.name, m.unit, checked_value, day, status, replaced, why, before)
 
 
 def points(session: Session, metric_id: str) -> list[Point]:

@@ -21,7 +21,7 @@ from okrtui.core.errors import OkrError
 from okrtui.core.text import count, json_safe, plain
 from okrtui.cycle import conversation
 from okrtui.exchange import movein
-from okrtui.method import periods
+from okrtui.method import owners, periods
 from okrtui.method.cycle import APPROVED, Conversation
 from okrtui.method.views import answers, num
 from okrtui.rules import schema
@@ -145,7 +145,7 @@ def _approval_first(session: Session, doc: Document, values: dict[str, Any], pat
     `approvals` keeps each team's answer: one lookup a team, and the objective's stored status is
     read only for a team that asks (a 2,000-objective import made 4,000 lookups)."""
     team_id = values.get("team_id")
-    if values.get("status") != "active" or not team_id:
+    if values.get("status") not in ("active", "closed", "archived") or not team_id:
         return
     if team_id not in approvals:
         team = next((t for t in doc.teams if t["id"] == team_id), None)
@@ -157,9 +157,19 @@ def _approval_first(session: Session, doc: Document, values: dict[str, Any], pat
     if not approvals[team_id]:
         return
     row = session.get(Objective, values["id"])
-    if row is None or row.status != "active":
-        raise Invalid(f"{path}.status", f"team {team_id} asks for approval: import it as a draft, "
-                      "then submit it (okrtui submit) for its lead")
+    if values["status"] == "active":
+        if row is None or row.status != "active":
+            raise Invalid(f"{path}.status", f"team {team_id} asks for approval: import it as a draft, "
+                          "then submit it (okrtui submit) for its lead")
+        return
+    # closed, archived: only an objective its lead approved (as stored), or one ended already
+    if row is not None and row.status in ("closed", "archived"):
+        return
+    rev = conversation.review_of(session, row, conversation.conversation(session, my_id(session))) \
+        if row is not None else None
+    if rev is None or rev.state != APPROVED:
+        raise Invalid(f"{path}.status", f"team {team_id} asks for approval: only an objective its lead approved is "
+                      f"{values['status']}; import it as a draft, then submit it (okrtui submit) for its lead")
 
 
 class _Refs:
@@ -359,12 +369,31 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
 
             result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
             result.notes += movein.shared_people(session, doc, me)
+        _owner_histories(session, doc, today)
         _refuse_others_records(session, doc, me)
         before = _approved(session, doc, me)
         write_document(session, doc, me, fy_month, result, progress)
         result.notes += _review_notes(session, doc, me, before)
         result.notes += _left_notes(session, result.theirs)
     return result
+
+
+def _owner_histories(session: Session, doc: Document, today: dt.date | None) -> None:
+    """Each KR's owner history as stored (okrtui.method.owners): a document that says none keeps the
+    stored one, and a new owner is recorded from `today`; one that says it is the maker's word (an
+    export carries it). The same history as stored keeps the stored text, so nothing reads as changed."""
+    stored = bulk.existing(session.connection(), KeyResult, (v["id"] for v in doc.key_results))
+    for values in doc.key_results:
+        said = owners.parse(values.get("owner_history"))
+        row = stored.get(values["id"])
+        if row is None:
+            values["owner_history"] = owners.dump(said)
+            continue
+        kept = owners.parse(row["owner_history"])
+        if not said:
+            said = owners.handed(kept, row["owner_id"], values["owner_id"], today or dt.date.today(),
+                                 row["created_at"])
+        values["owner_history"] = row["owner_history"] if said == kept else owners.dump(said)
 
 
 def _in_approval_teams(session: Session, doc: Document, me: str) -> tuple[Conversation, list[str]]:
@@ -481,9 +510,10 @@ def _refuse_others_records(session: Session, doc: Document, me: str) -> None:
     theirs = _others(session, KeyResult, sorted({v["kr_id"] for v in doc.check_ins}), me)
     for values in doc.check_ins:  # a new check-in on a teammate's KR only by the one who answers for it
         kr_row = session.get(KeyResult, values["kr_id"]) if values["kr_id"] in theirs else None
-        if kr_row is not None and not answers(kr_row.owner_id, kr_row.origin, me) \
-                and session.get(CheckIn, values["id"]) is None:
-            found.append((kr_row.owner_id or kr_row.origin, "key result (a check-in on it)", kr_row.id))
+        answerer = owners.answerer(owners.parse(kr_row.owner_history), kr_row.owner_id, kr_row.origin,
+                                   values["date"].isoformat()) if kr_row is not None else me
+        if answerer != me and session.get(CheckIn, values["id"]) is None:
+            found.append((answerer, "key result (a check-in on it)", values["kr_id"]))
     found += _measured_by_others(session, doc, me)
     found += _check_ins_for_others(session, doc, me, theirs)
     foreign = _others(session, Objective, sorted({v["objective_id"] for v in doc.key_results}), me)
@@ -531,7 +561,10 @@ def _check_ins_for_others(session: Session, doc: Document, me: str, theirs: set[
         if values["kr_id"] in theirs or session.get(CheckIn, values["id"]) is not None:
             continue  # a teammate's KR: the rule above; a stored check-in: the other-records rule
         kr_doc, kr_row = in_doc.get(values["kr_id"]), session.get(KeyResult, values["kr_id"])
-        answerer = (kr_doc.get("owner_id") if kr_doc is not None else kr_row.owner_id if kr_row else None) or me
+        kr = kr_doc if kr_doc is not None else {"owner_id": kr_row.owner_id, "owner_history": kr_row.owner_history,
+                                                "origin": kr_row.origin} if kr_row else {"owner_id": None}
+        answerer = owners.answerer(owners.parse(kr.get("owner_history")), kr.get("owner_id"),
+                                   kr.get("origin") or me, values["date"].isoformat())
         author = values.get("author_id") or me
         if author != answerer or (shared and author != me):
             found.append((answerer if author == me else author, "key result (a check-in on it)", values["kr_id"]))
@@ -662,6 +695,7 @@ def _objective_out(o: Objective, krs: list[KeyResult], check_ins: dict[str, list
                 "start": num(k.start), "target": num(k.target), "low": num(k.low), "high": num(k.high),
                 "weight": num(k.weight), "self_score": k.self_score, "score_comment": k.score_comment,
                 "improves": k.improves_id,
+                **({"owner_history": owners.entries(owners.parse(k.owner_history))} if k.owner_history else {}),
                 "check_ins": [
                     mark({"id": c.id, "date": c.date.isoformat(), "value": num(c.value), "confidence": c.confidence,
                           "note": c.note, "author": c.author_id}, c.origin)

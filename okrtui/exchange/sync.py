@@ -27,7 +27,7 @@ from okrtui.core.errors import OkrError
 from okrtui.core.files import write_atomic
 from okrtui.core.text import count
 from okrtui.exchange import keyring, teamlines
-from okrtui.method import cycle, periods
+from okrtui.method import cycle, owners, periods
 from okrtui.method.views import answers
 from okrtui.rules import schema
 from okrtui.storage import bulk
@@ -70,6 +70,10 @@ PARENT = {"objective": ("period_id", "period"), "key_result": ("objective_id", "
           "check_in": ("kr_id", "key_result"), "reflection": ("period_id", "period"),
           "measurement": ("metric_id", "metric")}
 SHARED_OWNERSHIP = {"period"}  # a quarter is everyone's: any later version wins
+# Fields a record carries only when they hold something: a line from before them (none in it) and one of
+# this version without them have the same content, so the signatures made before still verify. Stored
+# as JSON text, carried as the list it holds (okrtui.method.owners).
+WHEN_SET = {("key_result", "owner_history")}
 
 Key = tuple[str, str]
 Record = dict[str, Any]
@@ -151,6 +155,10 @@ def _record_from_mapping(kind: str, mapping: Any) -> Record:
     record: dict[str, Any] = {"type": kind}
     for name, (base, _, _) in FIELDS[kind].items():
         value = mapping[name]
+        if (kind, name) in WHEN_SET:
+            if value is not None:
+                record[name] = owners.entries(owners.parse(value))
+            continue
         if value is not None:
             if base is dt.date:
                 value = value.isoformat()
@@ -164,7 +172,9 @@ def to_values(record: Record) -> dict[str, Any]:
     """Model keyword arguments from a validated record."""
     values = {}
     for name, (base, _, _) in FIELDS[record["type"]].items():
-        if name in record:
+        if (record["type"], name) in WHEN_SET:
+            values[name] = owners.dump(owners.parse(record.get(name)))
+        elif name in record:
             value = record[name]
             if base is dt.date and value is not None:
                 value = dt.date.fromisoformat(value)
@@ -187,6 +197,8 @@ def validate(record: Any) -> dict[str, Any]:
                            "created_at": envelope.created_at or envelope.updated_at,
                            "updated_at": envelope.updated_at, "deleted": envelope.deleted}
     for name, value in data.model_dump().items():
+        if (kind, name) in WHEN_SET and value is None:
+            continue
         if name in FIELDS[kind]:
             out[name] = value.isoformat() if isinstance(value, dt.date) else \
                 str(value) if isinstance(value, StrEnum) else value
@@ -235,12 +247,12 @@ class TeamFile:
 
 def too_late(record: dict[str, Any], today: dt.date | None) -> str | None:
     """Why a teammate's record is dated too far ahead to take in (docs/method.md, "No future dates"):
-    a check-in's day or an objective's activation more than a day after today (their time zone may be
+    a check-in's day, an objective's activation or a KR's latest owner change more than a day after today (their time zone may be
     ahead of ours). Kept in the file as it is: once its day comes, a later sync takes it in."""
     if today is None:
         return None
-    for name in ("date", "activated_on"):
-        day = record.get(name)
+    changes = record.get("owner_history") or []
+    for day in [record.get("date"), record.get("activated_on"), *(c["from"] for c in changes[-1:])]:
         if isinstance(day, str):
             why = periods.after_today(dt.date.fromisoformat(day), today, periods.AHEAD_ON_SYNC)
             if why:
@@ -436,11 +448,17 @@ def _may_write(kind: str, record: dict[str, Any], merged: dict[Key, Record],
     if kind != "check_in":
         return None
     kr = merged.get(("key_result", record["kr_id"])) or local.get(("key_result", record["kr_id"]))
-    if kr is None or answers(kr.get("owner_id"), kr["origin"], record["origin"]):
+    if kr is None:
+        return None
+    # Who answered for the KR on the check-in's day (its history): a handed-over KR keeps the earlier
+    # owner's check-ins, for a newcomer as for everyone who held them before.
+    history = owners.parse(kr.get("owner_history"))
+    answerer = owners.answerer(history, kr.get("owner_id"), kr["origin"], record["date"])
+    if answerer == record["origin"]:
         return None
     who = _namer(names or {})
-    return (f"{who(record['origin'])} may not check in on {kr['id']}: "
-            f"{who(kr.get('owner_id') or kr['origin'])} answers for it")
+    when = f"answered for it on {record['date']}" if history else "answers for it"
+    return f"{who(record['origin'])} may not check in on {kr['id']}: {who(answerer)} {when}"
 
 
 def health_private(records: dict[Key, Record]) -> set[str]:

@@ -107,7 +107,10 @@ def objective_state(stored: str, submitted_at: str | None, content: str, lead_de
 
     `approved` when the lead's newest decision approves this very content; `changes_requested` when
     it asks for changes to this submission; `draft` when its maker keeps it a draft; else
-    `in_review`, whatever `stored` says (an `active` nobody approved is waiting for its lead)."""
+    `in_review`, whatever `stored` says (an `active` nobody approved is waiting for its lead). Only an
+    approved objective is closed or archived (docs/team.md "Who may move a status"): an ended status
+    nobody approved reads as what PostgreSQL, refusing it, leaves: a draft never submitted stays a
+    draft, a submitted one is in review."""
     newest = latest(lead_decisions)
     if newest is not None and newest.verdict == CHANGES and newest.basis == changes_basis(submitted_at):
         return CHANGES
@@ -115,6 +118,8 @@ def objective_state(stored: str, submitted_at: str | None, content: str, lead_de
         return DRAFT
     if newest is not None and newest.verdict == APPROVED and newest.basis == content:
         return APPROVED
+    if stored in ENDED and not submitted_at:
+        return DRAFT
     return IN_REVIEW
 
 

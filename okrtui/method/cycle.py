@@ -176,9 +176,10 @@ def review(objective_id: str, status: str, team_id: str | None, submitted_at: st
 
 
 def effective(stored: str, rev: Review | None) -> str:
-    """The status everyone sees: an approved objective is active, one sent back is a draft."""
+    """The status everyone sees of an objective of a team that asks for approval: an approved objective is
+    active, one sent back is a draft; closed or archived by a maker who never submitted it, a draft."""
     if rev is None:
-        return stored
+        return covers.DRAFT if stored in covers.ENDED else stored
     return covers.shown_status(stored, rev.state)
 
 
@@ -190,9 +191,8 @@ def apply(rep: PeriodReport, conv: Conversation, stale_after: int = 7) -> Period
             continue  # no digest to compute: most teams do not ask
         content = content_digest(obj.title, obj.level, rep.period.label, obj.team_id, obj.key_results)
         rev = review(obj.id, obj.status, obj.team_id, obj.submitted_at, content, conv)
-        if rev is None:
-            continue
-        conv.reviews[obj.id] = rev
+        if rev is not None:
+            conv.reviews[obj.id] = rev
         status = effective(obj.status, rev)
         if status == obj.status:
             continue

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from okrtui.core.errors import OkrError
 from okrtui.core.text import plain
-from okrtui.method import periods, scoring
+from okrtui.method import owners, periods, scoring
 from okrtui.method.kinds import Scaled
 from okrtui.method.views import answers, fmt_grade, fmt_num
 from okrtui.rules import fieldrules
@@ -90,6 +90,8 @@ class KR(Scaled, Protocol):
     def kind(self) -> str: ...
     @property
     def self_score(self) -> float | None: ...
+    @property
+    def owner_history(self) -> str | None: ...
 
 
 class Row(Protocol):
@@ -122,6 +124,18 @@ def check_writer(kr: KR, me: str, name_of: Callable[[str], str]) -> None:
         role = "its owner" if kr.owner_id else "who made it, no owner named"
         raise OkrError(f"{kr.id} ({plain(kr.title[:60])}): {plain(who)} answers for it ({role}); "
                        "only they can check in on it")
+
+
+def check_day(kr: KR, me: str, day: dt.date, name_of: Callable[[str], str]) -> None:
+    """A check-in dated on a day someone else answered for the KR (before it was handed to `me`) would
+    never count (okrtui.method.owners): refused, naming who answered then."""
+    history = owners.parse(kr.owner_history)
+    then = owners.answerer(history, kr.owner_id, kr.origin, day.isoformat())
+    if history and then != me:
+        since = next((d for d, who in history if (who or kr.origin) == me and d > day.isoformat()), None)
+        start = f" since {since}" if since else ""
+        raise OkrError(f"{kr.id} ({plain(kr.title[:60])}): {plain(name_of(then))} answered for it on {day}; you "
+                       f"answer for it{start}, so a check-in of yours dated then would not count")
 
 
 def no_live_objective(kr_id: str) -> OkrError:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter, Validat
 from pydantic_core import PydanticCustomError
 
 from okrtui.core.errors import OkrError
-from okrtui.method import kinds
+from okrtui.method import kinds, owners
 from okrtui.method.domain import ID_RE, Kind, Level, Status, Visibility
 from okrtui.method.kinds import Spec
 from okrtui.method.periods import parse_date
@@ -93,6 +93,30 @@ def _date(value: Any) -> dt.date:
         except ValueError:
             pass
     raise _fail(f"expected a date YYYY-MM-DD, got {str(value)[:40]!r}")
+
+
+def _history(value: Any) -> list[dict[str, Any]] | None:
+    """A KR's owner history (okrtui.method.owners): `[{"from": day, "owner": person or null}, ...]`,
+    oldest first, as the record carries it; an empty one is none."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise _fail(f"expected a list of owner changes, got {describe(value)}")
+    if len(value) > owners.MAX_CHANGES:
+        raise _fail(f"{len(value)} owner changes; a key result keeps at most {owners.MAX_CHANGES}")
+    out: list[dict[str, Any]] = []
+    for n, item in enumerate(value):
+        if not isinstance(item, Mapping) or set(item) - {"from", "owner"} or "from" not in item:
+            raise _fail(f"change {n + 1}: expected {{\"from\": YYYY-MM-DD, \"owner\": a person's id or null}}")
+        day = _date(item["from"]).isoformat()
+        owner = item.get("owner")
+        if owner is not None:
+            owner = _ident(owner)
+        if out and day < out[-1]["from"]:
+            raise _fail(f"change {n + 1}: {day} is before the change above it ({out[-1]['from']}); "
+                        "oldest first")
+        out.append({"from": day, "owner": owner})
+    return out or None
 
 
 def _email(value: Any) -> str:
@@ -174,6 +198,7 @@ Number = Annotated[float, PlainValidator(number)]
 UnitInterval = Annotated[float, PlainValidator(_bounded(0, 1))]
 Weight = Annotated[float, PlainValidator(_bounded(0, MAX_WEIGHT))]
 Day = Annotated[dt.date, PlainValidator(_date)]
+OwnerHistory = Annotated[list[dict[str, Any]] | None, PlainValidator(_history)]
 Stamp = Annotated[str, PlainValidator(_stamp)]
 Flag = Annotated[bool, PlainValidator(_flag)]
 Position = Annotated[int, PlainValidator(_whole(0, 1_000_000))]
@@ -306,6 +331,16 @@ class KeyResultData(KeyResultFields):
     self_score: UnitInterval | None = None
     score_comment: Text = ""
     position: Position = 0
+    owner_history: OwnerHistory = None  # each change of its owner (okrtui.method.owners); none: since the start
+
+    @model_validator(mode="after")
+    def _history_ends_with_the_owner(self) -> KeyResultData:
+        if self.owner_history and self.owner_history[-1]["owner"] != self.owner_id:
+            last = self.owner_history[-1]["owner"] or "no owner (its maker)"
+            raise _fail(f"its last change names {last}, but the key result's owner is "
+                        f"{self.owner_id or 'none (its maker)'}: the history ends with the current owner",
+                        "owner_history")
+        return self
 
 
 class CheckInData(Fields):

@@ -3,8 +3,8 @@
 The app and the CLI ask a backend, never the dialect: `shared` (many people, the database
 keeps each to their own records, identity is the login), `live` (teammates' changes arrive as
 notices), `admin` (`okrtui admin` sets it up), `quick_read` (a period read with the standard
-library, before SQLAlchemy is imported) and `quick_write` (`okrtui checkin`'s one write,
-likewise). A backend builds its engine once, on first use; the engine carries `shared` as an
+library, before SQLAlchemy is imported) and `quick_write` (`okrtui checkin`'s and
+`okrtui metric record`'s one write, likewise). A backend builds its engine once, on first use; the engine carries `shared` as an
 execution option, so the store's queries ask it too (`store.is_shared`). `backend_for` picks
 the first class in BACKENDS that accepts the target: another database is one more class here.
 This module imports nothing heavy at its top: the TUI chooses its backend before the first frame.
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from okrtui.core.errors import OkrError
 from okrtui.rules.checkinrules import Saved
+from okrtui.rules.metricrules import Measured
 from okrtui.storage import quickread, quickwrite
 
 if TYPE_CHECKING:
@@ -87,6 +88,12 @@ class Backend:
         records it (okrtui.cycle.checkins.record; see okrtui.storage.quickwrite)."""
         return None
 
+    def measure(self, ref: str, value: float, *, note: str, day: dt.date, today: dt.date,
+                fy_start_month: int | Callable[[], int] = 1) -> Measured | None:
+        """`okrtui metric record`'s write without SQLAlchemy, or None (nothing written): then the ORM path
+        records it (okrtui.cycle.metrics.record; see okrtui.storage.quickwrite)."""
+        return None
+
     def listen(self, engine: Engine, changed: Callable[[str], None], stop: Callable[[], bool]) -> None:
         """Call `changed(table)` for each teammate's change until `stop()`, from a daemon thread
         (backends with `live` only)."""
@@ -138,6 +145,13 @@ class SqliteBackend(Backend):
         if self.read_only:
             raise OkrError("the database is open read-only: nothing is saved")
         return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day, today=today)
+
+    def measure(self, ref: str, value: float, *, note: str, day: dt.date, today: dt.date,
+                fy_start_month: int | Callable[[], int] = 1) -> Measured | None:
+        if self.read_only:
+            raise OkrError("the database is open read-only: nothing is saved")
+        return quickwrite.measure(self.target, ref, value, note=note, day=day, today=today,
+                                  fy_start_month=fy_start_month)
 
     def change_counter(self) -> quickread.ChangeCounter | None:
         path = self._file()

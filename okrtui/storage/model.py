@@ -83,6 +83,8 @@ class KeyResult(Record, table=True):
     position: int = 0
     signature: str = ""  # Ed25519 over the canonical content, kept as it came (okrtui.core.signing)
     improves_id: str | None = None  # the health metric it aims to move
+    # Each change of its owner, as JSON text (okrtui.method.owners); none: its owner since the start.
+    owner_history: str | None = None
 
 
 class CheckIn(Record, table=True):

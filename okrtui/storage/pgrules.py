@@ -3,11 +3,15 @@
 Row-level security says whose a row is; these say what a person's own row may become
 (docs/postgres.md, "The cycle's rules in the database"):
 
-- an objective of a team that asks for approval is never made `active` by its maker; a change
+- an objective of a team that asks for approval is never made `active` by its maker, and is made
+  `closed` or `archived` only once its lead approved it as it is (its newest decision by the lead
+  approves, and no change of content voided it since); a change
   of its content (title, level, period, team, or its KRs' titles, kinds, starts, targets,
   low/high, units, weights, or which KRs it has) sends an active one back to review and voids
   the lead's approvals, so an approval always covers what was approved;
 - a dependency whose ends or note change loses its answer (agreed or declined): asked again;
+- a KR's owner history is written by the database: each change of its owner is appended, and
+  nobody rewrites it (a check-in counts by who answered for the KR on its day);
 - a team id already named by someone else's objective is not a new team's to take;
 - a new objective, KR, check-in or dependency never takes an id one of the others has;
 - a dependency stores the type of each end (`okrtui_from_type`, `okrtui_to_type`), set here from
@@ -53,7 +57,7 @@ _REOPEN = """
   END IF;
 """
 
-OBJECTIVE = _HEAD + """
+OBJECTIVE = _HEAD.replace("BEGIN\n", "  approved boolean;\nBEGIN\n") + """
   IF NOT person OR NOT EXISTS (SELECT 1 FROM {s}.team t WHERE t.id = NEW.team_id AND t.approval AND NOT t.deleted)
   THEN RETURN NEW; END IF;
   IF NEW.status = 'active' AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'active') THEN
@@ -69,6 +73,20 @@ OBJECTIVE = _HEAD + """
     END IF;
     UPDATE {s}.decision SET deleted = true, updated_at = stamp
      WHERE subject_type = 'objective' AND subject_id = NEW.id AND verdict = 'approved' AND NOT deleted;
+  END IF;
+  -- closed, archived: the end of an approved objective's life (a change of content above voided its approval)
+  IF NEW.status IN ('closed', 'archived') AND (TG_OP = 'INSERT' OR OLD.status NOT IN ('closed', 'archived')) THEN
+    approved := TG_OP = 'UPDATE' AND COALESCE((
+      SELECT d.verdict = 'approved' FROM {s}.decision d JOIN {s}.team t ON t.id = NEW.team_id
+       WHERE d.subject_type = 'objective' AND d.subject_id = NEW.id AND NOT d.deleted
+         AND d.origin = COALESCE(t.lead_id, t.origin)
+       ORDER BY d.updated_at DESC, d.id DESC LIMIT 1), false);
+    IF NOT approved THEN
+      RAISE EXCEPTION 'objective % cannot be made %: team % asks for approval, and its lead has not approved it as it is',
+                      NEW.id, NEW.status, NEW.team_id
+        USING ERRCODE = 'check_violation',
+              HINT = 'submit it (okrtui submit); once the team''s lead approves it, it can be closed';
+    END IF;
   END IF;
   RETURN NEW;""" + _TAIL
 
@@ -88,6 +106,45 @@ KEY_RESULT = _HEAD.replace("BEGIN\n", "  obj text;\nBEGIN\n") + """
 """ + _REOPEN + """
   END LOOP;
   RETURN NULL;""" + _TAIL
+
+# A KR's owner history (okrtui.method.owners) is the database's to write: an update keeps the stored
+# one whatever it says, and a change of owner appends (today, the new owner), after who answered up to
+# then when it is the first. A person's new KR may bring one (a move-in carries the SQLite history) only
+# in order, dated up to tomorrow, ending with its owner. The owner and roles that are not persons are
+# trusted on insert, as by the other rules.
+OWNER_HISTORY = _HEAD.replace("BEGIN\n", "  past jsonb;\n  bad boolean;\nBEGIN\n") + """
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.owner_history IS NULL OR NOT person THEN RETURN NEW; END IF;
+    BEGIN
+      past := NEW.owner_history::jsonb;
+    EXCEPTION WHEN others THEN
+      past := 'null'::jsonb;
+    END;
+    bad := jsonb_typeof(past) IS DISTINCT FROM 'array' OR jsonb_array_length(past) = 0;
+    IF NOT bad THEN
+      bad := (past -> -1 ->> 'owner') IS DISTINCT FROM NEW.owner_id OR EXISTS (
+        SELECT 1 FROM (SELECT e, e ->> 'from' AS f, lag(e ->> 'from') OVER (ORDER BY n) AS p
+                       FROM jsonb_array_elements(past) WITH ORDINALITY x(e, n)) y
+         WHERE jsonb_typeof(e) <> 'object' OR f IS NULL OR f !~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' OR f < p
+            OR f > (current_date + 1)::text
+            OR jsonb_typeof(e -> 'owner') NOT IN ('string', 'null'));
+    END IF;
+    IF bad THEN
+      RAISE EXCEPTION 'key result %: its owner history must list its owner changes oldest first, dated up to '
+                      'tomorrow, ending with its owner', NEW.id
+        USING ERRCODE = 'check_violation', HINT = 'leave owner_history out: the database records each change';
+    END IF;
+    RETURN NEW;
+  END IF;
+  NEW.owner_history := OLD.owner_history;
+  IF NEW.owner_id IS DISTINCT FROM OLD.owner_id THEN
+    past := COALESCE(OLD.owner_history::jsonb,
+                     jsonb_build_array(jsonb_build_object('from', LEAST(left(OLD.created_at, 10), current_date::text),
+                                                          'owner', OLD.owner_id)));
+    NEW.owner_history := (past || jsonb_build_array(jsonb_build_object(
+      'from', GREATEST(current_date::text, past -> -1 ->> 'from'), 'owner', NEW.owner_id)))::text;
+  END IF;
+  RETURN NEW;""" + _TAIL
 
 DEPENDENCY = _HEAD + """
   IF TG_OP = 'UPDATE' AND (NEW.from_id, NEW.to_id, NEW.note) IS DISTINCT FROM (OLD.from_id, OLD.to_id, OLD.note) THEN
@@ -135,6 +192,7 @@ END_TYPE_COLUMNS = ("okrtui_from_type", "okrtui_to_type")
 TRIGGERS = (
     ("okrtui_rule_objective", OBJECTIVE, "objective", "BEFORE INSERT OR UPDATE"),
     ("okrtui_rule_key_result", KEY_RESULT, "key_result", "AFTER INSERT OR UPDATE"),
+    ("okrtui_owner_history", OWNER_HISTORY, "key_result", "BEFORE INSERT OR UPDATE"),
     ("okrtui_rule_dependency", DEPENDENCY, "dependency", "AFTER UPDATE"),
     ("okrtui_rule_team", TEAM, "team", "BEFORE INSERT"),
     *(("okrtui_rule_one_id", ONE_ID, table, "BEFORE INSERT") for table in ("objective", "key_result", "check_in",
@@ -169,4 +227,4 @@ def install(conn: Connection, s: str, group: str) -> list[str]:
         conn.execute(text(f"REVOKE ALL ON FUNCTION {s}.{name}() FROM PUBLIC"))
         conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {s}.{table}"))
         conn.execute(text(f"CREATE TRIGGER {name} {when} ON {s}.{table} FOR EACH ROW EXECUTE FUNCTION {s}.{name}()"))
-    return ["approval, agreement and team rules hold as triggers"]
+    return ["approval, agreement, owner history and team rules hold as triggers"]

@@ -88,21 +88,35 @@ def _read(conn: sqlite3.Connection, label: str | None, today: dt.date, as_of: dt
 
 class Prefetch:
     """`read` of the TUI's first view, started in a thread now and collected by the app: the
-    read (and the sqlite3 import) overlaps Textual's import and the app's set-up."""
+    read (and the sqlite3 import) overlaps Textual's import and the app's set-up. The health metrics
+    (`read_metrics`) are read first, in the same thread: the first snapshot needs both, and the Health
+    screen can show the metrics while the period is read (at 10,000 KRs that takes several times as
+    long; two threads would only share the interpreter's lock)."""
 
     def __init__(self, target: str | Path, today: dt.date, *, fy_month: int = 1, stale_after: int = 7) -> None:
         self.today = today
         self._result: Read | None = None
+        self._metrics: tuple[list[health.MetricView], str] | None = None
+        self._metrics_read = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(target, today, fy_month, stale_after),
                                         name="okrtui-first-view", daemon=True)
         self._thread.start()
 
     def _run(self, target: str | Path, today: dt.date, fy_month: int, stale_after: int) -> None:
+        try:
+            self._metrics = read_metrics(target, today, fy_month)
+        finally:
+            self._metrics_read.set()
         self._result = read(target, None, today, team=True, fy_month=fy_month, stale_after=stale_after)
 
     def result(self) -> Read | None:
         self._thread.join()
         return self._result
+
+    def metrics(self) -> tuple[list[health.MetricView], str] | None:
+        """Every metric the user sees as of today, and their id; None when only the ORM path can read them."""
+        self._metrics_read.wait()
+        return self._metrics
 
 
 class ChangeCounter:

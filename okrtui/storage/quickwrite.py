@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from okrtui.core import stamps
 from okrtui.core.errors import OkrError, one_line
-from okrtui.rules import checkinrules, fieldrules
+from okrtui.method import health, owners
+from okrtui.rules import checkinrules, fieldrules, metricrules
 from okrtui.rules.checkinrules import Saved
 from okrtui.storage.quickread import SCHEMA
+
+T = TypeVar("T")
 
 # A new check-in, or, when the author already has one on that KR and day (the unique index of
 # migration 6: a concurrent save landed first), that one replaced. Named parameters: sqlite3 and
@@ -45,11 +50,12 @@ BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/test_quickwrite.py keeps them
 PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}", "PRAGMA foreign_keys = ON",
            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
 
-_KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self_score, objective_id, deleted "
-       "FROM key_result")  # _KeyResult's fields, then deleted
-# store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id, one KR's live check-ins, oldest first
-_CHECK_INS = ("SELECT id, date, value, confidence, note FROM check_in WHERE kr_id = ? AND deleted IS 0 "
-              "AND origin = ? AND date >= ? AND date <= ? ORDER BY date, created_at, id")  # those that count
+_KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self_score, objective_id, "
+       "owner_history, deleted FROM key_result")  # _KeyResult's fields, then deleted
+# store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id and the writer, one KR's live check-ins, oldest
+# first; those that count are kept by who answered for the KR on their day (okrtui.method.owners)
+_CHECK_INS = ("SELECT id, date, value, confidence, note, origin FROM check_in WHERE kr_id = ? AND deleted IS 0 "
+              "AND date >= ? AND date <= ? ORDER BY date, created_at, id")
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class _KeyResult:
     high: float | None
     self_score: float | None
     objective_id: str
+    owner_history: str | None
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,21 @@ def record(target: str | Path, ref: str, value: float, *, confidence: float | No
     records it, or None (nothing written) when only the ORM path can serve this database."""
     checked = checkinrules.check_values(value, confidence, note)
     checkinrules.check_not_future(day, today)
+    return _write(target, lambda conn, me: _record(conn, me, ref, value, checked, day))
+
+
+def measure(target: str | Path, ref: str, value: Any, *, note: str, day: dt.date, today: dt.date,
+            fy_start_month: int | Callable[[], int] = 1) -> metricrules.Measured | None:
+    """A health metric's measurement recorded as okrtui.cycle.metrics.record records it, or None (nothing
+    written) when only the ORM path can serve this database. `fy_start_month` may be a function: it is
+    asked only for a quarterly metric (only a quarter depends on the fiscal year)."""
+    checked = metricrules.check_measurement(value, note)
+    return _write(target, lambda conn, me: _measure(conn, me, ref, checked, day, today, fy_start_month))
+
+
+def _write(target: str | Path, work: Callable[[sqlite3.Connection, str], T]) -> T | None:
+    """`work(conn, me)` in one IMMEDIATE transaction, committed; None before anything is written
+    when the ORM path must serve (see the module's note)."""
     if not isinstance(target, Path) or not target.is_file():
         return None
     try:
@@ -106,9 +128,9 @@ def record(target: str | Path, ref: str, value: float, *, confidence: float | No
             if me is None:
                 _rollback(conn)
                 return None
-            saved = _record(conn, me, ref, value, checked, day)
+            done = work(conn, me)
             conn.execute("COMMIT")
-            return saved
+            return done
         except sqlite3.OperationalError as err:
             _rollback(conn)
             raise OkrError(f"cannot write the database: {one_line(str(err))}") from None
@@ -154,6 +176,7 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
         raise checkinrules.period_missing(kr.id, period_id)
     start, end = dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1])
     checkinrules.check_in_period(period_id, start, end, day, kr.id)
+    checkinrules.check_day(kr, me, day, lambda pid: _name_of(conn, pid))
     if checked.confidence is None:
         checked = checkinrules.check_values(value, checkinrules.last_confidence(_check_ins(conn, kr, start, day)),
                                             checked.note)
@@ -204,6 +227,89 @@ def _name_of(conn: sqlite3.Connection, pid: str) -> str:
 
 def _check_ins(conn: sqlite3.Connection, kr: _KeyResult, start: dt.date, end: dt.date
                ) -> list[tuple[str, dt.date, float, float | None, str]]:
-    answerer = kr.owner_id or kr.origin
-    return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note
-            in conn.execute(_CHECK_INS, (kr.id, answerer, start.isoformat(), end.isoformat()))]
+    history = owners.parse(kr.owner_history)
+    return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note, writer
+            in conn.execute(_CHECK_INS, (kr.id, start.isoformat(), end.isoformat()))
+            if owners.answerer(history, kr.owner_id, kr.origin, day) == writer]
+
+
+# --- a health metric's measurement (okrtui.cycle.metrics.record) ---------------------------------------
+
+_METRIC = ("SELECT id, name, unit, owner_id, origin, cadence, low, high, visibility, since, archived_on, deleted "
+           "FROM metric")
+# metrics.points: every live measurement of the metric, oldest first (by date, then as made)
+_POINTS = ("SELECT date, value FROM measurement WHERE metric_id = ? AND deleted IS 0 "
+           "ORDER BY date, created_at, id")
+
+
+@dataclass(frozen=True)
+class _Metric:
+    id: str
+    name: str
+    unit: str
+    owner_id: str | None
+    origin: str
+    cadence: str
+    low: float | None
+    high: float | None
+    visibility: str
+    since: str
+    archived_on: str | None
+
+
+def _measure(conn: sqlite3.Connection, me: str, ref: str, checked: tuple[float, str], day: dt.date,
+             today: dt.date, fy_start_month: int | Callable[[], int]) -> metricrules.Measured:
+    value, note = checked
+    m = _find_metric(conn, me, ref)
+    metricrules.check_writer(m.id, m.name, m.owner_id, m.origin, me, _metric_answerer(conn, m.owner_id or m.origin))
+    metricrules.check_day(m.id, dt.date.fromisoformat(m.since),
+                          None if m.archived_on is None else dt.date.fromisoformat(m.archived_on), day, today)
+    expect = health.Expectation(m.low, m.high)
+    iso = day.isoformat()
+    why = health.implausible(expect, [v for d, v in conn.execute(_POINTS, (m.id,)) if d != iso], value)
+    same = conn.execute("SELECT id, value, note FROM measurement WHERE metric_id = ? AND date = ? AND origin = ? "
+                        "AND deleted IS 0 LIMIT 1", (m.id, iso, me)).fetchone()
+    before = None
+    if same is None:
+        row_id = stamps.new_id()
+        stamp = stamps.now_stamp()
+        conn.execute("INSERT INTO measurement (id, origin, created_at, updated_at, deleted, metric_id, date, value, "
+                     "note, author_id, signature) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, '')",
+                     (row_id, me, stamp, stamp, m.id, iso, value, note, me))
+    else:
+        row_id = same[0]
+        if (same[1], same[2]) != (value, note):  # store.touch: updated_at moves only when something changed
+            before = same[1]
+            conn.execute("UPDATE measurement SET value = ?, note = ?, updated_at = ? WHERE id = ?",
+                         (value, note, stamps.now_stamp(), row_id))
+    points = [health.Point(dt.date.fromisoformat(d), v) for d, v in conn.execute(_POINTS, (m.id,))]
+    fy = 1 if m.cadence != health.Cadence.QUARTERLY else fy_start_month() if callable(fy_start_month) \
+        else fy_start_month
+    status = health.health(expect, m.cadence, points, today, fy)
+    return metricrules.Measured(row_id, m.id, m.name, m.unit, value, day, status, same is not None, why, before)
+
+
+def _find_metric(conn: sqlite3.Connection, me: str, ref: str) -> _Metric:
+    """metrics.find: by id, else by a unique prefix of 4+ characters, among the metrics `me` sees."""
+    found = conn.execute(f"{_METRIC} WHERE id = ?", (ref,)).fetchone()
+    if found is not None:
+        if not found[-1] and metricrules.sees(found[8], found[4], me):
+            return _Metric(*found[:-1])
+        if found[-1]:
+            raise metricrules.deleted(ref)
+    if len(ref) < metricrules.PREFIX_MIN:
+        raise metricrules.too_short(ref)
+    rows = [r for r in conn.execute(
+        f"{_METRIC} WHERE id LIKE ? ESCAPE '\\' AND substr(id, 1, ?) = ? AND deleted IS 0 ORDER BY id LIMIT ?",
+        (checkinrules.like_prefix(ref), len(ref), ref, metricrules.PREFIX_SHOWN + 1))
+        if metricrules.sees(r[8], r[4], me)]
+    if not rows:
+        raise metricrules.not_found(ref)
+    if len(rows) > 1:
+        raise metricrules.ambiguous(ref, [(r[0], r[1]) for r in rows])
+    return _Metric(*rows[0][:-1])
+
+
+def _metric_answerer(conn: sqlite3.Connection, pid: str) -> str:
+    """conversation.name_of: by name, the id when no name is known, "nobody" for no one."""
+    return _name_of(conn, pid) if pid else "nobody"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from okrtui.method import cycle, periods
+from okrtui.method import cycle, owners, periods
 from okrtui.method.views import (
     CHECK_IN_COLUMNS,
     DEPENDENCY_COLUMNS,
@@ -57,11 +57,15 @@ TEAMS = f"SELECT {', '.join(TEAM_COLUMNS)} FROM team WHERE NOT deleted ORDER BY 
 DEPENDENCIES = f"SELECT {', '.join(DEPENDENCY_COLUMNS)} FROM dependency WHERE NOT deleted ORDER BY created_at, id"
 REFLECTIONS = ("SELECT question, answer FROM reflection WHERE person_id = :me AND period_id = :period "
                "AND NOT deleted ORDER BY question, id")
-# A check-in counts only when its writer answers for its KR as the KR's record says (its owner, else its
-# maker: views.answers): every member computes the same from the same records (docs/team.md).
+# A check-in counts only when its writer answered for its KR on the check-in's day (okrtui.method.owners):
+# every member computes the same from the same records (docs/team.md). A KR without an owner history
+# has had its owner (else its maker) since the start: SQL decides those. A KR with a history passes
+# all its check-ins, each with its writer, and owners.counted decides in Python (both databases alike).
 COUNTS = "c.origin = COALESCE(NULLIF(k.owner_id, ''), k.origin)"
-KR_CHECK_INS = (f"SELECT {_cols('c', CHECK_IN_COLUMNS)} FROM check_in c JOIN key_result k ON c.kr_id = k.id "
-                f"WHERE c.kr_id = :kr AND NOT c.deleted AND {COUNTS} "
+COUNTS_OR_HISTORY = f"(k.owner_history IS NOT NULL OR {COUNTS})"
+KR_CHECK_INS = (f"SELECT {_cols('c', CHECK_IN_COLUMNS)}, k.owner_history, k.owner_id AS kr_owner, "
+                "k.origin AS kr_origin, c.origin AS writer FROM check_in c JOIN key_result k ON c.kr_id = k.id "
+                f"WHERE c.kr_id = :kr AND NOT c.deleted AND {COUNTS_OR_HISTORY} "
                 "AND c.date >= :start AND c.date <= :last ORDER BY c.date, c.created_at, c.id")
 
 
@@ -71,15 +75,28 @@ def objectives_sql(own: bool) -> str:
 
 def key_results_sql(own: bool) -> str:
     # Joined by period, not by an IN list: a company's KRs outgrow SQLite's bound-variable limit.
-    return (f"SELECT {_cols('k', KR_COLUMNS)} FROM key_result k JOIN objective o ON k.objective_id = o.id "
+    return (f"SELECT {_cols('k', KR_COLUMNS)}, k.owner_history FROM key_result k "
+            f"JOIN objective o ON k.objective_id = o.id "
             f"WHERE {_live(own)} AND NOT k.deleted ORDER BY k.objective_id, k.position, k.id")
 
 
-def check_ins_sql(own: bool, notes: bool = True) -> str:
+def check_ins_sql(own: bool, notes: bool = True, history: bool = False) -> str:
+    """The period's check-ins that count; with `history` (some KR has an owner history), those KRs'
+    check-ins all, each with its writer last, for owners.counted."""
     columns = _cols("c", CHECK_IN_COLUMNS) if notes else "c.kr_id, '' AS id, c.date, c.value, c.confidence, '' AS note"
+    if history:
+        columns += ", c.origin AS writer"
     return (f"SELECT {columns} FROM check_in c JOIN key_result k ON c.kr_id = k.id "
             f"JOIN objective o ON k.objective_id = o.id WHERE {_live(own)} AND NOT k.deleted AND NOT c.deleted "
-            f"AND {COUNTS} AND c.date >= :start AND c.date <= :last ORDER BY c.kr_id, c.date, c.created_at, c.id")
+            f"AND {COUNTS_OR_HISTORY if history else COUNTS} AND c.date >= :start AND c.date <= :last "
+            "ORDER BY c.kr_id, c.date, c.created_at, c.id")
+
+
+def histories(names: Sequence[str], rows: list[Sequence[Any]]) -> dict[str, tuple[owners.History, str | None, str]]:
+    """KR id → (owner history, owner, maker) of the KR rows that have a history."""
+    at = list(names)
+    i, h, w, m = at.index("id"), at.index("owner_history"), at.index("owner_id"), at.index("origin")
+    return {row[i]: (owners.parse(row[h]), row[w], row[m]) for row in rows if row[h] is not None}
 
 
 # --- values, by column name ---------------------------------------------------------------
@@ -152,8 +169,14 @@ def period(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool 
     names, rows = run(objectives_sql(own), args)
     objectives = list(by_name(names, rows, OBJECTIVE_COLUMNS))
     names, rows = run(key_results_sql(own), args)
-    key_results = list(by_name(names, rows, KR_COLUMNS))
-    names, rows = run(check_ins_sql(own, notes), {**args, "start": span.start, "last": last_day(span, as_of)})
+    kr_rows = list(rows)
+    handed = histories(names, kr_rows)
+    key_results = list(by_name(names, kr_rows, KR_COLUMNS))
+    names, rows = run(check_ins_sql(own, notes, bool(handed)),
+                      {**args, "start": span.start, "last": last_day(span, as_of)})
+    if handed:
+        rows = owners.counted(by_name(names, rows, (*CHECK_IN_COLUMNS, "writer"), {}), handed, len(CHECK_IN_COLUMNS))
+        names = CHECK_IN_COLUMNS
     check_ins = by_kr(by_name(names, rows, CHECK_IN_COLUMNS, {}), _Days().__getitem__)
     _, rows = run(PEOPLE, {})
     people = {pid: name or pid for pid, name in rows}
@@ -185,5 +208,9 @@ def kr_check_ins(run: Run, kr_id: str, span: periods.Span, as_of: dt.date) -> li
     """One KR's live check-ins in the period up to as_of, oldest first: what a save changes, read
     with the full load's bounds."""
     names, rows = run(KR_CHECK_INS, {"kr": kr_id, "start": span.start, "last": last_day(span, as_of)})
-    return [item for _, items in by_kr(by_name(names, rows, CHECK_IN_COLUMNS, {}), _Days().__getitem__)
+    at = list(names)
+    h, w, m, c, d = (at.index(n) for n in ("owner_history", "kr_owner", "kr_origin", "writer", "date"))
+    counting = [row for row in rows if owners.answerer(owners.parse(row[h]), row[w], row[m], owners.day_text(row[d]))
+                == row[c]]
+    return [item for _, items in by_kr(by_name(names, counting, CHECK_IN_COLUMNS, {}), _Days().__getitem__)
             for item in items]

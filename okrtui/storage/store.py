@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, event, exc, text, update
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, create_engine, func, select
 
 from okrtui.core.errors import OkrError, one_line
 from okrtui.core.text import count
+from okrtui.method import owners
 from okrtui.method.views import CHECK_IN_COLUMNS
 from okrtui.rules import checkinrules
 from okrtui.storage import pg, pgsecurity
@@ -573,17 +574,19 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
 # serves the check-in service's plausibility check.
 
 
-def check_ins_of_kr_in(session: Session, kr_id: str, answerer: str, start: dt.date, end: dt.date
-                       ) -> Sequence[Row[Any]]:
-    """CHECK_IN_COLUMNS minus kr_id, for one KR, oldest first: those that count (written by `answerer`,
-    who answers for it: reads.COUNTS)."""
-    cols = [getattr(CheckIn, c) for c in CHECK_IN_COLUMNS[1:]]
-    return session.connection().execute(
+def check_ins_of_kr_in(session: Session, kr: KeyResult, start: dt.date, end: dt.date
+                       ) -> list[tuple[Any, ...]]:
+    """CHECK_IN_COLUMNS minus kr_id, for one KR, oldest first: those that count (written by who answered
+    for it on their day: okrtui.method.owners, as reads.COUNTS)."""
+    cols = [getattr(CheckIn, c) for c in (*CHECK_IN_COLUMNS[1:], "origin")]
+    history = owners.parse(kr.owner_history)
+    rows = session.connection().execute(
         select(*cols)
-        .where(CheckIn.kr_id == kr_id, col(CheckIn.deleted).is_(False), CheckIn.origin == answerer,
-               CheckIn.date >= start, CheckIn.date <= end)
+        .where(CheckIn.kr_id == kr.id, col(CheckIn.deleted).is_(False), CheckIn.date >= start, CheckIn.date <= end)
         .order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)
     ).all()
+    return [tuple(row[:-1]) for row in rows
+            if owners.answerer(history, kr.owner_id, kr.origin, owners.day_text(row[1])) == row[-1]]
 
 
 def check_ins_of_kr(session: Session, kr_id: str) -> Sequence[CheckIn]:

@@ -32,7 +32,7 @@ from okrtui.tui.screens.keyline import KeyLine
 from okrtui.tui.screens.keys import WRITING, checked_keymap, keys_of, writing_actions, writing_bindings
 from okrtui.tui.screens.objectives import ObjectivesScreen
 from okrtui.tui.services import Services
-from okrtui.tui.state import DataLoaded, LoadFailed, OpenFailed, SaveFailed, Snapshot
+from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot
 from okrtui.tui.widgets.scrollbar import WholeCellScrollBar
 from okrtui.tui.widgets.table import OkrTable
 from okrtui.tui.workspace import Workspace
@@ -40,6 +40,7 @@ from okrtui.tui.workspace import Workspace
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from sqlalchemy.engine import Engine
 
+    from okrtui.method.health import MetricView
     from okrtui.tui.host import ScreenHost
     from okrtui.tui.screens.detail import DetailScreen
 
@@ -150,6 +151,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
         self.watch(self, "theme", self._remember_theme, init=False)
         self.switch_mode("objectives")
         # The load runs in a worker while the first frame paints: start-up never waits for the database.
+        self.workspace.read_ahead()
         self.reload()
 
     # --- the workspace's state, as the screens read it ----------------------------------------
@@ -157,6 +159,12 @@ class OkrApp(KeyLine, inherit_bindings=False):
     @property
     def data(self) -> Snapshot | None:
         return self.workspace.data
+
+    @property
+    def metrics(self) -> list[MetricView] | None:
+        """The health metrics shown: the snapshot's, or those read ahead of the first period."""
+        data = self.workspace.data
+        return data.metrics if data is not None else self.workspace.early_metrics
 
     @property
     def services(self) -> Services:
@@ -240,6 +248,13 @@ class OkrApp(KeyLine, inherit_bindings=False):
         waiting = self._inbox_count(message.snapshot)
         if waiting:
             self.sub_title += f"  ✉ {waiting} (i)"
+        for screen in self.screen_stack:
+            if isinstance(screen, Refreshable) and screen.is_current:
+                screen.refresh_data()
+
+    def on_metrics_loaded(self, message: MetricsLoaded) -> None:
+        if self.workspace.data is not None:
+            return  # the period came first: its snapshot's metrics are shown
         for screen in self.screen_stack:
             if isinstance(screen, Refreshable) and screen.is_current:
                 screen.refresh_data()

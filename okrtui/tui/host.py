@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from okrtui.config import Config
     from okrtui.core.errors import OkrError
+    from okrtui.method.health import MetricView
     from okrtui.method.periods import Span
     from okrtui.tui.services import Services
     from okrtui.tui.state import Snapshot
@@ -34,6 +35,10 @@ class ScreenHost(Protocol):
 
     @property
     def data(self) -> Snapshot | None: ...
+
+    @property
+    def metrics(self) -> list[MetricView] | None:
+        """The health metrics shown: the snapshot's, or those read ahead of the first period."""
 
     @property
     def span(self) -> Span: ...

@@ -72,10 +72,10 @@ class Services:
 
         return editing.save_objective(self._engine(), span, values, objective_id, today)
 
-    def save_key_result(self, values: dict[str, Any], kr_id: str | None) -> str:
+    def save_key_result(self, values: dict[str, Any], kr_id: str | None, today: Any = None) -> str:
         from okrtui.cycle import editing
 
-        return editing.save_key_result(self._engine(), values, kr_id)
+        return editing.save_key_result(self._engine(), values, kr_id, today)
 
     def delete(self, kind: str, ident: str) -> None:
         from okrtui.cycle import editing

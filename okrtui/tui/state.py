@@ -39,6 +39,15 @@ class DataLoaded(Message):
         self.snapshot = snapshot
 
 
+class MetricsLoaded(Message):
+    """The health metrics were read before the first period (okrtui.storage.quickread.Prefetch): the Health
+    screen shows them while the period is still being read."""
+
+    def __init__(self, metrics: list[MetricView]) -> None:
+        super().__init__()
+        self.metrics = metrics
+
+
 class LoadFailed(Message):
     """A read failed (an outage): the shown snapshot stays."""
 

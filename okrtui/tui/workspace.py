@@ -24,7 +24,7 @@ from okrtui.method import lint, periods, views
 from okrtui.storage import quickread
 from okrtui.storage.backend import Backend
 from okrtui.tui.services import Services
-from okrtui.tui.state import DataLoaded, LoadFailed, OpenFailed, SaveFailed, Snapshot
+from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -57,6 +57,7 @@ class Workspace:
         self.busy = busy
         self.span = periods.quarter_of(today, cfg.fiscal_year_start_month)
         self.data: Snapshot | None = None
+        self.early_metrics: list[MetricView] | None = None  # the metrics, read before the first period was
         self.loads = 0  # the loads asked for; the latest one's snapshot is the one shown
         self.services = Services(self.open_engine)  # the screens' only way to the storage layer
         self.open_error: str | None = None
@@ -112,6 +113,19 @@ class Workspace:
 
     # --- loading -----------------------------------------------------------------------------------
 
+    def read_ahead(self) -> None:
+        """When the first read was prefetched, collect its metrics as soon as they are read, ahead of the
+        period (the Health screen shows them while the period is still being read)."""
+        if self._first is not None:
+            self.app.run_worker(partial(self._early_metrics, self._first), name="early-metrics", group="early",
+                                thread=True, exit_on_error=False)
+
+    def _early_metrics(self, first: quickread.Prefetch) -> None:
+        found = first.metrics()
+        if found is not None and self.data is None:
+            self.early_metrics = found[0]
+            self.app.post_message(MetricsLoaded(found[0]))
+
     def reload(self) -> None:
         self.loads += 1
         self.app.run_worker(partial(self._load, self.span, self.loads), name="load", group="load",
@@ -133,9 +147,14 @@ class Workspace:
         if self.engine is None:
             # Read with the standard library while it can: a reading session (a lead's review)
             # never imports SQLAlchemy; the first form opens the database (warm).
+            first = self._first
             quick = self._quick_read(span)
-            quick_metrics = quickread.read_metrics(self.backend.target, self.today,
-                                                   self.cfg.fiscal_year_start_month) if quick is not None else None
+            quick_metrics = None
+            if quick is not None and first is not None and first.today == self.today:
+                quick_metrics = first.metrics()  # read beside the period since the start
+            if quick is not None and quick_metrics is None:
+                quick_metrics = quickread.read_metrics(self.backend.target, self.today,
+                                                       self.cfg.fiscal_year_start_month)
             if quick is not None and quick_metrics is not None:
                 self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, load, quick_metrics[0])
                 return

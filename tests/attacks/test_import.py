@@ -143,9 +143,15 @@ def test_import_flipping_a_krs_owner_to_check_in_gives_everyone_one_score(cli, t
     t.sync("ana", "ben")
     mine = {**doc, "key_results": [{**doc["key_results"][0], "owner": t.ids["ana"],
                                     "check_ins": [{"id": "c-ana", "date": "2026-11-20", "value": 10}]}]}
-    assert t.load("ana", {"objectives": [mine]}).code == 0
+    # Named owner today, she cannot date a check-in on a day Ben answered for it (its history says so).
+    backdated = t.load("ana", {"objectives": [mine]})
+    assert backdated.code == 2 and "Ben Member's key result (a check-in on it) 'kr-x'" in backdated.err
+    flipped = {**doc, "key_results": [{**doc["key_results"][0], "owner": t.ids["ana"]}]}
+    assert t.load("ana", {"objectives": [flipped]}).code == 0
+    assert t.run("ana", "checkin", "kr-x", "10").code == 0
     t.sync("ana", "ben")
-    assert t.load("ana", {"objectives": [doc]}).code == 0  # Ben's again
+    assert t.kr("ben", "kr-x")["current"] == 10  # while she answers for it, her check-in counts
+    assert t.load("ana", {"objectives": [doc]}).code == 0  # Ben's again, the same day: her day is his
     t.sync("ana", "ben")
     t.join("cleo", "Cleo New")
     seen = [t.kr(who, "kr-x") for who in EVERYONE]
@@ -160,6 +166,52 @@ def test_import_flipping_a_krs_owner_to_check_in_gives_everyone_one_score(cli, t
     assert t.run("ben", "checkin", "kr-x", "4", "--date", "2026-11-24").code == 0
     t.sync("ben", "ana", "cleo")
     assert [t.kr(who, "kr-x")["current"] for who in EVERYONE] == [4, 4, 4]
+
+
+def test_import_flipping_a_krs_owner_over_days_gives_everyone_one_score_by_its_history(cli, tmp_path):
+    """The same flip spread over two days: Ana answered for the KR on Nov 20 (its history says so, signed),
+    so her check-in of that day counts, for Ben and for a newcomer alike; Ben's of Nov 24 is the latest."""
+    t = Crew(cli, tmp_path)
+    ana, ben = t.ids["ana"], t.ids["ben"]
+    doc = okr_objective("o-ana", "Platform", None, "kr-x", status="active", owner=ben)
+    t.load("ana", {"objectives": [doc]})
+    t.sync("ana", "ben")
+    mine = {**doc, "key_results": [{**doc["key_results"][0], "owner": ana,
+                                    "check_ins": [{"id": "c-ana", "date": "2026-11-20", "value": 10}]}]}
+    day = dt.date(2026, 11, 20)
+    assert t.cli("--db", t.dbs["ana"], "import", write_doc(tmp_path / "m.json", {"format": "okrtui/1", "objectives": [mine]}),
+                 today=day).code == 0
+    t.sync("ana", "ben")
+    back = write_doc(tmp_path / "b.json", {"format": "okrtui/1", "objectives": [doc]})
+    assert t.cli("--db", t.dbs["ana"], "import", back, today=day + dt.timedelta(days=1)).code == 0
+    t.sync("ana", "ben")
+    t.join("cleo", "Cleo New")
+    assert [t.kr(who, "kr-x")["current"] for who in EVERYONE] == [10, 10, 10]
+    # A history rewritten in a document must still end with the KR's owner, or nothing is imported.
+    forged = {**doc, "key_results": [{**doc["key_results"][0],
+                                      "owner_history": [{"from": "2026-10-01", "owner": ana}]}]}
+    refused = t.load("ana", {"objectives": [forged]})
+    assert refused.code == 2 and "owner_history" in refused.err and "ends with the current owner" in refused.err
+    # The honest way: Ben, its owner again, checks in, and everyone sees his value.
+    assert t.run("ben", "checkin", "kr-x", "4", "--date", "2026-11-24").code == 0
+    t.sync("ben", "ana", "cleo")
+    assert [t.kr(who, "kr-x")["current"] for who in EVERYONE] == [4, 4, 4]
+
+
+def test_import_cannot_close_or_archive_what_the_lead_did_not_approve(cli, tmp_path):
+    t = Crew(cli, tmp_path)
+    for ended in ("closed", "archived"):
+        refused = t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben", status=ended)]})
+        assert refused.code == 2 and "only an objective its lead approved is " + ended in refused.err
+    # The honest way: a draft, submitted, approved; then closed by a document too.
+    assert t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben")]}).code == 0
+    assert t.run("ben", "submit", "o-ben").code == 0
+    t.sync("ben", "ana")
+    assert t.lead_approves("o-ben") == ["active"] * 2
+    closed = t.load("ben", {"objectives": [okr_objective("o-ben", "Deploys", "t-plat", "kr-ben", status="closed")]})
+    assert closed.code == 0, closed.err
+    t.sync("ben", "ana")
+    assert t.statuses("o-ben") == ["closed"] * 2
 
 
 def test_import_of_someone_elses_records_says_they_were_not_stored(cli, tmp_path):

@@ -78,6 +78,50 @@ def test_a_member_cannot_make_his_objective_active_in_sql(cycle, cli):
     assert status(cli, cycle("bob"), "o-bob") == status(cli, cycle("alice"), "o-bob") == "active"
 
 
+def test_closed_or_archived_only_once_the_lead_approved_it(cycle, cli):
+    """In review or a draft, straight to closed or archived in plain SQL: refused; approved, closing it works."""
+    draft = (f"INSERT INTO objective {COLUMNS}, title, description, level, team_id, period_id, status, visibility, "
+             "position) VALUES ('o-draft', 'p-bob', 'x', 'x', false, 'Later', '', 'team', 't-plat', '2026-Q4', "
+             "'{status}', 'shared', 0)")
+    with sql(cycle, "bob") as bob:
+        for ended in ("closed", "archived"):
+            err = refused(bob, f"UPDATE objective SET status = '{ended}' WHERE id = 'o-bob'")  # in review
+            assert "has not approved it" in str(err) and "submit it" in (err.diag.message_hint or "")
+            refused(bob, draft.format(status=ended))  # a new one, straight to an end
+        bob.execute(draft.format(status="draft"))
+        refused(bob, "UPDATE objective SET status = 'closed' WHERE id = 'o-draft'")  # a draft
+        assert one(bob, "SELECT status FROM objective WHERE id = 'o-draft'") == "draft"
+    assert status(cli, cycle("alice"), "o-bob") == "in_review" and status(cli, cycle("bob"), "o-draft") == "draft"
+    # Approved, then changed: the change voided the approval, so closing it waits for the lead again.
+    assert cli("--db", cycle("alice"), "approve", "o-bob").code == 0
+    with sql(cycle, "bob") as bob:
+        refused(bob, "UPDATE objective SET status = 'closed', title = 'Other' WHERE id = 'o-bob'")
+        # Honest: approved as it is, its maker closes it, then archives it.
+        bob.execute("UPDATE objective SET status = 'closed' WHERE id = 'o-bob'")
+    assert status(cli, cycle("alice"), "o-bob") == status(cli, cycle("bob"), "o-bob") == "closed"
+    with sql(cycle, "bob") as bob:
+        bob.execute("UPDATE objective SET status = 'archived' WHERE id = 'o-bob'")
+    assert status(cli, cycle("bob"), "o-bob") == "archived"
+
+
+def test_closing_the_quarter_closes_what_the_lead_approved_and_leaves_the_rest(cycle, cli, tmp_path):
+    """The honest end of a quarter on PostgreSQL: the approved objective is closed, the one still in
+    review is left for the lead (closing it would need her approval), nothing is refused."""
+    from okrtui.cycle import editing
+    from okrtui.method import periods
+    from okrtui.storage.backend import open_engine
+
+    later = {"format": "okrtui/1", "objectives": [{**TEAM_DOC["objectives"][0], "id": "o-later", "key_results": [
+        {**TEAM_DOC["objectives"][0]["key_results"][0], "id": "kr-later"}]}]}
+    assert cli("--db", cycle("bob"), "import", write_doc(tmp_path / "later.json", later)).code == 0
+    assert cli("--db", cycle("bob"), "submit", "o-later").code == 0
+    assert cli("--db", cycle("alice"), "approve", "o-bob").code == 0
+    done = editing.close_quarter(open_engine(cycle("bob")), periods.quarter("2026-Q4", 1), [])
+    assert (done.closed, done.waiting) == (1, ["o-later"])
+    assert [status(cli, cycle(who), o) for who in ("alice", "bob") for o in ("o-bob", "o-later")] == \
+        ["closed", "in_review"] * 2
+
+
 def test_a_changed_objective_or_kr_goes_back_to_review(cycle, cli):
     assert cli("--db", cycle("alice"), "approve", "o-bob").code == 0
     for change in ("UPDATE key_result SET target = 300 WHERE id = 'kr-bob'",
@@ -202,20 +246,78 @@ LEAD_DOC = {"format": "okrtui/1", "objectives": [
                       "target": 10, "owner": "p-bob"}]}]}
 
 
+def around_the_servers_day(db, tmp_path) -> tuple[dt.date, object]:
+    """The server's day (the database records a change of owner on it, whatever day the CLI is told) and
+    LEAD_DOC in a period around it, as a written document."""
+    with sql(db, "alice") as alice:
+        day = one(alice, "SELECT current_date")
+    assert isinstance(day, dt.date)
+    doc = {"format": "okrtui/1", "periods": [{"id": "p-now", "start": str(day - dt.timedelta(days=40)),
+                                              "end": str(day + dt.timedelta(days=40))}],
+           "objectives": [{**LEAD_DOC["objectives"][0], "period": "p-now"}]}
+    return day, write_doc(tmp_path / "lead.json", doc)
+
+
+def kr_now(cli, url, day: dt.date) -> dict:
+    out = cli("--db", url, "report", "--format", "json", "--period", "p-now", "--team", today=day)
+    assert out.code == 0, out.err
+    return next(k for o in json.loads(out.out)["objectives"] for k in o["key_results"] if k["id"] == "kr-x")
+
+
 def test_a_check_in_is_not_rewritten_after_the_kr_is_handed_over(db, cli, tmp_path):
-    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "a.json", LEAD_DOC)).code == 0
-    assert cli("--db", db("bob"), "checkin", "kr-x", "4", "--date", "2026-11-02").code == 0
+    day, doc = around_the_servers_day(db, tmp_path)
+    assert cli("--db", db("alice"), "import", doc, today=day).code == 0
+    assert cli("--db", db("bob"), "checkin", "kr-x", "4", "--date", str(day - dt.timedelta(days=3)), today=day).code == 0
     with sql(db, "bob") as bob:  # honest: while he answers for it, he corrects his check-in
         bob.execute("UPDATE check_in SET value = 5 WHERE kr_id = 'kr-x'")
     with sql(db, "alice") as alice:
         alice.execute("UPDATE key_result SET owner_id = 'p-carol' WHERE id = 'kr-x'")
     with sql(db, "bob") as bob:
-        refused(bob, "UPDATE check_in SET date = '2026-11-25', value = 1 WHERE kr_id = 'kr-x'")
+        refused(bob, f"UPDATE check_in SET date = '{day}', value = 1 WHERE kr_id = 'kr-x'")
         refused(bob, "UPDATE check_in SET value = 1 WHERE kr_id = 'kr-x'")
     # Honest: Carol, who answers for it now, checks in.
-    assert cli("--db", db("carol"), "checkin", "kr-x", "7", "--date", "2026-11-20").code == 0
+    assert cli("--db", db("carol"), "checkin", "kr-x", "7", "--date", str(day), today=day).code == 0
     with sql(db, "carol") as carol:
         assert carol.execute("SELECT value FROM check_in WHERE kr_id = 'kr-x' ORDER BY date").fetchall() == [(5,), (7,)]
+
+
+def test_the_owner_history_is_the_databases_to_write(db, cli, tmp_path):
+    """A handover keeps Bob's check-ins counting; nobody rewrites when who answered, in plain SQL."""
+    day, doc = around_the_servers_day(db, tmp_path)
+    before = str(day - dt.timedelta(days=3))
+    assert cli("--db", db("alice"), "import", doc, today=day).code == 0
+    assert cli("--db", db("bob"), "checkin", "kr-x", "4", "--date", before, today=day).code == 0
+    forged = json.dumps([{"from": str(day - dt.timedelta(days=30)), "owner": "p-alice"}])
+    with sql(db, "alice") as alice:
+        # Her own KR: the update goes through, the history she wrote does not.
+        alice.execute("UPDATE key_result SET owner_history = %s WHERE id = 'kr-x'", (forged,))
+        assert one(alice, "SELECT owner_history FROM key_result WHERE id = 'kr-x'") is None
+        # Honest: she hands it to Carol; the database records the change, on its own day.
+        alice.execute("UPDATE key_result SET owner_id = 'p-carol', owner_history = %s WHERE id = 'kr-x'", (forged,))
+        stored = json.loads(str(one(alice, "SELECT owner_history FROM key_result WHERE id = 'kr-x'")))
+        assert [(c["owner"]) for c in stored] == ["p-bob", "p-carol"] and stored[-1]["from"] == str(day)
+        # A new KR may bring a history only in order, dated up to tomorrow, ending with its owner.
+        for bad in ([{"from": str(day), "owner": "p-bob"}],
+                    [{"from": str(day + dt.timedelta(days=5)), "owner": None}],
+                    [{"from": str(day), "owner": None}, {"from": str(day - dt.timedelta(days=1)), "owner": None}],
+                    "not json"):
+            refused(alice, "INSERT INTO key_result (id, origin, created_at, updated_at, deleted, objective_id, title, "
+                           "kind, unit, weight, score_comment, position, signature, owner_history) VALUES ('kr-new', "
+                           "'p-alice', 'x', 'x', false, 'o-lead', 'New', 'increase', '', 1, '', 1, '', %s)",
+                    bad if isinstance(bad, str) else json.dumps(bad))
+    with sql(db, "bob") as bob:  # not his KR: row-level security lets him change nothing of it
+        bob.execute("UPDATE key_result SET owner_history = %s WHERE id = 'kr-x'", (forged,))
+    with sql(db, "carol") as carol:
+        carol.execute("UPDATE key_result SET owner_history = %s WHERE id = 'kr-x'", (forged,))
+        assert [c["owner"] for c in json.loads(str(one(carol, "SELECT owner_history FROM key_result")))] == \
+            ["p-bob", "p-carol"]
+    # Bob answered before the handover: his check-in still counts for everyone; then Carol's.
+    assert [kr_now(cli, db(who), day)["current"] for who in ("alice", "bob", "carol")] == [4, 4, 4]
+    assert cli("--db", db("carol"), "checkin", "kr-x", "7", "--date", str(day), today=day).code == 0
+    assert [kr_now(cli, db(who), day)["current"] for who in ("alice", "bob", "carol")] == [7, 7, 7]
+    # A check-in by Carol dated before she answered would never count: refused, as on SQLite.
+    early = cli("--db", db("carol"), "checkin", "kr-x", "6", "--date", before, today=day)
+    assert early.code == 2 and "answered for it on" in early.err
 
 
 # --- own: a team id named by someone else's record is not another person's to create ----------------

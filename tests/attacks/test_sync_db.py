@@ -194,6 +194,32 @@ def test_sync_db_a_status_written_by_hand_activates_nothing(cli, tmp_path):
     assert t.lead_approves("o-ben") == ["active"] * 3
 
 
+def test_sync_db_a_closed_status_written_by_hand_ends_nothing_the_lead_did_not_approve(cli, tmp_path):
+    """closed or archived by hand, on an objective in review and on a draft: each reads as what PostgreSQL
+    (which refuses the change) leaves, for every member, a newcomer included."""
+    from okrtui.cycle import editing
+    from okrtui.method import periods
+
+    t = _submitted(Crew(cli, tmp_path))
+    t.load("ben", {"objectives": [okr_objective("o-draft", "Later", "t-plat", "kr-draft")]})
+    t.sql("ben", "UPDATE objective SET status = 'closed', " + LATER + " WHERE id = 'o-ben'")
+    t.sql("ben", "UPDATE objective SET status = 'archived', " + LATER + " WHERE id = 'o-draft'")
+    t.sync("ben", "ana")
+    t.join("cleo", "Cleo New")
+    assert t.statuses("o-ben") == ["in_review"] * 3 and t.statuses("o-draft") == ["draft"] * 3
+    assert "awaiting your approval: o-ben" in t.run("ana", "inbox").out
+    # The honest way: the lead approves, and closing the quarter closes it for everyone (a draft is left).
+    t.load("ben", {"objectives": [okr_objective("o-ok", "Shipped", "t-plat", "kr-ok"),
+                                  okr_objective("o-new", "Next", "t-plat", "kr-new")]})
+    assert t.run("ben", "submit", "o-ok").code == 0
+    t.sync("ben", "ana")
+    assert t.lead_approves("o-ok") == ["active"] * 3
+    done = editing.close_quarter(open_engine(t.dbs["ben"]), periods.quarter("2026-Q4", 1), [])
+    assert (done.closed, done.waiting) == (1, ["o-new"])
+    t.sync("ben", "ana", "cleo")
+    assert t.statuses("o-ok") == ["closed"] * 3 and t.statuses("o-new") == ["draft"] * 3
+
+
 def test_sync_db_editing_an_approved_objectives_kr_by_hand_sends_it_back_to_review(cli, tmp_path):
     t = _submitted(Crew(cli, tmp_path))
     assert t.run("ana", "approve", "o-ben").code == 0

@@ -187,3 +187,47 @@ async def test_the_team_screens_health_line_follows_the_leads_filters(app, keys,
         names = [name for name in ("API uptime", "Support backlog", "Cash runway", "Deploys per week") if name in line]
         assert names == shown, line
         assert bool(line) == bool(shown)  # no line when nothing is left
+
+
+def _gappy_metric(path) -> str:
+    """A weekly metric measured in 10 of the last 12 weeks: none in the 6th, none yet this week."""
+    import datetime as dt
+
+    from okrtui.cycle import metrics
+    from okrtui.storage.backend import open_engine
+
+    engine = open_engine(path)
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    first = monday - dt.timedelta(weeks=11)
+    mid = metrics.add(engine, {"name": "Gappy", "unit": "ms"}, owner=None, team=None, today=TODAY, since=first).id
+    for week, value in enumerate((10, 20, 30, 40, 50, None, 60, 70, 80, 90, 100)):
+        if value is not None:
+            metrics.record(engine, mid, value, day=first + dt.timedelta(weeks=week, days=2), today=TODAY)
+    engine.dispose()
+    return mid
+
+
+@pytest.mark.parametrize("colours", ["truecolor", "16-colours", "NO_COLOR"])
+async def test_a_window_with_no_measurement_is_a_gap_in_the_sparkline(colours, tmp_path, monkeypatch):
+    """Not a zero (the lowest block), not the value before it, and in its own place: the windows after
+    it do not slide left. The same characters in every colour mode."""
+    if colours == "NO_COLOR":
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tmp_path / "gaps.db", sixteen_colours=colours != "truecolor")
+    mid = _gappy_metric(app.db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "H")
+        spark = str(app.screen.query_one(OkrTable).get_row(mid)[4])
+        assert spark == "▁▂▃▃▄ ▅▆▆▇█ "  # week 6 and this week: gaps
+        runway = str(app.screen.query_one(OkrTable).get_row("m-runway")[4])
+        assert len(runway) == 12 and runway.startswith("       ")  # a year old: 7 quarters before it began
+    app.engine.dispose()
+
+
+def test_the_sparkline_keeps_a_gap_in_place():
+    from okrtui.tui.widgets.sparkline import sparkline
+
+    assert str(sparkline([1.0, None, 3.0], width=3)) == "▁ █"
+    assert str(sparkline([None, None], width=2)) == "·"  # nothing measured at all
+    assert str(sparkline([2.0, 2.0, None], width=3)) == "▁▁ "

@@ -21,6 +21,7 @@ from okrtui.storage.migrations import (
     m006_one_check_in_a_day,
     m007_health_metrics,
     m008_decision_content,
+    m009_owner_history,
 )
 
 Step = tuple[int, str, Callable[[Connection], None]]
@@ -28,5 +29,6 @@ Step = tuple[int, str, Callable[[Connection], None]]
 MIGRATIONS: list[Step] = [(m.VERSION, m.NAME, m.upgrade) for m in (m001_initial, m002_check_in_kr_date,
                                                                 m003_objective_activated_on, m004_signatures,
                                                                 m005_conversation, m006_one_check_in_a_day,
-                                                                m007_health_metrics, m008_decision_content)]
+                                                                m007_health_metrics, m008_decision_content,
+                                                                m009_owner_history)]
 LATEST = MIGRATIONS[-1][0]

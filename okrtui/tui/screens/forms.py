@@ -213,7 +213,7 @@ class KeyResultForm(FormScreen[str]):
         app, kid = self.app, self.kr.id if self.kr else None
 
         def save() -> None:
-            self.submit(validate.check_key_result, raw, lambda s, values: s.save_key_result(values, kid))
+            self.submit(validate.check_key_result, raw, lambda s, values: s.save_key_result(values, kid, app.today))
 
         lead = self._reopens(raw)
         if lead is None:

@@ -37,7 +37,7 @@ def _cells(v: MetricView, width: int, wide: bool) -> list[Text | str]:
         mark_cell(v), title_cell(v.name, width),
         title_cell(latest + (f" {v.unit}" if v.unit and wide else ""), 14 if wide else 10),
         title_cell(v.expect.describe(v.unit if wide else ""), 14 if wide else 8),
-        sparkline([x for x in v.spark if x is not None], width=health.SPARK_WINDOWS),
+        sparkline(v.spark, width=health.SPARK_WINDOWS),  # a window with no measurement stays a gap
         Text((h.streak_text() if wide else h.streak_span()) or "no data", style=STATE_STYLE[h.state]),
     ]
     if wide:
@@ -53,7 +53,25 @@ class HealthScreen(OkrScreen):
                 id="health.chart"),
     ]
 
+    drawn: list[MetricView] | None = None  # the metrics on screen (the snapshot's, or read ahead of it)
+
+    def refresh_data(self) -> None:
+        if self.data is not None:
+            super().refresh_data()
+            return
+        early = self.app.metrics  # the period is still being read: its metrics came first
+        if early is not None and early is not self.drawn:
+            self.draw(early)
+
+    def on_screen_resume(self) -> None:
+        if self.data is None:  # OkrScreen's handler draws a snapshot; this, the metrics read ahead of it
+            self.refresh_data()
+
     def show(self, data: Snapshot) -> None:
+        self.draw(data.metrics)
+
+    def draw(self, metrics: list[MetricView]) -> None:
+        self.drawn = metrics
         wide = self.size.width >= 100
         columns: list[tuple[str, int | None]] = [(" ", 2), ("Metric", None), ("Latest", 14 if wide else 10),
                                                  ("Expected", 14 if wide else 8), ("Last 12", 12),
@@ -61,17 +79,17 @@ class HealthScreen(OkrScreen):
         if wide:
             columns += [("Measured by", 14), ("Cadence", 9)]
         table, width, keep = self.reset_table(columns)
-        for v in data.metrics:  # unhealthy first (okrtui.method.health.read)
+        for v in metrics:  # unhealthy first (okrtui.method.health.read)
             table.add_lazy_row(v.id, _cells, v, width, wide)
         if not table.select_key(keep):
             table.move_cursor(row=0)
-        sick = sum(1 for v in data.metrics if v.health.state is State.UNHEALTHY)
-        due = sum(1 for v in data.metrics if v.health.due)
-        head = Text(f"{len(data.metrics)} health metrics · ", style="bold")
+        sick = sum(1 for v in metrics if v.health.state is State.UNHEALTHY)
+        due = sum(1 for v in metrics if v.health.due)
+        head = Text(f"{len(metrics)} health metrics · ", style="bold")
         head.append(f"unhealthy {sick}", style="bold red" if sick else "")
         head.append(" · ")
         head.append(f"due {due}", style="bold yellow" if due else "")
-        if not data.metrics:
+        if not metrics:
             head = Text("No health metrics yet: okrtui metric add NAME --unit U --at-least X", style="dim")
         k = self.app.keymap
         self.set_context(head, Text(f"✓ healthy  ✗ unhealthy  · no data  ! due   "
@@ -80,9 +98,9 @@ class HealthScreen(OkrScreen):
 
     def current(self) -> MetricView | None:
         key = self.query_one(OkrTable).current_key
-        if key is None or self.data is None:
+        if key is None or self.drawn is None:
             return None
-        return next((v for v in self.data.metrics if v.id == key), None)
+        return next((v for v in self.drawn if v.id == key), None)
 
     async def action_measure(self) -> None:
         v = self.current()
@@ -144,7 +162,7 @@ class MeasureForm(FormScreen["Measured"]):  # okrtui.cycle.metrics.Measured, a t
             self.show_errors(err.errors)
             return
         self.show_errors({})
-        why = health.implausible(self.metric.expect, [p.value for p in self.metric.points], value)
+        why = health.implausible(self.metric.expect, self.metric.known_values(), value)
         if why is None:
             self._store(value, note)
             return

@@ -279,8 +279,12 @@ class CloseQuarterDialog(Dialog[None]):
         app = self.app
 
         def done(result: Closed) -> None:
+            waiting = (f"; {count(len(result.waiting), 'objective')} its team's lead has not approved left as "
+                       "it is" if len(result.waiting) == 1 else
+                       f"; {len(result.waiting)} objectives their team's lead has not approved left as they are"
+                       ) if result.waiting else ""
             self.notify(f"closed {count(result.closed, 'objective')}, carried {len(result.carried)} into the "
-                        "next quarter", timeout=4)
+                        f"next quarter{waiting}", timeout=4)
             self.dismiss(None)
             if result.stale_titles:  # `from 92% to 99%` on a KR that now starts at 97: offer the new numbers
                 offer_retitles(app, result.stale_titles)

@@ -1,0 +1,56 @@
+"""The Health screen before the first period is read: okrtui reads the metrics ahead of the period
+(okrtui.storage.quickread.Prefetch), so at 10,000 KRs H shows them while the period is still being read."""
+
+from __future__ import annotations
+
+import threading
+
+from okrtui.storage import quickread
+from okrtui.tui.widgets.table import OkrTable
+from tests.helpers import close, open_app, settle
+
+
+async def test_the_metrics_show_before_the_period_is_read(tmp_path, monkeypatch):
+    gate = threading.Event()
+    real = quickread.read
+
+    def slow(*args, **kwargs):  # the period's read, held until the test lets it go
+        gate.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(quickread, "read", slow)
+    app = open_app(tmp_path / "tui.db")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.workspace.early_metrics is not None:
+                    break
+            await pilot.press("H")
+            await pilot.pause()
+            table = app.screen.query_one(OkrTable)
+            assert app.data is None  # the period is still being read
+            order = ["m-uptime", "m-backlog", "m-runway", "m-deploys"]
+            assert [table.key_at(i) for i in range(table.row_count)] == order
+            gate.set()
+            await settle(pilot)
+            assert app.data is not None and app.screen.drawn is app.data.metrics  # the snapshot's, drawn again
+            assert [table.key_at(i) for i in range(table.row_count)] == order
+    finally:
+        gate.set()
+        close(app)
+
+
+async def test_a_metrics_read_that_needs_the_orm_waits_for_the_period(tmp_path, monkeypatch):
+    monkeypatch.setattr(quickread, "read_metrics", lambda *args, **kwargs: None)
+    app = open_app(tmp_path / "tui.db")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.workspace.early_metrics is None
+            await pilot.press("H")
+            await settle(pilot)
+            table = app.screen.query_one(OkrTable)
+            assert table.row_count == 4  # read through the ORM with the period
+    finally:
+        close(app)
