@@ -168,6 +168,8 @@ CALLS: dict[str, list[tuple[str, object]]] = {
     "metric history": [("ben", lambda w: _metric(w, "history", "m-hostile"))],
     "metric edit": [("ben", lambda w: _metric(w, "edit", "m-hostile", "--name", HOSTILE + " 2"))],
     "metric archive": [("ben", lambda w: _metric(w, "archive", "m-hostile"))],
+    # Ben's KR (hostile title, unit and notes) becomes a metric: the new metric's name is printed
+    "metric from-kr": [("ben", lambda w: ["metric", "from-kr", "kr-ben"])],
 }
 
 
