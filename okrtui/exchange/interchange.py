@@ -367,7 +367,9 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
         me = identity(session).id
         if is_shared(session):  # moving in: docs/postgres.md
 
-            result.notes += movein.leave_out_others(session, doc, movein.marked_origins(data), me)
+            marks = movein.marked_origins(data)
+            movein.refuse_teams_led_elsewhere(session, doc, marks, me)
+            result.notes += movein.leave_out_others(session, doc, marks, me)
             result.notes += movein.shared_people(session, doc, me)
         _owner_histories(session, doc, today)
         _refuse_others_records(session, doc, me)

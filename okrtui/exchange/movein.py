@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from okrtui.core.errors import OkrError
 from okrtui.core.text import count
 from okrtui.rules.schema import Invalid
-from okrtui.storage.model import KeyResult, Objective, Period, Person
+from okrtui.storage.model import KeyResult, Objective, Period, Person, Team
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -92,6 +92,27 @@ def leave_out_others(session: Session, doc: Document, marks: dict[str, str], me:
         if hanging else ""
     return [f"left out {count(sum(by.values()), 'record')} made by others ({who}){mine}: "
             "each person imports their own export"]
+
+
+def refuse_teams_led_elsewhere(session: Session, doc: Document, marks: dict[str, str], me: str) -> None:
+    """A team someone made on the shared database before my move-in named it must not lead my
+    objectives: when my document says another person leads a team my objectives name, the import is
+    refused before writing, naming both (docs/postgres.md, moving in)."""
+    mine_name = {o["team_id"] for o in doc.objectives if o.get("team_id") and marks.get(o["id"], me) == me}
+    names = {p["id"]: p["name"] for p in doc.people}
+    for team in doc.teams:
+        stored = session.get(Team, team["id"])
+        if team["id"] not in mine_name or stored is None or stored.deleted:
+            continue
+        said = team.get("lead_id") or marks.get(team["id"], me)
+        leads = stored.lead_id or stored.origin
+        if said != leads:
+            stored_lead = session.get(Person, leads)
+            raise OkrError(
+                f"team {team['id']} on this database is led by {_label(leads, stored_lead.name if stored_lead else '')}, "
+                f"but your document says {_label(said, names.get(said, ''))} leads it; nothing was imported. "
+                f"If that is right, set the team's lead in the document to {leads} and import again; "
+                "if not, ask the database's owner who made it")
 
 
 def shared_people(session: Session, doc: Document, me: str) -> list[str]:

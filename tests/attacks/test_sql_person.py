@@ -449,3 +449,34 @@ def test_metric_measured_only_by_who_answers_for_it_and_private_stays_private(db
     own = cli("--db", db("alice"), "metric", "list", "--team", "--format", "json").json()["metrics"]
     assert sorted(m["id"] for m in own) == ["m-runway", "m-uptime"]
     assert cli("--db", db("alice"), "metric", "record", "m-uptime", "99.9", today=TODAY).code == 2
+
+
+# --- own: a team made before someone's move-in names it leads none of what the move-in brings ------
+
+# Alice made t-sre in her SQLite database (its maker leads it: her export marks no other origin).
+SRE_DOC = {"format": "okrtui/1", "teams": [{"id": "t-sre", "name": "SRE", "approval": True}],
+           "objectives": [{"id": "o-sre", "title": "Fewer pages at night", "period": "2026-Q4", "level": "team",
+                           "team": "t-sre", "status": "draft",
+                           "key_results": [{"id": "kr-pages", "title": "Pages from 30 to 5", "kind": "decrease",
+                                            "start": 30, "target": 5}]}]}
+
+
+def test_a_team_made_before_a_move_in_names_it_does_not_take_the_move_ins_objectives(db, cli, tmp_path):
+    """Bob makes t-sre on the shared database before Alice moves in: her export says she leads t-sre.
+    Her move-in is refused before writing, naming who leads the database's t-sre (else Bob would approve
+    her objectives and see the team's)."""
+    assert cli("--db", db("bob"), "team", "add", "t-sre", "--name", "SRE", "--approval", "on").code == 0
+    out = cli("--db", db("alice"), "import", write_doc(tmp_path / "alice.json", SRE_DOC))
+    assert out.code == 2 and len(out.err.splitlines()) == 1, out.err
+    assert "t-sre" in out.err and "p-bob" in out.err and "nothing was imported" in out.err, out.err
+    with sql(db, "alice") as alice:
+        assert one(alice, "SELECT count(*) FROM objective WHERE id = 'o-sre'") == 0
+    # Honest: her export of Bob's t-sre, come to her by sync (marked as his: she joins his team), or a
+    # document naming no team record (a member importing into the team her lead made), moves in.
+    joins = {**SRE_DOC, "teams": [{**SRE_DOC["teams"][0], "origin": "p-bob"}]}
+    joined = cli("--db", db("alice"), "import", write_doc(tmp_path / "joins.json", joins))
+    assert joined.code == 0, joined.err
+    plain = {"format": "okrtui/1", "objectives": [{**SRE_DOC["objectives"][0], "id": "o-sre2",
+                                                   "key_results": [{**SRE_DOC["objectives"][0]["key_results"][0],
+                                                                    "id": "kr-pages2"}]}]}
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "plain.json", plain)).code == 0
