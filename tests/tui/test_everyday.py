@@ -234,3 +234,27 @@ async def test_an_empty_team_screen_names_no_filter_when_none_is_set(empty_app):
         await press(pilot, "b")
         lines = cells(empty_app.screen.query_one("#people", OkrTable))
         assert "Nothing matches band red" in " ".join(lines)
+
+
+async def test_a_proposal_in_review_is_not_graded_in_its_detail_either(cli, tmp_path):
+    """32.5, found in the approval walk: the lists said 'awaiting', but the detail of the same proposal
+    still read 'grade 0.0 red' and 'behind 2'."""
+    from tests.helpers import at
+
+    path = tmp_path / "me.db"
+    assert cli("--db", path, "import", write_doc(tmp_path / "doc.json", REVIEW_DOC)).code == 0
+    app = open_app(path, load_demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await at("o:o-proposal", "enter")(pilot)
+        numbers = str(app.screen.query_one("#numbers").render())
+        assert re.search(r"grade\s+– \(awaiting\)", numbers) and "0.0" not in numbers, numbers
+        assert re.search(r"behind\s+–", numbers), numbers
+        await press(pilot, "enter")  # its first KR
+        numbers = str(app.screen.query_one("#numbers").render())
+        assert re.search(r"grade\s+– \(awaiting\)", numbers), numbers
+        await press(pilot, "escape", "escape")
+        await at("o:o-both", "enter")(pilot)  # an agreed objective is graded as before
+        numbers = str(app.screen.query_one("#numbers").render())
+        assert "awaiting" not in numbers and re.search(r"grade\s+0\.\d", numbers), numbers
+    close(app)

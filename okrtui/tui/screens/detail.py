@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from okrtui.core.text import count, plain
 from okrtui.method import kinds, story
-from okrtui.method.views import KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
+from okrtui.method.views import UNGRADED, KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
 from okrtui.tui.screens import talk
 from okrtui.tui.screens.base import OkrScreen
 from okrtui.tui.screens.checkin import CheckinForm
@@ -101,7 +101,7 @@ class DetailScreen(OkrScreen):
             rows.append(("", Text(kr.error, style="bold red")))
         rows += [
             ("progress", f"{kr.progress:.2f}"),
-            ("grade", Text(f"{fmt_grade(kr.grade)} {kr.band or ''}", style=BAND_STYLE[kr.band])),
+            ("grade", ungraded(obj.status) or Text(f"{fmt_grade(kr.grade)} {kr.band or ''}", style=BAND_STYLE[kr.band])),
         ]
         if kr.self_score is not None:
             rows.append(("self-score", f"{kr.self_score:.1f}"))
@@ -149,10 +149,10 @@ class DetailScreen(OkrScreen):
         stale = sum(1 for kr in obj.key_results if kr.stale)
         improves = improves_cell(data, obj.id)
         self._numbers([
-            ("score", "–" if obj.score is None else f"{obj.score:.2f}"),
-            ("grade", Text(f"{fmt_grade(obj.grade)} {obj.band or ''}", style=BAND_STYLE[obj.band])),
+            ("score", "–" if obj.score is None or obj.status in UNGRADED else f"{obj.score:.2f}"),
+            ("grade", ungraded(obj.status) or Text(f"{fmt_grade(obj.grade)} {obj.band or ''}", style=BAND_STYLE[obj.band])),
             ("KRs", count(len(obj.key_results), "key result")),
-            ("behind", str(behind)),
+            ("behind", "–" if obj.status in UNGRADED else str(behind)),
             ("stale", str(stale)),
             *([("improves", improves)] if improves is not None else []),
         ])
@@ -355,3 +355,9 @@ class DetailScreen(OkrScreen):
         refs = [k for k in keys if k.startswith("k:")]
         self.app.push_screen(DetailScreen(refs, refs.index(event.key)))
 
+
+def ungraded(status: str) -> Text | None:
+    """A proposal nobody has agreed to yet is not graded, here as in the lists (views.UNGRADED)."""
+    if status not in UNGRADED:
+        return None
+    return Text("– (draft)" if status == "draft" else "– (awaiting)", style="italic")  # the lists' words
