@@ -30,13 +30,13 @@ from okrtui.storage.store import identity, touch, writing
 TABLES = ("person", "team", "period", "objective", "key_result", "check_in", "dependency", "reflection")
 
 
-def import_by_record(engine: Any, data: Any, fy_month: int = 1) -> ImportResult:
+def import_by_record(engine: Any, data: Any, fy_month: int = 1, today: Any = None) -> ImportResult:
     """The write phase as it was before okrtui/storage/bulk.py: the reference the batched path must match."""
     result = ImportResult()
     with writing(engine) as session:
         doc = validate(data, session, fy_month)
         me = identity(session).id
-        interchange._owner_histories(session, doc, None)  # a new owner recorded, as the batched path does
+        interchange._owner_histories(session, doc, today)  # a new owner recorded, as the batched path does
         interchange._refuse_others_records(session, doc, me)  # the trust rule, checked before writing
 
         def upsert(model: type, values: dict[str, Any]) -> None:
@@ -101,11 +101,15 @@ def changes(before: dict, after: dict) -> dict:
     return out
 
 
+# Later than every date the random documents hold (with `today`, an import refuses what is dated after it).
+OWNER_DAY = __import__("datetime").date(2098, 1, 1)
+
+
 def run(path: Path, import_fn: Any, data: Any) -> tuple[str, dict]:
     before = rows(path)
     engine = open_engine(path)
     try:
-        result = import_fn(engine, data)
+        result = import_fn(engine, data, today=OWNER_DAY)  # a change of owner is recorded on this day, not the clock's
         outcome = f"{result}; someone else's, left: {sorted(result.theirs.items())}"
     except OkrError as err:
         outcome = f"refused: {err}"
@@ -306,7 +310,7 @@ def test_batched_sync_applies_what_one_update_per_record_applied(seeded, steps):
             for side in sides:
                 engine = open_engine(mate[side] if who == "mate" else ours[side])
                 try:
-                    interchange.import_document(engine, doc)
+                    interchange.import_document(engine, doc, today=OWNER_DAY)
                 except OkrError:
                     pass  # refused documents change nothing, on either side
                 finally:

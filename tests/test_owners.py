@@ -23,7 +23,7 @@ def test_a_change_of_owner_is_appended_in_order_and_no_change_adds_nothing():
     assert first == (("2026-10-01", "p-ben"), ("2026-11-15", "p-dana"))
     assert owners.handed(first, "p-dana", "p-dana", dt.date(2026, 11, 16), "x") == first
     assert owners.handed(first, "p-dana", None, dt.date(2026, 11, 1), "x")[-1] == ("2026-11-15", None)  # never back
-    made_later = owners.handed((), None, "p-ben", dt.date(2026, 11, 15), "2026-12-01T00:00:00.000000Z")
+    made_later = owners.handed((), None, "p-ben", dt.date(2026, 11, 15), "2026-11-20T00:00:00.000000Z")
     assert made_later[0] == ("2026-11-15", None)  # a KR stamped by a clock ahead of the day given
 
 

@@ -127,7 +127,7 @@ def save_key_result(engine: Engine, values: dict[str, Any], kr_id: str | None = 
         row = _live(session, KeyResult, kr_id)
         _mine(session, row, "key result")
         _check_improves(session, values, me, row.improves_id)
-        if "owner_id" in values:
+        if "owner_id" in values and (values["owner_id"] or None) != (row.owner_id or None):  # the clock only for a change
             values = {**values, "owner_history": owners.dump(owners.handed(
                 owners.parse(row.owner_history), row.owner_id, values["owner_id"], today or dt.date.today(),
                 row.created_at))}

@@ -392,9 +392,11 @@ def _owner_histories(session: Session, doc: Document, today: dt.date | None) -> 
             values["owner_history"] = owners.dump(said)
             continue
         kept = owners.parse(row["owner_history"])
-        if not said:
+        if not said and (row["owner_id"] or None) != (values["owner_id"] or None):  # the clock only for a change
             said = owners.handed(kept, row["owner_id"], values["owner_id"], today or dt.date.today(),
                                  row["created_at"])
+        elif not said:
+            said = kept
         values["owner_history"] = row["owner_history"] if said == kept else owners.dump(said)
 
 
