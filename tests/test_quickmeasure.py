@@ -20,18 +20,12 @@ from okrtui.cycle import checkins
 from okrtui.cycle import metrics as metrics_mod
 from okrtui.storage import quickwrite, store
 from tests.helpers import TODAY, demo_template
-from tests.test_quickwrite import FIXTURE, Clock, probe, tables
+from tests.test_quickwrite import FIXTURE, Clock, clock_on, probe, tables
 
 
 @pytest.fixture
 def clocked(monkeypatch):
-    clock = Clock()
-    for module in (stamps, checkins, store, metrics_mod):
-        if hasattr(module, "now_stamp"):
-            monkeypatch.setattr(module, "now_stamp", clock.stamp)
-        if hasattr(module, "new_id"):
-            monkeypatch.setattr(module, "new_id", clock.new_id)
-    return clock
+    return clock_on(monkeypatch, stamps, checkins, store, metrics_mod)
 
 
 class Paths:

@@ -58,15 +58,20 @@ class Clock:
         return f"00000000-0000-4000-8000-{self.ids:012d}"
 
 
-@pytest.fixture
-def clocked(monkeypatch):
+def clock_on(monkeypatch, *modules) -> Clock:
+    """One Clock for the stamps and ids both write paths make (each module that has them)."""
     clock = Clock()
-    for module in (stamps, checkins, store):
+    for module in modules:
         if hasattr(module, "now_stamp"):
             monkeypatch.setattr(module, "now_stamp", clock.stamp)
         if hasattr(module, "new_id"):
             monkeypatch.setattr(module, "new_id", clock.new_id)
     return clock
+
+
+@pytest.fixture
+def clocked(monkeypatch):
+    return clock_on(monkeypatch, stamps, checkins, store)
 
 
 class Paths:
