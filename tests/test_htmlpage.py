@@ -5,6 +5,7 @@ these read the page's text and structure with the standard library's HTML parser
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -60,7 +61,8 @@ def test_the_page_holds_every_objective_and_kr_with_numbers_bands_and_charts(cli
         assert re.search(rf'<span class="band band-{band}">{band}</span>', page)
     charts = page.count('<svg class="chart"')
     assert charts == len(rep.key_results())
-    assert page.count('<svg class="spark"') == sum(1 for kr in rep.key_results() if kr.check_ins)
+    krs_part = page.replace(health_section(page), "")  # the health metrics have sparklines of their own
+    assert krs_part.count('<svg class="spark"') == sum(1 for kr in rep.key_results() if kr.check_ins)
     assert "expected pace" in page and "forecast" in page and "fill-opacity" in page  # pace, forecast, a range's band
     assert "Dependencies" in text and "review: week of" in text
 
@@ -216,3 +218,82 @@ def test_a_charts_points_are_its_numbers_at_the_plots_scale():
         assert f'<polyline class="p" points="{pts}"/>' in drawn, kind
         for v in [e for e in (s.edges or ())] + [f for f in (s.forecast or ())]:
             assert f"{base - v * sy:.0f}" in drawn
+
+
+# --- the Health section (report's, organised as the Health screen) ---------------------------------
+
+def health_section(page: str) -> str:
+    start = page.index('<section class="health">')
+    return page[start:page.index("</section>", start) + len("</section>")]
+
+
+def health_rows(page: str) -> list[tuple[str, str, str, str, str]]:
+    """(name, status, latest, expected, streak) of each metric row, as a reader sees them, in order."""
+    rows = re.findall(r'<tr><th scope="row" data-label="Metric">(.*?)</th><td data-label="Status">(.*?)</td>'
+                      r'<td data-label="Latest">(.*?)</td><td data-label="Expected">(.*?)</td>'
+                      r'<td data-label="Last 12">.*?</td><td data-label="Streak">(.*?)</td>', health_section(page))
+    return [tuple("".join(outline(cell).text) for cell in row) for row in rows]
+
+
+def test_the_health_section_shows_reports_metrics_unhealthy_first(cli, demo_db):
+    for args in ([], ["--team"]):  # the same metrics as report's Health section, by the same rule
+        page = export(cli, demo_db, *args)
+        listed = json.loads(cli("--db", demo_db, "report", "--format", "json", *args).out)["metrics"]
+        rows = health_rows(page)
+        assert [r[0] for r in rows] == [m["name"] for m in listed]
+        assert [r[1].split(" ")[1] for r in rows] == [m["status"].split(" ")[0] for m in listed]
+    page = export(cli, demo_db, "--team")  # the demo's team: one metric unhealthy, one due
+    assert health_rows(page) == [
+        ("API uptime", "✗ unhealthy", "99.63 % (2026-11-23)", "≥ 99.9 %", "unhealthy for 3 weeks"),
+        ("Support backlog", "✓ healthy ! due", "30.84 tickets (2026-10-01)", "≤ 40 tickets", "healthy for 12 months"),
+        ("Cash runway", "✓ healthy", "18.92 months (2026-10-01)", "≥ 12 months", "healthy for 4 quarters"),
+        ("Deploys per week", "✓ healthy", "29.04 deploys (2026-11-23)", "tracked", "healthy for 52 weeks")]
+    section = health_section(page)
+    assert "4 health metrics · " in section and "unhealthy 1</span>" in section and "due 1</span>" in section
+    assert section.count('<svg class="spark"') == 4  # the last 12 windows, drawn...
+    assert section.count('<rect class="b"') == 3  # ...with the healthy band of the three that have one
+    assert 'aria-label="last 12 weeks of API uptime"' in section
+    assert 'aria-label="last 12 months of Support backlog"' in section
+    # Above the OKRs (as the review and the team screen show them), under a heading of its own.
+    assert page.index('<section class="health">') < page.index('<section class="team">')
+    assert "<h2>Health</h2>" in section and "<caption>" in section and '<th scope="col">Status</th>' in section
+
+
+def test_health_metrics_are_escaped_have_no_data_and_keep_private_rules(cli, tmp_path):
+    db = tmp_path / "m.db"
+    assert cli("--db", db, "metric", "add", HOSTILE, "--unit", "</style><script>", "--at-least", "5").code == 0
+    ids = {m["name"]: m["id"] for m in json.loads(cli("--db", db, "metric", "list", "--format", "json").out)["metrics"]}
+    assert cli("--db", db, "metric", "record", ids[HOSTILE], "3").code == 0
+    assert cli("--db", db, "metric", "add", "Quiet", "--unit", "x").code == 0
+    assert cli("--db", db, "metric", "add", "Secret metric", "--unit", "x", "--private").code == 0
+    page = export(cli, db)
+    assert "<script" not in page and "<img" not in page and "</style><" not in page
+    rows = health_rows(page)
+    assert rows[0] == (HOSTILE, "✗ unhealthy", f"3 </style><script> ({TODAY})", "≥ 5 </style><script>",
+                       "unhealthy for 1 week")  # shown as typed, escaped in the markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    # No measurement yet: "no data" (and due), no value, no line drawn, no streak.
+    assert ("Quiet", "· no data ! due", "–", "tracked", "–") in rows
+    assert 'aria-label="last 12 weeks of Quiet: no measurements"' in page
+    assert "Secret metric" in page  # the reader's own page keeps their private metric...
+    team = export(cli, db, "--team")
+    assert "Secret metric" not in team  # ...the team page does not, as report --team
+    assert [r[0] for r in health_rows(team)] == [HOSTILE, "Quiet"] and "2 health metrics" in team
+
+
+def test_a_page_without_metrics_has_no_health_section(cli, tmp_path):
+    db = tmp_path / "me.db"
+    assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    assert '<section class="health">' not in export(cli, db, "--period", "2026-Q4")  # as report's
+
+
+def test_the_health_sparkline_keeps_gaps_dots_and_the_band():
+    from okrtui.method.svg import health_spark
+
+    drawn = health_spark([None, 1.0, 3.0, None, 2.0, None], 2.5, None, "x")
+    path = re.search(r'd="([^"]*)"', drawn).group(1)
+    assert path == "M14.0,16.0L26.0,4.0M50.0,10.0h0"  # a gap breaks the line; a lone value is a dot
+    assert '<rect class="b" x="0" y="0.0" width="64" height="7.0"/>' in drawn  # at least 2.5: above its y
+    flat = health_spark([4.0, 4.0], None, 3.0, "x")  # at most 3, every value 4: no band in sight
+    assert "<rect" not in flat and 'd="M2.0,10.0L62.0,10.0"' in flat
+    assert "<svg" not in health_spark([None, None], 1.0, 2.0, "x")

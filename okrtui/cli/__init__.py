@@ -676,12 +676,16 @@ def cmd_export(ctx: Context) -> int:
 def _export_html(ctx: Context) -> int:
     """One self-contained page of the period, as `report` (or `report --team`) reads it."""
     from okrtui.method import htmlpage, render
+    from okrtui.method.healthrender import report_metrics
     from okrtui.method.views import team_visible
 
     args = ctx.args
     read = ctx.period_read(args.period, args.as_of, team=args.team, notes=render.uses_notes("html", args.team))
     rep = team_visible(read.report) if args.team else read.report  # report --team's rule, the same function
-    lines = htmlpage.page_lines(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days)
+    views, _ = ctx.metric_views(args.as_of or ctx.today)  # report's Health section, by its rule
+    metrics = report_metrics(views, read.me, args.team)
+    lines = htmlpage.page_lines(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days,
+                                metrics=metrics)
     if args.output is None:
         _emit("\n".join(lines))
         return EXIT_OK
@@ -787,10 +791,10 @@ def cmd_report(ctx: Context) -> int:
         from okrtui.method.views import team_visible
 
         rep = team_visible(rep)
+    from okrtui.method.healthrender import report_metrics
+
     views, _ = ctx.metric_views(args.as_of or ctx.today)
-    # --team: the team's shared metrics (a private one stays out, as a private objective); else yours
-    shown = [v for v in views if v.visibility == "shared"] if args.team else [
-        v for v in views if me in (v.answers_id, v.origin)]
+    shown = report_metrics(views, me, args.team)  # --team: the shared ones; else yours
     text = render.render(rep, args.format, team=args.team, stale_after=ctx.config.stale_after_days, metrics=shown)
     if args.format == "md" and not args.team:  # the user's own report carries their reflections
         text += render.reflections_markdown(ctx.reflections, rep.person(me))

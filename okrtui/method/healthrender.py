@@ -15,6 +15,14 @@ CSV_HEADER = ["metric_id", "name", "unit", "owner", "team", "cadence", "expectat
               "due", "latest_date", "latest_value", "streak"]
 
 
+def report_metrics(views: Sequence[MetricView], me: str, team: bool) -> list[MetricView]:
+    """The metrics `report` (and the HTML page) shows: with `team` (`--team`), the shared ones only (a
+    private one stays out, as a private objective); else the reader's own (measured or made by them)."""
+    if team:
+        return [v for v in views if v.visibility == "shared"]
+    return [v for v in views if me in (v.answers_id, v.origin)]
+
+
 def metric_json(v: MetricView) -> dict[str, Any]:
     h = v.health
     return {

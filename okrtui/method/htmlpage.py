@@ -5,7 +5,9 @@ page itself forbids anything else (defence in depth behind the escaping: every t
 through `svg.esc`). The page shows what `report` shows, organised as the TUI: by team, then by
 the person the objectives belong to; each KR with now → target, the grade as a number and a bar,
 the band as a word and a colour, its sparkline and its detail chart; then the dependencies and
-the week's review. `team=True` follows `report --team` (okrtui.method.render.team_listing)."""
+the week's review. The health metrics come first, above the OKRs (as the weekly review and the team
+screen show them), organised as the Health screen: unhealthy first. `team=True` follows
+`report --team` (okrtui.method.render.team_listing; for metrics, healthrender.report_metrics)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from okrtui.core.text import count
-from okrtui.method import cycle, kinds, periods, scoring, story, svg
+from okrtui.method import cycle, health, kinds, periods, scoring, story, svg
+from okrtui.method.health import MetricView, State
 from okrtui.method.render import team_listing
 from okrtui.method.review import change_text, milestone, value_text, week_review
 from okrtui.method.svg import esc
@@ -39,14 +42,16 @@ class Team:
 
 
 def page(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team: bool = False,
-         stale_after: int = 7) -> str:
+         stale_after: int = 7, metrics: Sequence[MetricView] = ()) -> str:
     """The whole page. `rep` is what `report` (or `report --team`) reads; with `team`, private
-    objectives are left out here too (views.team_visible), whatever the caller passed."""
-    return "\n".join(page_lines(rep, dependencies, team=team, stale_after=stale_after))
+    objectives are left out here too (views.team_visible), whatever the caller passed. `metrics`:
+    the report's Health section's (healthrender.report_metrics); with `team`, a private one is left
+    out here too."""
+    return "\n".join(page_lines(rep, dependencies, team=team, stale_after=stale_after, metrics=metrics))
 
 
 def page_lines(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *, team: bool = False,
-               stale_after: int = 7) -> Iterator[str]:
+               stale_after: int = 7, metrics: Sequence[MetricView] = ()) -> Iterator[str]:
     """`page` as the pieces it joins with newlines (a piece may hold newlines too), made as they are
     asked for: the CLI checks and writes them as they come (okrtui.core.output.safe_lines), never
     holding the 19 MiB of 10,000 KRs."""
@@ -74,9 +79,10 @@ def page_lines(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *
            f'<span class="pace pace-at-risk">at risk {counts["at risk"]}</span> · '
            f'<span class="pace pace-behind">behind {counts["behind"]}</span> · stale {counts["stale"]}</p>',
            "</header>", "<main>"]
-    if not teams:
-        out.append('<p class="muted">No objectives in this period.</p>')
     yield from out
+    yield from _health([m for m in metrics if m.visibility == "shared"] if team else metrics)
+    if not teams:
+        yield '<p class="muted">No objectives in this period.</p>'
     rows = _Rows(rep, legends)
     for t in teams:
         yield from _team(t, rows)
@@ -290,6 +296,46 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list
     return [*out, "</tbody></table>", "</section>"]
 
 
+STATE_CLASS = {State.HEALTHY: "healthy", State.UNHEALTHY: "unhealthy", State.NO_DATA: "nodata"}
+HEALTH_HEAD = ('<table class="health"><caption>Health metrics, unhealthy first</caption><thead><tr>'
+               '<th scope="col">Metric</th><th scope="col">Status</th><th scope="col">Latest</th>'
+               '<th scope="col">Expected</th><th scope="col">Last 12</th><th scope="col">Streak</th>'
+               '<th scope="col">Measured by</th><th scope="col">Cadence</th></tr></thead><tbody>')
+
+
+def _health(metrics: Sequence[MetricView]) -> list[str]:
+    """The Health screen's table (report's Health section; nothing when there are no metrics): each
+    metric's status as a mark and a word (✓ healthy, ✗ unhealthy, · no data, and ! due: never colour
+    alone), its latest value against the expectation, its last 12 windows and its streak, unhealthy
+    first (health.Health.rank)."""
+    if not metrics:
+        return []
+    shown = sorted(metrics, key=lambda v: (v.health.rank, v.name.casefold(), v.id))
+    sick = sum(1 for v in shown if v.health.state is State.UNHEALTHY)
+    due = sum(1 for v in shown if v.health.due)
+    out = ['<section class="health">', "<h2>Health</h2>",
+           f'<p class="counts">{count(len(shown), "health metric")} · '
+           f'<span class="h-unhealthy">unhealthy {sick}</span> · <span class="h-due">due {due}</span></p>',
+           HEALTH_HEAD]
+    for v in shown:
+        h = v.health
+        name = esc(v.name)
+        status = f'<span class="h-{STATE_CLASS[h.state]}">{health.MARKS[h.state]} {h.state.value}</span>'
+        if h.due:
+            status += f' <span class="h-due">{health.DUE_MARK} due</span>'
+        spark = svg.health_spark(v.spark, v.expect.low, v.expect.high,
+                                 f"last {len(v.spark)} {health.UNIT_NAME[h.cadence]}s of {name}")
+        out.append(f'<tr><th scope="row" data-label="Metric">{name}</th>'
+                   f'<td data-label="Status">{status}</td>'
+                   f'<td data-label="Latest">{esc(v.latest_text)}</td>'
+                   f'<td data-label="Expected">{esc(v.expectation_text)}</td>'
+                   f'<td data-label="Last 12">{spark}</td>'
+                   f'<td data-label="Streak">{esc(h.streak_text()) or "–"}</td>'
+                   f'<td data-label="Measured by">{esc(v.owner)}</td>'
+                   f'<td data-label="Cadence">{esc(v.cadence)}</td></tr>')
+    return [*out, "</tbody></table>", "</section>"]
+
+
 HEAD = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -321,6 +367,8 @@ tbody th{font-weight:600}
 .band-green{background:#1a7f37;color:#fff}
 .pace-on-track{color:#1a7f37}.pace-at-risk{color:#7d4e00}.pace-behind{color:#b42318;font-weight:600}
 .stale{color:#7d4e00;font-weight:600}.note{color:#57606a}
+.h-healthy{color:#1a7f37}.h-unhealthy{color:#b42318;font-weight:600}.h-nodata{color:#57606a}
+.h-due{color:#7d4e00;font-weight:600}
 svg.bar{width:50px;height:8px;vertical-align:middle}svg.defs{position:absolute}svg.spark{width:64px;height:18px}
 svg.chart{width:100%;max-width:600px;height:auto;display:block}
 tr.chart-row td{border-bottom:1px solid #d0d7de;padding-bottom:10px}
@@ -336,7 +384,7 @@ footer{margin-top:2em;font-size:.85em}
 }
 @media print{
  body{max-width:none;font-size:11pt}
- section.team+section.team,section.deps,section.review{break-before:page}
+ section.team+section.team,section.health+section.team,section.deps,section.review{break-before:page}
  article.objective,tr{break-inside:avoid}
  .band{border:1px solid #1f2328}
 }

@@ -192,3 +192,46 @@ def grade_bar(score: float | None, band: str | None) -> str:
     fill = BAND_FILL.get(band or "", MUTED)
     return (f'<svg class="bar" viewBox="0 0 50 8" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/>'
             f'<rect width="{filled}" height="8" fill="{fill}"/></svg>')
+
+
+def health_spark(values: Sequence[float | None], low: float | None, high: float | None, label: str) -> str:
+    """A health metric's last windows (the Health screen's "Last 12"), scaled between their least and
+    greatest value: a window with no measurement is a gap in its place (never a zero, nor the value
+    before it), a lone value a dot; the healthy band (`low`, `high`: an expectation's bounds, None for
+    an open side) is shaded where it falls inside. `label` already escaped."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return f'<span class="muted" role="img" aria-label="{label}: no measurements">·</span>'
+    lo, hi = min(known), max(known)
+    r = hi - lo
+    n = len(values)
+    step = 60 / max(n - 1, 1)
+
+    def y(v: float) -> float:
+        return 10.0 if r == 0 else 16 - (v - lo) / r * 12
+
+    d: list[str] = []
+    run = 0  # the length of the run of values the last one drawn belongs to
+    for i, v in enumerate(values):
+        if v is None:
+            if run == 1:
+                d.append("h0")  # a lone value: a zero-length line, drawn as a dot by its round cap
+            run = 0
+            continue
+        d.append(f"{'L' if run else 'M'}{2 + i * step:.1f},{y(v):.1f}")
+        run += 1
+    if run == 1:
+        d.append("h0")
+    band = ""
+    if low is not None or high is not None:
+        def edge(v: float) -> float:  # a bound's y, kept inside the box
+            if r == 0:
+                return 10.0 if v == lo else 0.0 if v > lo else 18.0
+            return max(0.0, min(18.0, y(v)))
+
+        top = 0.0 if high is None else edge(high)
+        bottom = 18.0 if low is None else edge(low)
+        if bottom > top:
+            band = f'<rect class="b" x="0" y="{top:.1f}" width="64" height="{bottom - top:.1f}"/>'
+    return (f'<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="{label}">{band}'
+            f'<path d="{"".join(d)}" fill="none" stroke="#0969da" stroke-width="1.5" stroke-linecap="round"/></svg>')

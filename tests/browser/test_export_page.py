@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from okrtui.storage.quickread import read
 from tests.browser.chromium import ink
 from tests.helpers import TODAY, write_doc
@@ -47,6 +49,35 @@ def test_the_export_opens_clean_and_shows_every_objective_and_band(browser, cli,
         box = charts.first.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 60  # drawn, not collapsed
         assert page.locator("script, img, link, iframe").count() == 0
+        # The Health section: every metric of report's, each with its status as a word (and a mark).
+        metrics = json.loads(cli("--db", demo_db, "report", "--format", "json").out)["metrics"]
+        rows = page.locator("table.health tbody tr")
+        assert rows.count() == len(metrics) > 0
+        for i, m in enumerate(metrics):
+            assert rows.nth(i).locator("th").inner_text() == m["name"]
+            status = rows.nth(i).locator('td[data-label="Status"]').inner_text()
+            assert m["status"] in status and status[0] in "✓✗·"
+    finally:
+        page.close()
+
+
+def test_every_metric_and_status_word_of_the_team_page_is_in_the_dom(browser, cli, demo_db, tmp_path):
+    out = tmp_path / "team.html"
+    assert cli("--db", demo_db, "export", "--format", "html", "--team", "-o", out).code == 0
+    page, seen, url = open_page(browser, out)
+    try:
+        metrics = json.loads(cli("--db", demo_db, "report", "--team", "--format", "json").out)["metrics"]
+        health = page.locator("section.health")
+        text = health.inner_text()
+        for m in metrics:
+            assert m["name"] in text
+        words = [r.inner_text() for r in health.locator('td[data-label="Status"]').all()]
+        assert words == [{"unhealthy": "✗ unhealthy", "healthy": "✓ healthy", "no data": "· no data"}[m["status"]]
+                         + (" ! due" if m["due"] else "") for m in metrics]
+        assert {"unhealthy", "healthy", "due"} <= set(" ".join(words).split())
+        assert health.locator("svg.spark").count() == len(metrics)
+        assert page.locator("h2").first.inner_text() == "Health"
+        assert seen["errors"] == [] and seen["requests"] == [url]
     finally:
         page.close()
 
@@ -58,6 +89,8 @@ def test_a_hostile_title_shows_as_text_and_runs_nothing(browser, cli, tmp_path):
                           "check_ins": [{"id": "c-x", "date": "2026-11-20", "value": 3, "note": HOSTILE}]}]}]}
     db = tmp_path / "x.db"
     assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", doc)).code == 0
+    assert cli("--db", db, "metric", "add", HOSTILE, "--unit", "</style><script>",
+               "--at-least", "5").code == 0
     for args in ([], ["--team"]):  # the team page quotes the latest note too
         out = tmp_path / "x.html"
         assert cli("--db", db, "export", "--format", "html", "--period", "2026-Q4", *args, "-o", out).code == 0
@@ -65,6 +98,8 @@ def test_a_hostile_title_shows_as_text_and_runs_nothing(browser, cli, tmp_path):
         try:
             assert page.locator("h4").first.inner_text() == HOSTILE  # shown literally
             assert page.inner_text("body").count(HOSTILE) >= 3
+            assert page.locator("table.health tbody th").inner_text() == HOSTILE  # the metric's name too
+            assert "</style><script>" in page.locator("table.health").inner_text()
             assert page.locator("script, img").count() == 0
             assert seen["dialogs"] == [] and seen["errors"] == [] and seen["requests"] == [url]
         finally:
