@@ -67,3 +67,6 @@ class ScreenHost(Protocol):
 
     async def hand_out_keys(self) -> None:
         """Hand the keys held for a dialog to it, once it is drawn (screens/keyline.py)."""
+
+    def drop_held_keys(self) -> int:
+        """Forget the keys held (a form's save failed); how many there were."""

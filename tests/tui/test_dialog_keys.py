@@ -189,3 +189,38 @@ async def test_the_public_textual_hooks_the_key_line_relies_on():
         assert app.screen.call_later(lambda: order.append("later")) is True
         await pilot.pause()
         assert order == ["queued", "later"]
+
+
+def test_a_burst_typed_while_a_check_in_saves_is_held_for_the_next_one(tmp_path):
+    """Two check-ins typed in one go (`enter tab tab first enter`, `↓`, then the same for the next
+    KR: the demo's round has none due on its day, so the cursor stays) while another writer holds
+    the database's lock: the keys behind the first save wait for it, then move down, open the next
+    KR's form and fill it. Nothing is dropped; nothing lands on the list."""
+    import os
+    import sqlite3
+    import time
+
+    from tests.terminal import DOWN, demo_terminal
+
+    db = tmp_path / "demo.db"
+    term = demo_terminal(tmp_path)
+    try:
+        term.press(b"c")
+        term.wait_for("due")
+        locker = sqlite3.connect(db, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")  # the first save waits on the lock: a slow link, a busy database
+        try:
+            term.sent_at = time.monotonic()
+            os.write(term.fd, b"\r\t\tfirst\r" + DOWN + b"\r\t\tsecond\r")
+            term.settle(quiet=1.0, limit=5.0)
+        finally:
+            locker.execute("COMMIT")
+            locker.close()
+        term.wait_for("Week of")  # back on the list once both are saved
+        term.settle(quiet=1.0)
+        assert "Inbox" not in term.text() and "Weekly review" not in term.text(), term.text()
+    finally:
+        term.close()
+    with sqlite3.connect(db) as con:
+        notes = con.execute("SELECT kr_id, note FROM check_in WHERE note IN ('first', 'second')").fetchall()
+    assert sorted(n for _, n in notes) == ["first", "second"] and len({k for k, _ in notes}) == 2, notes

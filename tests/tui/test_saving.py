@@ -69,7 +69,10 @@ async def test_a_save_waiting_on_a_lock_says_saving_and_three_enters_save_once(t
             locker.execute("COMMIT")
             locker.close()
         await settle(pilot)
-        assert app.screen is not form
+        # The keys were held, not dropped. The repeated save keys are one request: the first
+        # repeat, on the list, opened the KR's check-in again (as with an instant save), the others
+        # went nowhere, and the esc typed last closed that form.
+        assert app.screen is not form and not isinstance(app.screen, CheckinForm)
         assert len(calls) == 1
         assert [c.value for c in check_ins_today(app)] == [42]
         assert kr_now(app) == 42 and "42" in row_shown(app)
@@ -115,4 +118,77 @@ async def test_after_a_failed_save_and_recovery_the_row_shows_what_was_saved(tmp
         # A new snapshot went to the screen, which redrew its rows (no f5 needed).
         assert app.data is not shown and app.screen.shown is app.data
         assert "42" in row_shown(app) and str(TODAY) in row_shown(app)
+    app.engine.dispose()
+
+
+TWO = {"format": "okrtui/1", "objectives": [{
+    "id": "o-1", "title": "Make deploys reliable", "period": "2026-Q4", "status": "active", "key_results": [
+        {"id": f"kr-{i}", "title": f"Deploys {i} from 0 to 100", "kind": "increase", "start": 0, "target": 100}
+        for i in (1, 2)]}]}
+
+
+def gated_check_ins(app):
+    """Each check-in save waits until the test opens the gate (a slow link, a busy database)."""
+    import threading
+
+    gate = threading.Event()
+    record = app.services.record_check_in
+
+    def slow(*args, **kwargs):
+        gate.wait(10)
+        return record(*args, **kwargs)
+
+    app.services.record_check_in = slow  # type: ignore[method-assign]
+    return gate
+
+
+async def test_keys_typed_while_a_form_saves_are_held_and_handed_out_in_order_once_it_is_done(tmp_path):
+    """The fast path on a slow link: `42 enter`, then `enter 55 enter` for the next KR, all typed
+    while the first save is on its way. Nothing is dropped, nothing reaches the list early."""
+    app = make_app(tmp_path / "slow.db", load_demo=False)
+    interchange.import_document(app.engine, TWO)
+    gate = gated_check_ins(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "42")
+        form = app.screen
+        await pilot.press("enter")  # the save starts, and waits at the gate
+        await pilot.pause(0.05)
+        await pilot.press("enter", "5", "5", "tab", "0", ".", "8", "enter")
+        await pilot.pause(0.1)
+        assert app.screen is form and "saving…" in keys_line(form)
+        assert form.query_one("#in-value").value == "42"  # the held keys did not reach the field
+        gate.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, CheckinForm)
+        saved = sorted((c.kr_id, c.value, c.confidence) for c in check_ins_today(app))
+        assert saved == [("kr-1", 42, None), ("kr-2", 55, 0.8)]
+    app.engine.dispose()
+
+
+async def test_keys_typed_while_a_save_that_fails_are_dropped_and_said(tmp_path):
+    """Typed for what follows a save: they would act on the form that stays (esc would close it)."""
+    app = make_app(tmp_path / "fails.db", load_demo=False)
+    interchange.import_document(app.engine, TWO)
+    import threading
+
+    gate = threading.Event()
+
+    def failing(*args, **kwargs):
+        gate.wait(10)
+        raise OkrError("cannot write the database: connection lost")
+
+    app.services.record_check_in = failing  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "42")
+        form = app.screen
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        await pilot.press("enter", "5", "escape")
+        await pilot.pause(0.1)
+        gate.set()
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#in-value").value == "42"
+        assert "connection lost" in str(form.query_one("#err-form").render())
+        assert "3 keys typed during the save not used" in app.notified
     app.engine.dispose()

@@ -19,6 +19,7 @@ from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from okrtui.core.text import count
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.widgets.table import OkrTable
 
@@ -185,6 +186,15 @@ class Dialog(ModalScreen[R]):
     types_text: ClassVar[bool] = False  # True when a text field has the focus (a form's)
     keys_ready = False  # until drawn, the app holds the keys typed for it (screens/keyline.py)
 
+    @property
+    def holds_keys(self) -> bool:
+        """The app holds the keys typed now until this is False again (a form's save on its way)."""
+        return False
+
+    def repeats_save(self, key: str) -> bool:
+        """`key` is one that saves this dialog (while it holds keys, a repeat of it is not held twice)."""
+        return False
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not self.app.refuses(type(self), action)  # as OkrScreen's
 
@@ -320,7 +330,16 @@ class FormScreen(Dialog[R]):
         self.send(lambda services: write(services, values), self.dismiss)
 
     # --- one save at a time ---------------------------------------------------------------------
-    saving = False  # a save is on its way: enter, f2 and esc wait for it
+    saving = False  # a save is on its way: the app holds the keys typed meanwhile (holds_keys)
+
+    @property
+    def holds_keys(self) -> bool:
+        return self.saving
+
+    def repeats_save(self, key: str) -> bool:
+        k = self.app.keymap
+        keys = f"{k.get('form.enter', 'enter')},{k.get('form.save', 'f2')}"
+        return key in (one.strip() for one in keys.split(","))
 
     def send(self, write: Callable[[Services], T], on_done: Callable[[T], object], kr_id: str | None = None) -> None:
         """Save `write(services)` in a worker, once. While the database works (or waits on a lock)
@@ -333,6 +352,10 @@ class FormScreen(Dialog[R]):
         def failed(err: OkrError) -> None:
             self._show_saving(False)
             self.failed(err)
+            dropped = self.app.drop_held_keys()
+            if dropped:
+                self.notify(f"{count(dropped, 'key')} typed during the save not used", severity="warning",
+                            timeout=4, markup=False)
 
         self.app.save(write, on_done=on_done, on_error=failed, kr_id=kr_id)
 

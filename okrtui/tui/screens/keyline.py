@@ -9,6 +9,14 @@ list's screen and opened the inbox. So the app hands out one key at a time, and 
 one before it, and what it set off, has been handled; a key that still reaches the screen a
 dialog now covers goes to the dialog; keys read while a dialog is being drawn wait for it.
 
+Keys read while a form saves (`Dialog.holds_keys`) wait too, then go out in order to whatever
+has the focus once it is done (the next form, the list): each does what it would have done had
+the save been instant. One exception: the save's own key pressed again before any other key
+(enter enter enter: "is it saving?") is one request. The first repeat goes out (on the check-in
+list, enter opens the next KR's form, as it would have), the others are dropped, so a repeated
+enter never saves a second form. A failed save drops the held keys and says so: they were typed
+for what follows a save, and would act on the form that stays.
+
 Public Textual API only: `on_event` (the app reads a key), the `on_key` handler with
 `prevent_default` (a key back at the app, before Textual's bindings), `call_later` on each node
 on the key's way up, and `set_timer`. tests/tui/test_dialog_keys.py checks these hooks behave
@@ -45,6 +53,10 @@ class KeyLine(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            screen = self.screen
+            if (isinstance(screen, Dialog) and screen.holds_keys and screen.repeats_save(event.key)
+                    and self._waiting and all(screen.repeats_save(k.key) for k in self._waiting)):
+                return  # the save key again, before any other: the same request, sent once
             self._waiting.append(event)
             await self.hand_out_keys()
             return
@@ -64,7 +76,7 @@ class KeyLine(App[None]):
         if self._on_its_way is not None or not self._waiting or not self.screen_stack:
             return
         screen = self.screen
-        if isinstance(screen, Dialog) and not screen.keys_ready:
+        if isinstance(screen, Dialog) and (not screen.keys_ready or screen.holds_keys):
             return
         event = self._waiting.pop(0)
         if self.refuse_key(screen, event):
@@ -90,6 +102,13 @@ class KeyLine(App[None]):
             self._follow(list(focused.ancestors_with_self) if focused else [self], token, rounds - 1)
             return
         self.call_later(self._handled, token)
+
+    def drop_held_keys(self) -> int:
+        """Forget the keys waiting to be handed out (a form's save failed: they were typed for what
+        follows a save). Returns how many there were."""
+        dropped = len(self._waiting)
+        self._waiting.clear()
+        return dropped
 
     def refuse_key(self, screen: Screen[Any], event: events.Key) -> bool:
         """Whether the app refuses this key before it is handed out (it says why itself)."""
