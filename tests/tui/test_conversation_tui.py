@@ -402,6 +402,8 @@ async def test_the_lead_approves_from_the_inbox_after_a_question_with_a_note(tmp
         inbox = app.screen
         assert [i.kind for i in inbox.items] == ["approve"]
         assert "approve" in {b.binding.action for b in app.active_bindings.values()}  # A in the footer
+        keys = str(inbox.query_one("#context").render()).splitlines()[1]
+        assert keys == "enter opens · A approves · R requests changes"  # and in the hint, where they apply
         await press(pilot, "enter")  # the detail of the objective awaiting Ana: A and r apply there too
         assert app.screen.check_action("approve", ()) is True
         await press(pilot, "escape", "A")

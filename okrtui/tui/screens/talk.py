@@ -235,6 +235,23 @@ class InboxScreen(OkrScreen):
         item = self._item()
         self.query_one("#whole", Static).update(
             Text() if item is None else wrapped(f"{item.who + ': ' if item.who else ''}{item.text}"))
+        if self.data is not None:
+            self._say_keys(self.data)
+
+    def _say_keys(self, data: Snapshot) -> None:
+        """The head and the keys that apply to the highlighted item: on one awaiting the user's
+        approval, `A` and `R` (the dependency and comment keys do nothing there)."""
+        k = self.app.keymap
+        item = self._item()
+        if item is not None and awaits(data, item.objective_id):
+            keys = (f"{hint_key(k, 'inbox.open', 'enter')} opens · {hint_key(k, 'inbox.approve', 'A')} approves · "
+                    f"{hint_key(k, 'inbox.request_changes', 'R')} requests changes")
+        else:
+            keys = (f"{hint_key(k, 'inbox.open', 'enter')} opens · {hint_key(k, 'inbox.accept', 'a')} accepts / "
+                    f"{hint_key(k, 'inbox.decline', 'x')} declines a request · "
+                    f"{hint_key(k, 'inbox.read', 'r')} marks a comment read")
+        self.set_context(Text(f"Inbox · {data.report.period.label} · {count(len(self.items), 'item')}", style="bold"),
+                         Text(keys, style="dim"))
 
     def show(self, data: Snapshot) -> None:
         self.items = cycle.inbox(data.report, data.dependencies, data.me)
@@ -246,11 +263,7 @@ class InboxScreen(OkrScreen):
             table.add_row("", Text("Nothing needs you.", style="dim"), "", key="none")
         if not table.select_key(keep):
             table.move_cursor(row=0)
-        k = self.app.keymap
-        self.set_context(Text(f"Inbox · {data.report.period.label} · {count(len(self.items), 'item')}", style="bold"),
-                         Text(f"{hint_key(k, 'inbox.open', 'enter')} opens · {hint_key(k, 'inbox.accept', 'a')} accepts / "
-                              f"{hint_key(k, 'inbox.decline', 'x')} declines a request · "
-                              f"{hint_key(k, 'inbox.read', 'r')} marks a comment read", style="dim"))
+        self._say_keys(data)
 
     def _item(self) -> cycle.InboxItem | None:
         key = self.query_one(OkrTable).current_key
