@@ -166,3 +166,38 @@ async def test_help_and_palette_list_the_detail_keys(app):
         commands[f"{DETAIL_TITLE}: Next"].callback()
         await settle(pilot)
         assert app.screen.ref != "k:kr-deploys"
+
+
+LONG = {"format": "okrtui/1", "people": [{"id": "p-max", "name": "Maximiliane Okonkwo-Vandenberghe"}], "objectives": [
+    {"id": "o-long", "title": "Make the onboarding of every new customer team measurably faster", "period": "2026-Q4",
+     "owner": "p-max", "key_results": [
+         {"id": "kr-long", "title": "Median days from signed contract to the first live deploy down from 40 to 12",
+          "kind": "decrease", "start": 40, "target": 12, "owner": "p-max"}]}]}
+
+
+def head_drawn(app) -> str:
+    """The detail's head as drawn, its lines joined with a space: a wrapped title reads whole."""
+    from textual.geometry import Region
+
+    ctx = app.screen.query_one("#context")
+    lines = [strip.text.strip() for strip in ctx.render_lines(Region(0, 0, *ctx.outer_size))]
+    return " ".join(line for line in lines if line)
+
+
+async def test_the_detail_head_reads_whole_at_80_columns_with_long_names(tmp_path):
+    """The title, the owner and the objective a KR is in, whole at 80×24: they wrap, never cut."""
+    app = make_app(tmp_path / "long.db", load_demo=False)
+    interchange.import_document(app.engine, LONG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(OkrTable).select_key("k:kr-long")
+        await press(pilot, "enter")
+        head = head_drawn(app)
+        assert "Median days from signed contract to the first live deploy down from 40 to 12" in head, head
+        assert "Maximiliane Okonkwo-Vandenberghe" in head, head
+        assert "in: Make the onboarding of every new customer team measurably faster" in head, head
+        await press(pilot, "k")  # the objective
+        head = head_drawn(app)
+        assert "Make the onboarding of every new customer team measurably faster" in head, head
+        assert "Maximiliane Okonkwo-Vandenberghe" in head and "…" not in head, head
+    app.engine.dispose()

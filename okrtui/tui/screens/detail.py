@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +24,7 @@ from okrtui.tui.screens.talk import ReadDialog, TextDialog, approve, awaits, com
 from okrtui.tui.widgets.chart import Legend, StoryChart
 from okrtui.tui.widgets.grade_bar import BAND_STYLE, pace_cell
 from okrtui.tui.widgets.health_cells import improves_cell
-from okrtui.tui.widgets.kr_row import objective_tags, title_cell
+from okrtui.tui.widgets.kr_row import objective_tags, title_cell, wrapped
 from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
@@ -79,11 +80,21 @@ class DetailScreen(OkrScreen):
             self._missing(data)
 
     def _head(self, data: Snapshot, title: str, sub: str, mine: bool) -> None:
+        """The title, then what it is, whose, and where it stands; where in the list at the title's
+        right when there is room, else after the rest. Wrapped, never cut: a long title, owner or
+        objective reads whole at 80 columns (the chart gives a row)."""
         rep = data.report
         width = max(20, self.size.width - 2)
-        head = title_cell(title, width, style="bold")
         where = f"{self.index + 1} of {len(self.refs)} · as of {rep.as_of:%b %-d %Y}{'' if mine else ' · read-only'}"
-        self.set_context(head, title_cell(f"{where} · {sub}", width, style="dim"))
+        head, what = wrapped(title, style="bold"), wrapped(sub, style="dim")
+        if head.cell_len + 2 + cell_len(where) <= width:
+            head.append(" " * (width - head.cell_len - cell_len(where)))
+            head.append(where, style="dim")
+        elif what.cell_len + 3 + cell_len(where) <= width:
+            what.append(f" · {where}")
+        else:  # a line of its own: never broken inside "as of Nov 26 2026"
+            what.append(f"\n{where}")
+        self.set_context(head, what)
 
     def _show_chart(self, chart: story.Chart) -> None:
         self.query_one(StoryChart).draw(chart)
