@@ -3,6 +3,10 @@ standard library (no ORM) and shows them: Header, a DataTable of the period's KR
 
 Started like okrtui's probe (headless, exits once its rows are on screen) and prints its peak memory.
 
+Its own App, not bare_app.Bare: Textual calls every class's on_mount along the MRO, so a subclass of
+Bare got Bare's seven columns (and, for Bare(0), no rows) added after its own rows: every one of
+those cells was work okrtui is not asked to do, and the floor looked slower than it is.
+
 usage: bare_sqlite.py DB
 """
 
@@ -11,8 +15,8 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from bare_app import Bare
-from textual.widgets import DataTable
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Footer, Header
 
 QUERY = """
 SELECT o.title, k.title, k.kind, k.start, k.target, k.owner_id,
@@ -21,18 +25,24 @@ FROM key_result k JOIN objective o ON o.id = k.objective_id
 WHERE o.period_id = ? AND NOT o.deleted AND NOT k.deleted
 ORDER BY o.position, k.position
 """
+COLUMNS = (("Objective / key result", 40), ("Owner", 6), ("Kind", 4), ("Now → target", 12))
 
 
-class BareSqlite(Bare):
-    """bare_app.py's app (Header, DataTable, Footer), its rows read from the database."""
+class BareSqlite(App):
+    """Header, DataTable, Footer; the table's rows read from the database at mount."""
 
     def __init__(self, db: str) -> None:
-        super().__init__(0)
+        super().__init__()
         self.db = db
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable()
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Objective / key result", 40), ("Owner", 6), ("Kind", 4), ("Now → target", 12)):
+        for label, width in COLUMNS:
             table.add_column(label, width=width)
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as conn:
             rows = conn.execute(QUERY, ("2026-Q4",)).fetchall()

@@ -20,13 +20,15 @@ def probe(db: Path | str, until: str):
 
     class Probe(OkrApp):
         def reload(self) -> None:
-            if until == "first-frame":
-                self.exit()
+            if until == "first-frame":  # as bare_app.py: exit once the first frame is drawn
+                self.call_after_refresh(self.exit)
                 return
             super().reload()
 
         def on_data_loaded(self, message) -> None:
-            super().on_data_loaded(message)
+            # No super(): Textual calls OkrApp.on_data_loaded itself after this one (every class's
+            # handler along the MRO), and the refresh this waits for comes after both. Calling it
+            # here too drew the period twice.
             self.call_after_refresh(self._usable)
 
         def _usable(self) -> None:
