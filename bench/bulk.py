@@ -30,6 +30,7 @@ the load average is printed before and after, since the machine is shared.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -163,8 +164,10 @@ def main() -> None:
         rows.append((what, shown, f"{ratio:.2f}×", f"≤ {target}× {verdict}"))
 
     if "a" in args.only or "b" in args.only:
-        doc = make_document()
-        doc_path = folder / "company.json"
+        # The quarter before the benchmark's: `okrtui import` refuses a check-in after today (the real
+        # clock), and the benchmark quarter's 13 weeks run past its first weeks.
+        doc = make_document(day=dt.date(2026, 8, 15))
+        doc_path = folder / "company-q3.json"
         if not doc_path.exists():
             doc_path.write_text(json.dumps(doc))
     if "a" in args.only:
@@ -216,8 +219,6 @@ def main() -> None:
             row(f"(d) `okrtui checkin`, 10,000 KRs, {label} (vs `import sqlmodel`)", ours, base, 1.3, unit="ms")
 
     if "e" in args.only:
-        import datetime as dt
-
         weeks = 0
         if args.check_ins:  # only check-ins up to today: a spreadsheet import refuses later ones
             weeks = min(13, (dt.date.today() - dt.date(2026, 10, 1)).days // 7 + 1)

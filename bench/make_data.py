@@ -115,12 +115,12 @@ def write_signed(path: Path, records: dict) -> None:
 
 
 def make_document(objectives: int = 2_000, krs_per: int = 5, weeks: int = 13, people: int = 100,
-                  seed: int = 1) -> dict:
+                  seed: int = 1, day: dt.date = TODAY) -> dict:
     """An okrtui/1 document as a company moving its history in would have it: 2,000 objectives,
     10,000 KRs and 130,000 check-ins by default, owned by `people` people (p-lead and p-u00001…),
-    all in the benchmark quarter."""
+    all in the quarter of `day` (the benchmark quarter by default)."""
     rng = random.Random(seed)
-    span = periods.quarter_of(TODAY)
+    span = periods.quarter_of(day)
     names = [ME] + [f"p-u{i:05d}" for i in range(1, people)]  # p-LOGIN: addable on PostgreSQL
     doc: dict = {"format": "okrtui/1",
                  "people": [{"id": p, "name": f"Person {p[2:]}", "email": f"{p[2:]}@example.com"} for p in names],
