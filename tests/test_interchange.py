@@ -1,4 +1,5 @@
 import copy
+import datetime as dt
 import hashlib
 import json
 
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 from okrtui.core.errors import OkrError
 from okrtui.exchange import interchange
 from okrtui.storage.backend import open_engine
+from okrtui.storage.store import reading
 from tests.helpers import write_doc
 
 
@@ -270,3 +272,62 @@ def test_fuzz_random_bytes_never_crash(raw):
         interchange.parse_document(raw)
     except OkrError:
         pass
+
+
+# --- check-ins checked a column at a time (interchange._plain_check_ins) ----------------------------
+
+AS_OF = dt.date(2026, 11, 26)
+ODD_VALUES = (st.none() | st.booleans() | st.integers(min_value=-10**320, max_value=10**320)
+              | st.floats() | st.text(max_size=4)
+              | st.sampled_from(["2026-10-07", "2026-02-30", "2027-01-01", "p-alice", "p-ghost", "o reliable!",
+                                 "x" * 65, "\ud800", "", "1", "c-1", "07/10/2026", "x" * 10_001])
+              | st.lists(st.integers(), max_size=1) | st.dictionaries(st.text(max_size=2), st.none(), max_size=1))
+CHECK_IN_KEYS = ["id", "date", "value", "confidence", "note", "author", "author_id", "kr_id", "origin"]
+
+
+def _validated(engine, doc: dict, columns: bool):
+    """What validate() makes of `doc`: its KRs and check-ins (every value with its type), or its error.
+    `columns` False: every check-in through the schema one by one, as before the column check."""
+    saved = interchange._plain_check_ins
+    if not columns:
+        interchange._plain_check_ins = lambda root, today: None
+    try:
+        with reading(engine) as session:
+            got = interchange.validate(copy.deepcopy(doc), session, today=AS_OF)
+        return [[(k, type(v), v) for k, v in row.items()] for row in (*got.key_results, *got.check_ins)]
+    except OkrError as err:
+        return str(err)
+    finally:
+        interchange._plain_check_ins = saved
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_check_ins_checked_a_column_at_a_time_as_one_by_one(engine, data):
+    """The same values, or the same first error, whichever way a document's check-ins are checked."""
+    doc = valid_doc()
+    entries = [{"id": f"c-{i}", "date": f"2026-10-0{i + 1}", "value": i, "confidence": 0.5, "note": "n",
+                "author": "p-alice"} for i in range(data.draw(st.integers(1, 4)))]
+    for entry in entries:
+        for key in data.draw(st.lists(st.sampled_from(CHECK_IN_KEYS), max_size=2)):
+            if data.draw(st.booleans()):
+                entry.pop(key, None)
+            else:
+                entry[key] = data.draw(ODD_VALUES)
+    kr(doc)["check_ins"] = entries
+    if data.draw(st.booleans()):
+        kr(doc)["check_ins"] = data.draw(st.sampled_from([None, {}, "c-1", [7]]))
+    assert _validated(engine, doc, columns=True) == _validated(engine, doc, columns=False)
+
+
+def test_a_plain_document_s_check_ins_skip_the_one_by_one_schema_check(engine, monkeypatch):
+    checked = []
+    record = interchange._record
+    monkeypatch.setattr(interchange, "_record", lambda kind, *a, **k: checked.append(kind) or record(kind, *a, **k))
+    doc = valid_doc()
+    kr(doc)["check_ins"].append({"id": "c-2", "date": "2026-10-14", "value": 95})
+    rows = _validated(engine, doc, columns=True)
+    assert isinstance(rows, list) and "check_in" not in checked and "key_result" in checked
+    assert [r for r in rows if ("kr_id", str, "kr-deploys") in r and ("id", str, "c-2") in r] == [[
+        ("id", str, "c-2"), ("kr_id", str, "kr-deploys"), ("date", dt.date, dt.date(2026, 10, 14)),
+        ("value", float, 95.0), ("confidence", type(None), None), ("note", str, ""), ("author_id", type(None), None)]]

@@ -70,6 +70,11 @@ def describe(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+def has_half_character(text: str) -> bool:
+    """Whether `text` holds half a UTF-16 pair, as string() refuses."""
+    return _SURROGATE.search(text) is not None
+
+
 def string(limit: int, *, nonempty: bool = False) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str):
