@@ -10,10 +10,17 @@ import sys, datetime as dt
 from okrtui.tui.app import OkrApp
 from okrtui.config import Config
 
+# Loaded on first use, not before the first frame (docs/performance.md): the coach and lint, the
+# inbox, the quick write and its rules, the schema and settings (pydantic).
+LATER = ('okrtui.tui.screens.coach', 'okrtui.method.lint', 'okrtui.tui.screens.talk', 'okrtui.storage.quickwrite',
+         'okrtui.rules.checkinrules', 'okrtui.rules.metricrules', 'okrtui.rules.schema', 'okrtui.config.settings',
+         'pydantic', 'pydantic_settings')
+
 class Probe(OkrApp):
     def reload(self):  # called as the app mounts, before the first frame
         heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlmodel', 'sqlalchemy'})
         print('AT_FIRST_FRAME', heavy, flush=True)
+        print('LOADED_EARLY', [m for m in LATER if m in sys.modules], flush=True)
         self.exit()
 
 async def main():
@@ -31,6 +38,7 @@ def test_tui_imports_no_storage_layer_before_the_first_frame(tmp_path):
     proc = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(tmp_path / "x.db")], capture_output=True,
                           text=True, timeout=120)
     assert "AT_FIRST_FRAME []" in proc.stdout, proc.stdout + proc.stderr
+    assert "LOADED_EARLY []" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_importing_the_app_module_loads_nothing_heavy():

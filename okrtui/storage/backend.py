@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from okrtui.core.errors import OkrError
-from okrtui.rules.checkinrules import Saved
-from okrtui.rules.metricrules import Measured
-from okrtui.storage import quickread, quickwrite
+from okrtui.storage import quickread
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the quick write and its rules load with the first write, not before the TUI's first frame
     from sqlalchemy.engine import Engine
+
+    from okrtui.rules.checkinrules import Saved
+    from okrtui.rules.metricrules import Measured
 
 SHARED_OPTION = "okrtui_shared"  # the engine's execution option that store.is_shared reads
 BACKEND_OPTION = "okrtui_backend"  # and the backend that built it (`of`)
@@ -144,12 +145,16 @@ class SqliteBackend(Backend):
                today: dt.date | None = None) -> Saved | None:
         if self.read_only:
             raise OkrError("the database is open read-only: nothing is saved")
+        from okrtui.storage import quickwrite  # the write's rules: not before the TUI's first frame
+
         return quickwrite.record(self.target, ref, value, confidence=confidence, note=note, day=day, today=today)
 
     def measure(self, ref: str, value: float, *, note: str, day: dt.date, today: dt.date,
                 fy_start_month: int | Callable[[], int] = 1) -> Measured | None:
         if self.read_only:
             raise OkrError("the database is open read-only: nothing is saved")
+        from okrtui.storage import quickwrite  # the write's rules: not before the TUI's first frame
+
         return quickwrite.measure(self.target, ref, value, note=note, day=day, today=today,
                                   fy_start_month=fy_start_month)
 

@@ -27,12 +27,11 @@ from okrtui.storage.backend import Backend, backend_for
 from okrtui.storage.backend import of as backend_of
 from okrtui.tui.screens import MAIN, screen_class
 from okrtui.tui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
-from okrtui.tui.screens.coach import GuideDialog
 from okrtui.tui.screens.keyline import KeyLine
 from okrtui.tui.screens.keys import WRITING, checked_keymap, keys_of, writing_actions, writing_bindings
 from okrtui.tui.screens.objectives import ObjectivesScreen
 from okrtui.tui.services import Services
-from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot
+from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot, inbox_count
 from okrtui.tui.widgets.scrollbar import WholeCellScrollBar
 from okrtui.tui.widgets.table import OkrTable
 from okrtui.tui.workspace import Workspace
@@ -245,7 +244,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
         self.sub_title = f"{span.label}  {span.start:%b %-d} – {span.end:%b %-d %Y}"
         if self.read_only:
             self.sub_title += "  read-only"
-        waiting = self._inbox_count(message.snapshot)
+        waiting = inbox_count(message.snapshot)
         if waiting:
             self.sub_title += f"  ✉ {waiting} (i)"
         for screen in self.screen_stack:
@@ -278,11 +277,6 @@ class OkrApp(KeyLine, inherit_bindings=False):
 
         what = describe(error) if error is not None else "unknown error"
         self.notify(f"{group} failed: {what}", severity="error", markup=False)
-
-    def _inbox_count(self, data: Snapshot) -> int:
-        from okrtui.tui.screens.talk import inbox_count  # the inbox's screen loads on first use
-
-        return inbox_count(data)
 
     def action_inbox(self) -> None:
         from okrtui.tui.screens.talk import InboxScreen  # loads on first use
@@ -325,6 +319,8 @@ class OkrApp(KeyLine, inherit_bindings=False):
         self.push_screen(_detail_class()(message.refs, message.index))
 
     def show_guide(self) -> None:
+        from okrtui.tui.screens.coach import GuideDialog  # the coach and lint load on first use
+
         self.push_screen(GuideDialog())
 
     def action_help(self) -> None:

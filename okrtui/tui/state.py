@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from okrtui.method import cycle
+
 if TYPE_CHECKING:  # the storage layer loads in the first worker, never before the first frame
     from okrtui.core.errors import OkrError
     from okrtui.method.health import MetricView
@@ -29,6 +31,16 @@ class Snapshot:
     findings: list[Finding] = field(default_factory=list)  # of the user's own objectives
     load: int = 0  # the workspace's number of the load that made it: a stale load's snapshot is dropped
     metrics: list[MetricView] = field(default_factory=list)  # every health metric the user sees, as of today
+
+
+def inbox_count(data: Snapshot) -> int:
+    """What others asked of the user (approvals, changes, comments, dependency requests): the
+    header's count. Due KRs are counted where they are acted on, in the check-in list."""
+    conv = data.report.conversation
+    if conv is None or not (conv.comments or conv.decisions or conv.reviews or data.dependencies):
+        return 0
+    return sum(1 for item in cycle.inbox(data.report, data.dependencies, data.me)
+               if item.kind not in cycle.FOR_YOUR_INFORMATION)
 
 
 class DataLoaded(Message):

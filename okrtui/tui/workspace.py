@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from okrtui import config as config_mod
 from okrtui.core.errors import OkrError
-from okrtui.method import lint, periods, views
+from okrtui.method import periods, views
 from okrtui.storage import quickread
 from okrtui.storage.backend import Backend
 from okrtui.tui.services import Services
@@ -193,6 +193,8 @@ class Workspace:
         """Post a load's snapshot (from either read path), with the user's team and findings."""
         team_ids = [o.team_id for o in rep.objectives if o.origin == me and o.team_id]
         my_team = rep.teams.get(team_ids[0]) if team_ids else None  # its mission and vision show on top
+        from okrtui.method import lint  # after the first frame, in the load's worker
+
         findings = lint.check(views.own(rep, me))
         self.app.post_message(DataLoaded(Snapshot(rep, me, my_team, deps, reflections, findings, load, health)))
 
@@ -267,6 +269,8 @@ class Workspace:
                     objective = dataclasses.replace(o, key_results=[*o.key_results[:j], fresh, *o.key_results[j + 1:]])
                     views.compute_objective(objective)
                     rep = dataclasses.replace(rep, objectives=[*rep.objectives[:i], objective, *rep.objectives[i + 1:]])
+                    from okrtui.method import lint  # loaded by the first load's worker already
+
                     findings = lint.after_check_ins(views.own(rep, data.me), data.findings, objective, kr_id)
                     # A new snapshot object (same load): the screens redraw it on their next resume too.
                     self.app.post_message(DataLoaded(dataclasses.replace(data, report=rep, findings=findings)))

@@ -14,11 +14,10 @@ from okrtui.tui.screens.base import Dialog
 from okrtui.tui.screens.dialogs import ConfirmDialog
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
-from okrtui.tui.widgets.kr_row import title_cell
+from okrtui.tui.widgets.kr_row import SEVERITY_MARK, title_cell
 from okrtui.tui.widgets.table import OkrTable
 
 KEEPS_LEVEL = "health-metric-as-kr"  # the rule whose finding the coach offers to fix (m)
-SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("○", "cyan")}
 
 DRAFTING_GUIDE = """\
 A good objective

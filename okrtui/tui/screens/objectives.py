@@ -11,10 +11,9 @@ from textual.binding import Binding
 from okrtui.core.text import count, plain
 from okrtui.method.views import KRView, ObjectiveView, find, kr_target_text
 from okrtui.tui.screens.base import OkrScreen
-from okrtui.tui.screens.coach import SEVERITY_MARK, CoachDialog, drafting_summary
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
-from okrtui.tui.widgets.kr_row import kr_cells, objective_cells
+from okrtui.tui.widgets.kr_row import SEVERITY_MARK, kr_cells, objective_cells
 from okrtui.tui.widgets.table import OkrTable
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}  # a finding's level, the worst first
@@ -278,6 +277,8 @@ class ObjectivesScreen(OkrScreen):
         def jump(objective_id: str | None) -> None:
             if objective_id:
                 self.query_one(OkrTable).select_key(f"o:{objective_id}")
+
+        from okrtui.tui.screens.coach import CoachDialog, drafting_summary  # the coach and lint load on first use
 
         self.app.push_screen(CoachDialog(self.data.findings, titles, drafting_summary(self.data)), jump)
 

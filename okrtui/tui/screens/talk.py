@@ -172,16 +172,6 @@ def _same(a: object, b: object) -> bool:
     return float(a) == float(b)  # type: ignore[arg-type]  # numbers, as the form's check made them
 
 
-def inbox_count(data: Snapshot) -> int:
-    """What others asked of the user (approvals, changes, comments, dependency requests): the
-    header's count. Due KRs are counted where they are acted on, in the check-in list."""
-    conv = data.report.conversation
-    if conv is None or not (conv.comments or conv.decisions or conv.reviews or data.dependencies):
-        return 0
-    return sum(1 for item in cycle.inbox(data.report, data.dependencies, data.me)
-               if item.kind not in cycle.FOR_YOUR_INFORMATION)
-
-
 class InboxScreen(OkrScreen):
     """What needs me, one line each: enter opens it (a comment is then read), a / d answer a request."""
 

@@ -11,6 +11,9 @@ from okrtui.method.views import KRView, ObjectiveView, PeriodReport, kr_target_t
 from okrtui.tui.widgets.grade_bar import grade_bar
 from okrtui.tui.widgets.sparkline import sparkline
 
+# The coach's finding levels as the rows mark them (the coach itself loads when it opens).
+SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "bold yellow"), "info": ("○", "cyan")}
+
 LEVEL_MARK = {"company": "◆", "team": "■", "personal": "●"}
 
 
