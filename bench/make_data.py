@@ -100,7 +100,8 @@ def write_signed(path: Path, records: dict) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from okrtui.core import signing
-    from okrtui.exchange import sync
+    from okrtui.core.files import write_atomic
+    from okrtui.exchange import teamformat
 
     keys: dict[str, Ed25519PrivateKey] = {}
     for (kind, ident), rec in records.items():
@@ -111,7 +112,7 @@ def write_signed(path: Path, records: dict) -> None:
         if kind == "person" and ident == origin:
             rec["public_key"] = signing.public_text(key)
         rec["signature"] = signing.sign(key, rec)
-    sync.write_atomic(path, sync.lines(records))
+    write_atomic(path, teamformat.lines(records))
 
 
 def make_document(objectives: int = 2_000, krs_per: int = 5, weeks: int = 13, people: int = 100,

@@ -342,7 +342,7 @@ BAD = {
 def team_file(path, records, sign=True):
     """A team file of these records, each signed by its origin's test key (`test_key`), with a
     person record carrying that key for every origin that has none (`sign=False`: as given)."""
-    from okrtui.exchange.sync import canonical  # the storage layer loads on first use
+    from okrtui.exchange.teamformat import canonical  # the storage layer loads on first use
 
     lines = [json.dumps({"format": "okrtui-team/1"})] + [canonical(r) for r in (signed(records) if sign else records)]
     path.write_text("\n".join(lines) + "\n")
@@ -359,7 +359,7 @@ def test_key(person_id):
 def signed(records):
     """Records as okrtui writes them (validated, when they are valid), signed by their origin's test key."""
     from okrtui.core import signing
-    from okrtui.exchange import sync
+    from okrtui.exchange import teamformat
 
     out = [dict(r) for r in records]
     selves = {r["id"] for r in out if r.get("type") == "person" and r.get("origin") == r.get("id")}
@@ -373,7 +373,7 @@ def signed(records):
             r["public_key"] = signing.public_text(key)
         r.pop("signature", None)
         try:
-            r.update(sync.validate(r))
+            r.update(teamformat.validate(r))
         except Exception:  # a bad record stays as given, signed all the same
             pass
         r["signature"] = signing.sign(key, r)
@@ -423,11 +423,11 @@ class Team:
     def signed_by(self, short, record):
         """The record as its line, validated and signed with SHORT's real key (a member's own hand-written line)."""
         from okrtui.core import signing
-        from okrtui.exchange import sync
+        from okrtui.exchange import teamformat
 
-        rec = sync.validate({k: v for k, v in record.items() if k != "signature"})
+        rec = teamformat.validate({k: v for k, v in record.items() if k != "signature"})
         rec.pop("signature")
-        return sync.canonical({**rec, "signature": signing.sign(self.key(short), rec)})
+        return teamformat.canonical({**rec, "signature": signing.sign(self.key(short), rec)})
 
 
 def team_of_three(cli, tmp_path, lead=True):
@@ -682,7 +682,7 @@ def two_members(cli, folder: Path, ben_title: str = "Ship it") -> tuple[Path, Pa
 def signed_line(team: Path, ben: Path, **change) -> dict:
     """Ben's kr-ben check-in line as Ben's own key signs it, changed by hand (`change`), appended to team."""
     from okrtui.core import signing
-    from okrtui.exchange.sync import canonical
+    from okrtui.exchange.teamformat import canonical
 
     lines = team.read_text().splitlines()
     base = next(json.loads(line) for line in lines[1:] if json.loads(line).get("type") == "check_in")

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrtui.core import signing
-from okrtui.exchange import sync
+from okrtui.exchange import teamformat
 from okrtui.method import covers, owners
 
 PEOPLE = ("p-ana", "p-ben", "p-cy")
@@ -30,7 +30,7 @@ def stamp(n: int) -> str:
 def signed(record_type: str, ident: str, origin: str, at: int, **fields) -> dict:
     raw = {"type": record_type, "id": ident, "origin": origin, "created_at": stamp(0), "updated_at": stamp(at),
            "deleted": False, **fields}
-    record = sync.validate(raw)
+    record = teamformat.validate(raw)
     record["signature"] = signing.sign(KEYS[origin], record)
     return record
 
@@ -125,7 +125,7 @@ class _Row:
 
 def write(path, records: list[dict]) -> None:
     """A team file holding these lines, in this order (duplicates and all: read() picks the winners)."""
-    path.write_text(sync.HEADER + "".join(sync.canonical(r) + "\n" for r in records))
+    path.write_text(teamformat.HEADER + "".join(teamformat.canonical(r) + "\n" for r in records))
 
 
 def reports(cli, db) -> tuple[str, str]:

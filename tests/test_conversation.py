@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from okrtui.cycle import editing
-from okrtui.exchange import sync
+from okrtui.exchange import teamformat
 from okrtui.method import cycle
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, Decision
@@ -213,13 +213,13 @@ def test_forged_decisions_in_the_team_file_are_skipped_and_named(cli, tmp_path):
     t.load("ben", {"objectives": [objective("o-ben", "Make deploys boring", "t-plat", "kr-ben")]})
     assert t.run("ben", "submit", "o-ben").code == 0
     t.sync("ben")
-    records = sync.read(t.file).records
+    records = teamformat.read(t.file).records
     kr = records[("key_result", "kr-ben")]
     forged = {"type": "decision", "id": "x-forged", "origin": t.ben_id, "created_at": STAMP, "updated_at": STAMP,
               "deleted": False, "subject_type": "objective", "subject_id": "o-ben", "verdict": "approved",
               "note": "", "basis": cycle.content_digest("Make deploys boring", "team", "2026-Q4", "t-plat", [_Kr(kr)])}
     ben_signs(t, forged)  # Ben's own valid signature: the rule, not the signature, must refuse it
-    lines = t.file.read_text().splitlines() + [sync.canonical(forged)]
+    lines = t.file.read_text().splitlines() + [teamformat.canonical(forged)]
     t.file.write_text("\n".join(lines) + "\n")
     result = t.run("ana", "sync", t.file)
     assert result.code == 1 and f"{t.ben_id} may not approve o-ben: only its team's lead ({t.ana_id})" in result.err
@@ -306,7 +306,7 @@ def test_a_reflection_in_someone_elses_name_is_skipped(cli, tmp_path):
               "deleted": False, "person_id": t.ana_id, "period_id": "2026-Q4", "question": "learned",
               "answer": "nothing"}
     ben_signs(t, forged)
-    t.file.write_text(t.file.read_text() + sync.canonical(forged) + "\n")
+    t.file.write_text(t.file.read_text() + teamformat.canonical(forged) + "\n")
     result = t.run("ana", "sync", t.file)
     assert result.code == 1 and f"{t.ben_id} may not answer reflections for {t.ana_id}" in result.err
 
@@ -326,7 +326,7 @@ def test_the_merge_driver_keeps_comments_and_decisions_of_both_sides(cli, tmp_pa
     assert t.run("ana", "sync", ours).code == 0
     assert t.run("ben", "sync", theirs).code == 0
     assert t.run("ana", "merge-driver", tmp_path / "base", ours, theirs).code == 0
-    kinds = [k for k, _ in sync.read(ours).records]
+    kinds = [k for k, _ in teamformat.read(ours).records]
     assert kinds.count("decision") == 1 and kinds.count("comment") == 1
     assert t.run("ben", "sync", ours).code == 0
     assert _status(t.ben, "o-ben") == "active"
@@ -487,7 +487,7 @@ def test_the_review_rounds_and_what_changed_read_the_same_in_both_databases(cli,
 
 def test_a_decision_signed_before_decisions_kept_a_snapshot_still_verifies():
     """The snapshot field came later: a record without it reads back without it, so the signature its
-    maker made then still covers what is read now (sync.LATER)."""
+    maker made then still covers what is read now (teamformat.LATER)."""
     from okrtui.core import signing
 
     key = signing.generate()
@@ -495,9 +495,9 @@ def test_a_decision_signed_before_decisions_kept_a_snapshot_still_verifies():
            "deleted": False, "subject_type": "objective", "subject_id": "o-1", "verdict": "changes_requested",
            "note": "aim higher", "basis": f"{STAMP}/"}
     old["signature"] = signing.sign(key, old)
-    read = sync.validate(old)
+    read = teamformat.validate(old)
     assert "content" not in read and signing.verifies(signing.public_text(key), read)
     new = {**old, "content": '{"submitted_at":"","content":[]}'}
     new["signature"] = signing.sign(key, {k: v for k, v in new.items() if k != "signature"})
-    read = sync.validate(new)
+    read = teamformat.validate(new)
     assert read["content"] == new["content"] and signing.verifies(signing.public_text(key), read)

@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from okrtui.core import signing
-from okrtui.exchange import sync
+from okrtui.exchange import teamformat
 from tests.helpers import write_doc
 
 DOC = {"format": "okrtui/1", "objectives": [
@@ -64,7 +64,7 @@ def _forge(team, ident, **changes):
         if f'"id":"{ident}"' in line:
             rec = json.loads(line)
             rec.update(changes)
-            line = sync.canonical(rec)
+            line = teamformat.canonical(rec)
         out.append(line)
     team.write_text("\n".join(out) + "\n")
 
@@ -100,7 +100,7 @@ def test_a_record_re_signed_under_another_origin_is_refused_and_its_owner_told(c
         if rec["id"] == "o-ana":
             rec.update(title="HIJACKED by Ben", origin=ben_id, updated_at="2099-01-01T00:00:00.000000Z")
             rec["signature"] = signing.sign(ben_key, rec)
-            line = sync.canonical(rec)
+            line = teamformat.canonical(rec)
         out.append(line)
     team.write_text("\n".join(out) + "\n")
     copy = tmp_path / "copy.jsonl"
@@ -128,7 +128,7 @@ def _as_ben(team, dbs, change):
         for new in change(rec, ben):
             if new is not rec:  # what Ben wrote carries his signature; the rest stays as it was
                 new["signature"] = signing.sign(ben_key, new)
-            out.append(sync.canonical(new))
+            out.append(teamformat.canonical(new))
     team.write_text("\n".join(out) + "\n")
 
 
@@ -188,7 +188,7 @@ def test_a_forged_duplicate_line_does_not_hide_the_real_one(cli, tmp_path):
     forged = json.loads(real)
     forged.update(title="HIJACKED by Ben", updated_at="2099-01-01T00:00:00.000000Z")
     with open(team, "a") as handle:
-        handle.write(sync.canonical(forged) + "\n")
+        handle.write(teamformat.canonical(forged) + "\n")
     result = cli("--db", dbs["cy"], "sync", team)  # Cy has never seen Ana's objective
     assert result.code == 1 and "o-ana" in result.err
     assert titles(cli, dbs["cy"]) == ["Ship the platform"]

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from okrtui.core import signing
-from okrtui.exchange import sync
+from okrtui.exchange import teamformat
 from okrtui.method import owners
 
 HISTORY = (("2026-10-01", "p-ben"), ("2026-11-15", "p-dana"), ("2026-11-20", None), ("2026-11-20", "p-dana"))
@@ -40,11 +40,11 @@ def test_a_team_file_line_from_before_histories_still_verifies():
            "updated_at": "2026-10-01T00:00:00.000000Z", "deleted": False, "objective_id": "o-1", "title": "T",
            "kind": "increase", "start": 0, "target": 1, "unit": "", "owner_id": None, "low": None, "high": None,
            "weight": 1.0, "self_score": None, "score_comment": "", "position": 0, "improves_id": None}
-    record = sync.validate(raw)
+    record = teamformat.validate(raw)
     assert "owner_history" not in record
     record["signature"] = signing.sign(key, record)
-    again = sync.validate(dict(record))
+    again = teamformat.validate(dict(record))
     assert signing.verifies(signing.public_text(key), again)
-    carried = sync.validate({**raw, "owner_id": "p-ben", "owner_history": owners.entries(HISTORY[:1])})
+    carried = teamformat.validate({**raw, "owner_id": "p-ben", "owner_history": owners.entries(HISTORY[:1])})
     assert carried["owner_history"] == [{"from": "2026-10-01", "owner": "p-ben"}]
-    assert sync.to_values(carried)["owner_history"] == owners.dump(HISTORY[:1])
+    assert teamformat.to_values(carried)["owner_history"] == owners.dump(HISTORY[:1])

@@ -21,7 +21,7 @@ import pytest
 from okrtui import config
 from okrtui.core.errors import OkrError
 from okrtui.cycle import checkins
-from okrtui.exchange import interchange, sync
+from okrtui.exchange import interchange, sync, teamformat
 from okrtui.storage import backend, store
 from okrtui.storage.migrations import MIGRATIONS
 
@@ -148,7 +148,7 @@ def _crash_trials(tmp_path: Path, trials: int) -> None:
         assert all(n == 5 for n in counts.values()), "an import was half-written"
         assert done_imports <= set(counts)
         if team.exists():
-            sync.read(team)  # the team file is always whole
+            teamformat.read(team)  # the team file is always whole
     assert done_checkins and done_imports  # the trials really did work between kills
 
 

@@ -7,7 +7,7 @@ import re
 import sys
 
 from okrtui.core import signing
-from okrtui.exchange import sync
+from okrtui.exchange import sync, teamformat
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Objective, Person
 from okrtui.storage.store import reading, set_meta, writing
@@ -32,7 +32,7 @@ def rewrite(team, change):
     out = [head]
     for line in rest:
         rec = change(json.loads(line))
-        out.append(sync.canonical(rec))
+        out.append(teamformat.canonical(rec))
     team.write_text("\n".join(out) + "\n")
 
 
@@ -283,7 +283,7 @@ def test_the_signed_version_of_an_unsigned_record_wins_the_tie_whatever_the_orde
     rec = {"type": "team", "id": "t", "origin": "p-a", "created_at": "x", "updated_at": "2026-01-01T00:00:00Z",
            "deleted": False, "name": "T", "mission": "", "vision": "", "signature": ""}
     signed = {**rec, "signature": signing.sign(signing.generate(), rec)}
-    assert sync.newer(rec, signed) is signed and sync.newer(signed, rec) is signed
+    assert teamformat.newer(rec, signed) is signed and teamformat.newer(signed, rec) is signed
 
 
 def test_a_second_machine_from_before_keys_makes_no_key_of_its_own_and_can_take_the_real_one(cli, tmp_path):

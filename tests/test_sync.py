@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from okrtui.core.errors import OkrError
 from okrtui.cycle import checkins
-from okrtui.exchange import interchange, sync
+from okrtui.exchange import interchange, sync, teamformat
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, Objective
 from okrtui.storage.store import adopt_file, export_identity, reading, writing
@@ -26,7 +26,7 @@ DAY = dt.date(2026, 11, 20)
 def team_state(eng):
     """Every shared record, minus nothing: what a teammate should see."""
     with reading(eng) as session:
-        return {k: sync.canonical(v) for k, v in sync.shared_records(sync.local_records(session)).items()}
+        return {k: teamformat.canonical(v) for k, v in sync.shared_records(sync.local_records(session)).items()}
 
 
 def digest(path):
@@ -75,7 +75,7 @@ def test_a_teammate_cannot_change_my_records_but_my_other_machine_can(tmp_path):
         if '"id":"o-ann-0"' in line:
             rec = json.loads(line)
             rec.update(title="pwned by bob", origin="p-bob", updated_at="2099-01-01T00:00:00.000000Z")
-            line = sync.canonical(rec)
+            line = teamformat.canonical(rec)
         forged.append(line)
     team.write_text("\n".join(forged) + "\n")
     result = sync.sync(ann, team)
@@ -156,7 +156,7 @@ def test_three_people_converge_and_lose_no_check_in(tmp_path_factory, steps):
             sync.sync(eng, team)
     states = [team_state(eng) for eng in dbs]
     assert states[0] == states[1] == states[2]
-    file_records = sync.read(team).records
+    file_records = teamformat.read(team).records
     for eng in dbs:
         with reading(eng) as session:
             rows = {c.id: c for c in session.exec(select(CheckIn)).all()}
@@ -177,12 +177,12 @@ def test_merge_is_order_independent_and_idempotent(items, rnd):
         rec = {"type": "team", "id": ident, "origin": "p-x", "updated_at": stamp, "deleted": deleted,
                "created_at": stamp, "name": title, "mission": "", "vision": ""}
         sides.append({("team", ident): rec})
-    once = sync.merge(*sides)
+    once = teamformat.merge(*sides)
     shuffled = list(sides)
     rnd.shuffle(shuffled)
-    assert sync.merge(*shuffled) == once
-    assert sync.merge(once, *sides) == once
-    assert sync.merge(once, once) == once
+    assert teamformat.merge(*shuffled) == once
+    assert teamformat.merge(once, *sides) == once
+    assert teamformat.merge(once, once) == once
 
 
 # --- processes ------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def test_four_processes_syncing_at_once_lose_nothing(tmp_path):
         assert p.returncode == 0 and "ok" in out, err
     for n in names:  # a last round so every database has everyone's
         sync.sync(open_engine(tmp_path / f"{n}.db"), team)
-    records = sync.read(team).records
+    records = teamformat.read(team).records
     notes = {r["note"] for (t, _), r in records.items() if t == "check_in"}
     assert notes == {f"kr-{n}-0 {i}" for n in names for i in range(25)}
     for n in names:
@@ -263,12 +263,12 @@ def test_sync_killed_at_random_moments_leaves_old_or_new_file(tmp_path, trials):
     for p in leftovers:  # temp files of killed syncs never replace the team file
         p.unlink()
     result = sync.sync(open_engine(tmp_path / "ann.db"), team, lock_timeout=5)  # the lock is recovered
-    assert result.total >= len(sync.read(team).records) - 1
+    assert result.total >= len(teamformat.read(team).records) - 1
 
 
 # --- bad team files -----------------------------------------------------------------------------------
 
-GOOD_LINE = sync.canonical({"type": "team", "id": "t-x", "origin": "p-x", "updated_at": "2026-01-01T00:00:00.000000Z",
+GOOD_LINE = teamformat.canonical({"type": "team", "id": "t-x", "origin": "p-x", "updated_at": "2026-01-01T00:00:00.000000Z",
                             "created_at": "2026-01-01T00:00:00.000000Z", "deleted": False, "name": "X",
                             "mission": "", "vision": ""})
 HEAD = '{"format": "okrtui-team/1"}\n'
@@ -378,7 +378,7 @@ def test_git_merge_of_two_branches_uses_the_driver(tmp_path):
     ids = {json.loads(line)["id"] for line in text.splitlines()[1:]}
     assert {"o-ann-0", "o-bob-0", "kr-bob-0"} <= ids
     assert any(json.loads(line).get("value") == 42 for line in text.splitlines()[1:])
-    assert sync.read(team).records  # a valid team file
+    assert teamformat.read(team).records  # a valid team file
 
 
 # --- fuzzing the reader ---------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ def test_fuzz_random_bytes_never_crash_the_reader(tmp_path, raw):
     path = tmp_path / "fuzz.jsonl"
     path.write_bytes(raw)
     try:
-        sync.read(path)
+        teamformat.read(path)
     except OkrError:
         pass
 
@@ -406,7 +406,7 @@ def test_fuzz_random_records_never_crash_the_reader(tmp_path, records):
     path = tmp_path / "fuzz.jsonl"
     path.write_text(HEAD + "".join(json.dumps(r) + "\n" for r in records))
     try:
-        sync.read(path)
+        teamformat.read(path)
     except OkrError:
         pass
 

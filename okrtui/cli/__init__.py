@@ -837,9 +837,9 @@ def cmd_sync(ctx: Context) -> int:
 
 
 def cmd_merge_driver(ctx: Context) -> int:
-    from okrtui.exchange import sync
+    from okrtui.exchange import teamtrust
 
-    merged, bad = sync.merge_files(ctx.args.ours, ctx.args.theirs, ctx.args.base)
+    merged, bad = teamtrust.merge_files(ctx.args.ours, ctx.args.theirs, ctx.args.base)
     for line in bad[:WARN_LIMIT]:
         _warn(line)
     if len(bad) > WARN_LIMIT:

@@ -6,7 +6,7 @@ identity, this module does what `checkins.record(carry_confidence=True)`
 does, through sqlite3: the same checks and messages (okrtui.rules.checkinrules, shared with the ORM
 path), the same SQL effects (a new row with the same columns, or the same-day row updated only
 when something changed), in one IMMEDIATE transaction with the same busy timeout and pragmas.
-Check-ins are signed when they are synced (okrtui.exchange.sync.sign_own), not when they are written:
+Check-ins are signed when they are synced (okrtui.exchange.teamtrust.sign_own), not when they are written:
 a new row has no signature, and a replaced one keeps its own, as on the ORM path.
 
 Anything it does not expect (no file, a URL, another schema version, no identity yet, a file

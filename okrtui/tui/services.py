@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from okrtui.cycle.checkins import Saved
     from okrtui.cycle.editing import Closed
     from okrtui.cycle.metrics import Converted, Measured
-    from okrtui.exchange.sync import SyncResult
+    from okrtui.exchange.teamtrust import SyncResult
 
 
 class Services:

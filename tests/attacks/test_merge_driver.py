@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 
 from okrtui.core import signing
-from okrtui.exchange import sync
+from okrtui.exchange import teamformat
 from tests.helpers import HOSTILE, TODAY, raw_in, signed_line, team_of_three, two_members
 
 
@@ -60,12 +60,12 @@ def edit(path, ident, change):
         rec = json.loads(line)
         if rec["id"] == ident:
             rec = change(rec)
-        out.append(sync.canonical(rec))
+        out.append(teamformat.canonical(rec))
     path.write_text("\n".join(out) + "\n")
 
 
 def titled(path, ident):
-    return sync.read(path).records[("objective", ident)]["title"]
+    return teamformat.read(path).records[("objective", ident)]["title"]
 
 
 def honest_rename(cli, t, path, short, ident, title):
@@ -118,7 +118,7 @@ def test_a_branch_that_swaps_a_persons_key_cannot_carry_records_signed_with_it(c
     honest_rename(cli, t, ours, "ana", "o-ana", "Ship the platform, v2")  # Ana's real change
     result = cli("merge-driver", base, ours, theirs)
     assert result.code == 0, result.err
-    merged = sync.read(ours).records
+    merged = teamformat.read(ours).records
     assert merged[("objective", "o-ana")]["title"] == "Ship the platform, v2"
     assert merged[("person", "p-ana")]["public_key"] == t.public("ana")
 
@@ -151,7 +151,7 @@ def test_a_branch_cannot_take_a_record_over_by_signing_its_own_version(cli, tmp_
     edit(theirs, "o-ana", take)
     honest_rename(cli, t, ours, "ben", "o-ben", "Ben's renamed")
     assert cli("merge-driver", base, ours, theirs).code == 0
-    merged = sync.read(ours).records
+    merged = teamformat.read(ours).records
     assert merged[("objective", "o-ana")]["origin"] == "p-ana"
     assert merged[("objective", "o-ana")]["title"] == "Ship the platform"
     assert merged[("objective", "o-ben")]["title"] == "Ben's renamed"

@@ -8,7 +8,7 @@ import re
 import sqlite3
 
 from okrtui.core import signing
-from okrtui.exchange import sync
+from okrtui.exchange import teamformat, teamtrust
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, Objective, Person
 from okrtui.storage.store import reading
@@ -67,14 +67,14 @@ def cleo_claims_ana(t, replace):
     cleo = signing.load(t.dbs["cy"].with_name("cy.db.key"))
     lines = t.file.read_text().splitlines()
     real = next(line for line in lines if '"id":"p-ana"' in line and '"type":"person"' in line)
-    fake = {**sync.validate(__import__("json").loads(real)), "public_key": signing.public_text(cleo),
+    fake = {**teamformat.validate(__import__("json").loads(real)), "public_key": signing.public_text(cleo),
             "updated_at": LATER}
     fake.pop("signature")
     fake["signature"] = signing.sign(cleo, fake)
     if replace:
-        t.file.write_text("\n".join(sync.canonical(fake) if line == real else line for line in lines) + "\n")
+        t.file.write_text("\n".join(teamformat.canonical(fake) if line == real else line for line in lines) + "\n")
     else:
-        append_lines(t.file, [sync.canonical(fake)])
+        append_lines(t.file, [teamformat.canonical(fake)])
     return signing.public_text(cleo)
 
 
@@ -142,7 +142,7 @@ def test_pinned_keys_refuse_a_consistent_capture_that_first_use_cannot_see(cli, 
     head, *rest = t.file.read_text().splitlines()
     out = [head]
     for line in rest:
-        rec = sync.validate(__import__("json").loads(line))
+        rec = teamformat.validate(__import__("json").loads(line))
         if rec["origin"] == "p-ana":
             if rec["type"] == "person":
                 rec["public_key"] = signing.public_text(cleo)
@@ -150,7 +150,7 @@ def test_pinned_keys_refuse_a_consistent_capture_that_first_use_cannot_see(cli, 
                 rec["title"] = "Cleo leads now"
             rec.pop("signature")
             rec["signature"] = signing.sign(cleo, rec)
-        out.append(sync.canonical(rec))
+        out.append(teamformat.canonical(rec))
     t.file.write_text("\n".join(out) + "\n")
     newcomer = nia(cli, tmp_path)
     result = cli("--db", newcomer, "sync", t.file)
@@ -211,7 +211,7 @@ def test_a_newcomer_skips_a_check_in_by_someone_who_does_not_answer_for_the_kr(c
 
 def test_a_newcomers_first_sync_refuses_a_flood_in_one_line(cli, tmp_path, monkeypatch):
     """Beyond the limit of one person's new records in one sync (20,000; 500 here, to keep it quick)."""
-    monkeypatch.setattr(sync, "MAX_NEW_RECORDS", 500)
+    monkeypatch.setattr(teamtrust, "MAX_NEW_RECORDS", 500)
     t = team_of_three(cli, tmp_path)
     append_lines(t.file, [t.signed_by("cy", {
         "type": "comment", "id": f"c-spam-{i:04d}", "origin": "p-cy", "created_at": STAMP, "updated_at": STAMP,

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from okrtui.core.stamps import now_stamp
 from okrtui.cycle import metrics
-from okrtui.exchange import sync
+from okrtui.exchange import sync, teamtrust
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, KeyResult, Measurement, Objective
 from okrtui.storage.store import reading, writing
@@ -113,12 +113,11 @@ def test_a_flood_of_comments_from_one_database_is_refused_in_one_line(cli, tmp_p
     """Issue 27: 100,000 comments (61 MB) from one origin went in. Beyond the limit of new records of
     one person in one sync (20,000; 2,000 here, to keep the test quick), all of them are refused, in
     one line; the rest merges."""
-    from okrtui.exchange import sync
 
-    monkeypatch.setattr(sync, "MAX_NEW_RECORDS", 2_000)
+    monkeypatch.setattr(teamtrust, "MAX_NEW_RECORDS", 2_000)
     t = team_of_three(cli, tmp_path)
     rows = [(f"c-flood-{i:06d}", "p-cy", STAMP, STAMP, "", "objective", "o-ben", None, f"spam {i}")
-            for i in range(sync.MAX_NEW_RECORDS + 1)]
+            for i in range(teamtrust.MAX_NEW_RECORDS + 1)]
     with sqlite3.connect(t.dbs["cy"]) as conn:
         conn.executemany("insert into comment (id, origin, created_at, updated_at, deleted, signature, target_type, "
                          "target_id, parent_id, body) values (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)", rows)
@@ -128,7 +127,7 @@ def test_a_flood_of_comments_from_one_database_is_refused_in_one_line(cli, tmp_p
     result = cli("--db", t.dbs["ben"], "sync", t.file)
     assert result.code == 1
     named = warnings_of(result)
-    assert len(named) == 1 and "Cy Third" in named[0] and f"{sync.MAX_NEW_RECORDS + 1:,}" in named[0]
+    assert len(named) == 1 and "Cy Third" in named[0] and f"{teamtrust.MAX_NEW_RECORDS + 1:,}" in named[0]
     with reading(open_engine(t.dbs["ben"])) as session:
         assert session.get(Comment, "c-flood-000000") is None
         assert [c.body for c in session.exec(select(Comment))] == ["Real feedback"]

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from okrtui.core import signing
 from okrtui.cycle import metrics
-from okrtui.exchange import sync
+from okrtui.exchange import sync, teamformat
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import Comment, KeyResult, Measurement, Objective, Person
 from okrtui.storage.store import reading
@@ -99,7 +99,7 @@ def test_bad_lines_are_skipped_one_by_one_and_named_the_rest_merges(cli, tmp_pat
         assert session.get(KeyResult, "kr-ana-0") is not None
         assert session.get(Comment, "c-big") is None
     assert len(t.file.read_bytes()) < 1_000_000
-    again = sync.read(t.file)
+    again = teamformat.read(t.file)
     assert ("objective", "o-ana") in again.records
     # Cy, meeting the same file, is not stopped either.
     assert cli("--db", t.dbs["cy"], "sync", t.file).code in (0, 1)
@@ -117,7 +117,7 @@ def test_an_unsigned_person_and_comment_from_an_unknown_origin_are_refused(cli, 
                 "email": "ana@example.com", "public_key": ""}
     pip = {**base, "type": "comment", "id": "c-pip", "origin": "p-ana", "target_type": "objective",
            "target_id": "o-ben", "parent_id": None, "body": "Ben, you are on a PIP. -- Ana"}
-    append_lines(t.file, [sync.canonical(fake_ana), sync.canonical(pip)])
+    append_lines(t.file, [teamformat.canonical(fake_ana), teamformat.canonical(pip)])
     result = cli("--db", t.dbs["ben"], "sync", t.file)
     assert result.code == 1
     warned = " ".join(warnings_of(result))
@@ -140,7 +140,7 @@ def test_a_record_signed_with_a_stolen_looking_signature_of_another_record_is_re
     kr = json.loads(next(line for line in lines if '"id":"kr-ana-0"' in line))
     obj = json.loads(next(line for line in lines if '"id":"o-ana"' in line))
     forged = {**kr, "id": "kr-ana-9", "title": "moved by hand", "signature": obj["signature"]}
-    append_lines(t.file, [sync.canonical(forged)])
+    append_lines(t.file, [teamformat.canonical(forged)])
     result = cli("--db", t.dbs["ben"], "sync", t.file)
     assert result.code == 1 and "kr-ana-9" in " ".join(warnings_of(result))
     with reading(open_engine(t.dbs["ben"])) as session:
@@ -212,7 +212,7 @@ def test_names_in_syncs_warnings_are_shown_not_run(cli, tmp_path):
     with sqlite3.connect(t.dbs["ben"]) as conn:  # the name Ben's database holds for Ana
         conn.execute("update person set name = ? where id = 'p-ana'", ("Ana\x1b]0;pwned\x07\x1b[2J\u202e",))
     kr = line_of(t, "kr-ana-0")
-    append_lines(t.file, [sync.canonical({**kr, "title": "changed by hand", "updated_at": later(kr)})])
+    append_lines(t.file, [teamformat.canonical({**kr, "title": "changed by hand", "updated_at": later(kr)})])
     result = cli("--db", t.dbs["ben"], "sync", t.file)
     assert result.code == 1 and "kr-ana-0" in result.err and "Ana\\x1b]0;pwned\\x07\\x1b[2J\\u202e" in result.err
     assert "\x1b" not in result.err + result.out and "\u202e" not in result.err + result.out

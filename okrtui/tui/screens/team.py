@@ -30,7 +30,7 @@ from okrtui.tui.widgets.kr_row import objective_tags, owner_cell, title_cell
 from okrtui.tui.widgets.table import OkrTable, Wide
 
 if TYPE_CHECKING:  # the storage layer loads in workers, not with the screen
-    from okrtui.exchange.sync import SyncResult
+    from okrtui.exchange.teamtrust import SyncResult
 
 VIEWS = ("people", "alignment", "dependencies", "week")
 SYNC_NOTICE_SECONDS = 8  # a sync's result, as a notice: long enough to read a long team file's path
