@@ -55,6 +55,34 @@ async def test_a_visitor_cannot_check_in(tmp_path):
         app.engine.dispose()
 
 
+async def test_a_visitor_sees_the_health_metrics_but_cannot_measure_one(tmp_path):
+    path = tmp_path / "s.db"
+    app = read_only_app(path)
+    before = digest(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "H")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HealthScreen"
+        assert app.screen.drawn  # the visitor sees the demo's metrics
+        await press(pilot, "enter", "9", "9", "enter")
+        assert REFUSED in app.notified
+        assert type(app.screen).__name__ == "HealthScreen"  # no measurement form opened
+    assert digest(path) == before
+    # the same keys in a writable TUI open the measurement form: the honest owner measures
+    own = tmp_path / "own.db"
+    shutil.copy(demo_template(), own)
+    app = RecordingApp(own, Config(cursor_blink=False), TODAY, native_ansi=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "H")
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert type(app.screen).__name__ == "MeasureForm"
+    if app.engine is not None:
+        app.engine.dispose()
+
+
 async def test_a_visitor_cannot_approve_or_ask_for_changes(tmp_path):
     said = await refused(tmp_path / "s.db", "t", "A", "r")
     assert said.count(REFUSED) == 2
