@@ -87,3 +87,22 @@ def test_a_page_is_checked_and_written_line_by_line_as_it_would_be_whole():
     for chunk in (1, 7, 1 << 20):
         assert b"".join(output.joined_utf8(output.safe_lines(lines), chunk)) == whole
     assert b"".join(output.joined_utf8([])) == b""
+
+
+def test_the_page_writers_check_on_its_bytes_is_the_check_on_its_text():
+    """safe_joined_utf8 asks only a line's non-ASCII characters whether they are printable (its
+    printable ASCII deleted from its bytes): the same bytes as joined_utf8(safe_lines(…)) for every
+    kind of character: ASCII controls, C1, bidi, separators, unassigned (a lone surrogate fails both)."""
+    import sys
+
+    lines = ["<p>plain → text</p>", "two\nlines", "bell\x07 and \u202e", "", "é" * 50, "last\n", "\x7f", "\x85c1",
+             "nbsp\u00a0", "ls\u2028", "\u2066iso\u2069", "zw\u200b", "tag\U000e0041", "new\U0010ffff",
+             "日本語 · – ⚠ “q”", "\ufeffbom", "soft\u00adhyphen", "\U0001f600"]
+    lines += [f"a{chr(c)}b" for c in range(0, sys.maxunicode + 1, 251) if not 0xD800 <= c <= 0xDFFF]
+    for chunk in (1, 7, 1 << 20):
+        assert b"".join(output.safe_joined_utf8(lines, chunk)) == b"".join(
+            output.joined_utf8(output.safe_lines(lines), chunk))
+    assert b"".join(output.safe_joined_utf8([])) == b""
+    for write in (output.safe_joined_utf8, lambda ls: output.joined_utf8(output.safe_lines(ls))):
+        with pytest.raises(UnicodeEncodeError):
+            b"".join(write(["half\ud800"]))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
 
 from okrtui import __version__
 from okrtui.core.errors import OkrError, one_line
-from okrtui.core.output import Format, joined_utf8, safe, safe_lines, say  # every printed line (docs/security.md)
+from okrtui.core.output import Format, safe, safe_joined_utf8, say  # every printed line (docs/security.md)
 from okrtui.core.text import plain  # 2 ms: every command prints through it
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -692,7 +692,7 @@ def _export_html(ctx: Context) -> int:
     from okrtui.core.files import write_atomic
 
     # What _emit writes (safe, UTF-8, owner-only), written as it is made: 10,000 KRs make 19 MiB.
-    write_atomic(args.output, joined_utf8(safe_lines(lines)), mode=0o600, keep_mode=False)
+    write_atomic(args.output, safe_joined_utf8(lines), mode=0o600, keep_mode=False)
     return EXIT_OK
 
 
