@@ -297,3 +297,35 @@ def test_the_health_sparkline_keeps_gaps_dots_and_the_band():
     flat = health_spark([4.0, 4.0], None, 3.0, "x")  # at most 3, every value 4: no band in sight
     assert "<rect" not in flat and 'd="M2.0,10.0L62.0,10.0"' in flat
     assert "<svg" not in health_spark([None, None], 1.0, 2.0, "x")
+
+
+def _round_ticks_as_written_first(lo: float, hi: float, most: int = 5) -> list[tuple[float, str]]:
+    """story.round_ticks as it was before its steps were made once per power of ten (the oracle)."""
+    import math
+
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    exponent = math.floor(math.log10((hi - lo) / most))
+    for e in (exponent, exponent + 1):
+        for m in (1.0, 2.0, 2.5, 5.0):
+            step = m * 10.0 ** e
+            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+            if last - first + 1 <= most:
+                decimals = max(0, -e + (1 if m == 2.5 else 0))
+                return [(round(k * step, decimals), f"{round(k * step, decimals) + 0.0:.{decimals}f}")
+                        for k in range(first, last + 1)]
+    return []
+
+
+def test_round_ticks_are_the_same_ticks_as_before_they_were_made_faster():
+    import random
+
+    from okrtui.method.story import round_ticks
+
+    rng = random.Random(29)
+    for _ in range(20_000):
+        scale = 10.0 ** rng.randint(-6, 9)
+        lo = rng.uniform(-2, 2) * scale
+        hi = lo + rng.choice([rng.uniform(0, 3), 1.0, 0.5, 2.5, 10.0]) * scale
+        assert round_ticks(lo, hi) == _round_ticks_as_written_first(lo, hi), (lo, hi)
+    assert round_ticks(-0.04, 0.04) == _round_ticks_as_written_first(-0.04, 0.04)  # never "-0"

@@ -62,3 +62,20 @@ def test_a_check_in_after_the_reviewed_day_is_not_read():
     later.check_ins.append(CheckInView("late", AS_OF + dt.timedelta(days=3), 49.0, 0.9, ""))
     row = next(r for r in week_review(rep, MONDAY, AS_OF).rows if r.kr is later)
     assert row.value == 35 and row.confidence != 0.9
+
+
+def test_the_weeks_progress_change_is_computed_when_asked_and_is_the_change():
+    """A row keeps the week before's check-ins and computes their progress when progress_change is
+    first read (the HTML page's review never reads it): the same number as computing it outright."""
+    from okrtui.method import scoring
+
+    rep = report()
+    rows = week_review(rep, MONDAY, AS_OF).rows
+    moved = 0
+    for r in rows:
+        before = [c for c in r.kr.check_ins if c.date < MONDAY]
+        want = r.progress - scoring.progress(r.kr.spec, before)
+        assert r.progress_change == want and r.progress_change == want, r.kr.id  # twice: once computed
+        assert isinstance(r.progress_before, float)
+        moved += want != 0
+    assert moved >= 3

@@ -282,12 +282,18 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list
     out += ['<table><thead><tr><th scope="col">Key result</th><th scope="col">Objective</th><th scope="col">Value</th>'
             '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
     objective, objective_title = None, ""
+    done_kinds: dict[str, bool] = {}  # each kind's: read as done / not done (review.milestone)?
     for r in review.rows:
-        change = change_text(r.kr, r.value_change) if milestone(r.kr) else \
-            "±0" if not r.value_change else f"{r.value_change:+g}"
+        done = done_kinds.get(r.kr.kind)
+        if done is None:
+            done = done_kinds[r.kr.kind] = milestone(r.kr)
+        if done:
+            change, value = change_text(r.kr, r.value_change), value_text(r.kr, r.value)
+        else:
+            change = "±0" if not r.value_change else f"{r.value_change:+g}"
+            value = "–" if r.value is None else f"{r.value:g}"
         conf = "–" if r.confidence is None else f"{r.confidence:.1f}{r.confidence_trend}"
         stale = ' <span class="stale">⚠ stale</span>' if r.stale else ""
-        value = value_text(r.kr, r.value) if milestone(r.kr) else "–" if r.value is None else f"{r.value:g}"
         if r.objective is not objective:  # an objective's rows come together
             objective, objective_title = r.objective, esc(r.objective.title)
         title = titles.get(r.kr.id)

@@ -29,7 +29,7 @@ class ReviewRow:
     value: float | None
     value_change: float | None
     progress: float
-    progress_change: float
+    progress_before: float | list[CheckInView]  # the week before's progress, or its check-ins (see below)
     pace: str | None
     confidence: float | None
     confidence_trend: str  # ↑ ↓ → or ""
@@ -38,6 +38,15 @@ class ReviewRow:
     objective_grade: float | None  # the objective as it stood on the review's as_of day
     objective_band: str | None
     due: bool = False  # no check-in in the reviewed week (views.is_due, the rule the check-in list uses)
+
+    @property
+    def progress_change(self) -> float:
+        """The week's change of progress. The week before's progress is computed when first asked
+        for (the TUI's review shows it; the HTML page's, 10,000 rows, does not)."""
+        before = self.progress_before
+        if isinstance(before, list):
+            before = self.progress_before = scoring.progress(self.kr.spec, points_of(before))
+        return self.progress - before
 
 
 def milestone(kr: KRView) -> bool:
@@ -107,7 +116,7 @@ def _row(o: ObjectiveView, kr: KRView, week: _Week, stale_start: dt.date) -> Rev
     # (kr.spec is made where it is needed: most rows need it once, a row unchanged this week never.)
     current = len(now_pts) == len(kr.check_ins)
     prog_now = kr.progress if current else scoring.progress(kr.spec, points_of(now_pts))
-    prog_prev = prog_now if prev_pts is now_pts else scoring.progress(kr.spec, points_of(prev_pts))
+    prog_prev: float | list[CheckInView] = prog_now if prev_pts is now_pts else prev_pts  # computed if asked
     last_now = now_pts[-1] if now_pts else None
     last_prev = prev_pts[-1] if prev_pts else None
     value_now = last_now.value if last_now else None
@@ -127,7 +136,7 @@ def _row(o: ObjectiveView, kr: KRView, week: _Week, stale_start: dt.date) -> Rev
     return ReviewRow(
         o, kr, value_now,
         None if value_now is None or value_prev is None else value_now - value_prev,
-        prog_now, prog_now - prog_prev, pace, conf_now, trend, stale,
+        prog_now, prog_prev, pace, conf_now, trend, stale,
         kr.forecast if current else scoring.forecast(kr.spec, points_of(now_pts), span.start, span.end), None, None,
         active and is_due(last, as_of),
     )

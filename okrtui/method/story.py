@@ -76,22 +76,26 @@ NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
 def round_ticks(lo: float, hi: float, most: int = 5) -> list[tuple[float, str]]:
     """Y ticks on round steps (1, 2, 2.5 or 5 × 10^n): `97 98 99`, `96 98 100`, never `96.9 98.2`.
     The finest step that puts at most `most` ticks between lo and hi; labelled with as many decimals
-    as the step needs. The KR detail's chart and the health chart both label their y axis with it."""
+    as the step needs. The KR detail's chart and the health chart both label their y axis with it.
+    (10,000 KRs make an HTML page: each power of ten's steps and decimals are made once, `_steps`.)"""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return []
     exponent = math.floor(math.log10((hi - lo) / most))
-    for e in (exponent, exponent + 1):
-        for m in NICE_STEPS:
-            step = m * 10.0 ** e
-            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-            if last - first + 1 <= most:
-                decimals = max(0, -e + (1 if m == 2.5 else 0))
-                ticks = []
-                for k in range(first, last + 1):
-                    value = round(k * step, decimals)
-                    ticks.append((value, f"{value + 0.0:.{decimals}f}"))  # + 0.0: never "-0"
-                return ticks
+    for step, decimals in _steps(exponent):
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last - first + 1 <= most:
+            if not decimals:  # a whole step: k * step is already whole (and 0.0 for k = 0, never -0.0)
+                return [(k * step, "%.0f" % (k * step)) for k in range(first, last + 1)]
+            values = [round(k * step, decimals) for k in range(first, last + 1)]
+            return [(value, f"{value + 0.0:.{decimals}f}") for value in values]  # + 0.0: never "-0"
     return []
+
+
+@functools.lru_cache(maxsize=64)
+def _steps(exponent: int) -> tuple[tuple[float, int], ...]:
+    """The candidate steps from 10^exponent up, finest first, each with the decimals its labels need."""
+    return tuple((m * 10.0 ** e, max(0, -e + (1 if m == 2.5 else 0)))
+                 for e in (exponent, exponent + 1) for m in NICE_STEPS)
 
 
 def forecast_line(spec: scoring.Spec, points: Sequence[scoring.Measured], span: periods.Span,

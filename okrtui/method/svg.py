@@ -115,6 +115,24 @@ def _frame(days: int) -> _Frame:
 
 
 _TICK = f'<text x="{LEFT - 4}" y="%.0f" text-anchor="end" class="tick">'
+_TICK_LABEL = _TICK + "%s</text>"
+_TICK_TEXTS: dict[str, str] = {}  # a tick's label, escaped: a page's charts share a few hundred
+
+
+def _tick_text(label: str) -> str:
+    shown = _TICK_TEXTS.get(label)
+    if shown is None:
+        shown = esc(label)
+        if len(_TICK_TEXTS) < 4096:
+            _TICK_TEXTS[label] = shown
+    return shown
+
+
+@functools.lru_cache(maxsize=64)
+def _points(n: int) -> str:
+    """The check-ins' polyline of n points as one %-format: each x a text (`_Frame.x_at`), each y
+    "%.0f" (the same digits as round(y): both round half to even on the exact value)."""
+    return '<polyline class="p" points="' + " ".join(["%s,%.0f"] * n) + '"/>'
 NUM_TICKS = f"{_TICK}%.3g</text>" * 3  # y, value; three times
 HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><title>%s</title>'
         '<use href="#frame"/>')
@@ -133,7 +151,7 @@ def chart(s: Series, label: str, legend: str) -> str:
     base = TOP + PLOT_H + lo * sy  # y(v) = base - v * sy
     edges, shape, head = s.edges, s.shape, HEAD % (label, label)
     if s.y_ticks:
-        ticks = "".join([f"{_TICK % (base - v * sy + 4)}{esc(t)}</text>" for v, t in s.y_ticks])
+        ticks = "".join([_TICK_LABEL % (base - v * sy + 4, _tick_text(t)) for v, t in s.y_ticks])
     else:  # numbers: a quarter, half and three quarters up
         step = hi - lo
         v1, v2, v3 = lo + step * 1 / 4, lo + step * 2 / 4, lo + step * 3 / 4
@@ -151,8 +169,11 @@ def chart(s: Series, label: str, legend: str) -> str:
         lines = frame.band_lines % (yh, yh, yl, yl)
     if s.xs:
         x_at = frame.x_at
-        pts = " ".join([f"{x_at[a]},{round(base - b * sy)}" for a, b in zip(s.xs, s.ys, strict=True)])
-        lines += f'<polyline class="p" points="{pts}"/>'
+        n = len(s.xs)
+        xy: list[object] = [None] * (2 * n)  # x, y, x, y, …: one %-format of the whole line
+        xy[::2] = [x_at[a] for a in s.xs]
+        xy[1::2] = [base - b * sy for b in s.ys]
+        lines += _points(n) % tuple(xy)
     return f'{head}{ticks}{lines}<use href="#{legend}"/></svg>'
 
 
