@@ -190,9 +190,8 @@ class _Rows:
             shown = self.texts[raw] = esc(raw)
         return shown
 
-    def kr(self, kr: KRView) -> tuple[str, ...]:
-        """The KR's row and its chart's row, as the page's lines (none holds a newline: the CLI's check
-        of each line, okrtui.core.output.safe_lines, is then one scan)."""
+    def kr(self, kr: KRView) -> str:
+        """The KR's row and its chart's row (one string, the page's lines joined)."""
         rep = self.rep
         title = self.titles[kr.id] = esc(kr.title)
         flags = self.flags.get((kr.pace, kr.stale)) or self.pace(kr.pace, kr.stale)
@@ -208,14 +207,14 @@ class _Rows:
         chart = svg.chart(story.kr_series(kr, rep.period, rep.as_of), f"Chart of {title}",
                           self.kinds.get(kr.kind) or self.legend(kr.kind))
         who = answerer(kr)
-        return (f'<tr><th scope="row" data-label="Key result">{title}</th>',
-                f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>',
-                f'<td data-label="Now → target">{self.text(kr_target_text(kr))}</td>',
-                f'<td data-label="Grade">{self.grade(kr.score, kr.grade, kr.band)}</td>',
-                f'<td data-label="Pace">{flags or "–"}</td>',
-                f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>',
-                f'<td data-label="Last check-in">{kr.last_check_in or "–"}{note}</td>',
-                f'<td data-label="Trend">{trend}</td></tr>',
+        return (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
+                f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
+                f'<td data-label="Now → target">{self.text(kr_target_text(kr))}</td>\n'
+                f'<td data-label="Grade">{self.grade(kr.score, kr.grade, kr.band)}</td>\n'
+                f'<td data-label="Pace">{flags or "–"}</td>\n'
+                f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
+                f'<td data-label="Last check-in">{kr.last_check_in or "–"}{note}</td>\n'
+                f'<td data-label="Trend">{trend}</td></tr>\n'
                 f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>')
 
 
@@ -224,8 +223,8 @@ def _team(t: Team, rows: _Rows) -> Iterator[str]:
     for p in t.people:
         yield from ('<section class="person">',
                     f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>")
-        for o, krs in p.objectives:
-            yield from _objective(o, krs, rows)
+        for o, krs in p.objectives:  # one piece an objective: its ~40 lines joined (fewer pieces to pass on)
+            yield "\n".join(_objective(o, krs, rows))
         yield "</section>"
     yield "</section>"
 
@@ -246,8 +245,7 @@ def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
         out.append('<p class="muted">No key results.</p></article>')
         return out
     out += ['<table class="krs">', f"<caption>Key results of {title}</caption>", KR_TABLE_HEAD, "<tbody>"]
-    for kr in krs:
-        out += rows.kr(kr)
+    out += [rows.kr(kr) for kr in krs]
     out += ["</tbody></table>", "</article>"]
     return out
 
