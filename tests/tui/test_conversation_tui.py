@@ -536,3 +536,38 @@ def test_the_review_history_snapshot(snap_compare, reviewed, size):
         assert snap_compare(app, terminal_size=SIZES[size], run_before=scene(_at("o:o-fast", "enter")))
     finally:
         app.engine.dispose()
+
+
+async def test_a_long_review_history_scrolls_and_reads_whole_at_80x24(tmp_path, cli):
+    """Three rounds of long change requests: more than the detail's room at 80×24. The box shows
+    `tab` in the footer, takes the focus on it, scrolls to the last round, and gives it back."""
+    from okrtui.tui.widgets.table import OkrTable
+
+    two = Two(tmp_path, cli)
+    two.load("ben", FAST)
+    for target in (900, 1000, 1100):
+        assert cli("--db", two.ben, "submit", "o-fast").code == 0
+        two.sync("ben", "ana")
+        assert cli("--db", two.ana, "request-changes", "o-fast", f"Not yet: the board asked for {target} at launch, "
+                   "and the p95 latency should stay where it is today, so say how you will hold it there").code == 0
+        two.sync("ana", "ben")
+    assert cli("--db", two.ben, "submit", "o-fast").code == 0
+    two.sync("ben", "ana")
+    assert cli("--db", two.ana, "approve", "o-fast", "--note", "the last round, read whole").code == 0
+    two.sync("ana", "ben")
+    app = two.app("ben")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await select(pilot, "o:o-fast")
+        await press(pilot, "enter")
+        scroll = app.screen.query_one("#comments-scroll")
+        assert "the last round, read whole" in history_text(app)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0  # more than it shows: the last round is below
+        assert "more" in {b.binding.action for b in app.active_bindings.values()}  # tab, in the footer
+        await press(pilot, "tab")
+        assert app.focused is scroll
+        await press(pilot, "end")
+        assert scroll.scroll_y == scroll.max_scroll_y  # the last round in view
+        await press(pilot, "tab")
+        assert isinstance(app.focused, OkrTable)  # back to the list: k, j, c as before
+    app.engine.dispose()

@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from okrtui.core.text import count, plain
@@ -47,6 +47,8 @@ class DetailScreen(OkrScreen):
                 id="detail.approve"),
         Binding("r", "request_changes", "Request changes",
                 tooltip="As its lead: send this objective back, saying what to change", id="detail.request_changes"),
+        Binding("tab", "more", "More", tooltip="Read the rest of the review's history and comments (↑ ↓ scroll them); "
+                "tab again: back to the list", id="detail.more"),
     ]
 
     def __init__(self, refs: list[str], index: int = 0) -> None:
@@ -60,7 +62,9 @@ class DetailScreen(OkrScreen):
                 yield StoryChart(id="chart")
                 yield Legend(id="legend")
             yield Static(id="numbers")
-        yield Static(id="comments", classes="comments")
+        # Focusable (tab): a review history taller than its room scrolls, ↑ ↓, and reads whole.
+        with VerticalScroll(id="comments-scroll", classes="comments"):
+            yield Static(id="comments")
         yield OkrTable(id="history")
 
     @property
@@ -191,7 +195,7 @@ class DetailScreen(OkrScreen):
         head = [review, *rounds] if review is not None else []
         shown = head + lines[-6:]
         box = self.query_one("#comments", Static)
-        box.display = bool(shown)
+        self.query_one("#comments-scroll").display = bool(shown)
         # A review's history takes the room it needs: the chart shrinks (an objective still in review
         # has no progress to draw), so every round reads whole at 80×24.
         self.set_class(bool(rounds), "-rounds")
@@ -203,6 +207,27 @@ class DetailScreen(OkrScreen):
                 text.append("\n")
             text.append_text(line)
         box.update(text)
+        self.call_after_refresh(self._laid_out)
+
+    def _laid_out(self) -> None:
+        """`tab` shows, and the box takes the focus, only when it holds more than it shows."""
+        scroll = self.query_one("#comments-scroll")
+        scroll.can_focus = self._cut()
+        if not scroll.can_focus and self.focused is scroll:
+            self.query_one("#history", OkrTable).focus()
+        self.refresh_bindings()
+
+    def _cut(self) -> bool:
+        """The history and comments box holds more than it shows."""
+        scroll = self.query_one("#comments-scroll")
+        return scroll.display and scroll.max_scroll_y > 0
+
+    def action_more(self) -> None:
+        scroll = self.query_one("#comments-scroll")
+        if self.focused is scroll:
+            self.query_one("#history", OkrTable).focus()
+        elif self._cut():
+            scroll.focus()
 
     def _missing(self, data: Snapshot) -> None:
         self.set_context(Text("Not in this period", style="bold"),
@@ -304,6 +329,8 @@ class DetailScreen(OkrScreen):
         if action in ("approve", "request_changes"):
             obj = self._shown_objective()
             return awaits(self.app.data, obj.id if obj is not None else None)
+        if action == "more":
+            return self.is_mounted and self._cut()
         return True
 
     def action_approve(self) -> None:
