@@ -15,7 +15,6 @@ from textual.widgets.input import Selection
 from okrtui.core.text import fmt_num, plain
 from okrtui.method import health, healthchart
 from okrtui.method.health import MetricView, State
-from okrtui.rules import validate
 from okrtui.tui.screens.base import Dialog, FormScreen, OkrScreen
 from okrtui.tui.screens.dialogs import ConfirmDialog
 from okrtui.tui.screens.keys import hint_key
@@ -155,6 +154,8 @@ class MeasureForm(FormScreen["Measured"]):  # okrtui.cycle.metrics.Measured, a t
         value.selection = Selection(0, len(value.value))  # typing replaces the last value
 
     def action_save(self) -> None:
+        from okrtui.rules import validate  # pydantic: loaded by the first save, not before the screen's first frame
+
         try:  # a check-in's value and note rules, no confidence
             value, _, note = validate.check_check_in(self.query_one("#in-value", Input).value, "",
                                                      self.query_one("#in-note", Input).value)
