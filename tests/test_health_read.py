@@ -22,6 +22,7 @@ CREATE TABLE objective (id, improves_id, deleted);
 CREATE TABLE key_result (id, improves_id, deleted);
 CREATE INDEX ix_measurement_metric_id ON measurement (metric_id);
 CREATE INDEX ix_measurement_date ON measurement (date);
+CREATE INDEX ix_measurement_metric_id_date_value ON measurement (metric_id, date, value, deleted);
 """
 
 bound = st.one_of(st.none(), st.integers(0, 10).map(float))

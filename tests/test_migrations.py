@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 from okrtui.storage import model  # noqa: F401 - registers the tables on SQLModel.metadata
 from okrtui.storage.backend import open_engine
 from okrtui.storage.migrations import MIGRATIONS, m001_initial
+from tests.helpers import TODAY
 
 FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema-1.db"
 
@@ -59,7 +60,8 @@ def test_the_migrations_build_what_the_model_describes(tmp_path):
     engine.dispose()
     migrated, described = shape(f"sqlite:///{tmp_path / 'migrated.db'}"), shape(f"sqlite:///{tmp_path / 'model.db'}")
     for table in described:
-        migrated[table]["indexes"] = [i for i in migrated[table]["indexes"] if i[0] != "ix_check_in_kr_id_date"]
+        migrated[table]["indexes"] = [i for i in migrated[table]["indexes"]
+                                      if i[0] not in ("ix_check_in_kr_id_date", "ix_measurement_metric_id_date_value")]
     assert migrated == described
 
 
@@ -91,3 +93,39 @@ def test_two_processes_opening_an_old_file_at_once_migrate_it_once(tmp_path, mon
         versions = [row[0] for row in conn.exec_driver_sql("SELECT version FROM schema_migration ORDER BY version")]
     engine.dispose()
     assert versions == [version for version, _name, _step in MIGRATIONS]
+
+
+def test_a_schema_9_database_with_measurements_gains_the_summary_index_and_reads_the_same(tmp_path, monkeypatch, cli):
+    """Migration 10 (issue 28's speed): measurements indexed by metric, date and value, so every read of the
+    metrics counts them from the index alone. An old file with metrics reads the same before and after."""
+    import sqlite3
+
+    from okrtui.method import health
+    from okrtui.storage import quickread, store
+
+    old = tmp_path / "old.db"
+    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS[:-1])  # the okrtui before this migration
+    monkeypatch.setattr(store, "LATEST", MIGRATIONS[-2][0])
+    assert cli("whoami", "--name", "Ann", "--db", old).code == 0
+    made = cli("metric", "add", "Uptime", "--unit", "%", "--at-least", "99.9", "--since", "2026-09-01", "--db", old)
+    metric = made.out.split()[2]
+    for day, value in (("2026-11-09", 99.5), ("2026-11-16", 99.4), ("2026-11-23", 99.95)):
+        assert cli("metric", "record", metric, value, "--date", day, "--db", old).code == 0
+    before = cli("metric", "list", "--format", "json", "--db", old).out
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_migration").fetchone() == (9,)
+        assert "ix_measurement_metric_id_date_value" not in {r[1] for r in conn.execute("PRAGMA index_list(measurement)")}
+    conn.close()
+    assert quickread.read_metrics(old, TODAY) is None  # not the schema it expects: the ORM path migrates
+    monkeypatch.undo()
+
+    open_engine(old).dispose()
+    assert (tmp_path / "old.db.schema9.bak").exists()
+    assert quickread.SCHEMA == MIGRATIONS[-1][0] == 10
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_migration").fetchone() == (10,)
+        plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + health.SUMMARY_SQL, {"day": "2026-11-26"}))
+    conn.close()
+    assert "COVERING INDEX ix_measurement_metric_id_date_value" in plan
+    assert quickread.read_metrics(old, TODAY) is not None  # now the quick path reads it
+    assert cli("metric", "list", "--format", "json", "--db", old).out == before

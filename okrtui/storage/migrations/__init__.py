@@ -22,6 +22,7 @@ from okrtui.storage.migrations import (
     m007_health_metrics,
     m008_decision_content,
     m009_owner_history,
+    m010_measurement_summary_index,
 )
 
 Step = tuple[int, str, Callable[[Connection], None]]
@@ -30,5 +31,5 @@ MIGRATIONS: list[Step] = [(m.VERSION, m.NAME, m.upgrade) for m in (m001_initial,
                                                                 m003_objective_activated_on, m004_signatures,
                                                                 m005_conversation, m006_one_check_in_a_day,
                                                                 m007_health_metrics, m008_decision_content,
-                                                                m009_owner_history)]
+                                                                m009_owner_history, m010_measurement_summary_index)]
 LATEST = MIGRATIONS[-1][0]
