@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,50 @@ def test_an_identity_is_read_like_the_store_reads_it(tmp_path, demo_template):
     quick = quickread.read(path, None, TODAY, team=False)
     assert quick is not None and quick.me == "p-bruno"
     assert {o.origin for o in quick.report.objectives} == {"p-bruno"}
+
+
+def _slow_metrics(monkeypatch) -> threading.Event:
+    """The metrics' read (ahead of the period's, in the same thread) waits for the returned event."""
+    go = threading.Event()
+    real = quickread.read_metrics
+
+    def slow(*args, **kwargs):
+        go.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(quickread, "read_metrics", slow)
+    return go
+
+
+def test_a_held_prefetch_reads_the_metrics_then_waits_to_read_the_period_until_released(demo_template, monkeypatch):
+    """The Health screen holds the period's read while it draws the metrics read ahead of it (issue 28's H1):
+    the read waits at its first step, then goes on and reads what it would have read."""
+    monkeypatch.setattr(quickread.Prefetch, "HOLD_S", 60.0)
+    metrics_read = _slow_metrics(monkeypatch)
+    first = quickread.Prefetch(demo_template, TODAY)
+    first.hold()  # the period's read is behind the metrics': it has not begun
+    metrics_read.set()
+    assert first.metrics() is not None
+    first._thread.join(0.5)
+    assert first._thread.is_alive()  # held at the period's first step
+    first.release()
+    assert first.result() == quickread.read(demo_template, None, TODAY)
+
+
+def test_a_hold_never_released_holds_the_period_for_hold_s_at_most(demo_template, monkeypatch):
+    monkeypatch.setattr(quickread.Prefetch, "HOLD_S", 0.2)
+    metrics_read = _slow_metrics(monkeypatch)
+    first = quickread.Prefetch(demo_template, TODAY)
+    first.hold()
+    metrics_read.set()
+    first._thread.join(30)
+    assert not first._thread.is_alive()
+    assert first.result() == quickread.read(demo_template, None, TODAY)
+
+
+def test_the_gate_is_called_between_the_reads_steps_and_changes_nothing(demo_template):
+    calls = []
+    gated = quickread.read(demo_template, None, TODAY, gate=lambda: calls.append(1))
+    assert gated == quickread.read(demo_template, None, TODAY)
+    krs = len(gated.report.key_results())
+    assert len(calls) >= 2 + krs // views.GATE_EVERY  # before the KRs' and the check-ins' reads, and as it scores

@@ -204,11 +204,16 @@ def by_kr(rows: Iterable[Sequence[Any]], day: Callable[[Any], dt.date] | None = 
             yield kr_id, [CheckInView(cid, day(date), value, conf, note) for _, cid, date, value, conf, note in group]
 
 
+GATE_EVERY = 256  # KRs between two calls of assemble's gate
+
+
 def assemble(span: periods.Span, as_of: dt.date, objectives: Iterable[Sequence[Any]], key_results: Iterable[Sequence[Any]],
              check_ins: Iterable[tuple[str, list[CheckInView]]], people: dict[str, str], teams: dict[str, TeamView],
-             stale_after: int = 7) -> PeriodReport:
+             stale_after: int = 7, gate: Callable[[], object] | None = None) -> PeriodReport:
     """The period's views from rows in the column orders above and each KR's check-ins (by_kr),
-    with every number computed: the one place rows become scores, whichever path read them."""
+    with every number computed: the one place rows become scores, whichever path read them.
+    `gate`, called every GATE_EVERY KRs, may hold the work up (a read running beside a screen that is
+    drawing: okrtui.storage.quickread.Prefetch.hold); it changes nothing in what is made."""
     views: dict[str, ObjectiveView] = {}
     for row in objectives:
         values = dict(zip(OBJECTIVE_COLUMNS, row, strict=True))
@@ -218,9 +223,16 @@ def assemble(span: periods.Span, as_of: dt.date, objectives: Iterable[Sequence[A
         kr = KRView(*row, [])  # type: ignore[call-arg]  # KR_COLUMNS are KRView's leading fields
         krs[kr.id] = kr
         views[kr.objective_id].key_results.append(kr)
-    for kr_id, items in check_ins:
+    for n, (kr_id, items) in enumerate(check_ins):
+        if gate is not None and n % GATE_EVERY == 0:
+            gate()
         krs[kr_id].check_ins = items
+    n = 0
     for obj in views.values():
+        if gate is not None and n >= GATE_EVERY:
+            gate()
+            n = 0
+        n += len(obj.key_results)
         for kr in obj.key_results:
             compute_kr(kr, span, as_of, obj.status == "active", stale_after, obj.activated_on)
         compute_objective(obj)

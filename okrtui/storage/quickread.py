@@ -17,6 +17,8 @@ import importlib.util
 import re
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -42,10 +44,12 @@ SCHEMA = _latest_migration()
 
 
 def read(target: str | Path, label: str | None, today: dt.date, as_of: dt.date | None = None, *,
-         team: bool = True, fy_month: int = 1, stale_after: int = 7, notes: bool = True) -> Read | None:
+         team: bool = True, fy_month: int = 1, stale_after: int = 7, notes: bool = True,
+         gate: Callable[[], object] | None = None) -> Read | None:
     """The period `label` (None: the quarter of today) as of `as_of` (default today), or None when
     only the ORM path can serve this database. `notes=False` leaves check-ins' ids and notes
-    empty: reports show neither, and at 10^5 check-ins they are a third of the rows' strings."""
+    empty: reports show neither, and at 10^5 check-ins they are a third of the rows' strings.
+    `gate` may hold the read up between its steps (Prefetch.hold)."""
     if not isinstance(target, Path) or not target.is_file():
         return None
     # 10^5 new objects and no cycles among them: the cyclic collector's passes would only cost
@@ -55,7 +59,7 @@ def read(target: str | Path, label: str | None, today: dt.date, as_of: dt.date |
     try:
         with closing(sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)) as conn:
             conn.execute("BEGIN")  # one consistent snapshot of every query below
-            return _read(conn, label, today, as_of or today, team, fy_month, stale_after, notes)
+            return _read(conn, label, today, as_of or today, team, fy_month, stale_after, notes, gate)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None  # the ORM path opens it and says what is wrong, as it always has
     finally:
@@ -73,7 +77,7 @@ def runner(conn: sqlite3.Connection) -> reads.Run:
 
 
 def _read(conn: sqlite3.Connection, label: str | None, today: dt.date, as_of: dt.date, team: bool,
-          fy_month: int, stale_after: int, notes: bool) -> Read | None:
+          fy_month: int, stale_after: int, notes: bool, gate: Callable[[], object] | None = None) -> Read | None:
     (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migration").fetchone()
     identity = conn.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
     if version != SCHEMA or identity is None or not identity[0]:
@@ -83,7 +87,7 @@ def _read(conn: sqlite3.Connection, label: str | None, today: dt.date, as_of: dt
     span = reads.span(run, label, today, fy_month)
     if span is None:
         return None  # the ORM path says "unknown period"
-    return reads.whole(run, span, as_of, me, team=team, stale_after=stale_after, notes=notes)
+    return reads.whole(run, span, as_of, me, team=team, stale_after=stale_after, notes=notes, gate=gate)
 
 
 class Prefetch:
@@ -91,13 +95,21 @@ class Prefetch:
     read (and the sqlite3 import) overlaps Textual's import and the app's set-up. The health metrics
     (`read_metrics`) are read first, in the same thread: the first snapshot needs both, and the Health
     screen can show the metrics while the period is read (at 10,000 KRs that takes several times as
-    long; two threads would only share the interpreter's lock)."""
+    long; two threads would only share the interpreter's lock).
+
+    For the same reason a screen drawing what was read ahead (the Health screen's metrics) may `hold`
+    the period's read, which then waits at its next step until `release`, or for HOLD_S at most."""
+
+    HOLD_S = 2.0
 
     def __init__(self, target: str | Path, today: dt.date, *, fy_month: int = 1, stale_after: int = 7) -> None:
         self.today = today
         self._result: Read | None = None
         self._metrics: tuple[list[health.MetricView], str] | None = None
         self._metrics_read = threading.Event()
+        self._go = threading.Event()
+        self._go.set()
+        self._until = 0.0
         self._thread = threading.Thread(target=self._run, args=(target, today, fy_month, stale_after),
                                         name="okrtui-first-view", daemon=True)
         self._thread.start()
@@ -107,7 +119,21 @@ class Prefetch:
             self._metrics = read_metrics(target, today, fy_month)
         finally:
             self._metrics_read.set()
-        self._result = read(target, None, today, team=True, fy_month=fy_month, stale_after=stale_after)
+        self._result = read(target, None, today, team=True, fy_month=fy_month, stale_after=stale_after,
+                            gate=self._gate)
+
+    def hold(self) -> None:
+        """The period's read waits at its next step, until `release` or for HOLD_S at most (so a
+        screen that never releases it costs that, not the period)."""
+        self._until = time.monotonic() + self.HOLD_S
+        self._go.clear()
+
+    def release(self) -> None:
+        self._go.set()
+
+    def _gate(self) -> None:
+        if not self._go.is_set():
+            self._go.wait(max(0.0, self._until - time.monotonic()))
 
     def result(self) -> Read | None:
         self._thread.join()

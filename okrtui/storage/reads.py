@@ -162,12 +162,15 @@ def last_day(span: periods.Span, as_of: dt.date) -> dt.date:
 
 
 def period(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool = True, stale_after: int = 7,
-           notes: bool = True) -> PeriodReport:
-    """Every live objective of the period (the caller's own only unless `team`) with its numbers."""
+           notes: bool = True, gate: Callable[[], object] | None = None) -> PeriodReport:
+    """Every live objective of the period (the caller's own only unless `team`) with its numbers. `gate`
+    (views.assemble's) may hold the read up between its steps; what it reads is the same."""
     own = not team
     args = {"period": span.label, "me": me} if own else {"period": span.label}
     names, rows = run(objectives_sql(own), args)
     objectives = list(by_name(names, rows, OBJECTIVE_COLUMNS))
+    if gate is not None:
+        gate()
     names, rows = run(key_results_sql(own), args)
     kr_rows = list(rows)
     handed = histories(names, kr_rows)
@@ -182,7 +185,9 @@ def period(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool 
     people = {pid: name or pid for pid, name in rows}
     names, rows = run(TEAMS, {})
     teams = {row[0]: TeamView(*row) for row in by_name(names, rows, TEAM_COLUMNS)}
-    rep = assemble(span, as_of, objectives, key_results, check_ins, people, teams, stale_after)
+    if gate is not None:
+        gate()
+    rep = assemble(span, as_of, objectives, key_results, check_ins, people, teams, stale_after, gate)
     # Reviews give objectives their status (okrtui.method.cycle): on both read paths, with the same rows.
     return cycle.apply(rep, cycle.load(lambda sql, params: run(sql, dict(params))[1], me), stale_after)
 
@@ -198,9 +203,9 @@ def reflections(run: Run, me: str, label: str) -> dict[str, str]:
 
 
 def whole(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool = True, stale_after: int = 7,
-          notes: bool = True) -> Read:
+          notes: bool = True, gate: Callable[[], object] | None = None) -> Read:
     """What a screen or a report shows: the period, the dependencies and the caller's reflections."""
-    rep = period(run, span, as_of, me, team=team, stale_after=stale_after, notes=notes)
+    rep = period(run, span, as_of, me, team=team, stale_after=stale_after, notes=notes, gate=gate)
     return Read(span, me, rep, dependencies(run), reflections(run, me, span.label))
 
 

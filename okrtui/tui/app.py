@@ -201,6 +201,12 @@ class OkrApp(KeyLine, inherit_bindings=False):
         """A form is open: open the database now, while the user types, so the save does not wait."""
         self.workspace.warm()
 
+    def hold_read_ahead(self) -> None:
+        self.workspace.hold_read_ahead()
+
+    def release_read_ahead(self) -> None:
+        self.workspace.release_read_ahead()
+
     def save(self, action: Callable[[Services], T], on_done: Callable[[T], object] | None = None,
              on_error: Callable[[OkrError], object] | None = None, kr_id: str | None = None) -> None:
         """`action(services)` in a worker, then the refresh: see Workspace.save. Refused when read-only."""

@@ -56,6 +56,13 @@ class ScreenHost(Protocol):
     def warm_storage(self) -> None:
         """A form is open: open the database while the user types."""
 
+    def hold_read_ahead(self) -> None:
+        """A screen is drawing what was read ahead of the first period: that period's read waits
+        (Workspace.hold_read_ahead) until `release_read_ahead`."""
+
+    def release_read_ahead(self) -> None:
+        """The screen has drawn: the first period's read goes on."""
+
     def refuses(self, owner: type, action: str) -> bool:
         """A read-only session refuses `action` of `owner` (a screen or dialog class)."""
 

@@ -65,6 +65,7 @@ class Workspace:
         self._opening = threading.Lock()  # one worker opens the database; the others wait for it
         self._saving = threading.Lock()  # one save at a time, and its refresh before the next
         self._first = first_view
+        self._ahead = first_view  # kept once the load has taken _first: a screen may hold its period's read
         self._live = False
         self._notice_pending = False  # a reload for a teammate's change is on its way
         self._counter: quickread.ChangeCounter | None = None  # SQLite: changes made outside the app
@@ -119,6 +120,17 @@ class Workspace:
         if self._first is not None:
             self.app.run_worker(partial(self._early_metrics, self._first), name="early-metrics", group="early",
                                 thread=True, exit_on_error=False)
+
+    def hold_read_ahead(self) -> None:
+        """A screen is drawing what was read ahead of the first period (the Health screen, its metrics):
+        the period's read, which would share the interpreter's lock with the drawing, waits at its next
+        step (quickread.Prefetch.hold) until `release_read_ahead`. Nothing once the period is in."""
+        if self.data is None and self._ahead is not None:
+            self._ahead.hold()
+
+    def release_read_ahead(self) -> None:
+        if self._ahead is not None:
+            self._ahead.release()
 
     def _early_metrics(self, first: quickread.Prefetch) -> None:
         found = first.metrics()

@@ -54,6 +54,12 @@ class HealthScreen(OkrScreen):
 
     drawn: list[MetricView] | None = None  # the metrics on screen (the snapshot's, or read ahead of it)
 
+    def compose(self) -> ComposeResult:
+        # Opened before the first period is in (a user pressing H at once): that period's read waits
+        # until the metrics read ahead of it are on screen, rather than share the interpreter with them.
+        self.app.hold_read_ahead()
+        yield from super().compose()
+
     def refresh_data(self) -> None:
         if self.data is not None:
             super().refresh_data()
@@ -61,10 +67,14 @@ class HealthScreen(OkrScreen):
         early = self.app.metrics  # the period is still being read: its metrics came first
         if early is not None and early is not self.drawn:
             self.draw(early)
+            self.call_after_refresh(self.app.release_read_ahead)  # drawn: the period's read goes on
 
     def on_screen_resume(self) -> None:
         if self.data is None:  # OkrScreen's handler draws a snapshot; this, the metrics read ahead of it
             self.refresh_data()
+
+    def on_screen_suspend(self) -> None:
+        self.app.release_read_ahead()  # left before its metrics came: the period is what is wanted now
 
     def show(self, data: Snapshot) -> None:
         self.draw(data.metrics)
