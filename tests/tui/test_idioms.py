@@ -40,3 +40,36 @@ async def test_every_dialog_has_one_footer(tmp_path, name):
             assert len(app.screen.query(Footer)) == 1
     finally:
         app.engine.dispose()
+
+
+async def test_a_screen_switch_rebuilds_the_shown_footer_once_and_not_the_one_left(app, monkeypatch):
+    """Textual's Footer rebuilds every key once per change of bindings, and the screen switched away from
+    still rebuilt its own: at okrtui's number of keys, most of a switched-to screen's first frame
+    (okrtui.tui.widgets.footer, issue 28's H1). Coming back rebuilds it, with its own keys."""
+    from textual.widgets._footer import FooterKey
+
+    from okrtui.tui.widgets.footer import OkrFooter
+
+    rebuilt: list[str] = []
+    real = OkrFooter.recompose
+
+    async def counted(self):
+        rebuilt.append(type(self.screen).__name__)
+        return await real(self)
+
+    monkeypatch.setattr(OkrFooter, "recompose", counted)
+
+    def keys() -> list[str]:
+        return [k.description for k in app.screen.query_one(OkrFooter).query(FooterKey)]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        objectives = keys()
+        rebuilt.clear()
+        await press(pilot, "H")
+        assert set(rebuilt) == {"HealthScreen"} and len(rebuilt) <= 2, rebuilt  # Textual's Footer: 5, one the Objectives'
+        assert "Measure" in keys() and "Measure" not in objectives
+        rebuilt.clear()
+        await press(pilot, "o")
+        assert set(rebuilt) == {"ObjectivesScreen"} and len(rebuilt) <= 2, rebuilt
+        assert keys() == objectives

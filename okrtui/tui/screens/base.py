@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from okrtui.core.text import count
 from okrtui.tui.screens.keys import hint_key
+from okrtui.tui.widgets.footer import OkrFooter
 from okrtui.tui.widgets.table import OkrTable
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class OkrScreen(Refreshable, Screen[None]):
         yield Header(icon="◎")
         yield Static(id="context", classes="context")
         yield from self.body()
-        yield Footer(compact=True)
+        yield OkrFooter(compact=True)
 
     def body(self) -> ComposeResult:
         yield OkrTable(id="table")
