@@ -76,9 +76,10 @@ class BareMetrics(App):
         self.call_after_refresh(self._usable)
 
     def _usable(self) -> None:
-        from peak import ready_s
+        from peak import cpu_s, ready_s
 
         print(f"USABLE_S {ready_s()}")
+        print(f"CPU_S {cpu_s()}")
         self.exit()
 
 

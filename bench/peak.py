@@ -23,3 +23,10 @@ def ready_s() -> float:
     """Seconds since the bench started this process (BENCH_T0, wall clock); 0 when run by hand."""
     t0 = os.environ.get("BENCH_T0")
     return time.time() - float(t0) if t0 else 0.0
+
+
+def cpu_s() -> float:
+    """CPU seconds this process has used so far, all its threads (user and system): beside a ready time on a
+    loaded machine, where the wall clock also counts the other processes' turns."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

@@ -15,7 +15,7 @@ from probe_tui import TODAY
 
 
 def main(db: str) -> None:
-    from peak import peak_kb, ready_s
+    from peak import cpu_s, peak_kb, ready_s
 
     from okrtui.config import Config, db_target
     from okrtui.storage.quickread import Prefetch
@@ -50,6 +50,7 @@ def main(db: str) -> None:
 
         def usable(self) -> None:
             print(f"USABLE_S {ready_s()}")
+            print(f"CPU_S {cpu_s()}")
             self.exit()
 
     app = Probe(target, Config(), TODAY, first_view=first)
