@@ -258,3 +258,22 @@ async def test_a_proposal_in_review_is_not_graded_in_its_detail_either(cli, tmp_
         numbers = str(app.screen.query_one("#numbers").render())
         assert "awaiting" not in numbers and re.search(r"grade\s+0\.\d", numbers), numbers
     close(app)
+
+
+async def test_the_objectives_list_says_draft_and_awaiting_where_a_grade_would_be(cli, tmp_path):
+    """`o` agrees with `t`, `b`, the detail and the reports: a draft and a proposal in review are not
+    graded (no `░░░░░ 0.0` beside the `(draft)` tag), nor are their KRs; an active one is."""
+    doc = {**REVIEW_DOC, "objectives": [*REVIEW_DOC["objectives"], {
+        "id": "o-draft", "title": "Drafted goal", "period": "2026-Q4", "status": "draft", "key_results": [kr("kr-d1")]}]}
+    path = tmp_path / "me.db"
+    assert cli("--db", path, "import", write_doc(tmp_path / "doc.json", doc)).code == 0
+    app = open_app(path, load_demo=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(OkrTable)
+        grade = {key: str(table.get_row(key)[3]).strip() for key in ("o:o-draft", "k:kr-d1", "o:o-proposal",
+                                                                      "k:kr-r1", "o:o-both", "k:kr-b1")}
+        assert grade["o:o-draft"] == "draft" and grade["o:o-proposal"] == "awaiting", grade
+        assert grade["k:kr-d1"] == grade["k:kr-r1"] == "–", grade
+        assert grade["o:o-both"].endswith("0.0") and grade["k:kr-b1"].endswith("0.0"), grade  # active: graded
+    close(app)

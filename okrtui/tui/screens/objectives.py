@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from okrtui.core.text import count, plain
-from okrtui.method.views import KRView, ObjectiveView, find, kr_target_text
+from okrtui.method.views import UNGRADED, KRView, ObjectiveView, find, kr_target_text
 from okrtui.tui.screens.base import OkrScreen
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
@@ -99,7 +99,7 @@ class ObjectivesScreen(OkrScreen):
                                SEVERITY_MARK.get(worst.get(o.id, "")))
             for kr in o.key_results:
                 table.add_lazy_row(f"k:{kr.id}", _picked, keep_columns, kr_cells, rep, kr, width, depth, data.me,
-                                   target_width)
+                                   target_width, o.status not in UNGRADED)
         if not table.select_key(keep):
             table.move_cursor(row=0)
         lines = [Text(f"{rep.period.label} · {count(len(rep.objectives), 'objective')} · "

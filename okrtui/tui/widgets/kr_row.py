@@ -8,7 +8,7 @@ from okrtui.core.text import plain
 from okrtui.method import kinds
 from okrtui.method.teamview import short_names
 from okrtui.method.views import KRView, ObjectiveView, PeriodReport, kr_target_text
-from okrtui.tui.widgets.grade_bar import grade_bar
+from okrtui.tui.widgets.grade_bar import grade_bar, objective_grade
 from okrtui.tui.widgets.sparkline import sparkline
 
 # The coach's finding levels as the rows mark them (the coach itself loads when it opens).
@@ -68,11 +68,12 @@ def objective_cells(rep: PeriodReport, o: ObjectiveView, title_width: int, depth
         title.append(" ")
         title.append(finding[0], style=finding[1])
     return [title, owner_cell(rep, o.owner_id or o.origin), Text(o.level[:4], style="dim"), Text(""),
-            grade_bar(o.score, o.grade, o.band), Text(""), Text("")]
+            objective_grade(o.status, o.score, o.grade, o.band), Text(""), Text("")]
 
 
 def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int, me: str = "",
-             target_width: int = 12) -> list[Text]:
+             target_width: int = 12, graded: bool = True) -> list[Text]:
+    """`graded` False: its objective is a proposal nobody agreed to yet (views.UNGRADED), so `–`."""
     flag = Text(" ⚠" if kr.stale else "", style="bold yellow")
     said = rep.conversation.count_on(kr.id) if rep.conversation is not None else 0
     if said:
@@ -86,7 +87,7 @@ def kr_cells(rep: PeriodReport, kr: KRView, title_width: int, depth: int, me: st
         owner_cell(rep, kr.owner_id or kr.origin),  # who answers for it: its owner, else its maker
         Text(kind.short if (kind := kinds.get(kr.kind)) else kr.kind, style="dim"),
         title_cell(kr_target_text(kr), target_width),
-        grade_bar(kr.score, kr.grade, kr.band),
+        grade_bar(kr.score, kr.grade, kr.band) if graded else Text("–", style="italic dim"),
         confidence_cell(kr),
         sparkline([c.value for c in kr.check_ins], width=6),
     ]
