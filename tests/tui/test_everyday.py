@@ -277,3 +277,21 @@ async def test_the_objectives_list_says_draft_and_awaiting_where_a_grade_would_b
         assert grade["k:kr-d1"] == grade["k:kr-r1"] == "–", grade
         assert grade["o:o-both"].endswith("0.0") and grade["k:kr-b1"].endswith("0.0"), grade  # active: graded
     close(app)
+
+
+async def test_m_on_the_objectives_list_jumps_to_the_users_own_objectives_in_turn(app):
+    """A member's own draft among a company's objectives: `m` goes to her next objective, wrapping
+    to the first at the end; nobody else's objective is ever a stop."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        data, table = app.data, app.screen.query_one(OkrTable)
+        mine_ids = {o.id for o in data.report.objectives if (o.owner_id or o.origin) == data.me}
+        rows = [table.key_at(i) for i in range(table.row_count)]
+        mine = [k for k in rows if k.startswith("o:") and k[2:] in mine_ids]
+        assert 1 < len(mine) < len([k for k in rows if k.startswith("o:")])  # some, not all, are hers
+        assert table.cursor_row == 0 and rows[0] not in mine
+        stops = []
+        for _ in range(len(mine) + 1):
+            await press(pilot, "m")
+            stops.append(table.current_key)
+        assert stops == [*mine, mine[0]]
