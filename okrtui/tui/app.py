@@ -85,6 +85,9 @@ class OkrApp(KeyLine, inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = True
     # The first screen is imported with the app; the others on first use (okrtui.tui.screens.MAIN).
     MODES = {mode: ObjectivesScreen if mode == "objectives" else partial(_main_screen, mode) for mode in MAIN}
+    # The app starts in it: no blank default screen first and a switch away from it, which made
+    # Textual parse every stylesheet twice more before the first frame (docs/performance.md).
+    DEFAULT_MODE = "objectives"
 
     # One source for the footer, the ? help and the palette. The five screens show as one
     # compact group ("o c w s t screens") so that at 80 columns ? is always on the bottom line.
@@ -148,7 +151,6 @@ class OkrApp(KeyLine, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)
-        self.switch_mode("objectives")
         # The load runs in a worker while the first frame paints: start-up never waits for the database.
         self.workspace.read_ahead()
         self.reload()
