@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,9 +34,14 @@ from make_data import TODAY, make_db, make_team_file  # noqa: E402
 PY = sys.executable
 
 
+CPU_S: dict[tuple[str, ...], list[float]] = {}  # each command's whole-process CPU times (user + system), by its args
+
+
 def run_process(args: list[str], env: dict | None = None) -> tuple[float, int]:
     """Wall time of one process (or, when it prints USABLE_S, the time from its start until its
-    screen was usable), and the peak memory it printed (MAXRSS_KB), if any."""
+    screen was usable), and the peak memory it printed (MAXRSS_KB), if any. Its CPU time (user +
+    system, the whole process) goes to CPU_S: on a shared machine it moves less than the wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     start = time.perf_counter()
     # Without PYTHONDONTWRITEBYTECODE (set in some shells and CI): the warm-up writes the .pyc files a
@@ -45,6 +51,8 @@ def run_process(args: list[str], env: dict | None = None) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {proc.stderr[-500:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_S.setdefault(tuple(args), []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     rss = 0
     for line in proc.stdout.splitlines():
         if line.startswith("MAXRSS_KB"):
@@ -65,6 +73,8 @@ def paired(ours: list[str], base: list[str], runs: int) -> tuple[tuple[float, in
             if i:
                 times[n].append(t)
                 rss[n].append(r)
+            else:
+                CPU_S[tuple(args)].pop()  # the warm-up's
     return ((statistics.median(times[0]), max(rss[0])), (statistics.median(times[1]), max(rss[1])))
 
 
@@ -232,9 +242,15 @@ def main() -> None:
     probe = [args.python, str(HERE / "probe_tui.py")]
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
 
+    def cpu(ours: list[str], base: list[str], what: str) -> None:
+        mine, theirs = statistics.median(CPU_S[tuple(ours)]), statistics.median(CPU_S[tuple(base)])
+        context.append((f"CPU, whole process, {what} (okrtui / floor)",
+                        f"{mine * 1000:.0f} ms / {theirs * 1000:.0f} ms, {mine / theirs:.2f}×"))
+
     # Small figures: more runs against noise, interleaved with the floor's.
     (t_first, _), (t_bare0, _) = paired([*probe, str(empty), "first-frame"], [*bare, "0"], runs * 2)
     row("T1", "cold start to first frame, empty database (vs bare app)", t_first, t_bare0, 1.15)
+    cpu([*probe, str(empty), "first-frame"], [*bare, "0"], "T1")
 
     # Usable at once: from start until the period's rows (or the empty-state hint) are on screen,
     # against a bare Textual app that reads its rows from the same file with sqlite3.
@@ -243,6 +259,7 @@ def main() -> None:
                              ("10,000 KRs, team", dbs[10_000], runs), ("10,000 KRs, heavy single user", solo[10_000], runs)):
         (t_usable, rss_usable), (t_anchor, rss_anchor) = paired([*probe, str(db), "data"], [*anchor, str(db)], count)
         row("T2", f"start until usable, {label}", t_usable, t_anchor, 1.2)
+        cpu([*probe, str(db), "data"], [*anchor, str(db)], f"T2, {label}")
         memory[label] = (rss_usable, rss_anchor)
     if args.start_only:
         for label, (ours, base) in memory.items():
