@@ -215,7 +215,12 @@ class OkrApp(KeyLine, inherit_bindings=False):
         if self.read_only:
             self.refuse_write()
             return
-        self.workspace.save(action, on_done, on_error, kr_id)
+
+        def done(result: T) -> object:
+            self.hold_until_fresh()  # before the form closes: keys typed meanwhile wait for the new data
+            return None if on_done is None else on_done(result)
+
+        self.workspace.save(action, done, on_error, kr_id)
 
     # --- a read-only session (okrtui --read-only, okrtui serve) --------------------------------
 
@@ -258,6 +263,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
         for screen in self.screen_stack:
             if isinstance(screen, Refreshable) and screen.is_current:
                 screen.refresh_data()
+        self.fresh()
 
     def on_metrics_loaded(self, message: MetricsLoaded) -> None:
         if self.workspace.data is not None:
@@ -283,6 +289,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
     def _worker_failed(self, group: str, error: BaseException | None) -> None:
         from okrtui.storage.pgsecurity import describe  # only on a failure: it names a database refusal in one line
 
+        self.fresh()  # no new data is coming
         what = describe(error) if error is not None else "unknown error"
         self.notify(f"{group} failed: {what}", severity="error", markup=False)
 

@@ -192,3 +192,36 @@ async def test_keys_typed_while_a_save_that_fails_are_dropped_and_said(tmp_path)
         assert "connection lost" in str(form.query_one("#err-form").render())
         assert "3 keys typed during the save not used" in app.notified
     app.engine.dispose()
+
+
+async def test_an_enter_typed_under_a_save_reopens_the_kr_with_the_value_just_saved(tmp_path, monkeypatch):
+    """`42 enter enter` on the only KR: the second enter reopens its check-in. It waits for the save's
+    new data: opened before it, the form offered 10 (the value before the save), and one more enter
+    would have put 10 back in place of 42."""
+    import threading
+
+    from okrtui.cycle import ormread
+
+    app = make_app(tmp_path / "fresh.db", load_demo=False)
+    interchange.import_document(app.engine, DOC)
+    refreshed = threading.Event()
+    read = ormread.kr_check_ins
+
+    def slow_refresh(*args, **kwargs):
+        refreshed.wait(10)  # the save's new data is slow to come (a busy database)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(ormread, "kr_check_ins", slow_refresh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "42")
+        await pilot.press("enter", "enter")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, CheckinForm)  # saved and closed; the enter waits for the new data
+        assert [c.value for c in check_ins_today(app)] == [42]
+        refreshed.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CheckinForm)
+        assert app.screen.query_one("#in-value").value == "42"
+        await press(pilot, "escape")
+    app.engine.dispose()

@@ -15,7 +15,9 @@ the save been instant. One exception: the save's own key pressed again before an
 (enter enter enter: "is it saving?") is one request. The first repeat goes out (on the check-in
 list, enter opens the next KR's form, as it would have), the others are dropped, so a repeated
 enter never saves a second form. A failed save drops the held keys and says so: they were typed
-for what follows a save, and would act on the form that stays.
+for what follows a save, and would act on the form that stays. After a save they also wait for its
+new data (`hold_until_fresh`, at most FRESH_WAIT_S): an enter that reopens the KR just saved would
+otherwise offer the value from before the save, and a second enter would put it back.
 
 Public Textual API only: `on_event` (the app reads a key), the `on_key` handler with
 `prevent_default` (a key back at the app, before Textual's bindings), `call_later` on each node
@@ -39,6 +41,7 @@ from okrtui.tui.screens.base import Dialog
 
 ROUNDS = 3  # the key's own way up, the message its binding posted (RowSelected), and the one that posts (OpenDetail)
 STUCK_AFTER_S = 0.5  # a node on the key's way closed under it (a dismissed dialog): move on
+FRESH_WAIT_S = 3.0  # a save's new data not in by then (a slow reload): the held keys go out all the same
 
 
 class KeyLine(App[None]):
@@ -49,6 +52,7 @@ class KeyLine(App[None]):
         self._waiting: list[events.Key] = []
         self._on_its_way: object | None = None  # the key being handled: a token, not the key
         self._stuck: Timer | None = None
+        self._until_fresh: Timer | None = None  # a save is through, its new data not yet shown
         self._routed_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = weakref.WeakKeyDictionary()
 
     async def on_event(self, event: events.Event) -> None:
@@ -73,7 +77,7 @@ class KeyLine(App[None]):
     async def hand_out_keys(self) -> None:
         """Hand the next waiting key out, unless one is on its way or a dialog is still being drawn
         (Dialog calls this once it is focused)."""
-        if self._on_its_way is not None or not self._waiting or not self.screen_stack:
+        if self._on_its_way is not None or not self._waiting or not self.screen_stack or self._until_fresh:
             return
         screen = self.screen
         if isinstance(screen, Dialog) and (not screen.keys_ready or screen.holds_keys):
@@ -102,6 +106,20 @@ class KeyLine(App[None]):
             self._follow(list(focused.ancestors_with_self) if focused else [self], token, rounds - 1)
             return
         self.call_later(self._handled, token)
+
+    def hold_until_fresh(self) -> None:
+        """A save is through: the keys typed from now wait for its new data (`fresh`)."""
+        if self._until_fresh is not None:
+            self._until_fresh.stop()
+        self._until_fresh = self.set_timer(FRESH_WAIT_S, self.fresh)
+
+    def fresh(self) -> None:
+        """The new data is shown (or will not come): the held keys go out."""
+        if self._until_fresh is None:
+            return
+        self._until_fresh.stop()
+        self._until_fresh = None
+        self.call_later(self.hand_out_keys)
 
     def drop_held_keys(self) -> int:
         """Forget the keys waiting to be handed out (a form's save failed: they were typed for what
