@@ -24,3 +24,28 @@ def test_shared_metrics_travel_signed_and_private_ones_never_leave(tmp_path):
     assert seen[uptime.id].health.state.value == "unhealthy" and seen[uptime.id].owner == "Ann"
     lines = [line for line in team.read_text().splitlines() if '"type":"measurement"' in line]
     assert len(lines) == 1 and '"signature":"' in lines[0] and '"signature":""' not in lines[0]
+
+
+def test_a_kr_turned_into_a_metric_travels_as_a_signed_metric_and_the_kr_as_deleted(tmp_path):
+    """`metric from-kr` (the coach's health-metric-as-kr): the new metric and its measurements reach a teammate
+    as signed records of their maker, and the KR's deletion with them."""
+    from okrtui.cycle import checkins
+
+    ann, bob = person_db(tmp_path, "ann"), person_db(tmp_path, "bob")
+    team = tmp_path / "team.jsonl"
+    checkins.record(ann, "kr-ann-0", 40, day=dt.date(2026, 11, 16), today=TODAY)
+    sync.sync(ann, team)
+    sync.sync(bob, team)
+    made = metrics.from_key_result(ann, "kr-ann-0", TODAY)
+    sync.sync(ann, team)
+    sync.sync(bob, team)
+    seen = metric_views(bob)
+    assert made.metric_id in seen and seen[made.metric_id].owner == "Ann"
+    lines = [line for line in team.read_text().splitlines() if '"type":"metric"' in line and made.metric_id in line]
+    assert len(lines) == 1 and '"signature":"' in lines[0] and '"signature":""' not in lines[0]
+    assert '"origin":"p-ann"' in lines[0]
+    (measured,) = [line for line in team.read_text().splitlines() if '"type":"measurement"' in line]
+    assert made.metric_id in measured and '"signature":""' not in measured  # the KR's check-in, carried over
+    assert seen[made.metric_id].points[-1].value == 40
+    with bob.connect() as conn:
+        assert conn.exec_driver_sql("SELECT deleted FROM key_result WHERE id = 'kr-ann-0'").scalar_one()
