@@ -329,3 +329,64 @@ def test_round_ticks_are_the_same_ticks_as_before_they_were_made_faster():
         hi = lo + rng.choice([rng.uniform(0, 3), 1.0, 0.5, 2.5, 10.0]) * scale
         assert round_ticks(lo, hi) == _round_ticks_as_written_first(lo, hi), (lo, hi)
     assert round_ticks(-0.04, 0.04) == _round_ticks_as_written_first(-0.04, 0.04)  # never "-0"
+
+
+def _chart_as_written_before(s, label: str, legend: str) -> str:
+    """svg.chart as it was before its y range's markup was made once per range (the oracle)."""
+    from okrtui.method import svg
+
+    lo, hi = s.lo, s.hi
+    frame = svg._frame(s.days)
+    sy = svg.PLOT_H / ((hi - lo) or 1.0)
+    base = svg.TOP + svg.PLOT_H + lo * sy
+    head = svg.HEAD % (label, label)
+    if s.y_ticks:
+        ticks = "".join([svg._TICK_LABEL % (base - v * sy + 4, svg.esc(t)) for v, t in s.y_ticks])
+    else:
+        step = hi - lo
+        v1, v2, v3 = lo + step * 1 / 4, lo + step * 2 / 4, lo + step * 3 / 4
+        ticks = svg.NUM_TICKS % (base - v1 * sy + 4, v1, base - v2 * sy + 4, v2, base - v3 * sy + 4, v3)
+    lines = ""
+    if s.shape == "scale" and s.edges is not None:
+        y0, y1 = round(base - s.edges[0] * sy), round(base - s.edges[1] * sy)
+        lines = frame.scale % (y0, y0, y1, y1, y0, y1)
+        if s.forecast is not None:
+            lines += frame.forecast % (frame.x_at[s.xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
+    elif s.shape == "band" and s.edges is not None:
+        top, bottom = base - max(s.edges) * sy, base - min(s.edges) * sy
+        yh, yl = round(base - s.edges[1] * sy), round(base - s.edges[0] * sy)
+        head += frame.band % (top, bottom - top)
+        lines = frame.band_lines % (yh, yh, yl, yl)
+    if s.xs:
+        lines += svg._points(len(s.xs)) % tuple(v for a, b in zip(s.xs, s.ys, strict=True)
+                                                 for v in (frame.x_at[a], base - b * sy))
+    return f'{head}{ticks}{lines}<use href="#{legend}"/></svg>'
+
+
+def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
+    """svg.chart makes what hangs on the y range alone once per range (svg._axes): charts that
+    share a range, or differ only in shape, edges, ticks or period, each still draw exactly what
+    they drew before, in any order, their own check-ins and forecast included."""
+    import random
+
+    from okrtui.method import story, svg
+
+    rng = random.Random(2929)
+    ranges = [(-8.0, 108.0), (-0.15, 1.15), (3.6, 96.4), (-0.0, 4.0), (0.0, 4.0), (5.0, 5.0)]
+    made = []
+    for _ in range(3000):
+        lo, hi = rng.choice(ranges)
+        days = rng.choice([90, 91, 92])
+        shape = rng.choice(["scale", "band", "done", "points"])
+        edges = rng.choice([None, (0.0, 100.0), (100.0, 0.0), (lo, hi), (20.0, 80.0)])
+        ticks = rng.choice([story.ticks_of(lo, hi), (), ((0.0, "not done"), (1.0, "done")), list(story.ticks_of(lo, hi)),
+                            ((50.0, "<&>"),)])
+        n = rng.randint(0, 9)
+        xs = sorted(float(rng.randint(0, days)) for _ in range(n))
+        ys = [rng.uniform(lo, hi) for _ in range(n)]
+        forecast = (rng.uniform(lo, hi), rng.uniform(lo, hi)) if n and rng.random() < 0.7 else None
+        made.append(story.Series(shape, days, xs, ys, lo, hi, edges, forecast, ticks))  # type: ignore[arg-type]
+    svg._AXES.clear()
+    for i, s in enumerate(made):
+        assert svg.chart(s, f"c{i}", "lg-1") == _chart_as_written_before(s, f"c{i}", "lg-1"), s
+    assert 0 < len(svg._AXES) < len(made)  # the ranges were shared

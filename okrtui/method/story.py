@@ -76,19 +76,27 @@ NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
 def round_ticks(lo: float, hi: float, most: int = 5) -> list[tuple[float, str]]:
     """Y ticks on round steps (1, 2, 2.5 or 5 × 10^n): `97 98 99`, `96 98 100`, never `96.9 98.2`.
     The finest step that puts at most `most` ticks between lo and hi; labelled with as many decimals
-    as the step needs. The KR detail's chart and the health chart both label their y axis with it.
-    (10,000 KRs make an HTML page: each power of ten's steps and decimals are made once, `_steps`.)"""
+    as the step needs. The KR detail's chart and the health chart both label their y axis with it."""
+    return list(ticks_of(lo, hi, most))
+
+
+@functools.lru_cache(maxsize=1024)
+def ticks_of(lo: float, hi: float, most: int = 5) -> tuple[tuple[float, str], ...]:
+    """`round_ticks` as a tuple, made once per (lo, hi, most): most KRs of a page share a y range
+    (a 0 → 100 % scale), so 10,000 charts ask for a few hundred. (-0.0 and 0.0, equal keys, give
+    the same ticks: every tick is k × step.) Each power of ten's steps and decimals are made once
+    too (`_steps`)."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-        return []
+        return ()
     exponent = math.floor(math.log10((hi - lo) / most))
     for step, decimals in _steps(exponent):
         first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
         if last - first + 1 <= most:
             if not decimals:  # a whole step: k * step is already whole (and 0.0 for k = 0, never -0.0)
-                return [(k * step, "%.0f" % (k * step)) for k in range(first, last + 1)]
+                return tuple([(k * step, "%.0f" % (k * step)) for k in range(first, last + 1)])
             values = [round(k * step, decimals) for k in range(first, last + 1)]
-            return [(value, f"{value + 0.0:.{decimals}f}") for value in values]  # + 0.0: never "-0"
-    return []
+            return tuple([(value, f"{value + 0.0:.{decimals}f}") for value in values])  # + 0.0: never "-0"
+    return ()
 
 
 @functools.lru_cache(maxsize=64)
@@ -129,7 +137,10 @@ class Series:
     hi: float
     edges: tuple[float, float] | None = None
     forecast: tuple[float, float] | None = None
-    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    y_ticks: tuple[tuple[float, str], ...] = ()  # shared between KRs (ticks_of): never changed
+
+
+DONE_TICKS = ((0.0, "not done"), (1.0, "done"))
 
 
 def kr_series(kr: KRView, span: periods.Span, as_of: dt.date) -> Series:
@@ -159,15 +170,14 @@ def kr_series(kr: KRView, span: periods.Span, as_of: dt.date) -> Series:
             fc = _line_ends(line, shown, span)
             forecast = (start + fc[0] * (target - start), start + fc[1] * (target - start))
         lo, hi = y_range(ys, start, target)
-        return Series(shape, days, xs, ys, lo, hi, (start, target), forecast, round_ticks(lo, hi))
+        return Series(shape, days, xs, ys, lo, hi, (start, target), forecast, ticks_of(lo, hi))
     if shape == "band" and kr.low is not None and kr.high is not None:
         lo, hi = y_range(ys, kr.low, kr.high)
-        return Series(shape, days, xs, ys, lo, hi, (kr.low, kr.high), None, round_ticks(lo, hi))
+        return Series(shape, days, xs, ys, lo, hi, (kr.low, kr.high), None, ticks_of(lo, hi))
     if shape == "done":
-        return Series(shape, days, xs, [1.0 if v >= 1 else 0.0 for v in ys], -0.15, 1.15, None, None,
-                      [(0.0, "not done"), (1.0, "done")])
+        return Series(shape, days, xs, [1.0 if v >= 1 else 0.0 for v in ys], -0.15, 1.15, None, None, DONE_TICKS)
     lo, hi = y_range(ys or [0.0, 1.0])  # a scale or band KR without its numbers: its check-ins only
-    return Series("points", days, xs, ys, lo, hi, None, None, round_ticks(lo, hi))
+    return Series("points", days, xs, ys, lo, hi, None, None, ticks_of(lo, hi))
 
 
 def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
@@ -192,7 +202,7 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
         kind = kinds.get(kr.kind)
         label = kind.points_label if kind else "check-ins"
         lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, s.xs, s.ys, "●", "cyan", points_only=True))
-    return Chart(lines, days, _now(span, as_of), (s.lo, s.hi), s.y_ticks, x_ticks(span), kr.unit)
+    return Chart(lines, days, _now(span, as_of), (s.lo, s.hi), list(s.y_ticks), x_ticks(span), kr.unit)
 
 
 def progress_at(kr: KRView, day: dt.date) -> float:

@@ -138,43 +138,62 @@ HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><t
         '<use href="#frame"/>')
 
 
-def chart(s: Series, label: str, legend: str) -> str:
-    """A KR's chart over the shared frame (`defs`): its check-ins (dots, joined), start and target
-    or the range's band, expected pace and forecast (story.kr_series: the terminal chart's numbers);
-    `label` is the chart's name, already escaped; `legend` names the legend's symbol. 10,000 charts
-    make a page, so each is a few %-formats of markup made once per period (`_frame`). A y is
-    written as `round(y)`: the same digits as "%.0f" (both round half to even, on the exact value),
-    for every y lies inside the plot, never near the "-0" where they differ."""
-    lo, hi = s.lo, s.hi
-    frame = _frame(s.days)
+Axes = tuple[str, float, float]  # a chart's markup that hangs on its y range alone; base; scale (y = base - v * scale)
+_AXES: dict[tuple[object, ...], Axes] = {}  # by (days, shape, lo, hi, edges, y ticks): a page's charts share a few hundred
+
+
+def _axes(days: int, shape: str, lo: float, hi: float, edges: tuple[float, float] | None,
+          y_ticks: tuple[tuple[float, str], ...]) -> Axes:
+    """What a chart draws from its y range only: the y axis's ticks and labels, and start, target
+    and expected pace (a scale) or the range's band and its edges (a band), in the page's order;
+    with the numbers that place a value (base, scale)."""
+    frame = _frame(days)
     sy = PLOT_H / ((hi - lo) or 1.0)
     base = TOP + PLOT_H + lo * sy  # y(v) = base - v * sy
-    edges, shape, head = s.edges, s.shape, HEAD % (label, label)
-    if s.y_ticks:
-        ticks = "".join([_TICK_LABEL % (base - v * sy + 4, _tick_text(t)) for v, t in s.y_ticks])
+    if y_ticks:
+        ticks = "".join([_TICK_LABEL % (base - v * sy + 4, _tick_text(t)) for v, t in y_ticks])
     else:  # numbers: a quarter, half and three quarters up
         step = hi - lo
         v1, v2, v3 = lo + step * 1 / 4, lo + step * 2 / 4, lo + step * 3 / 4
         ticks = NUM_TICKS % (base - v1 * sy + 4, v1, base - v2 * sy + 4, v2, base - v3 * sy + 4, v3)
-    lines = ""
     if shape == "scale" and edges is not None:
         y0, y1 = round(base - edges[0] * sy), round(base - edges[1] * sy)
-        lines = frame.scale % (y0, y0, y1, y1, y0, y1)
-        if s.forecast is not None:
-            lines += frame.forecast % (frame.x_at[s.xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
-    elif shape == "band" and edges is not None:
+        return ticks + frame.scale % (y0, y0, y1, y1, y0, y1), base, sy
+    if shape == "band" and edges is not None:
         top, bottom = base - max(edges) * sy, base - min(edges) * sy
         yh, yl = round(base - edges[1] * sy), round(base - edges[0] * sy)
-        head += frame.band % (top, bottom - top)
-        lines = frame.band_lines % (yh, yh, yl, yl)
-    if s.xs:
+        return frame.band % (top, bottom - top) + ticks + frame.band_lines % (yh, yh, yl, yl), base, sy
+    return ticks, base, sy
+
+
+def chart(s: Series, label: str, legend: str) -> str:
+    """A KR's chart over the shared frame (`defs`): its check-ins (dots, joined), start and target
+    or the range's band, expected pace and forecast (story.kr_series: the terminal chart's numbers);
+    `label` is the chart's name, already escaped; `legend` names the legend's symbol. 10,000 charts
+    make a page, so each is a few %-formats of markup made once per period (`_frame`), and what hangs
+    on the y range alone (`_axes`) is made once per range: most KRs share one (0 → 100 %). A y is
+    written as `round(y)`: the same digits as "%.0f" (both round half to even, on the exact value),
+    for every y lies inside the plot, never near the "-0" where they differ."""
+    yt = s.y_ticks
+    key = (s.days, s.shape, s.lo, s.hi, s.edges, yt if type(yt) is tuple else tuple(yt))
+    axes = _AXES.get(key)
+    if axes is None:
+        if len(_AXES) >= 4096:
+            _AXES.clear()
+        axes = _AXES[key] = _axes(*key)
+    mid, base, sy = axes
+    frame = _frame(s.days)
+    xs = s.xs
+    if s.forecast is not None and s.shape == "scale" and s.edges is not None:
+        mid += frame.forecast % (frame.x_at[xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
+    if xs:
         x_at = frame.x_at
-        n = len(s.xs)
+        n = len(xs)
         xy: list[object] = [None] * (2 * n)  # x, y, x, y, …: one %-format of the whole line
-        xy[::2] = [x_at[a] for a in s.xs]
+        xy[::2] = [x_at[a] for a in xs]
         xy[1::2] = [base - b * sy for b in s.ys]
-        lines += _points(n) % tuple(xy)
-    return f'{head}{ticks}{lines}<use href="#{legend}"/></svg>'
+        mid += _points(n) % tuple(xy)
+    return f'{HEAD % (label, label)}{mid}<use href="#{legend}"/></svg>'
 
 
 @functools.lru_cache(maxsize=16)
