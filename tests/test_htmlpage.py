@@ -165,6 +165,20 @@ def test_escaping_shows_every_invisible_character_the_terminal_output_does():
         assert esc(f"a{ch}<") == plain(f"a{ch}") + "&lt;"
 
 
+def test_escaping_is_the_standard_librarys():
+    """svg.esc writes html.escape's replacements itself (the page does not import the html package):
+    the same text for every special character, in every combination."""
+    import html
+    import itertools
+
+    from okrtui.method.svg import esc
+
+    for parts in itertools.product("&<>\"'a;#x", repeat=4):
+        text = "".join(parts)
+        assert esc(text) == html.escape(text, quote=True), text
+    assert esc(HOSTILE) == html.escape(HOSTILE) and esc(None) == esc("") == ""
+
+
 def test_the_team_page_leaves_private_objectives_out_whatever_it_is_handed(cli, tmp_path):
     from okrtui.method import htmlpage
 

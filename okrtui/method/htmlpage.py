@@ -152,6 +152,7 @@ class _Rows:
         self.kinds: dict[str, str] = {}
         self.texts: dict[str, str] = {}
         self.titles: dict[str, str] = {}  # each KR's, escaped: the week's review shows them again
+        self.days: dict[object, str] = {}  # each last check-in's day as shown: a period has ~90
 
     def name(self, pid: str | None) -> str:
         shown = self.names.get(pid)
@@ -194,7 +195,9 @@ class _Rows:
         """The KR's row and its chart's row (one string, the page's lines joined)."""
         rep = self.rep
         title = self.titles[kr.id] = esc(kr.title)
-        flags = self.flags.get((kr.pace, kr.stale)) or self.pace(kr.pace, kr.stale)
+        flags = self.flags.get((kr.pace, kr.stale))
+        if flags is None:
+            flags = self.pace(kr.pace, kr.stale)
         if kr.error:
             flags += f' <span class="stale">{esc(kr.error)}</span>'
         points = kr.check_ins
@@ -207,13 +210,16 @@ class _Rows:
         chart = svg.chart(story.kr_series(kr, rep.period, rep.as_of), f"Chart of {title}",
                           self.kinds.get(kr.kind) or self.legend(kr.kind))
         who = answerer(kr)
+        day = self.days.get(kr.last_check_in)
+        if day is None:
+            day = self.days[kr.last_check_in] = str(kr.last_check_in or "–")
         return (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
                 f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
                 f'<td data-label="Now → target">{self.text(kr_target_text(kr))}</td>\n'
                 f'<td data-label="Grade">{self.grade(kr.score, kr.grade, kr.band)}</td>\n'
                 f'<td data-label="Pace">{flags or "–"}</td>\n'
                 f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
-                f'<td data-label="Last check-in">{kr.last_check_in or "–"}{note}</td>\n'
+                f'<td data-label="Last check-in">{day}{note}</td>\n'
                 f'<td data-label="Trend">{trend}</td></tr>\n'
                 f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>')
 

@@ -10,7 +10,6 @@ every chart shares (the frame, the period's months, the legends, the dot) is dra
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,7 +46,12 @@ def esc(text: str | None) -> str:
     character `plain` would rewrite is unprintable (control, format, separator), so printable text
     skips its search."""
     text = text or ""
-    return html.escape(text if text.isprintable() else plain(text), quote=True)
+    if not text.isprintable():
+        text = plain(text)
+    # html.escape(text, quote=True), its very replacements in its order (& first): not importing
+    # the html package (and its entities table) saves the page's process about 1.5 ms.
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#x27;"))
 
 
 def defs(days: int, x_ticks: Sequence[tuple[float, str]], now: int | None,
@@ -190,7 +194,7 @@ def chart(s: Series, label: str, legend: str) -> str:
         x_at = frame.x_at
         n = len(xs)
         xy: list[object] = [None] * (2 * n)  # x, y, x, y, …: one %-format of the whole line
-        xy[::2] = [x_at[a] for a in xs]
+        xy[::2] = map(x_at.__getitem__, xs)
         xy[1::2] = [base - b * sy for b in s.ys]
         mid += _points(n) % tuple(xy)
     return f'{HEAD % (label, label)}{mid}<use href="#{legend}"/></svg>'
