@@ -79,3 +79,31 @@ def test_the_weeks_progress_change_is_computed_when_asked_and_is_the_change():
         assert isinstance(r.progress_before, float)
         moved += want != 0
     assert moved >= 3
+
+
+def test_each_rows_due_stale_value_and_confidence_follow_their_rules_in_any_week():
+    """_row reads the check-ins up to the day and the week before inline, and a row's `due` with the
+    week's Monday made once: the same as views.is_due and scoring.is_stale on the check-ins up to
+    that day, for every week of the period (check-ins after the day included in the views)."""
+    from okrtui.method import scoring
+    from okrtui.method.views import is_due, stale_from
+
+    rep = report()
+    rep.objectives[1].key_results[0].check_ins.append(CheckInView("late", AS_OF + dt.timedelta(days=3), 49.0, 0.9, ""))
+    checked = set()
+    for weeks_back in range(0, 13):
+        monday = MONDAY - dt.timedelta(weeks=weeks_back)
+        review = week_review(rep, monday, AS_OF)
+        for r in review.rows:
+            upto = [c for c in r.kr.check_ins if c.date <= review.as_of]
+            before = [c for c in r.kr.check_ins if c.date < monday]
+            last = upto[-1] if upto else None
+            active = r.objective.status == "active"
+            stale_start = stale_from(rep.period, r.objective.activated_on)
+            assert r.due == (active and is_due(last.date if last else None, review.as_of)), (weeks_back, r.kr.id)
+            assert r.stale == scoring.is_stale(active, last.date if last else None, stale_start, review.as_of), r.kr.id
+            assert r.value == (last.value if last else None) and r.confidence == (last.confidence if last else None)
+            want_change = None if not (upto and before) else upto[-1].value - before[-1].value
+            assert r.value_change == want_change, (weeks_back, r.kr.id)
+            checked.add((r.due, r.stale))
+    assert checked >= {(True, True), (False, False), (True, False)}

@@ -274,6 +274,9 @@ def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str
     return [*out, "</tbody></table>", "</section>"]
 
 
+STALE = ' <span class="stale">⚠ stale</span>'
+
+
 def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list[str]:
     """The week's review (the TUI's w): what moved this week, worst objectives first. `titles`: the
     KRs' titles already escaped for their rows above (by id)."""
@@ -287,24 +290,25 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list
             '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
     objective, objective_title = None, ""
     done_kinds: dict[str, bool] = {}  # each kind's: read as done / not done (review.milestone)?
+    add = out.append
     for r in review.rows:
-        done = done_kinds.get(r.kr.kind)
+        kr = r.kr
+        done = done_kinds.get(kr.kind)
         if done is None:
-            done = done_kinds[r.kr.kind] = milestone(r.kr)
+            done = done_kinds[kr.kind] = milestone(kr)
         if done:
-            change, value = change_text(r.kr, r.value_change), value_text(r.kr, r.value)
+            change, value = change_text(kr, r.value_change), value_text(kr, r.value)
         else:
             change = "±0" if not r.value_change else f"{r.value_change:+g}"
             value = "–" if r.value is None else f"{r.value:g}"
-        conf = "–" if r.confidence is None else f"{r.confidence:.1f}{r.confidence_trend}"
-        stale = ' <span class="stale">⚠ stale</span>' if r.stale else ""
         if r.objective is not objective:  # an objective's rows come together
             objective, objective_title = r.objective, esc(r.objective.title)
-        title = titles.get(r.kr.id)
-        out.append(f'<tr><th scope="row" data-label="Key result">{esc(r.kr.title) if title is None else title}</th>'
-                   f'<td data-label="Objective">{objective_title}</td><td data-label="Value">{value}</td>'
-                   f'<td data-label="This week">{change}</td><td data-label="Pace">{r.pace or "–"}{stale}</td>'
-                   f'<td data-label="Confidence">{conf}</td></tr>')
+        title = titles.get(kr.id)
+        add(f'<tr><th scope="row" data-label="Key result">{esc(kr.title) if title is None else title}</th>'
+            f'<td data-label="Objective">{objective_title}</td><td data-label="Value">{value}</td>'
+            f'<td data-label="This week">{change}</td><td data-label="Pace">{r.pace or "–"}'
+            f'{STALE if r.stale else ""}</td><td data-label="Confidence">'
+            f'{"–" if r.confidence is None else f"{r.confidence:.1f}{r.confidence_trend}"}</td></tr>')
     return [*out, "</tbody></table>", "</section>"]
 
 

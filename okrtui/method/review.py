@@ -15,7 +15,6 @@ from okrtui.method.views import (
     PeriodReport,
     fmt_num,
     graded,
-    is_due,
     pace_counts,
     points_of,
     stale_from,
@@ -107,38 +106,50 @@ class _Week:
     stale_after: int
     expected: float
     report_day: bool  # as_of is the report's own day: the KRs' numbers are already computed for it
+    monday: dt.date  # as_of's week's Monday: a check-in before it leaves the KR due (views.is_due)
 
 
-def _row(o: ObjectiveView, kr: KRView, week: _Week, stale_start: dt.date) -> ReviewRow:
-    as_of, span = week.as_of, week.span
-    now_pts, prev_pts = _upto(kr, as_of), _upto(kr, week.before)
+def _row(o: ObjectiveView, kr: KRView, week: _Week, stale_start: dt.date, active: bool) -> ReviewRow:
+    as_of = week.as_of
+    points = kr.check_ins
+    # _upto(kr, as_of) and _upto(kr, week.before), the usual case (no check-in after the day) inline:
+    # 10,000 KRs make the HTML page's review.
+    if not points:
+        now_pts = prev_pts = points
+    else:
+        last_date = points[-1].date
+        now_pts = points if last_date <= as_of else _upto(kr, as_of)
+        prev_pts = points if last_date <= week.before else _upto(kr, week.before)
     # Up to the report's own day (the usual review) the KR's numbers are already computed.
     # (kr.spec is made where it is needed: most rows need it once, a row unchanged this week never.)
-    current = len(now_pts) == len(kr.check_ins)
+    current = now_pts is points or len(now_pts) == len(points)
     prog_now = kr.progress if current else scoring.progress(kr.spec, points_of(now_pts))
     prog_prev: float | list[CheckInView] = prog_now if prev_pts is now_pts else prev_pts  # computed if asked
     last_now = now_pts[-1] if now_pts else None
     last_prev = prev_pts[-1] if prev_pts else None
-    value_now = last_now.value if last_now else None
-    value_prev = last_prev.value if last_prev else None
     if current and week.report_day:
         pace = kr.pace
     else:
         pace = scoring.pace(kr.spec, prog_now, week.expected) if kinds.paced(kr.kind) else None
-    last = last_now.date if last_now else None
-    active = o.status == "active"
+    if last_now is None:
+        value_now = conf_now = last = None
+    else:
+        value_now, conf_now, last = last_now.value, last_now.confidence, last_now.date
+    if last_prev is None:
+        value_prev = conf_prev = None
+    else:
+        value_prev, conf_prev = last_prev.value, last_prev.confidence
     stale = scoring.is_stale(active, last, stale_start, as_of, week.stale_after)
-    conf_now = last_now.confidence if last_now else None
-    conf_prev = last_prev.confidence if last_prev else None
     trend = ""
     if conf_now is not None and conf_prev is not None:
         trend = "↑" if conf_now > conf_prev else "↓" if conf_now < conf_prev else "→"
+    span = week.span
     return ReviewRow(
         o, kr, value_now,
         None if value_now is None or value_prev is None else value_now - value_prev,
         prog_now, prog_prev, pace, conf_now, trend, stale,
         kr.forecast if current else scoring.forecast(kr.spec, points_of(now_pts), span.start, span.end), None, None,
-        active and is_due(last, as_of),
+        active and (last is None or last < week.monday),  # views.is_due(last, as_of)
     )
 
 
@@ -148,14 +159,16 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
     as_of = min(week_end, today) if week_start <= today else week_end
     before = week_start - dt.timedelta(days=1)
     span = rep.period
-    week = _Week(as_of, before, span, stale_after, scoring.expected(span.start, span.end, as_of), as_of == rep.as_of)
+    week = _Week(as_of, before, span, stale_after, scoring.expected(span.start, span.end, as_of), as_of == rep.as_of,
+                 periods.week_of(as_of)[0])
     graded_rows: list[tuple[float | None, int, list[ReviewRow]]] = []
     for o in rep.objectives:
         if not graded(o):  # a proposal in review is not graded: awaiting approval, as a draft
             continue
         scorable = [kr for kr in o.key_results if kr.error is None]
         stale_start = stale_from(span, o.activated_on)
-        rows = [_row(o, kr, week, stale_start) for kr in scorable]
+        active = o.status == "active"
+        rows = [_row(o, kr, week, stale_start, active) for kr in scorable]
         if week.report_day and all(not kr.check_ins or kr.check_ins[-1].date <= as_of for kr in scorable):
             score, grade, band = o.score, o.grade, o.band  # every row is the KR as computed: so is the objective
         else:
