@@ -104,3 +104,25 @@ def test_the_forecast_line_ends_exactly_on_scoring_forecast(values, start, gap):
         assert fc == []
     else:
         assert abs(fc[0].ys[-1] - (start + expected * gap)) <= 1e-6 * max(1.0, abs(start) + gap)
+
+
+def test_y_range_is_the_min_and_max_of_values_and_more_as_before():
+    """y_range takes `more` in one pass (10,000 KRs make a page): the same range as
+    min(min(values), *more) and max(max(values), *more), the pad included."""
+    import random
+
+    from okrtui.method.story import y_range
+
+    def as_before(values, *more):
+        lo, hi = (min(min(values), *more), max(max(values), *more)) if values and more else (
+            min(more or values), max(more or values))
+        pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
+        return lo - pad, hi + pad
+
+    rng = random.Random(8)
+    pool = [0.0, -0.0, 1.0, -1.0, 100.0, 0.5, 1e-9, -250.0, 7.25]
+    for _ in range(5000):
+        values = [rng.choice(pool + [rng.uniform(-300, 300)]) for _ in range(rng.randint(0, 6))]
+        more = [rng.choice(pool + [rng.uniform(-300, 300)]) for _ in range(rng.randint(0 if values else 1, 3))]
+        got, want = y_range(values, *more), as_before(values, *more)
+        assert [repr(v) for v in got] == [repr(v) for v in want], (values, more)

@@ -64,8 +64,15 @@ def _now(span: periods.Span, as_of: dt.date) -> int | None:
 
 def y_range(values: list[float], *more: float) -> tuple[float, float]:
     """The values' (and `more`'s) span, padded by 8% (or 10% of a lone value, at least 1)."""
-    lo, hi = (min(min(values), *more), max(max(values), *more)) if values and more else (
-        min(more or values), max(more or values))
+    if values and more:  # min(min(values), *more) and max(...) as one pass over `more`: the same comparisons
+        lo, hi = min(values), max(values)
+        for m in more:
+            if m < lo:
+                lo = m
+            if m > hi:
+                hi = m
+    else:
+        lo, hi = min(more or values), max(more or values)
     pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
     return lo - pad, hi + pad
 

@@ -143,7 +143,8 @@ HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><t
 
 
 Axes = tuple[str, float, float]  # a chart's markup that hangs on its y range alone; base; scale (y = base - v * scale)
-_AXES: dict[tuple[object, ...], Axes] = {}  # by (days, shape, lo, hi, edges, y ticks): a page's charts share a few hundred
+# By (days, shape, lo, hi, edges), with the y ticks they were made for: a page's charts share a few hundred.
+_AXES: dict[tuple[object, ...], tuple[str, float, float, tuple[tuple[float, str], ...]]] = {}
 
 
 def _axes(days: int, shape: str, lo: float, hi: float, edges: tuple[float, float] | None,
@@ -178,14 +179,15 @@ def chart(s: Series, label: str, legend: str) -> str:
     on the y range alone (`_axes`) is made once per range: most KRs share one (0 → 100 %). A y is
     written as `round(y)`: the same digits as "%.0f" (both round half to even, on the exact value),
     for every y lies inside the plot, never near the "-0" where they differ."""
-    yt = s.y_ticks
-    key = (s.days, s.shape, s.lo, s.hi, s.edges, yt if type(yt) is tuple else tuple(yt))
+    yt = s.y_ticks  # most charts share their ticks' very tuple (story.ticks_of): compared by identity first
+    key = (s.days, s.shape, s.lo, s.hi, s.edges)
     axes = _AXES.get(key)
-    if axes is None:
+    if axes is None or (axes[3] is not yt and axes[3] != tuple(yt)):
         if len(_AXES) >= 4096:
             _AXES.clear()
-        axes = _AXES[key] = _axes(*key)
-    mid, base, sy = axes
+        yt = tuple(yt)
+        axes = _AXES[key] = (*_axes(s.days, s.shape, s.lo, s.hi, s.edges, yt), yt)
+    mid, base, sy, _ = axes
     frame = _frame(s.days)
     xs = s.xs
     if s.forecast is not None and s.shape == "scale" and s.edges is not None:
@@ -211,7 +213,7 @@ def _spark(n: int) -> tuple[str, str]:
 def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     """The last `width` values, scaled between their min and max, as the lists' sparkline; `label`
     already escaped."""
-    vals = values[-width:]
+    vals = values if len(values) <= width else values[-width:]
     if not vals:
         return '<span class="muted" aria-label="no check-ins">·</span>'
     lo, hi = min(vals), max(vals)
@@ -221,8 +223,11 @@ def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     else:
         r = hi - lo
         pts = points % tuple([16 - (v - lo) / r * 12 for v in vals])
-    return (f'<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="{label}">'
-            f'<polyline points="{pts}" fill="none" stroke="#0969da" stroke-width="1.5"/></svg>')
+    return SPARK % (label, pts)
+
+
+SPARK = ('<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="%s">'
+         '<polyline points="%s" fill="none" stroke="#0969da" stroke-width="1.5"/></svg>')
 
 
 NO_BAR = '<svg class="bar" viewBox="0 0 50 8" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/></svg>'
