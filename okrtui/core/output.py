@@ -44,17 +44,21 @@ def safe_joined_utf8(lines: Iterable[str], chunk: int = 1 << 20) -> Iterator[byt
     as `safe_lines` makes it. `str.isprintable` over a 19 MiB page costs 50 ms; this, a few."""
     texts: list[str] = []
     batch: list[bytes] = []
-    size, sep = 0, b""
+    size, first = 0, True
     for line in lines:
         data = line.encode("utf-8")  # a lone surrogate fails here, as in joined_utf8
         texts.append(line)
         batch.append(data)
         size += len(data)
         if size >= chunk:
-            yield sep + _checked(texts, batch)
-            texts, batch, size, sep = [], [], 0, b"\n"
+            if not first:
+                yield b"\n"  # the newline between pieces on its own: no 1 MiB copy to put it in front
+            yield _checked(texts, batch)
+            texts, batch, size, first = [], [], 0, False
     if batch:
-        yield sep + _checked(texts, batch)
+        if not first:
+            yield b"\n"
+        yield _checked(texts, batch)
 
 
 _PRINTABLE_ASCII_AND_NEWLINE = bytes([0x0A, *range(0x20, 0x7F)])

@@ -87,7 +87,7 @@ def page_lines(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *
     for t in teams:
         yield from _team(t, rows)
     yield from _dependencies(listed, dependencies)
-    yield from _review(listed, stale_after, rows.titles)
+    yield from _review(listed, stale_after, rows.titles, rows.objectives)
     yield from ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
 
 
@@ -152,6 +152,7 @@ class _Rows:
         self.kinds: dict[str, str] = {}
         self.texts: dict[str, str] = {}
         self.titles: dict[str, str] = {}  # each KR's, escaped: the week's review shows them again
+        self.objectives: dict[str, str] = {}  # each objective's title, escaped: the review shows them too
         self.days: dict[object, str] = {}  # each last check-in's day as shown: a period has ~90
 
     def name(self, pid: str | None) -> str:
@@ -241,9 +242,9 @@ KR_TABLE_HEAD = ('<thead><tr><th scope="col">Key result</th><th scope="col">Who<
 
 
 def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
-    title = esc(o.title)
+    title = rows.objectives[o.id] = esc(o.title)
     out = ['<article class="objective">', f"<h4>{title}</h4>",
-           f'<p class="meta">{esc(o.level)} · {rows.name(o.owner_id or o.origin)} · {esc(o.status)} · '
+           f'<p class="meta">{rows.text(o.level)} · {rows.name(o.owner_id or o.origin)} · {rows.text(o.status)} · '
            f"{rows.grade(o.score, o.grade, o.band)}</p>"]
     if o.description:
         out.append(f'<p class="desc">{esc(o.description)}</p>')
@@ -277,9 +278,11 @@ def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str
 STALE = ' <span class="stale">⚠ stale</span>'
 
 
-def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list[str]:
-    """The week's review (the TUI's w): what moved this week, worst objectives first. `titles`: the
-    KRs' titles already escaped for their rows above (by id)."""
+def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
+            objective_titles: dict[str, str] | None = None) -> list[str]:
+    """The week's review (the TUI's w): what moved this week, worst objectives first. `titles` and
+    `objective_titles`: the KRs' and objectives' titles already escaped above (by id)."""
+    objective_titles = objective_titles or {}
     monday, _ = periods.week_of(rep.as_of)
     review = week_review(rep, monday, rep.as_of, stale_after)
     kind = "Mid-quarter review" if review.mid_quarter else "Weekly review"
@@ -302,7 +305,8 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str]) -> list
             change = "±0" if not r.value_change else f"{r.value_change:+g}"
             value = "–" if r.value is None else f"{r.value:g}"
         if r.objective is not objective:  # an objective's rows come together
-            objective, objective_title = r.objective, esc(r.objective.title)
+            objective = r.objective
+            objective_title = objective_titles.get(objective.id) or esc(objective.title)
         title = titles.get(kr.id)
         add(f'<tr><th scope="row" data-label="Key result">{esc(kr.title) if title is None else title}</th>'
             f'<td data-label="Objective">{objective_title}</td><td data-label="Value">{value}</td>'
