@@ -283,6 +283,12 @@ ODD_VALUES = (st.none() | st.booleans() | st.integers(min_value=-10**320, max_va
                                  "x" * 65, "\ud800", "", "1", "c-1", "07/10/2026", "x" * 10_001])
               | st.lists(st.integers(), max_size=1) | st.dictionaries(st.text(max_size=2), st.none(), max_size=1))
 CHECK_IN_KEYS = ["id", "date", "value", "confidence", "note", "author", "author_id", "kr_id", "origin"]
+# Values every field rule takes, so the document stays plain; still a repeated id, a second
+# check-in on a day, an unknown author or a day after AS_OF.
+PLAIN_VALUES = {"id": st.sampled_from(["c-0", "c-1", "c-9"]),
+                "date": st.sampled_from(["2026-10-01", "2026-10-02", "2026-11-26", "2026-11-27"]),
+                "value": st.integers(-5, 5) | st.floats(-1e3, 1e3), "confidence": st.none() | st.floats(0, 1),
+                "note": st.text(max_size=3), "author": st.none() | st.sampled_from(["p-alice", "p-ghost"])}
 
 
 def _validated(engine, doc: dict, columns: bool):
@@ -309,9 +315,12 @@ def test_check_ins_checked_a_column_at_a_time_as_one_by_one(engine, data):
     entries = [{"id": f"c-{i}", "date": f"2026-10-0{i + 1}", "value": i, "confidence": 0.5, "note": "n",
                 "author": "p-alice"} for i in range(data.draw(st.integers(1, 4)))]
     for entry in entries:
-        for key in data.draw(st.lists(st.sampled_from(CHECK_IN_KEYS), max_size=2)):
-            if data.draw(st.booleans()):
+        for key in data.draw(st.lists(st.sampled_from(CHECK_IN_KEYS), max_size=3)):
+            how = data.draw(st.sampled_from(["drop", "plain", "plain", "odd"]))
+            if how == "drop":
                 entry.pop(key, None)
+            elif how == "plain" and key in PLAIN_VALUES:  # a document that stays plain: the column path
+                entry[key] = data.draw(PLAIN_VALUES[key])
             else:
                 entry[key] = data.draw(ODD_VALUES)
     kr(doc)["check_ins"] = entries

@@ -350,12 +350,20 @@ def _key_result(raw: Any, p: str, objective_id: str, position: int, doc: Documen
     refs.check(values["improves_id"], f"{p}.improves", "metric", Metric)
     doc.key_results.append(values)
     days: dict[tuple[Any, Any], str] = {}  # one check-in per KR, author and day (migration 6)
+    seen, people = ids.seen.setdefault("check_in", {}), ids.seen.get("person", {})
     for k, craw in enumerate(_list(row, "check_ins", p)):
         cp = f"{p}.check_ins[{k}]"
         if plain is not None:  # checked a column at a time, the same rules: the same values
             ident, when, value, confidence, note, author = plain[id(craw)]
             cvalues: dict[str, Any] = {"id": ident, "kr_id": values["id"], "date": when, "value": value,
                                        "confidence": confidence, "note": note, "author_id": author}
+            if ident not in seen and (author is None or author in people) and (author, when) not in days:
+                # What the checks below find for it: a new id, an author of the document's (or none),
+                # a free day; its date is not after today (_plain_check_ins).
+                seen[ident] = f"{cp}.id"
+                days[(author, when)] = ident
+                doc.check_ins.append(cvalues)
+                continue
         else:
             cvalues = _record("check_in", _obj(craw, cp), cp, kr_id=values["id"])
         ids.add("check_in", cvalues["id"], f"{cp}.id")
