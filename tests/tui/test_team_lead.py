@@ -151,7 +151,7 @@ async def test_team_weekly_review_who_moved_and_who_did_not_check_in(tmp_path):
         assert f" · {moved} of " in context and "KRs moved" in context
         await press(pilot, "less_than_sign")
         context = str(app.screen.query_one("#context").render())
-        assert "week of Nov 16: " in context  # a whole past week
+        assert "week of Nov 16 (last week): " in context  # a whole past week, named as the one before this
         await press(pilot, "greater_than_sign", "greater_than_sign")  # never past this week
         assert "week of Nov 23" in str(app.screen.query_one("#context").render())
         await press(pilot, "m")
@@ -517,3 +517,16 @@ async def test_keys_read_while_the_picker_is_drawn_are_typed_before_enter_picks(
         await settle(pilot)
         assert not isinstance(app.screen, PersonPicker)
         assert app.screen.filters.person == "p-dana"
+
+
+async def test_on_monday_before_anyone_checks_in_the_team_week_opens_on_the_week_that_just_ended(tmp_path):
+    make_app(tmp_path / "x.db").engine.dispose()  # the demo as of Nov 26
+    app = make_app(tmp_path / "x.db", load_demo=False, today=dt.date(2026, 11, 30))  # Monday, nobody in yet
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "4")
+        context = str(app.screen.query_one("#context").render())
+        assert "week of Nov 23 (last week): " in context and "Not checked in (0 of 5): nobody" in context
+        await press(pilot, "greater_than_sign")  # this week, on demand: nobody has checked in yet
+        context = str(app.screen.query_one("#context").render())
+        assert "week of Nov 30 (to Nov 30): " in context and "Not checked in (5 of 5)" in context
