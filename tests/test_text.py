@@ -86,3 +86,22 @@ def test_export_to_a_file_is_owner_only_even_over_a_readable_one(cli, hostile_db
     assert cli("--db", hostile_db, "export", "--format", "md", "-o", fresh).code == 0
     assert fresh.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.json")] == []
+
+
+def test_a_numbers_text_kept_once_made_is_the_text_made_afresh():
+    """fmt_num keeps each float's text: equal floats must read the same, whichever came first
+    (0.0 and -0.0, 94.0 and 94), and big or odd values as before."""
+    import random
+
+    from okrtui.core import text
+
+    rng = random.Random(95)
+    values = [0.0, -0.0, 94.0, 94, 2.5, -2.5, 1e20, 10**20, 2.0**53, 2.0**53 + 2, float("nan"), float("inf"),
+              -float("inf"), 1e-7, 0.1 + 0.2, None]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(300)] + [float(rng.randint(-999, 999)) for _ in range(300)]
+    for order in (values, values[::-1]):
+        text._SHOWN.clear()
+        for v in order + order:
+            assert text.fmt_num(v) == text._fmt_num(v), v
+    assert text.fmt_num(-0.0) == text.fmt_num(0.0) == "0" and text.fmt_num(None) == "–"
+    assert text.fmt_num(1e20) == "1e+20" and text.fmt_num(10**20) == "100000000000000000000"

@@ -93,6 +93,23 @@ def num(x: float | None) -> int | float | None:
 
 
 def fmt_num(x: float | None) -> str:
+    """A number as people wrote it ("94", "2.5", "–" for none). A float's text is kept once made:
+    10,000 KRs make an HTML page, and their starts, targets and values repeat (floats that are equal
+    read the same: 0.0 and -0.0 are both "0")."""
+    if type(x) is float:
+        shown = _SHOWN.get(x)
+        if shown is None:
+            shown = _fmt_num(x)
+            if len(_SHOWN) < 65_536:
+                _SHOWN[x] = shown
+        return shown
+    return _fmt_num(x)
+
+
+_SHOWN: dict[float, str] = {}
+
+
+def _fmt_num(x: float | None) -> str:
     if x is None:
         return "–"
     n = num(x)
