@@ -1,6 +1,6 @@
 """The HTML page against the Markdown report, on the same data in the same run:
 
-    python bench/publish.py [--runs 5] [--keep DIR] [--metrics 200]
+    python bench/publish.py [--runs 5] [--keep DIR] [--metrics 200] [--compile-each-run]
 
 10,000 KRs with 13 weekly check-ins each (bench/make_data.py) and health metrics with about three
 years of weekly measurements (bench/health.py's add_metrics: both commands show them, each in its
@@ -33,11 +33,14 @@ PY = sys.executable
 AS_OF = "2026-11-26"
 
 
+ENV = dict(os.environ)
+
+
 def once(args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=ENV)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -48,16 +51,25 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="a folder to keep (and reuse) the data in")
     parser.add_argument("--metrics", type=int, default=200, help="health metrics (150 measurements each)")
+    parser.add_argument("--compile-each-run", action="store_true",
+                        help="as a checkout run with PYTHONDONTWRITEBYTECODE=1: each process compiles okrtui anew")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="okrtui-bench-publish-"))
     folder.mkdir(parents=True, exist_ok=True)
+    if not args.compile_each_run:
+        # As an installed okrtui runs: its bytecode made once (by the warm-up runs, in the bench's
+        # folder, not the checkout). Without it every process compiles okrtui's modules again (about
+        # 170 ms of CPU in `report --format md` here), which both commands pay and hides their ratio.
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     solo, team = folder / f"solo-10000-m{args.metrics}.db", folder / f"team-10000-m{args.metrics}.db"
     for db, people in ((solo, 1), (team, None)):
         if not db.exists():
             make_db(db, 10_000, people_count=people)
             if args.metrics:
                 add_metrics(db, args.metrics)
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; okrtui "
+          f"{'compiled by each process' if args.compile_each_run else 'from its bytecode, as installed'}")
     print("| data | `report --format md` wall / CPU | `export --format html` wall / CPU | ratio wall | ratio CPU "
           "| goal |")
     print("| --- | --- | --- | --- | --- | --- |")
