@@ -33,8 +33,11 @@ class Terminal:
         got = 0
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.fd], [], [], quiet)
-            if not ready:
+            # poll, not select: select() cannot watch a descriptor numbered 1024 or more, which a
+            # worker that has run hundreds of tests before this one may hand out.
+            poller = select.poll()
+            poller.register(self.fd, select.POLLIN)
+            if not poller.poll(quiet * 1000):
                 break
             try:
                 data = os.read(self.fd, 65536)

@@ -168,6 +168,9 @@ class OkrApp(KeyLine, inherit_bindings=False):
         self.workspace.read_ahead()
         self.reload()
 
+    def on_unmount(self) -> None:
+        self.workspace.close()
+
     # --- the workspace's state, as the screens read it ----------------------------------------
 
     @property

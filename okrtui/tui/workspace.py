@@ -314,6 +314,16 @@ class Workspace:
             self._version = self._counter()
             self.app.set_interval(WATCH_S, self._check_counter)
 
+    def close(self) -> None:
+        """The app has ended: its own connections go (the change counter's, the engine's pool), so a
+        process that opens many apps (a test run, `okrtui serve`'s host) keeps no file open for them."""
+        if self._counter is not None:
+            self._counter.close()
+            self._counter = None
+        engine = self.engine
+        if engine is not None:
+            engine.dispose()
+
     def _check_counter(self) -> None:
         if self._saving.locked():  # this app's own save: _own_write takes its commit as seen
             return
