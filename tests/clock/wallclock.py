@@ -61,7 +61,8 @@ READERS: dict[str, tuple[str, ...]] = {
     # `okrtui --demo --as-of ...` on a pseudo-terminal (tests/terminal.py): the CLI reads today all the same
     "tests/tui/test_terminal.py": (),
     "tests/tui/test_agree.py": ("test_no_stray_scrollbar_on_a_real_terminal_without_colour",),
-    "tests/tui/test_dialog_keys.py": ("test_the_self_score_burst_on_a_real_terminal",),
+    "tests/tui/test_dialog_keys.py": ("test_the_self_score_burst_on_a_real_terminal",
+                                      "test_a_burst_typed_while_a_check_in_saves_is_held_for_the_next_one"),
     "tests/tui/test_everyday.py": ("test_the_carry_over_cursor_is_reverse_video_without_colour",),
     "tests/tui/test_team_lead.py": ("test_cursor_visible_on_every_kind_of_row_on_a_real_terminal",
                                     "test_picker_burst_on_a_real_terminal"),

@@ -239,6 +239,10 @@ async def test_delete_asks_first(app):
         await press(pilot, "n")
         assert rows(app, KeyResult, KeyResult.id == "kr-handbook")[0].deleted is False
         await press(pilot, "d")
+        assert "y: yes    n / enter / esc: no" in " ".join(str(w.render()) for w in app.screen.query("Static"))
+        await press(pilot, "enter")  # a guard against a slip: enter answers no
+        assert rows(app, KeyResult, KeyResult.id == "kr-handbook")[0].deleted is False
+        await press(pilot, "d")
         await press(pilot, "y")
         assert rows(app, KeyResult, KeyResult.id == "kr-handbook")[0].deleted is True
         assert rows(app, CheckIn, CheckIn.kr_id == "kr-handbook")[0].deleted is True

@@ -143,6 +143,21 @@ async def test_a_burst_with_a_typo_asks_before_saving(app):
         assert len(rows(app, CheckIn)) == before
 
 
+async def test_a_typo_saved_with_enter_enter_is_not_confirmed_by_the_second_enter(app):
+    """Typed fast, `971 enter enter`: the second enter reaches the typo's question, and answers no."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_deploys_form(app, pilot)
+        before = len(rows(app, CheckIn))
+        burst(app, "9", "7", "1", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckinForm)  # back in the form, the value there to fix
+        assert len(rows(app, CheckIn)) == before
+        burst(app, "enter", "y")  # a deliberate yes saves it
+        await settle(pilot)
+        assert len(rows(app, CheckIn)) == before + 1
+
+
 async def test_forty_on_a_zero_to_four_kr_asks_before_saving(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

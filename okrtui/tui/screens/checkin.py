@@ -226,7 +226,7 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.cycle.checkins.Saved, a type o
 
         # `why` may end on its own question ("a digit too many or too few?"): no full stop after it.
         ask = why if why.endswith("?") else f"{why}."
-        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{ask} Save it anyway?"), answered)
+        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{ask} Save it anyway?", guard=True), answered)
 
     def _store(self, value: float, conf: float | None, note: str, day: dt.date) -> None:
         kr_id, edited = self.kr.id, self.edited
@@ -316,7 +316,7 @@ class HistoryDialog(Refreshable, Dialog[None]):
                 app.save(lambda s: s.delete_check_in(c.id), on_done=lambda _: self.notify("deleted"),
                          kr_id=self.kr_id)
 
-        app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?"), answered)
+        app.push_screen(ConfirmDialog(f"Delete the check-in of {c.date} ({fmt_num(c.value)})?", guard=True), answered)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -149,7 +149,7 @@ class CoachDialog(Dialog[str]):
                      on_done=lambda done: app.notify(done.summary(), timeout=6, markup=False))
             self.dismiss(None)
 
-        app.push_screen(ConfirmDialog("Make this key result a health metric?", detail), answered)
+        app.push_screen(ConfirmDialog("Make this key result a health metric?", detail, guard=True), answered)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -378,7 +378,7 @@ class DetailScreen(OkrScreen):
             elif choice == "edit":
                 app.push_screen(TextDialog("Edit your comment", body, value=body), edited)
             elif choice == "delete":
-                app.push_screen(ConfirmDialog("Delete your comment?", plain(body)), deleted)
+                app.push_screen(ConfirmDialog("Delete your comment?", plain(body), guard=True), deleted)
 
         app.push_screen(ChoiceDialog("Your comment", [("reply", "Reply"), ("edit", "Edit"), ("delete", "Delete")]),
                         chosen)

@@ -17,14 +17,16 @@ from okrtui.tui.screens.keys import LEGEND, Key, hint_key
 class ConfirmDialog(Dialog[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("enter", "answer(True)", "Yes", show=False, id="confirm.yes_enter"),
+        Binding("enter", "enter", "Yes", show=False, id="confirm.yes_enter"),
         Binding("n", "answer(False)", "No", id="confirm.no"),
         Binding("escape", "answer(False)", "No", show=False, id="confirm.no_escape"),
     ]
 
-    def __init__(self, question: str, detail: str = "") -> None:
+    def __init__(self, question: str, detail: str = "", *, guard: bool = False) -> None:
+        """`guard`: the question guards against a slip (a typo's value, a deletion), so `enter` answers
+        no and only `y` goes on: typed fast, `984 enter enter` would otherwise confirm the very typo asked about."""
         super().__init__()
-        self.question, self.detail = question, detail
+        self.question, self.detail, self.guard = question, detail, guard
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small"):
@@ -32,12 +34,16 @@ class ConfirmDialog(Dialog[bool]):
             if self.detail:
                 yield Static(Text(self.detail))
             k = self.app.keymap
-            yield Static(Text(f"{hint_key(k, 'confirm.yes', 'y')} / {hint_key(k, 'confirm.yes_enter', 'enter')}: yes    "
-                              f"{hint_key(k, 'confirm.no', 'n')} / {hint_key(k, 'confirm.no_escape', 'esc')}: no",
-                              style="dim"))
+            yes, enter, no, esc = (hint_key(k, i, d) for i, d in (("confirm.yes", "y"), ("confirm.yes_enter", "enter"),
+                                                                   ("confirm.no", "n"), ("confirm.no_escape", "esc")))
+            hint = f"{yes}: yes    {no} / {enter} / {esc}: no" if self.guard else f"{yes} / {enter}: yes    {no} / {esc}: no"
+            yield Static(Text(hint, style="dim"))
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+    def action_enter(self) -> None:
+        self.dismiss(not self.guard)
 
 
 class ChoiceDialog(Dialog[str]):

@@ -182,7 +182,7 @@ class MeasureForm(FormScreen["Measured"]):  # okrtui.cycle.metrics.Measured, a t
             if yes:
                 self._store(value, note)
 
-        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{why}. Save it anyway?"), answered)
+        self.app.push_screen(ConfirmDialog(f"Save {fmt_num(value)}?", f"{why}. Save it anyway?", guard=True), answered)
 
     def _store(self, value: float, note: str) -> None:
         mid, today, fy = self.metric.id, self.today, self.fy_month

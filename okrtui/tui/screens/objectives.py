@@ -242,7 +242,7 @@ class ObjectivesScreen(OkrScreen):
                 app.save(lambda s: s.delete(model, ident),
                          on_done=lambda _: self.notify("deleted", timeout=2))
 
-        app.push_screen(ConfirmDialog(f"Delete this {what}?", plain(title)), answered)
+        app.push_screen(ConfirmDialog(f"Delete this {what}?", plain(title), guard=True), answered)
 
     def action_activate(self) -> None:
         kind, obj, _ = self.selected()
