@@ -24,6 +24,15 @@ def pytest_configure(config):
         raise pytest.UsageError("CLOCK_AUDIT=1 needs the shim: LD_PRELOAD=.../shift_clock.so")
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: two workers a core. Much of the suite waits rather than computes (a child okrtui on
+    a terminal, PostgreSQL, Chromium, a save held back on purpose): on 2 cores, 2 workers kept the
+    machine a third idle (pytest 527 s), 3 took 360 s, 4 took 307 s with every test green
+    (docs/development.md, "Tests")."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(2, cores * 2)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(item.path).resolve().relative_to(wallclock.ROOT).as_posix()
