@@ -17,7 +17,6 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.scrollbar import ScrollBar
-from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from okrtui import config as config_mod
@@ -149,18 +148,6 @@ class OkrApp(KeyLine, inherit_bindings=False):
         arriving as it starts or quits), none is: `self.screen` would raise ScreenStackError."""
         stack = self.screen_stack
         return bool(stack) and isinstance(stack[-1], ModalScreen)
-
-    def _init_mode(self, mode: str) -> AwaitMount:
-        # Textual refreshes the whole CSS (every widget's, parsed again) as it makes a mode's screen, and once
-        # more as switch_mode shows it, since the first refresh marked the screen shown before as current:
-        # the second finds nothing new. Marking the new screen current skips it (40-90 ms a screen under load;
-        # issue 28's H1). A real change (a theme, a screen's own CSS) is refreshed by the first one.
-        new = not self._screen_stacks.get(mode)
-        made = super()._init_mode(mode)
-        stack = self._screen_stacks.get(mode)
-        if new and stack:  # a mode made before keeps its count: a theme changed meanwhile still refreshes
-            stack[0]._css_update_count = self._css_update_count
-        return made
 
     def on_mount(self) -> None:
         self.watch(self, "theme", self._remember_theme, init=False)

@@ -73,27 +73,3 @@ async def test_a_screen_switch_rebuilds_the_shown_footer_once_and_not_the_one_le
         await press(pilot, "o")
         assert set(rebuilt) == {"ObjectivesScreen"} and len(rebuilt) <= 2, rebuilt
         assert keys() == objectives
-
-
-async def test_a_new_screen_parses_the_css_once_and_one_made_before_follows_a_theme_changed_meanwhile(app, monkeypatch):
-    """Textual parses every widget's CSS again as it makes a mode's screen, then once more as it shows it,
-    finding nothing new (OkrApp._init_mode skips the second: issue 28's H1). A screen made before still gets
-    what changed while another was shown."""
-    from textual.css.stylesheet import Stylesheet
-
-    parses: list[int] = []
-    real = Stylesheet.reparse
-    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (parses.append(1), real(self))[1])
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        objectives = app.screen
-        before = objectives.styles.background
-        parses.clear()
-        await press(pilot, "H")
-        assert len(parses) == 1  # Textual's: 2
-        health = app.screen
-        app.theme = "nord" if app.theme != "nord" else "gruvbox"
-        await settle(pilot)
-        assert health.styles.background != before
-        await press(pilot, "o")
-        assert app.screen is objectives and objectives.styles.background == health.styles.background
