@@ -191,6 +191,19 @@ async def test_the_public_textual_hooks_the_key_line_relies_on():
         assert order == ["queued", "later"]
 
 
+def test_the_textual_footer_hook_okrfooter_relies_on():
+    """okrtui/tui/widgets/footer.py overrides Footer.bindings_changed (public: the screen calls it) to
+    rebuild once per batch, and sets the flag Textual's own sets there (`_bindings_ready`, Footer's
+    own). Textual is pinned; this fails loudly if an upgrade changes what that method does."""
+    import inspect
+
+    from textual.widgets import Footer
+
+    body = inspect.getsource(Footer.bindings_changed)
+    assert "self._bindings_ready = True" in body and "self.call_after_refresh(self.recompose)" in body, body
+    assert "_bindings_ready" in inspect.getsource(Footer.compose)
+
+
 def test_a_burst_typed_while_a_check_in_saves_is_held_for_the_next_one(tmp_path):
     """Two check-ins typed in one go (`enter tab tab first enter`, `↓`, then the same for the next
     KR: the demo's round has none due on its day, so the cursor stays) while another writer holds

@@ -5,7 +5,12 @@ Textual's Footer queues one recompose for every change of bindings (a focus, a s
 own refresh_bindings), each rebuilding every key; a screen switch queues three or four, and the screen
 switched away from still rebuilds its own. At okrtui's number of keys one rebuild is 40–70 ms on a small
 machine, most of what a screen's first frame waited for after it had drawn its rows (issue 28's H1).
-A screen shown again rebuilds its footer then: Textual refreshes its bindings as it resumes."""
+A screen shown again rebuilds its footer then: Textual refreshes its bindings as it resumes.
+
+`bindings_changed` is Footer's public hook (the screen calls it); what it sets, `_bindings_ready`, is
+Footer's own flag, set as Textual's version sets it. Textual is pinned, and
+tests/tui/test_dialog_keys.py::test_the_textual_footer_hook_okrfooter_relies_on fails loudly if an
+upgrade changes that method."""
 
 from __future__ import annotations
 
