@@ -527,6 +527,7 @@ async def test_on_monday_before_anyone_checks_in_the_team_week_opens_on_the_week
         await press(pilot, "t", "4")
         context = str(app.screen.query_one("#context").render())
         assert "week of Nov 23 (last week): " in context and "Not checked in (0 of 5): nobody" in context
+        assert "✓ checked in that week" in context  # the week shown, not this one
         await press(pilot, "greater_than_sign")  # this week, on demand: nobody has checked in yet
         context = str(app.screen.query_one("#context").render())
         assert "week of Nov 30 (to Nov 30): " in context and "Not checked in (5 of 5)" in context

@@ -255,11 +255,12 @@ class TeamScreen(OkrScreen):
             columns.insert(5, ("Fcst", 4))
         table, width, keep = self.reset_table(columns, self.query_one("#week", OkrTable))
         blank = [""] * (len(columns) - 1)
+        which = "this week" if week.week_start == periods.week_of(today)[0] else "that week"
         for pw in week.people:
             due = sum(1 for r in pw.rows if r.objective.status == "active")
             title = title_cell(pw.name, width - 22, style="bold")
             if pw.missing and not pw.checked_in:
-                title.append("  no check-in this week", style="bold reverse")
+                title.append(f"  no check-in {which}", style="bold reverse")
             else:
                 title.append(f"  {len(pw.checked_in)} of {due} checked in", style="dim")
             table.add_row(title, *blank, key=f"p:{pw.id}")
@@ -291,7 +292,7 @@ class TeamScreen(OkrScreen):
         who.append(", ".join(plain(p.name) for p in missing) if missing else "nobody", style="")
         rows_shown = sum(len(p.rows) for p in week.people)
         who.append(f" · {sum(p.moved for p in week.people)} of {rows_shown} KRs moved", style="dim")
-        legend = Text("✓ checked in this week  • not yet   < > week  m mid-quarter  1 2 3 views", style="dim",
+        legend = Text(f"✓ checked in {which}  • not yet   < > week  m mid-quarter  1 2 3 views", style="dim",
                       no_wrap=True, overflow="ellipsis")
         self.week_lines = [head, who, legend]
 
