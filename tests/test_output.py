@@ -71,9 +71,10 @@ def test_json_stays_json_and_keeps_the_data(capsys):
 @pytest.mark.parametrize("flag", ["--help", "--version"])
 def test_help_and_version_go_through_it(monkeypatch, capsys, flag):
     from okrtui import cli
+    from okrtui.cli import parse
 
     said = []
-    monkeypatch.setattr(cli, "say", lambda text, **kw: said.append(text))
+    monkeypatch.setattr(parse, "say", lambda text, **kw: said.append(text))
     with pytest.raises(SystemExit):
         cli.main([flag])
     assert said and ("usage: okrtui" in said[0] or said[0].startswith("okrtui ")) and capsys.readouterr().out == ""

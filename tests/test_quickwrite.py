@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrtui.cli import CHECK_IN_FIELDS
+from okrtui.cli.parse import CHECK_IN_FIELDS
 from okrtui.core import stamps
 from okrtui.core.errors import OkrError
 from okrtui.cycle import checkins

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from okrtui.cli import build_parser, main
+from okrtui.cli import main
+from okrtui.cli.parse import build_parser
 from tests.helpers import TODAY, Crew, digest, okr_objective, teammates_metric, write_doc
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202e[red]x[/]\x85\u2066é漢🙂"
