@@ -155,3 +155,24 @@ def test_grade_is_within_half_a_tenth_and_on_the_grid(score):
     assert abs(g - score) <= 0.05 + 1e-9
     assert round(g * 10) == pytest.approx(g * 10)
     assert scoring.band(g) in ("red", "yellow", "green")
+
+
+@given(st.floats(min_value=-2, max_value=2, allow_nan=False))
+def test_progress_as_shown_rounds_to_the_grade_shown_beside_it(p):
+    """A reader rounds the two-decimal progress half-up and must find the grade: 0.549 reads 0.54 and
+    grade 0.5 (it read 0.55 and 0.5 in the scoring walk); never more than a hundredth off."""
+    from okrtui.method.views import fmt_progress
+
+    shown = fmt_progress(p)
+    assert len(shown.split(".")[1]) == 2
+    assert scoring.grade(float(shown)) == scoring.grade(p)
+    assert abs(float(shown) - p) <= 0.01 + 1e-9
+
+
+def test_progress_is_rounded_but_never_up_onto_a_grades_boundary():
+    from okrtui.method.views import fmt_progress
+
+    assert (fmt_progress(0.549), fmt_progress(0.55), fmt_progress(2 / 7), fmt_progress(1.0)) == ("0.54", "0.55", "0.29", "1.00")
+    assert (fmt_progress(0.6449), fmt_progress(0.6499), fmt_progress(0.65)) == ("0.64", "0.64", "0.65")
+    assert fmt_progress(0.6499999999999999) == "0.65"  # float noise first, as the grade: 0.65 → 0.7
+    assert (fmt_progress(-0.549), scoring.grade(-0.549)) == ("-0.54", -0.5)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
@@ -347,6 +348,17 @@ def r4(x: float | None) -> float | None:
 
 def fmt_grade(g: float | None) -> str:
     return "–" if g is None else f"{g:.1f}"
+
+
+def fmt_progress(p: float) -> str:
+    """Progress to two decimals, rounded, but never up onto a grade's boundary (0.05, 0.15, ...): rounding
+    what is shown half-up then gives the grade shown beside it. 0.549 reads 0.54 with grade 0.5 (rounded
+    it read 0.55 beside 0.5, two roundings in a row); 0.2857 reads 0.29, grade 0.3."""
+    exact = Decimal(repr(round(p, 9)))  # float noise first, as scoring.grade
+    shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(shown) > abs(exact) and abs(shown) % Decimal("0.1") == Decimal("0.05"):
+        shown = exact.quantize(Decimal("0.01"), rounding=ROUND_DOWN)  # up onto the boundary: the grade's side
+    return f"{shown:.2f}"
 
 
 def kr_target_text(kr: KRView) -> str:

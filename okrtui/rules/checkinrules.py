@@ -17,7 +17,7 @@ from okrtui.core.errors import OkrError
 from okrtui.core.text import plain
 from okrtui.method import owners, periods, scoring
 from okrtui.method.kinds import Scaled
-from okrtui.method.views import answers, fmt_grade, fmt_num
+from okrtui.method.views import answers, fmt_grade, fmt_num, fmt_progress
 from okrtui.rules import fieldrules
 
 
@@ -47,11 +47,11 @@ class Saved:
             verb = f"corrected check-in {self.check_in_id} ({self.date}) of"
         if self.action == "deleted":
             return (f"deleted check-in {self.check_in_id} ({self.date}, {fmt_num(self.value)}) of {self.kr_id} "
-                    f"({plain(self.title)}): progress now {self.progress:.2f}, grade {fmt_grade(self.grade)} "
+                    f"({plain(self.title)}): progress now {fmt_progress(self.progress)}, grade {fmt_grade(self.grade)} "
                     f"{self.band or ''}").rstrip()
         conf = "" if self.confidence is None else f", confidence {self.confidence:g}"
         return (f"{verb} {self.kr_id} ({plain(self.title)}): {fmt_num(self.value)}{conf} → progress "
-                f"{self.progress:.2f}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()
+                f"{fmt_progress(self.progress)}, grade {fmt_grade(self.grade)} {self.band or ''}").rstrip()
 
 
     def put_back(self) -> str | None:

@@ -15,7 +15,7 @@ from textual.widgets.input import Selection
 from okrtui.core.text import plain
 from okrtui.method import kinds, periods, scoring
 from okrtui.method.domain import Kind
-from okrtui.method.views import CheckInView, KRView, find, fmt_grade, fmt_num, kr_target_text, round_of
+from okrtui.method.views import CheckInView, KRView, find, fmt_grade, fmt_num, fmt_progress, kr_target_text, round_of
 from okrtui.rules import schema, validate
 from okrtui.tui.screens.base import Dialog, FormScreen, OkrScreen, Refreshable
 from okrtui.tui.screens.dialogs import ConfirmDialog
@@ -188,7 +188,7 @@ class CheckinForm(FormScreen["Saved"]):  # okrtui.cycle.checkins.Saved, a type o
         score = scoring.kr_score(kr.self_score, prog)
         g = scoring.grade(score)
         band = scoring.band(g)
-        text.append(f"progress {kr.progress:.2f} → ", style="dim")
+        text.append(f"progress {fmt_progress(kr.progress)} → ", style="dim")
         text.append(f"{prog:.2f}  grade {fmt_grade(g)} {band}", style=BAND_STYLE[band])
         self.query_one("#preview", Static).update(text)
 

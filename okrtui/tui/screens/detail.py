@@ -15,7 +15,17 @@ from textual.widgets import Static
 
 from okrtui.core.text import count, plain
 from okrtui.method import kinds, story
-from okrtui.method.views import UNGRADED, KRView, ObjectiveView, answers_for, find, fmt_grade, fmt_num, kr_target_text
+from okrtui.method.views import (
+    UNGRADED,
+    KRView,
+    ObjectiveView,
+    answers_for,
+    find,
+    fmt_grade,
+    fmt_num,
+    fmt_progress,
+    kr_target_text,
+)
 from okrtui.tui.screens import talk
 from okrtui.tui.screens.base import OkrScreen
 from okrtui.tui.screens.checkin import CheckinForm
@@ -115,7 +125,7 @@ class DetailScreen(OkrScreen):
         if kr.error:
             rows.append(("", Text(kr.error, style="bold red")))
         rows += [
-            ("progress", f"{kr.progress:.2f}"),
+            ("progress", fmt_progress(kr.progress)),
             ("grade", ungraded(obj.status) or Text(f"{fmt_grade(kr.grade)} {kr.band or ''}", style=BAND_STYLE[kr.band])),
         ]
         if kr.self_score is not None:
@@ -177,7 +187,7 @@ class DetailScreen(OkrScreen):
         for kr in obj.key_results:
             i = scored.index(kr) if kr in scored else -1
             mark = story.KR_MARKERS[i] if 0 <= i < len(story.KR_MARKERS) else "+" if i >= 0 else "✖"
-            table.add_row(mark, title_cell(kr.title, width), f"{kr.progress:.2f}",
+            table.add_row(mark, title_cell(kr.title, width), fmt_progress(kr.progress),
                           Text(fmt_grade(kr.grade), style=BAND_STYLE[kr.band]), fmt_num(kr.weight), key=f"k:{kr.id}")
         if not obj.key_results:
             table.add_row("", Text("no key results yet", style="dim"), "", "", "", key="none")

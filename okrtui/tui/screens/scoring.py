@@ -17,7 +17,7 @@ from textual.widgets.selection_list import Selection
 
 from okrtui.core.text import count, plain
 from okrtui.method.domain import REFLECTION_QUESTIONS
-from okrtui.method.views import KRView, ObjectiveView, fmt_grade, self_scored
+from okrtui.method.views import KRView, ObjectiveView, fmt_grade, fmt_progress, self_scored
 from okrtui.rules import validate
 from okrtui.rules.schema import MAX_TEXT
 from okrtui.tui.screens.base import Dialog, FormScreen, OkrScreen
@@ -36,7 +36,7 @@ SCORE_SCALE = "0.0 none · 0.3 what we knew we could do · 0.7 hard but achieved
 
 
 def _kr_cells(kr: KRView, width: int, comment: int = 16) -> list[Text | str]:
-    return [title_cell("· " + kr.title, width), f"{kr.progress:.2f}",
+    return [title_cell("· " + kr.title, width), fmt_progress(kr.progress),
             Text("–" if kr.self_score is None else f"{kr.self_score:.1f}", style="dim" if kr.self_score is None else "bold"),
             grade_bar(kr.score, kr.grade, kr.band), title_cell(kr.score_comment, comment)]
 
@@ -124,7 +124,7 @@ class ScoreForm(FormScreen[bool]):
         start = kr.self_score if kr.self_score is not None else round(kr.progress, 1)
         with Vertical(classes="dialog form"):
             yield Static(title_cell("Self-score: " + kr.title, 70, style="bold"))
-            yield Static(Text(f"computed progress {kr.progress:.2f} (grade {fmt_grade(kr.grade)})", style="dim"))
+            yield Static(Text(f"computed progress {fmt_progress(kr.progress)} (grade {fmt_grade(kr.grade)})", style="dim"))
             yield Static(Text("0.0  no progress\n0.3  what we knew we could do with little help\n"
                               "0.7  hard but achieved: the level we hoped for\n1.0  far beyond expectations"))
             yield self.field_row("score", "Score", Input(f"{start:.1f}", compact=True, placeholder="0.0 – 1.0"))
