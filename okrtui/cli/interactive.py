@@ -7,11 +7,6 @@ from __future__ import annotations
 import gc
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the storage layer is imported only by the commands that use it
-
-    pass
 
 from okrtui.cli.context import EXIT_OK, Context, say_warning
 from okrtui.core.errors import OkrError

@@ -5,11 +5,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # the storage layer is imported only by the commands that use it
-
-    pass
+from typing import Any
 
 from okrtui.cli.context import EXIT_OK, EXIT_PROBLEMS, Context, emit, say_warning
 from okrtui.cli.parse import value_arg

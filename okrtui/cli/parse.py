@@ -11,11 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
-
-if TYPE_CHECKING:  # the storage layer is imported only by the commands that use it
-
-    pass
+from typing import Any, NoReturn
 
 from okrtui import __version__
 from okrtui.core.errors import OkrError

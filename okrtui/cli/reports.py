@@ -4,13 +4,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the storage layer is imported only by the commands that use it
-
-    pass
-
-
 from okrtui.cli.context import EXIT_OK, EXIT_PROBLEMS, Context, emit
 
 

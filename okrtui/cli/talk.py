@@ -4,12 +4,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the storage layer is imported only by the commands that use it
-
-    pass
-
 from okrtui.cli.context import EXIT_OK, EXIT_PROBLEMS, Context
 from okrtui.core.output import say  # every printed line (docs/security.md)
 from okrtui.core.text import plain  # 2 ms: every command prints through it

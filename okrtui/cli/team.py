@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # the storage layer is imported only by the commands that use it
-
-    pass
+from typing import Any
 
 from okrtui.cli.context import EXIT_OK, EXIT_PROBLEMS, WARN_LIMIT, Context, say_warning
 from okrtui.core.errors import OkrError
