@@ -237,16 +237,19 @@ class TeamScreen(OkrScreen):
     def _week(self, data: Snapshot) -> None:
         rep, today = data.report, self.app.today
         stale_after = self.app.cfg.stale_after_days
+        week = None
         if self.week_start is None or not (rep.period.start - dt.timedelta(days=6) <= self.week_start
                                            <= rep.period.end):
-            self.week_start = periods.week_of(today if rep.period.contains(today) else rep.period.end)[0]
-            week = team_week(rep, self.week_start, today, self.filters, stale_after)
-            before = self.week_start - dt.timedelta(days=7)
+            start = periods.week_of(today if rep.period.contains(today) else rep.period.end)[0]
+            before = start - dt.timedelta(days=7)
             # Monday's review is of the week that just ended: this one has no check-in yet (`>` shows it).
-            if today == self.week_start and before >= rep.period.start - dt.timedelta(days=6) \
-                    and week.people and not any(p.checked_in for p in week.people):
-                self.week_start = before
-        week = team_week(rep, self.week_start, today, self.filters, stale_after)
+            if today == start and before >= rep.period.start - dt.timedelta(days=6):
+                week = team_week(rep, start, today, self.filters, stale_after)
+                if week.people and not any(p.checked_in for p in week.people):
+                    start, week = before, None
+            self.week_start = start
+        if week is None:
+            week = team_week(rep, self.week_start, today, self.filters, stale_after)
         # At half-time (or from 100 columns) the forecast joins: pace and forecast matter most then.
         forecast = week.mid_quarter or self.size.width >= 100
         columns: list[tuple[str, int | None]] = [("Person / key result", None), ("Pace", 8), ("Now", 8),
