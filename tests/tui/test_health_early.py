@@ -10,6 +10,15 @@ from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import close, open_app, settle
 
 
+async def press_h_once_the_metrics_are_read(app, pilot) -> None:
+    """A user pressing H as soon as there is something to show: the metrics are read, the period not yet."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if app.workspace.early_metrics is not None:
+            break
+    await pilot.press("H")
+
+
 async def test_the_metrics_show_before_the_period_is_read(tmp_path, monkeypatch):
     gate = threading.Event()
     real = quickread.read
@@ -22,11 +31,7 @@ async def test_the_metrics_show_before_the_period_is_read(tmp_path, monkeypatch)
     app = open_app(tmp_path / "tui.db")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if app.workspace.early_metrics is not None:
-                    break
-            await pilot.press("H")
+            await press_h_once_the_metrics_are_read(app, pilot)
             await pilot.pause()
             table = app.screen.query_one(OkrTable)
             assert app.data is None  # the period is still being read
@@ -81,11 +86,7 @@ async def test_the_health_screen_holds_the_periods_read_until_its_metrics_are_dr
     app = open_app(tmp_path / "tui.db")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if app.workspace.early_metrics is not None:
-                    break
-            await pilot.press("H")
+            await press_h_once_the_metrics_are_read(app, pilot)
             await pilot.pause()
             assert app.data is None
             assert seen[:2] == [("hold", None), ("release", 4)]  # held before its rows, let go once they are drawn
