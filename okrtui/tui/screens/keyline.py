@@ -77,7 +77,8 @@ class KeyLine(App[None]):
     async def hand_out_keys(self) -> None:
         """Hand the next waiting key out, unless one is on its way or a dialog is still being drawn
         (Dialog calls this once it is focused)."""
-        if self._on_its_way is not None or not self._waiting or not self.screen_stack or self._until_fresh:
+        if self._on_its_way is not None or not self._waiting or not self.screen_stack \
+                or self._until_fresh is not None:
             return
         screen = self.screen
         if isinstance(screen, Dialog) and (not screen.keys_ready or screen.holds_keys):
