@@ -99,7 +99,7 @@ def demo_db(tmp_path, demo_template) -> Path:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The suite's one PostgreSQL 16 (pgserver), for tests/postgres (its conftest makes a database per test)."""
+    """The suite's one PostgreSQL 16 (pgserver), for tests/storage/postgres (its conftest makes a database per test)."""
     import pgserver
 
     srv = pgserver.get_server(tmp_path_factory.getbasetemp() / "pgdata", cleanup_mode="stop")

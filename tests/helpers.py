@@ -272,7 +272,7 @@ async def open_kr_form(pilot, title: str = "Delight users") -> None:
     await press(pilot, "down", "enter")
 
 
-# --- PostgreSQL (tests/postgres) -----------------------------------------------------------------
+# --- PostgreSQL (tests/storage/postgres) -----------------------------------------------------------------
 
 
 def sql(db, login: str):
@@ -503,7 +503,7 @@ def ben_depends_on_ana(cli, t, tmp_path):
     assert cli("--db", t.dbs["ben"], "sync", t.file).code == 0
 
 
-# --- health metrics (tests/test_metrics_*.py, tests/postgres/test_pg_metrics.py) ---------------------
+# --- health metrics (tests/test_metrics_*.py, tests/storage/postgres/test_pg_metrics.py) ---------------------
 
 def teammates_metric(db) -> None:
     """Bob and his shared metric m-bob ('Churn', %, since 2026-10-01) in `db`, as if come in by sync."""

@@ -1,4 +1,4 @@
-"""The attack modules' fixtures. The PostgreSQL modules (sql_person, dba_role) import tests/postgres's
+"""The attack modules' fixtures. The PostgreSQL modules (sql_person, dba_role) import tests/storage/postgres's
 `db` fixture themselves, so it overrides the SQLite `db` only there (imported here, it made every
 attack module's `db` a PostgreSQL URL factory, and SQLite attacks wrote files named after it in the
 working folder); they run in its xdist group, so one server serves them all."""

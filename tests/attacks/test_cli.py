@@ -26,7 +26,7 @@ from tests.helpers import TODAY, Crew, digest, okr_objective, teammates_metric, 
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202e[red]x[/]\x85\u2066é漢🙂"
 SHOWN = "\\x1b]0;pwned\\x07\\x1b[2J\\u202e[red]x[/]\\x85\\u2066é漢🙂"  # what a terminal receives instead
-# Every character a terminal acts on or that reorders what it shows (tests/test_text.py checks the full set).
+# Every character a terminal acts on or that reorders what it shows (tests/core/test_text.py checks the full set).
 RAW = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} - {"\n"} | set("\u061c\u200e\u200f") | \
     {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 

@@ -17,7 +17,7 @@ from tests.helpers import pg_database, sql
 
 @pytest.fixture
 def db(server, cli):
-    """Here `db` is a PostgreSQL database with alice, bob and carol (tests/postgres's), not the SQLite file."""
+    """Here `db` is a PostgreSQL database with alice, bob and carol (tests/storage/postgres's), not the SQLite file."""
     return pg_database(server, cli)
 
 

@@ -1,7 +1,7 @@
 """Entry point `sql_person`: an ordinary person on the shared PostgreSQL, in plain SQL.
 
 Each test performs the attack (it must fail, or change nothing anyone sees) and, beside it,
-the honest action (it must work). The `db` fixture (tests/postgres/conftest.py) gives a new
+the honest action (it must work). The `db` fixture (tests/storage/postgres/conftest.py) gives a new
 database with the persons alice, bob and carol (tests/attacks/conftest.py).
 """
 
@@ -18,7 +18,7 @@ from tests.helpers import HOSTILE, PG_DOC, TODAY, pg_database, raw_in, sql, writ
 
 @pytest.fixture
 def db(server, cli):
-    """Here `db` is a PostgreSQL database with alice, bob and carol (tests/postgres's), not the SQLite file."""
+    """Here `db` is a PostgreSQL database with alice, bob and carol (tests/storage/postgres's), not the SQLite file."""
     return pg_database(server, cli)
 
 COLUMNS = "(id, origin, created_at, updated_at, deleted"

@@ -8,7 +8,7 @@
  * With CLOCK_AUDIT_LOG=FILE it also appends "process<TAB>test<TAB>caller<TAB>mine" to FILE
  * when a process reads the wall clock during a test ($PYTEST_CURRENT_TEST): which function
  * asked, and the innermost frame of okrtui's or the tests' code on the stack. .ci/run checks
- * with it that every test whose own code reads the clock is marked (tests/clock/audit.py). */
+ * with it that every test whose own code reads the clock is marked (tests/clock/wallclock.py). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>

@@ -47,16 +47,16 @@ READERS: dict[str, tuple[str, ...]] = {
     # the CLI in a child process (git's merge driver too), or okrtui.cli.main without `today`:
     # today is the real day
     "tests/attacks/test_cli.py": ("test_text_the_bytes_a_real_process_writes_hold_no_raw_control",),
-    "tests/test_cli.py": ("test_light_commands_never_import_textual", "test_python_dash_m_entry_point"),
-    "tests/test_conversation.py": ("test_the_conversation_commands_never_import_textual",),
+    "tests/cli/test_cli.py": ("test_light_commands_never_import_textual", "test_python_dash_m_entry_point"),
+    "tests/cycle/test_conversation.py": ("test_the_conversation_commands_never_import_textual",),
     "tests/test_imports.py": ("test_reports_on_sqlite_never_load_the_storage_layer",),
-    "tests/test_progress.py": ("test_import_on_a_pipe_writes_only_its_summary_and_loads_neither_rich_nor_textual",),
-    "tests/test_reliability.py": ("test_writers_at_once_never_see_database_is_locked",
+    "tests/core/test_progress.py": ("test_import_on_a_pipe_writes_only_its_summary_and_loads_neither_rich_nor_textual",),
+    "tests/storage/test_reliability.py": ("test_writers_at_once_never_see_database_is_locked",
                                   "test_a_full_disk_during_sync_leaves_the_old_team_file",
                                   "test_a_full_disk_during_import_leaves_the_database"),
-    "tests/test_round.py": ("test_demo_with_an_existing_database_errors_before_drawing",),
-    "tests/test_signing.py": ("test_the_merge_driver_keeps_signatures_valid",),
-    "tests/test_sync.py": ("test_three_people_converge_and_lose_no_check_in",
+    "tests/cycle/test_round.py": ("test_demo_with_an_existing_database_errors_before_drawing",),
+    "tests/exchange/test_signing.py": ("test_the_merge_driver_keeps_signatures_valid",),
+    "tests/exchange/test_sync.py": ("test_three_people_converge_and_lose_no_check_in",
                            "test_git_merge_of_two_branches_uses_the_driver"),
     # `okrtui --demo --as-of ...` on a pseudo-terminal (tests/terminal.py): the CLI reads today all the same
     "tests/tui/test_terminal.py": (),

@@ -8,7 +8,7 @@ from textual.widgets import Select, Static
 from okrtui.storage.model import KeyResult
 from okrtui.tui.screens.base import OkrTable
 from tests.helpers import choose, fill, open_kr_form, press, rows, settle
-from tests.test_kinds import toy  # noqa: F401  (the fixture)
+from tests.method.test_kinds import toy  # noqa: F401  (the fixture)
 
 
 async def test_a_registered_kind_is_offered_shown_saved_and_listed(empty_app, toy):  # noqa: F811

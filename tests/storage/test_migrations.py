@@ -10,7 +10,7 @@ from okrtui.storage.backend import open_engine
 from okrtui.storage.migrations import MIGRATIONS, m001_initial
 from tests.helpers import TODAY
 
-FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema-1.db"
+FIXTURE = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "schema-1.db"
 
 
 def shape(url):

@@ -20,7 +20,7 @@ from okrtui.storage.model import CheckIn, Meta
 from okrtui.storage.store import my_id, reading, writing
 
 TODAY = dt.date(2026, 11, 26)
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def orm(path: Path, label: str | None, as_of: dt.date, team: bool) -> tuple[views.PeriodReport, str, list, dict]:

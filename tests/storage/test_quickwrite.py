@@ -26,7 +26,7 @@ from okrtui.storage import quickwrite, store
 from okrtui.storage.quickread import SCHEMA
 from tests.helpers import TODAY, demo_template
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schema-1.db"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema-1.db"
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic")
 
 

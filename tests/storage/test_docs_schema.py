@@ -5,7 +5,7 @@ from pathlib import Path
 
 from okrtui.storage.migrations import LATEST
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "postgres.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "postgres.md"
 
 
 def test_the_postgres_docs_name_the_current_schema_version():

@@ -1,5 +1,5 @@
 """`okrtui metric record` through sqlite3 (okrtui.storage.quickwrite.measure) against the ORM path
-(okrtui.cycle.metrics.record), as tests/test_quickwrite.py does for `okrtui checkin`.
+(okrtui.cycle.metrics.record), as tests/storage/test_quickwrite.py does for `okrtui checkin`.
 
 On copies of one database, the same commands through either path must print the same lines, exit
 with the same code and leave the same rows in every table (ids and stamps injected). Then: what the
@@ -20,7 +20,7 @@ from okrtui.cycle import checkins
 from okrtui.cycle import metrics as metrics_mod
 from okrtui.storage import quickwrite, store
 from tests.helpers import TODAY, demo_template
-from tests.test_quickwrite import FIXTURE, Clock, clock_on, probe, tables
+from tests.storage.test_quickwrite import FIXTURE, Clock, clock_on, probe, tables
 
 
 @pytest.fixture

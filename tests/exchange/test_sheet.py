@@ -420,7 +420,7 @@ def test_the_schemas_rules_are_named_on_every_row_beside_bad_cells_and_the_impor
 
 
 def test_the_maps_docs_import_md_ships_read_files_with_their_tools_documented_headers(cli, tmp_path):
-    maps = Path(__file__).resolve().parents[1] / "docs" / "maps"
+    maps = Path(__file__).resolve().parents[2] / "docs" / "maps"
     db = tmp_path / "x.db"
     cues = write_csv(tmp_path / "cues.csv", "Objective Title,Owner_Email_ID,Start_Date,Due_Date,Description,"
                                             "Metric_Name,Metric_Type,Metric_Start_Value,Metric_Target_Value\n"

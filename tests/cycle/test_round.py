@@ -25,7 +25,7 @@ from okrtui.storage.store import reading
 from tests.helpers import run_subprocess, write_doc
 
 MONDAY = dt.date(2026, 12, 7)
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def one_kr_doc(**kr) -> dict:

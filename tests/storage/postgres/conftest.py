@@ -10,7 +10,7 @@ from tests.helpers import pg_database
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/postgres/" in item.nodeid:
+        if "tests/storage/postgres/" in item.nodeid:
             item.add_marker(pytest.mark.xdist_group("postgres"))
 
 

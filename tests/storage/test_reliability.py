@@ -25,7 +25,7 @@ from okrtui.exchange import interchange, sync, teamformat
 from okrtui.storage import backend, store
 from okrtui.storage.migrations import MIGRATIONS
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DAY = dt.date(2026, 11, 26)
 
 

@@ -19,8 +19,8 @@ from okrtui.method.scoring import Point
 from okrtui.method.views import KRView, compute_kr, kr_target_text
 from okrtui.rules import schema, validate
 from tests.helpers import write_doc
-from tests.test_story import AS_OF, SPAN
-from tests.test_story import kr as kr_view
+from tests.method.test_story import AS_OF, SPAN
+from tests.method.test_story import kr as kr_view
 
 DAY = dt.date(2026, 10, 5)
 finite = st.floats(-1e6, 1e6, allow_nan=False)
