@@ -68,7 +68,7 @@ def _checked(field: str) -> Callable[[str], Any]:
     return check
 
 
-CHECK_IN_FIELDS = ("value", "confidence", "note")  # schema.CheckInInput's (tests/test_quickwrite.py)
+CHECK_IN_FIELDS = ("value", "confidence", "note")  # schema.CheckInInput's (tests/storage/test_quickwrite.py)
 
 
 def _date(text: str) -> dt.date:

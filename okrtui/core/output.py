@@ -5,7 +5,7 @@ direction-changing character (ESC, BEL, C1 controls, U+202E, …) becomes a visi
 a message was built from, while ordinary text (accents, CJK, emoji, Rich markup, which is never
 interpreted here) stays as it is. A JSON text stays valid JSON (`json_safe`: the same data to a
 reader), a CSV stays CSV (its cells were escaped by `csv_cell`; newlines separate its rows).
-tests/test_output.py fails on any other print or write to stdout/stderr in the package.
+tests/core/test_output.py fails on any other print or write to stdout/stderr in the package.
 """
 
 from __future__ import annotations

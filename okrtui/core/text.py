@@ -12,7 +12,7 @@ import re
 # paragraph separators, and every invisible "format" character (Unicode category Cf): direction
 # overrides and isolates (U+202A-U+202E, U+2066-U+2069) that reorder what a terminal shows, zero-width
 # characters (U+200B-U+200F, U+2060-U+2064, U+FEFF), tag characters. Listed, not computed at import
-# (a scan of every code point costs a CLI start); tests/test_text.py checks it against unicodedata.
+# (a scan of every code point costs a CLI start); tests/core/test_text.py checks it against unicodedata.
 _INVISIBLE = (
     "\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
@@ -56,7 +56,7 @@ def plain(text: str | None) -> str:
 
 def visible(text: str) -> str:
     """Lines of text (a whole report) with every control character but the newline shown as an escape.
-    Every character the pattern matches is unprintable (tests/test_text.py), so text that is all
+    Every character the pattern matches is unprintable (tests/core/test_text.py), so text that is all
     printable but its newlines is returned as it is: a C scan, where the pattern's costs about 50 ns a
     character (a second on a 19 MiB HTML page)."""
     if text.replace("\n", " ").isprintable():

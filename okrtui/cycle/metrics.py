@@ -246,7 +246,7 @@ def _band(kr: KeyResult) -> tuple[float | None, float | None]:
 def record(engine: Engine, ref: str, value: Any, *, note: str = "", day: dt.date, today: dt.date,
            fy_start_month: int = 1) -> Measured:
     """A measurement, or the same day's one of yours replaced (okrtui.storage.quickwrite.measure does the
-    same through sqlite3; tests/test_quickwrite.py compares both)."""
+    same through sqlite3; tests/storage/test_quickwrite.py compares both)."""
     checked_value, checked_note = check_measurement(value, note)
     with writing(engine) as session:
         m = find(session, ref)

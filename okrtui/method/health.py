@@ -305,7 +305,7 @@ def read(run: Run, day: dt.date, me: str, fy_start_month: int = 1, *, archived: 
     status (`summary`), and the typo guard the least and greatest value. So one grouped query counts
     them, one reads the last 12 windows' measurements, and one reads the whole history of the metrics
     whose windows do not say enough. What `health()` and `spark()` say from all the points is what this
-    says (tests/test_health_read.py compares them on random histories)."""
+    says (tests/method/test_health_read.py compares them on random histories)."""
     names, rows = run(METRICS_SQL, {"me": me})
     metrics = [dict(zip(names, row, strict=True)) for row in rows]
     if not archived:

@@ -32,7 +32,7 @@ __all__ = ["SCHEMA", "Prefetch", "Read", "read"]
 
 def _latest_migration() -> int:
     """okrtui.storage.migrations.LATEST, from the migration modules' file names: importing the package
-    would import SQLAlchemy (tests/test_quickread.py keeps the two equal)."""
+    would import SQLAlchemy (tests/storage/test_quickread.py keeps the two equal)."""
     spec = importlib.util.find_spec("okrtui.storage.migrations")
     assert spec is not None and spec.submodule_search_locations
     found = [int(m.group(1)) for where in spec.submodule_search_locations for f in Path(where).iterdir()

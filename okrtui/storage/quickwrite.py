@@ -12,7 +12,7 @@ a new row has no signature, and a replaced one keeps its own, as on the ORM path
 Anything it does not expect (no file, a URL, another schema version, no identity yet, a file
 sqlite3 cannot open) returns None before anything is written, and the caller takes the ORM
 path, which creates, migrates or reports the problem as it always has. --fix and --delete stay
-on the ORM path. tests/test_quickwrite.py compares both paths row by row.
+on the ORM path. tests/storage/test_quickwrite.py compares both paths row by row.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ SAME_DAY_UPSERT = (
     "value = excluded.value, confidence = excluded.confidence, note = excluded.note, "
     "updated_at = excluded.updated_at RETURNING id")
 
-BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/test_quickwrite.py keeps them equal)
+BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/storage/test_quickwrite.py keeps them equal)
 
 # store._sqlite_setup's, in its order
 PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}", "PRAGMA foreign_keys = ON",

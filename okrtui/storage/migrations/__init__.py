@@ -2,7 +2,7 @@
 
 Each module `mNNN_*.py` has `VERSION`, `NAME` and `upgrade(conn)`, written in
 dialect-neutral SQLAlchemy Core. A released migration is never edited: a change to
-the model gets a new one, and tests/test_migrations.py checks that a database built
+the model gets a new one, and tests/storage/test_migrations.py checks that a database built
 by the migrations matches the model and that an upgraded one matches a new one.
 """
 
