@@ -59,7 +59,7 @@ class Services:
         return metrics.record(self._engine(), metric_id, value, note=note, day=day, today=today,
                               fy_start_month=fy_month)
 
-    def kr_to_metric(self, kr_id: str, today: Any) -> Converted:
+    def kr_to_metric(self, kr_id: str, today: dt.date) -> Converted:
         """The coach's offer (health-metric-as-kr): the KR becomes a health metric, in one transaction."""
         from okrtui.cycle import metrics
 
@@ -72,7 +72,7 @@ class Services:
 
         return editing.save_objective(self._engine(), span, values, objective_id, today)
 
-    def save_key_result(self, values: dict[str, Any], kr_id: str | None, today: Any = None) -> str:
+    def save_key_result(self, values: dict[str, Any], kr_id: str | None, today: dt.date | None = None) -> str:
         from okrtui.cycle import editing
 
         return editing.save_key_result(self._engine(), values, kr_id, today)
