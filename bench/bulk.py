@@ -90,8 +90,8 @@ def postgres(folder: Path, doc: dict) -> tuple[str, Callable[[], None], Callable
     import pgserver
     from sqlalchemy import create_engine, text
 
-    from okrtui.storage import pg
-    from okrtui.storage.store import admin_init
+    from okrtui.storage.postgres import pg
+    from okrtui.storage.postgres.engine import admin_init
 
     server = pgserver.get_server(folder / "pg", cleanup_mode="stop")
     server.psql("DROP DATABASE IF EXISTS bulk;")

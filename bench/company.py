@@ -64,8 +64,8 @@ def postgres(folder: Path) -> str:
     import pgserver
     from sqlalchemy import create_engine
 
-    from okrtui.storage import pg
-    from okrtui.storage.store import admin_init
+    from okrtui.storage.postgres import pg
+    from okrtui.storage.postgres.engine import admin_init
 
     server = pgserver.get_server(folder / "pg", cleanup_mode=None)
     server.psql("CREATE DATABASE company;")

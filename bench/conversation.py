@@ -3,7 +3,7 @@
 A company database (bench/make_data.py) with a comment on every tenth KR and a reply to each,
 a team in three asking for approval with its objectives in review, and every tenth
 objective approved. Measures, in one process, the median of 5 reads of the period through
-okrtui.storage.quickread (the TUI's and reports' path) with the conversation, against the same read
+okrtui.storage.sqlite.quickread (the TUI's and reports' path) with the conversation, against the same read
 with the conversation left out (the bare baseline), and the header's inbox count.
 """
 
@@ -24,9 +24,9 @@ from make_data import STAMP, TODAY, make_db  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from okrtui.method import cycle  # noqa: E402
-from okrtui.storage import quickread  # noqa: E402
 from okrtui.storage.backend import open_engine  # noqa: E402
 from okrtui.storage.model import Comment, Decision  # noqa: E402
+from okrtui.storage.sqlite import quickread  # noqa: E402
 
 
 def talk(path: Path) -> int:

@@ -62,7 +62,7 @@ def idle(argv: list[str], ready: str, seconds: float) -> float:
 
 
 def counter_cost(db: Path, n: int = 20000) -> float:
-    from okrtui.storage.quickread import ChangeCounter
+    from okrtui.storage.sqlite.quickread import ChangeCounter
 
     counter = ChangeCounter(db)
     start = time.perf_counter()

@@ -1,4 +1,4 @@
-"""What the shared database's rule triggers (okrtui/storage/pgrules.py) cost an import, against the
+"""What the shared database's rule triggers (okrtui/storage/postgres/pgrules.py) cost an import, against the
 same import with them dropped (the floor), in one run on one PostgreSQL 16 (pgserver):
 
     python bench/pg_rules.py          # about a minute on 2 cores

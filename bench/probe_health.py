@@ -18,7 +18,7 @@ def main(db: str) -> None:
     from peak import cpu_s, peak_kb, ready_s
 
     from okrtui.config import Config, db_target
-    from okrtui.storage.quickread import Prefetch
+    from okrtui.storage.sqlite.quickread import Prefetch
 
     target = db_target(db)  # as okrtui's CLI does: the first read starts before Textual loads
     first = Prefetch(target, TODAY) if isinstance(target, Path) else None

@@ -46,7 +46,7 @@ if __name__ == "__main__":
     target = db_target(sys.argv[1])
     first = None
     if isinstance(target, Path):  # as okrtui's CLI does: the first read starts before Textual loads
-        from okrtui.storage.quickread import Prefetch
+        from okrtui.storage.sqlite.quickread import Prefetch
 
         first = Prefetch(target, TODAY)
     app = probe(target, sys.argv[2])(target, Config(), TODAY, first_view=first)

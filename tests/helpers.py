@@ -155,7 +155,7 @@ def make_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_co
 
 
 def open_app(path, *, load_demo: bool = True, today: dt.date = TODAY, sixteen_colours: bool = False):
-    """make_app's app as users get it: handed the SQLite file's path, it reads with okrtui.storage.quickread
+    """make_app's app as users get it: handed the SQLite file's path, it reads with okrtui.storage.sqlite.quickread
     (no SQLAlchemy) and opens the database only for the first form or save (then app.engine)."""
     from okrtui.config import Config
     from okrtui.cycle import demo

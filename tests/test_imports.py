@@ -12,7 +12,7 @@ from okrtui.config import Config
 
 # Loaded on first use, not before the first frame (docs/performance.md): the coach and lint, the
 # inbox, the quick write and its rules, the schema and settings (pydantic).
-LATER = ('okrtui.tui.screens.coach', 'okrtui.method.lint', 'okrtui.tui.screens.talk', 'okrtui.storage.quickwrite',
+LATER = ('okrtui.tui.screens.coach', 'okrtui.method.lint', 'okrtui.tui.screens.talk', 'okrtui.storage.sqlite.quickwrite',
          'okrtui.rules.checkinrules', 'okrtui.rules.metricrules', 'okrtui.rules.schema', 'okrtui.config.settings',
          'pydantic', 'pydantic_settings')
 

@@ -69,7 +69,7 @@ def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
 def _unexpected(err: Exception) -> str:
     """A database's refusal as PostgreSQL's own sentence and its fix; anything else named by its type."""
     if getattr(err, "orig", None) is not None:
-        from okrtui.storage import pgsecurity
+        from okrtui.storage.postgres import pgsecurity
 
         return pgsecurity.describe(err)
     return f"unexpected {type(err).__name__}: {err}"

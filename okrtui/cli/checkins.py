@@ -57,7 +57,7 @@ def cmd_checkin(ctx: Context) -> int:
 def _record(ctx: Context, ref: str, value: float, *, confidence: float | None, note: str,
             day: dt.date) -> Saved:
     """Through the backend's quick write where it has one (a SQLite file at the current schema:
-    okrtui.storage.quickwrite, no SQLAlchemy to import for one write); else through the ORM, which also
+    okrtui.storage.sqlite.quickwrite, no SQLAlchemy to import for one write); else through the ORM, which also
     creates or migrates the database."""
     saved = ctx.backend().record(ref, value, confidence=confidence, note=note, day=day,
                                  today=ctx.today)  # sqlite3 only

@@ -70,7 +70,7 @@ class Context:
     def period_read(self, label: str | None, as_of: dt.date | None, *, team: bool,
                     today: dt.date | None = None, notes: bool = False) -> Read:
         """The period's views, dependencies and the user's reflections. Read with the standard library
-        when it can (okrtui.storage.quickread: no SQLAlchemy to import), else through the store, which
+        when it can (okrtui.storage.sqlite.quickread: no SQLAlchemy to import), else through the store, which
         also migrates an old schema and names what is wrong with a database. Check-ins' notes are read
         only when `notes`."""
         cfg, today = self.config, today or self.today
@@ -89,11 +89,11 @@ class Context:
 
     def metric_views(self, day: dt.date) -> tuple[list[Any], str]:
         """Every metric this person sees as of `day`, and their id: through sqlite3 when it can
-        (okrtui.storage.quickread), else the ORM (which also migrates)."""
+        (okrtui.storage.sqlite.quickread), else the ORM (which also migrates)."""
         fy = self.config.fiscal_year_start_month
         backend = self.backend()
         if backend.quick_read:
-            from okrtui.storage.quickread import read_metrics
+            from okrtui.storage.sqlite.quickread import read_metrics
 
             quick = read_metrics(backend.target, day, fy)
             if quick is not None:

@@ -27,7 +27,7 @@ def cmd_metric(ctx: Context) -> int:
     if verb == "record":
         value = value_arg(args.value, "okrtui metric record METRIC VALUE")
         day = args.date or ctx.today
-        # sqlite3 where it can (okrtui.storage.quickwrite: no SQLAlchemy to import for one write), else the ORM.
+        # sqlite3 where it can (okrtui.storage.sqlite.quickwrite: no SQLAlchemy to import for one write), else the ORM.
         # The config (its fiscal year) is read only for a quarterly metric, as `checkin` reads none.
         saved = ctx.backend().measure(args.metric, value, note=args.note or "", day=day, today=ctx.today,
                                       fy_start_month=lambda: ctx.config.fiscal_year_start_month)

@@ -171,13 +171,13 @@ def cmd_team(ctx: Context) -> int:
 
 
 def cmd_admin(ctx: Context) -> int:
-    from okrtui.storage import pg
+    from okrtui.storage.postgres import pg
 
     target = str(ctx.backend().target)  # as the backend took it: a URL without the spaces pasted around it
     if not ctx.backend().admin:
         raise OkrError("okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB")
     if ctx.args.admin_command == "init":
-        from okrtui.storage.store import admin_init
+        from okrtui.storage.postgres.engine import admin_init
 
         for line in admin_init(target):
             say(line)
@@ -188,7 +188,7 @@ def cmd_admin(ctx: Context) -> int:
     try:
         pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email, ctx.args.adopt)
     except exc.DBAPIError as err:
-        from okrtui.storage import pgsecurity
+        from okrtui.storage.postgres import pgsecurity
 
         raise OkrError(f"admin add-person changed nothing: {pgsecurity.explain(err.orig)}") from None
     finally:
@@ -200,7 +200,7 @@ def cmd_admin(ctx: Context) -> int:
 def _can_login(target: str, login: str) -> bool:
     from sqlalchemy import create_engine
 
-    from okrtui.storage import pg, pgsecurity
+    from okrtui.storage.postgres import pg, pgsecurity
 
     engine = create_engine(pg.postgres_url(target))
     try:

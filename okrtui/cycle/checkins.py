@@ -14,7 +14,7 @@ from okrtui.core.text import plain
 from okrtui.rules import checkinrules
 from okrtui.rules.checkinrules import Saved as Saved
 from okrtui.storage.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
-from okrtui.storage.quickwrite import SAME_DAY_UPSERT
+from okrtui.storage.sqlite.quickwrite import SAME_DAY_UPSERT
 from okrtui.storage.store import (
     check_ins_of_kr_in,
     find_key_result,
@@ -89,7 +89,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
             session.add(row)
         else:  # a concurrent save of the same day may land first: the upsert replaces it
             made = new_id()
-            stamp = now_stamp()  # one stamp for both, as okrtui.storage.quickwrite writes it
+            stamp = now_stamp()  # one stamp for both, as okrtui.storage.sqlite.quickwrite writes it
             kept = session.execute(text(SAME_DAY_UPSERT).bindparams(bindparam("day", type_=Date)), {
                 "id": made, "me": me, "stamp": stamp, "kr_id": kr.id, "day": day, "value": checked.value,
                 "confidence": checked.confidence, "note": checked.note}).scalar_one()

@@ -70,7 +70,7 @@ def expectation(m: Metric) -> Expectation:
 # --- finding a metric: by id or a unique prefix, as a KR ------------------------------------------
 
 def find(session: Session, ref: str) -> Metric:
-    """By id or a unique prefix (okrtui.storage.quickwrite finds it alike through sqlite3)."""
+    """By id or a unique prefix (okrtui.storage.sqlite.quickwrite finds it alike through sqlite3)."""
     row = session.get(Metric, ref)
     if row is not None and (not row.deleted) and _sees(session, row):
         return row
@@ -245,7 +245,7 @@ def _band(kr: KeyResult) -> tuple[float | None, float | None]:
 
 def record(engine: Engine, ref: str, value: Any, *, note: str = "", day: dt.date, today: dt.date,
            fy_start_month: int = 1) -> Measured:
-    """A measurement, or the same day's one of yours replaced (okrtui.storage.quickwrite.measure does the
+    """A measurement, or the same day's one of yours replaced (okrtui.storage.sqlite.quickwrite.measure does the
     same through sqlite3; tests/storage/test_quickwrite.py compares both)."""
     checked_value, checked_note = check_measurement(value, note)
     with writing(engine) as session:

@@ -23,7 +23,7 @@ from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodRep
 VERDICTS = {"objective": (APPROVED, CHANGES), "dependency": (AGREED, DECLINED)}
 TARGET_TYPES = ("objective", "key_result", "check_in")
 
-# Read the same way by okrtui.storage.quickread (sqlite3) and okrtui.cycle.ormread (SQLAlchemy text()).
+# Read the same way by okrtui.storage.sqlite.quickread (sqlite3) and okrtui.cycle.ormread (SQLAlchemy text()).
 TEAM_SQL = "SELECT id, approval, lead_id, origin FROM team WHERE NOT deleted"
 COMMENT_SQL = ("SELECT id, origin, target_type, target_id, parent_id, body, created_at, updated_at "
                "FROM comment WHERE NOT deleted ORDER BY created_at, id")

@@ -184,7 +184,7 @@ def pace_counts(listed: Iterable[Paced]) -> Counter[str]:
 
 
 # The columns a period is read with, in the order the views take them: the ORM path
-# (okrtui.storage.store) and the standard-library path (okrtui.storage.quickread) select exactly these.
+# (okrtui.storage.store) and the standard-library path (okrtui.storage.sqlite.quickread) select exactly these.
 OBJECTIVE_COLUMNS = ("id", "title", "description", "level", "team_id", "owner_id", "parent_id", "status",
                      "visibility", "origin", "position", "submitted_at", "activated_on")
 KR_COLUMNS = ("id", "objective_id", "title", "kind", "unit", "owner_id", "start", "target", "low", "high",
@@ -214,7 +214,7 @@ def assemble(span: periods.Span, as_of: dt.date, objectives: Iterable[Sequence[A
     """The period's views from rows in the column orders above and each KR's check-ins (by_kr),
     with every number computed: the one place rows become scores, whichever path read them.
     `gate`, called every GATE_EVERY KRs, may hold the work up (a read running beside a screen that is
-    drawing: okrtui.storage.quickread.Prefetch.hold); it changes nothing in what is made."""
+    drawing: okrtui.storage.sqlite.quickread.Prefetch.hold); it changes nothing in what is made."""
     views: dict[str, ObjectiveView] = {}
     for row in objectives:
         values = dict(zip(OBJECTIVE_COLUMNS, row, strict=True))

@@ -1,7 +1,7 @@
 """What recording a check-in checks and answers, without a database.
 
 Both write paths use it: okrtui.cycle.checkins through the ORM (the TUI, --fix, --delete, PostgreSQL)
-and okrtui.storage.quickwrite through sqlite3 (`okrtui checkin` on a SQLite file), so a rule, a
+and okrtui.storage.sqlite.quickwrite through sqlite3 (`okrtui checkin` on a SQLite file), so a rule, a
 message or the summary line is written once.
 """
 

@@ -1,7 +1,7 @@
 """What recording a health metric's measurement checks and answers, without a database.
 
 Both write paths use it, as check-ins share okrtui.rules.checkinrules: okrtui.cycle.metrics through the
-ORM (the TUI, PostgreSQL, a database to create or migrate) and okrtui.storage.quickwrite through sqlite3
+ORM (the TUI, PostgreSQL, a database to create or migrate) and okrtui.storage.sqlite.quickwrite through sqlite3
 (`okrtui metric record` on a SQLite file), so a rule, a message or the summary line is written once.
 """
 

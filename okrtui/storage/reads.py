@@ -1,6 +1,6 @@
 """The one definition of a period read, for both read paths and the refresh after a save.
 
-The SQL below uses named parameters only and runs unchanged through `sqlite3` (okrtui.storage.quickread,
+The SQL below uses named parameters only and runs unchanged through `sqlite3` (okrtui.storage.sqlite.quickread,
 no SQLAlchemy) and through SQLAlchemy's `text()` (okrtui.cycle.ormread: SQLite or PostgreSQL). Rows are
 taken by column name and converted here, so both paths hand `views.assemble` the same values.
 Every query has a total ORDER BY: equal results never depend on the database's whim.

@@ -13,25 +13,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, event, exc, text, update
+from sqlalchemy import ColumnElement, and_, exc, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped
-from sqlmodel import Session, col, create_engine, func, select
+from sqlmodel import Session, col, func, select
 
 from okrtui.core.errors import OkrError, one_line
 from okrtui.core.text import count
 from okrtui.method import owners
 from okrtui.method.views import CHECK_IN_COLUMNS
 from okrtui.rules import checkinrules
-from okrtui.storage import pg, pgsecurity
 from okrtui.storage.migrations import LATEST, MIGRATIONS
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
+from okrtui.storage.postgres import pg, pgsecurity
 
 if TYPE_CHECKING:
     from okrtui.core import signing  # cryptography loads only when a key is made or used
-
-BUSY_TIMEOUT_S = 30
-
 
 # --- migrations -------------------------------------------------------------
 # The steps live in okrtui/storage/migrations/, frozen as released.
@@ -95,161 +92,6 @@ def backup(path: Path, tag: str) -> Path:
         dst.close()
         src.close()
     return target
-
-
-# --- engine -------------------------------------------------------------------
-
-def _create_private_file(path: Path) -> None:
-    if path.exists():
-        if path.is_dir():
-            raise OkrError(f"database path {path} is a directory")
-        return
-    if path.is_symlink():  # its target is missing: an unmounted sync folder, say; a new database there would take the writes
-        raise OkrError(f"database path {path} is a link to {path.readlink()}, which is missing")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        pass
-    except OSError as err:
-        raise OkrError(f"cannot create database {path}: {err.strerror}") from None
-
-
-def _sqlite_setup(engine: Engine, read_only: bool = False) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # We issue BEGIN ourselves (below) so write transactions can be IMMEDIATE.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cur.execute("PRAGMA foreign_keys = ON")
-        if read_only:  # mode=ro already refuses writes; query_only says so again, per connection
-            cur.execute("PRAGMA query_only = ON")
-        else:
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # A write transaction takes the write lock up front, so it waits on the
-        # busy timeout instead of failing half-way with "database is locked".
-        immediate = conn.get_execution_options().get("okrtui_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def open_sqlite_read_only(target: str | Path) -> Engine:
-    """A SQLite file opened read-only (`okrtui --read-only`, `okrtui serve`): SQLite's `mode=ro`, so the
-    file itself refuses every write; never created, never migrated (an older schema is one line)."""
-    target_s = str(target)
-    path = Path(target_s.removeprefix("sqlite:///") if target_s.startswith("sqlite:///") else target_s).expanduser()
-    if not path.is_file():
-        raise OkrError(f"no database at {path} (--read-only opens an existing one)")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
-                                                                        check_same_thread=False))
-    _sqlite_setup(engine, read_only=True)
-    try:
-        with engine.connect() as conn:
-            version = schema_version(conn)
-    except exc.DatabaseError as err:
-        engine.dispose()
-        raise OkrError(f"cannot open database {path} read-only: {_reason(err)}") from None
-    if version != LATEST:
-        engine.dispose()
-        raise OkrError(f"database {path} is at schema {version}, this okrtui needs {LATEST}: open it once "
-                       "without --read-only to upgrade it")
-    return engine
-
-
-def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
-    """Open and migrate a SQLite database: a file path or a sqlite:// URL (okrtui.storage.backend's SqliteBackend).
-
-    With create=False (the commands that only read) a missing file is an error, and
-    nothing is created: a mistyped path must not look like an empty database."""
-    target_s = str(target)
-    path: Path | None = None
-    if "://" in target_s:
-        url = target_s
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":  # SQLAlchemy's in-memory spelling
-            path = Path(url.removeprefix("sqlite:///")).expanduser()  # ~ as in a path: not a folder named "~"
-            url = f"sqlite:///{path}"
-    else:
-        path = Path(target_s).expanduser()
-        url = f"sqlite:///{path}"
-    if path is not None and not create and not path.exists():
-        raise OkrError(f"no database at {path}")
-    if path is not None:
-        _create_private_file(path)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S} if path else {})
-    _sqlite_setup(engine)
-    try:
-        migrate(engine, path)
-    except exc.DatabaseError as err:
-        engine.dispose()
-        reason = _reason(err)
-        if "unable to open" in reason or "readonly" in reason:
-            reason += " (is the file or its folder read-only? SQLite writes a -wal file beside it)"
-        raise OkrError(f"cannot open database {path or pg.shown(url)}: {reason}") from None
-    except OkrError:
-        engine.dispose()
-        raise
-    return engine
-
-
-def open_postgres(target: str, *, read_only: bool = False) -> Engine:
-    """A shared PostgreSQL database (okrtui.storage.backend's PostgresBackend): never migrated by a person
-    (no DDL), only checked. `read_only`: every transaction of every connection is READ ONLY
-    (default_transaction_read_only), so the server itself refuses a write."""
-    url = pg.postgres_url(target)
-    shown = url.render_as_string(hide_password=True)
-    extra = {"connect_args": {"options": "-c default_transaction_read_only=on"}} if read_only else {}
-    engine = create_engine(url, pool_pre_ping=True, **extra)
-    try:
-        with engine.connect() as conn:
-            version = pg.schema_version(conn)
-    except exc.DBAPIError as err:
-        engine.dispose()
-        raise OkrError(f"cannot open database {shown}: {_reason(err)}") from None
-    if version is None or version < LATEST:
-        engine.dispose()
-        state = "is not set up for okrtui" if version is None else f"is at schema {version}, this okrtui needs {LATEST}"
-        raise OkrError(f"database {shown} {state}: its owner runs `okrtui admin init --db URL`")
-    if version > LATEST:
-        engine.dispose()
-        raise OkrError(f"database {shown} was written by a newer okrtui (schema {version}; this okrtui knows "
-                       f"up to {LATEST}); upgrade okrtui")
-    return engine
-
-
-def admin_init(target: str) -> list[str]:
-    """Create or migrate the schema of an existing database and (re)write its security; idempotent.
-
-    One transaction: the role's privileges are checked before anything is written, and a failure
-    half-way leaves the database as it was."""
-
-    engine = create_engine(pg.postgres_url(target))
-    try:
-        with engine.connect() as conn, conn.begin():
-            pgsecurity.check_init(conn)  # the owner, able to make the person role: else nothing is written
-            before = pg.schema_version(conn) or 0
-            if before > LATEST:
-                raise OkrError(f"database {pg.shown(target)} was written by a newer okrtui (schema {before}; "
-                               f"this okrtui knows up to {LATEST}); it was not changed: upgrade okrtui")
-            _ensure_migration_table(conn)
-            _apply_migrations(conn, before)
-            owner = str(conn.execute(text("SELECT current_user")).scalar_one())
-            done = pg.secure(conn, owner)
-    except exc.DBAPIError as err:
-        raise OkrError(f"admin init changed nothing: {_reason(err)}") from None
-    finally:
-        engine.dispose()
-    after = LATEST
-    schema_line = (f"schema already at version {after}" if before == after else
-                   f"schema created at version {after}" if before == 0 else
-                   f"schema migrated from version {before} to {after}")
-    return [schema_line, *done]
 
 
 def is_shared(session: Session) -> bool:

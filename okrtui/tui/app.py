@@ -22,9 +22,9 @@ from textual.worker import Worker, WorkerState
 from okrtui import config as config_mod
 from okrtui.core.errors import OkrError
 from okrtui.method import periods
-from okrtui.storage import quickread
 from okrtui.storage.backend import Backend, backend_for
 from okrtui.storage.backend import of as backend_of
+from okrtui.storage.sqlite import quickread
 from okrtui.tui.screens import MAIN, screen_class
 from okrtui.tui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.tui.screens.keyline import KeyLine
@@ -290,7 +290,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
             self._worker_failed(event.worker.group, event.worker.error)
 
     def _worker_failed(self, group: str, error: BaseException | None) -> None:
-        from okrtui.storage.pgsecurity import describe  # only on a failure: it names a database refusal in one line
+        from okrtui.storage.postgres.pgsecurity import describe  # only on a failure: it names a database refusal in one line
 
         self.fresh()  # no new data is coming
         what = describe(error) if error is not None else "unknown error"

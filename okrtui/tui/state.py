@@ -52,7 +52,7 @@ class DataLoaded(Message):
 
 
 class MetricsLoaded(Message):
-    """The health metrics were read before the first period (okrtui.storage.quickread.Prefetch): the Health
+    """The health metrics were read before the first period (okrtui.storage.sqlite.quickread.Prefetch): the Health
     screen shows them while the period is still being read."""
 
     def __init__(self, metrics: list[MetricView]) -> None:

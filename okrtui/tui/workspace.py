@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, TypeVar
 from okrtui import config as config_mod
 from okrtui.core.errors import OkrError
 from okrtui.method import periods, views
-from okrtui.storage import quickread
 from okrtui.storage.backend import Backend
+from okrtui.storage.sqlite import quickread
 from okrtui.tui.services import Services
 from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot
 

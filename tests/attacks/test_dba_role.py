@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from okrtui.storage import pg, pgsecurity
+from okrtui.storage.postgres import pg, pgsecurity
 from tests.helpers import pg_database, sql
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from okrtui.storage.quickread import read
+from okrtui.storage.sqlite.quickread import read
 from tests.browser.chromium import ink
 from tests.helpers import TODAY, write_doc
 

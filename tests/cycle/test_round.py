@@ -285,7 +285,7 @@ def test_fix_and_delete_take_a_prefix_of_the_check_in_id(cli, kr_db):
 def test_the_review_rows_say_due_by_the_same_rule(demo_template):
     from okrtui.method.review import week_review
     from okrtui.method.views import round_of
-    from okrtui.storage import quickread
+    from okrtui.storage.sqlite import quickread
 
     read = quickread.read(demo_template, "2026-Q4", MONDAY)
     rows = week_review(read.report, MONDAY, MONDAY).rows

@@ -11,7 +11,7 @@ from okrtui.cycle import checkins
 from okrtui.storage import bulk
 from okrtui.storage.migrations import m006_one_check_in_a_day
 from okrtui.storage.model import CheckIn
-from okrtui.storage.quickwrite import record as quick_record
+from okrtui.storage.sqlite.quickwrite import record as quick_record
 from okrtui.storage.store import writing
 from tests.helpers import TODAY, person_db
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from okrtui.method import health
 from okrtui.method.health import Expectation, Point
-from okrtui.storage.quickread import runner
+from okrtui.storage.sqlite.quickread import runner
 
 DAY0 = dt.date(2025, 1, 1)
 SCHEMA = """

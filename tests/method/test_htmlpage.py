@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from okrtui.storage.quickread import read
+from okrtui.storage.sqlite.quickread import read
 from tests.helpers import TODAY, write_doc
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"

@@ -7,6 +7,7 @@ import pytest
 from okrtui.core.errors import OkrError
 from okrtui.storage import backend, store
 from okrtui.storage.backend import BACKENDS, Backend, PostgresBackend, SqliteBackend, backend_for
+from okrtui.storage.sqlite.engine import open_sqlite
 from tests.helpers import TODAY
 
 
@@ -78,7 +79,7 @@ class SharedFile(SqliteBackend):
         return isinstance(target, str) and target.startswith("okrtest://")
 
     def build(self, *, create: bool):
-        return store.open_sqlite(str(self.target).removeprefix("okrtest://"), create=create)
+        return open_sqlite(str(self.target).removeprefix("okrtest://"), create=create)
 
 
 @pytest.fixture

@@ -101,7 +101,8 @@ def test_a_schema_9_database_with_measurements_gains_the_summary_index_and_reads
     import sqlite3
 
     from okrtui.method import health
-    from okrtui.storage import quickread, store
+    from okrtui.storage import store
+    from okrtui.storage.sqlite import quickread
 
     old = tmp_path / "old.db"
     monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS[:-1])  # the okrtui before this migration

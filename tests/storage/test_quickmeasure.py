@@ -1,4 +1,4 @@
-"""`okrtui metric record` through sqlite3 (okrtui.storage.quickwrite.measure) against the ORM path
+"""`okrtui metric record` through sqlite3 (okrtui.storage.sqlite.quickwrite.measure) against the ORM path
 (okrtui.cycle.metrics.record), as tests/storage/test_quickwrite.py does for `okrtui checkin`.
 
 On copies of one database, the same commands through either path must print the same lines, exit
@@ -18,7 +18,8 @@ from okrtui.core import stamps
 from okrtui.core.errors import OkrError
 from okrtui.cycle import checkins
 from okrtui.cycle import metrics as metrics_mod
-from okrtui.storage import quickwrite, store
+from okrtui.storage import store
+from okrtui.storage.sqlite import quickwrite
 from tests.helpers import TODAY, demo_template
 from tests.storage.test_quickwrite import FIXTURE, Clock, clock_on, probe, tables
 

@@ -1,4 +1,4 @@
-"""The standard-library read (okrtui.storage.quickread) gives exactly what the ORM path gives, or None."""
+"""The standard-library read (okrtui.storage.sqlite.quickread) gives exactly what the ORM path gives, or None."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from okrtui.cycle import editing, ormread
 from okrtui.method import views
-from okrtui.storage import quickread
 from okrtui.storage.backend import open_engine
 from okrtui.storage.migrations import LATEST
 from okrtui.storage.model import CheckIn, Meta
+from okrtui.storage.sqlite import quickread
 from okrtui.storage.store import my_id, reading, writing
 
 TODAY = dt.date(2026, 11, 26)

@@ -1,4 +1,4 @@
-"""`okrtui checkin` through sqlite3 (okrtui.storage.quickwrite) against the ORM path (checkins.record).
+"""`okrtui checkin` through sqlite3 (okrtui.storage.sqlite.quickwrite) against the ORM path (checkins.record).
 
 On copies of one database, the same commands through either path must print the same lines,
 exit with the same code and leave the same rows in every table (ids and stamps injected, so
@@ -22,8 +22,10 @@ from okrtui.core import stamps
 from okrtui.core.errors import OkrError
 from okrtui.cycle import checkins
 from okrtui.rules import fieldrules, schema
-from okrtui.storage import quickwrite, store
-from okrtui.storage.quickread import SCHEMA
+from okrtui.storage import store
+from okrtui.storage.sqlite import engine as sqlite_engine
+from okrtui.storage.sqlite import quickwrite
+from okrtui.storage.sqlite.quickread import SCHEMA
 from tests.helpers import TODAY, demo_template
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema-1.db"
@@ -75,7 +77,7 @@ def clocked(monkeypatch):
 
 
 class Paths:
-    """Two copies of one database: `quick` written by okrtui.storage.quickwrite, `orm` by checkins.record."""
+    """Two copies of one database: `quick` written by okrtui.storage.sqlite.quickwrite, `orm` by checkins.record."""
 
     def __init__(self, template: Path, folder: Path, cli, monkeypatch, clock: Clock) -> None:
         self.quick, self.orm = folder / "quick.db", folder / "orm.db"
@@ -246,7 +248,7 @@ def test_the_light_check_in_rules_are_the_schemas(value, confidence, note):
 
 
 def test_the_constants_the_quick_path_copies_stay_equal():
-    assert quickwrite.BUSY_TIMEOUT_S == store.BUSY_TIMEOUT_S
+    assert quickwrite.BUSY_TIMEOUT_S == sqlite_engine.BUSY_TIMEOUT_S
     assert set(CHECK_IN_FIELDS) == set(schema.CheckInInput.model_fields)
     assert SCHEMA == __import__("okrtui.storage.migrations", fromlist=["LATEST"]).LATEST
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from okrtui.core.errors import OkrError
 from okrtui.cycle import editing, ormread
 from okrtui.method import periods, views
-from okrtui.storage import quickread
 from okrtui.storage.backend import open_engine
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team
+from okrtui.storage.sqlite import quickread
 from okrtui.storage.store import reading, writing
 
 TODAY = dt.date(2026, 11, 26)

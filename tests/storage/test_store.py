@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from okrtui.core.errors import OkrError
 from okrtui.storage import backend, store
 from okrtui.storage.model import SQLModel
+from okrtui.storage.sqlite import engine as engine_mod
 
 
 def test_new_database_is_owner_only_wal_with_foreign_keys(db, engine):
@@ -15,7 +16,7 @@ def test_new_database_is_owner_only_wal_with_foreign_keys(db, engine):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == store.BUSY_TIMEOUT_S * 1000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == engine_mod.BUSY_TIMEOUT_S * 1000
 
 
 def test_migrations_from_an_empty_file_reach_the_model(engine):

@@ -10,7 +10,7 @@ from tests.helpers import close, open_app
 
 @pytest.fixture
 def app(tmp_path):
-    """The demo as users open it: the app gets the file's path, reads it with okrtui.storage.quickread and
+    """The demo as users open it: the app gets the file's path, reads it with okrtui.storage.sqlite.quickread and
     opens the database for the first form (make_app hands it an open engine: the ORM path)."""
     application = open_app(tmp_path / "tui.db")
     yield application

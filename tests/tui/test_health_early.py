@@ -1,11 +1,11 @@
 """The Health screen before the first period is read: okrtui reads the metrics ahead of the period
-(okrtui.storage.quickread.Prefetch), so at 10,000 KRs H shows them while the period is still being read."""
+(okrtui.storage.sqlite.quickread.Prefetch), so at 10,000 KRs H shows them while the period is still being read."""
 
 from __future__ import annotations
 
 import threading
 
-from okrtui.storage import quickread
+from okrtui.storage.sqlite import quickread
 from okrtui.tui.widgets.table import OkrTable
 from tests.helpers import close, open_app, settle
 

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from okrtui.config import Config
-from okrtui.storage import quickread
 from okrtui.storage.backend import open_engine
+from okrtui.storage.sqlite import quickread
 from tests.helpers import RecordingApp, close, press, settle
 
 AS_OF = dt.date(2026, 10, 20)  # `okrtui --as-of 2026-10-20` on a demo made on Nov 26

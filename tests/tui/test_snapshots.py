@@ -1,5 +1,5 @@
 """Every screen and dialog pinned at 80×24 and 120×40 (fixed clock, no blink, no animation), on
-the users' path: the app is handed the SQLite file and reads it with okrtui.storage.quickread; a form
+the users' path: the app is handed the SQLite file and reads it with okrtui.storage.sqlite.quickread; a form
 opens the database as it does for users."""
 
 from __future__ import annotations

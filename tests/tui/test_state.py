@@ -53,7 +53,7 @@ async def test_a_failing_load_is_a_message_not_a_dead_app(tmp_path, monkeypatch)
 
 
 async def test_a_path_app_reads_without_the_orm_then_opens_it_for_the_first_save(demo_db):
-    """The first view comes from okrtui.storage.quickread; the check-in form opens the database, and the
+    """The first view comes from okrtui.storage.sqlite.quickread; the check-in form opens the database, and the
     save and the reload after it go through the store."""
     from pathlib import Path
 
@@ -78,7 +78,7 @@ async def test_a_path_app_reads_without_the_orm_then_opens_it_for_the_first_save
             dates = [c.date for c in session.exec(select(CheckIn).where(CheckIn.date == TODAY))]
         assert dates, "the save reached the database"
         await press(pilot, "f5")  # now through the store: the same views as a fresh quick read
-        from okrtui.storage import quickread
+        from okrtui.storage.sqlite import quickread
 
         fresh = quickread.read(path, None, TODAY)
         assert fresh is not None and app.data.report == fresh.report

@@ -350,8 +350,8 @@ def test_the_login_map_and_the_notices_are_made_whatever_the_search_path(owned):
     the map and the triggers name their schema in full, so they are made there all the same."""
     from sqlalchemy import create_engine, text
 
-    from okrtui.storage import pg, pglive, pglogin
-    from okrtui.storage.pgsecurity import CONVERSATION_TABLES
+    from okrtui.storage.postgres import pg, pglive, pglogin
+    from okrtui.storage.postgres.pgsecurity import CONVERSATION_TABLES
 
     engine = create_engine(pg.postgres_url(owned(OWNER)))
     try:

@@ -139,7 +139,7 @@ def test_ownership_columns_are_immutable_on_every_table(company):
 def test_grants_are_computed_from_the_columns_a_migration_adds(server, dba, cli):
     """admin init reads the tables as they are: a new data column is its maker's to change, a new
     ownership column (signed_by) is no one's."""
-    from okrtui.storage import pgsecurity
+    from okrtui.storage.postgres import pgsecurity
 
     assert not pgsecurity.immutable("objective", "signature") and not pgsecurity.immutable("person", "public_key")
     assert pgsecurity.immutable("objective", "signed_by") and pgsecurity.immutable("check_in", "author_id")
@@ -489,8 +489,8 @@ def test_a_person_reads_only_the_record_tables_and_the_schema_version(company):
                                            "('r', 'v', 'm', 'S', 'f', 'p') AND (has_table_privilege(c.oid, "
                                            "'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE') OR "
                                            "has_table_privilege(c.oid, 'UPDATE'))").fetchall()}
-    from okrtui.storage.pg import RECORD_TABLES
-    from okrtui.storage.pgsecurity import CONVERSATION_TABLES
+    from okrtui.storage.postgres.pg import RECORD_TABLES
+    from okrtui.storage.postgres.pgsecurity import CONVERSATION_TABLES
 
     assert readable == {*RECORD_TABLES, *CONVERSATION_TABLES, *READ_ONLY_TABLES}
     assert writable == set()  # column grants only, and no DELETE or TRUNCATE anywhere
@@ -549,7 +549,7 @@ def test_admin_commands_as_a_person_are_refused_and_say_who_runs_them(company, c
 
 
 def test_admin_init_checks_its_privileges_before_writing_anything(server, cli, monkeypatch):
-    from okrtui.storage import pg, pgsecurity
+    from okrtui.storage.postgres import pg, pgsecurity
 
     name, group = f"okr_rt_{uuid.uuid4().hex[:8]}", f"okrtui_person_{uuid.uuid4().hex[:6]}"
     monkeypatch.setattr(pg, "PERSON_ROLE", group)
@@ -662,7 +662,7 @@ def test_errors_on_postgres_are_one_line_and_name_the_fix(company, cli, tmp_path
     clash = cli("--db", company.url("carol"), "import", write_doc(tmp_path / "t.json", taken))
     assert clash.code == 2
     one_clean_line(clash.err)
-    from okrtui.storage import pgsecurity
+    from okrtui.storage.postgres import pgsecurity
 
     wrong = SimpleNamespace(sqlstate="28P01", diag=SimpleNamespace(
         message_primary='password authentication failed for user "alice"'))

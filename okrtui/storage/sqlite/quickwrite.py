@@ -30,7 +30,7 @@ from okrtui.core.errors import OkrError, one_line
 from okrtui.method import health, owners
 from okrtui.rules import checkinrules, fieldrules, metricrules
 from okrtui.rules.checkinrules import Saved
-from okrtui.storage.quickread import SCHEMA
+from okrtui.storage.sqlite.quickread import SCHEMA
 
 T = TypeVar("T")
 
@@ -44,9 +44,9 @@ SAME_DAY_UPSERT = (
     "value = excluded.value, confidence = excluded.confidence, note = excluded.note, "
     "updated_at = excluded.updated_at RETURNING id")
 
-BUSY_TIMEOUT_S = 30  # store.BUSY_TIMEOUT_S (tests/storage/test_quickwrite.py keeps them equal)
+BUSY_TIMEOUT_S = 30  # okrtui.storage.sqlite.engine.BUSY_TIMEOUT_S (tests/storage/test_quickwrite.py keeps them equal)
 
-# store._sqlite_setup's, in its order
+# okrtui.storage.sqlite.engine._sqlite_setup's, in its order
 PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}", "PRAGMA foreign_keys = ON",
            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
 

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from okrtui.core.errors import OkrError, one_line
-from okrtui.storage import pglive, pglogin, pgrules
+from okrtui.storage.postgres import pglive, pglogin, pgrules
 
 PERSON_ROLE = "okrtui_person"  # every person's login role is a member; privileges are granted to it
 
@@ -23,7 +23,7 @@ RECORD_TABLES = ("person", "team", "period", "objective", "key_result", "check_i
                  "metric", "measurement")
 
 # The one place a database login maps to a person id: okrtui_me(), which every policy calls and
-# the client asks: the login's row in okrtui_login (okrtui.storage.pglogin, written by `admin add-person`,
+# the client asks: the login's row in okrtui_login (okrtui.storage.postgres.pglogin, written by `admin add-person`,
 # `--adopt ID` included), else p-LOGIN. Its search_path is pinned, so no caller's path changes what
 # its names mean.
 ME_SQL = ("CREATE OR REPLACE FUNCTION {s}.okrtui_me() RETURNS text LANGUAGE sql STABLE "
@@ -44,7 +44,7 @@ IMMUTABLE = frozenset({"id", "origin", "created_at"})
 OWNERSHIP: dict[str, frozenset[str]] = {
     "check_in": frozenset({"kr_id", "author_id"}),
     "reflection": frozenset({"person_id"}),
-    "dependency": frozenset(pgrules.END_TYPE_COLUMNS),  # set by the database (okrtui.storage.pgrules)
+    "dependency": frozenset(pgrules.END_TYPE_COLUMNS),  # set by the database (okrtui.storage.postgres.pgrules)
     "measurement": frozenset({"metric_id", "author_id"}),
 }
 # A column named like an ownership column in any table: the maker or author, the signer, the

@@ -16,9 +16,9 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from okrtui.core.errors import OkrError, one_line
 from okrtui.rules import schema
-from okrtui.storage import pglogin, pgsecurity
 from okrtui.storage.model import now_stamp
-from okrtui.storage.pgsecurity import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident
+from okrtui.storage.postgres import pglogin, pgsecurity
+from okrtui.storage.postgres.pgsecurity import ME_SQL, PERSON_ROLE, RECORD_TABLES, ident
 
 __all__ = ["ME_SQL", "PERSON_ROLE", "RECORD_TABLES", "ident"]  # defined beside the rules that use them
 
