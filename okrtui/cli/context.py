@@ -57,7 +57,10 @@ class Context:
         return backend_for(self.db_path())
 
     def engine(self, *, create: bool = True) -> Engine:
-        engine = self.backend().engine(create=create)
+        backend = self.backend()
+        engine = backend.engine(create=create)
+        if not backend.kept and not self.engines:  # once a command: `--db memory:` keeps nothing
+            say_warning(f"{backend.shown()} is an in-memory database: nothing is kept when this okrtui ends")
         self.engines.append(engine)
         return engine
 

@@ -17,17 +17,18 @@ from typing import TYPE_CHECKING
 
 from okrtui.core.errors import OkrError
 from okrtui.storage.base import BACKEND_OPTION, Backend
+from okrtui.storage.memory import MemoryBackend
 from okrtui.storage.postgres.backend import PostgresBackend
 from okrtui.storage.sqlite.backend import SqliteBackend
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-__all__ = ["BACKENDS", "Backend", "PostgresBackend", "SqliteBackend", "backend_for", "of", "open_engine"]
+__all__ = ["BACKENDS", "Backend", "MemoryBackend", "PostgresBackend", "SqliteBackend", "backend_for", "of", "open_engine"]
 
 
-# In order: the first that accepts a target serves it (SQLite last: it takes any path).
-BACKENDS: list[type[Backend]] = [PostgresBackend, SqliteBackend]
+# In order: the first that accepts a target serves it (SQLite last: it takes any path, `memory:` too).
+BACKENDS: list[type[Backend]] = [PostgresBackend, MemoryBackend, SqliteBackend]
 
 
 def backend_for(target: Path | str, *, read_only: bool = False) -> Backend:
@@ -36,7 +37,8 @@ def backend_for(target: Path | str, *, read_only: bool = False) -> Backend:
     for cls in BACKENDS:
         if cls.accepts(target):
             return cls(target, read_only=read_only)
-    raise OkrError(f"no backend for {target}: use a file path, sqlite:///PATH or postgresql://LOGIN@HOST/DB")
+    raise OkrError(f"no backend for {target}: use a file path, sqlite:///PATH, postgresql://LOGIN@HOST/DB "
+                   "or memory: (nothing kept)")
 
 
 def of(engine: Engine) -> Backend:

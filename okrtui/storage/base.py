@@ -28,6 +28,7 @@ class Backend:
     admin: ClassVar[bool] = False
     quick_read: ClassVar[bool] = False
     quick_write: ClassVar[bool] = False
+    kept: ClassVar[bool] = True  # what it holds outlives the process (the in-memory database's does not)
 
     def __init__(self, target: Path | str, *, read_only: bool = False) -> None:
         self.target = target

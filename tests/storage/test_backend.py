@@ -5,18 +5,19 @@ from pathlib import Path
 import pytest
 
 from okrtui.core.errors import OkrError
-from okrtui.storage import backend, store
-from okrtui.storage.backend import BACKENDS, Backend, PostgresBackend, SqliteBackend, backend_for
+from okrtui.storage import backend, memory, store
+from okrtui.storage.backend import BACKENDS, Backend, MemoryBackend, PostgresBackend, SqliteBackend, backend_for
 from okrtui.storage.sqlite.engine import open_sqlite
-from tests.helpers import TODAY
+from tests.helpers import TODAY, write_doc
 
 
 def test_each_backend_says_what_it_can_do():
     def flags(cls):
-        return cls.shared, cls.live, cls.admin, cls.quick_read, cls.quick_write
+        return cls.shared, cls.live, cls.admin, cls.quick_read, cls.quick_write, cls.kept
 
-    assert flags(SqliteBackend) == (False, False, False, True, True)
-    assert flags(PostgresBackend) == (True, True, True, False, False)
+    assert flags(SqliteBackend) == (False, False, False, True, True, True)
+    assert flags(PostgresBackend) == (True, True, True, False, False, True)
+    assert flags(MemoryBackend) == (False, False, False, False, False, False)  # the ORM path, and only it
 
 
 def test_only_a_quick_write_backend_records_without_the_orm(demo_db):
@@ -31,6 +32,8 @@ def test_only_a_quick_write_backend_records_without_the_orm(demo_db):
     (Path("okr.db"), SqliteBackend), ("okr.db", SqliteBackend), ("sqlite:///tmp/okr.db", SqliteBackend),
     ("postgresql://ann@db/okr", PostgresBackend), ("postgres://ann@db/okr", PostgresBackend),
     ("PostgreSQL+psycopg2://ann@db/okr", PostgresBackend),
+    ("memory:", MemoryBackend), ("memory:trial", MemoryBackend), (Path("memory:"), MemoryBackend),
+    (" Memory:trial", MemoryBackend), ("sqlite:///memory:", SqliteBackend),  # a file of that name
 ])
 def test_the_target_chooses_the_backend(target, kind):
     assert type(backend_for(target)) is kind
@@ -176,3 +179,44 @@ def test_a_blank_okrtui_db_is_one_error_line_and_makes_no_file(cli, tmp_path, mo
     result = cli("checkin", "kr-x", "1")
     assert result.code == 2 and result.err.startswith("okrtui: error: $OKRTUI_DB is blank"), result.err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def trial():
+    """A `memory:NAME` of this test's own (the in-process `cli` would share a bare `memory:` across tests)."""
+    name = "trial-backend-test"
+    yield f"memory:{name}"
+    memory.forget(name)
+
+
+def test_memory_is_a_database_in_the_process_that_keeps_nothing(trial, cli, tmp_path, monkeypatch):
+    """`okrtui --db memory: import FILE` works in one process and says nothing is kept; a later command
+    of the same process finds it, another process (or a name never made) gets one line, and no file
+    is made anywhere."""
+    monkeypatch.chdir(tmp_path)
+    doc = write_doc(tmp_path / "doc.json", {"format": "okrtui/1", "objectives": [{
+        "id": "o-1", "title": "Try okrtui", "period": "2026-Q4",
+        "key_results": [{"id": "kr-1", "title": "Try it from 0 to 4", "kind": "increase", "start": 0, "target": 4}]}]})
+    imported = cli("--db", trial, "import", doc)
+    assert imported.code == 0 and imported.out.startswith(f"imported {doc}: 2 created"), imported.err
+    assert imported.err.strip().splitlines() == [
+        f"okrtui: warning: {trial} is an in-memory database: nothing is kept when this okrtui ends"]
+    checked = cli("--db", trial, "checkin", "kr-1", "2")  # the ORM path: there is no quick write
+    assert checked.code == 0 and "kr-1" in checked.out, checked.err
+    shown = cli("--db", trial, "report", "--format", "json", "--period", "2026-Q4")
+    assert shown.code == 0 and shown.json()["objectives"][0]["key_results"][0]["progress"] == 0.5, shown.err
+    missing = cli("--db", "memory:never-made", "report")
+    assert missing.code == 2 and missing.err.strip().splitlines() == [
+        "okrtui: error: memory:never-made holds no database in this process: an in-memory database lives only "
+        "in the okrtui process that made it, and nothing is kept when it ends"]
+    assert [p.name for p in tmp_path.iterdir()] == ["doc.json"]
+
+
+def test_a_memory_database_is_gone_once_forgotten(trial):
+    backend_for(trial).engine().dispose()
+    assert memory.exists(trial.removeprefix("memory:"))
+    memory.forget(trial.removeprefix("memory:"))
+    with pytest.raises(OkrError, match="holds no database in this process"):
+        backend_for(trial).engine(create=False)
+    with pytest.raises(OkrError, match="holds no database in this process"):
+        backend_for(trial, read_only=True).engine()  # read-only never makes one
