@@ -132,7 +132,8 @@ def writing(engine: Engine) -> Iterator[Session]:
         except exc.OperationalError as err:
             session.rollback()
             raise OkrError(f"cannot write the database: {_reason(err)}") from None
-        except (exc.ProgrammingError, exc.IntegrityError) as err:  # PostgreSQL's row-level security, grants, keys
+        except (exc.ProgrammingError, exc.IntegrityError, exc.InternalError) as err:
+            # PostgreSQL's row-level security, grants, keys, a read-only session (InternalError: 25006)
             session.rollback()
             raise OkrError(f"the database refused the change: {_reason(err)}") from None
         except BaseException:

@@ -425,6 +425,8 @@ def explain(orig: Any) -> str:
         fix = "it refers to a record that does not exist"
     elif state == "23505":
         fix = "a record with that id exists already: give yours another id"
+    elif state == "25006":  # default_transaction_read_only: `okrtui --read-only`, `okrtui serve`
+        fix = "the database is open read-only: nothing is saved"
     elif state == "40P01" or state == "55P03" or "lock" in lowered:
         fix = "someone else is writing the same rows: try again"
     else:
