@@ -28,7 +28,7 @@ from okrtui.storage.sqlite import quickread
 from okrtui.tui.screens import MAIN, screen_class
 from okrtui.tui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.tui.screens.keyline import KeyLine
-from okrtui.tui.screens.keys import WRITING, checked_keymap, keys_of, writing_actions, writing_bindings
+from okrtui.tui.screens.keys import WRITING, checked_keymap, keys_of, screen_bindings, writing_actions, writing_bindings
 from okrtui.tui.screens.objectives import ObjectivesScreen
 from okrtui.tui.services import Services
 from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot, inbox_count
@@ -348,7 +348,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
         sections = [("Anywhere (outside a text field)", list(keys_of(self.BINDINGS, self.keymap)))]
         here = self.current_mode
         modes = [here, *[m for m in MAIN if m != here]]  # the screen you are on first
-        sections += [(MAIN[m].title, list(keys_of(screen_class(m).BINDINGS, self.keymap, hidden))) for m in modes]
+        sections += [(MAIN[m].title, list(keys_of(screen_bindings(screen_class(m)), self.keymap, hidden))) for m in modes]
         sections.append((DETAIL_TITLE, list(keys_of(_detail_class().BINDINGS, self.keymap, hidden))))
         sections += [("Lists", list(keys_of(OkrTable.BINDINGS, self.keymap))),
                      ("Forms", list(keys_of(FormScreen.BINDINGS, self.keymap)))]
@@ -365,7 +365,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
         yield SystemCommand("Show keys", "Every key of every screen", self.action_help)
         hidden = WRITING if self.read_only else ()
         for mode, main in MAIN.items():
-            for key in keys_of(main.screen().BINDINGS, self.keymap, hidden):
+            for key in keys_of(screen_bindings(main.screen()), self.keymap, hidden):
                 yield SystemCommand(f"{main.title}: {key.description}", f"{key.help} ({key.keys})",
                                     lambda m=mode, a=key.action: self._run_on(m, a))
 
@@ -376,7 +376,8 @@ class OkrApp(KeyLine, inherit_bindings=False):
 
     def _run_on(self, mode: str, action: str) -> None:
         self.action_mode(mode)
-        self.call_after_refresh(self.screen.run_action, action)
+        screen = self.screen
+        self.call_after_refresh(screen.run_key if isinstance(screen, OkrScreen) else screen.run_action, action)
 
 
 def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,

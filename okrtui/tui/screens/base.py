@@ -64,6 +64,9 @@ class OkrScreen(Refreshable, Screen[None]):
 
     app: HostApp
     shows_list: ClassVar[bool] = True  # its focused OkrTable's keys come before the screen's ([keys] checks)
+    # Lists it shows in turn, each with keys of its own (the team screen's views): the help, the
+    # palette, [keys] and a read-only session count their keys as this screen's (keys.screen_bindings).
+    VIEWS: ClassVar[tuple[type[OkrTable], ...]] = ()
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,6 +115,11 @@ class OkrScreen(Refreshable, Screen[None]):
 
     def show(self, data: Snapshot) -> None:
         """Draw data; each screen overrides."""
+
+    async def run_key(self, action: str) -> None:
+        """Run one of its keys' actions as a palette command does (a screen with VIEWS runs a view's
+        key on that view)."""
+        await self.run_action(action)
 
     def action_detail(self) -> None:
         """The story of the row under the cursor, with the list's rows of its kind to step through

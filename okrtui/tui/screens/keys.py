@@ -77,9 +77,27 @@ WRITING = frozenset({
 })
 
 
+def own_bindings(cls: type) -> list[Binding]:
+    """A class's bindings and those of the okrtui classes it builds on, as Textual merges them (a team
+    view's `A` is its base's), but not a list's own: OkrTable's keys are the Lists' keys."""
+    found: list[Binding] = []
+    for klass in reversed(cls.__mro__):
+        if klass is not OkrTable and klass.__module__.startswith("okrtui.") and "BINDINGS" in vars(klass):
+            found += [b for b in vars(klass)["BINDINGS"] if isinstance(b, Binding) and b not in found]
+    return found
+
+
+def screen_bindings(cls: type) -> list[Binding]:
+    """Every key a screen (or dialog, or view) class answers: its own, then its views' (OkrScreen.VIEWS)."""
+    found = own_bindings(cls)
+    for view in getattr(cls, "VIEWS", ()):
+        found += [b for b in own_bindings(view) if b not in found]
+    return found
+
+
 def writing_bindings(cls: type) -> list[Binding]:
-    """A screen or dialog class's own bindings that save (WRITING)."""
-    return [b for b in getattr(cls, "BINDINGS", ()) if isinstance(b, Binding) and b.id in WRITING]
+    """A screen, dialog or view class's bindings that save (WRITING), its views' included."""
+    return [b for b in screen_bindings(cls) if b.id in WRITING]
 
 
 def writing_actions(cls: type) -> frozenset[str]:
@@ -102,8 +120,8 @@ def binding_classes() -> list[type]:
 
     found: list[type] = []
     for package in (okrtui.tui.screens, okrtui.tui.widgets):
-        for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")  # all of them: only for [keys]
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):  # the team screen's views too
+            module = importlib.import_module(info.name)  # all of them: only for [keys]
             found += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
                       if cls.__module__ == module.__name__ and "BINDINGS" in vars(cls)]
     return list(dict.fromkeys(found))  # a main screen is also its module's SCREEN
@@ -201,4 +219,8 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[BindingType
             _refuse_typed(name, bindings, checked, where)
         extra = (list_keys if name in with_list else []) + (field_keys if name in typing else [])
         _refuse_clashes(name, bindings + extra, checked, where)
+    # A screen's view (a list) has its own keys, the screen's and the list's at once: one key each.
+    for cls in binding_classes():
+        for view in getattr(cls, "VIEWS", ()):
+            _refuse_clashes(cls.__name__, own_bindings(cls) + own_bindings(view) + list_keys, checked, where)
     return checked
