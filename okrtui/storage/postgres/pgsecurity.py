@@ -75,7 +75,10 @@ def quarter_rule(schema: str) -> str:
 def policies(schema: str) -> dict[str, dict[str, str]]:
     """Per table, per command, the policy's condition ('' for no such right at all)."""
     s = schema
-    me = f"{s}.okrtui_me()"
+    # A scalar subquery, not the call: PostgreSQL runs it once per statement (an InitPlan), where the
+    # bare call (a function with its own search_path is never inlined) ran for every row it checked,
+    # three or four times a row: half of a 130,000-check-in import's time (docs/performance.md).
+    me = f"(SELECT {s}.okrtui_me())"
     mine = f"origin = {me}"
     # okr-method.md "answers for": a KR's named owner, else its maker. Only they check in on it.
     answers_for = (f"EXISTS (SELECT 1 FROM {s}.key_result k WHERE k.id = kr_id AND "
@@ -171,7 +174,7 @@ def secure(conn: Connection, owner: str) -> list[str]:
         made = [("read", f"FOR SELECT TO {PERSON_ROLE} USING ({rules['select']})"),
                 ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({rules['insert']})")]
         if rules["update"]:
-            made.append(("change", f"FOR UPDATE TO {PERSON_ROLE} USING (origin = {s}.okrtui_me()) "
+            made.append(("change", f"FOR UPDATE TO {PERSON_ROLE} USING (origin = (SELECT {s}.okrtui_me())) "
                                    f"WITH CHECK ({rules['update']})"))
         _protect(conn, t, owner, updatable if rules["update"] else [], made)
     done.append(secure_conversation(conn, owner, s))
@@ -219,7 +222,7 @@ def secure_conversation(conn: Connection, owner: str, s: str) -> str:
     """Grants and policies of the comment, decision and seen tables; idempotent (called by secure).
     As on the record tables: no DELETE (a comment is deleted by its tombstone), column grants only."""
     for table, (read, insert, change, updatable) in CONVERSATION_POLICIES.items():
-        read, insert, change = (rule.replace("okrtui_me()", f"{s}.okrtui_me()") for rule in (read, insert, change))
+        read, insert, change = (rule.replace("okrtui_me()", f"(SELECT {s}.okrtui_me())") for rule in (read, insert, change))
         _protect(conn, f"{s}.{table}", owner, list(updatable), [
             ("read", f"FOR SELECT TO {PERSON_ROLE} USING ({read})"),
             ("insert", f"FOR INSERT TO {PERSON_ROLE} WITH CHECK ({insert})"),

@@ -37,3 +37,20 @@ def test_an_import_that_would_change_another_persons_row_writes_nothing(db, cli,
         assert owner.execute("SELECT count(*) FROM key_result WHERE id LIKE 'kr-new-%'").fetchone() == (0,)
         assert owner.execute("SELECT title, origin FROM objective WHERE id = 'o-reliable'").fetchone() == (
             "Make deploys boringly reliable", "p-alice")
+
+
+def test_the_policies_ask_who_is_writing_once_a_statement_not_once_a_row(db, cli, tmp_path):
+    """okrtui_me() in a policy is a scalar subquery, run once per statement: called bare (it pins its
+    search_path, so PostgreSQL never inlines it) it ran three or four times for every row a batched
+    import wrote, half of a 130,000-check-in import's time (docs/performance.md)."""
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    with sql(db, "postgres") as owner:
+        owner.execute(f"ALTER ROLE alice IN DATABASE {db.name} SET track_functions = 'all'")
+    with sql(db, "alice") as alice, alice.transaction():
+        alice.execute(
+            "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, note, author_id) "
+            "SELECT 'c-many-' || n, 'p-alice', 'x', 'x', false, 'kr-nps', DATE '2026-10-01' + n, n, '', 'p-alice' "
+            "FROM generate_series(1, 60) n")
+        assert alice.execute("SELECT count(*) FROM check_in WHERE id LIKE 'c-many-%'").fetchone() == (60,)
+        (calls,) = alice.execute("SELECT pg_stat_get_xact_function_calls('okrtui_me'::regproc)").fetchone()
+    assert calls is not None and 0 < calls < 20, calls
