@@ -113,7 +113,7 @@ def insert_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str
     arrays = dialect.name == "postgresql"
     if arrays:
         types = [table.c[c].type.compile(dialect=dialect) for c in columns]
-        statement = head + "SELECT * FROM unnest(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
+        statement = head + "SELECT * FROM unnest(" + ", ".join(f"%b::{t}[]" for t in types) + ")"
     else:
         statement = head + "VALUES (" + ", ".join(["?"] * len(columns)) + ")"
     processors = dict(process)
