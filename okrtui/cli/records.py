@@ -97,8 +97,6 @@ def cmd_export(ctx: Context) -> int:
     if args.format == "json":
         emit(interchange.dumps(interchange.export_document(engine, args.period)), args.output, "json")
         return EXIT_OK
-    from okrtui.cycle.editing import reflections
-
     with reading(engine) as session:
         me = my_id(session)
         labels = [args.period] if args.period else _period_labels(session)
@@ -107,7 +105,7 @@ def cmd_export(ctx: Context) -> int:
                          ctx.today, me, team=True, stale_after=cfg.stale_after_days)
             for label in labels
         ]
-        answers = [reflections(session, me, r.period.label) for r in reps]
+        answers = [ormread.reflections(session, me, r.period.label) for r in reps]
     if args.format == "xlsx":
         from okrtui.exchange import sheetwrite
 

@@ -11,12 +11,13 @@ from sqlmodel import Session, col, select
 
 from okrtui.core.errors import OkrError
 from okrtui.core.text import plain
+from okrtui.cycle import ormread
 from okrtui.rules import checkinrules
 from okrtui.rules.checkinrules import Saved as Saved
+from okrtui.storage import reads
 from okrtui.storage.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
 from okrtui.storage.sqlite.quickwrite import SAME_DAY_UPSERT
 from okrtui.storage.store import (
-    check_ins_of_kr_in,
     find_key_result,
     identity,
     my_id,
@@ -52,6 +53,14 @@ def name_of(session: Session, pid: str) -> str:
 def _in_period(period: Period | None, day: dt.date, kr_id: str) -> None:
     if period is not None:
         checkinrules.check_in_period(period.id, period.start, period.end, day, kr_id)
+
+
+def check_ins_of_kr_in(session: Session, kr: KeyResult, start: dt.date, end: dt.date
+                       ) -> list[tuple[str, dt.date, float, float | None, str]]:
+    """CHECK_IN_COLUMNS minus kr_id, for one KR from `start` to `end`, oldest first: those that count
+    (written by who answered for it on their day: okrtui.method.owners), read by okrtui.storage.reads."""
+    return [(c.view.id, c.view.date, c.view.value, c.view.confidence, c.view.note)
+            for c in reads.kr_check_ins_between(ormread.runner(session), kr.id, start, end) if c.counts]
 
 
 def _saved(session: Session, kr: KeyResult, period: Period, row: CheckIn, replaced: bool = False,
@@ -189,13 +198,11 @@ def history(engine: Engine, ref: str) -> tuple[KeyResult, list[Past]]:
         objective = session.get(Objective, kr.objective_id)
         period = session.get(Period, objective.period_id) if objective else None
         me = my_id(session)
-        query = select(CheckIn).where(CheckIn.kr_id == kr.id, col(CheckIn.deleted).is_(False))
-        if period is not None:
-            query = query.where(CheckIn.date >= period.start, CheckIn.date <= period.end)
-        rows = session.exec(query.order_by(col(CheckIn.date), col(CheckIn.created_at), col(CheckIn.id))).all()
+        start, end = (period.start, period.end) if period is not None else (dt.date.min, dt.date.max)
+        rows = reads.kr_check_ins_between(ormread.runner(session), kr.id, start, end)  # those that count or not
         names = {p.id: p.name or p.id for p in session.exec(select(Person)).all()}
-        return kr, [Past(c.id, c.date, c.value, c.confidence, c.note,
-                         "" if c.origin in ("", me) else names.get(c.origin, c.origin)) for c in rows]
+        return kr, [Past(c.view.id, c.view.date, c.view.value, c.view.confidence, c.view.note,
+                         "" if c.writer in ("", me) else names.get(c.writer, c.writer)) for c in rows]
 
 
 def _by_prefix(session: Session, prefix: str) -> CheckIn | None:

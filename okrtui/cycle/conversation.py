@@ -18,7 +18,7 @@ from okrtui.core.errors import OkrError
 from okrtui.cycle import ormread
 from okrtui.cycle.ormread import activation_blockers, dependencies
 from okrtui.cycle.ormread import conversation as load
-from okrtui.method import covers, cycle, periods, rounds, views
+from okrtui.method import covers, cycle, periods, rounds
 from okrtui.rules import fieldrules, schema
 from okrtui.storage.model import CheckIn, Comment, Decision, Dependency, KeyResult, Objective, Person, Seen, Team, now_stamp
 from okrtui.storage.store import find_key_result, identity, my_id, reading, starts_with, touch, writing
@@ -372,6 +372,5 @@ def inbox(engine: Engine, day: dt.date, fy_month: int = 1, stale_after: int = 7)
     with reading(engine) as session:
         me = my_id(session)
         rep = ormread.build(session, periods.quarter_of(day, fy_month), day, me, team=True, stale_after=stale_after)
-        deps = [views.DependencyView(*(getattr(d, c) for c in views.DEPENDENCY_COLUMNS))
-                for d in dependencies(session)]
+        deps = dependencies(session)
     return cycle.inbox(rep, deps, me)

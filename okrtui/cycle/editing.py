@@ -202,13 +202,6 @@ def set_self_score(engine: Engine, kr_id: str, score: float | None, comment: str
         session.add(row)
 
 
-def reflections(session: Session, person_id: str, period_id: str) -> dict[str, str]:
-    rows = session.exec(select(Reflection).where(Reflection.person_id == person_id,
-                                                 Reflection.period_id == period_id,
-                                                 col(Reflection.deleted).is_(False))).all()
-    return {r.question: r.answer for r in rows}
-
-
 def save_reflections(engine: Engine, span: periods.Span, answers: dict[str, str]) -> None:
     with writing(engine) as session:
         me = identity(session).id

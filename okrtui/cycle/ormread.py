@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Result
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from okrtui.core.errors import OkrError
 from okrtui.method import cycle, lint, periods
-from okrtui.method.views import CheckInView, PeriodReport
+from okrtui.method.views import CheckInView, DependencyView, PeriodReport
 from okrtui.storage import reads
-from okrtui.storage.model import Dependency, Period
+from okrtui.storage.model import Period
 from okrtui.storage.store import identity
 
 
@@ -75,8 +75,12 @@ def kr_check_ins(session: Session, kr_id: str, span: periods.Span, as_of: dt.dat
 
 def conversation(session: Session, me: str) -> cycle.Conversation:
     """Teams' approval rules, comments, decisions and what `me` has seen (okrtui.method.cycle)."""
-    conn = session.connection()
-    return cycle.load(lambda sql, params: conn.execute(text(sql), dict(params)).all(), me)
+    return reads.conversation(runner(session), me)
+
+
+def reflections(session: Session, person_id: str, period_id: str) -> dict[str, str]:
+    """A person's answers to the quarter-end questions of one period, by question."""
+    return reads.reflections(runner(session), person_id, period_id)
 
 
 def activation_blockers(session: Session, objective_id: str, span: periods.Span) -> list[str]:
@@ -89,6 +93,6 @@ def activation_blockers(session: Session, objective_id: str, span: periods.Span)
     return [f"{f.rule}: {f.message}" for f in lint.check(rep) if f.level == "error"]
 
 
-def dependencies(session: Session) -> list[Dependency]:
-    return list(session.exec(select(Dependency).where(col(Dependency.deleted).is_(False))
-                             .order_by(col(Dependency.created_at), col(Dependency.id))).all())
+def dependencies(session: Session) -> list[DependencyView]:
+    """Every live dependency, oldest first."""
+    return reads.dependencies(runner(session))

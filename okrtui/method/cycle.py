@@ -23,17 +23,6 @@ from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodRep
 VERDICTS = {"objective": (APPROVED, CHANGES), "dependency": (AGREED, DECLINED)}
 TARGET_TYPES = ("objective", "key_result", "check_in")
 
-# Read the same way by okrtui.storage.sqlite.quickread (sqlite3) and okrtui.cycle.ormread (SQLAlchemy text()).
-TEAM_SQL = "SELECT id, approval, lead_id, origin FROM team WHERE NOT deleted"
-COMMENT_SQL = ("SELECT id, origin, target_type, target_id, parent_id, body, created_at, updated_at "
-               "FROM comment WHERE NOT deleted ORDER BY created_at, id")
-DECISION_SQL = ("SELECT id, origin, subject_type, subject_id, verdict, note, basis, updated_at, content "
-                "FROM decision WHERE NOT deleted ORDER BY updated_at, id")
-SEEN_SQL = "SELECT item_id FROM seen WHERE person_id = :me"
-REFLECTION_SQL = ("SELECT person_id, period_id, question, answer FROM reflection WHERE NOT deleted "
-                  "ORDER BY person_id, period_id, question")
-DEPENDENCY_SQL = "SELECT id, from_id, to_id, note, origin FROM dependency WHERE NOT deleted ORDER BY id"
-
 
 @dataclass(frozen=True, slots=True)
 class TeamRule:
@@ -203,16 +192,6 @@ def apply(rep: PeriodReport, conv: Conversation, stale_after: int = 7) -> Period
             views.compute_kr(kr, rep.period, rep.as_of, status == "active", stale_after, obj.activated_on)
         views.compute_objective(obj)
     return rep
-
-
-def load(execute: Callable[[str, Mapping[str, Any]], Iterable[Sequence[Any]]], me: str) -> Conversation:
-    """The conversation read through `execute(sql, params)` (either read path)."""
-    conv = Conversation.from_rows(execute(TEAM_SQL, {}), execute(COMMENT_SQL, {}), execute(DECISION_SQL, {}),
-                                  execute(SEEN_SQL, {"me": me}))
-    conv.dependencies = [DependencyView(*row) for row in execute(DEPENDENCY_SQL, {})]
-    conv.reflections = [(row[0], row[1], row[2], row[3]) for row in execute(REFLECTION_SQL, {})]
-    conv.me = me
-    return conv
 
 
 def led_reflections(rep: PeriodReport) -> list[tuple[str, list[tuple[str, str]]]]:

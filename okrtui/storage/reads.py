@@ -1,4 +1,5 @@
-"""The one definition of a period read, for both read paths and the refresh after a save.
+"""The one definition of each read both drivers run: the period, one KR's check-ins, the reflections,
+and the conversation's records (comments, decisions, what was seen; the inbox is read from them).
 
 The SQL below uses named parameters only and runs unchanged through `sqlite3` (okrtui.storage.sqlite.quickread,
 no SQLAlchemy) and through SQLAlchemy's `text()` (okrtui.cycle.ormread: SQLite or PostgreSQL). Rows are
@@ -55,17 +56,32 @@ PERIOD = 'SELECT start, "end" FROM period WHERE id = :label AND NOT deleted'
 PEOPLE = "SELECT id, name FROM person ORDER BY id"
 TEAMS = f"SELECT {', '.join(TEAM_COLUMNS)} FROM team WHERE NOT deleted ORDER BY id"
 DEPENDENCIES = f"SELECT {', '.join(DEPENDENCY_COLUMNS)} FROM dependency WHERE NOT deleted ORDER BY created_at, id"
+# One person's answers in one period (the reflection form, reports), and everyone's the reader may see
+# (okrtui.method.cycle.led_reflections: a lead reads their members').
 REFLECTIONS = ("SELECT question, answer FROM reflection WHERE person_id = :me AND period_id = :period "
                "AND NOT deleted ORDER BY question, id")
+ALL_REFLECTIONS = ("SELECT person_id, period_id, question, answer FROM reflection WHERE NOT deleted "
+                   "ORDER BY person_id, period_id, question, id")
+# The conversation's records (okrtui.method.cycle): teams' approval rules, comments, decisions, and
+# what the reader has seen (the inbox leaves those out).
+TEAM_RULES = "SELECT id, approval, lead_id, origin FROM team WHERE NOT deleted ORDER BY id"
+COMMENTS = ("SELECT id, origin, target_type, target_id, parent_id, body, created_at, updated_at "
+            "FROM comment WHERE NOT deleted ORDER BY created_at, id")
+DECISIONS = ("SELECT id, origin, subject_type, subject_id, verdict, note, basis, updated_at, content "
+             "FROM decision WHERE NOT deleted ORDER BY updated_at, id")
+SEEN = "SELECT item_id FROM seen WHERE person_id = :me ORDER BY item_id"
 # A check-in counts only when its writer answered for its KR on the check-in's day (okrtui.method.owners):
 # every member computes the same from the same records (docs/team.md). A KR without an owner history
 # has had its owner (else its maker) since the start: SQL decides those. A KR with a history passes
 # all its check-ins, each with its writer, and owners.counted decides in Python (both databases alike).
 COUNTS = "c.origin = COALESCE(NULLIF(k.owner_id, ''), k.origin)"
 COUNTS_OR_HISTORY = f"(k.owner_history IS NOT NULL OR {COUNTS})"
+# One KR's live check-ins from :start to :last, oldest first, each with its writer and what decides
+# whether it counts (the KR's owner history, owner and maker): the refresh after a save, the check-in
+# service's outcome (both drivers), and `okrtui history` (which lists the others' too).
 KR_CHECK_INS = (f"SELECT {_cols('c', CHECK_IN_COLUMNS)}, k.owner_history, k.owner_id AS kr_owner, "
                 "k.origin AS kr_origin, c.origin AS writer FROM check_in c JOIN key_result k ON c.kr_id = k.id "
-                f"WHERE c.kr_id = :kr AND NOT c.deleted AND {COUNTS_OR_HISTORY} "
+                "WHERE c.kr_id = :kr AND NOT c.deleted "
                 "AND c.date >= :start AND c.date <= :last ORDER BY c.date, c.created_at, c.id")
 
 
@@ -189,7 +205,18 @@ def period(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool 
         gate()
     rep = assemble(span, as_of, objectives, key_results, check_ins, people, teams, stale_after, gate)
     # Reviews give objectives their status (okrtui.method.cycle): on both read paths, with the same rows.
-    return cycle.apply(rep, cycle.load(lambda sql, params: run(sql, dict(params))[1], me), stale_after)
+    return cycle.apply(rep, conversation(run, me), stale_after)
+
+
+def conversation(run: Run, me: str) -> cycle.Conversation:
+    """Teams' approval rules, comments, decisions, what `me` has seen, the dependencies and every
+    reflection `me` may read (okrtui.method.cycle reads the reviews, agreements and inbox from them)."""
+    conv = cycle.Conversation.from_rows(run(TEAM_RULES, {})[1], run(COMMENTS, {})[1], run(DECISIONS, {})[1],
+                                        run(SEEN, {"me": me})[1])
+    conv.dependencies = dependencies(run)
+    conv.reflections = [(row[0], row[1], row[2], row[3]) for row in run(ALL_REFLECTIONS, {})[1]]
+    conv.me = me
+    return conv
 
 
 def dependencies(run: Run) -> list[DependencyView]:
@@ -209,13 +236,32 @@ def whole(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool =
     return Read(span, me, rep, dependencies(run), reflections(run, me, span.label))
 
 
-def kr_check_ins(run: Run, kr_id: str, span: periods.Span, as_of: dt.date) -> list[CheckInView]:
-    """One KR's live check-ins in the period up to as_of, oldest first: what a save changes, read
-    with the full load's bounds."""
-    names, rows = run(KR_CHECK_INS, {"kr": kr_id, "start": span.start, "last": last_day(span, as_of)})
+@dataclass(frozen=True)
+class KRCheckIn:
+    """One row of KR_CHECK_INS: a check-in, who wrote it, and whether it counts (its writer answered for
+    the KR on its day)."""
+    view: CheckInView
+    writer: str
+    counts: bool
+
+
+def kr_check_ins_between(run: Run, kr_id: str, start: dt.date, last: dt.date) -> list[KRCheckIn]:
+    """One KR's live check-ins from `start` to `last`, oldest first (date, then creation, then id),
+    those that count and those that do not."""
+    names, rows = run(KR_CHECK_INS, {"kr": kr_id, "start": start, "last": last})
+    rows = list(rows)
     at = list(names)
     h, w, m, c, d = (at.index(n) for n in ("owner_history", "kr_owner", "kr_origin", "writer", "date"))
-    counting = [row for row in rows if owners.answerer(owners.parse(row[h]), row[w], row[m], owners.day_text(row[d]))
-                == row[c]]
-    return [item for _, items in by_kr(by_name(names, counting, CHECK_IN_COLUMNS, {}), _Days().__getitem__)
-            for item in items]
+    days = _Days()
+    out = []
+    for row, (_, ident, day, value, confidence, note) in zip(rows, by_name(names, rows, CHECK_IN_COLUMNS, {}),
+                                                             strict=True):
+        counts = owners.answerer(owners.parse(row[h]), row[w], row[m], owners.day_text(row[d])) == row[c]
+        out.append(KRCheckIn(CheckInView(ident, days[day], value, confidence, note), row[c], counts))
+    return out
+
+
+def kr_check_ins(run: Run, kr_id: str, span: periods.Span, as_of: dt.date) -> list[CheckInView]:
+    """One KR's check-ins that count in the period up to as_of, oldest first: what a save changes,
+    read with the full load's bounds."""
+    return [c.view for c in kr_check_ins_between(run, kr_id, span.start, last_day(span, as_of)) if c.counts]

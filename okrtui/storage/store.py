@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import os
 import re
@@ -20,8 +19,6 @@ from sqlmodel import Session, col, func, select
 
 from okrtui.core.errors import OkrError, one_line
 from okrtui.core.text import count
-from okrtui.method import owners
-from okrtui.method.views import CHECK_IN_COLUMNS
 from okrtui.rules import checkinrules
 from okrtui.storage.migrations import LATEST, MIGRATIONS
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
@@ -415,21 +412,6 @@ def find_key_result(session: Session, ref: str) -> KeyResult:
 
 # The period's reads live in okrtui.storage.reads (one definition for both read paths); this one
 # serves the check-in service's plausibility check.
-
-
-def check_ins_of_kr_in(session: Session, kr: KeyResult, start: dt.date, end: dt.date
-                       ) -> list[tuple[Any, ...]]:
-    """CHECK_IN_COLUMNS minus kr_id, for one KR, oldest first: those that count (written by who answered
-    for it on their day: okrtui.method.owners, as reads.COUNTS)."""
-    cols = [getattr(CheckIn, c) for c in (*CHECK_IN_COLUMNS[1:], "origin")]
-    history = owners.parse(kr.owner_history)
-    rows = session.connection().execute(
-        select(*cols)
-        .where(CheckIn.kr_id == kr.id, col(CheckIn.deleted).is_(False), CheckIn.date >= start, CheckIn.date <= end)
-        .order_by(CheckIn.date, CheckIn.created_at, CheckIn.id)
-    ).all()
-    return [tuple(row[:-1]) for row in rows
-            if owners.answerer(history, kr.owner_id, kr.origin, owners.day_text(row[1])) == row[-1]]
 
 
 def check_ins_of_kr(session: Session, kr_id: str) -> Sequence[CheckIn]:

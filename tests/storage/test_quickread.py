@@ -31,7 +31,7 @@ def orm(path: Path, label: str | None, as_of: dt.date, team: bool) -> tuple[view
             me = my_id(session)
             rep = ormread.build(session, span, as_of, me, team=team)
             deps = [views.DependencyView(d.id, d.from_id, d.to_id, d.note, d.origin) for d in editing.dependencies(session)]
-            return rep, me, deps, editing.reflections(session, me, span.label)
+            return rep, me, deps, ormread.reflections(session, me, span.label)
     finally:
         engine.dispose()
 

@@ -2,13 +2,19 @@
 
 quickread runs okrtui.storage.reads through sqlite3, report runs it through SQLAlchemy; both are
 compared with each other, with the ORM's own queries for dependencies and reflections, and
-with an oracle written here from the generated records (filters, bounds and order)."""
+with an oracle written here from the generated records (filters, bounds and order). Each read of
+okrtui.storage.reads (issue 31.3: one read per question) has a test that both drivers give the same
+rows, in the order the read's ORDER BY makes total."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +23,22 @@ from hypothesis import strategies as st
 from okrtui.core.errors import OkrError
 from okrtui.cycle import editing, ormread
 from okrtui.method import periods, views
+from okrtui.storage import reads
 from okrtui.storage.backend import open_engine
-from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team
+from okrtui.storage.model import (
+    CheckIn,
+    Comment,
+    Decision,
+    Dependency,
+    KeyResult,
+    Meta,
+    Objective,
+    Period,
+    Person,
+    Reflection,
+    Seen,
+    Team,
+)
 from okrtui.storage.sqlite import quickread
 from okrtui.storage.store import reading, writing
 
@@ -151,7 +171,7 @@ def orm(path, label, as_of, team):
                 return None
             rep = ormread.build(session, span, as_of, ME, team=team)
             deps = [views.DependencyView(d.id, d.from_id, d.to_id, d.note, d.origin) for d in editing.dependencies(session)]
-            return span, rep, deps, editing.reflections(session, ME, span.label)
+            return span, rep, deps, ormread.reflections(session, ME, span.label)
     finally:
         engine.dispose()
 
@@ -236,3 +256,114 @@ def test_the_refresh_after_a_save_reads_what_a_fresh_load_reads(tmp_path_factory
     after = quickread.read(path, label, TODAY, as_of)
     assert after is not None
     assert after.report == before.report
+
+
+# --- each read through both drivers (issue 31.3) ----------------------------------------------------
+
+def both(path, read: Callable[[reads.Run], Any]) -> tuple[Any, Any]:
+    """`read` run by the standard library's sqlite3 (the quick path) and by SQLAlchemy (the ORM path)."""
+    with closing(sqlite3.connect(path)) as conn:
+        quick = read(quickread.runner(conn))
+    engine = open_engine(path, create=False)
+    try:
+        with reading(engine) as session:
+            full = read(ormread.runner(session))
+    finally:
+        engine.dispose()
+    return quick, full
+
+
+def world_db(tmp_path_factory, schema_only, world: World):
+    path = tmp_path_factory.mktemp("world") / "w.db"
+    shutil.copy(schema_only, path)
+    build(path, world)
+    return path
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=worlds(), team=st.booleans())
+def test_the_period_read_is_the_same_on_both_drivers(tmp_path_factory, schema_only, drawn, team):
+    world, label, as_of = drawn
+    path = world_db(tmp_path_factory, schema_only, world)
+    quick, full = both(path, lambda run: reads.span(run, label, TODAY, 1))
+    assert quick == full
+    if full is None:
+        return
+    quick, full = both(path, lambda run: reads.period(run, full, as_of, ME, team=team))
+    assert quick == full
+    assert seen(full) == oracle(world, full.period, as_of, team)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=worlds(), lo=st.integers(-10, 200), length=st.integers(0, 200))
+def test_one_krs_check_ins_are_the_same_on_both_drivers(tmp_path_factory, schema_only, drawn, lo, length):
+    world, _, _ = drawn
+    path = world_db(tmp_path_factory, schema_only, world)
+    start, last = day(lo), day(lo + length)
+    for k in range(len(world.krs)):
+        quick, full = both(path, lambda run, k=k: reads.kr_check_ins_between(run, f"k-{k}", start, last))
+        assert quick == full
+        # live ones in the bounds, oldest first: by date, then as made, then by id
+        expected = sorted((day(d), stamp(minute), f"c{i:02d}") for i, (kk, d, _, _, deleted, minute)
+                          in enumerate(world.check_ins)
+                          if kk == k and not deleted and start <= day(d) <= last and world.krs[k][0] < len(world.objectives))
+        assert [c.view.id for c in full] == [cid for _, _, cid in expected]
+        # every check-in is ME's record: it counts on a KR ME answers for (made, no owner named), on no other
+        assert [c.counts for c in full] == [world.objectives[world.krs[k][0]][1] == ME] * len(full)
+        assert all(c.writer == ME for c in full)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=worlds())
+def test_reflections_are_the_same_on_both_drivers(tmp_path_factory, schema_only, drawn):
+    world, _, _ = drawn
+    path = world_db(tmp_path_factory, schema_only, world)
+    for person in (ME, OTHER):
+        for label in PERIODS:
+            quick, full = both(path, lambda run, who=person, at=label: reads.reflections(run, who, at))
+            assert quick == full
+            live = sorted((q, f"r-{i}", f"answer {i}") for i, (p, period, q, deleted) in enumerate(world.reflections)
+                          if p == person and PERIODS[period] == label and not deleted)
+            assert full == {q: answer for q, _, answer in live}  # by question, then id: the last one's answer
+            assert list(full) == sorted(full)
+
+
+@st.composite
+def talks(draw: st.DrawFn) -> list[tuple[str, int, int, str]]:
+    """Comments and decisions: (kind, target, minute, verdict); equal minutes test the id tie-break."""
+    return draw(st.lists(st.tuples(st.sampled_from(["comment", "decision"]), st.integers(0, 3), st.integers(0, 2),
+                                   st.sampled_from(["approved", "changes_requested", "agreed"])), max_size=12))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=worlds(), talk=talks(), seen_ids=st.sets(st.integers(0, 11), max_size=6))
+def test_the_conversation_is_the_same_on_both_drivers(tmp_path_factory, schema_only, drawn, talk, seen_ids):
+    world, _, _ = drawn
+    path = world_db(tmp_path_factory, schema_only, world)
+    engine = open_engine(path)
+    with writing(engine) as session:
+        for i, (kind, target, minute, verdict) in enumerate(talk):
+            # ids against the order made: the read's order is its ORDER BY's, not the insertion's
+            ident = f"x-{(7 * i) % 13:02d}"
+            if kind == "comment":
+                session.add(Comment(id=ident, origin=(ME, OTHER)[i % 2], target_type="objective",
+                                    target_id=f"o-{target}", body=f"said {i}", created_at=stamp(minute),
+                                    deleted=i % 5 == 4))
+            else:
+                session.add(Decision(id=ident, origin=OTHER, subject_type="objective", subject_id=f"o-{target}",
+                                     verdict=verdict, updated_at=stamp(minute), deleted=i % 5 == 4))
+        for n in seen_ids:
+            session.add(Seen(person_id=ME, item_id=f"x-{n:02d}"))
+        session.add(Seen(person_id=OTHER, item_id="x-00"))
+    engine.dispose()
+    quick, full = both(path, lambda run: reads.conversation(run, ME))
+    assert quick == full
+    made = [(kind, minute, f"x-{(7 * i) % 13:02d}") for i, (kind, _, minute, _) in enumerate(talk) if i % 5 != 4]
+    assert [c.id for c in full.comments] == [x for _, x in sorted((m, x) for k, m, x in made if k == "comment")]
+    assert [d.id for d in full.decisions] == [x for _, x in sorted((m, x) for k, m, x in made if k == "decision")]
+    assert full.seen == {f"x-{n:02d}" for n in seen_ids}
+    assert [d.id for d in full.dependencies] == sorted((f"d-{i}" for i, d in enumerate(world.deps) if not d[2]),
+                                                       key=lambda i: (world.deps[int(i[2:])][3], i))
+    assert full.reflections == sorted((p, PERIODS[period], q, f"answer {i}") for i, (p, period, q, deleted)
+                                      in enumerate(world.reflections) if not deleted)
+    assert sorted(full.teams) == [f"t-{i}" for i, (_, deleted) in enumerate(world.teams) if not deleted]

@@ -27,9 +27,11 @@ from typing import Any, TypeVar
 
 from okrtui.core import stamps
 from okrtui.core.errors import OkrError, one_line
-from okrtui.method import health, owners
+from okrtui.method import health
 from okrtui.rules import checkinrules, fieldrules, metricrules
 from okrtui.rules.checkinrules import Saved
+from okrtui.storage import reads
+from okrtui.storage.sqlite import quickread
 from okrtui.storage.sqlite.quickread import SCHEMA
 
 T = TypeVar("T")
@@ -52,10 +54,6 @@ PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}", "PRAGMA foreign_key
 
 _KR = ("SELECT id, title, owner_id, origin, kind, start, target, low, high, self_score, objective_id, "
        "owner_history, deleted FROM key_result")  # _KeyResult's fields, then deleted
-# store.check_ins_of_kr_in: CHECK_IN_COLUMNS minus kr_id and the writer, one KR's live check-ins, oldest
-# first; those that count are kept by who answered for the KR on their day (okrtui.method.owners)
-_CHECK_INS = ("SELECT id, date, value, confidence, note, origin FROM check_in WHERE kr_id = ? AND deleted IS 0 "
-              "AND date >= ? AND date <= ? ORDER BY date, created_at, id")
 
 
 @dataclass(frozen=True)
@@ -227,10 +225,10 @@ def _name_of(conn: sqlite3.Connection, pid: str) -> str:
 
 def _check_ins(conn: sqlite3.Connection, kr: _KeyResult, start: dt.date, end: dt.date
                ) -> list[tuple[str, dt.date, float, float | None, str]]:
-    history = owners.parse(kr.owner_history)
-    return [(cid, dt.date.fromisoformat(day), value, confidence, note) for cid, day, value, confidence, note, writer
-            in conn.execute(_CHECK_INS, (kr.id, start.isoformat(), end.isoformat()))
-            if owners.answerer(history, kr.owner_id, kr.origin, day) == writer]
+    """The KR's check-ins that count from `start` to `end`, oldest first (okrtui.storage.reads, as the
+    ORM path's okrtui.cycle.checkins reads them)."""
+    return [(c.view.id, c.view.date, c.view.value, c.view.confidence, c.view.note)
+            for c in reads.kr_check_ins_between(quickread.runner(conn), kr.id, start, end) if c.counts]
 
 
 # --- a health metric's measurement (okrtui.cycle.metrics.record) ---------------------------------------
