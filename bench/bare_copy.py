@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bare_import import COLUMNS, rows  # noqa: E402
+from bare_import import COLUMNS, rows
 
 
 def main() -> None:

@@ -53,8 +53,8 @@ def database(server, name: str, doc: dict) -> tuple[str, Callable[[], None], Cal
     (empty OKR tables) and a count of check-ins (to see that a run wrote them all)."""
     from sqlalchemy import create_engine, text
 
-    from okrtui.storage import pg
-    from okrtui.storage.store import admin_init
+    from okrtui.storage.postgres import pg
+    from okrtui.storage.postgres.engine import admin_init
 
     server.psql(f"DROP DATABASE IF EXISTS {name};")
     server.psql(f"CREATE DATABASE {name};")
