@@ -11,10 +11,11 @@ from okrtui.tui.app import OkrApp
 from okrtui.config import Config
 
 # Loaded on first use, not before the first frame (docs/performance.md): the coach and lint, the
-# inbox, the quick write and its rules, the schema and settings (pydantic).
+# inbox, the quick write and its rules, the schema and settings (pydantic); on a database without
+# metrics, the health metrics' module and the lead's team view (issue 31.6).
 LATER = ('okrtui.tui.screens.coach', 'okrtui.method.lint', 'okrtui.tui.screens.talk', 'okrtui.storage.sqlite.quickwrite',
          'okrtui.rules.checkinrules', 'okrtui.rules.metricrules', 'okrtui.rules.schema', 'okrtui.config.settings',
-         'pydantic', 'pydantic_settings')
+         'pydantic', 'pydantic_settings', 'okrtui.method.health', 'okrtui.method.teamview')
 
 class Probe(OkrApp):
     def reload(self):  # called as the app mounts, before the first frame
@@ -35,7 +36,11 @@ asyncio.run(main())
 
 
 def test_tui_imports_no_storage_layer_before_the_first_frame(tmp_path):
-    proc = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(tmp_path / "x.db")], capture_output=True,
+    from okrtui import cli
+
+    db = tmp_path / "x.db"
+    assert cli.main(["--db", str(db), "whoami"]) == 0  # an identity, no metrics: the first read is the quick one
+    proc = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(db)], capture_output=True,
                           text=True, timeout=120)
     assert "AT_FIRST_FRAME []" in proc.stdout, proc.stdout + proc.stderr
     assert "LOADED_EARLY []" in proc.stdout, proc.stdout + proc.stderr

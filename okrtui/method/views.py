@@ -361,6 +361,35 @@ def fmt_progress(p: float) -> str:
     return f"{shown:.2f}"
 
 
+_short: tuple[dict[str, str], dict[str, str]] | None = None
+
+
+def short_names(people: dict[str, str]) -> dict[str, str]:
+    """Each person's shortest name that no one else shares: `Bruno`, else `Bruno D.`, else
+    `B. Diaz`, else the full name. Fifty people called "Person 00012" read `P. 00012`, not
+    fifty times `Person`. Kept for the last dict asked about: every row of a report asks. Here, not in
+    teamview, because the rows' owner column (tui/widgets/kr_row.py) asks it at the first frame, and
+    teamview (the health metrics' filters) is not needed then."""
+    global _short
+    if _short is not None and _short[0] is people:
+        return _short[1]
+    words = {pid: (name.split() or [name]) for pid, name in people.items()}
+
+    def candidates(w: list[str]) -> list[str]:
+        if len(w) < 2:
+            return [" ".join(w)]
+        return [w[0], f"{w[0]} {w[-1][0]}.", f"{w[0][0]}. {w[-1]}", " ".join(w)]
+
+    options = {pid: candidates(w) for pid, w in words.items()}
+    taken: dict[str, int] = {}
+    for opts in options.values():
+        for c in set(opts):
+            taken[c] = taken.get(c, 0) + 1
+    out = {pid: next((c for c in opts if taken[c] == 1), opts[-1]) for pid, opts in options.items()}
+    _short = (people, out)
+    return out
+
+
 def kr_target_text(kr: KRView) -> str:
     """Now → target, as the KR's kind reads it."""
     kind = kinds.get(kr.kind)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
+import subprocess
+import sys
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from okrtui import cli
 from okrtui.cycle import editing, ormread
-from okrtui.method import views
+from okrtui.method import health, views
 from okrtui.storage.backend import open_engine
 from okrtui.storage.migrations import LATEST
 from okrtui.storage.model import CheckIn, Meta
@@ -161,3 +166,18 @@ def test_the_gate_is_called_between_the_reads_steps_and_changes_nothing(demo_tem
     assert gated == quickread.read(demo_template, None, TODAY)
     krs = len(gated.report.key_results())
     assert len(calls) >= 2 + krs // views.GATE_EVERY  # before the KRs' and the check-ins' reads, and as it scores
+
+
+def test_without_metrics_the_metric_read_is_empty_and_never_loads_the_metrics_module(tmp_path):
+    """The TUI's first read asks for the metrics first: a database without any reads none, as
+    health.read would, without importing okrtui.method.health before the first frame (docs/performance.md)."""
+    db = tmp_path / "m.db"
+    assert cli.main(["--db", str(db), "whoami"]) == 0
+    code = ("import sys, datetime as dt, pathlib; from okrtui.storage.sqlite import quickread; "
+            f"print(quickread.read_metrics(pathlib.Path({str(db)!r}), dt.date(2026, 11, 26)), "
+            "'okrtui.method.health' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    found, me = quickread.read_metrics(db, TODAY)
+    assert proc.stdout.strip() == f"([], {me!r}) False", proc.stdout + proc.stderr
+    with closing(sqlite3.connect(db)) as conn:
+        assert health.read(quickread.runner(conn), TODAY, me) == found == []

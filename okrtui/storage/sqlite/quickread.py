@@ -21,11 +21,13 @@ import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from okrtui.method import health
 from okrtui.storage import reads
 from okrtui.storage.reads import Read
+
+if TYPE_CHECKING:  # the metrics' module loads with the first metric read, not before the TUI's first frame
+    from okrtui.method import health
 
 __all__ = ["SCHEMA", "Prefetch", "Read", "read"]
 
@@ -177,6 +179,10 @@ def read_metrics(target: str | Path, day: dt.date, fy_month: int = 1) -> tuple[l
             identity = conn.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
             if version != SCHEMA or identity is None or not identity[0]:
                 return None
+            if conn.execute("SELECT 1 FROM metric WHERE NOT deleted LIMIT 1").fetchone() is None:
+                return [], identity[0]  # what health.read finds, without loading it before the first frame
+            from okrtui.method import health  # the metrics' rules: only for a database that has metrics
+
             return health.read(runner(conn), day, identity[0], fy_month), identity[0]
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None

@@ -6,8 +6,7 @@ from rich.text import Text
 
 from okrtui.core.text import plain
 from okrtui.method import kinds
-from okrtui.method.teamview import short_names
-from okrtui.method.views import KRView, ObjectiveView, PeriodReport, kr_target_text
+from okrtui.method.views import KRView, ObjectiveView, PeriodReport, kr_target_text, short_names
 from okrtui.tui.widgets.grade_bar import grade_bar, objective_grade
 from okrtui.tui.widgets.sparkline import sparkline
 
