@@ -1,6 +1,9 @@
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
 
 from okrtui.method import periods
 
@@ -55,3 +58,22 @@ def test_strict_dates(bad):
 
 def test_week_of():
     assert periods.week_of(D(2026, 11, 26)) == (D(2026, 11, 23), D(2026, 11, 29))
+
+
+@given(st.integers(1, 9998), st.integers(1, 4), st.integers(1, 12), st.integers(-40, 40))
+def test_quarters_and_shifts_are_what_relativedelta_made_them(year, q, fy_month, steps):
+    """periods computes months on firsts of months itself (dateutil's import was before the first frame):
+    the same quarters and shifts as relativedelta, and the same ValueError past year 9999 or before 1."""
+    label = f"{year:04d}-Q{q}"
+    start = D(year, fy_month, 1) + relativedelta(months=3 * (q - 1))
+    if start.year > 9999 - 1:
+        return
+    span = periods.quarter(label, fy_month)
+    assert (span.start, span.end) == (start, start + relativedelta(months=3, days=-1))
+    try:
+        expected = periods.quarter_of(span.start + relativedelta(months=3 * steps), fy_month)
+    except ValueError:
+        with pytest.raises(ValueError):
+            periods.shift(label, steps, fy_month)
+        return
+    assert periods.shift(label, steps, fy_month) == expected
