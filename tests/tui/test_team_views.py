@@ -46,6 +46,10 @@ async def test_people_view_approves_and_the_week_keys_do_nothing_there(tmp_path,
         actions = shown_actions(app)
         assert actions["approve"] is PeopleView and actions["request_changes"] is PeopleView
         assert "week" not in actions  # < > belong to the week view
+        shown = [b.binding.id for b in app.screen.active_bindings.values() if b.binding.show]
+        # The footer as when A and r were the screen's: the screen's keys, then the view's, then the app's.
+        assert shown[:7] == ["team.people", "team.alignment", "team.dependencies", "team.sync", "team.approve",
+                             "team.request_changes", "app.objectives"], shown
         before = context(app)
         await press(pilot, "less_than_sign", "greater_than_sign")
         assert context(app) == before and "· people ·" in before  # no jump to the week view, no step

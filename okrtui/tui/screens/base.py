@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -84,6 +84,17 @@ class OkrScreen(Refreshable, Screen[None]):
 
     def on_mount(self) -> None:
         self.query(OkrTable).first().focus()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, each key bound as Textual binds it, in the footer's order: a shown view's own keys
+        (VIEWS) after the screen's, as when they were the screen's (`1 2 3 S`, then `A r`), not before."""
+        found = super().active_bindings
+        if not self.VIEWS:
+            return found
+        views = {k: b for k, b in found.items() if isinstance(b.node, self.VIEWS)}
+        screen = {k: b for k, b in found.items() if b.node is self}
+        return {**screen, **views, **{k: b for k, b in found.items() if k not in views and k not in screen}}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A read-only session: the keys that save are absent from the footer and do nothing here
