@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -138,7 +139,7 @@ class Series:
 
     shape: str
     days: int
-    xs: list[float]  # the check-ins up to the as-of day, as days from the period's start
+    xs: Sequence[float]  # the check-ins up to the as-of day, as days from the period's start (check_in_days)
     ys: list[float]  # their values (0 or 1 for a milestone)
     lo: float
     hi: float
@@ -148,6 +149,24 @@ class Series:
 
 
 DONE_TICKS = ((0.0, "not done"), (1.0, "done"))
+
+_date = operator.attrgetter("date")
+# By (the period's first day, the check-ins' days): KRs checked in on the same days (a team's weekly
+# check-in) share one tuple of x's, which svg.chart also draws once (its check-ins' polyline's x's).
+_XS: dict[tuple[dt.date, tuple[dt.date, ...]], tuple[float, ...]] = {}
+
+
+def check_in_days(first: dt.date, dates: tuple[dt.date, ...]) -> tuple[float, ...]:
+    """The days `dates` fall on, counted from `first` (the chart's x's): made once per (first, dates)
+    and shared, so never to be changed."""
+    key = (first, dates)
+    xs = _XS.get(key)
+    if xs is None:
+        if len(_XS) >= 4096:
+            _XS.clear()
+        day0 = first.toordinal()  # ordinals, not dates subtracted: no timedelta per check-in
+        xs = _XS[key] = tuple([float(d.toordinal() - day0) for d in dates])
+    return xs
 
 
 def kr_series(kr: KRView, span: periods.Span, as_of: dt.date) -> Series:
@@ -163,8 +182,7 @@ def kr_series(kr: KRView, span: periods.Span, as_of: dt.date) -> Series:
     else:
         last = min(as_of, span.end)
         shown = [c for c in points if first <= c.date <= last]
-    day0 = first.toordinal()  # ordinals, not dates subtracted: no timedelta per check-in
-    xs = [float(c.date.toordinal() - day0) for c in shown]
+    xs = check_in_days(first, tuple(map(_date, shown)))
     ys = [c.value for c in shown]
     kind = kinds.get(kr.kind)
     shape = kind.chart if kind else "points"
@@ -208,7 +226,8 @@ def kr_chart(kr: KRView, span: periods.Span, as_of: dt.date) -> Chart:
     if s.xs:  # points, not a joined line: each ● is a check-in that happened
         kind = kinds.get(kr.kind)
         label = kind.points_label if kind else "check-ins"
-        lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, s.xs, s.ys, "●", "cyan", points_only=True))
+        lines.append(Line(f"{label} ({kr.unit})" if kr.unit else label, list(s.xs), s.ys, "●", "cyan",
+                          points_only=True))
     return Chart(lines, days, _now(span, as_of), (s.lo, s.hi), list(s.y_ticks), x_ticks(span), kr.unit)
 
 

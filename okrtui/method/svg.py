@@ -100,6 +100,7 @@ class _Frame:
     band: str  # the range's shaded rect: % (top, height)
     band_lines: str  # its high and low lines: % (y high, y high, y low, y low)
     forecast: str  # % (x of the first check-in, its y, y at the end)
+    points: dict[tuple[float, ...], str]  # the check-ins' polyline by their x's, the x's written in: % (each y)
 
 
 @functools.lru_cache(maxsize=8)
@@ -115,6 +116,7 @@ def _frame(days: int) -> _Frame:
         f'<rect class="b" x="{LEFT}" y="%.0f" width="{PLOT_W}" height="%.0f"/>',
         f'<polyline class="t" points="{x0},%s {x1},%s"/><polyline class="t" points="{x0},%s {x1},%s"/>',
         f'<polyline class="f" points="%s,%.0f {x1},%.0f"/>',
+        {},
     )
 
 
@@ -132,11 +134,19 @@ def _tick_text(label: str) -> str:
     return shown
 
 
-@functools.lru_cache(maxsize=64)
-def _points(n: int) -> str:
-    """The check-ins' polyline of n points as one %-format: each x a text (`_Frame.x_at`), each y
-    "%.0f" (the same digits as round(y): both round half to even on the exact value)."""
-    return '<polyline class="p" points="' + " ".join(["%s,%.0f"] * n) + '"/>'
+def _points(frame: _Frame, xs: tuple[float, ...]) -> str:
+    """The check-ins' polyline at these x's as one %-format: each x's text written in (`_Frame.x_at`),
+    each y "%.0f" (the same digits as round(y): both round half to even on the exact value). Made
+    once per (period, check-in days): KRs checked in on the same days share it."""
+    line = frame.points.get(xs)
+    if line is None:
+        if len(frame.points) >= 4096:
+            frame.points.clear()
+        x_at = frame.x_at
+        line = frame.points[xs] = '<polyline class="p" points="' + " ".join([x_at[x] + ",%.0f" for x in xs]) + '"/>'
+    return line
+
+
 NUM_TICKS = f"{_TICK}%.3g</text>" * 3  # y, value; three times
 HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><title>%s</title>'
         '<use href="#frame"/>')
@@ -192,13 +202,8 @@ def chart(s: Series, label: str, legend: str) -> str:
     xs = s.xs
     if s.forecast is not None and s.shape == "scale" and s.edges is not None:
         mid += frame.forecast % (frame.x_at[xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
-    if xs:
-        x_at = frame.x_at
-        n = len(xs)
-        xy: list[object] = [None] * (2 * n)  # x, y, x, y, …: one %-format of the whole line
-        xy[::2] = map(x_at.__getitem__, xs)
-        xy[1::2] = [base - b * sy for b in s.ys]
-        mid += _points(n) % tuple(xy)
+    if xs:  # story.check_in_days' shared tuple, usually: its polyline's x's are already written
+        mid += _points(frame, xs if type(xs) is tuple else tuple(xs)) % tuple([base - b * sy for b in s.ys])
     return f'{HEAD % (label, label)}{mid}<use href="#{legend}"/></svg>'
 
 

@@ -372,8 +372,8 @@ def _chart_as_written_before(s, label: str, legend: str) -> str:
         head += frame.band % (top, bottom - top)
         lines = frame.band_lines % (yh, yh, yl, yl)
     if s.xs:
-        lines += svg._points(len(s.xs)) % tuple(v for a, b in zip(s.xs, s.ys, strict=True)
-                                                 for v in (frame.x_at[a], base - b * sy))
+        lines += '<polyline class="p" points="' + " ".join(f"{frame.x_at[a]},{base - b * sy:.0f}"
+                                                             for a, b in zip(s.xs, s.ys, strict=True)) + '"/>'
     return f'{head}{ticks}{lines}<use href="#{legend}"/></svg>'
 
 
@@ -387,6 +387,8 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
 
     rng = random.Random(2929)
     ranges = [(-8.0, 108.0), (-0.15, 1.15), (3.6, 96.4), (-0.0, 4.0), (0.0, 4.0), (5.0, 5.0)]
+    # Check-in days many charts share, as story.check_in_days hands them out (svg._points: once per days).
+    shared = [tuple(sorted(float(rng.randint(0, 90)) for _ in range(n))) for n in (1, 2, 5, 9, 9, 13)]
     made = []
     for _ in range(3000):
         lo, hi = rng.choice(ranges)
@@ -395,8 +397,12 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
         edges = rng.choice([None, (0.0, 100.0), (100.0, 0.0), (lo, hi), (20.0, 80.0)])
         ticks = rng.choice([story.ticks_of(lo, hi), (), ((0.0, "not done"), (1.0, "done")), list(story.ticks_of(lo, hi)),
                             ((50.0, "<&>"),)])
-        n = rng.randint(0, 9)
-        xs = sorted(float(rng.randint(0, days)) for _ in range(n))
+        if rng.random() < 0.5:
+            xs = rng.choice(shared)
+            n = len(xs)
+        else:
+            n = rng.randint(0, 9)
+            xs = sorted(float(rng.randint(0, days)) for _ in range(n))
         ys = [rng.uniform(lo, hi) for _ in range(n)]
         forecast = (rng.uniform(lo, hi), rng.uniform(lo, hi)) if n and rng.random() < 0.7 else None
         made.append(story.Series(shape, days, xs, ys, lo, hi, edges, forecast, ticks))  # type: ignore[arg-type]
@@ -404,3 +410,4 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
     for i, s in enumerate(made):
         assert svg.chart(s, f"c{i}", "lg-1") == _chart_as_written_before(s, f"c{i}", "lg-1"), s
     assert 0 < len(svg._AXES) < len(made)  # the ranges were shared
+    assert sum(len(svg._frame(days).points) for days in (90, 91, 92)) < len(made)  # and check-in days

@@ -126,3 +126,21 @@ def test_y_range_is_the_min_and_max_of_values_and_more_as_before():
         more = [rng.choice(pool + [rng.uniform(-300, 300)]) for _ in range(rng.randint(0 if values else 1, 3))]
         got, want = y_range(values, *more), as_before(values, *more)
         assert [repr(v) for v in got] == [repr(v) for v in want], (values, more)
+
+
+def test_check_in_days_are_the_days_from_the_period_start_and_shared_when_the_days_are():
+    """kr_series' x's: each check-in's day counted from the period's first day, one tuple shared by
+    the KRs checked in on the same days (svg.chart draws their polyline's x's once), another period
+    or other days their own."""
+    weekly = [(7 * w, float(w)) for w in range(13)]
+    a, b = kr("increase", weekly, start=0, target=12), kr("range", weekly, low=2, high=9)
+    end = SPAN.end
+    sa, sb = story.kr_series(a, SPAN, end), story.kr_series(b, SPAN, end)
+    assert list(sa.xs) == [float(7 * w) for w in range(13)] and sa.xs is sb.xs
+    assert list(story.kr_series(a, SPAN, AS_OF).xs) == [float(7 * w) for w in range(9)]  # up to the as-of day
+    odd = story.kr_series(kr("increase", [(0, 1.0), (3, 2.0), (90, 3.0)], start=0, target=5), SPAN, end)
+    assert list(odd.xs) == [0.0, 3.0, 90.0]
+    later = periods.quarter_of(dt.date(2027, 2, 1))
+    assert story.check_in_days(later.start, (later.start + dt.timedelta(days=2),)) == (2.0,)
+    assert story.check_in_days(SPAN.start, (SPAN.start + dt.timedelta(days=2),)) == (2.0,)
+    assert story.check_in_days(SPAN.start, ()) == ()
