@@ -19,7 +19,7 @@ from okrtui.core.text import count
 from okrtui.method import cycle, health, kinds, periods, scoring, story, svg
 from okrtui.method.health import MetricView, State
 from okrtui.method.render import team_listing
-from okrtui.method.review import change_text, milestone, value_text, week_review
+from okrtui.method.review import change_text, mid_quarter, milestone, report_day_rows, value_text, week_review
 from okrtui.method.svg import esc
 from okrtui.method.teamview import PersonView, answerer
 from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text, team_visible
@@ -281,38 +281,42 @@ STALE = ' <span class="stale">⚠ stale</span>'
 def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
             objective_titles: dict[str, str] | None = None) -> list[str]:
     """The week's review (the TUI's w): what moved this week, worst objectives first. `titles` and
-    `objective_titles`: the KRs' and objectives' titles already escaped above (by id)."""
+    `objective_titles`: the KRs' and objectives' titles already escaped above (by id). The rows are
+    week_review's, read from the KRs' own numbers on the report's day (review.report_day_rows)."""
     objective_titles = objective_titles or {}
     monday, _ = periods.week_of(rep.as_of)
-    review = week_review(rep, monday, rep.as_of, stale_after)
-    kind = "Mid-quarter review" if review.mid_quarter else "Weekly review"
+    rows = report_day_rows(rep, stale_after)
+    if rows is None:  # a check-in after the day is in the views: the review computes that day's numbers
+        review = week_review(rep, monday, rep.as_of, stale_after)
+        rows = [(r.objective, r.kr, r.value, r.value_change, r.pace, r.confidence, r.confidence_trend, r.stale)
+                for r in review.rows]
+    kind = "Mid-quarter review" if mid_quarter(rep.period, monday) else "Weekly review"
     out = ['<section class="review">', f"<h2>{kind}: week of {monday}</h2>"]
-    if not review.rows:
+    if not rows:
         return [*out, '<p class="muted">Nothing to review this week.</p>', "</section>"]
     out += ['<table><thead><tr><th scope="col">Key result</th><th scope="col">Objective</th><th scope="col">Value</th>'
             '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
     objective, objective_title = None, ""
     done_kinds: dict[str, bool] = {}  # each kind's: read as done / not done (review.milestone)?
     add = out.append
-    for r in review.rows:
-        kr = r.kr
+    for o, kr, value_now, value_change, pace, confidence, trend, stale in rows:
         done = done_kinds.get(kr.kind)
         if done is None:
             done = done_kinds[kr.kind] = milestone(kr)
         if done:
-            change, value = change_text(kr, r.value_change), value_text(kr, r.value)
+            change, value = change_text(kr, value_change), value_text(kr, value_now)
         else:
-            change = "±0" if not r.value_change else f"{r.value_change:+g}"
-            value = "–" if r.value is None else f"{r.value:g}"
-        if r.objective is not objective:  # an objective's rows come together
-            objective = r.objective
-            objective_title = objective_titles.get(objective.id) or esc(objective.title)
+            change = "±0" if not value_change else f"{value_change:+g}"
+            value = "–" if value_now is None else f"{value_now:g}"
+        if o is not objective:  # an objective's rows come together
+            objective = o
+            objective_title = objective_titles.get(o.id) or esc(o.title)
         title = titles.get(kr.id)
         add(f'<tr><th scope="row" data-label="Key result">{esc(kr.title) if title is None else title}</th>'
             f'<td data-label="Objective">{objective_title}</td><td data-label="Value">{value}</td>'
-            f'<td data-label="This week">{change}</td><td data-label="Pace">{r.pace or "–"}'
-            f'{STALE if r.stale else ""}</td><td data-label="Confidence">'
-            f'{"–" if r.confidence is None else f"{r.confidence:.1f}{r.confidence_trend}"}</td></tr>')
+            f'<td data-label="This week">{change}</td><td data-label="Pace">{pace or "–"}'
+            f'{STALE if stale else ""}</td><td data-label="Confidence">'
+            f'{"–" if confidence is None else f"{confidence:.1f}{trend}"}</td></tr>')
     return [*out, "</tbody></table>", "</section>"]
 
 

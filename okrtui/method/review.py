@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import operator
 from dataclasses import dataclass
+from typing import Any
 
 from okrtui.method import kinds, periods, scoring
 from okrtui.method.views import (
@@ -180,8 +181,73 @@ def week_review(rep: PeriodReport, week_start: dt.date, today: dt.date, stale_af
             row.objective_grade, row.objective_band = grade, band
         graded_rows.append((score, o.position, rows))
     # Worst first, by the numbers of that week, not today's.
-    graded_rows.sort(key=lambda g: (g[0] is None, g[0] or 0.0, g[1]))
+    graded_rows.sort(key=_worst_first)
     ordered = [row for _, _, rows in graded_rows for row in rows]
     counts = dict(pace_counts(ordered))
+    return WeekReview(week_start, week_end, as_of, ordered, counts, mid_quarter(span, week_start))
+
+
+def _worst_first(g: tuple[Any, ...]) -> tuple[bool, float, int]:
+    """The review's order of objectives: by their score that week, lowest first (none last), then position."""
+    return g[0] is None, g[0] or 0.0, g[1]
+
+
+def mid_quarter(span: periods.Span, week_start: dt.date) -> bool:
+    """Whether the week starting on `week_start` holds the period's middle (the mid-quarter review)."""
     half = span.start + (span.end - span.start) / 2
-    return WeekReview(week_start, week_end, as_of, ordered, counts, week_start <= half <= week_end)
+    return week_start <= half <= week_start + dt.timedelta(days=6)
+
+
+# A review's row as the HTML page shows it: (objective, KR, value, value_change, pace, confidence,
+# confidence_trend, stale), ReviewRow's fields of those names.
+ShownRow = tuple[ObjectiveView, KRView, float | None, float | None, str | None, float | None, str, bool]
+
+
+def report_day_rows(rep: PeriodReport, stale_after: int = 7) -> list[ShownRow] | None:
+    """The rows of `week_review(rep, Monday of rep.as_of, rep.as_of, stale_after)` as `ShownRow`s,
+    in its order, read straight from the KRs' own numbers: when no KR has a check-in after the report's
+    day, each KR's pace and each objective's score are already that day's (week_review's shortcut),
+    and what is left per row is its last check-in and the week before's. The HTML page shows 10,000
+    rows: no ReviewRow each, nor the progress, forecast and due the page does not show. None when a
+    check-in after the day is in the views (then use week_review). tests/method/test_review.py
+    compares them with week_review's rows."""
+    as_of = rep.as_of
+    before = periods.week_of(as_of)[0] - dt.timedelta(days=1)
+    stale_before = as_of - dt.timedelta(days=stale_after)  # scoring.is_stale: (as_of - last).days > stale_after
+    span = rep.period
+    graded_rows: list[tuple[float | None, int, ObjectiveView, list[KRView]]] = []
+    for o in rep.objectives:
+        if not graded(o):
+            continue
+        scorable = [kr for kr in o.key_results if kr.error is None]
+        for kr in scorable:
+            if kr.check_ins and kr.check_ins[-1].date > as_of:
+                return None
+        graded_rows.append((o.score, o.position, o, scorable))
+    graded_rows.sort(key=_worst_first)
+    out: list[ShownRow] = []
+    add = out.append
+    for _, _, o, scorable in graded_rows:
+        active = o.status == "active"
+        unchecked_stale = active and stale_from(span, o.activated_on) < stale_before
+        for kr in scorable:
+            points = kr.check_ins
+            if not points:
+                add((o, kr, None, None, kr.pace, None, "", unchecked_stale))
+                continue
+            last = points[-1]
+            prev: CheckInView | None = last
+            if last.date > before:  # checked in this week: the week before's last one
+                i = bisect.bisect_right(points, before, key=_date)
+                prev = points[i - 1] if i else None
+            value, conf = last.value, last.confidence
+            trend = ""
+            if prev is None:
+                change = None
+            else:
+                change = None if value is None or prev.value is None else value - prev.value
+                conf_prev = prev.confidence
+                if conf is not None and conf_prev is not None:
+                    trend = "↑" if conf > conf_prev else "↓" if conf < conf_prev else "→"
+            add((o, kr, value, change, kr.pace, conf, trend, active and last.date < stale_before))
+    return out

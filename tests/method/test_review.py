@@ -107,3 +107,40 @@ def test_each_rows_due_stale_value_and_confidence_follow_their_rules_in_any_week
             assert r.value_change == want_change, (weeks_back, r.kr.id)
             checked.add((r.due, r.stale))
     assert checked >= {(True, True), (False, False), (True, False)}
+
+
+def test_the_pages_rows_are_week_reviews_rows_on_any_day_and_none_with_a_later_check_in():
+    """review.report_day_rows (the HTML page's review, read from the KRs' own numbers) gives
+    week_review's rows for the report's own week: the same KRs in the same order, each with the same
+    value, change, pace, confidence, trend and stale, on every day of several weeks and for several
+    stale_after; with a check-in after the day in the views it gives None (the page then uses
+    week_review)."""
+    from okrtui.method.review import report_day_rows
+
+    seen = set()
+    for back in range(0, 24):
+        as_of = AS_OF - dt.timedelta(days=back)
+        for stale_after in (3, 7, 30):
+            rep = report()
+            for o in rep.objectives:  # as read on that day: its check-ins up to it, its numbers for it
+                if o.id == "o1":
+                    o.status = "draft"  # listed, never graded: not reviewed
+                if o.id == "o2":
+                    o.activated_on = as_of - dt.timedelta(days=5)
+                for k in o.key_results:
+                    k.check_ins = [c for c in k.check_ins if c.date <= as_of]
+                    if k.id == "a0" and len(k.check_ins) > 1:  # confidence kept, then lowered
+                        k.check_ins[-1] = dataclasses.replace(k.check_ins[-1], confidence=k.check_ins[-2].confidence)
+                    compute_kr(k, SPAN, as_of, o.status == "active", stale_after, o.activated_on)
+                compute_objective(o)
+            rep = dataclasses.replace(rep, as_of=as_of)
+            monday = periods.week_of(as_of)[0]
+            want = [(r.objective, r.kr, r.value, r.value_change, r.pace, r.confidence, r.confidence_trend, r.stale)
+                    for r in week_review(rep, monday, as_of, stale_after).rows]
+            got = report_day_rows(rep, stale_after)
+            assert got == want, (as_of, stale_after)
+            seen |= {(row[6], row[7], row[3] is None) for row in got}
+            rep.objectives[0].key_results[1].check_ins.append(CheckInView("late", as_of + dt.timedelta(days=1), 1.0, None, ""))
+            assert report_day_rows(rep, stale_after) is None
+    assert {t for t, _, _ in seen} >= {"", "↑", "→"} and {s for _, s, _ in seen} == {True, False}
+    assert {n for _, _, n in seen} == {True, False}
