@@ -136,15 +136,34 @@ def _tick_text(label: str) -> str:
 
 def _points(frame: _Frame, xs: tuple[float, ...]) -> str:
     """The check-ins' polyline at these x's as one %-format: each x's text written in (`_Frame.x_at`),
-    each y "%.0f" (the same digits as round(y): both round half to even on the exact value). Made
-    once per (period, check-in days): KRs checked in on the same days share it."""
+    each y a "%s" field (its text: `_y_texts`). Made once per (period, check-in days): KRs checked in
+    on the same days share it."""
     line = frame.points.get(xs)
     if line is None:
         if len(frame.points) >= 4096:
             frame.points.clear()
         x_at = frame.x_at
-        line = frame.points[xs] = '<polyline class="p" points="' + " ".join([x_at[x] + ",%.0f" for x in xs]) + '"/>'
+        line = frame.points[xs] = '<polyline class="p" points="' + " ".join([x_at[x] + ",%s" for x in xs]) + '"/>'
     return line
+
+
+def _y_texts(texts: dict[float, str], base: float, sy: float, values: Sequence[float]) -> tuple[str, ...]:
+    """Each value's y on a chart's scale (y = base - v * sy) as "%.0f" writes it, kept in `texts` (the
+    scale's: `_AXES`) by value: KRs on one scale (0 → 100 %) share their check-ins' values (whole
+    numbers, often, whose hash is cheap), and a float's formatting costs about five dictionary
+    lookups. (A value equal to another has its y: -0.0 and 0.0 both give base.)"""
+    try:
+        return tuple(map(texts.__getitem__, values))
+    except KeyError:  # a value not seen on this scale yet (or a NaN, never found: written each time)
+        shown = []
+        for v in values:
+            text = texts.get(v)
+            if text is None:
+                text = "%.0f" % (base - v * sy)
+                if len(texts) < 2048:
+                    texts[v] = text
+            shown.append(text)
+        return tuple(shown)
 
 
 NUM_TICKS = f"{_TICK}%.3g</text>" * 3  # y, value; three times
@@ -153,8 +172,9 @@ HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><t
 
 
 Axes = tuple[str, float, float]  # a chart's markup that hangs on its y range alone; base; scale (y = base - v * scale)
-# By (days, shape, lo, hi, edges), with the y ticks they were made for: a page's charts share a few hundred.
-_AXES: dict[tuple[object, ...], tuple[str, float, float, tuple[tuple[float, str], ...]]] = {}
+# By (days, shape, lo, hi, edges), with the y ticks they were made for and the y's written on that scale
+# (`_y_texts`): a page's charts share a few hundred.
+_AXES: dict[tuple[object, ...], tuple[str, float, float, tuple[tuple[float, str], ...], dict[float, str]]] = {}
 
 
 def _axes(days: int, shape: str, lo: float, hi: float, edges: tuple[float, float] | None,
@@ -196,14 +216,14 @@ def chart(s: Series, label: str, legend: str) -> str:
         if len(_AXES) >= 4096:
             _AXES.clear()
         yt = tuple(yt)
-        axes = _AXES[key] = (*_axes(s.days, s.shape, s.lo, s.hi, s.edges, yt), yt)
-    mid, base, sy, _ = axes
+        axes = _AXES[key] = (*_axes(s.days, s.shape, s.lo, s.hi, s.edges, yt), yt, {})
+    mid, base, sy, _, y_texts = axes
     frame = _frame(s.days)
     xs = s.xs
     if s.forecast is not None and s.shape == "scale" and s.edges is not None:
         mid += frame.forecast % (frame.x_at[xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
     if xs:  # story.check_in_days' shared tuple, usually: its polyline's x's are already written
-        mid += _points(frame, xs if type(xs) is tuple else tuple(xs)) % tuple([base - b * sy for b in s.ys])
+        mid += _points(frame, xs if type(xs) is tuple else tuple(xs)) % _y_texts(y_texts, base, sy, s.ys)
     return f'{HEAD % (label, label)}{mid}<use href="#{legend}"/></svg>'
 
 

@@ -403,7 +403,10 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
         else:
             n = rng.randint(0, 9)
             xs = sorted(float(rng.randint(0, days)) for _ in range(n))
-        ys = [rng.uniform(lo, hi) for _ in range(n)]
+        # Values many charts share on a scale (svg._y_texts: each y written once per scale), zeros of
+        # both signs and a NaN among them, or values of their own.
+        ys = ([rng.choice([0.0, -0.0, 25.0, 50.5, 99.5, lo, hi, float("nan")]) for _ in range(n)] if rng.random() < 0.5
+              else [rng.uniform(lo, hi) for _ in range(n)])
         forecast = (rng.uniform(lo, hi), rng.uniform(lo, hi)) if n and rng.random() < 0.7 else None
         made.append(story.Series(shape, days, xs, ys, lo, hi, edges, forecast, ticks))  # type: ignore[arg-type]
     svg._AXES.clear()
@@ -411,3 +414,5 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
         assert svg.chart(s, f"c{i}", "lg-1") == _chart_as_written_before(s, f"c{i}", "lg-1"), s
     assert 0 < len(svg._AXES) < len(made)  # the ranges were shared
     assert sum(len(svg._frame(days).points) for days in (90, 91, 92)) < len(made)  # and check-in days
+    assert sum(len(axes[4]) for axes in svg._AXES.values()) < sum(len(s.ys) for s in made)  # and values
+
