@@ -192,8 +192,9 @@ class _Rows:
             shown = self.texts[raw] = esc(raw)
         return shown
 
-    def kr(self, kr: KRView) -> str:
-        """The KR's row and its chart's row (one string, the page's lines joined)."""
+    def kr(self, kr: KRView, out: list[str]) -> None:
+        """The KR's row and its chart's row, added to `out` (two pieces: the chart's 1.3 KiB stays
+        ASCII text until the objective's lines are joined, not copied into the row's wider text too)."""
         rep = self.rep
         title = self.titles[kr.id] = esc(kr.title)
         flags = self.flags.get((kr.pace, kr.stale))
@@ -214,15 +215,15 @@ class _Rows:
         day = self.days.get(kr.last_check_in)
         if day is None:
             day = self.days[kr.last_check_in] = str(kr.last_check_in or "–")
-        return (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
-                f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
-                f'<td data-label="Now → target">{self.text(kr_target_text(kr))}</td>\n'
-                f'<td data-label="Grade">{self.grade(kr.score, kr.grade, kr.band)}</td>\n'
-                f'<td data-label="Pace">{flags or "–"}</td>\n'
-                f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
-                f'<td data-label="Last check-in">{day}{note}</td>\n'
-                f'<td data-label="Trend">{trend}</td></tr>\n'
-                f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>')
+        out.append(f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
+                   f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
+                   f'<td data-label="Now → target">{self.text(kr_target_text(kr))}</td>\n'
+                   f'<td data-label="Grade">{self.grade(kr.score, kr.grade, kr.band)}</td>\n'
+                   f'<td data-label="Pace">{flags or "–"}</td>\n'
+                   f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
+                   f'<td data-label="Last check-in">{day}{note}</td>\n'
+                   f'<td data-label="Trend">{trend}</td></tr>')
+        out.append(f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>')
 
 
 def _team(t: Team, rows: _Rows) -> Iterator[str]:
@@ -252,7 +253,8 @@ def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
         out.append('<p class="muted">No key results.</p></article>')
         return out
     out += ['<table class="krs">', f"<caption>Key results of {title}</caption>", KR_TABLE_HEAD, "<tbody>"]
-    out += [rows.kr(kr) for kr in krs]
+    for kr in krs:
+        rows.kr(kr, out)
     out += ["</tbody></table>", "</article>"]
     return out
 
