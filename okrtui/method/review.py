@@ -238,8 +238,11 @@ def report_day_rows(rep: PeriodReport, stale_after: int = 7) -> list[ShownRow] |
             last = points[-1]
             prev: CheckInView | None = last
             if last.date > before:  # checked in this week: the week before's last one
-                i = bisect.bisect_right(points, before, key=_date)
-                prev = points[i - 1] if i else None
+                if len(points) > 1 and points[-2].date <= before:
+                    prev = points[-2]  # the usual week: one check-in in it
+                else:
+                    i = bisect.bisect_right(points, before, key=_date)
+                    prev = points[i - 1] if i else None
             value, conf = last.value, last.confidence
             trend = ""
             if prev is None:

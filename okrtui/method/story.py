@@ -182,18 +182,21 @@ def kr_series(kr: KRView, span: periods.Span, as_of: dt.date) -> Series:
     else:
         last = min(as_of, span.end)
         shown = [c for c in points if first <= c.date <= last]
-    xs = check_in_days(first, tuple(map(_date, shown)))
+    dates = tuple(map(_date, shown))
+    xs = _XS.get((first, dates)) or check_in_days(first, dates)
     ys = [c.value for c in shown]
-    kind = kinds.get(kr.kind)
+    kind = kinds.REGISTRY.get(kr.kind)
     shape = kind.chart if kind else "points"
     if shape == "scale" and kr.start is not None and kr.target is not None:
         start, target = kr.start, kr.target
         forecast = None
         # The fit compute_kr made of these very points, else one made here (forecast_line's rule).
         line = kr.fit if shown is points and kr.fit is not None else scoring.fit(kr.spec, shown, first)
-        if line is not None:
-            fc = _line_ends(line, shown, span)
-            forecast = (start + fc[0] * (target - start), start + fc[1] * (target - start))
+        if line is not None:  # _line_ends, inline (xs[0] is its first point's day): 10,000 KRs make a page
+            slope, intercept = line
+            f0 = max(0.0, min(1.0, intercept + slope * xs[0]))  # scoring.clamp
+            f1 = max(0.0, min(1.0, intercept + slope * days))
+            forecast = (start + f0 * (target - start), start + f1 * (target - start))
         lo, hi = y_range(ys, start, target)
         return Series(shape, days, xs, ys, lo, hi, (start, target), forecast, ticks_of(lo, hi))
     if shape == "band" and kr.low is not None and kr.high is not None:

@@ -144,3 +144,26 @@ def test_check_in_days_are_the_days_from_the_period_start_and_shared_when_the_da
     assert story.check_in_days(later.start, (later.start + dt.timedelta(days=2),)) == (2.0,)
     assert story.check_in_days(SPAN.start, (SPAN.start + dt.timedelta(days=2),)) == (2.0,)
     assert story.check_in_days(SPAN.start, ()) == ()
+
+
+def test_kr_series_forecast_is_forecast_lines_ends_exactly():
+    """kr_series reads the forecast line's ends inline from the KR's own fit: exactly the numbers
+    forecast_line gives (scaled to the KR's start and target), on increase and decrease KRs of
+    random check-ins, a line clamped at either end included."""
+    import random
+
+    rng = random.Random(31)
+    clamped = set()
+    for _ in range(500):
+        days = sorted(rng.sample(range(0, 56), rng.randint(1, 9)))
+        start, target = rng.choice([(0.0, 100.0), (100.0, 0.0), (3.3, 7.1)])
+        k = kr(rng.choice(["increase", "decrease"]), [(d, rng.uniform(-50, 150)) for d in days],
+               start=start, target=target)
+        s = story.kr_series(k, SPAN, AS_OF)
+        ends = story.forecast_line(k.spec, k.points, SPAN)
+        if ends is None:
+            assert s.forecast is None
+            continue
+        assert s.forecast == (start + ends[0] * (target - start), start + ends[1] * (target - start))
+        clamped |= {e for e in ends if e in (0.0, 1.0)}
+    assert clamped == {0.0, 1.0}
