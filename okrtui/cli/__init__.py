@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
 
 
 def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
+    ctx: Context | None = None
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "read_only", False) and args.command is not None:
@@ -62,16 +63,18 @@ def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as err:
-        say_error(_unexpected(err))
+        say_error(_unexpected(err, ctx))
         return EXIT_USAGE
 
 
-def _unexpected(err: Exception) -> str:
-    """A database's refusal as PostgreSQL's own sentence and its fix; anything else named by its type."""
-    if getattr(err, "orig", None) is not None:
-        from okrtui.storage.postgres import pgsecurity
-
-        return pgsecurity.describe(err)
+def _unexpected(err: Exception, ctx: Context | None) -> str:
+    """A database's refusal as its backend says it (PostgreSQL's own sentence and its fix); anything
+    else named by its type."""
+    if getattr(err, "orig", None) is not None and ctx is not None:
+        try:
+            return ctx.backend().describe(err)
+        except OkrError:  # no backend for the target: said as it is
+            pass
     return f"unexpected {type(err).__name__}: {err}"
 
 

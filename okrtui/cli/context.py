@@ -59,8 +59,9 @@ class Context:
     def engine(self, *, create: bool = True) -> Engine:
         backend = self.backend()
         engine = backend.engine(create=create)
-        if not backend.kept and not self.engines:  # once a command: `--db memory:` keeps nothing
-            say_warning(f"{backend.shown()} is an in-memory database: nothing is kept when this okrtui ends")
+        note = backend.note()
+        if note is not None and not self.engines:  # once a command: `--db memory:` keeps nothing
+            say_warning(note)
         self.engines.append(engine)
         return engine
 
@@ -94,13 +95,9 @@ class Context:
         """Every metric this person sees as of `day`, and their id: through sqlite3 when it can
         (okrtui.storage.sqlite.quickread), else the ORM (which also migrates)."""
         fy = self.config.fiscal_year_start_month
-        backend = self.backend()
-        if backend.quick_read:
-            from okrtui.storage.sqlite.quickread import read_metrics
-
-            quick = read_metrics(backend.target, day, fy)
-            if quick is not None:
-                return quick
+        quick = self.backend().read_metrics(day, fy)
+        if quick is not None:
+            return quick
         from okrtui.cycle import metrics
         from okrtui.storage.store import my_id, reading
 

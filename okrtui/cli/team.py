@@ -16,13 +16,10 @@ from okrtui.core.text import plain  # 2 ms: every command prints through it
 
 def cmd_sync(ctx: Context) -> int:
     from okrtui.exchange import sync
-    from okrtui.storage.store import refuse_team_file
 
-    if ctx.backend().shared:  # said first: a shared database wants no team file at all
-        refuse_team_file(ctx.engine())
+    ctx.backend().check_team_file()  # said first: a shared database wants no team file at all
     path = _team_file(ctx)
     engine = ctx.engine()
-    refuse_team_file(engine)
     from okrtui.core import progress
 
     with progress.bar(f"syncing {plain(path.name)}") as shown:
@@ -105,8 +102,7 @@ def cmd_keys(ctx: Context) -> int:
     from okrtui.storage.store import my_id, reading, writing
 
     args = ctx.args
-    if ctx.backend().shared:
-        raise OkrError("a shared PostgreSQL database has no signing keys: they belong to team files")
+    ctx.backend().check_signing_keys()
     if args.keys_command == "trust":
         with writing(ctx.engine()) as session:
             say(keyring.trust(session, args.person, args.fingerprint, now_stamp()))
@@ -171,42 +167,14 @@ def cmd_team(ctx: Context) -> int:
 
 
 def cmd_admin(ctx: Context) -> int:
-    from okrtui.storage.postgres import pg
-
-    target = str(ctx.backend().target)  # as the backend took it: a URL without the spaces pasted around it
-    if not ctx.backend().admin:
-        raise OkrError("okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB")
+    backend = ctx.backend()  # the target as the backend took it: a URL without the spaces pasted around it
     if ctx.args.admin_command == "init":
-        from okrtui.storage.postgres.engine import admin_init
-
-        for line in admin_init(target):
+        for line in backend.init():
             say(line)
         return EXIT_OK
-    from sqlalchemy import create_engine, exc
-
-    engine = create_engine(pg.postgres_url(target))
-    try:
-        pid = pg.add_person(engine, ctx.args.login, ctx.args.name, ctx.args.email, ctx.args.adopt)
-    except exc.DBAPIError as err:
-        from okrtui.storage.postgres import pgsecurity
-
-        raise OkrError(f"admin add-person changed nothing: {pgsecurity.explain(err.orig)}") from None
-    finally:
-        engine.dispose()
-    say(_added(_can_login(target, ctx.args.login), ctx.args.login, pid))
+    pid = backend.add_person(ctx.args.login, ctx.args.name, ctx.args.email, ctx.args.adopt)
+    say(_added(backend.can_login(ctx.args.login), ctx.args.login, pid))
     return EXIT_OK
-
-
-def _can_login(target: str, login: str) -> bool:
-    from sqlalchemy import create_engine
-
-    from okrtui.storage.postgres import pg, pgsecurity
-
-    engine = create_engine(pg.postgres_url(target))
-    try:
-        return pgsecurity.can_login(engine, login)
-    finally:
-        engine.dispose()
 
 
 def _added(can_login: bool, login: str, pid: str) -> str:

@@ -29,6 +29,7 @@ from okrtui.method.views import answers, num
 from okrtui.rules import fieldrules, schema
 from okrtui.rules.schema import Invalid
 from okrtui.storage import bulk
+from okrtui.storage.backend import of
 from okrtui.storage.model import (
     CheckIn,
     Dependency,
@@ -41,7 +42,7 @@ from okrtui.storage.model import (
     Reflection,
     Team,
 )
-from okrtui.storage.store import identity, is_shared, my_id, reading, writing
+from okrtui.storage.store import identity, my_id, reading, writing
 
 FORMAT = "okrtui/1"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -442,17 +443,16 @@ def import_document(engine: Engine, data: Any, fy_month: int = 1, progress: bulk
     """Validate, then upsert everything in one transaction. Imported rows become the importer's own.
     With `today`, anything dated after it refuses the whole document."""
     result = ImportResult()
+    moving_in = of(engine).enforces_ownership()  # into a database that keeps each to their own: docs/postgres.md
     with writing(engine) as session:
         try:
             doc = validate(data, session, fy_month, today)
         except Invalid as err:
-            if is_shared(session):
-
+            if moving_in:
                 raise movein.whom_to_add(err) from None
             raise
         me = identity(session).id
-        if is_shared(session):  # moving in: docs/postgres.md
-
+        if moving_in:
             marks = movein.marked_origins(data)
             movein.refuse_teams_led_elsewhere(session, doc, marks, me)
             result.notes += movein.leave_out_others(session, doc, marks, me)
@@ -645,7 +645,7 @@ def _check_ins_for_others(session: Session, doc: Document, me: str, theirs: set[
     owner, else its maker: a lead's own KR naming another owner too), and, on a shared database,
     any in another's name (PostgreSQL's policy): refused alike on both databases, before writing."""
     in_doc = {v["id"]: v for v in doc.key_results}
-    shared = is_shared(session)
+    own_name_only = of(session.get_bind()).enforces_ownership()  # the database's policy: check-ins in one's own name
     # The stored ones among them in a few queries: a `session.get` per check-in was a query each
     # (130,000 of them, 50 s of a 10,000-KR import).
     stored = bulk.stored_ids(session.connection(), CheckIn, (v["id"] for v in doc.check_ins))
@@ -661,7 +661,7 @@ def _check_ins_for_others(session: Session, doc: Document, me: str, theirs: set[
         answerer = owners.answerer(owners.parse(kr.get("owner_history")), kr.get("owner_id"),
                                    kr.get("origin") or me, values["date"].isoformat())
         author = values.get("author_id") or me
-        if author != answerer or (shared and author != me):
+        if author != answerer or (own_name_only and author != me):
             found.append((answerer if author == me else author, "key result (a check-in on it)", values["kr_id"]))
     return found
 

@@ -1,12 +1,9 @@
-"""The storage seam: one class per kind of database, saying what it can do.
+"""The storage seam's registry: which backend serves a database path or URL.
 
-The app and the CLI ask a backend, never the dialect: `shared` (many people, the database
-keeps each to their own records, identity is the login), `live` (teammates' changes arrive as
-notices), `admin` (`okrtui admin` sets it up), `quick_read` (a period read with the standard
-library, before SQLAlchemy is imported) and `quick_write` (`okrtui checkin`'s and
-`okrtui metric record`'s one write, likewise). A backend builds its engine once, on first use; the engine carries `shared` as an
-execution option, so the store's queries ask it too (`store.is_shared`). `backend_for` picks
-the first class in BACKENDS that accepts the target: another database is one more class here.
+`backend_for` picks the first class in BACKENDS that accepts the target (unbuilt: nothing is
+opened yet); `of` finds the backend that built an open engine; `open_engine` does both. Each
+backend (storage/sqlite/, storage/postgres/) is a subclass of okrtui.storage.base.Backend, whose
+methods are everything that differs between databases: another database is one more class here.
 This module imports nothing heavy at its top: the TUI chooses its backend before the first frame.
 """
 
@@ -16,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrtui.core.errors import OkrError
-from okrtui.storage.base import BACKEND_OPTION, Backend
+from okrtui.storage.base import Backend, Capabilities, of
 from okrtui.storage.memory import MemoryBackend
 from okrtui.storage.postgres.backend import PostgresBackend
 from okrtui.storage.sqlite.backend import SqliteBackend
@@ -24,7 +21,8 @@ from okrtui.storage.sqlite.backend import SqliteBackend
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-__all__ = ["BACKENDS", "Backend", "MemoryBackend", "PostgresBackend", "SqliteBackend", "backend_for", "of", "open_engine"]
+__all__ = ["BACKENDS", "Backend", "Capabilities", "MemoryBackend", "PostgresBackend", "SqliteBackend", "backend_for", "of",
+           "open_engine"]
 
 
 # In order: the first that accepts a target serves it (SQLite last: it takes any path, `memory:` too).
@@ -39,14 +37,6 @@ def backend_for(target: Path | str, *, read_only: bool = False) -> Backend:
             return cls(target, read_only=read_only)
     raise OkrError(f"no backend for {target}: use a file path, sqlite:///PATH, postgresql://LOGIN@HOST/DB "
                    "or memory: (nothing kept)")
-
-
-def of(engine: Engine) -> Backend:
-    """The backend that built an open engine (the TUI handed one by a test, or by a caller that opened it)."""
-    backend = engine.get_execution_options().get(BACKEND_OPTION)
-    if not isinstance(backend, Backend):
-        raise TypeError("an engine okrtui.storage.backend did not build: open it with okrtui.storage.backend.open_engine")
-    return backend
 
 
 def open_engine(target: Path | str, *, create: bool = True) -> Engine:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlmodel import SQLModel
 
 from okrtui.core.errors import OkrError
+from okrtui.storage.base import of
 from okrtui.storage.model import now_stamp
 
 BATCH = 5_000     # rows per executemany call: progress steps, and bounded memory for the driver
@@ -94,10 +95,8 @@ def insert_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str
     """Insert new rows in batches; fields a row leaves out come from `fill`, else the model's default.
 
     Each column's bind processor is applied here and the driver runs the statement: SQLAlchemy's
-    per-row parameter building was half the write. SQLite takes an executemany; PostgreSQL one
-    INSERT … SELECT FROM unnest(one array per column) per batch: psycopg's executemany ran the
-    row-level security check's subquery once per row (a 130,000-row import took two minutes),
-    and a statement of many VALUES rows spent its time in psycopg's placeholder parsing."""
+    per-row parameter building was half the write. How a batch goes in is the backend's
+    (Backend.batch_insert): SQLite takes an executemany, PostgreSQL one INSERT … SELECT FROM unnest."""
     if not rows:
         return
     table = table_of(model)
@@ -108,21 +107,10 @@ def insert_rows(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str
         rows = settle_days(conn, table, [{**base, **row} for row in rows])
     process = [(i, f) for i, c in enumerate(columns)
                if (f := table.c[c].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-    quote = dialect.identifier_preparer.quote
-    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-    arrays = dialect.name == "postgresql"
-    if arrays:
-        types = [table.c[c].type.compile(dialect=dialect) for c in columns]
-        statement = head + "SELECT * FROM unnest(" + ", ".join(f"%b::{t}[]" for t in types) + ")"
-    else:
-        statement = head + "VALUES (" + ", ".join(["?"] * len(columns)) + ")"
+    insert = of(conn).batch_insert(conn, table, columns)
     processors = dict(process)
     for part in chunks(rows, BATCH):
-        values = _column_values(part, columns, base, processors)
-        if arrays:
-            conn.exec_driver_sql(statement, tuple(values))
-        else:
-            conn.exec_driver_sql(statement, list(zip(*values, strict=True)))
+        insert(_column_values(part, columns, base, processors))
         if step is not None:
             step(len(part))
 

@@ -21,10 +21,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from okrtui.core.errors import OkrError
-from okrtui.storage.base import Backend
+from okrtui.storage.base import Backend, Capabilities
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
+    from sqlmodel import Session
+
+    from okrtui.storage.model import Person
 
 PREFIX = "memory:"
 WAIT_S = 30  # how long a second thread waits for the one connection (a SQLite file's busy timeout)
@@ -38,7 +41,6 @@ class MemoryBackend(Backend):
     backend with no quick path at all: every read and write takes the ORM path."""
 
     name = "in-memory"
-    kept = False
 
     def __init__(self, target: Path | str, *, read_only: bool = False) -> None:
         super().__init__(str(target).strip(), read_only=read_only)
@@ -49,6 +51,22 @@ class MemoryBackend(Backend):
 
     def build(self, *, create: bool) -> Engine:
         return open_memory(str(self.target), create=create, read_only=self.read_only)
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities(kept=False)
+
+    def note(self) -> str | None:
+        return f"{self.shown()} is an in-memory database: nothing is kept when this okrtui ends"
+
+    def me(self, session: Session) -> str:
+        from okrtui.storage import store  # SQLAlchemy: a session is open already
+
+        return store.local_id(session)  # one person's database, as a file is
+
+    def person(self, session: Session, default_name: str = "", default_email: str = "") -> Person:
+        from okrtui.storage import store  # SQLAlchemy: a session is open already
+
+        return store.local_person(session, default_name, default_email)
 
 
 def accepts(target: Path | str) -> bool:

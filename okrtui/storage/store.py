@@ -1,4 +1,7 @@
-"""Engine, sessions, numbered schema migrations and the queries the services share."""
+"""Sessions, numbered schema migrations, the local identity and the queries the services share.
+
+Nothing here asks which database it is: what differs is the backend's (okrtui.storage.base.of(bind)).
+"""
 
 from __future__ import annotations
 
@@ -20,9 +23,9 @@ from sqlmodel import Session, col, func, select
 from okrtui.core.errors import OkrError, one_line
 from okrtui.core.text import count
 from okrtui.rules import checkinrules
+from okrtui.storage.base import of
 from okrtui.storage.migrations import LATEST, MIGRATIONS
 from okrtui.storage.model import CheckIn, Dependency, KeyResult, Meta, Objective, Period, Person, Reflection, Team, now_stamp
-from okrtui.storage.postgres import pg, pgsecurity
 
 if TYPE_CHECKING:
     from okrtui.core import signing  # cryptography loads only when a key is made or used
@@ -59,9 +62,8 @@ def migrate(engine: Engine, path: Path | None = None) -> int:
     with engine.connect().execution_options(okrtui_write=True) as conn:
         with conn.begin():
             # Another process may have opened the same old file at the same moment: read the
-            # version again under the write lock, or both would add the same column.
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('okrtui.migrate'))")
+            # version again under the write lock (the IMMEDIATE transaction), or both would add the
+            # same column. A shared database is migrated by `okrtui admin init` only.
             _apply_migrations(conn, schema_version(conn))
     return LATEST
 
@@ -91,26 +93,14 @@ def backup(path: Path, tag: str) -> Path:
     return target
 
 
-def is_shared(session: Session) -> bool:
-    """A shared database: identity is the login, the database enforces ownership."""
-    return shared_engine(session.get_bind())
-
-
-def shared_engine(bind: Engine | Connection) -> bool:
-    """What the engine's backend said when it built it (okrtui.storage.backend): never the dialect."""
-    return bool(bind.get_execution_options().get("okrtui_shared", False))
-
-
-def refuse_team_file(engine: Engine) -> None:
-    """No team file from a shared database: its records are the company's, live for everyone."""
-    if shared_engine(engine):
-        raise OkrError("a shared PostgreSQL database needs no team file: everyone sees the others' records live")
-
-
-def _reason(err: exc.DBAPIError) -> str:
-    if pgsecurity.is_postgres_error(err.orig):
-        return pgsecurity.explain(err.orig)  # one line, no SQL, and what to do
-    return one_line(str(err.orig) if err.orig is not None else str(err))
+def reason(bind: Engine | Connection, err: exc.DBAPIError) -> str:
+    """A driver's error as one line, as the database's backend explains it (no SQL, and what to do)."""
+    if err.orig is None:
+        return one_line(str(err))
+    try:
+        return of(bind).explain(err.orig)
+    except TypeError:  # an engine no backend built
+        return one_line(str(err.orig))
 
 
 @contextmanager
@@ -128,11 +118,11 @@ def writing(engine: Engine) -> Iterator[Session]:
             session.commit()
         except exc.OperationalError as err:
             session.rollback()
-            raise OkrError(f"cannot write the database: {_reason(err)}") from None
+            raise OkrError(f"cannot write the database: {reason(engine, err)}") from None
         except (exc.ProgrammingError, exc.IntegrityError, exc.InternalError) as err:
             # PostgreSQL's row-level security, grants, keys, a read-only session (InternalError: 25006)
             session.rollback()
-            raise OkrError(f"the database refused the change: {_reason(err)}") from None
+            raise OkrError(f"the database refused the change: {reason(engine, err)}") from None
         except BaseException:
             session.rollback()
             raise
@@ -172,23 +162,25 @@ def new_person_id() -> str:
 
 
 def my_id(session: Session) -> str:
-    """The local user's person id, without writing anything (for read-only sessions).
+    """The user's person id, without writing anything (for read-only sessions), as the backend knows it.
 
     A database with no identity yet has no records of its own: "" matches no origin."""
-    if is_shared(session):
-        return pg.me(session.connection())
-    return get_meta(session, "identity") or ""
+    return of(session.get_bind()).me(session)
 
 
 def identity(session: Session, default_name: str = "", default_email: str = "") -> Person:
-    """The local user. Created on first use from the login name (or config defaults)."""
-    if is_shared(session):
-        shared_id = pg.me(session.connection())
-        shared = session.get(Person, shared_id)
-        if shared is None:
-            raise OkrError(f"no person {shared_id} in this database: its owner runs "
-                           f"`okrtui admin add-person {shared_id.removeprefix('p-')} --name NAME`")
-        return shared
+    """The user's person record, as the backend knows it (made on first use in a database one person keeps)."""
+    return of(session.get_bind()).person(session, default_name, default_email)
+
+
+def local_id(session: Session) -> str:
+    """`my_id` in a database one person keeps (a file): the identity its meta table names."""
+    return get_meta(session, "identity") or ""
+
+
+def local_person(session: Session, default_name: str = "", default_email: str = "") -> Person:
+    """`identity` in a database one person keeps: created on first use from the login name (or config
+    defaults), born with its signing key where the backend keeps one."""
     pid = get_meta(session, "identity")
     if pid:
         person = session.get(Person, pid)
@@ -216,18 +208,9 @@ def identity(session: Session, default_name: str = "", default_email: str = "") 
 KEYLESS = "identity_keyless"
 
 
-def database_file(session: Session) -> Path | None:
-    url = session.get_bind().engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
-
-
 def key_path(session: Session) -> Path | None:
-    from okrtui.core import signing  # cryptography loads only when a key is made or used
-
-    path = database_file(session)
-    return signing.key_file(path) if path is not None else None
+    """Where the backend keeps the user's private signing key; None: it keeps none."""
+    return of(session.get_bind()).key_file(session.get_bind())
 
 
 def signing_key(session: Session, person: Person, create: bool = True) -> signing.PrivateKey | None:
@@ -260,8 +243,7 @@ def export_identity(session: Session) -> dict[str, str]:
     """The local identity with its private key: what `whoami --adopt FILE` takes on another machine."""
     from okrtui.core import signing  # cryptography loads only when a key is made or used
 
-    if is_shared(session):
-        raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to export")
+    of(session.get_bind()).check_identity_move("export")
     person = identity(session)
     key = signing_key(session, person)
     if key is None:
@@ -334,8 +316,7 @@ def adopt(session: Session, pid: str, default_name: str = "", default_email: str
 
     Only before this database holds records of its own: they would keep the old origin,
     and no one else may change them."""
-    if is_shared(session):
-        raise OkrError("on a shared PostgreSQL database your identity is your login; there is nothing to adopt")
+    of(session.get_bind()).check_identity_move("adopt")
     current = get_meta(session, "identity")
     if current == pid:
         return identity(session, default_name, default_email)

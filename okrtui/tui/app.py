@@ -186,10 +186,9 @@ class OkrApp(KeyLine, inherit_bindings=False):
     def engine(self) -> Engine | None:
         return self.workspace.engine
 
-    @property
-    def shared(self) -> bool:
-        """A shared database (PostgreSQL): everyone's records are live, no team file."""
-        return self.workspace.backend.shared
+    def check_team_file(self) -> None:
+        """OkrError when this database has no place for a team file (a shared one: everyone's records are live)."""
+        self.workspace.backend.check_team_file()
 
     @property
     def db_path(self) -> Path | str:
@@ -290,10 +289,8 @@ class OkrApp(KeyLine, inherit_bindings=False):
             self._worker_failed(event.worker.group, event.worker.error)
 
     def _worker_failed(self, group: str, error: BaseException | None) -> None:
-        from okrtui.storage.postgres.pgsecurity import describe  # only on a failure: it names a database refusal in one line
-
         self.fresh()  # no new data is coming
-        what = describe(error) if error is not None else "unknown error"
+        what = self.workspace.backend.describe(error) if error is not None else "unknown error"
         self.notify(f"{group} failed: {what}", severity="error", markup=False)
 
     def action_inbox(self) -> None:

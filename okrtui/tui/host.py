@@ -46,8 +46,8 @@ class ScreenHost(Protocol):
     @property
     def today(self) -> dt.date: ...
 
-    @property
-    def shared(self) -> bool: ...
+    def check_team_file(self) -> None:
+        """OkrError when this database has no place for a team file (a shared one)."""
 
     def save(self, action: Callable[[Services], T], on_done: Callable[[T], object] | None = None,
              on_error: Callable[[OkrError], object] | None = None, kr_id: str | None = None) -> None:

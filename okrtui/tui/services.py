@@ -121,9 +121,9 @@ class Services:
 
     def sync(self, path: Path, tell_limit: int | None = None, today: dt.date | None = None) -> SyncResult:
         from okrtui.exchange import sync
-        from okrtui.storage.store import refuse_team_file
+        from okrtui.storage.backend import of
 
-        refuse_team_file(self._engine())  # as `okrtui sync` does
+        of(self._engine()).check_team_file()  # as `okrtui sync` does
         return sync.sync(self._engine(), path, tell_limit=tell_limit, today=today)
 
     # --- the conversation (okrtui.cycle.conversation) ----------------------------------------------------------

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SHARED_REFRESH_S = 30
 NOTICE_DELAY_S = 0.2  # a teammate's change notice waits this long for the rest of its burst
 NOTICE_RETRY_S = 0.5  # and, arriving under an open form, is shown this soon after it closes
 NOTICE_MIN_GAP_S = 1.0  # between two reloads for notices
@@ -67,6 +66,7 @@ class Workspace:
         self._first = first_view
         self._ahead = first_view  # kept once the load has taken _first: a screen may hold its period's read
         self._live = False
+        self._listening = False  # the backend sends teammates' changes as notices (a shared database)
         self._notice_pending = False  # a reload for a teammate's change is on its way
         self._counter: quickread.ChangeCounter | None = None  # SQLite: changes made outside the app
         self._version: int | None = None
@@ -165,8 +165,7 @@ class Workspace:
             if quick is not None and first is not None and first.today == self.today:
                 quick_metrics = first.metrics()  # read beside the period since the start
             if quick is not None and quick_metrics is None:
-                quick_metrics = quickread.read_metrics(self.backend.target, self.today,
-                                                       self.cfg.fiscal_year_start_month)
+                quick_metrics = self.backend.read_metrics(self.today, self.cfg.fiscal_year_start_month)
             if quick is not None and quick_metrics is not None:
                 self._loaded(quick.report, quick.me, quick.dependencies, quick.reflections, load, quick_metrics[0])
                 return
@@ -298,15 +297,15 @@ class Workspace:
         if self._live or engine is None:
             return
         self._live = True
-        if self.backend.shared:
-            self.app.set_interval(SHARED_REFRESH_S, self._refresh_shared)
-        if self.backend.live:
-            self.backend.listen(engine, self._notice, lambda: not self.app.is_running)
+        every = self.backend.reload_every()
+        if every is not None:
+            self.app.set_interval(every, self._refresh_shared)
+        self._listening = self.backend.listen(engine, self._notice, lambda: not self.app.is_running)
 
     def _watch(self) -> None:
         """Once: a database without live notices (a SQLite file) is asked every second whether anyone
         committed to it (the CLI, a sync): one PRAGMA, no reload while nothing changed."""
-        if self._watching or self.backend.live:
+        if self._watching or self._listening:
             return
         self._watching = True
         self._counter = self.backend.change_counter()

@@ -12,12 +12,13 @@ from tests.helpers import TODAY, write_doc
 
 
 def test_each_backend_says_what_it_can_do():
-    def flags(cls):
-        return cls.shared, cls.live, cls.admin, cls.quick_read, cls.quick_write, cls.kept
+    def flags(cls, target):
+        c = cls(target).capabilities()
+        return c.shared, c.live, c.admin, c.quick_read, c.quick_write, c.kept
 
-    assert flags(SqliteBackend) == (False, False, False, True, True, True)
-    assert flags(PostgresBackend) == (True, True, True, False, False, True)
-    assert flags(MemoryBackend) == (False, False, False, False, False, False)  # the ORM path, and only it
+    assert flags(SqliteBackend, "okr.db") == (False, False, False, True, True, True)
+    assert flags(PostgresBackend, "postgresql://ann@db/okr") == (True, True, True, False, False, True)
+    assert flags(MemoryBackend, "memory:") == (False, False, False, False, False, False)  # the ORM path, and only it
 
 
 def test_only_a_quick_write_backend_records_without_the_orm(demo_db):
@@ -52,7 +53,7 @@ def test_the_engine_is_built_once_and_carries_the_capabilities(tmp_path):
         assert chosen.engine() is engine and chosen.opened is engine
         assert backend.of(engine) is chosen
         with store.reading(engine) as session:
-            assert store.is_shared(session) is False
+            assert store.my_id(session) == ""  # asked of the backend: a new file has no identity yet
     finally:
         engine.dispose()
 
@@ -71,11 +72,12 @@ def test_only_a_quick_read_backend_reads_without_sqlalchemy(demo_db):
 
 
 class SharedFile(SqliteBackend):
-    """A third database for the test: a SQLite file under an `okrtest://` URL that says it is shared."""
+    """A third database for the test: a SQLite file under an `okrtest://` URL with no place for a team file."""
 
     name = "shared file"
-    shared = True
-    admin = False
+
+    def check_team_file(self) -> None:
+        raise OkrError("a shared file needs no team file")
 
     @classmethod
     def accepts(cls, target: Path | str) -> bool:
@@ -92,8 +94,8 @@ def third(monkeypatch):
 
 
 def test_a_third_database_is_one_class(third, tmp_path, cli):
-    """Registered, the class alone decides: the CLI refuses a team file on it (shared), and
-    `okrtui admin` (no admin) and the store ask it, never the dialect."""
+    """Registered, the class alone decides: the CLI refuses a team file on it (its check_team_file), and
+    `okrtui admin` (no admin: the base's one error) and the services ask it, never the dialect."""
     target = f"okrtest://{tmp_path / 'third.db'}"
     assert isinstance(backend_for(target), SharedFile)
     synced = cli("--db", target, "sync", str(tmp_path / "team.okrteam"))
@@ -104,15 +106,15 @@ def test_a_third_database_is_one_class(third, tmp_path, cli):
     try:
         assert isinstance(backend.of(engine), SharedFile)
         with pytest.raises(OkrError, match="needs no team file"):
-            store.refuse_team_file(engine)
+            backend.of(engine).check_team_file()
     finally:
         engine.dispose()
 
 
 def test_a_backend_without_live_notices_says_so(tmp_path):
     chosen: Backend = backend_for(tmp_path / "a.db")
-    with pytest.raises(NotImplementedError):
-        chosen.listen(None, lambda _t: None, lambda: True)  # type: ignore[arg-type]
+    assert chosen.listen(None, lambda _t: None, lambda: True) is False  # type: ignore[arg-type]
+    assert chosen.reload_every() is None
 
 
 @pytest.mark.parametrize("given", ["", " "])

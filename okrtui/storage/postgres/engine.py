@@ -7,10 +7,10 @@ from sqlalchemy import exc, text
 from sqlalchemy.engine import Engine
 from sqlmodel import create_engine
 
-from okrtui.core.errors import OkrError
+from okrtui.core.errors import OkrError, one_line
 from okrtui.storage.migrations import LATEST
 from okrtui.storage.postgres import pg, pgsecurity
-from okrtui.storage.store import _apply_migrations, _ensure_migration_table, _reason
+from okrtui.storage.store import _apply_migrations, _ensure_migration_table
 
 
 def open_postgres(target: str, *, read_only: bool = False) -> Engine:
@@ -65,3 +65,9 @@ def admin_init(target: str) -> list[str]:
                    f"schema created at version {after}" if before == 0 else
                    f"schema migrated from version {before} to {after}")
     return [schema_line, *done]
+
+
+def _reason(err: exc.DBAPIError) -> str:
+    if pgsecurity.is_postgres_error(err.orig):
+        return pgsecurity.explain(err.orig)  # one line, no SQL, and what to do
+    return one_line(str(err.orig) if err.orig is not None else str(err))

@@ -6,25 +6,25 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okrtui.core.errors import OkrError
-from okrtui.storage.base import Backend
+from okrtui.storage.base import Backend, Capabilities
 from okrtui.storage.sqlite import quickread
 
 if TYPE_CHECKING:  # the quick write and its rules load with the first write, not before the TUI's first frame
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
+    from sqlmodel import Session
 
     from okrtui.rules.checkinrules import Saved
     from okrtui.rules.metricrules import Measured
+    from okrtui.storage.model import Person
 
 
 class SqliteBackend(Backend):
     """A SQLite file (or sqlite:// URL): one person's database, read quickly with sqlite3."""
 
     name = "SQLite"
-    quick_read = True
-    quick_write = True
 
     @classmethod
     def accepts(cls, target: Path | str) -> bool:
@@ -38,6 +38,29 @@ class SqliteBackend(Backend):
 
         return open_sqlite_read_only(self.target) if self.read_only else open_sqlite(self.target, create=create)
 
+    def capabilities(self) -> Capabilities:
+        return Capabilities(quick_read=True, quick_write=True)
+
+    # --- identity: the one person who keeps the file ------------------------------------------------
+
+    def me(self, session: Session) -> str:
+        from okrtui.storage import store  # SQLAlchemy: a session is open already
+
+        return store.local_id(session)
+
+    def person(self, session: Session, default_name: str = "", default_email: str = "") -> Person:
+        from okrtui.storage import store  # SQLAlchemy: a session is open already
+
+        return store.local_person(session, default_name, default_email)
+
+    def key_file(self, bind: Engine | Connection) -> Path | None:
+        from okrtui.core import signing  # cryptography loads only when a key is made or used
+
+        url = bind.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return signing.key_file(Path(url.database))
+
     def read(self, label: str | None, today: dt.date, as_of: dt.date | None = None, *, team: bool = True,
              fy_month: int = 1, stale_after: int = 7, notes: bool = True) -> quickread.Read | None:
         path = self._file()
@@ -45,6 +68,10 @@ class SqliteBackend(Backend):
             return None
         return quickread.read(path, label, today, as_of, team=team, fy_month=fy_month, stale_after=stale_after,
                               notes=notes)
+
+    def read_metrics(self, day: dt.date, fy_month: int = 1) -> tuple[list[Any], str] | None:
+        path = self._file()
+        return None if path is None else quickread.read_metrics(path, day, fy_month)
 
     def prefetch(self, today: dt.date, *, fy_month: int = 1, stale_after: int = 7) -> quickread.Prefetch | None:
         path = self._file()

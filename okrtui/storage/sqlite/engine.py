@@ -14,8 +14,7 @@ from sqlmodel import create_engine
 
 from okrtui.core.errors import OkrError
 from okrtui.storage.migrations import LATEST
-from okrtui.storage.postgres import pg
-from okrtui.storage.store import _reason, migrate, schema_version
+from okrtui.storage.store import migrate, reason, schema_version
 
 BUSY_TIMEOUT_S = 30
 
@@ -76,7 +75,7 @@ def open_sqlite_read_only(target: str | Path) -> Engine:
             version = schema_version(conn)
     except exc.DatabaseError as err:
         engine.dispose()
-        raise OkrError(f"cannot open database {path} read-only: {_reason(err)}") from None
+        raise OkrError(f"cannot open database {path} read-only: {reason(engine, err)}") from None
     if version != LATEST:
         engine.dispose()
         raise OkrError(f"database {path} is at schema {version}, this okrtui needs {LATEST}: open it once "
@@ -109,10 +108,10 @@ def open_sqlite(target: str | Path, *, create: bool = True) -> Engine:
         migrate(engine, path)
     except exc.DatabaseError as err:
         engine.dispose()
-        reason = _reason(err)
-        if "unable to open" in reason or "readonly" in reason:
-            reason += " (is the file or its folder read-only? SQLite writes a -wal file beside it)"
-        raise OkrError(f"cannot open database {path or pg.shown(url)}: {reason}") from None
+        why = reason(engine, err)
+        if "unable to open" in why or "readonly" in why:
+            why += " (is the file or its folder read-only? SQLite writes a -wal file beside it)"
+        raise OkrError(f"cannot open database {path or url}: {why}") from None
     except OkrError:
         engine.dispose()
         raise

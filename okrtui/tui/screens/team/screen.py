@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
 from okrtui.config import config_path
+from okrtui.core.errors import OkrError
 from okrtui.core.text import plain
 from okrtui.method import teamview
 from okrtui.method.review import value_text
@@ -247,9 +248,10 @@ class TeamScreen(OkrScreen):
 
     def action_sync(self) -> None:
         path = self.app.cfg.team_file
-        if self.app.shared:  # never advise a team file there (the services refuse one anyway)
-            self.notify("a shared PostgreSQL database needs no team file: everyone sees the others' records live",
-                        severity="error", markup=False)
+        try:
+            self.app.check_team_file()  # never advise a team file where it has no place (the services refuse one anyway)
+        except OkrError as err:
+            self.notify(str(err), severity="error", markup=False)
             return
         if not path:
             where = self.app.config_path or config_path()
