@@ -13,6 +13,11 @@ init` and the document's 100 people added (`admin add-person`), and times whole 
 
 Before each run the OKR tables of the run's database are emptied (TRUNCATE: new files, as a fresh
 database's). Target: ours <= 2x the floor. The load average is printed before and after.
+
+    python bench/pg_import.py --before DIR    # also another checkout's okrtui (a git worktree), in the same runs
+
+With --before, a third database is set up by DIR's own `okrtui admin init` (its policies, its triggers)
+and DIR's `okrtui import` runs there (PYTHONPATH=DIR), interleaved with the other two.
 """
 
 from __future__ import annotations
@@ -39,18 +44,20 @@ PY = sys.executable
 TABLES = "check_in, key_result, dependency, reflection, objective, team, period"
 
 
-def wall(args: list[str]) -> float:
+def wall(args: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True)
+    proc = subprocess.run(args, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:4])} failed: {proc.stderr[-800:]}")
     return elapsed
 
 
-def database(server, name: str, doc: dict) -> tuple[str, Callable[[], None], Callable[[], int]]:
+def database(server, name: str, doc: dict, env: dict[str, str] | None = None
+             ) -> tuple[str, Callable[[], None], Callable[[], int]]:
     """A database set up by `admin init` with the document's people: its URL without a login, a reset
-    (empty OKR tables) and a count of check-ins (to see that a run wrote them all)."""
+    (empty OKR tables) and a count of check-ins (to see that a run wrote them all). With `env`, set up
+    by that environment's okrtui (`admin init`, `admin add-person`)."""
     from sqlalchemy import create_engine, text
 
     from okrtui.storage.postgres import pg
@@ -60,10 +67,17 @@ def database(server, name: str, doc: dict) -> tuple[str, Callable[[], None], Cal
     server.psql(f"CREATE DATABASE {name};")
     host = server.get_uri().split("host=", 1)[1]
     owner = f"postgresql://postgres@/{name}?host={host}"
-    admin_init(owner)
+    if env is None:
+        admin_init(owner)
+    else:
+        wall([PY, "-m", "okrtui", "admin", "init", "--db", owner], env)
     engine = create_engine(pg.postgres_url(owner))
     for person in doc["people"]:
-        pg.add_person(engine, person["id"].removeprefix("p-"), person["name"], person["email"])
+        if env is None:
+            pg.add_person(engine, person["id"].removeprefix("p-"), person["name"], person["email"])
+        else:
+            wall([PY, "-m", "okrtui", "admin", "add-person", person["id"].removeprefix("p-"), "--name",
+                  person["name"], "--email", person["email"], "--db", owner], env)
 
     def reset() -> None:
         with engine.begin() as conn:
@@ -80,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per median (default 5)")
     parser.add_argument("--keep", type=Path, help="keep the document in this folder")
+    parser.add_argument("--before", type=Path, help="also time this checkout's okrtui (PYTHONPATH=DIR)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="okrtui-pgimport-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -103,12 +118,18 @@ def main() -> None:
         floor_db, floor_reset, floor_count = database(server, "copied", doc)
         ours_cmd = [PY, "-m", "okrtui", "--db", f"postgresql://lead{ours_db}", "import", str(doc_path)]
         floor_cmd = [PY, str(HERE / "bare_copy.py"), str(doc_path), f"postgresql://postgres{floor_db}"]
-        times: dict[str, list[float]] = {"ours": [], "floor": []}
+        sides: list[tuple[str, list[str], Callable[[], None], Callable[[], int], dict[str, str] | None]] = [
+            ("ours", ours_cmd, ours_reset, ours_count, None), ("floor", floor_cmd, floor_reset, floor_count, None)]
+        if args.before is not None:
+            env = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
+            before_db, before_reset, before_count = database(server, "before", doc, env)
+            sides.append(("before", [PY, "-m", "okrtui", "--db", f"postgresql://lead{before_db}", "import",
+                                     str(doc_path)], before_reset, before_count, env))
+        times: dict[str, list[float]] = {name: [] for name, *_ in sides}
         for i in range(args.runs + 1):  # run 0: the warm-up of each
-            for name, cmd, reset, count in (("ours", ours_cmd, ours_reset, ours_count),
-                                            ("floor", floor_cmd, floor_reset, floor_count)):
+            for name, cmd, reset, count, env in sides:
                 reset()
-                t = wall(cmd)
+                t = wall(cmd, env)
                 written = count()
                 if written != 130_000:
                     raise RuntimeError(f"{name} wrote {written} check-ins, not 130,000")
@@ -128,8 +149,12 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     print(f"| `okrtui import` as a member, through RLS, vs psycopg COPY as the owner, 10,000 KRs + 130,000 "
           f"check-ins | {ours:.2f} s vs {floor:.2f} s | {ratio:.2f}× | ≤ 2× {'met' if ratio <= 2 else 'missed'} |")
-    print("\nall runs (s): ours " + " ".join(f"{t:.2f}" for t in times["ours"])
-          + " · floor " + " ".join(f"{t:.2f}" for t in times["floor"]))
+    if "before" in times:
+        before = statistics.median(times["before"])
+        print(f"| the same, {args.before}'s okrtui (same runs) | {before:.2f} s vs {floor:.2f} s | "
+              f"{before / floor:.2f}× | ≤ 2× {'met' if before / floor <= 2 else 'missed'} |")
+    print("\nall runs (s): " + " · ".join(f"{name} " + " ".join(f"{t:.2f}" for t in runs)
+                                         for name, runs in times.items()))
 
 
 if __name__ == "__main__":
