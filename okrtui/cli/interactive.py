@@ -70,7 +70,10 @@ def cmd_serve(ctx: Context) -> int:
     if not serve.is_loopback(args.host):
         say_warning(f"listening on {args.host}: exposed to every machine that reaches it; whoever has the URL "
               "sees these OKRs")
-    opts = serve.Options(str(target), host=args.host, port=args.port, max_sessions=args.max_sessions,
+    # Each session is another process given --db again: a file by its absolute path (`./memory:okr`
+    # printed as `memory:okr` would be an in-memory database there, and a session may start elsewhere).
+    served = str(target.absolute()) if isinstance(target, Path) else str(target)
+    opts = serve.Options(served, host=args.host, port=args.port, max_sessions=args.max_sessions,
                          idle_s=args.idle * 60, as_of=args.as_of.isoformat() if args.as_of else None)
 
     def tell(line: str) -> None:

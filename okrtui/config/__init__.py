@@ -61,8 +61,11 @@ def default_db_path() -> Path | str:
 
 
 def db_target(given: str) -> Path | str:
-    """A --db value: a database URL stays a string (a Path would fold its //), a path expands ~."""
-    return given if "://" in given else Path(given).expanduser()
+    """A --db value: a database URL stays a string (a Path would fold its //), and so does `memory:`
+    as typed (a Path folds `./memory:` into it too: that spelling is a file of the name), a path expands ~."""
+    if "://" in given or given.strip().lower().startswith("memory:"):  # okrtui.storage.memory.PREFIX
+        return given
+    return Path(given).expanduser()
 
 
 def env_settings(environ: Mapping[str, str] | None = None) -> list[str]:

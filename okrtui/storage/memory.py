@@ -70,8 +70,9 @@ class MemoryBackend(Backend):
 
 
 def accepts(target: Path | str) -> bool:
-    """`memory:` as given (a path `--db` made of it too: `./memory:` is the way to a file of that name)."""
-    return str(target).strip().lower().startswith(PREFIX)
+    """`memory:` as given, a string: a Path is a file (`--db ./memory:`, which pathlib would print as
+    `memory:`, is the way to a file of that name; okrtui.config.db_target keeps `memory:` a string)."""
+    return isinstance(target, str) and target.strip().lower().startswith(PREFIX)
 
 
 def name_of(target: Path | str) -> str:

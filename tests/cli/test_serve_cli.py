@@ -3,6 +3,8 @@ this machine's says it is exposed. (Serving itself: tests/browser/test_serve.py,
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from okrtui.cli import serve
@@ -63,3 +65,18 @@ def test_loopback_addresses():
 
 def test_every_start_makes_a_new_token():
     assert serve.Options("x.db").token != serve.Options("x.db").token
+
+
+def test_a_served_file_named_memory_is_the_file_in_every_session(cli, demo_db, tmp_path, monkeypatch):
+    """`serve --db ./memory:okr` checks the file, and each session (another process, given --db again)
+    must open that file too, not an in-memory database of the name that no session holds."""
+    from okrtui.config import db_target
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "memory:okr").write_bytes(demo_db.read_bytes())
+    calls: list[serve.Options] = []
+    monkeypatch.setattr(serve, "main", fake_run(calls))
+    out = cli("serve", "--db", "./memory:okr")
+    assert out.code == 0, out.err
+    argv = shlex.split(serve.command(calls[0]))
+    assert db_target(argv[argv.index("--db") + 1]) == tmp_path / "memory:okr"

@@ -33,7 +33,7 @@ def test_only_a_quick_write_backend_records_without_the_orm(demo_db):
     (Path("okr.db"), SqliteBackend), ("okr.db", SqliteBackend), ("sqlite:///tmp/okr.db", SqliteBackend),
     ("postgresql://ann@db/okr", PostgresBackend), ("postgres://ann@db/okr", PostgresBackend),
     ("PostgreSQL+psycopg2://ann@db/okr", PostgresBackend),
-    ("memory:", MemoryBackend), ("memory:trial", MemoryBackend), (Path("memory:"), MemoryBackend),
+    ("memory:", MemoryBackend), ("memory:trial", MemoryBackend), (Path("memory:"), SqliteBackend),  # a path: ./memory: typed
     (" Memory:trial", MemoryBackend), ("sqlite:///memory:", SqliteBackend),  # a file of that name
 ])
 def test_the_target_chooses_the_backend(target, kind):
@@ -222,3 +222,18 @@ def test_a_memory_database_is_gone_once_forgotten(trial):
         backend_for(trial).engine(create=False)
     with pytest.raises(OkrError, match="holds no database in this process"):
         backend_for(trial, read_only=True).engine()  # read-only never makes one
+
+
+def test_a_file_named_memory_is_reached_by_its_path_not_taken_for_the_in_memory_database(cli, tmp_path, monkeypatch):
+    """`./memory:trial` is a path to a file of that name (pathlib folds `./` away: it was read as
+    `memory:trial`, so a user's file was never opened and their import went into a database that
+    keeps nothing); `memory:` as typed is the in-memory database."""
+    monkeypatch.chdir(tmp_path)
+    doc = write_doc(tmp_path / "doc.json", {"format": "okrtui/1", "objectives": [{
+        "id": "o-1", "title": "Kept in a file", "period": "2026-Q4"}]})
+    imported = cli("--db", "./memory:trial", "import", doc)
+    assert imported.code == 0 and "in-memory" not in imported.err, imported.err
+    assert (tmp_path / "memory:trial").is_file() and not memory.exists("trial")
+    again = cli("--db", str(tmp_path / "memory:trial"), "export")
+    assert again.code == 0 and again.json()["objectives"][0]["title"] == "Kept in a file", again.err
+    assert type(backend_for(Path("memory:trial"))) is SqliteBackend  # a Path is a file, always
