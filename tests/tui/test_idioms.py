@@ -99,3 +99,19 @@ async def test_the_first_frame_builds_the_footer_once(app, monkeypatch):
         await settle(pilot)
         assert len(rebuilt) == 2, rebuilt
         assert "f9" in [k.key for k in footer.query(FooterKey)]
+
+
+async def test_the_dialogs_stylesheet_loads_with_the_first_dialog_not_before_the_first_frame(app):
+    """later.tcss (dialogs, forms, the detail, the inbox) is a screen's CSS_PATH: Textual parses each
+    stylesheet it has twice before the first frame, so the main screens' app.tcss is all it reads then
+    (docs/performance.md). The first dialog brings it, and its rules apply from then on."""
+    from okrtui.tui.screens.base import LATER_CSS
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert not app.stylesheet.has_source(str(LATER_CSS), "")
+        await press(pilot, "question_mark")  # the keys help, a dialog
+        assert isinstance(app.screen, Dialog)
+        assert app.stylesheet.has_source(str(LATER_CSS), "")
+        box = app.screen.query_one(".dialog")
+        assert box.styles.border.top[0] == "round"  # later.tcss's .dialog rule

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
     class HostApp(App[None], ScreenHost):
         """For the type checker only: Textual's App with what okrtui's screens ask of theirs
         (host.py). Never OkrApp: the app builds on the screens."""
+
+# The dialogs', the detail's and the inbox's stylesheet: Textual reads it when the first of them is shown, not
+# before the first frame (app.tcss has the main screens'; docs/performance.md).
+LATER_CSS = Path(__file__).resolve().parents[1] / "later.tcss"
 
 R = TypeVar("R")  # what a dialog closes with (None when cancelled)
 T = TypeVar("T")  # what a save returns
@@ -200,6 +205,7 @@ class Dialog(ModalScreen[R]):
     """A modal dialog with its own footer: its keys are shown, and clickable with a mouse. It
     closes with an R (ConfirmDialog a bool, ChoiceDialog a key), or None when cancelled."""
 
+    CSS_PATH = LATER_CSS
     app: HostApp
     saves: ClassVar[bool] = False  # a form: the database opens while the user types, so the save never waits
     shows_list: ClassVar[bool] = False  # True when an OkrTable has the focus: as OkrScreen's

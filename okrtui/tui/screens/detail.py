@@ -27,7 +27,7 @@ from okrtui.method.views import (
     kr_target_text,
 )
 from okrtui.tui.screens import talk
-from okrtui.tui.screens.base import OkrScreen
+from okrtui.tui.screens.base import LATER_CSS, OkrScreen
 from okrtui.tui.screens.checkin import CheckinForm
 from okrtui.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from okrtui.tui.screens.talk import ReadDialog, TextDialog, approve, awaits, comment_lines, request_changes, review_line
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 
 class DetailScreen(OkrScreen):
+    CSS_PATH = LATER_CSS  # its rules load with it (base.LATER_CSS)
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the list", id="detail.back"),
         # Priority: the history list below has focus and would take k / j as its own cursor keys.

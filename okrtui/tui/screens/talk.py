@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 from okrtui.core.text import count, plain
 from okrtui.method import covers, cycle, rounds
 from okrtui.method.views import KRView, PeriodReport
-from okrtui.tui.screens.base import Dialog, OkrScreen, OpenDetail
+from okrtui.tui.screens.base import LATER_CSS, Dialog, OkrScreen, OpenDetail
 from okrtui.tui.screens.keys import hint_key
 from okrtui.tui.state import Snapshot
 from okrtui.tui.widgets.kr_row import title_cell, wrapped
@@ -175,6 +175,7 @@ def _same(a: object, b: object) -> bool:
 class InboxScreen(OkrScreen):
     """What needs me, one line each: enter opens it (a comment is then read), a / d answer a request."""
 
+    CSS_PATH = LATER_CSS  # its rules load with it (base.LATER_CSS)
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to where you were", id="inbox.back"),
         Binding("enter,v", "open", "Open",
