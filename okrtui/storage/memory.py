@@ -58,6 +58,10 @@ class MemoryBackend(Backend):
     def note(self) -> str | None:
         return f"{self.shown()} is an in-memory database: nothing is kept when this okrtui ends"
 
+    def check_identity_move(self, verb: str) -> None:
+        raise OkrError(f"an in-memory database's identity ends with this okrtui and has no signing key: "
+                       f"there is nothing to {verb}")
+
     def me(self, session: Session) -> str:
         from okrtui.storage import store  # SQLAlchemy: a session is open already
 
