@@ -48,8 +48,9 @@ from okrtui.exchange.teamtrust import (
 )
 from okrtui.method import cycle
 from okrtui.storage import bulk
+from okrtui.storage.base import of
 from okrtui.storage.model import Meta, Person, now_stamp
-from okrtui.storage.store import PLACEHOLDER_STAMP, identity, set_meta, signing_key, writing
+from okrtui.storage.store import PLACEHOLDER_STAMP, identity, key_path, set_meta, signing_key, writing
 
 LOCK_TIMEOUT_S = 60
 
@@ -241,6 +242,13 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                 check_floods(team, local, names, result)
                 check_origins(team, local, me, names, result)
                 shared = sendable(shared_records(local), decision.keys, me, team.records)
+                # A database that keeps no key (memory:) can sign nothing: teammates would skip every line
+                # of it, for good. It takes their records in and leaves the file as it was.
+                keyless = private is None and key_path(session) is None
+                if keyless:
+                    shared = {}
+                    result.problem(f"keyless {me}", f"{of(engine).shown()} keeps no signing key: nothing of yours "
+                                   f"goes into {path} (teammates take only signed records); their records came in")
                 if private is not None:
                     sign_own(session, private, shared, local, team, me, result)
                 elif (person.public_key or (mine_there or {}).get("public_key")) and \
@@ -255,6 +263,7 @@ def sync(engine: Engine, path: Path, progress: Callable[[int, int], None] | None
                                   if merged[key] is rec and team.records.get(key) != rec)
                 changed = not team.exists or team.unreadable > 0 or bool(team.undecided) or len(merged) != len(team.records) or \
                     len(kept_bad) != len(team.bad) or any(merged[key] is not rec for key, rec in team.records.items())
+                changed = changed and not keyless
                 if changed:
                     write_atomic(path, lines({**kept_bad, **merged}, team.undecided))
                 result.file_changed = changed

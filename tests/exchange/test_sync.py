@@ -432,3 +432,34 @@ def test_the_lock_lives_in_the_git_directory_so_git_add_never_commits_it(tmp_pat
     shared = tmp_path / "share"
     shared.mkdir()
     assert sync.lock_path(shared / "team.jsonl") == shared / "team.jsonl.lock"
+
+
+def test_a_database_that_keeps_no_key_takes_the_team_in_but_writes_nothing_unsigned_into_the_file(cli, tmp_path):
+    """`okrtui --db memory: sync team.jsonl` (a trial) wrote its person and records unsigned into the
+    real team file: every teammate's sync, and every newcomer's, then skipped them and exited 1, and
+    the lines stayed for good. A database that keeps no signing key has nothing teammates may take:
+    it takes their records in and leaves the file as it was, saying so on one line."""
+    from okrtui.storage import memory
+    from tests.helpers import okr_objective, write_doc
+
+    team, ana = tmp_path / "team.jsonl", tmp_path / "ana.db"
+    assert cli("--db", ana, "whoami", "--name", "Ana").code == 0
+    assert cli("--db", ana, "import", write_doc(tmp_path / "ana.json", {"format": "okrtui/1", "objectives": [
+        okr_objective("o-ana", "Ana's objective", None, "kr-ana")]})).code == 0
+    assert cli("--db", ana, "sync", team).code == 0
+    before = team.read_bytes()
+    trial = "memory:unsigned-trial"
+    try:
+        assert cli("--db", trial, "import", write_doc(tmp_path / "mine.json", {"format": "okrtui/1", "objectives": [
+            okr_objective("o-trial", "A trial", None, "kr-trial")]})).code == 0
+        tried = cli("--db", trial, "sync", team)
+        assert tried.code == 1 and team.read_bytes() == before, tried.err
+        told = [line for line in tried.err.splitlines() if "in-memory" not in line]
+        assert told == ["okrtui: warning: memory:unsigned-trial keeps no signing key: nothing of yours goes into "
+                        f"{team} (teammates take only signed records); their records came in"], tried.err
+        seen = cli("--db", trial, "report", "--team", "--format", "json", "--period", "2026-Q4")
+        assert sorted(o["id"] for o in seen.json()["objectives"]) == ["o-ana", "o-trial"]
+    finally:
+        memory.forget("unsigned-trial")
+    again = cli("--db", ana, "sync", team)  # the honest teammate's sync is as clean as before
+    assert again.code == 0 and "skipped" not in again.err + again.out, again.err
