@@ -415,27 +415,28 @@ def test_a_whole_round_import_check_in_report_sync(backend, engines, tmp_path, c
         assert not team.exists()
         return
     synced = services.sync(team, today=TODAY)
-    assert synced.file_changed and synced.sent >= 5 and synced.warnings == []
-    header, *lines = [json.loads(line) for line in team.read_text("utf-8").splitlines()]
-    ours = {(line["type"], line["id"]): line for line in lines}
-    assert {("objective", "o-contract"), ("key_result", "kr-deploys"), ("key_result", "kr-runbook"),
-            ("check_in", saved.check_in_id)} <= ours.keys()
-    # Signed with the database's key beside its file; a database that ends with the process keeps none.
-    signed = all(line["signature"] for key, line in ours.items() if key[0] != "person")
-    assert signed is (chosen.key_file(engine) is not None)
+    signed = chosen.key_file(engine) is not None
+    if signed:
+        assert synced.file_changed and synced.sent >= 5 and synced.warnings == []
+        header, *lines = [json.loads(line) for line in team.read_text("utf-8").splitlines()]
+        ours = {(line["type"], line["id"]): line for line in lines}
+        assert {("objective", "o-contract"), ("key_result", "kr-deploys"), ("key_result", "kr-runbook"),
+                ("check_in", saved.check_in_id)} <= ours.keys()
+        # Signed with the database's key beside its file.
+        assert all(line["signature"] for key, line in ours.items() if key[0] != "person")
+    else:  # a database that keeps no key sends nothing: everyone would skip its unsigned lines, for good
+        assert not synced.file_changed and synced.sent == 0 and not team.exists()
+        assert [w for w in synced.warnings if "keeps no signing key" in w] == synced.warnings != []
 
     mate = tmp_path / "mate.db"  # a teammate with a SQLite file: their objective comes back to us
     assert cli("--db", mate, "whoami", "--name", "Mate").code == 0
     assert cli("--db", mate, "import", write_doc(tmp_path / "mate.json", {"format": "okrtui/1", "objectives": [
         okr_objective("o-mate", "The mate's objective", None, "kr-mate")]})).code == 0
     theirs = cli("--db", mate, "sync", team)
-    assert theirs.code in (0, 1), theirs.err
-    if signed:
-        assert theirs.code == 0 and "skipped" not in theirs.err, theirs.err
-    else:  # taken in nowhere: the teammate says so once, on one line
-        assert theirs.code == 1 and "not signed by a key this database trusts" in theirs.err, theirs.err
+    assert theirs.code == 0 and "skipped" not in theirs.err, theirs.err  # nothing unsigned in the file
     again = services.sync(team, today=TODAY)
-    assert again.received >= 3 and again.warnings == []  # the mate, their objective and KR
+    assert again.received >= 3  # the mate, their objective and KR
+    assert all("keeps no signing key" in w for w in again.warnings) and (again.warnings == [] or not signed)
     with store.reading(engine) as session:
         shown = ormread.whole(session, Q4, TODAY, store.my_id(session), team=True)
     assert sorted(o.id for o in shown.report.objectives) == ["o-contract", "o-mate"]
