@@ -432,3 +432,35 @@ def test_moving_in_keeps_the_name_the_dba_gave(owned, cli, tmp_path):
     assert cli("--db", owned("erin"), "whoami").out.strip() == f"Erin Park ({erin_id})"
     with psycopg.connect(dbname=owned.name, host=owned.host, user=OWNER) as conn:
         assert conn.execute("SELECT name FROM person WHERE id = %s", (erin_id,)).fetchone() == ("Erin Park",)
+
+
+def test_admin_init_rewrites_an_older_databases_policies_to_ask_who_is_writing_once(owned, cli, tmp_path):
+    """docs/postgres.md: a database set up before the policies called `(SELECT okrtui_me())` keeps the
+    bare call, the same rules, until its owner reruns `admin init`, which rewrites every policy."""
+    import re
+
+    bare = re.compile(r"(?<!SELECT )\b(?:\w+\.)?okrtui_me\(\)")  # a call not wrapped in its own SELECT
+
+    def policies(conn):
+        return conn.execute("SELECT tablename, policyname, qual, with_check FROM pg_policies "
+                            "WHERE schemaname = 'public' ORDER BY 1, 2").fetchall()
+
+    def calls_bare(rows):
+        return [(t, p) for t, p, qual, check in rows if bare.search(qual or "") or bare.search(check or "")]
+
+    with psycopg.connect(dbname=owned.name, host=owned.host, user=OWNER, autocommit=True) as conn:
+        fresh = policies(conn)
+        assert fresh and not calls_bare(fresh)
+        wrapped = re.compile(r"\(\s*SELECT\s+((?:\w+\.)?okrtui_me\(\))\s+AS\s+okrtui_me\)")
+        for table, name, qual, check in fresh:  # as an okrtui before the rewrite made them
+            old_qual, old_check = (wrapped.sub(r"\1", text or "") for text in (qual, check))
+            parts = [f"USING ({old_qual})" if qual else "", f"WITH CHECK ({old_check})" if check else ""]
+            conn.execute(f'ALTER POLICY "{name}" ON "{table}" {" ".join(parts)}')
+        assert len(calls_bare(policies(conn))) == len([r for r in fresh if "okrtui_me" in f"{r[2]}{r[3]}"])
+    # The older policies hold the same rule: Bob cannot write into Alice's objective.
+    assert cli("--db", owned("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    theirs = {"format": "okrtui/1", "objectives": [{"id": "o-reliable", "title": "Bob's", "period": "2026-Q4"}]}
+    assert cli("--db", owned("bob"), "import", write_doc(tmp_path / "theirs.json", theirs)).code == 2
+    assert cli("admin", "init", "--db", owned(OWNER)).code == 0
+    with psycopg.connect(dbname=owned.name, host=owned.host, user=OWNER, autocommit=True) as conn:
+        assert policies(conn) == fresh  # every policy as a new database's
