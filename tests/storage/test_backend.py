@@ -237,3 +237,34 @@ def test_a_file_named_memory_is_reached_by_its_path_not_taken_for_the_in_memory_
     again = cli("--db", str(tmp_path / "memory:trial"), "export")
     assert again.code == 0 and again.json()["objectives"][0]["title"] == "Kept in a file", again.err
     assert type(backend_for(Path("memory:trial"))) is SqliteBackend  # a Path is a file, always
+
+
+async def test_the_tui_on_memory_opens_the_demo_and_saves_a_check_in_through_the_orm(trial):
+    """`okrtui --db memory: --demo`: no quick read, so the first view, the form's save and the
+    refresh after it all take the ORM path, from the app's worker threads, on the one connection
+    the in-memory engine lends in turn."""
+    from sqlmodel import select
+
+    from okrtui.config import Config
+    from okrtui.storage.model import CheckIn
+    from okrtui.tui.screens.detail import DetailScreen
+    from okrtui.tui.widgets.table import OkrTable
+    from tests.helpers import RecordingApp, at, fill, press, settle
+
+    app = RecordingApp(backend_for(trial), Config(cursor_blink=False), TODAY, demo=True, native_ansi=False)
+    app.animation_level = "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await at("k:kr-deploys", "v", "c")(pilot)
+        assert app.screen.__class__.__name__ == "CheckinForm"
+        await fill(pilot, "in-value", "97.5")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DetailScreen) and app.screen.ref == "k:kr-deploys"
+        assert "97.5" in str(app.screen.query_one("#history", OkrTable).get_row_at(0)[1])  # the refresh read it
+        assert app.notified_errors == []
+    engine = backend_for(trial).engine()  # the app is gone; the database lives on in the process
+    try:
+        with store.reading(engine) as session:
+            assert 97.5 in [c.value for c in session.exec(select(CheckIn).where(CheckIn.kr_id == "kr-deploys"))]
+    finally:
+        engine.dispose()
