@@ -268,3 +268,21 @@ async def test_the_tui_on_memory_opens_the_demo_and_saves_a_check_in_through_the
             assert 97.5 in [c.value for c in session.exec(select(CheckIn).where(CheckIn.kr_id == "kr-deploys"))]
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_sqlites_in_memory_url_says_nothing_is_kept_and_a_read_finds_no_database(url, cli, tmp_path, monkeypatch):
+    """SQLAlchemy's in-memory spellings are a new, empty database each time: `report` printed an empty
+    report (exit 0) and `import` said "imported" of records gone when it ended, without a word. A read
+    finds no database there (one line, as a missing file); a write says nothing is kept, as memory: does."""
+    monkeypatch.chdir(tmp_path)
+    shown = cli("--db", url, "report")
+    assert shown.code == 2 and shown.err.startswith(f"okrtui: error: no database at {url}"), shown.err
+    assert shown.err.count("\n") == 1
+    doc = write_doc(tmp_path / "doc.json", {"format": "okrtui/1", "objectives": [
+        {"id": "o-1", "title": "Gone at the end", "period": "2026-Q4"}]})
+    imported = cli("--db", url, "import", doc)
+    assert imported.code == 0 and imported.err.strip().splitlines() == [
+        f"okrtui: warning: {url} is SQLite's in-memory database: nothing is kept when this okrtui ends"], imported.err
+    assert not backend_for(url).capabilities().kept and backend_for(tmp_path / "a.db").capabilities().kept
+    assert [p.name for p in tmp_path.iterdir()] == ["doc.json"]

@@ -33,13 +33,27 @@ class SqliteBackend(Backend):
     def _file(self) -> Path | None:
         return self.target if isinstance(self.target, Path) else None  # quickread reads files only
 
+    def _in_memory(self) -> bool:
+        """`sqlite://` or `sqlite:///:memory:` (SQLAlchemy's spellings, as okrtui.storage.sqlite.engine
+        opens them): a new, empty database each time, gone when the engine is."""
+        url = self.target.strip() if isinstance(self.target, str) else ""
+        return "://" in url and not (url.startswith("sqlite:///") and url != "sqlite:///:memory:")
+
     def build(self, *, create: bool) -> Engine:
         from okrtui.storage.sqlite.engine import open_sqlite, open_sqlite_read_only  # never before the first frame
 
+        if self._in_memory() and (self.read_only or not create):  # only reading: there is nothing to read
+            raise OkrError(f"no database at {self.target}: SQLite's in-memory database is new and empty each time "
+                           "(--db memory: keeps one for this okrtui)")
         return open_sqlite_read_only(self.target) if self.read_only else open_sqlite(self.target, create=create)
 
     def capabilities(self) -> Capabilities:
-        return Capabilities(quick_read=True, quick_write=True)
+        return Capabilities(quick_read=True, quick_write=True, kept=not self._in_memory())
+
+    def note(self) -> str | None:
+        if self._in_memory():
+            return f"{self.target} is SQLite's in-memory database: nothing is kept when this okrtui ends"
+        return None
 
     # --- identity: the one person who keeps the file ------------------------------------------------
 
