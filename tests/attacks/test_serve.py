@@ -223,3 +223,37 @@ def test_a_read_only_session_on_postgres_is_refused_by_the_server(server, cli):
             assert conn.execute(text("SHOW transaction_read_only")).scalar() == "off"
     finally:
         writable.dispose()
+
+
+@pytest.mark.parametrize("keymap", [{}, {"team.approve": "Y", "team.request_changes": "R", "team.sync": "G",
+                                          "team.new_team": "N", "team.edit_team": "E"}])
+async def test_a_visitor_cannot_approve_or_ask_for_changes_in_any_team_view_even_with_moved_keys(tmp_path, keymap):
+    """The team screen is four views with keys of their own: in each, on several rows, no key that saves
+    shows in the footer and each (where [keys] moved it, too) is refused in one line; nothing is written."""
+    from okrtui.tui.screens.base import Dialog
+    from okrtui.tui.screens.keys import WRITING
+
+    path = tmp_path / "s.db"
+    shutil.copy(demo_template(), path)
+    app = RecordingApp(path, Config(cursor_blink=False, keys=keymap), TODAY, native_ansi=False, read_only=True)
+    app.animation_level = "none"
+    before = digest(path)
+    keys = [keymap.get(i, k) for i, k in (("team.approve", "A"), ("team.request_changes", "r"), ("team.sync", "S"),
+                                          ("team.new_team", "n"), ("team.edit_team", "e"))]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        for view in "1234":
+            await press(pilot, view)
+            await settle(pilot)
+            for _row in range(2):
+                shown = {b.binding.id for b in app.screen.active_bindings.values() if b.binding.id}
+                assert not shown & WRITING, (view, shown & WRITING)
+                for key in keys:
+                    app.notified.clear()
+                    await press(pilot, key)
+                    assert app.notified == [REFUSED], (view, key, app.notified)
+                    assert not isinstance(app.screen, Dialog)
+                await press(pilot, "down")
+        assert app.data is not None and app.data.report.objectives  # the honest visitor sees the team's OKRs
+    assert digest(path) == before
