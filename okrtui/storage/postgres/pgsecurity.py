@@ -428,6 +428,9 @@ def explain(orig: Any) -> str:
         fix = "it refers to a record that does not exist"
     elif state == "23505":
         fix = "a record with that id exists already: give yours another id"
+    elif "0x00" in lowered and (state == "22021" or "nul" in lowered):  # the server's words, or psycopg's
+        fix = ("a text holds the character U+0000 (NUL), which PostgreSQL cannot store, though SQLite can: "
+               "remove it, then try again")
     elif state == "25006":  # default_transaction_read_only: `okrtui --read-only`, `okrtui serve`
         fix = "the database is open read-only: nothing is saved"
     elif state == "40P01" or state == "55P03" or "lock" in lowered:

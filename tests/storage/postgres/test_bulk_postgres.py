@@ -54,3 +54,18 @@ def test_the_policies_ask_who_is_writing_once_a_statement_not_once_a_row(db, cli
         assert alice.execute("SELECT count(*) FROM check_in WHERE id LIKE 'c-many-%'").fetchone() == (60,)
         (calls,) = alice.execute("SELECT pg_stat_get_xact_function_calls('okrtui_me'::regproc)").fetchone()
     assert calls is not None and 0 < calls < 20, calls
+
+
+def test_a_nul_character_postgresql_cannot_store_is_one_line_naming_it_and_writes_nothing(db, cli, tmp_path):
+    """SQLite stores U+0000 in a text (a document or a teammate's line may carry one); PostgreSQL's text
+    never can, and the batched import (arrays in binary) said only 'invalid byte sequence for encoding
+    "UTF8": 0x00'. Moving such a database in is refused in one line that says what to remove."""
+    doc = copy.deepcopy(DOC)
+    doc["objectives"][0]["key_results"][0]["check_ins"][0]["note"] = "rollback\x00fixed"
+    refused = cli("--db", db("alice"), "import", write_doc(tmp_path / "nul.json", doc))
+    assert refused.code == 2 and refused.out == "" and refused.err.count("\n") == 1, refused.err
+    assert "U+0000" in refused.err and "remove it" in refused.err, refused.err
+    with sql(db, "alice") as alice:
+        assert alice.execute("SELECT count(*) FROM objective").fetchone() == (0,)
+    doc["objectives"][0]["key_results"][0]["check_ins"][0]["note"] = "rollback fixed"  # the honest document
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", doc)).code == 0
