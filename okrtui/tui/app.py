@@ -28,7 +28,15 @@ from okrtui.storage.sqlite import quickread
 from okrtui.tui.screens import MAIN, screen_class
 from okrtui.tui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.tui.screens.keyline import KeyLine
-from okrtui.tui.screens.keys import WRITING, checked_keymap, keys_of, screen_bindings, writing_actions, writing_bindings
+from okrtui.tui.screens.keys import (
+    WRITING,
+    checked_keymap,
+    keys_of,
+    own_bindings,
+    screen_bindings,
+    writing_actions,
+    writing_bindings,
+)
 from okrtui.tui.screens.objectives import ObjectivesScreen
 from okrtui.tui.services import Services
 from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot, inbox_count
@@ -243,12 +251,20 @@ class OkrApp(KeyLine, inherit_bindings=False):
         return False
 
     def _writing_key(self, screen: Screen[Any], key: str) -> bool:
-        """Whether `key` is one of the screen's keys that save (as [keys] may have moved them)."""
-        for binding in writing_bindings(type(screen)):
-            keys = self.keymap.get(binding.id or "", binding.key)
-            if key in (k.strip() for k in keys.split(",")):
-                return True
-        return False
+        """Whether `key` is one of the screen's keys that save (as [keys] may have moved them). The view
+        with the focus answers its own keys first, as Textual dispatches them: [keys] may give a view's
+        key one that saves in another view (the week's `<` moved to `A`), and there it does not save."""
+
+        def bound(binding: Binding) -> bool:
+            return key in (k.strip() for k in self.keymap.get(binding.id or "", binding.key).split(","))
+
+        focused = screen.focused
+        for view in getattr(screen, "VIEWS", ()):
+            if isinstance(focused, view):
+                mine = next((b for b in own_bindings(view) if bound(b)), None)
+                if mine is not None:
+                    return mine.id in WRITING
+        return any(bound(binding) for binding in writing_bindings(type(screen)))
 
     # --- the workspace's messages --------------------------------------------------------------
 

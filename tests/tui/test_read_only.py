@@ -141,3 +141,29 @@ def test_every_key_named_as_saving_is_a_real_binding():
 
     ids = {b.id for _, bindings in bindings_by_class(OkrApp.BINDINGS) for b in bindings}
     assert WRITING <= ids
+
+
+async def test_a_views_key_moved_onto_another_views_writing_key_still_works_in_its_own_view(tmp_path):
+    """[keys] may give the week view's `<` the key `A` (approve is another view's key, so no clash):
+    in a read-only session the week steps back with it, and in the people view `A` is still approve,
+    refused in one line. Every view's writing keys were refused on every view."""
+    from okrtui.config import Config
+    from tests.helpers import TODAY, RecordingApp
+
+    path = tmp_path / "moved.db"
+    shutil.copy(demo_template(), path)
+    app = RecordingApp(path, Config(cursor_blink=False, keys={"team.prev_week": "A"}), TODAY, native_ansi=False,
+                       read_only=True)
+    app.animation_level = "none"
+    before = digest(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "4")
+        context = app.screen.query_one("#context")
+        assert "week of Nov 23" in str(context.render())
+        app.notified.clear()
+        await press(pilot, "A")
+        assert app.notified == [] and "week of Nov 16 (last week)" in str(context.render())
+        await press(pilot, "1", "A")
+        assert app.notified == [REFUSED]
+    assert digest(path) == before
