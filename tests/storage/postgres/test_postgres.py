@@ -343,3 +343,28 @@ def test_a_leads_document_with_check_ins_others_answer_for_is_refused_alike_on_b
         assert cli("--db", target, "import", write_doc(tmp_path / "clean.json", clean)).code == 0
     assert errors[0] == errors[1]
     assert cli("--db", db("bob"), "checkin", "kr-ben", "3", "--date", "2026-11-03").code == 0
+
+
+def test_the_conversation_of_an_objective_made_private_reaches_no_one_else(db, cli, tmp_path):
+    """The conversation's records are one read on both drivers (okrtui.storage.reads): Alice's replies
+    and comments on her objective, once it is private, reach Bob through no command, his own
+    comment aside; before, he sees the thread."""
+    import copy
+
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "doc.json", DOC)).code == 0
+    assert cli("--db", db("bob"), "comment", "o-reliable", "How do you count a deploy?").code == 0
+    comment_id = cli("--db", db("bob"), "comments", "o-reliable").out.split()[0]
+    reply = cli("--db", db("alice"), "comment", "o-reliable", "Green pipelines only (the secret answer)",
+                "--reply-to", comment_id)
+    assert reply.code == 0, reply.err
+    assert cli("--db", db("alice"), "comment", "kr-deploys", "KR talk (the secret answer)").code == 0
+    honest = cli("--db", db("bob"), "inbox")
+    assert "the secret answer" in honest.out  # shared: Bob sees Alice's reply to him
+    private = copy.deepcopy(DOC)
+    private["objectives"][0]["visibility"] = "private"
+    assert cli("--db", db("alice"), "import", write_doc(tmp_path / "private.json", private)).code == 0
+    for args in (["inbox"], ["report", "--team"], ["export"], ["comments", "o-reliable"], ["comments", "kr-deploys"],
+                 ["history", "kr-deploys"], ["export", "--format", "html", "--team"]):
+        seen = cli("--db", db("bob"), *args)
+        assert "the secret answer" not in seen.out + seen.err and "Make deploys" not in seen.out, (args, seen.out)
+    assert "the secret answer" in cli("--db", db("alice"), "comments", "o-reliable").out  # hers to read
