@@ -16,7 +16,6 @@ from okrtui.rules import checkinrules
 from okrtui.rules.checkinrules import Saved as Saved
 from okrtui.storage import reads
 from okrtui.storage.model import CheckIn, KeyResult, Objective, Period, Person, new_id, now_stamp
-from okrtui.storage.sqlite.quickwrite import SAME_DAY_UPSERT
 from okrtui.storage.store import (
     find_key_result,
     identity,
@@ -99,7 +98,7 @@ def record(engine: Engine, ref: str, value: float, *, confidence: float | None =
         else:  # a concurrent save of the same day may land first: the upsert replaces it
             made = new_id()
             stamp = now_stamp()  # one stamp for both, as okrtui.storage.sqlite.quickwrite writes it
-            kept = session.execute(text(SAME_DAY_UPSERT).bindparams(bindparam("day", type_=Date)), {
+            kept = session.execute(text(reads.SAME_DAY_UPSERT).bindparams(bindparam("day", type_=Date)), {
                 "id": made, "me": me, "stamp": stamp, "kr_id": kr.id, "day": day, "value": checked.value,
                 "confidence": checked.confidence, "note": checked.note}).scalar_one()
             row = session.get(CheckIn, kept)

@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from okrtui.core.errors import OkrError, one_line
 
@@ -28,14 +28,40 @@ if TYPE_CHECKING:  # the quick write and its rules load with the first write, no
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
+    from okrtui.method.health import MetricView
     from okrtui.rules.checkinrules import Saved
     from okrtui.rules.metricrules import Measured
     from okrtui.storage.model import Person
-    from okrtui.storage.sqlite import quickread
+    from okrtui.storage.reads import Read
 
 BACKEND_OPTION = "okrtui_backend"  # the engine's execution option naming the backend that built it (`of`)
 
 NO_ADMIN = "okrtui admin is for a shared PostgreSQL database: --db postgresql://OWNER@HOST/DB"
+
+
+class ReadAhead(Protocol):
+    """The first view's read, started in a thread before the TUI's first frame (`Backend.prefetch`)."""
+
+    today: dt.date
+
+    def hold(self) -> None:
+        """Pause the period's read at its next step (the Health screen draws first) until `release`."""
+
+    def release(self) -> None: ...
+
+    def result(self) -> Read | None:
+        """The period's read once done; None: the ORM path reads it."""
+
+    def metrics(self) -> tuple[list[MetricView], str] | None:
+        """The health metrics and the user's id, read first; None: the ORM path reads them."""
+
+
+class ChangeCounter(Protocol):
+    """A number that moves when anyone commits to the database (`Backend.change_counter`)."""
+
+    def __call__(self) -> int | None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -164,11 +190,11 @@ class Backend(ABC):
     # --- quick read and write (no SQLAlchemy) -------------------------------------------------------
 
     def read(self, label: str | None, today: dt.date, as_of: dt.date | None = None, *, team: bool = True,
-             fy_month: int = 1, stale_after: int = 7, notes: bool = True) -> quickread.Read | None:
+             fy_month: int = 1, stale_after: int = 7, notes: bool = True) -> Read | None:
         """A period read without SQLAlchemy, or None: then the ORM path reads it (okrtui.cycle.ormread)."""
         return None
 
-    def prefetch(self, today: dt.date, *, fy_month: int = 1, stale_after: int = 7) -> quickread.Prefetch | None:
+    def prefetch(self, today: dt.date, *, fy_month: int = 1, stale_after: int = 7) -> ReadAhead | None:
         """The first view's read started in a thread now, when this backend has a quick read."""
         return None
 
@@ -201,7 +227,7 @@ class Backend(ABC):
         connection be lost); None: never."""
         return None
 
-    def change_counter(self) -> quickread.ChangeCounter | None:
+    def change_counter(self) -> ChangeCounter | None:
         """A counter that moves when anyone commits to the database, cheap enough to read every
         second, for a backend without notices; None when there is none."""
         return None

@@ -265,3 +265,15 @@ def kr_check_ins(run: Run, kr_id: str, span: periods.Span, as_of: dt.date) -> li
     """One KR's check-ins that count in the period up to as_of, oldest first: what a save changes,
     read with the full load's bounds."""
     return [c.view for c in kr_check_ins_between(run, kr_id, span.start, last_day(span, as_of)) if c.counts]
+
+
+# The one write both drivers run too.
+# A new check-in, or, when the author already has one on that KR and day (the unique index of
+# migration 6: a concurrent save landed first), that one replaced. Named parameters: sqlite3 and
+# SQLAlchemy's text() (okrtui.cycle.checkins, both databases) run it alike. Returns the kept row's id.
+SAME_DAY_UPSERT = (
+    "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, confidence, note, "
+    "author_id, signature) VALUES (:id, :me, :stamp, :stamp, false, :kr_id, :day, :value, :confidence, :note, "
+    ":me, '') ON CONFLICT (kr_id, COALESCE(author_id, origin), date) WHERE NOT deleted DO UPDATE SET "
+    "value = excluded.value, confidence = excluded.confidence, note = excluded.note, "
+    "updated_at = excluded.updated_at RETURNING id")

@@ -24,7 +24,7 @@ from okrtui.core.errors import OkrError
 from okrtui.method import periods
 from okrtui.storage.backend import Backend, backend_for
 from okrtui.storage.backend import of as backend_of
-from okrtui.storage.sqlite import quickread
+from okrtui.storage.base import ReadAhead
 from okrtui.tui.screens import MAIN, screen_class
 from okrtui.tui.screens.base import FormScreen, OkrScreen, OpenDetail, Refreshable
 from okrtui.tui.screens.keyline import KeyLine
@@ -121,7 +121,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
 
     def __init__(self, db: Backend | Engine | Path | str, cfg: config_mod.Config | None = None, today: dt.date | None = None,
                  *, config_path: Path | None = None, demo: bool = False,
-                 native_ansi: bool | None = None, first_view: quickread.Prefetch | None = None,
+                 native_ansi: bool | None = None, first_view: ReadAhead | None = None,
                  keys_from: str = "[keys]", read_only: bool = False) -> None:
         """`db` is a backend (okrtui.storage.backend), a path or URL, opened in a worker after the first frame
         (and filled with the demo first when `demo`), or an open engine. `native_ansi` None detects the terminal:
@@ -394,7 +394,7 @@ class OkrApp(KeyLine, inherit_bindings=False):
 
 
 def run_app(db_path: Backend | Path | str, cfg: config_mod.Config, today: dt.date, demo: bool = False,
-            first_view: quickread.Prefetch | None = None, keys_from: str = "[keys]", read_only: bool = False) -> None:
+            first_view: ReadAhead | None = None, keys_from: str = "[keys]", read_only: bool = False) -> None:
     """Open the TUI; a database that cannot be opened ends it with one error line."""
     app = OkrApp(db_path, cfg, today, demo=demo, first_view=first_view, keys_from=keys_from, read_only=read_only)
     try:

@@ -22,7 +22,8 @@ from okrtui import config as config_mod
 from okrtui.core.errors import OkrError
 from okrtui.method import periods, views
 from okrtui.storage.backend import Backend
-from okrtui.storage.sqlite import quickread
+from okrtui.storage.base import ChangeCounter, ReadAhead
+from okrtui.storage.reads import Read
 from okrtui.tui.services import Services
 from okrtui.tui.state import DataLoaded, LoadFailed, MetricsLoaded, OpenFailed, SaveFailed, Snapshot
 
@@ -46,7 +47,7 @@ class Workspace:
     teammate's change lands under it."""
 
     def __init__(self, app: App[None], backend: Backend, cfg: config_mod.Config, today: dt.date, *,
-                 opened: bool, demo: bool = False, first_view: quickread.Prefetch | None = None,
+                 opened: bool, demo: bool = False, first_view: ReadAhead | None = None,
                  busy: Callable[[], bool] = lambda: False) -> None:
         self.app = app
         self.backend = backend
@@ -68,7 +69,7 @@ class Workspace:
         self._live = False
         self._listening = False  # the backend sends teammates' changes as notices (a shared database)
         self._notice_pending = False  # a reload for a teammate's change is on its way
-        self._counter: quickread.ChangeCounter | None = None  # SQLite: changes made outside the app
+        self._counter: ChangeCounter | None = None  # SQLite: changes made outside the app
         self._version: int | None = None
         self._watching = False
         self._notice_reloaded = 0.0  # time.monotonic() of the last one
@@ -124,7 +125,7 @@ class Workspace:
     def hold_read_ahead(self) -> None:
         """A screen is drawing what was read ahead of the first period (the Health screen, its metrics):
         the period's read, which would share the interpreter's lock with the drawing, waits at its next
-        step (quickread.Prefetch.hold) until `release_read_ahead`. Nothing once the period is in."""
+        step (ReadAhead.hold) until `release_read_ahead`. Nothing once the period is in."""
         if self.data is None and self._ahead is not None:
             self._ahead.hold()
 
@@ -132,7 +133,7 @@ class Workspace:
         if self._ahead is not None:
             self._ahead.release()
 
-    def _early_metrics(self, first: quickread.Prefetch) -> None:
+    def _early_metrics(self, first: ReadAhead) -> None:
         found = first.metrics()
         if found is not None and self.data is None:
             self.early_metrics = found[0]
@@ -187,7 +188,7 @@ class Workspace:
             health = metrics.read_all(session, self.today, self.cfg.fiscal_year_start_month)
         self._loaded(read.report, me, read.dependencies, read.reflections, load, health)
 
-    def _quick_read(self, span: periods.Span) -> quickread.Read | None:
+    def _quick_read(self, span: periods.Span) -> Read | None:
         """The period by the backend's quick read: the first one was started before Textual loaded."""
         first, self._first = self._first, None
         if first is not None and first.today == self.today:

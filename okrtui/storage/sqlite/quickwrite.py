@@ -36,16 +36,6 @@ from okrtui.storage.sqlite.quickread import SCHEMA
 
 T = TypeVar("T")
 
-# A new check-in, or, when the author already has one on that KR and day (the unique index of
-# migration 6: a concurrent save landed first), that one replaced. Named parameters: sqlite3 and
-# SQLAlchemy's text() (okrtui.cycle.checkins, both databases) run it alike. Returns the kept row's id.
-SAME_DAY_UPSERT = (
-    "INSERT INTO check_in (id, origin, created_at, updated_at, deleted, kr_id, date, value, confidence, note, "
-    "author_id, signature) VALUES (:id, :me, :stamp, :stamp, false, :kr_id, :day, :value, :confidence, :note, "
-    ":me, '') ON CONFLICT (kr_id, COALESCE(author_id, origin), date) WHERE NOT deleted DO UPDATE SET "
-    "value = excluded.value, confidence = excluded.confidence, note = excluded.note, "
-    "updated_at = excluded.updated_at RETURNING id")
-
 BUSY_TIMEOUT_S = 30  # okrtui.storage.sqlite.engine.BUSY_TIMEOUT_S (tests/storage/test_quickwrite.py keeps them equal)
 
 # okrtui.storage.sqlite.engine._sqlite_setup's, in its order
@@ -183,7 +173,7 @@ def _record(conn: sqlite3.Connection, me: str, ref: str, value: float, checked: 
                         (kr.id, day.isoformat(), me)).fetchone()
     new = (checked.value, checked.confidence, checked.note)
     if same is None:
-        row_id = conn.execute(SAME_DAY_UPSERT, {
+        row_id = conn.execute(reads.SAME_DAY_UPSERT, {
             "id": stamps.new_id(), "me": me, "stamp": stamps.now_stamp(), "kr_id": kr.id, "day": day.isoformat(),
             "value": new[0], "confidence": new[1], "note": new[2]}).fetchone()[0]
     before = None
