@@ -195,7 +195,11 @@ class OkrApp(KeyLine, inherit_bindings=False):
         return self.workspace.engine
 
     def check_team_file(self) -> None:
-        """OkrError when this database has no place for a team file (a shared one: everyone's records are live)."""
+        """OkrError when this database has no place for a team file (a shared one: everyone's records are live,
+        or the demo: its made-up company must never reach the team file config.toml names)."""
+        if self.workspace.demo:
+            raise OkrError("the demo never syncs: its made-up OKRs would reach your team file (okrtui --demo "
+                           "touches nothing of yours)")
         self.workspace.backend.check_team_file()
 
     @property

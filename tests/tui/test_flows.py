@@ -383,3 +383,29 @@ async def test_mouse_alone_picks_a_row_and_saves_a_form(tmp_path):
         await settle(pilot)
         assert [(c.kr_id, c.value) for c in rows(app, CheckIn)] == [("kr-1", 7)]
     app.engine.dispose()
+
+
+async def test_the_demo_never_syncs_into_the_users_team_file(tmp_path, cli):
+    """`okrtui --demo` "never touches your own" database, but `t` then `S` merged the demo's eight
+    objectives, signed by the demo's new identity, into the team file config.toml names: every
+    teammate's next sync took a fictional company in. The demo says so in one line; the file is as it was."""
+    from okrtui.config import Config
+    from okrtui.tui.app import OkrApp
+
+    team, mine = tmp_path / "team.jsonl", tmp_path / "mine.db"
+    assert cli("--db", mine, "whoami", "--name", "Me").code == 0
+    assert cli("--db", mine, "sync", team).code == 0
+    before = team.read_bytes()
+    app = OkrApp(tmp_path / "demo.db", Config(cursor_blink=False, team_file=str(team)), TODAY, demo=True,
+                 native_ansi=False)
+    said: list[str] = []
+    app.notify = lambda message, **_kw: said.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "t", "S")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+    app.engine.dispose()
+    assert team.read_bytes() == before
+    assert any("demo" in line and "team file" in line for line in said), said
