@@ -203,22 +203,26 @@ class _Rows:
         if kr.error:
             flags += f' <span class="stale">{esc(kr.error)}</span>'
         points = kr.check_ins
+        series = story.kr_series(kr, rep.period, rep.as_of)
         if points:
             last = points[-1]
             note = f'<br><q class="note">{esc(last.note)}</q>' if last.note else ""
-            trend = svg.sparkline([c.value for c in points[-8:]], f"check-ins of {title}")
+            # The chart's own values when they are every check-in's (not a milestone's 0 or 1): no second list.
+            ys = series.ys if len(series.ys) == len(points) and series.shape != "done" else [c.value for c in points[-8:]]
+            trend = svg.sparkline(ys, f"check-ins of {title}")
         else:
             note, trend = "", svg.sparkline((), "")
-        chart = svg.chart(story.kr_series(kr, rep.period, rep.as_of), f"Chart of {title}",
-                          self.kinds.get(kr.kind) or self.legend(kr.kind))
+        chart = svg.chart(series, f"Chart of {title}", self.kinds.get(kr.kind) or self.legend(kr.kind))
         who = answerer(kr)
         day = self.days.get(kr.last_check_in)
         if day is None:
             day = self.days[kr.last_check_in] = str(kr.last_check_in or "–")
+        target = kr_target_text(kr)
+        grade = self.grades.get((kr.score, kr.grade, kr.band)) or self.grade(kr.score, kr.grade, kr.band)
         out.append(f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
                    f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
-                   f'<td data-label="Now → target">{self.text(kr_target_text(kr))}</td>\n'
-                   f'<td data-label="Grade">{self.grade(kr.score, kr.grade, kr.band)}</td>\n'
+                   f'<td data-label="Now → target">{self.texts.get(target) or self.text(target)}</td>\n'
+                   f'<td data-label="Grade">{grade}</td>\n'
                    f'<td data-label="Pace">{flags or "–"}</td>\n'
                    f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
                    f'<td data-label="Last check-in">{day}{note}</td>\n'
@@ -261,7 +265,7 @@ def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
 
 def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str]:
     """The dependencies whose both ends are on the page, with their agreement state (okrtui.method.cycle)."""
-    titles = {o.id: o.title for o in rep.objectives} | {kr.id: kr.title for kr in rep.key_results()}
+    titles = ({o.id: o.title for o in rep.objectives} | {kr.id: kr.title for kr in rep.key_results()}) if deps else {}
     shown = [d for d in deps if d.from_id in titles and d.to_id in titles]
     out = ['<section class="deps">', "<h2>Dependencies</h2>"]
     if not shown:

@@ -103,8 +103,19 @@ class _Frame:
     points: dict[tuple[float, ...], str]  # the check-ins' polyline by their x's, the x's written in: % (each y)
 
 
-@functools.lru_cache(maxsize=8)
+_FRAMES: dict[int, _Frame] = {}  # by the period's length in days
+
+
 def _frame(days: int) -> _Frame:
+    frame = _FRAMES.get(days)
+    if frame is None:
+        if len(_FRAMES) >= 8:
+            _FRAMES.clear()
+        frame = _FRAMES[days] = _make_frame(days)
+    return frame
+
+
+def _make_frame(days: int) -> _Frame:
     span = max(days, 1)
     x_at = {float(d): f"{LEFT + float(d) * (PLOT_W / span):.0f}" for d in range(span + 1)}
     x0 = x_at[0.0]
@@ -218,12 +229,14 @@ def chart(s: Series, label: str, legend: str) -> str:
         yt = tuple(yt)
         axes = _AXES[key] = (*_axes(s.days, s.shape, s.lo, s.hi, s.edges, yt), yt, {})
     mid, base, sy, _, y_texts = axes
-    frame = _frame(s.days)
+    frame = _FRAMES.get(s.days) or _frame(s.days)
     xs = s.xs
     if s.forecast is not None and s.shape == "scale" and s.edges is not None:
         mid += frame.forecast % (frame.x_at[xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
     if xs:  # story.check_in_days' shared tuple, usually: its polyline's x's are already written
-        mid += _points(frame, xs if type(xs) is tuple else tuple(xs)) % _y_texts(y_texts, base, sy, s.ys)
+        if type(xs) is not tuple:
+            xs = tuple(xs)
+        mid += (frame.points.get(xs) or _points(frame, xs)) % _y_texts(y_texts, base, sy, s.ys)
     return f'{HEAD % (label, label)}{mid}<use href="#{legend}"/></svg>'
 
 
