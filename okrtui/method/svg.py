@@ -9,7 +9,6 @@ every chart shares (the frame, the period's months, the legends, the dot) is dra
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -231,21 +230,30 @@ def chart(s: Series, label: str, legend: str) -> str:
     mid, base, sy, _, y_texts = axes
     frame = _FRAMES.get(s.days) or _frame(s.days)
     xs = s.xs
+    forecast = points = ""
     if s.forecast is not None and s.shape == "scale" and s.edges is not None:
-        mid += frame.forecast % (frame.x_at[xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
+        forecast = frame.forecast % (frame.x_at[xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
     if xs:  # story.check_in_days' shared tuple, usually: its polyline's x's are already written
         if type(xs) is not tuple:
             xs = tuple(xs)
-        mid += (frame.points.get(xs) or _points(frame, xs)) % _y_texts(y_texts, base, sy, s.ys)
-    return f'{HEAD % (label, label)}{mid}<use href="#{legend}"/></svg>'
+        points = (frame.points.get(xs) or _points(frame, xs)) % _y_texts(y_texts, base, sy, s.ys)
+    return f'{HEAD % (label, label)}{mid}{forecast}{points}<use href="#{legend}"/></svg>'
 
 
-@functools.lru_cache(maxsize=16)
+_SPARKS: dict[int, tuple[str, str]] = {}
+
+
 def _spark(n: int) -> tuple[str, str]:
-    """A sparkline of n values' points: its x's written once, each y a %-field; and the flat one."""
-    step = 60 / max(n - 1, 1)
-    xs = [f"{2 + i * step:.1f}" for i in range(n)]
-    return " ".join(f"{x},%.1f" for x in xs), " ".join(f"{x},16.0" for x in xs)
+    """A sparkline of n values as one %-format: the label, then each y (its x's written once); and
+    the flat one's, the label only."""
+    made = _SPARKS.get(n)
+    if made is None:
+        step = 60 / max(n - 1, 1)
+        xs = [f"{2 + i * step:.1f}" for i in range(n)]
+        head, tail = SPARK.split('points="%s"')
+        made = _SPARKS[n] = (f'{head}points="{" ".join(f"{x},%.1f" for x in xs)}"{tail}',
+                             f'{head}points="{" ".join(f"{x},16.0" for x in xs)}"{tail}')
+    return made
 
 
 def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
@@ -255,13 +263,11 @@ def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     if not vals:
         return '<span class="muted" aria-label="no check-ins">·</span>'
     lo, hi = min(vals), max(vals)
-    points, flat = _spark(len(vals))
+    points, flat = _SPARKS.get(len(vals)) or _spark(len(vals))
     if hi == lo:
-        pts = flat
-    else:
-        r = hi - lo
-        pts = points % tuple([16 - (v - lo) / r * 12 for v in vals])
-    return SPARK % (label, pts)
+        return flat % label
+    r = hi - lo
+    return points % (label, *[16 - (v - lo) / r * 12 for v in vals])
 
 
 SPARK = ('<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="%s">'

@@ -416,3 +416,30 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
     assert sum(len(svg._frame(days).points) for days in (90, 91, 92)) < len(made)  # and check-in days
     assert sum(len(axes[4]) for axes in svg._AXES.values()) < sum(len(s.ys) for s in made)  # and values
 
+
+
+def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
+    """svg.sparkline is one %-format per line made once per length (svg._spark): lines of any length,
+    flat, single, repeated and arbitrary values, and labels holding "%", each draw what the plain
+    formula drew."""
+    import random
+
+    from okrtui.method import svg
+
+    def before(values, label):
+        vals = list(values)[-8:]
+        if not vals:
+            return '<span class="muted" aria-label="no check-ins">·</span>'
+        lo, hi = min(vals), max(vals)
+        step = 60 / max(len(vals) - 1, 1)
+        ys = [16.0] * len(vals) if hi == lo else [16 - (v - lo) / (hi - lo) * 12 for v in vals]
+        pts = " ".join(f"{2 + i * step:.1f},{y:.1f}" for i, y in enumerate(ys))
+        return svg.SPARK % (label, pts)
+
+    rng = random.Random(2930)
+    for i in range(3000):
+        n = rng.randint(0, 11)
+        values = ([rng.choice([0.0, -0.0, 1.0, 2.5, 100.0]) for _ in range(n)] if rng.random() < 0.5
+                  else [rng.choice([float(rng.randint(0, 100)), rng.uniform(-1e6, 1e6)]) for _ in range(n)])
+        label = rng.choice([f"s{i}", "100% &amp; %s %d", ""])
+        assert svg.sparkline(values, label) == before(values, label), (values, label)
