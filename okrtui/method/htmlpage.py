@@ -192,9 +192,9 @@ class _Rows:
             shown = self.texts[raw] = esc(raw)
         return shown
 
-    def kr(self, kr: KRView, out: list[str]) -> None:
-        """The KR's row and its chart's row, added to `out` (two pieces: the chart's 1.3 KiB stays
-        ASCII text until the objective's lines are joined, not copied into the row's wider text too)."""
+    def kr(self, kr: KRView) -> tuple[str, str]:
+        """The KR's row and its chart's row: two pieces, for the chart's 1.3 KiB are ASCII text (one
+        byte a character in Python, written to the file as they are) and the row's "→" makes it two."""
         rep = self.rep
         title = self.titles[kr.id] = esc(kr.title)
         flags = self.flags.get((kr.pace, kr.stale))
@@ -219,15 +219,15 @@ class _Rows:
             day = self.days[kr.last_check_in] = str(kr.last_check_in or "–")
         target = kr_target_text(kr)
         grade = self.grades.get((kr.score, kr.grade, kr.band)) or self.grade(kr.score, kr.grade, kr.band)
-        out.append(f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
-                   f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
-                   f'<td data-label="Now → target">{self.texts.get(target) or self.text(target)}</td>\n'
-                   f'<td data-label="Grade">{grade}</td>\n'
-                   f'<td data-label="Pace">{flags or "–"}</td>\n'
-                   f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
-                   f'<td data-label="Last check-in">{day}{note}</td>\n'
-                   f'<td data-label="Trend">{trend}</td></tr>')
-        out.append(f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>')
+        row = (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
+               f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
+               f'<td data-label="Now → target">{self.texts.get(target) or self.text(target)}</td>\n'
+               f'<td data-label="Grade">{grade}</td>\n'
+               f'<td data-label="Pace">{flags or "–"}</td>\n'
+               f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
+               f'<td data-label="Last check-in">{day}{note}</td>\n'
+               f'<td data-label="Trend">{trend}</td></tr>')
+        return row, f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
 
 
 def _team(t: Team, rows: _Rows) -> Iterator[str]:
@@ -235,8 +235,8 @@ def _team(t: Team, rows: _Rows) -> Iterator[str]:
     for p in t.people:
         yield from ('<section class="person">',
                     f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>")
-        for o, krs in p.objectives:  # one piece an objective: its ~40 lines joined (fewer pieces to pass on)
-            yield "\n".join(_objective(o, krs, rows))
+        for o, krs in p.objectives:
+            yield from _objective(o, krs, rows)
         yield "</section>"
     yield "</section>"
 
@@ -247,6 +247,9 @@ KR_TABLE_HEAD = ('<thead><tr><th scope="col">Key result</th><th scope="col">Who<
 
 
 def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
+    """The objective's lines as a few pieces, to be joined with newlines: its heading and first KR's
+    row one piece, each KR's chart a piece, each next row a piece, the end one. Few pieces to pass on,
+    and no chart joined into a row's wider text (see _Rows.kr)."""
     title = rows.objectives[o.id] = esc(o.title)
     out = ['<article class="objective">', f"<h4>{title}</h4>",
            f'<p class="meta">{rows.text(o.level)} · {rows.name(o.owner_id or o.origin)} · {rows.text(o.status)} · '
@@ -257,10 +260,14 @@ def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
         out.append('<p class="muted">No key results.</p></article>')
         return out
     out += ['<table class="krs">', f"<caption>Key results of {title}</caption>", KR_TABLE_HEAD, "<tbody>"]
+    pieces: list[str] = []
     for kr in krs:
-        rows.kr(kr, out)
-    out += ["</tbody></table>", "</article>"]
-    return out
+        row, chart = rows.kr(kr)
+        out.append(row)
+        pieces += ("\n".join(out), chart)
+        out = []
+    pieces.append("</tbody></table>\n</article>")
+    return pieces
 
 
 def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str]:
