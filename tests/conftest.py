@@ -9,10 +9,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests import helpers
 from tests.clock import wallclock
 from tests.helpers import TODAY
+
+# No per-example time limit for any property test: on 2 cores shared by 4 workers (and a browser,
+# PostgreSQL, child okrtuis) Hypothesis's 200 ms deadline measured the load, not the code, and
+# failed a forecast test once in a loaded run. Speed is measured in bench/, never in a test.
+settings.register_profile("okrtui", deadline=None)
+settings.load_profile("okrtui")
 
 AUDIT = os.environ.get("CLOCK_AUDIT") == "1"  # .ci/run's first pass: tests/clock/wallclock.py
 
