@@ -162,6 +162,9 @@ class OkrApp(KeyLine, inherit_bindings=False):
         # The load runs in a worker while the first frame paints: start-up never waits for the database.
         self.workspace.read_ahead()
         self.reload()
+        note = self.workspace.backend.note()  # an in-memory database: "quitting loses nothing" does not hold
+        if note is not None:
+            self.notify(note, severity="warning", timeout=30, markup=False)
 
     def on_unmount(self) -> None:
         self.workspace.close()

@@ -262,6 +262,8 @@ async def test_the_tui_on_memory_opens_the_demo_and_saves_a_check_in_through_the
         assert isinstance(app.screen, DetailScreen) and app.screen.ref == "k:kr-deploys"
         assert "97.5" in str(app.screen.query_one("#history", OkrTable).get_row_at(0)[1])  # the refresh read it
         assert app.notified_errors == []
+        # Said once, as it opens: the TUI's promise that quitting loses nothing does not hold here.
+        assert app.notified[0] == f"{trial} is an in-memory database: nothing is kept when this okrtui ends"
     engine = backend_for(trial).engine()  # the app is gone; the database lives on in the process
     try:
         with store.reading(engine) as session:
