@@ -42,12 +42,8 @@ async def test_every_dialog_has_one_footer(tmp_path, name):
         app.engine.dispose()
 
 
-async def test_a_screen_switch_rebuilds_the_shown_footer_once_and_not_the_one_left(app, monkeypatch):
-    """Textual's Footer rebuilds every key once per change of bindings, and the screen switched away from
-    still rebuilt its own: at okrtui's number of keys, most of a switched-to screen's first frame
-    (okrtui.tui.widgets.footer, issue 28's H1). Coming back rebuilds it, with its own keys."""
-    from textual.widgets._footer import FooterKey
-
+def footer_rebuilds(monkeypatch) -> list[str]:
+    """The screens whose footer rebuilds its keys from now on, one name per rebuild."""
     from okrtui.tui.widgets.footer import OkrFooter
 
     rebuilt: list[str] = []
@@ -58,6 +54,18 @@ async def test_a_screen_switch_rebuilds_the_shown_footer_once_and_not_the_one_le
         return await real(self)
 
     monkeypatch.setattr(OkrFooter, "recompose", counted)
+    return rebuilt
+
+
+async def test_a_screen_switch_rebuilds_the_shown_footer_once_and_not_the_one_left(app, monkeypatch):
+    """Textual's Footer rebuilds every key once per change of bindings, and the screen switched away from
+    still rebuilt its own: at okrtui's number of keys, most of a switched-to screen's first frame
+    (okrtui.tui.widgets.footer, issue 28's H1). Coming back rebuilds it, with its own keys."""
+    from textual.widgets._footer import FooterKey
+
+    from okrtui.tui.widgets.footer import OkrFooter
+
+    rebuilt = footer_rebuilds(monkeypatch)
 
     def keys() -> list[str]:
         return [k.description for k in app.screen.query_one(OkrFooter).query(FooterKey)]
@@ -82,14 +90,7 @@ async def test_the_first_frame_builds_the_footer_once(app, monkeypatch):
 
     from okrtui.tui.widgets.footer import OkrFooter
 
-    rebuilt: list[str] = []
-    real = OkrFooter.recompose
-
-    async def counted(self):
-        rebuilt.append(type(self.screen).__name__)
-        return await real(self)
-
-    monkeypatch.setattr(OkrFooter, "recompose", counted)
+    rebuilt = footer_rebuilds(monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert rebuilt == ["ObjectivesScreen"], rebuilt
