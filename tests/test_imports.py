@@ -168,3 +168,29 @@ def test_screens_and_widgets_never_import_the_app_not_even_for_types():
     chains = {source: graph.find_shortest_chains(importer=source, imported="okrtui.tui.app", as_packages=True)
               for source in ("okrtui.tui.screens", "okrtui.tui.widgets")}
     assert not any(chains.values()), chains
+
+
+def test_no_circle_among_sibling_modules_not_even_one_of_types():
+    """import-linter's acyclic contract leaves imports under TYPE_CHECKING out (pyproject.toml): two
+    modules that name each other only for a type still read as one room to a newcomer (cycle and views,
+    interchange and movein did). This reads the graph with them: no two modules of one package import
+    each other, directly or around a circle of siblings."""
+    import grimp  # import-linter's graph library, only for this test
+
+    graph = grimp.build_graph("okrtui", exclude_type_checking_imports=False, cache_dir=None)
+    parent = {m: m.rpartition(".")[0] for m in graph.modules}
+    # Only the arrows between siblings; a package's own __init__ is its children's parent, not a sibling.
+    arrows = {m: {n for n in graph.find_modules_directly_imported_by(m) if parent[n] == parent[m]}
+              for m in graph.modules}
+    circles = []
+    for start in sorted(graph.modules):
+        seen, todo = set(), list(arrows[start])
+        while todo:
+            m = todo.pop()
+            if m == start:
+                circles.append(start)
+                break
+            if m not in seen:
+                seen.add(m)
+                todo.extend(arrows[m])
+    assert circles == [], circles

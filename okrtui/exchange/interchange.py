@@ -22,6 +22,7 @@ from okrtui.core.errors import OkrError
 from okrtui.core.text import count, json_safe, plain
 from okrtui.cycle import conversation
 from okrtui.exchange import movein
+from okrtui.exchange.document import Document
 from okrtui.method import owners, periods
 from okrtui.method.cycle import APPROVED, Conversation
 from okrtui.method.domain import ID_RE
@@ -80,21 +81,7 @@ def parse_document(raw: bytes) -> Any:
         raise OkrError("not valid JSON: nested too deeply") from None
 
 
-# --- the validated document ------------------------------------------------------------
-
-@dataclass
-class Document:
-    people: list[dict[str, Any]] = field(default_factory=list)
-    teams: list[dict[str, Any]] = field(default_factory=list)
-    periods: list[dict[str, Any]] = field(default_factory=list)
-    objectives: list[dict[str, Any]] = field(default_factory=list)
-    key_results: list[dict[str, Any]] = field(default_factory=list)
-    check_ins: list[dict[str, Any]] = field(default_factory=list)
-    dependencies: list[dict[str, Any]] = field(default_factory=list)
-    reflections: list[dict[str, Any]] = field(default_factory=list)
-    metrics: list[dict[str, Any]] = field(default_factory=list)
-    measurements: list[dict[str, Any]] = field(default_factory=list)
-
+# --- validating a document (okrtui.exchange.document holds what comes out) -------------
 
 class _Ids:
     """Ids seen in the document, to refuse duplicates and resolve references."""

@@ -20,7 +20,7 @@ from okrtui.storage.model import KeyResult, Objective, Period, Person, Team
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from okrtui.exchange.interchange import Document
+    from okrtui.exchange.document import Document
 
 
 def marked_origins(data: Any) -> dict[str, str]:

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from okrtui.core.text import fmt_num as fmt_num
 from okrtui.core.text import num as num
 from okrtui.method import kinds, periods, scoring
-
-if TYPE_CHECKING:
-    from okrtui.method.cycle import Conversation
+from okrtui.method.conversation import Conversation
+from okrtui.method.conversation import DependencyView as DependencyView
 
 
 @dataclass(slots=True)
@@ -112,15 +111,6 @@ class TeamView:
     origin: str
     approval: bool = False  # its objectives need its lead's approval (okrtui.method.cycle)
     lead_id: str | None = None
-
-
-@dataclass(slots=True, frozen=True)
-class DependencyView:
-    id: str
-    from_id: str
-    to_id: str
-    note: str
-    origin: str = ""
 
 
 @dataclass
