@@ -192,9 +192,13 @@ class _Rows:
             shown = self.texts[raw] = esc(raw)
         return shown
 
-    def kr(self, kr: KRView) -> tuple[str, str]:
-        """The KR's row and its chart's row: two pieces, for the chart's 1.3 KiB are ASCII text (one
-        byte a character in Python, written to the file as they are) and the row's "→" makes it two."""
+    def kr(self, kr: KRView) -> tuple[str, str, str]:
+        """The KR's row and its chart's row as three pieces, to be joined with newlines: its title, who
+        and "now → target" (whose "→" makes that piece two bytes a character in Python); its grade, pace,
+        confidence and last check-in (often ASCII, "–" when there is no pace); its sparkline and the
+        chart's row. The grade's bar, the sparkline and the chart are ASCII text (one byte a character,
+        written to the file as they are): kept out of the piece holding "→", they are not widened to two
+        bytes a character and converted back to UTF-8 (a row of 10,000 was 1 KiB of such text)."""
         rep = self.rep
         title = self.titles[kr.id] = esc(kr.title)
         flags = self.flags.get((kr.pace, kr.stale))
@@ -219,15 +223,14 @@ class _Rows:
             day = self.days[kr.last_check_in] = str(kr.last_check_in or "–")
         target = kr_target_text(kr)
         grade = self.grades.get((kr.score, kr.grade, kr.band)) or self.grade(kr.score, kr.grade, kr.band)
-        row = (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
-               f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
-               f'<td data-label="Now → target">{self.texts.get(target) or self.text(target)}</td>\n'
-               f'<td data-label="Grade">{grade}</td>\n'
-               f'<td data-label="Pace">{flags or "–"}</td>\n'
-               f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
-               f'<td data-label="Last check-in">{day}{note}</td>\n'
-               f'<td data-label="Trend">{trend}</td></tr>')
-        return row, f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
+        head = (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
+                f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
+                f'<td data-label="Now → target">{self.texts.get(target) or self.text(target)}</td>')
+        middle = (f'<td data-label="Grade">{grade}</td>\n'
+                  f'<td data-label="Pace">{flags or "–"}</td>\n'
+                  f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
+                  f'<td data-label="Last check-in">{day}{note}</td>')
+        return head, middle, f'<td data-label="Trend">{trend}</td></tr>\n<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
 
 
 def _team(t: Team, rows: _Rows) -> Iterator[str]:
@@ -247,9 +250,9 @@ KR_TABLE_HEAD = ('<thead><tr><th scope="col">Key result</th><th scope="col">Who<
 
 
 def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
-    """The objective's lines as a few pieces, to be joined with newlines: its heading and first KR's
-    row one piece, each KR's chart a piece, each next row a piece, the end one. Few pieces to pass on,
-    and no chart joined into a row's wider text (see _Rows.kr)."""
+    """The objective's lines as a few pieces, to be joined with newlines: its heading with the first
+    KR's row's start one piece, then each KR's three pieces (_Rows.kr; a next KR's start its own), the
+    end one. Few pieces to pass on, and no ASCII chart or sparkline joined into a row's wider text."""
     title = rows.objectives[o.id] = esc(o.title)
     out = ['<article class="objective">', f"<h4>{title}</h4>",
            f'<p class="meta">{rows.text(o.level)} · {rows.name(o.owner_id or o.origin)} · {rows.text(o.status)} · '
@@ -262,9 +265,9 @@ def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
     out += ['<table class="krs">', f"<caption>Key results of {title}</caption>", KR_TABLE_HEAD, "<tbody>"]
     pieces: list[str] = []
     for kr in krs:
-        row, chart = rows.kr(kr)
-        out.append(row)
-        pieces += ("\n".join(out), chart)
+        head, middle, tail = rows.kr(kr)
+        out.append(head)
+        pieces += ("\n".join(out), middle, tail)
         out = []
     pieces.append("</tbody></table>\n</article>")
     return pieces
