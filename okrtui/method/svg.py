@@ -98,7 +98,7 @@ class _Frame:
     scale: str  # start, target and expected pace: % (y start, y start, y target, y target, y start, y target)
     band: str  # the range's shaded rect: % (top, height)
     band_lines: str  # its high and low lines: % (y high, y high, y low, y low)
-    forecast: str  # % (x of the first check-in, its y, y at the end)
+    forecast: str  # % (x of the first check-in, its y, y at the end: each round(y), an int)
     points: dict[tuple[float, ...], str]  # the check-ins' polyline by their x's, the x's written in: % (each y)
 
 
@@ -125,7 +125,7 @@ def _make_frame(days: int) -> _Frame:
         f'<polyline class="e" points="{x0},%s {x1},%s"/>',
         f'<rect class="b" x="{LEFT}" y="%.0f" width="{PLOT_W}" height="%.0f"/>',
         f'<polyline class="t" points="{x0},%s {x1},%s"/><polyline class="t" points="{x0},%s {x1},%s"/>',
-        f'<polyline class="f" points="%s,%.0f {x1},%.0f"/>',
+        f'<polyline class="f" points="%s,%d {x1},%d"/>',
         {},
     )
 
@@ -232,7 +232,11 @@ def chart(s: Series, label: str, legend: str) -> str:
     xs = s.xs
     forecast = points = ""
     if s.forecast is not None and s.shape == "scale" and s.edges is not None:
-        forecast = frame.forecast % (frame.x_at[xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
+        f0, f1 = base - s.forecast[0] * sy, base - s.forecast[1] * sy  # inside the plot: "%d" of round(y) is "%.0f"
+        try:
+            forecast = frame.forecast % (frame.x_at[xs[0]], round(f0), round(f1))
+        except (ValueError, OverflowError):  # a NaN or infinite y (numbers near the float's limits): as "%.0f" writes it
+            forecast = frame.forecast.replace("%d", "%.0f") % (frame.x_at[xs[0]], f0, f1)
     if xs:  # story.check_in_days' shared tuple, usually: its polyline's x's are already written
         if type(xs) is not tuple:
             xs = tuple(xs)
@@ -244,21 +248,24 @@ _SPARKS: dict[int, tuple[str, str]] = {}
 
 
 def _spark(n: int) -> tuple[str, str]:
-    """A sparkline of n values as one %-format: the label, then each y (its x's written once); and
-    the flat one's, the label only."""
+    """A sparkline of n values as one %-format: the label, then each y's text (its x's written once);
+    and the flat one's, the label only."""
     made = _SPARKS.get(n)
     if made is None:
         step = 60 / max(n - 1, 1)
         xs = [f"{2 + i * step:.1f}" for i in range(n)]
         head, tail = SPARK.split('points="%s"')
-        made = _SPARKS[n] = (f'{head}points="{" ".join(f"{x},%.1f" for x in xs)}"{tail}',
+        made = _SPARKS[n] = (f'{head}points="{" ".join(f"{x},%s" for x in xs)}"{tail}',
                              f'{head}points="{" ".join(f"{x},16.0" for x in xs)}"{tail}')
     return made
 
 
 def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     """The last `width` values, scaled between their min and max, as the lists' sparkline; `label`
-    already escaped."""
+    already escaped. Each y (16 - (v - lo) / r * 12, between 4 and 16) is written as "%.1f" writes it,
+    read from `_TENTHS` by its tenths: ten times the y plus a half, floored, is the rounded tenths
+    unless that sum lies within 1e-6 of a whole number (a y near a half-tenth, where the float's own
+    last digits decide): such a y is formatted as before."""
     vals = values if len(values) <= width else values[-width:]
     if not vals:
         return '<span class="muted" aria-label="no check-ins">·</span>'
@@ -267,7 +274,20 @@ def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     if hi == lo:
         return flat % label
     r = hi - lo
-    return points % (label, *[16 - (v - lo) / r * 12 for v in vals])
+    s = 120 / r
+    texts = [label]
+    add = texts.append
+    try:
+        for v in vals:
+            t = 160.5 - (v - lo) * s  # 10 y + 0.5: 40.5 to 160.5
+            k = int(t)
+            add(_TENTHS[k] if 1e-6 < t - k < 0.999999 else "%.1f" % (16 - (v - lo) / r * 12))
+    except (ValueError, OverflowError, IndexError):  # a NaN or an infinity among the values: as "%.1f" writes it
+        texts[1:] = ["%.1f" % (16 - (v - lo) / r * 12) for v in vals]
+    return points % tuple(texts)
+
+
+_TENTHS = ["%.1f" % (k / 10) for k in range(162)]  # k tenths as "%.1f" writes them: "0.0" to "16.1"
 
 
 SPARK = ('<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="%s">'

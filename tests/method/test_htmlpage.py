@@ -365,7 +365,8 @@ def _chart_as_written_before(s, label: str, legend: str) -> str:
         y0, y1 = round(base - s.edges[0] * sy), round(base - s.edges[1] * sy)
         lines = frame.scale % (y0, y0, y1, y1, y0, y1)
         if s.forecast is not None:
-            lines += frame.forecast % (frame.x_at[s.xs[0]], base - s.forecast[0] * sy, base - s.forecast[1] * sy)
+            f0, f1 = base - s.forecast[0] * sy, base - s.forecast[1] * sy
+            lines += f'<polyline class="f" points="{frame.x_at[s.xs[0]]},{f0:.0f} {frame.last},{f1:.0f}"/>'
     elif s.shape == "band" and s.edges is not None:
         top, bottom = base - max(s.edges) * sy, base - min(s.edges) * sy
         yh, yl = round(base - s.edges[1] * sy), round(base - s.edges[0] * sy)
@@ -419,9 +420,11 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
 
 
 def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
-    """svg.sparkline is one %-format per line made once per length (svg._spark): lines of any length,
-    flat, single, repeated and arbitrary values, and labels holding "%", each draw what the plain
-    formula drew."""
+    """svg.sparkline is one %-format per line made once per length (svg._spark), each y read from a
+    table by its tenths: lines of any length, flat, single, repeated and arbitrary values, y's on a
+    half-tenth (where "%.1f" decides), NaN, infinities, the least and greatest floats, and labels
+    holding "%", each draw what the plain formula drew."""
+    import math
     import random
 
     from okrtui.method import svg
@@ -437,9 +440,13 @@ def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
         return svg.SPARK % (label, pts)
 
     rng = random.Random(2930)
-    for i in range(3000):
+    odd = [0.0, 1.0, 3.0, 24.0, 48.0, 0.125, 0.1, 0.3, 5e-324, 1e-300, 1e308, -1e308, math.nan, math.inf, -math.inf]
+    for i in range(6000):
         n = rng.randint(0, 11)
-        values = ([rng.choice([0.0, -0.0, 1.0, 2.5, 100.0]) for _ in range(n)] if rng.random() < 0.5
+        pick = rng.random()
+        values = ([rng.choice([0.0, -0.0, 1.0, 2.5, 100.0]) for _ in range(n)] if pick < 0.3
+                  else [rng.choice(odd) for _ in range(n)] if pick < 0.5
+                  else [float(rng.randint(0, 240)) for _ in range(n)] + [0.0, 240.0] if pick < 0.7  # half-tenths: 15.75
                   else [rng.choice([float(rng.randint(0, 100)), rng.uniform(-1e6, 1e6)]) for _ in range(n)])
         label = rng.choice([f"s{i}", "100% &amp; %s %d", ""])
         assert svg.sparkline(values, label) == before(values, label), (values, label)
