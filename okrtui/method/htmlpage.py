@@ -87,7 +87,7 @@ def page_lines(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *
     for t in teams:
         yield from _team(t, rows)
     yield from _dependencies(listed, dependencies)
-    yield from _review(listed, stale_after, rows.titles, rows.objectives)
+    yield from _review(listed, stale_after, rows.titles, rows.objectives, rows.confidences)
     yield from ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
 
 
@@ -154,6 +154,7 @@ class _Rows:
         self.titles: dict[str, str] = {}  # each KR's, escaped: the week's review shows them again
         self.objectives: dict[str, str] = {}  # each objective's title, escaped: the review shows them too
         self.days: dict[object, str] = {}  # each last check-in's day as shown: a period has ~90
+        self.confidences: dict[float, str] = {}  # each confidence but zero as shown ("0.7"): the review's too
 
     def name(self, pid: str | None) -> str:
         shown = self.names.get(pid)
@@ -223,12 +224,18 @@ class _Rows:
             day = self.days[kr.last_check_in] = str(kr.last_check_in or "–")
         target = kr_target_text(kr)
         grade = self.grades.get((kr.score, kr.grade, kr.band)) or self.grade(kr.score, kr.grade, kr.band)
+        c = kr.confidence
+        confidence = self.confidences.get(c) if c else None  # 0.0 and -0.0 (equal keys, not texts) never kept
+        if confidence is None:
+            confidence = "–" if c is None else f"{c:.1f}"
+            if c and len(self.confidences) < 4096:
+                self.confidences[c] = confidence
         head = (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
                 f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
                 f'<td data-label="Now → target">{self.texts.get(target) or self.text(target)}</td>')
         middle = (f'<td data-label="Grade">{grade}</td>\n'
                   f'<td data-label="Pace">{flags or "–"}</td>\n'
-                  f'<td data-label="Confidence">{"–" if kr.confidence is None else f"{kr.confidence:.1f}"}</td>\n'
+                  f'<td data-label="Confidence">{confidence}</td>\n'
                   f'<td data-label="Last check-in">{day}{note}</td>')
         return head, middle, f'<td data-label="Trend">{trend}</td></tr>\n<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
 
@@ -295,11 +302,16 @@ STALE = ' <span class="stale">⚠ stale</span>'
 
 
 def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
-            objective_titles: dict[str, str] | None = None) -> list[str]:
+            objective_titles: dict[str, str] | None = None, confidences: dict[float, str] | None = None) -> list[str]:
     """The week's review (the TUI's w): what moved this week, worst objectives first. `titles` and
     `objective_titles`: the KRs' and objectives' titles already escaped above (by id). The rows are
-    week_review's, read from the KRs' own numbers on the report's day (review.report_day_rows)."""
+    week_review's, read from the KRs' own numbers on the report's day (review.report_day_rows). A value,
+    change and confidence is formatted once per page (`confidences`: the KR rows' already), but zero:
+    0.0 and -0.0 are one key and two texts."""
     objective_titles = objective_titles or {}
+    confidences = {} if confidences is None else confidences
+    values: dict[float, str] = {}
+    changes: dict[float, str] = {}
     monday, _ = periods.week_of(rep.as_of)
     rows = report_day_rows(rep, stale_after)
     if rows is None:  # a check-in after the day is in the views: the review computes that day's numbers
@@ -314,6 +326,9 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
             '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
     objective, objective_title = None, ""
     done_kinds: dict[str, bool] = {}  # each kind's: read as done / not done (review.milestone)?
+    change: str | None
+    value: str | None
+    shown: str | None
     add = out.append
     for o, kr, value_now, value_change, pace, confidence, trend, stale in rows:
         done = done_kinds.get(kr.kind)
@@ -322,8 +337,25 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
         if done:
             change, value = change_text(kr, value_change), value_text(kr, value_now)
         else:
-            change = "±0" if not value_change else f"{value_change:+g}"
-            value = "–" if value_now is None else f"{value_now:g}"
+            change = "±0" if not value_change else changes.get(value_change)
+            if change is None and value_change:  # (not None: "±0" else)
+                change = f"{value_change:+g}"
+                if len(changes) < 4096:
+                    changes[value_change] = change
+            value = values.get(value_now) if value_now else None
+            if value is None:
+                value = "–" if value_now is None else f"{value_now:g}"
+                if value_now and len(values) < 4096:
+                    values[value_now] = value
+        if confidence is None:
+            shown = "–"
+        else:
+            shown = confidences.get(confidence) if confidence else None
+            if shown is None:
+                shown = f"{confidence:.1f}"
+                if confidence and len(confidences) < 4096:
+                    confidences[confidence] = shown
+            shown += trend
         if o is not objective:  # an objective's rows come together
             objective = o
             objective_title = objective_titles.get(o.id) or esc(o.title)
@@ -332,7 +364,7 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
             f'<td data-label="Objective">{objective_title}</td><td data-label="Value">{value}</td>'
             f'<td data-label="This week">{change}</td><td data-label="Pace">{pace or "–"}'
             f'{STALE if stale else ""}</td><td data-label="Confidence">'
-            f'{"–" if confidence is None else f"{confidence:.1f}{trend}"}</td></tr>')
+            f'{shown}</td></tr>')
     return [*out, "</tbody></table>", "</section>"]
 
 
