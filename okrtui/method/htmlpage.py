@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from okrtui.core.text import count
 from okrtui.method import cycle, health, kinds, periods, scoring, story, svg
@@ -54,7 +55,13 @@ def page_lines(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *
                stale_after: int = 7, metrics: Sequence[MetricView] = ()) -> Iterator[str]:
     """`page` as the pieces it joins with newlines (a piece may hold newlines too), made as they are
     asked for: the CLI checks and writes them as they come (okrtui.core.output.safe_lines), never
-    holding the 19 MiB of 10,000 KRs."""
+    holding the 19 MiB of 10,000 KRs. The sections are made as lists (an objective's a few pieces, the
+    review's a row each), passed on by one C iterator: no generator resumed per piece."""
+    return chain.from_iterable(_sections(rep, dependencies, team, stale_after, metrics))
+
+
+def _sections(rep: PeriodReport, dependencies: Sequence[DependencyView], team: bool, stale_after: int,
+              metrics: Sequence[MetricView]) -> Iterator[list[str]]:
     if team:  # report --team's rule and the team Markdown's listing and counts, not rules of its own
         rep = team_visible(rep)
         people, counts = team_listing(rep)
@@ -79,16 +86,16 @@ def page_lines(rep: PeriodReport, dependencies: Sequence[DependencyView] = (), *
            f'<span class="pace pace-at-risk">at risk {counts["at risk"]}</span> · '
            f'<span class="pace pace-behind">behind {counts["behind"]}</span> · stale {counts["stale"]}</p>',
            "</header>", "<main>"]
-    yield from out
-    yield from _health([m for m in metrics if m.visibility == "shared"] if team else metrics)
+    yield out
+    yield _health([m for m in metrics if m.visibility == "shared"] if team else metrics)
     if not teams:
-        yield '<p class="muted">No objectives in this period.</p>'
+        yield ['<p class="muted">No objectives in this period.</p>']
     rows = _Rows(rep, legends)
     for t in teams:
         yield from _team(t, rows)
-    yield from _dependencies(listed, dependencies)
-    yield from _review(listed, stale_after, rows.titles, rows.objectives, rows.confidences)
-    yield from ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
+    yield _dependencies(listed, dependencies)
+    yield _review(listed, stale_after, rows.titles, rows.objectives, rows.confidences)
+    yield ["</main>", f'<footer class="muted">okrtui · {esc(title)} · as of {rep.as_of}</footer>', "</body></html>\n"]
 
 
 # --- grouping ---------------------------------------------------------------------------------
@@ -240,15 +247,15 @@ class _Rows:
         return head, middle, f'<td data-label="Trend">{trend}</td></tr>\n<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
 
 
-def _team(t: Team, rows: _Rows) -> Iterator[str]:
-    yield from ('<section class="team">', f"<h2>{esc(t.name)}</h2>")
+def _team(t: Team, rows: _Rows) -> Iterator[list[str]]:
+    """The team's section as lists of pieces: its heading, each person's heading, each objective's."""
+    yield ['<section class="team">', f"<h2>{esc(t.name)}</h2>"]
     for p in t.people:
-        yield from ('<section class="person">',
-                    f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>")
+        yield ['<section class="person">', f"<h3>{esc(p.name)} <small>{fmt_grade(p.grade)} {_band(p.band)}</small></h3>"]
         for o, krs in p.objectives:
-            yield from _objective(o, krs, rows)
-        yield "</section>"
-    yield "</section>"
+            yield _objective(o, krs, rows)
+        yield ["</section>"]
+    yield ["</section>"]
 
 
 KR_TABLE_HEAD = ('<thead><tr><th scope="col">Key result</th><th scope="col">Who</th><th scope="col">Now → target</th>'
