@@ -179,6 +179,7 @@ def _y_texts(texts: dict[float, str], base: float, sy: float, values: Sequence[f
 NUM_TICKS = f"{_TICK}%.3g</text>" * 3  # y, value; three times
 HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><title>%s</title>'
         '<use href="#frame"/>')
+CHART_OPEN = f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="'  # HEAD's start: chart() is one f-string
 
 
 Axes = tuple[str, float, float]  # a chart's markup that hangs on its y range alone; base; scale (y = base - v * scale)
@@ -241,7 +242,7 @@ def chart(s: Series, label: str, legend: str) -> str:
         if type(xs) is not tuple:
             xs = tuple(xs)
         points = (frame.points.get(xs) or _points(frame, xs)) % _y_texts(y_texts, base, sy, s.ys)
-    return f'{HEAD % (label, label)}{mid}{forecast}{points}<use href="#{legend}"/></svg>'
+    return f'{CHART_OPEN}{label}"><title>{label}</title><use href="#frame"/>{mid}{forecast}{points}<use href="#{legend}"/></svg>'
 
 
 _SPARKS: dict[int, tuple[str, str]] = {}
