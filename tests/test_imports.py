@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from tests.helpers import TODAY
+
 HEAVY = ("sqlmodel", "sqlalchemy")
 
 FIRST_FRAME = """
@@ -40,7 +42,8 @@ def test_tui_imports_no_storage_layer_before_the_first_frame(tmp_path):
     from okrtui import cli
 
     db = tmp_path / "x.db"
-    assert cli.main(["--db", str(db), "whoami"]) == 0  # an identity, no metrics: the first read is the quick one
+    # an identity, no metrics: the first read is the quick one
+    assert cli.main(["--db", str(db), "whoami"], today=TODAY) == 0
     proc = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(db)], capture_output=True,
                           text=True, timeout=120)
     assert "AT_FIRST_FRAME []" in proc.stdout, proc.stdout + proc.stderr

@@ -172,7 +172,7 @@ def test_without_metrics_the_metric_read_is_empty_and_never_loads_the_metrics_mo
     """The TUI's first read asks for the metrics first: a database without any reads none, as
     health.read would, without importing okrtui.method.health before the first frame (docs/performance.md)."""
     db = tmp_path / "m.db"
-    assert cli.main(["--db", str(db), "whoami"]) == 0
+    assert cli.main(["--db", str(db), "whoami"], today=TODAY) == 0
     code = ("import sys, datetime as dt, pathlib; from okrtui.storage.sqlite import quickread; "
             f"print(quickread.read_metrics(pathlib.Path({str(db)!r}), dt.date(2026, 11, 26)), "
             "'okrtui.method.health' in sys.modules)")
