@@ -192,16 +192,17 @@ async def test_the_public_textual_hooks_the_key_line_relies_on():
 
 
 def test_the_textual_footer_hook_okrfooter_relies_on():
-    """okrtui/tui/widgets/footer.py overrides Footer.bindings_changed (public: the screen calls it) to
-    rebuild once per batch, and sets the flag Textual's own sets there (`_bindings_ready`, Footer's
-    own). Textual is pinned; this fails loudly if an upgrade changes what that method does."""
+    """okrtui/tui/widgets/footer.py learns of changed keys as Textual's Footer does: it subscribes to the
+    screen's bindings_updated_signal (public) and, like Footer.bindings_changed, ignores a change while the
+    app has no focus or that is another screen's. Textual is pinned; this fails loudly if an upgrade changes
+    how its Footer follows the keys (tests/tui/widgets/test_footer.py checks that both draw the same)."""
     import inspect
 
     from textual.widgets import Footer
 
+    assert "self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)" in inspect.getsource(Footer.on_mount)
     body = inspect.getsource(Footer.bindings_changed)
-    assert "self._bindings_ready = True" in body and "self.call_after_refresh(self.recompose)" in body, body
-    assert "_bindings_ready" in inspect.getsource(Footer.compose)
+    assert "if not screen.app.app_focus:" in body and "screen is self.screen" in body, body
 
 
 def test_a_burst_typed_while_a_check_in_saves_is_held_for_the_next_one(tmp_path):

@@ -1,50 +1,344 @@
-"""The main screens' footer: Textual's, recomposed once per batch of binding changes, and not while its
-screen is out of the app's current stack (another mode's screen is shown).
+"""The main screens' footer: one widget that draws the line Textual's Footer draws, cell for cell.
 
-Textual's Footer queues one recompose for every change of bindings (a focus, a screen shown, a screen's
-own refresh_bindings), each rebuilding every key; a screen switch queues three or four, and the screen
-switched away from still rebuilds its own. At okrtui's number of keys one rebuild is 40–70 ms on a small
-machine, most of what a screen's first frame waited for after it had drawn its rows (issue 28's H1).
-A screen shown again rebuilds its footer then if its keys changed meanwhile: Textual refreshes its bindings
-as it resumes.
+Textual's Footer builds a widget for every key (a FooterKey, a KeyGroup and a FooterLabel for a group), and
+each is composed, matched against the stylesheet, laid out and rendered: at okrtui's twelve keys about 200 M
+instructions, 12 % of the first frame (docs/performance.md, start-up). This one draws the same cells from the
+same bindings: the keys in Footer.compose's order, a Binding.Group's keys under its description, the command
+palette's key on the right (over what does not fit, as Textual's docked key is), compact or not, with the
+styles of Textual's footer taken from its component classes (`footer-key--key`, `footer-key--description`,
+…, DEFAULT_CSS below mirrors Textual's rules; app.tcss's own apply as to Textual's). A disabled key is dim; a
+key under the mouse takes the hover colours, its tooltip and the pointer; a click runs it as Textual's does
+(the key is simulated, a disabled one rings the bell). tests/tui/widgets/test_footer.py compares its cells
+with Textual's Footer's. Not kept: scrolling a line wider than the screen with the mouse wheel.
 
-A rebuild whose keys are the ones already shown is skipped: a screen's first frame asked for two (the focus
-given to its list, then the screen's resume), each building the same twelve keys (the second was about 2 % of
-okrtui's first frame, docs/performance.md), and coming back to a screen whose keys did not change asked for
-one more."""
+Textual's Footer rebuilds on every change of bindings (a focus, a screen shown, a screen's own
+refresh_bindings), a screen switch three or four times, and the screen switched away from still rebuilds
+its own. This one looks at its keys once per batch of changes, and not while its screen is out of the app's
+current stack (another mode's screen is shown); it redraws only when they are not the keys it shows (a
+screen's first frame asked twice for the same twelve keys: the focus given to its list, then the screen's
+resume). A screen shown again redraws its footer then if its keys changed meanwhile: Textual refreshes its
+bindings as it resumes."""
 
 from __future__ import annotations
 
-from textual.screen import Screen
-from textual.widgets import Footer
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual import events
+from textual.geometry import Spacing
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+NO_SPACING = Spacing(0, 0, 0, 0)
+# Textual's `border-left: vkey` edge: the palette key's left border.
+VKEY_LEFT = "▏"
 
 
-class OkrFooter(Footer):
+class Shown:
+    """A key drawn in the footer: its cells (from `start`, before `end`), and what a click or the mouse over it does."""
+
+    __slots__ = ("end", "enabled", "key", "start", "tooltip")
+
+    def __init__(self, key: str, enabled: bool, tooltip: str, start: int, end: int) -> None:
+        self.key, self.enabled, self.tooltip, self.start, self.end = key, enabled, tooltip, start, end
+
+
+class Line:
+    """Segments in a row, box after box, with margins between boxes that collapse as in Textual's horizontal
+    layout (the larger of one box's right margin and the next one's left)."""
+
+    def __init__(self, gap: RichStyle, x: int = 0) -> None:
+        self.segments: list[Segment] = []
+        self.keys: list[Shown] = []
+        self.gap = gap  # the footer's own background, as a container draws it between its children
+        self.x = x
+        self.margin: int | None = None  # the right margin of the last box; None before the first
+
+    def box(self, left: int, right: int) -> int:
+        """Start a box: the gap before it; its first cell."""
+        self.space(left if self.margin is None else max(self.margin, left))
+        self.margin = right
+        return self.x
+
+    def space(self, cells: int) -> None:
+        if cells:
+            self.segments.append(Segment(" " * cells, self.gap))
+            self.x += cells
+
+    def add(self, text: str, style: RichStyle) -> None:
+        self.segments.append(Segment(text, style))
+        self.x += cell_len(text)
+
+    def close(self) -> None:
+        """The last box's right margin (a group's width includes it, as Textual's KeyGroup's does)."""
+        self.space(self.margin or 0)
+        self.margin = None
+
+
+class OkrFooter(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "footer-key",  # a key's own, as Textual's FooterKey widget: its background and margins
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--disabled",
+        "footer-key--hover",  # a key under the mouse, instead of footer-key (FooterKey:hover)
+        "footer-key--command-palette",  # the palette key's border and padding
+        "footer-label",  # a group's description (Textual's FooterLabel)
+    }
+    # Textual's Footer CSS (textual/widgets/_footer.py), its FooterKey and FooterLabel rules as component
+    # classes. A Binding.Group's keys and their margins are KeyGroup's (drawn by `_line`).
+    DEFAULT_CSS = """
+    OkrFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .footer-key {
+            background: $footer-item-background;
+        }
+        & > .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+            padding: 0 1;
+        }
+        & > .footer-key--description {
+            padding: 0 1 0 0;
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .footer-key--disabled {
+            text-style: dim;
+        }
+        & > .footer-key--command-palette {
+            padding-right: 1;
+            border-left: vkey $foreground 20%;
+        }
+        & > .footer-label {
+            margin: 0 1 0 0;
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        &.-compact {
+            & > .footer-key {
+                margin-right: 1;
+            }
+            & > .footer-key--key {
+                padding: 0;
+            }
+            & > .footer-key--description {
+                padding: 0 0 0 1;
+            }
+            & > .footer-key--command-palette {
+                padding-right: 0;
+            }
+            & > .footer-label {
+                margin: 0;
+            }
+        }
+    }
+    """
+
+    compact = reactive(False, toggle_class="-compact")
+    show_command_palette = reactive(True)
     _rebuild_queued = False
-    _shown: tuple[object, ...] | None = None  # the keys last built (`_keys`), None before the first build
+    _shown: tuple[object, ...] | None = None  # the keys last drawn (`_keys`), None before the first
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False, show_command_palette: bool = True, compact: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.set_reactive(OkrFooter.show_command_palette, show_command_palette)
+        self.set_reactive(OkrFooter.compact, compact)
+        self.set_class(compact, "-compact", update=False)
+        self._keys_shown: list[tuple[Binding, bool, str]] = []  # shown: (binding, enabled, tooltip)
+        self._palette: tuple[Binding, bool] | None = None
+        self._drawn: list[Shown] = []  # the keys of the last render, for the mouse
+        self._hover: str | None = None  # the key under the mouse
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
+        if not screen.app.app_focus:  # as Textual's Footer
             return
         if self.is_attached and screen is self.screen and not self._rebuild_queued:
             self._rebuild_queued = True
             self.call_after_refresh(self._rebuild)
 
-    async def _rebuild(self) -> None:
+    def _rebuild(self) -> None:
         self._rebuild_queued = False
         if self.is_attached and self.screen in self.app.screen_stack:
             keys = self._keys()
             if keys != self._shown:
-                self._shown = keys
-                await self.recompose()
+                self._show(keys)
+
+    def _show(self, keys: tuple[object, ...]) -> None:
+        self._shown = keys
+        self.refresh()
 
     def _keys(self) -> tuple[object, ...]:
-        """What Footer.compose builds from (its active bindings, public Screen API): the same keys, the same
-        footer."""
+        """What the footer draws, from the screen's active bindings (public Screen API) as Footer.compose reads
+        them: kept for render_line, and returned to be compared with the keys drawn."""
         app = self.app
         palette = self.show_command_palette and app.ENABLE_COMMAND_PALETTE
+        active = self.screen.active_bindings
+        self._keys_shown = [(b, enabled, tooltip) for _, b, enabled, tooltip in active.values() if b.show]
+        found = active.get(app.COMMAND_PALETTE_BINDING) if palette else None
+        self._palette = None if found is None else (found.binding, found.enabled)
         return (palette, self.compact,
                 tuple((b.key, app.get_key_display(b), b.description, b.action, b.group, b.show, enabled, tooltip)
-                      for _, b, enabled, tooltip in self.screen.active_bindings.values()
+                      for _, b, enabled, tooltip in active.values()
                       if b.show or (palette and b.key == app.COMMAND_PALETTE_BINDING)))
+
+    def render_line(self, y: int) -> Strip:
+        """The footer's one line (Textual's Line API): the segments Textual's Footer and its key widgets
+        draw, each key's styles with offsets from the key's first cell as its own widget's had."""
+        width = self.size.width
+        gap = RichStyle.from_color(bgcolor=self.background_colors[1].rich_color)  # Widget.render's Blank
+        if y or self._shown is None:
+            self._drawn = []
+            return Strip.blank(width, gap)
+        line = self._line(gap)
+        self._drawn = line.keys
+        keys = Strip(line.segments, line.x).extend_cell_length(width, gap)
+        if self._palette is None:
+            return keys.crop(0, width)
+        binding, enabled = self._palette
+        palette, shown = self._palette_strip(binding, enabled)
+        # Docked right, one margin from the edge, over the keys that do not fit; the margin shows them.
+        margin = self.get_component_styles("footer-key").margin.right
+        start = max(0, width - margin - palette.cell_length)
+        end = start + palette.cell_length
+        shown.start, shown.end = start, end
+        self._drawn = [shown, *(k for k in line.keys if k.start < start)]  # the palette's cells first
+        return Strip.join([keys.crop(0, start), palette, keys.crop(end, width)]).crop(0, width)
+
+    def _key_style(self, key: str, enabled: bool, *part: str) -> Style:
+        """A key's style, as a FooterKey's component's (or the FooterKey's own, with no `part`): the footer's,
+        then the key's own (hovered or not, disabled or not), then the part's."""
+        own = "footer-key--hover" if key == self._hover else "footer-key"
+        return self.get_visual_style(*((own,) if enabled else (own, "footer-key--disabled")), *part)
+
+    def _key(self, line: Line, binding: Binding, enabled: bool, description: str,
+             key_pad: Spacing, text_pad: Spacing) -> None:
+        """A key's cells as FooterKey.render draws them: the key, then its description (if any), each padded."""
+        display = self.app.get_key_display(binding)
+        key_style = self._key_style(binding.key, enabled, "footer-key--key")
+        start = line.x
+        if not description:
+            line.add(display, key_style.rich_style_with_offset(0, 0))
+            return
+        key_text = " " * key_pad.left + display + " " * key_pad.right
+        line.add(key_text, key_style.rich_style_with_offset(0, 0))
+        text_style = self._key_style(binding.key, enabled, "footer-key--description")
+        line.add(" " * text_pad.left + description + " " * text_pad.right,
+                 text_style.rich_style_with_offset(line.x - start, 0))
+
+    def _line(self, gap: RichStyle) -> Line:
+        """The keys as Footer.compose lays them out: one key per action, in order, and two or more keys of one
+        Binding.Group in a row as the group's keys and its description."""
+        line = Line(gap)
+        margin = self.get_component_styles("footer-key").margin
+        key_pad = self.get_component_styles("footer-key--key").padding
+        text_pad = self.get_component_styles("footer-key--description").padding
+        by_action: dict[str, tuple[Binding, bool, str]] = {}
+        for binding, enabled, tooltip in self._keys_shown:
+            by_action.setdefault(binding.action, (binding, enabled, tooltip))
+        runs: list[list[tuple[Binding, bool, str]]] = []
+        for shown in by_action.values():
+            if runs and runs[-1][0][0].group == shown[0].group:  # itertools.groupby's test, as Footer.compose's
+                runs[-1].append(shown)
+            else:
+                runs.append([shown])
+        for run in runs:
+            group = run[0][0].group
+            if group is not None and len(run) > 1:
+                self._group(line, group, run)
+                continue
+            for binding, enabled, tooltip in run:
+                start = line.box(margin.left, margin.right)
+                self._key(line, binding, enabled, binding.description, key_pad, text_pad)
+                line.keys.append(Shown(binding.key, enabled, tooltip, start, line.x))
+        line.close()
+        return line
+
+    def _group(self, line: Line, group: Binding.Group, run: list[tuple[Binding, bool, str]]) -> None:
+        """Textual's KeyGroup: its keys (margins 0 1 each; none in a compact group, which has a left padding
+        and a right margin of its own), then its FooterLabel."""
+        inner = Line(line.gap, line.box(0, 1 if group.compact else 0))
+        inner.space(1 if group.compact else 0)
+        for binding, enabled, tooltip in run:
+            start = inner.box(*((0, 0) if group.compact else (1, 1)))
+            self._key(inner, binding, enabled, "", NO_SPACING, NO_SPACING)
+            line.keys.append(Shown(binding.key, enabled, tooltip or binding.description, start, inner.x))
+        inner.close()
+        line.segments += inner.segments
+        line.x = inner.x
+        margin = self.get_component_styles("footer-label").margin
+        line.box(margin.left, margin.right)
+        # A Label's text is markup: okrtui's group descriptions have none, and are drawn as they are.
+        line.add(group.description, self.get_visual_style("footer-label").rich_style_with_offset(0, 0))
+
+    def _palette_strip(self, binding: Binding, enabled: bool) -> tuple[Strip, Shown]:
+        """The command palette's key, Textual's FooterKey with a left border, padded on the right, always in
+        the compact key's padding (Textual does not bind its `compact` to the footer's)."""
+        styles = self.get_component_styles("footer-key--command-palette")
+        edge, edge_color = styles.border_left
+        base = self.background_colors[1]
+        inner = Style(background=self._key_style(binding.key, enabled).background)  # the key's own background
+        line = Line(inner.rich_style)
+        if edge:
+            line.segments.append(Segment(VKEY_LEFT, (inner + Style(foreground=base + edge_color)).rich_style))
+        content = Line(inner.rich_style)
+        self._key(content, binding, enabled, binding.description, NO_SPACING, Spacing(0, 0, 0, 1))
+        line.segments += content.segments
+        if styles.padding.right:
+            line.segments.append(Segment(" " * styles.padding.right, inner.rich_style))
+        strip = Strip(line.segments)
+        return strip, Shown(binding.key, enabled, binding.tooltip or binding.description, 0, strip.cell_length)
+
+    # The mouse: a click on a key runs it; the key under the mouse is drawn as Textual's FooterKey:hover.
+
+    def _key_at(self, x: int) -> Shown | None:
+        return next((k for k in self._drawn if k.start <= x < k.end), None)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        shown = self._key_at(event.x)
+        if shown is None:
+            return
+        if shown.enabled:
+            self.app.simulate_key(shown.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hovered(self._key_at(event.x))
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._hovered(None)
+
+    def _hovered(self, shown: Shown | None) -> None:
+        key = None if shown is None else shown.key
+        if key == self._hover:
+            return
+        self._hover = key
+        self.tooltip = shown.tooltip if shown is not None and shown.tooltip else None
+        self.styles.pointer = "default" if shown is None else "pointer"
+        self.refresh()
+
