@@ -1,15 +1,18 @@
 """The main screens' footer: one widget that draws the line Textual's Footer draws, cell for cell.
 
-Textual's Footer builds a widget for every key (a FooterKey, a KeyGroup and a FooterLabel for a group), and
-each is composed, matched against the stylesheet, laid out and rendered: at okrtui's twelve keys about 200 M
-instructions, 12 % of the first frame (docs/performance.md, start-up). This one draws the same cells from the
-same bindings: the keys in Footer.compose's order, a Binding.Group's keys under its description, the command
-palette's key on the right (over what does not fit, as Textual's docked key is), compact or not, with the
-styles of Textual's footer taken from its component classes (`footer-key--key`, `footer-key--description`,
-…, DEFAULT_CSS below mirrors Textual's rules; app.tcss's own apply as to Textual's). A disabled key is dim; a
-key under the mouse takes the hover colours, its tooltip and the pointer; a click runs it as Textual's does
-(the key is simulated, a disabled one rings the bell). tests/tui/widgets/test_footer.py compares its cells
-with Textual's Footer's. Not kept: scrolling a line wider than the screen with the mouse wheel.
+Textual's Footer builds a widget for every key (a FooterKey, and a KeyGroup and a FooterLabel for a group):
+each is composed, matched against the stylesheet, laid out and rendered, at okrtui's twelve keys about 220 M
+instructions of the first frame. This one is a single widget of Textual's Line API (render_line gives its
+one Strip) and costs about 25 M: the same segments from the same bindings, the keys in Footer.compose's
+order, a Binding.Group's keys before its description, the command palette's key on the right (over what
+does not fit, as Textual's docked key is), compact or not. Colours and text styles come from component
+classes named as FooterKey's (`footer-key--key`, `footer-key--description`, …), so app.tcss styles them as
+it styles Textual's; the sizes (margins, paddings) are Textual's CSS written out in GEOMETRY, as each
+component class and rule costs about 2 M instructions before the first frame. A disabled key is dim; the
+key under the mouse takes FooterKey's hover colours, its tooltip and the pointer; a click runs it as on
+Textual's (the key is simulated, a disabled one rings the bell). tests/tui/widgets/test_footer.py checks
+that the screenshots match Textual's Footer's. Not kept: the mouse wheel scrolling a line wider than the
+screen (Textual's Footer is a scrollable container), and markup in a group's description.
 
 Textual's Footer rebuilds on every change of bindings (a focus, a screen shown, a screen's own
 refresh_bindings), a screen switch three or four times, and the screen switched away from still rebuilds
@@ -17,7 +20,7 @@ its own. This one looks at its keys once per batch of changes, and not while its
 current stack (another mode's screen is shown); it redraws only when they are not the keys it shows (a
 screen's first frame asked twice for the same twelve keys: the focus given to its list, then the screen's
 resume). A screen shown again redraws its footer then if its keys changed meanwhile: Textual refreshes its
-bindings as it resumes."""
+bindings as it resumes. Dialogs keep Textual's Footer (okrtui/tui/screens/base.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +30,6 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
-from textual.geometry import Spacing
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
@@ -37,7 +39,14 @@ if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.screen import Screen
 
-NO_SPACING = Spacing(0, 0, 0, 0)
+Cells = tuple[int, int]  # left and right
+NONE: Cells = (0, 0)
+# Textual's Footer CSS, its sizes, compact or not: a key's margins, its key's padding and its description's,
+# the palette key's right padding. A group's description has a right margin of one (app.tcss's rule for
+# Textual's, in either look). The palette key is always drawn compact (Textual does not bind its `compact`).
+GEOMETRY: dict[bool, tuple[Cells, Cells, Cells, int]] = {False: (NONE, (1, 1), (0, 1), 1),
+                                                         True: ((0, 1), NONE, (1, 0), 0)}
+DIM = Style(dim=True)
 # Textual's `border-left: vkey` edge: the palette key's left border.
 VKEY_LEFT = "▏"
 
@@ -86,16 +95,14 @@ class Line:
 class OkrFooter(Widget, can_focus=False):
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "footer-key",  # a key's own, as Textual's FooterKey widget: its background and margins
+        "footer-key",  # a key's own, as Textual's FooterKey widget's
         "footer-key--key",
-        "footer-key--description",
-        "footer-key--disabled",
+        "footer-key--description",  # also a group's description (Textual's FooterLabel: the same colours)
         "footer-key--hover",  # a key under the mouse, instead of footer-key (FooterKey:hover)
-        "footer-key--command-palette",  # the palette key's border and padding
-        "footer-label",  # a group's description (Textual's FooterLabel)
     }
-    # Textual's Footer CSS (textual/widgets/_footer.py), its FooterKey and FooterLabel rules as component
-    # classes. A Binding.Group's keys and their margins are KeyGroup's (drawn by `_line`).
+    # Textual's Footer CSS (textual/widgets/_footer.py): its FooterKey rules, their colours and text styles, as
+    # component classes. Its sizes are GEOMETRY's; the palette key's border, the only one, is footer-key's.
+    # (Fewer classes and rules: each costs about 2 M instructions before the first frame.)
     DEFAULT_CSS = """
     OkrFooter {
         dock: bottom;
@@ -104,50 +111,20 @@ class OkrFooter(Widget, can_focus=False):
         background: $footer-background;
         & > .footer-key {
             background: $footer-item-background;
+            border-left: vkey $foreground 20%;
         }
         & > .footer-key--key {
             color: $footer-key-foreground;
             background: $footer-key-background;
             text-style: bold;
-            padding: 0 1;
         }
         & > .footer-key--description {
-            padding: 0 1 0 0;
             color: $footer-description-foreground;
             background: $footer-description-background;
         }
         & > .footer-key--hover {
             color: $footer-key-foreground;
             background: $block-hover-background;
-        }
-        & > .footer-key--disabled {
-            text-style: dim;
-        }
-        & > .footer-key--command-palette {
-            padding-right: 1;
-            border-left: vkey $foreground 20%;
-        }
-        & > .footer-label {
-            margin: 0 1 0 0;
-            color: $footer-description-foreground;
-            background: $footer-description-background;
-        }
-        &.-compact {
-            & > .footer-key {
-                margin-right: 1;
-            }
-            & > .footer-key--key {
-                padding: 0;
-            }
-            & > .footer-key--description {
-                padding: 0 0 0 1;
-            }
-            & > .footer-key--command-palette {
-                padding-right: 0;
-            }
-            & > .footer-label {
-                margin: 0;
-            }
         }
     }
     """
@@ -222,7 +199,7 @@ class OkrFooter(Widget, can_focus=False):
         binding, enabled = self._palette
         palette, shown = self._palette_strip(binding, enabled)
         # Docked right, one margin from the edge, over the keys that do not fit; the margin shows them.
-        margin = self.get_component_styles("footer-key").margin.right
+        margin = GEOMETRY[self.compact][0][1]
         start = max(0, width - margin - palette.cell_length)
         end = start + palette.cell_length
         shown.start, shown.end = start, end
@@ -232,11 +209,11 @@ class OkrFooter(Widget, can_focus=False):
     def _key_style(self, key: str, enabled: bool, *part: str) -> Style:
         """A key's style, as a FooterKey's component's (or the FooterKey's own, with no `part`): the footer's,
         then the key's own (hovered or not, disabled or not), then the part's."""
-        own = "footer-key--hover" if key == self._hover else "footer-key"
-        return self.get_visual_style(*((own,) if enabled else (own, "footer-key--disabled")), *part)
+        style = self.get_visual_style("footer-key--hover" if key == self._hover else "footer-key", *part)
+        return style if enabled else style + DIM  # Textual's FooterKey.-disabled
 
     def _key(self, line: Line, binding: Binding, enabled: bool, description: str,
-             key_pad: Spacing, text_pad: Spacing) -> None:
+             key_pad: Cells, text_pad: Cells) -> None:
         """A key's cells as FooterKey.render draws them: the key, then its description (if any), each padded."""
         display = self.app.get_key_display(binding)
         key_style = self._key_style(binding.key, enabled, "footer-key--key")
@@ -244,19 +221,17 @@ class OkrFooter(Widget, can_focus=False):
         if not description:
             line.add(display, key_style.rich_style_with_offset(0, 0))
             return
-        key_text = " " * key_pad.left + display + " " * key_pad.right
+        key_text = " " * key_pad[0] + display + " " * key_pad[1]
         line.add(key_text, key_style.rich_style_with_offset(0, 0))
         text_style = self._key_style(binding.key, enabled, "footer-key--description")
-        line.add(" " * text_pad.left + description + " " * text_pad.right,
+        line.add(" " * text_pad[0] + description + " " * text_pad[1],
                  text_style.rich_style_with_offset(line.x - start, 0))
 
     def _line(self, gap: RichStyle) -> Line:
         """The keys as Footer.compose lays them out: one key per action, in order, and two or more keys of one
         Binding.Group in a row as the group's keys and its description."""
         line = Line(gap)
-        margin = self.get_component_styles("footer-key").margin
-        key_pad = self.get_component_styles("footer-key--key").padding
-        text_pad = self.get_component_styles("footer-key--description").padding
+        margin, key_pad, text_pad, _ = GEOMETRY[self.compact]
         by_action: dict[str, tuple[Binding, bool, str]] = {}
         for binding, enabled, tooltip in self._keys_shown:
             by_action.setdefault(binding.action, (binding, enabled, tooltip))
@@ -272,7 +247,7 @@ class OkrFooter(Widget, can_focus=False):
                 self._group(line, group, run)
                 continue
             for binding, enabled, tooltip in run:
-                start = line.box(margin.left, margin.right)
+                start = line.box(*margin)
                 self._key(line, binding, enabled, binding.description, key_pad, text_pad)
                 line.keys.append(Shown(binding.key, enabled, tooltip, start, line.x))
         line.close()
@@ -285,31 +260,30 @@ class OkrFooter(Widget, can_focus=False):
         inner.space(1 if group.compact else 0)
         for binding, enabled, tooltip in run:
             start = inner.box(*((0, 0) if group.compact else (1, 1)))
-            self._key(inner, binding, enabled, "", NO_SPACING, NO_SPACING)
+            self._key(inner, binding, enabled, "", NONE, NONE)
             line.keys.append(Shown(binding.key, enabled, tooltip or binding.description, start, inner.x))
         inner.close()
         line.segments += inner.segments
         line.x = inner.x
-        margin = self.get_component_styles("footer-label").margin
-        line.box(margin.left, margin.right)
+        line.box(0, 1)
         # A Label's text is markup: okrtui's group descriptions have none, and are drawn as they are.
-        line.add(group.description, self.get_visual_style("footer-label").rich_style_with_offset(0, 0))
+        line.add(group.description, self.get_visual_style("footer-key--description").rich_style_with_offset(0, 0))
 
     def _palette_strip(self, binding: Binding, enabled: bool) -> tuple[Strip, Shown]:
         """The command palette's key, Textual's FooterKey with a left border, padded on the right, always in
         the compact key's padding (Textual does not bind its `compact` to the footer's)."""
-        styles = self.get_component_styles("footer-key--command-palette")
-        edge, edge_color = styles.border_left
+        edge, edge_color = self.get_component_styles("footer-key").border_left
+        padding = GEOMETRY[self.compact][3]
         base = self.background_colors[1]
         inner = Style(background=self._key_style(binding.key, enabled).background)  # the key's own background
         line = Line(inner.rich_style)
         if edge:
             line.segments.append(Segment(VKEY_LEFT, (inner + Style(foreground=base + edge_color)).rich_style))
         content = Line(inner.rich_style)
-        self._key(content, binding, enabled, binding.description, NO_SPACING, Spacing(0, 0, 0, 1))
+        self._key(content, binding, enabled, binding.description, *GEOMETRY[True][1:3])
         line.segments += content.segments
-        if styles.padding.right:
-            line.segments.append(Segment(" " * styles.padding.right, inner.rich_style))
+        if padding:
+            line.segments.append(Segment(" " * padding, inner.rich_style))
         strip = Strip(line.segments)
         return strip, Shown(binding.key, enabled, binding.tooltip or binding.description, 0, strip.cell_length)
 
