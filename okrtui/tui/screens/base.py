@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import events
+from textual import events, widgets
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from okrtui.core.text import count
 from okrtui.tui.screens.keys import hint_key
@@ -230,7 +230,9 @@ class Dialog(ModalScreen[R]):
             self.app.refuse_write()
             self.dismiss(None)
             return
-        self.mount(Footer())
+        # Textual's Footer, loaded here on first use (textual.widgets loads each widget as it is asked for): the
+        # main screens draw OkrFooter, and before the first frame nothing needs Textual's.
+        self.mount(widgets.Footer())
         if self.saves:  # only then: help, coach and guide keep a reading session free of SQLAlchemy
             self.app.warm_storage()
         self.call_after_refresh(self._keys_now)  # after the first refresh: drawn, its field focused
