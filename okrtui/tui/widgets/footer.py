@@ -1,7 +1,7 @@
 """The main screens' footer: one widget that draws the line Textual's Footer draws, cell for cell.
 
 Textual's Footer builds a widget for every key (a FooterKey, and a KeyGroup and a FooterLabel for a group):
-each is composed, matched against the stylesheet, laid out and rendered, at okrtui's twelve keys about 220 M
+each is composed, matched against the stylesheet, laid out and rendered, at okrtui's twelve keys about 255 M
 instructions of the first frame. This one is a single widget of Textual's Line API (render_line gives its
 one Strip) and costs about 25 M: the same segments from the same bindings, the keys in Footer.compose's
 order, a Binding.Group's keys before its description, the command palette's key on the right (over what
