@@ -15,11 +15,13 @@ from okrtui.config import Config
 # Loaded on first use, not before the first frame (docs/performance.md): the coach and lint, the
 # inbox, the quick write and its rules, the schema and settings (pydantic); on a database without
 # metrics, the health metrics' module and the lead's team view; dateutil and, without a config.toml, tomllib
-# (issue 31.6); Textual's Footer, the dialogs' (the main screens draw okrtui's own).
+# (issue 31.6); Textual's Footer, the dialogs' (the main screens draw okrtui's own); without an approval
+# team or a dependency, what a decision covers and its hashing; without an owner history, the owners' JSON;
+# secrets (okrtui.method.domain draws ids from SystemRandom) (31.6, fourth round).
 LATER = ('okrtui.tui.screens.coach', 'okrtui.method.lint', 'okrtui.tui.screens.talk', 'okrtui.storage.sqlite.quickwrite',
          'okrtui.rules.checkinrules', 'okrtui.rules.metricrules', 'okrtui.rules.schema', 'okrtui.config.settings',
          'pydantic', 'pydantic_settings', 'okrtui.method.health', 'okrtui.method.teamview', 'dateutil', 'tomllib',
-         'textual.widgets._footer')
+         'textual.widgets._footer', 'okrtui.method.covers', 'okrtui.method.owners', 'hashlib', 'json', 'secrets', 'hmac')
 
 class Probe(OkrApp):
     def reload(self):  # called as the app mounts, before the first frame

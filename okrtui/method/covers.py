@@ -15,10 +15,15 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-APPROVED, CHANGES = "approved", "changes_requested"
-AGREED, DECLINED, PROPOSED = "agreed", "declined", "proposed"
-DRAFT, IN_REVIEW, ACTIVE = "draft", "in_review", "active"
-ENDED = ("closed", "archived")  # a maker's end of an approved objective's life
+from okrtui.method.domain import ACTIVE as ACTIVE
+from okrtui.method.domain import AGREED as AGREED
+from okrtui.method.domain import APPROVED as APPROVED
+from okrtui.method.domain import CHANGES as CHANGES
+from okrtui.method.domain import DECLINED as DECLINED
+from okrtui.method.domain import DRAFT as DRAFT
+from okrtui.method.domain import ENDED as ENDED
+from okrtui.method.domain import IN_REVIEW as IN_REVIEW
+from okrtui.method.domain import PROPOSED as PROPOSED
 
 # The content an approval covers: the objective's, then each live KR's (sorted by id).
 OBJECTIVE_CONTENT = ("title", "level", "period_id", "team_id")

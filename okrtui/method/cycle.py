@@ -12,18 +12,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from okrtui.method import covers, views
+from okrtui.method import views
 from okrtui.method.conversation import CommentView as CommentView
 from okrtui.method.conversation import Conversation as Conversation
 from okrtui.method.conversation import DecisionView as DecisionView
 from okrtui.method.conversation import DependencyView
 from okrtui.method.conversation import Review as Review
 from okrtui.method.conversation import TeamRule as TeamRule
-from okrtui.method.covers import AGREED as AGREED
-from okrtui.method.covers import APPROVED as APPROVED
-from okrtui.method.covers import CHANGES as CHANGES
-from okrtui.method.covers import DECLINED as DECLINED
-from okrtui.method.covers import PROPOSED as PROPOSED
+from okrtui.method.domain import AGREED as AGREED
+from okrtui.method.domain import APPROVED as APPROVED
+from okrtui.method.domain import CHANGES as CHANGES
+from okrtui.method.domain import DECLINED as DECLINED
+from okrtui.method.domain import DRAFT, ENDED
+from okrtui.method.domain import PROPOSED as PROPOSED
 from okrtui.method.views import KRView, ObjectiveView, PeriodReport
 
 VERDICTS = {"objective": (APPROVED, CHANGES), "dependency": (AGREED, DECLINED)}
@@ -32,6 +33,8 @@ TARGET_TYPES = ("objective", "key_result", "check_in")
 
 def content_digest(title: str, level: str, period_id: str, team_id: str | None, krs: Iterable[Any]) -> str:
     """What the lead's approval covers (okrtui.method.covers): the objective's and its live KRs' content."""
+    from okrtui.method import covers  # hashlib, json: only for teams that ask approval (start-up)
+
     return covers.objective_digest(title, level, period_id, team_id, krs)
 
 
@@ -43,10 +46,12 @@ def review(objective_id: str, status: str, team_id: str | None, submitted_at: st
     never from the stored status alone: `active` comes only from an approval covering this content."""
     if not conv.needs_approval(team_id):
         return None
+    from okrtui.method import covers  # hashlib, json: only for teams that ask approval (start-up)
+
     lead = conv.lead_of(team_id) or ""
     mine = [d for d in conv.about(objective_id) if d.subject_type == "objective" and d.origin == lead]
     state = covers.objective_state(status, submitted_at, content, mine)
-    if state == covers.DRAFT:
+    if state == DRAFT:
         return None
     newest = covers.latest(mine)
     if state in (APPROVED, CHANGES) and isinstance(newest, DecisionView):  # both come from the newest
@@ -58,7 +63,9 @@ def effective(stored: str, rev: Review | None) -> str:
     """The status everyone sees of an objective of a team that asks for approval: an approved objective is
     active, one sent back is a draft; closed or archived by a maker who never submitted it, a draft."""
     if rev is None:
-        return covers.DRAFT if stored in covers.ENDED else stored
+        return DRAFT if stored in ENDED else stored
+    from okrtui.method import covers  # hashlib, json: only for teams that ask approval (start-up)
+
     return covers.shown_status(stored, rev.state)
 
 
@@ -149,6 +156,8 @@ def agreement(dep: DependencyView, answerer: str | None, conv: Conversation) -> 
         return Agreement(PROPOSED, None)
     if answerer == dep.origin:
         return Agreement(AGREED, answerer)
+    from okrtui.method import covers  # hashlib, json: only for a link onto another's KR (start-up)
+
     answers = [d for d in conv.about(dep.id) if d.subject_type == "dependency" and d.origin == answerer]
     state, decided = covers.agreement_state(covers.dependency_digest(dep.from_id, dep.to_id, dep.note), answers)
     return Agreement(state, answerer, decided.note if isinstance(decided, DecisionView) else "")

@@ -7,10 +7,10 @@ use the names without loading pydantic.
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
+from random import SystemRandom
 
 ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 
@@ -44,6 +44,13 @@ class Visibility(StrEnum):
     PRIVATE = "private"
 
 
+# What the conversation's decisions say, and the review states they give (okrtui.method.covers decides
+# them; okrtui.method.cycle names them without loading covers' hashing before the TUI's first frame).
+APPROVED, CHANGES = "approved", "changes_requested"
+AGREED, DECLINED, PROPOSED = "agreed", "declined", "proposed"
+DRAFT, IN_REVIEW, ACTIVE = "draft", "in_review", "active"
+ENDED = ("closed", "archived")  # a maker's end of an approved objective's life
+
 LEVELS = tuple(Level)
 STATUSES = tuple(Status)
 VISIBILITIES = tuple(Visibility)
@@ -59,6 +66,9 @@ REFLECTION_QUESTIONS = {
 _SLUG_STOP = frozenset("a an and at by for from in into of on per the to with".split())
 _SUFFIX = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o or 1/l: ids get read aloud and retyped
 SLUG_MAX = 16
+# The operating system's randomness, which `secrets.choice` draws from (it is SystemRandom().choice): importing
+# `secrets` loads hmac and OpenSSL's hashlib, 8 M instructions before the TUI's first frame.
+_RANDOM = SystemRandom()
 
 
 def slug(title: str) -> str:
@@ -83,7 +93,7 @@ def readable_id(prefix: str, title: str, taken: Callable[[str], bool]) -> str:
 
     base = "-".join(p for p in (prefix, slug(title)) if p)
     for size in (4, 4, 4, 6, 8, 10, 16):
-        ident = f"{base}-{''.join(secrets.choice(_SUFFIX) for _ in range(size))}"
+        ident = f"{base}-{''.join(_RANDOM.choice(_SUFFIX) for _ in range(size))}"
         if not taken(ident):
             return ident
     raise RuntimeError("no free id after 7 tries")  # 32**16 ids: not reached in practice

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from okrtui.method import cycle, owners, periods
+from okrtui.method import cycle, periods
 from okrtui.method.views import (
     CHECK_IN_COLUMNS,
     DEPENDENCY_COLUMNS,
@@ -28,6 +28,9 @@ from okrtui.method.views import (
     assemble,
     by_kr,
 )
+
+if TYPE_CHECKING:  # the owner histories (and json) load with the first KR that has one, not before the TUI's first frame
+    from okrtui.method import owners
 
 # A query runner: SQL and its named parameters (dates as dt.date) → the result's column names and
 # its rows. quickread's runs sqlite3, report's runs SQLAlchemy text() on the session's connection.
@@ -112,7 +115,12 @@ def histories(names: Sequence[str], rows: list[Sequence[Any]]) -> dict[str, tupl
     """KR id → (owner history, owner, maker) of the KR rows that have a history."""
     at = list(names)
     i, h, w, m = at.index("id"), at.index("owner_history"), at.index("owner_id"), at.index("origin")
-    return {row[i]: (owners.parse(row[h]), row[w], row[m]) for row in rows if row[h] is not None}
+    handed = [row for row in rows if row[h] is not None]
+    if not handed:
+        return {}
+    from okrtui.method import owners  # json: only for a KR handed over (start-up, docs/performance.md)
+
+    return {row[i]: (owners.parse(row[h]), row[w], row[m]) for row in handed}
 
 
 # --- values, by column name ---------------------------------------------------------------
@@ -194,6 +202,8 @@ def period(run: Run, span: periods.Span, as_of: dt.date, me: str, *, team: bool 
     names, rows = run(check_ins_sql(own, notes, bool(handed)),
                       {**args, "start": span.start, "last": last_day(span, as_of)})
     if handed:
+        from okrtui.method import owners  # loaded by `histories` already
+
         rows = owners.counted(by_name(names, rows, (*CHECK_IN_COLUMNS, "writer"), {}), handed, len(CHECK_IN_COLUMNS))
         names = CHECK_IN_COLUMNS
     check_ins = by_kr(by_name(names, rows, CHECK_IN_COLUMNS, {}), _Days().__getitem__)
@@ -248,6 +258,8 @@ class KRCheckIn:
 def kr_check_ins_between(run: Run, kr_id: str, start: dt.date, last: dt.date) -> list[KRCheckIn]:
     """One KR's live check-ins from `start` to `last`, oldest first (date, then creation, then id),
     those that count and those that do not."""
+    from okrtui.method import owners  # json: after the first frame (start-up, as `histories`)
+
     names, rows = run(KR_CHECK_INS, {"kr": kr_id, "start": start, "last": last})
     rows = list(rows)
     at = list(names)
