@@ -72,6 +72,10 @@ def _native_ansi() -> bool:
     return "NO_COLOR" in os.environ or system in ("standard", "windows")
 
 
+ANSI_SCROLLBARS = dict.fromkeys(("scrollbar-background", "scrollbar-background-hover", "scrollbar-background-active",
+                                 "scrollbar", "scrollbar-hover", "scrollbar-active", "scrollbar-corner-color"),
+                                "ansi_default")
+
 DETAIL_TITLE = "Detail (enter or v on a row)"
 
 
@@ -150,6 +154,18 @@ class OkrApp(KeyLine, inherit_bindings=False):
         if self.cfg.theme not in self.available_themes:  # a typo would otherwise start in the default, unsaid
             raise OkrError(f"theme {self.cfg.theme!r} is not a theme (one of: {', '.join(sorted(self.available_themes))})")
         self.theme = self.cfg.theme
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Scrollbars at 16 colours and under NO_COLOR (the `:ansi` pseudo-class's condition): the terminal's own
+        colours, drawn in whole cells (okrtui.tui.widgets.scrollbar), a reverse-video thumb on the terminal's
+        background; part-cell ends in the theme's greys came out as stray `▄ ▇▇ ▅▅` beside the rows. Every
+        widget's scrollbar takes these variables (Textual's Widget CSS); an `App:ansi *` rule in app.tcss did
+        the same at 27 M instructions before the first frame: Textual tried it on every widget at every
+        styling, whatever the colours (docs/performance.md)."""
+        variables = super().get_css_variables()  # the dict Textual keeps as theme_variables: updated in place
+        if self.native_ansi_color:
+            variables.update(ANSI_SCROLLBARS)
+        return variables
 
     def _dialog_open(self) -> bool:
         """A dialog is on top. While the app has no screen yet, or none any more (a teammate's notice
