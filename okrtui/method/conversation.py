@@ -76,7 +76,7 @@ class Conversation:
     me: str = ""
     # Built on first use: a company has 10^4 objectives and comments; lookups stay O(1).
     _on: dict[str, list[CommentView]] | None = field(default=None, repr=False, compare=False)  # a lookup cache, not data
-    _about: dict[str, list[DecisionView]] | None = field(default=None, repr=False)
+    _about: dict[str, list[DecisionView]] | None = field(default=None, repr=False, compare=False)
 
     def on(self, target_id: str) -> list[CommentView]:
         if self._on is None:
