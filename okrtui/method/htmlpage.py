@@ -162,6 +162,7 @@ class _Rows:
         self.objectives: dict[str, str] = {}  # each objective's title, escaped: the review shows them too
         self.days: dict[object, str] = {}  # each last check-in's day as shown: a period has ~90
         self.confidences: dict[float, str] = {}  # each confidence but zero as shown ("0.7"): the review's too
+        self.chart = svg.Charts().chart  # the page's charts: what they share drawn once, used by reference
 
     def name(self, pid: str | None) -> str:
         shown = self.names.get(pid)
@@ -224,7 +225,7 @@ class _Rows:
             trend = svg.sparkline(ys, f"check-ins of {title}")
         else:
             note, trend = "", svg.sparkline((), "")
-        chart = svg.chart(series, f"Chart of {title}", self.kinds.get(kr.kind) or self.legend(kr.kind))
+        chart = self.chart(series, f"Chart of {title}", self.kinds.get(kr.kind) or self.legend(kr.kind))
         who = answerer(kr)
         day = self.days.get(kr.last_check_in)
         if day is None:

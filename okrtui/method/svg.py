@@ -22,15 +22,18 @@ MUTED = "#57606a"
 W, H = 600, 220  # the chart's own units; CSS scales it to the page's width
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 34
 PLOT_W, PLOT_H = W - LEFT - RIGHT, H - TOP - BOTTOM
-# A line's class by the terminal chart's marker: start, target (and a range's edges), expected pace
-# (dashed), forecast (dotted), check-ins (dots, joined). Their look is in CHART_CSS, once per page.
-LINE_CLASS = {"_": "s", "=": "t", "·": "e", "-": "f", "●": "p"}
+# The lines each chart draws of its own, by the terminal chart's marker: forecast (dotted) and check-ins
+# (dots, joined); their look is in CHART_CSS, once per page. What charts share (start, target, expected
+# pace, a range's band: `_axes`) is drawn once per page and used by reference, with attributes
+# (`AXIS_LINE`), as the legends are: a page's CSS does not reach into a <use>'s copy everywhere.
 CHART_CSS = (
-    "svg .s,svg .t,svg .e,svg .f,svg .p{fill:none;stroke-width:2}"
-    "svg .s{stroke:#57606a}svg .t{stroke:#1a7f37}svg .e{stroke:#57606a;stroke-dasharray:6 4}"
+    "svg .f,svg .p{fill:none;stroke-width:2}"
     "svg .f{stroke:#8250df;stroke-dasharray:2 3}svg .p{stroke:#0969da;stroke-width:1.5;marker:url(#dot)}"
     "svg .b{fill:#1a7f37;fill-opacity:.15}"
 )
+AXIS_LINE = {"s": 'fill="none" stroke-width="2" stroke="#57606a"', "t": 'fill="none" stroke-width="2" stroke="#1a7f37"',
+             "e": 'fill="none" stroke-width="2" stroke="#57606a" stroke-dasharray="6 4"'}
+BAND_AREA = 'fill="#1a7f37" fill-opacity=".15"'
 # What each kind of chart's legend names (the values are in the row's "now → target").
 LEGEND = {"scale": [("start", "s"), ("target", "t"), ("expected pace", "e"), ("forecast", "f")],
           "band": [("the range's band", "b")], "done": [], "points": []}
@@ -121,10 +124,10 @@ def _make_frame(days: int) -> _Frame:
     x1 = x_at.get(float(days), x0)
     return _Frame(
         x_at, x1,
-        f'<polyline class="s" points="{x0},%s {x1},%s"/><polyline class="t" points="{x0},%s {x1},%s"/>'
-        f'<polyline class="e" points="{x0},%s {x1},%s"/>',
-        f'<rect class="b" x="{LEFT}" y="%.0f" width="{PLOT_W}" height="%.0f"/>',
-        f'<polyline class="t" points="{x0},%s {x1},%s"/><polyline class="t" points="{x0},%s {x1},%s"/>',
+        f'<polyline {AXIS_LINE["s"]} points="{x0},%s {x1},%s"/><polyline {AXIS_LINE["t"]} points="{x0},%s {x1},%s"/>'
+        f'<polyline {AXIS_LINE["e"]} points="{x0},%s {x1},%s"/>',
+        f'<rect {BAND_AREA} x="{LEFT}" y="%.0f" width="{PLOT_W}" height="%.0f"/>',
+        f'<polyline {AXIS_LINE["t"]} points="{x0},%s {x1},%s"/><polyline {AXIS_LINE["t"]} points="{x0},%s {x1},%s"/>',
         f'<polyline class="f" points="%s,%d {x1},%d"/>',
         {},
     )
@@ -177,9 +180,7 @@ def _y_texts(texts: dict[float, str], base: float, sy: float, values: Sequence[f
 
 
 NUM_TICKS = f"{_TICK}%.3g</text>" * 3  # y, value; three times
-HEAD = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="%s"><title>%s</title>'
-        '<use href="#frame"/>')
-CHART_OPEN = f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="'  # HEAD's start: chart() is one f-string
+CHART_OPEN = f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="'  # then the label: a chart is one f-string
 
 
 Axes = tuple[str, float, float]  # a chart's markup that hangs on its y range alone; base; scale (y = base - v * scale)
@@ -212,37 +213,57 @@ def _axes(days: int, shape: str, lo: float, hi: float, edges: tuple[float, float
     return ticks, base, sy
 
 
+class Charts:
+    """A page's charts. What a chart shares with every chart of its y range and kind (the frame, the y
+    axis's ticks, start, target and expected pace or the range's band, the legend) is drawn once, in
+    the first such chart's `<defs>` as a group with an id, and used by reference (`<use href>`, no
+    request) by it and every later one: a chart's own markup is its label, its forecast and its
+    check-ins. One per page: the ids are the page's."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], str] = {}  # (what hangs on the y range, legend) → the group's id
+
+    def chart(self, s: Series, label: str, legend: str) -> str:
+        """A KR's chart: its check-ins (dots, joined), start and target or the range's band, expected
+        pace and forecast (story.kr_series: the terminal chart's numbers); `label` is the chart's name,
+        already escaped; `legend` names the legend's symbol. 10,000 charts make a page, so each is a few
+        %-formats of markup made once per period (`_frame`), and what hangs on the y range alone
+        (`_axes`) is made once per range: most KRs share one (0 → 100 %). A y is written as `round(y)`:
+        the same digits as "%.0f" (both round half to even, on the exact value), for every y lies
+        inside the plot, never near the "-0" where they differ."""
+        yt = s.y_ticks  # most charts share their ticks' very tuple (story.ticks_of): compared by identity first
+        key = (s.days, s.shape, s.lo, s.hi, s.edges)
+        axes = _AXES.get(key)
+        if axes is None or (axes[3] is not yt and axes[3] != tuple(yt)):
+            if len(_AXES) >= 4096:
+                _AXES.clear()
+            yt = tuple(yt)
+            axes = _AXES[key] = (*_axes(s.days, s.shape, s.lo, s.hi, s.edges, yt), yt, {})
+        mid, base, sy, _, y_texts = axes
+        frame = _FRAMES.get(s.days) or _frame(s.days)
+        xs = s.xs
+        forecast = points = ""
+        if s.forecast is not None and s.shape == "scale" and s.edges is not None:
+            f0, f1 = base - s.forecast[0] * sy, base - s.forecast[1] * sy  # inside the plot: "%d" of round(y) is "%.0f"
+            try:
+                forecast = frame.forecast % (frame.x_at[xs[0]], round(f0), round(f1))
+            except (ValueError, OverflowError):  # a NaN or infinite y (numbers near the float's limits): as "%.0f" writes it
+                forecast = frame.forecast.replace("%d", "%.0f") % (frame.x_at[xs[0]], f0, f1)
+        if xs:  # story.check_in_days' shared tuple, usually: its polyline's x's are already written
+            if type(xs) is not tuple:
+                xs = tuple(xs)
+            points = (frame.points.get(xs) or _points(frame, xs)) % _y_texts(y_texts, base, sy, s.ys)
+        ident = self.ids.get((mid, legend))  # `mid` is _AXES's own string: its hash is kept
+        if ident is None:
+            ident = self.ids[(mid, legend)] = f"a{len(self.ids)}"
+            return (f'{CHART_OPEN}{label}"><title>{label}</title><defs><g id="{ident}"><use href="#frame"/>{mid}'
+                    f'<use href="#{legend}"/></g></defs><use href="#{ident}"/>{forecast}{points}</svg>')
+        return f'{CHART_OPEN}{label}"><title>{label}</title><use href="#{ident}"/>{forecast}{points}</svg>'
+
+
 def chart(s: Series, label: str, legend: str) -> str:
-    """A KR's chart over the shared frame (`defs`): its check-ins (dots, joined), start and target
-    or the range's band, expected pace and forecast (story.kr_series: the terminal chart's numbers);
-    `label` is the chart's name, already escaped; `legend` names the legend's symbol. 10,000 charts
-    make a page, so each is a few %-formats of markup made once per period (`_frame`), and what hangs
-    on the y range alone (`_axes`) is made once per range: most KRs share one (0 → 100 %). A y is
-    written as `round(y)`: the same digits as "%.0f" (both round half to even, on the exact value),
-    for every y lies inside the plot, never near the "-0" where they differ."""
-    yt = s.y_ticks  # most charts share their ticks' very tuple (story.ticks_of): compared by identity first
-    key = (s.days, s.shape, s.lo, s.hi, s.edges)
-    axes = _AXES.get(key)
-    if axes is None or (axes[3] is not yt and axes[3] != tuple(yt)):
-        if len(_AXES) >= 4096:
-            _AXES.clear()
-        yt = tuple(yt)
-        axes = _AXES[key] = (*_axes(s.days, s.shape, s.lo, s.hi, s.edges, yt), yt, {})
-    mid, base, sy, _, y_texts = axes
-    frame = _FRAMES.get(s.days) or _frame(s.days)
-    xs = s.xs
-    forecast = points = ""
-    if s.forecast is not None and s.shape == "scale" and s.edges is not None:
-        f0, f1 = base - s.forecast[0] * sy, base - s.forecast[1] * sy  # inside the plot: "%d" of round(y) is "%.0f"
-        try:
-            forecast = frame.forecast % (frame.x_at[xs[0]], round(f0), round(f1))
-        except (ValueError, OverflowError):  # a NaN or infinite y (numbers near the float's limits): as "%.0f" writes it
-            forecast = frame.forecast.replace("%d", "%.0f") % (frame.x_at[xs[0]], f0, f1)
-    if xs:  # story.check_in_days' shared tuple, usually: its polyline's x's are already written
-        if type(xs) is not tuple:
-            xs = tuple(xs)
-        points = (frame.points.get(xs) or _points(frame, xs)) % _y_texts(y_texts, base, sy, s.ys)
-    return f'{CHART_OPEN}{label}"><title>{label}</title><use href="#frame"/>{mid}{forecast}{points}<use href="#{legend}"/></svg>'
+    """One chart on a page of its own (`Charts.chart`: what it shares with others is in its own `<defs>`)."""
+    return Charts().chart(s, label, legend)
 
 
 _SPARKS: dict[int, tuple[str, str]] = {}

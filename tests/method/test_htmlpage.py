@@ -79,6 +79,9 @@ def test_the_page_is_self_contained_and_accessible(cli, demo_db):
         assert not {"src", "srcset", "action", "xlink:href"} & attrs.keys()
         assert attrs.get("href", "#").startswith("#")
         assert not any(k.startswith("on") for k in attrs)
+    ids = [attrs["id"] for _, attrs in tags.tags if "id" in attrs]
+    assert len(ids) == len(set(ids))  # each id once: the frame, the dot, the legends, each chart group
+    assert {attrs["href"][1:] for _, attrs in tags.tags if "href" in attrs} <= set(ids)  # every reference found
     assert not re.search(r"url\((?!#)", page) and "@import" not in page
     assert "http" not in page.replace("http-equiv", "")
     csp = next(a for t, a in tags.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
@@ -228,7 +231,7 @@ def test_a_charts_points_are_its_numbers_at_the_plots_scale():
         sx, sy = svg.PLOT_W / days, svg.PLOT_H / ((hi - lo) or 1.0)
         base = svg.TOP + svg.PLOT_H + lo * sy
         pts = " ".join(f"{svg.LEFT + a * sx:.0f},{base - b * sy:.0f}" for a, b in zip(s.xs, s.ys, strict=True))
-        drawn = svg.chart(s, "label", "lg-0")
+        drawn = _resolved(svg.chart(s, "label", "lg-0"), {})
         assert f'<polyline class="p" points="{pts}"/>' in drawn, kind
         for v in [e for e in (s.edges or ())] + [f for f in (s.forecast or ())]:
             assert f"{base - v * sy:.0f}" in drawn
@@ -346,36 +349,58 @@ def test_round_ticks_are_the_same_ticks_as_before_they_were_made_faster():
 
 
 def _chart_as_written_before(s, label: str, legend: str) -> str:
-    """svg.chart as it was before its y range's markup was made once per range (the oracle)."""
+    """svg.chart as it was before its y range's markup was made once per range (the oracle): the
+    shared frame, the y axis, start, target and pace or the band, the legend, then the chart's own
+    forecast and check-ins, each line with its look written out (the shared ones as attributes)."""
     from okrtui.method import svg
 
     lo, hi = s.lo, s.hi
-    frame = svg._frame(s.days)
+    days = max(s.days, 1)
+    x0, x1 = f"{svg.LEFT:.0f}", f"{svg.LEFT + s.days * (svg.PLOT_W / days):.0f}"
+    x_at = {float(d): f"{svg.LEFT + float(d) * (svg.PLOT_W / days):.0f}" for d in range(days + 1)}
     sy = svg.PLOT_H / ((hi - lo) or 1.0)
     base = svg.TOP + svg.PLOT_H + lo * sy
-    head = svg.HEAD % (label, label)
+    head = f'<svg class="chart" viewBox="0 0 600 220" role="img" aria-label="{label}"><title>{label}</title>'
     if s.y_ticks:
-        ticks = "".join([svg._TICK_LABEL % (base - v * sy + 4, svg.esc(t)) for v, t in s.y_ticks])
+        ticks = "".join(f'<text x="48" y="{base - v * sy + 4:.0f}" text-anchor="end" class="tick">{svg.esc(t)}</text>'
+                        for v, t in s.y_ticks)
     else:
         step = hi - lo
-        v1, v2, v3 = lo + step * 1 / 4, lo + step * 2 / 4, lo + step * 3 / 4
-        ticks = svg.NUM_TICKS % (base - v1 * sy + 4, v1, base - v2 * sy + 4, v2, base - v3 * sy + 4, v3)
-    lines = ""
+        ticks = "".join(f'<text x="48" y="{base - v * sy + 4:.0f}" text-anchor="end" class="tick">{v:.3g}</text>'
+                        for v in (lo + step * 1 / 4, lo + step * 2 / 4, lo + step * 3 / 4))
+
+    def line(look: str, ya: float, yb: float) -> str:
+        return f'<polyline {svg.AXIS_LINE[look]} points="{x0},{ya:.0f} {x1},{yb:.0f}"/>'
+
+    shared, own = ticks, ""
     if s.shape == "scale" and s.edges is not None:
-        y0, y1 = round(base - s.edges[0] * sy), round(base - s.edges[1] * sy)
-        lines = frame.scale % (y0, y0, y1, y1, y0, y1)
+        y0, y1 = base - s.edges[0] * sy, base - s.edges[1] * sy
+        shared += line("s", y0, y0) + line("t", y1, y1) + line("e", y0, y1)
         if s.forecast is not None:
             f0, f1 = base - s.forecast[0] * sy, base - s.forecast[1] * sy
-            lines += f'<polyline class="f" points="{frame.x_at[s.xs[0]]},{f0:.0f} {frame.last},{f1:.0f}"/>'
+            own += f'<polyline class="f" points="{x_at[s.xs[0]]},{f0:.0f} {x1},{f1:.0f}"/>'
     elif s.shape == "band" and s.edges is not None:
         top, bottom = base - max(s.edges) * sy, base - min(s.edges) * sy
-        yh, yl = round(base - s.edges[1] * sy), round(base - s.edges[0] * sy)
-        head += frame.band % (top, bottom - top)
-        lines = frame.band_lines % (yh, yh, yl, yl)
+        yh, yl = base - s.edges[1] * sy, base - s.edges[0] * sy
+        shared = (f'<rect fill="#1a7f37" fill-opacity=".15" x="52" y="{top:.0f}" width="536" height="{bottom - top:.0f}"/>'
+                  + ticks + line("t", yh, yh) + line("t", yl, yl))
     if s.xs:
-        lines += '<polyline class="p" points="' + " ".join(f"{frame.x_at[a]},{base - b * sy:.0f}"
-                                                             for a, b in zip(s.xs, s.ys, strict=True)) + '"/>'
-    return f'{head}{ticks}{lines}<use href="#{legend}"/></svg>'
+        own += '<polyline class="p" points="' + " ".join(f"{x_at[a]},{base - b * sy:.0f}"
+                                                         for a, b in zip(s.xs, s.ys, strict=True)) + '"/>'
+    return f'{head}<use href="#frame"/>{shared}<use href="#{legend}"/>{own}</svg>'
+
+
+def _resolved(drawn: str, groups: dict[str, str]) -> str:
+    """A chart as a reader's browser draws it: its `<defs>` group (the first chart of its kind holds
+    it, kept in `groups` for the later ones) in place of the `<use>` that draws it."""
+    found = re.search(r'<defs><g id="(a\d+)">(.*?)</g></defs>', drawn)
+    if found:
+        assert found.group(1) not in groups  # each group defined once on a page
+        groups[found.group(1)] = found.group(2)
+        drawn = drawn.replace(found.group(0), "")
+    uses = re.findall(r'<use href="#(a\d+)"/>', drawn)
+    assert len(uses) == 1
+    return drawn.replace(f'<use href="#{uses[0]}"/>', groups[uses[0]])
 
 
 def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
@@ -411,8 +436,11 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
         forecast = (rng.uniform(lo, hi), rng.uniform(lo, hi)) if n and rng.random() < 0.7 else None
         made.append(story.Series(shape, days, xs, ys, lo, hi, edges, forecast, ticks))  # type: ignore[arg-type]
     svg._AXES.clear()
+    charts, groups = svg.Charts(), {}
     for i, s in enumerate(made):
-        assert svg.chart(s, f"c{i}", "lg-1") == _chart_as_written_before(s, f"c{i}", "lg-1"), s
+        legend = f"lg-{i % 2}"
+        assert _resolved(charts.chart(s, f"c{i}", legend), groups) == _chart_as_written_before(s, f"c{i}", legend), s
+    assert 0 < len(groups) < len(made)  # charts of one range and kind drew theirs by reference
     assert 0 < len(svg._AXES) < len(made)  # the ranges were shared
     assert sum(len(svg._frame(days).points) for days in (90, 91, 92)) < len(made)  # and check-in days
     assert sum(len(axes[4]) for axes in svg._AXES.values()) < sum(len(s.ys) for s in made)  # and values
