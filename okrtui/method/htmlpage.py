@@ -238,14 +238,11 @@ class _Rows:
             confidence = "–" if c is None else f"{c:.1f}"
             if c and len(self.confidences) < 4096:
                 self.confidences[c] = confidence
-        head = (f'<tr><th scope="row" data-label="Key result">{title}</th>\n'
-                f'<td data-label="Who">{self.names.get(who) or self.name(who)}</td>\n'
-                f'<td data-label="Now → target">{self.texts.get(target) or self.text(target)}</td>')
-        middle = (f'<td data-label="Grade">{grade}</td>\n'
-                  f'<td data-label="Pace">{flags or "–"}</td>\n'
-                  f'<td data-label="Confidence">{confidence}</td>\n'
-                  f'<td data-label="Last check-in">{day}{note}</td>')
-        return head, middle, f'<td data-label="Trend">{trend}</td></tr>\n<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
+        head = (f'<tr><th scope="row">{title}</th>\n'
+                f'<td>{self.names.get(who) or self.name(who)}</td>\n'
+                f'<td>{self.texts.get(target) or self.text(target)}</td>')
+        middle = f'<td>{grade}</td>\n<td>{flags or "–"}</td>\n<td>{confidence}</td>\n<td>{day}{note}</td>'
+        return head, middle, f'<td>{trend}</td></tr>\n<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
 
 
 def _team(t: Team, rows: _Rows) -> Iterator[list[str]]:
@@ -259,9 +256,18 @@ def _team(t: Team, rows: _Rows) -> Iterator[list[str]]:
     yield ["</section>"]
 
 
-KR_TABLE_HEAD = ('<thead><tr><th scope="col">Key result</th><th scope="col">Who</th><th scope="col">Now → target</th>'
-                 '<th scope="col">Grade</th><th scope="col">Pace</th><th scope="col">Confidence</th>'
-                 '<th scope="col">Last check-in</th><th scope="col">Trend</th></tr></thead>')
+# The columns of the KRs' and the review's tables. Their cells carry no label of their own: on a phone,
+# where each row becomes a card, the page's CSS names each cell by its column (`_CELL_LABELS`), as
+# `data-label` does for the page's small tables (10,000 KRs would repeat each label 10,000 times).
+KR_COLUMNS = ("Key result", "Who", "Now → target", "Grade", "Pace", "Confidence", "Last check-in", "Trend")
+REVIEW_COLUMNS = ("Key result", "Objective", "Value", "This week", "Pace", "Confidence")
+
+
+def _table_head(columns: Sequence[str]) -> str:
+    return "<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in columns) + "</tr></thead>"
+
+
+KR_TABLE_HEAD = _table_head(KR_COLUMNS)
 
 
 def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
@@ -330,8 +336,7 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
     out = ['<section class="review">', f"<h2>{kind}: week of {monday}</h2>"]
     if not rows:
         return [*out, '<p class="muted">Nothing to review this week.</p>', "</section>"]
-    out += ['<table><thead><tr><th scope="col">Key result</th><th scope="col">Objective</th><th scope="col">Value</th>'
-            '<th scope="col">This week</th><th scope="col">Pace</th><th scope="col">Confidence</th></tr></thead><tbody>']
+    out += [f"<table>{_table_head(REVIEW_COLUMNS)}<tbody>"]
     objective, objective_title = None, ""
     done_kinds: dict[str, bool] = {}  # each kind's: read as done / not done (review.milestone)?
     change: str | None
@@ -368,11 +373,8 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
             objective = o
             objective_title = objective_titles.get(o.id) or esc(o.title)
         title = titles.get(kr.id)
-        add(f'<tr><th scope="row" data-label="Key result">{esc(kr.title) if title is None else title}</th>'
-            f'<td data-label="Objective">{objective_title}</td><td data-label="Value">{value}</td>'
-            f'<td data-label="This week">{change}</td><td data-label="Pace">{pace or "–"}'
-            f'{STALE if stale else ""}</td><td data-label="Confidence">'
-            f'{shown}</td></tr>')
+        add(f'<tr><th scope="row">{esc(kr.title) if title is None else title}</th><td>{objective_title}</td>'
+            f'<td>{value}</td><td>{change}</td><td>{pace or "–"}{STALE if stale else ""}</td><td>{shown}</td></tr>')
     return [*out, "</tbody></table>", "</section>"]
 
 
@@ -428,6 +430,11 @@ HEAD = """<!DOCTYPE html>
 </head>
 <body>"""
 
+# Each cell of the KRs' and the review's tables named on a phone by its column, not by a data-label.
+_CELL_LABELS = "\n".join(f' .{table} td:nth-child({i})::before{{content:"{label}: "}}'
+                         for table, columns in (("krs", KR_COLUMNS), ("review", REVIEW_COLUMNS))
+                         for i, label in enumerate(columns[1:], 2))
+
 # Text colours keep WCAG AA (4.5:1) on their backgrounds; bands carry their word as well as a colour.
 CSS = """
 :root{color-scheme:light}
@@ -459,7 +466,9 @@ footer{margin-top:2em;font-size:.85em}
  thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
  tr{border-bottom:1px solid #d0d7de;padding:4px 0}
  th,td{border:0;padding:2px 0}
- td[data-label]::before{content:attr(data-label) ": ";color:#57606a;font-size:.85em}
+ td[data-label]::before{content:attr(data-label) ": "}
+ td[data-label]::before,.krs td::before,.review td::before{color:#57606a;font-size:.85em}
+{cell_labels}
  tr.chart-row td::before{content:none}
 }
 @media print{
@@ -468,4 +477,4 @@ footer{margin-top:2em;font-size:.85em}
  article.objective,tr{break-inside:avoid}
  .band{border:1px solid #1f2328}
 }
-"""
+""".replace("{cell_labels}", _CELL_LABELS)
