@@ -29,7 +29,7 @@ PLOT_W, PLOT_H = W - LEFT - RIGHT, H - TOP - BOTTOM
 CHART_CSS = (
     "svg .f,svg .p{fill:none;stroke-width:2}"
     "svg .f{stroke:#8250df;stroke-dasharray:2 3}svg .p{stroke:#0969da;stroke-width:1.5;marker:url(#dot)}"
-    "svg .b{fill:#1a7f37;fill-opacity:.15}"
+    "svg .b{fill:#1a7f37;fill-opacity:.15}svg.spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}"
 )
 AXIS_LINE = {"s": 'fill="none" stroke-width="2" stroke="#57606a"', "t": 'fill="none" stroke-width="2" stroke="#1a7f37"',
              "e": 'fill="none" stroke-width="2" stroke="#57606a" stroke-dasharray="6 4"'}
@@ -312,11 +312,13 @@ def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
 _TENTHS = ["%.1f" % (k / 10) for k in range(162)]  # k tenths as "%.1f" writes them: "0.0" to "16.1"
 
 
-SPARK = ('<svg class="spark" viewBox="0 0 64 18" role="img" aria-label="%s">'
-         '<polyline points="%s" fill="none" stroke="#0969da" stroke-width="1.5"/></svg>')
+# A KR's sparkline: 64 by 18 px (the page's CSS, svg.spark), so its units are pixels without a viewBox;
+# its line's look is in CHART_CSS, once per page.
+SPARK = '<svg class="spark" role="img" aria-label="%s"><polyline points="%s"/></svg>'
 
 
-NO_BAR = '<svg class="bar" viewBox="0 0 50 8" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/></svg>'
+# 50 by 8 px (the page's CSS, svg.bar): its units are pixels without a viewBox.
+NO_BAR = '<svg class="bar" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/></svg>'
 
 
 def grade_bar(score: float | None, band: str | None) -> str:
@@ -325,7 +327,7 @@ def grade_bar(score: float | None, band: str | None) -> str:
         return NO_BAR
     filled = round(max(0.0, min(1.0, score)) * 50, 1)
     fill = BAND_FILL.get(band or "", MUTED)
-    return (f'<svg class="bar" viewBox="0 0 50 8" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/>'
+    return (f'<svg class="bar" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/>'
             f'<rect width="{filled}" height="8" fill="{fill}"/></svg>')
 
 
