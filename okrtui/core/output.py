@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Literal
 
 from okrtui.core.text import json_safe, visible
@@ -36,36 +37,28 @@ def joined_utf8(lines: Iterable[str], chunk: int = 1 << 20) -> Iterator[bytes]:
     return _joined((line.encode("utf-8") for line in lines), chunk)
 
 
-def safe_joined_utf8(lines: Iterable[str], chunk: int = 1 << 20) -> Iterator[bytes]:
-    """`joined_utf8(safe_lines(lines))`, the same bytes, checked on the bytes it writes anyway: from
-    each piece of about `chunk` bytes, its printable ASCII and newlines are deleted (bytes.translate,
-    a C pass) and only what is left (its other characters, whole: UTF-8 never puts an ASCII byte
-    inside one) is asked whether it is printable; a piece that is not is made again line by line,
-    as `safe_lines` makes it. `str.isprintable` over a 19 MiB page costs 50 ms; this, a few."""
-    texts: list[str] = []
-    batch: list[bytes] = []
-    size, first = 0, True
-    for line in lines:
-        data = line.encode("utf-8")  # a lone surrogate fails here, as in joined_utf8
-        texts.append(line)
-        batch.append(data)
-        size += len(data)
-        if size >= chunk:
-            if not first:
-                yield b"\n"  # the newline between pieces on its own: no 1 MiB copy to put it in front
-            yield _checked(texts, batch)
-            texts, batch, size, first = [], [], 0, False
-    if batch:
+def safe_joined_utf8(lines: Iterable[str], batch: int = 1024) -> Iterator[bytes]:
+    """`joined_utf8(safe_lines(lines))`, the same bytes, checked on the bytes it writes anyway: `batch`
+    lines at a time are encoded and joined (in C: no Python step per line, of which a 13 MiB page has
+    43,000), and from those bytes its printable ASCII and newlines are deleted (bytes.translate, a C
+    pass) and only what is left (its other characters, whole: UTF-8 never puts an ASCII byte inside
+    one) is asked whether it is printable; a piece that is not is made again line by line, as
+    `safe_lines` makes it. `str.isprintable` over a 19 MiB page costs 50 ms; this, a few."""
+    it = iter(lines)
+    texts = list(islice(it, batch))
+    first = True
+    while texts:
+        data = b"\n".join(map(str.encode, texts))  # UTF-8; a lone surrogate fails here, as in joined_utf8
         if not first:
-            yield b"\n"
-        yield _checked(texts, batch)
+            yield b"\n"  # the newline between pieces on its own: no copy of a piece to put it in front
+        yield _checked(texts, data)
+        texts, first = list(islice(it, batch)), False
 
 
 _PRINTABLE_ASCII_AND_NEWLINE = bytes([0x0A, *range(0x20, 0x7F)])
 
 
-def _checked(texts: list[str], data: list[bytes]) -> bytes:
-    whole = b"\n".join(data)
+def _checked(texts: list[str], whole: bytes) -> bytes:
     rest = whole.translate(None, _PRINTABLE_ASCII_AND_NEWLINE)
     if not rest or rest.decode("utf-8").isprintable():
         return whole  # what safe_lines would keep as it is: every character printable but newlines
