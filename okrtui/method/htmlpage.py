@@ -21,7 +21,7 @@ from okrtui.method import cycle, health, kinds, periods, scoring, story, svg
 from okrtui.method.health import MetricView, State
 from okrtui.method.render import team_listing
 from okrtui.method.review import change_text, mid_quarter, milestone, report_day_rows, value_text, week_review
-from okrtui.method.svg import esc
+from okrtui.method.svg import ascii_html, esc
 from okrtui.method.teamview import PersonView, answerer
 from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text, team_visible
 
@@ -167,14 +167,14 @@ class _Rows:
     def name(self, pid: str | None) -> str:
         shown = self.names.get(pid)
         if shown is None:
-            shown = self.names[pid] = esc(self.rep.person(pid))
+            shown = self.names[pid] = ascii_html(esc(self.rep.person(pid)))
         return shown
 
     def grade(self, score: float | None, grade: float | None, band: str | None) -> str:
         key = (score, grade, band)
         shown = self.grades.get(key)
         if shown is None:
-            shown = self.grades[key] = _grade(score, grade, band)
+            shown = self.grades[key] = ascii_html(_grade(score, grade, band))
         return shown
 
     def legend(self, kind_name: str) -> str:
@@ -191,23 +191,21 @@ class _Rows:
             flags = f'<span class="pace pace-{pace.replace(" ", "-")}">{pace}</span>' if pace else ""
             if stale:
                 flags += ' <span class="stale">⚠ stale</span>'
-            shown = self.flags[key] = flags
+            shown = self.flags[key] = ascii_html(flags)
         return shown
 
     def text(self, raw: str) -> str:
-        """A text many rows share ("57 → 100"), escaped once."""
+        """A text many rows share ("57 → 100"), escaped once (as ASCII: "57 &#8594; 100")."""
         shown = self.texts.get(raw)
         if shown is None:
-            shown = self.texts[raw] = esc(raw)
+            shown = self.texts[raw] = ascii_html(esc(raw))
         return shown
 
-    def kr(self, kr: KRView) -> tuple[str, str, str]:
-        """The KR's row and its chart's row as three pieces, to be joined with newlines: its title, who
-        and "now → target" (whose "→" makes that piece two bytes a character in Python); its grade, pace,
-        confidence and last check-in (often ASCII, "–" when there is no pace); its sparkline and the
-        chart's row. The grade's bar, the sparkline and the chart are ASCII text (one byte a character,
-        written to the file as they are): kept out of the piece holding "→", they are not widened to two
-        bytes a character and converted back to UTF-8 (a row of 10,000 was 1 KiB of such text)."""
+    def kr(self, kr: KRView) -> str:
+        """The KR's row and its chart's row, as one piece (lines joined with newlines). Every part of it
+        but the KR's own texts (its title, error and note) is ASCII, the other characters written as
+        references (`ascii_html`): a row of a KR titled in ASCII is one byte a character in Python, and
+        written to the file as it is."""
         rep = self.rep
         title = self.titles[kr.id] = esc(kr.title)
         flags = self.flags.get((kr.pace, kr.stale))
@@ -224,25 +222,24 @@ class _Rows:
             ys = series.ys if len(series.ys) == len(points) and series.shape != "done" else [c.value for c in points[-8:]]
             trend = svg.sparkline(ys, f"check-ins of {title}")
         else:
-            note, trend = "", svg.sparkline((), "")
+            note, trend = "", svg.NO_SPARK
         chart = self.chart(series, f"Chart of {title}", self.kinds.get(kr.kind) or self.legend(kr.kind))
         who = answerer(kr)
         day = self.days.get(kr.last_check_in)
         if day is None:
-            day = self.days[kr.last_check_in] = str(kr.last_check_in or "–")
+            day = self.days[kr.last_check_in] = str(kr.last_check_in or DASH)
         target = kr_target_text(kr)
         grade = self.grades.get((kr.score, kr.grade, kr.band)) or self.grade(kr.score, kr.grade, kr.band)
         c = kr.confidence
         confidence = self.confidences.get(c) if c else None  # 0.0 and -0.0 (equal keys, not texts) never kept
         if confidence is None:
-            confidence = "–" if c is None else f"{c:.1f}"
+            confidence = DASH if c is None else f"{c:.1f}"
             if c and len(self.confidences) < 4096:
                 self.confidences[c] = confidence
-        head = (f'<tr><th scope="row">{title}</th>\n'
-                f'<td>{self.names.get(who) or self.name(who)}</td>\n'
-                f'<td>{self.texts.get(target) or self.text(target)}</td>')
-        middle = f'<td>{grade}</td>\n<td>{flags or "–"}</td>\n<td>{confidence}</td>\n<td>{day}{note}</td>'
-        return head, middle, f'<td>{trend}</td></tr>\n<tr class="chart-row"><td colspan="8">{chart}</td></tr>'
+        return (f'<tr><th scope="row">{title}</th>\n<td>{self.names.get(who) or self.name(who)}</td>\n'
+                f'<td>{self.texts.get(target) or self.text(target)}</td>\n<td>{grade}</td>\n<td>{flags or DASH}</td>\n'
+                f'<td>{confidence}</td>\n<td>{day}{note}</td>\n<td>{trend}</td></tr>\n'
+                f'<tr class="chart-row"><td colspan="8">{chart}</td></tr>')
 
 
 def _team(t: Team, rows: _Rows) -> Iterator[list[str]]:
@@ -264,32 +261,26 @@ REVIEW_COLUMNS = ("Key result", "Objective", "Value", "This week", "Pace", "Conf
 
 
 def _table_head(columns: Sequence[str]) -> str:
-    return "<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in columns) + "</tr></thead>"
+    return "<thead><tr>" + "".join(f'<th scope="col">{ascii_html(c)}</th>' for c in columns) + "</tr></thead>"
 
 
 KR_TABLE_HEAD = _table_head(KR_COLUMNS)
 
 
 def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
-    """The objective's lines as a few pieces, to be joined with newlines: its heading with the first
-    KR's row's start one piece, then each KR's three pieces (_Rows.kr; a next KR's start its own), the
-    end one. Few pieces to pass on, and no ASCII chart or sparkline joined into a row's wider text."""
+    """The objective's lines as a few pieces, to be joined with newlines: its heading to its table's
+    body, each KR's rows (_Rows.kr), the end."""
     title = rows.objectives[o.id] = esc(o.title)
     out = ['<article class="objective">', f"<h4>{title}</h4>",
-           f'<p class="meta">{rows.text(o.level)} · {rows.name(o.owner_id or o.origin)} · {rows.text(o.status)} · '
-           f"{rows.grade(o.score, o.grade, o.band)}</p>"]
+           f'<p class="meta">{rows.text(o.level)} &#183; {rows.name(o.owner_id or o.origin)} &#183; {rows.text(o.status)} '
+           f"&#183; {rows.grade(o.score, o.grade, o.band)}</p>"]
     if o.description:
         out.append(f'<p class="desc">{esc(o.description)}</p>')
     if not krs:
         out.append('<p class="muted">No key results.</p></article>')
         return out
     out += ['<table class="krs">', f"<caption>Key results of {title}</caption>", KR_TABLE_HEAD, "<tbody>"]
-    pieces: list[str] = []
-    for kr in krs:
-        head, middle, tail = rows.kr(kr)
-        out.append(head)
-        pieces += ("\n".join(out), middle, tail)
-        out = []
+    pieces = ["\n".join(out), *map(rows.kr, krs)]
     pieces.append("</tbody></table>\n</article>")
     return pieces
 
@@ -312,7 +303,10 @@ def _dependencies(rep: PeriodReport, deps: Sequence[DependencyView]) -> list[str
     return [*out, "</tbody></table>", "</section>"]
 
 
-STALE = ' <span class="stale">⚠ stale</span>'
+STALE = ascii_html(' <span class="stale">⚠ stale</span>')
+DASH = ascii_html("–")  # no number, no pace
+NO_CHANGE = ascii_html("±0")
+TRENDS = {trend: ascii_html(trend) for trend in ("", "↑", "↓", "→")}  # a confidence's since the week before
 
 
 def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
@@ -348,33 +342,34 @@ def _review(rep: PeriodReport, stale_after: int, titles: dict[str, str],
         if done is None:
             done = done_kinds[kr.kind] = milestone(kr)
         if done:
-            change, value = change_text(kr, value_change), value_text(kr, value_now)
+            change, value = ascii_html(change_text(kr, value_change)), ascii_html(value_text(kr, value_now))
         else:
-            change = "±0" if not value_change else changes.get(value_change)
+            change = NO_CHANGE if not value_change else changes.get(value_change)
             if change is None and value_change:  # (not None: "±0" else)
                 change = f"{value_change:+g}"
                 if len(changes) < 4096:
                     changes[value_change] = change
             value = values.get(value_now) if value_now else None
             if value is None:
-                value = "–" if value_now is None else f"{value_now:g}"
+                value = DASH if value_now is None else f"{value_now:g}"
                 if value_now and len(values) < 4096:
                     values[value_now] = value
         if confidence is None:
-            shown = "–"
+            shown = DASH
         else:
             shown = confidences.get(confidence) if confidence else None
             if shown is None:
                 shown = f"{confidence:.1f}"
                 if confidence and len(confidences) < 4096:
                     confidences[confidence] = shown
-            shown += trend
+            ref = TRENDS.get(trend)  # "↑" as "&#8593;"
+            shown += ascii_html(trend) if ref is None else ref
         if o is not objective:  # an objective's rows come together
             objective = o
             objective_title = objective_titles.get(o.id) or esc(o.title)
         title = titles.get(kr.id)
         add(f'<tr><th scope="row">{esc(kr.title) if title is None else title}</th><td>{objective_title}</td>'
-            f'<td>{value}</td><td>{change}</td><td>{pace or "–"}{STALE if stale else ""}</td><td>{shown}</td></tr>')
+            f'<td>{value}</td><td>{change}</td><td>{pace or DASH}{STALE if stale else ""}</td><td>{shown}</td></tr>')
     return [*out, "</tbody></table>", "</section>"]
 
 

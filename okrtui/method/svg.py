@@ -56,6 +56,14 @@ def esc(text: str | None) -> str:
             .replace('"', "&quot;").replace("'", "&#x27;"))
 
 
+def ascii_html(text: str) -> str:
+    """HTML text as ASCII: each other character as its character reference (`→` as `&#8594;`), which a
+    browser shows as the character itself. The page's KR rows are made of such pieces (a KR's title aside):
+    text of one byte a character in Python, written to the file as it is, never converted character by
+    character to UTF-8."""
+    return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
 def defs(days: int, x_ticks: Sequence[tuple[float, str]], now: int | None,
          legends: Sequence[tuple[str, str, str]]) -> str:
     """What every chart of the page shares, drawn once and used by reference (`<use href="#…">`, no
@@ -282,6 +290,9 @@ def _spark(n: int) -> tuple[str, str]:
     return made
 
 
+NO_SPARK = '<span class="muted" aria-label="no check-ins">&#183;</span>'  # a "·"
+
+
 def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     """The last `width` values, scaled between their min and max, as the lists' sparkline; `label`
     already escaped. Each y (16 - (v - lo) / r * 12, between 4 and 16) is written as "%.1f" writes it,
@@ -290,7 +301,7 @@ def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     last digits decide): such a y is formatted as before."""
     vals = values if len(values) <= width else values[-width:]
     if not vals:
-        return '<span class="muted" aria-label="no check-ins">·</span>'
+        return NO_SPARK
     lo, hi = min(vals), max(vals)
     points, flat = _SPARKS.get(len(vals)) or _spark(len(vals))
     if hi == lo:

@@ -460,7 +460,7 @@ def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
     def before(values, label):
         vals = list(values)[-8:]
         if not vals:
-            return '<span class="muted" aria-label="no check-ins">·</span>'
+            return svg.NO_SPARK
         lo, hi = min(vals), max(vals)
         step = 60 / max(len(vals) - 1, 1)
         ys = [16.0] * len(vals) if hi == lo else [16 - (v - lo) / (hi - lo) * 12 for v in vals]

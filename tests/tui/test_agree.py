@@ -3,6 +3,8 @@ milestone words and the scrollbars at 16 colours and under NO_COLOR."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 PARTIAL_CELLS = "▁▂▃▄▅▆▇"  # Textual's part-cell scrollbar ends (a sparkline's glyphs too: none on these screens)
@@ -200,7 +202,7 @@ async def test_a_milestone_reads_done_not_1_in_the_reviews_and_reports(cli, tmp_
     md = cli("--db", path, "report", "--team", "--format", "md").out
     assert "(done this week)" in md and "+1" not in md, md
     page = cli("--db", path, "export", "--format", "html").out
-    review = page.split('<section class="review">')[1]
+    review = html.unescape(page.split('<section class="review">')[1])  # "✓" is written "&#10003;"
     assert "<td>done</td><td>✓ done</td>" in review, review  # its value and this week's change
 
 
