@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import floor
 
 from okrtui.core.text import plain
 from okrtui.method.story import Series
@@ -313,7 +314,7 @@ def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
     try:
         for v in vals:
             t = 160.5 - (v - lo) * s  # 10 y + 0.5: 40.5 to 160.5
-            k = int(t)
+            k = floor(t)  # int(t) for a t above 0, a cheaper call (no int() construction)
             add(_TENTHS[k] if 1e-6 < t - k < 0.999999 else "%.1f" % (16 - (v - lo) / r * 12))
     except (ValueError, OverflowError, IndexError):  # a NaN or an infinity among the values: as "%.1f" writes it
         texts[1:] = ["%.1f" % (16 - (v - lo) / r * 12) for v in vals]
