@@ -318,6 +318,10 @@ def sparkline(values: Sequence[float], label: str, width: int = 8) -> str:
             add(_TENTHS[k] if 1e-6 < t - k < 0.999999 else "%.1f" % (16 - (v - lo) / r * 12))
     except (ValueError, OverflowError, IndexError):  # a NaN or an infinity among the values: as "%.1f" writes it
         texts[1:] = ["%.1f" % (16 - (v - lo) / r * 12) for v in vals]
+    if len(texts) == 9:  # eight values, most KRs' line: one f-string costs half the %-format of nine fields
+        _, y0, y1, y2, y3, y4, y5, y6, y7 = texts
+        return (f'{_SPARK_OPEN}{label}"><polyline points="2.0,{y0} 10.6,{y1} 19.1,{y2} 27.7,{y3} 36.3,{y4} '
+                f'44.9,{y5} 53.4,{y6} 62.0,{y7}"/></svg>')
     return points % tuple(texts)
 
 
@@ -327,6 +331,7 @@ _TENTHS = ["%.1f" % (k / 10) for k in range(162)]  # k tenths as "%.1f" writes t
 # A KR's sparkline: 64 by 18 px (the page's CSS, svg.spark), so its units are pixels without a viewBox;
 # its line's look is in CHART_CSS, once per page.
 SPARK = '<svg class="spark" role="img" aria-label="%s"><polyline points="%s"/></svg>'
+_SPARK_OPEN = SPARK[:SPARK.index("%s")]  # then the label: sparkline's line of eight is one f-string
 
 
 # 50 by 8 px (the page's CSS, svg.bar): its units are pixels without a viewBox.

@@ -478,3 +478,4 @@ def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
                   else [rng.choice([float(rng.randint(0, 100)), rng.uniform(-1e6, 1e6)]) for _ in range(n)])
         label = rng.choice([f"s{i}", "100% &amp; %s %d", ""])
         assert svg.sparkline(values, label) == before(values, label), (values, label)
+    assert svg.sparkline([float(i) for i in range(8)], "e") == before([float(i) for i in range(8)], "e")  # eight: its f-string
