@@ -153,7 +153,7 @@ DONE_TICKS = ((0.0, "not done"), (1.0, "done"))
 _date = operator.attrgetter("date")
 _value = operator.attrgetter("value")
 # By (the period's first day, the check-ins' days): KRs checked in on the same days (a team's weekly
-# check-in) share one tuple of x's, which svg.chart also draws once (its check-ins' polyline's x's).
+# check-in) share one tuple of x's, which svg.Charts.chart also draws once (its check-ins' polyline's x's).
 _XS: dict[tuple[dt.date, tuple[dt.date, ...]], tuple[float, ...]] = {}
 
 

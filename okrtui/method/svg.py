@@ -270,11 +270,6 @@ class Charts:
         return f'{CHART_OPEN}{label}"><title>{label}</title><use href="#{ident}"/>{forecast}{points}</svg>'
 
 
-def chart(s: Series, label: str, legend: str) -> str:
-    """One chart on a page of its own (`Charts.chart`: what it shares with others is in its own `<defs>`)."""
-    return Charts().chart(s, label, legend)
-
-
 _SPARKS: dict[int, tuple[str, str]] = {}
 
 

@@ -210,7 +210,7 @@ def test_the_file_written_is_the_page_printed(cli, tmp_path):
 
 
 def test_a_charts_points_are_its_numbers_at_the_plots_scale():
-    """svg.chart writes each y as round(y) over x's formatted once per period: the same digits as
+    """svg.Charts.chart writes each y as round(y) over x's formatted once per period: the same digits as
     the plain formula f"{y:.0f}" it replaced, on every kind of chart."""
     import datetime as dt
 
@@ -231,7 +231,7 @@ def test_a_charts_points_are_its_numbers_at_the_plots_scale():
         sx, sy = svg.PLOT_W / days, svg.PLOT_H / ((hi - lo) or 1.0)
         base = svg.TOP + svg.PLOT_H + lo * sy
         pts = " ".join(f"{svg.LEFT + a * sx:.0f},{base - b * sy:.0f}" for a, b in zip(s.xs, s.ys, strict=True))
-        drawn = _resolved(svg.chart(s, "label", "lg-0"), {})
+        drawn = _resolved(svg.Charts().chart(s, "label", "lg-0"), {})
         assert f'<polyline class="p" points="{pts}"/>' in drawn, kind
         for v in [e for e in (s.edges or ())] + [f for f in (s.forecast or ())]:
             assert f"{base - v * sy:.0f}" in drawn
@@ -404,7 +404,7 @@ def _resolved(drawn: str, groups: dict[str, str]) -> str:
 
 
 def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
-    """svg.chart makes what hangs on the y range alone once per range (svg._axes): charts that
+    """svg.Charts.chart makes what hangs on the y range alone once per range (svg._axes): charts that
     share a range, or differ only in shape, edges, ticks or period, each still draw exactly what
     they drew before, in any order, their own check-ins and forecast included."""
     import random

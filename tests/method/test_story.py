@@ -130,7 +130,7 @@ def test_y_range_is_the_min_and_max_of_values_and_more_as_before():
 
 def test_check_in_days_are_the_days_from_the_period_start_and_shared_when_the_days_are():
     """kr_series' x's: each check-in's day counted from the period's first day, one tuple shared by
-    the KRs checked in on the same days (svg.chart draws their polyline's x's once), another period
+    the KRs checked in on the same days (svg.Charts.chart draws their polyline's x's once), another period
     or other days their own."""
     weekly = [(7 * w, float(w)) for w in range(13)]
     a, b = kr("increase", weekly, start=0, target=12), kr("range", weekly, low=2, high=9)
