@@ -215,15 +215,8 @@ def report_day_rows(rep: PeriodReport, stale_after: int = 7) -> list[ShownRow] |
     before = periods.week_of(as_of)[0] - dt.timedelta(days=1)
     stale_before = as_of - dt.timedelta(days=stale_after)  # scoring.is_stale: (as_of - last).days > stale_after
     span = rep.period
-    graded_rows: list[tuple[float | None, int, ObjectiveView, list[KRView]]] = []
-    for o in rep.objectives:
-        if not graded(o):
-            continue
-        scorable = [kr for kr in o.key_results if kr.error is None]
-        for kr in scorable:
-            if kr.check_ins and kr.check_ins[-1].date > as_of:
-                return None
-        graded_rows.append((o.score, o.position, o, scorable))
+    graded_rows = [(o.score, o.position, o, [kr for kr in o.key_results if kr.error is None])
+                   for o in rep.objectives if graded(o)]
     graded_rows.sort(key=_worst_first)
     out: list[ShownRow] = []
     add = out.append
@@ -236,6 +229,8 @@ def report_day_rows(rep: PeriodReport, stale_after: int = 7) -> list[ShownRow] |
                 add((o, kr, None, None, kr.pace, None, "", unchecked_stale))
                 continue
             last = points[-1]
+            if last.date > as_of:  # the views hold a later check-in: no KR's numbers are that day's
+                return None
             prev: CheckInView | None = last
             if last.date > before:  # checked in this week: the week before's last one
                 if len(points) > 1 and points[-2].date <= before:
