@@ -21,7 +21,7 @@ from okrtui.method import cycle, health, kinds, periods, scoring, story, svg
 from okrtui.method.health import MetricView, State
 from okrtui.method.render import team_listing
 from okrtui.method.review import change_text, mid_quarter, milestone, report_day_rows, value_text, week_review
-from okrtui.method.svg import ascii_html, esc
+from okrtui.method.svg import ascii_html, esc, esc_all
 from okrtui.method.teamview import PersonView, answerer
 from okrtui.method.views import DependencyView, KRView, ObjectiveView, PeriodReport, fmt_grade, kr_target_text, team_visible
 
@@ -158,8 +158,10 @@ class _Rows:
         self.flags: dict[tuple[str | None, bool], str] = {}
         self.kinds: dict[str, str] = {}
         self.texts: dict[str, str] = {}
-        self.titles: dict[str, str] = {}  # each KR's, escaped: the week's review shows them again
-        self.objectives: dict[str, str] = {}  # each objective's title, escaped: the review shows them too
+        # Each KR's and objective's title, escaped (all at once: svg.esc_all): the week's review shows them again.
+        krs = [kr for o in rep.objectives for kr in o.key_results]
+        self.titles = dict(zip([kr.id for kr in krs], esc_all([kr.title for kr in krs]), strict=True))
+        self.objectives = dict(zip([o.id for o in rep.objectives], esc_all([o.title for o in rep.objectives]), strict=True))
         self.days: dict[object, str] = {}  # each last check-in's day as shown: a period has ~90
         self.confidences: dict[float, str] = {}  # each confidence but zero as shown ("0.7"): the review's too
         self.chart = svg.Charts().chart  # the page's charts: what they share drawn once, used by reference
@@ -207,7 +209,9 @@ class _Rows:
         references (`ascii_html`): a row of a KR titled in ASCII is one byte a character in Python, and
         written to the file as it is."""
         rep = self.rep
-        title = self.titles[kr.id] = esc(kr.title)
+        title = self.titles.get(kr.id)
+        if title is None:  # a KR the report does not hold (the page lists what it holds)
+            title = self.titles[kr.id] = esc(kr.title)
         flags = self.flags.get((kr.pace, kr.stale))
         if flags is None:
             flags = self.pace(kr.pace, kr.stale)
@@ -270,7 +274,9 @@ KR_TABLE_HEAD = _table_head(KR_COLUMNS)
 def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
     """The objective's lines as a few pieces, to be joined with newlines: its heading to its table's
     body, each KR's rows (_Rows.kr), the end."""
-    title = rows.objectives[o.id] = esc(o.title)
+    title = rows.objectives.get(o.id)
+    if title is None:
+        title = rows.objectives[o.id] = esc(o.title)
     out = ['<article class="objective">', f"<h4>{title}</h4>",
            f'<p class="meta">{rows.text(o.level)} &#183; {rows.name(o.owner_id or o.origin)} &#183; {rows.text(o.status)} '
            f"&#183; {rows.grade(o.score, o.grade, o.band)}</p>"]

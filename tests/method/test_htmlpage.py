@@ -450,8 +450,9 @@ def test_charts_sharing_a_y_range_each_draw_their_own_lines_as_before():
 def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
     """svg.sparkline is one %-format per line made once per length (svg._spark), each y read from a
     table by its tenths: lines of any length, flat, single, repeated and arbitrary values, y's on a
-    half-tenth (where "%.1f" decides), NaN, infinities, the least and greatest floats, and labels
-    holding "%", each draw what the plain formula drew."""
+    half-tenth (rounded up), NaN, infinities, the least and greatest floats, and labels holding "%",
+    each draw what the plain formula draws: y = 16 - (v - lo) / r * 12 to the nearest tenth, a half
+    up, and "%.1f" of y for every value when one is not finite."""
     import math
     import random
 
@@ -463,8 +464,13 @@ def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
             return svg.NO_SPARK
         lo, hi = min(vals), max(vals)
         step = 60 / max(len(vals) - 1, 1)
-        ys = [16.0] * len(vals) if hi == lo else [16 - (v - lo) / (hi - lo) * 12 for v in vals]
-        pts = " ".join(f"{2 + i * step:.1f},{y:.1f}" for i, y in enumerate(ys))
+        if hi == lo:
+            ys = ["16.0"] * len(vals)
+        else:
+            tenths = [160.5 - (v - lo) * (120 / (hi - lo)) for v in vals]
+            ys = ([f"{math.floor(t) / 10:.1f}" for t in tenths] if all(map(math.isfinite, tenths))
+                  else [f"{16 - (v - lo) / (hi - lo) * 12:.1f}" for v in vals])
+        pts = " ".join(f"{2 + i * step:.1f},{y}" for i, y in enumerate(ys))
         return svg.SPARK % (label, pts)
 
     rng = random.Random(2930)
@@ -479,3 +485,23 @@ def test_sparklines_are_drawn_as_the_plain_formula_draws_them():
         label = rng.choice([f"s{i}", "100% &amp; %s %d", ""])
         assert svg.sparkline(values, label) == before(values, label), (values, label)
     assert svg.sparkline([float(i) for i in range(8)], "e") == before([float(i) for i in range(8)], "e")  # eight: its f-string
+
+
+def test_titles_escaped_together_read_as_each_escaped_alone():
+    """svg.esc_all escapes a page's titles as one text: every list of titles, hostile or not (markup,
+    quotes, ampersands, newlines, controls, bidi overrides, escape codes, empty and None), gives
+    exactly what esc gives each title on its own."""
+    import random
+
+    from okrtui.method import svg
+
+    pieces = ["Grow", "<script>alert(1)</script>", "a & b", "\"quoted\" 'single'", "two\nlines", "\x1b[31mred",
+              "\u202eevil", "tab\there", "", "→ 100 %", "[bold]markup[/]", "\r", "\x85", "\u2028", "&amp;"]
+    rng = random.Random(31)
+    for _ in range(3000):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(0, 6))]
+        if texts and rng.random() < 0.2:
+            texts[rng.randrange(len(texts))] = None  # type: ignore[call-overload]
+        assert svg.esc_all(texts) == [svg.esc(t) for t in texts], texts
+    printable = ["Result <1> & \"2\"", "", "plain"]
+    assert svg.esc_all(printable) == ["Result &lt;1&gt; &amp; &quot;2&quot;", "", "plain"]
