@@ -110,7 +110,9 @@ def _teams_of_owners(rep: PeriodReport) -> list[Team]:
     teams: dict[str | None, Team] = {}
     people: dict[tuple[str | None, str], Person] = {}
     for o in rep.objectives:
-        t = teams.setdefault(o.team_id, Team(_team_name(rep, o.team_id)))
+        t = teams.get(o.team_id)
+        if t is None:  # (not setdefault: its default, a Team, would be made for every objective)
+            t = teams[o.team_id] = Team(_team_name(rep, o.team_id))
         owner = o.owner_id or o.origin
         p = people.get((o.team_id, owner))
         if p is None:
@@ -154,7 +156,7 @@ class _Rows:
     def __init__(self, rep: PeriodReport, legends: Legends) -> None:
         self.rep, self.legends = rep, legends
         self.names: dict[str | None, str] = {}
-        self.grades: dict[tuple[float | None, float | None, str | None], str] = {}
+        self.grades: dict[tuple[int | None, float | None, str | None], str] = {}
         self.flags: dict[tuple[str | None, bool], str] = {}
         self.kinds: dict[str, str] = {}
         self.texts: dict[str, str] = {}
@@ -173,7 +175,8 @@ class _Rows:
         return shown
 
     def grade(self, score: float | None, grade: float | None, band: str | None) -> str:
-        key = (score, grade, band)
+        """The grade as shown: made once per bar width, grade and band (scores that differ share one)."""
+        key = (svg.bar_tenths(score), grade, band)
         shown = self.grades.get(key)
         if shown is None:
             shown = self.grades[key] = ascii_html(_grade(score, grade, band))
@@ -233,7 +236,7 @@ class _Rows:
         if day is None:
             day = self.days[kr.last_check_in] = str(kr.last_check_in or DASH)
         target = kr_target_text(kr)
-        grade = self.grades.get((kr.score, kr.grade, kr.band)) or self.grade(kr.score, kr.grade, kr.band)
+        grade = self.grade(kr.score, kr.grade, kr.band)
         c = kr.confidence
         confidence = self.confidences.get(c) if c else None  # 0.0 and -0.0 (equal keys, not texts) never kept
         if confidence is None:

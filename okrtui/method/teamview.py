@@ -143,7 +143,9 @@ def people(rep: PeriodReport, filters: Filters = Filters()) -> list[PersonView]:
         for pid, mine in groups.items():
             if filters.person and pid != filters.person:
                 continue
-            pv = out.setdefault(pid, PersonView(pid, rep.person(pid), o.team_id))
+            if pid not in out:  # (not setdefault: it would make a PersonView for every objective)
+                out[pid] = PersonView(pid, rep.person(pid), o.team_id)
+            pv = out[pid]
             pv.objectives.append(o)
             pv.krs[o.id] = sorted(mine, key=attention)
     for pv in out.values():
