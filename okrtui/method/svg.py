@@ -343,14 +343,20 @@ _SPARK_OPEN = SPARK[:SPARK.index("%s")]  # then the label: sparkline's line of e
 NO_BAR = '<svg class="bar" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/></svg>'
 
 
+def bar_tenths(score: float | None) -> int | None:
+    """The grade bar's filled width in tenths of a pixel (0 to 500): the score, kept between 0 and 1,
+    to the nearest tenth, a half up. A page's 10,000 bars have at most 501 widths: made once each."""
+    return None if score is None else floor(max(0.0, min(1.0, score)) * 500 + 0.5)
+
+
 def grade_bar(score: float | None, band: str | None) -> str:
     """The grade's bar: filled to the score, in the band's colour, on a grey track."""
-    if score is None:
+    tenths = bar_tenths(score)
+    if tenths is None:
         return NO_BAR
-    filled = round(max(0.0, min(1.0, score)) * 50, 1)
     fill = BAND_FILL.get(band or "", MUTED)
     return (f'<svg class="bar" aria-hidden="true"><rect width="50" height="8" fill="#eaeef2"/>'
-            f'<rect width="{filled}" height="8" fill="{fill}"/></svg>')
+            f'<rect width="{tenths / 10:.1f}" height="8" fill="{fill}"/></svg>')
 
 
 def health_spark(values: Sequence[float | None], low: float | None, high: float | None, label: str) -> str:

@@ -505,3 +505,22 @@ def test_titles_escaped_together_read_as_each_escaped_alone():
         assert svg.esc_all(texts) == [svg.esc(t) for t in texts], texts
     printable = ["Result <1> & \"2\"", "", "plain"]
     assert svg.esc_all(printable) == ["Result &lt;1&gt; &amp; &quot;2&quot;", "", "plain"]
+
+
+def test_a_grade_bar_is_filled_to_the_score_in_tenths_of_a_pixel(demo_db):
+    """The grade bar's fill is the score (kept between 0 and 1) times 50 px to the nearest tenth,
+    in the band's colour; scores that round to one width share one bar, made once per page."""
+    from okrtui.method import htmlpage, svg
+
+    def fill(score: float) -> str:
+        track, bar = re.findall(r'<rect width="([\d.]+)" height="8" fill="(#\w+)"/>', svg.grade_bar(score, "yellow"))
+        return bar[0]
+
+    assert [fill(s) for s in (0.0, 0.574, 0.5749, 0.999, 1.0, 1.7, -0.3)] == ["0.0", "28.7", "28.7", "50.0", "50.0",
+                                                                              "50.0", "0.0"]
+    assert svg.grade_bar(None, None) == svg.NO_BAR
+    assert 'fill="#b42318"' in svg.grade_bar(0.1, "red") and 'fill="#57606a"' in svg.grade_bar(0.1, None)
+    rows = htmlpage._Rows(read(demo_db, None, TODAY, team=False).report, {})
+    assert rows.grade(0.5741, 0.6, "yellow") is rows.grade(0.5742, 0.6, "yellow")
+    assert rows.grade(0.5741, 0.6, "yellow") != rows.grade(0.58, 0.6, "yellow")
+    assert len(rows.grades) == 2
