@@ -156,7 +156,8 @@ class _Rows:
     def __init__(self, rep: PeriodReport, legends: Legends) -> None:
         self.rep, self.legends = rep, legends
         self.names: dict[str | None, str] = {}
-        self.grades: dict[tuple[int | None, float | None, str | None], str] = {}
+        self.grades: dict[tuple[float | None, float | None, str | None], str] = {}
+        self.bars: dict[tuple[int | None, float | None, str | None], str] = {}
         self.flags: dict[tuple[str | None, bool], str] = {}
         self.kinds: dict[str, str] = {}
         self.texts: dict[str, str] = {}
@@ -175,11 +176,16 @@ class _Rows:
         return shown
 
     def grade(self, score: float | None, grade: float | None, band: str | None) -> str:
-        """The grade as shown: made once per bar width, grade and band (scores that differ share one)."""
-        key = (svg.bar_tenths(score), grade, band)
-        shown = self.grades.get(key)
+        """The grade as shown, kept by score (`grades`) and made once per bar width, grade and band
+        (`bars`): scores that differ but fill the bar alike share one."""
+        shown = self.grades.get((score, grade, band))
         if shown is None:
-            shown = self.grades[key] = ascii_html(_grade(score, grade, band))
+            width = (svg.bar_tenths(score), grade, band)
+            shown = self.bars.get(width)
+            if shown is None:
+                shown = self.bars[width] = ascii_html(_grade(score, grade, band))
+            if len(self.grades) < 4096:
+                self.grades[(score, grade, band)] = shown
         return shown
 
     def legend(self, kind_name: str) -> str:
@@ -236,7 +242,7 @@ class _Rows:
         if day is None:
             day = self.days[kr.last_check_in] = str(kr.last_check_in or DASH)
         target = kr_target_text(kr)
-        grade = self.grade(kr.score, kr.grade, kr.band)
+        grade = self.grades.get((kr.score, kr.grade, kr.band)) or self.grade(kr.score, kr.grade, kr.band)
         c = kr.confidence
         confidence = self.confidences.get(c) if c else None  # 0.0 and -0.0 (equal keys, not texts) never kept
         if confidence is None:

@@ -523,4 +523,4 @@ def test_a_grade_bar_is_filled_to_the_score_in_tenths_of_a_pixel(demo_db):
     rows = htmlpage._Rows(read(demo_db, None, TODAY, team=False).report, {})
     assert rows.grade(0.5741, 0.6, "yellow") is rows.grade(0.5742, 0.6, "yellow")
     assert rows.grade(0.5741, 0.6, "yellow") != rows.grade(0.58, 0.6, "yellow")
-    assert len(rows.grades) == 2
+    assert len(rows.bars) == 2 and len(rows.grades) == 3
