@@ -218,9 +218,7 @@ class _Rows:
         references (`ascii_html`): a row of a KR titled in ASCII is one byte a character in Python, and
         written to the file as it is."""
         rep = self.rep
-        title = self.titles.get(kr.id)
-        if title is None:  # a KR the report does not hold (the page lists what it holds)
-            title = self.titles[kr.id] = esc(kr.title)
+        title = self.titles[kr.id]  # every KR the page lists is the report's (escaped in __init__)
         flags = self.flags.get((kr.pace, kr.stale))
         if flags is None:
             flags = self.pace(kr.pace, kr.stale)
@@ -283,9 +281,7 @@ KR_TABLE_HEAD = _table_head(KR_COLUMNS)
 def _objective(o: ObjectiveView, krs: list[KRView], rows: _Rows) -> list[str]:
     """The objective's lines as a few pieces, to be joined with newlines: its heading to its table's
     body, each KR's rows (_Rows.kr), the end."""
-    title = rows.objectives.get(o.id)
-    if title is None:
-        title = rows.objectives[o.id] = esc(o.title)
+    title = rows.objectives[o.id]
     out = ['<article class="objective">', f"<h4>{title}</h4>",
            f'<p class="meta">{rows.text(o.level)} &#183; {rows.name(o.owner_id or o.origin)} &#183; {rows.text(o.status)} '
            f"&#183; {rows.grade(o.score, o.grade, o.band)}</p>"]
