@@ -166,7 +166,9 @@ def test_metric_measurement_forged_in_own_database_is_skipped(tmp_path):
 EVERYONE = ("ana", "ben", "cleo")
 # A hand edit that wins the merge: the same second as the stored version, its last microsecond.
 LATER = "updated_at = substr(updated_at, 1, 20) || '999999Z'"
-LATEST = "updated_at = substr(updated_at, 1, 17) || '59.999999Z'"  # its minute's last microsecond
+# Later than LATER's edit, whatever second it fell in: the next minute's last microsecond. (The minute's own
+# last microsecond was LATER's very time when the record was written in its minute's last second.)
+LATEST = "updated_at = strftime('%Y-%m-%dT%H:%M:59.999999Z', substr(updated_at, 1, 19), '+1 minute')"
 
 
 def _md(t: Crew, who: str) -> str:
