@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # the storage layer is imported only by the commands that use
 
 from okrtui.cli.context import EXIT_OK, Context, emit, emit_workbook
 from okrtui.core.errors import OkrError
-from okrtui.core.output import safe_joined_utf8, say  # every printed line (docs/security.md)
+from okrtui.core.output import safe_joined_utf8, say, say_page  # every printed line (docs/security.md)
 from okrtui.core.text import plain  # 2 ms: every command prints through it
 
 
@@ -134,8 +134,8 @@ def _export_html(ctx: Context) -> int:
     metrics = report_metrics(views, read.me, args.team)
     lines = htmlpage.page_lines(rep, read.dependencies, team=args.team, stale_after=ctx.config.stale_after_days,
                                 metrics=metrics)
-    if args.output is None:
-        emit("\n".join(lines))
+    if args.output is None:  # the very bytes -o writes, UTF-8 whatever the terminal's encoding
+        say_page(lines)
         return EXIT_OK
     from okrtui.core.files import write_atomic
 

@@ -82,6 +82,28 @@ def say(text: str = "", *, err: bool = False, fmt: Format = "text", end: str = "
     """Print `text` (one line or many) to stdout, or stderr with `err`; `flush` at once (a line another
     program waits for on a pipe: okrtui serve's URL)."""
     stream = sys.stderr if err else sys.stdout
-    stream.write(safe(text, fmt) + end)
+    shown = safe(text, fmt) + end
+    try:
+        stream.write(shown)  # encoded whole before a byte is written: a failure writes nothing
+    except UnicodeEncodeError:
+        # A stream that is not UTF-8 (PYTHONIOENCODING=ascii, a Latin-1 locale, a Windows pipe): what
+        # it cannot encode is written as its escape ("\u2192"), not an error in place of the report.
+        encoding = stream.encoding or "ascii"
+        stream.write(shown.encode(encoding, "backslashreplace").decode(encoding))
     if flush:
         stream.flush()
+
+
+def say_page(lines: Iterable[str]) -> None:
+    """A page (`export --format html`: pieces joined with newlines) to stdout as `-o` writes it to a
+    file (`safe_joined_utf8`): UTF-8 whatever the stream's own encoding, as the page's `<meta
+    charset>` says, checked and written as it is made, never held whole."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a stream of text only (io.StringIO): the same text, through say
+        say("\n".join(lines), end="")
+        return
+    stream.flush()  # what was said before comes first
+    for chunk in safe_joined_utf8(lines):
+        buffer.write(chunk)
+    buffer.flush()

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import os
 import re
 
 import pytest
@@ -315,3 +316,23 @@ def test_prefixes_are_case_sensitive_on_sqlite_as_on_postgresql(cli, tmp_path):
     assert cli("--db", db, "checkin", "--fix", "C-LOWER", "3").code == 2
     assert cli("--db", db, "checkin", "--fix", "c-lower", "3").code == 0
     assert cli("--db", db, "checkin", "kr-low", "2").code == 0
+
+
+def test_a_terminal_that_is_not_utf8_gets_the_page_in_utf8_and_reports_with_escapes(demo_db, tmp_path):
+    """A real process with PYTHONIOENCODING=ascii: the page it prints is the very UTF-8 a file gets from -o
+    (the page says UTF-8 in its <meta charset>), and the Markdown report comes out with escapes for what
+    the stream cannot encode, not as `unexpected UnicodeEncodeError` and nothing."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    base = [sys.executable, "-m", "okrtui", "--db", str(demo_db)]
+    day = ["--period", "2026-Q4", "--as-of", "2026-11-26"]
+    page = tmp_path / "page.html"
+    subprocess.run([*base, "export", "--format", "html", *day, "-o", str(page)], check=True, env=env, timeout=120)
+    printed = subprocess.run([*base, "export", "--format", "html", *day], capture_output=True, env=env, timeout=120)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == page.read_bytes() and not printed.stdout.isascii()
+    md = subprocess.run([*base, "report", "--format", "md", *day], capture_output=True, env=env, timeout=120)
+    assert md.returncode == 0 and md.stderr == b"", md.stderr
+    assert md.stdout.isascii() and b"| Now \\u2192 target |" in md.stdout

@@ -107,3 +107,36 @@ def test_the_page_writers_check_on_its_bytes_is_the_check_on_its_text():
     for write in (output.safe_joined_utf8, lambda ls: output.joined_utf8(output.safe_lines(ls))):
         with pytest.raises(UnicodeEncodeError):
             b"".join(write(["half\ud800"]))
+
+
+def test_a_stream_that_is_not_utf8_gets_escapes_not_an_error(monkeypatch):
+    """PYTHONIOENCODING=ascii or a Latin-1 locale: what the stream cannot encode is written as its escape,
+    the rest as it is (the report used to end in `unexpected UnicodeEncodeError` and print nothing)."""
+    import io
+    import sys
+
+    for encoding, want in (("ascii", b"now \\u2192 target \\xb7 caf\\xe9 \\x1b\n"),
+                           ("latin-1", "now \\u2192 target · café \\x1b\n".encode("latin-1"))):
+        stream = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+        monkeypatch.setattr(sys, "stdout", stream)
+        output.say("now → target · café \x1b")  # the control is escaped by `safe` first, as always
+        stream.flush()
+        assert stream.buffer.getvalue() == want
+
+
+def test_a_page_to_stdout_is_the_bytes_a_file_gets_whatever_the_streams_encoding(monkeypatch):
+    """say_page writes the page's UTF-8 (its <meta charset>) after what was said before it; a stream of
+    text only gets the same text through say."""
+    import io
+    import sys
+
+    lines = ["<p>plain → text</p>", "bell\x07 and \u202e", "é" * 50, "last\n"]
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", stream)
+    output.say("before")
+    output.say_page(iter(lines))
+    assert stream.buffer.getvalue() == b"before\n" + b"".join(output.safe_joined_utf8(lines))
+    text = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", text)
+    output.say_page(iter(lines))
+    assert text.getvalue() == output.safe("\n".join(lines))
