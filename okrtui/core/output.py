@@ -10,6 +10,7 @@ tests/core/test_output.py fails on any other print or write to stdout/stderr in 
 
 from __future__ import annotations
 
+import codecs
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -96,14 +97,23 @@ def say(text: str = "", *, err: bool = False, fmt: Format = "text", end: str = "
 
 def say_page(lines: Iterable[str]) -> None:
     """A page (`export --format html`: pieces joined with newlines) to stdout as `-o` writes it to a
-    file (`safe_joined_utf8`): UTF-8 whatever the stream's own encoding, as the page's `<meta
-    charset>` says, checked and written as it is made, never held whole."""
+    file (`safe_joined_utf8`): UTF-8 whatever a file's or a pipe's encoding, as the page's `<meta
+    charset>` says, checked and written as it is made, never held whole. A terminal whose charset is
+    not UTF-8 gets it as text in its own charset (`say`): UTF-8 puts bytes 0x80-0x9F inside letters
+    ("Û" is C3 9B), and an 8-bit terminal reads those as C1 controls (9B is CSI)."""
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
-    if buffer is None:  # a stream of text only (io.StringIO): the same text, through say
-        say("\n".join(lines), end="")
+    if buffer is None or (stream.isatty() and not _utf8(stream.encoding)):
+        say("\n".join(lines), end="")  # (a stream of text only, io.StringIO, too)
         return
     stream.flush()  # what was said before comes first
     for chunk in safe_joined_utf8(lines):
         buffer.write(chunk)
     buffer.flush()
+
+
+def _utf8(encoding: str | None) -> bool:
+    try:
+        return codecs.lookup(encoding or "ascii").name == "utf-8"
+    except LookupError:
+        return False

@@ -140,3 +140,26 @@ def test_a_page_to_stdout_is_the_bytes_a_file_gets_whatever_the_streams_encoding
     monkeypatch.setattr(sys, "stdout", text)
     output.say_page(iter(lines))
     assert text.getvalue() == output.safe("\n".join(lines))
+
+
+def test_a_page_to_a_terminal_that_is_not_utf8_gets_no_byte_an_8bit_terminal_reads_as_a_control(monkeypatch):
+    """UTF-8 puts 0x80-0x9F inside letters ("Û" is C3 9B, and 9B is CSI to an 8-bit terminal): a Latin-1
+    or ASCII terminal gets the page in its own charset (escapes for the rest), a pipe or file UTF-8."""
+    import io
+    import sys
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    lines = ["<h1>Û2J Ü</h1>", "→"]
+    for encoding, want in (("latin-1", "<h1>Û2J Ü</h1>\n\\u2192".encode("latin-1")),
+                           ("ascii", b"<h1>\\xdb2J \\xdc</h1>\n\\u2192"),
+                           ("utf-8", "<h1>Û2J Ü</h1>\n→".encode())):
+        stream = Terminal(io.BytesIO(), encoding=encoding)
+        monkeypatch.setattr(sys, "stdout", stream)
+        output.say_page(iter(lines))
+        stream.flush()
+        assert stream.buffer.getvalue() == want
+        assert not any(0x80 <= b <= 0x9F for b in want) or encoding == "utf-8"
+
