@@ -121,7 +121,7 @@ def say_warning(message: str) -> None:
 
 def emit(text: str, output: Path | None = None, fmt: str = "text") -> None:
     """A report or export, to stdout or a file: escaped as every printed line is (a JSON text as JSON)."""
-    kind: Format = "json" if fmt == "json" else "text"
+    kind: Format = "json" if fmt == "json" else "csv" if fmt == "csv" else "text"
     if output is None:
         say(text, fmt=kind, end="")
         return

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Literal
 
-from okrtui.core.text import json_safe, visible
+from okrtui.core.errors import OkrError
+from okrtui.core.text import json_ascii, json_safe, visible
 
-Format = Literal["text", "json"]
+Format = Literal["text", "json", "csv"]  # csv: escaped as text, never changed to fit a stream (say)
 
 
 def safe(text: str, fmt: Format = "text") -> str:
@@ -87,10 +88,14 @@ def say(text: str = "", *, err: bool = False, fmt: Format = "text", end: str = "
     try:
         stream.write(shown)  # encoded whole before a byte is written: a failure writes nothing
     except UnicodeEncodeError:
-        # A stream that is not UTF-8 (PYTHONIOENCODING=ascii, a Latin-1 locale, a Windows pipe): what
-        # it cannot encode is written as its escape ("\u2192"), not an error in place of the report.
+        # A stream that is not UTF-8 (PYTHONIOENCODING=ascii, a Latin-1 locale, a Windows pipe). JSON
+        # gets \u escapes, the same data to a reader; text, an escape ("\u2192") a person reads, not an
+        # error in place of the report; a CSV, an error: an escape in a cell would change its data unseen.
         encoding = stream.encoding or "ascii"
-        stream.write(shown.encode(encoding, "backslashreplace").decode(encoding))
+        if fmt == "csv":
+            raise OkrError(f"stdout's encoding ({encoding}) cannot hold this CSV's text: run it with "
+                           "PYTHONIOENCODING=utf-8, or export it to a file with -o") from None
+        stream.write(json_ascii(shown) if fmt == "json" else shown.encode(encoding, "backslashreplace").decode(encoding))
     if flush:
         stream.flush()
 

@@ -49,6 +49,15 @@ def json_safe(text: str) -> str:
     return _CONTROL.sub(_json_escape, text)
 
 
+def json_ascii(text: str) -> str:
+    """JSON text as ASCII: every other character as its \\u escape (two for one beyond U+FFFF), the same
+    data to a JSON reader, for a stream that cannot hold the rest (okrtui.core.output.say)."""
+    return _NON_ASCII.sub(_json_escape, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def plain(text: str | None) -> str:
     """One line of text with every control character shown as an escape, never executed."""
     return _CONTROL.sub(_escape, text or "")

@@ -336,3 +336,30 @@ def test_a_terminal_that_is_not_utf8_gets_the_page_in_utf8_and_reports_with_esca
     md = subprocess.run([*base, "report", "--format", "md", *day], capture_output=True, env=env, timeout=120)
     assert md.returncode == 0 and md.stderr == b"", md.stderr
     assert md.stdout.isascii() and b"| Now \\u2192 target |" in md.stdout
+
+
+def test_exports_to_a_stream_that_is_not_utf8_keep_their_data_or_say_why_not(cli, tmp_path):
+    """A real process with PYTHONIOENCODING=ascii over titles beyond ASCII: the JSON export is valid JSON with
+    the same data as on a UTF-8 stream; the CSV export is one clear error line, exit 2, and no output."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "x.db"
+    doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Café 🙂 ⌡", "period": "2026-Q4",
+                                                 "key_results": [{"id": "kr-1", "title": "Naïve → done",
+                                                                  "kind": "milestone"}]}]}
+    assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", doc)).code == 0
+    base = [sys.executable, "-m", "okrtui", "--db", str(db), "export"]
+
+    def run(fmt: str, encoding: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*base, "--format", fmt], capture_output=True, timeout=120,
+                              env={**os.environ, "PYTHONIOENCODING": encoding})
+
+    ascii_json = run("json", "ascii")
+    assert ascii_json.returncode == 0 and ascii_json.stdout.isascii(), ascii_json.stderr
+    assert json.loads(ascii_json.stdout) == json.loads(cli("--db", db, "export", "--format", "json").out)
+    assert json.loads(ascii_json.stdout)["objectives"][0]["title"] == "Café 🙂 ⌡"
+    refused = run("csv", "ascii")
+    assert refused.returncode == 2 and refused.stdout == b""
+    assert refused.stderr == (b"okrtui: error: stdout's encoding (ascii) cannot hold this CSV's text: run it with "
+                              b"PYTHONIOENCODING=utf-8, or export it to a file with -o\n")

@@ -48,7 +48,8 @@ READERS: dict[str, tuple[str, ...]] = {
     # today is the real day
     "tests/attacks/test_cli.py": ("test_text_the_bytes_a_real_process_writes_hold_no_raw_control",),
     "tests/cli/test_cli.py": ("test_light_commands_never_import_textual", "test_python_dash_m_entry_point",
-                              "test_a_terminal_that_is_not_utf8_gets_the_page_in_utf8_and_reports_with_escapes"),
+                              "test_a_terminal_that_is_not_utf8_gets_the_page_in_utf8_and_reports_with_escapes",
+                              "test_exports_to_a_stream_that_is_not_utf8_keep_their_data_or_say_why_not"),
     "tests/cycle/test_conversation.py": ("test_the_conversation_commands_never_import_textual",),
     "tests/test_imports.py": ("test_reports_on_sqlite_never_load_the_storage_layer",),
     "tests/core/test_progress.py": ("test_import_on_a_pipe_writes_only_its_summary_and_loads_neither_rich_nor_textual",),

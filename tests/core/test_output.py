@@ -163,3 +163,28 @@ def test_a_page_to_a_terminal_that_is_not_utf8_gets_no_byte_an_8bit_terminal_rea
         assert stream.buffer.getvalue() == want
         assert not any(0x80 <= b <= 0x9F for b in want) or encoding == "utf-8"
 
+
+
+def test_json_on_a_stream_that_is_not_utf8_is_the_same_data_and_a_csv_is_refused(monkeypatch):
+    """JSON gets \\u escapes (a surrogate pair beyond U+FFFF): a reader reads the same data, where Python's
+    own escapes ("\\xe9") were not JSON. A CSV is refused, with nothing written: an escape in a cell would
+    change a spreadsheet's data unseen."""
+    import io
+    import sys
+
+    from okrtui.core.errors import OkrError
+
+    data = {"title": "café 🙂 ⌡ \u202e", "n": 1}
+    for encoding in ("ascii", "latin-1", "koi8-r"):
+        stream = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+        monkeypatch.setattr(sys, "stdout", stream)
+        output.say(json.dumps(data, ensure_ascii=False), fmt="json")
+        stream.flush()
+        written = stream.buffer.getvalue()
+        assert json.loads(written.decode(encoding)) == data and written.isascii()
+        stream = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+        monkeypatch.setattr(sys, "stdout", stream)
+        with pytest.raises(OkrError, match=f"stdout's encoding \\({encoding}\\) cannot hold this CSV's text"):
+            output.say("title\ncafé 🙂", fmt="csv")
+        stream.flush()
+        assert stream.buffer.getvalue() == b""
