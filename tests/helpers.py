@@ -22,9 +22,11 @@ TODAY = dt.date(2026, 11, 26)
 # --- processes and files -------------------------------------------------------------------------
 
 
-def run_subprocess(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_subprocess(*args: str, env: dict | None = None, timeout: float = 60, text: bool = True
+                   ) -> subprocess.CompletedProcess:
+    """`python -m okrtui ARGS` in a child process; `text=False` keeps its output as the bytes it wrote."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "okrtui", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "okrtui", *args], capture_output=True, text=text,
                           env=full_env, timeout=timeout)
 
 

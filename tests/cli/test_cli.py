@@ -1,7 +1,6 @@
 import csv
 import io
 import json
-import os
 import re
 
 import pytest
@@ -322,18 +321,17 @@ def test_a_terminal_that_is_not_utf8_gets_the_page_in_utf8_and_reports_with_esca
     """A real process with PYTHONIOENCODING=ascii: the page it prints is the very UTF-8 a file gets from -o
     (the page says UTF-8 in its <meta charset>), and the Markdown report comes out with escapes for what
     the stream cannot encode, not as `unexpected UnicodeEncodeError` and nothing."""
-    import subprocess
-    import sys
-
-    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
-    base = [sys.executable, "-m", "okrtui", "--db", str(demo_db)]
+    ascii_out = {"PYTHONIOENCODING": "ascii"}
     day = ["--period", "2026-Q4", "--as-of", "2026-11-26"]
     page = tmp_path / "page.html"
-    subprocess.run([*base, "export", "--format", "html", *day, "-o", str(page)], check=True, env=env, timeout=120)
-    printed = subprocess.run([*base, "export", "--format", "html", *day], capture_output=True, env=env, timeout=120)
+    written = run_subprocess("--db", str(demo_db), "export", "--format", "html", *day, "-o", str(page), env=ascii_out,
+                             timeout=120)
+    assert written.returncode == 0, written.stderr
+    printed = run_subprocess("--db", str(demo_db), "export", "--format", "html", *day, env=ascii_out, timeout=120,
+                             text=False)
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == page.read_bytes() and not printed.stdout.isascii()
-    md = subprocess.run([*base, "report", "--format", "md", *day], capture_output=True, env=env, timeout=120)
+    md = run_subprocess("--db", str(demo_db), "report", "--format", "md", *day, env=ascii_out, timeout=120, text=False)
     assert md.returncode == 0 and md.stderr == b"", md.stderr
     assert md.stdout.isascii() and b"| Now \\u2192 target |" in md.stdout
 
@@ -341,25 +339,18 @@ def test_a_terminal_that_is_not_utf8_gets_the_page_in_utf8_and_reports_with_esca
 def test_exports_to_a_stream_that_is_not_utf8_keep_their_data_or_say_why_not(cli, tmp_path):
     """A real process with PYTHONIOENCODING=ascii over titles beyond ASCII: the JSON export is valid JSON with
     the same data as on a UTF-8 stream; the CSV export is one clear error line, exit 2, and no output."""
-    import subprocess
-    import sys
-
     db = tmp_path / "x.db"
     doc = {"format": "okrtui/1", "objectives": [{"id": "o-1", "title": "Café 🙂 ⌡", "period": "2026-Q4",
                                                  "key_results": [{"id": "kr-1", "title": "Naïve → done",
                                                                   "kind": "milestone"}]}]}
     assert cli("--db", db, "import", write_doc(tmp_path / "doc.json", doc)).code == 0
-    base = [sys.executable, "-m", "okrtui", "--db", str(db), "export"]
-
-    def run(fmt: str, encoding: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*base, "--format", fmt], capture_output=True, timeout=120,
-                              env={**os.environ, "PYTHONIOENCODING": encoding})
-
-    ascii_json = run("json", "ascii")
-    assert ascii_json.returncode == 0 and ascii_json.stdout.isascii(), ascii_json.stderr
-    assert json.loads(ascii_json.stdout) == json.loads(cli("--db", db, "export", "--format", "json").out)
-    assert json.loads(ascii_json.stdout)["objectives"][0]["title"] == "Café 🙂 ⌡"
-    refused = run("csv", "ascii")
+    ascii_out = {"PYTHONIOENCODING": "ascii"}
+    printed = run_subprocess("--db", str(db), "export", "--format", "json", env=ascii_out, timeout=120, text=False)
+    assert printed.returncode == 0 and printed.stdout.isascii(), printed.stderr
+    data = json.loads(printed.stdout)
+    assert data == json.loads(cli("--db", db, "export", "--format", "json").out)
+    assert data["objectives"][0]["title"] == "Café 🙂 ⌡"
+    refused = run_subprocess("--db", str(db), "export", "--format", "csv", env=ascii_out, timeout=120, text=False)
     assert refused.returncode == 2 and refused.stdout == b""
     assert refused.stderr == (b"okrtui: error: stdout's encoding (ascii) cannot hold this CSV's text: run it with "
                               b"PYTHONIOENCODING=utf-8, or export it to a file with -o\n")

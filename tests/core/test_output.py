@@ -164,7 +164,6 @@ def test_a_page_to_a_terminal_that_is_not_utf8_gets_no_byte_an_8bit_terminal_rea
         assert not any(0x80 <= b <= 0x9F for b in want) or encoding == "utf-8"
 
 
-
 def test_json_on_a_stream_that_is_not_utf8_is_the_same_data_and_a_csv_is_refused(monkeypatch):
     """JSON gets \\u escapes (a surrogate pair beyond U+FFFF): a reader reads the same data, where Python's
     own escapes ("\\xe9") were not JSON. A CSV is refused, with nothing written: an escape in a cell would
